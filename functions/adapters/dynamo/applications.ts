@@ -1,0 +1,240 @@
+/**
+ * The application repository. Every status change is ONE conditional UpdateItem that sets the new
+ * status, bumps the version, moves the index keys and appends the transition to the item's own
+ * timeline: the change and its audit record are atomic without TransactWriteItems (which dynalite
+ * lacks), and a stale or concurrent writer fails the condition instead of corrupting state.
+ */
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Application, ApplicationStatus } from '../../../schemas/application.ts';
+import type { TransitionPlan } from '../../core/application/lifecycle.ts';
+import { ConflictError, NotFoundError } from '../../core/errors.ts';
+import { documentClient, isConditionFailure } from './client.ts';
+import { applicationKey, INDEXES, operationsKeys, partnerQueueKeys, expiresAtSeconds, taskTokenKey } from './keys.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity', 'expiresAt'] as const;
+
+function toItem(app: Application): Record<string, unknown> {
+  return {
+    ...applicationKey(app.id),
+    entity: 'application',
+    ...operationsKeys(app.status, app.updatedAt, app.id),
+    ...(app.partner ? partnerQueueKeys(app.partner.partnerId, app.status, app.updatedAt) : {}),
+    ...app,
+    notified: undefined,
+  };
+}
+
+function fromItem(item: Record<string, unknown>): Application {
+  const copy: Record<string, unknown> = { ...item };
+  for (const k of KEY_ATTRIBUTES) delete copy[k];
+  // Sent notices live in a DynamoDB string set (atomic ADD with a condition); expose them as a sorted list.
+  if (copy.notifiedSet instanceof Set) copy.notified = [...(copy.notifiedSet as Set<string>)].sort();
+  delete copy.notifiedSet;
+  return copy as Application;
+}
+
+export class ApplicationRepository {
+  constructor(private readonly tableName: string) {}
+
+  /** Store a new application; `false` when one with this id already exists (an idempotent replay). */
+  async create(app: Application): Promise<boolean> {
+    try {
+      await documentClient.send(new PutCommand({
+        TableName: this.tableName,
+        Item: toItem(app),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<Application | undefined> {
+    const out = await documentClient.send(new GetCommand({ TableName: this.tableName, Key: applicationKey(id), ConsistentRead: true }));
+    return out.Item ? fromItem(out.Item) : undefined;
+  }
+
+  async mustGet(id: string): Promise<Application> {
+    const app = await this.get(id);
+    if (!app) throw new NotFoundError(`Application ${id} not found`);
+    return app;
+  }
+
+  /**
+   * Apply a planned transition with optional extra attributes, guarded by "status is X and version is N".
+   * Throws ConflictError naming the current state when another writer got there first.
+   */
+  async applyTransition(current: Application, plan: TransitionPlan, changes: Partial<Omit<Application, 'id' | 'status' | 'version' | 'transitions'>> = {}): Promise<Application> {
+    const id = current.id;
+    const t = plan.transition;
+    const names: Record<string, string> = { '#status': 'status', '#version': 'version', '#transitions': 'transitions', '#updatedAt': 'updatedAt' };
+    const values: Record<string, unknown> = {
+      ':to': t.to,
+      ':expectedStatus': plan.expectedStatus,
+      ':expectedVersion': plan.expectedVersion,
+      ':nextVersion': t.version,
+      ':transition': [t],
+      ':at': t.at,
+    };
+    const sets = ['#status = :to', '#version = :nextVersion', '#updatedAt = :at', '#transitions = list_append(#transitions, :transition)'];
+    const removes: string[] = [];
+
+    // Index keys move with the status in the same write: the operations view always, the partner queue
+    // whenever a partner is (still) assigned.
+    const ops = operationsKeys(t.to, t.at, id);
+    Object.assign(values, { ':gsi2pk': ops.gsi2pk, ':gsi2sk': ops.gsi2sk });
+    sets.push('gsi2pk = :gsi2pk', 'gsi2sk = :gsi2sk');
+    const partnerId = 'partner' in changes ? changes.partner?.partnerId : current.partner?.partnerId;
+    if (partnerId) {
+      const queue = partnerQueueKeys(partnerId, t.to, t.at);
+      Object.assign(values, { ':gsi1pk': queue.gsi1pk, ':gsi1sk': queue.gsi1sk });
+      sets.push('gsi1pk = :gsi1pk', 'gsi1sk = :gsi1sk');
+    } else {
+      removes.push('gsi1pk', 'gsi1sk');
+    }
+
+    let i = 0;
+    for (const [key, value] of Object.entries(changes)) {
+      const n = `#c${i}`;
+      names[n] = key;
+      if (value === undefined) {
+        removes.push(n);
+      } else {
+        values[`:c${i}`] = value;
+        sets.push(`${n} = :c${i}`);
+      }
+      i += 1;
+    }
+
+    try {
+      const out = await documentClient.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: applicationKey(id),
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ConditionExpression: 'attribute_exists(pk) AND #status = :expectedStatus AND #version = :expectedVersion',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }));
+      return fromItem(out.Attributes ?? {});
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const latest = await this.get(id);
+      if (!latest) throw new NotFoundError(`Application ${id} not found`);
+      throw new ConflictError(`Application ${id} is '${latest.status}' (version ${latest.version}); it can no longer move from '${plan.expectedStatus}' to '${t.to}'`, latest.status);
+    }
+  }
+
+  /** Add a founder token hash (an idempotent replay re-issues a token); at most 10 per application. */
+  async addFounderTokenHash(id: string, hash: string): Promise<void> {
+    await documentClient.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: applicationKey(id),
+      UpdateExpression: 'SET founderTokenHashes = list_append(founderTokenHashes, :h)',
+      ConditionExpression: 'attribute_exists(pk) AND size(founderTokenHashes) < :max',
+      ExpressionAttributeValues: { ':h': [hash], ':max': 10 },
+    })).catch((error: unknown) => {
+      if (isConditionFailure(error)) throw new ConflictError(`Application ${id} has issued the maximum number of access tokens`);
+      throw error;
+    });
+  }
+
+  async setExecutionArn(id: string, executionArn: string): Promise<void> {
+    await documentClient.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: applicationKey(id),
+      UpdateExpression: 'SET executionArn = :arn',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':arn': executionArn },
+    }));
+  }
+
+  /**
+   * Claim a notification key before sending, so a retried task never mails twice. Returns false when the
+   * key was already claimed. `releaseNotice` gives the claim back if the send then fails.
+   */
+  async claimNotice(id: string, key: string): Promise<boolean> {
+    try {
+      await documentClient.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: applicationKey(id),
+        UpdateExpression: 'ADD notifiedSet :k',
+        ConditionExpression: 'attribute_exists(pk) AND NOT contains(notifiedSet, :key)',
+        ExpressionAttributeValues: { ':k': new Set([key]), ':key': key },
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async releaseNotice(id: string, key: string): Promise<void> {
+    await documentClient.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: applicationKey(id),
+      UpdateExpression: 'DELETE notifiedSet :k',
+      ExpressionAttributeValues: { ':k': new Set([key]) },
+    }));
+  }
+
+  /** Operations view: applications in a status, oldest or newest first, paginated. */
+  async listByStatus(status: ApplicationStatus, opts: { limit: number; cursor?: string; newestFirst?: boolean }): Promise<{ items: Application[]; cursor?: string }> {
+    return this.queryIndex({
+      TableName: this.tableName,
+      IndexName: INDEXES.operations.indexName,
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': operationsKeys(status, '', '').gsi2pk },
+      ScanIndexForward: !opts.newestFirst,
+      Limit: opts.limit,
+    }, opts.cursor);
+  }
+
+  /** A partner's queue, optionally one status, oldest first, paginated. */
+  async listPartnerQueue(partnerId: string, opts: { status?: ApplicationStatus; limit: number; cursor?: string }): Promise<{ items: Application[]; cursor?: string }> {
+    const pk = partnerQueueKeys(partnerId, '', '').gsi1pk;
+    return this.queryIndex({
+      TableName: this.tableName,
+      IndexName: INDEXES.partnerQueue.indexName,
+      KeyConditionExpression: opts.status ? 'gsi1pk = :pk AND begins_with(gsi1sk, :st)' : 'gsi1pk = :pk',
+      ExpressionAttributeValues: opts.status ? { ':pk': pk, ':st': `${opts.status}#` } : { ':pk': pk },
+      ScanIndexForward: true,
+      Limit: opts.limit,
+    }, opts.cursor);
+  }
+
+  private async queryIndex(input: QueryCommandInput, cursor: string | undefined): Promise<{ items: Application[]; cursor?: string }> {
+    const out = await documentClient.send(new QueryCommand({ ...input, ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor) } : {}) }));
+    const items = (out.Items ?? []).filter((i) => i.entity === 'application').map(fromItem);
+    return { items, ...(out.LastEvaluatedKey ? { cursor: encodeCursor(out.LastEvaluatedKey) } : {}) };
+  }
+
+  // ---- task tokens (kept server-side, never sent to people) ----
+
+  async saveTaskToken(id: string, kind: string, token: string, opts: { executionArn?: string; now: Date; expiresAt: Date }): Promise<void> {
+    await documentClient.send(new PutCommand({
+      TableName: this.tableName,
+      Item: {
+        ...taskTokenKey(id, kind),
+        entity: 'task-token',
+        applicationId: id,
+        kind,
+        token,
+        executionArn: opts.executionArn,
+        storedAt: opts.now.toISOString(),
+        // Removed by DynamoDB TTL in AWS; readers also ignore expired tokens (dynalite has no TTL).
+        expiresAt: expiresAtSeconds(opts.expiresAt),
+      },
+    }));
+  }
+
+  async getTaskToken(id: string, kind: string, now: Date): Promise<{ token: string; storedAt: string } | undefined> {
+    const out = await documentClient.send(new GetCommand({ TableName: this.tableName, Key: taskTokenKey(id, kind), ConsistentRead: true }));
+    const item = out.Item;
+    if (!item || (typeof item.expiresAt === 'number' && item.expiresAt < expiresAtSeconds(now))) return undefined;
+    return { token: String(item.token), storedAt: String(item.storedAt) };
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Partner profiles and their live load. Booking a partner is one conditional ADD ("load < capacity"),
+ * so concurrent routings can never overbook a partner.
+ */
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { PartnerProfile, PartnerWithLoad } from '../../../schemas/partner.ts';
+import { documentClient, isConditionFailure } from './client.ts';
+import { INDEXES, PARTNER_DIRECTORY_PARTITION, partnerDirectoryKeys, partnerKey } from './keys.ts';
+
+export class PartnerRepository {
+  constructor(private readonly tableName: string) {}
+
+  /** Write (or refresh) a profile; the live `load` is kept as it is, or starts at 0. */
+  async upsertProfile(profile: PartnerProfile): Promise<void> {
+    const { id: _id, ...fields } = profile;
+    const names: Record<string, string> = { '#load': 'load', '#entity': 'entity', '#profileId': 'id' };
+    const values: Record<string, unknown> = { ':zero': 0, ':entity': 'partner', ':id': profile.id, ...Object.fromEntries(Object.entries(partnerDirectoryKeys(profile.id)).map(([k, v]) => [`:${k}`, v])) };
+    const sets = ['#load = if_not_exists(#load, :zero)', '#entity = :entity', '#profileId = :id', 'gsi2pk = :gsi2pk', 'gsi2sk = :gsi2sk'];
+    Object.entries(fields).forEach(([key, value], i) => {
+      names[`#f${i}`] = key;
+      values[`:f${i}`] = value;
+      sets.push(`#f${i} = :f${i}`);
+    });
+    await documentClient.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: partnerKey(profile.id),
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    }));
+  }
+
+  async get(partnerId: string): Promise<PartnerWithLoad | undefined> {
+    const out = await documentClient.send(new GetCommand({ TableName: this.tableName, Key: partnerKey(partnerId) }));
+    return out.Item ? toPartner(out.Item) : undefined;
+  }
+
+  async list(): Promise<PartnerWithLoad[]> {
+    const partners: PartnerWithLoad[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await documentClient.send(new QueryCommand({
+        TableName: this.tableName,
+        IndexName: INDEXES.operations.indexName,
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': PARTNER_DIRECTORY_PARTITION },
+        ExclusiveStartKey: start,
+      }));
+      for (const item of out.Items ?? []) partners.push(toPartner(item));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return partners;
+  }
+
+  /** Take one review slot; false when the partner is at capacity (or no longer active). */
+  async book(partnerId: string): Promise<boolean> {
+    try {
+      await documentClient.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: partnerKey(partnerId),
+        UpdateExpression: 'ADD #load :one',
+        ConditionExpression: 'attribute_exists(pk) AND #load < #capacity AND #active = :true',
+        ExpressionAttributeNames: { '#load': 'load', '#capacity': 'capacity', '#active': 'active' },
+        ExpressionAttributeValues: { ':one': 1, ':true': true },
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Give a review slot back (on decline, timeout, withdrawal or completion); never below zero. */
+  async release(partnerId: string): Promise<void> {
+    await documentClient.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: partnerKey(partnerId),
+      UpdateExpression: 'ADD #load :minusOne',
+      ConditionExpression: '#load > :zero',
+      ExpressionAttributeNames: { '#load': 'load' },
+      ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+    })).catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
+  }
+}
+
+function toPartner(item: Record<string, unknown>): PartnerWithLoad {
+  const { pk: _pk, sk: _sk, gsi2pk: _a, gsi2sk: _b, entity: _e, ...rest } = item;
+  return rest as PartnerWithLoad;
+}

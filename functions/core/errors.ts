@@ -1,0 +1,55 @@
+/**
+ * Typed domain errors. The HTTP layer maps them to status codes in one place
+ * (functions/http/middleware.ts); workflow tasks let them surface by `name`, which is what
+ * Step Functions' Retry/Catch match on.
+ */
+import type { FieldProblem } from '../../schemas/issues.ts';
+
+export class ValidationError extends Error {
+  override readonly name = 'ValidationError';
+  constructor(readonly problems: FieldProblem[], message = 'The request is invalid') {
+    super(message);
+  }
+}
+
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+}
+
+export class UnauthorizedError extends Error {
+  override readonly name = 'UnauthorizedError';
+}
+
+export class ForbiddenError extends Error {
+  override readonly name = 'ForbiddenError';
+}
+
+/** The resource is not in a state that allows the request (HTTP 409, naming the current state). */
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
+  constructor(message: string, readonly currentState?: string) {
+    super(message);
+  }
+}
+
+/** An `If-Match` precondition no longer holds (HTTP 412). */
+export class PreconditionFailedError extends Error {
+  override readonly name = 'PreconditionFailedError';
+  constructor(message: string, readonly currentETag?: string) {
+    super(message);
+  }
+}
+
+/** The same Idempotency-Key was sent with a different body (HTTP 422). */
+export class IdempotencyKeyReusedError extends Error {
+  override readonly name = 'IdempotencyKeyReusedError';
+}
+
+export class PayloadTooLargeError extends Error {
+  override readonly name = 'PayloadTooLargeError';
+}
+
+/** A failure worth retrying (the workflow's Retry matches this name). */
+export class TransientError extends Error {
+  override readonly name = 'TransientError';
+}

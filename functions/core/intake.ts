@@ -1,0 +1,75 @@
+/**
+ * Intake rules beyond the worksheet's shape: what must hold before an application is stored, and how
+ * its identity and access token are derived. Pure: hashing comes from node:crypto, not from AWS.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FieldProblem } from '../../schemas/issues.ts';
+import type { Application } from '../../schemas/application.ts';
+import type { Worksheet } from '../../schemas/worksheet.ts';
+import { resolveModel, UnknownModelError } from './rates.ts';
+
+/** Every model id must be on the rate card; all unknown ids are reported at once, with suggestions. */
+export function worksheetDomainProblems(worksheet: Worksheet): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  worksheet.workload.models.forEach((m, i) => {
+    try {
+      resolveModel(m.modelId, { field: `workload.models[${i}].modelId` });
+    } catch (error) {
+      if (error instanceof UnknownModelError) problems.push(error.toFieldProblem());
+      else throw error;
+    }
+  });
+  return problems;
+}
+
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/**
+ * With an Idempotency-Key the id is derived from it, so a repeated request lands on the same item and
+ * its conditional put fails harmlessly; without one, a random id.
+ */
+export function applicationIdFor(idempotencyKey: string | undefined): string {
+  return idempotencyKey ? `app_${sha256(`idempotency:v1:${idempotencyKey}`).slice(0, 24)}` : `app_${randomBytes(12).toString('hex')}`;
+}
+
+/** Canonical hash of a parsed worksheet (keys come out of the schema in a fixed order). */
+export function requestHashOf(worksheet: Worksheet): string {
+  return sha256(JSON.stringify(worksheet));
+}
+
+/** A founder access token: 256 random bits; only its hash is ever stored. */
+export function newFounderToken(): { token: string; hash: string } {
+  const token = `aft_${randomBytes(32).toString('base64url')}`;
+  return { token, hash: hashFounderToken(token) };
+}
+
+export function hashFounderToken(token: string): string {
+  return sha256(`founder-token:v1:${token}`);
+}
+
+export function founderTokenMatches(app: Pick<Application, 'founderTokenHashes'>, token: string): boolean {
+  const candidate = Buffer.from(hashFounderToken(token), 'hex');
+  return app.founderTokenHashes.some((h) => {
+    const stored = Buffer.from(h, 'hex');
+    return stored.length === candidate.length && timingSafeEqual(stored, candidate);
+  });
+}
+
+export function newApplication(args: { id: string; worksheet: Worksheet; tokenHash: string; now: Date }): Application {
+  const at = args.now.toISOString();
+  return {
+    id: args.id,
+    status: 'submitted',
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+    worksheet: args.worksheet,
+    requestHash: requestHashOf(args.worksheet),
+    founderTokenHashes: [args.tokenHash],
+    transitions: [{ at, actor: { kind: 'founder', id: 'founder' }, from: null, to: 'submitted', reason: 'worksheet submitted', version: 1 }],
+  };
+}

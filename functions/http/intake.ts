@@ -1,0 +1,72 @@
+/**
+ * Public intake: `POST /worksheets` stores an application and starts its workflow;
+ * `POST /estimates` runs the sizing engine without saving anything.
+ */
+import { Worksheet } from '../../schemas/worksheet.ts';
+import { readConfig } from '../adapters/config.ts';
+import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { startApplicationWorkflow } from '../adapters/workflow-engine.ts';
+import { IdempotencyKeyReusedError, ValidationError } from '../core/errors.ts';
+import { estimate } from '../core/estimate.ts';
+import {
+  applicationIdFor, IDEMPOTENCY_KEY_PATTERN, newApplication, newFounderToken, requestHashOf, worksheetDomainProblems,
+} from '../core/intake.ts';
+import { logger } from '../adapters/observability.ts';
+import { header, httpHandler, json, jsonBody, parseOr400, type HttpEvent } from './middleware.ts';
+
+const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN']);
+const applications = new ApplicationRepository(config.TABLE_NAME);
+
+function parseWorksheet(event: HttpEvent) {
+  const worksheet = parseOr400(Worksheet, jsonBody(event));
+  const problems = worksheetDomainProblems(worksheet);
+  if (problems.length > 0) throw new ValidationError(problems);
+  return worksheet;
+}
+
+async function submitWorksheet(event: HttpEvent) {
+  const idempotencyKey = header(event, 'idempotency-key');
+  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
+    throw new ValidationError([{ field: 'Idempotency-Key (header)', rule: 'must be 8-128 characters of A-Z a-z 0-9 . _ : -' }]);
+  }
+  const worksheet = parseWorksheet(event);
+  const now = new Date();
+  const id = applicationIdFor(idempotencyKey);
+  const { token, hash } = newFounderToken();
+  logger.appendKeys({ applicationId: id });
+
+  const created = await applications.create(newApplication({ id, worksheet, tokenHash: hash, now }));
+  if (!created) {
+    const existing = await applications.mustGet(id);
+    if (existing.requestHash !== requestHashOf(worksheet)) {
+      throw new IdempotencyKeyReusedError('This Idempotency-Key was already used with a different worksheet; use a new key for a new submission');
+    }
+    // Same key, same worksheet: the same application. Its tokens are stored only as hashes, so the
+    // replay gets a fresh token for the same application rather than a copy of the first one.
+    await applications.addFounderTokenHash(id, hash);
+  }
+  // Starting is idempotent (the execution is named after the application), so a replay also repairs a
+  // first attempt that stored the application but failed to start its workflow.
+  const { executionArn, alreadyStarted } = await startApplicationWorkflow(config.STATE_MACHINE_ARN, id);
+  if (!alreadyStarted) await applications.setExecutionArn(id, executionArn);
+  logger.info('Worksheet accepted', { replayed: !created, alreadyStarted });
+
+  const current = created ? undefined : await applications.get(id);
+  return json(202, {
+    applicationId: id,
+    status: current?.status ?? 'submitted',
+    founderToken: token,
+    replayed: !created,
+    links: { application: `/applications/${id}`, openapi: '/openapi.json' },
+  }, { location: `/applications/${id}` });
+}
+
+async function estimateOnly(event: HttpEvent) {
+  const worksheet = parseWorksheet(event);
+  return json(200, estimate(worksheet, { now: new Date() }));
+}
+
+export const handler = httpHandler({
+  'POST /worksheets': submitWorksheet,
+  'POST /estimates': estimateOnly,
+});

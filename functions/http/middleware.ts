@@ -1,0 +1,118 @@
+/**
+ * The HTTP plumbing every route handler shares: Middy with the Powertools logger, JSON responses,
+ * body parsing with a size limit, claims from the JWT authorizer, and the ONE place where domain
+ * errors become status codes. No error object or stack trace ever reaches a client.
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type * as z from 'zod/mini';
+import { logger } from '../adapters/observability.ts';
+import { parseWith, type FieldProblem } from '../../schemas/issues.ts';
+import {
+  ConflictError, ForbiddenError, IdempotencyKeyReusedError, NotFoundError, PayloadTooLargeError,
+  PreconditionFailedError, UnauthorizedError, ValidationError,
+} from '../core/errors.ts';
+
+export type HttpEvent = APIGatewayProxyEventV2 & {
+  requestContext: APIGatewayProxyEventV2['requestContext'] & {
+    authorizer?: { jwt?: { claims?: Record<string, string | number | boolean | string[]>; scopes?: string[] | null } };
+  };
+};
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+type Route = (event: HttpEvent, context: Context) => Promise<HttpResult>;
+
+/** Request bodies above this are refused with 413 before parsing. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+export function errorBody(error: string, message: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { error, message, ...extra };
+}
+
+/** Map a thrown error to a response: typed domain errors to 4xx, everything else to a bare 500. */
+export function errorResponse(error: unknown, requestId?: string): HttpResult {
+  if (error instanceof ValidationError) return json(400, errorBody('ValidationFailed', error.message, { problems: error.problems }));
+  if (error instanceof UnauthorizedError) return json(401, errorBody('Unauthorized', error.message), { 'www-authenticate': 'Bearer' });
+  if (error instanceof ForbiddenError) return json(403, errorBody('Forbidden', error.message));
+  if (error instanceof NotFoundError) return json(404, errorBody('NotFound', error.message));
+  if (error instanceof ConflictError) return json(409, errorBody('Conflict', error.message, error.currentState ? { currentState: error.currentState } : {}));
+  if (error instanceof PreconditionFailedError) return json(412, errorBody('PreconditionFailed', error.message, error.currentETag ? { currentETag: error.currentETag } : {}), error.currentETag ? { etag: error.currentETag } : {});
+  if (error instanceof PayloadTooLargeError) return json(413, errorBody('PayloadTooLarge', error.message));
+  if (error instanceof IdempotencyKeyReusedError) return json(422, errorBody('IdempotencyKeyReused', error.message));
+  logger.error('Unhandled error', { error: error as Error });
+  return json(500, errorBody('InternalError', 'Something went wrong on our side; it has been logged.', requestId ? { requestId } : {}));
+}
+
+/** Wrap route functions into one Lambda handler dispatching on the API Gateway route key. */
+export function httpHandler(routes: Record<string, Route>) {
+  const dispatch = async (event: HttpEvent, context: Context): Promise<HttpResult> => {
+    const route = routes[event.routeKey];
+    try {
+      if (!route) throw new NotFoundError(`No route ${event.routeKey}`);
+      return await route(event, context);
+    } catch (error) {
+      return errorResponse(error, context.awsRequestId);
+    }
+  };
+  return middy(dispatch).use(injectLambdaContext(logger, { resetKeys: true }));
+}
+
+/** The request body as JSON, refusing oversize or non-JSON bodies with a 4xx that says why. */
+export function jsonBody(event: HttpEvent): unknown {
+  const raw = event.body ?? '';
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) throw new PayloadTooLargeError(`The request body must be at most ${MAX_BODY_BYTES} bytes`);
+  if (text.trim() === '') throw new ValidationError([{ field: '(body)', rule: 'is required: send a JSON object' }]);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ValidationError([{ field: '(body)', rule: 'must be valid JSON' }]);
+  }
+}
+
+/** Parse input with a schema, or throw a ValidationError listing every problem (HTTP 400). */
+export function parseOr400<S extends z.ZodMiniType>(schema: S, input: unknown, prefix?: string): z.infer<S> {
+  const parsed = parseWith(schema, input);
+  if (parsed.ok) return parsed.value;
+  const problems: FieldProblem[] = prefix ? parsed.problems.map((p) => ({ field: `${prefix}.${p.field}`, rule: p.rule })) : parsed.problems;
+  throw new ValidationError(problems);
+}
+
+export interface Caller {
+  readonly sub: string;
+  readonly groups: readonly string[];
+  readonly partnerId?: string;
+}
+
+/**
+ * Claims from the HTTP API JWT authorizer. API Gateway renders array claims as a string like
+ * "[ops partner]"; Cognito's own JSON form is an array: accept both.
+ */
+export function callerOf(event: HttpEvent): Caller {
+  const claims = event.requestContext.authorizer?.jwt?.claims;
+  if (!claims || typeof claims.sub !== 'string') throw new UnauthorizedError('A bearer token is required');
+  const raw = claims['cognito:groups'];
+  const groups = Array.isArray(raw)
+    ? raw.map(String)
+    : typeof raw === 'string'
+      ? raw.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean)
+      : [];
+  const partnerId = claims['custom:partnerId'];
+  return { sub: claims.sub, groups, ...(typeof partnerId === 'string' && partnerId ? { partnerId } : {}) };
+}
+
+export function requireGroup(caller: Caller, group: 'ops' | 'partner'): void {
+  if (!caller.groups.includes(group)) throw new ForbiddenError(`This route is for the ${group} role`);
+}
+
+export function header(event: HttpEvent, name: string): string | undefined {
+  return event.headers?.[name.toLowerCase()];
+}

@@ -1,0 +1,29 @@
+/** Operations routes (JWT, group `ops`): workflow executions, newest first, paginated. */
+import * as z from 'zod/mini';
+import { readConfig } from '../adapters/config.ts';
+import { listExecutions } from '../adapters/workflow-engine.ts';
+import { callerOf, httpHandler, json, parseOr400, requireGroup, type HttpEvent } from './middleware.ts';
+
+const config = readConfig(['STATE_MACHINE_ARN']);
+
+export const EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
+
+export const ListExecutionsQuery = z.strictObject({
+  status: z.optional(z.enum(EXECUTION_STATUSES)),
+  limit: z.optional(z.pipe(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')), z.transform(Number)).check(z.gte(1, 'must be >= 1'), z.lte(100, 'must be <= 100'))),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+});
+
+async function getExecutions(event: HttpEvent) {
+  requireGroup(callerOf(event), 'ops');
+  const query = parseOr400(ListExecutionsQuery, event.queryStringParameters ?? {}, 'query');
+  const page = await listExecutions({
+    stateMachineArn: config.STATE_MACHINE_ARN,
+    ...(query.status ? { status: query.status } : {}),
+    maxResults: query.limit ?? 25,
+    ...(query.cursor ? { nextToken: query.cursor } : {}),
+  });
+  return json(200, { items: page.executions, nextCursor: page.nextToken ?? null });
+}
+
+export const handler = httpHandler({ 'GET /ops/executions': getExecutions });

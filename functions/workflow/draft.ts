@@ -1,0 +1,41 @@
+/**
+ * DraftBriefs: drafts one CreateOpportunity body per stacked ACE program and validates each against
+ * the service model (sized → drafted). A brief that fails validation never reaches a partner: the task
+ * fails with BriefValidationError and the workflow's failure path keeps the application for operations.
+ */
+import { readConfig } from '../adapters/config.ts';
+import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { planTransition } from '../core/application/lifecycle.ts';
+import { draftBriefs } from '../core/ace/draft.ts';
+import type { Estimate } from '../../schemas/estimate.ts';
+import { ApplicationTaskInput, systemActor, workflowTask } from './task.ts';
+
+const config = readConfig(['TABLE_NAME', 'ACE_CATALOG']);
+const applications = new ApplicationRepository(config.TABLE_NAME);
+
+export class BriefValidationError extends Error {
+  override readonly name = 'BriefValidationError';
+}
+
+export const handler = workflowTask('DraftBriefs', ApplicationTaskInput, async ({ applicationId }) => {
+  const app = await applications.mustGet(applicationId);
+  if (app.status !== 'sized') return { applicationId, status: app.status };
+  const now = new Date();
+  const estimate = app.estimate as Estimate;
+  const revision = app.transitions.filter((t) => t.to === 'submitted').length;
+  const briefs = draftBriefs(app.worksheet, estimate.plan.filings, {
+    now, catalog: config.ACE_CATALOG as 'AWS' | 'Sandbox', applicationId, revision,
+  });
+  const invalid = briefs.filter((b) => b.problems.length > 0);
+  if (invalid.length > 0) {
+    throw new BriefValidationError(invalid.map((b) => `${b.programId}: ${b.problems.map((p) => `${p.field} ${p.rule}`).join('; ')}`).join(' | '));
+  }
+  const plan = planTransition({
+    current: app.status, version: app.version, to: 'drafted', actor: systemActor('DraftBriefs'), now,
+    reason: briefs.length ? `${briefs.length} ACE record(s) drafted and validated: ${briefs.map((b) => b.programId).join(', ')}` : 'no ACE record to draft',
+  });
+  const updated = await applications.applyTransition(app, plan, {
+    briefs: briefs.map((b) => ({ programId: b.programId, body: b.body as Record<string, unknown>, problems: b.problems })),
+  });
+  return { applicationId, status: updated.status, briefs: briefs.length };
+});

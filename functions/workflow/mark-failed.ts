@@ -1,0 +1,34 @@
+/**
+ * MarkFailed: the workflow's failure path. Records where and why the workflow failed and keeps every
+ * byte of the application (worksheet, estimate, briefs), so operations can fix the cause and redrive.
+ */
+import * as z from 'zod/mini';
+import { readConfig } from '../adapters/config.ts';
+import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { planTransition } from '../core/application/lifecycle.ts';
+import { systemActor, workflowTask } from './task.ts';
+
+const config = readConfig(['TABLE_NAME']);
+const applications = new ApplicationRepository(config.TABLE_NAME);
+
+export const MarkFailedInput = z.object({
+  applicationId: z.string().check(z.minLength(1)),
+  /** The Catch's error output: `{ Error, Cause }`. */
+  error: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })),
+  failedState: z.optional(z.string()),
+});
+
+export const handler = workflowTask('MarkFailed', MarkFailedInput, async ({ applicationId, error, failedState }) => {
+  const app = await applications.mustGet(applicationId);
+  if (app.status === 'failed') return { applicationId, status: app.status };
+  const now = new Date();
+  const errorName = error?.Error ?? 'UnknownError';
+  const cause = (error?.Cause ?? '').slice(0, 2000);
+  const updated = await applications.applyTransition(app, planTransition({
+    current: app.status, version: app.version, to: 'failed', actor: systemActor('MarkFailed'), now,
+    reason: `workflow failed${failedState ? ` in ${failedState}` : ''}: ${errorName}`,
+  }), {
+    failure: { at: now.toISOString(), state: failedState ?? 'unknown', error: errorName, cause, failedFrom: app.status },
+  });
+  return { applicationId, status: updated.status };
+});

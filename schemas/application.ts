@@ -1,0 +1,98 @@
+/**
+ * The application: one founder's worksheet on its way to credits. Stored as one DynamoDB item whose
+ * `transitions` list is appended in the same conditional write that changes `status`, so a status
+ * change and its audit record can never disagree (dynalite has no transactions; AWS would not need them either).
+ */
+import * as z from 'zod/mini';
+import { Worksheet } from './worksheet.ts';
+import { FieldProblem } from './issues.ts';
+
+export const APPLICATION_STATUSES = [
+  'submitted',
+  'sized',
+  'drafted',
+  'routed',
+  'unrouted',
+  'in_partner_review',
+  'changes_requested',
+  'approved_for_filing',
+  'filed',
+  'in_aws_review',
+  'action_required',
+  'approved',
+  'rejected',
+  'credits_applied',
+  'expiring',
+  'expired',
+  'withdrawn',
+  'failed',
+] as const;
+export const ApplicationStatus = z.enum(APPLICATION_STATUSES);
+export type ApplicationStatus = z.infer<typeof ApplicationStatus>;
+
+export const ACTOR_KINDS = ['founder', 'partner', 'ops', 'system'] as const;
+export const Actor = z.object({
+  kind: z.enum(ACTOR_KINDS),
+  /** Partner id, ops user `sub`, or the workflow task name; never an email. */
+  id: z.string(),
+});
+export type Actor = z.infer<typeof Actor>;
+
+export const Transition = z.object({
+  at: z.string(),
+  actor: Actor,
+  from: z.nullable(ApplicationStatus),
+  to: ApplicationStatus,
+  reason: z.string(),
+  /** The item version this transition produced (1 for the first write). */
+  version: z.number(),
+});
+export type Transition = z.infer<typeof Transition>;
+
+export const PartnerAssignment = z.object({
+  partnerId: z.string(),
+  partnerName: z.string(),
+  assignedAt: z.string(),
+  /** Why this partner: the matcher's explanation, shown to operations and the founder. */
+  reasons: z.array(z.string()),
+});
+export type PartnerAssignment = z.infer<typeof PartnerAssignment>;
+
+export const StoredBrief = z.object({
+  programId: z.string(),
+  body: z.record(z.string(), z.unknown()),
+  problems: z.array(FieldProblem),
+});
+
+export const Failure = z.object({
+  at: z.string(),
+  state: z.string(),
+  error: z.string(),
+  cause: z.string(),
+  /** Status the application had when the workflow failed, so a redrive can resume from it. */
+  failedFrom: ApplicationStatus,
+});
+
+export const Application = z.object({
+  id: z.string(),
+  status: ApplicationStatus,
+  version: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  worksheet: Worksheet,
+  /** sha256 of the canonical worksheet, to tell an idempotent replay from a conflicting reuse of a key. */
+  requestHash: z.string(),
+  /** sha256 hashes of the founder access tokens issued for this application (never the tokens). */
+  founderTokenHashes: z.array(z.string()),
+  estimate: z.optional(z.unknown()),
+  briefs: z.optional(z.array(StoredBrief)),
+  partner: z.optional(PartnerAssignment),
+  /** Partners that declined or let the review SLA lapse: routing skips them for this application. */
+  passedOverBy: z.optional(z.array(z.string())),
+  executionArn: z.optional(z.string()),
+  failure: z.optional(Failure),
+  /** Notification keys already sent, so a retried Notify task never mails twice. */
+  notified: z.optional(z.array(z.string())),
+  transitions: z.array(Transition),
+});
+export type Application = z.infer<typeof Application>;

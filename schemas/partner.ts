@@ -1,0 +1,37 @@
+/** A vetted AWS partner that reviews and files ACE records. Seeded from data/partners.json. */
+import * as z from 'zod/mini';
+import { USE_CASE_KINDS } from './worksheet.ts';
+
+export const PartnerProfile = z.strictObject({
+  id: z.string().check(z.regex(/^p-[a-z0-9-]{2,40}$/, 'must look like p-northwind')),
+  name: z.string().check(z.minLength(2)),
+  tier: z.enum(['Advanced', 'Premier']),
+  /** AWS Regions the partner delivers in. */
+  regions: z.array(z.string().check(z.regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS Region code'))).check(z.minLength(1)),
+  /** Where assignment mails go (lower-case). */
+  contactEmail: z.string().check(z.regex(/^[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}$/, 'must be a lower-case email')),
+  strengths: z.strictObject({
+    /** Model providers as in Bedrock model ids: anthropic, amazon, meta, mistral, cohere, ... */
+    modelProviders: z.array(z.string()),
+    useCases: z.array(z.enum(USE_CASE_KINDS)),
+    services: z.array(z.string()),
+  }),
+  /** How many applications the partner takes at once. */
+  capacity: z.number().check(z.int(), z.gte(0)),
+  record: z.strictObject({
+    filings: z.number().check(z.int(), z.gte(0)),
+    approvalRate: z.number().check(z.gte(0), z.lte(1)),
+    medianDaysToCredits: z.number().check(z.gt(0)),
+  }),
+  active: z.boolean(),
+});
+export type PartnerProfile = z.infer<typeof PartnerProfile>;
+
+export const PartnerFile = z.strictObject({
+  asOf: z.string(),
+  note: z.string(),
+  partners: z.array(PartnerProfile),
+});
+
+/** A profile plus its live load, as read from DynamoDB. */
+export type PartnerWithLoad = PartnerProfile & { load: number };
