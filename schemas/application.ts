@@ -30,6 +30,34 @@ export const APPLICATION_STATUSES = [
 export const ApplicationStatus = z.enum(APPLICATION_STATUSES);
 export type ApplicationStatus = z.infer<typeof ApplicationStatus>;
 
+/**
+ * Each stacked ACE record has its own status inside the application (one per drafted brief).
+ * draft → approved_for_filing → filed → in_aws_review ⇄ action_required → approved → credits_applied → expired,
+ * or → rejected. `revision` counts edits of the body: it is the brief's ETag.
+ */
+export const RECORD_STATUSES = [
+  'draft', 'approved_for_filing', 'filed', 'in_aws_review', 'action_required', 'approved', 'rejected', 'credits_applied', 'expired',
+] as const;
+export const RecordStatus = z.enum(RECORD_STATUSES);
+export type RecordStatus = z.infer<typeof RecordStatus>;
+
+export const RecordState = z.object({
+  status: RecordStatus,
+  /** ACE opportunity id once filed (`O` + digits). */
+  opportunityId: z.optional(z.string()),
+  filedAt: z.optional(z.string()),
+  /** How it was filed: through the Partner Central API by this service, or by hand in the console. */
+  filedVia: z.optional(z.enum(['api', 'manual'])),
+  /** AWS's latest review feedback (Action Required comments, rejection reason). */
+  awsReview: z.optional(z.object({ at: z.string(), comments: z.optional(z.string()), reason: z.optional(z.string()) })),
+  /** What AWS approved: the credit amount and its expiry. */
+  award: z.optional(z.object({ amountUsd: z.string(), expiresOn: z.string() })),
+  credits: z.optional(z.object({ amountUsd: z.string(), appliedOn: z.string(), expiresOn: z.string() })),
+  /** Expiry reminders already sent (days before expiry: 60, 30). */
+  remindersSent: z.optional(z.array(z.number())),
+});
+export type RecordState = z.infer<typeof RecordState>;
+
 export const ACTOR_KINDS = ['founder', 'partner', 'ops', 'system'] as const;
 export const Actor = z.object({
   kind: z.enum(ACTOR_KINDS),
@@ -44,6 +72,8 @@ export const Transition = z.object({
   from: z.nullable(ApplicationStatus),
   to: ApplicationStatus,
   reason: z.string(),
+  /** Set when the change concerns one stacked ACE record: its program and record status before and after. */
+  record: z.optional(z.object({ programId: z.string(), from: RecordStatus, to: RecordStatus })),
   /** The item version this transition produced (1 for the first write). */
   version: z.number(),
 });
@@ -62,7 +92,11 @@ export const StoredBrief = z.object({
   programId: z.string(),
   body: z.record(z.string(), z.unknown()),
   problems: z.array(FieldProblem),
+  /** Edit counter, the brief's ETag; 1 when drafted. */
+  revision: z.optional(z.number()),
+  record: z.optional(RecordState),
 });
+export type StoredBrief = z.infer<typeof StoredBrief>;
 
 export const Failure = z.object({
   at: z.string(),

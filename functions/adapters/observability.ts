@@ -1,12 +1,8 @@
 /**
- * One Logger and one Metrics instance per function, sharing the service name. Correlation ids
- * (application id, execution ARN) are appended as persistent keys by the handlers; no personal data
- * (emails, account ids) is ever logged.
+ * One Logger per function, named after the service. Correlation ids (application id, task name) are
+ * appended as keys by the handlers; no personal data (emails, account ids) is ever logged.
+ * Metrics live in ./metrics.ts so functions that emit none do not carry the Metrics library.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 
-const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'ace-filing';
-
-export const logger = new Logger({ serviceName });
-export const metrics = new Metrics({ serviceName, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'AceFiling' });
+export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'ace-filing' });

@@ -12,6 +12,7 @@ import {
   applicationIdFor, IDEMPOTENCY_KEY_PATTERN, newApplication, newFounderToken, requestHashOf, worksheetDomainProblems,
 } from '../core/intake.ts';
 import { logger } from '../adapters/observability.ts';
+import { metrics, MetricUnit } from '../adapters/metrics.ts';
 import { header, httpHandler, json, jsonBody, parseOr400, type HttpEvent } from './middleware.ts';
 
 const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN']);
@@ -50,6 +51,8 @@ async function submitWorksheet(event: HttpEvent) {
   const { executionArn, alreadyStarted } = await startApplicationWorkflow(config.STATE_MACHINE_ARN, id);
   if (!alreadyStarted) await applications.setExecutionArn(id, executionArn);
   logger.info('Worksheet accepted', { replayed: !created, alreadyStarted });
+  metrics.addMetric(created ? 'WorksheetsAccepted' : 'WorksheetReplays', MetricUnit.Count, 1);
+  metrics.publishStoredMetrics();
 
   const current = created ? undefined : await applications.get(id);
   return json(202, {

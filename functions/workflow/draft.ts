@@ -35,7 +35,7 @@ export const handler = workflowTask('DraftBriefs', ApplicationTaskInput, async (
     reason: briefs.length ? `${briefs.length} ACE record(s) drafted and validated: ${briefs.map((b) => b.programId).join(', ')}` : 'no ACE record to draft',
   });
   const updated = await applications.applyTransition(app, plan, {
-    briefs: briefs.map((b) => ({ programId: b.programId, body: b.body as Record<string, unknown>, problems: b.problems })),
+    briefs: briefs.map((b) => ({ programId: b.programId, body: b.body as Record<string, unknown>, problems: b.problems, revision: 1, record: { status: 'draft' as const } })),
   });
   return { applicationId, status: updated.status, briefs: briefs.length };
 });

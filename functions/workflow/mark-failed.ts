@@ -11,6 +11,15 @@ import { systemActor, workflowTask } from './task.ts';
 const config = readConfig(['TABLE_NAME']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
 
+/** The task that works on an application in each status: where a failure most likely happened. */
+const TASK_FOR_STATUS: Partial<Record<string, string>> = {
+  submitted: 'SizeAsk',
+  sized: 'DraftBriefs',
+  drafted: 'RoutePartner',
+  routed: 'NotifyRouted/AwaitPartnerReview',
+  unrouted: 'NotifyUnrouted',
+};
+
 export const MarkFailedInput = z.object({
   applicationId: z.string().check(z.minLength(1)),
   /** The Catch's error output: `{ Error, Cause }`. */
@@ -26,9 +35,9 @@ export const handler = workflowTask('MarkFailed', MarkFailedInput, async ({ appl
   const cause = (error?.Cause ?? '').slice(0, 2000);
   const updated = await applications.applyTransition(app, planTransition({
     current: app.status, version: app.version, to: 'failed', actor: systemActor('MarkFailed'), now,
-    reason: `workflow failed${failedState ? ` in ${failedState}` : ''}: ${errorName}`,
+    reason: `workflow failed in ${failedState ?? TASK_FOR_STATUS[app.status] ?? app.status}: ${errorName}`,
   }), {
-    failure: { at: now.toISOString(), state: failedState ?? 'unknown', error: errorName, cause, failedFrom: app.status },
+    failure: { at: now.toISOString(), state: failedState ?? TASK_FOR_STATUS[app.status] ?? app.status, error: errorName, cause, failedFrom: app.status },
   });
   return { applicationId, status: updated.status };
 });

@@ -1,0 +1,37 @@
+/**
+ * `npm run bench`: measures and prints; never part of the test suite (shared, noisy machines).
+ *   npm run bench                 all sections
+ *   npm run bench -- bundles      only bundle size / cold init
+ *   npm run bench -- intake       only local intake throughput
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { measureBundles } from './bundles.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const sections = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const want = (s: string) => sections.length === 0 || sections.includes(s);
+
+function handlerEntries(): string[] {
+  return ['functions/http', 'functions/workflow', 'functions/events']
+    .flatMap((dir) => {
+      try { return readdirSync(path.join(ROOT, dir)).map((f) => `${dir}/${f}`); } catch { return []; }
+    })
+    .filter((f) => f.endsWith('.ts') && !/(middleware|task|openapi-document)\.ts$/.test(f));
+}
+
+const pct = (r: number) => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`;
+
+if (want('bundles')) {
+  console.log('\n== Lambda bundles: size and cold init vs an SDK-only baseline (same esbuild options, same run) ==');
+  const rows = await measureBundles(handlerEntries(), Number(process.env.BENCH_RUNS ?? 15));
+  console.table(rows.map((r) => ({
+    handler: r.handler, sdk: r.sdk, 'KB': r.kb, 'baseline KB': r.baselineKb, 'size vs baseline': pct(r.sizeRatio),
+    'init ms (median)': r.initMs.toFixed(1), 'baseline init ms': r.baselineInitMs.toFixed(1), 'init vs baseline': pct(r.initRatio),
+  })));
+}
+
+if (want('intake')) {
+  const { measureIntake } = await import('./intake.ts');
+  await measureIntake();
+}

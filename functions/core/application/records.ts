@@ -1,0 +1,99 @@
+/**
+ * Stacked ACE records inside one application: each has its own status, and the application's status
+ * after partner approval follows from them by one documented rule (`deriveApplicationStatus`).
+ */
+import type { Actor, Application, ApplicationStatus, RecordState, RecordStatus, StoredBrief, Transition } from '../../../schemas/application.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
+import type { TransitionPlan } from './lifecycle.ts';
+
+interface RecordRule {
+  readonly from: readonly RecordStatus[];
+  readonly to: RecordStatus;
+  readonly by: readonly Actor['kind'][];
+}
+
+const RECORD_RULES: readonly RecordRule[] = [
+  { from: ['draft'], to: 'approved_for_filing', by: ['partner'] },
+  { from: ['approved_for_filing'], to: 'filed', by: ['partner', 'system'] },
+  { from: ['filed'], to: 'in_aws_review', by: ['partner', 'system'] },
+  { from: ['filed', 'in_aws_review'], to: 'action_required', by: ['partner', 'system'] },
+  { from: ['action_required'], to: 'in_aws_review', by: ['partner', 'system'] },
+  { from: ['filed', 'in_aws_review', 'action_required'], to: 'approved', by: ['partner', 'system'] },
+  { from: ['filed', 'in_aws_review', 'action_required'], to: 'rejected', by: ['partner', 'system'] },
+  { from: ['approved'], to: 'credits_applied', by: ['partner', 'system'] },
+  { from: ['credits_applied'], to: 'expired', by: ['system'] },
+];
+
+/**
+ * The application waits on whoever must act next, so its status is that of its least advanced record,
+ * in this order of precedence (first match wins):
+ *   action_required (partner must fix) → approved_for_filing (partner must file) → filed → in_aws_review
+ *   (AWS decides) → approved (credits pending) → credits_applied → expired → rejected (every record rejected).
+ * Records still in `draft` (before partner approval) leave the application status as it is.
+ */
+export const STATUS_PRECEDENCE: readonly (RecordStatus & ApplicationStatus)[] = [
+  'action_required', 'approved_for_filing', 'filed', 'in_aws_review', 'approved', 'credits_applied', 'expired', 'rejected',
+];
+
+export function deriveApplicationStatus(records: readonly RecordState[], current: ApplicationStatus): ApplicationStatus {
+  if (records.length === 0 || records.some((r) => r.status === 'draft')) return current;
+  for (const status of STATUS_PRECEDENCE) if (records.some((r) => r.status === status)) return status;
+  return current;
+}
+
+export function recordOf(brief: StoredBrief): RecordState {
+  return brief.record ?? { status: 'draft' };
+}
+
+export function findBrief(app: Application, programId: string): StoredBrief {
+  const brief = (app.briefs ?? []).find((b) => b.programId === programId);
+  if (!brief) throw new NotFoundError(`Application ${app.id} has no ACE record for program '${programId}'`);
+  return brief;
+}
+
+export interface RecordTransitionPlan extends TransitionPlan {
+  /** The application's briefs with the one record changed. */
+  readonly briefs: StoredBrief[];
+}
+
+/**
+ * Plan a change of one record's status (with its new details) and the application status that follows.
+ * Refused with 409 naming the record's current status when the rules do not allow it.
+ */
+export function planRecordTransition(args: {
+  app: Application;
+  programId: string;
+  to: RecordStatus;
+  actor: Actor;
+  reason: string;
+  now: Date;
+  details?: Partial<Omit<RecordState, 'status'>>;
+}): RecordTransitionPlan {
+  const { app, programId, to, actor, reason, now } = args;
+  const brief = findBrief(app, programId);
+  const current = recordOf(brief);
+  const legal = RECORD_RULES.filter((r) => r.from.includes(current.status) && r.to === to);
+  if (legal.length === 0) {
+    throw new ConflictError(`The ${programId} record is '${current.status}'; it cannot move to '${to}'`, current.status);
+  }
+  if (!legal.some((r) => r.by.includes(actor.kind))) {
+    throw new ForbiddenError(`A ${actor.kind} cannot move the ${programId} record from '${current.status}' to '${to}'`);
+  }
+  const briefs = (app.briefs ?? []).map((b) => (b.programId === programId ? { ...b, record: { ...current, ...args.details, status: to } } : b));
+  const nextStatus = deriveApplicationStatus(briefs.map(recordOf), app.status);
+  const transition: Transition = {
+    at: now.toISOString(), actor, from: app.status, to: nextStatus, reason,
+    record: { programId, from: current.status, to }, version: app.version + 1,
+  };
+  return { expectedStatus: app.status, expectedVersion: app.version, transition, briefs };
+}
+
+/** Records the workflow is waiting on AWS for (filed and not yet decided). */
+export function awaitingAwsDecision(app: Application): boolean {
+  return (app.briefs ?? []).some((b) => ['approved_for_filing', 'filed', 'in_aws_review', 'action_required'].includes(recordOf(b).status));
+}
+
+/** Approved records whose credits have not been applied yet. */
+export function awaitingCredits(app: Application): boolean {
+  return (app.briefs ?? []).some((b) => recordOf(b).status === 'approved');
+}
