@@ -1,0 +1,88 @@
+/**
+ * Deployment settings, read once from CDK context (cdk.json, or `-c key=value`) and validated.
+ * Nothing here looks anything up in an AWS account: synthesis works offline with no credentials.
+ */
+import type { Node } from 'constructs';
+
+export type Stage = 'dev' | 'staging' | 'prod';
+export type AceCatalog = 'AWS' | 'Sandbox';
+
+export interface AppConfig {
+  readonly stage: Stage;
+  /** Verified SES sender address; the identity is created (and verified by mail) by the stack. */
+  readonly senderEmail: string;
+  /** Name of the SES configuration set the stack creates and every send uses. */
+  readonly sesConfigurationSet: string;
+  /** Where operations notices go (unrouted applications, reminders). */
+  readonly opsEmail: string;
+  /** Partner Central catalog: `Sandbox` unless production. */
+  readonly aceCatalog: AceCatalog;
+  /** Public base URL for links in mails; defaults to the HTTP API's own endpoint. */
+  readonly publicBaseUrl?: string;
+  /** Retention of every log group, in days (a value CloudWatch Logs accepts). */
+  readonly logRetentionDays: number;
+  /** Optional e-mail subscribed to the alarm topic. */
+  readonly alarmEmail?: string;
+  /** How long a partner has to review before the reminder branch runs. */
+  readonly partnerReviewTimeoutHours: number;
+  /** Optional fixed deployment target; without it the stack is environment-agnostic. */
+  readonly account?: string;
+  readonly region?: string;
+}
+
+const STAGES: readonly Stage[] = ['dev', 'staging', 'prod'];
+
+function optionalString(node: Node, key: string): string | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new Error(`context '${key}' must be a string`);
+  return value;
+}
+
+function requiredString(node: Node, key: string): string {
+  const value = optionalString(node, key);
+  if (value === undefined) throw new Error(`context '${key}' is required (set it in cdk.json or with -c ${key}=...)`);
+  return value;
+}
+
+function positiveNumber(node: Node, key: string, fallback: number): number {
+  const raw: unknown = node.tryGetContext(key);
+  if (raw === undefined || raw === null || raw === '') return fallback;
+  const value = typeof raw === 'number' ? raw : Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`context '${key}' must be a positive number, got '${String(raw)}'`);
+  return value;
+}
+
+export function readAppConfig(node: Node): AppConfig {
+  const stage = optionalString(node, 'stage') ?? 'dev';
+  if (!STAGES.includes(stage as Stage)) throw new Error(`context 'stage' must be one of: ${STAGES.join(', ')}`);
+  const aceCatalog = optionalString(node, 'aceCatalog') ?? (stage === 'prod' ? 'AWS' : 'Sandbox');
+  if (aceCatalog !== 'AWS' && aceCatalog !== 'Sandbox') throw new Error("context 'aceCatalog' must be one of: AWS, Sandbox");
+  const publicBaseUrl = optionalString(node, 'publicBaseUrl');
+  const alarmEmail = optionalString(node, 'alarmEmail');
+  const account = optionalString(node, 'account');
+  const region = optionalString(node, 'region');
+  return {
+    stage: stage as Stage,
+    senderEmail: requiredString(node, 'senderEmail'),
+    sesConfigurationSet: requiredString(node, 'sesConfigurationSet'),
+    opsEmail: requiredString(node, 'opsEmail'),
+    aceCatalog,
+    logRetentionDays: positiveNumber(node, 'logRetentionDays', 30),
+    partnerReviewTimeoutHours: positiveNumber(node, 'partnerReviewTimeoutHours', 120),
+    ...(publicBaseUrl ? { publicBaseUrl } : {}),
+    ...(alarmEmail ? { alarmEmail } : {}),
+    ...(account ? { account } : {}),
+    ...(region ? { region } : {}),
+  };
+}
+
+/** Settings for tests and tools that synthesize without cdk.json. */
+export const DEFAULT_CONTEXT = {
+  stage: 'dev',
+  senderEmail: 'no-reply@example.com',
+  sesConfigurationSet: 'ace-filing',
+  opsEmail: 'ops@example.com',
+  logRetentionDays: 30,
+  partnerReviewTimeoutHours: 120,
+} as const;

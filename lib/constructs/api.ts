@@ -1,0 +1,143 @@
+/**
+ * API: the HTTP API (API Gateway v2, payload format 2.0), one Lambda per route group (docs/CONTRACTS.md).
+ *
+ * Public: POST /worksheets, POST /estimates, GET /openapi.json.
+ * Founder: GET /applications/{id}, no gateway authorizer; the handler checks the founder's bearer token.
+ * JWT (Cognito user pool authorizer): GET /ops/executions; the handler checks the `ops` group.
+ * The default stage has access logging (JSON, no headers or bodies) and throttling.
+ */
+import { CfnOutput, Duration, Validations, type RemovalPolicy } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { HouseFunction } from './house-function.ts';
+
+export interface ApiProps {
+  readonly table: dynamodb.ITable;
+  readonly stateMachine: sfn.StateMachine;
+  readonly userPool: cognito.IUserPool;
+  readonly userPoolClient: cognito.IUserPoolClient;
+  /** Base URL used in links; defaults to this API's endpoint. */
+  readonly publicBaseUrl?: string;
+  /** Browser origins allowed by CORS. @default none (no CORS preflight configured) */
+  readonly corsAllowOrigins?: string[];
+  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+export type ApiFunctionName = 'intake' | 'founder' | 'ops' | 'openApi';
+
+export class Api extends Construct {
+  readonly httpApi: apigwv2.HttpApi;
+  readonly stage: apigwv2.HttpStage;
+  readonly accessLogs: logs.LogGroup;
+  readonly functions: Readonly<Record<ApiFunctionName, HouseFunction>>;
+  /** The base URL that links point at (context `publicBaseUrl`, else the API endpoint). */
+  readonly publicBaseUrl: string;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const common = { logRetention: props.logRetention, removalPolicy: props.removalPolicy };
+
+    this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
+      description: 'ace-filing: founders, partners and operations',
+      createDefaultStage: false,
+      ...(props.corsAllowOrigins?.length
+        ? {
+            corsPreflight: {
+              allowOrigins: props.corsAllowOrigins,
+              allowMethods: [apigwv2.CorsHttpMethod.GET, apigwv2.CorsHttpMethod.POST, apigwv2.CorsHttpMethod.OPTIONS],
+              allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match'],
+              exposeHeaders: ['etag', 'location'],
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
+    });
+    this.publicBaseUrl = props.publicBaseUrl ?? this.httpApi.apiEndpoint;
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+    this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttle ?? { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(this.accessLogs),
+        format: apigw.AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+          }),
+        ),
+      },
+    });
+
+    const intake = new HouseFunction(this, 'Intake', {
+      ...common,
+      entry: 'functions/http/intake.ts',
+      description: 'POST /worksheets, POST /estimates (public)',
+    })
+      .bindTable(props.table, 'readWrite')
+      .bindStateMachine(props.stateMachine, 'start')
+      .setConfig('PUBLIC_BASE_URL', this.publicBaseUrl);
+    const founder = new HouseFunction(this, 'Founder', {
+      ...common,
+      entry: 'functions/http/founder.ts',
+      description: 'GET /applications/{id} (founder bearer token, checked in the handler)',
+    }).bindTable(props.table, 'read');
+    const ops = new HouseFunction(this, 'Ops', {
+      ...common,
+      entry: 'functions/http/ops.ts',
+      description: 'GET /ops/executions (JWT, group ops)',
+    }).bindStateMachine(props.stateMachine, 'read');
+    const openApi = new HouseFunction(this, 'OpenApi', {
+      ...common,
+      entry: 'functions/http/openapi.ts',
+      description: 'GET /openapi.json (public)',
+    });
+    this.functions = { intake, founder, ops, openApi };
+
+    const jwt = new HttpUserPoolAuthorizer('CognitoJwt', props.userPool, { userPoolClients: [props.userPoolClient] });
+    const integrate = (name: string, fn: HouseFunction) => new HttpLambdaIntegration(`${name}Integration`, fn.function);
+    const intakeIntegration = integrate('Intake', intake);
+
+    const publicRoutes: Array<[string, apigwv2.HttpMethod, HttpLambdaIntegration, string]> = [
+      ['/worksheets', apigwv2.HttpMethod.POST, intakeIntegration, 'Founders submit a worksheet without an account; the handler validates, size-limits and rate-limits by Idempotency-Key.'],
+      ['/estimates', apigwv2.HttpMethod.POST, intakeIntegration, 'Public estimate calculator: nothing is stored.'],
+      ['/openapi.json', apigwv2.HttpMethod.GET, integrate('OpenApi', openApi), 'The public API description.'],
+      ['/applications/{id}', apigwv2.HttpMethod.GET, integrate('Founder', founder), 'Founders have no Cognito user: the handler verifies the per-application founder bearer token (stored only as a hash).'],
+    ];
+    for (const [path, method, integration, reason] of publicRoutes) {
+      for (const route of this.httpApi.addRoutes({ path, methods: [method], integration })) {
+        Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+      }
+    }
+    this.httpApi.addRoutes({
+      path: '/ops/executions',
+      methods: [apigwv2.HttpMethod.GET],
+      integration: integrate('Ops', ops),
+      authorizer: jwt,
+    });
+
+    new CfnOutput(this, 'Url', { value: this.httpApi.apiEndpoint, description: 'HTTP API base URL' });
+  }
+}

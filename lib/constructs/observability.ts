@@ -1,0 +1,107 @@
+/**
+ * Observability: alarms on what needs a human (workflow executions failed / timed out / throttled, Lambda errors and
+ * throttles per function, DynamoDB throttling, API 5xx), an SNS topic they notify (TLS enforced), and a dashboard.
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+
+export interface ObservabilityProps {
+  readonly stateMachine: sfn.StateMachine;
+  /** Functions by a short, stable name used in alarm ids. */
+  readonly functions: Readonly<Record<string, lambda.IFunction>>;
+  readonly table: dynamodb.Table;
+  readonly httpApi: apigwv2.HttpApi;
+  /** Optional address subscribed to the alarm topic. */
+  readonly alarmEmail?: string;
+}
+
+export class Observability extends Construct {
+  readonly topic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: ObservabilityProps) {
+    super(scope, id);
+    this.topic = new sns.Topic(this, 'AlarmTopic', { displayName: 'ace-filing alarms', enforceSSL: true });
+    if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    // No KMS key on the topic: alarm notifications carry alarm names and metric values only, and CloudWatch cannot
+    // publish to a topic encrypted with the AWS managed aws/sns key (a customer managed key would add cost for nothing).
+
+    const fiveMinutes = Duration.minutes(5);
+    const sm = props.stateMachine;
+    this.alarm('ExecutionsFailed', sm.metricFailed({ period: fiveMinutes, statistic: 'Sum' }), 'Workflow executions failed (application marked failed).');
+    this.alarm('ExecutionsTimedOut', sm.metricTimedOut({ period: fiveMinutes, statistic: 'Sum' }), 'Workflow executions timed out.');
+    this.alarm('ExecutionsThrottled', sm.metricThrottled({ period: fiveMinutes, statistic: 'Sum' }), 'Workflow state transitions throttled.');
+
+    for (const [name, fn] of Object.entries(props.functions)) {
+      this.alarm(`${name}Errors`, fn.metricErrors({ period: fiveMinutes, statistic: 'Sum' }), `Lambda ${name}: errors.`);
+      this.alarm(`${name}Throttles`, fn.metricThrottles({ period: fiveMinutes, statistic: 'Sum' }), `Lambda ${name}: throttles.`);
+    }
+
+    const tableThrottles = new cloudwatch.MathExpression({
+      expression: 'reads + writes',
+      usingMetrics: {
+        reads: props.table.metric('ReadThrottleEvents', { period: fiveMinutes, statistic: 'Sum' }),
+        writes: props.table.metric('WriteThrottleEvents', { period: fiveMinutes, statistic: 'Sum' }),
+      },
+      label: 'Table throttle events',
+      period: fiveMinutes,
+    });
+    this.alarm('TableThrottles', tableThrottles, 'DynamoDB table read/write throttle events.');
+
+    const api5xx = props.httpApi.metricServerError({ period: fiveMinutes, statistic: 'Sum' });
+    this.alarm('Api5xx', api5xx, 'HTTP API answered 5xx.');
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `${Stack.of(this).stackName}-overview`,
+      widgets: [
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Workflow executions',
+            left: [sm.metricStarted(), sm.metricSucceeded(), sm.metricFailed(), sm.metricTimedOut()],
+            width: 12,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'API requests and errors',
+            left: [props.httpApi.metricCount(), props.httpApi.metricClientError(), api5xx],
+            width: 12,
+          }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Lambda errors',
+            left: Object.entries(props.functions).map(([name, fn]) => fn.metricErrors({ label: name })),
+            width: 12,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Lambda duration p90',
+            left: Object.entries(props.functions).map(([name, fn]) => fn.metricDuration({ label: name, statistic: 'p90' })),
+            width: 12,
+          }),
+        ],
+        [new cloudwatch.GraphWidget({ title: 'DynamoDB throttles', left: [tableThrottles], width: 12 })],
+      ],
+    });
+  }
+
+  private alarm(id: string, metric: cloudwatch.IMetric, description: string): void {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      metric,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: description,
+    });
+    alarm.addAlarmAction(new actions.SnsAction(this.topic));
+    this.alarms.push(alarm);
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Workflow: the task functions and the Standard state machine that runs the definition in lib/workflow/definition.ts.
+ *
+ * Logging: level ALL to a dedicated log group, `includeExecutionData: false`. Execution data would log every state's
+ * input and output, including the `$$.Task.Token` handed to AwaitReview and the partner's review payload; task tokens
+ * stay server-side (house rule) and the application's data lives in DynamoDB anyway, so events carry no payloads.
+ * X-Ray tracing is on.
+ */
+import { Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { buildDefinition, type WorkflowTaskFunctions } from '../workflow/definition.ts';
+import { HouseFunction, type IMailer } from './house-function.ts';
+import { acknowledgeWildcardResource } from '../nag.ts';
+
+export interface WorkflowProps {
+  readonly table: dynamodb.ITable;
+  readonly mailer: IMailer;
+  readonly aceCatalog: 'AWS' | 'Sandbox';
+  readonly partnerReviewTimeout: Duration;
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+export type WorkflowFunctionName = keyof WorkflowTaskFunctions;
+
+export class Workflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  readonly logGroup: logs.LogGroup;
+  readonly functions: Readonly<Record<WorkflowFunctionName, HouseFunction>>;
+
+  constructor(scope: Construct, id: string, props: WorkflowProps) {
+    super(scope, id);
+    const common = { logRetention: props.logRetention, removalPolicy: props.removalPolicy, timeout: Duration.seconds(30) };
+
+    const sizeAsk = new HouseFunction(this, 'SizeAsk', {
+      ...common,
+      entry: 'functions/workflow/size.ts',
+      description: 'Workflow task: sizes the credit ask and stores the estimate',
+    }).bindTable(props.table, 'readWrite');
+    const draftBriefs = new HouseFunction(this, 'DraftBriefs', {
+      ...common,
+      entry: 'functions/workflow/draft.ts',
+      description: 'Workflow task: drafts and validates the ACE briefs and stores them',
+    })
+      .bindTable(props.table, 'readWrite')
+      .setConfig('ACE_CATALOG', props.aceCatalog);
+    const routePartner = new HouseFunction(this, 'RoutePartner', {
+      ...common,
+      entry: 'functions/workflow/route.ts',
+      description: 'Workflow task: picks and books a partner',
+    }).bindTable(props.table, 'readWrite');
+    // The only function allowed to send mail. It writes a claim per notice so a retried task never mails twice.
+    const notify = new HouseFunction(this, 'Notify', {
+      ...common,
+      entry: 'functions/workflow/notify.ts',
+      description: 'Workflow task: sends the notices (the only function with SES send rights)',
+    })
+      .bindTable(props.table, 'readWrite')
+      .bindMailer(props.mailer);
+    const awaitReview = new HouseFunction(this, 'AwaitReview', {
+      ...common,
+      entry: 'functions/workflow/await-review.ts',
+      description: 'Workflow callback task: stores the partner-review task token server-side',
+    }).bindTable(props.table, 'readWrite');
+    const markFailed = new HouseFunction(this, 'MarkFailed', {
+      ...common,
+      entry: 'functions/workflow/mark-failed.ts',
+      description: 'Workflow failure path: marks the application failed, keeps everything',
+    }).bindTable(props.table, 'readWrite');
+
+    this.functions = { sizeAsk, draftBriefs, routePartner, notify, awaitReview, markFailed };
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      // The vendedlogs prefix keeps CloudWatch Logs resource policies small for Step Functions log delivery.
+      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-workflow`,
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      comment: 'ace-filing: size, draft, route, then wait on partner review',
+      definitionBody: sfn.DefinitionBody.fromChainable(
+        buildDefinition(this, {
+          functions: {
+            sizeAsk: sizeAsk.function,
+            draftBriefs: draftBriefs.function,
+            routePartner: routePartner.function,
+            notify: notify.function,
+            awaitReview: awaitReview.function,
+            markFailed: markFailed.function,
+          },
+          partnerReviewTimeout: props.partnerReviewTimeout,
+        }),
+      ),
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      tracingEnabled: true,
+    });
+
+    // The state machine role: CDK grants lambda:InvokeFunction on each function ARN and on `ARN:*` (its versions and
+    // aliases), plus log delivery and X-Ray actions that have no resource-level permissions.
+    const role = this.stateMachine.role;
+    for (const fn of Object.values(this.functions)) {
+      acknowledgeWildcardResource(
+        role,
+        `${fn.function.functionArn}:*`,
+        'lambda:InvokeFunction on the qualified ARNs (versions/aliases) of a task function this workflow invokes; CDK adds it beside the unqualified ARN.',
+      );
+    }
+    acknowledgeWildcardResource(
+      role,
+      '*',
+      'CloudWatch Logs vended log delivery (logs:CreateLogDelivery, PutResourcePolicy, ...) and X-Ray (PutTraceSegments, ...) support no resource-level permissions.',
+    );
+  }
+}

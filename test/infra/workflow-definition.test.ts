@@ -1,0 +1,174 @@
+/**
+ * Infra: the state machine definition as deployed (read back from the synthesized template and parsed, never compared
+ * as a whole string). Every task retries transient errors, has a timeout and a catch into the failure path; waits
+ * pass the task token and have a defined timeout branch; the flow matches issue 3.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../lib/constructs/house-function.ts';
+import { resolveDefinition, type AslDefinition, type AslState } from '../../lib/template.ts';
+import { FAILURE_ERROR, NOTIFY_EVENTS, STATES, TRANSIENT_ERRORS } from '../../lib/workflow/definition.ts';
+import { devTemplate } from './support.ts';
+
+let def: AslDefinition;
+let states: Record<string, AslState>;
+
+beforeAll(() => {
+  def = resolveDefinition(devTemplate()).definition;
+  states = def.States;
+});
+
+const tasks = () => Object.entries(states).filter(([, s]) => s.Type === 'Task');
+
+/** Follows Next / Choice / Catch edges from `from`, returns every reachable state name. */
+function reachable(from: string): Set<string> {
+  const seen = new Set<string>();
+  const stack = [from];
+  while (stack.length) {
+    const name = stack.pop()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const s = states[name]!;
+    const next = [
+      s.Next,
+      s.Default as string | undefined,
+      ...((s.Choices as Array<{ Next: string }> | undefined) ?? []).map((c) => c.Next),
+      ...(s.Catch ?? []).map((c) => c.Next),
+    ].filter((n): n is string => typeof n === 'string');
+    stack.push(...next);
+  }
+  return seen;
+}
+
+describe('every task', () => {
+  it('retries the transient errors with backoff', () => {
+    expect(tasks().length).toBeGreaterThanOrEqual(8);
+    for (const [name, s] of tasks()) {
+      const retry = s.Retry?.find((r) => (r.ErrorEquals as string[]).includes('TransientError'));
+      expect(retry, name).toBeDefined();
+      expect(retry!.ErrorEquals, name).toEqual([...TRANSIENT_ERRORS]);
+      expect(retry!.MaxAttempts as number, name).toBeGreaterThanOrEqual(2);
+      expect(retry!.BackoffRate as number, name).toBeGreaterThan(1);
+    }
+  });
+
+  it('has TimeoutSeconds', () => {
+    for (const [name, s] of tasks()) expect(s.TimeoutSeconds, name).toBeGreaterThan(0);
+  });
+
+  it('catches everything: into MarkFailed, or (on the failure path itself) into the named Fail state', () => {
+    for (const [name, s] of tasks()) {
+      const all = s.Catch?.find((c) => c.ErrorEquals.includes('States.ALL'));
+      expect(all, name).toBeDefined();
+      expect(s.Catch!.at(-1), `${name}: States.ALL comes last`).toBe(all);
+      const failurePath = name === STATES.markFailed || name === STATES.notifyFailed;
+      expect(all!.Next, name).toBe(failurePath ? STATES.applicationFailed : STATES.markFailed);
+      if (!failurePath) expect(all!.ResultPath, name).toBe('$.failure');
+    }
+  });
+
+  it('sends a small payload built around the application id and keeps little of the result', () => {
+    for (const [name, s] of tasks()) {
+      const payload = s.Parameters?.Payload as Record<string, unknown>;
+      expect(payload['applicationId.$'], name).toBe('$.applicationId');
+      expect(Object.keys(payload).length, name).toBeLessThanOrEqual(3);
+      expect(s.ResultPath === null || s.ResultSelector !== undefined || name === STATES.awaitPartnerReview, name).toBe(true);
+    }
+  });
+
+  it('is a plain JSONPath Lambda invoke (no JSONata)', () => {
+    expect(def.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
+    for (const [name, s] of tasks()) {
+      expect(s.QueryLanguage ?? 'JSONPath', name).toBe('JSONPath');
+      expect(s.Resource, name).toMatch(/^arn:aws:states:::lambda:invoke(\.waitForTaskToken)?$/);
+    }
+  });
+});
+
+describe('the failure path', () => {
+  it('MarkFailed gets the caught error, then operations are told, then the named Fail state', () => {
+    const mark = states[STATES.markFailed]!;
+    expect(mark.Parameters?.Payload).toEqual({ 'applicationId.$': '$.applicationId', 'error.$': '$.failure' });
+    expect(mark.Next).toBe(STATES.notifyFailed);
+    expect((states[STATES.notifyFailed]!.Parameters?.Payload as Record<string, unknown>).event).toBe(NOTIFY_EVENTS.failed);
+    expect(states[STATES.notifyFailed]!.Next).toBe(STATES.applicationFailed);
+    expect(states[STATES.applicationFailed]).toMatchObject({ Type: 'Fail', Error: FAILURE_ERROR });
+  });
+
+  it('is reachable from every task and every task reaches an end', () => {
+    for (const [name] of tasks()) expect(reachable(name).has(STATES.applicationFailed), name).toBe(true);
+  });
+});
+
+describe('the issue-3 flow', () => {
+  it('sizes, drafts, routes, then branches on the routing result', () => {
+    expect(def.StartAt).toBe(STATES.sizeAsk);
+    expect(states[STATES.sizeAsk]!.Next).toBe(STATES.draftBriefs);
+    expect(states[STATES.draftBriefs]!.Next).toBe(STATES.routePartner);
+    expect(states[STATES.routePartner]).toMatchObject({
+      Next: STATES.isRouted,
+      ResultSelector: { 'routed.$': '$.Payload.routed' },
+      ResultPath: '$.route',
+    });
+    expect(states[STATES.isRouted]).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.route.routed', BooleanEquals: true, Next: STATES.notifyRouted }],
+      Default: STATES.notifyUnrouted,
+    });
+  });
+
+  it('routed: notify founder and partner, then wait on the partner review with a task token and a timeout', () => {
+    expect((states[STATES.notifyRouted]!.Parameters?.Payload as Record<string, unknown>).event).toBe(NOTIFY_EVENTS.routed);
+    expect(states[STATES.notifyRouted]!.Next).toBe(STATES.awaitPartnerReview);
+    const wait = states[STATES.awaitPartnerReview]!;
+    expect(wait.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(wait.Parameters?.Payload).toEqual({ 'applicationId.$': '$.applicationId', 'taskToken.$': '$$.Task.Token', kind: 'partner-review' });
+    expect(wait.TimeoutSeconds).toBe(120 * 3600);
+    expect(wait.Next).toBe(STATES.partnerReviewed);
+    expect(states[STATES.partnerReviewed]!.Type).toBe('Succeed');
+  });
+
+  it('a missed review deadline is a defined branch: reminder, then a named end', () => {
+    const wait = states[STATES.awaitPartnerReview]!;
+    expect(wait.Catch![0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: STATES.notifyReviewOverdue });
+    expect((states[STATES.notifyReviewOverdue]!.Parameters?.Payload as Record<string, unknown>).event).toBe(NOTIFY_EVENTS.reviewOverdue);
+    expect(states[STATES.notifyReviewOverdue]!.Next).toBe(STATES.partnerReviewOverdue);
+    expect(states[STATES.partnerReviewOverdue]!.Type).toBe('Succeed');
+  });
+
+  it('unrouted: operations are told, the application ends queued for them', () => {
+    expect((states[STATES.notifyUnrouted]!.Parameters?.Payload as Record<string, unknown>).event).toBe(NOTIFY_EVENTS.unrouted);
+    expect(states[STATES.notifyUnrouted]!.Next).toBe(STATES.queuedForOperations);
+    expect(states[STATES.queuedForOperations]!.Type).toBe('Succeed');
+  });
+
+  it('has no unreachable states and only the states it names', () => {
+    expect([...reachable(def.StartAt)].sort()).toEqual(Object.keys(states).sort());
+    expect(Object.keys(states).sort()).toEqual(Object.values(STATES).sort());
+  });
+
+  it('every task-token wait has a timeout (the partner-review timeout comes from context)', () => {
+    for (const [name, s] of tasks().filter(([, x]) => String(x.Resource).endsWith('.waitForTaskToken'))) {
+      expect(s.TimeoutSeconds, name).toBeGreaterThan(0);
+      expect(s.Catch?.some((c) => c.ErrorEquals.includes('States.Timeout')), name).toBe(true);
+    }
+  });
+});
+
+describe('the payload contract with the task handlers', () => {
+  const source = (entry: string) => readFileSync(path.join(PROJECT_ROOT, entry), 'utf8');
+
+  it('every Notify event the definition sends is one functions/workflow/notify.ts knows', () => {
+    const notify = source('functions/workflow/notify.ts');
+    for (const event of Object.values(NOTIFY_EVENTS)) {
+      expect(notify, event).toMatch(new RegExp(`['"]?${event}['"]?\\s*:`));
+    }
+  });
+
+  it('RoutePartner returns the `routed` flag the Choice reads; AwaitReview and MarkFailed read the fields sent', () => {
+    expect(source('functions/workflow/route.ts')).toMatch(/routed:\s*(true|false)/);
+    expect(source('functions/workflow/await-review.ts')).toMatch(/taskToken:/);
+    expect(source('functions/workflow/mark-failed.ts')).toMatch(/error:\s*z\./);
+  });
+});
