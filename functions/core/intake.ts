@@ -7,10 +7,14 @@ import type { FieldProblem } from '../../schemas/issues.ts';
 import type { Application } from '../../schemas/application.ts';
 import type { Worksheet } from '../../schemas/worksheet.ts';
 import { resolveModel, UnknownModelError } from './rates.ts';
+import { worksheetAddressProblems } from './ace/address.ts';
 
-/** Every model id must be on the rate card; all unknown ids are reported at once, with suggestions. */
+/**
+ * Rules beyond the schema, all reported at once: every model id must be on the rate card (with the
+ * closest known ids suggested), and the address must satisfy ACE's country, postal code and state rules.
+ */
 export function worksheetDomainProblems(worksheet: Worksheet): FieldProblem[] {
-  const problems: FieldProblem[] = [];
+  const problems: FieldProblem[] = worksheetAddressProblems(worksheet.company.address);
   worksheet.workload.models.forEach((m, i) => {
     try {
       resolveModel(m.modelId, { field: `workload.models[${i}].modelId` });

@@ -1,0 +1,75 @@
+/** `ace-filing estimate --table`: the estimate as readable plain-text tables, headline figures first. */
+import type { Estimate } from '../schemas/estimate.ts';
+
+type Row = readonly string[];
+
+const isFigure = (cell: string) => /^[$\d.,%-]+$/.test(cell);
+
+/** Figures right-aligned, text left-aligned, a rule under the header. */
+export function renderTable(title: string, header: Row, rows: readonly Row[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const numeric = header.map((_h, i) => rows.some((r) => isFigure(r[i] ?? '')) && rows.every((r) => (r[i] ?? '') === '' || isFigure(r[i] ?? '')));
+  const line = (cells: Row) => cells.map((c, i) => (numeric[i] ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  return [title, line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const usdAmount = (amount: string) => {
+  const [whole = '0', cents = '00'] = amount.split('.');
+  return `$${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${cents.padEnd(2, '0')}`;
+};
+
+function headline(e: Estimate): string {
+  const f = e.forecast;
+  const months = f.months.length;
+  return renderTable(`Estimate (rates as of ${e.ratesAsOf}, programs as of ${e.programsAsOf})`, ['Figure', 'USD'], [
+    ['Recommended credit ask', usdAmount(f.recommendedAskUsd)],
+    [`Forecast total, ${months} months (with headroom)`, usdAmount(f.totalUsd)],
+    ['Optimized spend (batch, caching)', usdAmount(f.optimizedUsd)],
+    ['Naive on-demand spend', usdAmount(f.naiveUsd)],
+    ['Headroom', usdAmount(f.headroomUsd)],
+    ['Amazon Bedrock', usdAmount(f.bedrockUsd)],
+    ['Evaluation harness', usdAmount(f.evalHarnessUsd)],
+    ['Other AWS services', usdAmount(f.otherServicesUsd)],
+  ]);
+}
+
+function coverage(e: Estimate): string {
+  const c = e.poolCoverage;
+  return renderTable(`How long ${usdAmount(c.poolUsd)} lasts`, ['Usage', 'Months'], [
+    ['Naive on-demand', String(c.naiveMonths)],
+    ['With the levers applied', String(c.optimizedMonths)],
+  ]);
+}
+
+function spendByService(e: Estimate): string {
+  return renderTable('Average monthly spend by service', ['Service', 'USD / month'], e.forecast.monthlySpendByService.map((s) => [s.service, usdAmount(s.monthlyUsd)]));
+}
+
+function models(e: Estimate): string {
+  return renderTable('Models', ['Model', 'Share', 'Optimized', 'Naive'], e.models.map((m) => [m.name, `${Math.round(m.share * 100)}%`, usdAmount(m.windowUsd), usdAmount(m.naiveWindowUsd)]));
+}
+
+function programs(e: Estimate): string {
+  return renderTable('Programs', ['Program', 'Eligible', 'Why'], e.programs.map((p) => [p.programId, p.eligible ? 'yes' : 'no', p.reasons[0] ?? '']));
+}
+
+function plan(e: Estimate): string {
+  const rows: Row[] = e.plan.filings.map((f) => [f.programName, f.filingPath, usdAmount(f.askUsd), String(f.coverageMonths)]);
+  rows.push(['Total ask', '', usdAmount(e.plan.totalAskUsd), ''], ['Out of pocket', '', usdAmount(e.plan.outOfPocketUsd), ''], ['Forfeited at expiry', '', usdAmount(e.plan.forfeitedUsd), '']);
+  return renderTable('Filing plan', ['Program', 'Filing path', 'Ask', 'Months'], rows);
+}
+
+function levers(e: Estimate): string {
+  return renderTable('Lever suggestions', ['Lever', 'Saving', 'Suggestion'], e.levers.map((l) => [l.lever, usdAmount(l.savingUsd), l.message]));
+}
+
+function warnings(e: Estimate): string {
+  return ['Warnings', ...e.warnings.map((w) => `- ${w.message}`)].join('\n');
+}
+
+export function renderEstimateTable(e: Estimate): string {
+  const sections = [headline(e), coverage(e), spendByService(e), models(e), programs(e), plan(e)];
+  if (e.levers.length > 0) sections.push(levers(e));
+  if (e.warnings.length > 0) sections.push(warnings(e));
+  return sections.join('\n\n');
+}
