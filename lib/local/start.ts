@@ -1,0 +1,326 @@
+// startLocal(): the whole backend on this machine, built from the synthesized template.
+//
+//   DynamoDB        dynalite, in process                       (--dynamo-port, default 8000)
+//   SES             aws-ses-v2-local, inbox page at /          (--ses-port / SES_PORT, default 8005)
+//   Step Functions  LocalStepFunctions + its JSON 1.0 API      (--sfn-port, default 8083)
+//   HTTP API        API Gateway v2 payload-2.0 stand-in        (--port / PORT, default 3000)
+//                   + /__local/clock, /__local/jwks.json, /__local/tasks
+//
+// Handlers reach the stand-ins only through the standard SDK settings (AWS_ENDPOINT_URL_DYNAMODB / _SFN / _SES /
+// _SESV2, dummy credentials, AWS_REGION, AWS_EC2_METADATA_DISABLED=true), which are set in process.env together with
+// the union of every function's environment from the template BEFORE any handler module is imported.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PROJECT_DIR } from './paths.ts';
+import type { Server, ServerResponse } from 'node:http';
+import { MovableClock } from './clock.ts';
+import { startDynamo, ensureTables } from './dynamo.ts';
+import type { DynamoHandle } from './dynamo.ts';
+import { startSes } from './ses.ts';
+import type { SesHandle } from './ses.ts';
+import { LocalStepFunctions } from './sfn/engine.ts';
+import { createSfnServer } from './sfn/server.ts';
+import { createHttpApiServer } from './http-api.ts';
+import { DevIssuer, DEV_CLIENT_ID, DEV_USER_POOL_ID, DEV_REGION } from './jwt.ts';
+import type { MintOptions } from './jwt.ts';
+import { ModuleInvoker } from './lambda-runtime.ts';
+import { buildLocalModel } from './template-model.ts';
+import type { CfnTemplate, LocalModel, RouteSpec } from './template-model.ts';
+import { closeServer, listen } from './net.ts';
+import { loadTemplate } from './template-cache.ts';
+
+export { PROJECT_DIR };
+export const LOCAL_ACCOUNT_ID = '000000000000';
+
+export interface StartLocalOptions {
+  /** Project root holding `functions/` (default: this repository). */
+  projectDir?: string;
+  host?: string;
+  /** HTTP API port (default PORT or 3000; 0 = any free port). */
+  port?: number;
+  /** SES stand-in port (default SES_PORT or 8005; 0 = any free port). */
+  sesPort?: number;
+  /** Step Functions API port (default SFN_PORT or 8083; 0 = any free port). */
+  sfnPort?: number;
+  /** DynamoDB port (default DYNAMODB_PORT or 8000; 0 = any free port). */
+  dynamoPort?: number;
+  /** Persist DynamoDB, executions + pending task tokens, the clock offset here; in memory when absent. */
+  dataDir?: string;
+  /** The synthesized template (default: `synthTemplate()` from lib/template.ts, cached in .local/template-cache). */
+  template?: CfnTemplate;
+  /** Synthesize even when the cached template is current. */
+  freshTemplate?: boolean;
+  /** Partner profiles to seed (default `<projectDir>/data/partners.json`; null = seed nothing). */
+  partnersFile?: string | null;
+  /** Dev JWT key file (default `<projectDir>/.local/dev-jwt-key.json`; null = a key kept in memory). */
+  jwtKeyFile?: string | null;
+  /** Overrides every Retry pause in ms (e.g. 0 in tests); default: the definition's real intervals. */
+  retryDelayMs?: number;
+  /** Import every handler before reporting ready (default true). */
+  preload?: boolean;
+  /** Start the clock this many ms ahead of real time (restored from dataDir when persisted). */
+  clockOffsetMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface LocalRuntime {
+  urls: { api: string; dynamodb: string; sfn: string; ses: string };
+  /** Variables set in process.env (endpoints, credentials, the functions' environment). */
+  env: Record<string, string>;
+  tableName: string;
+  stateMachineArn: string;
+  model: LocalModel;
+  clock: MovableClock;
+  sfn: LocalStepFunctions;
+  issuer: DevIssuer;
+  /** A JWT the local HTTP API accepts (claims as Cognito would issue them). */
+  mintToken(opts?: MintOptions): Promise<string>;
+  /** Mails captured by the SES stand-in. */
+  mails(): Promise<LocalMail[]>;
+  /** What runs where, one line each. */
+  describe(): string[];
+  startupMs: number;
+  stop(): Promise<void>;
+}
+
+export interface LocalMail {
+  messageId: string;
+  from: string;
+  destination: { to: string[]; cc: string[]; bcc: string[] };
+  subject: string;
+  body: { html?: string; text?: string };
+  at: number;
+}
+
+const envPort = (name: string, fallback: number): number => {
+  const v = process.env[name];
+  return v && /^\d+$/.test(v) ? Number(v) : fallback;
+};
+
+export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRuntime> {
+  const t0 = performance.now();
+  const projectDir = opts.projectDir ?? PROJECT_DIR;
+  const host = opts.host ?? '127.0.0.1';
+  const log = opts.log ?? (() => undefined);
+  const dataDir = opts.dataDir ? resolve(opts.dataDir) : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+
+  // The clock (its offset persists with --data so that moved time stays moved).
+  const clockFile = dataDir ? join(dataDir, 'clock.json') : undefined;
+  const savedOffset = clockFile && existsSync(clockFile) ? (JSON.parse(readFileSync(clockFile, 'utf8')) as { offsetMs: number }).offsetMs : undefined;
+  const clock = new MovableClock({ offsetMs: savedOffset ?? opts.clockOffsetMs ?? 0 });
+  const saveClock = (): void => {
+    if (clockFile) writeFileSync(clockFile, JSON.stringify({ offsetMs: clock.offsetMs() }));
+  };
+
+  const cleanups: (() => Promise<void>)[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    cleanups.length = 0;
+  };
+
+  try {
+    // 1. Servers first (their ports feed the template's references, e.g. PUBLIC_BASE_URL = the API's URL).
+    const issuerP = DevIssuer.load(opts.jwtKeyFile === undefined ? join(projectDir, '.local', 'dev-jwt-key.json') : opts.jwtKeyFile);
+    let routes: RouteSpec[] = [];
+    let apiId = 'local';
+    // Bound once started; the servers answer "still starting" until then.
+    const late: { sfn?: LocalStepFunctions; invoker?: ModuleInvoker } = {};
+    const issuer = await issuerP;
+
+    async function localAdmin(method: string, url: string, body: Buffer, res: ServerResponse): Promise<boolean> {
+      const send = (status: number, b: unknown): true => {
+        const text = JSON.stringify(b, null, 2);
+        res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+        return true;
+      };
+      const path = url.split('?')[0] ?? '';
+      const clockView = (): Record<string, unknown> => ({ now: new Date(clock.now()).toISOString(), offsetMs: clock.offsetMs(), pendingTimers: clock.pending() });
+      if (path === '/__local/clock' && method === 'GET') return send(200, clockView());
+      if (path === '/__local/clock' && method === 'POST') {
+        let req: { advanceMs?: number; advanceSeconds?: number; advanceDays?: number; to?: string };
+        try {
+          req = body.length ? (JSON.parse(body.toString('utf8')) as typeof req) : {};
+        } catch {
+          return send(400, { message: 'body must be JSON: {"advanceSeconds": n} | {"advanceMs": n} | {"advanceDays": n} | {"to": ISO-8601}' });
+        }
+        try {
+          if (req.to !== undefined) {
+            const at = Date.parse(req.to);
+            if (Number.isNaN(at) || at < clock.now()) return send(400, { message: '"to" must be an ISO-8601 time not before the current clock' });
+            clock.set(at);
+          } else {
+            const ms = (req.advanceMs ?? 0) + (req.advanceSeconds ?? 0) * 1000 + (req.advanceDays ?? 0) * 86_400_000;
+            clock.advance(ms);
+          }
+        } catch (err) {
+          return send(400, { message: (err as Error).message });
+        }
+        saveClock();
+        return send(200, clockView());
+      }
+      if (path === '/__local/jwks.json' && method === 'GET') return send(200, issuer.jwks());
+      if (path === '/__local/tasks' && method === 'GET') {
+        // Pending task-token waits, tokens shortened: tokens stay server-side (the handlers store them).
+        const tasks = (late.sfn?.pendingTasks() ?? []).map((t) => ({ ...t, token: `${t.token.slice(0, 12)}…`, ...(t.timeoutAt ? { timeoutAt: new Date(t.timeoutAt).toISOString() } : {}) }));
+        return send(200, { tasks });
+      }
+      if (path === '/__local' || path === '/__local/') {
+        return send(200, { endpoints: ['GET /__local/clock', 'POST /__local/clock', 'GET /__local/jwks.json', 'GET /__local/tasks'] });
+      }
+      return false;
+    }
+
+    const httpServer: Server = createHttpApiServer({
+      routes: () => routes,
+      apiId: () => apiId,
+      accountId: LOCAL_ACCOUNT_ID,
+      issuer,
+      invoke: (id, event) => {
+        if (!late.invoker) throw new Error('the local runtime is still starting');
+        return late.invoker.invoke(id, event);
+      },
+      local: (req, res, body) => localAdmin(req.method ?? 'GET', req.url ?? '', body, res),
+      log,
+    });
+    const sfnServer = createSfnServer(
+      {
+        call: (op, body) => {
+          if (!late.sfn) throw new Error('the local Step Functions is still starting');
+          return late.sfn.call(op, body);
+        },
+      },
+      log,
+    );
+    const [dynamo, ses, sfnUrl, apiUrl] = await Promise.all([
+      startDynamo({ host, port: opts.dynamoPort ?? envPort('DYNAMODB_PORT', 8000), ...(dataDir ? { dataDir } : {}) }).then((d: DynamoHandle) => {
+        cleanups.push(d.close);
+        return d;
+      }),
+      startSes({ host, port: opts.sesPort ?? envPort('SES_PORT', 8005) }).then((s: SesHandle) => {
+        cleanups.push(s.close);
+        return s;
+      }),
+      listen(sfnServer, host, opts.sfnPort ?? envPort('SFN_PORT', 8083)).then((u) => {
+        cleanups.push(() => closeServer(sfnServer));
+        return u;
+      }),
+      listen(httpServer, host, opts.port ?? envPort('PORT', 3000)).then((u) => {
+        cleanups.push(() => closeServer(httpServer));
+        return u;
+      }),
+    ]);
+
+    // 2. The deployed shapes.
+    const tTemplate = performance.now();
+    const loaded = opts.template ? { template: opts.template, cached: false } : await loadTemplate(projectDir, { fresh: opts.freshTemplate ?? false });
+    const template = loaded.template;
+    const templateMs = Math.round(performance.now() - tTemplate);
+    // The definition is resolved by template-model.ts with the same placeholder ARNs as lib/template.ts's
+    // resolveDefinition (test/integration/local-sfn.test.ts checks they agree), without importing aws-cdk-lib.
+    const model = buildLocalModel(template, {
+      region: DEV_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      apiUrl,
+      userPoolId: DEV_USER_POOL_ID,
+      userPoolClientId: DEV_CLIENT_ID,
+      stackName: 'ace-filing-local',
+    });
+    routes = model.routes;
+    apiId = model.apiId;
+    const table = model.tables[0];
+
+    // 3. Environment: the stand-ins' endpoints, dummy credentials, and every function's variables.
+    const env: Record<string, string> = {
+      AWS_REGION: DEV_REGION,
+      AWS_DEFAULT_REGION: DEV_REGION,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
+      AWS_ENDPOINT_URL_SFN: sfnUrl,
+      AWS_ENDPOINT_URL_SES: ses.url,
+      AWS_ENDPOINT_URL_SESV2: ses.url,
+    };
+    for (const [k, v] of Object.entries(model.environment)) if (k !== 'NODE_OPTIONS') env[k] = v;
+    delete process.env.AWS_SESSION_TOKEN;
+    delete process.env.AWS_PROFILE;
+    Object.assign(process.env, env);
+    if (model.environmentConflicts.length) {
+      log(`warning: functions set these variables differently (first value used): ${model.environmentConflicts.join(', ')}`);
+    }
+
+    // 4. Tables, handlers, seed data, the workflow engine.
+    if (table) await ensureTables(dynamo.url, model.tables);
+    const invoker = new ModuleInvoker(model.functions, projectDir);
+    late.invoker = invoker;
+    const preloadP = opts.preload === false ? Promise.resolve([]) : invoker.preload();
+    let seeded: number | undefined;
+    const partnersFile = opts.partnersFile === undefined ? join(projectDir, 'data', 'partners.json') : opts.partnersFile;
+    const seedModule = join(projectDir, 'functions', 'adapters', 'dynamo', 'partners-seed.ts');
+    if (partnersFile && table && existsSync(partnersFile) && existsSync(seedModule)) {
+      const mod = (await import(pathToFileURL(seedModule).href)) as { seedPartners?: (tableName: string, file: string) => Promise<number> };
+      if (typeof mod.seedPartners === 'function') seeded = await mod.seedPartners(table.tableName, partnersFile);
+    }
+    const preloadFailures = await preloadP;
+    for (const f of preloadFailures) log(`warning: could not import ${f.entry}: ${f.error}`);
+
+    const sfn = new LocalStepFunctions({
+      clock,
+      invoker,
+      stateMachines: model.stateMachines.map((s) => ({ arn: s.arn, name: s.name, definition: s.definition, roleArn: s.roleArn })),
+      region: DEV_REGION,
+      ...(dataDir ? { dataDir } : {}),
+      ...(opts.retryDelayMs !== undefined ? { retryDelayMs: opts.retryDelayMs } : {}),
+      log,
+    });
+    late.sfn = sfn;
+    cleanups.push(() => sfn.stop());
+    const { resumed, lost } = await sfn.init();
+    saveClock();
+
+    const stateMachineArn = model.stateMachines[0]?.arn ?? '';
+    const urls = { api: apiUrl, dynamodb: dynamo.url, sfn: sfnUrl, ses: ses.url };
+    const startupMs = Math.round(performance.now() - t0);
+    const describe = (): string[] => [
+      `HTTP API         ${urls.api}   (${routes.map((r) => `${r.routeKey}${r.authorizationType === 'JWT' ? ' [JWT]' : ''}`).join(', ')})`,
+      `SES inbox        ${urls.ses}/   (mail as JSON: ${urls.ses}/store)`,
+      `Step Functions   ${urls.sfn}   (${stateMachineArn})`,
+      `DynamoDB         ${urls.dynamodb}   (table ${table?.tableName ?? '-'})`,
+      `Clock            ${new Date(clock.now()).toISOString()}   (POST ${urls.api}/__local/clock {"advanceSeconds": 86400})`,
+      `Dev JWT          npm run token -- --role partner --partner <id>   (issuer ${issuer.issuer})`,
+      dataDir
+        ? `Data             ${dataDir} (tables, executions, pending task tokens and the clock persist; waiting executions resume: ${resumed} resumed, ${lost} lost)`
+        : 'Data             in memory: everything (tables, executions, task tokens, mail) is gone when this process stops; use --data DIR to keep it',
+      ...(seeded !== undefined ? [`Seeded           ${seeded} partner profile(s) from ${partnersFile}`] : []),
+      `Ready in         ${startupMs} ms   (template ${loaded.cached ? 'from cache' : opts.template ? 'given' : 'synthesized'} in ${templateMs} ms)`,
+    ];
+
+    return {
+      urls,
+      env,
+      tableName: table?.tableName ?? '',
+      stateMachineArn,
+      model,
+      clock,
+      sfn,
+      issuer,
+      mintToken: (o) => issuer.mint(o),
+      mails: async () => {
+        const r = await fetch(`${ses.url}/store`);
+        return ((await r.json()) as { emails: LocalMail[] }).emails;
+      },
+      describe,
+      startupMs,
+      stop: async () => {
+        saveClock();
+        await stopAll();
+      },
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
