@@ -40,6 +40,19 @@ export class PreconditionFailedError extends Error {
   }
 }
 
+/** A write needs `If-Match` and none was sent (HTTP 428). */
+export class PreconditionRequiredError extends Error {
+  override readonly name = 'PreconditionRequiredError';
+}
+
+/** The request is well-formed but what it asks for cannot be done with the data as it is (HTTP 422, with problems). */
+export class UnprocessableError extends Error {
+  override readonly name = 'UnprocessableError';
+  constructor(message: string, readonly problems: FieldProblem[] = []) {
+    super(message);
+  }
+}
+
 /** The same Idempotency-Key was sent with a different body (HTTP 422). */
 export class IdempotencyKeyReusedError extends Error {
   override readonly name = 'IdempotencyKeyReusedError';

@@ -81,6 +81,8 @@ export interface LocalRuntime {
   /** What runs where, one line each. */
   describe(): string[];
   startupMs: number;
+  /** The dynalite server, e.g. to count requests by operation in a benchmark. */
+  dynamoServer: Server;
   stop(): Promise<void>;
 }
 
@@ -314,6 +316,7 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
       },
       describe,
       startupMs,
+      dynamoServer: dynamo.server,
       stop: async () => {
         saveClock();
         await stopAll();

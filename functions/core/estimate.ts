@@ -1,0 +1,290 @@
+/**
+ * estimate(): worksheet → forecast + lever suggestions + program decisions + stacking plan, validated against
+ * `schemas/estimate.ts`. Pure: the current time comes in as `now`, prices and programs are imported data.
+ */
+import { Estimate } from '../../schemas/estimate.ts';
+import { parseWith } from '../../schemas/issues.ts';
+import type { Worksheet } from '../../schemas/worksheet.ts';
+import {
+  ALL_LEVERS,
+  forecast as runForecast,
+  LEVERS,
+  windowCentsFor,
+  type Forecast,
+  type ForecastInput,
+  type LeverCents,
+  type PricedModel,
+} from './forecast.ts';
+import { centsToUsd, formatUsd, sumCents, usdToCents, type Cents } from './money.ts';
+import { decideEligibility, ineligibleServices, planFilings, programsData, type ProgramsData, type Warning } from './programs.ts';
+import { applicablePrices, lifecycleAt, rateCard, resolveModel, sameClassAlternatives, type RateCard, type RateModel, type ResolvedModel } from './rates.ts';
+
+export type EstimateOptions = {
+  now: Date;
+  /** Headroom share on top of the forecast (0–1); default from data/programs.json sizingPolicy. */
+  headroom?: number;
+  /** Credit pool to report coverage for; default the recommended ask. */
+  poolUsd?: number;
+  card?: RateCard;
+  programs?: ProgramsData;
+};
+
+export class EstimateError extends Error {
+  override readonly name = 'EstimateError';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+export function priceModels(w: Worksheet, now: Date, card: RateCard): PricedModel[] {
+  return w.workload.models.map((m, i) => {
+    const resolved = resolveModel(m.modelId, { card, field: `workload.models[${i}].modelId` });
+    return { requestedId: m.modelId, model: resolved.model, share: m.share, applied: applicablePrices(resolved, w.aws.region), lifecycle: lifecycleAt(resolved.model, now) };
+  });
+}
+
+function lifecycleWarnings(models: PricedModel[], now: Date, card: RateCard): Warning[] {
+  const out: Warning[] = [];
+  for (const pm of models) {
+    const { status, eolDate } = pm.lifecycle;
+    const alternatives = sameClassAlternatives(pm.model, now, card).map((m) => m.modelId);
+    const instead = alternatives.length ? `; active models of the same class: ${alternatives.join(', ')}` : '';
+    if (status === 'eol') {
+      out.push({ code: 'model-discontinued', message: `${pm.model.name} (${pm.model.modelId}) is discontinued (EOL${eolDate ? ` ${eolDate}` : ''}): requests fail or soon will. Priced for reference only${instead}` });
+    } else if (status === 'legacy') {
+      out.push({ code: 'model-legacy', message: `${pm.model.name} is legacy${eolDate ? `, EOL ${eolDate}` : ''}: plan the move before the covered window ends${instead}` });
+    } else if (status === 'preview') {
+      out.push({ code: 'model-preview', message: `${pm.model.name} is in preview: prices and availability may change` });
+    } else if (status === 'unknown') {
+      out.push({ code: 'model-lifecycle-unknown', message: `${pm.model.name}: lifecycle not confirmed by the sources (${pm.model.lifecycleNote})` });
+    }
+    if (pm.model.confidence === 'low') {
+      out.push({ code: 'price-low-confidence', message: `${pm.model.name}: price from a single low-confidence source; verify it on the AWS pricing page` });
+    }
+  }
+  return out;
+}
+
+/** The forecast's input for a worksheet (prices resolved at `now`); exposed for callers that only need the forecast. */
+export function buildForecastInput(w: Worksheet, opts: { now: Date; headroom?: number; card?: RateCard; programs?: ProgramsData }): ForecastInput {
+  const programs = opts.programs ?? programsData;
+  const headroom = resolveHeadroom(opts, programs);
+  return forecastInput(w, priceModels(w, opts.now, opts.card ?? rateCard), headroom.share, programs);
+}
+
+function forecastInput(w: Worksheet, models: PricedModel[], headroomShare: number, programs: ProgramsData): ForecastInput {
+  const ineligible = new Set(ineligibleServices(w, programs).map((s) => s.service));
+  return {
+    workload: w.workload,
+    models,
+    otherServices: w.otherServices.map((s) => ({ service: s.service, monthlyCents: usdToCents(s.monthlyUsd), creditEligible: !ineligible.has(s.service) })),
+    headroomShare,
+    askRounding: programs.sizingPolicy.askRounding,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Lever suggestions: each saving is a difference of two window totals computed the same way (exact to the cent).
+
+type Suggestion = { lever: 'batch' | 'caching' | 'cheaper-model'; modelId: string; alternativeModelId?: string; savingCents: Cents; message: string };
+
+function batchAndCachingSuggestions(input: ForecastInput, f: Forecast): Suggestion[] {
+  const out: Suggestion[] = [];
+  const months = input.workload.monthsToCover;
+  input.models.forEach((pm, i) => {
+    const current = f.byModel[i]?.totalCents ?? 0n;
+    const plan = f.plans[pm.model.modelId];
+    if (plan?.batchApplied) {
+      const saving = windowCentsFor(input, pm, { batch: false, caching: true }) - current;
+      if (saving > 0n) {
+        out.push({ lever: 'batch', modelId: pm.model.modelId, savingCents: saving, message: `Run the batchable ${pct(input.workload.batchableShare)} of ${pm.model.name} requests (and eval replays) as batch inference (24-hour window): saves ${formatUsd(saving)} over ${months} months` });
+      }
+    }
+    if (plan?.cachingApplied) {
+      const saving = windowCentsFor(input, pm, { batch: true, caching: false }) - current;
+      if (saving > 0n) {
+        out.push({ lever: 'caching', modelId: pm.model.modelId, savingCents: saving, message: `Cache the ${input.workload.cacheableContextTokens} repeated context tokens on ${pm.model.name} (prompt caching at a ${pct(input.workload.cacheHitRate)} hit rate): saves ${formatUsd(saving)} over ${months} months` });
+      }
+    }
+  });
+  return out;
+}
+
+function alternativePriced(pm: PricedModel, alt: RateModel, region: string, now: Date): PricedModel {
+  // Keep the founder's routing choice: a geo profile stays geo, otherwise the alternative's global price applies.
+  const profile = pm.applied.basis === 'regional' && alt.pricingBasis === 'global' ? 'geo' : alt.pricingBasis === 'global' ? 'global' : 'none';
+  const resolved: ResolvedModel = { model: alt, requestedId: profile === 'geo' ? `us.${alt.modelId}` : alt.modelId, profile };
+  return { requestedId: resolved.requestedId, model: alt, share: pm.share, applied: applicablePrices(resolved, region), lifecycle: lifecycleAt(alt, now) };
+}
+
+function cheaperModelSuggestions(input: ForecastInput, f: Forecast, region: string, now: Date, card: RateCard): Suggestion[] {
+  const out: Suggestion[] = [];
+  const inMix = new Set(input.models.map((m) => m.model.modelId));
+  input.models.forEach((pm, i) => {
+    const current = f.byModel[i]?.totalCents ?? 0n;
+    let best: { alt: RateModel; cents: Cents } | undefined;
+    for (const alt of sameClassAlternatives(pm.model, now, card)) {
+      if (inMix.has(alt.modelId)) continue;
+      const cents = windowCentsFor(input, alternativePriced(pm, alt, region, now), ALL_LEVERS);
+      if (cents < current && (!best || cents < best.cents)) best = { alt, cents };
+    }
+    if (best) {
+      const saving = current - best.cents;
+      out.push({
+        lever: 'cheaper-model',
+        modelId: pm.model.modelId,
+        alternativeModelId: best.alt.modelId,
+        savingCents: saving,
+        message: `Move ${pm.model.name}'s ${pct(pm.share)} of traffic to ${best.alt.name} (${best.alt.modelId}), an active ${best.alt.class}-class ${best.alt.family} model: saves ${formatUsd(saving)} over ${input.workload.monthsToCover} months with the same levers (check quality on your evals first)`,
+      });
+    }
+  });
+  return out;
+}
+
+function pct(share: number): string {
+  return `${Math.round(share * 10000) / 100}%`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const usd = centsToUsd;
+
+function leverUsd(l: LeverCents) {
+  return Object.fromEntries(LEVERS.map((k) => [k, usd(l[k])])) as Record<(typeof LEVERS)[number], string>;
+}
+
+function averageMonthly(values: Cents[]): Cents {
+  const n = BigInt(Math.max(values.length, 1));
+  return (sumCents(values) * 2n + n) / (2n * n);
+}
+
+function monthlySpendByService(f: Forecast): { service: string; monthlyUsd: string }[] {
+  const services = f.months[0]?.otherServices.map((s) => s.service) ?? [];
+  return [
+    { service: 'Amazon Bedrock', monthlyUsd: usd(averageMonthly(f.months.map((m) => m.bedrockCents))) },
+    ...services.map((service) => ({ service, monthlyUsd: usd(averageMonthly(f.months.map((m) => m.otherServices.find((s) => s.service === service)?.cents ?? 0n))) })),
+  ];
+}
+
+function thirdPartyNote(f: Forecast, models: PricedModel[], programs: ProgramsData): Warning | undefined {
+  const cents = sumCents(models.map((pm, i) => (pm.model.provider === 'Amazon' ? 0n : (f.byModel[i]?.totalCents ?? 0n))));
+  if (cents === 0n) return undefined;
+  return { code: 'third-party-models', amountUsd: usd(cents), message: `${formatUsd(cents)} of the forecast is third-party models on Bedrock. ${programs.thirdPartyModelNote}` };
+}
+
+function resolveHeadroom(opts: { headroom?: number }, programs: ProgramsData): { share: number; source: string } {
+  if (opts.headroom === undefined) return { share: programs.sizingPolicy.headroomShare, source: `data/programs.json sizingPolicy: ${programs.sizingPolicy.headroomSource}` };
+  if (!(opts.headroom >= 0 && opts.headroom <= 1)) throw new EstimateError(`headroom must be between 0 and 1, got ${opts.headroom}`);
+  return { share: opts.headroom, source: 'set by the caller for this estimate' };
+}
+
+export function estimate(worksheet: Worksheet, opts: EstimateOptions): Estimate {
+  const card = opts.card ?? rateCard;
+  const programs = opts.programs ?? programsData;
+  const headroom = resolveHeadroom(opts, programs);
+  const models = priceModels(worksheet, opts.now, card);
+  const input = forecastInput(worksheet, models, headroom.share, programs);
+  const f = runForecast(input);
+
+  const suggestions = [...batchAndCachingSuggestions(input, f), ...cheaperModelSuggestions(input, f, worksheet.aws.region, opts.now, card)];
+  const decisions = decideEligibility(worksheet, opts.now, programs);
+  const plan = planFilings({ worksheet, forecast: f, decisions, headroomShare: headroom.share, ineligibleServices: ineligibleServices(worksheet, programs), data: programs });
+  const poolUsd = opts.poolUsd ?? Number(usd(f.recommendedAskCents));
+  const coverage = f.monthsCovered(poolUsd, programs.sizingPolicy.poolCoverageMaxMonths);
+  const thirdParty = thirdPartyNote(f, models, programs);
+
+  const result = {
+    ratesAsOf: card.asOf,
+    programsAsOf: programs.asOf,
+    computedAt: opts.now.toISOString(),
+    currency: 'USD' as const,
+    assumptions: {
+      daysPerMonth: '365/12 (730 hours, the AWS Pricing Calculator month)',
+      headroomShare: headroom.share,
+      headroomSource: headroom.source,
+      pricingRule: card.pricingRule,
+      askRounding: programs.sizingPolicy.askRoundingNote,
+      levers:
+        'Optimized = the founder\'s batchable share and cache hit rate applied where they pay off per request (caching when cheaper than plain input at that hit rate; batch where the model has a batch price and a batch request is cheaper); batch requests get no caching. Naive = everything on-demand, no caching. Traffic compounds monthly; eval replays and other services are flat.',
+    },
+    models: models.map((pm, i) => {
+      const w = f.byModel[i];
+      const plan_ = f.plans[pm.model.modelId];
+      const p = pm.applied.prices;
+      return {
+        modelId: pm.model.modelId,
+        requestedId: pm.requestedId,
+        name: pm.model.name,
+        class: pm.model.class,
+        share: pm.share,
+        priceBasis: pm.applied.basis,
+        priceNote: pm.applied.note,
+        prices: {
+          inputPer1M: p.inputPer1M,
+          outputPer1M: p.outputPer1M,
+          ...(p.batchInputPer1M !== undefined ? { batchInputPer1M: p.batchInputPer1M } : {}),
+          ...(p.batchOutputPer1M !== undefined ? { batchOutputPer1M: p.batchOutputPer1M } : {}),
+          ...(p.cacheWritePer1M !== undefined ? { cacheWritePer1M: p.cacheWritePer1M } : {}),
+          ...(p.cacheReadPer1M !== undefined ? { cacheReadPer1M: p.cacheReadPer1M } : {}),
+        },
+        status: pm.lifecycle.status,
+        ...(pm.lifecycle.eolDate ? { eolDate: pm.lifecycle.eolDate } : {}),
+        batchApplied: plan_?.batchApplied ?? false,
+        cachingApplied: plan_?.cachingApplied ?? false,
+        windowUsd: usd(w?.totalCents ?? 0n),
+        naiveWindowUsd: usd(w?.naiveCents ?? 0n),
+        levers: leverUsd(w?.levers ?? Object.fromEntries(LEVERS.map((l) => [l, 0n])) as LeverCents),
+        evalHarnessUsd: usd(w?.evalHarnessCents ?? 0n),
+      };
+    }),
+    forecast: {
+      months: f.months.map((m) => ({
+        month: m.month,
+        trafficRequests: m.trafficRequests,
+        models: m.models.map((mm) => ({ modelId: mm.modelId, traffic: leverUsd(mm.traffic), evalHarness: leverUsd(mm.evalHarness), totalUsd: usd(mm.totalCents) })),
+        bedrockUsd: usd(m.bedrockCents),
+        evalHarnessUsd: usd(m.evalHarnessCents),
+        otherServices: m.otherServices.map((s) => ({ service: s.service, monthlyUsd: usd(s.cents) })),
+        otherServicesUsd: usd(m.otherServicesCents),
+        subtotalUsd: usd(m.subtotalCents),
+        headroomUsd: usd(m.headroomCents),
+        totalUsd: usd(m.totalCents),
+        naiveSubtotalUsd: usd(m.naiveSubtotalCents),
+      })),
+      monthlySpendByService: monthlySpendByService(f),
+      bedrockUsd: usd(f.bedrockCents),
+      evalHarnessUsd: usd(f.evalHarnessCents),
+      otherServicesUsd: usd(f.otherServicesCents),
+      optimizedUsd: usd(f.subtotalCents),
+      naiveUsd: usd(f.naiveSubtotalCents),
+      naiveBedrockUsd: usd(f.naiveBedrockCents),
+      headroomUsd: usd(f.headroomCents),
+      totalUsd: usd(f.totalCents),
+      recommendedAskUsd: usd(f.recommendedAskCents),
+    },
+    poolCoverage: { poolUsd: usd(coverage.poolCents), naiveMonths: coverage.naiveMonths, optimizedMonths: coverage.optimizedMonths, horizonMonths: coverage.horizonMonths },
+    levers: suggestions
+      .sort((a, b) => (b.savingCents > a.savingCents ? 1 : b.savingCents < a.savingCents ? -1 : 0))
+      .map((s) => ({ lever: s.lever, modelId: s.modelId, ...(s.alternativeModelId ? { alternativeModelId: s.alternativeModelId } : {}), savingUsd: usd(s.savingCents), message: s.message })),
+    programs: decisions,
+    plan: {
+      filings: plan.filings,
+      totalAskUsd: usd(plan.totalAskCents),
+      outOfPocketUsd: usd(plan.outOfPocketCents),
+      forfeitedUsd: usd(plan.forfeitedCents),
+      uncoveredSpendUsd: usd(plan.uncoveredSpendCents),
+    },
+    warnings: [...lifecycleWarnings(models, opts.now, card), ...plan.warnings, ...(thirdParty ? [thirdParty] : [])],
+    notes: [
+      ...models.map((pm) => `${pm.model.name}: ${pm.applied.note}`),
+      ...Object.values(f.plans).flatMap((p) => p.notes),
+      ...plan.notes,
+      'Provisioned Throughput is not modelled: on-demand/batch token prices only.',
+      `Credit expiry figures are typical, not guaranteed: read the real expiry from the award (CreditCode.ExpiresAt).`,
+    ],
+  };
+  const parsed = parseWith(Estimate, result);
+  if (!parsed.ok) throw new EstimateError(`estimate failed its own schema: ${parsed.problems.map((p) => `${p.field} ${p.rule}`).join('; ')}`);
+  return parsed.value;
+}
+
