@@ -25,6 +25,14 @@ export interface AppConfig {
   readonly alarmEmail?: string;
   /** How long a partner has to review before the reminder branch runs. */
   readonly partnerReviewTimeoutHours: number;
+  /** After the review reminder: how long before the application is re-routed to the next partner. */
+  readonly partnerReviewGraceHours: number;
+  /** How long a founder has to answer a change request (then a reminder, then as long again before it is abandoned). */
+  readonly founderRevisionTimeoutDays: number;
+  /** How long AWS may take to decide a filed record before partner and operations are reminded (repeats). */
+  readonly awsDecisionTimeoutDays: number;
+  /** How long approved credits may take to be applied before partner and operations are reminded (repeats). */
+  readonly creditsTimeoutDays: number;
   /** Optional fixed deployment target; without it the stack is environment-agnostic. */
   readonly account?: string;
   readonly region?: string;
@@ -70,6 +78,10 @@ export function readAppConfig(node: Node): AppConfig {
     aceCatalog,
     logRetentionDays: positiveNumber(node, 'logRetentionDays', 30),
     partnerReviewTimeoutHours: positiveNumber(node, 'partnerReviewTimeoutHours', 120),
+    partnerReviewGraceHours: positiveNumber(node, 'partnerReviewGraceHours', 48),
+    founderRevisionTimeoutDays: positiveNumber(node, 'founderRevisionTimeoutDays', 14),
+    awsDecisionTimeoutDays: positiveNumber(node, 'awsDecisionTimeoutDays', 21),
+    creditsTimeoutDays: positiveNumber(node, 'creditsTimeoutDays', 30),
     ...(publicBaseUrl ? { publicBaseUrl } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(account ? { account } : {}),
@@ -85,4 +97,8 @@ export const DEFAULT_CONTEXT = {
   opsEmail: 'ops@example.com',
   logRetentionDays: 30,
   partnerReviewTimeoutHours: 120,
+  partnerReviewGraceHours: 48,
+  founderRevisionTimeoutDays: 14,
+  awsDecisionTimeoutDays: 21,
+  creditsTimeoutDays: 30,
 } as const;

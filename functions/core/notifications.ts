@@ -2,7 +2,7 @@
  * Mails, composed as pure data. Every value from a founder or partner is HTML-escaped; links carry
  * only the application id (never a task token or an access token).
  */
-import type { Application } from '../../schemas/application.ts';
+import type { Application, ApplicationStatus, RecordStatus, Transition } from '../../schemas/application.ts';
 import type { PartnerProfile } from '../../schemas/partner.ts';
 
 export interface Mail {
@@ -19,6 +19,18 @@ export const NOTICE_KINDS = [
   'partner-review-reminder',
   'founder-status-update',
   'ops-failure',
+  // issue 4: a notice per transition, reminders on every wait that lapses, credit expiry
+  'partner-status-update',
+  'ops-status-update',
+  'founder-changes-requested',
+  'founder-revision-reminder',
+  'founder-revision-abandoned',
+  'ops-revision-abandoned',
+  'partner-aws-decision-reminder',
+  'ops-aws-decision-reminder',
+  'partner-credits-reminder',
+  'ops-credits-reminder',
+  'founder-expiry-reminder',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -39,6 +51,59 @@ interface NoticeContext {
   /** Headline figures from the estimate, already formatted. */
   readonly askSummary?: string;
   readonly detail?: string;
+  /** The transition a status-update notice is about. */
+  readonly transition?: Transition;
+  /** Expiry reminders: the record and how many days its credits have left. */
+  readonly expiry?: { readonly programId: string; readonly daysLeft: number; readonly expiresOn: string; readonly amountUsd?: string };
+}
+
+const words = (status: string): string => status.replaceAll('_', ' ');
+
+/** One line saying what a transition changed: the record's move when it concerns one record, else the status. */
+export function describeTransition(t: Transition): string {
+  const what = t.record
+    ? `The ${t.record.programId} record moved from ${words(t.record.from)} to ${words(t.record.to)}`
+    : `The application moved${t.from ? ` from ${words(t.from)}` : ''} to ${words(t.to)}`;
+  return `${what}: ${t.reason}`;
+}
+
+/** Who hears about a transition: the founder, the assigned partner, operations. */
+type Audience = 'founder' | 'partner' | 'ops';
+
+/** By the new status (a record's own status when the change concerns one record). */
+const AUDIENCE_BY_STATUS: Partial<Record<ApplicationStatus | RecordStatus, readonly Audience[]>> = {
+  // in_partner_review, sized, drafted by the workflow, submitted, expiring (its reminder says it) and failed (the
+  // failure path has its own notice) mail nobody.
+  changes_requested: ['founder'],
+  approved_for_filing: ['founder'],
+  filed: ['founder'],
+  in_aws_review: ['founder'],
+  action_required: ['founder', 'partner'],
+  approved: ['founder', 'partner'],
+  rejected: ['founder', 'partner', 'ops'],
+  credits_applied: ['founder', 'partner'],
+  expired: ['founder', 'partner'],
+  withdrawn: ['partner', 'ops'],
+};
+
+/**
+ * The notices a transition calls for, chosen by the new status. Routing is special: the first routing confirms the
+ * application to the founder and assigns the partner; a later one (a re-route, or back to the same partner after a
+ * revision) assigns the partner and updates the founder. `firstRouting` says which.
+ */
+export function noticesForTransition(t: Transition, opts: { firstRouting: boolean }): NoticeKind[] {
+  // A record approved for filing goes with the application's own approval, which carries the notice.
+  if (t.record?.to === 'approved_for_filing') return [];
+  if (!t.record) {
+    if (t.to === 'routed') return opts.firstRouting ? ['founder-confirmation', 'partner-assignment'] : ['founder-status-update', 'partner-assignment'];
+    if (t.to === 'unrouted') return opts.firstRouting ? ['founder-confirmation', 'ops-unrouted'] : ['founder-status-update', 'ops-unrouted'];
+    // A review taken back (declined or lapsed): operations see it; routing then mails the next partner.
+    if (t.to === 'drafted' && t.from === 'in_partner_review') return ['ops-status-update'];
+    if (t.to === 'changes_requested') return ['founder-changes-requested'];
+  }
+  const status = t.record?.to ?? t.to;
+  // Nobody is told what they just did themselves.
+  return (AUDIENCE_BY_STATUS[status] ?? []).filter((who) => who !== t.actor.kind).map((who) => `${who}-status-update` as const);
 }
 
 function paragraphHtml(lines: readonly string[]): string {
@@ -86,11 +151,70 @@ export function composeNotice(kind: NoticeKind, ctx: NoticeContext): Mail {
         `Application ${app.id} has been waiting for your review past the agreed time.`,
         ctx.detail ?? 'Please approve, request changes or decline it.',
       ], partnerLink);
-    case 'founder-status-update':
-      return build([w.contact.email], `${company}: your application is now ${app.status.replaceAll('_', ' ')}`, [
+    case 'founder-status-update': {
+      const now = ctx.transition?.record?.to ?? ctx.transition?.to ?? app.status;
+      return build([w.contact.email], `${company}: ${ctx.transition?.record ? `your ${ctx.transition.record.programId} record is` : 'your application is'} now ${words(now)}`, [
         `Hi ${w.contact.firstName},`,
-        ctx.detail ?? `Application ${app.id} moved to ${app.status.replaceAll('_', ' ')}.`,
+        ctx.detail ?? (ctx.transition ? describeTransition(ctx.transition) : `Application ${app.id} moved to ${words(app.status)}.`),
       ], founderLink);
+    }
+    case 'partner-status-update':
+      return build([ctx.partner?.contactEmail ?? ctx.opsEmail], `${company} (${app.id}): ${words(ctx.transition?.record?.to ?? ctx.transition?.to ?? app.status)}`, [
+        ctx.detail ?? (ctx.transition ? describeTransition(ctx.transition) : `Application ${app.id} is now ${words(app.status)}.`),
+        ...((ctx.transition?.record?.to ?? ctx.transition?.to) === 'action_required' ? ['AWS asks for changes: update the fields ACE lets you change and refile.'] : []),
+      ], partnerLink);
+    case 'ops-status-update':
+      return build([ctx.opsEmail], `${app.id}: ${words(ctx.transition?.record?.to ?? ctx.transition?.to ?? app.status)}`, [
+        ctx.detail ?? (ctx.transition ? describeTransition(ctx.transition) : `Application ${app.id} is now ${words(app.status)}.`),
+      ], opsLink);
+    case 'founder-changes-requested':
+      return build([w.contact.email], `${company}: your partner asks for changes`, [
+        `Hi ${w.contact.firstName},`,
+        `${ctx.partner?.name ?? 'Your partner'} reviewed the drafted ACE records and asks for changes before filing:`,
+        ctx.transition?.reason ?? ctx.detail ?? 'See your application for the details.',
+        'Revise your worksheet from your application page; it will be re-sized and go back to the same partner.',
+      ], founderLink);
+    case 'founder-revision-reminder':
+      return build([w.contact.email], `Reminder: ${company}'s application is waiting on your revision`, [
+        `Hi ${w.contact.firstName},`,
+        `Your partner asked for changes to application ${app.id} and is waiting on your revised worksheet.`,
+        'Without an answer the application will be closed.',
+      ], founderLink);
+    case 'founder-revision-abandoned':
+      return build([w.contact.email], `${company}: your application was closed without a revision`, [
+        `Hi ${w.contact.firstName},`,
+        `Application ${app.id} waited on your revision past the reminder and is no longer with the partner. Submit a new worksheet to start again.`,
+      ], founderLink);
+    case 'ops-revision-abandoned':
+      return build([ctx.opsEmail], `${app.id}: change request abandoned by the founder`, [
+        `The founder of application ${app.id} did not answer the change request after a reminder; the partner slot was released.`,
+      ], opsLink);
+    case 'partner-aws-decision-reminder':
+      return build([ctx.partner?.contactEmail ?? ctx.opsEmail], `Reminder: AWS has not decided on ${company}'s records`, [
+        `The filed ACE records of application ${app.id} are still waiting on AWS's decision past the expected time.`,
+        'Check their status in Partner Central and record the outcome (Action Required, Approved or Rejected).',
+      ], partnerLink);
+    case 'ops-aws-decision-reminder':
+      return build([ctx.opsEmail], `${app.id}: AWS decision overdue`, [
+        `The filed ACE records of application ${app.id}${ctx.partner ? ` (partner ${ctx.partner.name})` : ''} are still waiting on AWS's decision past the expected time.`,
+      ], opsLink);
+    case 'partner-credits-reminder':
+      return build([ctx.partner?.contactEmail ?? ctx.opsEmail], `Reminder: credits for ${company} not recorded yet`, [
+        `AWS approved records of application ${app.id}, and the credits have not been recorded as applied.`,
+        'Record the credits applied (amount, date, expiry) once they are on the founder\'s account.',
+      ], partnerLink);
+    case 'ops-credits-reminder':
+      return build([ctx.opsEmail], `${app.id}: credits overdue`, [
+        `Approved records of application ${app.id}${ctx.partner ? ` (partner ${ctx.partner.name})` : ''} still have no credits recorded as applied.`,
+      ], opsLink);
+    case 'founder-expiry-reminder': {
+      const e = ctx.expiry;
+      return build([w.contact.email], `${company}: your credits expire in ${e?.daysLeft ?? '?'} days`, [
+        `Hi ${w.contact.firstName},`,
+        `The ${e?.programId ?? ''} credits${e?.amountUsd ? ` ($${e.amountUsd})` : ''} on application ${app.id} expire on ${e?.expiresOn ?? 'their expiry date'} (${e?.daysLeft ?? '?'} days from now).`,
+        'Plan the remaining usage before then; unused credits are not extended.',
+      ], founderLink);
+    }
     case 'ops-failure':
       return build([ctx.opsEmail], `Workflow failed for ${app.id}`, [
         `The workflow for application ${app.id} failed${app.failure ? ` in ${app.failure.state}: ${app.failure.error}` : ''}.`,

@@ -1,39 +1,83 @@
 /**
- * AwaitReview (a `.waitForTaskToken` task): keeps the task token server-side, keyed by the application,
- * and marks the application as in partner review (routed → in_partner_review). The workflow then waits
- * until a partner's decision arrives through the API, which resumes it with this token.
+ * AwaitReview (a `.waitForTaskToken` task for every human step): keeps the task token server-side under its kind
+ * (`partner-review`, `founder-revision`, `aws-decision`, `credits`) and, for the partner review, marks the
+ * application as in partner review (routed → in_partner_review). The API resumes the workflow with this token after
+ * it has written the transition (DynamoDB first, callback second; docs/CONTRACTS.md).
+ *
+ * A callback can be lost to a race: the person acts after the previous token was spent and before this one is
+ * stored, so the API finds a used token (harmless for it). The token is therefore stored FIRST and the application
+ * read AFTER: if it already moved past what this wait is for, the task fails with `ChangedWhileWaiting` and the
+ * workflow goes to NotifyChange → CheckStanding instead of waiting for a callback that already happened.
  */
 import * as z from 'zod/mini';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { planTransition } from '../core/application/lifecycle.ts';
+import { standingOf } from '../core/application/standing.ts';
+import { ConflictError } from '../core/errors.ts';
+import type { Application } from '../../schemas/application.ts';
+import { unnotifiedTransitions } from './notifier.ts';
 import { systemActor, workflowTask } from './task.ts';
 
 const config = readConfig(['TABLE_NAME']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
 
-/** Kept a little longer than the longest human wait the workflow allows. */
-const TOKEN_RETENTION_DAYS = 30;
+/** Kept a little longer than the longest human wait the workflow allows (30 days for credits by default). */
+const TOKEN_RETENTION_DAYS = 45;
+
+export const TASK_TOKEN_KINDS = ['partner-review', 'founder-revision', 'aws-decision', 'credits'] as const;
 
 export const AwaitReviewInput = z.object({
   applicationId: z.string().check(z.minLength(1)),
   taskToken: z.string().check(z.minLength(1)),
   /** Which human step is waiting; the partner review unless said otherwise. */
-  kind: z.optional(z.string()),
+  kind: z.optional(z.enum(TASK_TOKEN_KINDS)),
 });
 
-export const handler = workflowTask('AwaitReview', AwaitReviewInput, async ({ applicationId, taskToken, kind }) => {
+/** The application already moved on (a callback for this wait can no longer come). */
+export class ChangedWhileWaiting extends Error {
+  override readonly name = 'ChangedWhileWaiting';
+}
+
+/** Why this wait would never be answered, or undefined when waiting is right. */
+function movedOn(app: Application, kind: (typeof TASK_TOKEN_KINDS)[number]): string | undefined {
+  switch (kind) {
+    case 'partner-review':
+      return app.status === 'routed' || app.status === 'in_partner_review' ? undefined : `the application is already '${app.status}'`;
+    case 'founder-revision':
+      return app.status === 'changes_requested' ? undefined : `the application is already '${app.status}'`;
+    case 'aws-decision':
+    case 'credits': {
+      const stage = standingOf(app);
+      if (stage !== kind) return `the application is at '${stage}' ('${app.status}')`;
+      // Every change after filing is a record change the workflow must mail about and react to.
+      const missed = unnotifiedTransitions(app);
+      return missed.length ? `${missed.length} change(s) arrived before this wait (last: version ${missed.at(-1)?.version ?? '?'})` : undefined;
+    }
+  }
+}
+
+export const handler = workflowTask('AwaitReview', AwaitReviewInput, async ({ applicationId, taskToken, kind: given }) => {
+  const kind = given ?? 'partner-review';
   const now = new Date();
   // Token first, status second: a crash in between leaves a stored token and a retry that finishes the move.
-  await applications.saveTaskToken(applicationId, kind ?? 'partner-review', taskToken, {
+  await applications.saveTaskToken(applicationId, kind, taskToken, {
     now, expiresAt: new Date(now.getTime() + TOKEN_RETENTION_DAYS * 86_400_000),
   });
   const app = await applications.mustGet(applicationId);
-  if (app.status === 'routed') {
-    await applications.applyTransition(app, planTransition({
-      current: app.status, version: app.version, to: 'in_partner_review', actor: systemActor('AwaitReview'), now,
-      reason: `waiting on ${app.partner?.partnerName ?? 'the partner'}'s review`,
-    }));
+  const why = movedOn(app, kind);
+  if (why) throw new ChangedWhileWaiting(`${kind}: ${why}`);
+  if (kind === 'partner-review' && app.status === 'routed') {
+    try {
+      await applications.applyTransition(app, planTransition({
+        current: app.status, version: app.version, to: 'in_partner_review', actor: systemActor('AwaitReview'), now,
+        reason: `waiting on ${app.partner?.partnerName ?? 'the partner'}'s review`,
+      }));
+    } catch (error) {
+      // Withdrawn (or otherwise moved) meanwhile: not a failure, the workflow finds out where it stands.
+      if (error instanceof ConflictError) throw new ChangedWhileWaiting(`${kind}: ${error.message}`);
+      throw error;
+    }
   }
-  return { applicationId, waiting: kind ?? 'partner-review' };
+  return { applicationId, waiting: kind };
 });

@@ -18,6 +18,14 @@ const TASK_FOR_STATUS: Partial<Record<string, string>> = {
   drafted: 'RoutePartner',
   routed: 'NotifyRouted/AwaitPartnerReview',
   unrouted: 'NotifyUnrouted',
+  in_partner_review: 'AwaitPartnerReview/NotifyReviewed/Reroute',
+  changes_requested: 'AwaitFounderRevision/ReleasePartner',
+  approved_for_filing: 'AwaitAwsDecision/NotifyChange',
+  filed: 'AwaitAwsDecision/NotifyChange',
+  in_aws_review: 'AwaitAwsDecision/NotifyChange',
+  action_required: 'AwaitAwsDecision/NotifyChange',
+  approved: 'AwaitCredits/NotifyChange',
+  credits_applied: 'NotifyChange/CheckStanding',
 };
 
 export const MarkFailedInput = z.object({

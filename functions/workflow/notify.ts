@@ -1,63 +1,64 @@
 /**
- * Notify: the only function allowed to send mail. Each notice is claimed on the application before it
- * is sent (and the claim released if SES fails), so a retried task never mails anyone twice.
+ * Notify: mails people for the workflow (with the expiry sweep, one of the two functions allowed to send mail).
+ *
+ * - event `transitions`: every transition not yet notified, recipients chosen by the new status
+ *   (functions/core/notifications.ts `noticesForTransition`), claimed per transition version (notifier.ts).
+ * - reminder events (a wait lapsed): fixed notices, claimed per application version and day, so a retried task
+ *   never mails twice while a reminder weeks later (same version, nothing happened) still goes out.
+ * - `routed` / `unrouted` / `failed`: the issue-3 events, kept.
  */
 import * as z from 'zod/mini';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
-import { sendMail } from '../adapters/mailer.ts';
 import { logger } from '../adapters/observability.ts';
-import { composeNotice, type NoticeKind } from '../core/notifications.ts';
-import type { Estimate } from '../../schemas/estimate.ts';
-import type { Application } from '../../schemas/application.ts';
+import type { NoticeKind } from '../core/notifications.ts';
+import { Notifier } from './notifier.ts';
 import { workflowTask } from './task.ts';
 
 const config = readConfig(['TABLE_NAME', 'SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'PUBLIC_BASE_URL', 'OPS_EMAIL']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
-const partners = new PartnerRepository(config.TABLE_NAME);
+const notifier = new Notifier(applications, new PartnerRepository(config.TABLE_NAME), config);
 
-/** Workflow events and the notices each one sends. */
+const DAY_MS = 86_400_000;
+
+/** Workflow events and the notices each one sends (`transitions` is computed from the timeline). */
 export const NOTICES_BY_EVENT = {
+  transitions: [],
   routed: ['founder-confirmation', 'partner-assignment'],
   unrouted: ['founder-confirmation', 'ops-unrouted'],
   'partner-review-overdue': ['partner-review-reminder'],
+  'founder-revision-reminder': ['founder-revision-reminder'],
+  'revision-abandoned': ['founder-revision-abandoned', 'ops-revision-abandoned'],
+  'aws-decision-overdue': ['partner-aws-decision-reminder', 'ops-aws-decision-reminder'],
+  'credits-overdue': ['partner-credits-reminder', 'ops-credits-reminder'],
   failed: ['ops-failure'],
 } as const satisfies Record<string, readonly NoticeKind[]>;
 
+type NotifyEvent = keyof typeof NOTICES_BY_EVENT;
+
+/** Reminders repeat while nothing changes: their claim also names the day. */
+const REMINDER_EVENTS: ReadonlySet<NotifyEvent> = new Set(['partner-review-overdue', 'founder-revision-reminder', 'aws-decision-overdue', 'credits-overdue']);
+
 export const NotifyInput = z.object({
   applicationId: z.string().check(z.minLength(1)),
-  event: z.enum(Object.keys(NOTICES_BY_EVENT) as [keyof typeof NOTICES_BY_EVENT, ...(keyof typeof NOTICES_BY_EVENT)[]]),
+  event: z.enum(Object.keys(NOTICES_BY_EVENT) as [NotifyEvent, ...NotifyEvent[]]),
 });
-
-function askSummary(app: Application): string | undefined {
-  const filings = (app.estimate as Estimate | undefined)?.plan?.filings;
-  if (!filings?.length) return undefined;
-  return `Sized ask: ${filings.map((f) => `${f.programName} $${Number(f.askUsd).toLocaleString('en-US')}`).join(' + ')}.`;
-}
 
 export const handler = workflowTask('Notify', NotifyInput, async ({ applicationId, event }) => {
   const app = await applications.mustGet(applicationId);
-  const partner = app.partner ? await partners.get(app.partner.partnerId) : undefined;
+  if (event === 'transitions') {
+    const sent = await notifier.notifyTransitions(app);
+    logger.info('Transition notices sent', { sent });
+    return { applicationId, sent };
+  }
+  const partner = await notifier.partnerOf(app);
+  const day = REMINDER_EVENTS.has(event) ? `:d${Math.floor(new Date().getTime() / DAY_MS)}` : '';
   const sent: string[] = [];
-  for (const kind of NOTICES_BY_EVENT[event]) {
-    const key = `${kind}:v${app.version}${partner ? `:${partner.id}` : ''}`;
-    if (!(await applications.claimNotice(applicationId, key))) continue;
-    const mail = composeNotice(kind, {
-      application: app,
-      ...(partner ? { partner } : {}),
-      opsEmail: config.OPS_EMAIL,
-      baseUrl: config.PUBLIC_BASE_URL,
-      ...(askSummary(app) ? { askSummary: askSummary(app) } : {}),
-      ...(app.status === 'unrouted' ? { detail: app.transitions.at(-1)?.reason } : {}),
-    });
-    try {
-      await sendMail(mail, { from: config.SENDER_EMAIL, configurationSet: config.SES_CONFIGURATION_SET });
-    } catch (error) {
-      await applications.releaseNotice(applicationId, key);
-      throw error;
-    }
-    sent.push(kind);
+  for (const kind of NOTICES_BY_EVENT[event] as readonly NoticeKind[]) {
+    const key = `${kind}:v${app.version}${partner ? `:${partner.id}` : ''}${day}`;
+    const extras = app.status === 'unrouted' && kind === 'ops-unrouted' ? { detail: app.transitions.at(-1)?.reason ?? '' } : {};
+    if (await notifier.deliver(app, kind, key, extras, partner)) sent.push(kind);
   }
   logger.info('Notices sent', { event, sent });
   return { applicationId, sent };

@@ -2,7 +2,8 @@
  * RoutePartner: ranks vetted partners (functions/core/routing.ts), books the best one with a slot free
  * (an atomic conditional write per partner, so concurrent routings never overbook), and records the
  * assignment (drafted → routed). With no match the application goes to the operations queue
- * (drafted → unrouted) with the reasons.
+ * (drafted → unrouted) with the reasons. After a founder's revision the application goes back to the partner who
+ * asked for the changes (their slot is still held: request-changes keeps it), without ranking again.
  */
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
@@ -20,13 +21,23 @@ const partners = new PartnerRepository(config.TABLE_NAME);
 export const handler = workflowTask('RoutePartner', ApplicationTaskInput, async ({ applicationId }) => {
   const app = await applications.mustGet(applicationId);
   if (app.status !== 'drafted') {
+    // A retry after the write, or withdrawn meanwhile: report what is there (the next wait finds out the rest).
     return { applicationId, routed: app.status !== 'unrouted' && app.partner !== undefined, partnerId: app.partner?.partnerId ?? null };
   }
-  const ranking = rankPartners(app.worksheet, await partners.list(), app.passedOverBy ?? []);
   const actor = systemActor('RoutePartner');
+  // Back from a change request: the same partner, who still holds the slot (a decline or timeout clears `partner`).
+  if (app.partner && !(app.passedOverBy ?? []).includes(app.partner.partnerId)) {
+    const same = app.partner;
+    await applications.applyTransition(app, planTransition({
+      current: app.status, version: app.version, to: 'routed', actor, now: new Date(),
+      reason: `back to ${same.partnerName} with the revised worksheet`,
+    }));
+    return { applicationId, routed: true, partnerId: same.partnerId };
+  }
+  const ranking = rankPartners(app.worksheet, await partners.list(), app.passedOverBy ?? []);
 
   for (const candidate of ranking.candidates) {
-    if (!(await partners.book(candidate.partner.id))) continue; // filled up since we read it: try the next
+    if (!(await partners.book(candidate.partner.id, applicationId))) continue; // filled up since we read it: try the next
     const now = new Date();
     try {
       await applications.applyTransition(app, planTransition({
@@ -36,10 +47,11 @@ export const handler = workflowTask('RoutePartner', ApplicationTaskInput, async 
         partner: { partnerId: candidate.partner.id, partnerName: candidate.partner.name, assignedAt: now.toISOString(), reasons: candidate.reasons },
       });
     } catch (error) {
-      // Someone else moved the application first: give the slot back, report what is there now.
-      await partners.release(candidate.partner.id);
-      if (error instanceof ConflictError) {
-        const latest = await applications.mustGet(applicationId);
+      // Someone else moved the application first: give the slot back unless that someone (a retried routing of this
+      // same application) assigned this very partner, whose one slot per application it then holds.
+      const latest = await applications.get(applicationId);
+      if (latest?.partner?.partnerId !== candidate.partner.id) await partners.release(candidate.partner.id, applicationId);
+      if (error instanceof ConflictError && latest) {
         return { applicationId, routed: latest.partner !== undefined, partnerId: latest.partner?.partnerId ?? null };
       }
       throw error;

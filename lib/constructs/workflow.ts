@@ -8,7 +8,10 @@
  */
 import { Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { buildDefinition, type WorkflowTaskFunctions } from '../workflow/definition.ts';
@@ -20,16 +23,24 @@ export interface WorkflowProps {
   readonly mailer: IMailer;
   readonly aceCatalog: 'AWS' | 'Sandbox';
   readonly partnerReviewTimeout: Duration;
+  readonly partnerReviewGrace: Duration;
+  readonly founderRevisionTimeout: Duration;
+  readonly awsDecisionTimeout: Duration;
+  readonly creditsTimeout: Duration;
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
 }
 
-export type WorkflowFunctionName = keyof WorkflowTaskFunctions;
+export type WorkflowFunctionName = keyof WorkflowTaskFunctions | 'expirySweep';
+
+/** When the expiry sweep runs (EventBridge Scheduler; the local runtime runs the same schedule on its clock). */
+export const EXPIRY_SWEEP_SCHEDULE = 'rate(1 day)';
 
 export class Workflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
   readonly logGroup: logs.LogGroup;
   readonly functions: Readonly<Record<WorkflowFunctionName, HouseFunction>>;
+  readonly expirySchedule: scheduler.Schedule;
 
   constructor(scope: Construct, id: string, props: WorkflowProps) {
     super(scope, id);
@@ -71,7 +82,49 @@ export class Workflow extends Construct {
       description: 'Workflow failure path: marks the application failed, keeps everything',
     }).bindTable(props.table, 'readWrite');
 
-    this.functions = { sizeAsk, draftBriefs, routePartner, notify, awaitReview, markFailed };
+    const reroute = new HouseFunction(this, 'Reroute', {
+      ...common,
+      entry: 'functions/workflow/reroute.ts',
+      description: 'Workflow task: takes a lapsed review away from its partner and releases the partner slot',
+    }).bindTable(props.table, 'readWrite');
+    const standing = new HouseFunction(this, 'Standing', {
+      ...common,
+      entry: 'functions/workflow/standing.ts',
+      description: 'Workflow task: reports where the application stands (read only)',
+    }).bindTable(props.table, 'read');
+    // The expiry sweep mails reminders itself (the second and last function with SES send rights): it has no
+    // caller input (a fixed scheduled payload), claims every notice exactly like Notify, and sending from here
+    // avoids a second state machine just to relay a mail.
+    const expirySweep = new HouseFunction(this, 'ExpirySweep', {
+      ...common,
+      timeout: Duration.minutes(5),
+      entry: 'functions/workflow/expiry-sweep.ts',
+      description: 'Daily: credit expiry reminders (60 and 30 days), expiring and expired transitions',
+    })
+      .bindTable(props.table, 'readWrite')
+      .bindMailer(props.mailer);
+
+    this.functions = { sizeAsk, draftBriefs, routePartner, notify, awaitReview, markFailed, reroute, standing, expirySweep };
+
+    // Scheduler's own role (only lambda:InvokeFunction on the sweeper, granted by the target).
+    const scheduleRole = new iam.Role(this, 'ExpirySweepScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+      description: 'EventBridge Scheduler: invokes the expiry sweep',
+    });
+    acknowledgeWildcardResource(
+      scheduleRole,
+      `${expirySweep.function.functionArn}:*`,
+      'lambda:InvokeFunction on the qualified ARNs (versions/aliases) of the one function this schedule invokes; CDK adds it beside the unqualified ARN.',
+    );
+    this.expirySchedule = new scheduler.Schedule(this, 'ExpirySweepSchedule', {
+      schedule: scheduler.ScheduleExpression.expression(EXPIRY_SWEEP_SCHEDULE),
+      description: 'Daily credit expiry sweep (reminders 60 and 30 days ahead, then expired)',
+      target: new schedulerTargets.LambdaInvoke(expirySweep.function, {
+        input: scheduler.ScheduleTargetInput.fromObject({ sweep: 'credit-expiry' }),
+        retryAttempts: 3,
+        role: scheduleRole,
+      }),
+    });
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       // The vendedlogs prefix keeps CloudWatch Logs resource policies small for Step Functions log delivery.
@@ -82,7 +135,7 @@ export class Workflow extends Construct {
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.STANDARD,
-      comment: 'ace-filing: size, draft, route, then wait on partner review',
+      comment: 'ace-filing: size, draft, route, partner review, AWS decision, credits',
       definitionBody: sfn.DefinitionBody.fromChainable(
         buildDefinition(this, {
           functions: {
@@ -92,8 +145,14 @@ export class Workflow extends Construct {
             notify: notify.function,
             awaitReview: awaitReview.function,
             markFailed: markFailed.function,
+            reroute: reroute.function,
+            standing: standing.function,
           },
           partnerReviewTimeout: props.partnerReviewTimeout,
+          partnerReviewGrace: props.partnerReviewGrace,
+          founderRevisionTimeout: props.founderRevisionTimeout,
+          awsDecisionTimeout: props.awsDecisionTimeout,
+          creditsTimeout: props.creditsTimeout,
         }),
       ),
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
@@ -103,7 +162,7 @@ export class Workflow extends Construct {
     // The state machine role: CDK grants lambda:InvokeFunction on each function ARN and on `ARN:*` (its versions and
     // aliases), plus log delivery and X-Ray actions that have no resource-level permissions.
     const role = this.stateMachine.role;
-    for (const fn of Object.values(this.functions)) {
+    for (const fn of [sizeAsk, draftBriefs, routePartner, notify, awaitReview, markFailed, reroute, standing]) {
       acknowledgeWildcardResource(
         role,
         `${fn.function.functionArn}:*`,

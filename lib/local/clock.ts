@@ -2,8 +2,11 @@
 // TimeoutSeconds, HeartbeatSeconds, Wait states, the execution's TimeoutSeconds) schedules on this clock rather than on
 // bare setTimeout, so `POST /__local/clock` (or `clock.advance()` in tests) makes hours or months pass at once.
 //
-// Real time keeps flowing underneath: now() = Date.now() + offset. advance() raises the offset and fires every timer
+// Real time keeps flowing underneath: now() = real Date.now() + offset (process-clock.ts keeps the real Date reachable
+// when the local runtime makes the whole process tell time by this clock). advance() raises the offset and fires every timer
 // that became due, in due order. Timers are unref'd so they never keep a process alive on their own.
+
+import { realNow } from './process-clock.ts';
 
 export interface ClockTimer {
   readonly dueAt: number;
@@ -43,7 +46,7 @@ export class MovableClock implements Clock {
   }
 
   now(): number {
-    return Date.now() + this.#offset;
+    return realNow() + this.#offset;
   }
 
   offsetMs(): number {

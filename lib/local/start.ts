@@ -15,6 +15,8 @@ import { pathToFileURL } from 'node:url';
 import { PROJECT_DIR } from './paths.ts';
 import type { Server, ServerResponse } from 'node:http';
 import { MovableClock } from './clock.ts';
+import { installProcessClock } from './process-clock.ts';
+import { LocalScheduler } from './schedules.ts';
 import { startDynamo, ensureTables } from './dynamo.ts';
 import type { DynamoHandle } from './dynamo.ts';
 import { startSes } from './ses.ts';
@@ -72,6 +74,8 @@ export interface LocalRuntime {
   stateMachineArn: string;
   model: LocalModel;
   clock: MovableClock;
+  /** EventBridge Scheduler schedules of the template, run on the clock (`settled()` waits for due runs). */
+  schedules: LocalScheduler;
   sfn: LocalStepFunctions;
   issuer: DevIssuer;
   /** A JWT the local HTTP API accepts (claims as Cognito would issue them). */
@@ -112,11 +116,14 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
   const clockFile = dataDir ? join(dataDir, 'clock.json') : undefined;
   const savedOffset = clockFile && existsSync(clockFile) ? (JSON.parse(readFileSync(clockFile, 'utf8')) as { offsetMs: number }).offsetMs : undefined;
   const clock = new MovableClock({ offsetMs: savedOffset ?? opts.clockOffsetMs ?? 0 });
+  // Every handler's `new Date()` / `Date.now()` reads this clock (no code path in functions/ knows it is local).
+  const uninstallClock = installProcessClock(clock);
   const saveClock = (): void => {
     if (clockFile) writeFileSync(clockFile, JSON.stringify({ offsetMs: clock.offsetMs() }));
   };
 
   const cleanups: (() => Promise<void>)[] = [];
+  cleanups.push(async () => uninstallClock());
   const stopAll = async (): Promise<void> => {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
     cleanups.length = 0;
@@ -128,7 +135,7 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
     let routes: RouteSpec[] = [];
     let apiId = 'local';
     // Bound once started; the servers answer "still starting" until then.
-    const late: { sfn?: LocalStepFunctions; invoker?: ModuleInvoker } = {};
+    const late: { sfn?: LocalStepFunctions; invoker?: ModuleInvoker; schedules?: LocalScheduler } = {};
     const issuer = await issuerP;
 
     async function localAdmin(method: string, url: string, body: Buffer, res: ServerResponse): Promise<boolean> {
@@ -161,7 +168,10 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
           return send(400, { message: (err as Error).message });
         }
         saveClock();
-        return send(200, clockView());
+        // Answer once the schedules the move made due (e.g. the daily expiry sweep) have run.
+        const runs = late.schedules?.runs.length ?? 0;
+        await late.schedules?.settled();
+        return send(200, { ...clockView(), scheduleRuns: late.schedules?.runs.slice(runs) ?? [] });
       }
       if (path === '/__local/jwks.json' && method === 'GET') return send(200, issuer.jwks());
       if (path === '/__local/tasks' && method === 'GET') {
@@ -281,6 +291,10 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
     late.sfn = sfn;
     cleanups.push(() => sfn.stop());
     const { resumed, lost } = await sfn.init();
+    const schedules = new LocalScheduler({ template, clock, invoker, log });
+    late.schedules = schedules;
+    schedules.start();
+    cleanups.push(() => schedules.stop());
     saveClock();
 
     const stateMachineArn = model.stateMachines[0]?.arn ?? '';
@@ -291,7 +305,8 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
       `SES inbox        ${urls.ses}/   (mail as JSON: ${urls.ses}/store)`,
       `Step Functions   ${urls.sfn}   (${stateMachineArn})`,
       `DynamoDB         ${urls.dynamodb}   (table ${table?.tableName ?? '-'})`,
-      `Clock            ${new Date(clock.now()).toISOString()}   (POST ${urls.api}/__local/clock {"advanceSeconds": 86400})`,
+      `Clock            ${new Date(clock.now()).toISOString()}   (POST ${urls.api}/__local/clock {"advanceSeconds": 86400}; handlers' Date follows it)`,
+      ...schedules.describe().map((d) => `Schedule         ${d}   (runs on the clock)`),
       `Dev JWT          npm run token -- --role partner --partner <id>   (issuer ${issuer.issuer})`,
       dataDir
         ? `Data             ${dataDir} (tables, executions, pending task tokens and the clock persist; waiting executions resume: ${resumed} resumed, ${lost} lost)`
@@ -307,6 +322,7 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
       stateMachineArn,
       model,
       clock,
+      schedules,
       sfn,
       issuer,
       mintToken: (o) => issuer.mint(o),

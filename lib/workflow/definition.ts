@@ -7,18 +7,39 @@
  * MarkFailed → ApplicationFailed. Human steps are task-token waits (`lambda:invoke.waitForTaskToken`) that must
  * declare what happens when their timeout expires.
  *
- * Issue 3 flow:
+ * DynamoDB is the source of truth; a callback is a nudge. The API writes the transition first, then calls
+ * SendTaskSuccess with the stored token (docs/CONTRACTS.md). A callback lost to a race (the token was already used)
+ * is caught up by AwaitReview: after storing a new token it checks whether the application moved on without the
+ * workflow noticing and, if so, fails the wait with `ChangedWhileWaiting`, which leads to NotifyChange → CheckStanding.
+ *
  *   SizeAsk → DraftBriefs → RoutePartner → IsRouted?
- *     routed   → NotifyRouted → AwaitPartnerReview → PartnerReviewed (placeholder; issue 4 continues from here)
- *                                                  ↘ (States.Timeout) NotifyReviewOverdue → PartnerReviewOverdue
- *     unrouted → NotifyUnrouted → QueuedForOperations
+ *     unrouted → NotifyUnrouted → QueuedForOperations (Succeed)
+ *     routed   → NotifyRouted → AwaitPartnerReview ──(callback)──→ NotifyReviewed → ReviewDecision?
+ *                                 │ (Timeout) NotifyReviewOverdue → AwaitPartnerReviewGrace ─(callback)─→ NotifyReviewed
+ *                                 │                                  └ (Timeout) Reroute → RoutePartner (next partner)
+ *       ReviewDecision? approved          → AwaitAwsDecision
+ *                       changes_requested → AwaitFounderRevision ─(revised)→ SizeAsk … RoutePartner (same partner)
+ *                                             └ (Timeout) NotifyRevisionReminder → AwaitFounderRevisionGrace ─(revised)→ SizeAsk
+ *                                                 └ (Timeout) ReleasePartner → NotifyRevisionAbandoned → RevisionAbandoned (Succeed)
+ *                       declined          → RoutePartner (next partner)
+ *                       otherwise         → CheckStanding
+ *     AwaitAwsDecision ─(record-changed)→ NotifyChange → CheckStanding → WhereNext?
+ *       └ (Timeout) NotifyAwsDecisionOverdue (partner + operations) → AwaitAwsDecision
+ *     AwaitCredits ─(record-changed)→ NotifyChange → CheckStanding → WhereNext?
+ *       └ (Timeout) NotifyCreditsOverdue (partner + operations) → AwaitCredits
+ *     WhereNext? (from the application in DynamoDB) aws-decision → AwaitAwsDecision, credits → AwaitCredits,
+ *       credits-applied → CreditsApplied (Succeed), rejected → Rejected (Succeed), and back to the step the application
+ *       is at for the rest (size, draft, route, partner-review, founder-revision, unrouted); closed → NoFurtherAction.
  *   any task failing for good → MarkFailed → NotifyFailed (operations) → ApplicationFailed (Fail)
+ *
+ * Withdrawal stops the execution (StopExecution, error `Withdrawn`); every task copes with a withdrawn application.
  */
 import { Duration } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { STAGES } from '../../functions/core/application/standing.ts';
 
 /** State names: the local runtime keys task handlers by them, tests and alarms refer to them. */
 export const STATES = {
@@ -28,11 +49,29 @@ export const STATES = {
   isRouted: 'IsRouted',
   notifyRouted: 'NotifyRouted',
   awaitPartnerReview: 'AwaitPartnerReview',
-  partnerReviewed: 'PartnerReviewed',
+  notifyReviewed: 'NotifyReviewed',
+  reviewDecision: 'ReviewDecision',
   notifyReviewOverdue: 'NotifyReviewOverdue',
-  partnerReviewOverdue: 'PartnerReviewOverdue',
+  awaitPartnerReviewGrace: 'AwaitPartnerReviewGrace',
+  reroute: 'Reroute',
   notifyUnrouted: 'NotifyUnrouted',
   queuedForOperations: 'QueuedForOperations',
+  awaitFounderRevision: 'AwaitFounderRevision',
+  notifyRevisionReminder: 'NotifyRevisionReminder',
+  awaitFounderRevisionGrace: 'AwaitFounderRevisionGrace',
+  releasePartner: 'ReleasePartner',
+  notifyRevisionAbandoned: 'NotifyRevisionAbandoned',
+  revisionAbandoned: 'RevisionAbandoned',
+  awaitAwsDecision: 'AwaitAwsDecision',
+  notifyAwsDecisionOverdue: 'NotifyAwsDecisionOverdue',
+  awaitCredits: 'AwaitCredits',
+  notifyCreditsOverdue: 'NotifyCreditsOverdue',
+  notifyChange: 'NotifyChange',
+  checkStanding: 'CheckStanding',
+  whereNext: 'WhereNext',
+  creditsApplied: 'CreditsApplied',
+  rejected: 'Rejected',
+  noFurtherAction: 'NoFurtherAction',
   markFailed: 'MarkFailed',
   notifyFailed: 'NotifyFailed',
   applicationFailed: 'ApplicationFailed',
@@ -53,16 +92,34 @@ export const FAILURE_ERROR = 'ApplicationFailed';
 /** Where a caught error lands in the state (`{ Error, Cause }`), read by MarkFailed. */
 export const FAILURE_PATH = '$.failure';
 
-/** Kinds of stored task tokens (AwaitReview keys the token by it, see keys.ts `taskTokenKey`). */
-export const TASK_KINDS = { partnerReview: 'partner-review' } as const;
+/** Kinds of stored task tokens (AwaitReview keys the token by it, see keys.ts `taskTokenKey`; the API completes them). */
+export const TASK_KINDS = {
+  partnerReview: 'partner-review',
+  founderRevision: 'founder-revision',
+  awsDecision: 'aws-decision',
+  credits: 'credits',
+} as const;
+
+/** Error AwaitReview raises when the application moved on before its token was stored (a callback lost to a race). */
+export const CHANGED_WHILE_WAITING = 'ChangedWhileWaiting';
 
 /** Events the Notify task is asked to mail about (functions/workflow/notify.ts NOTICES_BY_EVENT). */
 export const NOTIFY_EVENTS = {
-  routed: 'routed',
-  unrouted: 'unrouted',
+  /** Every transition not yet notified, recipients chosen by the new status. */
+  transitions: 'transitions',
   reviewOverdue: 'partner-review-overdue',
+  revisionReminder: 'founder-revision-reminder',
+  revisionAbandoned: 'revision-abandoned',
+  awsDecisionOverdue: 'aws-decision-overdue',
+  creditsOverdue: 'credits-overdue',
   failed: 'failed',
 } as const;
+
+/** Stages CheckStanding reports (functions/core/application/standing.ts), read by the WhereNext choice. */
+export { STAGES };
+
+/** Reroute task modes (functions/workflow/reroute.ts). */
+export const REROUTE_MODES = { reviewTimeout: 'review-timeout', revisionAbandoned: 'revision-abandoned' } as const;
 
 /** The task functions the definition invokes; one Lambda each, see docs/CONTRACTS.md. */
 export interface WorkflowTaskFunctions {
@@ -72,12 +129,22 @@ export interface WorkflowTaskFunctions {
   readonly notify: lambda.IFunction;
   readonly awaitReview: lambda.IFunction;
   readonly markFailed: lambda.IFunction;
+  readonly reroute: lambda.IFunction;
+  readonly standing: lambda.IFunction;
 }
 
 export interface WorkflowDefinitionProps {
   readonly functions: WorkflowTaskFunctions;
   /** How long a partner has to review before the reminder branch. */
   readonly partnerReviewTimeout: Duration;
+  /** After the reminder: how long before the application is re-routed. @default 48 hours */
+  readonly partnerReviewGrace?: Duration;
+  /** How long a founder has to answer a change request (twice: reminder, then abandoned). @default 14 days */
+  readonly founderRevisionTimeout?: Duration;
+  /** How long before an overdue AWS decision is chased (repeats). @default 21 days */
+  readonly awsDecisionTimeout?: Duration;
+  /** How long before overdue credits are chased (repeats). @default 30 days */
+  readonly creditsTimeout?: Duration;
   /** TimeoutSeconds of every Lambda task (above the functions' own timeouts). @default 60 seconds */
   readonly lambdaTaskTimeout?: Duration;
 }
@@ -209,7 +276,7 @@ function retryPolicy(): sfn.RetryProps {
   };
 }
 
-/** The whole issue-3 workflow; returns its start state. */
+/** The whole workflow; returns its start state. */
 export function buildDefinition(parent: Construct, props: WorkflowDefinitionProps): sfn.IChainable {
   const { functions: fns } = props;
   // States get their own scope: their ids are the state names, which may repeat the functions' construct ids.
@@ -219,39 +286,131 @@ export function buildDefinition(parent: Construct, props: WorkflowDefinitionProp
     notify: fns.notify,
     lambdaTaskTimeout: props.lambdaTaskTimeout ?? Duration.seconds(60),
   });
+  const notify = (name: string, event: string): tasks.LambdaInvoke => t.lambda(name, fns.notify, { payload: { event } });
+  const succeed = (name: string, comment: string): sfn.Succeed => new sfn.Succeed(scope, name, { comment });
 
+  // ---- the machine part: size, draft, route ----
   const sizeAsk = t.lambda(STATES.sizeAsk, fns.sizeAsk);
   const draftBriefs = t.lambda(STATES.draftBriefs, fns.draftBriefs);
   const routePartner = t.lambda(STATES.routePartner, fns.routePartner, {
     keep: { resultSelector: { 'routed.$': '$.Payload.routed' }, resultPath: '$.route' },
   });
+  sizeAsk.next(draftBriefs).next(routePartner);
 
-  // Routed: confirm to the founder, assign to the partner, then wait on the partner's review.
-  const partnerReviewed = new sfn.Succeed(scope, STATES.partnerReviewed, {
-    comment: 'Placeholder: issue 4 continues with filing, AWS decision and credits.',
+  // ---- where the application stands (DynamoDB decides): the way back in after any callback or a lost one ----
+  const notifyChange = notify(STATES.notifyChange, NOTIFY_EVENTS.transitions);
+  const checkStanding = t.lambda(STATES.checkStanding, fns.standing, {
+    keep: { resultSelector: { 'stage.$': '$.Payload.stage' }, resultPath: '$.standing' },
   });
-  const reviewOverdue = t
-    .lambda(STATES.notifyReviewOverdue, fns.notify, { payload: { event: NOTIFY_EVENTS.reviewOverdue } })
-    .next(new sfn.Succeed(scope, STATES.partnerReviewOverdue, { comment: 'For now: reminder sent. Issue 4 re-routes.' }));
+  notifyChange.next(checkStanding);
+  /** Catch for every wait: the application moved on before the token was stored. */
+  const changed = [{ errors: [CHANGED_WHILE_WAITING], next: notifyChange }];
+
+  // ---- after filing: AWS's decision, then credits ----
+  const notifyAwsOverdue = notify(STATES.notifyAwsDecisionOverdue, NOTIFY_EVENTS.awsDecisionOverdue);
+  const awaitAws = t.callback(STATES.awaitAwsDecision, fns.awaitReview, {
+    kind: TASK_KINDS.awsDecision,
+    timeout: props.awsDecisionTimeout ?? Duration.days(21),
+    resultPath: '$.aws',
+    onTimeout: notifyAwsOverdue,
+    catches: changed,
+  });
+  notifyAwsOverdue.next(awaitAws);
+  awaitAws.next(notifyChange);
+
+  const notifyCreditsOverdue = notify(STATES.notifyCreditsOverdue, NOTIFY_EVENTS.creditsOverdue);
+  const awaitCredits = t.callback(STATES.awaitCredits, fns.awaitReview, {
+    kind: TASK_KINDS.credits,
+    timeout: props.creditsTimeout ?? Duration.days(30),
+    resultPath: '$.credits',
+    onTimeout: notifyCreditsOverdue,
+    catches: changed,
+  });
+  notifyCreditsOverdue.next(awaitCredits);
+  awaitCredits.next(notifyChange);
+
+  // ---- the founder answers a change request: re-sized, re-drafted, back to the same partner ----
+  const notifyRevisionReminder = notify(STATES.notifyRevisionReminder, NOTIFY_EVENTS.revisionReminder);
+  const releasePartner = t.lambda(STATES.releasePartner, fns.reroute, { payload: { mode: REROUTE_MODES.revisionAbandoned } });
+  releasePartner
+    .next(notify(STATES.notifyRevisionAbandoned, NOTIFY_EVENTS.revisionAbandoned))
+    .next(succeed(STATES.revisionAbandoned, 'The founder did not answer the change request after a reminder; the partner slot is released.'));
+  const founderRevisionTimeout = props.founderRevisionTimeout ?? Duration.days(14);
+  const awaitRevision = t.callback(STATES.awaitFounderRevision, fns.awaitReview, {
+    kind: TASK_KINDS.founderRevision,
+    timeout: founderRevisionTimeout,
+    resultPath: '$.revision',
+    onTimeout: notifyRevisionReminder,
+    catches: changed,
+  });
+  const awaitRevisionGrace = t.callback(STATES.awaitFounderRevisionGrace, fns.awaitReview, {
+    kind: TASK_KINDS.founderRevision,
+    timeout: founderRevisionTimeout,
+    resultPath: '$.revision',
+    onTimeout: releasePartner,
+    catches: changed,
+  });
+  notifyRevisionReminder.next(awaitRevisionGrace);
+  awaitRevision.next(sizeAsk);
+  awaitRevisionGrace.next(sizeAsk);
+
+  // ---- partner review ----
+  const notifyReviewed = notify(STATES.notifyReviewed, NOTIFY_EVENTS.transitions);
+  const notifyReviewOverdue = notify(STATES.notifyReviewOverdue, NOTIFY_EVENTS.reviewOverdue);
+  const reroute = t.lambda(STATES.reroute, fns.reroute, { payload: { mode: REROUTE_MODES.reviewTimeout } });
+  reroute.next(routePartner);
   const awaitReview = t.callback(STATES.awaitPartnerReview, fns.awaitReview, {
     kind: TASK_KINDS.partnerReview,
     timeout: props.partnerReviewTimeout,
     resultPath: '$.review',
-    onTimeout: reviewOverdue,
+    onTimeout: notifyReviewOverdue,
+    catches: changed,
   });
-  const routed = t
-    .lambda(STATES.notifyRouted, fns.notify, { payload: { event: NOTIFY_EVENTS.routed } })
-    .next(awaitReview)
-    .next(partnerReviewed);
+  const awaitReviewGrace = t.callback(STATES.awaitPartnerReviewGrace, fns.awaitReview, {
+    kind: TASK_KINDS.partnerReview,
+    timeout: props.partnerReviewGrace ?? Duration.hours(48),
+    resultPath: '$.review',
+    onTimeout: reroute,
+    catches: changed,
+  });
+  notifyReviewOverdue.next(awaitReviewGrace);
+  awaitReview.next(notifyReviewed);
+  awaitReviewGrace.next(notifyReviewed);
+  const decision = (value: string): sfn.Condition =>
+    sfn.Condition.and(sfn.Condition.isPresent('$.review.decision'), sfn.Condition.stringEquals('$.review.decision', value));
+  notifyReviewed.next(
+    new sfn.Choice(scope, STATES.reviewDecision)
+      .when(decision('approved'), awaitAws)
+      .when(decision('changes_requested'), awaitRevision)
+      .when(decision('declined'), routePartner)
+      .otherwise(checkStanding),
+  );
 
-  // Unrouted: operations are told; the application waits in their queue.
-  const unrouted = t
-    .lambda(STATES.notifyUnrouted, fns.notify, { payload: { event: NOTIFY_EVENTS.unrouted } })
-    .next(new sfn.Succeed(scope, STATES.queuedForOperations, { comment: 'No partner matched; operations take over.' }));
+  // ---- routed or not ----
+  const routed = notify(STATES.notifyRouted, NOTIFY_EVENTS.transitions).next(awaitReview);
+  const queued = succeed(STATES.queuedForOperations, 'No partner matched; operations take over.');
+  const unrouted = notify(STATES.notifyUnrouted, NOTIFY_EVENTS.transitions).next(queued);
+  routePartner.next(
+    new sfn.Choice(scope, STATES.isRouted)
+      .when(sfn.Condition.booleanEquals('$.route.routed', true), routed)
+      .otherwise(unrouted),
+  );
 
-  const isRouted = new sfn.Choice(scope, STATES.isRouted)
-    .when(sfn.Condition.booleanEquals('$.route.routed', true), routed)
-    .otherwise(unrouted);
+  const stage = (value: string): sfn.Condition => sfn.Condition.stringEquals('$.standing.stage', value);
+  checkStanding.next(
+    new sfn.Choice(scope, STATES.whereNext)
+      .when(stage(STAGES.awsDecision), awaitAws)
+      .when(stage(STAGES.credits), awaitCredits)
+      .when(stage(STAGES.creditsApplied), succeed(STATES.creditsApplied, 'Every approved record has its credits applied; expiry reminders run on a schedule.'))
+      .when(stage(STAGES.rejected), succeed(STATES.rejected, 'AWS rejected every record.'))
+      .when(stage(STAGES.partnerReview), awaitReview)
+      .when(stage(STAGES.founderRevision), awaitRevision)
+      .when(stage(STAGES.size), sizeAsk)
+      .when(stage(STAGES.draft), draftBriefs)
+      .when(stage(STAGES.route), routePartner)
+      .when(stage(STAGES.unrouted), queued)
+      .otherwise(succeed(STATES.noFurtherAction, 'Withdrawn, failed or otherwise out of the workflow\'s hands.')),
+  );
 
-  return sizeAsk.next(draftBriefs).next(routePartner).next(isRouted);
+  return sizeAsk;
 }

@@ -32,6 +32,7 @@ import {
 const ENTRIES = {
   intake: 'functions/http/intake.ts',
   founder: 'functions/http/founder.ts',
+  partner: 'functions/http/partner.ts',
   ops: 'functions/http/ops.ts',
   openApi: 'functions/http/openapi.ts',
   sizeAsk: 'functions/workflow/size.ts',
@@ -40,17 +41,24 @@ const ENTRIES = {
   notify: 'functions/workflow/notify.ts',
   awaitReview: 'functions/workflow/await-review.ts',
   markFailed: 'functions/workflow/mark-failed.ts',
+  reroute: 'functions/workflow/reroute.ts',
+  standing: 'functions/workflow/standing.ts',
+  expirySweep: 'functions/workflow/expiry-sweep.ts',
 } as const;
+/** The two functions that may send mail (the expiry sweep has no caller input; see lib/constructs/workflow.ts). */
+const SENDERS: readonly FunctionKey[] = ['notify', 'expirySweep'];
 type FunctionKey = keyof typeof ENTRIES;
 
 const READ = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query'];
 const WRITE = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+const TASK_RESPONSE = ['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess'];
 const BASE = ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
 
 /** Exactly the actions each function's role may take. */
 const EXPECTED_ACTIONS: Record<FunctionKey, string[]> = {
   intake: [...BASE, ...READ, ...WRITE, 'states:StartExecution'],
-  founder: [...BASE, ...READ],
+  founder: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StopExecution'],
+  partner: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE],
   ops: [...BASE, 'states:DescribeExecution', 'states:GetExecutionHistory', 'states:ListExecutions'],
   openApi: [...BASE],
   sizeAsk: [...BASE, ...READ, ...WRITE],
@@ -59,6 +67,9 @@ const EXPECTED_ACTIONS: Record<FunctionKey, string[]> = {
   notify: [...BASE, ...READ, ...WRITE, 'ses:SendEmail', 'ses:SendRawEmail'],
   awaitReview: [...BASE, ...READ, ...WRITE],
   markFailed: [...BASE, ...READ, ...WRITE],
+  reroute: [...BASE, ...READ, ...WRITE],
+  standing: [...BASE, ...READ],
+  expirySweep: [...BASE, ...READ, ...WRITE, 'ses:SendEmail', 'ses:SendRawEmail'],
 };
 
 let t: CfnTemplate;
@@ -116,9 +127,9 @@ describe('functions', () => {
   it('only the functions that need them get the table, the workflow and the mail settings', () => {
     const withVar = (name: string) =>
       (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => name in environmentOf(t, ids[k])).sort();
-    expect(withVar('TABLE_NAME')).toEqual(['awaitReview', 'draftBriefs', 'founder', 'intake', 'markFailed', 'notify', 'routePartner', 'sizeAsk']);
-    expect(withVar('STATE_MACHINE_ARN')).toEqual(['intake', 'ops']);
-    for (const name of ['SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'OPS_EMAIL']) expect(withVar(name)).toEqual(['notify']);
+    expect(withVar('TABLE_NAME')).toEqual(['awaitReview', 'draftBriefs', 'expirySweep', 'founder', 'intake', 'markFailed', 'notify', 'partner', 'reroute', 'routePartner', 'sizeAsk', 'standing']);
+    expect(withVar('STATE_MACHINE_ARN')).toEqual(['founder', 'intake', 'ops', 'partner']);
+    for (const name of ['SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'OPS_EMAIL']) expect(withVar(name)).toEqual(['expirySweep', 'notify']);
     expect(withVar('ACE_CATALOG')).toEqual(['draftBriefs']);
     expect(environmentOf(t, ids.draftBriefs).ACE_CATALOG).toBe('Sandbox');
     expect(environmentOf(t, ids.notify)).toMatchObject({ SENDER_EMAIL: 'no-reply@example.com', OPS_EMAIL: 'ops@example.com' });
@@ -166,23 +177,33 @@ describe('IAM', () => {
     }
   });
 
-  it('only Notify may send mail, only from the sender identity through the configuration set', () => {
+  it('only Notify and the expiry sweep may send mail, only from the sender identity through the configuration set', () => {
     for (const key of Object.keys(ENTRIES) as FunctionKey[]) {
       const sends = actionsOf(statementsOfFunction(t, ids[key])).filter((a) => a.startsWith('ses:'));
-      expect(sends, key).toEqual(key === 'notify' ? ['ses:SendEmail', 'ses:SendRawEmail'] : []);
+      expect(sends, key).toEqual(SENDERS.includes(key) ? ['ses:SendEmail', 'ses:SendRawEmail'] : []);
     }
-    const [send] = statementsOfFunction(t, ids.notify).filter((s) => JSON.stringify(s.Action).includes('ses:SendEmail'));
-    const resources = JSON.stringify(send!.Resource);
-    expect(resources).toContain(':identity/');
-    expect(resources).toContain(':configuration-set/');
-    expect(resources).not.toContain('"*"');
-    expect(send!.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'no-reply@example.com' } });
-    // No other role in the stack (state machine, API, ...) can send either.
+    for (const key of SENDERS) {
+      const [send] = statementsOfFunction(t, ids[key]).filter((s) => JSON.stringify(s.Action).includes('ses:SendEmail'));
+      const resources = JSON.stringify(send!.Resource);
+      expect(resources, key).toContain(':identity/');
+      expect(resources, key).toContain(':configuration-set/');
+      expect(resources, key).not.toContain('"*"');
+      expect(send!.Condition, key).toEqual({ StringEquals: { 'ses:FromAddress': 'no-reply@example.com' } });
+    }
+    // No other role in the stack (state machine, API, scheduler, ...) can send.
     const everyStatement = resourcesOfType(t, 'AWS::IAM::Policy').flatMap(([, p]) => (p.PolicyDocument as { Statement: Statement[] }).Statement);
-    expect(everyStatement.filter((s) => JSON.stringify(s.Action).includes('ses:'))).toHaveLength(1);
+    expect(everyStatement.filter((s) => JSON.stringify(s.Action).includes('ses:'))).toHaveLength(SENDERS.length);
   });
 
-  it('only Intake starts executions, only Ops reads them, nobody answers task tokens yet, all on this state machine', () => {
+  it('the expiry sweep runs daily from EventBridge Scheduler, whose role may only invoke it', () => {
+    const [[scheduleId, schedule]] = resourcesOfType(t, 'AWS::Scheduler::Schedule') as [[string, Record<string, unknown>]];
+    expect(scheduleId).toMatch(/ExpirySweep/);
+    expect(schedule).toMatchObject({ ScheduleExpression: 'rate(1 day)', State: 'ENABLED', Target: { Arn: { 'Fn::GetAtt': [ids.expirySweep, 'Arn'] } } });
+    const roleId = ((schedule.Target as { RoleArn: { 'Fn::GetAtt': [string, string] } }).RoleArn)['Fn::GetAtt'][0];
+    expect(actionsOf(statementsOfRole(t, roleId))).toEqual(['lambda:InvokeFunction']);
+  });
+
+  it('only Intake starts executions, only Ops reads them, only Founder stops them, only Founder and Partner answer task tokens, all on this state machine', () => {
     expect(resourcesFor(statementsOfFunction(t, ids.intake), 'states:StartExecution')).toEqual([{ Ref: stateMachineId }]);
     expect(resourcesFor(statementsOfFunction(t, ids.ops), 'states:ListExecutions')).toEqual([{ Ref: stateMachineId }]);
     const executions = resourcesFor(statementsOfFunction(t, ids.ops), 'states:DescribeExecution');
@@ -190,7 +211,15 @@ describe('IAM', () => {
     expect(JSON.stringify(executions[0])).toContain(`":execution:",{"Fn::GetAtt":["${stateMachineId}","Name"]},":*"`);
     const all = Object.values(ids).flatMap((id) => actionsOf(statementsOfFunction(t, id)));
     expect(all.filter((a) => a === 'states:StartExecution')).toHaveLength(1);
-    expect(all.filter((a) => /^states:SendTask/.test(a))).toEqual([]);
+    const answering = (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => actionsOf(statementsOfFunction(t, ids[k])).includes('states:SendTaskSuccess'));
+    expect(answering.sort()).toEqual(['founder', 'partner']);
+    for (const key of answering) {
+      expect(resourcesFor(statementsOfFunction(t, ids[key]), 'states:SendTaskSuccess'), key).toEqual([{ Ref: stateMachineId }]);
+    }
+    expect(all.filter((a) => a === 'states:StopExecution')).toHaveLength(1);
+    const stops = resourcesFor(statementsOfFunction(t, ids.founder), 'states:StopExecution');
+    expect(stops).toHaveLength(1);
+    expect(JSON.stringify(stops[0])).toContain(`":execution:",{"Fn::GetAtt":["${stateMachineId}","Name"]},":*"`);
   });
 
   it('uses Resource "*" only for actions that have no resource-level permissions', () => {
@@ -211,9 +240,10 @@ describe('IAM', () => {
   it('the state machine may invoke exactly the six task functions', () => {
     const roleArn = (t.Resources[stateMachineId]!.Properties!.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const invoked = resourcesFor(statementsOfRole(t, roleArn), 'lambda:InvokeFunction');
-    const taskIds = (['sizeAsk', 'draftBriefs', 'routePartner', 'notify', 'awaitReview', 'markFailed'] as const).map((k) => ids[k]);
+    const taskIds = (['sizeAsk', 'draftBriefs', 'routePartner', 'notify', 'awaitReview', 'markFailed', 'reroute', 'standing'] as const).map((k) => ids[k]);
     for (const id of taskIds) expect(invoked).toContainEqual({ 'Fn::GetAtt': [id, 'Arn'] });
-    for (const id of [ids.intake, ids.founder, ids.ops, ids.openApi]) expect(mentions(invoked, id)).toBe(false);
+    expect(mentions(invoked, ids.expirySweep)).toBe(false);
+    for (const id of [ids.intake, ids.founder, ids.partner, ids.ops, ids.openApi]) expect(mentions(invoked, id)).toBe(false);
   });
 });
 
@@ -275,12 +305,24 @@ describe('workflow', () => {
 });
 
 describe('api', () => {
-  it('routes as in docs/CONTRACTS.md; only the ops route goes through the JWT authorizer', () => {
+  it('routes as in docs/CONTRACTS.md; the ops and partner routes go through the JWT authorizer', () => {
     expect(listRoutes(t).map((r) => [r.routeKey, r.authorizationType, r.function.entry])).toEqual([
       ['GET /applications/{id}', 'NONE', ENTRIES.founder],
       ['GET /openapi.json', 'NONE', ENTRIES.openApi],
       ['GET /ops/executions', 'JWT', ENTRIES.ops],
+      ['GET /partner/applications', 'JWT', ENTRIES.partner],
+      ['GET /partner/applications/{id}', 'JWT', ENTRIES.partner],
+      ['GET /partner/applications/{id}/briefs/{programId}/create-opportunity', 'JWT', ENTRIES.partner],
+      ['PATCH /partner/applications/{id}/briefs/{programId}', 'JWT', ENTRIES.partner],
+      ['POST /applications/{id}/revisions', 'NONE', ENTRIES.founder],
+      ['POST /applications/{id}/withdraw', 'NONE', ENTRIES.founder],
       ['POST /estimates', 'NONE', ENTRIES.intake],
+      ['POST /partner/applications/{id}/approve', 'JWT', ENTRIES.partner],
+      ['POST /partner/applications/{id}/briefs/{programId}/aws-review', 'JWT', ENTRIES.partner],
+      ['POST /partner/applications/{id}/briefs/{programId}/credits', 'JWT', ENTRIES.partner],
+      ['POST /partner/applications/{id}/briefs/{programId}/filed', 'JWT', ENTRIES.partner],
+      ['POST /partner/applications/{id}/decline', 'JWT', ENTRIES.partner],
+      ['POST /partner/applications/{id}/request-changes', 'JWT', ENTRIES.partner],
       ['POST /worksheets', 'NONE', ENTRIES.intake],
     ]);
   });

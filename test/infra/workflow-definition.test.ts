@@ -8,7 +8,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/constructs/house-function.ts';
 import { resolveDefinition, type AslDefinition, type AslState } from '../../lib/template.ts';
-import { FAILURE_ERROR, NOTIFY_EVENTS, STATES, TRANSIENT_ERRORS } from '../../lib/workflow/definition.ts';
+import { CHANGED_WHILE_WAITING, FAILURE_ERROR, NOTIFY_EVENTS, REROUTE_MODES, STAGES, STATES, TASK_KINDS, TRANSIENT_ERRORS } from '../../lib/workflow/definition.ts';
 import { devTemplate } from './support.ts';
 
 let def: AslDefinition;
@@ -73,7 +73,8 @@ describe('every task', () => {
       const payload = s.Parameters?.Payload as Record<string, unknown>;
       expect(payload['applicationId.$'], name).toBe('$.applicationId');
       expect(Object.keys(payload).length, name).toBeLessThanOrEqual(3);
-      expect(s.ResultPath === null || s.ResultSelector !== undefined || name === STATES.awaitPartnerReview, name).toBe(true);
+      const isWait = String(s.Resource).endsWith('.waitForTaskToken');
+      expect(s.ResultPath === null || s.ResultSelector !== undefined || isWait, name).toBe(true);
     }
   });
 
@@ -101,7 +102,7 @@ describe('the failure path', () => {
   });
 });
 
-describe('the issue-3 flow', () => {
+describe('the flow (issues 3 and 4)', () => {
   it('sizes, drafts, routes, then branches on the routing result', () => {
     expect(def.StartAt).toBe(STATES.sizeAsk);
     expect(states[STATES.sizeAsk]!.Next).toBe(STATES.draftBriefs);
@@ -118,27 +119,85 @@ describe('the issue-3 flow', () => {
     });
   });
 
-  it('routed: notify founder and partner, then wait on the partner review with a task token and a timeout', () => {
-    expect((states[STATES.notifyRouted]!.Parameters?.Payload as Record<string, unknown>).event).toBe(NOTIFY_EVENTS.routed);
+  it('routed: notify (every transition), then wait on the partner review with a task token and a timeout', () => {
+    expect((states[STATES.notifyRouted]!.Parameters?.Payload as Record<string, unknown>).event).toBe(NOTIFY_EVENTS.transitions);
     expect(states[STATES.notifyRouted]!.Next).toBe(STATES.awaitPartnerReview);
     const wait = states[STATES.awaitPartnerReview]!;
     expect(wait.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
     expect(wait.Parameters?.Payload).toEqual({ 'applicationId.$': '$.applicationId', 'taskToken.$': '$$.Task.Token', kind: 'partner-review' });
     expect(wait.TimeoutSeconds).toBe(120 * 3600);
-    expect(wait.Next).toBe(STATES.partnerReviewed);
-    expect(states[STATES.partnerReviewed]!.Type).toBe('Succeed');
+    expect(wait.Next).toBe(STATES.notifyReviewed);
+    expect(states[STATES.notifyReviewed]!.Next).toBe(STATES.reviewDecision);
   });
 
-  it('a missed review deadline is a defined branch: reminder, then a named end', () => {
+  it("the partner's decision: approved → AWS decision, changes requested → founder revision, declined → next partner", () => {
+    const choice = states[STATES.reviewDecision]!;
+    const next = Object.fromEntries((choice.Choices as Array<{ And: Array<{ StringEquals?: string }>; Next: string }>).map((c) => [c.And.find((x) => x.StringEquals)!.StringEquals, c.Next]));
+    expect(next).toEqual({ approved: STATES.awaitAwsDecision, changes_requested: STATES.awaitFounderRevision, declined: STATES.routePartner });
+    expect(choice.Default).toBe(STATES.checkStanding);
+  });
+
+  it('a missed review deadline: reminder, a grace wait on the same token kind, then Reroute → RoutePartner', () => {
     const wait = states[STATES.awaitPartnerReview]!;
     expect(wait.Catch![0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: STATES.notifyReviewOverdue });
     expect((states[STATES.notifyReviewOverdue]!.Parameters?.Payload as Record<string, unknown>).event).toBe(NOTIFY_EVENTS.reviewOverdue);
-    expect(states[STATES.notifyReviewOverdue]!.Next).toBe(STATES.partnerReviewOverdue);
-    expect(states[STATES.partnerReviewOverdue]!.Type).toBe('Succeed');
+    expect(states[STATES.notifyReviewOverdue]!.Next).toBe(STATES.awaitPartnerReviewGrace);
+    const grace = states[STATES.awaitPartnerReviewGrace]!;
+    expect((grace.Parameters?.Payload as Record<string, unknown>).kind).toBe(TASK_KINDS.partnerReview);
+    expect(grace.TimeoutSeconds).toBe(48 * 3600);
+    expect(grace.Catch![0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: STATES.reroute });
+    expect((states[STATES.reroute]!.Parameters?.Payload as Record<string, unknown>).mode).toBe(REROUTE_MODES.reviewTimeout);
+    expect(states[STATES.reroute]!.Next).toBe(STATES.routePartner);
+  });
+
+  it('founder revision: back to SizeAsk when revised; reminder once, then RevisionAbandoned after a second timeout', () => {
+    const first = states[STATES.awaitFounderRevision]!;
+    expect(first.TimeoutSeconds).toBe(14 * 86400);
+    expect(first.Next).toBe(STATES.sizeAsk);
+    expect(first.Catch![0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: STATES.notifyRevisionReminder });
+    expect(states[STATES.notifyRevisionReminder]!.Next).toBe(STATES.awaitFounderRevisionGrace);
+    const second = states[STATES.awaitFounderRevisionGrace]!;
+    expect(second.Next).toBe(STATES.sizeAsk);
+    expect(second.Catch![0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: STATES.releasePartner });
+    expect(states[STATES.releasePartner]!.Next).toBe(STATES.notifyRevisionAbandoned);
+    expect(states[STATES.notifyRevisionAbandoned]!.Next).toBe(STATES.revisionAbandoned);
+    expect(states[STATES.revisionAbandoned]!.Type).toBe('Succeed');
+  });
+
+  it('AWS decision and credits: each callback notifies, then CheckStanding decides; overdue → reminder → wait again', () => {
+    for (const [wait, overdue, event, days] of [
+      [STATES.awaitAwsDecision, STATES.notifyAwsDecisionOverdue, NOTIFY_EVENTS.awsDecisionOverdue, 21],
+      [STATES.awaitCredits, STATES.notifyCreditsOverdue, NOTIFY_EVENTS.creditsOverdue, 30],
+    ] as const) {
+      expect(states[wait]!.TimeoutSeconds, wait).toBe(days * 86400);
+      expect(states[wait]!.Next, wait).toBe(STATES.notifyChange);
+      expect(states[wait]!.Catch![0], wait).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: overdue });
+      expect((states[overdue]!.Parameters?.Payload as Record<string, unknown>).event, wait).toBe(event);
+      expect(states[overdue]!.Next, wait).toBe(wait);
+    }
+    expect(states[STATES.notifyChange]!.Next).toBe(STATES.checkStanding);
+    expect(states[STATES.checkStanding]).toMatchObject({ Next: STATES.whereNext, ResultSelector: { 'stage.$': '$.Payload.stage' }, ResultPath: '$.standing' });
+    const where = states[STATES.whereNext]!;
+    const next = Object.fromEntries((where.Choices as Array<{ StringEquals: string; Next: string }>).map((c) => [c.StringEquals, c.Next]));
+    expect(next).toMatchObject({
+      [STAGES.awsDecision]: STATES.awaitAwsDecision,
+      [STAGES.credits]: STATES.awaitCredits,
+      [STAGES.creditsApplied]: STATES.creditsApplied,
+      [STAGES.rejected]: STATES.rejected,
+    });
+    expect(where.Default).toBe(STATES.noFurtherAction);
+    for (const end of [STATES.creditsApplied, STATES.rejected, STATES.noFurtherAction]) expect(states[end]!.Type, end).toBe('Succeed');
+  });
+
+  it('every wait catches ChangedWhileWaiting (the application moved on before the token was stored) into NotifyChange', () => {
+    for (const [name, s] of tasks().filter(([, x]) => String(x.Resource).endsWith('.waitForTaskToken'))) {
+      expect(s.Catch?.find((c) => c.ErrorEquals.includes(CHANGED_WHILE_WAITING))?.Next, name).toBe(STATES.notifyChange);
+      expect(Object.values(TASK_KINDS), name).toContain((s.Parameters?.Payload as Record<string, unknown>).kind);
+    }
   });
 
   it('unrouted: operations are told, the application ends queued for them', () => {
-    expect((states[STATES.notifyUnrouted]!.Parameters?.Payload as Record<string, unknown>).event).toBe(NOTIFY_EVENTS.unrouted);
+    expect((states[STATES.notifyUnrouted]!.Parameters?.Payload as Record<string, unknown>).event).toBe(NOTIFY_EVENTS.transitions);
     expect(states[STATES.notifyUnrouted]!.Next).toBe(STATES.queuedForOperations);
     expect(states[STATES.queuedForOperations]!.Type).toBe('Succeed');
   });
@@ -168,6 +227,10 @@ describe('the payload contract with the task handlers', () => {
 
   it('RoutePartner returns the `routed` flag the Choice reads; AwaitReview and MarkFailed read the fields sent', () => {
     expect(source('functions/workflow/route.ts')).toMatch(/routed:\s*(true|false)/);
+    expect(source('functions/workflow/standing.ts')).toMatch(/stage:/);
+    expect(source('functions/workflow/await-review.ts')).toContain(`'${CHANGED_WHILE_WAITING}'`);
+    for (const mode of Object.values(REROUTE_MODES)) expect(source('functions/workflow/reroute.ts'), mode).toContain(`'${mode}'`);
+    for (const kind of Object.values(TASK_KINDS)) expect(source('functions/workflow/await-review.ts'), kind).toContain(`'${kind}'`);
     expect(source('functions/workflow/await-review.ts')).toMatch(/taskToken:/);
     expect(source('functions/workflow/mark-failed.ts')).toMatch(/error:\s*z\./);
   });

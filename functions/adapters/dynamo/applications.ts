@@ -4,12 +4,13 @@
  * timeline: the change and its audit record are atomic without TransactWriteItems (which dynalite
  * lacks), and a stale or concurrent writer fails the condition instead of corrupting state.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { Application, ApplicationStatus } from '../../../schemas/application.ts';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Application, ApplicationStatus, StoredBrief } from '../../../schemas/application.ts';
+import type { DedupeValue } from '../../core/dedupe.ts';
 import type { TransitionPlan } from '../../core/application/lifecycle.ts';
 import { ConflictError, NotFoundError } from '../../core/errors.ts';
 import { documentClient, isConditionFailure } from './client.ts';
-import { applicationKey, INDEXES, operationsKeys, partnerQueueKeys, expiresAtSeconds, taskTokenKey } from './keys.ts';
+import { applicationKey, dedupeKey, dedupePartition, INDEXES, operationsKeys, partnerQueueKeys, expiresAtSeconds, taskTokenKey } from './keys.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity', 'expiresAt'] as const;
@@ -128,6 +129,65 @@ export class ApplicationRepository {
     }
   }
 
+  /**
+   * Replace the briefs without a change of status (a partner's edit), guarded by "status is X and version is N";
+   * bumps the version. Throws ConflictError when another writer got there first (the caller re-reads and re-plans).
+   */
+  async updateBriefs(current: Application, briefs: StoredBrief[]): Promise<Application> {
+    try {
+      const out = await documentClient.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: applicationKey(current.id),
+        UpdateExpression: 'SET briefs = :briefs, #version = :next',
+        ConditionExpression: 'attribute_exists(pk) AND #status = :status AND #version = :version',
+        ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+        ExpressionAttributeValues: { ':briefs': briefs, ':next': current.version + 1, ':status': current.status, ':version': current.version },
+        ReturnValues: 'ALL_NEW',
+      }));
+      return fromItem(out.Attributes ?? {});
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const latest = await this.get(current.id);
+      if (!latest) throw new NotFoundError(`Application ${current.id} not found`);
+      throw new ConflictError(`Application ${current.id} changed while the brief was being saved (now '${latest.status}', version ${latest.version})`, latest.status);
+    }
+  }
+
+  // ---- likely duplicates (access pattern 7 in keys.ts) ----
+
+  /** Idempotent puts of the dedupe index items of one application; written before the application itself. */
+  async putDedupeItems(applicationId: string, values: readonly DedupeValue[], now: Date): Promise<void> {
+    await Promise.all(values.map((v) => documentClient.send(new PutCommand({
+      TableName: this.tableName,
+      Item: { ...dedupeKey(v.kind, v.value, applicationId), entity: 'dedupe', kind: v.kind, value: v.value, applicationId, indexedAt: now.toISOString() },
+    }))));
+  }
+
+  /** Ids of applications indexed under any of these values (the caller re-checks each against its worksheet). */
+  async findDedupeCandidates(values: readonly DedupeValue[], limitPerValue = 50): Promise<string[]> {
+    const pages = await Promise.all(values.map((v) => documentClient.send(new QueryCommand({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': dedupePartition(v.kind, v.value) },
+      Limit: limitPerValue,
+    }))));
+    return [...new Set(pages.flatMap((p) => (p.Items ?? []).map((i) => String(i.applicationId))))];
+  }
+
+  /** Several applications by id (missing ids are left out), in no particular order. */
+  async getMany(ids: readonly string[]): Promise<Application[]> {
+    const out: Application[] = [];
+    for (let i = 0; i < ids.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map((id) => ({ ...applicationKey(id) }));
+      for (let attempt = 0; keys && keys.length > 0 && attempt < 5; attempt += 1) {
+        const res = await documentClient.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
+        out.push(...(res.Responses?.[this.tableName] ?? []).map(fromItem));
+        keys = res.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
+      }
+    }
+    return out;
+  }
+
   /** Add a founder token hash (an idempotent replay re-issues a token); at most 10 per application. */
   async addFounderTokenHash(id: string, hash: string): Promise<void> {
     await documentClient.send(new UpdateCommand({
@@ -179,6 +239,25 @@ export class ApplicationRepository {
       UpdateExpression: 'DELETE notifiedSet :k',
       ExpressionAttributeValues: { ':k': new Set([key]) },
     }));
+  }
+
+  /**
+   * Record that an expiry reminder went out for one record (`record.remindersSent`, shown to people). Not a
+   * transition: the version stays. The mail itself is claimed separately (claimNotice), so losing this write to a
+   * concurrent transition never sends a reminder twice.
+   */
+  async recordReminderSent(id: string, programId: string, briefIndex: number, days: number): Promise<void> {
+    const path = `briefs[${briefIndex}].#record.#reminders`;
+    await documentClient.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: applicationKey(id),
+      UpdateExpression: `SET ${path} = list_append(if_not_exists(${path}, :empty), :day)`,
+      ConditionExpression: `attribute_exists(pk) AND briefs[${briefIndex}].#programId = :programId AND attribute_exists(briefs[${briefIndex}].#record) AND NOT contains(${path}, :d)`,
+      ExpressionAttributeNames: { '#record': 'record', '#reminders': 'remindersSent', '#programId': 'programId' },
+      ExpressionAttributeValues: { ':empty': [], ':day': [days], ':d': days, ':programId': programId },
+    })).catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
   }
 
   /** Operations view: applications in a status, oldest or newest first, paginated. */

@@ -37,7 +37,11 @@ export const STATUS_PRECEDENCE: readonly (RecordStatus & ApplicationStatus)[] = 
 
 export function deriveApplicationStatus(records: readonly RecordState[], current: ApplicationStatus): ApplicationStatus {
   if (records.length === 0 || records.some((r) => r.status === 'draft')) return current;
-  for (const status of STATUS_PRECEDENCE) if (records.some((r) => r.status === status)) return status;
+  for (const status of STATUS_PRECEDENCE) {
+    if (!records.some((r) => r.status === status)) continue;
+    // `expiring` is the application's own state (set by the expiry sweep): records with credits keep it there.
+    return status === 'credits_applied' && current === 'expiring' ? 'expiring' : status;
+  }
   return current;
 }
 

@@ -1,0 +1,49 @@
+/**
+ * The founder's steps after submission, as plans (commands.ts): answer a change request with a revised worksheet,
+ * withdraw before filing. Kept apart from review.ts so the founder's Lambda does not bundle the ACE model.
+ */
+import type { Worksheet } from '../../../schemas/worksheet.ts';
+import type { Application } from '../../../schemas/application.ts';
+import { FOUNDER, sameActor, TASK_TOKEN_KINDS, type Command, type Effects } from './commands.ts';
+import { ConflictError } from '../errors.ts';
+import { planTransition } from './lifecycle.ts';
+import { recordOf } from './records.ts';
+
+/** Answer a change request with a full, validated worksheet (changes_requested → submitted). */
+export function planRevision(args: { app: Application; worksheet: Worksheet; requestHash: string; now: Date }): Command {
+  const { app, worksheet, requestHash, now } = args;
+  const effects: Effects = { callback: { kinds: [TASK_TOKEN_KINDS.founderRevision], output: { decision: 'revised' } } };
+  for (let i = app.transitions.length - 1; i >= 0; i -= 1) {
+    const t = app.transitions[i];
+    if (!t || t.to === 'changes_requested') break; // a change request after the last revision: this one is new
+    if (t.from === 'changes_requested' && t.to === 'submitted' && sameActor(t.actor, FOUNDER)) {
+      if (app.requestHash === requestHash) return { kind: 'replay', transition: t, effects };
+      break;
+    }
+  }
+  const plan = planTransition({
+    current: app.status, version: app.version, to: 'submitted', actor: FOUNDER, now,
+    reason: 'worksheet revised in answer to the change request',
+  });
+  return { kind: 'apply', plan, changes: { worksheet, requestHash }, effects };
+}
+
+/** Withdraw before filing; releases the partner's slot if one is held and stops the execution. */
+export function planWithdraw(args: { app: Application; now: Date }): Command {
+  const { app, now } = args;
+  const effects: Effects = {
+    ...(app.partner ? { releaseSlotOf: app.partner.partnerId } : {}),
+    stopExecution: { error: 'Withdrawn', cause: 'The founder withdrew the application.' },
+  };
+  if (app.status === 'withdrawn') {
+    return { kind: 'replay', transition: [...app.transitions].reverse().find((t) => t.to === 'withdrawn'), effects };
+  }
+  // The application's status follows its least advanced record, so it can read approved_for_filing while one of its
+  // stacked records is already filed at ACE: that record exists at AWS, so withdrawal is over.
+  const filed = (app.briefs ?? []).find((b) => !['draft', 'approved_for_filing'].includes(recordOf(b).status));
+  if (filed) {
+    throw new ConflictError(`The ${filed.programId} record is already '${recordOf(filed).status}' at ACE: an application can be withdrawn only before filing`, app.status);
+  }
+  const plan = planTransition({ current: app.status, version: app.version, to: 'withdrawn', actor: FOUNDER, now, reason: 'withdrawn by the founder' });
+  return { kind: 'apply', plan, changes: {}, effects };
+}

@@ -1,0 +1,105 @@
+/**
+ * Sending notices, shared by the two functions allowed to mail (Notify and the expiry sweep).
+ *
+ * Every mail is claimed on the application before it is sent (a key in its notified set, an atomic conditional
+ * ADD) and the claim is given back if SES fails, so a retried task never mails twice and a failed send is retried.
+ *
+ * Transitions: `notifyTransitions` mails about every transition not yet notified, oldest first. Per transition
+ * version it claims each notice (`v<version>:<kind>`) and then a marker (`t:v<version>`) once all of them went out.
+ * Because it scans the whole timeline rather than the latest change, two changes racing for one task token (the
+ * second callback finds the token spent) are both mailed by the run the first callback started, or by the next one;
+ * AwaitReview refuses to wait while a marker is missing (see await-review.ts), so nothing is left unmailed.
+ */
+import type { Application, Transition } from '../../schemas/application.ts';
+import type { Estimate } from '../../schemas/estimate.ts';
+import type { PartnerProfile } from '../../schemas/partner.ts';
+import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
+import { sendMail } from '../adapters/mailer.ts';
+import { composeNotice, noticesForTransition, type NoticeKind } from '../core/notifications.ts';
+
+export interface NotifierConfig {
+  readonly SENDER_EMAIL: string;
+  readonly SES_CONFIGURATION_SET: string;
+  readonly PUBLIC_BASE_URL: string;
+  readonly OPS_EMAIL: string;
+}
+
+/** The key marking a transition as fully notified. */
+export function transitionMarker(version: number): string {
+  return `t:v${version}`;
+}
+
+/** Transitions whose notices have not all gone out yet. */
+export function unnotifiedTransitions(app: Application): Transition[] {
+  const notified = new Set(app.notified ?? []);
+  return app.transitions.filter((t) => !notified.has(transitionMarker(t.version)));
+}
+
+function askSummary(app: Application): string | undefined {
+  const filings = (app.estimate as Estimate | undefined)?.plan?.filings;
+  if (!filings?.length) return undefined;
+  return `Sized ask: ${filings.map((f) => `${f.programName} $${Number(f.askUsd).toLocaleString('en-US')}`).join(' + ')}.`;
+}
+
+export interface Extras {
+  readonly transition?: Transition;
+  readonly detail?: string;
+  readonly expiry?: { programId: string; daysLeft: number; expiresOn: string; amountUsd?: string };
+}
+
+export class Notifier {
+  constructor(
+    private readonly applications: ApplicationRepository,
+    private readonly partners: PartnerRepository,
+    private readonly config: NotifierConfig,
+  ) {}
+
+  async partnerOf(app: Application): Promise<PartnerProfile | undefined> {
+    return app.partner ? this.partners.get(app.partner.partnerId) : undefined;
+  }
+
+  /** Claim `key`, compose and send one notice; false when it was already sent. */
+  async deliver(app: Application, kind: NoticeKind, key: string, extras: Extras = {}, partner?: PartnerProfile): Promise<boolean> {
+    if (!(await this.applications.claimNotice(app.id, key))) return false;
+    const summary = askSummary(app);
+    const mail = composeNotice(kind, {
+      application: app,
+      ...(partner ? { partner } : {}),
+      opsEmail: this.config.OPS_EMAIL,
+      baseUrl: this.config.PUBLIC_BASE_URL,
+      ...(summary ? { askSummary: summary } : {}),
+      ...extras,
+    });
+    try {
+      await sendMail(mail, { from: this.config.SENDER_EMAIL, configurationSet: this.config.SES_CONFIGURATION_SET });
+    } catch (error) {
+      await this.applications.releaseNotice(app.id, key);
+      throw error;
+    }
+    return true;
+  }
+
+  /** Mails every transition not yet notified (oldest first); returns the notices sent. */
+  async notifyTransitions(app: Application): Promise<string[]> {
+    const pending = new Set(unnotifiedTransitions(app).map((t) => t.version));
+    if (pending.size === 0) return [];
+    const partner = await this.partnerOf(app);
+    const sent: string[] = [];
+    let firstRouting = true;
+    for (const t of [...app.transitions].sort((a, b) => a.version - b.version)) {
+      const routing = !t.record && (t.to === 'routed' || t.to === 'unrouted');
+      if (pending.has(t.version)) {
+        // The failure path sends its own notice to operations (event `failed`).
+        const kinds = t.to === 'failed' ? [] : noticesForTransition(t, { firstRouting });
+        for (const kind of kinds) {
+          const extras: Extras = kind === 'ops-unrouted' ? { transition: t, detail: t.reason } : { transition: t };
+          if (await this.deliver(app, kind, `v${t.version}:${kind}`, extras, partner)) sent.push(`v${t.version}:${kind}`);
+        }
+        await this.applications.claimNotice(app.id, transitionMarker(t.version));
+      }
+      if (routing) firstRouting = false;
+    }
+    return sent;
+  }
+}

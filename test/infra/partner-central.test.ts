@@ -1,0 +1,103 @@
+/**
+ * Infra: the Partner Central construct on the synthesized stack (cdk-nag on: synthesis throws on an unacknowledged
+ * finding). IAM actions and resources of its three functions, the event rule's pattern, the reconciliation schedule,
+ * the file-via-api route behind the JWT authorizer.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { listRoutes, type CfnTemplate } from '../../lib/template.ts';
+import { RECONCILE_SCHEDULE } from '../../lib/constructs/partner-central.ts';
+import {
+  actionsOf, devTemplate, environmentOf, functionIdByEntry, functionProps, mentions, resourcesFor, resourcesOfType, statementsOfFunction,
+} from './support.ts';
+
+const ENTRIES = {
+  filing: 'functions/http/partner-filing.ts',
+  events: 'functions/events/partner-central.ts',
+  reconcile: 'functions/events/reconcile.ts',
+} as const;
+
+const READ = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query'];
+const WRITE = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+const BASE = ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
+const TASK_RESPONSE = ['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess'];
+
+let t: CfnTemplate;
+let ids: Record<keyof typeof ENTRIES, string>;
+beforeAll(() => {
+  t = devTemplate(); // cdk-nag ran during synthesis: reaching here means every finding is acknowledged
+  ids = { filing: functionIdByEntry(t, ENTRIES.filing), events: functionIdByEntry(t, ENTRIES.events), reconcile: functionIdByEntry(t, ENTRIES.reconcile) };
+});
+
+function tableId(): string {
+  return resourcesOfType(t, 'AWS::DynamoDB::Table')[0]![0];
+}
+function stateMachineId(): string {
+  return resourcesOfType(t, 'AWS::StepFunctions::StateMachine')[0]![0];
+}
+
+describe('Partner Central functions: least privilege', () => {
+  it('each may only use the table, answer task tokens and assume partner filing roles', () => {
+    for (const key of Object.keys(ENTRIES) as (keyof typeof ENTRIES)[]) {
+      const statements = statementsOfFunction(t, ids[key]);
+      expect(actionsOf(statements), key).toEqual([...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'sts:AssumeRole'].sort());
+      for (const action of [...READ, ...WRITE]) {
+        for (const r of resourcesFor(statements, action)) expect(mentions(r, tableId()), `${key} ${action}`).toBe(true);
+      }
+      for (const action of TASK_RESPONSE) expect(resourcesFor(statements, action), `${key} ${action}`).toEqual([{ Ref: stateMachineId() }]);
+      expect(resourcesFor(statements, 'sts:AssumeRole'), key).toEqual([
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/AceFilingPartnerCentral*']] },
+      ]);
+      expect(statements.some((s) => s.Resource === '*' && (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => a.startsWith('sts:'))), key).toBe(false);
+    }
+  });
+
+  it('get the table, the state machine and the catalog (Sandbox outside production) as configuration', () => {
+    for (const key of Object.keys(ENTRIES) as (keyof typeof ENTRIES)[]) {
+      const env = environmentOf(t, ids[key]);
+      expect(env.ACE_CATALOG, key).toBe('Sandbox');
+      expect(mentions(env.TABLE_NAME, tableId()), key).toBe(true);
+      expect(mentions(env.STATE_MACHINE_ARN, stateMachineId()), key).toBe(true);
+      // No endpoint override is baked in: only the standard SDK settings (tests set them) choose endpoints.
+      expect(Object.keys(env).filter((k) => k.startsWith('AWS_ENDPOINT_URL')), key).toEqual([]);
+    }
+  });
+
+  it('the reconciliation has time for every partner and page', () => {
+    expect(functionProps(t, ids.reconcile).Timeout).toBe(300);
+  });
+});
+
+describe('Partner Central events and schedule', () => {
+  it('a rule on the default bus sends Opportunity Created/Updated from aws.partnercentral-selling to the event function, with retries', () => {
+    const rules = resourcesOfType(t, 'AWS::Events::Rule').filter(([, r]) => JSON.stringify(r.EventPattern ?? {}).includes('aws.partnercentral-selling'));
+    expect(rules).toHaveLength(1);
+    const [, rule] = rules[0]!;
+    expect(rule.EventBusName).toBeUndefined(); // the default bus
+    expect(rule.EventPattern).toEqual({ source: ['aws.partnercentral-selling'], 'detail-type': ['Opportunity Created', 'Opportunity Updated'] });
+    const targets = rule.Targets as Array<{ Arn: unknown; RetryPolicy?: { MaximumRetryAttempts: number } }>;
+    expect(targets).toHaveLength(1);
+    expect(mentions(targets[0]!.Arn, ids.events)).toBe(true);
+    expect(targets[0]!.RetryPolicy?.MaximumRetryAttempts).toBeGreaterThan(0);
+    const permissions = resourcesOfType(t, 'AWS::Lambda::Permission').filter(([, p]) => p.Principal === 'events.amazonaws.com' && mentions(p.FunctionName, ids.events));
+    expect(permissions).toHaveLength(1);
+  });
+
+  it('EventBridge Scheduler runs the reconciliation every 30 minutes with its fixed input', () => {
+    const schedules = resourcesOfType(t, 'AWS::Scheduler::Schedule').filter(([, s]) => mentions((s.Target as { Arn: unknown }).Arn, ids.reconcile));
+    expect(schedules).toHaveLength(1);
+    const [, s] = schedules[0]!;
+    expect(RECONCILE_SCHEDULE).toBe('rate(30 minutes)');
+    expect(s.ScheduleExpression).toBe('rate(30 minutes)');
+    expect(JSON.parse((s.Target as { Input: string }).Input)).toEqual({ reconcile: 'partner-central' });
+  });
+});
+
+describe('the file-via-api route', () => {
+  it('is a JWT route integrated with the filing function', () => {
+    const routes = listRoutes(t).filter((r) => r.routeKey === 'POST /partner/applications/{id}/briefs/{programId}/file-via-api');
+    expect(routes).toHaveLength(1);
+    expect(routes[0]!.authorizationType).toBe('JWT');
+    expect(routes[0]!.function.logicalId).toBe(ids.filing);
+    expect(routes[0]!.function.entry).toBe(ENTRIES.filing);
+  });
+});

@@ -1,0 +1,360 @@
+/**
+ * Workflow scenarios on the synthesized definition (issue 4): the local runtime runs the deployed definition with
+ * the real handlers; people act through DynamoDB + callbacks exactly as the API does (harness.ts). No fixed sleeps:
+ * every wait polls with a bound, time passes by moving the clock.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SendTaskSuccessCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { STATES } from '../../lib/workflow/definition.ts';
+import { transitionMarker } from '../../functions/workflow/notifier.ts';
+import { TransientError } from '../../functions/core/errors.ts';
+import type { Mail } from '../../functions/core/notifications.ts';
+import type * as MailerModule from '../../functions/adapters/mailer.ts';
+import { planTransition } from '../../functions/core/application/lifecycle.ts';
+import type { Actor, Application } from '../../schemas/application.ts';
+import {
+  DAY, HOUR, boot, callback, executionArnOf, finished, founderRevises, history, isoDay, mailsTo, partnerDecides, programsOf,
+  recordChanges, statesEntered, stopRunning, submit, until, waitingIn, type Harness,
+} from './harness.ts';
+
+// SES failures are injected at the mail adapter (the one seam every notice goes through); everything else is real.
+const mailFaults = vi.hoisted(() => ({ transientLeft: new Map<string, number>(), permanent: new Set<string>() }));
+vi.mock('../../functions/adapters/mailer.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof MailerModule>();
+  return {
+    ...real,
+    sendMail: async (mail: Mail, opts: { from: string; configurationSet: string }) => {
+      for (const to of mail.to) {
+        if (mailFaults.permanent.has(to)) throw Object.assign(new Error(`Address rejected: ${to}`), { name: 'MessageRejected' });
+        const left = mailFaults.transientLeft.get(to) ?? 0;
+        if (left > 0) {
+          mailFaults.transientLeft.set(to, left - 1);
+          throw new TransientError(`SES throttled (${left} more)`);
+        }
+      }
+      return real.sendMail(mail, opts);
+    },
+  };
+});
+
+const FOUNDER = 'maya@ledgerly.ai';
+const OPS = 'ops@example.com';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await boot();
+});
+afterAll(async () => {
+  await h?.stop();
+});
+afterEach(async () => {
+  await stopRunning(h);
+});
+
+async function partnerEmail(id: string): Promise<string> {
+  const app = await h.apps.mustGet(id);
+  return (await h.partners.get(app.partner!.partnerId))!.contactEmail;
+}
+
+/** Every transition of the application has been through the notifier (claimed once, by version). */
+async function everyTransitionNotified(id: string): Promise<void> {
+  const app = await h.apps.mustGet(id);
+  for (const t of app.transitions) expect(app.notified, `transition v${t.version} ${t.from} → ${t.to}`).toContain(transitionMarker(t.version));
+}
+
+/** Submit, get routed, and have the partner approve: the workflow then waits on AWS's decision. */
+async function approvedApplication(edit?: Parameters<typeof submit>[1]): Promise<string> {
+  const id = await submit(h, edit);
+  await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
+  await partnerDecides(h, id, 'approved');
+  await waitingIn(h, id, STATES.awaitAwsDecision, 'aws-decision');
+  return id;
+}
+
+describe('issue-4 workflow scenarios (synthesized definition, local runtime)', () => {
+  it('happy path: two stacked records filed, approved and credited → CreditsApplied, every transition mailed once', async () => {
+    const id = await approvedApplication();
+    const app = await h.apps.mustGet(id);
+    const [a, b] = programsOf(app) as [string, string];
+    expect(programsOf(app)).toHaveLength(2);
+
+    await recordChanges(h, id, a, 'filed', { opportunityId: 'O1234567', filedAt: new Date().toISOString(), filedVia: 'manual' });
+    await waitingIn(h, id, STATES.awaitAwsDecision, 'aws-decision');
+    await recordChanges(h, id, b, 'filed', { opportunityId: 'O7654321', filedAt: new Date().toISOString(), filedVia: 'manual' });
+    await waitingIn(h, id, STATES.awaitAwsDecision, 'aws-decision');
+    await recordChanges(h, id, a, 'in_aws_review');
+    await waitingIn(h, id, STATES.awaitAwsDecision, 'aws-decision');
+    const expiresOn = isoDay(Date.now() + 365 * DAY);
+    await recordChanges(h, id, a, 'approved', { award: { amountUsd: '10000.00', expiresOn } });
+    await waitingIn(h, id, STATES.awaitAwsDecision, 'aws-decision'); // b still undecided
+    await recordChanges(h, id, b, 'approved', { award: { amountUsd: '130000.00', expiresOn } });
+    await waitingIn(h, id, STATES.awaitCredits, 'credits');
+    await recordChanges(h, id, a, 'credits_applied', { credits: { amountUsd: '10000.00', appliedOn: isoDay(Date.now()), expiresOn } });
+    await waitingIn(h, id, STATES.awaitCredits, 'credits');
+    await recordChanges(h, id, b, 'credits_applied', { credits: { amountUsd: '130000.00', appliedOn: isoDay(Date.now()), expiresOn } });
+
+    expect(await finished(h, id)).toMatchObject({ status: 'SUCCEEDED' });
+    expect((await statesEntered(h, id)).at(-1)).toBe(STATES.creditsApplied);
+    expect((await h.apps.mustGet(id)).status).toBe('credits_applied');
+    await everyTransitionNotified(id);
+
+    const founderMails = await mailsTo(h, FOUNDER);
+    const mine = founderMails.filter((m) => m.body.text?.includes(id));
+    expect(mine.filter((m) => /received/.test(m.subject))).toHaveLength(1); // the confirmation, once
+    expect(mine.some((m) => m.subject.includes(`your ${a} record is now credits applied`))).toBe(true);
+    expect(mine.some((m) => m.subject.includes(`your ${b} record is now approved`))).toBe(true);
+    // Subjects are unique per transition: nothing was mailed twice.
+    const subjects = mine.map((m) => m.subject);
+    expect(new Set(subjects).size).toBe(subjects.length);
+    for (const m of mine) expect(m.body.html ?? '').not.toMatch(/AQ[A-Za-z0-9+/=]{40,}/); // never a task token
+  });
+
+  it('change-request loop: founder revises → re-sized, re-drafted, back to the SAME partner without a new slot', async () => {
+    const id = await submit(h);
+    const routed = await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
+    const partnerId = routed.partner!.partnerId;
+    const loadBefore = (await h.partners.get(partnerId))!.load;
+    await partnerDecides(h, id, 'changes_requested');
+    await waitingIn(h, id, STATES.awaitFounderRevision, 'founder-revision');
+    const asked = (await mailsTo(h, FOUNDER)).find((m) => m.subject.includes('asks for changes') && m.body.text?.includes(id));
+    expect(asked?.body.html).toContain('Please narrow the &lt;b&gt;scope&lt;/b&gt; &amp; confirm the Region');
+
+    await founderRevises(h, id, (w) => { w.useCase.summary = `${w.useCase.summary} (narrowed to one Region)`; });
+    const again = await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
+    expect(again.partner?.partnerId).toBe(partnerId);
+    expect(again.worksheet.useCase.summary).toContain('narrowed');
+    expect((await h.partners.get(partnerId))!.load).toBe(loadBefore);
+    const entered = await statesEntered(h, id);
+    expect(entered.filter((s) => s === STATES.sizeAsk)).toHaveLength(2);
+    expect(entered.filter((s) => s === STATES.draftBriefs)).toHaveLength(2);
+    expect(again.transitions.filter((t) => t.to === 'routed').at(-1)?.reason).toMatch(/back to/);
+    // Everything up to the new routing has been mailed (the wait's own in_partner_review goes out with the next notice).
+    const latest = await h.apps.mustGet(id);
+    for (const t of latest.transitions.filter((x) => x.to !== 'in_partner_review')) expect(latest.notified).toContain(transitionMarker(t.version));
+    expect((await mailsTo(h, await partnerEmail(id))).filter((m) => m.subject.startsWith('New application to review') && m.body.text?.includes(id))).toHaveLength(2);
+  });
+
+  it('partner SLA missed: reminder, grace period, then re-routed to the next partner (slot released)', async () => {
+    const id = await submit(h);
+    const first = await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
+    const lapsed = first.partner!.partnerId;
+    const email = await partnerEmail(id);
+    const loadBefore = (await h.partners.get(lapsed))!.load;
+
+    h.rt.clock.advance(120 * HOUR);
+    await waitingIn(h, id, STATES.awaitPartnerReviewGrace, 'partner-review');
+    expect((await mailsTo(h, email)).some((m) => m.subject.startsWith('Reminder:') && m.body.text?.includes(id))).toBe(true);
+
+    h.rt.clock.advance(48 * HOUR);
+    const rerouted = await until(h, async () => {
+      const a = await h.apps.mustGet(id);
+      return a.partner && a.partner.partnerId !== lapsed && a.status === 'in_partner_review' ? a : undefined;
+    }, 'the re-route');
+    expect(rerouted.passedOverBy).toContain(lapsed);
+    expect((await h.partners.get(lapsed))!.load).toBe(loadBefore - 1);
+    expect(rerouted.transitions.some((t) => t.to === 'drafted' && t.actor.id === 'Reroute')).toBe(true);
+    const entered = await statesEntered(h, id);
+    expect(entered).toEqual(expect.arrayContaining([STATES.notifyReviewOverdue, STATES.awaitPartnerReviewGrace, STATES.reroute]));
+    await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
+  });
+
+  it('Action Required and refiling: the partner is told, the workflow keeps waiting, then goes on to credits', async () => {
+    const id = await approvedApplication();
+    const [a, b] = programsOf(await h.apps.mustGet(id)) as [string, string];
+    for (const p of [a, b]) {
+      await recordChanges(h, id, p, 'filed', { opportunityId: `O${p === a ? 111 : 222}`, filedVia: 'manual' });
+      await waitingIn(h, id, STATES.awaitAwsDecision, 'aws-decision');
+    }
+    await recordChanges(h, id, a, 'action_required', { awsReview: { at: new Date().toISOString(), comments: 'Add the <expected> monthly usage' } });
+    const app = await waitingIn(h, id, STATES.awaitAwsDecision, 'aws-decision');
+    expect(app.status).toBe('action_required');
+    // Recorded by the partner: the founder is told (the partner who recorded it is not mailed about their own act).
+    expect((await mailsTo(h, FOUNDER)).some((m) => m.subject.includes(`your ${a} record is now action required`) && m.body.text?.includes(id))).toBe(true);
+    await recordChanges(h, id, a, 'in_aws_review'); // refiled
+    await waitingIn(h, id, STATES.awaitAwsDecision, 'aws-decision');
+    const expiresOn = isoDay(Date.now() + 365 * DAY);
+    await recordChanges(h, id, a, 'approved', { award: { amountUsd: '10000.00', expiresOn } });
+    await waitingIn(h, id, STATES.awaitAwsDecision, 'aws-decision');
+    await recordChanges(h, id, b, 'approved', { award: { amountUsd: '130000.00', expiresOn } });
+    await waitingIn(h, id, STATES.awaitCredits, 'credits');
+    await everyTransitionNotified(id);
+  });
+
+  it('rejection: every record rejected → Rejected; founder, partner and operations are told', async () => {
+    const id = await approvedApplication();
+    const [a, b] = programsOf(await h.apps.mustGet(id)) as [string, string];
+    await recordChanges(h, id, a, 'filed', { opportunityId: 'O333' });
+    await waitingIn(h, id, STATES.awaitAwsDecision, 'aws-decision');
+    await recordChanges(h, id, b, 'filed', { opportunityId: 'O444' });
+    await waitingIn(h, id, STATES.awaitAwsDecision, 'aws-decision');
+    await recordChanges(h, id, a, 'rejected', { awsReview: { at: new Date().toISOString(), reason: 'Duplicate' } });
+    await waitingIn(h, id, STATES.awaitAwsDecision, 'aws-decision');
+    await recordChanges(h, id, b, 'rejected', { awsReview: { at: new Date().toISOString(), reason: 'Other' } });
+    expect(await finished(h, id)).toMatchObject({ status: 'SUCCEEDED' });
+    expect((await statesEntered(h, id)).at(-1)).toBe(STATES.rejected);
+    expect((await h.apps.mustGet(id)).status).toBe('rejected');
+    expect((await mailsTo(h, OPS)).some((m) => m.body.text?.includes(id) && m.subject.includes('rejected'))).toBe(true);
+    await everyTransitionNotified(id);
+  });
+
+  it('AWS decision overdue: partner AND operations are reminded, and the workflow waits again', async () => {
+    const id = await approvedApplication();
+    const email = await partnerEmail(id);
+    h.rt.clock.advance(21 * DAY);
+    await until(h, async () => ((await statesEntered(h, id)).filter((s) => s === STATES.awaitAwsDecision).length === 2 ? true : undefined), 'the second AWS wait');
+    await waitingIn(h, id, STATES.awaitAwsDecision, 'aws-decision');
+    expect((await mailsTo(h, email)).some((m) => m.subject.includes('AWS has not decided') && m.body.text?.includes(id))).toBe(true);
+    expect((await mailsTo(h, OPS)).some((m) => m.subject === `${id}: AWS decision overdue`)).toBe(true);
+  });
+
+  it('withdrawal: DB → withdrawn, then StopExecution (Withdrawn); nothing fails', async () => {
+    const id = await submit(h);
+    const app = await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
+    await h.apps.applyTransition(app, planTransitionFor(app, 'withdrawn', { kind: 'founder', id }));
+    await h.sfn.send(new StopExecutionCommand({ executionArn: executionArnOf(h, id), error: 'Withdrawn', cause: 'the founder withdrew' }));
+    expect(await finished(h, id)).toMatchObject({ status: 'ABORTED', error: 'Withdrawn' });
+    const after = await h.apps.mustGet(id);
+    expect(after.status).toBe('withdrawn');
+    expect(after.worksheet).toEqual(app.worksheet);
+    // A late callback on the spent token is harmless.
+    expect(await callback(h, id, 'partner-review', { decision: 'approved' })).toBe('already-delivered');
+  });
+
+  it('withdrawn while the workflow is between steps: the next wait notices, mails, and ends without failing', async () => {
+    const id = await submit(h);
+    const app = await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
+    // Withdrawn, and before StopExecution lands a racing partner's approval callback resumes the workflow.
+    await h.apps.applyTransition(app, planTransitionFor(app, 'withdrawn', { kind: 'founder', id }));
+    expect(await callback(h, id, 'partner-review', { decision: 'approved' })).toBe('delivered');
+    expect(await finished(h, id)).toMatchObject({ status: 'SUCCEEDED' });
+    const entered = await statesEntered(h, id);
+    expect(entered).not.toContain(STATES.markFailed);
+    expect(entered.at(-1)).toBe(STATES.noFurtherAction);
+    expect((await h.apps.mustGet(id)).status).toBe('withdrawn');
+  });
+
+  it('duplicate callbacks and repeated requests are harmless', async () => {
+    const id = await submit(h);
+    await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
+    const { token } = (await h.apps.getTaskToken(id, 'partner-review', new Date()))!;
+    await partnerDecides(h, id, 'approved');
+    await expect(h.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ decision: 'approved' }) }))).rejects.toMatchObject({ name: 'TaskTimedOut' });
+    expect(await callback(h, id, 'partner-review', { decision: 'approved' })).toBe('already-delivered');
+    await waitingIn(h, id, STATES.awaitAwsDecision, 'aws-decision');
+    const [a] = programsOf(await h.apps.mustGet(id)) as [string];
+    const results = await recordChanges(h, id, a, 'filed', { opportunityId: 'O555' });
+    expect(results).toContain('delivered');
+    await waitingIn(h, id, STATES.awaitAwsDecision, 'aws-decision');
+    // The same record-changed nudge again, on the new wait: the workflow re-checks, finds nothing new, waits again.
+    expect(await callback(h, id, 'aws-decision', { event: 'record-changed' })).toBe('delivered');
+    await waitingIn(h, id, STATES.awaitAwsDecision, 'aws-decision');
+    const entered = await statesEntered(h, id);
+    expect(entered.filter((s) => s === STATES.notifyReviewed)).toHaveLength(1);
+    const founderMails = (await mailsTo(h, FOUNDER)).filter((m) => m.body.text?.includes(id));
+    expect(founderMails.filter((m) => m.subject.includes(`your ${a} record is now filed`))).toHaveLength(1);
+  });
+
+  it('crash between the DB write and the callback: the retry converges (and a change lost to a race is caught up)', async () => {
+    const id = await submit(h);
+    await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
+    await partnerDecides(h, id, 'approved', { skipCallback: true }); // the API crashed after its DB write
+    expect(h.rt.sfn.pendingTasks().some((t) => t.executionArn === executionArnOf(h, id) && t.stateName === STATES.awaitPartnerReview)).toBe(true);
+    expect(await callback(h, id, 'partner-review', { decision: 'approved' })).toBe('delivered'); // the retried request
+    await waitingIn(h, id, STATES.awaitAwsDecision, 'aws-decision');
+
+    // Two record changes race for one token: the second callback finds it spent; neither change is lost.
+    const [a, b] = programsOf(await h.apps.mustGet(id)) as [string, string];
+    await recordChanges(h, id, a, 'filed', { opportunityId: 'O666' }, { skipCallback: true });
+    await recordChanges(h, id, b, 'filed', { opportunityId: 'O777' }, { skipCallback: true });
+    const expiresOn = isoDay(Date.now() + 365 * DAY);
+    await recordChanges(h, id, a, 'approved', { award: { amountUsd: '1.00', expiresOn } }, { skipCallback: true });
+    const results = await Promise.all([
+      recordChanges(h, id, b, 'approved', { award: { amountUsd: '2.00', expiresOn } }),
+      callback(h, id, 'aws-decision', { event: 'record-changed' }),
+    ]);
+    expect(results.flat()).toContain('delivered');
+    const app = await waitingIn(h, id, STATES.awaitCredits, 'credits'); // not stuck waiting on AWS
+    expect(app.status).toBe('approved');
+    await everyTransitionNotified(id);
+    const founderMails = (await mailsTo(h, FOUNDER)).filter((m) => m.body.text?.includes(id));
+    expect(founderMails.filter((m) => m.subject.includes(`your ${b} record is now approved`))).toHaveLength(1);
+  });
+
+  it('a task failing transiently (SES throttling) is retried and then succeeds; each mail goes out once', async () => {
+    const flaky = 'flaky-founder@example.com';
+    mailFaults.transientLeft.set(flaky, 2);
+    const id = await submit(h, (w) => { w.contact.email = flaky; });
+    await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
+    const failed = (await history(h, id)).filter((e) => e.type === 'TaskFailed');
+    expect(failed.map((e) => e.taskFailedEventDetails?.error)).toEqual(['TransientError', 'TransientError']);
+    expect((await mailsTo(h, flaky)).filter((m) => /received/.test(m.subject))).toHaveLength(1);
+    expect((await h.apps.mustGet(id)).status).toBe('in_partner_review');
+  });
+
+  it('a task failing for good takes the failure path: application marked failed, nothing lost, operations told', async () => {
+    const rejected = 'rejected-founder@example.com';
+    mailFaults.permanent.add(rejected);
+    const id = await submit(h, (w) => { w.contact.email = rejected; });
+    expect(await finished(h, id)).toMatchObject({ status: 'FAILED', error: 'ApplicationFailed' });
+    const app = await h.apps.mustGet(id);
+    expect(app.status).toBe('failed');
+    expect(app.failure).toMatchObject({ error: 'MessageRejected', failedFrom: 'routed' });
+    expect(app.worksheet.contact.email).toBe(rejected);
+    expect(app.estimate).toBeDefined();
+    expect(app.briefs?.length).toBe(2);
+    expect(app.partner).toBeDefined();
+    expect((await statesEntered(h, id)).slice(-3)).toEqual([STATES.markFailed, STATES.notifyFailed, STATES.applicationFailed]);
+    expect((await mailsTo(h, OPS)).some((m) => m.subject === `Workflow failed for ${id}`)).toBe(true);
+  });
+
+  it('expiry reminders on the moved clock: 60 and 30 days ahead (once each), then expired', async () => {
+    await stopRunning(h); // moving the clock months ahead must not drive other scenarios' waits
+    const id = await approvedApplication();
+    const [a, b] = programsOf(await h.apps.mustGet(id)) as [string, string];
+    const expiresOn = isoDay(h.rt.clock.now() + 90 * DAY);
+    for (const p of [a, b]) {
+      await recordChanges(h, id, p, 'filed', { opportunityId: `O9${p.length}` });
+      await waitingIn(h, id, STATES.awaitAwsDecision, 'aws-decision');
+    }
+    for (const p of [a, b]) await recordChanges(h, id, p, 'approved', { award: { amountUsd: '5.00', expiresOn } });
+    await waitingIn(h, id, STATES.awaitCredits, 'credits');
+    for (const p of [a, b]) await recordChanges(h, id, p, 'credits_applied', { credits: { amountUsd: '5.00', appliedOn: isoDay(h.rt.clock.now()), expiresOn } });
+    expect(await finished(h, id)).toMatchObject({ status: 'SUCCEEDED' });
+
+    const advance = async (days: number): Promise<void> => {
+      const res = await fetch(`${h.rt.urls.api}/__local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceDays: days }) });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { scheduleRuns: { ok: boolean; error?: string }[] };
+      expect(body.scheduleRuns.length, 'the daily sweep ran').toBeGreaterThan(0);
+      expect(body.scheduleRuns.every((r) => r.ok), JSON.stringify(body.scheduleRuns)).toBe(true);
+    };
+    const reminders = async (): Promise<string[]> => (await mailsTo(h, FOUNDER)).filter((m) => m.body.text?.includes(id) && m.subject.includes('credits expire in')).map((m) => m.subject);
+
+    await advance(31); // 59 days left
+    let app = await h.apps.mustGet(id);
+    expect(app.status).toBe('expiring');
+    expect(await reminders()).toHaveLength(2); // one per record
+    expect(app.briefs?.map((x) => x.record?.remindersSent)).toEqual([[60], [60]]);
+
+    await advance(1); // the next daily run: nothing new
+    expect(await reminders()).toHaveLength(2);
+
+    await advance(30); // 28 days left
+    app = await h.apps.mustGet(id);
+    expect(await reminders()).toHaveLength(4);
+    expect(app.briefs?.map((x) => x.record?.remindersSent)).toEqual([[60, 30], [60, 30]]);
+    expect(app.status).toBe('expiring');
+
+    await advance(29); // past the expiry date
+    app = await h.apps.mustGet(id);
+    expect(app.status).toBe('expired');
+    expect(app.briefs?.map((x) => x.record?.status)).toEqual(['expired', 'expired']);
+    expect(app.transitions.filter((t) => t.record?.to === 'expired').every((t) => t.actor.kind === 'system')).toBe(true);
+    expect(await reminders()).toHaveLength(4);
+    await everyTransitionNotified(id);
+  });
+});
+
+function planTransitionFor(app: Application, to: Application['status'], actor: Actor) {
+  return planTransition({ current: app.status, version: app.version, to, actor, now: new Date(), reason: `test: ${to}` });
+}
