@@ -1,13 +1,18 @@
 /** Request and response shapes of the HTTP API: the source of the OpenAPI document and of handler types. */
 import * as z from 'zod/mini';
 import { FieldProblem } from './issues.ts';
-import { ApplicationStatus, ACTOR_KINDS } from './application.ts';
+import { ApplicationStatus, ACTOR_KINDS, RecordStatus } from './application.ts';
+import { UsdAmount } from './estimate.ts';
+import { Worksheet } from './worksheet.ts';
+import { ClosedLostReasonShape } from './ace-opportunity.generated.ts';
 
 export const ErrorResponse = z.object({
   error: z.string(),
   message: z.string(),
   problems: z.optional(z.array(FieldProblem)),
   currentState: z.optional(z.string()),
+  /** On 412: the brief's current ETag (also sent as the `ETag` header). */
+  currentETag: z.optional(z.string()),
   requestId: z.optional(z.string()),
 });
 
@@ -21,10 +26,33 @@ export const SubmitWorksheetResponse = z.object({
   links: z.object({ application: z.string(), openapi: z.string() }),
 });
 
+const IsoDate = z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date YYYY-MM-DD'));
+const IsoDateTime = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, 'must be an ISO 8601 date-time such as 2026-12-01T12:00:00Z'));
+const Validation = z.object({ valid: z.boolean(), problems: z.array(FieldProblem) });
+
+/** One stacked ACE record's status and what AWS decided about it. */
+export const RecordView = z.object({
+  status: RecordStatus,
+  opportunityId: z.nullable(z.string()),
+  filedAt: z.nullable(z.string()),
+  awsReview: z.nullable(z.object({ at: z.string(), comments: z.optional(z.string()), reason: z.optional(z.string()) })),
+  award: z.nullable(z.object({ amountUsd: z.string(), expiresOn: z.string() })),
+  credits: z.nullable(z.object({ amountUsd: z.string(), appliedOn: z.string(), expiresOn: z.string() })),
+});
+export type RecordView = z.infer<typeof RecordView>;
+
 export const BriefView = z.object({
   programId: z.string(),
   createOpportunity: z.record(z.string(), z.unknown()),
-  validation: z.object({ valid: z.boolean(), problems: z.array(FieldProblem) }),
+  validation: Validation,
+  record: RecordView,
+});
+
+export const CreditsSummary = z.object({
+  /** Sum of the credit amounts AWS approved (records not rejected). */
+  awardedUsd: z.string(),
+  /** Sum of the credits applied to the AWS account. */
+  appliedUsd: z.string(),
 });
 
 export const TimelineEntry = z.object({
@@ -33,6 +61,7 @@ export const TimelineEntry = z.object({
   to: ApplicationStatus,
   by: z.enum(ACTOR_KINDS),
   reason: z.string(),
+  record: z.optional(z.object({ programId: z.string(), from: RecordStatus, to: RecordStatus })),
 });
 
 export const FounderApplicationView = z.object({
@@ -44,6 +73,9 @@ export const FounderApplicationView = z.object({
   estimate: z.nullable(z.unknown()),
   programs: z.nullable(z.unknown()),
   briefs: z.array(BriefView),
+  credits: CreditsSummary,
+  /** The partner's open change request (its message), while the application waits on a revision. */
+  changeRequest: z.nullable(z.object({ at: z.string(), message: z.string() })),
   partner: z.nullable(z.object({ id: z.string(), name: z.string(), assignedAt: z.string(), reasons: z.array(z.string()) })),
   failure: z.nullable(z.object({ at: z.string(), state: z.string(), error: z.string() })),
   timeline: z.array(TimelineEntry),
@@ -59,4 +91,122 @@ export const ExecutionsPage = z.object({
     stopDate: z.optional(z.string()),
   })),
   nextCursor: z.nullable(z.string()),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Founder: revise and withdraw
+
+/** `POST /applications/{id}/revisions` takes a full worksheet, validated exactly like intake. */
+export const RevisionRequest = Worksheet;
+
+export const ApplicationStatusResponse = z.object({
+  applicationId: z.string(),
+  status: ApplicationStatus,
+  links: z.object({ application: z.string() }),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Partner (JWT, group `partner`, claim `custom:partnerId`; only applications assigned to the caller)
+
+export const PartnerQueueQuery = z.strictObject({
+  status: z.optional(ApplicationStatus),
+  limit: z.optional(z.pipe(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')), z.transform(Number)).check(z.gte(1, 'must be >= 1'), z.lte(100, 'must be <= 100'))),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+});
+
+export const PartnerQueueItem = z.object({
+  id: z.string(),
+  status: ApplicationStatus,
+  company: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  records: z.array(z.object({ programId: z.string(), status: RecordStatus })),
+  links: z.object({ application: z.string() }),
+});
+export type PartnerQueueItem = z.infer<typeof PartnerQueueItem>;
+
+export const PartnerQueuePage = z.object({ items: z.array(PartnerQueueItem), nextCursor: z.nullable(z.string()) });
+
+export const PartnerBriefView = z.object({
+  programId: z.string(),
+  /** Send it back as `If-Match` when editing the brief. */
+  etag: z.string(),
+  revision: z.number(),
+  createOpportunity: z.record(z.string(), z.unknown()),
+  validation: Validation,
+  record: RecordView,
+  editedAt: z.nullable(z.string()),
+  links: z.object({ self: z.string(), createOpportunity: z.string() }),
+});
+export type PartnerBriefView = z.infer<typeof PartnerBriefView>;
+
+/** Another application that looks like the same customer (ACE closes duplicates as lost). */
+export const DuplicateView = z.object({
+  applicationId: z.string(),
+  matchedOn: z.array(z.enum(['account', 'domain', 'company'])),
+  status: ApplicationStatus,
+  createdAt: z.string(),
+  company: z.string(),
+  records: z.array(z.object({ programId: z.string(), status: RecordStatus, opportunityId: z.nullable(z.string()) })),
+  /** Whether it is in your own queue (then `link` opens it); otherwise another partner or operations hold it. */
+  assignedToYou: z.boolean(),
+  link: z.nullable(z.string()),
+});
+export type DuplicateView = z.infer<typeof DuplicateView>;
+
+export const PartnerApplicationView = z.object({
+  id: z.string(),
+  status: ApplicationStatus,
+  version: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  assignedAt: z.nullable(z.string()),
+  worksheet: z.unknown(),
+  estimate: z.nullable(z.unknown()),
+  briefs: z.array(PartnerBriefView),
+  credits: CreditsSummary,
+  duplicates: z.array(DuplicateView),
+  timeline: z.array(TimelineEntry),
+});
+export type PartnerApplicationView = z.infer<typeof PartnerApplicationView>;
+
+/** RFC 7396 JSON Merge Patch on the CreateOpportunity body (`null` removes a field). */
+export const BriefPatch = z.record(z.string(), z.unknown());
+
+const Text = (min: number, max: number) => z.string().check(
+  z.trim(),
+  z.minLength(min, `must be at least ${min} characters`),
+  z.maxLength(max, `must be at most ${max} characters`),
+);
+
+export const RequestChangesRequest = z.strictObject({ message: Text(10, 2000) });
+export const DeclineRequest = z.strictObject({ reason: Text(5, 1000) });
+
+export const DecisionResponse = z.object({
+  applicationId: z.string(),
+  decision: z.enum(['approved', 'changes_requested', 'declined']),
+  /** The status this decision produced. */
+  status: ApplicationStatus,
+  at: z.string(),
+});
+
+export const FiledRequest = z.strictObject({
+  opportunityId: z.string().check(z.regex(/^O\d+$/, "must be an ACE opportunity id: 'O' followed by digits")),
+  filedAt: z.optional(IsoDateTime),
+});
+
+/** The closed-lost codes come from the Partner Central service model (LifeCycle.ClosedLostReason). */
+export const AwsReviewRequest = z.discriminatedUnion('outcome', [
+  z.strictObject({ outcome: z.literal('in-review'), comments: z.optional(Text(1, 2000)) }),
+  z.strictObject({ outcome: z.literal('action-required'), comments: Text(1, 2000) }),
+  z.strictObject({ outcome: z.literal('approved'), amountUsd: UsdAmount, expiresOn: IsoDate, comments: z.optional(Text(1, 2000)) }),
+  z.strictObject({ outcome: z.literal('rejected'), reason: ClosedLostReasonShape, comments: z.optional(Text(1, 2000)) }),
+], { error: 'must be one of: "in-review", "action-required", "approved", "rejected"' });
+
+export const CreditsRequest = z.strictObject({ amountUsd: UsdAmount, appliedOn: IsoDate, expiresOn: IsoDate });
+
+export const RecordResponse = z.object({
+  applicationId: z.string(),
+  status: ApplicationStatus,
+  brief: PartnerBriefView,
 });

@@ -94,6 +94,9 @@ export const StoredBrief = z.object({
   problems: z.array(FieldProblem),
   /** Edit counter, the brief's ETag; 1 when drafted. */
   revision: z.optional(z.number()),
+  /** Last partner edit of the body (not a status change, so not in `transitions`). */
+  editedAt: z.optional(z.string()),
+  editedBy: z.optional(z.string()),
   record: z.optional(RecordState),
 });
 export type StoredBrief = z.infer<typeof StoredBrief>;

@@ -68,7 +68,8 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: FieldPro
 
 /** Parse with a schema and return either the value or every problem at once. */
 export function parseWith<S extends z.ZodMiniType>(schema: S, input: unknown): Parsed<z.infer<S>> {
-  const result = schema.safeParse(input);
+  // reportInput: tells "missing" (is required) from "present but the wrong type" (must be number).
+  const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return { ok: true, value: result.data as z.infer<S> };
   return { ok: false, problems: toFieldProblems(result.error.issues) };
 }

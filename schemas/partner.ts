@@ -2,6 +2,10 @@
 import * as z from 'zod/mini';
 import { USE_CASE_KINDS } from './worksheet.ts';
 
+/** Roles a partner may register for API filing: name prefix `AceFilingPartnerCentral` (IAM allows sts:AssumeRole on those only). */
+export const PARTNER_FILING_ROLE_PREFIX = 'AceFilingPartnerCentral';
+export const PARTNER_FILING_ROLE_ARN = /^arn:aws:iam::\d{12}:role\/AceFilingPartnerCentral[\w+=,.@-]{0,40}$/;
+
 export const PartnerProfile = z.strictObject({
   id: z.string().check(z.regex(/^p-[a-z0-9-]{2,40}$/, 'must look like p-northwind')),
   name: z.string().check(z.minLength(2)),
@@ -24,6 +28,17 @@ export const PartnerProfile = z.strictObject({
     medianDaysToCredits: z.number().check(z.gt(0)),
   }),
   active: z.boolean(),
+  /**
+   * Optional: file through the Partner Central Selling API with a role in the partner's own (Partner Central linked)
+   * AWS account. The role's name must start with `AceFilingPartnerCentral` (our functions may assume only such roles),
+   * its trust policy must allow our account, with the external id when one is given. `catalog` defaults to the
+   * deployment's ACE_CATALOG (Sandbox outside production).
+   */
+  filing: z.optional(z.strictObject({
+    roleArn: z.string().check(z.regex(PARTNER_FILING_ROLE_ARN, 'must be an IAM role ARN whose name starts with AceFilingPartnerCentral')),
+    externalId: z.optional(z.string().check(z.regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2-1224 characters of [A-Za-z0-9+=,.@:/_-]'))),
+    catalog: z.optional(z.enum(['AWS', 'Sandbox'])),
+  })),
 });
 export type PartnerProfile = z.infer<typeof PartnerProfile>;
 

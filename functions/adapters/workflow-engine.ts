@@ -7,6 +7,7 @@ import {
   StartExecutionCommand,
   SendTaskSuccessCommand,
   SendTaskFailureCommand,
+  StopExecutionCommand,
   ListExecutionsCommand,
   DescribeExecutionCommand,
   type ExecutionStatus,
@@ -54,6 +55,17 @@ export async function failTask(taskToken: string, error: string, cause: string):
     return 'delivered';
   } catch (err) {
     if (['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist'].includes((err as Error).name)) return 'token-no-longer-valid';
+    throw err;
+  }
+}
+
+/** Stop an execution (withdrawal). Stopping one that already ended, or never started, is not an error. */
+export async function stopExecution(executionArn: string, error: string, cause: string): Promise<'stopped' | 'not-found'> {
+  try {
+    await sfn.send(new StopExecutionCommand({ executionArn, error, cause }));
+    return 'stopped';
+  } catch (err) {
+    if ((err as Error).name === 'ExecutionDoesNotExist') return 'not-found';
     throw err;
   }
 }

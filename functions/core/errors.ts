@@ -62,6 +62,14 @@ export class PayloadTooLargeError extends Error {
   override readonly name = 'PayloadTooLargeError';
 }
 
+/** Too many requests for a rate-limited resource now (HTTP 429 with Retry-After, in whole seconds). */
+export class TooManyRequestsError extends Error {
+  override readonly name = 'TooManyRequestsError';
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super(message);
+  }
+}
+
 /** A failure worth retrying (the workflow's Retry matches this name). */
 export class TransientError extends Error {
   override readonly name = 'TransientError';

@@ -1,14 +1,26 @@
-/** `GET /applications/{id}` for the founder, authenticated by the access token issued at submission. */
+/**
+ * The founder's routes, authenticated by the access token issued at submission (checked in the handler):
+ * `GET /applications/{id}` (status, each record's status and the credits granted), `POST /applications/{id}/revisions`
+ * (answer a change request with a revised worksheet) and `POST /applications/{id}/withdraw` (any time before filing).
+ */
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
+import type { Application } from '../../schemas/application.ts';
+import { dedupeValues } from '../core/dedupe.ts';
 import { NotFoundError, UnauthorizedError } from '../core/errors.ts';
-import { founderTokenMatches } from '../core/intake.ts';
+import { founderTokenMatches, requestHashOf } from '../core/intake.ts';
+import { planRevision, planWithdraw } from '../core/application/founder-steps.ts';
 import { founderView } from '../core/application/views.ts';
+import { runCommand } from './commands.ts';
 import { header, httpHandler, json, type HttpEvent } from './middleware.ts';
+import { parseWorksheet } from './worksheet-input.ts';
 
-const config = readConfig(['TABLE_NAME']);
+const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
+const partners = new PartnerRepository(config.TABLE_NAME);
+const deps = { applications, partners, stateMachineArn: config.STATE_MACHINE_ARN };
 
 function bearerToken(event: HttpEvent): string {
   const value = header(event, 'authorization') ?? '';
@@ -17,14 +29,47 @@ function bearerToken(event: HttpEvent): string {
   return match[1];
 }
 
-async function getApplication(event: HttpEvent) {
-  const token = bearerToken(event);
+function idOf(event: HttpEvent): string {
   const id = event.pathParameters?.id ?? '';
   logger.appendKeys({ applicationId: id });
-  const app = await applications.get(id);
-  // The same answer for "no such application" and "not your token", so ids cannot be probed.
-  if (!app || !founderTokenMatches(app, token)) throw new NotFoundError(`Application ${id} not found for this token`);
-  return json(200, founderView(app));
+  return id;
 }
 
-export const handler = httpHandler({ 'GET /applications/{id}': getApplication });
+/** The same answer for "no such application" and "not your token", so ids cannot be probed. */
+function ownedBy(app: Application | undefined, token: string, id: string): Application {
+  if (!app || !founderTokenMatches(app, token)) throw new NotFoundError(`Application ${id} not found for this token`);
+  return app;
+}
+
+async function getApplication(event: HttpEvent) {
+  const token = bearerToken(event);
+  const id = idOf(event);
+  return json(200, founderView(ownedBy(await applications.get(id), token, id)));
+}
+
+async function revise(event: HttpEvent) {
+  const token = bearerToken(event);
+  const id = idOf(event);
+  const worksheet = parseWorksheet(event);
+  ownedBy(await applications.get(id), token, id);
+  // Index items first (idempotent puts), so the revised application is never without them.
+  await applications.putDedupeItems(id, dedupeValues(worksheet), new Date());
+  const requestHash = requestHashOf(worksheet);
+  const result = await runCommand(deps, id, (app, now) => planRevision({ app: ownedBy(app, token, id), worksheet, requestHash, now }));
+  logger.info('Worksheet revised', { replayed: result.replayed });
+  return json(200, { applicationId: id, status: result.transition?.to ?? result.app.status, links: { application: `/applications/${id}` } });
+}
+
+async function withdraw(event: HttpEvent) {
+  const token = bearerToken(event);
+  const id = idOf(event);
+  const result = await runCommand(deps, id, (app, now) => planWithdraw({ app: ownedBy(app, token, id), now }));
+  logger.info('Application withdrawn', { replayed: result.replayed });
+  return json(200, { applicationId: id, status: 'withdrawn', links: { application: `/applications/${id}` } });
+}
+
+export const handler = httpHandler({
+  'GET /applications/{id}': getApplication,
+  'POST /applications/{id}/revisions': revise,
+  'POST /applications/{id}/withdraw': withdraw,
+});

@@ -2,28 +2,22 @@
  * Public intake: `POST /worksheets` stores an application and starts its workflow;
  * `POST /estimates` runs the sizing engine without saving anything.
  */
-import { Worksheet } from '../../schemas/worksheet.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { startApplicationWorkflow } from '../adapters/workflow-engine.ts';
 import { IdempotencyKeyReusedError, ValidationError } from '../core/errors.ts';
+import { dedupeValues } from '../core/dedupe.ts';
 import { estimate } from '../core/estimate.ts';
 import {
-  applicationIdFor, IDEMPOTENCY_KEY_PATTERN, newApplication, newFounderToken, requestHashOf, worksheetDomainProblems,
+  applicationIdFor, IDEMPOTENCY_KEY_PATTERN, newApplication, newFounderToken, requestHashOf,
 } from '../core/intake.ts';
 import { logger } from '../adapters/observability.ts';
 import { metrics, MetricUnit } from '../adapters/metrics.ts';
-import { header, httpHandler, json, jsonBody, parseOr400, type HttpEvent } from './middleware.ts';
+import { header, httpHandler, json, type HttpEvent } from './middleware.ts';
+import { parseWorksheet } from './worksheet-input.ts';
 
 const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
-
-function parseWorksheet(event: HttpEvent) {
-  const worksheet = parseOr400(Worksheet, jsonBody(event));
-  const problems = worksheetDomainProblems(worksheet);
-  if (problems.length > 0) throw new ValidationError(problems);
-  return worksheet;
-}
 
 async function submitWorksheet(event: HttpEvent) {
   const idempotencyKey = header(event, 'idempotency-key');
@@ -36,6 +30,8 @@ async function submitWorksheet(event: HttpEvent) {
   const { token, hash } = newFounderToken();
   logger.appendKeys({ applicationId: id });
 
+  // The likely-duplicate index items first (idempotent puts): a crash then never leaves an application without them.
+  await applications.putDedupeItems(id, dedupeValues(worksheet), now);
   const created = await applications.create(newApplication({ id, worksheet, tokenHash: hash, now }));
   if (!created) {
     const existing = await applications.mustGet(id);

@@ -11,7 +11,7 @@ import { logger } from '../adapters/observability.ts';
 import { parseWith, type FieldProblem } from '../../schemas/issues.ts';
 import {
   ConflictError, ForbiddenError, IdempotencyKeyReusedError, NotFoundError, PayloadTooLargeError,
-  PreconditionFailedError, UnauthorizedError, ValidationError,
+  PreconditionFailedError, PreconditionRequiredError, TooManyRequestsError, UnauthorizedError, UnprocessableError, ValidationError,
 } from '../core/errors.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & {
@@ -46,7 +46,10 @@ export function errorResponse(error: unknown, requestId?: string): HttpResult {
   if (error instanceof ConflictError) return json(409, errorBody('Conflict', error.message, error.currentState ? { currentState: error.currentState } : {}));
   if (error instanceof PreconditionFailedError) return json(412, errorBody('PreconditionFailed', error.message, error.currentETag ? { currentETag: error.currentETag } : {}), error.currentETag ? { etag: error.currentETag } : {});
   if (error instanceof PayloadTooLargeError) return json(413, errorBody('PayloadTooLarge', error.message));
+  if (error instanceof PreconditionRequiredError) return json(428, errorBody('PreconditionRequired', error.message));
+  if (error instanceof UnprocessableError) return json(422, errorBody('Unprocessable', error.message, { problems: error.problems }));
   if (error instanceof IdempotencyKeyReusedError) return json(422, errorBody('IdempotencyKeyReused', error.message));
+  if (error instanceof TooManyRequestsError) return json(429, errorBody('TooManyRequests', error.message, { retryAfterSeconds: error.retryAfterSeconds }), { 'retry-after': String(error.retryAfterSeconds) });
   logger.error('Unhandled error', { error: error as Error });
   return json(500, errorBody('InternalError', 'Something went wrong on our side; it has been logged.', requestId ? { requestId } : {}));
 }

@@ -6,7 +6,12 @@ import { toJSONSchema } from 'zod/v4/core';
 import type * as z from 'zod/mini';
 import { Worksheet } from '../../schemas/worksheet.ts';
 import { Estimate } from '../../schemas/estimate.ts';
-import { ErrorResponse, ExecutionsPage, FounderApplicationView, SubmitWorksheetResponse } from '../../schemas/api.ts';
+import {
+  ApplicationStatusResponse, AwsReviewRequest, BriefPatch, CreditsRequest, DeclineRequest, DecisionResponse, ErrorResponse,
+  ExecutionsPage, FiledRequest, FounderApplicationView, PartnerApplicationView, PartnerBriefView, PartnerQueuePage,
+  RecordResponse, RequestChangesRequest, SubmitWorksheetResponse,
+} from '../../schemas/api.ts';
+import { APPLICATION_STATUSES } from '../../schemas/application.ts';
 
 function schemaOf(schema: z.ZodMiniType, io: 'input' | 'output'): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -16,6 +21,108 @@ function schemaOf(schema: z.ZodMiniType, io: 'input' | 'output'): Record<string,
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const jsonContent = (name: string) => ({ 'application/json': { schema: ref(name) } });
 const errorResponse = (description: string) => ({ description, content: jsonContent('Error') });
+
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const programParam = { name: 'programId', in: 'path', required: true, schema: { type: 'string' }, description: 'The stacked program of the ACE record, e.g. bedrock-poc' };
+const partnerAuthErrors = {
+  401: errorResponse('No or invalid JWT'),
+  403: errorResponse('Not in the partner group, or no custom:partnerId claim'),
+  404: errorResponse('No such application among the ones assigned to you (or no such brief)'),
+};
+
+/** The partner's routes (JWT, group `partner`, claim `custom:partnerId`); every one sees only the caller's applications. */
+function partnerPaths(): Record<string, unknown> {
+  const security = [{ cognitoJwt: [] }];
+  const decision = (operationId: string, summary: string, body: string | undefined, extra: Record<number, unknown>) => ({
+    post: {
+      summary, operationId, security, parameters: [idParam],
+      ...(body ? { requestBody: { required: true, content: jsonContent(body) } } : {}),
+      responses: {
+        200: { description: 'Recorded, and the workflow resumed. A repeated request by the same partner answers the same 200 (and repeats the callback).', content: jsonContent('DecisionResponse') },
+        ...(body ? { 400: errorResponse('The body is invalid; `problems` names each field and rule') } : {}),
+        ...partnerAuthErrors,
+        409: errorResponse('The application is not in partner review (another decision was recorded); `currentState` names it'),
+        ...extra,
+      },
+    },
+  });
+  const record = (operationId: string, summary: string, body: string) => ({
+    post: {
+      summary, operationId, security, parameters: [idParam, programParam],
+      requestBody: { required: true, content: jsonContent(body) },
+      responses: {
+        200: { description: 'The record after the change (a repeated identical request answers the same)', content: jsonContent('RecordResponse') },
+        400: errorResponse('The body is invalid; `problems` names each field and rule'),
+        ...partnerAuthErrors,
+        409: errorResponse("The record's status does not allow this change; `currentState` names it"),
+      },
+    },
+  });
+  return {
+    '/partner/applications': {
+      get: {
+        summary: 'Your review queue, oldest first',
+        operationId: 'partnerQueue',
+        security,
+        parameters: [
+          { name: 'status', in: 'query', schema: { type: 'string', enum: [...APPLICATION_STATUSES] } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 } },
+          { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor from the previous page' },
+        ],
+        responses: {
+          200: { description: 'A page of your applications', content: jsonContent('PartnerQueuePage') },
+          400: errorResponse('A query parameter is invalid'),
+          401: partnerAuthErrors[401],
+          403: partnerAuthErrors[403],
+        },
+      },
+    },
+    '/partner/applications/{id}': {
+      get: {
+        summary: 'An application: worksheet, estimate, briefs with validation reports and ETags, record statuses, timeline, likely duplicates',
+        operationId: 'partnerApplication',
+        security,
+        parameters: [idParam],
+        responses: { 200: { description: 'The application', content: jsonContent('PartnerApplicationView') }, ...partnerAuthErrors },
+      },
+    },
+    '/partner/applications/{id}/briefs/{programId}': {
+      patch: {
+        summary: 'Edit a brief: JSON Merge Patch (RFC 7396) on its CreateOpportunity body, re-validated at once',
+        description: 'Allowed while the record is a draft in partner review, or in Action Required (then only the fields ACE lets a partner change: address, WebsiteUrl, TargetCloseDate, expected spend Amount/CurrencyCode, CustomerBusinessProblem, PartnerOpportunityIdentifier). Catalog and ClientToken are set by the service.',
+        operationId: 'patchBrief',
+        security,
+        parameters: [idParam, programParam, { name: 'If-Match', in: 'header', required: true, schema: { type: 'string' }, description: 'The ETag of the brief as last read' }],
+        requestBody: { required: true, content: { 'application/merge-patch+json': { schema: ref('BriefPatch') }, 'application/json': { schema: ref('BriefPatch') } } },
+        responses: {
+          200: { description: 'The brief with its new ETag (header and body) and its validation problems', content: jsonContent('PartnerBriefView') },
+          400: errorResponse('The patch changes a field that cannot change now; `problems` names each field and rule'),
+          ...partnerAuthErrors,
+          409: errorResponse('The record cannot be edited in its status; `currentState` names it'),
+          412: errorResponse('The brief changed since you read it; `currentETag` (and the ETag header) carry the current one'),
+          428: errorResponse('If-Match is missing'),
+        },
+      },
+    },
+    '/partner/applications/{id}/briefs/{programId}/create-opportunity': {
+      get: {
+        summary: 'Export the exact Partner Central CreateOpportunity request body of the record',
+        operationId: 'exportCreateOpportunity',
+        security,
+        parameters: [idParam, programParam],
+        responses: { 200: { description: 'The CreateOpportunity body', content: { 'application/json': { schema: { type: 'object' } } } }, ...partnerAuthErrors },
+      },
+    },
+    '/partner/applications/{id}/approve': decision('approvePartnerReview', 'Approve every record for filing (all briefs must pass validation)', undefined, {
+      422: errorResponse('A brief has validation problems; `problems` names each (briefs.<programId>.<field>)'),
+    }),
+    '/partner/applications/{id}/request-changes': decision('requestChanges', 'Ask the founder for changes (the message is shown to them)', 'RequestChangesRequest', {}),
+    '/partner/applications/{id}/decline': decision('declineReview', 'Decline: the application is routed to the next partner', 'DeclineRequest', {}),
+    '/partner/applications/{id}/briefs/{programId}/filed': record('markFiled', "Record the record as filed by hand with its ACE opportunity id (O + digits); the same id again is harmless, another id is 409", 'FiledRequest'),
+    '/partner/applications/{id}/briefs/{programId}/aws-review': record('recordAwsReview', "Record AWS's review outcome: in review, Action Required (comments), Approved (amount, expiry), Rejected (closed-lost reason)", 'AwsReviewRequest'),
+    '/partner/applications/{id}/briefs/{programId}/credits': record('recordCredits', 'Record the credits applied (amount, date, expiry)', 'CreditsRequest'),
+  };
+}
 
 export function openApiDocument(): Record<string, unknown> {
   return {
@@ -36,6 +143,18 @@ export function openApiDocument(): Record<string, unknown> {
         SubmitWorksheetResponse: schemaOf(SubmitWorksheetResponse, 'output'),
         FounderApplicationView: schemaOf(FounderApplicationView, 'output'),
         ExecutionsPage: schemaOf(ExecutionsPage, 'output'),
+        ApplicationStatusResponse: schemaOf(ApplicationStatusResponse, 'output'),
+        PartnerQueuePage: schemaOf(PartnerQueuePage, 'output'),
+        PartnerApplicationView: schemaOf(PartnerApplicationView, 'output'),
+        PartnerBriefView: schemaOf(PartnerBriefView, 'output'),
+        BriefPatch: schemaOf(BriefPatch, 'input'),
+        RequestChangesRequest: schemaOf(RequestChangesRequest, 'input'),
+        DeclineRequest: schemaOf(DeclineRequest, 'input'),
+        DecisionResponse: schemaOf(DecisionResponse, 'output'),
+        FiledRequest: schemaOf(FiledRequest, 'input'),
+        AwsReviewRequest: schemaOf(AwsReviewRequest, 'input'),
+        CreditsRequest: schemaOf(CreditsRequest, 'input'),
+        RecordResponse: schemaOf(RecordResponse, 'output'),
         Error: schemaOf(ErrorResponse, 'output'),
       },
     },
@@ -74,14 +193,45 @@ export function openApiDocument(): Record<string, unknown> {
           summary: "The founder's view of an application: status, estimate, briefs and their validation, partner, timeline",
           operationId: 'getApplication',
           security: [{ founderToken: [] }],
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          parameters: [idParam],
           responses: {
-            200: { description: 'The application', content: jsonContent('FounderApplicationView') },
+            200: { description: 'The application, with each record\'s status and the credits granted', content: jsonContent('FounderApplicationView') },
             401: errorResponse('No bearer token'),
             404: errorResponse('No such application for this token'),
           },
         },
       },
+      '/applications/{id}/revisions': {
+        post: {
+          summary: 'Answer a change request with the revised worksheet (re-sized, re-drafted, back to the same partner)',
+          operationId: 'reviseApplication',
+          security: [{ founderToken: [] }],
+          parameters: [idParam],
+          requestBody: { required: true, content: jsonContent('Worksheet') },
+          responses: {
+            200: { description: 'Revision accepted (status `submitted`); a repeated request answers the same', content: jsonContent('ApplicationStatusResponse') },
+            400: errorResponse('The worksheet is invalid; `problems` names each field and rule'),
+            401: errorResponse('No bearer token'),
+            404: errorResponse('No such application for this token'),
+            409: errorResponse('No change request is open; `currentState` names the status'),
+          },
+        },
+      },
+      '/applications/{id}/withdraw': {
+        post: {
+          summary: 'Withdraw the application any time before filing (frees the partner, stops the workflow)',
+          operationId: 'withdrawApplication',
+          security: [{ founderToken: [] }],
+          parameters: [idParam],
+          responses: {
+            200: { description: 'Withdrawn; a repeated request answers the same', content: jsonContent('ApplicationStatusResponse') },
+            401: errorResponse('No bearer token'),
+            404: errorResponse('No such application for this token'),
+            409: errorResponse('Already filed (or failed); `currentState` names the status'),
+          },
+        },
+      },
+      ...partnerPaths(),
       '/ops/executions': {
         get: {
           summary: 'Workflow executions, newest first (ops role)',

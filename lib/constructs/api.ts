@@ -2,8 +2,10 @@
  * API: the HTTP API (API Gateway v2, payload format 2.0), one Lambda per route group (docs/CONTRACTS.md).
  *
  * Public: POST /worksheets, POST /estimates, GET /openapi.json.
- * Founder: GET /applications/{id}, no gateway authorizer; the handler checks the founder's bearer token.
- * JWT (Cognito user pool authorizer): GET /ops/executions; the handler checks the `ops` group.
+ * Founder: GET /applications/{id}, POST /applications/{id}/revisions, POST /applications/{id}/withdraw; no gateway
+ * authorizer, the handler checks the founder's bearer token.
+ * JWT (Cognito user pool authorizer): GET /ops/executions (the handler checks the `ops` group) and /partner/** (the
+ * handler checks the `partner` group and the `custom:partnerId` claim, and shows only the caller's applications).
  * The default stage has access logging (JSON, no headers or bodies) and throttling.
  */
 import { CfnOutput, Duration, Validations, type RemovalPolicy } from 'aws-cdk-lib';
@@ -32,7 +34,7 @@ export interface ApiProps {
   readonly removalPolicy: RemovalPolicy;
 }
 
-export type ApiFunctionName = 'intake' | 'founder' | 'ops' | 'openApi';
+export type ApiFunctionName = 'intake' | 'founder' | 'partner' | 'ops' | 'openApi';
 
 export class Api extends Construct {
   readonly httpApi: apigwv2.HttpApi;
@@ -41,6 +43,8 @@ export class Api extends Construct {
   readonly functions: Readonly<Record<ApiFunctionName, HouseFunction>>;
   /** The base URL that links point at (context `publicBaseUrl`, else the API endpoint). */
   readonly publicBaseUrl: string;
+  /** The Cognito JWT authorizer of the non-public routes (other constructs add their routes with it). */
+  readonly jwtAuthorizer: HttpUserPoolAuthorizer;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -53,7 +57,7 @@ export class Api extends Construct {
         ? {
             corsPreflight: {
               allowOrigins: props.corsAllowOrigins,
-              allowMethods: [apigwv2.CorsHttpMethod.GET, apigwv2.CorsHttpMethod.POST, apigwv2.CorsHttpMethod.OPTIONS],
+              allowMethods: [apigwv2.CorsHttpMethod.GET, apigwv2.CorsHttpMethod.POST, apigwv2.CorsHttpMethod.PATCH, apigwv2.CorsHttpMethod.OPTIONS],
               allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match'],
               exposeHeaders: ['etag', 'location'],
               maxAge: Duration.hours(1),
@@ -102,8 +106,18 @@ export class Api extends Construct {
     const founder = new HouseFunction(this, 'Founder', {
       ...common,
       entry: 'functions/http/founder.ts',
-      description: 'GET /applications/{id} (founder bearer token, checked in the handler)',
-    }).bindTable(props.table, 'read');
+      description: 'GET /applications/{id}, POST .../revisions, POST .../withdraw (founder bearer token, checked in the handler)',
+    })
+      .bindTable(props.table, 'readWrite')
+      .bindStateMachine(props.stateMachine, 'taskResponse')
+      .bindStateMachine(props.stateMachine, 'stop');
+    const partner = new HouseFunction(this, 'Partner', {
+      ...common,
+      entry: 'functions/http/partner.ts',
+      description: '/partner/** (JWT, group partner, own applications only): queue, review, brief edits, decisions, records',
+    })
+      .bindTable(props.table, 'readWrite')
+      .bindStateMachine(props.stateMachine, 'taskResponse');
     const ops = new HouseFunction(this, 'Ops', {
       ...common,
       entry: 'functions/http/ops.ts',
@@ -114,17 +128,22 @@ export class Api extends Construct {
       entry: 'functions/http/openapi.ts',
       description: 'GET /openapi.json (public)',
     });
-    this.functions = { intake, founder, ops, openApi };
+    this.functions = { intake, founder, partner, ops, openApi };
 
     const jwt = new HttpUserPoolAuthorizer('CognitoJwt', props.userPool, { userPoolClients: [props.userPoolClient] });
+    this.jwtAuthorizer = jwt;
     const integrate = (name: string, fn: HouseFunction) => new HttpLambdaIntegration(`${name}Integration`, fn.function);
     const intakeIntegration = integrate('Intake', intake);
+    const founderIntegration = integrate('Founder', founder);
+    const founderReason = 'Founders have no Cognito user: the handler verifies the per-application founder bearer token (stored only as a hash).';
 
     const publicRoutes: Array<[string, apigwv2.HttpMethod, HttpLambdaIntegration, string]> = [
       ['/worksheets', apigwv2.HttpMethod.POST, intakeIntegration, 'Founders submit a worksheet without an account; the handler validates, size-limits and rate-limits by Idempotency-Key.'],
       ['/estimates', apigwv2.HttpMethod.POST, intakeIntegration, 'Public estimate calculator: nothing is stored.'],
       ['/openapi.json', apigwv2.HttpMethod.GET, integrate('OpenApi', openApi), 'The public API description.'],
-      ['/applications/{id}', apigwv2.HttpMethod.GET, integrate('Founder', founder), 'Founders have no Cognito user: the handler verifies the per-application founder bearer token (stored only as a hash).'],
+      ['/applications/{id}', apigwv2.HttpMethod.GET, founderIntegration, founderReason],
+      ['/applications/{id}/revisions', apigwv2.HttpMethod.POST, founderIntegration, founderReason],
+      ['/applications/{id}/withdraw', apigwv2.HttpMethod.POST, founderIntegration, founderReason],
     ];
     for (const [path, method, integration, reason] of publicRoutes) {
       for (const route of this.httpApi.addRoutes({ path, methods: [method], integration })) {
@@ -137,6 +156,22 @@ export class Api extends Construct {
       integration: integrate('Ops', ops),
       authorizer: jwt,
     });
+    const partnerIntegration = integrate('Partner', partner);
+    const partnerRoutes: Array<[string, apigwv2.HttpMethod]> = [
+      ['/partner/applications', apigwv2.HttpMethod.GET],
+      ['/partner/applications/{id}', apigwv2.HttpMethod.GET],
+      ['/partner/applications/{id}/approve', apigwv2.HttpMethod.POST],
+      ['/partner/applications/{id}/request-changes', apigwv2.HttpMethod.POST],
+      ['/partner/applications/{id}/decline', apigwv2.HttpMethod.POST],
+      ['/partner/applications/{id}/briefs/{programId}', apigwv2.HttpMethod.PATCH],
+      ['/partner/applications/{id}/briefs/{programId}/create-opportunity', apigwv2.HttpMethod.GET],
+      ['/partner/applications/{id}/briefs/{programId}/filed', apigwv2.HttpMethod.POST],
+      ['/partner/applications/{id}/briefs/{programId}/aws-review', apigwv2.HttpMethod.POST],
+      ['/partner/applications/{id}/briefs/{programId}/credits', apigwv2.HttpMethod.POST],
+    ];
+    for (const [path, method] of partnerRoutes) {
+      this.httpApi.addRoutes({ path, methods: [method], integration: partnerIntegration, authorizer: jwt });
+    }
 
     new CfnOutput(this, 'Url', { value: this.httpApi.apiEndpoint, description: 'HTTP API base URL' });
   }

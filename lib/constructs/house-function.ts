@@ -36,7 +36,7 @@ export const HOUSE_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 
 export type TableAccess = 'read' | 'readWrite';
-export type StateMachineAccess = 'start' | 'taskResponse' | 'read';
+export type StateMachineAccess = 'start' | 'taskResponse' | 'read' | 'stop';
 
 const TABLE_READ_ACTIONS = [
   'dynamodb:GetItem',
@@ -173,7 +173,8 @@ export class HouseFunction extends Construct {
    * STATE_MACHINE_ARN plus one of:
    * - 'start': states:StartExecution on the state machine;
    * - 'taskResponse': SendTaskSuccess/Failure/Heartbeat on the state machine (task tokens belong to it);
-   * - 'read': ListExecutions on the state machine, Describe/GetExecutionHistory on its executions.
+   * - 'read': ListExecutions on the state machine, Describe/GetExecutionHistory on its executions;
+   * - 'stop': StopExecution on its executions (a founder's withdrawal).
    */
   bindStateMachine(stateMachine: sfn.StateMachine, access: StateMachineAccess): this {
     this.function.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
@@ -184,6 +185,23 @@ export class HouseFunction extends Construct {
       case 'taskResponse':
         stateMachine.grantTaskResponse(this.role);
         break;
+      case 'stop': {
+        const executions = Stack.of(this).formatArn({
+          service: 'states',
+          resource: 'execution',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          resourceName: `${stateMachine.stateMachineName}:*`,
+        });
+        this.role.addToPrincipalPolicy(
+          new iam.PolicyStatement({ sid: 'StopExecutions', actions: ['states:StopExecution'], resources: [executions] }),
+        );
+        acknowledgeWildcardResource(
+          this.role,
+          executions,
+          'Execution ARNs are only known at run time; the wildcard covers executions of this one state machine only.',
+        );
+        break;
+      }
       case 'read': {
         this.role.addToPrincipalPolicy(
           new iam.PolicyStatement({

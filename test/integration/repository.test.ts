@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
+import type { PartnerRepository } from '../../functions/adapters/dynamo/partners.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 import { newApplication, newFounderToken } from '../../functions/core/intake.ts';
@@ -8,8 +10,8 @@ import type { PartnerProfile } from '../../schemas/partner.ts';
 
 let table: TestTable;
 let repos: {
-  applications: import('../../functions/adapters/dynamo/applications.ts').ApplicationRepository;
-  partners: import('../../functions/adapters/dynamo/partners.ts').PartnerRepository;
+  applications: ApplicationRepository;
+  partners: PartnerRepository;
 };
 
 beforeAll(async () => {
@@ -120,11 +122,24 @@ describe('partner repository against dynalite', () => {
 
   it('never overbooks a partner under 12 concurrent bookings for 3 slots', async () => {
     await repos.partners.upsertProfile(profile);
-    const results = await Promise.all(Array.from({ length: 12 }, () => repos.partners.book('p-race')));
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => repos.partners.book('p-race', `app_race${i}`)));
     expect(results.filter(Boolean)).toHaveLength(3);
     expect((await repos.partners.get('p-race'))?.load).toBe(3);
-    await repos.partners.release('p-race');
+    const holder = `app_race${results.findIndex(Boolean)}`;
+    await repos.partners.release('p-race', holder);
     expect((await repos.partners.get('p-race'))?.load).toBe(2);
+  });
+
+  it('holds one slot per application: booking and releasing twice for the same application count once', async () => {
+    await repos.partners.upsertProfile({ ...profile, id: 'p-once', capacity: 2 });
+    expect(await repos.partners.book('p-once', 'app_once')).toBe(true);
+    expect(await repos.partners.book('p-once', 'app_once')).toBe(true);
+    expect((await repos.partners.get('p-once'))?.load).toBe(1);
+    await repos.partners.release('p-once', 'app_once');
+    await repos.partners.release('p-once', 'app_once');
+    await repos.partners.release('p-once', 'app_never_booked');
+    expect((await repos.partners.get('p-once'))?.load).toBe(0);
+    expect(await repos.partners.get('p-once')).not.toHaveProperty('slots');
   });
 
   it('keeps the live load when a profile is re-seeded, and lists the directory', async () => {

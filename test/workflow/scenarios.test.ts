@@ -4,7 +4,7 @@
  * every wait polls with a bound, time passes by moving the clock.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SendTaskSuccessCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { STATES } from '../../lib/workflow/definition.ts';
 import { transitionMarker } from '../../functions/workflow/notifier.ts';
 import { TransientError } from '../../functions/core/errors.ts';
@@ -207,15 +207,24 @@ describe('issue-4 workflow scenarios (synthesized definition, local runtime)', (
     expect((await mailsTo(h, OPS)).some((m) => m.subject === `${id}: AWS decision overdue`)).toBe(true);
   });
 
-  it('withdrawal: DB → withdrawn, then StopExecution (Withdrawn); nothing fails', async () => {
+  it('withdrawal: DB → withdrawn, then the waiting task is failed with ChangedWhileWaiting; founder and partner are mailed, nothing fails', async () => {
     const id = await submit(h);
     const app = await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
+    const partner = await partnerEmail(id);
     await h.apps.applyTransition(app, planTransitionFor(app, 'withdrawn', { kind: 'founder', id }));
-    await h.sfn.send(new StopExecutionCommand({ executionArn: executionArnOf(h, id), error: 'Withdrawn', cause: 'the founder withdrew' }));
-    expect(await finished(h, id)).toMatchObject({ status: 'ABORTED', error: 'Withdrawn' });
+    // What POST /applications/{id}/withdraw does after its write (functions/http/commands.ts).
+    const { token } = (await h.apps.getTaskToken(id, 'partner-review', new Date()))!;
+    await h.sfn.send(new SendTaskFailureCommand({ taskToken: token, error: 'ChangedWhileWaiting', cause: 'The founder withdrew the application.' }));
+    expect(await finished(h, id)).toMatchObject({ status: 'SUCCEEDED' });
+    const entered = await statesEntered(h, id);
+    expect(entered).toContain(STATES.notifyChange);
+    expect(entered).not.toContain(STATES.markFailed);
+    expect(entered.at(-1)).toBe(STATES.noFurtherAction);
     const after = await h.apps.mustGet(id);
     expect(after.status).toBe('withdrawn');
     expect(after.worksheet).toEqual(app.worksheet);
+    await everyTransitionNotified(id);
+    expect((await mailsTo(h, partner)).some((m) => m.body.text?.includes(id) && /withdrawn/i.test(`${m.subject} ${m.body.text}`))).toBe(true);
     // A late callback on the spent token is harmless.
     expect(await callback(h, id, 'partner-review', { decision: 'approved' })).toBe('already-delivered');
   });

@@ -14,6 +14,19 @@
  *     on `gsi2sk = <updatedAt>#<applicationId>`.
  *  5. Expiry of short-lived items (idempotency records, spent task tokens): the TTL attribute `expiresAt`
  *     (epoch seconds).
+ *  7. Likely duplicates (functions/core/dedupe.ts): one small item per (normalised key, application),
+ *     `pk = DEDUPE#<kind>#<value>` (kind `account` | `domain` | `company`), `sk = APP#<applicationId>`;
+ *     Query `pk = DEDUPE#<kind>#<value>` lists the applications sharing that key. Written by intake (and a founder's
+ *     revision) with idempotent puts BEFORE the application, so an application never exists without them; a stale
+ *     item (the worksheet changed since) is filtered out on read by re-checking the application's worksheet.
+ *  8. Partner Central sync (functions/adapters/dynamo/partner-central.ts), four small item types:
+ *     - opportunity → record: GetItem `pk = OPPORTUNITY#<catalog>#<O-id>`, `sk = RECORD` → (applicationId, programId,
+ *       partnerId); written when a record is filed through the API, read by the event handler and the reconciliation;
+ *     - the write gate of one partner AWS account (at most one Partner Central write per second across Lambda
+ *       instances): `pk = PCGATE#<accountId>`, `sk = WRITES`, a conditional UpdateItem on `nextAt` (epoch ms);
+ *     - the reconciliation watermark of one partner and catalog: `pk = PARTNER#<partnerId>`, `sk = PCSYNC#<catalog>`
+ *       (the partner's partition; the directory index only carries the PROFILE item);
+ *     - a processed EventBridge event id: `pk = PCEVENT#<eventId>`, `sk = EVENT`, removed by TTL (`expiresAt`).
  */
 
 /** Table primary key attribute names (both strings). */
@@ -40,6 +53,11 @@ export const PREFIX = {
   task: 'TASK#',
   transition: 'TRANSITION#',
   status: 'STATUS#',
+  dedupe: 'DEDUPE#',
+  opportunity: 'OPPORTUNITY#',
+  writeGate: 'PCGATE#',
+  partnerCentralEvent: 'PCEVENT#',
+  partnerCentralSync: 'PCSYNC#',
 } as const;
 
 export const SORT = { application: 'APP', partnerProfile: 'PROFILE' } as const;
@@ -96,3 +114,34 @@ export function partnerDirectoryKeys(partnerId: string): { gsi2pk: string; gsi2s
   return { gsi2pk: 'DIRECTORY#partner', gsi2sk: partnerId };
 }
 export const PARTNER_DIRECTORY_PARTITION = 'DIRECTORY#partner';
+
+/** A likely-duplicate index item (access pattern 7). */
+export function dedupeKey(kind: string, value: string, applicationId: string): ItemKey {
+  return { pk: dedupePartition(kind, value), sk: `${PREFIX.application}${applicationId}` };
+}
+
+export function dedupePartition(kind: string, value: string): string {
+  return `${PREFIX.dedupe}${kind}#${value}`;
+}
+
+// ---- Partner Central sync (access pattern 8) ----
+
+/** Which record an ACE opportunity filed through the API belongs to. */
+export function opportunityKey(catalog: string, opportunityId: string): ItemKey {
+  return { pk: `${PREFIX.opportunity}${catalog}#${opportunityId}`, sk: 'RECORD' };
+}
+
+/** The "next Partner Central write allowed at" item of one partner AWS account. */
+export function writeGateKey(accountId: string): ItemKey {
+  return { pk: `${PREFIX.writeGate}${accountId}`, sk: 'WRITES' };
+}
+
+/** The ListOpportunities watermark of one partner and catalog. */
+export function syncWatermarkKey(partnerId: string, catalog: string): ItemKey {
+  return { pk: `${PREFIX.partner}${partnerId}`, sk: `${PREFIX.partnerCentralSync}${catalog}` };
+}
+
+/** A processed Partner Central EventBridge event (short-lived: TTL). */
+export function partnerCentralEventKey(eventId: string): ItemKey {
+  return { pk: `${PREFIX.partnerCentralEvent}${eventId}`, sk: 'EVENT' };
+}

@@ -52,33 +52,39 @@ export class PartnerRepository {
     return partners;
   }
 
-  /** Take one review slot; false when the partner is at capacity (or no longer active). */
-  async book(partnerId: string): Promise<boolean> {
+  /**
+   * Take one review slot for an application; false when the partner is at capacity (or no longer active). The slot
+   * is remembered per application (string set `slots`), so booking twice for the same application takes one slot
+   * (true both times) and releasing twice gives back one.
+   */
+  async book(partnerId: string, applicationId: string): Promise<boolean> {
     try {
       await documentClient.send(new UpdateCommand({
         TableName: this.tableName,
         Key: partnerKey(partnerId),
-        UpdateExpression: 'ADD #load :one',
-        ConditionExpression: 'attribute_exists(pk) AND #load < #capacity AND #active = :true',
-        ExpressionAttributeNames: { '#load': 'load', '#capacity': 'capacity', '#active': 'active' },
-        ExpressionAttributeValues: { ':one': 1, ':true': true },
+        UpdateExpression: 'ADD #load :one, #slots :app',
+        ConditionExpression: 'attribute_exists(pk) AND #load < #capacity AND #active = :true AND NOT contains(#slots, :id)',
+        ExpressionAttributeNames: { '#load': 'load', '#capacity': 'capacity', '#active': 'active', '#slots': 'slots' },
+        ExpressionAttributeValues: { ':one': 1, ':true': true, ':app': new Set([applicationId]), ':id': applicationId },
       }));
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      // Already holding a slot for this application (a retried routing) counts as booked.
+      const out = await documentClient.send(new GetCommand({ TableName: this.tableName, Key: partnerKey(partnerId), ConsistentRead: true }));
+      return out.Item?.slots instanceof Set && (out.Item.slots as Set<string>).has(applicationId);
     }
   }
 
-  /** Give a review slot back (on decline, timeout, withdrawal or completion); never below zero. */
-  async release(partnerId: string): Promise<void> {
+  /** Give back the application's review slot (on decline, timeout, withdrawal or approval); a no-op when not held. */
+  async release(partnerId: string, applicationId: string): Promise<void> {
     await documentClient.send(new UpdateCommand({
       TableName: this.tableName,
       Key: partnerKey(partnerId),
-      UpdateExpression: 'ADD #load :minusOne',
-      ConditionExpression: '#load > :zero',
-      ExpressionAttributeNames: { '#load': 'load' },
-      ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+      UpdateExpression: 'ADD #load :minusOne DELETE #slots :app',
+      ConditionExpression: 'contains(#slots, :id) AND #load > :zero',
+      ExpressionAttributeNames: { '#load': 'load', '#slots': 'slots' },
+      ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0, ':app': new Set([applicationId]), ':id': applicationId },
     })).catch((error: unknown) => {
       if (!isConditionFailure(error)) throw error;
     });
@@ -86,6 +92,6 @@ export class PartnerRepository {
 }
 
 function toPartner(item: Record<string, unknown>): PartnerWithLoad {
-  const { pk: _pk, sk: _sk, gsi2pk: _a, gsi2sk: _b, entity: _e, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi2pk: _a, gsi2sk: _b, entity: _e, slots: _s, ...rest } = item;
   return rest as PartnerWithLoad;
 }

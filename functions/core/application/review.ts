@@ -169,14 +169,18 @@ const OUTCOME_STATUS: Record<AwsOutcome, RecordStatus> = {
 };
 
 export type RecordChange =
-  | { readonly kind: 'filed'; readonly opportunityId: string; readonly filedAt: string }
+  | { readonly kind: 'filed'; readonly opportunityId: string; readonly filedAt: string; readonly via?: 'api' | 'manual' }
   | { readonly kind: 'aws-review'; readonly outcome: AwsOutcome; readonly comments?: string; readonly amountUsd?: string; readonly expiresOn?: string; readonly reason?: string }
   | { readonly kind: 'credits'; readonly amountUsd: string; readonly appliedOn: string; readonly expiresOn: string };
 
 function recordDetails(change: RecordChange, now: Date): { to: RecordStatus; details: Partial<Omit<RecordState, 'status'>>; reason: string } {
   switch (change.kind) {
     case 'filed':
-      return { to: 'filed', details: { opportunityId: change.opportunityId, filedAt: change.filedAt, filedVia: 'manual' }, reason: `filed by hand in ACE as ${change.opportunityId}` };
+      return {
+        to: 'filed',
+        details: { opportunityId: change.opportunityId, filedAt: change.filedAt, filedVia: change.via ?? 'manual' },
+        reason: change.via === 'api' ? `filed through the Partner Central API as ${change.opportunityId}` : `filed by hand in ACE as ${change.opportunityId}`,
+      };
     case 'credits':
       return {
         to: 'credits_applied',

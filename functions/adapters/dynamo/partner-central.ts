@@ -1,0 +1,113 @@
+/**
+ * DynamoDB items of the Partner Central sync (access pattern 8 in keys.ts): opportunity → record mappings, the write
+ * gate per partner AWS account, the reconciliation watermark per partner and catalog, and processed event ids.
+ */
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient, isConditionFailure } from './client.ts';
+import { expiresAtSeconds, opportunityKey, partnerCentralEventKey, syncWatermarkKey, writeGateKey } from './keys.ts';
+
+export interface OpportunityMapping {
+  readonly catalog: string;
+  readonly opportunityId: string;
+  readonly applicationId: string;
+  readonly programId: string;
+  readonly partnerId: string;
+}
+
+/** How long a processed event id is remembered (EventBridge retries within 24 h; duplicates come sooner). */
+const EVENT_MEMORY_MS = 7 * 24 * 3600 * 1000;
+
+export class PartnerCentralStore {
+  constructor(private readonly tableName: string) {}
+
+  /** Idempotent: the same opportunity always maps to the same record (written before the record is marked filed). */
+  async putMapping(m: OpportunityMapping, now: Date): Promise<void> {
+    await documentClient.send(new PutCommand({
+      TableName: this.tableName,
+      Item: { ...opportunityKey(m.catalog, m.opportunityId), entity: 'opportunity-mapping', ...m, mappedAt: now.toISOString() },
+    }));
+  }
+
+  async getMapping(catalog: string, opportunityId: string): Promise<OpportunityMapping | undefined> {
+    const out = await documentClient.send(new GetCommand({ TableName: this.tableName, Key: opportunityKey(catalog, opportunityId), ConsistentRead: true }));
+    const i = out.Item;
+    if (!i) return undefined;
+    return { catalog: String(i.catalog), opportunityId: String(i.opportunityId), applicationId: String(i.applicationId), programId: String(i.programId), partnerId: String(i.partnerId) };
+  }
+
+  /**
+   * Take the partner account's write slot: one conditional write `nextAt <= now` → `nextAt = next`. Across Lambda
+   * instances at most one caller per interval gets `{ granted: true }`; the others learn when the slot frees.
+   */
+  async tryTakeWriteSlot(accountId: string, now: Date, next: number): Promise<{ granted: true } | { granted: false; nextAt: number }> {
+    try {
+      await documentClient.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: writeGateKey(accountId),
+        UpdateExpression: 'SET nextAt = :next, entity = :entity',
+        ConditionExpression: 'attribute_not_exists(nextAt) OR nextAt <= :now',
+        ExpressionAttributeValues: { ':next': next, ':now': now.getTime(), ':entity': 'write-gate' },
+      }));
+      return { granted: true };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const out = await documentClient.send(new GetCommand({ TableName: this.tableName, Key: writeGateKey(accountId), ConsistentRead: true }));
+      return { granted: false, nextAt: typeof out.Item?.nextAt === 'number' ? out.Item.nextAt : now.getTime() };
+    }
+  }
+
+  async getWatermark(partnerId: string, catalog: string): Promise<string | undefined> {
+    const out = await documentClient.send(new GetCommand({ TableName: this.tableName, Key: syncWatermarkKey(partnerId, catalog), ConsistentRead: true }));
+    return typeof out.Item?.watermark === 'string' ? out.Item.watermark : undefined;
+  }
+
+  /** The first watermark of a partner (written at its first API filing); an existing one is kept. */
+  async initWatermark(partnerId: string, catalog: string, watermark: string): Promise<void> {
+    await documentClient.send(new PutCommand({
+      TableName: this.tableName,
+      Item: { ...syncWatermarkKey(partnerId, catalog), entity: 'sync-watermark', partnerId, catalog, watermark },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    })).catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
+  }
+
+  /** Move the watermark forward only (a slower concurrent run never moves it back). */
+  async advanceWatermark(partnerId: string, catalog: string, watermark: string): Promise<void> {
+    await documentClient.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: syncWatermarkKey(partnerId, catalog),
+      UpdateExpression: 'SET watermark = :w, entity = :entity, partnerId = :p, catalog = :c',
+      ConditionExpression: 'attribute_not_exists(watermark) OR watermark < :w',
+      ExpressionAttributeValues: { ':w': watermark, ':entity': 'sync-watermark', ':p': partnerId, ':c': catalog },
+    })).catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
+  }
+
+  /**
+   * Claim an EventBridge event id before handling it: a conditional put of a short-lived item (TTL `expiresAt`).
+   * `false` when the id was claimed already (a duplicate delivery): the caller ignores the event. A handler that fails
+   * gives the claim back (`releaseEvent`) so EventBridge's retry handles the event again; after a crash the claim
+   * stays and the reconciliation catches whatever the event would have changed.
+   */
+  async claimEvent(eventId: string, now: Date): Promise<boolean> {
+    try {
+      await documentClient.send(new PutCommand({
+        TableName: this.tableName,
+        Item: { ...partnerCentralEventKey(eventId), entity: 'partner-central-event', eventId, claimedAt: now.toISOString(), expiresAt: expiresAtSeconds(new Date(now.getTime() + EVENT_MEMORY_MS)) },
+        // dynalite has no TTL and AWS deletes expired items late: an expired claim counts as absent.
+        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+        ExpressionAttributeValues: { ':now': expiresAtSeconds(now) },
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async releaseEvent(eventId: string): Promise<void> {
+    await documentClient.send(new DeleteCommand({ TableName: this.tableName, Key: partnerCentralEventKey(eventId) }));
+  }
+}

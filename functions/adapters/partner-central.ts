@@ -1,0 +1,147 @@
+/**
+ * Partner Central Selling API adapter. Each partner files in its own Partner Central account, so every call runs
+ * with credentials from STS AssumeRole on the role that partner registered (`filing.roleArn`, optional external id),
+ * cached per role until shortly before they expire. Region us-east-1 (Partner Central's only endpoint); the endpoint
+ * comes only from the standard SDK settings (AWS_ENDPOINT_URL_PARTNERCENTRAL_SELLING / AWS_ENDPOINT_URL, and
+ * AWS_ENDPOINT_URL_STS for STS), so tests point both at a fixture server.
+ *
+ * Errors become the core's typed errors here: ValidationException → UnprocessableError with its ErrorList as field
+ * problems (422), ConflictException → ConflictError (409), ThrottlingException → TooManyRequestsError (429),
+ * AccessDeniedException (or a refused AssumeRole) → ForbiddenError naming the role (403),
+ * ResourceNotFoundException → NotFoundError, InternalServerException → TransientError.
+ */
+import {
+  CreateOpportunityCommand,
+  GetOpportunityCommand,
+  ListOpportunitiesCommand,
+  PartnerCentralSellingClient,
+  type CreateOpportunityCommandInput,
+  type LifeCycle,
+  type LifeCycleSummary,
+} from '@aws-sdk/client-partnercentral-selling';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity } from '@aws-sdk/types';
+import {
+  ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, TransientError, UnprocessableError,
+} from '../core/errors.ts';
+import { validationProblems, type AceCatalog } from '../core/ace/partner-central.ts';
+
+/** The only Region with a Partner Central Selling endpoint. */
+export const PARTNER_CENTRAL_REGION = 'us-east-1';
+
+export interface FilingRole {
+  readonly roleArn: string;
+  readonly externalId?: string | undefined;
+}
+
+/** The AWS account id of a role ARN (the partner's Partner Central account: the unit of its write quota). */
+export function accountOf(roleArn: string): string {
+  return roleArn.split(':')[4] ?? roleArn;
+}
+
+const sts = new STSClient({});
+const REFRESH_BEFORE_MS = 5 * 60 * 1000;
+
+interface CachedClient {
+  readonly client: PartnerCentralSellingClient;
+}
+const clients = new Map<string, CachedClient>();
+
+function assumeRoleProvider(role: FilingRole): () => Promise<AwsCredentialIdentity> {
+  let cached: AwsCredentialIdentity | undefined;
+  return async () => {
+    if (cached?.expiration && cached.expiration.getTime() - REFRESH_BEFORE_MS > Date.now()) return cached;
+    try {
+      const out = await sts.send(new AssumeRoleCommand({
+        RoleArn: role.roleArn,
+        RoleSessionName: 'ace-filing',
+        DurationSeconds: 3600,
+        ...(role.externalId ? { ExternalId: role.externalId } : {}),
+      }));
+      const c = out.Credentials;
+      if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`AssumeRole on ${role.roleArn} returned no credentials`);
+      cached = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}), ...(c.Expiration ? { expiration: c.Expiration } : {}) };
+      return cached;
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name === 'AccessDenied' || name === 'AccessDeniedException') {
+        throw new ForbiddenError(`Could not assume the partner's Partner Central role ${role.roleArn}: its trust policy must allow this service's account${role.externalId ? ' with the registered external id' : ''}`);
+      }
+      throw error;
+    }
+  };
+}
+
+/** A Partner Central client acting as the partner (one per role, reused across invocations). */
+export function partnerCentralFor(role: FilingRole): PartnerCentralSellingClient {
+  const key = `${role.roleArn}\u0000${role.externalId ?? ''}`;
+  let entry = clients.get(key);
+  if (!entry) {
+    entry = { client: new PartnerCentralSellingClient({ region: PARTNER_CENTRAL_REGION, credentials: assumeRoleProvider(role), maxAttempts: 2 }) };
+    clients.set(key, entry);
+  }
+  return entry.client;
+}
+
+/** Partner Central and STS errors as the core's typed errors (see the module comment). */
+export function mapPartnerCentralError(error: unknown, role: FilingRole): unknown {
+  if (!(error instanceof Error)) return error;
+  const e = error as Error & { ErrorList?: { FieldName?: string; Message?: string; Code?: string }[]; Reason?: string };
+  switch (e.name) {
+    case 'ValidationException':
+      return new UnprocessableError(`Partner Central refused the record: ${e.message}`, validationProblems(e.ErrorList, e.message));
+    case 'ConflictException':
+      return new ConflictError(`Partner Central reports a conflict: ${e.message}`);
+    case 'ThrottlingException':
+      return new TooManyRequestsError(`Partner Central is throttling this partner account: ${e.message}`, 1);
+    case 'AccessDeniedException':
+      return new ForbiddenError(`Partner Central denied the partner's role ${role.roleArn}${e.Reason ? ` (${e.Reason})` : ''}: ${e.message}`);
+    case 'ResourceNotFoundException':
+      return new NotFoundError(`Partner Central: ${e.message}`);
+    case 'InternalServerException':
+    case 'ServiceUnavailableException':
+      return new TransientError(`Partner Central: ${e.message}`);
+    default:
+      return error;
+  }
+}
+
+async function call<T>(role: FilingRole, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw mapPartnerCentralError(error, role);
+  }
+}
+
+/** CreateOpportunity with the stored body (ClientToken included, so a repeat returns the same opportunity). */
+export async function createOpportunity(role: FilingRole, input: Record<string, unknown>): Promise<{ opportunityId: string; lastModifiedDate?: string }> {
+  const out = await call(role, () => partnerCentralFor(role).send(new CreateOpportunityCommand(input as unknown as CreateOpportunityCommandInput)));
+  return { opportunityId: out.Id ?? '', ...(out.LastModifiedDate ? { lastModifiedDate: out.LastModifiedDate.toISOString() } : {}) };
+}
+
+export interface OpportunityReview {
+  readonly opportunityId: string;
+  readonly lastModifiedDate?: string;
+  readonly lifeCycle?: LifeCycle | LifeCycleSummary;
+}
+
+export async function getOpportunity(role: FilingRole, catalog: AceCatalog, opportunityId: string): Promise<OpportunityReview> {
+  const out = await call(role, () => partnerCentralFor(role).send(new GetOpportunityCommand({ Catalog: catalog, Identifier: opportunityId })));
+  return { opportunityId: out.Id ?? opportunityId, ...(out.LastModifiedDate ? { lastModifiedDate: out.LastModifiedDate.toISOString() } : {}), ...(out.LifeCycle ? { lifeCycle: out.LifeCycle } : {}) };
+}
+
+/** One page of opportunities modified after `after`, oldest change first. */
+export async function listOpportunitiesModifiedAfter(role: FilingRole, catalog: AceCatalog, after: Date, nextToken?: string): Promise<{ items: OpportunityReview[]; nextToken?: string }> {
+  const out = await call(role, () => partnerCentralFor(role).send(new ListOpportunitiesCommand({
+    Catalog: catalog,
+    MaxResults: 100,
+    LastModifiedDate: { AfterLastModifiedDate: after },
+    Sort: { SortBy: 'LastModifiedDate', SortOrder: 'ASCENDING' },
+    ...(nextToken ? { NextToken: nextToken } : {}),
+  })));
+  const items = (out.OpportunitySummaries ?? [])
+    .filter((s) => s.Id !== undefined)
+    .map((s) => ({ opportunityId: s.Id ?? '', ...(s.LastModifiedDate ? { lastModifiedDate: s.LastModifiedDate.toISOString() } : {}), ...(s.LifeCycle ? { lifeCycle: s.LifeCycle } : {}) }));
+  return { items, ...(out.NextToken ? { nextToken: out.NextToken } : {}) };
+}

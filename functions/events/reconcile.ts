@@ -1,0 +1,40 @@
+/**
+ * Scheduled every 30 minutes (EventBridge Scheduler, input `{ "reconcile": "partner-central" }`): for every partner
+ * with a registered role, ListOpportunities modified since its watermark and apply the review statuses, so a change
+ * whose event was lost (best-effort delivery, or a partner that does not forward events) still arrives.
+ * Fails (so the scheduler retries and the error alarm fires) when any partner could not be reconciled.
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { ReconcileInput } from '../../schemas/partner-central.ts';
+import { parseWith } from '../../schemas/issues.ts';
+import { readConfig } from '../adapters/config.ts';
+import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { PartnerCentralStore } from '../adapters/dynamo/partner-central.ts';
+import { PartnerRepository } from '../adapters/dynamo/partners.ts';
+import { logger } from '../adapters/observability.ts';
+import type { AceCatalog } from '../core/ace/partner-central.ts';
+import { TransientError } from '../core/errors.ts';
+import { reconcileAll, systemClock, type PartnerCentralDeps, type PartnerReconciliation } from '../usecases/partner-central.ts';
+
+const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN', 'ACE_CATALOG']);
+const deps: PartnerCentralDeps = {
+  applications: new ApplicationRepository(config.TABLE_NAME),
+  partners: new PartnerRepository(config.TABLE_NAME),
+  store: new PartnerCentralStore(config.TABLE_NAME),
+  stateMachineArn: config.STATE_MACHINE_ARN,
+  defaultCatalog: config.ACE_CATALOG as AceCatalog,
+  clock: systemClock,
+};
+
+async function run(event: unknown): Promise<{ partners: PartnerReconciliation[] }> {
+  const input = parseWith(ReconcileInput, event);
+  if (!input.ok) throw new Error(`reconcile: bad input: ${input.problems.map((p) => `${p.field} ${p.rule}`).join('; ')}`);
+  const partners = await reconcileAll(deps);
+  logger.info('Partner Central reconciliation', { partners });
+  const failed = partners.filter((p) => p.error);
+  if (failed.length > 0) throw new TransientError(`Reconciliation failed for ${failed.map((p) => p.partnerId).join(', ')}; their watermarks did not move`);
+  return { partners };
+}
+
+export const handler = middy(run).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,0 +1,93 @@
+/**
+ * Runs a planned human step (functions/core/application/review.ts) in the one order that converges:
+ *   1. the DynamoDB write: one conditional UpdateItem with the transition appended (skipped on a replay),
+ *   2. give back the partner's slot (idempotent per application),
+ *   3. SendTaskSuccess with the stored task token (a spent or timed-out token counts as delivered),
+ *   4. withdrawal ends the workflow: a waiting task is failed with `ChangedWhileWaiting`, which every wait catches
+ *      into NotifyChange (so founder and partner are mailed) and then ends; only when nothing is waiting (the
+ *      workflow is between tasks) is the execution stopped outright.
+ * A crash or error after 1 leaves the database ahead of the workflow; repeating the request finds the outcome
+ * recorded by the same actor (a replay) and redoes 2-4. A concurrent writer makes the write fail its condition: the
+ * application is read again and the step re-planned (bounded), so identical concurrent requests converge on the
+ * winner's outcome and different ones get 409 naming the current state.
+ */
+import type { Application, Transition } from '../../schemas/application.ts';
+import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
+import { logger } from '../adapters/observability.ts';
+import { completeTask, executionArnFor, failTask, stopExecution } from '../adapters/workflow-engine.ts';
+import { TASK_TOKEN_KINDS } from '../core/application/commands.ts';
+import type { Command, Effects } from '../core/application/commands.ts';
+import { ConflictError, NotFoundError } from '../core/errors.ts';
+
+export interface CommandDeps {
+  readonly applications: ApplicationRepository;
+  readonly partners?: PartnerRepository;
+  readonly stateMachineArn: string;
+}
+
+export interface CommandResult {
+  readonly app: Application;
+  /** The transition written now, or the one a replay found. */
+  readonly transition: Transition | undefined;
+  readonly replayed: boolean;
+}
+
+const MAX_ATTEMPTS = 5;
+
+export async function runCommand(deps: CommandDeps, id: string, plan: (app: Application, now: Date) => Command): Promise<CommandResult> {
+  for (let attempt = 1; ; attempt += 1) {
+    const current = await deps.applications.get(id);
+    if (!current) throw new NotFoundError(`Application ${id} not found`);
+    const now = new Date();
+    const command = plan(current, now);
+    let app = current;
+    let transition: Transition | undefined;
+    if (command.kind === 'apply') {
+      try {
+        app = await deps.applications.applyTransition(current, command.plan, command.changes);
+        transition = command.plan.transition;
+      } catch (error) {
+        // Lost a race: re-read and re-plan (the winner's outcome may be ours: then it is a replay).
+        if (error instanceof ConflictError && attempt < MAX_ATTEMPTS) continue;
+        throw error;
+      }
+    } else {
+      transition = command.transition;
+    }
+    await runEffects(deps, app, command.effects, now);
+    return { app, transition, replayed: command.kind === 'replay' };
+  }
+}
+
+export async function runEffects(deps: CommandDeps, app: Application, effects: Effects, now: Date): Promise<void> {
+  if (effects.releaseSlotOf && deps.partners) await deps.partners.release(effects.releaseSlotOf, app.id);
+  if (effects.callback) {
+    const latest = await latestToken(deps, app.id, effects.callback.kinds, now);
+    if (latest) {
+      const result = await completeTask(latest.token, effects.callback.output);
+      logger.info('Workflow callback', { kinds: effects.callback.kinds, result });
+    } else {
+      // Not waiting yet: the workflow reads the database when it reaches the wait, so nothing is lost.
+      logger.info('Workflow callback skipped: no stored task token', { kinds: effects.callback.kinds });
+    }
+  }
+  if (effects.stopExecution) {
+    const waiting = await latestToken(deps, app.id, Object.values(TASK_TOKEN_KINDS), now);
+    if (waiting && (await failTask(waiting.token, 'ChangedWhileWaiting', effects.stopExecution.cause)) === 'delivered') {
+      logger.info('Waiting task told the application changed', { reason: effects.stopExecution.error });
+      return;
+    }
+    const arn = app.executionArn ?? executionArnFor(deps.stateMachineArn, app.id);
+    const result = await stopExecution(arn, effects.stopExecution.error, effects.stopExecution.cause);
+    logger.info('Execution stopped', { result });
+  }
+}
+
+/** The most recently stored task token among `kinds`, if any. */
+async function latestToken(deps: CommandDeps, id: string, kinds: readonly string[], now: Date): Promise<{ token: string; storedAt: string } | undefined> {
+  const tokens = await Promise.all(kinds.map((kind) => deps.applications.getTaskToken(id, kind, now)));
+  return tokens
+    .filter((t): t is { token: string; storedAt: string } => t !== undefined)
+    .sort((a, b) => b.storedAt.localeCompare(a.storedAt))[0];
+}

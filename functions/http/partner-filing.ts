@@ -1,0 +1,55 @@
+/**
+ * Partner route (JWT, group `partner`, claim `custom:partnerId`): file a record through the Partner Central Selling
+ * API with the role the partner registered — `POST /partner/applications/{id}/briefs/{programId}/file-via-api`.
+ * Only the partner's own applications (404 otherwise), only a record approved for filing (409 otherwise).
+ *
+ * Before submitting for AWS review the partner associates a solution with the opportunity in the Partner Central
+ * console (AssociateOpportunity and the submission are not done here); recording a record filed by hand
+ * (`POST …/filed` in functions/http/partner.ts) always works, with or without a role.
+ * The rules: functions/core/ace/partner-central.ts; the steps: functions/usecases/partner-central.ts.
+ */
+import { readConfig } from '../adapters/config.ts';
+import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { PartnerCentralStore } from '../adapters/dynamo/partner-central.ts';
+import { PartnerRepository } from '../adapters/dynamo/partners.ts';
+import { logger } from '../adapters/observability.ts';
+import { findBrief } from '../core/application/records.ts';
+import { partnerBriefView } from '../core/application/views.ts';
+import type { AceCatalog } from '../core/ace/partner-central.ts';
+import { ForbiddenError } from '../core/errors.ts';
+import { fileViaApi, systemClock, type PartnerCentralDeps } from '../usecases/partner-central.ts';
+import { callerOf, httpHandler, json, requireGroup, type HttpEvent } from './middleware.ts';
+
+const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN', 'ACE_CATALOG']);
+const deps: PartnerCentralDeps = {
+  applications: new ApplicationRepository(config.TABLE_NAME),
+  partners: new PartnerRepository(config.TABLE_NAME),
+  store: new PartnerCentralStore(config.TABLE_NAME),
+  stateMachineArn: config.STATE_MACHINE_ARN,
+  defaultCatalog: config.ACE_CATALOG as AceCatalog,
+  clock: systemClock,
+};
+
+async function fileViaApiRoute(event: HttpEvent) {
+  const caller = callerOf(event);
+  requireGroup(caller, 'partner');
+  if (!caller.partnerId) throw new ForbiddenError('This token has no custom:partnerId claim: it is not linked to a partner');
+  const applicationId = event.pathParameters?.id ?? '';
+  const programId = decodeURIComponent(event.pathParameters?.programId ?? '');
+  logger.appendKeys({ partnerId: caller.partnerId, applicationId });
+  const result = await fileViaApi(deps, { applicationId, programId, partnerId: caller.partnerId });
+  logger.info('Filed via API', { programId, opportunityId: result.opportunityId, replayed: result.replayed });
+  return json(200, {
+    applicationId,
+    programId,
+    opportunityId: result.opportunityId,
+    filedVia: 'api',
+    status: result.app.status,
+    brief: partnerBriefView(result.app, findBrief(result.app, programId)),
+    next: 'Associate a solution with the opportunity in the Partner Central console, then submit it for AWS review.',
+  });
+}
+
+export const handler = httpHandler({
+  'POST /partner/applications/{id}/briefs/{programId}/file-via-api': fileViaApiRoute,
+});

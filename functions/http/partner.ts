@@ -1,0 +1,191 @@
+/**
+ * Partner routes (JWT, group `partner`, claim `custom:partnerId`): the review queue, an application with its briefs,
+ * validation reports and likely duplicates, brief edits (JSON Merge Patch with If-Match), the review decision, the
+ * CreateOpportunity export, and the records' filing, AWS outcome and credits. A partner sees and touches only the
+ * applications assigned to them: anything else answers 404, exactly like an id that does not exist.
+ * The rules live in functions/core/application/review.ts; functions/http/commands.ts runs them (write, then callback).
+ */
+import { readConfig } from '../adapters/config.ts';
+import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { PartnerRepository } from '../adapters/dynamo/partners.ts';
+import { logger } from '../adapters/observability.ts';
+import type { Application } from '../../schemas/application.ts';
+import {
+  AwsReviewRequest, BriefPatch, CreditsRequest, DeclineRequest, FiledRequest, PartnerQueueQuery, RequestChangesRequest,
+  type DuplicateView,
+} from '../../schemas/api.ts';
+import { dedupeValues, sharedKeys } from '../core/dedupe.ts';
+import { findBrief, recordOf } from '../core/application/records.ts';
+import { isAssignedTo } from '../core/application/commands.ts';
+import {
+  planBriefEdit, planPartnerDecision, planRecordChange, type PartnerDecision, type RecordChange,
+} from '../core/application/review.ts';
+import { partnerBriefView, partnerQueueItem, partnerView } from '../core/application/views.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.ts';
+import { runCommand } from './commands.ts';
+import { callerOf, header, httpHandler, json, jsonBody, parseOr400, requireGroup, type HttpEvent } from './middleware.ts';
+
+const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN']);
+const applications = new ApplicationRepository(config.TABLE_NAME);
+const partners = new PartnerRepository(config.TABLE_NAME);
+const deps = { applications, partners, stateMachineArn: config.STATE_MACHINE_ARN };
+
+const MAX_EDIT_ATTEMPTS = 5;
+
+/** The calling partner's id: group `partner` and a `custom:partnerId` claim, or 403. */
+function partnerIdOf(event: HttpEvent): string {
+  const caller = callerOf(event);
+  requireGroup(caller, 'partner');
+  if (!caller.partnerId) throw new ForbiddenError('This token has no custom:partnerId claim: it is not linked to a partner');
+  logger.appendKeys({ partnerId: caller.partnerId });
+  return caller.partnerId;
+}
+
+function idOf(event: HttpEvent): string {
+  const id = event.pathParameters?.id ?? '';
+  logger.appendKeys({ applicationId: id });
+  return id;
+}
+
+function programIdOf(event: HttpEvent): string {
+  return decodeURIComponent(event.pathParameters?.programId ?? '');
+}
+
+/** The application if it is assigned to this partner; 404 otherwise (no difference between "missing" and "not yours"). */
+async function ownApplication(id: string, partnerId: string): Promise<Application> {
+  const app = await applications.get(id);
+  if (!app || !isAssignedTo(app, partnerId)) throw new NotFoundError(`Application ${id} not found`);
+  return app;
+}
+
+/** Other applications sharing the AWS account id, website domain or company name (re-checked on their worksheets). */
+async function duplicatesOf(app: Application, partnerId: string): Promise<DuplicateView[]> {
+  const ids = (await applications.findDedupeCandidates(dedupeValues(app.worksheet))).filter((x) => x !== app.id);
+  const others = await applications.getMany(ids);
+  return others
+    .map((other) => ({ other, matchedOn: sharedKeys(app.worksheet, other.worksheet) }))
+    .filter((d) => d.matchedOn.length > 0)
+    .sort((a, b) => a.other.createdAt.localeCompare(b.other.createdAt) || a.other.id.localeCompare(b.other.id))
+    .map(({ other, matchedOn }) => {
+      const mine = isAssignedTo(other, partnerId);
+      return {
+        applicationId: other.id,
+        matchedOn,
+        status: other.status,
+        createdAt: other.createdAt,
+        company: other.worksheet.company.name,
+        records: (other.briefs ?? []).map((b) => ({ programId: b.programId, status: recordOf(b).status, opportunityId: recordOf(b).opportunityId ?? null })),
+        assignedToYou: mine,
+        link: mine ? `/partner/applications/${other.id}` : null,
+      };
+    });
+}
+
+async function listQueue(event: HttpEvent) {
+  const partnerId = partnerIdOf(event);
+  const query = parseOr400(PartnerQueueQuery, event.queryStringParameters ?? {}, 'query');
+  const page = await applications.listPartnerQueue(partnerId, {
+    limit: query.limit ?? 25,
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.cursor ? { cursor: query.cursor } : {}),
+  });
+  return json(200, { items: page.items.filter((a) => isAssignedTo(a, partnerId)).map(partnerQueueItem), nextCursor: page.cursor ?? null });
+}
+
+async function getApplication(event: HttpEvent) {
+  const partnerId = partnerIdOf(event);
+  const app = await ownApplication(idOf(event), partnerId);
+  return json(200, partnerView(app, await duplicatesOf(app, partnerId)));
+}
+
+async function exportCreateOpportunity(event: HttpEvent) {
+  const partnerId = partnerIdOf(event);
+  const app = await ownApplication(idOf(event), partnerId);
+  const brief = findBrief(app, programIdOf(event));
+  const view = partnerBriefView(app, brief);
+  return json(200, brief.body, { etag: view.etag, 'content-disposition': `attachment; filename="${app.id}-${brief.programId}-create-opportunity.json"` });
+}
+
+async function patchBrief(event: HttpEvent) {
+  const partnerId = partnerIdOf(event);
+  const id = idOf(event);
+  const programId = programIdOf(event);
+  const raw = jsonBody(event);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ValidationError([{ field: '(body)', rule: 'must be a JSON object: an RFC 7396 merge patch of the CreateOpportunity body' }]);
+  }
+  const patch = parseOr400(BriefPatch, raw);
+  const ifMatch = header(event, 'if-match');
+  for (let attempt = 1; ; attempt += 1) {
+    const app = await ownApplication(id, partnerId);
+    const plan = planBriefEdit({ app, programId, partnerId, patch, ifMatch, now: new Date() });
+    if (plan.kind === 'unchanged') {
+      const view = partnerBriefView(app, plan.brief);
+      return json(200, view, { etag: view.etag });
+    }
+    try {
+      const saved = await applications.updateBriefs(app, plan.briefs);
+      const view = partnerBriefView(saved, findBrief(saved, programId));
+      logger.info('Brief edited', { programId, revision: view.revision, problems: view.validation.problems.length });
+      return json(200, view, { etag: view.etag });
+    } catch (error) {
+      // Something else in the application changed: re-read; If-Match then decides whether this brief did.
+      if (error instanceof ConflictError && attempt < MAX_EDIT_ATTEMPTS) continue;
+      throw error;
+    }
+  }
+}
+
+function decide(decision: PartnerDecision) {
+  return async (event: HttpEvent) => {
+    const partnerId = partnerIdOf(event);
+    const id = idOf(event);
+    let text: string | undefined;
+    if (decision === 'changes_requested') text = parseOr400(RequestChangesRequest, jsonBody(event)).message;
+    if (decision === 'declined') text = parseOr400(DeclineRequest, jsonBody(event)).reason;
+    const result = await runCommand(deps, id, (app, now) => planPartnerDecision({ app, partnerId, decision, ...(text !== undefined ? { text } : {}), now }));
+    logger.info('Partner decision', { decision, replayed: result.replayed });
+    const t = result.transition;
+    return json(200, { applicationId: id, decision, status: t?.to ?? result.app.status, at: t?.at ?? result.app.updatedAt });
+  };
+}
+
+function changeRecord(toChange: (event: HttpEvent) => RecordChange) {
+  return async (event: HttpEvent) => {
+    const partnerId = partnerIdOf(event);
+    const id = idOf(event);
+    const programId = programIdOf(event);
+    const change = toChange(event);
+    const result = await runCommand(deps, id, (app, now) => planRecordChange({ app, programId, partnerId, change, now }));
+    logger.info('Record changed', { programId, change: change.kind, replayed: result.replayed });
+    return json(200, { applicationId: id, status: result.app.status, brief: partnerBriefView(result.app, findBrief(result.app, programId)) });
+  };
+}
+
+const filed = changeRecord((event) => {
+  const body = parseOr400(FiledRequest, jsonBody(event));
+  return { kind: 'filed', opportunityId: body.opportunityId, filedAt: body.filedAt ?? new Date().toISOString() };
+});
+
+const awsReview = changeRecord((event) => {
+  const body = parseOr400(AwsReviewRequest, jsonBody(event));
+  return { kind: 'aws-review', ...body };
+});
+
+const credits = changeRecord((event) => {
+  const body = parseOr400(CreditsRequest, jsonBody(event));
+  return { kind: 'credits', ...body };
+});
+
+export const handler = httpHandler({
+  'GET /partner/applications': listQueue,
+  'GET /partner/applications/{id}': getApplication,
+  'PATCH /partner/applications/{id}/briefs/{programId}': patchBrief,
+  'GET /partner/applications/{id}/briefs/{programId}/create-opportunity': exportCreateOpportunity,
+  'POST /partner/applications/{id}/approve': decide('approved'),
+  'POST /partner/applications/{id}/request-changes': decide('changes_requested'),
+  'POST /partner/applications/{id}/decline': decide('declined'),
+  'POST /partner/applications/{id}/briefs/{programId}/filed': filed,
+  'POST /partner/applications/{id}/briefs/{programId}/aws-review': awsReview,
+  'POST /partner/applications/{id}/briefs/{programId}/credits': credits,
+});

@@ -1,0 +1,168 @@
+/** The pure rules of the human steps: merge patch, edit rules, duplicate keys, convergence of repeated decisions. */
+import { describe, expect, it } from 'vitest';
+import { applyMergePatch, changedPaths, editProblems } from '../../functions/core/ace/edit.ts';
+import { dedupeValues, normaliseCompany, normaliseDomain, sharedKeys } from '../../functions/core/dedupe.ts';
+import { closingReviewDecision, planPartnerDecision, planRecordChange } from '../../functions/core/application/review.ts';
+import { planRevision, planWithdraw } from '../../functions/core/application/founder-steps.ts';
+import { etagOf } from '../../functions/core/application/etag.ts';
+import { ConflictError, NotFoundError } from '../../functions/core/errors.ts';
+import { newApplication } from '../../functions/core/intake.ts';
+import type { Application, Transition } from '../../schemas/application.ts';
+import { exampleWorksheet } from '../support/fixtures.ts';
+
+const NOW = new Date('2026-12-01T12:00:00Z');
+
+describe('JSON Merge Patch (RFC 7396)', () => {
+  // The examples of RFC 7396 Appendix A.
+  const cases: [unknown, unknown, unknown][] = [
+    [{ a: 'b' }, { a: 'c' }, { a: 'c' }],
+    [{ a: 'b' }, { b: 'c' }, { a: 'b', b: 'c' }],
+    [{ a: 'b' }, { a: null }, {}],
+    [{ a: 'b', b: 'c' }, { a: null }, { b: 'c' }],
+    [{ a: ['b'] }, { a: 'c' }, { a: 'c' }],
+    [{ a: 'c' }, { a: ['b'] }, { a: ['b'] }],
+    [{ a: { b: 'c' } }, { a: { b: 'd', c: null } }, { a: { b: 'd' } }],
+    [{ a: [{ b: 'c' }] }, { a: [1] }, { a: [1] }],
+    [['a', 'b'], ['c', 'd'], ['c', 'd']],
+    [{ a: 'b' }, ['c'], ['c']],
+    [{ a: 'foo' }, null, null],
+    [{ a: 'foo' }, 'bar', 'bar'],
+    [{ e: null }, { a: 1 }, { e: null, a: 1 }],
+    [[1, 2], { a: 'b', c: null }, { a: 'b' }],
+    [{}, { a: { bb: { ccc: null } } }, { a: { bb: {} } }],
+  ];
+  it.each(cases)('%j + %j', (target, patch, expected) => {
+    expect(applyMergePatch(target, patch)).toEqual(expected);
+  });
+
+  it('does not mutate the target', () => {
+    const target = { a: { b: 1 } };
+    applyMergePatch(target, { a: { b: 2 } });
+    expect(target).toEqual({ a: { b: 1 } });
+  });
+});
+
+describe('edit rules', () => {
+  const body = {
+    Catalog: 'Sandbox', ClientToken: 't',
+    Customer: { Account: { CompanyName: 'X', WebsiteUrl: 'https://x.io', Address: { City: 'A' } } },
+    Project: { Title: 'T', ExpectedCustomerSpend: [{ Amount: '10.00', CurrencyCode: 'USD', Frequency: 'Monthly', TargetCompany: 'AWS' }] },
+  };
+
+  it('lists changed leaves; a list whose length changes is one path', () => {
+    const after = applyMergePatch(body, { Project: { Title: 'U', ExpectedCustomerSpend: [] } });
+    expect(changedPaths(body, after)).toEqual(['Project.ExpectedCustomerSpend', 'Project.Title']);
+  });
+
+  it('in Action Required allows only the fields ACE lets a partner change', () => {
+    const after = applyMergePatch(body, {
+      Customer: { Account: { WebsiteUrl: 'https://y.io', CompanyName: 'Y', Address: { City: 'B' } } },
+      Project: { ExpectedCustomerSpend: [{ Amount: '20.00', CurrencyCode: 'EUR', Frequency: 'Monthly', TargetCompany: 'AWS' }] },
+    });
+    expect(editProblems(body, after, 'action_required')).toEqual([
+      { field: 'Customer.Account.CompanyName', rule: expect.stringMatching(/^cannot be changed while the record is in Action Required/) },
+    ]);
+    expect(editProblems(body, after, 'draft')).toEqual([]);
+  });
+
+  it('never lets a partner set Catalog or ClientToken', () => {
+    const after = applyMergePatch(body, { ClientToken: null, Catalog: 'AWS' });
+    expect(editProblems(body, after, 'draft').map((p) => p.field)).toEqual(['Catalog', 'ClientToken']);
+  });
+
+  it('ETags change with the body and the revision, not with key order', () => {
+    const brief = { programId: 'p', body: { a: 1, b: { c: 2, d: 3 } }, problems: [], revision: 1 };
+    expect(etagOf(brief)).toBe(etagOf({ ...brief, body: { b: { d: 3, c: 2 }, a: 1 } }));
+    expect(etagOf(brief)).not.toBe(etagOf({ ...brief, revision: 2 }));
+    expect(etagOf(brief)).not.toBe(etagOf({ ...brief, body: { a: 2, b: { c: 2, d: 3 } } }));
+  });
+});
+
+describe('likely duplicates', () => {
+  it('normalises domains and company names', () => {
+    expect(normaliseDomain('https://WWW.Ledgerly.ai/about?x=1')).toBe('ledgerly.ai');
+    expect(normaliseDomain('ledgerly.ai')).toBe('ledgerly.ai');
+    expect(normaliseDomain('not a url')).toBeUndefined();
+    expect(normaliseCompany('Ledgerly Labs, Inc.')).toBe('ledgerly labs');
+    expect(normaliseCompany('  Société Générale S.A. ')).toBe('societe generale');
+    expect(normaliseCompany('Ben & Jerry’s LLC')).toBe('ben and jerrys');
+  });
+
+  it('compares worksheets on account, domain and company', () => {
+    const a = exampleWorksheet();
+    expect(dedupeValues(a).map((v) => v.kind)).toEqual(['account', 'domain', 'company']);
+    const b = { ...a, company: { ...a.company, name: 'Other Co', website: 'https://www.ledgerly.ai' }, aws: { ...a.aws, accountId: '999999999999' } };
+    expect(sharedKeys(a, b)).toEqual(['domain']);
+  });
+});
+
+function inReview(partnerId = 'p-a'): Application {
+  const base = newApplication({ id: 'app_u', worksheet: exampleWorksheet(), tokenHash: 'h', now: NOW });
+  const t = (from: Transition['from'], to: Transition['to'], version: number): Transition => ({ at: NOW.toISOString(), actor: { kind: 'system', id: 'x' }, from, to, reason: '', version });
+  return {
+    ...base,
+    status: 'in_partner_review',
+    version: 5,
+    partner: { partnerId, partnerName: 'A', assignedAt: NOW.toISOString(), reasons: [] },
+    briefs: [],
+    transitions: [...base.transitions, t('submitted', 'sized', 2), t('sized', 'drafted', 3), t('drafted', 'routed', 4), t('routed', 'in_partner_review', 5)],
+  };
+}
+
+function applied(app: Application, command: ReturnType<typeof planPartnerDecision>): Application {
+  if (command.kind !== 'apply') throw new Error('expected apply');
+  const t = command.plan.transition;
+  return { ...app, ...command.changes, status: t.to, version: t.version, transitions: [...app.transitions, t] };
+}
+
+describe('partner decisions converge', () => {
+  it('a repeated decision by the same partner is a replay of the recorded transition, with the same effects', () => {
+    const app = inReview();
+    const first = planPartnerDecision({ app, partnerId: 'p-a', decision: 'declined', text: 'no capacity', now: NOW });
+    expect(first).toMatchObject({ kind: 'apply', effects: { releaseSlotOf: 'p-a', callback: { kinds: ['partner-review'], output: { decision: 'declined' } } } });
+    const after = applied(app, first);
+    expect(after.partner).toBeUndefined();
+    const again = planPartnerDecision({ app: after, partnerId: 'p-a', decision: 'declined', now: NOW });
+    expect(again).toMatchObject({ kind: 'replay', transition: { to: 'drafted', actor: { id: 'p-a' } }, effects: first.effects });
+    expect(closingReviewDecision(after)?.to).toBe('drafted');
+  });
+
+  it('a different decision, or another partner, is refused; a new review round ends the replay window', () => {
+    const app = inReview();
+    const after = applied(app, planPartnerDecision({ app, partnerId: 'p-a', decision: 'changes_requested', text: 'please fix', now: NOW }));
+    expect(() => planPartnerDecision({ app: after, partnerId: 'p-a', decision: 'approved', now: NOW })).toThrow(ConflictError);
+    expect(() => planPartnerDecision({ app: after, partnerId: 'p-b', decision: 'changes_requested', now: NOW })).toThrow(NotFoundError);
+    const newRound: Application = { ...after, status: 'routed', transitions: [...after.transitions, { ...after.transitions.at(-1)!, from: 'drafted', to: 'routed' }] };
+    expect(closingReviewDecision(newRound)).toBeUndefined();
+  });
+
+  it('a founder revision replays only while no new change request is open', () => {
+    const app = applied(inReview(), planPartnerDecision({ app: inReview(), partnerId: 'p-a', decision: 'changes_requested', text: 'please fix', now: NOW }));
+    const ws = exampleWorksheet();
+    const revision = planRevision({ app, worksheet: ws, requestHash: 'h2', now: NOW });
+    expect(revision.kind).toBe('apply');
+    if (revision.kind !== 'apply') return;
+    const revised: Application = { ...app, ...revision.changes, status: 'submitted', version: revision.plan.transition.version, transitions: [...app.transitions, revision.plan.transition] };
+    expect(planRevision({ app: revised, worksheet: ws, requestHash: 'h2', now: NOW }).kind).toBe('replay');
+    expect(() => planRevision({ app: revised, worksheet: ws, requestHash: 'h3', now: NOW })).toThrow(ConflictError);
+  });
+
+  it('withdrawal replays once withdrawn and frees the held slot', () => {
+    const app = inReview();
+    const first = planWithdraw({ app, now: NOW });
+    expect(first).toMatchObject({ kind: 'apply', effects: { releaseSlotOf: 'p-a', stopExecution: { error: 'Withdrawn' } } });
+    if (first.kind !== 'apply') return;
+    const withdrawn: Application = { ...app, status: 'withdrawn', transitions: [...app.transitions, first.plan.transition] };
+    expect(planWithdraw({ app: withdrawn, now: NOW })).toMatchObject({ kind: 'replay', transition: { to: 'withdrawn' } });
+  });
+
+  it('record changes: the same opportunity id replays, another is a conflict', () => {
+    const app: Application = {
+      ...inReview(), status: 'filed',
+      briefs: [{ programId: 'bedrock-poc', body: {}, problems: [], record: { status: 'filed', opportunityId: 'O1' } }],
+    };
+    expect(planRecordChange({ app, programId: 'bedrock-poc', partnerId: 'p-a', change: { kind: 'filed', opportunityId: 'O1', filedAt: '' }, now: NOW }).kind).toBe('replay');
+    expect(() => planRecordChange({ app, programId: 'bedrock-poc', partnerId: 'p-a', change: { kind: 'filed', opportunityId: 'O2', filedAt: '' }, now: NOW })).toThrow(ConflictError);
+    expect(() => planRecordChange({ app, programId: 'bedrock-poc', partnerId: 'p-b', change: { kind: 'filed', opportunityId: 'O1', filedAt: '' }, now: NOW })).toThrow(NotFoundError);
+  });
+});
