@@ -36,18 +36,23 @@ describe('resolveDefinition on the synthesized stack', () => {
   });
 
   it('names the function behind each task state', () => {
-    const { taskFunctions } = resolveDefinition(devTemplate());
-    expect(Object.fromEntries(Object.entries(taskFunctions).map(([state, fn]) => [state, fn.entry]))).toEqual({
+    const { definition, taskFunctions } = resolveDefinition(devTemplate());
+    const taskStates = Object.entries((definition as { States: Record<string, { Type: string }> }).States)
+      .filter(([, state]) => state.Type === 'Task')
+      .map(([name]) => name)
+      .sort();
+    expect(Object.keys(taskFunctions).sort()).toEqual(taskStates);
+    const entries = Object.fromEntries(Object.entries(taskFunctions).map(([state, fn]) => [state, fn.entry]));
+    expect(entries).toMatchObject({
       [STATES.sizeAsk]: 'functions/workflow/size.ts',
       [STATES.draftBriefs]: 'functions/workflow/draft.ts',
       [STATES.routePartner]: 'functions/workflow/route.ts',
       [STATES.notifyRouted]: 'functions/workflow/notify.ts',
-      [STATES.notifyUnrouted]: 'functions/workflow/notify.ts',
-      [STATES.notifyReviewOverdue]: 'functions/workflow/notify.ts',
       [STATES.notifyFailed]: 'functions/workflow/notify.ts',
       [STATES.awaitPartnerReview]: 'functions/workflow/await-review.ts',
       [STATES.markFailed]: 'functions/workflow/mark-failed.ts',
     });
+    for (const entry of Object.values(entries)) expect(entry).toMatch(/^functions\/workflow\/[a-z-]+\.ts$/);
   });
 });
 

@@ -462,7 +462,7 @@ describe('local Step Functions on the synthesized definition', () => {
     await h?.close();
   });
 
-  it('sizes, drafts, routes, notifies, then waits on partner review; the callback completes it', async () => {
+  it('sizes, drafts, routes, notifies, then waits on partner review; the approval callback moves it on to the AWS decision wait', async () => {
     const { executionArn } = await h.client.send(new StartExecutionCommand({ stateMachineArn: smArn, name: 'app-1', input: JSON.stringify({ applicationId: 'app-1' }) }));
     const token = await until(h, () => tokens.get('app-1'), 'the review token');
     const entries = calls.filter((c) => c.event.applicationId === 'app-1').map((c) => c.entry);
@@ -473,8 +473,12 @@ describe('local Step Functions on the synthesized definition', () => {
       'functions/workflow/notify.ts',
       'functions/workflow/await-review.ts',
     ]);
+    tokens.delete('app-1');
     await h.client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ decision: 'approved' }) }));
-    expect((await finished(h, executionArn as string)).status).toBe('SUCCEEDED');
+    await until(h, () => tokens.get('app-1'), 'the AWS decision token');
+    const waits = calls.filter((c) => c.event.applicationId === 'app-1' && c.entry.endsWith('await-review.ts')).map((c) => c.event.kind);
+    expect(waits).toEqual(['partner-review', 'aws-decision']);
+    expect((await h.client.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('RUNNING');
     expect(Object.keys(functions).length).toBeGreaterThan(0);
   });
 
