@@ -4,20 +4,14 @@
  *   npm run bench -- bundles      only bundle size / cold init
  *   npm run bench -- intake       only local intake throughput
  */
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import { measureBundles } from './bundles.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '..');
+import { listFunctions, synthTemplate } from '../lib/template.ts';
 const sections = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const want = (s: string) => sections.length === 0 || sections.includes(s);
 
+/** The handler modules the stack deploys, read from the synthesized template (not a list kept by hand). */
 function handlerEntries(): string[] {
-  return ['functions/http', 'functions/workflow', 'functions/events']
-    .flatMap((dir) => {
-      try { return readdirSync(path.join(ROOT, dir)).map((f) => `${dir}/${f}`); } catch { return []; }
-    })
-    .filter((f) => f.endsWith('.ts') && !/(middleware|task|openapi-document)\.ts$/.test(f));
+  return [...new Set(Object.values(listFunctions(synthTemplate({ nag: false }))).map((f) => f.entry))].sort();
 }
 
 const pct = (r: number) => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`;

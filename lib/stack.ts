@@ -11,6 +11,7 @@ import { Auth } from './constructs/auth.ts';
 import { Data } from './constructs/data.ts';
 import { Notifications } from './constructs/notifications.ts';
 import { Observability } from './constructs/observability.ts';
+import { PartnerCentral } from './constructs/partner-central.ts';
 import { Workflow } from './constructs/workflow.ts';
 
 export interface AceFilingStackProps extends StackProps {
@@ -23,6 +24,7 @@ export class AceFilingStack extends Stack {
   readonly notifications: Notifications;
   readonly workflow: Workflow;
   readonly api: Api;
+  readonly partnerCentral: PartnerCentral;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: AceFilingStackProps) {
@@ -43,7 +45,11 @@ export class AceFilingStack extends Stack {
       table: this.data.table,
       mailer: this.notifications,
       aceCatalog: config.aceCatalog,
-      partnerReviewTimeout: Duration.seconds(Math.max(1, Math.round(config.partnerReviewTimeoutHours * 3600))),
+      partnerReviewTimeout: hours(config.partnerReviewTimeoutHours),
+      partnerReviewGrace: hours(config.partnerReviewGraceHours),
+      founderRevisionTimeout: hours(config.founderRevisionTimeoutDays * 24),
+      awsDecisionTimeout: hours(config.awsDecisionTimeoutDays * 24),
+      creditsTimeout: hours(config.creditsTimeoutDays * 24),
       logRetention,
       removalPolicy,
     });
@@ -58,10 +64,22 @@ export class AceFilingStack extends Stack {
     });
     // Mail links point at the same base URL as the API's own links.
     this.workflow.functions.notify.setConfig('PUBLIC_BASE_URL', this.api.publicBaseUrl);
+    this.workflow.functions.expirySweep.setConfig('PUBLIC_BASE_URL', this.api.publicBaseUrl);
+    // Filing through the Partner Central API and the review-status sync (events + reconciliation).
+    this.partnerCentral = new PartnerCentral(this, 'PartnerCentral', {
+      table: this.data.table,
+      stateMachine: this.workflow.stateMachine,
+      aceCatalog: config.aceCatalog,
+      httpApi: this.api.httpApi,
+      authorizer: this.api.jwtAuthorizer,
+      logRetention,
+      removalPolicy,
+    });
 
     const functions = {
       ...Object.fromEntries(Object.entries(this.workflow.functions).map(([k, f]) => [k, f.function])),
       ...Object.fromEntries(Object.entries(this.api.functions).map(([k, f]) => [k, f.function])),
+      ...Object.fromEntries(Object.entries(this.partnerCentral.functions).map(([k, f]) => [k, f.function])),
     };
     this.observability = new Observability(this, 'Observability', {
       stateMachine: this.workflow.stateMachine,
@@ -71,6 +89,11 @@ export class AceFilingStack extends Stack {
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
   }
+}
+
+/** A task-token wait's TimeoutSeconds from a configured number of hours (at least one second). */
+function hours(h: number): Duration {
+  return Duration.seconds(Math.max(1, Math.round(h * 3600)));
 }
 
 function toRetention(days: number): logs.RetentionDays {

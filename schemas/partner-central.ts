@@ -4,6 +4,8 @@
  * else in the event is passed over (the detail shape beyond `catalog` and `opportunity.identifier` is not a contract).
  */
 import * as z from 'zod/mini';
+import { PartnerBriefView } from './api.ts';
+import { ApplicationStatus } from './application.ts';
 
 export const PARTNER_CENTRAL_EVENT_SOURCE = 'aws.partnercentral-selling';
 /** detail-types the sync follows. */
@@ -22,3 +24,15 @@ export type PartnerCentralOpportunityEvent = z.infer<typeof PartnerCentralOpport
 
 /** The scheduled reconciliation's fixed input. */
 export const ReconcileInput = z.object({ reconcile: z.literal('partner-central') });
+
+/** The answer of `POST …/file-via-api`: the record filed through the API, and what the partner does next. */
+export const FiledViaApiResponse = z.object({
+  applicationId: z.string(),
+  programId: z.string(),
+  opportunityId: z.string().check(z.regex(/^O[0-9]{1,19}$/)),
+  filedVia: z.literal('api'),
+  status: ApplicationStatus,
+  brief: PartnerBriefView,
+  next: z.string(),
+});
+export type FiledViaApiResponse = z.infer<typeof FiledViaApiResponse>;

@@ -20,7 +20,6 @@ import {
   type LifeCycleSummary,
 } from '@aws-sdk/client-partnercentral-selling';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import {
   ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, TransientError, UnprocessableError,
 } from '../core/errors.ts';
@@ -39,6 +38,14 @@ export function accountOf(roleArn: string): string {
   return roleArn.split(':')[4] ?? roleArn;
 }
 
+/** Temporary credentials as the SDK takes them. */
+interface TemporaryCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+  readonly expiration?: Date;
+}
+
 const sts = new STSClient({});
 const REFRESH_BEFORE_MS = 5 * 60 * 1000;
 
@@ -46,9 +53,20 @@ interface CachedClient {
   readonly client: PartnerCentralSellingClient;
 }
 const clients = new Map<string, CachedClient>();
+const providers = new Map<string, () => Promise<TemporaryCredentials>>();
 
-function assumeRoleProvider(role: FilingRole): () => Promise<AwsCredentialIdentity> {
-  let cached: AwsCredentialIdentity | undefined;
+function credentialsFor(role: FilingRole): () => Promise<TemporaryCredentials> {
+  const key = `${role.roleArn}\u0000${role.externalId ?? ''}`;
+  let provider = providers.get(key);
+  if (!provider) {
+    provider = assumeRoleProvider(role);
+    providers.set(key, provider);
+  }
+  return provider;
+}
+
+function assumeRoleProvider(role: FilingRole): () => Promise<TemporaryCredentials> {
+  let cached: TemporaryCredentials | undefined;
   return async () => {
     if (cached?.expiration && cached.expiration.getTime() - REFRESH_BEFORE_MS > Date.now()) return cached;
     try {
@@ -72,12 +90,16 @@ function assumeRoleProvider(role: FilingRole): () => Promise<AwsCredentialIdenti
   };
 }
 
-/** A Partner Central client acting as the partner (one per role, reused across invocations). */
-export function partnerCentralFor(role: FilingRole): PartnerCentralSellingClient {
-  const key = `${role.roleArn}\u0000${role.externalId ?? ''}`;
+/**
+ * A Partner Central client acting as the partner (one per role and use, reused across invocations). Writes get no SDK
+ * retry: a retry would be a second write inside the partner's one-per-second budget (the caller gets 429 and retries
+ * through the write gate; ClientToken makes that safe). Reads (10 per second) keep a few retries.
+ */
+export function partnerCentralFor(role: FilingRole, use: 'read' | 'write' = 'read'): PartnerCentralSellingClient {
+  const key = `${use}\u0000${role.roleArn}\u0000${role.externalId ?? ''}`;
   let entry = clients.get(key);
   if (!entry) {
-    entry = { client: new PartnerCentralSellingClient({ region: PARTNER_CENTRAL_REGION, credentials: assumeRoleProvider(role), maxAttempts: 2 }) };
+    entry = { client: new PartnerCentralSellingClient({ region: PARTNER_CENTRAL_REGION, credentials: credentialsFor(role), maxAttempts: use === 'write' ? 1 : 3 }) };
     clients.set(key, entry);
   }
   return entry.client;
@@ -116,7 +138,7 @@ async function call<T>(role: FilingRole, run: () => Promise<T>): Promise<T> {
 
 /** CreateOpportunity with the stored body (ClientToken included, so a repeat returns the same opportunity). */
 export async function createOpportunity(role: FilingRole, input: Record<string, unknown>): Promise<{ opportunityId: string; lastModifiedDate?: string }> {
-  const out = await call(role, () => partnerCentralFor(role).send(new CreateOpportunityCommand(input as unknown as CreateOpportunityCommandInput)));
+  const out = await call(role, () => partnerCentralFor(role, 'write').send(new CreateOpportunityCommand(input as unknown as CreateOpportunityCommandInput)));
   return { opportunityId: out.Id ?? '', ...(out.LastModifiedDate ? { lastModifiedDate: out.LastModifiedDate.toISOString() } : {}) };
 }
 

@@ -222,3 +222,14 @@ export function composeNotice(kind: NoticeKind, ctx: NoticeContext): Mail {
       ], opsLink);
   }
 }
+
+/** The key marking a transition as fully notified. */
+export function transitionMarker(version: number): string {
+  return `t:v${version}`;
+}
+
+/** Transitions whose notices have not all gone out yet. */
+export function unnotifiedTransitions(app: Pick<Application, 'notified' | 'transitions'>): Transition[] {
+  const notified = new Set(app.notified ?? []);
+  return app.transitions.filter((t) => !notified.has(transitionMarker(t.version)));
+}

@@ -12,6 +12,7 @@ import {
   RecordResponse, RequestChangesRequest, SubmitWorksheetResponse,
 } from '../../schemas/api.ts';
 import { APPLICATION_STATUSES } from '../../schemas/application.ts';
+import { FiledViaApiResponse } from '../../schemas/partner-central.ts';
 
 function schemaOf(schema: z.ZodMiniType, io: 'input' | 'output'): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -121,6 +122,22 @@ function partnerPaths(): Record<string, unknown> {
     '/partner/applications/{id}/briefs/{programId}/filed': record('markFiled', "Record the record as filed by hand with its ACE opportunity id (O + digits); the same id again is harmless, another id is 409", 'FiledRequest'),
     '/partner/applications/{id}/briefs/{programId}/aws-review': record('recordAwsReview', "Record AWS's review outcome: in review, Action Required (comments), Approved (amount, expiry), Rejected (closed-lost reason)", 'AwsReviewRequest'),
     '/partner/applications/{id}/briefs/{programId}/credits': record('recordCredits', 'Record the credits applied (amount, date, expiry)', 'CreditsRequest'),
+    '/partner/applications/{id}/briefs/{programId}/file-via-api': {
+      post: {
+        summary: "File the record through the Partner Central Selling API with the role you registered (your catalog, the stored body's ClientToken: a repeat never creates a second opportunity). Then associate a solution and submit in the Partner Central console; AWS's review status then follows by itself.",
+        operationId: 'fileViaApi',
+        security,
+        parameters: [idParam, programParam],
+        responses: {
+          200: { description: 'Filed (or already filed through the API: the same opportunity id)', content: jsonContent('FiledViaApiResponse') },
+          ...partnerAuthErrors,
+          403: errorResponse('Not in the partner group, or Partner Central / STS denied your registered role (named in the message)'),
+          409: errorResponse("The record is not approved for filing (`currentState` names its status), or Partner Central reports a conflict"),
+          422: errorResponse('No role registered, or Partner Central refused the record: `problems` lists its ValidationException ErrorList (FieldName, message and code)'),
+          429: errorResponse('One Partner Central write per second per partner account: retry after the Retry-After header'),
+        },
+      },
+    },
   };
 }
 
@@ -155,6 +172,7 @@ export function openApiDocument(): Record<string, unknown> {
         AwsReviewRequest: schemaOf(AwsReviewRequest, 'input'),
         CreditsRequest: schemaOf(CreditsRequest, 'input'),
         RecordResponse: schemaOf(RecordResponse, 'output'),
+        FiledViaApiResponse: schemaOf(FiledViaApiResponse, 'output'),
         Error: schemaOf(ErrorResponse, 'output'),
       },
     },

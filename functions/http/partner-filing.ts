@@ -8,6 +8,7 @@
  * (`POST …/filed` in functions/http/partner.ts) always works, with or without a role.
  * The rules: functions/core/ace/partner-central.ts; the steps: functions/usecases/partner-central.ts.
  */
+import type { FiledViaApiResponse } from '../../schemas/partner-central.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { PartnerCentralStore } from '../adapters/dynamo/partner-central.ts';
@@ -39,7 +40,7 @@ async function fileViaApiRoute(event: HttpEvent) {
   logger.appendKeys({ partnerId: caller.partnerId, applicationId });
   const result = await fileViaApi(deps, { applicationId, programId, partnerId: caller.partnerId });
   logger.info('Filed via API', { programId, opportunityId: result.opportunityId, replayed: result.replayed });
-  return json(200, {
+  const body: FiledViaApiResponse = {
     applicationId,
     programId,
     opportunityId: result.opportunityId,
@@ -47,7 +48,8 @@ async function fileViaApiRoute(event: HttpEvent) {
     status: result.app.status,
     brief: partnerBriefView(result.app, findBrief(result.app, programId)),
     next: 'Associate a solution with the opportunity in the Partner Central console, then submit it for AWS review.',
-  });
+  };
+  return json(200, body);
 }
 
 export const handler = httpHandler({

@@ -16,7 +16,7 @@ import { planTransition } from '../core/application/lifecycle.ts';
 import { standingOf } from '../core/application/standing.ts';
 import { ConflictError } from '../core/errors.ts';
 import type { Application } from '../../schemas/application.ts';
-import { unnotifiedTransitions } from './notifier.ts';
+import { unnotifiedTransitions } from '../core/notifications.ts';
 import { systemActor, workflowTask } from './task.ts';
 
 const config = readConfig(['TABLE_NAME']);

@@ -16,7 +16,9 @@ import type { PartnerProfile } from '../../schemas/partner.ts';
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { sendMail } from '../adapters/mailer.ts';
-import { composeNotice, noticesForTransition, type NoticeKind } from '../core/notifications.ts';
+import { composeNotice, noticesForTransition, transitionMarker, unnotifiedTransitions, type NoticeKind } from '../core/notifications.ts';
+
+export { transitionMarker, unnotifiedTransitions } from '../core/notifications.ts';
 
 export interface NotifierConfig {
   readonly SENDER_EMAIL: string;
@@ -25,16 +27,6 @@ export interface NotifierConfig {
   readonly OPS_EMAIL: string;
 }
 
-/** The key marking a transition as fully notified. */
-export function transitionMarker(version: number): string {
-  return `t:v${version}`;
-}
-
-/** Transitions whose notices have not all gone out yet. */
-export function unnotifiedTransitions(app: Application): Transition[] {
-  const notified = new Set(app.notified ?? []);
-  return app.transitions.filter((t) => !notified.has(transitionMarker(t.version)));
-}
 
 function askSummary(app: Application): string | undefined {
   const filings = (app.estimate as Estimate | undefined)?.plan?.filings;

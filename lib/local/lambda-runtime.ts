@@ -138,7 +138,28 @@ export class ModuleInvoker implements Invoker {
     );
   }
 
-  async invoke(ref: string, event: unknown): Promise<unknown> {
+  /** Invocations still running, so a shutdown can let them finish before the stand-ins close. */
+  readonly #inFlight = new Set<Promise<unknown>>();
+
+  invoke(ref: string, event: unknown): Promise<unknown> {
+    const run = this.#invoke(ref, event);
+    this.#inFlight.add(run);
+    const forget = (): void => {
+      this.#inFlight.delete(run);
+    };
+    run.then(forget, forget);
+    return run;
+  }
+
+  /** Resolves when no invocation is running, or after `maxMs` (a handler stuck on a closed stand-in must not hang). */
+  async drain(maxMs = 5_000): Promise<void> {
+    const deadline = Date.now() + maxMs;
+    while (this.#inFlight.size > 0 && Date.now() < deadline) {
+      await Promise.race([Promise.allSettled([...this.#inFlight]), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())))]);
+    }
+  }
+
+  async #invoke(ref: string, event: unknown): Promise<unknown> {
     const spec = this.spec(ref);
     if (!spec) throw new LambdaFunctionError('ResourceNotFoundException', `Function not found: ${ref}`);
     const handler = await this.load(spec);

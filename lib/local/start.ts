@@ -289,6 +289,9 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
       log,
     });
     late.sfn = sfn;
+    // Stopped in reverse order: the engine stops first, then running handlers get to finish their writes, and only
+    // then do the stand-ins (DynamoDB, SES, the servers) close.
+    cleanups.push(() => invoker.drain());
     cleanups.push(() => sfn.stop());
     const { resumed, lost } = await sfn.init();
     const schedules = new LocalScheduler({ template, clock, invoker, log });

@@ -44,6 +44,10 @@ const ENTRIES = {
   reroute: 'functions/workflow/reroute.ts',
   standing: 'functions/workflow/standing.ts',
   expirySweep: 'functions/workflow/expiry-sweep.ts',
+  // Partner Central (lib/constructs/partner-central.ts; its own assertions: test/infra/partner-central.test.ts)
+  partnerFiling: 'functions/http/partner-filing.ts',
+  partnerCentralEvents: 'functions/events/partner-central.ts',
+  partnerCentralReconcile: 'functions/events/reconcile.ts',
 } as const;
 /** The two functions that may send mail (the expiry sweep has no caller input; see lib/constructs/workflow.ts). */
 const SENDERS: readonly FunctionKey[] = ['notify', 'expirySweep'];
@@ -70,6 +74,9 @@ const EXPECTED_ACTIONS: Record<FunctionKey, string[]> = {
   reroute: [...BASE, ...READ, ...WRITE],
   standing: [...BASE, ...READ],
   expirySweep: [...BASE, ...READ, ...WRITE, 'ses:SendEmail', 'ses:SendRawEmail'],
+  partnerFiling: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'sts:AssumeRole'],
+  partnerCentralEvents: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'sts:AssumeRole'],
+  partnerCentralReconcile: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'sts:AssumeRole'],
 };
 
 let t: CfnTemplate;
@@ -127,10 +134,10 @@ describe('functions', () => {
   it('only the functions that need them get the table, the workflow and the mail settings', () => {
     const withVar = (name: string) =>
       (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => name in environmentOf(t, ids[k])).sort();
-    expect(withVar('TABLE_NAME')).toEqual(['awaitReview', 'draftBriefs', 'expirySweep', 'founder', 'intake', 'markFailed', 'notify', 'partner', 'reroute', 'routePartner', 'sizeAsk', 'standing']);
-    expect(withVar('STATE_MACHINE_ARN')).toEqual(['founder', 'intake', 'ops', 'partner']);
+    expect(withVar('TABLE_NAME')).toEqual(['awaitReview', 'draftBriefs', 'expirySweep', 'founder', 'intake', 'markFailed', 'notify', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'reroute', 'routePartner', 'sizeAsk', 'standing']);
+    expect(withVar('STATE_MACHINE_ARN')).toEqual(['founder', 'intake', 'ops', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling']);
     for (const name of ['SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'OPS_EMAIL']) expect(withVar(name)).toEqual(['expirySweep', 'notify']);
-    expect(withVar('ACE_CATALOG')).toEqual(['draftBriefs']);
+    expect(withVar('ACE_CATALOG')).toEqual(['draftBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling']);
     expect(environmentOf(t, ids.draftBriefs).ACE_CATALOG).toBe('Sandbox');
     expect(environmentOf(t, ids.notify)).toMatchObject({ SENDER_EMAIL: 'no-reply@example.com', OPS_EMAIL: 'ops@example.com' });
     expect(environmentOf(t, ids.notify).SES_CONFIGURATION_SET).toEqual({ Ref: expect.stringMatching(/ConfigurationSet/) });
@@ -203,7 +210,7 @@ describe('IAM', () => {
     expect(actionsOf(statementsOfRole(t, roleId))).toEqual(['lambda:InvokeFunction']);
   });
 
-  it('only Intake starts executions, only Ops reads them, only Founder stops them, only Founder and Partner answer task tokens, all on this state machine', () => {
+  it('only Intake starts executions, only Ops reads them, only Founder stops them, only Founder, Partner and the Partner Central functions answer task tokens, all on this state machine', () => {
     expect(resourcesFor(statementsOfFunction(t, ids.intake), 'states:StartExecution')).toEqual([{ Ref: stateMachineId }]);
     expect(resourcesFor(statementsOfFunction(t, ids.ops), 'states:ListExecutions')).toEqual([{ Ref: stateMachineId }]);
     const executions = resourcesFor(statementsOfFunction(t, ids.ops), 'states:DescribeExecution');
@@ -212,7 +219,7 @@ describe('IAM', () => {
     const all = Object.values(ids).flatMap((id) => actionsOf(statementsOfFunction(t, id)));
     expect(all.filter((a) => a === 'states:StartExecution')).toHaveLength(1);
     const answering = (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => actionsOf(statementsOfFunction(t, ids[k])).includes('states:SendTaskSuccess'));
-    expect(answering.sort()).toEqual(['founder', 'partner']);
+    expect(answering.sort()).toEqual(['founder', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling']);
     for (const key of answering) {
       expect(resourcesFor(statementsOfFunction(t, ids[key]), 'states:SendTaskSuccess'), key).toEqual([{ Ref: stateMachineId }]);
     }
@@ -320,6 +327,7 @@ describe('api', () => {
       ['POST /partner/applications/{id}/approve', 'JWT', ENTRIES.partner],
       ['POST /partner/applications/{id}/briefs/{programId}/aws-review', 'JWT', ENTRIES.partner],
       ['POST /partner/applications/{id}/briefs/{programId}/credits', 'JWT', ENTRIES.partner],
+      ['POST /partner/applications/{id}/briefs/{programId}/file-via-api', 'JWT', ENTRIES.partnerFiling],
       ['POST /partner/applications/{id}/briefs/{programId}/filed', 'JWT', ENTRIES.partner],
       ['POST /partner/applications/{id}/decline', 'JWT', ENTRIES.partner],
       ['POST /partner/applications/{id}/request-changes', 'JWT', ENTRIES.partner],

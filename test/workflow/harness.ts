@@ -81,6 +81,9 @@ export async function waitingIn(h: Harness, id: string, state: string, kind: str
     if (stored?.token !== pending.token) return undefined;
     const app = await h.apps.mustGet(id);
     if (kind === 'partner-review' && app.status !== 'in_partner_review') return undefined;
+    // Settled only once the wait's function has returned (TaskSubmitted is the newest event): until then it may
+    // still find a change it must hand to NotifyChange (ChangedWhileWaiting) and leave the wait.
+    if ((await history(h, id)).at(-1)?.type !== 'TaskSubmitted') return undefined;
     return app;
   }, `${id} waiting in ${state}`);
 }

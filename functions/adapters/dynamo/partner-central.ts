@@ -44,8 +44,9 @@ export class PartnerCentralStore {
       await documentClient.send(new UpdateCommand({
         TableName: this.tableName,
         Key: writeGateKey(accountId),
-        UpdateExpression: 'SET nextAt = :next, entity = :entity',
-        ConditionExpression: 'attribute_not_exists(nextAt) OR nextAt <= :now',
+        UpdateExpression: 'SET #nextAt = :next, #entity = :entity',
+        ConditionExpression: 'attribute_not_exists(#nextAt) OR #nextAt <= :now',
+        ExpressionAttributeNames: { '#nextAt': 'nextAt', '#entity': 'entity' },
         ExpressionAttributeValues: { ':next': next, ':now': now.getTime(), ':entity': 'write-gate' },
       }));
       return { granted: true };
@@ -77,8 +78,9 @@ export class PartnerCentralStore {
     await documentClient.send(new UpdateCommand({
       TableName: this.tableName,
       Key: syncWatermarkKey(partnerId, catalog),
-      UpdateExpression: 'SET watermark = :w, entity = :entity, partnerId = :p, catalog = :c',
-      ConditionExpression: 'attribute_not_exists(watermark) OR watermark < :w',
+      UpdateExpression: 'SET #watermark = :w, #entity = :entity, #partnerId = :p, #catalog = :c',
+      ConditionExpression: 'attribute_not_exists(#watermark) OR #watermark < :w',
+      ExpressionAttributeNames: { '#watermark': 'watermark', '#entity': 'entity', '#partnerId': 'partnerId', '#catalog': 'catalog' },
       ExpressionAttributeValues: { ':w': watermark, ':entity': 'sync-watermark', ':p': partnerId, ':c': catalog },
     })).catch((error: unknown) => {
       if (!isConditionFailure(error)) throw error;

@@ -1,0 +1,117 @@
+/**
+ * PartnerCentral: filing through the Partner Central Selling API and following AWS's review status.
+ *
+ * - PartnerFiling (HTTP, JWT): `POST /partner/applications/{id}/briefs/{programId}/file-via-api`.
+ * - PartnerCentralEvents: target of a rule on the default event bus for source `aws.partnercentral-selling`,
+ *   detail-type `Opportunity Created` / `Opportunity Updated`. Partner Central sends these to the partner's own
+ *   account; each partner forwards them to our default bus with a cross-account rule (README), or relies on:
+ * - PartnerCentralReconcile: EventBridge Scheduler every 30 minutes, ListOpportunities since a watermark per partner.
+ *
+ * Least privilege: item access to the table, the task-token callbacks of the one state machine, and sts:AssumeRole
+ * only on roles named `AceFilingPartnerCentral*` (in any account: partners' accounts are data, not deployment input).
+ */
+import { Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { PARTNER_CENTRAL_DETAIL_TYPES, PARTNER_CENTRAL_EVENT_SOURCE } from '../../schemas/partner-central.ts';
+import { PARTNER_FILING_ROLE_PREFIX } from '../../schemas/partner.ts';
+import { acknowledgeWildcardResource } from '../nag.ts';
+import { HouseFunction } from './house-function.ts';
+
+export interface PartnerCentralProps {
+  readonly table: dynamodb.ITable;
+  readonly stateMachine: sfn.StateMachine;
+  readonly aceCatalog: 'AWS' | 'Sandbox';
+  readonly httpApi: apigwv2.HttpApi;
+  readonly authorizer: apigwv2.IHttpRouteAuthorizer;
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/** How often the reconciliation runs (the local runtime does not run it; call the handler). */
+export const RECONCILE_SCHEDULE = 'rate(30 minutes)';
+export const FILE_VIA_API_PATH = '/partner/applications/{id}/briefs/{programId}/file-via-api';
+
+export type PartnerCentralFunctionName = 'partnerFiling' | 'partnerCentralEvents' | 'partnerCentralReconcile';
+
+export class PartnerCentral extends Construct {
+  readonly functions: Readonly<Record<PartnerCentralFunctionName, HouseFunction>>;
+  readonly rule: events.Rule;
+  readonly schedule: scheduler.Schedule;
+
+  constructor(scope: Construct, id: string, props: PartnerCentralProps) {
+    super(scope, id);
+    const common = { logRetention: props.logRetention, removalPolicy: props.removalPolicy };
+    // Partner roles live in partners' accounts, so the account is a wildcard; the role name is fixed by convention.
+    const partnerRoles = `arn:${Stack.of(this).partition}:iam::*:role/${PARTNER_FILING_ROLE_PREFIX}*`;
+
+    const make = (name: string, entry: string, description: string, timeout: Duration) => {
+      const fn = new HouseFunction(this, name, { ...common, entry, description, timeout })
+        .bindTable(props.table, 'readWrite')
+        .bindStateMachine(props.stateMachine, 'taskResponse')
+        .setConfig('ACE_CATALOG', props.aceCatalog);
+      fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        sid: 'AssumePartnerFilingRoles',
+        actions: ['sts:AssumeRole'],
+        resources: [partnerRoles],
+      }));
+      acknowledgeWildcardResource(
+        fn.role,
+        partnerRoles,
+        `Each partner registers a role in its own Partner Central account (known only at run time); assumption is limited to roles named ${PARTNER_FILING_ROLE_PREFIX}* that trust this service (with the partner's external id).`,
+      );
+      return fn;
+    };
+
+    // Up to ~2 s waiting for the partner account's write slot, then Partner Central itself.
+    const partnerFiling = make('PartnerFiling', 'functions/http/partner-filing.ts',
+      'POST /partner/applications/{id}/briefs/{programId}/file-via-api (JWT, group partner)', Duration.seconds(15));
+    const partnerCentralEvents = make('PartnerCentralEvents', 'functions/events/partner-central.ts',
+      'Partner Central Opportunity Created/Updated events: AWS review status to the record', Duration.seconds(30));
+    const partnerCentralReconcile = make('PartnerCentralReconcile', 'functions/events/reconcile.ts',
+      'Every 30 minutes: ListOpportunities since the watermark per partner, review status to the records', Duration.minutes(5));
+    this.functions = { partnerFiling, partnerCentralEvents, partnerCentralReconcile };
+
+    props.httpApi.addRoutes({
+      path: FILE_VIA_API_PATH,
+      methods: [apigwv2.HttpMethod.POST],
+      integration: new HttpLambdaIntegration('PartnerFilingIntegration', partnerFiling.function),
+      authorizer: props.authorizer,
+    });
+
+    this.rule = new events.Rule(this, 'OpportunityEvents', {
+      description: 'Partner Central opportunity events (forwarded from partners\u2019 accounts) to the review-status sync',
+      eventPattern: { source: [PARTNER_CENTRAL_EVENT_SOURCE], detailType: [...PARTNER_CENTRAL_DETAIL_TYPES] },
+      targets: [new eventsTargets.LambdaFunction(partnerCentralEvents.function, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+    });
+
+    // Scheduler's own role (only lambda:InvokeFunction on the reconciliation, granted by the target).
+    const scheduleRole = new iam.Role(this, 'ReconcileScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+      description: 'EventBridge Scheduler: invokes the Partner Central reconciliation',
+    });
+    acknowledgeWildcardResource(
+      scheduleRole,
+      `${partnerCentralReconcile.function.functionArn}:*`,
+      'lambda:InvokeFunction on the qualified ARNs (versions/aliases) of the one function this schedule invokes; CDK adds it beside the unqualified ARN.',
+    );
+    this.schedule = new scheduler.Schedule(this, 'ReconcileSchedule', {
+      schedule: scheduler.ScheduleExpression.expression(RECONCILE_SCHEDULE),
+      description: 'Partner Central reconciliation: ListOpportunities since the stored watermark, per partner',
+      target: new schedulerTargets.LambdaInvoke(partnerCentralReconcile.function, {
+        input: scheduler.ScheduleTargetInput.fromObject({ reconcile: 'partner-central' }),
+        retryAttempts: 2,
+        role: scheduleRole,
+      }),
+    });
+  }
+}
