@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { RateCard, type ModelClass, type ModelStatus, type Prices } from '../schemas/rate-card.ts';
 import { parseWith } from '../schemas/issues.ts';
 
-const DEFAULT_IN = '/work/shared/reference/bedrock-rates.json';
+// The reference price file lives beside the project checkout (shared/reference), as in every clone of it.
+const DEFAULT_IN = fileURLToPath(new URL('../../shared/reference/bedrock-rates.json', import.meta.url));
 const DEFAULT_OUT = fileURLToPath(new URL('../data/rate-card.json', import.meta.url));
 
 type RawPrices = Partial<Record<keyof Prices, number>> & { note?: string };

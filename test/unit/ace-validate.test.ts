@@ -2,6 +2,7 @@
 // The CreateOpportunity validator: the model walk (one test per shape rule) and the documented submission rules
 // (one per rule family), each with the exact { field, rule } a partner would see; AWS's own sample payloads;
 // and property tests that valid bodies pass and mutated ones do not.
+import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +10,8 @@ import { validateCreateOpportunity } from '../../functions/core/ace/validate.ts'
 import { CreateOpportunityBody } from '../../schemas/ace-opportunity.ts';
 
 const NOW = new Date('2026-01-15T12:00:00Z');
-const REFERENCE = '/work/shared/reference/ace';
+// AWS's sample payloads (aws-samples/partner-crm-integration-samples), copied from shared/reference/ace.
+const REFERENCE = fileURLToPath(new URL('../fixtures/ace-samples', import.meta.url));
 const sample = (name: string): unknown => JSON.parse(readFileSync(`${REFERENCE}/${name}`, 'utf8'));
 
 /** A body that satisfies the model and every documented submission rule on NOW. */

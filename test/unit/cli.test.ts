@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EXAMPLE = 'examples/worksheet.json';
-const SAMPLE = '/work/shared/reference/ace/createOpportunity-sample.json';
+const SAMPLE = fileURLToPath(new URL('../fixtures/ace-samples/createOpportunity-sample.json', import.meta.url));
 
 function cli(args: string[], stdin?: string) {
   const result = spawnSync(process.execPath, ['bin/ace-filing.mjs', ...args], { cwd: ROOT, input: stdin ?? '', encoding: 'utf8', timeout: 60_000 });
