@@ -6,23 +6,11 @@
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { readConfig } from '../adapters/config.ts';
-import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
-import { PartnerCentralStore } from '../adapters/dynamo/partner-central.ts';
-import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
-import type { AceCatalog } from '../core/ace/partner-central.ts';
-import { handleOpportunityEvent, systemClock, type EventOutcome, type PartnerCentralDeps } from '../usecases/partner-central.ts';
+import { partnerCentralDepsFromEnv } from '../adapters/partner-central-deps.ts';
+import { handleOpportunityEvent, type EventOutcome } from '../usecases/partner-central.ts';
 
-const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN', 'ACE_CATALOG']);
-const deps: PartnerCentralDeps = {
-  applications: new ApplicationRepository(config.TABLE_NAME),
-  partners: new PartnerRepository(config.TABLE_NAME),
-  store: new PartnerCentralStore(config.TABLE_NAME),
-  stateMachineArn: config.STATE_MACHINE_ARN,
-  defaultCatalog: config.ACE_CATALOG as AceCatalog,
-  clock: systemClock,
-};
+const deps = partnerCentralDepsFromEnv();
 
 async function run(event: unknown): Promise<{ outcome: EventOutcome }> {
   const outcome = await handleOpportunityEvent(deps, event);

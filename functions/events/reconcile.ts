@@ -8,24 +8,12 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { ReconcileInput } from '../../schemas/partner-central.ts';
 import { parseWith } from '../../schemas/issues.ts';
-import { readConfig } from '../adapters/config.ts';
-import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
-import { PartnerCentralStore } from '../adapters/dynamo/partner-central.ts';
-import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
-import type { AceCatalog } from '../core/ace/partner-central.ts';
+import { partnerCentralDepsFromEnv } from '../adapters/partner-central-deps.ts';
 import { TransientError } from '../core/errors.ts';
-import { reconcileAll, systemClock, type PartnerCentralDeps, type PartnerReconciliation } from '../usecases/partner-central.ts';
+import { reconcileAll, type PartnerReconciliation } from '../usecases/partner-central.ts';
 
-const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN', 'ACE_CATALOG']);
-const deps: PartnerCentralDeps = {
-  applications: new ApplicationRepository(config.TABLE_NAME),
-  partners: new PartnerRepository(config.TABLE_NAME),
-  store: new PartnerCentralStore(config.TABLE_NAME),
-  stateMachineArn: config.STATE_MACHINE_ARN,
-  defaultCatalog: config.ACE_CATALOG as AceCatalog,
-  clock: systemClock,
-};
+const deps = partnerCentralDepsFromEnv();
 
 async function run(event: unknown): Promise<{ partners: PartnerReconciliation[] }> {
   const input = parseWith(ReconcileInput, event);

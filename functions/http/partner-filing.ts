@@ -9,27 +9,15 @@
  * The rules: functions/core/ace/partner-central.ts; the steps: functions/usecases/partner-central.ts.
  */
 import type { FiledViaApiResponse } from '../../schemas/partner-central.ts';
-import { readConfig } from '../adapters/config.ts';
-import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
-import { PartnerCentralStore } from '../adapters/dynamo/partner-central.ts';
-import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
+import { partnerCentralDepsFromEnv } from '../adapters/partner-central-deps.ts';
 import { findBrief } from '../core/application/records.ts';
 import { partnerBriefView } from '../core/application/views.ts';
-import type { AceCatalog } from '../core/ace/partner-central.ts';
 import { ForbiddenError } from '../core/errors.ts';
-import { fileViaApi, systemClock, type PartnerCentralDeps } from '../usecases/partner-central.ts';
+import { fileViaApi } from '../usecases/partner-central.ts';
 import { callerOf, httpHandler, json, requireGroup, type HttpEvent } from './middleware.ts';
 
-const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN', 'ACE_CATALOG']);
-const deps: PartnerCentralDeps = {
-  applications: new ApplicationRepository(config.TABLE_NAME),
-  partners: new PartnerRepository(config.TABLE_NAME),
-  store: new PartnerCentralStore(config.TABLE_NAME),
-  stateMachineArn: config.STATE_MACHINE_ARN,
-  defaultCatalog: config.ACE_CATALOG as AceCatalog,
-  clock: systemClock,
-};
+const deps = partnerCentralDepsFromEnv();
 
 async function fileViaApiRoute(event: HttpEvent) {
   const caller = callerOf(event);

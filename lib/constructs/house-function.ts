@@ -142,6 +142,16 @@ export class HouseFunction extends Construct {
     });
   }
 
+  /** ARN pattern of every execution of one state machine (execution ARNs are only known at run time). */
+  private executionsOf(stateMachine: sfn.StateMachine): string {
+    return Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'execution',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      resourceName: `${stateMachine.stateMachineName}:*`,
+    });
+  }
+
   /** Sets a plain configuration variable (no permission attached). */
   setConfig(name: ConfigKey, value: string): this {
     this.function.addEnvironment(name, value);
@@ -186,12 +196,7 @@ export class HouseFunction extends Construct {
         stateMachine.grantTaskResponse(this.role);
         break;
       case 'stop': {
-        const executions = Stack.of(this).formatArn({
-          service: 'states',
-          resource: 'execution',
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          resourceName: `${stateMachine.stateMachineName}:*`,
-        });
+        const executions = this.executionsOf(stateMachine);
         this.role.addToPrincipalPolicy(
           new iam.PolicyStatement({ sid: 'StopExecutions', actions: ['states:StopExecution'], resources: [executions] }),
         );
@@ -210,12 +215,7 @@ export class HouseFunction extends Construct {
             resources: [stateMachine.stateMachineArn],
           }),
         );
-        const executions = Stack.of(this).formatArn({
-          service: 'states',
-          resource: 'execution',
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          resourceName: `${stateMachine.stateMachineName}:*`,
-        });
+        const executions = this.executionsOf(stateMachine);
         this.role.addToPrincipalPolicy(
           new iam.PolicyStatement({
             sid: 'ReadExecutions',

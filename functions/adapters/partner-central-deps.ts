@@ -1,0 +1,22 @@
+/**
+ * What every Partner Central function (filing, the event target, the reconciliation) is wired with, read from
+ * the environment once at cold start: one place, so the three handlers cannot drift apart.
+ */
+import { readConfig } from './config.ts';
+import { ApplicationRepository } from './dynamo/applications.ts';
+import { PartnerCentralStore } from './dynamo/partner-central.ts';
+import { PartnerRepository } from './dynamo/partners.ts';
+import type { AceCatalog } from '../core/ace/partner-central.ts';
+import { systemClock, type PartnerCentralDeps } from '../usecases/partner-central.ts';
+
+export function partnerCentralDepsFromEnv(): PartnerCentralDeps {
+  const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN', 'ACE_CATALOG']);
+  return {
+    applications: new ApplicationRepository(config.TABLE_NAME),
+    partners: new PartnerRepository(config.TABLE_NAME),
+    store: new PartnerCentralStore(config.TABLE_NAME),
+    stateMachineArn: config.STATE_MACHINE_ARN,
+    defaultCatalog: config.ACE_CATALOG as AceCatalog,
+    clock: systemClock,
+  };
+}
