@@ -106,6 +106,36 @@ export const ApplicationStatusResponse = z.object({
 });
 
 // ---------------------------------------------------------------------------------------------------------------
+// Operations (JWT, group `ops`)
+
+const PageLimit = z.optional(z.pipe(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')), z.transform(Number)).check(z.gte(1, 'must be >= 1'), z.lte(100, 'must be <= 100')));
+
+export const OpsApplicationsQuery = z.strictObject({
+  status: ApplicationStatus,
+  /** `oldest` (default) puts what has waited longest first: the stuck ones. */
+  order: z.optional(z.enum(['oldest', 'newest'])),
+  limit: PageLimit,
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+});
+
+export const OpsApplicationItem = z.object({
+  id: z.string(),
+  status: ApplicationStatus,
+  company: z.string(),
+  updatedAt: z.string(),
+  /** Hours since the last transition: how long it has been in this status. */
+  hoursInStatus: z.number(),
+  /** Why it is here: the reason recorded with the last transition (e.g. why no partner matched). */
+  lastReason: z.string(),
+  partnerId: z.nullable(z.string()),
+  failure: z.nullable(z.object({ state: z.string(), error: z.string(), cause: z.string() })),
+  executionArn: z.nullable(z.string()),
+});
+export type OpsApplicationItem = z.infer<typeof OpsApplicationItem>;
+
+export const OpsApplicationsPage = z.object({ items: z.array(OpsApplicationItem), nextCursor: z.nullable(z.string()) });
+
+// ---------------------------------------------------------------------------------------------------------------
 // Partner (JWT, group `partner`, claim `custom:partnerId`; only applications assigned to the caller)
 
 export const PartnerQueueQuery = z.strictObject({

@@ -8,7 +8,7 @@ import { Worksheet } from '../../schemas/worksheet.ts';
 import { Estimate } from '../../schemas/estimate.ts';
 import {
   ApplicationStatusResponse, AwsReviewRequest, BriefPatch, CreditsRequest, DeclineRequest, DecisionResponse, ErrorResponse,
-  ExecutionsPage, FiledRequest, FounderApplicationView, PartnerApplicationView, PartnerBriefView, PartnerQueuePage,
+  ExecutionsPage, FiledRequest, FounderApplicationView, OpsApplicationsPage, PartnerApplicationView, PartnerBriefView, PartnerQueuePage,
   RecordResponse, RequestChangesRequest, SubmitWorksheetResponse,
 } from '../../schemas/api.ts';
 import { APPLICATION_STATUSES } from '../../schemas/application.ts';
@@ -17,6 +17,17 @@ import { FiledViaApiResponse } from '../../schemas/partner-central.ts';
 function schemaOf(schema: z.ZodMiniType, io: 'input' | 'output'): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
+}
+
+/** The worksheet as a standalone JSON Schema (draft 2020-12), published at schemas/worksheet.schema.json. */
+export function worksheetJsonSchema(): Record<string, unknown> {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://ace-filing.example/schemas/worksheet.schema.json',
+    title: 'ace-filing founder worksheet',
+    description: 'What a founder supplies to size a Bedrock credit ask and draft ACE records. Cross-field rules (model shares add up to 1, a US address needs a state and ZIP code, a defined POC needs a success metric, ...) are checked by the API and named in its 400 answers.',
+    ...schemaOf(Worksheet, 'input'),
+  };
 }
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -160,6 +171,7 @@ export function openApiDocument(): Record<string, unknown> {
         SubmitWorksheetResponse: schemaOf(SubmitWorksheetResponse, 'output'),
         FounderApplicationView: schemaOf(FounderApplicationView, 'output'),
         ExecutionsPage: schemaOf(ExecutionsPage, 'output'),
+        OpsApplicationsPage: schemaOf(OpsApplicationsPage, 'output'),
         ApplicationStatusResponse: schemaOf(ApplicationStatusResponse, 'output'),
         PartnerQueuePage: schemaOf(PartnerQueuePage, 'output'),
         PartnerApplicationView: schemaOf(PartnerApplicationView, 'output'),
@@ -250,6 +262,25 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       ...partnerPaths(),
+      '/ops/applications': {
+        get: {
+          summary: 'Applications in a status, oldest first (ops role): the unrouted queue, failures and stuck ones, each with how long and why',
+          operationId: 'listApplicationsByStatus',
+          security: [{ cognitoJwt: [] }],
+          parameters: [
+            { name: 'status', in: 'query', required: true, schema: { type: 'string', enum: [...APPLICATION_STATUSES] } },
+            { name: 'order', in: 'query', schema: { type: 'string', enum: ['oldest', 'newest'], default: 'oldest' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 } },
+            { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor from the previous page' },
+          ],
+          responses: {
+            200: { description: 'A page of applications', content: jsonContent('OpsApplicationsPage') },
+            400: errorResponse('A query parameter is invalid'),
+            401: errorResponse('No or invalid JWT'),
+            403: errorResponse('Not in the ops group'),
+          },
+        },
+      },
       '/ops/executions': {
         get: {
           summary: 'Workflow executions, newest first (ops role)',

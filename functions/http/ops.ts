@@ -1,10 +1,17 @@
-/** Operations routes (JWT, group `ops`): workflow executions, newest first, paginated. */
+/**
+ * Operations routes (JWT, group `ops`): the workflow executions (newest first, from Step Functions itself) and the
+ * applications in a status (oldest first: what is stuck, unrouted or failed, and why), both paginated.
+ */
 import * as z from 'zod/mini';
 import { readConfig } from '../adapters/config.ts';
+import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { opsApplicationItem } from '../core/application/views.ts';
+import { OpsApplicationsQuery } from '../../schemas/api.ts';
 import { listExecutions } from '../adapters/workflow-engine.ts';
 import { callerOf, httpHandler, json, parseOr400, requireGroup, type HttpEvent } from './middleware.ts';
 
-const config = readConfig(['STATE_MACHINE_ARN']);
+const config = readConfig(['STATE_MACHINE_ARN', 'TABLE_NAME']);
+const applications = new ApplicationRepository(config.TABLE_NAME);
 
 export const EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
 
@@ -26,4 +33,19 @@ async function getExecutions(event: HttpEvent) {
   return json(200, { items: page.executions, nextCursor: page.nextToken ?? null });
 }
 
-export const handler = httpHandler({ 'GET /ops/executions': getExecutions });
+async function getApplications(event: HttpEvent) {
+  requireGroup(callerOf(event), 'ops');
+  const query = parseOr400(OpsApplicationsQuery, event.queryStringParameters ?? {}, 'query');
+  const page = await applications.listByStatus(query.status, {
+    limit: query.limit ?? 25,
+    newestFirst: query.order === 'newest',
+    ...(query.cursor ? { cursor: query.cursor } : {}),
+  });
+  const now = new Date();
+  return json(200, { items: page.items.map((app) => opsApplicationItem(app, now)), nextCursor: page.cursor ?? null });
+}
+
+export const handler = httpHandler({
+  'GET /ops/executions': getExecutions,
+  'GET /ops/applications': getApplications,
+});

@@ -121,8 +121,10 @@ export class Api extends Construct {
     const ops = new HouseFunction(this, 'Ops', {
       ...common,
       entry: 'functions/http/ops.ts',
-      description: 'GET /ops/executions (JWT, group ops)',
-    }).bindStateMachine(props.stateMachine, 'read');
+      description: 'GET /ops/executions, GET /ops/applications (JWT, group ops)',
+    })
+      .bindTable(props.table, 'read')
+      .bindStateMachine(props.stateMachine, 'read');
     const openApi = new HouseFunction(this, 'OpenApi', {
       ...common,
       entry: 'functions/http/openapi.ts',
@@ -150,12 +152,10 @@ export class Api extends Construct {
         Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason });
       }
     }
-    this.httpApi.addRoutes({
-      path: '/ops/executions',
-      methods: [apigwv2.HttpMethod.GET],
-      integration: integrate('Ops', ops),
-      authorizer: jwt,
-    });
+    const opsIntegration = integrate('Ops', ops);
+    for (const path of ['/ops/executions', '/ops/applications']) {
+      this.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.GET], integration: opsIntegration, authorizer: jwt });
+    }
     const partnerIntegration = integrate('Partner', partner);
     const partnerRoutes: Array<[string, apigwv2.HttpMethod]> = [
       ['/partner/applications', apigwv2.HttpMethod.GET],

@@ -150,6 +150,26 @@ describe('estimates, operations and docs', () => {
     expect((await api('GET', '/ops/executions?limit=500', undefined, { authorization: `Bearer ${ops}` })).body.problems).toEqual([{ field: 'query.limit', rule: 'must be <= 100' }]);
   });
 
+  it('puts an application no partner can take in the operations queue, with the reason', async () => {
+    const nowhere = structuredClone(worksheet) as { aws: { region: string } };
+    nowhere.aws.region = 'sa-east-1'; // no seeded partner delivers in São Paulo
+    const submitted = await api('POST', '/worksheets', nowhere);
+    expect(submitted.status).toBe(202);
+    const ops = await rt.mintToken({ groups: ['ops'] });
+    const item = await until('the unrouted queue', async () => {
+      const page = await api('GET', '/ops/applications?status=unrouted', undefined, { authorization: `Bearer ${ops}` });
+      return (page.body.items as { id: string; lastReason: string; hoursInStatus: number }[]).find((i) => i.id === submitted.body.applicationId);
+    });
+    expect(item.lastReason).toMatch(/does not deliver in sa-east-1/);
+    expect(item.hoursInStatus).toBeGreaterThanOrEqual(0);
+    const bad = await api('GET', '/ops/applications?status=lost', undefined, { authorization: `Bearer ${ops}` });
+    expect(bad.status).toBe(400);
+    expect((bad.body.problems as { field: string }[])[0]?.field).toBe('query.status');
+    // Operations heard about it by mail too.
+    const mails = await until('the ops mail', async () => (await rt.mails()).find((m) => m.subject.includes(String(submitted.body.applicationId))));
+    expect(mails.destination.to).toEqual(['ops@example.com']);
+  });
+
   it('serves the OpenAPI document generated from the schemas', async () => {
     const res = await api('GET', '/openapi.json');
     expect(res.status).toBe(200);

@@ -63,7 +63,7 @@ const EXPECTED_ACTIONS: Record<FunctionKey, string[]> = {
   intake: [...BASE, ...READ, ...WRITE, 'states:StartExecution'],
   founder: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StopExecution'],
   partner: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE],
-  ops: [...BASE, 'states:DescribeExecution', 'states:GetExecutionHistory', 'states:ListExecutions'],
+  ops: [...BASE, ...READ, 'states:DescribeExecution', 'states:GetExecutionHistory', 'states:ListExecutions'],
   openApi: [...BASE],
   sizeAsk: [...BASE, ...READ, ...WRITE],
   draftBriefs: [...BASE, ...READ, ...WRITE],
@@ -134,7 +134,7 @@ describe('functions', () => {
   it('only the functions that need them get the table, the workflow and the mail settings', () => {
     const withVar = (name: string) =>
       (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => name in environmentOf(t, ids[k])).sort();
-    expect(withVar('TABLE_NAME')).toEqual(['awaitReview', 'draftBriefs', 'expirySweep', 'founder', 'intake', 'markFailed', 'notify', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'reroute', 'routePartner', 'sizeAsk', 'standing']);
+    expect(withVar('TABLE_NAME')).toEqual(['awaitReview', 'draftBriefs', 'expirySweep', 'founder', 'intake', 'markFailed', 'notify', 'ops', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'reroute', 'routePartner', 'sizeAsk', 'standing']);
     expect(withVar('STATE_MACHINE_ARN')).toEqual(['founder', 'intake', 'ops', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling']);
     for (const name of ['SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'OPS_EMAIL']) expect(withVar(name)).toEqual(['expirySweep', 'notify']);
     expect(withVar('ACE_CATALOG')).toEqual(['draftBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling']);
@@ -316,6 +316,7 @@ describe('api', () => {
     expect(listRoutes(t).map((r) => [r.routeKey, r.authorizationType, r.function.entry])).toEqual([
       ['GET /applications/{id}', 'NONE', ENTRIES.founder],
       ['GET /openapi.json', 'NONE', ENTRIES.openApi],
+      ['GET /ops/applications', 'JWT', ENTRIES.ops],
       ['GET /ops/executions', 'JWT', ENTRIES.ops],
       ['GET /partner/applications', 'JWT', ENTRIES.partner],
       ['GET /partner/applications/{id}', 'JWT', ENTRIES.partner],

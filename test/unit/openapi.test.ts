@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { openApiDocument } from '../../functions/http/openapi-document.ts';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { openApiDocument, worksheetJsonSchema } from '../../functions/http/openapi-document.ts';
 import { synthTemplate } from '../../lib/template.ts';
 
 describe('the OpenAPI document', () => {
@@ -26,5 +27,25 @@ describe('the OpenAPI document', () => {
     expect(worksheet.additionalProperties).toBe(false);
     expect(worksheet.required).toEqual(expect.arrayContaining(['company', 'aws', 'contact', 'useCase', 'workload', 'otherServices']));
     expect(JSON.stringify(worksheet.properties.aws)).toContain('^\\\\d{12}$');
+  });
+});
+
+describe('the published worksheet JSON Schema', () => {
+  const published = JSON.parse(readFileSync(new URL('../../schemas/worksheet.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+
+  it('is committed up to date (npm run gen:openapi)', () => {
+    expect(published).toEqual(JSON.parse(JSON.stringify(worksheetJsonSchema())));
+  });
+
+  it('accepts the example worksheet and rejects a broken one, as a JSON Schema validator reads it', () => {
+    // Formats (email) are annotations here: the API checks them; this test is about structure and required fields.
+    const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
+    const validate = ajv.compile(published);
+    const example = JSON.parse(readFileSync(new URL('../../examples/worksheet.json', import.meta.url), 'utf8')) as Record<string, Record<string, unknown>>;
+    expect(validate(example), JSON.stringify(validate.errors)).toBe(true);
+    example.aws!.accountId = '12';
+    example.surprise = {};
+    expect(validate(example)).toBe(false);
+    expect(validate.errors?.map((e) => e.instancePath || e.params)).toEqual(expect.arrayContaining(['/aws/accountId', { additionalProperty: 'surprise' }]));
   });
 });

@@ -1,7 +1,7 @@
 /** What each audience may see of an application. Hashes, task tokens and internal bookkeeping never leave. */
 import type { Application, RecordState, StoredBrief } from '../../../schemas/application.ts';
 import type {
-  DuplicateView, FounderApplicationView, PartnerApplicationView, PartnerBriefView, PartnerQueueItem, RecordView,
+  DuplicateView, FounderApplicationView, OpsApplicationItem, PartnerApplicationView, PartnerBriefView, PartnerQueueItem, RecordView,
 } from '../../../schemas/api.ts';
 import { centsToUsd, usdToCents } from '../money.ts';
 import { recordOf } from './records.ts';
@@ -108,5 +108,20 @@ export function partnerQueueItem(app: Application): PartnerQueueItem {
     updatedAt: app.updatedAt,
     records: (app.briefs ?? []).map((b) => ({ programId: b.programId, status: recordOf(b).status })),
     links: { application: `/partner/applications/${app.id}` },
+  };
+}
+
+/** The operations view: where an application is, for how long, and why (including the cause of a failure). */
+export function opsApplicationItem(app: Application, now: Date): OpsApplicationItem {
+  return {
+    id: app.id,
+    status: app.status,
+    company: app.worksheet.company.name,
+    updatedAt: app.updatedAt,
+    hoursInStatus: Math.max(0, Math.round(((now.getTime() - Date.parse(app.updatedAt)) / 3_600_000) * 10) / 10),
+    lastReason: app.transitions.at(-1)?.reason ?? '',
+    partnerId: app.partner?.partnerId ?? null,
+    failure: app.failure ? { state: app.failure.state, error: app.failure.error, cause: app.failure.cause } : null,
+    executionArn: app.executionArn ?? null,
   };
 }
