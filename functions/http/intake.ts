@@ -1,13 +1,12 @@
 /**
- * Public intake: `POST /worksheets` stores an application and starts its workflow;
- * `POST /estimates` runs the sizing engine without saving anything.
+ * Public intake: `POST /worksheets` stores an application and starts its workflow. (The sizing engine without
+ * saving, `POST /estimates`, is its own function, so this hot path does not carry the forecast code.)
  */
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { startApplicationWorkflow } from '../adapters/workflow-engine.ts';
 import { IdempotencyKeyReusedError, ValidationError } from '../core/errors.ts';
 import { dedupeValues } from '../core/dedupe.ts';
-import { estimate } from '../core/estimate.ts';
 import {
   applicationIdFor, IDEMPOTENCY_KEY_PATTERN, newApplication, newFounderToken, requestHashOf,
 } from '../core/intake.ts';
@@ -60,12 +59,6 @@ async function submitWorksheet(event: HttpEvent) {
   }, { location: `/applications/${id}` });
 }
 
-async function estimateOnly(event: HttpEvent) {
-  const worksheet = parseWorksheet(event);
-  return json(200, estimate(worksheet, { now: new Date() }));
-}
-
 export const handler = httpHandler({
   'POST /worksheets': submitWorksheet,
-  'POST /estimates': estimateOnly,
 });

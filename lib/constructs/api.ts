@@ -34,7 +34,7 @@ export interface ApiProps {
   readonly removalPolicy: RemovalPolicy;
 }
 
-export type ApiFunctionName = 'intake' | 'founder' | 'partner' | 'ops' | 'openApi';
+export type ApiFunctionName = 'intake' | 'estimates' | 'founder' | 'partner' | 'ops' | 'openApi';
 
 export class Api extends Construct {
   readonly httpApi: apigwv2.HttpApi;
@@ -98,11 +98,17 @@ export class Api extends Construct {
     const intake = new HouseFunction(this, 'Intake', {
       ...common,
       entry: 'functions/http/intake.ts',
-      description: 'POST /worksheets, POST /estimates (public)',
+      description: 'POST /worksheets (public)',
     })
       .bindTable(props.table, 'readWrite')
       .bindStateMachine(props.stateMachine, 'start')
       .setConfig('PUBLIC_BASE_URL', this.publicBaseUrl);
+    // The estimator has no grants at all: it computes and stores nothing.
+    const estimates = new HouseFunction(this, 'Estimates', {
+      ...common,
+      entry: 'functions/http/estimates.ts',
+      description: 'POST /estimates (public, nothing stored)',
+    });
     const founder = new HouseFunction(this, 'Founder', {
       ...common,
       entry: 'functions/http/founder.ts',
@@ -130,7 +136,7 @@ export class Api extends Construct {
       entry: 'functions/http/openapi.ts',
       description: 'GET /openapi.json (public)',
     });
-    this.functions = { intake, founder, partner, ops, openApi };
+    this.functions = { intake, estimates, founder, partner, ops, openApi };
 
     const jwt = new HttpUserPoolAuthorizer('CognitoJwt', props.userPool, { userPoolClients: [props.userPoolClient] });
     this.jwtAuthorizer = jwt;
@@ -141,7 +147,7 @@ export class Api extends Construct {
 
     const publicRoutes: Array<[string, apigwv2.HttpMethod, HttpLambdaIntegration, string]> = [
       ['/worksheets', apigwv2.HttpMethod.POST, intakeIntegration, 'Founders submit a worksheet without an account; the handler validates, size-limits and rate-limits by Idempotency-Key.'],
-      ['/estimates', apigwv2.HttpMethod.POST, intakeIntegration, 'Public estimate calculator: nothing is stored.'],
+      ['/estimates', apigwv2.HttpMethod.POST, integrate('Estimates', estimates), 'Public estimate calculator: nothing is stored.'],
       ['/openapi.json', apigwv2.HttpMethod.GET, integrate('OpenApi', openApi), 'The public API description.'],
       ['/applications/{id}', apigwv2.HttpMethod.GET, founderIntegration, founderReason],
       ['/applications/{id}/revisions', apigwv2.HttpMethod.POST, founderIntegration, founderReason],

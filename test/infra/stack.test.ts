@@ -31,6 +31,7 @@ import {
 
 const ENTRIES = {
   intake: 'functions/http/intake.ts',
+  estimates: 'functions/http/estimates.ts',
   founder: 'functions/http/founder.ts',
   partner: 'functions/http/partner.ts',
   ops: 'functions/http/ops.ts',
@@ -61,6 +62,7 @@ const BASE = ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRec
 /** Exactly the actions each function's role may take. */
 const EXPECTED_ACTIONS: Record<FunctionKey, string[]> = {
   intake: [...BASE, ...READ, ...WRITE, 'states:StartExecution'],
+  estimates: [...BASE],
   founder: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StopExecution'],
   partner: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE],
   ops: [...BASE, ...READ, 'states:DescribeExecution', 'states:GetExecutionHistory', 'states:ListExecutions'],
@@ -94,7 +96,7 @@ beforeAll(() => {
 });
 
 describe('functions', () => {
-  it('are exactly the ten of docs/CONTRACTS.md, each on the house defaults', () => {
+  it('are exactly those of docs/CONTRACTS.md, each on the house defaults', () => {
     expect(Object.values(listFunctions(t)).map((f) => f.entry).sort()).toEqual(Object.values(ENTRIES).sort());
     for (const id of Object.values(ids)) {
       const props = functionProps(t, id);
@@ -324,7 +326,7 @@ describe('api', () => {
       ['PATCH /partner/applications/{id}/briefs/{programId}', 'JWT', ENTRIES.partner],
       ['POST /applications/{id}/revisions', 'NONE', ENTRIES.founder],
       ['POST /applications/{id}/withdraw', 'NONE', ENTRIES.founder],
-      ['POST /estimates', 'NONE', ENTRIES.intake],
+      ['POST /estimates', 'NONE', ENTRIES.estimates],
       ['POST /partner/applications/{id}/approve', 'JWT', ENTRIES.partner],
       ['POST /partner/applications/{id}/briefs/{programId}/aws-review', 'JWT', ENTRIES.partner],
       ['POST /partner/applications/{id}/briefs/{programId}/credits', 'JWT', ENTRIES.partner],
