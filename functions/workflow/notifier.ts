@@ -78,6 +78,7 @@ export class Notifier {
     if (pending.size === 0) return [];
     const partner = await this.partnerOf(app);
     const sent: string[] = [];
+    const done: string[] = [];
     let firstRouting = true;
     for (const t of [...app.transitions].sort((a, b) => a.version - b.version)) {
       const routing = !t.record && (t.to === 'routed' || t.to === 'unrouted');
@@ -88,10 +89,13 @@ export class Notifier {
           const extras: Extras = kind === 'ops-unrouted' ? { transition: t, detail: t.reason } : { transition: t };
           if (await this.deliver(app, kind, `v${t.version}:${kind}`, extras, partner)) sent.push(`v${t.version}:${kind}`);
         }
-        await this.applications.claimNotice(app.id, transitionMarker(t.version));
+        done.push(transitionMarker(t.version));
       }
       if (routing) firstRouting = false;
     }
+    // One write marks every transition whose mails are all out; a crash before it only means the next run finds
+    // the mails already claimed and marks them then.
+    await this.applications.markNoticesSent(app.id, done);
     return sent;
   }
 }

@@ -232,6 +232,18 @@ export class ApplicationRepository {
     }
   }
 
+  /** Record several notices as sent in one write (adding to a set is idempotent: no claim needed). */
+  async markNoticesSent(id: string, keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await documentClient.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: applicationKey(id),
+      UpdateExpression: 'ADD notifiedSet :keys',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':keys': new Set(keys) },
+    }));
+  }
+
   async releaseNotice(id: string, key: string): Promise<void> {
     await documentClient.send(new UpdateCommand({
       TableName: this.tableName,
