@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { startLocal, type LocalRuntime } from '../../lib/local/start.ts';
 
 const worksheet = JSON.parse(readFileSync(new URL('../../examples/worksheet.json', import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -49,7 +49,11 @@ async function waitingOn(applicationId: string, kind: string): Promise<void> {
     const tasks = (await res.json()) as { stateName: string; executionArn: string }[] | { tasks: { stateName: string; executionArn: string }[] };
     const list = Array.isArray(tasks) ? tasks : tasks.tasks;
     const states: Record<string, string> = { 'partner-review': 'AwaitPartnerReview', 'aws-decision': 'AwaitAwsDecision', credits: 'AwaitCredits' };
-    return list.some((t) => t.executionArn.endsWith(`:${applicationId}`) && t.stateName === states[kind]) ? true : undefined;
+    const pending = list.find((t) => t.executionArn.endsWith(`:${applicationId}`) && t.stateName === states[kind]);
+    if (!pending) return undefined;
+    // Parked only once the wait's function has returned (it records the status change after storing the token).
+    const history = await new SFNClient({ endpoint: rt.urls.sfn }).send(new GetExecutionHistoryCommand({ executionArn: pending.executionArn, maxResults: 1000 }));
+    return history.events?.at(-1)?.type === 'TaskSubmitted' ? true : undefined;
   });
 }
 
