@@ -3,15 +3,15 @@
  * on the local Step Functions API, the HTTP API running the deployed handler modules) and drives it
  * over HTTP the way a founder and an operator would.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocal, type LocalRuntime } from '../../lib/local/start.ts';
+import type { LocalRuntime } from '../../lib/local/start.ts';
+import { exampleWorksheetBody, startE2eRuntime, until } from '../support/e2e.ts';
 
-const worksheet = JSON.parse(readFileSync(new URL('../../examples/worksheet.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const worksheet = exampleWorksheetBody();
 let rt: LocalRuntime;
 
 beforeAll(async () => {
-  rt = await startLocal({ port: 0, sesPort: 0, sfnPort: 0, dynamoPort: 0, jwtKeyFile: null, retryDelayMs: 0 });
+  rt = await startE2eRuntime();
 }, 120_000);
 afterAll(async () => rt?.stop());
 
@@ -23,17 +23,6 @@ async function api(method: string, path: string, body?: unknown, headers: Record
   });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
-
-/** Poll with a bound instead of sleeping a fixed time. */
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('a founder submits the example worksheet', () => {

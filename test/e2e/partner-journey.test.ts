@@ -4,16 +4,16 @@
  * the workflow follows through every wait; the clock is moved to see the expiry reminders. Another partner sees
  * nothing of it. Nothing is driven behind the API's back.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { startLocal, type LocalRuntime } from '../../lib/local/start.ts';
+import type { LocalRuntime } from '../../lib/local/start.ts';
+import { exampleWorksheetBody, startE2eRuntime, until } from '../support/e2e.ts';
 
-const worksheet = JSON.parse(readFileSync(new URL('../../examples/worksheet.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const worksheet = exampleWorksheetBody();
 let rt: LocalRuntime;
 
 beforeAll(async () => {
-  rt = await startLocal({ port: 0, sesPort: 0, sfnPort: 0, dynamoPort: 0, jwtKeyFile: null, retryDelayMs: 0 });
+  rt = await startE2eRuntime();
 }, 120_000);
 afterAll(async () => rt?.stop());
 
@@ -30,16 +30,6 @@ async function api(method: string, path: string, opts: { token?: string; body?: 
   });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : {}) as Body };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** The execution is parked in a task-token wait of this kind (its token stored, its function returned). */

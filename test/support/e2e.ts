@@ -1,0 +1,22 @@
+/** Shared by the end-to-end suites: boot the whole local runtime on free ports, and poll with a bound. */
+import { readFileSync } from 'node:fs';
+import { startLocal, type LocalRuntime } from '../../lib/local/start.ts';
+
+export const exampleWorksheetBody = (): Record<string, unknown> =>
+  JSON.parse(readFileSync(new URL('../../examples/worksheet.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+
+/** Every stand-in on a free port, the dev JWT key in memory, Retry pauses skipped. */
+export function startE2eRuntime(): Promise<LocalRuntime> {
+  return startLocal({ port: 0, sesPort: 0, sfnPort: 0, dynamoPort: 0, jwtKeyFile: null, retryDelayMs: 0 });
+}
+
+/** Poll with a bound instead of sleeping a fixed time. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
