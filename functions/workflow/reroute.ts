@@ -3,8 +3,8 @@
  * - `review-timeout` (the review SLA and the grace period after the reminder both lapsed): records the partner in
  *   `passedOverBy`, clears the assignment and moves in_partner_review → drafted (system, one conditional write), then
  *   releases the partner's slot; RoutePartner then picks the next partner.
- * - `revision-abandoned` (the founder never answered a change request): releases the slot; the application stays
- *   `changes_requested` for operations to close or revive.
+ * - `revision-abandoned` (the founder never answered a change request, reminder included): closes the application
+ *   (changes_requested → withdrawn, by system, with the reason) and releases the slot. Its data is kept.
  *
  * A slot is held per application (PartnerRepository: a set of application ids), so a retried release is a no-op.
  */
@@ -30,8 +30,20 @@ export const handler = workflowTask('Reroute', RerouteInput, async ({ applicatio
   const app = await applications.mustGet(applicationId);
 
   if (mode === 'revision-abandoned') {
-    if (app.partner) await partners.release(app.partner.partnerId, applicationId);
-    return { applicationId, status: app.status, released: app.partner?.partnerId ?? null };
+    let status = app.status;
+    if (app.status === 'changes_requested') {
+      try {
+        status = (await applications.applyTransition(app, planTransition({
+          current: app.status, version: app.version, to: 'withdrawn', actor: systemActor('Reroute'), now: new Date(),
+          reason: 'closed: no revised worksheet arrived after the change request and a reminder',
+        }))).status;
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        status = (await applications.mustGet(applicationId)).status; // the founder answered at the last moment
+      }
+    }
+    if (status === 'withdrawn' && app.partner) await partners.release(app.partner.partnerId, applicationId);
+    return { applicationId, status, released: status === 'withdrawn' ? (app.partner?.partnerId ?? null) : null };
   }
 
   if (app.status === 'in_partner_review' || app.status === 'routed') {

@@ -62,6 +62,7 @@ export const STATES = {
   releasePartner: 'ReleasePartner',
   notifyRevisionAbandoned: 'NotifyRevisionAbandoned',
   revisionAbandoned: 'RevisionAbandoned',
+  revisedAtTheLastMoment: 'RevisedAtTheLastMoment',
   awaitAwsDecision: 'AwaitAwsDecision',
   notifyAwsDecisionOverdue: 'NotifyAwsDecisionOverdue',
   awaitCredits: 'AwaitCredits',
@@ -331,10 +332,18 @@ export function buildDefinition(parent: Construct, props: WorkflowDefinitionProp
 
   // ---- the founder answers a change request: re-sized, re-drafted, back to the same partner ----
   const notifyRevisionReminder = notify(STATES.notifyRevisionReminder, NOTIFY_EVENTS.revisionReminder);
-  const releasePartner = t.lambda(STATES.releasePartner, fns.reroute, { payload: { mode: REROUTE_MODES.revisionAbandoned } });
-  releasePartner
-    .next(notify(STATES.notifyRevisionAbandoned, NOTIFY_EVENTS.revisionAbandoned))
-    .next(succeed(STATES.revisionAbandoned, 'The founder did not answer the change request after a reminder; the partner slot is released.'));
+  const releasePartner = t.lambda(STATES.releasePartner, fns.reroute, {
+    payload: { mode: REROUTE_MODES.revisionAbandoned },
+    keep: { resultSelector: { 'status.$': '$.Payload.status' }, resultPath: '$.release' },
+  });
+  const revisionAbandoned = notify(STATES.notifyRevisionAbandoned, NOTIFY_EVENTS.revisionAbandoned)
+    .next(succeed(STATES.revisionAbandoned, 'The founder did not answer the change request after a reminder; the application is closed and the partner slot released.'));
+  // A revision that lands in the instant the wait times out is not lost: the application is then `submitted` again.
+  releasePartner.next(
+    new sfn.Choice(scope, STATES.revisedAtTheLastMoment)
+      .when(sfn.Condition.stringEquals('$.release.status', 'submitted'), sizeAsk)
+      .otherwise(revisionAbandoned),
+  );
   const founderRevisionTimeout = props.founderRevisionTimeout ?? Duration.days(14);
   const awaitRevision = t.callback(STATES.awaitFounderRevision, fns.awaitReview, {
     kind: TASK_KINDS.founderRevision,

@@ -159,7 +159,13 @@ describe('the flow (issues 3 and 4)', () => {
     const second = states[STATES.awaitFounderRevisionGrace]!;
     expect(second.Next).toBe(STATES.sizeAsk);
     expect(second.Catch![0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: STATES.releasePartner });
-    expect(states[STATES.releasePartner]!.Next).toBe(STATES.notifyRevisionAbandoned);
+    expect(states[STATES.releasePartner]!.Next).toBe(STATES.revisedAtTheLastMoment);
+    // A revision that arrives as the wait times out goes back to sizing; otherwise the application is closed.
+    expect(states[STATES.revisedAtTheLastMoment]).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.release.status', StringEquals: 'submitted', Next: STATES.sizeAsk }],
+      Default: STATES.notifyRevisionAbandoned,
+    });
     expect(states[STATES.notifyRevisionAbandoned]!.Next).toBe(STATES.revisionAbandoned);
     expect(states[STATES.revisionAbandoned]!.Type).toBe('Succeed');
   });

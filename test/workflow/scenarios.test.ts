@@ -134,6 +134,30 @@ describe('issue-4 workflow scenarios (synthesized definition, local runtime)', (
     expect((await mailsTo(h, await partnerEmail(id))).filter((m) => m.subject.startsWith('New application to review') && m.body.text?.includes(id))).toHaveLength(2);
   });
 
+  it('change request never answered: a reminder, then the application is closed (withdrawn by system) and the slot released', async () => {
+    const id = await submit(h);
+    const routed = await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
+    const partnerId = routed.partner!.partnerId;
+    const loadBefore = (await h.partners.get(partnerId))!.load;
+    await partnerDecides(h, id, 'changes_requested');
+    await waitingIn(h, id, STATES.awaitFounderRevision, 'founder-revision');
+
+    h.rt.clock.advance(14 * DAY);
+    await waitingIn(h, id, STATES.awaitFounderRevisionGrace, 'founder-revision');
+    expect((await mailsTo(h, FOUNDER)).some((m) => m.body.text?.includes(id) && /remind|still waiting/i.test(`${m.subject} ${m.body.text}`))).toBe(true);
+
+    h.rt.clock.advance(14 * DAY);
+    expect(await finished(h, id)).toMatchObject({ status: 'SUCCEEDED' });
+    const entered = await statesEntered(h, id);
+    expect(entered.slice(-3)).toEqual([STATES.revisedAtTheLastMoment, STATES.notifyRevisionAbandoned, STATES.revisionAbandoned]);
+    const closed = await h.apps.mustGet(id);
+    expect(closed.status).toBe('withdrawn');
+    expect(closed.transitions.at(-1)).toMatchObject({ from: 'changes_requested', to: 'withdrawn', actor: { kind: 'system' } });
+    expect(closed.worksheet).toEqual(routed.worksheet);
+    expect((await h.partners.get(partnerId))!.load).toBe(loadBefore - 1);
+    expect((await mailsTo(h, FOUNDER)).some((m) => m.subject.includes('closed without a revision') && m.body.text?.includes(id))).toBe(true);
+  });
+
   it('partner SLA missed: reminder, grace period, then re-routed to the next partner (slot released)', async () => {
     const id = await submit(h);
     const first = await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
