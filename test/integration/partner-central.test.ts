@@ -210,6 +210,17 @@ describe('POST …/file-via-api', () => {
     expect(callbacksFor(app.id)).toEqual([]);
   });
 
+  it('maps AccessDenied to 403 naming the role, and leaves the record as it was', async () => {
+    await seedPartner('p-denied', '111100000019');
+    const app = await seedApplication('p-denied', { status: 'approved_for_filing' });
+    server.failNextCreateWith = { status: 400, fixture: 'access-denied-exception' };
+    const res = await fileRequest(app.id, 'p-denied');
+    expect(res.statusCode).toBe(403);
+    expect(String(res.body.message)).toContain('AceFilingPartnerCentral');
+    expect((await recordOf(app.id))?.status).toBe('approved_for_filing');
+    expect(callbacksFor(app.id)).toEqual([]);
+  });
+
   it('refuses a record not approved for filing (409), another partner\'s application (404), a partner without a role (422)', async () => {
     await seedPartner('p-norole', '111100000004', null);
     await seedPartner('p-other', '111100000005');
