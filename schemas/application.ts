@@ -119,6 +119,8 @@ export const Application = z.object({
   worksheet: Worksheet,
   /** sha256 of the canonical worksheet, to tell an idempotent replay from a conflicting reuse of a key. */
   requestHash: z.string(),
+  /** sha256 of the latest revised worksheet (the intake hash above never changes, so a replayed submission still matches). */
+  revisionHash: z.optional(z.string()),
   /** sha256 hashes of the founder access tokens issued for this application (never the tokens). */
   founderTokenHashes: z.array(z.string()),
   estimate: z.optional(z.unknown()),

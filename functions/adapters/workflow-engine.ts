@@ -12,6 +12,7 @@ import {
   DescribeExecutionCommand,
   type ExecutionStatus,
 } from '@aws-sdk/client-sfn';
+import { ValidationError } from '../core/errors.ts';
 
 const sfn = new SFNClient({});
 
@@ -89,7 +90,13 @@ export async function listExecutions(args: {
     statusFilter: args.status,
     maxResults: args.maxResults,
     nextToken: args.nextToken,
-  }));
+  })).catch((error: unknown) => {
+    // A made-up or stale page token is the caller's mistake, not a server error.
+    if ((error as Error).name === 'InvalidToken') {
+      throw new ValidationError([{ field: 'query.cursor', rule: 'must be a nextCursor returned by the previous page of the same query' }]);
+    }
+    throw error;
+  });
   return {
     executions: (out.executions ?? []).map((e) => ({
       executionArn: e.executionArn ?? '',

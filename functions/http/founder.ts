@@ -14,7 +14,7 @@ import { founderTokenMatches, requestHashOf } from '../core/intake.ts';
 import { planRevision, planWithdraw } from '../core/application/founder-steps.ts';
 import { founderView } from '../core/application/views.ts';
 import { runCommand } from './commands.ts';
-import { header, httpHandler, json, type HttpEvent } from './middleware.ts';
+import { header, httpHandler, json, type HttpEvent, pathParameter } from './middleware.ts';
 import { parseWorksheet } from './worksheet-input.ts';
 
 const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN']);
@@ -30,7 +30,7 @@ function bearerToken(event: HttpEvent): string {
 }
 
 function idOf(event: HttpEvent): string {
-  const id = event.pathParameters?.id ?? '';
+  const id = pathParameter(event, 'id');
   logger.appendKeys({ applicationId: id });
   return id;
 }
@@ -52,10 +52,11 @@ async function revise(event: HttpEvent) {
   const id = idOf(event);
   const worksheet = parseWorksheet(event);
   ownedBy(await applications.get(id), token, id);
-  // Index items first (idempotent puts), so the revised application is never without them.
-  await applications.putDedupeItems(id, dedupeValues(worksheet), new Date());
   const requestHash = requestHashOf(worksheet);
   const result = await runCommand(deps, id, (app, now) => planRevision({ app: ownedBy(app, token, id), worksheet, requestHash, now }));
+  // Index the revised values only once the revision is accepted (a refused one changes nothing); a crash before this
+  // is repaired by repeating the request, which replays and indexes again (idempotent puts).
+  await applications.putDedupeItems(id, dedupeValues(worksheet), new Date());
   logger.info('Worksheet revised', { replayed: result.replayed });
   return json(200, { applicationId: id, status: result.transition?.to ?? result.app.status, links: { application: `/applications/${id}` } });
 }

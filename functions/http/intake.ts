@@ -29,9 +29,13 @@ async function submitWorksheet(event: HttpEvent) {
   const { token, hash } = newFounderToken();
   logger.appendKeys({ applicationId: id });
 
-  // The likely-duplicate index items first (idempotent puts): a crash then never leaves an application without them.
-  await applications.putDedupeItems(id, dedupeValues(worksheet), now);
-  const created = await applications.create(newApplication({ id, worksheet, tokenHash: hash, now }));
+  // A repeated key is answered from what is stored, and writes nothing before its worksheet is known to match.
+  let created = false;
+  if (!idempotencyKey || !(await applications.get(id))) {
+    // The likely-duplicate index items first (idempotent puts): a crash then never leaves an application without them.
+    await applications.putDedupeItems(id, dedupeValues(worksheet), now);
+    created = await applications.create(newApplication({ id, worksheet, tokenHash: hash, now }));
+  }
   if (!created) {
     const existing = await applications.mustGet(id);
     if (existing.requestHash !== requestHashOf(worksheet)) {

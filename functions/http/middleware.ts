@@ -74,11 +74,32 @@ export function jsonBody(event: HttpEvent): unknown {
   const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) throw new PayloadTooLargeError(`The request body must be at most ${MAX_BODY_BYTES} bytes`);
   if (text.trim() === '') throw new ValidationError([{ field: '(body)', rule: 'is required: send a JSON object' }]);
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch {
     throw new ValidationError([{ field: '(body)', rule: 'must be valid JSON' }]);
   }
+  // No request of this API nests deeper than a handful of levels; a deeper body could overflow recursive code
+  // downstream or DynamoDB's 32-level limit, so it is refused here.
+  if (nestingDepth(value) > MAX_BODY_DEPTH) throw new ValidationError([{ field: '(body)', rule: `must not nest objects or arrays more than ${MAX_BODY_DEPTH} levels deep` }]);
+  return value;
+}
+
+export const MAX_BODY_DEPTH = 16;
+
+/** Depth of nested objects/arrays, computed without recursion (the input is untrusted). */
+export function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_BODY_DEPTH) return deepest;
+    for (const child of Object.values(node as Record<string, unknown>)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 /** Parse input with a schema, or throw a ValidationError listing every problem (HTTP 400). */
@@ -114,6 +135,19 @@ export function callerOf(event: HttpEvent): Caller {
 
 export function requireGroup(caller: Caller, group: 'ops' | 'partner'): void {
   if (!caller.groups.includes(group)) throw new ForbiddenError(`This route is for the ${group} role`);
+}
+
+/** Path parameters this API uses, and what they look like: anything else cannot exist (404, never a 500). */
+export const PATH_PARAMETERS = {
+  id: /^[A-Za-z0-9_-]{1,64}$/,
+  programId: /^[a-z0-9-]{1,40}$/,
+} as const;
+
+/** A path parameter, refused with 404 when it cannot name anything (too long, bad characters, bad encoding). */
+export function pathParameter(event: HttpEvent, name: keyof typeof PATH_PARAMETERS): string {
+  const value = event.pathParameters?.[name] ?? '';
+  if (!PATH_PARAMETERS[name].test(value)) throw new NotFoundError(`No ${name === 'id' ? 'application' : 'program'} '${value.slice(0, 64)}'`);
+  return value;
 }
 
 export function header(event: HttpEvent, name: string): string | undefined {

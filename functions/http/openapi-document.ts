@@ -73,7 +73,7 @@ function partnerPaths(): Record<string, unknown> {
   return {
     '/partner/applications': {
       get: {
-        summary: 'Your review queue, oldest first',
+        summary: 'Your applications: with `status` (e.g. in_partner_review, your review queue) oldest first; without it grouped by status, oldest first within each',
         operationId: 'partnerQueue',
         security,
         parameters: [

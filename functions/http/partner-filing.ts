@@ -15,7 +15,7 @@ import { findBrief } from '../core/application/records.ts';
 import { partnerBriefView } from '../core/application/views.ts';
 import { ForbiddenError } from '../core/errors.ts';
 import { fileViaApi } from '../usecases/partner-central.ts';
-import { callerOf, httpHandler, json, requireGroup, type HttpEvent } from './middleware.ts';
+import { callerOf, httpHandler, json, requireGroup, type HttpEvent, pathParameter } from './middleware.ts';
 
 const deps = partnerCentralDepsFromEnv();
 
@@ -23,8 +23,8 @@ async function fileViaApiRoute(event: HttpEvent) {
   const caller = callerOf(event);
   requireGroup(caller, 'partner');
   if (!caller.partnerId) throw new ForbiddenError('This token has no custom:partnerId claim: it is not linked to a partner');
-  const applicationId = event.pathParameters?.id ?? '';
-  const programId = decodeURIComponent(event.pathParameters?.programId ?? '');
+  const applicationId = pathParameter(event, 'id');
+  const programId = pathParameter(event, 'programId');
   logger.appendKeys({ partnerId: caller.partnerId, applicationId });
   const result = await fileViaApi(deps, { applicationId, programId, partnerId: caller.partnerId });
   logger.info('Filed via API', { programId, opportunityId: result.opportunityId, replayed: result.replayed });

@@ -23,7 +23,7 @@ import {
 import { partnerBriefView, partnerQueueItem, partnerView } from '../core/application/views.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { runCommand } from './commands.ts';
-import { callerOf, header, httpHandler, json, jsonBody, parseOr400, requireGroup, type HttpEvent } from './middleware.ts';
+import { callerOf, header, httpHandler, json, jsonBody, parseOr400, requireGroup, type HttpEvent, pathParameter } from './middleware.ts';
 
 const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
@@ -42,13 +42,13 @@ function partnerIdOf(event: HttpEvent): string {
 }
 
 function idOf(event: HttpEvent): string {
-  const id = event.pathParameters?.id ?? '';
+  const id = pathParameter(event, 'id');
   logger.appendKeys({ applicationId: id });
   return id;
 }
 
 function programIdOf(event: HttpEvent): string {
-  return decodeURIComponent(event.pathParameters?.programId ?? '');
+  return pathParameter(event, 'programId');
 }
 
 /** The application if it is assigned to this partner; 404 otherwise (no difference between "missing" and "not yours"). */

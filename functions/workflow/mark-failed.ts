@@ -5,11 +5,13 @@
 import * as z from 'zod/mini';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { planTransition } from '../core/application/lifecycle.ts';
 import { systemActor, workflowTask } from './task.ts';
 
 const config = readConfig(['TABLE_NAME']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
+const partners = new PartnerRepository(config.TABLE_NAME);
 
 /** The task that works on an application in each status: where a failure most likely happened. */
 const TASK_FOR_STATUS: Partial<Record<string, string>> = {
@@ -37,7 +39,10 @@ export const MarkFailedInput = z.object({
 
 export const handler = workflowTask('MarkFailed', MarkFailedInput, async ({ applicationId, error, failedState }) => {
   const app = await applications.mustGet(applicationId);
-  if (app.status === 'failed') return { applicationId, status: app.status };
+  if (app.status === 'failed') {
+    if (app.partner) await partners.release(app.partner.partnerId, applicationId); // a retry after the write
+    return { applicationId, status: app.status };
+  }
   const now = new Date();
   const errorName = error?.Error ?? 'UnknownError';
   const cause = (error?.Cause ?? '').slice(0, 2000);
@@ -47,5 +52,7 @@ export const handler = workflowTask('MarkFailed', MarkFailedInput, async ({ appl
   }), {
     failure: { at: now.toISOString(), state: failedState ?? TASK_FOR_STATUS[app.status] ?? app.status, error: errorName, cause, failedFrom: app.status },
   });
+  // A failed application is not under review: give the partner's slot back (idempotent per application).
+  if (updated.partner) await partners.release(updated.partner.partnerId, applicationId);
   return { applicationId, status: updated.status };
 });

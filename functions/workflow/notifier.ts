@@ -67,7 +67,7 @@ export class Notifier {
       await sendMail(mail, { from: this.config.SENDER_EMAIL, configurationSet: this.config.SES_CONFIGURATION_SET });
     } catch (error) {
       await this.applications.releaseNotice(app.id, key);
-      throw error;
+      throw withoutAddresses(error);
     }
     return true;
   }
@@ -98,4 +98,16 @@ export class Notifier {
     await this.applications.markNoticesSent(app.id, done);
     return sent;
   }
+}
+
+/**
+ * SES errors can quote the recipient ("Email address is not verified: x@y"). The error travels into Lambda's logs,
+ * the execution history and the application's `failure.cause`, so only its name (what Retry and Catch match on) and
+ * a generic message go on.
+ */
+export function withoutAddresses(error: unknown): Error {
+  const name = (error as Error | undefined)?.name ?? 'Error';
+  const safe = new Error(`SES did not accept the message (${name}); details withheld because they may name recipients`);
+  safe.name = name;
+  return safe;
 }

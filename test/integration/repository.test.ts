@@ -102,6 +102,16 @@ describe('application repository against dynalite', () => {
     expect((await repos.applications.get(app.id))?.notified).toEqual(['founder-confirmation:v1']);
   });
 
+  it('keeps the ten most recent founder token hashes: a client retrying again and again is never refused', async () => {
+    const app = freshApplication();
+    await repos.applications.create(app);
+    const hashes = Array.from({ length: 12 }, (_, i) => `hash-${i}`);
+    for (const h of hashes) await repos.applications.addFounderTokenHash(app.id, h);
+    const stored = (await repos.applications.get(app.id))?.founderTokenHashes;
+    expect(stored).toHaveLength(10);
+    expect(stored).toEqual(hashes.slice(2));
+  });
+
   it('keeps task tokens server-side and ignores expired ones', async () => {
     const app = freshApplication();
     await repos.applications.create(app);

@@ -52,4 +52,12 @@ describe('stacked records and the application status', () => {
     const app = appWithRecords(['credits_applied', 'rejected'], 'credits_applied');
     expect(() => planRecordTransition({ app, programId: 'bedrock-poc', to: 'expired', actor: partner, reason: 'x', now })).toThrow(ForbiddenError);
   });
+
+  it.each(['withdrawn', 'failed'] as const)('refuses every record change once the application is %s (409 naming it)', (status) => {
+    const app = appWithRecords(['approved_for_filing', 'approved_for_filing'], status);
+    const err = (() => { try { planRecordTransition({ app, programId: 'bedrock-poc', to: 'filed', actor: partner, reason: 'x', now, details: { opportunityId: 'O1' } }); } catch (e) { return e; } })();
+    expect(err).toBeInstanceOf(ConflictError);
+    expect((err as ConflictError).currentState).toBe(status);
+  });
 });
+

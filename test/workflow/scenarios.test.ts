@@ -336,6 +336,11 @@ describe('issue-4 workflow scenarios (synthesized definition, local runtime)', (
     expect(app.estimate).toBeDefined();
     expect(app.briefs?.length).toBe(2);
     expect(app.partner).toBeDefined();
+    // The partner's review slot is given back, and SES's message (which names the recipient) is not kept anywhere.
+    const slots = ((await h.partners.get(app.partner!.partnerId)) as unknown as { slots?: Set<string> }).slots;
+    expect(slots?.has(id) ?? false).toBe(false);
+    expect(JSON.stringify(app.failure)).not.toContain(rejected);
+    expect(JSON.stringify(await history(h, id))).not.toContain(rejected);
     expect((await statesEntered(h, id)).slice(-3)).toEqual([STATES.markFailed, STATES.notifyFailed, STATES.applicationFailed]);
     expect((await mailsTo(h, OPS)).some((m) => m.subject === `Workflow failed for ${id}`)).toBe(true);
   });

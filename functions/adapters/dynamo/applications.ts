@@ -10,8 +10,11 @@ import type { DedupeValue } from '../../core/dedupe.ts';
 import type { TransitionPlan } from '../../core/application/lifecycle.ts';
 import { ConflictError, NotFoundError } from '../../core/errors.ts';
 import { documentClient, isConditionFailure } from './client.ts';
-import { applicationKey, dedupeKey, dedupePartition, INDEXES, operationsKeys, partnerQueueKeys, expiresAtSeconds, taskTokenKey } from './keys.ts';
+import { applicationKey, dedupeKey, dedupePartition, INDEX_LIST, INDEXES, operationsKeys, partnerQueueKeys, expiresAtSeconds, TABLE_KEYS, taskTokenKey } from './keys.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+
+/** Founder access tokens valid at once per application. */
+export const MAX_FOUNDER_TOKENS = 10;
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity', 'expiresAt'] as const;
 
@@ -188,18 +191,36 @@ export class ApplicationRepository {
     return out;
   }
 
-  /** Add a founder token hash (an idempotent replay re-issues a token); at most 10 per application. */
+  /**
+   * Add a founder token hash (an idempotent replay re-issues a token). The ten most recent stay valid: at the cap
+   * the oldest is dropped first, so a client retrying again and again is never refused.
+   */
   async addFounderTokenHash(id: string, hash: string): Promise<void> {
-    await documentClient.send(new UpdateCommand({
+    const append = () => documentClient.send(new UpdateCommand({
       TableName: this.tableName,
       Key: applicationKey(id),
       UpdateExpression: 'SET founderTokenHashes = list_append(founderTokenHashes, :h)',
       ConditionExpression: 'attribute_exists(pk) AND size(founderTokenHashes) < :max',
-      ExpressionAttributeValues: { ':h': [hash], ':max': 10 },
-    })).catch((error: unknown) => {
-      if (isConditionFailure(error)) throw new ConflictError(`Application ${id} has issued the maximum number of access tokens`);
-      throw error;
-    });
+      ExpressionAttributeValues: { ':h': [hash], ':max': MAX_FOUNDER_TOKENS },
+    }));
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      try {
+        await append();
+        return;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        await documentClient.send(new UpdateCommand({
+          TableName: this.tableName,
+          Key: applicationKey(id),
+          UpdateExpression: 'REMOVE founderTokenHashes[0]',
+          ConditionExpression: 'attribute_exists(pk) AND size(founderTokenHashes) >= :max',
+          ExpressionAttributeValues: { ':max': MAX_FOUNDER_TOKENS },
+        })).catch((e: unknown) => {
+          if (!isConditionFailure(e)) throw e;
+        });
+      }
+    }
+    throw new ConflictError(`Application ${id}: too many simultaneous token requests, try again`);
   }
 
   async setExecutionArn(id: string, executionArn: string): Promise<void> {
@@ -298,7 +319,16 @@ export class ApplicationRepository {
   }
 
   private async queryIndex(input: QueryCommandInput, cursor: string | undefined): Promise<{ items: Application[]; cursor?: string }> {
-    const out = await documentClient.send(new QueryCommand({ ...input, ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor) } : {}) }));
+    const index = INDEX_LIST.find((i) => i.indexName === input.IndexName);
+    if (!index) throw new Error(`queryIndex: unknown index ${String(input.IndexName)}`);
+    const partition = String(input.ExpressionAttributeValues?.[':pk']);
+    const startKey = cursor
+      ? decodeCursor(cursor, {
+        attributes: [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, index.partitionKey, index.sortKey],
+        partition: { attribute: index.partitionKey, value: partition },
+      })
+      : undefined;
+    const out = await documentClient.send(new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
     const items = (out.Items ?? []).filter((i) => i.entity === 'application').map(fromItem);
     return { items, ...(out.LastEvaluatedKey ? { cursor: encodeCursor(out.LastEvaluatedKey) } : {}) };
   }

@@ -13,7 +13,7 @@ import type { Actor, Application, RecordState, RecordStatus, Transition } from '
 import type { FieldProblem } from '../../../schemas/issues.ts';
 import { ConflictError, TooManyRequestsError, UnprocessableError } from '../errors.ts';
 import { isAssignedTo, notFound, TASK_TOKEN_KINDS, type Command, type Effects } from '../application/commands.ts';
-import { findBrief, planRecordTransition, recordOf } from '../application/records.ts';
+import { findBrief, planRecordTransition, recordOf, refuseIfClosed } from '../application/records.ts';
 
 export type AceCatalog = 'AWS' | 'Sandbox';
 
@@ -41,6 +41,8 @@ export function checkApiFiling(args: { app: Application; programId: string; part
   if (!isAssignedTo(app, partnerId)) throw notFound(app);
   const brief = findBrief(app, programId);
   const record = recordOf(brief);
+  // Never file at AWS for an application the founder withdrew (or whose workflow failed).
+  if (!(record.opportunityId !== undefined && record.filedVia === 'api')) refuseIfClosed(app);
   if (record.opportunityId !== undefined && record.filedVia === 'api') return { kind: 'already-filed', opportunityId: record.opportunityId };
   if (record.status !== 'approved_for_filing') {
     throw new ConflictError(`The ${programId} record is '${record.status}'; only a record approved for filing can be filed through the API`, record.status);

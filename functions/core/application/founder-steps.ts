@@ -17,7 +17,7 @@ export function planRevision(args: { app: Application; worksheet: Worksheet; req
     const t = app.transitions[i];
     if (!t || t.to === 'changes_requested') break; // a change request after the last revision: this one is new
     if (t.from === 'changes_requested' && t.to === 'submitted' && sameActor(t.actor, FOUNDER)) {
-      if (app.requestHash === requestHash) return { kind: 'replay', transition: t, effects };
+      if (app.revisionHash === requestHash) return { kind: 'replay', transition: t, effects };
       break;
     }
   }
@@ -25,7 +25,7 @@ export function planRevision(args: { app: Application; worksheet: Worksheet; req
     current: app.status, version: app.version, to: 'submitted', actor: FOUNDER, now,
     reason: 'worksheet revised in answer to the change request',
   });
-  return { kind: 'apply', plan, changes: { worksheet, requestHash }, effects };
+  return { kind: 'apply', plan, changes: { worksheet, revisionHash: requestHash }, effects };
 }
 
 /** Withdraw before filing; releases the partner's slot if one is held and stops the execution. */

@@ -74,6 +74,7 @@ export function planRecordTransition(args: {
   details?: Partial<Omit<RecordState, 'status'>>;
 }): RecordTransitionPlan {
   const { app, programId, to, actor, reason, now } = args;
+  refuseIfClosed(app);
   const brief = findBrief(app, programId);
   const current = recordOf(brief);
   const legal = RECORD_RULES.filter((r) => r.from.includes(current.status) && r.to === to);
@@ -90,6 +91,18 @@ export function planRecordTransition(args: {
     record: { programId, from: current.status, to }, version: app.version + 1,
   };
   return { expectedStatus: app.status, expectedVersion: app.version, transition, briefs };
+}
+
+/**
+ * Statuses in which no stacked record may move: a withdrawn application is over, and a failed one waits for
+ * operations (its workflow is no longer running, so nothing would follow the change).
+ */
+export const CLOSED_FOR_RECORD_CHANGES: readonly Application['status'][] = ['withdrawn', 'failed'];
+
+export function refuseIfClosed(app: Application): void {
+  if (CLOSED_FOR_RECORD_CHANGES.includes(app.status)) {
+    throw new ConflictError(`Application ${app.id} is '${app.status}': its ACE records can no longer change`, app.status);
+  }
 }
 
 /** Records the workflow is waiting on AWS for (filed and not yet decided). */
