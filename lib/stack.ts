@@ -86,6 +86,7 @@ export class AceFilingStack extends Stack {
       functions,
       table: this.data.table,
       httpApi: this.api.httpApi,
+      errorsAreControlFlow: ['awaitReview'],
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
   }

@@ -36,7 +36,8 @@ export const PartnerProfile = z.strictObject({
    */
   filing: z.optional(z.strictObject({
     roleArn: z.string().check(z.regex(PARTNER_FILING_ROLE_ARN, 'must be an IAM role ARN whose name starts with AceFilingPartnerCentral')),
-    externalId: z.optional(z.string().check(z.regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2-1224 characters of [A-Za-z0-9+=,.@:/_-]'))),
+    /** Required: the partner's role trusts this service only with it (no confused deputy), and our IAM policy demands it. */
+    externalId: z.string().check(z.regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2-1224 characters of [A-Za-z0-9+=,.@:/_-]')),
     catalog: z.optional(z.enum(['AWS', 'Sandbox'])),
   })),
 });

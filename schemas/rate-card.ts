@@ -36,6 +36,21 @@ export type Prices = z.infer<typeof Prices>;
 
 export const PRICING_BASES = ['global', 'single'] as const;
 
+const tokens = () => z.number().check(z.int('must be a whole number'), z.gt(0, 'must be > 0'));
+
+/**
+ * Long-context tier: a request whose input exceeds `appliesAbove` tokens is billed, all of its tokens, at these
+ * prices instead (`pricing` for the global / single price, `regionalPricing` for a geo profile where listed).
+ */
+export const LongContextPricing = z.strictObject({
+  appliesAbove: tokens(),
+  pricing: Prices,
+  regionalPricing: z.optional(Prices),
+  /** Where the prices come from (a listed price set, or the reference's multiplier rule applied at derivation). */
+  note: nonEmpty(),
+});
+export type LongContextPricing = z.infer<typeof LongContextPricing>;
+
 export const RateModel = z
   .strictObject({
     modelId: nonEmpty(),
@@ -53,7 +68,10 @@ export const RateModel = z
     pricing: Prices,
     regionalPricing: z.optional(Prices),
     inferenceProfiles: z.array(nonEmpty()),
-    contextWindow: z.optional(z.number().check(z.int('must be a whole number'), z.gt(0, 'must be > 0'))),
+    contextWindow: z.optional(tokens()),
+    longContextPricing: z.optional(LongContextPricing),
+    /** Shortest prompt prefix the model caches (shorter cacheable context is billed as plain input); absent: no source. */
+    minCacheableTokens: z.optional(tokens()),
     status: ModelStatus,
     eolDate: z.optional(isoDate),
     /** True when the EOL date was derived rather than published (verify before relying on it). */
@@ -102,6 +120,8 @@ export const RateCard = z
     /** Which price the sizing applies, in words (also printed in every estimate). */
     pricingRule: nonEmpty(),
     classNote: nonEmpty(),
+    /** How `minCacheableTokens` was assigned, with its source. */
+    minCacheableTokensRule: z.optional(nonEmpty()),
     regionalRules: z.array(nonEmpty()),
     sources: z.array(RateSource).check(z.minLength(1, 'must list at least one source')),
     models: z.array(RateModel).check(z.minLength(1, 'must list at least one model')),

@@ -146,7 +146,7 @@ export class Api extends Construct {
     const founderReason = 'Founders have no Cognito user: the handler verifies the per-application founder bearer token (stored only as a hash).';
 
     const publicRoutes: Array<[string, apigwv2.HttpMethod, HttpLambdaIntegration, string]> = [
-      ['/worksheets', apigwv2.HttpMethod.POST, intakeIntegration, 'Founders submit a worksheet without an account; the handler validates, size-limits and rate-limits by Idempotency-Key.'],
+      ['/worksheets', apigwv2.HttpMethod.POST, intakeIntegration, 'Founders submit a worksheet without an account (public by design); abuse is bounded by the stage throttle, the handler\'s 64 KiB body limit and strict validation before anything is stored.'],
       ['/estimates', apigwv2.HttpMethod.POST, integrate('Estimates', estimates), 'Public estimate calculator: nothing is stored.'],
       ['/openapi.json', apigwv2.HttpMethod.GET, integrate('OpenApi', openApi), 'The public API description.'],
       ['/applications/{id}', apigwv2.HttpMethod.GET, founderIntegration, founderReason],

@@ -38,14 +38,10 @@ export const HOUSE_RUNTIME = lambda.Runtime.NODEJS_24_X;
 export type TableAccess = 'read' | 'readWrite';
 export type StateMachineAccess = 'start' | 'taskResponse' | 'read' | 'stop';
 
-const TABLE_READ_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
-];
-const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+// Exactly the calls the repositories make (functions/adapters/dynamo): no Scan, no DeleteItem (claims are given back by
+// expiring them), no batch writes or transactions.
+const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
 /** What a function needs to send mail: provided by the notifications construct. */
 export interface IMailer {

@@ -1,7 +1,7 @@
 /**
  * Notifications: the SES sender identity and configuration set (names from context), and the one grant that lets a
  * function send: ses:SendEmail / ses:SendRawEmail on exactly that identity and that configuration set, only from the
- * configured sender address. The workflow gives it to the Notify function and to no other.
+ * configured sender address. The workflow gives it to the Notify function and the daily expiry sweep, and to no other.
  */
 import { Stack, ArnFormat } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';

@@ -21,6 +21,12 @@ export interface ObservabilityProps {
   readonly httpApi: apigwv2.HttpApi;
   /** Optional address subscribed to the alarm topic. */
   readonly alarmEmail?: string;
+  /**
+   * Functions whose errors are part of a designed path, not a fault (AwaitReview fails with ChangedWhileWaiting to hand
+   * a change that raced its token over to NotifyChange). They get no error alarm; a real fault there still ends in the
+   * workflow's failure path, which the ExecutionsFailed alarm reports.
+   */
+  readonly errorsAreControlFlow?: readonly string[];
 }
 
 export class Observability extends Construct {
@@ -42,7 +48,9 @@ export class Observability extends Construct {
     this.alarm('ExecutionsThrottled', sm.metricThrottled({ period: fiveMinutes, statistic: 'Sum' }), 'Workflow state transitions throttled.');
 
     for (const [name, fn] of Object.entries(props.functions)) {
-      this.alarm(`${name}Errors`, fn.metricErrors({ period: fiveMinutes, statistic: 'Sum' }), `Lambda ${name}: errors.`);
+      if (!props.errorsAreControlFlow?.includes(name)) {
+        this.alarm(`${name}Errors`, fn.metricErrors({ period: fiveMinutes, statistic: 'Sum' }), `Lambda ${name}: errors.`);
+      }
       this.alarm(`${name}Throttles`, fn.metricThrottles({ period: fiveMinutes, statistic: 'Sum' }), `Lambda ${name}: throttles.`);
     }
 

@@ -63,11 +63,13 @@ export class PartnerCentral extends Construct {
         sid: 'AssumePartnerFilingRoles',
         actions: ['sts:AssumeRole'],
         resources: [partnerRoles],
+        // Only with an external id: a role that trusts this account without one can never be assumed (confused deputy).
+        conditions: { Null: { 'sts:ExternalId': 'false' } },
       }));
       acknowledgeWildcardResource(
         fn.role,
         partnerRoles,
-        `Each partner registers a role in its own Partner Central account (known only at run time); assumption is limited to roles named ${PARTNER_FILING_ROLE_PREFIX}* that trust this service (with the partner's external id).`,
+        `Each partner registers a role in its own Partner Central account (known only at run time); assumption is limited to roles named ${PARTNER_FILING_ROLE_PREFIX}* that trust this service, and only when an external id is passed (the policy requires sts:ExternalId).`,
       );
       return fn;
     };

@@ -2,7 +2,7 @@
  * DynamoDB items of the Partner Central sync (access pattern 8 in keys.ts): opportunity → record mappings, the write
  * gate per partner AWS account, the reconciliation watermark per partner and catalog, and processed event ids.
  */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, isConditionFailure } from './client.ts';
 import { expiresAtSeconds, opportunityKey, partnerCentralEventKey, syncWatermarkKey, writeGateKey } from './keys.ts';
 
@@ -109,7 +109,16 @@ export class PartnerCentralStore {
     }
   }
 
+  /** Give a claim back by expiring it now (an update, so no function needs dynamodb:DeleteItem). */
   async releaseEvent(eventId: string): Promise<void> {
-    await documentClient.send(new DeleteCommand({ TableName: this.tableName, Key: partnerCentralEventKey(eventId) }));
+    await documentClient.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: partnerCentralEventKey(eventId),
+      UpdateExpression: 'SET expiresAt = :gone',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':gone': 0 },
+    })).catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
   }
 }
