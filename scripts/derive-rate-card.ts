@@ -18,6 +18,7 @@ const DEFAULT_IN = fileURLToPath(new URL('../../shared/reference/bedrock-rates.j
 const DEFAULT_OUT = fileURLToPath(new URL('../data/rate-card.json', import.meta.url));
 
 type RawPrices = Partial<Record<keyof Prices, number>> & { note?: string };
+type RawLongContext = RawPrices & { appliesAbove: number; rule?: string; source?: string };
 type RawModel = RawPrices & {
   modelId: string;
   provider: string;
@@ -26,6 +27,7 @@ type RawModel = RawPrices & {
   contextWindow?: number;
   pricingBasis?: string;
   regionalPricing?: RawPrices;
+  longContextPricing?: RawLongContext;
   inferenceProfiles?: string[];
   lifecycle: string;
   eolDate?: string;
@@ -127,6 +129,66 @@ function pickPrices(raw: RawPrices): Prices {
   return out as Prices;
 }
 
+/**
+ * Minimum cacheable prompt prefix. Rule: Claude Sonnet and Opus models 1,024 tokens, Claude Haiku models 4,096
+ * tokens, every other model absent (no source gives one, so no minimum is applied). Source: "Minimum cacheable
+ * prefix: 1,024 tokens (Sonnet) and 4,096 (Haiku)" in shared/reference/programs-and-peers.md, Bedrock cost
+ * levers [B6] (strandsagents.com, Bedrock prompt caching); Opus is given the Sonnet figure by this rule.
+ */
+const MIN_CACHEABLE_RULE =
+  'minCacheableTokens: Claude Sonnet and Opus models 1024, Claude Haiku models 4096 (shared/reference/programs-and-peers.md, ' +
+  'Bedrock cost levers: "Minimum cacheable prefix: 1,024 tokens (Sonnet) and 4,096 (Haiku)" [B6]; Opus takes the Sonnet ' +
+  'figure); absent for every other model (no source gives one). Caching is applied only when the cacheable context reaches it.';
+
+export function minCacheableTokens(family: string, name: string): number | undefined {
+  if (family !== 'claude') return undefined;
+  if (/\bhaiku\b/i.test(name)) return 4096;
+  if (/\b(sonnet|opus)\b/i.test(name)) return 1024;
+  return undefined;
+}
+
+/**
+ * Long-context tier. Where the reference lists a price set it is copied as is (it prices the global / single
+ * basis; no regional long-context price is listed). Where it gives the rule "input and cache x2, output x1.5"
+ * (GPT-5.6), the rule is turned into prices here, for the list price and the regional price alike: input, batch
+ * input and every cache price x2, output and batch output x1.5 (rounded to 6 decimals). Any other rule fails the
+ * derivation, so a new wording is read by a person before it prices anything.
+ */
+const LONG_CONTEXT_RULES: Record<string, { input: number; output: number }> = {
+  'input and cache x2, output x1.5': { input: 2, output: 1.5 },
+};
+
+function scaledPrices(base: Prices, m: { input: number; output: number }): Prices {
+  const out: Record<string, number> = {};
+  for (const key of PRICE_KEYS) {
+    const value = base[key];
+    if (value === undefined) continue;
+    const factor = key === 'outputPer1M' || key === 'batchOutputPer1M' ? m.output : m.input;
+    out[key] = Math.round(value * factor * 1e6) / 1e6;
+  }
+  return out as Prices;
+}
+
+export function deriveLongContext(raw: RawModel, pricing: Prices, regionalPricing: Prices | undefined) {
+  const lc = raw.longContextPricing;
+  if (!lc) return undefined;
+  if (lc.rule !== undefined) {
+    const m = LONG_CONTEXT_RULES[lc.rule];
+    if (!m) throw new Error(`${raw.modelId}: unknown long-context rule "${lc.rule}": add it to LONG_CONTEXT_RULES`);
+    return {
+      appliesAbove: lc.appliesAbove,
+      pricing: scaledPrices(pricing, m),
+      ...(regionalPricing ? { regionalPricing: scaledPrices(regionalPricing, m) } : {}),
+      note: `derived from the reference rule "${lc.rule}" above ${lc.appliesAbove} input tokens (scripts/derive-rate-card.ts)`,
+    };
+  }
+  return {
+    appliesAbove: lc.appliesAbove,
+    pricing: pickPrices(lc),
+    note: `listed long-context prices above ${lc.appliesAbove} input tokens${lc.source ? ` (source: ${lc.source})` : ''}; no regional long-context price listed`,
+  };
+}
+
 const ISO = /(\d{4}-\d{2}-\d{2})/;
 
 /** The reference words lifecycle freely ("EOL 2026-10-14", "legacy since ..., EOL ...", "not confirmed (...)"). */
@@ -153,6 +215,10 @@ function deriveModel(raw: RawModel) {
   if (!assigned) throw new Error(`no family/class assigned for ${raw.modelId}: add it to CLASS_BY_MODEL`);
   const [family, cls] = assigned;
   const global = raw.pricingBasis === 'global';
+  const pricing = pickPrices(raw);
+  const regionalPricing = global && raw.regionalPricing ? pickPrices(raw.regionalPricing) : undefined;
+  const longContextPricing = deriveLongContext(raw, pricing, regionalPricing);
+  const minCacheable = raw.kind === 'text' ? minCacheableTokens(family, raw.name) : undefined;
   return {
     modelId: raw.modelId,
     name: raw.name,
@@ -161,10 +227,12 @@ function deriveModel(raw: RawModel) {
     class: cls,
     kind: raw.kind,
     pricingBasis: global ? 'global' : 'single',
-    pricing: pickPrices(raw),
-    ...(global && raw.regionalPricing ? { regionalPricing: pickPrices(raw.regionalPricing) } : {}),
+    pricing,
+    ...(regionalPricing ? { regionalPricing } : {}),
     inferenceProfiles: raw.inferenceProfiles ?? [],
     ...(raw.contextWindow ? { contextWindow: raw.contextWindow } : {}),
+    ...(longContextPricing ? { longContextPricing } : {}),
+    ...(minCacheable !== undefined ? { minCacheableTokens: minCacheable } : {}),
     ...normaliseLifecycle(raw.lifecycle, raw.eolDate),
     lifecycleNote: raw.lifecycle,
     ...normaliseConfidence(raw.confidence),
@@ -186,6 +254,7 @@ export function deriveRateCard(raw: RawCard, derivedFrom: string) {
     derivedFrom,
     pricingRule: PRICING_RULE,
     classNote: CLASS_NOTE,
+    minCacheableTokensRule: MIN_CACHEABLE_RULE,
     regionalRules: raw.regionalRules,
     sources: raw.source.map((s) => ({ id: s.id, name: s.name, date: s.date, ...(s.notes ? { notes: s.notes } : {}) })),
     models: raw.models.map(deriveModel),

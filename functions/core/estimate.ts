@@ -3,7 +3,7 @@
  * `schemas/estimate.ts`. Pure: the current time comes in as `now`, prices and programs are imported data.
  */
 import { Estimate } from '../../schemas/estimate.ts';
-import { parseWith } from '../../schemas/issues.ts';
+import { parseWith, type FieldProblem } from '../../schemas/issues.ts';
 import type { Worksheet } from '../../schemas/worksheet.ts';
 import {
   ALL_LEVERS,
@@ -17,7 +17,8 @@ import {
 } from './forecast.ts';
 import { centsToUsd, formatUsd, sumCents, usdToCents, type Cents } from './money.ts';
 import { decideEligibility, ineligibleServices, planFilings, programsData, type ProgramsData, type Warning } from './programs.ts';
-import { applicablePrices, lifecycleAt, rateCard, resolveModel, sameClassAlternatives, type RateCard, type RateModel, type ResolvedModel } from './rates.ts';
+import { ValidationError } from './errors.ts';
+import { applicablePrices, contextWindowProblem, lifecycleAt, rateCard, resolveModel, sameClassAlternatives, type RateCard, type RateModel, type ResolvedModel } from './rates.ts';
 
 export type EstimateOptions = {
   now: Date;
@@ -38,8 +39,14 @@ export class EstimateError extends Error {
 export function priceModels(w: Worksheet, now: Date, card: RateCard): PricedModel[] {
   return w.workload.models.map((m, i) => {
     const resolved = resolveModel(m.modelId, { card, field: `workload.models[${i}].modelId` });
-    return { requestedId: m.modelId, model: resolved.model, share: m.share, applied: applicablePrices(resolved, w.aws.region), lifecycle: lifecycleAt(resolved.model, now) };
+    return { requestedId: m.modelId, model: resolved.model, share: m.share, applied: applicablePrices(resolved, w.aws.region, w.workload.avgInputTokens), lifecycle: lifecycleAt(resolved.model, now) };
   });
+}
+
+/** The core never prices an impossible request: one that does not fit a chosen model's context window. */
+function assertFitsContextWindows(w: Worksheet, models: PricedModel[]): void {
+  const problems = models.map((pm) => contextWindowProblem(pm.model, w.workload)).filter((p): p is FieldProblem => p !== undefined);
+  if (problems.length > 0) throw new ValidationError(problems, `the request does not fit the context window: ${problems.map((p) => p.rule).join('; ')}`);
 }
 
 function lifecycleWarnings(models: PricedModel[], now: Date, card: RateCard): Warning[] {
@@ -68,7 +75,9 @@ function lifecycleWarnings(models: PricedModel[], now: Date, card: RateCard): Wa
 export function buildForecastInput(w: Worksheet, opts: { now: Date; headroom?: number; card?: RateCard; programs?: ProgramsData }): ForecastInput {
   const programs = opts.programs ?? programsData;
   const headroom = resolveHeadroom(opts, programs);
-  return forecastInput(w, priceModels(w, opts.now, opts.card ?? rateCard), headroom.share, programs);
+  const models = priceModels(w, opts.now, opts.card ?? rateCard);
+  assertFitsContextWindows(w, models);
+  return forecastInput(w, models, headroom.share, programs);
 }
 
 function forecastInput(w: Worksheet, models: PricedModel[], headroomShare: number, programs: ProgramsData): ForecastInput {
@@ -109,11 +118,11 @@ function batchAndCachingSuggestions(input: ForecastInput, f: Forecast): Suggesti
   return out;
 }
 
-function alternativePriced(pm: PricedModel, alt: RateModel, region: string, now: Date): PricedModel {
+function alternativePriced(pm: PricedModel, alt: RateModel, w: Worksheet['workload'], region: string, now: Date): PricedModel {
   // Keep the founder's routing choice: a geo profile stays geo, otherwise the alternative's global price applies.
   const profile = pm.applied.basis === 'regional' && alt.pricingBasis === 'global' ? 'geo' : alt.pricingBasis === 'global' ? 'global' : 'none';
   const resolved: ResolvedModel = { model: alt, requestedId: profile === 'geo' ? `us.${alt.modelId}` : alt.modelId, profile };
-  return { requestedId: resolved.requestedId, model: alt, share: pm.share, applied: applicablePrices(resolved, region), lifecycle: lifecycleAt(alt, now) };
+  return { requestedId: resolved.requestedId, model: alt, share: pm.share, applied: applicablePrices(resolved, region, w.avgInputTokens), lifecycle: lifecycleAt(alt, now) };
 }
 
 function cheaperModelSuggestions(input: ForecastInput, f: Forecast, region: string, now: Date, card: RateCard): Suggestion[] {
@@ -123,8 +132,9 @@ function cheaperModelSuggestions(input: ForecastInput, f: Forecast, region: stri
     const current = f.byModel[i]?.totalCents ?? 0n;
     let best: { alt: RateModel; cents: Cents } | undefined;
     for (const alt of sameClassAlternatives(pm.model, now, card)) {
-      if (inMix.has(alt.modelId)) continue;
-      const cents = windowCentsFor(input, alternativePriced(pm, alt, region, now), ALL_LEVERS);
+      // Never suggest a model the request does not fit.
+      if (inMix.has(alt.modelId) || contextWindowProblem(alt, input.workload)) continue;
+      const cents = windowCentsFor(input, alternativePriced(pm, alt, input.workload, region, now), ALL_LEVERS);
       if (cents < current && (!best || cents < best.cents)) best = { alt, cents };
     }
     if (best) {
@@ -183,6 +193,7 @@ export function estimate(worksheet: Worksheet, opts: EstimateOptions): Estimate 
   const programs = opts.programs ?? programsData;
   const headroom = resolveHeadroom(opts, programs);
   const models = priceModels(worksheet, opts.now, card);
+  assertFitsContextWindows(worksheet, models);
   const input = forecastInput(worksheet, models, headroom.share, programs);
   const f = runForecast(input);
 

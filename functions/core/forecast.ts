@@ -9,7 +9,8 @@
  * - Levers are applied only where they pay off per request, so "optimized" is never above "naive":
  *   caching when the cached request is cheaper at the founder's hit rate (cache writes cost more than plain input),
  *   batch when the model has a batch price and a batch request is cheaper than the on-demand one. Batch requests
- *   get no prompt caching (the two discounts are not stacked).
+ *   get no prompt caching (the two discounts are not stacked). No caching when the cacheable context is shorter
+ *   than the model's minimum cacheable prefix (`minCacheableTokens`): Bedrock does not cache it.
  * - Each stream's exact cost is rounded once and split into integer-cent lever lines (largest remainder); every
  *   total above that is a sum of integers, so totals equal the sum of their parts to the cent.
  */
@@ -90,8 +91,9 @@ export type Forecast = {
   totalCents: Cents;
   naiveBedrockCents: Cents;
   naiveSubtotalCents: Cents;
+  /** Credit-eligible spend (Bedrock + eligible other services) with headroom, rounded up: excluded services are not in it. */
   recommendedAskCents: Cents;
-  /** How many months `poolUsd` of credit lasts at naive and at optimized spend (no headroom), up to `maxMonths`. */
+  /** How many months `poolUsd` of credit lasts at naive and at optimized credit-eligible spend (no headroom), up to `maxMonths`. */
   monthsCovered(poolUsd: number, maxMonths?: number): PoolCoverage;
 };
 
@@ -157,9 +159,12 @@ export function planModel(pm: PricedModel, w: Workload, switches: LeverSwitches)
   const name = pm.model.name;
 
   let cachingApplied = false;
+  const minCacheable = pm.model.minCacheableTokens;
   if (switches.caching && s.cacheable > 0 && s.hitRate > 0) {
     if (!cachingAvailable) notes.push(`${name} has no prompt-caching price: its cacheable context is billed as plain input`);
-    else if (cachedUnit(pm, s).lt(plainUnit(pm, s))) cachingApplied = true;
+    else if (minCacheable !== undefined && s.cacheable < minCacheable) {
+      notes.push(`caching not applied on ${name}: the ${s.cacheable} cacheable context tokens are below its minimum cacheable prefix of ${minCacheable} tokens, so Bedrock would not cache them (billed as plain input)`);
+    } else if (cachedUnit(pm, s).lt(plainUnit(pm, s))) cachingApplied = true;
     else notes.push(`caching not applied on ${name}: at a ${pct(s.hitRate)} hit rate cache writes cost more than reads save (break-even ${pct(breakEvenHitRate(pm))})`);
   }
   const onDemand = cachingApplied ? cachedUnit(pm, s) : plainUnit(pm, s);
@@ -305,7 +310,11 @@ export function forecast(input: ForecastInput, switches: LeverSwitches = ALL_LEV
   const otherServicesCents = sum((m) => m.otherServicesCents);
   const naiveSubtotalCents = sum((m) => m.naiveSubtotalCents);
 
-  const monthSpend = (p: ModelPlan[], month: number) => bedrockMonthCents(input, p, month) + sumCents(input.otherServices.map((s) => s.monthlyCents));
+  // The ask and the pool coverage count only what credits pay for: Bedrock plus the credit-eligible other services
+  // (headroom on that), the same envelope the filing plan sizes from. Excluded services stay in the totals above.
+  const eligibleOtherCents = sumCents(input.otherServices.filter((s) => s.creditEligible).map((s) => s.monthlyCents));
+  const askBasisCents = sumCents(months.map((m) => m.bedrockCents + eligibleOtherCents + shareOfCents(m.bedrockCents + eligibleOtherCents, input.headroomShare)));
+  const monthSpend = (p: ModelPlan[], month: number) => bedrockMonthCents(input, p, month) + eligibleOtherCents;
   return {
     months,
     byModel: windowByModel(input, months, naivePlans),
@@ -318,7 +327,7 @@ export function forecast(input: ForecastInput, switches: LeverSwitches = ALL_LEV
     totalCents,
     naiveBedrockCents: naiveSubtotalCents - otherServicesCents,
     naiveSubtotalCents,
-    recommendedAskCents: roundUpAsk(totalCents, input.askRounding),
+    recommendedAskCents: roundUpAsk(askBasisCents, input.askRounding),
     monthsCovered(poolUsd: number, maxMonths = 60): PoolCoverage {
       const poolCents = usdToCents(poolUsd);
       return {

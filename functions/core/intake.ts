@@ -6,18 +6,21 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FieldProblem } from '../../schemas/issues.ts';
 import type { Application } from '../../schemas/application.ts';
 import type { Worksheet } from '../../schemas/worksheet.ts';
-import { resolveModel, UnknownModelError } from './rates.ts';
+import { contextWindowProblem, resolveModel, UnknownModelError } from './rates.ts';
 import { worksheetAddressProblems } from './ace/address.ts';
 
 /**
  * Rules beyond the schema, all reported at once: every model id must be on the rate card (with the
- * closest known ids suggested), and the address must satisfy ACE's country, postal code and state rules.
+ * closest known ids suggested), every request must fit each chosen model's context window (input + output), and
+ * the address must satisfy ACE's country, postal code and state rules.
  */
 export function worksheetDomainProblems(worksheet: Worksheet): FieldProblem[] {
   const problems: FieldProblem[] = worksheetAddressProblems(worksheet.company.address);
   worksheet.workload.models.forEach((m, i) => {
     try {
-      resolveModel(m.modelId, { field: `workload.models[${i}].modelId` });
+      const { model } = resolveModel(m.modelId, { field: `workload.models[${i}].modelId` });
+      const tooLong = contextWindowProblem(model, worksheet.workload);
+      if (tooLong) problems.push(tooLong);
     } catch (error) {
       if (error instanceof UnknownModelError) problems.push(error.toFieldProblem());
       else throw error;

@@ -215,7 +215,17 @@ function spendByService(months: ForecastMonth[], ineligible: Set<string>, bedroc
   return lines.filter((l) => l.cents > 0n).map((l) => ({ service: l.service, monthlyUsd: centsToUsd(l.cents) }));
 }
 
-type Sized = { program: Program; askCents: Cents; coverageMonths: number; months: ForecastMonth[]; bedrockOnly: boolean; rationale: string; counted: boolean };
+type Sized = {
+  program: Program;
+  askCents: Cents;
+  /** The forecast spend (with headroom) the ask was sized from, before rounding and caps. */
+  envelopeCents: Cents;
+  coverageMonths: number;
+  months: ForecastMonth[];
+  bedrockOnly: boolean;
+  rationale: string;
+  counted: boolean;
+};
 
 function sizePoc(program: Program, w: Worksheet, env: MonthEnvelope[], months: ForecastMonth[], headroom: number, data: ProgramsData): Sized {
   const window = pocWindowMonths(w, program);
@@ -228,6 +238,7 @@ function sizePoc(program: Program, w: Worksheet, env: MonthEnvelope[], months: F
   return {
     program,
     askCents,
+    envelopeCents: need,
     coverageMonths: window,
     months: months.slice(0, window),
     bedrockOnly: true,
@@ -244,6 +255,7 @@ function sizeFootprint(program: Program, w: Worksheet, restCents: Cents, months:
   return {
     program,
     askCents,
+    envelopeCents: restCents,
     coverageMonths: w.workload.monthsToCover,
     months,
     bedrockOnly: false,
@@ -257,6 +269,7 @@ function sizeLongShot(program: Program, w: Worksheet, envelopeCents: Cents, mont
   return {
     program,
     askCents,
+    envelopeCents,
     coverageMonths: w.workload.monthsToCover,
     months,
     bedrockOnly: false,
@@ -347,6 +360,16 @@ export function planFilings(input: PlanInput): PlanResult {
       code: 'over-ask',
       amountUsd: centsToUsd(cents),
       message: `${s.program.name}: ${formatUsd(cents)} of the ${formatUsd(s.askCents)} ask would be forfeited at its expiry after about ${s.program.expiry.typicalMonths} months, because the forecast spends less than that before then (expiry ${s.program.expiry.verified ? '' : 'unverified: '}${s.program.expiry.note})`,
+    });
+  }
+  for (const s of sized) {
+    const floor = s.program.ceiling.minUsd;
+    if (floor === undefined || s.envelopeCents >= usdToCents(floor)) continue;
+    const what = s.program.stackingRole === 'poc' ? 'the POC envelope' : 'the envelope';
+    warnings.push({
+      code: 'below-program-floor',
+      amountUsd: centsToUsd(s.envelopeCents),
+      message: `${s.program.name}: ${what} ${formatUsd(s.envelopeCents)} is below the program's usual ${formatUsd(usdToCents(floor))} floor${s.program.ceiling.verified ? '' : ' (unverified figure)'}; the ask stays at ${formatUsd(s.askCents)}, sized from the forecast (not raised to the floor)`,
     });
   }
   const outOfPocketCents = sim.uncovered;

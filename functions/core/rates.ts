@@ -118,8 +118,38 @@ export type AppliedPrices = { prices: Prices; basis: PriceBasis; note: string };
  * Which price applies. Global cross-Region price when the model has one (cheapest; the profile we recommend),
  * the regional (geo / in-Region) price when the founder named a geo profile, otherwise the single list price.
  * GovCloud and non-US Regions are not priced separately in the card: say so rather than guess a multiplier.
+ * When the request's input (`avgInputTokens`) exceeds the model's long-context threshold, the long-context sheet
+ * of that basis applies to the whole request.
  */
-export function applicablePrices(resolved: ResolvedModel, region: string): AppliedPrices {
+export function applicablePrices(resolved: ResolvedModel, region: string, avgInputTokens = 0): AppliedPrices {
+  const base = basePrices(resolved, region);
+  const lc = resolved.model.longContextPricing;
+  if (!lc || avgInputTokens <= lc.appliesAbove) return base;
+  // AWS bills every token of a request above the threshold at the long-context rates.
+  const tier = `; long-context rates: ${avgInputTokens} input tokens a request is above ${lc.appliesAbove}, so the whole request is billed at them (${lc.note})`;
+  if (base.basis === 'regional') {
+    return lc.regionalPricing
+      ? { prices: lc.regionalPricing, basis: base.basis, note: `${base.note}${tier}` }
+      : { prices: lc.pricing, basis: base.basis, note: `${base.note}${tier}; no regional long-context price is listed, so the global one is used (the geo profile may cost about 10% more)` };
+  }
+  return { prices: lc.pricing, basis: base.basis, note: `${base.note}${tier}` };
+}
+
+/**
+ * The problem with a request shape that cannot fit `model`'s context window (input + output; an embedding model
+ * produces no output tokens), or undefined when it fits or the card gives no window.
+ */
+export function contextWindowProblem(model: RateModel, w: { avgInputTokens: number; avgOutputTokens: number }): FieldProblem | undefined {
+  if (model.contextWindow === undefined) return undefined;
+  if (model.kind === 'embedding') {
+    return w.avgInputTokens > model.contextWindow ? { field: 'workload.avgInputTokens', rule: `must fit the context window of ${model.name} (${model.contextWindow} tokens)` } : undefined;
+  }
+  return w.avgInputTokens + w.avgOutputTokens > model.contextWindow
+    ? { field: 'workload.avgInputTokens', rule: `must fit the context window of ${model.name} (${model.contextWindow} tokens) together with avgOutputTokens` }
+    : undefined;
+}
+
+function basePrices(resolved: ResolvedModel, region: string): AppliedPrices {
   const { model, profile } = resolved;
   const regionNote = regionCaveat(model, region);
   if (model.pricingBasis === 'global' && model.regionalPricing) {

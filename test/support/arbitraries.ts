@@ -1,6 +1,7 @@
 /**
  * Shared fast-check arbitraries. `arbWorksheet()` generates worksheets that always parse with
- * `schemas/worksheet.ts` and only use models that are active on the rate card at `ARB_NOW`, with volumes
+ * `schemas/worksheet.ts` and only use models that are active on the rate card at `ARB_NOW` and whose context
+ * window fits the generated request (with ARB_TOKEN_HEADROOM to spare), with volumes
  * large enough that every month's Bedrock spend is above zero (ACE rejects a 0.00 monthly amount).
  */
 import fc from 'fast-check';
@@ -22,9 +23,9 @@ const isoDate = (minYear: number, maxYear: number) =>
   fc.record({ y: fc.integer({ min: minYear, max: maxYear }), m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 28 }) })
     .map(({ y, m, d }) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
 
-/** 1–4 distinct active models with shares that add up to 1. */
-export const arbModelMix = fc
-  .uniqueArray(fc.constantFrom(...ACTIVE_MODEL_IDS), { minLength: 1, maxLength: 4 })
+/** 1–4 distinct models from `ids` with shares that add up to 1. */
+export const arbModelMixFrom = (ids: readonly string[]) => fc
+  .uniqueArray(fc.constantFrom(...ids), { minLength: 1, maxLength: 4 })
   .chain((ids) =>
     fc.array(fc.integer({ min: 1, max: 10 }), { minLength: ids.length, maxLength: ids.length }).map((weights) => {
       const total = weights.reduce((a, b) => a + b, 0);
@@ -35,9 +36,24 @@ export const arbModelMix = fc
     }),
   );
 
+/** 1–4 distinct active models with shares that add up to 1. */
+export const arbModelMix = arbModelMixFrom(ACTIVE_MODEL_IDS);
+
+/**
+ * Tokens a test may add to a generated request (input or output) and still fit every chosen model's context
+ * window: the monotonicity properties grow requests by up to 2,000 tokens.
+ */
+export const ARB_TOKEN_HEADROOM = 4_096;
+
+/** Active models whose context window fits `input` + `output` tokens (+ ARB_TOKEN_HEADROOM); embeddings need input only. */
+export function activeModelIdsFitting(input: number, output: number): string[] {
+  return activeModels(ARB_NOW)
+    .filter((m) => m.contextWindow === undefined || input + (m.kind === 'embedding' ? 0 : output) + ARB_TOKEN_HEADROOM <= m.contextWindow)
+    .map((m) => m.modelId);
+}
+
 export const arbWorkload = fc
   .record({
-    models: arbModelMix,
     requestsPerDay: fc.integer({ min: 500, max: 200_000 }),
     avgInputTokens: fc.integer({ min: 500, max: 20_000 }),
     avgOutputTokens: fc.integer({ min: 50, max: 2_000 }),
@@ -48,7 +64,14 @@ export const arbWorkload = fc
     monthlyGrowth: fc.double({ min: -0.2, max: 0.5, noNaN: true }),
     monthsToCover: fc.integer({ min: 1, max: 24 }),
   })
-  .map(({ cacheableFraction, ...w }) => ({ ...w, cacheableContextTokens: Math.floor(w.avgInputTokens * cacheableFraction) }));
+  // Only models the request fits (an impossible request is a worksheet error, never priced).
+  .chain(({ cacheableFraction, ...w }) =>
+    arbModelMixFrom(activeModelIdsFitting(w.avgInputTokens, w.avgOutputTokens)).map((models) => ({
+      models,
+      ...w,
+      cacheableContextTokens: Math.floor(w.avgInputTokens * cacheableFraction),
+    })),
+  );
 
 const arbFunding = fc.oneof(
   fc.record({ stage: fc.constant('bootstrapped' as const), institutionalFunding: fc.constant({ funded: false }) }),
