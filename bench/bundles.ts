@@ -24,7 +24,7 @@ const SDK_BASELINES: Record<string, string> = {
 const HANDLER_ENV = {
   TABLE_NAME: 'bench', STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:bench', SENDER_EMAIL: 'a@example.com',
   SES_CONFIGURATION_SET: 'bench', ACE_CATALOG: 'Sandbox', PUBLIC_BASE_URL: 'http://localhost', OPS_EMAIL: 'ops@example.com',
-  AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1',
+  AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
 async function bundle(entry: string, outfile: string): Promise<{ bytes: number; sdkPackages: string[] }> {

@@ -14,14 +14,17 @@ function handlerEntries(): string[] {
   return [...new Set(Object.values(listFunctions(synthTemplate({ nag: false }))).map((f) => f.entry))].sort();
 }
 
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'; // versions pinned by the lockfile
+
+/** A ratio as a change (handlers with no AWS SDK client have no baseline to compare with: shown as n/a). */
 const pct = (r: number) => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`;
 
 if (want('bundles')) {
   console.log('\n== Lambda bundles: size and cold init vs an SDK-only baseline (same esbuild options, same run) ==');
   const rows = await measureBundles(handlerEntries(), Number(process.env.BENCH_RUNS ?? 15));
   console.table(rows.map((r) => ({
-    handler: r.handler, sdk: r.sdk, 'KB': r.kb, 'baseline KB': r.baselineKb, 'size vs baseline': pct(r.sizeRatio),
-    'init ms (median)': r.initMs.toFixed(1), 'baseline init ms': r.baselineInitMs.toFixed(1), 'init vs baseline': pct(r.initRatio),
+    handler: r.handler, sdk: r.sdk, 'KB': r.kb, 'baseline KB': r.baselineKb, 'size vs baseline': r.sdk === '(none)' ? 'n/a (no SDK)' : pct(r.sizeRatio),
+    'init ms (median)': r.initMs.toFixed(1), 'baseline init ms': r.baselineInitMs.toFixed(1), 'init vs baseline': r.sdk === '(none)' ? 'n/a (no SDK)' : pct(r.initRatio),
   })));
 }
 

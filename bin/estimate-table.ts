@@ -22,7 +22,7 @@ function headline(e: Estimate): string {
   const f = e.forecast;
   const months = f.months.length;
   return renderTable(`Estimate (rates as of ${e.ratesAsOf}, programs as of ${e.programsAsOf})`, ['Figure', 'USD'], [
-    ['Recommended credit ask', usdAmount(f.recommendedAskUsd)],
+    ['Credit envelope (forecast of credit-eligible spend, rounded)', usdAmount(f.recommendedAskUsd)],
     [`Forecast total, ${months} months (with headroom)`, usdAmount(f.totalUsd)],
     ['Optimized spend (batch, caching)', usdAmount(f.optimizedUsd)],
     ['Naive on-demand spend', usdAmount(f.naiveUsd)],
@@ -54,8 +54,12 @@ function programs(e: Estimate): string {
 }
 
 function plan(e: Estimate): string {
-  const rows: Row[] = e.plan.filings.map((f) => [f.programName, f.filingPath, usdAmount(f.askUsd), String(f.coverageMonths)]);
-  rows.push(['Total ask', '', usdAmount(e.plan.totalAskUsd), ''], ['Out of pocket', '', usdAmount(e.plan.outOfPocketUsd), ''], ['Forfeited at expiry', '', usdAmount(e.plan.forfeitedUsd), '']);
+  // Long shots (e.g. the Generative AI Accelerator cohort) are applied for separately and not counted in the total.
+  const rows: Row[] = e.plan.filings.map((f) => [
+    f.filingPath === 'cohort-application' ? `${f.programName} (long shot, not counted)` : f.programName,
+    f.filingPath, usdAmount(f.askUsd), String(f.coverageMonths),
+  ]);
+  rows.push(['Total ask (sum of the counted filings, each rounded)', '', usdAmount(e.plan.totalAskUsd), ''], ['Out of pocket', '', usdAmount(e.plan.outOfPocketUsd), ''], ['Forfeited at expiry', '', usdAmount(e.plan.forfeitedUsd), '']);
   return renderTable('Filing plan', ['Program', 'Filing path', 'Ask', 'Months'], rows);
 }
 

@@ -6,6 +6,9 @@
 import { parseArgs } from 'node:util';
 import { startLocal } from '../lib/local/start.ts';
 
+// The SDK's notice that releases after January 2027 need Node 22 (versions are pinned by the lockfile; see README).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const { values } = parseArgs({
   options: {
     data: { type: 'string' },

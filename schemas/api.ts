@@ -166,7 +166,7 @@ export const PartnerBriefView = z.object({
   validation: Validation,
   record: RecordView,
   editedAt: z.nullable(z.string()),
-  links: z.object({ self: z.string(), createOpportunity: z.string() }),
+  links: z.object({ application: z.string(), edit: z.string(), createOpportunity: z.string() }),
 });
 export type PartnerBriefView = z.infer<typeof PartnerBriefView>;
 

@@ -7,6 +7,8 @@
 import { fileURLToPath } from 'node:url';
 import { seedPartners } from '../functions/adapters/dynamo/partners-seed.ts';
 
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'; // versions pinned by the lockfile
+
 const file = process.argv[2] ?? fileURLToPath(new URL('../data/partners.json', import.meta.url));
 const table = process.env.TABLE_NAME;
 if (!table) {

@@ -211,7 +211,7 @@ export function composeNotice(kind: NoticeKind, ctx: NoticeContext): Mail {
       const e = ctx.expiry;
       return build([w.contact.email], `${company}: your credits expire in ${e?.daysLeft ?? '?'} days`, [
         `Hi ${w.contact.firstName},`,
-        `The ${e?.programId ?? ''} credits${e?.amountUsd ? ` ($${e.amountUsd})` : ''} on application ${app.id} expire on ${e?.expiresOn ?? 'their expiry date'} (${e?.daysLeft ?? '?'} days from now).`,
+        `The ${e?.programId ?? ''} credits${e?.amountUsd ? ` (${formatUsdAmount(e.amountUsd)})` : ''} on application ${app.id} expire on ${e?.expiresOn ?? 'their expiry date'} (${e?.daysLeft ?? '?'} days from now).`,
         'Plan the remaining usage before then; unused credits are not extended.',
       ], founderLink);
     }
@@ -221,6 +221,11 @@ export function composeNotice(kind: NoticeKind, ctx: NoticeContext): Mail {
         'The application and all its data are kept; redrive it from the operations API once the cause is fixed.',
       ], opsLink);
   }
+}
+
+/** "11000.5" → "$11,000.50": amounts in mails read like money. */
+export function formatUsdAmount(amount: string): string {
+  return `$${Number(amount).toLocaleString('en-US', { minimumFractionDigits: amount.includes('.') ? 2 : 0, maximumFractionDigits: 2 })}`;
 }
 
 /** The key marking a transition as fully notified. */

@@ -28,10 +28,21 @@ export interface NotifierConfig {
 }
 
 
+const usd = (amount: string) => `$${Number(amount).toLocaleString('en-US')}`;
+
+/** The ask as a founder should read it: the counted filings add up; a long-shot cohort is mentioned apart. */
 function askSummary(app: Application): string | undefined {
   const filings = (app.estimate as Estimate | undefined)?.plan?.filings;
   if (!filings?.length) return undefined;
-  return `Sized ask: ${filings.map((f) => `${f.programName} $${Number(f.askUsd).toLocaleString('en-US')}`).join(' + ')}.`;
+  const counted = filings.filter((f) => f.filingPath !== 'cohort-application');
+  const longShots = filings.filter((f) => f.filingPath === 'cohort-application');
+  const parts: string[] = [];
+  if (counted.length) {
+    const total = counted.reduce((sum, f) => sum + Number(f.askUsd), 0);
+    parts.push(`Sized ask: ${counted.map((f) => `${f.programName} ${usd(f.askUsd)}`).join(' + ')} = ${usd(String(total))}.`);
+  }
+  for (const f of longShots) parts.push(`Also worth a separate application: ${f.programName} (competitive cohort, up to ${usd(f.askUsd)}).`);
+  return parts.join(' ');
 }
 
 export interface Extras {

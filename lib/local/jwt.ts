@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, createLocalJWKSet } from 'jose';
 import type { JWK, JWTPayload, CryptoKey } from 'jose';
+import { realNow } from './process-clock.ts';
 
 export const DEV_REGION = 'us-east-1';
 export const DEV_USER_POOL_ID = `${DEV_REGION}_localdev`;
@@ -77,7 +78,7 @@ export class DevIssuer {
   }
 
   async mint(opts: MintOptions = {}): Promise<string> {
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(realNow() / 1000); // real time, like the verification above
     const sub = opts.sub ?? randomUUID();
     const username = opts.username ?? sub;
     const tokenUse = opts.tokenUse ?? 'id';
@@ -111,7 +112,9 @@ export class DevIssuer {
    * absent, `client_id`) among its audiences, `exp` / `nbf`. Throws on any failure.
    */
   async verify(token: string, expect: { issuer: string; audience: string[] }): Promise<JWTPayload> {
-    const { payload } = await jwtVerify(token, this.#jwks, { issuer: expect.issuer, algorithms: [ALG] });
+    // Sessions live in real time: `npm run token` (another process) stamps real time, while this process's Date may
+    // have been moved ahead to simulate the calendar; a moved clock must not expire a token minted a second ago.
+    const { payload } = await jwtVerify(token, this.#jwks, { issuer: expect.issuer, algorithms: [ALG], currentDate: new Date(realNow()) });
     const aud = payload.aud ?? (payload as { client_id?: string }).client_id;
     const auds = Array.isArray(aud) ? aud : aud === undefined ? [] : [aud];
     if (expect.audience.length && !auds.some((a) => expect.audience.includes(a))) throw new Error('audience mismatch');

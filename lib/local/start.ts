@@ -310,7 +310,7 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
       `DynamoDB         ${urls.dynamodb}   (table ${table?.tableName ?? '-'})`,
       `Clock            ${new Date(clock.now()).toISOString()}   (POST ${urls.api}/__local/clock {"advanceSeconds": 86400}; handlers' Date follows it)`,
       ...schedules.describe().map((d) => `Schedule         ${d}   (runs on the clock)`),
-      `Dev JWT          npm run token -- --role partner --partner <id>   (issuer ${issuer.issuer})`,
+      `Dev JWT          npm run -s token -- --role partner --partner <id>   (issuer ${issuer.issuer})`,
       dataDir
         ? `Data             ${dataDir} (tables, executions, pending task tokens and the clock persist; waiting executions resume: ${resumed} resumed, ${lost} lost)`
         : 'Data             in memory: everything (tables, executions, task tokens, mail) is gone when this process stops; use --data DIR to keep it',

@@ -57,6 +57,10 @@ describe('a founder submits the example worksheet', () => {
     });
     expect(mails.map((m) => m.destination.to[0]).sort()).toEqual(['ace-desk@northwind-partners.example', 'maya@ledgerly.ai']);
     for (const mail of mails) expect(`${mail.body.html ?? ''}${mail.body.text ?? ''}`).not.toContain(founderToken);
+    // The founder reads an ask that adds up: the ACE filings and their sum, the cohort long shot apart.
+    const confirmation = mails.find((m) => m.destination.to[0] === 'maya@ledgerly.ai')!;
+    expect(confirmation.body.text).toMatch(/Sized ask: Bedrock \/ GenAI POC funding \$11,000 \+ AWS Activate Portfolio \$140,000 = \$151,000\./);
+    expect(confirmation.body.text).toMatch(/Also worth a separate application: AWS Generative AI Accelerator/);
   });
 
   it('answers a repeated request with the same application and starts no second workflow', async () => {

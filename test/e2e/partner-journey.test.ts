@@ -149,5 +149,9 @@ describe('a partner takes an application from review to credits, over HTTP', () 
     await until('the 30-day reminder', async () => ((await remindersTo('maya@ledgerly.ai')).length >= 2 ? true : undefined));
     await move(30);
     await until('expiry', async () => ((await api('GET', `/applications/${id}`, { token: founderToken })).body.status === 'expired' ? true : undefined));
+    // Sessions live in real time: a token minted before the clock moved 92 days, and one minted after, both still work.
+    expect((await api('GET', `/partner/applications/${id}`, { token: partner })).status).toBe(200);
+    const fresh = await rt.mintToken({ groups: ['partner'], partnerId: 'p-northwind' });
+    expect((await api('GET', `/partner/applications/${id}`, { token: fresh })).status).toBe(200);
   });
 });

@@ -37,8 +37,11 @@ describe('ace-filing', () => {
   it('estimate --table prints readable tables', () => {
     const { code, stdout } = cli(['estimate', '--table', EXAMPLE]);
     expect(code).toBe(0);
-    expect(stdout).toContain('Recommended credit ask');
+    expect(stdout).toMatch(/Credit envelope \(forecast of credit-eligible spend, rounded\)\s+\$150,000\.00/);
     expect(stdout).toContain('Filing plan');
+    // The cohort long shot is labelled, and the total adds only the counted filings.
+    expect(stdout).toMatch(/AWS Generative AI Accelerator \(long shot, not counted\)/);
+    expect(stdout).toMatch(/Total ask \(sum of the counted filings, each rounded\)\s+\$151,000\.00/);
     expect(stdout).toMatch(/Amazon Bedrock\s+\$[\d,]+\.\d{2}/);
   });
 

@@ -139,7 +139,7 @@ export function planBriefEdit(args: {
   const matches = ifMatch.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(current);
   const unchanged = stableJson(body) === stableJson(brief.body);
   if (unchanged) return { kind: 'unchanged', brief };
-  if (!matches) throw new PreconditionFailedError('The brief changed since you read it: GET it again and re-apply your change', current);
+  if (!matches) throw new PreconditionFailedError("The brief changed since you read it: GET /partner/applications/{id} again (each brief's ETag is there) and re-apply your change", current);
 
   const revision = (brief.revision ?? 1) + 1;
   if (mode === 'draft') {

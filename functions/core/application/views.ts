@@ -78,7 +78,8 @@ export function partnerBriefView(app: Application, brief: StoredBrief): PartnerB
     validation: { valid: brief.problems.length === 0, problems: brief.problems },
     record: recordView(recordOf(brief)),
     editedAt: brief.editedAt ?? null,
-    links: { self: base, createOpportunity: `${base}/create-opportunity` },
+    // The brief is read as part of its application; its own URL takes PATCH (with If-Match) only.
+    links: { application: `/partner/applications/${app.id}`, edit: base, createOpportunity: `${base}/create-opportunity` },
   };
 }
 
