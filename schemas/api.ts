@@ -135,6 +135,15 @@ export type OpsApplicationItem = z.infer<typeof OpsApplicationItem>;
 
 export const OpsApplicationsPage = z.object({ items: z.array(OpsApplicationItem), nextCursor: z.nullable(z.string()) });
 
+/** One application as operations see it: where it is and why, its records, and every transition. */
+export const OpsApplicationDetail = z.object({
+  ...OpsApplicationItem.shape,
+  records: z.array(z.object({ programId: z.string(), status: RecordStatus, opportunityId: z.nullable(z.string()) })),
+  passedOverBy: z.array(z.string()),
+  timeline: z.array(TimelineEntry),
+});
+export type OpsApplicationDetail = z.infer<typeof OpsApplicationDetail>;
+
 // ---------------------------------------------------------------------------------------------------------------
 // Partner (JWT, group `partner`, claim `custom:partnerId`; only applications assigned to the caller)
 

@@ -8,7 +8,7 @@ import { Worksheet } from '../../schemas/worksheet.ts';
 import { Estimate } from '../../schemas/estimate.ts';
 import {
   ApplicationStatusResponse, AwsReviewRequest, BriefPatch, CreditsRequest, DeclineRequest, DecisionResponse, ErrorResponse,
-  ExecutionsPage, FiledRequest, FounderApplicationView, OpsApplicationsPage, PartnerApplicationView, PartnerBriefView, PartnerQueuePage,
+  ExecutionsPage, FiledRequest, FounderApplicationView, OpsApplicationDetail, OpsApplicationsPage, PartnerApplicationView, PartnerBriefView, PartnerQueuePage,
   RecordResponse, RequestChangesRequest, SubmitWorksheetResponse,
 } from '../../schemas/api.ts';
 import { APPLICATION_STATUSES } from '../../schemas/application.ts';
@@ -172,6 +172,7 @@ export function openApiDocument(): Record<string, unknown> {
         FounderApplicationView: schemaOf(FounderApplicationView, 'output'),
         ExecutionsPage: schemaOf(ExecutionsPage, 'output'),
         OpsApplicationsPage: schemaOf(OpsApplicationsPage, 'output'),
+        OpsApplicationDetail: schemaOf(OpsApplicationDetail, 'output'),
         ApplicationStatusResponse: schemaOf(ApplicationStatusResponse, 'output'),
         PartnerQueuePage: schemaOf(PartnerQueuePage, 'output'),
         PartnerApplicationView: schemaOf(PartnerApplicationView, 'output'),
@@ -278,6 +279,20 @@ export function openApiDocument(): Record<string, unknown> {
             400: errorResponse('A query parameter is invalid'),
             401: errorResponse('No or invalid JWT'),
             403: errorResponse('Not in the ops group'),
+          },
+        },
+      },
+      '/ops/applications/{id}': {
+        get: {
+          summary: 'One application as operations see it: status, hours in status, reason, failure, records, partners passed over, timeline',
+          operationId: 'getApplicationForOps',
+          security: [{ cognitoJwt: [] }],
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            200: { description: 'The application', content: jsonContent('OpsApplicationDetail') },
+            401: errorResponse('No or invalid JWT'),
+            403: errorResponse('Not in the ops group'),
+            404: errorResponse('No such application'),
           },
         },
       },

@@ -5,10 +5,11 @@
 import * as z from 'zod/mini';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
-import { opsApplicationItem } from '../core/application/views.ts';
+import { opsApplicationDetail, opsApplicationItem } from '../core/application/views.ts';
+import { NotFoundError } from '../core/errors.ts';
 import { OpsApplicationsQuery } from '../../schemas/api.ts';
 import { listExecutions } from '../adapters/workflow-engine.ts';
-import { callerOf, httpHandler, json, parseOr400, requireGroup, type HttpEvent } from './middleware.ts';
+import { callerOf, httpHandler, json, parseOr400, pathParameter, requireGroup, type HttpEvent } from './middleware.ts';
 
 const config = readConfig(['STATE_MACHINE_ARN', 'TABLE_NAME']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
@@ -45,7 +46,16 @@ async function getApplications(event: HttpEvent) {
   return json(200, { items: page.items.map((app) => opsApplicationItem(app, now)), nextCursor: page.cursor ?? null });
 }
 
+async function getApplication(event: HttpEvent) {
+  requireGroup(callerOf(event), 'ops');
+  const id = pathParameter(event, 'id');
+  const app = await applications.get(id);
+  if (!app) throw new NotFoundError(`Application ${id} not found`);
+  return json(200, opsApplicationDetail(app, new Date()));
+}
+
 export const handler = httpHandler({
   'GET /ops/executions': getExecutions,
   'GET /ops/applications': getApplications,
+  'GET /ops/applications/{id}': getApplication,
 });

@@ -161,6 +161,14 @@ describe('estimates, operations and docs', () => {
     // Operations heard about it by mail too.
     const mails = await until('the ops mail', async () => (await rt.mails()).find((m) => m.subject.includes(String(submitted.body.applicationId))));
     expect(mails.destination.to).toEqual(['ops@example.com']);
+    // The mail's link opens the application for operations (with the JWT), not a dead end.
+    const link = /Operations view: (\S+)/.exec(mails.body.text ?? '')?.[1] ?? '';
+    expect(link).toBe(`${rt.urls.api}/ops/applications/${String(submitted.body.applicationId)}`);
+    const detail = await api('GET', new URL(link).pathname, undefined, { authorization: `Bearer ${ops}` });
+    expect(detail.status).toBe(200);
+    expect(detail.body).toMatchObject({ id: submitted.body.applicationId, status: 'unrouted', partnerId: null });
+    expect((detail.body.timeline as { to: string }[]).map((t) => t.to)).toEqual(['submitted', 'sized', 'drafted', 'unrouted']);
+    expect((await api('GET', new URL(link).pathname)).status).toBe(401);
   });
 
   it('serves the OpenAPI document generated from the schemas', async () => {

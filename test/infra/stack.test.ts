@@ -334,6 +334,7 @@ describe('api', () => {
       ['GET /applications/{id}', 'NONE', ENTRIES.founder],
       ['GET /openapi.json', 'NONE', ENTRIES.openApi],
       ['GET /ops/applications', 'JWT', ENTRIES.ops],
+      ['GET /ops/applications/{id}', 'JWT', ENTRIES.ops],
       ['GET /ops/executions', 'JWT', ENTRIES.ops],
       ['GET /partner/applications', 'JWT', ENTRIES.partner],
       ['GET /partner/applications/{id}', 'JWT', ENTRIES.partner],

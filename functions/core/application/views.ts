@@ -1,7 +1,7 @@
 /** What each audience may see of an application. Hashes, task tokens and internal bookkeeping never leave. */
 import type { Application, RecordState, StoredBrief } from '../../../schemas/application.ts';
 import type {
-  DuplicateView, FounderApplicationView, OpsApplicationItem, PartnerApplicationView, PartnerBriefView, PartnerQueueItem, RecordView,
+  DuplicateView, FounderApplicationView, OpsApplicationDetail, OpsApplicationItem, PartnerApplicationView, PartnerBriefView, PartnerQueueItem, RecordView,
 } from '../../../schemas/api.ts';
 import { centsToUsd, usdToCents } from '../money.ts';
 import { recordOf } from './records.ts';
@@ -124,5 +124,14 @@ export function opsApplicationItem(app: Application, now: Date): OpsApplicationI
     partnerId: app.partner?.partnerId ?? null,
     failure: app.failure ? { state: app.failure.state, error: app.failure.error, cause: app.failure.cause } : null,
     executionArn: app.executionArn ?? null,
+  };
+}
+
+export function opsApplicationDetail(app: Application, now: Date): OpsApplicationDetail {
+  return {
+    ...opsApplicationItem(app, now),
+    records: (app.briefs ?? []).map((b) => ({ programId: b.programId, status: recordOf(b).status, opportunityId: recordOf(b).opportunityId ?? null })),
+    passedOverBy: app.passedOverBy ?? [],
+    timeline: timeline(app),
   };
 }
