@@ -71,6 +71,17 @@ async function approvedApplication(edit?: Parameters<typeof submit>[1]): Promise
   return id;
 }
 
+/** Submitted, routed, and the partner asked for changes: the workflow waits on the founder's revision. */
+async function waitingOnFounderRevision(): Promise<{ id: string; routed: Application; partnerId: string; loadBefore: number }> {
+  const id = await submit(h);
+  const routed = await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
+  const partnerId = routed.partner!.partnerId;
+  const loadBefore = (await h.partners.get(partnerId))!.load;
+  await partnerDecides(h, id, 'changes_requested');
+  await waitingIn(h, id, STATES.awaitFounderRevision, 'founder-revision');
+  return { id, routed, partnerId, loadBefore };
+}
+
 describe('issue-4 workflow scenarios (synthesized definition, local runtime)', () => {
   it('happy path: two stacked records filed, approved and credited → CreditsApplied, every transition mailed once', async () => {
     const id = await approvedApplication();
@@ -110,12 +121,7 @@ describe('issue-4 workflow scenarios (synthesized definition, local runtime)', (
   });
 
   it('change-request loop: founder revises → re-sized, re-drafted, back to the SAME partner without a new slot', async () => {
-    const id = await submit(h);
-    const routed = await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
-    const partnerId = routed.partner!.partnerId;
-    const loadBefore = (await h.partners.get(partnerId))!.load;
-    await partnerDecides(h, id, 'changes_requested');
-    await waitingIn(h, id, STATES.awaitFounderRevision, 'founder-revision');
+    const { id, partnerId, loadBefore } = await waitingOnFounderRevision();
     const asked = (await mailsTo(h, FOUNDER)).find((m) => m.subject.includes('asks for changes') && m.body.text?.includes(id));
     expect(asked?.body.html).toContain('Please narrow the &lt;b&gt;scope&lt;/b&gt; &amp; confirm the Region');
 
@@ -135,12 +141,7 @@ describe('issue-4 workflow scenarios (synthesized definition, local runtime)', (
   });
 
   it('change request never answered: a reminder, then the application is closed (withdrawn by system) and the slot released', async () => {
-    const id = await submit(h);
-    const routed = await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
-    const partnerId = routed.partner!.partnerId;
-    const loadBefore = (await h.partners.get(partnerId))!.load;
-    await partnerDecides(h, id, 'changes_requested');
-    await waitingIn(h, id, STATES.awaitFounderRevision, 'founder-revision');
+    const { id, routed, partnerId, loadBefore } = await waitingOnFounderRevision();
 
     h.rt.clock.advance(14 * DAY);
     await waitingIn(h, id, STATES.awaitFounderRevisionGrace, 'founder-revision');
