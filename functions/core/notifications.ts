@@ -131,7 +131,9 @@ export function composeNotice(kind: NoticeKind, ctx: NoticeContext): Mail {
         ...(ctx.askSummary ? [ctx.askSummary] : []),
         ctx.partner
           ? `${ctx.partner.name} (AWS ${ctx.partner.tier} Tier partner) will review the drafted ACE records and may contact you to confirm scope.`
-          : 'We are matching you with a vetted AWS partner and will write when one is assigned.',
+          : (app.briefs ?? []).length === 0 && app.status === 'unrouted'
+            ? 'None of the partner-filed programs fits this worksheet yet, so there is no ACE record to file; your estimate lists each program and why. Our team will be in touch.'
+            : 'We are matching you with a vetted AWS partner and will write when one is assigned.',
         'Use the access token from your submission to follow progress.',
       ], founderLink);
     case 'partner-assignment':

@@ -28,7 +28,13 @@ const config = readConfig(['TABLE_NAME', 'SENDER_EMAIL', 'SES_CONFIGURATION_SET'
 const applications = new ApplicationRepository(config.TABLE_NAME);
 const notifier = new Notifier(applications, new PartnerRepository(config.TABLE_NAME), config);
 
-const SWEPT: readonly ApplicationStatus[] = ['credits_applied', 'expiring', 'approved'];
+/**
+ * Every status an application with a credited record can be in: its status is its least advanced record's, so one
+ * record's credits can run out while another record still waits on AWS (or the workflow failed).
+ */
+const SWEPT: readonly ApplicationStatus[] = [
+  'credits_applied', 'expiring', 'approved', 'approved_for_filing', 'filed', 'in_aws_review', 'action_required', 'failed',
+];
 const actor = systemActor('ExpirySweep');
 
 export const ExpirySweepInput = z.object({ sweep: z.optional(z.string()) });
@@ -55,7 +61,8 @@ async function sweepOne(app: Application, now: Date): Promise<Outcome> {
     }));
     outcome.expiring = true;
   }
-  for (const { programId, expiresOn } of plan.expire) {
+  // A failed application accepts no record change until operations redrive it: remind, but do not expire.
+  for (const { programId, expiresOn } of current.status === 'failed' ? [] : plan.expire) {
     const p = planRecordTransition({ app: current, programId, to: 'expired', actor, now, reason: `credits expired on ${expiresOn}` });
     current = await applications.applyTransition(current, p, { briefs: p.briefs });
     outcome.expired += 1;
@@ -69,8 +76,9 @@ async function sweepOne(app: Application, now: Date): Promise<Outcome> {
     const index = (current.briefs ?? []).findIndex((b) => b.programId === programId);
     for (const days of r.covers) await applications.recordReminderSent(current.id, programId, index, days);
   }
-  // Its own transitions (expiring, expired) are mailed like the workflow's.
-  await notifier.notifyTransitions(await applications.mustGet(current.id));
+  // Its own transitions (expiring, expired) are mailed like the workflow's; an application it did not change is left
+  // to its workflow's notices.
+  if (outcome.expiring || outcome.expired > 0) await notifier.notifyTransitions(await applications.mustGet(current.id));
   return outcome;
 }
 

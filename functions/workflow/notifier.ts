@@ -100,6 +100,15 @@ export class Notifier {
           const extras: Extras = kind === 'ops-unrouted' ? { transition: t, detail: t.reason } : { transition: t };
           if (await this.deliver(app, kind, `v${t.version}:${kind}`, extras, partner)) sent.push(`v${t.version}:${kind}`);
         }
+        // A review taken away after the SLA lapsed: the partner who had it is told (the assignment is already cleared).
+        if (t.to === 'drafted' && t.from === 'in_partner_review' && t.actor.kind === 'system') {
+          const lapsed = app.passedOverBy?.at(-1);
+          const profile = lapsed ? await this.partners.get(lapsed) : undefined;
+          if (profile) {
+            const detail = `Application ${app.id} waited on your review past the agreed time and a reminder, so it has been passed to another partner and your review slot is free again.`;
+            if (await this.deliver(app, 'partner-status-update', `v${t.version}:partner-lapsed`, { transition: t, detail }, profile)) sent.push(`v${t.version}:partner-lapsed`);
+          }
+        }
         done.push(transitionMarker(t.version));
       }
       if (routing) firstRouting = false;
@@ -118,7 +127,22 @@ export class Notifier {
  */
 export function withoutAddresses(error: unknown): Error {
   const name = (error as Error | undefined)?.name ?? 'Error';
+  // A throttle or an SES-side failure is worth the workflow's Retry, which matches TransientError by name.
   const safe = new Error(`SES did not accept the message (${name}); details withheld because they may name recipients`);
-  safe.name = name;
+  safe.name = isRetryable(error) ? 'TransientError' : name;
   return safe;
+}
+
+const RETRYABLE_NAMES = new Set([
+  'Throttling', 'ThrottlingException', 'TooManyRequestsException', 'ServiceUnavailable', 'ServiceUnavailableException',
+  'InternalFailure', 'RequestTimeout', 'TimeoutError', 'ECONNRESET', 'TransientError',
+]);
+
+/** What the SDK itself would call retryable, after its own retries ran out. */
+export function isRetryable(error: unknown): boolean {
+  const e = error as { name?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } } | undefined;
+  if (!e) return false;
+  if (e.$retryable) return true;
+  if ((e.$metadata?.httpStatusCode ?? 0) >= 500) return true;
+  return RETRYABLE_NAMES.has(e.name ?? '');
 }

@@ -29,7 +29,7 @@ export const NOTICES_BY_EVENT = {
   unrouted: ['founder-confirmation', 'ops-unrouted'],
   'partner-review-overdue': ['partner-review-reminder'],
   'founder-revision-reminder': ['founder-revision-reminder'],
-  'revision-abandoned': ['founder-revision-abandoned', 'ops-revision-abandoned'],
+  'revision-abandoned': ['founder-revision-abandoned', 'ops-revision-abandoned', 'partner-status-update'],
   'aws-decision-overdue': ['partner-aws-decision-reminder', 'ops-aws-decision-reminder'],
   'credits-overdue': ['partner-credits-reminder', 'ops-credits-reminder'],
   failed: ['ops-failure'],
@@ -57,7 +57,11 @@ export const handler = workflowTask('Notify', NotifyInput, async ({ applicationI
   const sent: string[] = [];
   for (const kind of NOTICES_BY_EVENT[event] as readonly NoticeKind[]) {
     const key = `${kind}:v${app.version}${partner ? `:${partner.id}` : ''}${day}`;
-    const extras = app.status === 'unrouted' && kind === 'ops-unrouted' ? { detail: app.transitions.at(-1)?.reason ?? '' } : {};
+    const extras = app.status === 'unrouted' && kind === 'ops-unrouted'
+      ? { detail: app.transitions.at(-1)?.reason ?? '' }
+      : event === 'revision-abandoned' && kind === 'partner-status-update'
+        ? { detail: `The founder did not answer your change request on application ${app.id} after a reminder: the application is closed and your review slot is free again.` }
+        : {};
     if (await notifier.deliver(app, kind, key, extras, partner)) sent.push(kind);
   }
   logger.info('Notices sent', { event, sent });

@@ -25,13 +25,35 @@ export const handler = workflowTask('RoutePartner', ApplicationTaskInput, async 
     return { applicationId, routed: app.status !== 'unrouted' && app.partner !== undefined, partnerId: app.partner?.partnerId ?? null };
   }
   const actor = systemActor('RoutePartner');
+  // Nothing to file through ACE (e.g. only the cohort long shot fits): no partner is asked to review nothing; the
+  // application goes to the operations queue with the reason, and a partner slot held from a revision is given back.
+  if ((app.briefs ?? []).length === 0) {
+    try {
+      await applications.applyTransition(app, planTransition({
+        current: app.status, version: app.version, to: 'unrouted', actor, now: new Date(),
+        reason: 'nothing to file through ACE: no partner-filed program fits this worksheet (see the estimate\'s programs and reasons)',
+      }), { partner: undefined });
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      return { applicationId, routed: false, partnerId: null };
+    }
+    if (app.partner) await partners.release(app.partner.partnerId, applicationId);
+    return { applicationId, routed: false, partnerId: null };
+  }
   // Back from a change request: the same partner, who still holds the slot (a decline or timeout clears `partner`).
   if (app.partner && !(app.passedOverBy ?? []).includes(app.partner.partnerId)) {
     const same = app.partner;
-    await applications.applyTransition(app, planTransition({
-      current: app.status, version: app.version, to: 'routed', actor, now: new Date(),
-      reason: `back to ${same.partnerName} with the revised worksheet`,
-    }));
+    try {
+      await applications.applyTransition(app, planTransition({
+        current: app.status, version: app.version, to: 'routed', actor, now: new Date(),
+        reason: `back to ${same.partnerName} with the revised worksheet`,
+      }));
+    } catch (error) {
+      // Withdrawn (or moved on) meanwhile: report what is there; the next wait hands it to NotifyChange.
+      if (!(error instanceof ConflictError)) throw error;
+      const latest = await applications.mustGet(applicationId);
+      return { applicationId, routed: latest.status === 'routed', partnerId: latest.partner?.partnerId ?? null };
+    }
     return { applicationId, routed: true, partnerId: same.partnerId };
   }
   const ranking = rankPartners(app.worksheet, await partners.list(), app.passedOverBy ?? []);

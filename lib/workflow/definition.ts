@@ -408,6 +408,7 @@ export function buildDefinition(parent: Construct, props: WorkflowDefinitionProp
   const stage = (value: string): sfn.Condition => sfn.Condition.stringEquals('$.standing.stage', value);
   checkStanding.next(
     new sfn.Choice(scope, STATES.whereNext)
+      .when(stage(STAGES.notify), notifyChange)
       .when(stage(STAGES.awsDecision), awaitAws)
       .when(stage(STAGES.credits), awaitCredits)
       .when(stage(STAGES.creditsApplied), succeed(STATES.creditsApplied, 'Every approved record has its credits applied; expiry reminders run on a schedule.'))

@@ -7,7 +7,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { STATES } from '../../lib/workflow/definition.ts';
 import { transitionMarker } from '../../functions/workflow/notifier.ts';
-import { TransientError } from '../../functions/core/errors.ts';
 import type { Mail } from '../../functions/core/notifications.ts';
 import type * as MailerModule from '../../functions/adapters/mailer.ts';
 import { planTransition } from '../../functions/core/application/lifecycle.ts';
@@ -29,7 +28,8 @@ vi.mock('../../functions/adapters/mailer.ts', async (importOriginal) => {
         const left = mailFaults.transientLeft.get(to) ?? 0;
         if (left > 0) {
           mailFaults.transientLeft.set(to, left - 1);
-          throw new TransientError(`SES throttled (${left} more)`);
+          // What the SES client raises when the sending rate is exceeded (after the SDK's own retries).
+          throw Object.assign(new Error(`Maximum sending rate exceeded (${left} more)`), { name: 'Throttling', $metadata: { httpStatusCode: 400 } });
         }
       }
       return real.sendMail(mail, opts);
@@ -157,6 +157,25 @@ describe('issue-4 workflow scenarios (synthesized definition, local runtime)', (
     expect(closed.worksheet).toEqual(routed.worksheet);
     expect((await h.partners.get(partnerId))!.load).toBe(loadBefore - 1);
     expect((await mailsTo(h, FOUNDER)).some((m) => m.subject.includes('closed without a revision') && m.body.text?.includes(id))).toBe(true);
+    // The partner who asked for the changes hears that it is closed and the slot is free.
+    const partnerMail = (await mailsTo(h, (await h.partners.get(partnerId))!.contactEmail)).filter((m) => m.body.text?.includes(id));
+    expect(partnerMail.some((m) => m.body.text?.includes('did not answer your change request'))).toBe(true);
+  });
+
+  it('nothing to file through ACE (only the cohort long shot fits): no partner is booked; operations queue; founder told why', async () => {
+    const id = await submit(h, (w) => {
+      w.company.institutionalFunding = { funded: false };
+      w.useCase.poc = { defined: false };
+    });
+    expect(await finished(h, id)).toMatchObject({ status: 'SUCCEEDED' });
+    expect((await statesEntered(h, id)).at(-1)).toBe(STATES.queuedForOperations);
+    const app = await h.apps.mustGet(id);
+    expect(app.status).toBe('unrouted');
+    expect(app.briefs).toEqual([]);
+    expect(app.partner).toBeUndefined();
+    expect(app.transitions.at(-1)?.reason).toMatch(/nothing to file through ACE/);
+    expect((await mailsTo(h, FOUNDER)).some((m) => m.body.text?.includes(id) && m.body.text.includes('no ACE record to file'))).toBe(true);
+    expect((await mailsTo(h, OPS)).some((m) => m.subject.includes(id))).toBe(true);
   });
 
   it('partner SLA missed: reminder, grace period, then re-routed to the next partner (slot released)', async () => {
@@ -181,6 +200,8 @@ describe('issue-4 workflow scenarios (synthesized definition, local runtime)', (
     const entered = await statesEntered(h, id);
     expect(entered).toEqual(expect.arrayContaining([STATES.notifyReviewOverdue, STATES.awaitPartnerReviewGrace, STATES.reroute]));
     await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
+    // The partner who let it lapse is told it was passed on.
+    expect((await mailsTo(h, email)).some((m) => m.body.text?.includes(id) && m.body.text.includes('passed to another partner'))).toBe(true);
   });
 
   it('Action Required and refiling: the partner is told, the workflow keeps waiting, then goes on to credits', async () => {
@@ -391,6 +412,34 @@ describe('issue-4 workflow scenarios (synthesized definition, local runtime)', (
     expect(app.transitions.filter((t) => t.record?.to === 'expired').every((t) => t.actor.kind === 'system')).toBe(true);
     expect(await reminders()).toHaveLength(4);
     await everyTransitionNotified(id);
+  });
+
+  it('a credited record is reminded and expired even while another stacked record still waits on AWS', async () => {
+    await stopRunning(h);
+    const id = await approvedApplication();
+    const [a, b] = programsOf(await h.apps.mustGet(id)) as [string, string];
+    const expiresOn = isoDay(h.rt.clock.now() + 70 * DAY);
+    await recordChanges(h, id, a, 'filed', { opportunityId: 'O71' });
+    await recordChanges(h, id, b, 'filed', { opportunityId: 'O72' });
+    await recordChanges(h, id, b, 'in_aws_review');
+    await recordChanges(h, id, a, 'approved', { award: { amountUsd: '7.00', expiresOn } });
+    await recordChanges(h, id, a, 'credits_applied', { credits: { amountUsd: '7.00', appliedOn: isoDay(h.rt.clock.now()), expiresOn } });
+    await waitingIn(h, id, STATES.awaitAwsDecision, 'aws-decision');
+    expect((await h.apps.mustGet(id)).status).toBe('in_aws_review');
+    await stopRunning(h); // the AWS-decision wait would otherwise time out while the clock jumps
+
+    const move = async (days: number) => {
+      const res = await fetch(`${h.rt.urls.api}/__local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceDays: days }) });
+      expect(res.status).toBe(200);
+    };
+    await move(11); // 59 days left on record A
+    let app = await h.apps.mustGet(id);
+    expect(app.briefs?.find((x) => x.programId === a)?.record?.remindersSent).toEqual([60]);
+    expect(app.status).toBe('in_aws_review'); // still waiting on record B
+    expect((await mailsTo(h, FOUNDER)).filter((m) => m.body.text?.includes(id) && m.subject.includes('credits expire in'))).toHaveLength(1);
+    await move(60); // past A's expiry
+    app = await h.apps.mustGet(id);
+    expect(app.briefs?.map((x) => x.record?.status)).toEqual(['expired', 'in_aws_review']);
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import type { Application } from '../../../schemas/application.ts';
 import { awaitingAwsDecision, awaitingCredits, recordOf } from './records.ts';
+import { unnotifiedTransitions } from '../notifications.ts';
 
 /** Stage names; the workflow's WhereNext choice matches on them (lib/workflow/definition.ts). */
 export const STAGES = {
@@ -19,6 +20,8 @@ export const STAGES = {
   creditsApplied: 'credits-applied',
   rejected: 'rejected',
   closed: 'closed',
+  /** A change landed after the last notice was composed: mail it before going anywhere (or ending). */
+  notify: 'notify',
 } as const;
 export type Stage = (typeof STAGES)[keyof typeof STAGES];
 
@@ -54,4 +57,13 @@ export function standingOf(app: Application): Stage {
       return STAGES.rejected;
     }
   }
+}
+
+/**
+ * The workflow's next step: first mail any transition no notice has covered yet (a second change can land while the
+ * first one's notices go out, and a terminal state has no later wait to notice it), then wherever the status says.
+ * Each NotifyChange pass marks what it mailed, so this cannot loop.
+ */
+export function nextStage(app: Application): Stage {
+  return unnotifiedTransitions(app).length > 0 ? STAGES.notify : standingOf(app);
 }
