@@ -108,14 +108,24 @@ export const ApplicationStatusResponse = z.object({
 // ---------------------------------------------------------------------------------------------------------------
 // Operations (JWT, group `ops`)
 
+/** Query parameters every paginated route shares: page size (1-100) and the previous page's nextCursor. */
 const PageLimit = z.optional(z.pipe(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')), z.transform(Number)).check(z.gte(1, 'must be >= 1'), z.lte(100, 'must be <= 100')));
+const PageCursor = z.optional(z.string().check(z.minLength(1), z.maxLength(4096)));
+
+export const EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
+
+export const ListExecutionsQuery = z.strictObject({
+  status: z.optional(z.enum(EXECUTION_STATUSES)),
+  limit: PageLimit,
+  cursor: PageCursor,
+});
 
 export const OpsApplicationsQuery = z.strictObject({
   status: ApplicationStatus,
   /** `oldest` (default) puts what has waited longest first: the stuck ones. */
   order: z.optional(z.enum(['oldest', 'newest'])),
   limit: PageLimit,
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+  cursor: PageCursor,
 });
 
 export const OpsApplicationItem = z.object({
@@ -149,8 +159,8 @@ export type OpsApplicationDetail = z.infer<typeof OpsApplicationDetail>;
 
 export const PartnerQueueQuery = z.strictObject({
   status: z.optional(ApplicationStatus),
-  limit: z.optional(z.pipe(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')), z.transform(Number)).check(z.gte(1, 'must be >= 1'), z.lte(100, 'must be <= 100'))),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+  limit: PageLimit,
+  cursor: PageCursor,
 });
 
 export const PartnerQueueItem = z.object({

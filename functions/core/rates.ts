@@ -8,6 +8,9 @@ import rawRateCard from '../../data/rate-card.json' with { type: 'json' };
 import { RateCard, type ModelStatus, type Prices, type RateModel } from '../../schemas/rate-card.ts';
 import { parseWith, type FieldProblem } from '../../schemas/issues.ts';
 import { ValidationError } from './errors.ts';
+import { splitProfile, type ProfileKind } from './model-ids.ts';
+
+export type { ProfileKind };
 
 export type { RateCard, RateModel, Prices, ModelStatus };
 
@@ -51,23 +54,12 @@ export function loadRateCard(input: unknown): RateCard {
 
 export const rateCard: RateCard = loadRateCard(rawRateCard);
 
-/** Geo / global inference-profile prefixes Bedrock puts in front of a model id. */
-const PROFILE_PREFIX = /^(global|us|eu|apac|jp|au|ca|us-gov)\./;
-
-export type ProfileKind = 'global' | 'geo' | 'none';
-
 export type ResolvedModel = {
   model: RateModel;
   /** The id exactly as given (may carry a profile prefix). */
   requestedId: string;
   profile: ProfileKind;
 };
-
-function splitProfile(id: string): { base: string; profile: ProfileKind } {
-  const match = PROFILE_PREFIX.exec(id);
-  if (!match) return { base: id, profile: 'none' };
-  return { base: id.slice(match[0].length), profile: match[1] === 'global' ? 'global' : 'geo' };
-}
 
 export function findModel(id: string, card: RateCard = rateCard): RateModel | undefined {
   const trimmed = id.trim();

@@ -5,6 +5,9 @@
  */
 import type { PartnerWithLoad } from '../../schemas/partner.ts';
 import type { Worksheet } from '../../schemas/worksheet.ts';
+import { modelProvider } from './model-ids.ts';
+
+export { modelProvider };
 
 export interface PartnerCandidate {
   readonly partner: PartnerWithLoad;
@@ -16,14 +19,6 @@ export interface RankResult {
   readonly candidates: PartnerCandidate[];
   /** Why each partner that cannot take the application was left out. */
   readonly excluded: { partnerId: string; reason: string }[];
-}
-
-export function modelProvider(modelId: string): string {
-  // Inference-profile prefixes (global., us., eu., apac., jp., au.) come before the provider.
-  const parts = modelId.split('.');
-  const known = ['global', 'us', 'eu', 'apac', 'jp', 'au', 'ca', 'us-gov'];
-  const first = parts[0] ?? '';
-  return (known.includes(first) ? parts[1] : first) ?? first;
 }
 
 const WEIGHTS = {

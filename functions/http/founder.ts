@@ -14,7 +14,7 @@ import { founderTokenMatches, requestHashOf } from '../core/intake.ts';
 import { planRevision, planWithdraw } from '../core/application/founder-steps.ts';
 import { founderView } from '../core/application/views.ts';
 import { runCommand } from './commands.ts';
-import { header, httpHandler, json, type HttpEvent, pathParameter } from './middleware.ts';
+import { header, httpHandler, json, type HttpEvent, applicationIdParameter } from './middleware.ts';
 import { parseWorksheet } from './worksheet-input.ts';
 
 const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN']);
@@ -29,12 +29,6 @@ function bearerToken(event: HttpEvent): string {
   return match[1];
 }
 
-function idOf(event: HttpEvent): string {
-  const id = pathParameter(event, 'id');
-  logger.appendKeys({ applicationId: id });
-  return id;
-}
-
 /** The same answer for "no such application" and "not your token", so ids cannot be probed. */
 function ownedBy(app: Application | undefined, token: string, id: string): Application {
   if (!app || !founderTokenMatches(app, token)) throw new NotFoundError(`Application ${id} not found for this token`);
@@ -43,13 +37,13 @@ function ownedBy(app: Application | undefined, token: string, id: string): Appli
 
 async function getApplication(event: HttpEvent) {
   const token = bearerToken(event);
-  const id = idOf(event);
+  const id = applicationIdParameter(event);
   return json(200, founderView(ownedBy(await applications.get(id), token, id)));
 }
 
 async function revise(event: HttpEvent) {
   const token = bearerToken(event);
-  const id = idOf(event);
+  const id = applicationIdParameter(event);
   const worksheet = parseWorksheet(event);
   ownedBy(await applications.get(id), token, id);
   const requestHash = requestHashOf(worksheet);
@@ -63,7 +57,7 @@ async function revise(event: HttpEvent) {
 
 async function withdraw(event: HttpEvent) {
   const token = bearerToken(event);
-  const id = idOf(event);
+  const id = applicationIdParameter(event);
   const result = await runCommand(deps, id, (app, now) => planWithdraw({ app: ownedBy(app, token, id), now }));
   logger.info('Application withdrawn', { replayed: result.replayed });
   return json(200, { applicationId: id, status: 'withdrawn', links: { application: `/applications/${id}` } });

@@ -29,15 +29,17 @@ async function submitWorksheet(event: HttpEvent) {
   const { token, hash } = newFounderToken();
   logger.appendKeys({ applicationId: id });
 
-  // A repeated key is answered from what is stored, and writes nothing before its worksheet is known to match.
+  // A repeated key is answered from what is stored (read once), and writes nothing before its worksheet is known to
+  // match. Without a key every request is a new application.
+  let existing = idempotencyKey ? await applications.get(id) : undefined;
   let created = false;
-  if (!idempotencyKey || !(await applications.get(id))) {
+  if (!existing) {
     // The likely-duplicate index items first (idempotent puts): a crash then never leaves an application without them.
     await applications.putDedupeItems(id, dedupeValues(worksheet), now);
     created = await applications.create(newApplication({ id, worksheet, tokenHash: hash, now }));
+    if (!created) existing = await applications.mustGet(id); // a concurrent first attempt won the put
   }
-  if (!created) {
-    const existing = await applications.mustGet(id);
+  if (existing) {
     if (existing.requestHash !== requestHashOf(worksheet)) {
       throw new IdempotencyKeyReusedError('This Idempotency-Key was already used with a different worksheet; use a new key for a new submission');
     }
@@ -53,10 +55,9 @@ async function submitWorksheet(event: HttpEvent) {
   metrics.addMetric(created ? 'WorksheetsAccepted' : 'WorksheetReplays', MetricUnit.Count, 1);
   metrics.publishStoredMetrics();
 
-  const current = created ? undefined : await applications.get(id);
   return json(202, {
     applicationId: id,
-    status: current?.status ?? 'submitted',
+    status: existing?.status ?? 'submitted',
     founderToken: token,
     replayed: !created,
     links: { application: `/applications/${id}`, openapi: '/openapi.json' },

@@ -150,6 +150,13 @@ export function pathParameter(event: HttpEvent, name: keyof typeof PATH_PARAMETE
   return value;
 }
 
+/** The `{id}` path parameter, checked, and put on every log line of this request as the correlation id. */
+export function applicationIdParameter(event: HttpEvent): string {
+  const id = pathParameter(event, 'id');
+  logger.appendKeys({ applicationId: id });
+  return id;
+}
+
 export function header(event: HttpEvent, name: string): string | undefined {
   return event.headers?.[name.toLowerCase()];
 }

@@ -7,7 +7,7 @@ import type * as z from 'zod/mini';
 import { Worksheet } from '../../schemas/worksheet.ts';
 import { Estimate } from '../../schemas/estimate.ts';
 import {
-  ApplicationStatusResponse, AwsReviewRequest, BriefPatch, CreditsRequest, DeclineRequest, DecisionResponse, ErrorResponse,
+  ApplicationStatusResponse, AwsReviewRequest, EXECUTION_STATUSES, BriefPatch, CreditsRequest, DeclineRequest, DecisionResponse, ErrorResponse,
   ExecutionsPage, FiledRequest, FounderApplicationView, OpsApplicationDetail, OpsApplicationsPage, PartnerApplicationView, PartnerBriefView, PartnerQueuePage,
   RecordResponse, RequestChangesRequest, SubmitWorksheetResponse,
 } from '../../schemas/api.ts';
@@ -302,7 +302,7 @@ export function openApiDocument(): Record<string, unknown> {
           operationId: 'listExecutions',
           security: [{ cognitoJwt: [] }],
           parameters: [
-            { name: 'status', in: 'query', schema: { type: 'string', enum: ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] } },
+            { name: 'status', in: 'query', schema: { type: 'string', enum: [...EXECUTION_STATUSES] } },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 } },
             { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor from the previous page' },
           ],

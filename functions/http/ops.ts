@@ -2,25 +2,16 @@
  * Operations routes (JWT, group `ops`): the workflow executions (newest first, from Step Functions itself) and the
  * applications in a status (oldest first: what is stuck, unrouted or failed, and why), both paginated.
  */
-import * as z from 'zod/mini';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { opsApplicationDetail, opsApplicationItem } from '../core/application/views.ts';
 import { NotFoundError } from '../core/errors.ts';
-import { OpsApplicationsQuery } from '../../schemas/api.ts';
+import { ListExecutionsQuery, OpsApplicationsQuery } from '../../schemas/api.ts';
 import { listExecutions } from '../adapters/workflow-engine.ts';
 import { callerOf, httpHandler, json, parseOr400, pathParameter, requireGroup, type HttpEvent } from './middleware.ts';
 
 const config = readConfig(['STATE_MACHINE_ARN', 'TABLE_NAME']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
-
-export const EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
-
-export const ListExecutionsQuery = z.strictObject({
-  status: z.optional(z.enum(EXECUTION_STATUSES)),
-  limit: z.optional(z.pipe(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')), z.transform(Number)).check(z.gte(1, 'must be >= 1'), z.lte(100, 'must be <= 100'))),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
-});
 
 async function getExecutions(event: HttpEvent) {
   requireGroup(callerOf(event), 'ops');

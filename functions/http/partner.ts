@@ -23,7 +23,7 @@ import {
 import { partnerBriefView, partnerQueueItem, partnerView } from '../core/application/views.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { runCommand } from './commands.ts';
-import { callerOf, header, httpHandler, json, jsonBody, parseOr400, requireGroup, type HttpEvent, pathParameter } from './middleware.ts';
+import { callerOf, header, httpHandler, json, jsonBody, parseOr400, requireGroup, type HttpEvent, applicationIdParameter, pathParameter } from './middleware.ts';
 
 const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
@@ -39,12 +39,6 @@ function partnerIdOf(event: HttpEvent): string {
   if (!caller.partnerId) throw new ForbiddenError('This token has no custom:partnerId claim: it is not linked to a partner');
   logger.appendKeys({ partnerId: caller.partnerId });
   return caller.partnerId;
-}
-
-function idOf(event: HttpEvent): string {
-  const id = pathParameter(event, 'id');
-  logger.appendKeys({ applicationId: id });
-  return id;
 }
 
 function programIdOf(event: HttpEvent): string {
@@ -94,13 +88,13 @@ async function listQueue(event: HttpEvent) {
 
 async function getApplication(event: HttpEvent) {
   const partnerId = partnerIdOf(event);
-  const app = await ownApplication(idOf(event), partnerId);
+  const app = await ownApplication(applicationIdParameter(event), partnerId);
   return json(200, partnerView(app, await duplicatesOf(app, partnerId)));
 }
 
 async function exportCreateOpportunity(event: HttpEvent) {
   const partnerId = partnerIdOf(event);
-  const app = await ownApplication(idOf(event), partnerId);
+  const app = await ownApplication(applicationIdParameter(event), partnerId);
   const brief = findBrief(app, programIdOf(event));
   const view = partnerBriefView(app, brief);
   return json(200, brief.body, { etag: view.etag, 'content-disposition': `attachment; filename="${app.id}-${brief.programId}-create-opportunity.json"` });
@@ -108,7 +102,7 @@ async function exportCreateOpportunity(event: HttpEvent) {
 
 async function patchBrief(event: HttpEvent) {
   const partnerId = partnerIdOf(event);
-  const id = idOf(event);
+  const id = applicationIdParameter(event);
   const programId = programIdOf(event);
   const raw = jsonBody(event);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -139,7 +133,7 @@ async function patchBrief(event: HttpEvent) {
 function decide(decision: PartnerDecision) {
   return async (event: HttpEvent) => {
     const partnerId = partnerIdOf(event);
-    const id = idOf(event);
+    const id = applicationIdParameter(event);
     let text: string | undefined;
     if (decision === 'changes_requested') text = parseOr400(RequestChangesRequest, jsonBody(event)).message;
     if (decision === 'declined') text = parseOr400(DeclineRequest, jsonBody(event)).reason;
@@ -153,7 +147,7 @@ function decide(decision: PartnerDecision) {
 function changeRecord(toChange: (event: HttpEvent) => RecordChange) {
   return async (event: HttpEvent) => {
     const partnerId = partnerIdOf(event);
-    const id = idOf(event);
+    const id = applicationIdParameter(event);
     const programId = programIdOf(event);
     const change = toChange(event);
     const result = await runCommand(deps, id, (app, now) => planRecordChange({ app, programId, partnerId, change, now }));

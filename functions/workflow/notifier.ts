@@ -16,7 +16,7 @@ import type { PartnerProfile } from '../../schemas/partner.ts';
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { sendMail } from '../adapters/mailer.ts';
-import { composeNotice, noticesForTransition, transitionMarker, unnotifiedTransitions, type NoticeKind } from '../core/notifications.ts';
+import { composeNotice, formatUsdAmount, noticesForTransition, transitionMarker, unnotifiedTransitions, type NoticeKind } from '../core/notifications.ts';
 
 export { transitionMarker, unnotifiedTransitions } from '../core/notifications.ts';
 
@@ -28,7 +28,8 @@ export interface NotifierConfig {
 }
 
 
-const usd = (amount: string) => `$${Number(amount).toLocaleString('en-US')}`;
+/** Asks are whole dollars: "11000.00" reads as $11,000. */
+const usd = (amount: string) => formatUsdAmount(String(Number(amount)));
 
 /** The ask as a founder should read it: the counted filings add up; a long-shot cohort is mentioned apart. */
 function askSummary(app: Application): string | undefined {

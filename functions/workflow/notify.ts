@@ -25,8 +25,6 @@ const DAY_MS = 86_400_000;
 /** Workflow events and the notices each one sends (`transitions` is computed from the timeline). */
 export const NOTICES_BY_EVENT = {
   transitions: [],
-  routed: ['founder-confirmation', 'partner-assignment'],
-  unrouted: ['founder-confirmation', 'ops-unrouted'],
   'partner-review-overdue': ['partner-review-reminder'],
   'founder-revision-reminder': ['founder-revision-reminder'],
   'revision-abandoned': ['founder-revision-abandoned', 'ops-revision-abandoned', 'partner-status-update'],
@@ -57,11 +55,9 @@ export const handler = workflowTask('Notify', NotifyInput, async ({ applicationI
   const sent: string[] = [];
   for (const kind of NOTICES_BY_EVENT[event] as readonly NoticeKind[]) {
     const key = `${kind}:v${app.version}${partner ? `:${partner.id}` : ''}${day}`;
-    const extras = app.status === 'unrouted' && kind === 'ops-unrouted'
-      ? { detail: app.transitions.at(-1)?.reason ?? '' }
-      : event === 'revision-abandoned' && kind === 'partner-status-update'
-        ? { detail: `The founder did not answer your change request on application ${app.id} after a reminder: the application is closed and your review slot is free again.` }
-        : {};
+    const extras = event === 'revision-abandoned' && kind === 'partner-status-update'
+      ? { detail: `The founder did not answer your change request on application ${app.id} after a reminder: the application is closed and your review slot is free again.` }
+      : {};
     if (await notifier.deliver(app, kind, key, extras, partner)) sent.push(kind);
   }
   logger.info('Notices sent', { event, sent });

@@ -308,27 +308,18 @@ export function buildDefinition(parent: Construct, props: WorkflowDefinitionProp
   const changed = [{ errors: [CHANGED_WHILE_WAITING], next: notifyChange }];
 
   // ---- after filing: AWS's decision, then credits ----
-  const notifyAwsOverdue = notify(STATES.notifyAwsDecisionOverdue, NOTIFY_EVENTS.awsDecisionOverdue);
-  const awaitAws = t.callback(STATES.awaitAwsDecision, fns.awaitReview, {
-    kind: TASK_KINDS.awsDecision,
-    timeout: props.awsDecisionTimeout ?? Duration.days(21),
-    resultPath: '$.aws',
-    onTimeout: notifyAwsOverdue,
-    catches: changed,
-  });
-  notifyAwsOverdue.next(awaitAws);
-  awaitAws.next(notifyChange);
-
-  const notifyCreditsOverdue = notify(STATES.notifyCreditsOverdue, NOTIFY_EVENTS.creditsOverdue);
-  const awaitCredits = t.callback(STATES.awaitCredits, fns.awaitReview, {
-    kind: TASK_KINDS.credits,
-    timeout: props.creditsTimeout ?? Duration.days(30),
-    resultPath: '$.credits',
-    onTimeout: notifyCreditsOverdue,
-    catches: changed,
-  });
-  notifyCreditsOverdue.next(awaitCredits);
-  awaitCredits.next(notifyChange);
+  /** A wait whose timeout sends a reminder and waits again; every callback goes to NotifyChange. */
+  const remindedWait = (wait: string, overdue: string, event: string, kind: string, timeout: Duration, resultPath: string) => {
+    const reminder = notify(overdue, event);
+    const task = t.callback(wait, fns.awaitReview, { kind, timeout, resultPath, onTimeout: reminder, catches: changed });
+    reminder.next(task);
+    task.next(notifyChange);
+    return task;
+  };
+  const awaitAws = remindedWait(STATES.awaitAwsDecision, STATES.notifyAwsDecisionOverdue, NOTIFY_EVENTS.awsDecisionOverdue,
+    TASK_KINDS.awsDecision, props.awsDecisionTimeout ?? Duration.days(21), '$.aws');
+  const awaitCredits = remindedWait(STATES.awaitCredits, STATES.notifyCreditsOverdue, NOTIFY_EVENTS.creditsOverdue,
+    TASK_KINDS.credits, props.creditsTimeout ?? Duration.days(30), '$.credits');
 
   // ---- the founder answers a change request: re-sized, re-drafted, back to the same partner ----
   const notifyRevisionReminder = notify(STATES.notifyRevisionReminder, NOTIFY_EVENTS.revisionReminder);

@@ -4,15 +4,15 @@
  * Pure module: no AWS imports, safe for the infrastructure code, the handlers and the local runtime.
  *
  * Access patterns served:
- *  1. An application and everything it owns (its record, estimate, briefs, transitions, task tokens):
- *     Query `pk = APP#<id>` (`sk = APP` for the record itself, `begins_with(sk, 'TRANSITION#')` for the timeline,
+ *  1. An application and everything it owns (its record, with its estimate, briefs and the timeline of transitions
+ *     kept inside it, and its task tokens): Query `pk = APP#<id>` (`sk = APP` for the record itself,
  *     `sk = TASK#<kind>` for a stored task token).
  *  2. A partner's profile: GetItem `pk = PARTNER#<id>`, `sk = PROFILE`.
  *  3. The partner queue, by partner and status, oldest first: Query index `gsi1`,
  *     `gsi1pk = PARTNER#<partnerId>`, `begins_with(gsi1sk, '<status>#')`, ascending (`gsi1sk = <status>#<updatedAt>`).
  *  4. The operations view, by status and age: Query index `gsi2`, `gsi2pk = STATUS#<status>`, ascending or descending
  *     on `gsi2sk = <updatedAt>#<applicationId>`.
- *  5. Expiry of short-lived items (idempotency records, spent task tokens): the TTL attribute `expiresAt`
+ *  5. Expiry of short-lived items (stored task tokens, Partner Central event-id claims): the TTL attribute `expiresAt`
  *     (epoch seconds).
  *  7. Likely duplicates (functions/core/dedupe.ts): one small item per (normalised key, application),
  *     `pk = DEDUPE#<kind>#<value>` (kind `account` | `domain` | `company`), `sk = APP#<applicationId>`;
@@ -51,7 +51,6 @@ export const PREFIX = {
   application: 'APP#',
   partner: 'PARTNER#',
   task: 'TASK#',
-  transition: 'TRANSITION#',
   status: 'STATUS#',
   dedupe: 'DEDUPE#',
   opportunity: 'OPPORTUNITY#',
@@ -80,11 +79,6 @@ export function applicationPartition(applicationId: string): string {
 /** A stored task token of one kind (e.g. `partner-review`), kept server-side next to its application. */
 export function taskTokenKey(applicationId: string, kind: string): ItemKey {
   return { pk: applicationPartition(applicationId), sk: `${PREFIX.task}${kind}` };
-}
-
-/** One recorded transition; `at` is an ISO timestamp and `seq` breaks ties, so the timeline sorts by time. */
-export function transitionKey(applicationId: string, at: string, seq = 0): ItemKey {
-  return { pk: applicationPartition(applicationId), sk: `${PREFIX.transition}${at}#${String(seq).padStart(4, '0')}` };
 }
 
 export function partnerKey(partnerId: string): ItemKey {
