@@ -4,7 +4,8 @@
  */
 import rawPolicy from '../../data/data-policy.json' with { type: 'json' };
 import { DataPolicy, type DataFilePolicy } from '../../schemas/data-policy.ts';
-import type { DataAge, DataFileAge } from '../../schemas/estimate.ts';
+import * as z from 'zod/mini';
+import { DataAge, QualifiedFigure, type DataFileAge } from '../../schemas/estimate.ts';
 import { parseWith, type FieldProblem } from '../../schemas/issues.ts';
 import type { Warning } from './programs.ts';
 
@@ -94,4 +95,32 @@ export function staleMessage(f: DataFileAge): string {
 
 export function staleDataWarnings(age: DataAge): Warning[] {
   return age.files.filter((f) => f.stale).map((f) => ({ code: 'stale-data', message: staleMessage(f) }));
+}
+
+/** One figure per stale file: what rests on it, and the file, date and age it rests on. */
+export function staleFigures(age: DataAge): QualifiedFigure[] {
+  return age.files
+    .filter((x) => x.stale)
+    .map((x) => ({
+      figure: x.dependsOnIt.join('; '),
+      basis: 'stale' as const,
+      restsOn: `${x.dataset} in ${x.file}${x.asOf ? `, as of ${x.asOf} (${x.ageDays} days old)` : ' (undated)'}, past the ${x.maxAgeDays}-day data policy`,
+    }));
+}
+
+const StoredProvenance = z.object({ dataAge: DataAge, qualifiedFigures: z.array(QualifiedFigure) });
+
+export type EstimateData = { dataAge: DataAge; warnings: Warning[]; qualifiedFigures: QualifiedFigure[] };
+
+/**
+ * The data under a stored estimate, aged to `now` (the moment it is viewed): its dataAge re-counted, a warning per
+ * stale file, and the figures resting on stale, unverified or assumed data. With `programId`, only the figures of
+ * that program's filing and those feeding every filing. Null for an estimate stored before it carried its data age.
+ */
+export function estimateDataAt(stored: unknown, now: Date, programId?: string): EstimateData | null {
+  const parsed = StoredProvenance.safeParse(stored);
+  if (!parsed.success) return null;
+  const dataAge = dataAgeAt(parsed.data.dataAge, now);
+  const kept = parsed.data.qualifiedFigures.filter((q) => q.basis !== 'stale' && (programId === undefined || q.programId === undefined || q.programId === programId));
+  return { dataAge, warnings: staleDataWarnings(dataAge), qualifiedFigures: [...staleFigures(dataAge), ...kept] };
 }

@@ -19,7 +19,7 @@ import { centsToUsd, formatUsd, sumCents, usdToCents, type Cents } from './money
 import { decideEligibility, ineligibleServices, planFilings, programsData, type ProgramsData, type Warning } from './programs.ts';
 import type { ProgramId } from '../../schemas/estimate.ts';
 import { ValidationError } from './errors.ts';
-import { estimateDataAge, staleDataWarnings, type DataAge } from './data-age.ts';
+import { estimateDataAge, staleDataWarnings, staleFigures } from './data-age.ts';
 import { applicablePrices, contextWindowProblem, lifecycleAt, rateCard, resolveModel, sameClassAlternatives, type RateCard, type RateModel, type ResolvedModel } from './rates.ts';
 
 export type EstimateOptions = {
@@ -173,19 +173,6 @@ function mergeQualified(parts: Qualified[]): Qualified {
   return { figures: parts.flatMap((p) => p.figures), warnings: parts.flatMap((p) => p.warnings), notes: parts.flatMap((p) => p.notes) };
 }
 
-function staleFigures(age: DataAge): Qualified {
-  const stale = age.files.filter((x) => x.stale);
-  return {
-    figures: stale.map((x) => ({
-      figure: x.dependsOnIt.join('; '),
-      basis: 'stale' as const,
-      restsOn: `${x.dataset} in ${x.file}${x.asOf ? `, as of ${x.asOf} (${x.ageDays} days old)` : ' (undated)'}, past the ${x.maxAgeDays}-day data policy`,
-    })),
-    warnings: staleDataWarnings(age),
-    notes: [],
-  };
-}
-
 /**
  * The minimum cacheable prefix behind each caching decision: a context below it is not cached (warned); a saving
  * that rests on an unverified minimum, or on none at all, is named when the context is shorter than the largest
@@ -328,7 +315,7 @@ export function estimate(worksheet: Worksheet, opts: EstimateOptions): Estimate 
   const filings = plan.filings;
   const dataAge = estimateDataAge({ 'data/rate-card.json': card, 'data/programs.json': programs }, opts.now);
   const qualified = mergeQualified([
-    staleFigures(dataAge),
+    { figures: staleFigures(dataAge), warnings: staleDataWarnings(dataAge), notes: [] },
     cacheMinimumFigures(input, f, card),
     contextWindowFigures(models, worksheet.workload),
     lowConfidenceFigures(models),
