@@ -1,8 +1,9 @@
 /**
- * The `ace-filing` command line: size an ask, draft the ACE briefs, validate a CreateOpportunity body.
+ * The `ace-filing` command line: size an ask, draft the ACE briefs, validate a CreateOpportunity body, and list
+ * the data files the figures rest on with their age.
  * The only place in this flow that reads files, stdin and the clock; everything else is the pure core.
  *
- * Exit codes: 0 done, 1 the output has problems (validate, or a drafted brief that fails validation),
+ * Exit codes: 0 done, 1 the output has problems (validate, a drafted brief that fails validation, stale data),
  * 2 the input could not be used (usage, unreadable file, invalid JSON, invalid worksheet).
  */
 import { createHash } from 'node:crypto';
@@ -19,7 +20,8 @@ import { draftBriefs } from '../functions/core/ace/draft.ts';
 import { validateCreateOpportunity } from '../functions/core/ace/validate.ts';
 import type { Catalog } from '../functions/core/ace/validate.ts';
 import { estimate } from '../functions/core/estimate.ts';
-import { renderEstimateTable } from './estimate-table.ts';
+import { dataPolicy, fileAge, staleMessage } from '../functions/core/data-age.ts';
+import { renderDataTable, renderEstimateTable } from './estimate-table.ts';
 
 export const EXIT = { ok: 0, problems: 1, badInput: 2 } as const;
 
@@ -29,11 +31,14 @@ Commands:
   estimate FILE   Size the credit ask for a worksheet: forecast, programs and plan as JSON
   briefs FILE     Draft the ACE CreateOpportunity bodies for a worksheet, as a JSON array
   validate FILE   Validate a CreateOpportunity body; prints its problems (exit 1 if any)
+  data            List every data file: its date, age, sources and what depends on it;
+                  warns (exit 1) when one is older than data/data-policy.json allows
 
 FILE is a JSON file, or - for stdin.
 
 Options:
   --table                 estimate: print a readable table instead of JSON
+  --json                  data: print the listing as JSON
   --catalog AWS|Sandbox   briefs: the catalog to file into (default Sandbox);
                           validate: also require the body's Catalog to be this one
   --application-id ID     briefs: the application the ClientTokens are derived from
@@ -57,7 +62,7 @@ class InputError extends Error {
   }
 }
 
-type Options = { table: boolean; catalog?: Catalog; applicationId?: string };
+type Options = { table: boolean; json: boolean; catalog?: Catalog; applicationId?: string };
 
 function parseCommandLine(argv: string[]): { command?: string; file?: string; help: boolean; options: Options } {
   const { values, positionals } = parseArgs({
@@ -65,6 +70,7 @@ function parseCommandLine(argv: string[]): { command?: string; file?: string; he
     allowPositionals: true,
     options: {
       table: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
       catalog: { type: 'string' },
       'application-id': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -81,7 +87,7 @@ function parseCommandLine(argv: string[]): { command?: string; file?: string; he
     command: positionals[0],
     file: positionals[1],
     help: values.help === true,
-    options: { table: values.table === true, ...(catalog && { catalog }), ...(values['application-id'] && { applicationId: values['application-id'] }) },
+    options: { table: values.table === true, json: values.json === true, ...(catalog && { catalog }), ...(values['application-id'] && { applicationId: values['application-id'] }) },
   };
 }
 
@@ -136,10 +142,36 @@ async function runValidate(file: string, options: Options, io: Io): Promise<numb
   return problems.length > 0 ? EXIT.problems : EXIT.ok;
 }
 
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+/** `ace-filing data`: every file the policy lists, read from this checkout and aged at `io.now`. */
+async function runData(options: Options, io: Io): Promise<number> {
+  const files = await Promise.all(
+    dataPolicy.files.map(async (entry) => {
+      let text: string;
+      try {
+        text = await io.readFile(resolve(ROOT, entry.file));
+      } catch (error) {
+        throw new InputError(`cannot read ${entry.file}: ${(error as Error).message}`);
+      }
+      return fileAge(entry, entry.file.endsWith('.json') ? (JSON.parse(text) as unknown) : undefined, io.now);
+    }),
+  );
+  io.out(options.json ? json({ evaluatedOn: io.now.toISOString(), policy: `data/data-policy.json as of ${dataPolicy.asOf}`, files }) : renderDataTable(files, dataPolicy.asOf));
+  const stale = files.filter((f) => f.stale);
+  for (const f of stale) io.err(`warning: ${staleMessage(f)}`);
+  return stale.length > 0 ? EXIT.problems : EXIT.ok;
+}
+
 const COMMANDS: Record<string, (file: string, options: Options, io: Io) => Promise<number>> = {
   estimate: runEstimate,
   briefs: runBriefs,
   validate: runValidate,
+};
+
+/** Commands that take no FILE. */
+const FILELESS_COMMANDS: Record<string, (options: Options, io: Io) => Promise<number>> = {
+  data: runData,
 };
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -148,6 +180,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (help) {
       io.out(USAGE);
       return EXIT.ok;
+    }
+    const fileless = command ? FILELESS_COMMANDS[command] : undefined;
+    if (fileless) {
+      if (file) throw new InputError(`${command} takes no FILE`);
+      return await fileless(options, io);
     }
     const run = command ? COMMANDS[command] : undefined;
     if (!run) throw new InputError(command ? `unknown command "${command}"` : 'missing command');

@@ -1,5 +1,5 @@
 /** `ace-filing estimate --table`: the estimate as readable plain-text tables, headline figures first. */
-import type { Estimate } from '../schemas/estimate.ts';
+import type { DataFileAge, Estimate } from '../schemas/estimate.ts';
 
 type Row = readonly string[];
 
@@ -67,6 +67,25 @@ function levers(e: Estimate): string {
   return renderTable('Lever suggestions', ['Lever', 'Saving', 'Suggestion'], e.levers.map((l) => [l.lever, usdAmount(l.savingUsd), l.message]));
 }
 
+const ageText = (f: DataFileAge) => (f.ageDays === null ? 'undated' : `${f.ageDays} days`);
+const statusText = (f: DataFileAge) => (f.maxAgeDays === null ? 'no limit' : f.stale ? `STALE (> ${f.maxAgeDays} days)` : `ok (<= ${f.maxAgeDays} days)`);
+
+/** The data files under the figures, with their age against the policy. */
+function dataAge(e: Estimate): string {
+  return renderTable(`Data under these figures (${e.dataAge.policy})`, ['File', 'As of', 'Age', 'Status'], e.dataAge.files.map((f) => [f.file, f.asOf ?? '-', ageText(f), statusText(f)]));
+}
+
+function qualifiedFigures(e: Estimate): string {
+  return ['Figures resting on stale, unverified or assumed data', ...e.qualifiedFigures.map((q) => `- [${q.basis}] ${q.figure}: rests on ${q.restsOn}`)].join('\n');
+}
+
+/** `ace-filing data`: one row per data file, then its sources and what depends on it. */
+export function renderDataTable(files: readonly DataFileAge[], policyAsOf: string): string {
+  const table = renderTable(`Data files (policy data/data-policy.json as of ${policyAsOf})`, ['File', 'Dataset', 'As of', 'Age', 'Status'], files.map((f) => [f.file, f.dataset, f.asOf ?? '-', ageText(f), statusText(f)]));
+  const details = files.map((f) => [`${f.file}`, ...(f.sources.length ? ['  sources:', ...f.sources.map((s) => `    - ${s}`)] : ['  sources: (none recorded in the file)']), '  depends on it:', ...f.dependsOnIt.map((d) => `    - ${d}`)].join('\n'));
+  return [table, ...details].join('\n\n');
+}
+
 function warnings(e: Estimate): string {
   return ['Warnings', ...e.warnings.map((w) => `- ${w.message}`)].join('\n');
 }
@@ -75,5 +94,7 @@ export function renderEstimateTable(e: Estimate): string {
   const sections = [headline(e), coverage(e), spendByService(e), models(e), programs(e), plan(e)];
   if (e.levers.length > 0) sections.push(levers(e));
   if (e.warnings.length > 0) sections.push(warnings(e));
+  sections.push(dataAge(e));
+  if (e.qualifiedFigures.length > 0) sections.push(qualifiedFigures(e));
   return sections.join('\n\n');
 }

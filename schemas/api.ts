@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { FieldProblem } from './issues.ts';
 import { ApplicationStatus, ACTOR_KINDS, RecordStatus } from './application.ts';
-import { UsdAmount } from './estimate.ts';
+import { DataAge, EstimateWarning, QualifiedFigure, UsdAmount } from './estimate.ts';
 import { Worksheet } from './worksheet.ts';
 import { ClosedLostReasonShape } from './ace-opportunity.generated.ts';
 
@@ -64,6 +64,15 @@ export const TimelineEntry = z.object({
   record: z.optional(z.object({ programId: z.string(), from: RecordStatus, to: RecordStatus })),
 });
 
+/** The data under a stored estimate, aged to the moment of the request (null before the application is sized). */
+export const EstimateData = z.nullable(z.object({
+  dataAge: DataAge,
+  /** One per data file past its threshold now. */
+  warnings: z.array(EstimateWarning),
+  /** The figures that rest on stale, unverified or assumed data, and what each rests on. */
+  qualifiedFigures: z.array(QualifiedFigure),
+}));
+
 export const FounderApplicationView = z.object({
   id: z.string(),
   status: ApplicationStatus,
@@ -71,6 +80,7 @@ export const FounderApplicationView = z.object({
   updatedAt: z.string(),
   company: z.string(),
   estimate: z.nullable(z.unknown()),
+  estimateData: EstimateData,
   programs: z.nullable(z.unknown()),
   briefs: z.array(BriefView),
   credits: CreditsSummary,
@@ -185,6 +195,8 @@ export const PartnerBriefView = z.object({
   validation: Validation,
   record: RecordView,
   editedAt: z.nullable(z.string()),
+  /** Which numbers of this brief (its ask, coverage and spend lines) rest on stale, unverified or assumed data: read before approving. */
+  estimateData: EstimateData,
   links: z.object({ application: z.string(), edit: z.string(), createOpportunity: z.string() }),
 });
 export type PartnerBriefView = z.infer<typeof PartnerBriefView>;
@@ -212,6 +224,7 @@ export const PartnerApplicationView = z.object({
   assignedAt: z.nullable(z.string()),
   worksheet: z.unknown(),
   estimate: z.nullable(z.unknown()),
+  estimateData: EstimateData,
   briefs: z.array(PartnerBriefView),
   credits: CreditsSummary,
   duplicates: z.array(DuplicateView),

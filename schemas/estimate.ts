@@ -129,6 +129,46 @@ export const EstimateWarning = z.object({
   amountUsd: z.optional(UsdAmount),
 });
 
+/** How old one data file under the estimate is, against the staleness policy (data/data-policy.json). */
+export const DataFileAge = z.object({
+  file: z.string(),
+  dataset: z.string(),
+  /** The file's own date (YYYY-MM-DD), or null when it carries none. */
+  asOf: z.nullable(z.string()),
+  /** Whole UTC days from asOf to evaluatedOn. */
+  ageDays: z.nullable(z.number()),
+  /** The policy's threshold; null: never called stale. */
+  maxAgeDays: z.nullable(z.number()),
+  stale: z.boolean(),
+  sources: z.array(z.string()),
+  dependsOnIt: z.array(z.string()),
+});
+export type DataFileAge = z.infer<typeof DataFileAge>;
+
+export const DataAge = z.object({
+  /** The moment the ages are counted to (the estimate's `now`, or the moment a stored estimate is viewed). */
+  evaluatedOn: z.string(),
+  policy: z.string(),
+  /** True when any file is past its threshold. */
+  stale: z.boolean(),
+  files: z.array(DataFileAge),
+});
+export type DataAge = z.infer<typeof DataAge>;
+
+export const FIGURE_BASES = ['stale', 'unverified', 'assumed'] as const;
+
+/** A figure of the estimate that rests on stale, unverified or assumed data, and what it rests on. */
+export const QualifiedFigure = z.object({
+  figure: z.string(),
+  basis: z.enum(FIGURE_BASES),
+  restsOn: z.string(),
+  /** The program whose filing it is in; absent: it feeds every filing. */
+  programId: z.optional(ProgramId),
+  modelId: z.optional(z.string()),
+  amountUsd: z.optional(UsdAmount),
+});
+export type QualifiedFigure = z.infer<typeof QualifiedFigure>;
+
 export const PoolCoverage = z.object({
   poolUsd: UsdAmount,
   /** Months the pool lasts at naive on-demand spend, and with the levers applied (other services included, no headroom). */
@@ -184,5 +224,9 @@ export const Estimate = z.object({
   }),
   warnings: z.array(EstimateWarning),
   notes: z.array(z.string()),
+  /** Age of every data file the estimate is computed from, against the staleness policy. */
+  dataAge: DataAge,
+  /** The figures that rest on stale, unverified or assumed data (each also named in a warning or a note). */
+  qualifiedFigures: z.array(QualifiedFigure),
 });
 export type Estimate = z.infer<typeof Estimate>;

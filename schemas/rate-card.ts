@@ -51,6 +51,24 @@ export const LongContextPricing = z.strictObject({
 });
 export type LongContextPricing = z.infer<typeof LongContextPricing>;
 
+/**
+ * Shortest prompt prefix the model caches, with where the figure comes from. Below it Bedrock caches nothing and
+ * raises no error: the cacheable context is billed as plain input. `verified: false` marks a secondary source.
+ */
+export const MinCacheablePrefix = z.strictObject({
+  tokens: tokens(),
+  sources: z.array(nonEmpty()).check(z.minLength(1, 'must name at least one source')),
+  verified: z.boolean(),
+  note: z.optional(nonEmpty()),
+});
+export type MinCacheablePrefix = z.infer<typeof MinCacheablePrefix>;
+
+/** Where a context window other than the reference table's comes from; `assumed: true` when no source states it. */
+export const ContextWindowSource = z.strictObject({
+  note: nonEmpty(),
+  assumed: z.boolean(),
+});
+
 export const RateModel = z
   .strictObject({
     modelId: nonEmpty(),
@@ -68,10 +86,13 @@ export const RateModel = z
     pricing: Prices,
     regionalPricing: z.optional(Prices),
     inferenceProfiles: z.array(nonEmpty()),
+    /** Largest request (input + output) the model takes, long-context mode included. */
     contextWindow: z.optional(tokens()),
+    /** Present when the window is not the reference table's figure (e.g. a long-context mode beyond it). */
+    contextWindowSource: z.optional(ContextWindowSource),
     longContextPricing: z.optional(LongContextPricing),
-    /** Shortest prompt prefix the model caches (shorter cacheable context is billed as plain input); absent: no source. */
-    minCacheableTokens: z.optional(tokens()),
+    /** Absent: no source gives one (the card's `minCacheablePrefixAssumption` says what the sizing does then). */
+    minCacheablePrefix: z.optional(MinCacheablePrefix),
     status: ModelStatus,
     eolDate: z.optional(isoDate),
     /** True when the EOL date was derived rather than published (verify before relying on it). */
@@ -91,6 +112,10 @@ export const RateModel = z
     z.refine((m) => m.status !== 'eol' || m.eolDate !== undefined || /not|unknown/i.test(m.lifecycleNote), {
       message: 'is required when status is eol',
       path: ['eolDate'],
+    }),
+    z.refine((m) => !m.longContextPricing || m.contextWindow === undefined || m.longContextPricing.appliesAbove < m.contextWindow, {
+      message: 'must be below the context window: a long-context price applies between its threshold and the window',
+      path: ['longContextPricing', 'appliesAbove'],
     }),
     z.refine((m) => m.kind !== 'text' || (m.pricing.batchInputPer1M === undefined) === (m.pricing.batchOutputPer1M === undefined), {
       message: 'a text model lists both batch input and batch output prices, or neither',
@@ -120,8 +145,10 @@ export const RateCard = z
     /** Which price the sizing applies, in words (also printed in every estimate). */
     pricingRule: nonEmpty(),
     classNote: nonEmpty(),
-    /** How `minCacheableTokens` was assigned, with its source. */
-    minCacheableTokensRule: z.optional(nonEmpty()),
+    /** How `minCacheablePrefix` was assigned, with its sources. */
+    minCacheablePrefixRule: nonEmpty(),
+    /** What the sizing assumes for a model no source gives a minimum for (printed in the estimate). */
+    minCacheablePrefixAssumption: nonEmpty(),
     regionalRules: z.array(nonEmpty()),
     sources: z.array(RateSource).check(z.minLength(1, 'must list at least one source')),
     models: z.array(RateModel).check(z.minLength(1, 'must list at least one model')),
@@ -133,6 +160,10 @@ export const RateCard = z
     }),
     z.refine((c) => c.models.every((m) => m.sources.every((s) => c.sources.some((src) => src.id === s))), {
       message: 'every model source must be one of the listed sources',
+      path: ['models'],
+    }),
+    z.refine((c) => c.models.every((m) => (m.minCacheablePrefix?.sources ?? []).every((s) => c.sources.some((src) => src.id === s))), {
+      message: 'every minCacheablePrefix source must be one of the listed sources',
       path: ['models'],
     }),
   );

@@ -4,8 +4,9 @@
  *   npx tsx scripts/derive-rate-card.ts [path/to/bedrock-rates.json] [out.json]
  *
  * What it does beyond copying: normalises the free-text lifecycle into a status enum (+ eolDate), assigns each
- * model a family and a class (frontier / mid / small / embedding, as data, see CLASS_BY_MODEL), keeps only the
- * price fields the sizing uses, and validates the result with the same schema the loader uses. Re-run it when the
+ * model a family and a class (frontier / mid / small / embedding, as data, see CLASS_BY_MODEL), adds each model's
+ * minimum cacheable prefix with its source (MIN_CACHEABLE_BY_MODEL) and the long-context windows the table omits
+ * (LONG_CONTEXT_WINDOWS), keeps only the price fields the sizing uses, and validates the result with the same schema the loader uses. Re-run it when the
  * reference is updated; review the diff of the JSON like any other change.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -130,21 +131,93 @@ function pickPrices(raw: RawPrices): Prices {
 }
 
 /**
- * Minimum cacheable prompt prefix. Rule: Claude Sonnet and Opus models 1,024 tokens, Claude Haiku models 4,096
- * tokens, every other model absent (no source gives one, so no minimum is applied). Source: "Minimum cacheable
- * prefix: 1,024 tokens (Sonnet) and 4,096 (Haiku)" in shared/reference/programs-and-peers.md, Bedrock cost
- * levers [B6] (strandsagents.com, Bedrock prompt caching); Opus is given the Sonnet figure by this rule.
+ * Sources this script adds to the reference's own list: the per-model minimum cacheable prefix is not in
+ * bedrock-rates.json but in programs-and-peers.md (Bedrock cost levers, correction of 2026-11-29).
  */
-const MIN_CACHEABLE_RULE =
-  'minCacheableTokens: Claude Sonnet and Opus models 1024, Claude Haiku models 4096 (shared/reference/programs-and-peers.md, ' +
-  'Bedrock cost levers: "Minimum cacheable prefix: 1,024 tokens (Sonnet) and 4,096 (Haiku)" [B6]; Opus takes the Sonnet ' +
-  'figure); absent for every other model (no source gives one). Caching is applied only when the cacheable context reaches it.';
+const CACHE_MINIMUM_SOURCES = [
+  {
+    id: 'anthropic-caching',
+    name: "Anthropic prompt-caching documentation, minimum cacheable prompt length per model, as quoted in an anthropic-sdk-python issue (2026); recorded in shared/reference/programs-and-peers.md, Bedrock cost levers, correction of 2026-11-29",
+    date: '2026-11-29',
+    notes: 'Primary source for the minimum cacheable prefix (Bedrock applies the model\'s own minimum per cache checkpoint). Date is when the reference recorded the quote; the page itself is undated in the quote.',
+  },
+  {
+    id: 'devto-caching',
+    name: "dev.to write-up \"Claude's prompt cache fails silently below 1,024 tokens\" (2026), as recorded in shared/reference/programs-and-peers.md, correction of 2026-11-29",
+    date: '2026-11-29',
+    notes: 'Secondary source: the only one for the minimums of Opus 5, Opus 4.7, Opus 4.8, Sonnet 5 and Fable 5. Figures from it are marked unverified.',
+  },
+];
 
-export function minCacheableTokens(family: string, name: string): number | undefined {
-  if (family !== 'claude') return undefined;
-  if (/\bhaiku\b/i.test(name)) return 4096;
-  if (/\b(sonnet|opus)\b/i.test(name)) return 1024;
-  return undefined;
+const ANTHROPIC = { sources: ['anthropic-caching'], verified: true };
+const SECONDARY = { sources: ['devto-caching'], verified: false, note: 'secondary source only (dev.to write-up): unverified' };
+
+/**
+ * Minimum cacheable prompt prefix per model (tokens), by source. The family rule this replaces ("Sonnet and Opus
+ * 1,024, Haiku 4,096", [B6]) was wrong for Opus 4.5/4.6 (4,096) and Haiku 3.x (2,048). Models absent here have
+ * no minimum from any source: see MIN_CACHEABLE_ASSUMPTION.
+ */
+const MIN_CACHEABLE_BY_MODEL: Record<string, { tokens: number; sources: string[]; verified: boolean; note?: string }> = {
+  'anthropic.claude-opus-4-6-v1': { tokens: 4096, ...ANTHROPIC },
+  'anthropic.claude-opus-4-5-20251101-v1:0': { tokens: 4096, ...ANTHROPIC },
+  'anthropic.claude-sonnet-4-6': { tokens: 1024, ...ANTHROPIC, note: "one gateway's table lists 2,048 (conflicting); Anthropic's own page says 1,024" },
+  'anthropic.claude-sonnet-4-5-20250929-v1:0': { tokens: 1024, ...ANTHROPIC },
+  'anthropic.claude-sonnet-4-20250514-v1:0': { tokens: 1024, ...ANTHROPIC },
+  'anthropic.claude-opus-4-1-20250805-v1:0': { tokens: 1024, ...ANTHROPIC },
+  'anthropic.claude-opus-4-20250514-v1:0': { tokens: 1024, ...ANTHROPIC },
+  'anthropic.claude-haiku-4-5-20251001-v1:0': { tokens: 4096, ...ANTHROPIC },
+  'anthropic.claude-3-5-haiku-20241022-v1:0': { tokens: 2048, ...ANTHROPIC },
+  'anthropic.claude-3-haiku-20240307-v1:0': { tokens: 2048, ...ANTHROPIC },
+  'anthropic.claude-opus-5': { tokens: 512, ...SECONDARY },
+  'anthropic.claude-fable-5': { tokens: 512, ...SECONDARY },
+  'anthropic.claude-opus-4-8': { tokens: 1024, ...SECONDARY },
+  'anthropic.claude-sonnet-5': { tokens: 1024, ...SECONDARY },
+  'anthropic.claude-opus-4-7': { tokens: 2048, ...SECONDARY },
+};
+
+const MIN_CACHEABLE_RULE =
+  'minCacheablePrefix per model, with its sources: Anthropic\'s prompt-caching page [anthropic-caching] for Opus 4.6 and 4.5 ' +
+  '(4,096), Sonnet 4.6, 4.5, 4, Opus 4.1 and 4 (1,024), Haiku 4.5 (4,096), Haiku 3.5 and 3 (2,048); a secondary write-up ' +
+  '[devto-caching] for Opus 5 and Fable 5 (512), Opus 4.8 and Sonnet 5 (1,024) and Opus 4.7 (2,048), marked verified: false. ' +
+  'Replaces the family rule "Sonnet/Opus 1,024, Haiku 4,096" (programs-and-peers.md [B6]), corrected 2026-11-29. Below the ' +
+  'minimum Bedrock caches nothing and raises no error, so the sizing bills that context as plain input.';
+
+const MIN_CACHEABLE_ASSUMPTION =
+  'Where no source gives a model\'s minimum (Sonnet 5.5, Opus 5.5, Fable 5.1, Nova, GPT-5.6 and every model without a ' +
+  'cache price), no minimum is applied: caching is priced at any cacheable length. The estimate warns when such a model, ' +
+  'or one whose minimum is unverified, caches a context shorter than the largest minimum any source gives, naming the ' +
+  'caching saving that rests on the assumption.';
+
+export function minCacheablePrefix(modelId: string) {
+  return MIN_CACHEABLE_BY_MODEL[modelId];
+}
+
+/**
+ * Context windows beyond the reference table's figure. The table gives Sonnet 4.5 and Sonnet 4 a 200K window equal
+ * to their long-context threshold, which would make the long-context price unreachable; the long-context mode runs
+ * to 1M. Every model whose long-context threshold reaches its listed window must have an entry here.
+ */
+const LONG_CONTEXT_WINDOWS: Record<string, { tokens: number; note: string; assumed: boolean }> = {
+  'anthropic.claude-sonnet-4-5-20250929-v1:0': {
+    tokens: 1_000_000,
+    note: 'bedrock-rates.json note: "1M context via long-context mode at the higher rates shown"; 200K standard window, long-context prices above 200,000 input tokens',
+    assumed: false,
+  },
+  'anthropic.claude-sonnet-4-20250514-v1:0': {
+    tokens: 1_000_000,
+    note: 'assumed: the reference lists long-context prices above 200,000 input tokens (litellm) but states no window beyond 200K; 1M taken from the same long-context mode on Sonnet 4.5',
+    assumed: true,
+  },
+};
+
+export function contextWindowFor(raw: { modelId: string; contextWindow?: number; longContextPricing?: { appliesAbove: number } }) {
+  const wider = LONG_CONTEXT_WINDOWS[raw.modelId];
+  if (wider) return { contextWindow: wider.tokens, contextWindowSource: { note: wider.note, assumed: wider.assumed } };
+  const lc = raw.longContextPricing;
+  if (lc && raw.contextWindow !== undefined && lc.appliesAbove >= raw.contextWindow) {
+    throw new Error(`${raw.modelId}: long-context prices above ${lc.appliesAbove} but a ${raw.contextWindow}-token window: add its window to LONG_CONTEXT_WINDOWS`);
+  }
+  return raw.contextWindow ? { contextWindow: raw.contextWindow } : {};
 }
 
 /**
@@ -218,7 +291,7 @@ function deriveModel(raw: RawModel) {
   const pricing = pickPrices(raw);
   const regionalPricing = global && raw.regionalPricing ? pickPrices(raw.regionalPricing) : undefined;
   const longContextPricing = deriveLongContext(raw, pricing, regionalPricing);
-  const minCacheable = raw.kind === 'text' ? minCacheableTokens(family, raw.name) : undefined;
+  const minCacheable = raw.kind === 'text' ? minCacheablePrefix(raw.modelId) : undefined;
   return {
     modelId: raw.modelId,
     name: raw.name,
@@ -230,9 +303,9 @@ function deriveModel(raw: RawModel) {
     pricing,
     ...(regionalPricing ? { regionalPricing } : {}),
     inferenceProfiles: raw.inferenceProfiles ?? [],
-    ...(raw.contextWindow ? { contextWindow: raw.contextWindow } : {}),
+    ...contextWindowFor(raw),
     ...(longContextPricing ? { longContextPricing } : {}),
-    ...(minCacheable !== undefined ? { minCacheableTokens: minCacheable } : {}),
+    ...(minCacheable !== undefined ? { minCacheablePrefix: minCacheable } : {}),
     ...normaliseLifecycle(raw.lifecycle, raw.eolDate),
     lifecycleNote: raw.lifecycle,
     ...normaliseConfidence(raw.confidence),
@@ -254,9 +327,10 @@ export function deriveRateCard(raw: RawCard, derivedFrom: string) {
     derivedFrom,
     pricingRule: PRICING_RULE,
     classNote: CLASS_NOTE,
-    minCacheableTokensRule: MIN_CACHEABLE_RULE,
+    minCacheablePrefixRule: MIN_CACHEABLE_RULE,
+    minCacheablePrefixAssumption: MIN_CACHEABLE_ASSUMPTION,
     regionalRules: raw.regionalRules,
-    sources: raw.source.map((s) => ({ id: s.id, name: s.name, date: s.date, ...(s.notes ? { notes: s.notes } : {}) })),
+    sources: [...raw.source.map((s) => ({ id: s.id, name: s.name, date: s.date, ...(s.notes ? { notes: s.notes } : {}) })), ...CACHE_MINIMUM_SOURCES],
     models: raw.models.map(deriveModel),
   };
   const parsed = parseWith(RateCard, card);

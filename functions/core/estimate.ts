@@ -2,7 +2,7 @@
  * estimate(): worksheet → forecast + lever suggestions + program decisions + stacking plan, validated against
  * `schemas/estimate.ts`. Pure: the current time comes in as `now`, prices and programs are imported data.
  */
-import { Estimate } from '../../schemas/estimate.ts';
+import { Estimate, type QualifiedFigure } from '../../schemas/estimate.ts';
 import { parseWith, type FieldProblem } from '../../schemas/issues.ts';
 import type { Worksheet } from '../../schemas/worksheet.ts';
 import {
@@ -17,7 +17,9 @@ import {
 } from './forecast.ts';
 import { centsToUsd, formatUsd, sumCents, usdToCents, type Cents } from './money.ts';
 import { decideEligibility, ineligibleServices, planFilings, programsData, type ProgramsData, type Warning } from './programs.ts';
+import type { ProgramId } from '../../schemas/estimate.ts';
 import { ValidationError } from './errors.ts';
+import { estimateDataAge, staleDataWarnings, staleFigures } from './data-age.ts';
 import { applicablePrices, contextWindowProblem, lifecycleAt, rateCard, resolveModel, sameClassAlternatives, type RateCard, type RateModel, type ResolvedModel } from './rates.ts';
 
 export type EstimateOptions = {
@@ -96,6 +98,13 @@ function forecastInput(w: Worksheet, models: PricedModel[], headroomShare: numbe
 
 type Suggestion = { lever: 'batch' | 'caching' | 'cheaper-model'; modelId: string; alternativeModelId?: string; savingCents: Cents; message: string };
 
+/** What caching saves on model `i` over the window (0 when it is not applied). */
+function cachingSavingCents(input: ForecastInput, f: Forecast, i: number): Cents {
+  const pm = input.models[i] as PricedModel;
+  if (!f.plans[pm.model.modelId]?.cachingApplied) return 0n;
+  return windowCentsFor(input, pm, { batch: true, caching: false }) - (f.byModel[i]?.totalCents ?? 0n);
+}
+
 function batchAndCachingSuggestions(input: ForecastInput, f: Forecast): Suggestion[] {
   const out: Suggestion[] = [];
   const months = input.workload.monthsToCover;
@@ -109,7 +118,7 @@ function batchAndCachingSuggestions(input: ForecastInput, f: Forecast): Suggesti
       }
     }
     if (plan?.cachingApplied) {
-      const saving = windowCentsFor(input, pm, { batch: true, caching: false }) - current;
+      const saving = cachingSavingCents(input, f, i);
       if (saving > 0n) {
         out.push({ lever: 'caching', modelId: pm.model.modelId, savingCents: saving, message: `Cache the ${input.workload.cacheableContextTokens} repeated context tokens on ${pm.model.name} (prompt caching at a ${pct(input.workload.cacheHitRate)} hit rate): saves ${formatUsd(saving)} over ${months} months` });
       }
@@ -153,6 +162,106 @@ function cheaperModelSuggestions(input: ForecastInput, f: Forecast, region: stri
 
 function pct(share: number): string {
   return `${Math.round(share * 10000) / 100}%`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Figures resting on stale, unverified or assumed data: each one named, with what it rests on, and warned about.
+
+type Qualified = { figures: QualifiedFigure[]; warnings: Warning[]; notes: string[] };
+
+function mergeQualified(parts: Qualified[]): Qualified {
+  return { figures: parts.flatMap((p) => p.figures), warnings: parts.flatMap((p) => p.warnings), notes: parts.flatMap((p) => p.notes) };
+}
+
+/**
+ * The minimum cacheable prefix behind each caching decision: a context below it is not cached (warned); a saving
+ * that rests on an unverified minimum, or on none at all, is named when the context is shorter than the largest
+ * minimum any source gives (a longer context is cached under every minimum known).
+ */
+function cacheMinimumFigures(input: ForecastInput, f: Forecast, card: RateCard): Qualified {
+  const out: Qualified = { figures: [], warnings: [], notes: [] };
+  const largest = Math.max(0, ...card.models.map((m) => m.minCacheablePrefix?.tokens ?? 0));
+  const cacheable = input.workload.cacheableContextTokens;
+  input.models.forEach((pm, i) => {
+    const plan = f.plans[pm.model.modelId];
+    const min = pm.model.minCacheablePrefix;
+    const name = pm.model.name;
+    const minText = min ? `${min.tokens} tokens (${min.verified ? '' : 'unverified, '}source: ${min.sources.join(', ')})` : '';
+    if (plan?.belowCacheMinimum && min) {
+      out.warnings.push({
+        code: 'caching-below-minimum',
+        message: `${name}: the ${cacheable} cacheable context tokens are below its minimum cacheable prefix of ${minText}, so Bedrock caches nothing and the forecast prices them as plain input; caching would need a reusable prefix of at least ${min.tokens} tokens`,
+      });
+      if (!min.verified) {
+        out.figures.push({ figure: `${name} spend priced without caching`, basis: 'unverified', restsOn: `its minimum cacheable prefix of ${minText}`, modelId: pm.model.modelId });
+      }
+      return;
+    }
+    if (!plan?.cachingApplied) return;
+    if (!min) out.notes.push(`${name}: no source gives its minimum cacheable prefix. ${card.minCacheablePrefixAssumption}`);
+    if ((min && min.verified) || cacheable >= largest) return;
+    const saving = usd(cachingSavingCents(input, f, i));
+    const restsOn = min
+      ? `its minimum cacheable prefix of ${minText}`
+      : `the assumption that ${name} has no minimum cacheable prefix (no source gives one; sources give other Claude models up to ${largest} tokens)`;
+    out.figures.push({ figure: `caching saving on ${name}`, basis: min ? 'unverified' : 'assumed', restsOn, modelId: pm.model.modelId, amountUsd: saving });
+    out.warnings.push({
+      code: min ? 'cache-minimum-unverified' : 'cache-minimum-assumed',
+      amountUsd: saving,
+      message: `${name}: the $${saving} caching saving on the ${cacheable}-token cacheable context rests on ${restsOn}; if the real minimum is above ${cacheable} tokens nothing is cached and spend is that much higher`,
+    });
+  });
+  return out;
+}
+
+/** Long-context prices applied up to a window no source states. */
+function contextWindowFigures(models: PricedModel[], w: Worksheet['workload']): Qualified {
+  const out: Qualified = { figures: [], warnings: [], notes: [] };
+  for (const pm of models) {
+    const lc = pm.model.longContextPricing;
+    const source = pm.model.contextWindowSource;
+    if (!lc || !source?.assumed || w.avgInputTokens <= lc.appliesAbove) continue;
+    const figure = `${pm.model.name} long-context pricing of ${w.avgInputTokens}-token requests`;
+    out.figures.push({ figure, basis: 'assumed', restsOn: `a ${pm.model.contextWindow}-token window (${source.note})`, modelId: pm.model.modelId });
+    out.warnings.push({ code: 'context-window-assumed', message: `${figure}: requests above ${lc.appliesAbove} tokens are priced up to a ${pm.model.contextWindow}-token window that no source states for this model (${source.note})` });
+  }
+  return out;
+}
+
+function lowConfidenceFigures(models: PricedModel[]): Qualified {
+  return {
+    figures: models
+      .filter((pm) => pm.model.confidence === 'low')
+      .map((pm) => ({
+        figure: `${pm.model.name} prices ($${pm.applied.prices.inputPer1M} in / $${pm.applied.prices.outputPer1M} out per 1M tokens) and its spend`,
+        basis: 'unverified' as const,
+        restsOn: `a single low-confidence source (${pm.model.sources.join(', ')})`,
+        modelId: pm.model.modelId,
+      })),
+    // Warned about by lifecycleWarnings (price-low-confidence).
+    warnings: [],
+    notes: [],
+  };
+}
+
+/** Filing figures resting on an unverified program ceiling (an ask capped at it) or an unverified default window. */
+function programFigures(filings: { programId: ProgramId; programName: string; askUsd: string; coverageMonths: number }[], w: Worksheet, programs: ProgramsData): Qualified {
+  const out: Qualified = { figures: [], warnings: [], notes: [] };
+  for (const filing of filings) {
+    const program = programs.programs.find((p) => p.id === filing.programId);
+    if (!program) continue;
+    if (!program.ceiling.verified && usdToCents(filing.askUsd) === usdToCents(program.ceiling.currentUsd)) {
+      const figure = `${filing.programName} ask $${filing.askUsd} (capped at the program ceiling)`;
+      out.figures.push({ figure, basis: 'unverified', restsOn: `the ${formatUsd(usdToCents(program.ceiling.currentUsd))} ceiling: ${program.ceiling.note}`, programId: filing.programId, amountUsd: filing.askUsd });
+      out.warnings.push({ code: 'unverified-ceiling', amountUsd: filing.askUsd, message: `${figure} rests on an unverified ceiling: ${program.ceiling.note}` });
+    }
+    if (program.stackingRole === 'poc' && program.windowVerified === false && !w.useCase.poc.durationWeeks) {
+      const figure = `${filing.programName} coverage of ${filing.coverageMonths} months and its ask $${filing.askUsd}`;
+      out.figures.push({ figure, basis: 'assumed', restsOn: `the default ${program.defaultWindowMonths ?? filing.coverageMonths}-month POC window (unverified); give useCase.poc.durationWeeks to size it from the real POC`, programId: filing.programId, amountUsd: filing.askUsd });
+      out.warnings.push({ code: 'poc-window-assumed', amountUsd: filing.askUsd, message: `${figure} rest on the default POC window, an unverified figure: give the POC's duration in weeks to size it from the real plan` });
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -203,6 +312,15 @@ export function estimate(worksheet: Worksheet, opts: EstimateOptions): Estimate 
   const poolUsd = opts.poolUsd ?? Number(usd(f.recommendedAskCents));
   const coverage = f.monthsCovered(poolUsd, programs.sizingPolicy.poolCoverageMaxMonths);
   const thirdParty = thirdPartyNote(f, models, programs);
+  const filings = plan.filings;
+  const dataAge = estimateDataAge({ 'data/rate-card.json': card, 'data/programs.json': programs }, opts.now);
+  const qualified = mergeQualified([
+    { figures: staleFigures(dataAge), warnings: staleDataWarnings(dataAge), notes: [] },
+    cacheMinimumFigures(input, f, card),
+    contextWindowFigures(models, worksheet.workload),
+    lowConfidenceFigures(models),
+    programFigures(filings, worksheet, programs),
+  ]);
 
   const result = {
     ratesAsOf: card.asOf,
@@ -285,14 +403,17 @@ export function estimate(worksheet: Worksheet, opts: EstimateOptions): Estimate 
       forfeitedUsd: usd(plan.forfeitedCents),
       uncoveredSpendUsd: usd(plan.uncoveredSpendCents),
     },
-    warnings: [...lifecycleWarnings(models, opts.now, card), ...plan.warnings, ...(thirdParty ? [thirdParty] : [])],
+    warnings: [...qualified.warnings.filter((x) => x.code === 'stale-data'), ...lifecycleWarnings(models, opts.now, card), ...qualified.warnings.filter((x) => x.code !== 'stale-data'), ...plan.warnings, ...(thirdParty ? [thirdParty] : [])],
     notes: [
       ...models.map((pm) => `${pm.model.name}: ${pm.applied.note}`),
       ...Object.values(f.plans).flatMap((p) => p.notes),
       ...plan.notes,
+      ...qualified.notes,
       'Provisioned Throughput is not modelled: on-demand/batch token prices only.',
       `Credit expiry figures are typical, not guaranteed: read the real expiry from the award (CreditCode.ExpiresAt).`,
     ],
+    dataAge,
+    qualifiedFigures: qualified.figures,
   };
   const parsed = parseWith(Estimate, result);
   if (!parsed.ok) throw new EstimateError(`estimate failed its own schema: ${parsed.problems.map((p) => `${p.field} ${p.rule}`).join('; ')}`);

@@ -10,7 +10,7 @@
  *   caching when the cached request is cheaper at the founder's hit rate (cache writes cost more than plain input),
  *   batch when the model has a batch price and a batch request is cheaper than the on-demand one. Batch requests
  *   get no prompt caching (the two discounts are not stacked). No caching when the cacheable context is shorter
- *   than the model's minimum cacheable prefix (`minCacheableTokens`): Bedrock does not cache it.
+ *   than the model's minimum cacheable prefix (`minCacheablePrefix`): Bedrock does not cache it.
  * - Each stream's exact cost is rounded once and split into integer-cent lever lines (largest remainder); every
  *   total above that is a sum of integers, so totals equal the sum of their parts to the cent.
  */
@@ -44,6 +44,8 @@ export type ModelPlan = {
   batchApplied: boolean;
   cachingAvailable: boolean;
   cachingApplied: boolean;
+  /** Set when the cacheable context is shorter than the model's minimum cacheable prefix (so nothing is cached). */
+  belowCacheMinimum?: { cacheableTokens: number; minimumTokens: number };
   notes: string[];
 };
 
@@ -159,10 +161,12 @@ export function planModel(pm: PricedModel, w: Workload, switches: LeverSwitches)
   const name = pm.model.name;
 
   let cachingApplied = false;
-  const minCacheable = pm.model.minCacheableTokens;
+  let belowCacheMinimum: ModelPlan['belowCacheMinimum'];
+  const minCacheable = pm.model.minCacheablePrefix?.tokens;
   if (switches.caching && s.cacheable > 0 && s.hitRate > 0) {
     if (!cachingAvailable) notes.push(`${name} has no prompt-caching price: its cacheable context is billed as plain input`);
     else if (minCacheable !== undefined && s.cacheable < minCacheable) {
+      belowCacheMinimum = { cacheableTokens: s.cacheable, minimumTokens: minCacheable };
       notes.push(`caching not applied on ${name}: the ${s.cacheable} cacheable context tokens are below its minimum cacheable prefix of ${minCacheable} tokens, so Bedrock would not cache them (billed as plain input)`);
     } else if (cachedUnit(pm, s).lt(plainUnit(pm, s))) cachingApplied = true;
     else notes.push(`caching not applied on ${name}: at a ${pct(s.hitRate)} hit rate cache writes cost more than reads save (break-even ${pct(breakEvenHitRate(pm))})`);
@@ -175,7 +179,7 @@ export function planModel(pm: PricedModel, w: Workload, switches: LeverSwitches)
     else if (batchUnit(pm, s).lt(onDemand)) batchApplied = true;
     else notes.push(`batch not applied on ${name}: with prompt caching an on-demand request is already cheaper than a batch one`);
   }
-  return { batchAvailable, batchApplied, cachingAvailable, cachingApplied, notes };
+  return { batchAvailable, batchApplied, cachingAvailable, cachingApplied, ...(belowCacheMinimum ? { belowCacheMinimum } : {}), notes };
 }
 
 function pct(share: number): string {

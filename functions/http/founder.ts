@@ -38,7 +38,7 @@ function ownedBy(app: Application | undefined, token: string, id: string): Appli
 async function getApplication(event: HttpEvent) {
   const token = bearerToken(event);
   const id = applicationIdParameter(event);
-  return json(200, founderView(ownedBy(await applications.get(id), token, id)));
+  return json(200, founderView(ownedBy(await applications.get(id), token, id), new Date()));
 }
 
 async function revise(event: HttpEvent) {

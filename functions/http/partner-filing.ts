@@ -34,7 +34,7 @@ async function fileViaApiRoute(event: HttpEvent) {
     opportunityId: result.opportunityId,
     filedVia: 'api',
     status: result.app.status,
-    brief: partnerBriefView(result.app, findBrief(result.app, programId)),
+    brief: partnerBriefView(result.app, findBrief(result.app, programId), new Date()),
     next: 'Associate a solution with the opportunity in the Partner Central console, then submit it for AWS review.',
   };
   return json(200, body);

@@ -89,14 +89,14 @@ async function listQueue(event: HttpEvent) {
 async function getApplication(event: HttpEvent) {
   const partnerId = partnerIdOf(event);
   const app = await ownApplication(applicationIdParameter(event), partnerId);
-  return json(200, partnerView(app, await duplicatesOf(app, partnerId)));
+  return json(200, partnerView(app, await duplicatesOf(app, partnerId), new Date()));
 }
 
 async function exportCreateOpportunity(event: HttpEvent) {
   const partnerId = partnerIdOf(event);
   const app = await ownApplication(applicationIdParameter(event), partnerId);
   const brief = findBrief(app, programIdOf(event));
-  const view = partnerBriefView(app, brief);
+  const view = partnerBriefView(app, brief, new Date());
   return json(200, brief.body, { etag: view.etag, 'content-disposition': `attachment; filename="${app.id}-${brief.programId}-create-opportunity.json"` });
 }
 
@@ -114,12 +114,12 @@ async function patchBrief(event: HttpEvent) {
     const app = await ownApplication(id, partnerId);
     const plan = planBriefEdit({ app, programId, partnerId, patch, ifMatch, now: new Date() });
     if (plan.kind === 'unchanged') {
-      const view = partnerBriefView(app, plan.brief);
+      const view = partnerBriefView(app, plan.brief, new Date());
       return json(200, view, { etag: view.etag });
     }
     try {
       const saved = await applications.updateBriefs(app, plan.briefs);
-      const view = partnerBriefView(saved, findBrief(saved, programId));
+      const view = partnerBriefView(saved, findBrief(saved, programId), new Date());
       logger.info('Brief edited', { programId, revision: view.revision, problems: view.validation.problems.length });
       return json(200, view, { etag: view.etag });
     } catch (error) {
@@ -152,7 +152,7 @@ function changeRecord(toChange: (event: HttpEvent) => RecordChange) {
     const change = toChange(event);
     const result = await runCommand(deps, id, (app, now) => planRecordChange({ app, programId, partnerId, change, now }));
     logger.info('Record changed', { programId, change: change.kind, replayed: result.replayed });
-    return json(200, { applicationId: id, status: result.app.status, brief: partnerBriefView(result.app, findBrief(result.app, programId)) });
+    return json(200, { applicationId: id, status: result.app.status, brief: partnerBriefView(result.app, findBrief(result.app, programId), new Date()) });
   };
 }
 

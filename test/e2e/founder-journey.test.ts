@@ -122,6 +122,11 @@ describe('estimates, operations and docs', () => {
     const res = await api('POST', '/estimates', worksheet);
     expect(res.status).toBe(200);
     expect(res.body).toHaveProperty('plan');
+    // The data under the figures, aged to now: a stale file is warned about (the clock here is the real one).
+    const dataAge = res.body.dataAge as { stale: boolean; files: { file: string; stale: boolean }[] };
+    expect(dataAge.files.map((f) => f.file)).toEqual(['data/rate-card.json', 'data/programs.json']);
+    const staleWarnings = (res.body.warnings as { code: string; message: string }[]).filter((w) => w.code === 'stale-data');
+    expect(staleWarnings.map((w) => w.message.split(' ')[0])).toEqual(dataAge.files.filter((f) => f.stale).map((f) => f.file));
   });
 
   it('lists executions newest first, paginated, for the ops role only', async () => {

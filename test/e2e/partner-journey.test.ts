@@ -75,11 +75,14 @@ describe('a partner takes an application from review to credits, over HTTP', () 
   it('shows the briefs with their validation and ETags; an edit needs If-Match and is re-validated', async () => {
     const view = await api('GET', `/partner/applications/${id}`, { token: partner });
     expect(view.status).toBe(200);
-    const briefs = view.body.briefs as { programId: string; etag: string; validation: { valid: boolean } }[];
+    const briefs = view.body.briefs as { programId: string; etag: string; validation: { valid: boolean }; estimateData: { dataAge: { files: unknown[] }; qualifiedFigures: { programId?: string }[] } }[];
     expect(briefs.length).toBe(2);
     for (const b of briefs) {
       programs.push(b.programId);
       expect(b.validation.valid).toBe(true);
+      // Each brief says which of its numbers rest on stale, unverified or assumed data, before approval.
+      expect(b.estimateData.dataAge.files).toHaveLength(2);
+      for (const q of b.estimateData.qualifiedFigures) expect([undefined, b.programId]).toContain(q.programId);
     }
     const first = briefs[0]!;
     const path = `/partner/applications/${id}/briefs/${first.programId}`;

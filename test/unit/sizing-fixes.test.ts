@@ -9,7 +9,7 @@ import { ValidationError } from '../../functions/core/errors.ts';
 import { worksheetDomainProblems } from '../../functions/core/intake.ts';
 import { ineligibleServices } from '../../functions/core/programs.ts';
 import { applicablePrices, findModel, rateCard, resolveModel } from '../../functions/core/rates.ts';
-import { deriveLongContext, minCacheableTokens } from '../../scripts/derive-rate-card.ts';
+import { contextWindowFor, deriveLongContext } from '../../scripts/derive-rate-card.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 import { NOW, ragWorksheet } from '../support/worksheets.ts';
 
@@ -17,15 +17,13 @@ const HAIKU = 'anthropic.claude-haiku-4-5-20251001-v1:0';
 const SONNET = 'anthropic.claude-sonnet-4-6';
 
 describe('minimum cacheable prefix', () => {
-  it('is on the rate card by the documented rule: Sonnet/Opus 1024, Haiku 4096, absent elsewhere', () => {
-    expect(findModel(SONNET)?.minCacheableTokens).toBe(1024);
-    expect(findModel('anthropic.claude-opus-4-6-v1')?.minCacheableTokens).toBe(1024);
-    expect(findModel(HAIKU)?.minCacheableTokens).toBe(4096);
-    expect(findModel('amazon.nova-lite-v1:0')?.minCacheableTokens).toBeUndefined();
-    expect(findModel('anthropic.claude-fable-5')?.minCacheableTokens).toBeUndefined();
-    expect(minCacheableTokens('claude', 'Claude 3.5 Haiku')).toBe(4096);
-    expect(minCacheableTokens('llama', 'Llama Sonnet')).toBeUndefined();
-    expect(rateCard.minCacheableTokensRule).toMatch(/\[B6\]/);
+  it('is on the rate card per model with its source; the family rule [B6] is gone', () => {
+    expect(findModel(SONNET)?.minCacheablePrefix).toMatchObject({ tokens: 1024, sources: ['anthropic-caching'], verified: true });
+    expect(findModel('anthropic.claude-opus-4-6-v1')?.minCacheablePrefix).toMatchObject({ tokens: 4096, verified: true });
+    expect(findModel('anthropic.claude-opus-4-7')?.minCacheablePrefix).toMatchObject({ tokens: 2048, sources: ['devto-caching'], verified: false });
+    expect(findModel('amazon.nova-lite-v1:0')?.minCacheablePrefix).toBeUndefined();
+    expect(rateCard.minCacheablePrefixRule).toMatch(/corrected 2026-11-29/);
+    expect(rateCard.sources.map((s) => s.id)).toEqual(expect.arrayContaining(['anthropic-caching', 'devto-caching']));
   });
 
   it('does not cache 3,500 tokens on Haiku 4.5 (minimum 4,096), says why, and suggests no caching saving for it', () => {
@@ -89,6 +87,8 @@ describe('long-context pricing', () => {
     expect(findModel('anthropic.claude-sonnet-4-5-20250929-v1:0')?.longContextPricing).toMatchObject({ appliesAbove: 200_000, pricing: { inputPer1M: 6, outputPer1M: 22.5, cacheReadPer1M: 0.6 } });
     const raw = { modelId: 'x', provider: 'p', name: 'X', kind: 'text', lifecycle: 'active', confidence: 'high', sources: [], longContextPricing: { appliesAbove: 1, rule: 'input x3' } };
     expect(() => deriveLongContext(raw, { inputPer1M: 1, outputPer1M: 1 }, undefined)).toThrow(/unknown long-context rule/);
+    // A long-context threshold at the listed window makes the price unreachable: the derivation asks for the window.
+    expect(() => contextWindowFor({ modelId: 'x', contextWindow: 200_000, longContextPricing: { appliesAbove: 200_000 } })).toThrow(/LONG_CONTEXT_WINDOWS/);
   });
 
   it('applies only above the threshold, to the whole request', () => {
@@ -109,17 +109,17 @@ describe('long-context pricing', () => {
 });
 
 describe('context window', () => {
-  const tooLong = ragWorksheet({ workload: { models: [{ modelId: 'anthropic.claude-sonnet-4-5-20250929-v1:0', share: 1 }], avgInputTokens: 199_800, avgOutputTokens: 500 } });
+  const tooLong = ragWorksheet({ workload: { models: [{ modelId: HAIKU, share: 1 }], avgInputTokens: 199_800, avgOutputTokens: 500 } });
 
   it('a request that does not fit a chosen model is a worksheet problem', () => {
     expect(worksheetDomainProblems({ ...tooLong, company: { ...tooLong.company, address: { countryCode: 'US', postalCode: '94107', stateOrRegion: 'California', city: 'San Francisco', streetAddress: '500 Brannan St' } } })).toEqual([
-      { field: 'workload.avgInputTokens', rule: 'must fit the context window of Claude Sonnet 4.5 (200000 tokens) together with avgOutputTokens' },
+      { field: 'workload.avgInputTokens', rule: 'must fit the context window of Claude Haiku 4.5 (200000 tokens) together with avgOutputTokens' },
     ]);
   });
 
   it('estimate() refuses to price it', () => {
     expect(() => estimate(tooLong, { now: NOW })).toThrow(ValidationError);
-    const fits = ragWorksheet({ workload: { models: [{ modelId: 'anthropic.claude-sonnet-4-5-20250929-v1:0', share: 1 }], avgInputTokens: 199_500, avgOutputTokens: 500 } });
+    const fits = ragWorksheet({ workload: { models: [{ modelId: HAIKU, share: 1 }], avgInputTokens: 199_500, avgOutputTokens: 500 } });
     expect(() => estimate(fits, { now: NOW })).not.toThrow();
   });
 

@@ -6,6 +6,7 @@ import type {
 import { centsToUsd, usdToCents } from '../money.ts';
 import { recordOf } from './records.ts';
 import { etagOf } from './etag.ts';
+import { estimateDataAt } from '../data-age.ts';
 
 export function recordView(record: RecordState): RecordView {
   return {
@@ -44,7 +45,8 @@ function openChangeRequest(app: Application): { at: string; message: string } | 
   return t ? { at: t.at, message: t.reason } : null;
 }
 
-export function founderView(app: Application): FounderApplicationView {
+/** `now`: the moment of the request; the data under the stored estimate is aged to it. */
+export function founderView(app: Application, now: Date): FounderApplicationView {
   const estimate = app.estimate as { programs?: unknown; plan?: unknown } | undefined;
   return {
     id: app.id,
@@ -53,6 +55,7 @@ export function founderView(app: Application): FounderApplicationView {
     updatedAt: app.updatedAt,
     company: app.worksheet.company.name,
     estimate: app.estimate ?? null,
+    estimateData: estimateDataAt(app.estimate, now),
     programs: estimate?.programs ?? null,
     briefs: (app.briefs ?? []).map((b) => ({
       programId: b.programId,
@@ -68,7 +71,7 @@ export function founderView(app: Application): FounderApplicationView {
   };
 }
 
-export function partnerBriefView(app: Application, brief: StoredBrief): PartnerBriefView {
+export function partnerBriefView(app: Application, brief: StoredBrief, now: Date): PartnerBriefView {
   const base = `/partner/applications/${app.id}/briefs/${encodeURIComponent(brief.programId)}`;
   return {
     programId: brief.programId,
@@ -78,12 +81,13 @@ export function partnerBriefView(app: Application, brief: StoredBrief): PartnerB
     validation: { valid: brief.problems.length === 0, problems: brief.problems },
     record: recordView(recordOf(brief)),
     editedAt: brief.editedAt ?? null,
+    estimateData: estimateDataAt(app.estimate, now, brief.programId),
     // The brief is read as part of its application; its own URL takes PATCH (with If-Match) only.
     links: { application: `/partner/applications/${app.id}`, edit: base, createOpportunity: `${base}/create-opportunity` },
   };
 }
 
-export function partnerView(app: Application, duplicates: DuplicateView[]): PartnerApplicationView {
+export function partnerView(app: Application, duplicates: DuplicateView[], now: Date): PartnerApplicationView {
   return {
     id: app.id,
     status: app.status,
@@ -93,7 +97,8 @@ export function partnerView(app: Application, duplicates: DuplicateView[]): Part
     assignedAt: app.partner?.assignedAt ?? null,
     worksheet: app.worksheet,
     estimate: app.estimate ?? null,
-    briefs: (app.briefs ?? []).map((b) => partnerBriefView(app, b)),
+    estimateData: estimateDataAt(app.estimate, now),
+    briefs: (app.briefs ?? []).map((b) => partnerBriefView(app, b, now)),
     credits: creditsSummary(app),
     duplicates,
     timeline: timeline(app),
