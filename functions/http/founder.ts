@@ -12,8 +12,8 @@ import { dedupeValues } from '../core/dedupe.ts';
 import { NotFoundError, UnauthorizedError } from '../core/errors.ts';
 import { founderTokenMatches, requestHashOf } from '../core/intake.ts';
 import { planRevision, planWithdraw } from '../core/application/founder-steps.ts';
-import { founderView } from '../core/application/views.ts';
-import { runCommand } from './commands.ts';
+import { founderView } from './views.ts';
+import { runCommand } from '../usecases/run-command.ts';
 import { header, httpHandler, json, type HttpEvent, applicationIdParameter } from './middleware.ts';
 import { parseWorksheet } from './worksheet-input.ts';
 

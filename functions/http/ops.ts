@@ -4,7 +4,7 @@
  */
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
-import { opsApplicationDetail, opsApplicationItem } from '../core/application/views.ts';
+import { opsApplicationDetail, opsApplicationItem } from './views.ts';
 import { NotFoundError } from '../core/errors.ts';
 import { ListExecutionsQuery, OpsApplicationsQuery } from '../../schemas/api.ts';
 import { listExecutions } from '../adapters/workflow-engine.ts';

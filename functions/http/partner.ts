@@ -3,7 +3,7 @@
  * validation reports and likely duplicates, brief edits (JSON Merge Patch with If-Match), the review decision, the
  * CreateOpportunity export, and the records' filing, AWS outcome and credits. A partner sees and touches only the
  * applications assigned to them: anything else answers 404, exactly like an id that does not exist.
- * The rules live in functions/core/application/review.ts; functions/http/commands.ts runs them (write, then callback).
+ * The rules live in functions/core/application/review.ts; functions/usecases/run-command.ts runs them (write, then callback).
  */
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
@@ -20,9 +20,9 @@ import { isAssignedTo } from '../core/application/commands.ts';
 import {
   planBriefEdit, planPartnerDecision, planRecordChange, type PartnerDecision, type RecordChange,
 } from '../core/application/review.ts';
-import { partnerBriefView, partnerQueueItem, partnerView } from '../core/application/views.ts';
+import { partnerBriefView, partnerQueueItem, partnerView } from './views.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.ts';
-import { runCommand } from './commands.ts';
+import { runCommand } from '../usecases/run-command.ts';
 import { callerOf, header, httpHandler, json, jsonBody, parseOr400, requireGroup, type HttpEvent, applicationIdParameter, pathParameter } from './middleware.ts';
 
 const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN']);

@@ -73,7 +73,7 @@ export class Workflow extends Construct {
       .bindMailer(props.mailer);
     const awaitReview = new HouseFunction(this, 'AwaitReview', {
       ...common,
-      entry: 'functions/workflow/await-review.ts',
+      entry: 'functions/workflow/await-human-step.ts',
       description: 'Workflow callback task: stores the partner-review task token server-side',
     }).bindTable(props.table, 'readWrite');
     const markFailed = new HouseFunction(this, 'MarkFailed', {
@@ -84,7 +84,7 @@ export class Workflow extends Construct {
 
     const reroute = new HouseFunction(this, 'Reroute', {
       ...common,
-      entry: 'functions/workflow/reroute.ts',
+      entry: 'functions/workflow/unassign-partner.ts',
       description: 'Workflow task: takes a lapsed review away from its partner and releases the partner slot',
     }).bindTable(props.table, 'readWrite');
     const standing = new HouseFunction(this, 'Standing', {

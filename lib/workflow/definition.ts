@@ -119,7 +119,7 @@ export const NOTIFY_EVENTS = {
 /** Stages CheckStanding reports (functions/core/application/standing.ts), read by the WhereNext choice. */
 export { STAGES };
 
-/** Reroute task modes (functions/workflow/reroute.ts). */
+/** Reroute task modes (functions/workflow/unassign-partner.ts). */
 export const REROUTE_MODES = { reviewTimeout: 'review-timeout', revisionAbandoned: 'revision-abandoned' } as const;
 
 /** The task functions the definition invokes; one Lambda each, see docs/CONTRACTS.md. */

@@ -40,14 +40,14 @@ const ENTRIES = {
   draftBriefs: 'functions/workflow/draft.ts',
   routePartner: 'functions/workflow/route.ts',
   notify: 'functions/workflow/notify.ts',
-  awaitReview: 'functions/workflow/await-review.ts',
+  awaitReview: 'functions/workflow/await-human-step.ts',
   markFailed: 'functions/workflow/mark-failed.ts',
-  reroute: 'functions/workflow/reroute.ts',
+  reroute: 'functions/workflow/unassign-partner.ts',
   standing: 'functions/workflow/standing.ts',
   expirySweep: 'functions/workflow/expiry-sweep.ts',
-  // Partner Central (lib/constructs/partner-central.ts; its own assertions: test/infra/partner-central.test.ts)
+  // Partner Central (lib/constructs/partner-central-integration.ts; its own assertions: test/infra/partner-central.test.ts)
   partnerFiling: 'functions/http/partner-filing.ts',
-  partnerCentralEvents: 'functions/events/partner-central.ts',
+  partnerCentralEvents: 'functions/events/partner-central-events.ts',
   partnerCentralReconcile: 'functions/events/reconcile.ts',
 } as const;
 /** The two functions that may send mail (the expiry sweep has no caller input; see lib/constructs/workflow.ts). */

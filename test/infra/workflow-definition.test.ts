@@ -234,10 +234,10 @@ describe('the payload contract with the task handlers', () => {
   it('RoutePartner returns the `routed` flag the Choice reads; AwaitReview and MarkFailed read the fields sent', () => {
     expect(source('functions/workflow/route.ts')).toMatch(/routed:\s*(true|false)/);
     expect(source('functions/workflow/standing.ts')).toMatch(/stage:/);
-    expect(source('functions/workflow/await-review.ts')).toContain(`'${CHANGED_WHILE_WAITING}'`);
-    for (const mode of Object.values(REROUTE_MODES)) expect(source('functions/workflow/reroute.ts'), mode).toContain(`'${mode}'`);
-    for (const kind of Object.values(TASK_KINDS)) expect(source('functions/workflow/await-review.ts'), kind).toContain(`'${kind}'`);
-    expect(source('functions/workflow/await-review.ts')).toMatch(/taskToken:/);
+    expect(source('functions/workflow/await-human-step.ts')).toContain(`'${CHANGED_WHILE_WAITING}'`);
+    for (const mode of Object.values(REROUTE_MODES)) expect(source('functions/workflow/unassign-partner.ts'), mode).toContain(`'${mode}'`);
+    for (const kind of Object.values(TASK_KINDS)) expect(source('functions/workflow/await-human-step.ts'), kind).toContain(`'${kind}'`);
+    expect(source('functions/workflow/await-human-step.ts')).toMatch(/taskToken:/);
     expect(source('functions/workflow/mark-failed.ts')).toMatch(/error:\s*z\./);
   });
 });

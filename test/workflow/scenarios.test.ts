@@ -258,7 +258,7 @@ describe('issue-4 workflow scenarios (synthesized definition, local runtime)', (
     const app = await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
     const partner = await partnerEmail(id);
     await h.apps.applyTransition(app, planTransitionFor(app, 'withdrawn', { kind: 'founder', id }));
-    // What POST /applications/{id}/withdraw does after its write (functions/http/commands.ts).
+    // What POST /applications/{id}/withdraw does after its write (functions/usecases/run-command.ts).
     const { token } = (await h.apps.getTaskToken(id, 'partner-review', new Date()))!;
     await h.sfn.send(new SendTaskFailureCommand({ taskToken: token, error: 'ChangedWhileWaiting', cause: 'The founder withdrew the application.' }));
     expect(await finished(h, id)).toMatchObject({ status: 'SUCCEEDED' });

@@ -23,7 +23,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import {
   ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, TransientError, UnprocessableError,
 } from '../core/errors.ts';
-import { validationProblems, type AceCatalog } from '../core/ace/partner-central.ts';
+import { validationProblems, type AceCatalog } from '../core/ace/partner-central-rules.ts';
 
 /** The only Region with a Partner Central Selling endpoint. */
 export const PARTNER_CENTRAL_REGION = 'us-east-1';
