@@ -5,6 +5,7 @@
  * applications assigned to them: anything else answers 404, exactly like an id that does not exist.
  * The rules live in functions/core/application/review.ts; functions/usecases/run-command.ts runs them (write, then callback).
  */
+import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
@@ -28,7 +29,7 @@ import { callerOf, header, httpHandler, json, jsonBody, parseOr400, requireGroup
 const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
 const partners = new PartnerRepository(config.TABLE_NAME);
-const deps = { applications, partners, stateMachineArn: config.STATE_MACHINE_ARN };
+const deps = { applications, partners, stateMachineArn: config.STATE_MACHINE_ARN, clock: systemClock };
 
 const MAX_EDIT_ATTEMPTS = 5;
 
@@ -112,7 +113,7 @@ async function patchBrief(event: HttpEvent) {
   const ifMatch = header(event, 'if-match');
   for (let attempt = 1; ; attempt += 1) {
     const app = await ownApplication(id, partnerId);
-    const plan = planBriefEdit({ app, programId, partnerId, patch, ifMatch, now: new Date() });
+    const plan = planBriefEdit({ app, programId, partnerId, patch, ifMatch, now: systemClock.now() });
     if (plan.kind === 'unchanged') {
       const view = partnerBriefView(app, plan.brief);
       return json(200, view, { etag: view.etag });
@@ -158,7 +159,7 @@ function changeRecord(toChange: (event: HttpEvent) => RecordChange) {
 
 const filed = changeRecord((event) => {
   const body = parseOr400(FiledRequest, jsonBody(event));
-  return { kind: 'filed', opportunityId: body.opportunityId, filedAt: body.filedAt ?? new Date().toISOString() };
+  return { kind: 'filed', opportunityId: body.opportunityId, filedAt: body.filedAt ?? systemClock.now().toISOString() };
 });
 
 const awsReview = changeRecord((event) => {

@@ -22,7 +22,7 @@ import { TASK_TOKEN_KINDS, isAssignedTo } from '../core/application/commands.ts'
 import {
   advanceWatermark, afterWriteRefused, checkApiFiling, createOpportunityInput, initialWatermark, listAfter,
   needsCatchUpCallback, nextWriteAt, planApiFiling, planSyncedReview, recordChangedEffects, reviewFromLifeCycle,
-  type AceCatalog, type Clock, type SyncPlan,
+  type AceCatalog, type SyncPlan,
 } from '../core/ace/partner-central-rules.ts';
 import { NotFoundError, UnprocessableError } from '../core/errors.ts';
 import { runCommand, runEffects, type CommandDeps } from './run-command.ts';
@@ -32,13 +32,7 @@ export interface PartnerCentralDeps extends CommandDeps {
   readonly store: PartnerCentralStore;
   /** ACE_CATALOG: the catalog of partners that did not configure one. */
   readonly defaultCatalog: AceCatalog;
-  readonly clock: Clock;
 }
-
-export const systemClock: Clock = {
-  now: () => new Date(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 
 type Filing = NonNullable<PartnerWithLoad['filing']>;
 

@@ -15,6 +15,7 @@ import type { Application, Transition } from '../../schemas/application.ts';
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
+import type { Clock } from '../core/clock.ts';
 import { completeTask, executionArnFor, failTask, stopExecution } from '../adapters/workflow-engine.ts';
 import { TASK_TOKEN_KINDS } from '../core/application/commands.ts';
 import type { Command, Effects } from '../core/application/commands.ts';
@@ -24,6 +25,7 @@ export interface CommandDeps {
   readonly applications: ApplicationRepository;
   readonly partners?: PartnerRepository;
   readonly stateMachineArn: string;
+  readonly clock: Clock;
 }
 
 export interface CommandResult {
@@ -36,10 +38,17 @@ export interface CommandResult {
 const MAX_ATTEMPTS = 5;
 
 export async function runCommand(deps: CommandDeps, id: string, plan: (app: Application, now: Date) => Command): Promise<CommandResult> {
+  const written = await writeCommand(deps, id, plan);
+  await runEffects(deps, written.app, written.effects, written.now);
+  return { app: written.app, transition: written.transition, replayed: written.replayed };
+}
+
+/** Step 1 alone: the write (or the replay it finds), re-planned after a lost race; the effects are left to the caller. */
+export async function writeCommand(deps: CommandDeps, id: string, plan: (app: Application, now: Date) => Command): Promise<CommandResult & { effects: Effects; now: Date }> {
   for (let attempt = 1; ; attempt += 1) {
     const current = await deps.applications.get(id);
     if (!current) throw new NotFoundError(`Application ${id} not found`);
-    const now = new Date();
+    const now = deps.clock.now();
     const command = plan(current, now);
     let app = current;
     let transition: Transition | undefined;
@@ -55,8 +64,7 @@ export async function runCommand(deps: CommandDeps, id: string, plan: (app: Appl
     } else {
       transition = command.transition;
     }
-    await runEffects(deps, app, command.effects, now);
-    return { app, transition, replayed: command.kind === 'replay' };
+    return { app, transition, replayed: command.kind === 'replay', effects: command.effects, now };
   }
 }
 

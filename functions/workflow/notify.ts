@@ -8,6 +8,7 @@
  * - `routed` / `unrouted` / `failed`: the issue-3 events, kept.
  */
 import * as z from 'zod/mini';
+import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
@@ -51,7 +52,7 @@ export const handler = workflowTask('Notify', NotifyInput, async ({ applicationI
     return { applicationId, sent };
   }
   const partner = await notifier.partnerOf(app);
-  const day = REMINDER_EVENTS.has(event) ? `:d${Math.floor(new Date().getTime() / DAY_MS)}` : '';
+  const day = REMINDER_EVENTS.has(event) ? `:d${Math.floor(systemClock.now().getTime() / DAY_MS)}` : '';
   const sent: string[] = [];
   for (const kind of NOTICES_BY_EVENT[event] as readonly NoticeKind[]) {
     const key = `${kind}:v${app.version}${partner ? `:${partner.id}` : ''}${day}`;

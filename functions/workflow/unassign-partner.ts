@@ -9,6 +9,7 @@
  * A slot is held per application (PartnerRepository: a set of application ids), so a retried release is a no-op.
  */
 import * as z from 'zod/mini';
+import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
@@ -34,7 +35,7 @@ export const handler = workflowTask('Reroute', RerouteInput, async ({ applicatio
     if (app.status === 'changes_requested') {
       try {
         status = (await applications.applyTransition(app, planTransition({
-          current: app.status, version: app.version, to: 'withdrawn', actor: systemActor('Reroute'), now: new Date(),
+          current: app.status, version: app.version, to: 'withdrawn', actor: systemActor('Reroute'), now: systemClock.now(),
           reason: 'closed: no revised worksheet arrived after the change request and a reminder',
         }))).status;
       } catch (error) {
@@ -50,7 +51,7 @@ export const handler = workflowTask('Reroute', RerouteInput, async ({ applicatio
     const partnerId = app.partner?.partnerId;
     try {
       await applications.applyTransition(app, planTransition({
-        current: app.status, version: app.version, to: 'drafted', actor: systemActor('Reroute'), now: new Date(),
+        current: app.status, version: app.version, to: 'drafted', actor: systemActor('Reroute'), now: systemClock.now(),
         reason: `${app.partner?.partnerName ?? 'the partner'} did not review in time (reminder sent); re-routing to the next partner`,
       }), { passedOverBy: [...new Set([...(app.passedOverBy ?? []), ...(partnerId ? [partnerId] : [])])], partner: undefined });
     } catch (error) {

@@ -39,6 +39,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { TASK_TOKEN_KINDS } from '../../functions/core/application/commands.ts';
 import { STAGES } from '../../functions/core/application/standing.ts';
 
 /** State names: the local runtime keys task handlers by them, tests and alarms refer to them. */
@@ -93,13 +94,8 @@ export const FAILURE_ERROR = 'ApplicationFailed';
 /** Where a caught error lands in the state (`{ Error, Cause }`), read by MarkFailed. */
 export const FAILURE_PATH = '$.failure';
 
-/** Kinds of stored task tokens (AwaitReview keys the token by it, see keys.ts `taskTokenKey`; the API completes them). */
-export const TASK_KINDS = {
-  partnerReview: 'partner-review',
-  founderRevision: 'founder-revision',
-  awsDecision: 'aws-decision',
-  credits: 'credits',
-} as const;
+/** Kinds of stored task tokens, defined once in the core (AwaitHumanStep keys the token by it; the API completes them). */
+export const TASK_KINDS = TASK_TOKEN_KINDS;
 
 /** Error AwaitReview raises when the application moved on before its token was stored (a callback lost to a race). */
 export const CHANGED_WHILE_WAITING = 'ChangedWhileWaiting';

@@ -14,7 +14,7 @@ import type * as UseCases from '../../functions/usecases/partner-central-sync.ts
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Application, RecordState } from '../../schemas/application.ts';
 import type { PartnerProfile } from '../../schemas/partner.ts';
-import type { Clock } from '../../functions/core/ace/partner-central-rules.ts';
+import type { Clock } from '../../functions/core/clock.ts';
 import { TooManyRequestsError } from '../../functions/core/errors.ts';
 import { newApplication, newFounderToken } from '../../functions/core/intake.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';

@@ -82,12 +82,6 @@ export function planApiFiling(args: {
 // ---------------------------------------------------------------------------------------------------------------
 // The write gate (at most one write per second per partner account)
 
-/** Time for code that waits (the write gate): real in Lambda, a fake one in tests (no sleeps). */
-export interface Clock {
-  now(): Date;
-  sleep(ms: number): Promise<void>;
-}
-
 export const WRITE_INTERVAL_MS = 1000;
 /** A refused caller waits at most this long for its turn (once), then answers 429. */
 export const MAX_WRITE_WAIT_MS = 2000;

@@ -16,6 +16,7 @@ export const TASK_TOKEN_KINDS = {
   awsDecision: 'aws-decision',
   credits: 'credits',
 } as const;
+export type TaskTokenKind = (typeof TASK_TOKEN_KINDS)[keyof typeof TASK_TOKEN_KINDS];
 
 export type Changes = Partial<Omit<Application, 'id' | 'status' | 'version' | 'transitions'>>;
 
