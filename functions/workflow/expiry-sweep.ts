@@ -21,7 +21,7 @@ import { planTransition } from '../core/application/lifecycle.ts';
 import { planRecordTransition } from '../core/application/records.ts';
 import { ConflictError } from '../core/errors.ts';
 import type { Application, ApplicationStatus } from '../../schemas/application.ts';
-import { Notifier } from './notifier.ts';
+import { Notifier } from '../usecases/notifier.ts';
 import { systemActor, workflowTask } from './task.ts';
 
 const config = readConfig(['TABLE_NAME', 'SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'PUBLIC_BASE_URL', 'OPS_EMAIL']);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nextStage, STAGES } from '../../functions/core/application/standing.ts';
 import { transitionMarker } from '../../functions/core/notifications.ts';
-import { isRetryable, withoutAddresses } from '../../functions/workflow/notifier.ts';
+import { isRetryable, withoutAddresses } from '../../functions/usecases/notifier.ts';
 import { newApplication } from '../../functions/core/intake.ts';
 import type { Application } from '../../schemas/application.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';

@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { STATES } from '../../lib/workflow/definition.ts';
-import { transitionMarker } from '../../functions/workflow/notifier.ts';
+import { transitionMarker } from '../../functions/usecases/notifier.ts';
 import type { Mail } from '../../functions/core/notifications.ts';
 import type * as MailerModule from '../../functions/adapters/mailer.ts';
 import { planTransition } from '../../functions/core/application/lifecycle.ts';
