@@ -16,7 +16,7 @@ import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
 import type { Clock } from '../core/clock.ts';
-import { completeTask, executionArnFor, failTask, stopExecution } from '../adapters/workflow-engine.ts';
+import { completeTask, executionArnFor, failTask, stopExecution, type TaskCallbackResult } from '../adapters/workflow-engine.ts';
 import { TASK_TOKEN_KINDS } from '../core/application/commands.ts';
 import type { Command, Effects } from '../core/application/commands.ts';
 import { ConflictError, NotFoundError } from '../core/errors.ts';
@@ -33,14 +33,18 @@ export interface CommandResult {
   /** The transition written now, or the one a replay found. */
   readonly transition: Transition | undefined;
   readonly replayed: boolean;
+  /** What the callback to the workflow found (none planned: undefined). */
+  readonly callback?: CallbackOutcome;
 }
+
+export type CallbackOutcome = TaskCallbackResult | 'no-token';
 
 const MAX_ATTEMPTS = 5;
 
 export async function runCommand(deps: CommandDeps, id: string, plan: (app: Application, now: Date) => Command): Promise<CommandResult> {
   const written = await writeCommand(deps, id, plan);
-  await runEffects(deps, written.app, written.effects, written.now);
-  return { app: written.app, transition: written.transition, replayed: written.replayed };
+  const callback = await runEffects(deps, written.app, written.effects, written.now);
+  return { app: written.app, transition: written.transition, replayed: written.replayed, ...(callback ? { callback } : {}) };
 }
 
 /** Step 1 alone: the write (or the replay it finds), re-planned after a lost race; the effects are left to the caller. */
@@ -68,15 +72,17 @@ export async function writeCommand(deps: CommandDeps, id: string, plan: (app: Ap
   }
 }
 
-export async function runEffects(deps: CommandDeps, app: Application, effects: Effects, now: Date): Promise<void> {
+export async function runEffects(deps: CommandDeps, app: Application, effects: Effects, now: Date): Promise<CallbackOutcome | undefined> {
   if (effects.releaseSlotOf && deps.partners) await deps.partners.release(effects.releaseSlotOf, app.id);
+  let callback: CallbackOutcome | undefined;
   if (effects.callback) {
     const latest = await latestToken(deps, app.id, effects.callback.kinds, now);
     if (latest) {
-      const result = await completeTask(latest.token, effects.callback.output);
-      logger.info('Workflow callback', { kinds: effects.callback.kinds, result });
+      callback = await completeTask(latest.token, effects.callback.output);
+      logger.info('Workflow callback', { kinds: effects.callback.kinds, result: callback });
     } else {
       // Not waiting yet: the workflow reads the database when it reaches the wait, so nothing is lost.
+      callback = 'no-token';
       logger.info('Workflow callback skipped: no stored task token', { kinds: effects.callback.kinds });
     }
   }
@@ -84,12 +90,13 @@ export async function runEffects(deps: CommandDeps, app: Application, effects: E
     const waiting = await latestToken(deps, app.id, Object.values(TASK_TOKEN_KINDS), now);
     if (waiting && (await failTask(waiting.token, 'ChangedWhileWaiting', effects.stopExecution.cause)) === 'delivered') {
       logger.info('Waiting task told the application changed', { reason: effects.stopExecution.error });
-      return;
+      return callback;
     }
     const arn = app.executionArn ?? executionArnFor(deps.stateMachineArn, app.id);
     const result = await stopExecution(arn, effects.stopExecution.error, effects.stopExecution.cause);
     logger.info('Execution stopped', { result });
   }
+  return callback;
 }
 
 /** The most recently stored task token among `kinds`, if any. */
