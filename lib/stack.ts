@@ -86,7 +86,7 @@ export class AceFilingStack extends Stack {
       functions,
       table: this.data.table,
       httpApi: this.api.httpApi,
-      errorsAreControlFlow: ['awaitReview'],
+      errorsAreControlFlow: ['awaitHumanStep'],
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
   }

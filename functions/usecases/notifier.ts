@@ -8,7 +8,7 @@
  * version it claims each notice (`v<version>:<kind>`) and then a marker (`t:v<version>`) once all of them went out.
  * Because it scans the whole timeline rather than the latest change, two changes racing for one task token (the
  * second callback finds the token spent) are both mailed by the run the first callback started, or by the next one;
- * AwaitReview refuses to wait while a marker is missing (see await-human-step.ts), so nothing is left unmailed.
+ * AwaitHumanStep refuses to wait while a marker is missing (see await-human-step.ts), so nothing is left unmailed.
  */
 import type { Application, Transition } from '../../schemas/application.ts';
 import type { Estimate } from '../../schemas/estimate.ts';

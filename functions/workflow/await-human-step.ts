@@ -1,5 +1,5 @@
 /**
- * AwaitReview (a `.waitForTaskToken` task for every human step): keeps the task token server-side under its kind
+ * AwaitHumanStep (the `.waitForTaskToken` task of all four human waits; deployed as the function AwaitReview): keeps the task token server-side under its kind
  * (`partner-review`, `founder-revision`, `aws-decision`, `credits`) and, for the partner review, marks the
  * application as in partner review (routed → in_partner_review). The API resumes the workflow with this token after
  * it has written the transition (DynamoDB first, callback second; docs/CONTRACTS.md).
@@ -27,7 +27,7 @@ const applications = new ApplicationRepository(config.TABLE_NAME);
 /** Kept a little longer than the longest human wait the workflow allows (30 days for credits by default). */
 const TOKEN_RETENTION_DAYS = 45;
 
-export const AwaitReviewInput = z.object({
+export const AwaitHumanStepInput = z.object({
   applicationId: z.string().check(z.minLength(1)),
   taskToken: z.string().check(z.minLength(1)),
   /** Which human step is waiting; the partner review unless said otherwise. */
@@ -57,7 +57,7 @@ function movedOn(app: Application, kind: TaskTokenKind): string | undefined {
   }
 }
 
-export const handler = workflowTask('AwaitReview', AwaitReviewInput, async ({ applicationId, taskToken, kind: given }) => {
+export const handler = workflowTask('AwaitReview', AwaitHumanStepInput, async ({ applicationId, taskToken, kind: given }) => {
   const kind = given ?? TASK_TOKEN_KINDS.partnerReview;
   const now = systemClock.now();
   // Token first, status second: a crash in between leaves a stored token and a retry that finishes the move.
@@ -70,7 +70,7 @@ export const handler = workflowTask('AwaitReview', AwaitReviewInput, async ({ ap
   if (kind === TASK_TOKEN_KINDS.partnerReview && app.status === 'routed') {
     try {
       await applications.applyTransition(app, planTransition({
-        current: app.status, version: app.version, to: 'in_partner_review', actor: systemActor('AwaitReview'), now,
+        current: app.status, version: app.version, to: 'in_partner_review', actor: systemActor('AwaitReview'), now, // the actor id stored in timelines stays
         reason: `waiting on ${app.partner?.partnerName ?? 'the partner'}'s review`,
       }));
     } catch (error) {

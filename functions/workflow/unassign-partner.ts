@@ -1,5 +1,6 @@
 /**
- * Reroute: takes an application away from its partner.
+ * UnassignPartner (states Reroute and ReleasePartner; deployed as the function Reroute): takes an application away
+ * from its partner. Its transitions keep the actor id `Reroute` (stored in timelines; a retry looks for it).
  * - `review-timeout` (the review SLA and the grace period after the reminder both lapsed): records the partner in
  *   `passedOverBy`, clears the assignment and moves in_partner_review → drafted (system, one conditional write), then
  *   releases the partner's slot; RoutePartner then picks the next partner.
@@ -22,12 +23,12 @@ const config = readConfig(['TABLE_NAME']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
 const partners = new PartnerRepository(config.TABLE_NAME);
 
-export const RerouteInput = z.object({
+export const UnassignPartnerInput = z.object({
   applicationId: z.string().check(z.minLength(1)),
   mode: z.enum(['review-timeout', 'revision-abandoned']),
 });
 
-export const handler = workflowTask('Reroute', RerouteInput, async ({ applicationId, mode }) => {
+export const handler = workflowTask('Reroute', UnassignPartnerInput, async ({ applicationId, mode }) => {
   const app = await applications.mustGet(applicationId);
 
   if (mode === 'revision-abandoned') {
