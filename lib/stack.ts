@@ -11,7 +11,7 @@ import { Auth } from './constructs/auth.ts';
 import { Data } from './constructs/data.ts';
 import { Notifications } from './constructs/notifications.ts';
 import { Observability } from './constructs/observability.ts';
-import { PartnerCentral } from './constructs/partner-central.ts';
+import { PartnerCentral } from './constructs/partner-central-integration.ts';
 import { Workflow } from './constructs/workflow.ts';
 
 export interface AceFilingStackProps extends StackProps {
@@ -86,7 +86,7 @@ export class AceFilingStack extends Stack {
       functions,
       table: this.data.table,
       httpApi: this.api.httpApi,
-      errorsAreControlFlow: ['awaitReview'],
+      errorsAreControlFlow: ['awaitHumanStep'],
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
   }

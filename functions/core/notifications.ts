@@ -4,6 +4,7 @@
  */
 import type { Application, ApplicationStatus, RecordStatus, Transition } from '../../schemas/application.ts';
 import type { PartnerProfile } from '../../schemas/partner.ts';
+import { formatUsd, usdToCents } from './money.ts';
 
 export interface Mail {
   readonly to: string[];
@@ -227,7 +228,9 @@ export function composeNotice(kind: NoticeKind, ctx: NoticeContext): Mail {
 
 /** "11000.5" → "$11,000.50": amounts in mails read like money. */
 export function formatUsdAmount(amount: string): string {
-  return `$${Number(amount).toLocaleString('en-US', { minimumFractionDigits: amount.includes('.') ? 2 : 0, maximumFractionDigits: 2 })}`;
+  const cents = usdToCents(amount);
+  const text = formatUsd(cents);
+  return amount.includes('.') && cents % 100n === 0n ? `${text}.00` : text;
 }
 
 /** The key marking a transition as fully notified. */

@@ -6,12 +6,12 @@
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { ReconcileInput } from '../../schemas/partner-central.ts';
+import { ReconcileInput } from '../../schemas/partner-central-messages.ts';
 import { parseWith } from '../../schemas/issues.ts';
 import { logger } from '../adapters/observability.ts';
-import { partnerCentralDepsFromEnv } from '../adapters/partner-central-deps.ts';
+import { partnerCentralDepsFromEnv } from '../wiring/partner-central-deps.ts';
 import { TransientError } from '../core/errors.ts';
-import { reconcileAll, type PartnerReconciliation } from '../usecases/partner-central.ts';
+import { reconcileAll, type PartnerReconciliation } from '../usecases/partner-central-sync.ts';
 
 const deps = partnerCentralDepsFromEnv();
 

@@ -2,6 +2,7 @@
  * Public intake: `POST /worksheets` stores an application and starts its workflow. (The sizing engine without
  * saving, `POST /estimates`, is its own function, so this hot path does not carry the forecast code.)
  */
+import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { startApplicationWorkflow } from '../adapters/workflow-engine.ts';
@@ -24,7 +25,7 @@ async function submitWorksheet(event: HttpEvent) {
     throw new ValidationError([{ field: 'Idempotency-Key (header)', rule: 'must be 8-128 characters of A-Z a-z 0-9 . _ : -' }]);
   }
   const worksheet = parseWorksheet(event);
-  const now = new Date();
+  const now = systemClock.now();
   const id = applicationIdFor(idempotencyKey);
   const { token, hash } = newFounderToken();
   logger.appendKeys({ applicationId: id });

@@ -12,7 +12,7 @@ import {
   RecordResponse, RequestChangesRequest, SubmitWorksheetResponse,
 } from '../../schemas/api.ts';
 import { APPLICATION_STATUSES } from '../../schemas/application.ts';
-import { FiledViaApiResponse } from '../../schemas/partner-central.ts';
+import { FiledViaApiResponse } from '../../schemas/partner-central-messages.ts';
 
 function schemaOf(schema: z.ZodMiniType, io: 'input' | 'output'): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;

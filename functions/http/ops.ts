@@ -2,9 +2,10 @@
  * Operations routes (JWT, group `ops`): the workflow executions (newest first, from Step Functions itself) and the
  * applications in a status (oldest first: what is stuck, unrouted or failed, and why), both paginated.
  */
+import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
-import { opsApplicationDetail, opsApplicationItem } from '../core/application/views.ts';
+import { opsApplicationDetail, opsApplicationItem } from './views.ts';
 import { NotFoundError } from '../core/errors.ts';
 import { ListExecutionsQuery, OpsApplicationsQuery } from '../../schemas/api.ts';
 import { listExecutions } from '../adapters/workflow-engine.ts';
@@ -33,7 +34,7 @@ async function getApplications(event: HttpEvent) {
     newestFirst: query.order === 'newest',
     ...(query.cursor ? { cursor: query.cursor } : {}),
   });
-  const now = new Date();
+  const now = systemClock.now();
   return json(200, { items: page.items.map((app) => opsApplicationItem(app, now)), nextCursor: page.cursor ?? null });
 }
 
@@ -42,7 +43,7 @@ async function getApplication(event: HttpEvent) {
   const id = pathParameter(event, 'id');
   const app = await applications.get(id);
   if (!app) throw new NotFoundError(`Application ${id} not found`);
-  return json(200, opsApplicationDetail(app, new Date()));
+  return json(200, opsApplicationDetail(app, systemClock.now()));
 }
 
 export const handler = httpHandler({

@@ -6,15 +6,15 @@
  * Before submitting for AWS review the partner associates a solution with the opportunity in the Partner Central
  * console (AssociateOpportunity and the submission are not done here); recording a record filed by hand
  * (`POST …/filed` in functions/http/partner.ts) always works, with or without a role.
- * The rules: functions/core/ace/partner-central.ts; the steps: functions/usecases/partner-central.ts.
+ * The rules: functions/core/ace/partner-central-rules.ts; the steps: functions/usecases/partner-central-sync.ts.
  */
-import type { FiledViaApiResponse } from '../../schemas/partner-central.ts';
+import type { FiledViaApiResponse } from '../../schemas/partner-central-messages.ts';
 import { logger } from '../adapters/observability.ts';
-import { partnerCentralDepsFromEnv } from '../adapters/partner-central-deps.ts';
+import { partnerCentralDepsFromEnv } from '../wiring/partner-central-deps.ts';
 import { findBrief } from '../core/application/records.ts';
-import { partnerBriefView } from '../core/application/views.ts';
+import { partnerBriefView } from './views.ts';
 import { ForbiddenError } from '../core/errors.ts';
-import { fileViaApi } from '../usecases/partner-central.ts';
+import { fileViaApi } from '../usecases/partner-central-sync.ts';
 import { callerOf, httpHandler, json, requireGroup, type HttpEvent, pathParameter } from './middleware.ts';
 
 const deps = partnerCentralDepsFromEnv();
@@ -34,7 +34,7 @@ async function fileViaApiRoute(event: HttpEvent) {
     opportunityId: result.opportunityId,
     filedVia: 'api',
     status: result.app.status,
-    brief: partnerBriefView(result.app, findBrief(result.app, programId), new Date()),
+    brief: partnerBriefView(result.app, findBrief(result.app, programId), deps.clock.now()),
     next: 'Associate a solution with the opportunity in the Partner Central console, then submit it for AWS review.',
   };
   return json(200, body);

@@ -3,8 +3,9 @@
  * validation reports and likely duplicates, brief edits (JSON Merge Patch with If-Match), the review decision, the
  * CreateOpportunity export, and the records' filing, AWS outcome and credits. A partner sees and touches only the
  * applications assigned to them: anything else answers 404, exactly like an id that does not exist.
- * The rules live in functions/core/application/review.ts; functions/http/commands.ts runs them (write, then callback).
+ * The rules live in functions/core/application/review.ts; functions/usecases/run-command.ts runs them (write, then callback).
  */
+import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
@@ -20,15 +21,15 @@ import { isAssignedTo } from '../core/application/commands.ts';
 import {
   planBriefEdit, planPartnerDecision, planRecordChange, type PartnerDecision, type RecordChange,
 } from '../core/application/review.ts';
-import { partnerBriefView, partnerQueueItem, partnerView } from '../core/application/views.ts';
+import { partnerBriefView, partnerQueueItem, partnerView } from './views.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.ts';
-import { runCommand } from './commands.ts';
+import { runCommand } from '../usecases/run-command.ts';
 import { callerOf, header, httpHandler, json, jsonBody, parseOr400, requireGroup, type HttpEvent, applicationIdParameter, pathParameter } from './middleware.ts';
 
 const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
 const partners = new PartnerRepository(config.TABLE_NAME);
-const deps = { applications, partners, stateMachineArn: config.STATE_MACHINE_ARN };
+const deps = { applications, partners, stateMachineArn: config.STATE_MACHINE_ARN, clock: systemClock };
 
 const MAX_EDIT_ATTEMPTS = 5;
 
@@ -89,14 +90,14 @@ async function listQueue(event: HttpEvent) {
 async function getApplication(event: HttpEvent) {
   const partnerId = partnerIdOf(event);
   const app = await ownApplication(applicationIdParameter(event), partnerId);
-  return json(200, partnerView(app, await duplicatesOf(app, partnerId), new Date()));
+  return json(200, partnerView(app, await duplicatesOf(app, partnerId), systemClock.now()));
 }
 
 async function exportCreateOpportunity(event: HttpEvent) {
   const partnerId = partnerIdOf(event);
   const app = await ownApplication(applicationIdParameter(event), partnerId);
   const brief = findBrief(app, programIdOf(event));
-  const view = partnerBriefView(app, brief, new Date());
+  const view = partnerBriefView(app, brief, systemClock.now());
   return json(200, brief.body, { etag: view.etag, 'content-disposition': `attachment; filename="${app.id}-${brief.programId}-create-opportunity.json"` });
 }
 
@@ -112,14 +113,14 @@ async function patchBrief(event: HttpEvent) {
   const ifMatch = header(event, 'if-match');
   for (let attempt = 1; ; attempt += 1) {
     const app = await ownApplication(id, partnerId);
-    const plan = planBriefEdit({ app, programId, partnerId, patch, ifMatch, now: new Date() });
+    const plan = planBriefEdit({ app, programId, partnerId, patch, ifMatch, now: systemClock.now() });
     if (plan.kind === 'unchanged') {
-      const view = partnerBriefView(app, plan.brief, new Date());
+      const view = partnerBriefView(app, plan.brief, systemClock.now());
       return json(200, view, { etag: view.etag });
     }
     try {
       const saved = await applications.updateBriefs(app, plan.briefs);
-      const view = partnerBriefView(saved, findBrief(saved, programId), new Date());
+      const view = partnerBriefView(saved, findBrief(saved, programId), systemClock.now());
       logger.info('Brief edited', { programId, revision: view.revision, problems: view.validation.problems.length });
       return json(200, view, { etag: view.etag });
     } catch (error) {
@@ -152,13 +153,13 @@ function changeRecord(toChange: (event: HttpEvent) => RecordChange) {
     const change = toChange(event);
     const result = await runCommand(deps, id, (app, now) => planRecordChange({ app, programId, partnerId, change, now }));
     logger.info('Record changed', { programId, change: change.kind, replayed: result.replayed });
-    return json(200, { applicationId: id, status: result.app.status, brief: partnerBriefView(result.app, findBrief(result.app, programId), new Date()) });
+    return json(200, { applicationId: id, status: result.app.status, brief: partnerBriefView(result.app, findBrief(result.app, programId), systemClock.now()) });
   };
 }
 
 const filed = changeRecord((event) => {
   const body = parseOr400(FiledRequest, jsonBody(event));
-  return { kind: 'filed', opportunityId: body.opportunityId, filedAt: body.filedAt ?? new Date().toISOString() };
+  return { kind: 'filed', opportunityId: body.opportunityId, filedAt: body.filedAt ?? systemClock.now().toISOString() };
 });
 
 const awsReview = changeRecord((event) => {

@@ -3,6 +3,7 @@
  * the service model (sized → drafted). A brief that fails validation never reaches a partner: the task
  * fails with BriefValidationError and the workflow's failure path keeps the application for operations.
  */
+import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { planTransition } from '../core/application/lifecycle.ts';
@@ -20,7 +21,7 @@ export class BriefValidationError extends Error {
 export const handler = workflowTask('DraftBriefs', ApplicationTaskInput, async ({ applicationId }) => {
   const app = await applications.mustGet(applicationId);
   if (app.status !== 'sized') return { applicationId, status: app.status };
-  const now = new Date();
+  const now = systemClock.now();
   const estimate = app.estimate as Estimate;
   const revision = app.transitions.filter((t) => t.to === 'submitted').length;
   const briefs = draftBriefs(app.worksheet, estimate.plan.filings, {

@@ -1,111 +1,17 @@
-/**
- * ExpirySweep (daily, EventBridge Scheduler; locally the same schedule on the movable clock): for applications
- * whose credits are applied (`credits_applied`, `expiring`, or `approved` with some records already applied):
- * - reminds the founder 60 and 30 days before a record's credits expire (claimed per record and threshold, so
- *   never twice; recorded in `record.remindersSent`);
- * - moves the application credits_applied → expiring with the first reminder, and each record → expired on its
- *   expiry date (the application follows its records: expired once every record is);
- * - mails about its own transitions through the same transition notices as the workflow.
- *
- * It sends mail itself (the second function with SES rights, see lib/constructs/workflow.ts): it has no caller
- * input and uses the same claims and the same composeNotice as Notify. One application's failure does not stop the
- * others; the sweep fails at the end so Scheduler retries it (everything it does is idempotent).
- */
+/** ExpirySweep (daily, EventBridge Scheduler): wires functions/usecases/expiry-sweep.ts. */
 import * as z from 'zod/mini';
+import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
-import { logger } from '../adapters/observability.ts';
-import { planExpiry } from '../core/application/expiry.ts';
-import { planTransition } from '../core/application/lifecycle.ts';
-import { planRecordTransition } from '../core/application/records.ts';
-import { ConflictError } from '../core/errors.ts';
-import type { Application, ApplicationStatus } from '../../schemas/application.ts';
-import { Notifier } from './notifier.ts';
+import { sweepExpiries } from '../usecases/expiry-sweep.ts';
+import { Notifier } from '../usecases/notifier.ts';
 import { systemActor, workflowTask } from './task.ts';
 
 const config = readConfig(['TABLE_NAME', 'SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'PUBLIC_BASE_URL', 'OPS_EMAIL']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
-const notifier = new Notifier(applications, new PartnerRepository(config.TABLE_NAME), config);
-
-/**
- * Every status an application with a credited record can be in: its status is its least advanced record's, so one
- * record's credits can run out while another record still waits on AWS (or the workflow failed).
- */
-const SWEPT: readonly ApplicationStatus[] = [
-  'credits_applied', 'expiring', 'approved', 'approved_for_filing', 'filed', 'in_aws_review', 'action_required', 'failed',
-];
-const actor = systemActor('ExpirySweep');
+const deps = { applications, notifier: new Notifier(applications, new PartnerRepository(config.TABLE_NAME), config), clock: systemClock };
 
 export const ExpirySweepInput = z.object({ sweep: z.optional(z.string()) });
 
-export class ExpirySweepError extends Error {
-  override readonly name = 'ExpirySweepError';
-}
-
-interface Outcome {
-  reminders: number;
-  expired: number;
-  expiring: boolean;
-}
-
-async function sweepOne(app: Application, now: Date): Promise<Outcome> {
-  let current = app;
-  const plan = planExpiry(current, now);
-  const outcome: Outcome = { reminders: 0, expired: 0, expiring: false };
-  if (plan.toExpiring) {
-    const days = Math.min(...plan.reminders.map((r) => r.daysLeft), ...(plan.expire.length ? [0] : []));
-    current = await applications.applyTransition(current, planTransition({
-      current: current.status, version: current.version, to: 'expiring', actor, now,
-      reason: Number.isFinite(days) ? `credits expire in ${Math.max(0, days)} day(s)` : 'credits expire soon',
-    }));
-    outcome.expiring = true;
-  }
-  // A failed application accepts no record change until operations redrive it: remind, but do not expire.
-  for (const { programId, expiresOn } of current.status === 'failed' ? [] : plan.expire) {
-    const p = planRecordTransition({ app: current, programId, to: 'expired', actor, now, reason: `credits expired on ${expiresOn}` });
-    current = await applications.applyTransition(current, p, { briefs: p.briefs });
-    outcome.expired += 1;
-  }
-  for (const r of plan.reminders) {
-    const { programId, daysLeft, expiresOn, amountUsd } = r;
-    const sent = await notifier.deliver(current, 'founder-expiry-reminder', `expiry:${programId}:${r.days}`, {
-      expiry: { programId, daysLeft, expiresOn, ...(amountUsd ? { amountUsd } : {}) },
-    });
-    if (sent) outcome.reminders += 1;
-    const index = (current.briefs ?? []).findIndex((b) => b.programId === programId);
-    for (const days of r.covers) await applications.recordReminderSent(current.id, programId, index, days);
-  }
-  // Its own transitions (expiring, expired) are mailed like the workflow's; an application it did not change is left
-  // to its workflow's notices.
-  if (outcome.expiring || outcome.expired > 0) await notifier.notifyTransitions(await applications.mustGet(current.id));
-  return outcome;
-}
-
-export const handler = workflowTask('ExpirySweep', ExpirySweepInput, async () => {
-  const now = new Date();
-  const totals = { applications: 0, reminders: 0, expired: 0, expiring: 0, failed: 0 };
-  for (const status of SWEPT) {
-    let cursor: string | undefined;
-    do {
-      const page = await applications.listByStatus(status, { limit: 50, ...(cursor ? { cursor } : {}) });
-      for (const app of page.items) {
-        totals.applications += 1;
-        try {
-          const o = await sweepOne(app, now);
-          totals.reminders += o.reminders;
-          totals.expired += o.expired;
-          totals.expiring += o.expiring ? 1 : 0;
-        } catch (error) {
-          // A concurrent change: the next run (or Scheduler's retry) picks it up from the new state.
-          totals.failed += 1;
-          logger.warn('Expiry sweep skipped an application', { applicationId: app.id, conflict: error instanceof ConflictError, error: String(error) });
-        }
-      }
-      cursor = page.cursor;
-    } while (cursor);
-  }
-  logger.info('Expiry sweep done', { ...totals, at: now.toISOString() });
-  if (totals.failed > 0) throw new ExpirySweepError(`${totals.failed} application(s) could not be swept; retrying is safe`);
-  return totals;
-});
+export const handler = workflowTask('ExpirySweep', ExpirySweepInput, () => sweepExpiries(deps, systemActor('ExpirySweep')));

@@ -3,6 +3,7 @@
  * byte of the application (worksheet, estimate, briefs), so operations can fix the cause and redrive.
  */
 import * as z from 'zod/mini';
+import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
@@ -43,7 +44,7 @@ export const handler = workflowTask('MarkFailed', MarkFailedInput, async ({ appl
     if (app.partner) await partners.release(app.partner.partnerId, applicationId); // a retry after the write
     return { applicationId, status: app.status };
   }
-  const now = new Date();
+  const now = systemClock.now();
   const errorName = error?.Error ?? 'UnknownError';
   const cause = (error?.Cause ?? '').slice(0, 2000);
   const updated = await applications.applyTransition(app, planTransition({

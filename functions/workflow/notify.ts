@@ -2,18 +2,19 @@
  * Notify: mails people for the workflow (with the expiry sweep, one of the two functions allowed to send mail).
  *
  * - event `transitions`: every transition not yet notified, recipients chosen by the new status
- *   (functions/core/notifications.ts `noticesForTransition`), claimed per transition version (notifier.ts).
+ *   (functions/core/notifications.ts `noticesForTransition`), claimed per transition version (functions/usecases/notifier.ts).
  * - reminder events (a wait lapsed): fixed notices, claimed per application version and day, so a retried task
  *   never mails twice while a reminder weeks later (same version, nothing happened) still goes out.
  * - `routed` / `unrouted` / `failed`: the issue-3 events, kept.
  */
 import * as z from 'zod/mini';
+import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
 import type { NoticeKind } from '../core/notifications.ts';
-import { Notifier } from './notifier.ts';
+import { Notifier } from '../usecases/notifier.ts';
 import { workflowTask } from './task.ts';
 
 const config = readConfig(['TABLE_NAME', 'SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'PUBLIC_BASE_URL', 'OPS_EMAIL']);
@@ -51,7 +52,7 @@ export const handler = workflowTask('Notify', NotifyInput, async ({ applicationI
     return { applicationId, sent };
   }
   const partner = await notifier.partnerOf(app);
-  const day = REMINDER_EVENTS.has(event) ? `:d${Math.floor(new Date().getTime() / DAY_MS)}` : '';
+  const day = REMINDER_EVENTS.has(event) ? `:d${Math.floor(systemClock.now().getTime() / DAY_MS)}` : '';
   const sent: string[] = [];
   for (const kind of NOTICES_BY_EVENT[event] as readonly NoticeKind[]) {
     const key = `${kind}:v${app.version}${partner ? `:${partner.id}` : ''}${day}`;

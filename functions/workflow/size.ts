@@ -1,4 +1,5 @@
 /** SizeAsk: sizes the credit ask from the worksheet and stores the estimate (submitted → sized). */
+import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { planTransition } from '../core/application/lifecycle.ts';
@@ -12,7 +13,7 @@ export const handler = workflowTask('SizeAsk', ApplicationTaskInput, async ({ ap
   const app = await applications.mustGet(applicationId);
   // A retried task after a successful write finds the work done.
   if (app.status !== 'submitted') return { applicationId, status: app.status };
-  const now = new Date();
+  const now = systemClock.now();
   const result = estimate(app.worksheet, { now });
   const plan = planTransition({
     current: app.status, version: app.version, to: 'sized', actor: systemActor('SizeAsk'), now,

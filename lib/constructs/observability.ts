@@ -22,7 +22,7 @@ export interface ObservabilityProps {
   /** Optional address subscribed to the alarm topic. */
   readonly alarmEmail?: string;
   /**
-   * Functions whose errors are part of a designed path, not a fault (AwaitReview fails with ChangedWhileWaiting to hand
+   * Functions whose errors are part of a designed path, not a fault (AwaitHumanStep fails with ChangedWhileWaiting to hand
    * a change that raced its token over to NotifyChange). They get no error alarm; a real fault there still ends in the
    * workflow's failure path, which the ExecutionsFailed alarm reports.
    */

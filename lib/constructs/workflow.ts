@@ -2,7 +2,7 @@
  * Workflow: the task functions and the Standard state machine that runs the definition in lib/workflow/definition.ts.
  *
  * Logging: level ALL to a dedicated log group, `includeExecutionData: false`. Execution data would log every state's
- * input and output, including the `$$.Task.Token` handed to AwaitReview and the partner's review payload; task tokens
+ * input and output, including the `$$.Task.Token` handed to AwaitHumanStep and the partner's review payload; task tokens
  * stay server-side (house rule) and the application's data lives in DynamoDB anyway, so events carry no payloads.
  * X-Ray tracing is on.
  */
@@ -71,10 +71,12 @@ export class Workflow extends Construct {
     })
       .bindTable(props.table, 'readWrite')
       .bindMailer(props.mailer);
-    const awaitReview = new HouseFunction(this, 'AwaitReview', {
+    // Construct ids 'AwaitReview' and 'Reroute' are kept: they name the deployed functions, and a Standard execution
+    // in flight keeps invoking the function ARNs of the definition it started with (a new id would replace them).
+    const awaitHumanStep = new HouseFunction(this, 'AwaitReview', {
       ...common,
-      entry: 'functions/workflow/await-review.ts',
-      description: 'Workflow callback task: stores the partner-review task token server-side',
+      entry: 'functions/workflow/await-human-step.ts',
+      description: 'Workflow callback task: stores the task token of every human step server-side',
     }).bindTable(props.table, 'readWrite');
     const markFailed = new HouseFunction(this, 'MarkFailed', {
       ...common,
@@ -82,9 +84,9 @@ export class Workflow extends Construct {
       description: 'Workflow failure path: marks the application failed, keeps everything',
     }).bindTable(props.table, 'readWrite');
 
-    const reroute = new HouseFunction(this, 'Reroute', {
+    const unassignPartner = new HouseFunction(this, 'Reroute', {
       ...common,
-      entry: 'functions/workflow/reroute.ts',
+      entry: 'functions/workflow/unassign-partner.ts',
       description: 'Workflow task: takes a lapsed review away from its partner and releases the partner slot',
     }).bindTable(props.table, 'readWrite');
     const standing = new HouseFunction(this, 'Standing', {
@@ -104,7 +106,7 @@ export class Workflow extends Construct {
       .bindTable(props.table, 'readWrite')
       .bindMailer(props.mailer);
 
-    this.functions = { sizeAsk, draftBriefs, routePartner, notify, awaitReview, markFailed, reroute, standing, expirySweep };
+    this.functions = { sizeAsk, draftBriefs, routePartner, notify, awaitHumanStep, markFailed, unassignPartner, standing, expirySweep };
 
     // Scheduler's own role (only lambda:InvokeFunction on the sweeper, granted by the target).
     const scheduleRole = new iam.Role(this, 'ExpirySweepScheduleRole', {
@@ -143,9 +145,9 @@ export class Workflow extends Construct {
             draftBriefs: draftBriefs.function,
             routePartner: routePartner.function,
             notify: notify.function,
-            awaitReview: awaitReview.function,
+            awaitHumanStep: awaitHumanStep.function,
             markFailed: markFailed.function,
-            reroute: reroute.function,
+            unassignPartner: unassignPartner.function,
             standing: standing.function,
           },
           partnerReviewTimeout: props.partnerReviewTimeout,
@@ -162,7 +164,7 @@ export class Workflow extends Construct {
     // The state machine role: CDK grants lambda:InvokeFunction on each function ARN and on `ARN:*` (its versions and
     // aliases), plus log delivery and X-Ray actions that have no resource-level permissions.
     const role = this.stateMachine.role;
-    for (const fn of [sizeAsk, draftBriefs, routePartner, notify, awaitReview, markFailed, reroute, standing]) {
+    for (const fn of [sizeAsk, draftBriefs, routePartner, notify, awaitHumanStep, markFailed, unassignPartner, standing]) {
       acknowledgeWildcardResource(
         role,
         `${fn.function.functionArn}:*`,

@@ -13,7 +13,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PROJECT_DIR } from './paths.ts';
-import type { Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
+import { localAdmin } from './admin.ts';
 import { MovableClock } from './clock.ts';
 import { installProcessClock } from './process-clock.ts';
 import { LocalScheduler } from './schedules.ts';
@@ -112,16 +113,7 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
   const dataDir = opts.dataDir ? resolve(opts.dataDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
 
-  // The clock (its offset persists with --data so that moved time stays moved).
-  const clockFile = dataDir ? join(dataDir, 'clock.json') : undefined;
-  const savedOffset = clockFile && existsSync(clockFile) ? (JSON.parse(readFileSync(clockFile, 'utf8')) as { offsetMs: number }).offsetMs : undefined;
-  const clock = new MovableClock({ offsetMs: savedOffset ?? opts.clockOffsetMs ?? 0 });
-  // Every handler's `new Date()` / `Date.now()` reads this clock (no code path in functions/ knows it is local).
-  const uninstallClock = installProcessClock(clock);
-  const saveClock = (): void => {
-    if (clockFile) writeFileSync(clockFile, JSON.stringify({ offsetMs: clock.offsetMs() }));
-  };
-
+  const { clock, saveClock, uninstallClock } = persistentClock(dataDir, opts.clockOffsetMs);
   const cleanups: (() => Promise<void>)[] = [];
   cleanups.push(async () => uninstallClock());
   const stopAll = async (): Promise<void> => {
@@ -131,99 +123,10 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
 
   try {
     // 1. Servers first (their ports feed the template's references, e.g. PUBLIC_BASE_URL = the API's URL).
-    const issuerP = DevIssuer.load(opts.jwtKeyFile === undefined ? join(projectDir, '.local', 'dev-jwt-key.json') : opts.jwtKeyFile);
-    let routes: RouteSpec[] = [];
-    let apiId = 'local';
+    const issuer = await DevIssuer.load(opts.jwtKeyFile === undefined ? join(projectDir, '.local', 'dev-jwt-key.json') : opts.jwtKeyFile);
     // Bound once started; the servers answer "still starting" until then.
-    const late: { sfn?: LocalStepFunctions; invoker?: ModuleInvoker; schedules?: LocalScheduler } = {};
-    const issuer = await issuerP;
-
-    async function localAdmin(method: string, url: string, body: Buffer, res: ServerResponse): Promise<boolean> {
-      const send = (status: number, b: unknown): true => {
-        const text = JSON.stringify(b, null, 2);
-        res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-        res.end(text);
-        return true;
-      };
-      const path = url.split('?')[0] ?? '';
-      const clockView = (): Record<string, unknown> => ({ now: new Date(clock.now()).toISOString(), offsetMs: clock.offsetMs(), pendingTimers: clock.pending() });
-      if (path === '/__local/clock' && method === 'GET') return send(200, clockView());
-      if (path === '/__local/clock' && method === 'POST') {
-        let req: { advanceMs?: number; advanceSeconds?: number; advanceDays?: number; to?: string };
-        try {
-          req = body.length ? (JSON.parse(body.toString('utf8')) as typeof req) : {};
-        } catch {
-          return send(400, { message: 'body must be JSON: {"advanceSeconds": n} | {"advanceMs": n} | {"advanceDays": n} | {"to": ISO-8601}' });
-        }
-        try {
-          if (req.to !== undefined) {
-            const at = Date.parse(req.to);
-            if (Number.isNaN(at) || at < clock.now()) return send(400, { message: '"to" must be an ISO-8601 time not before the current clock' });
-            clock.set(at);
-          } else {
-            const ms = (req.advanceMs ?? 0) + (req.advanceSeconds ?? 0) * 1000 + (req.advanceDays ?? 0) * 86_400_000;
-            clock.advance(ms);
-          }
-        } catch (err) {
-          return send(400, { message: (err as Error).message });
-        }
-        saveClock();
-        // Answer once the schedules the move made due (e.g. the daily expiry sweep) have run.
-        const runs = late.schedules?.runs.length ?? 0;
-        await late.schedules?.settled();
-        return send(200, { ...clockView(), scheduleRuns: late.schedules?.runs.slice(runs) ?? [] });
-      }
-      if (path === '/__local/jwks.json' && method === 'GET') return send(200, issuer.jwks());
-      if (path === '/__local/tasks' && method === 'GET') {
-        // Pending task-token waits, tokens shortened: tokens stay server-side (the handlers store them).
-        const tasks = (late.sfn?.pendingTasks() ?? []).map((t) => ({ ...t, token: `${t.token.slice(0, 12)}…`, ...(t.timeoutAt ? { timeoutAt: new Date(t.timeoutAt).toISOString() } : {}) }));
-        return send(200, { tasks });
-      }
-      if (path === '/__local' || path === '/__local/') {
-        return send(200, { endpoints: ['GET /__local/clock', 'POST /__local/clock', 'GET /__local/jwks.json', 'GET /__local/tasks'] });
-      }
-      return false;
-    }
-
-    const httpServer: Server = createHttpApiServer({
-      routes: () => routes,
-      apiId: () => apiId,
-      accountId: LOCAL_ACCOUNT_ID,
-      issuer,
-      invoke: (id, event) => {
-        if (!late.invoker) throw new Error('the local runtime is still starting');
-        return late.invoker.invoke(id, event);
-      },
-      local: (req, res, body) => localAdmin(req.method ?? 'GET', req.url ?? '', body, res),
-      log,
-    });
-    const sfnServer = createSfnServer(
-      {
-        call: (op, body) => {
-          if (!late.sfn) throw new Error('the local Step Functions is still starting');
-          return late.sfn.call(op, body);
-        },
-      },
-      log,
-    );
-    const [dynamo, ses, sfnUrl, apiUrl] = await Promise.all([
-      startDynamo({ host, port: opts.dynamoPort ?? envPort('DYNAMODB_PORT', 8000), ...(dataDir ? { dataDir } : {}) }).then((d: DynamoHandle) => {
-        cleanups.push(d.close);
-        return d;
-      }),
-      startSes({ host, port: opts.sesPort ?? envPort('SES_PORT', 8005) }).then((s: SesHandle) => {
-        cleanups.push(s.close);
-        return s;
-      }),
-      listen(sfnServer, host, opts.sfnPort ?? envPort('SFN_PORT', 8083)).then((u) => {
-        cleanups.push(() => closeServer(sfnServer));
-        return u;
-      }),
-      listen(httpServer, host, opts.port ?? envPort('PORT', 3000)).then((u) => {
-        cleanups.push(() => closeServer(httpServer));
-        return u;
-      }),
-    ]);
+    const late: LateParts = { routes: [], apiId: 'local' };
+    const { dynamo, ses, sfnUrl, apiUrl } = await startStandIns({ opts, host, dataDir, log, issuer, late, cleanups, admin: localAdmin({ clock, saveClock, issuer, late }) });
 
     // 2. The deployed shapes.
     const tTemplate = performance.now();
@@ -240,42 +143,20 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
       userPoolClientId: DEV_CLIENT_ID,
       stackName: 'ace-filing-local',
     });
-    routes = model.routes;
-    apiId = model.apiId;
+    late.routes = model.routes;
+    late.apiId = model.apiId;
     const table = model.tables[0];
 
     // 3. Environment: the stand-ins' endpoints, dummy credentials, and every function's variables.
-    const env: Record<string, string> = {
-      AWS_REGION: DEV_REGION,
-      AWS_DEFAULT_REGION: DEV_REGION,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
-      AWS_ENDPOINT_URL_SFN: sfnUrl,
-      AWS_ENDPOINT_URL_SES: ses.url,
-      AWS_ENDPOINT_URL_SESV2: ses.url,
-    };
-    for (const [k, v] of Object.entries(model.environment)) if (k !== 'NODE_OPTIONS') env[k] = v;
-    delete process.env.AWS_SESSION_TOKEN;
-    delete process.env.AWS_PROFILE;
-    Object.assign(process.env, env);
-    if (model.environmentConflicts.length) {
-      log(`warning: functions set these variables differently (first value used): ${model.environmentConflicts.join(', ')}`);
-    }
+    const env = setLocalEnvironment(model, { dynamodb: dynamo.url, sfn: sfnUrl, ses: ses.url }, log);
 
     // 4. Tables, handlers, seed data, the workflow engine.
     if (table) await ensureTables(dynamo.url, model.tables);
     const invoker = new ModuleInvoker(model.functions, projectDir);
     late.invoker = invoker;
     const preloadP = opts.preload === false ? Promise.resolve([]) : invoker.preload();
-    let seeded: number | undefined;
     const partnersFile = opts.partnersFile === undefined ? join(projectDir, 'data', 'partners.json') : opts.partnersFile;
-    const seedModule = join(projectDir, 'functions', 'adapters', 'dynamo', 'partners-seed.ts');
-    if (partnersFile && table && existsSync(partnersFile) && existsSync(seedModule)) {
-      const mod = (await import(pathToFileURL(seedModule).href)) as { seedPartners?: (tableName: string, file: string) => Promise<number> };
-      if (typeof mod.seedPartners === 'function') seeded = await mod.seedPartners(table.tableName, partnersFile);
-    }
+    const seeded = table && partnersFile ? await seedPartners(projectDir, table.tableName, partnersFile) : undefined;
     const preloadFailures = await preloadP;
     for (const f of preloadFailures) log(`warning: could not import ${f.entry}: ${f.error}`);
 
@@ -303,20 +184,11 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
     const stateMachineArn = model.stateMachines[0]?.arn ?? '';
     const urls = { api: apiUrl, dynamodb: dynamo.url, sfn: sfnUrl, ses: ses.url };
     const startupMs = Math.round(performance.now() - t0);
-    const describe = (): string[] => [
-      `HTTP API         ${urls.api}   (${routes.map((r) => `${r.routeKey}${r.authorizationType === 'JWT' ? ' [JWT]' : ''}`).join(', ')})`,
-      `SES inbox        ${urls.ses}/   (mail as JSON: ${urls.ses}/store)`,
-      `Step Functions   ${urls.sfn}   (${stateMachineArn})`,
-      `DynamoDB         ${urls.dynamodb}   (table ${table?.tableName ?? '-'})`,
-      `Clock            ${new Date(clock.now()).toISOString()}   (POST ${urls.api}/__local/clock {"advanceSeconds": 86400}; handlers' Date follows it)`,
-      ...schedules.describe().map((d) => `Schedule         ${d}   (runs on the clock)`),
-      `Dev JWT          npm run -s token -- --role partner --partner <id>   (issuer ${issuer.issuer})`,
-      dataDir
-        ? `Data             ${dataDir} (tables, executions, pending task tokens and the clock persist; waiting executions resume: ${resumed} resumed, ${lost} lost)`
-        : 'Data             in memory: everything (tables, executions, task tokens, mail) is gone when this process stops; use --data DIR to keep it',
-      ...(seeded !== undefined ? [`Seeded           ${seeded} partner profile(s) from ${partnersFile}`] : []),
-      `Ready in         ${startupMs} ms   (template ${loaded.cached ? 'from cache' : opts.template ? 'given' : 'synthesized'} in ${templateMs} ms)`,
-    ];
+    const templateSource = loaded.cached ? 'from cache' : opts.template ? 'given' : 'synthesized';
+    const describe = (): string[] => describeRuntime({
+      urls, routes: model.routes, stateMachineArn, tableName: table?.tableName, clock, schedules, issuer, dataDir, resumed, lost,
+      seeded, partnersFile, startupMs, template: `${templateSource} in ${templateMs} ms`,
+    });
 
     return {
       urls,
@@ -345,4 +217,145 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
     await stopAll();
     throw err;
   }
+}
+
+/** What the servers reach only once the runtime has started (they answer "still starting" until then). */
+interface LateParts {
+  routes: RouteSpec[];
+  apiId: string;
+  sfn?: LocalStepFunctions;
+  invoker?: ModuleInvoker;
+  schedules?: LocalScheduler;
+}
+
+/** The movable clock, its offset kept in `dataDir` so that moved time stays moved across restarts. */
+function persistentClock(dataDir: string | undefined, offsetMs: number | undefined): { clock: MovableClock; saveClock: () => void; uninstallClock: () => void } {
+  const clockFile = dataDir ? join(dataDir, 'clock.json') : undefined;
+  const savedOffset = clockFile && existsSync(clockFile) ? (JSON.parse(readFileSync(clockFile, 'utf8')) as { offsetMs: number }).offsetMs : undefined;
+  const clock = new MovableClock({ offsetMs: savedOffset ?? offsetMs ?? 0 });
+  // Every handler's `new Date()` / `Date.now()` reads this clock (no code path in functions/ knows it is local).
+  const uninstallClock = installProcessClock(clock);
+  const saveClock = (): void => {
+    if (clockFile) writeFileSync(clockFile, JSON.stringify({ offsetMs: clock.offsetMs() }));
+  };
+  return { clock, saveClock, uninstallClock };
+}
+
+/** DynamoDB, SES, the Step Functions API and the HTTP API, listening; each registers its own cleanup. */
+async function startStandIns(args: {
+  opts: StartLocalOptions;
+  host: string;
+  dataDir: string | undefined;
+  log: (line: string) => void;
+  issuer: DevIssuer;
+  late: LateParts;
+  cleanups: (() => Promise<void>)[];
+  admin: ReturnType<typeof localAdmin>;
+}): Promise<{ dynamo: DynamoHandle; ses: SesHandle; sfnUrl: string; apiUrl: string }> {
+  const { opts, host, dataDir, log, issuer, late, cleanups, admin } = args;
+  const httpServer: Server = createHttpApiServer({
+    routes: () => late.routes,
+    apiId: () => late.apiId,
+    accountId: LOCAL_ACCOUNT_ID,
+    issuer,
+    invoke: (id, event) => {
+      if (!late.invoker) throw new Error('the local runtime is still starting');
+      return late.invoker.invoke(id, event);
+    },
+    local: (req, res, body) => admin(req.method ?? 'GET', req.url ?? '', body, res),
+    log,
+  });
+  const sfnServer = createSfnServer(
+    {
+      call: (op, body) => {
+        if (!late.sfn) throw new Error('the local Step Functions is still starting');
+        return late.sfn.call(op, body);
+      },
+    },
+    log,
+  );
+  const [dynamo, ses, sfnUrl, apiUrl] = await Promise.all([
+    startDynamo({ host, port: opts.dynamoPort ?? envPort('DYNAMODB_PORT', 8000), ...(dataDir ? { dataDir } : {}) }).then((d: DynamoHandle) => {
+      cleanups.push(d.close);
+      return d;
+    }),
+    startSes({ host, port: opts.sesPort ?? envPort('SES_PORT', 8005) }).then((s: SesHandle) => {
+      cleanups.push(s.close);
+      return s;
+    }),
+    listen(sfnServer, host, opts.sfnPort ?? envPort('SFN_PORT', 8083)).then((u) => {
+      cleanups.push(() => closeServer(sfnServer));
+      return u;
+    }),
+    listen(httpServer, host, opts.port ?? envPort('PORT', 3000)).then((u) => {
+      cleanups.push(() => closeServer(httpServer));
+      return u;
+    }),
+  ]);
+  return { dynamo, ses, sfnUrl, apiUrl };
+}
+
+/** Sets, in process.env, the stand-ins' endpoints, dummy credentials and every function's variables; returns them. */
+function setLocalEnvironment(model: LocalModel, endpoints: { dynamodb: string; sfn: string; ses: string }, log: (line: string) => void): Record<string, string> {
+  const env: Record<string, string> = {
+    AWS_REGION: DEV_REGION,
+    AWS_DEFAULT_REGION: DEV_REGION,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SFN: endpoints.sfn,
+    AWS_ENDPOINT_URL_SES: endpoints.ses,
+    AWS_ENDPOINT_URL_SESV2: endpoints.ses,
+  };
+  for (const [k, v] of Object.entries(model.environment)) if (k !== 'NODE_OPTIONS') env[k] = v;
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+  Object.assign(process.env, env);
+  if (model.environmentConflicts.length) {
+    log(`warning: functions set these variables differently (first value used): ${model.environmentConflicts.join(', ')}`);
+  }
+  return env;
+}
+
+/** Upserts the seed partner profiles through the project's own seeding module; undefined when there is none. */
+async function seedPartners(projectDir: string, tableName: string, partnersFile: string): Promise<number | undefined> {
+  const seedModule = join(projectDir, 'functions', 'adapters', 'dynamo', 'partners-seed.ts');
+  if (!existsSync(partnersFile) || !existsSync(seedModule)) return undefined;
+  const mod = (await import(pathToFileURL(seedModule).href)) as { seedPartners?: (tableName: string, file: string) => Promise<number> };
+  return typeof mod.seedPartners === 'function' ? mod.seedPartners(tableName, partnersFile) : undefined;
+}
+
+/** What runs where, one line each (printed by `npm start`). */
+function describeRuntime(r: {
+  urls: LocalRuntime['urls'];
+  routes: RouteSpec[];
+  stateMachineArn: string;
+  tableName: string | undefined;
+  clock: MovableClock;
+  schedules: LocalScheduler;
+  issuer: DevIssuer;
+  dataDir: string | undefined;
+  resumed: number;
+  lost: number;
+  seeded: number | undefined;
+  partnersFile: string | null | undefined;
+  startupMs: number;
+  template: string;
+}): string[] {
+  const { urls } = r;
+  return [
+    `HTTP API         ${urls.api}   (${r.routes.map((route) => `${route.routeKey}${route.authorizationType === 'JWT' ? ' [JWT]' : ''}`).join(', ')})`,
+    `SES inbox        ${urls.ses}/   (mail as JSON: ${urls.ses}/store)`,
+    `Step Functions   ${urls.sfn}   (${r.stateMachineArn})`,
+    `DynamoDB         ${urls.dynamodb}   (table ${r.tableName ?? '-'})`,
+    `Clock            ${new Date(r.clock.now()).toISOString()}   (POST ${urls.api}/__local/clock {"advanceSeconds": 86400}; handlers' Date follows it)`,
+    ...r.schedules.describe().map((d) => `Schedule         ${d}   (runs on the clock)`),
+    `Dev JWT          npm run -s token -- --role partner --partner <id>   (issuer ${r.issuer.issuer})`,
+    r.dataDir
+      ? `Data             ${r.dataDir} (tables, executions, pending task tokens and the clock persist; waiting executions resume: ${r.resumed} resumed, ${r.lost} lost)`
+      : 'Data             in memory: everything (tables, executions, task tokens, mail) is gone when this process stops; use --data DIR to keep it',
+    ...(r.seeded !== undefined ? [`Seeded           ${r.seeded} partner profile(s) from ${r.partnersFile}`] : []),
+    `Ready in         ${r.startupMs} ms   (template ${r.template})`,
+  ];
 }

@@ -9,7 +9,7 @@
  *
  * DynamoDB is the source of truth; a callback is a nudge. The API writes the transition first, then calls
  * SendTaskSuccess with the stored token (docs/CONTRACTS.md). A callback lost to a race (the token was already used)
- * is caught up by AwaitReview: after storing a new token it checks whether the application moved on without the
+ * is caught up by AwaitHumanStep: after storing a new token it checks whether the application moved on without the
  * workflow noticing and, if so, fails the wait with `ChangedWhileWaiting`, which leads to NotifyChange → CheckStanding.
  *
  *   SizeAsk → DraftBriefs → RoutePartner → IsRouted?
@@ -39,6 +39,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { TASK_TOKEN_KINDS } from '../../functions/core/application/commands.ts';
 import { STAGES } from '../../functions/core/application/standing.ts';
 
 /** State names: the local runtime keys task handlers by them, tests and alarms refer to them. */
@@ -93,15 +94,10 @@ export const FAILURE_ERROR = 'ApplicationFailed';
 /** Where a caught error lands in the state (`{ Error, Cause }`), read by MarkFailed. */
 export const FAILURE_PATH = '$.failure';
 
-/** Kinds of stored task tokens (AwaitReview keys the token by it, see keys.ts `taskTokenKey`; the API completes them). */
-export const TASK_KINDS = {
-  partnerReview: 'partner-review',
-  founderRevision: 'founder-revision',
-  awsDecision: 'aws-decision',
-  credits: 'credits',
-} as const;
+/** Kinds of stored task tokens, defined once in the core (AwaitHumanStep keys the token by it; the API completes them). */
+export const TASK_KINDS = TASK_TOKEN_KINDS;
 
-/** Error AwaitReview raises when the application moved on before its token was stored (a callback lost to a race). */
+/** Error AwaitHumanStep raises when the application moved on before its token was stored (a callback lost to a race). */
 export const CHANGED_WHILE_WAITING = 'ChangedWhileWaiting';
 
 /** Events the Notify task is asked to mail about (functions/workflow/notify.ts NOTICES_BY_EVENT). */
@@ -119,7 +115,7 @@ export const NOTIFY_EVENTS = {
 /** Stages CheckStanding reports (functions/core/application/standing.ts), read by the WhereNext choice. */
 export { STAGES };
 
-/** Reroute task modes (functions/workflow/reroute.ts). */
+/** UnassignPartner task modes (functions/workflow/unassign-partner.ts; states Reroute and ReleasePartner). */
 export const REROUTE_MODES = { reviewTimeout: 'review-timeout', revisionAbandoned: 'revision-abandoned' } as const;
 
 /** The task functions the definition invokes; one Lambda each, see docs/CONTRACTS.md. */
@@ -128,9 +124,9 @@ export interface WorkflowTaskFunctions {
   readonly draftBriefs: lambda.IFunction;
   readonly routePartner: lambda.IFunction;
   readonly notify: lambda.IFunction;
-  readonly awaitReview: lambda.IFunction;
+  readonly awaitHumanStep: lambda.IFunction;
   readonly markFailed: lambda.IFunction;
-  readonly reroute: lambda.IFunction;
+  readonly unassignPartner: lambda.IFunction;
   readonly standing: lambda.IFunction;
 }
 
@@ -311,7 +307,7 @@ export function buildDefinition(parent: Construct, props: WorkflowDefinitionProp
   /** A wait whose timeout sends a reminder and waits again; every callback goes to NotifyChange. */
   const remindedWait = (wait: string, overdue: string, event: string, kind: string, timeout: Duration, resultPath: string) => {
     const reminder = notify(overdue, event);
-    const task = t.callback(wait, fns.awaitReview, { kind, timeout, resultPath, onTimeout: reminder, catches: changed });
+    const task = t.callback(wait, fns.awaitHumanStep, { kind, timeout, resultPath, onTimeout: reminder, catches: changed });
     reminder.next(task);
     task.next(notifyChange);
     return task;
@@ -323,7 +319,7 @@ export function buildDefinition(parent: Construct, props: WorkflowDefinitionProp
 
   // ---- the founder answers a change request: re-sized, re-drafted, back to the same partner ----
   const notifyRevisionReminder = notify(STATES.notifyRevisionReminder, NOTIFY_EVENTS.revisionReminder);
-  const releasePartner = t.lambda(STATES.releasePartner, fns.reroute, {
+  const releasePartner = t.lambda(STATES.releasePartner, fns.unassignPartner, {
     payload: { mode: REROUTE_MODES.revisionAbandoned },
     keep: { resultSelector: { 'status.$': '$.Payload.status' }, resultPath: '$.release' },
   });
@@ -336,14 +332,14 @@ export function buildDefinition(parent: Construct, props: WorkflowDefinitionProp
       .otherwise(revisionAbandoned),
   );
   const founderRevisionTimeout = props.founderRevisionTimeout ?? Duration.days(14);
-  const awaitRevision = t.callback(STATES.awaitFounderRevision, fns.awaitReview, {
+  const awaitRevision = t.callback(STATES.awaitFounderRevision, fns.awaitHumanStep, {
     kind: TASK_KINDS.founderRevision,
     timeout: founderRevisionTimeout,
     resultPath: '$.revision',
     onTimeout: notifyRevisionReminder,
     catches: changed,
   });
-  const awaitRevisionGrace = t.callback(STATES.awaitFounderRevisionGrace, fns.awaitReview, {
+  const awaitRevisionGrace = t.callback(STATES.awaitFounderRevisionGrace, fns.awaitHumanStep, {
     kind: TASK_KINDS.founderRevision,
     timeout: founderRevisionTimeout,
     resultPath: '$.revision',
@@ -357,16 +353,16 @@ export function buildDefinition(parent: Construct, props: WorkflowDefinitionProp
   // ---- partner review ----
   const notifyReviewed = notify(STATES.notifyReviewed, NOTIFY_EVENTS.transitions);
   const notifyReviewOverdue = notify(STATES.notifyReviewOverdue, NOTIFY_EVENTS.reviewOverdue);
-  const reroute = t.lambda(STATES.reroute, fns.reroute, { payload: { mode: REROUTE_MODES.reviewTimeout } });
+  const reroute = t.lambda(STATES.reroute, fns.unassignPartner, { payload: { mode: REROUTE_MODES.reviewTimeout } });
   reroute.next(routePartner);
-  const awaitReview = t.callback(STATES.awaitPartnerReview, fns.awaitReview, {
+  const awaitReview = t.callback(STATES.awaitPartnerReview, fns.awaitHumanStep, {
     kind: TASK_KINDS.partnerReview,
     timeout: props.partnerReviewTimeout,
     resultPath: '$.review',
     onTimeout: notifyReviewOverdue,
     catches: changed,
   });
-  const awaitReviewGrace = t.callback(STATES.awaitPartnerReviewGrace, fns.awaitReview, {
+  const awaitReviewGrace = t.callback(STATES.awaitPartnerReviewGrace, fns.awaitHumanStep, {
     kind: TASK_KINDS.partnerReview,
     timeout: props.partnerReviewGrace ?? Duration.hours(48),
     resultPath: '$.review',

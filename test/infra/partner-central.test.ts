@@ -5,14 +5,14 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listRoutes, type CfnTemplate } from '../../lib/template.ts';
-import { RECONCILE_SCHEDULE } from '../../lib/constructs/partner-central.ts';
+import { RECONCILE_SCHEDULE } from '../../lib/constructs/partner-central-integration.ts';
 import {
   actionsOf, devTemplate, environmentOf, functionIdByEntry, functionProps, mentions, resourcesFor, resourcesOfType, statementsOfFunction,
 } from './support.ts';
 
 const ENTRIES = {
   filing: 'functions/http/partner-filing.ts',
-  events: 'functions/events/partner-central.ts',
+  events: 'functions/events/partner-central-events.ts',
   reconcile: 'functions/events/reconcile.ts',
 } as const;
 

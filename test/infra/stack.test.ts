@@ -40,14 +40,14 @@ const ENTRIES = {
   draftBriefs: 'functions/workflow/draft.ts',
   routePartner: 'functions/workflow/route.ts',
   notify: 'functions/workflow/notify.ts',
-  awaitReview: 'functions/workflow/await-review.ts',
+  awaitHumanStep: 'functions/workflow/await-human-step.ts',
   markFailed: 'functions/workflow/mark-failed.ts',
-  reroute: 'functions/workflow/reroute.ts',
+  unassignPartner: 'functions/workflow/unassign-partner.ts',
   standing: 'functions/workflow/standing.ts',
   expirySweep: 'functions/workflow/expiry-sweep.ts',
-  // Partner Central (lib/constructs/partner-central.ts; its own assertions: test/infra/partner-central.test.ts)
+  // Partner Central (lib/constructs/partner-central-integration.ts; its own assertions: test/infra/partner-central.test.ts)
   partnerFiling: 'functions/http/partner-filing.ts',
-  partnerCentralEvents: 'functions/events/partner-central.ts',
+  partnerCentralEvents: 'functions/events/partner-central-events.ts',
   partnerCentralReconcile: 'functions/events/reconcile.ts',
 } as const;
 /** The two functions that may send mail (the expiry sweep has no caller input; see lib/constructs/workflow.ts). */
@@ -71,9 +71,9 @@ const EXPECTED_ACTIONS: Record<FunctionKey, string[]> = {
   draftBriefs: [...BASE, ...READ, ...WRITE],
   routePartner: [...BASE, ...READ, ...WRITE],
   notify: [...BASE, ...READ, ...WRITE, 'ses:SendEmail', 'ses:SendRawEmail'],
-  awaitReview: [...BASE, ...READ, ...WRITE],
+  awaitHumanStep: [...BASE, ...READ, ...WRITE],
   markFailed: [...BASE, ...READ, ...WRITE],
-  reroute: [...BASE, ...READ, ...WRITE],
+  unassignPartner: [...BASE, ...READ, ...WRITE],
   standing: [...BASE, ...READ],
   expirySweep: [...BASE, ...READ, ...WRITE, 'ses:SendEmail', 'ses:SendRawEmail'],
   partnerFiling: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'sts:AssumeRole'],
@@ -136,7 +136,7 @@ describe('functions', () => {
   it('only the functions that need them get the table, the workflow and the mail settings', () => {
     const withVar = (name: string) =>
       (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => name in environmentOf(t, ids[k])).sort();
-    expect(withVar('TABLE_NAME')).toEqual(['awaitReview', 'draftBriefs', 'expirySweep', 'founder', 'intake', 'markFailed', 'notify', 'ops', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'reroute', 'routePartner', 'sizeAsk', 'standing']);
+    expect(withVar('TABLE_NAME')).toEqual(['awaitHumanStep', 'draftBriefs', 'expirySweep', 'founder', 'intake', 'markFailed', 'notify', 'ops', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'routePartner', 'sizeAsk', 'standing', 'unassignPartner']);
     expect(withVar('STATE_MACHINE_ARN')).toEqual(['founder', 'intake', 'ops', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling']);
     for (const name of ['SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'OPS_EMAIL']) expect(withVar(name)).toEqual(['expirySweep', 'notify']);
     expect(withVar('ACE_CATALOG')).toEqual(['draftBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling']);
@@ -264,7 +264,7 @@ describe('IAM', () => {
   it('the state machine may invoke exactly the six task functions', () => {
     const roleArn = (t.Resources[stateMachineId]!.Properties!.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const invoked = resourcesFor(statementsOfRole(t, roleArn), 'lambda:InvokeFunction');
-    const taskIds = (['sizeAsk', 'draftBriefs', 'routePartner', 'notify', 'awaitReview', 'markFailed', 'reroute', 'standing'] as const).map((k) => ids[k]);
+    const taskIds = (['sizeAsk', 'draftBriefs', 'routePartner', 'notify', 'awaitHumanStep', 'markFailed', 'unassignPartner', 'standing'] as const).map((k) => ids[k]);
     for (const id of taskIds) expect(invoked).toContainEqual({ 'Fn::GetAtt': [id, 'Arn'] });
     expect(mentions(invoked, ids.expirySweep)).toBe(false);
     for (const id of [ids.intake, ids.founder, ids.partner, ids.ops, ids.openApi]) expect(mentions(invoked, id)).toBe(false);
@@ -398,9 +398,9 @@ describe('notifications and observability', () => {
     const alarms = resourcesOfType(t, 'AWS::CloudWatch::Alarm').map(([, a]) => a);
     const named = (metric: string) => alarms.filter((a) => a.MetricName === metric);
     for (const m of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionThrottled']) expect(named(m), m).toHaveLength(1);
-    // Every function but AwaitReview, whose ChangedWhileWaiting errors are a designed hand-over, not a fault.
+    // Every function but AwaitHumanStep, whose ChangedWhileWaiting errors are a designed hand-over, not a fault.
     expect(named('Errors')).toHaveLength(Object.keys(ENTRIES).length - 1);
-    expect(named('Errors').filter((a) => JSON.stringify(a.Dimensions ?? []).includes(ids.awaitReview))).toHaveLength(0);
+    expect(named('Errors').filter((a) => JSON.stringify(a.Dimensions ?? []).includes(ids.awaitHumanStep))).toHaveLength(0);
     expect(named('Errors').filter((a) => JSON.stringify(a.Dimensions ?? []).includes(ids.notify))).toHaveLength(1);
     expect(named('Throttles').length).toBeGreaterThanOrEqual(Object.keys(ENTRIES).length);
     expect(named('5xx')).toHaveLength(1);

@@ -49,7 +49,7 @@ describe('resolveDefinition on the synthesized stack', () => {
       [STATES.routePartner]: 'functions/workflow/route.ts',
       [STATES.notifyRouted]: 'functions/workflow/notify.ts',
       [STATES.notifyFailed]: 'functions/workflow/notify.ts',
-      [STATES.awaitPartnerReview]: 'functions/workflow/await-review.ts',
+      [STATES.awaitPartnerReview]: 'functions/workflow/await-human-step.ts',
       [STATES.markFailed]: 'functions/workflow/mark-failed.ts',
     });
     for (const entry of Object.values(entries)) expect(entry).toMatch(/^functions\/workflow\/[a-z-]+\.ts$/);

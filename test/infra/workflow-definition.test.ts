@@ -8,6 +8,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/constructs/house-function.ts';
 import { resolveDefinition, type AslDefinition, type AslState } from '../../lib/template.ts';
+import { TASK_TOKEN_KINDS } from '../../functions/core/application/commands.ts';
 import { CHANGED_WHILE_WAITING, FAILURE_ERROR, NOTIFY_EVENTS, REROUTE_MODES, STAGES, STATES, TASK_KINDS, TRANSIENT_ERRORS } from '../../lib/workflow/definition.ts';
 import { devTemplate } from './support.ts';
 
@@ -232,12 +233,14 @@ describe('the payload contract with the task handlers', () => {
   });
 
   it('RoutePartner returns the `routed` flag the Choice reads; AwaitReview and MarkFailed read the fields sent', () => {
-    expect(source('functions/workflow/route.ts')).toMatch(/routed:\s*(true|false)/);
+    expect(source('functions/usecases/route-partner.ts')).toMatch(/routed:\s*(true|false)/);
     expect(source('functions/workflow/standing.ts')).toMatch(/stage:/);
-    expect(source('functions/workflow/await-review.ts')).toContain(`'${CHANGED_WHILE_WAITING}'`);
-    for (const mode of Object.values(REROUTE_MODES)) expect(source('functions/workflow/reroute.ts'), mode).toContain(`'${mode}'`);
-    for (const kind of Object.values(TASK_KINDS)) expect(source('functions/workflow/await-review.ts'), kind).toContain(`'${kind}'`);
-    expect(source('functions/workflow/await-review.ts')).toMatch(/taskToken:/);
+    expect(source('functions/workflow/await-human-step.ts')).toContain(`'${CHANGED_WHILE_WAITING}'`);
+    for (const mode of Object.values(REROUTE_MODES)) expect(source('functions/workflow/unassign-partner.ts'), mode).toContain(`'${mode}'`);
+    // One definition of the kinds: the handler's input accepts exactly the ones the definition sends.
+    expect(TASK_KINDS).toBe(TASK_TOKEN_KINDS);
+    expect(source('functions/workflow/await-human-step.ts')).toMatch(/kind: z\.optional\(z\.enum\(TASK_TOKEN_KINDS\)\)/);
+    expect(source('functions/workflow/await-human-step.ts')).toMatch(/taskToken:/);
     expect(source('functions/workflow/mark-failed.ts')).toMatch(/error:\s*z\./);
   });
 });

@@ -471,12 +471,12 @@ describe('local Step Functions on the synthesized definition', () => {
       'functions/workflow/draft.ts',
       'functions/workflow/route.ts',
       'functions/workflow/notify.ts',
-      'functions/workflow/await-review.ts',
+      'functions/workflow/await-human-step.ts',
     ]);
     tokens.delete('app-1');
     await h.client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ decision: 'approved' }) }));
     await until(h, () => tokens.get('app-1'), 'the AWS decision token');
-    const waits = calls.filter((c) => c.event.applicationId === 'app-1' && c.entry.endsWith('await-review.ts')).map((c) => c.event.kind);
+    const waits = calls.filter((c) => c.event.applicationId === 'app-1' && c.entry.endsWith('await-human-step.ts')).map((c) => c.event.kind);
     expect(waits).toEqual(['partner-review', 'aws-decision']);
     expect((await h.client.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('RUNNING');
     expect(Object.keys(functions).length).toBeGreaterThan(0);

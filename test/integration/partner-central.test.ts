@@ -6,15 +6,15 @@
 import type { Context } from 'aws-lambda';
 // Types only: the modules themselves are imported after the endpoints are set (beforeAll).
 import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
-import type { PartnerCentralStore } from '../../functions/adapters/dynamo/partner-central.ts';
+import type { PartnerCentralStore } from '../../functions/adapters/dynamo/partner-central-store.ts';
 import type { PartnerRepository } from '../../functions/adapters/dynamo/partners.ts';
-import type { handler as EventsHandler } from '../../functions/events/partner-central.ts';
+import type { handler as EventsHandler } from '../../functions/events/partner-central-events.ts';
 import type { handler as FilingHandler } from '../../functions/http/partner-filing.ts';
-import type * as UseCases from '../../functions/usecases/partner-central.ts';
+import type * as UseCases from '../../functions/usecases/partner-central-sync.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Application, RecordState } from '../../schemas/application.ts';
 import type { PartnerProfile } from '../../schemas/partner.ts';
-import type { Clock } from '../../functions/core/ace/partner-central.ts';
+import type { Clock } from '../../functions/core/clock.ts';
 import { TooManyRequestsError } from '../../functions/core/errors.ts';
 import { newApplication, newFounderToken } from '../../functions/core/intake.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
@@ -53,14 +53,14 @@ beforeAll(async () => {
   });
   const { ApplicationRepository } = await import('../../functions/adapters/dynamo/applications.ts');
   const { PartnerRepository } = await import('../../functions/adapters/dynamo/partners.ts');
-  const { PartnerCentralStore } = await import('../../functions/adapters/dynamo/partner-central.ts');
+  const { PartnerCentralStore } = await import('../../functions/adapters/dynamo/partner-central-store.ts');
   m = {
     applications: new ApplicationRepository(table.tableName),
     partners: new PartnerRepository(table.tableName),
     store: new PartnerCentralStore(table.tableName),
-    usecases: await import('../../functions/usecases/partner-central.ts'),
+    usecases: await import('../../functions/usecases/partner-central-sync.ts'),
     filingHandler: (await import('../../functions/http/partner-filing.ts')).handler,
-    eventsHandler: (await import('../../functions/events/partner-central.ts')).handler,
+    eventsHandler: (await import('../../functions/events/partner-central-events.ts')).handler,
   };
 });
 afterAll(async () => {
@@ -345,7 +345,7 @@ describe('Opportunity Updated events', () => {
     const app = await filedApp('p-sync4', 'O3000003');
     server.opportunities.set('O3000003', 'get-opportunity-approved');
     // The write happened, the callback did not: apply the same plan without its effects.
-    const { planSyncedReview, reviewFromLifeCycle } = await import('../../functions/core/ace/partner-central.ts');
+    const { planSyncedReview, reviewFromLifeCycle } = await import('../../functions/core/ace/partner-central-rules.ts');
     const review = reviewFromLifeCycle({ ReviewStatus: 'Approved' })!;
     const current = (await m.applications.get(app.id))!;
     const plan = planSyncedReview({ app: current, programId: PROGRAM, review, now: new Date() });

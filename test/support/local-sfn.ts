@@ -1,6 +1,6 @@
 /**
  * The local Step Functions API (lib/local/sfn) for handler tests: a tiny state machine that waits on one task token
- * (stored through the real repository under the requested kind, as functions/workflow/await-review.ts does), served
+ * (stored through the real repository under the requested kind, as functions/workflow/await-human-step.ts does), served
  * over the SFN JSON protocol so handlers reach it through @aws-sdk/client-sfn (AWS_ENDPOINT_URL_SFN). Every API call
  * is recorded with its outcome, and a failure can be injected once to simulate a crash between write and callback.
  */

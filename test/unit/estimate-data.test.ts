@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { founderView, partnerBriefView, partnerView } from '../../functions/core/application/views.ts';
+import { founderView, partnerBriefView, partnerView } from '../../functions/http/views.ts';
 import { estimate } from '../../functions/core/estimate.ts';
 import { newApplication } from '../../functions/core/intake.ts';
 import { rateCard } from '../../functions/core/rates.ts';

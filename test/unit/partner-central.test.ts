@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   advanceWatermark, afterWriteRefused, listAfter, needsCatchUpCallback, planSyncedReview, reviewFromLifeCycle, validationProblems,
-} from '../../functions/core/ace/partner-central.ts';
+} from '../../functions/core/ace/partner-central-rules.ts';
 import { TooManyRequestsError } from '../../functions/core/errors.ts';
 import { newApplication } from '../../functions/core/intake.ts';
 import type { Application, RecordState } from '../../schemas/application.ts';

@@ -1,18 +1,23 @@
 /**
  * Workflow scenarios run the synthesized definition in the local runtime (startLocal: aws-local-stepfunctions behind
- * the Step Functions API, real handlers, dynalite, the SES stand-in, a movable clock that handlers' `new Date()`
- * follows). People's actions are driven the way the partner/founder API does them (docs/CONTRACTS.md): the DynamoDB
- * transition FIRST, then SendTaskSuccess with the stored token, a spent token counting as delivered.
+ * the Step Functions API, real handlers, dynalite, the SES stand-in, a movable clock that the process's Date, and so
+ * the system clock, follows). People act through the API's own command code: the core's plans
+ * (functions/core/application/review.ts, founder-steps.ts) run by functions/usecases/run-command.ts, which writes the
+ * DynamoDB transition FIRST and then calls back the stored task token (docs/CONTRACTS.md). A change to the API is a
+ * change these scenarios see.
  */
 import { randomUUID } from 'node:crypto';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, SendTaskSuccessCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { startLocal, type LocalMail, type LocalRuntime } from '../../lib/local/start.ts';
 import { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
 import { PartnerRepository } from '../../functions/adapters/dynamo/partners.ts';
-import { planTransition } from '../../functions/core/application/lifecycle.ts';
-import { planRecordTransition, recordOf } from '../../functions/core/application/records.ts';
-import type { Actor, Application, RecordState, RecordStatus } from '../../schemas/application.ts';
+import { systemClock } from '../../functions/adapters/clock.ts';
+import { planRevision } from '../../functions/core/application/founder-steps.ts';
+import { planPartnerDecision, planRecordChange, type PartnerDecision, type RecordChange } from '../../functions/core/application/review.ts';
+import { requestHashOf } from '../../functions/core/intake.ts';
+import type * as RunCommand from '../../functions/usecases/run-command.ts';
+import type { Application, RecordState, RecordStatus } from '../../schemas/application.ts';
 import type { Worksheet } from '../../schemas/worksheet.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 
@@ -24,17 +29,24 @@ export interface Harness {
   sfn: SFNClient;
   apps: ApplicationRepository;
   partners: PartnerRepository;
+  /** The API's command runner, loaded once the runtime has set the SDK endpoints (as the handlers are). */
+  commands: typeof RunCommand;
+  deps: RunCommand.CommandDeps;
   stop(): Promise<void>;
 }
 
 export async function boot(): Promise<Harness> {
   const rt = await startLocal({ port: 0, sesPort: 0, sfnPort: 0, dynamoPort: 0, retryDelayMs: 0, jwtKeyFile: null });
   const sfn = new SFNClient({ endpoint: rt.urls.sfn, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const apps = new ApplicationRepository(rt.tableName);
+  const partners = new PartnerRepository(rt.tableName);
   return {
     rt,
     sfn,
-    apps: new ApplicationRepository(rt.tableName),
-    partners: new PartnerRepository(rt.tableName),
+    apps,
+    partners,
+    commands: await import('../../functions/usecases/run-command.ts'),
+    deps: { applications: apps, partners, stateMachineArn: rt.stateMachineArn, clock: systemClock },
     stop: async () => {
       sfn.destroy();
       await rt.stop();
@@ -107,53 +119,61 @@ export async function statesEntered(h: Harness, id: string): Promise<string[]> {
 
 export type CallbackResult = 'delivered' | 'already-delivered' | 'no-token';
 
-/** SendTaskSuccess with the stored token of `kind`; a spent or unknown token counts as delivered (the API's rule). */
-export async function callback(h: Harness, id: string, kind: string, output: unknown): Promise<CallbackResult> {
-  const stored = await h.apps.getTaskToken(id, kind, new Date());
-  if (!stored) return 'no-token';
-  try {
-    await h.sfn.send(new SendTaskSuccessCommand({ taskToken: stored.token, output: JSON.stringify(output) }));
-    return 'delivered';
-  } catch (error) {
-    const name = (error as Error).name;
-    if (name === 'TaskTimedOut' || name === 'InvalidToken') return 'already-delivered';
-    throw error;
-  }
+const asCallbackResult = (outcome: RunCommand.CallbackOutcome | undefined): CallbackResult =>
+  outcome === 'delivered' ? 'delivered' : outcome === 'token-no-longer-valid' ? 'already-delivered' : 'no-token';
+
+/** SendTaskSuccess with the stored token of `kind` through the API's adapter: a spent token counts as delivered. */
+export async function callback(h: Harness, id: string, kind: string, output: Record<string, unknown>): Promise<CallbackResult> {
+  return asCallbackResult(await h.commands.runEffects(h.deps, await h.apps.mustGet(id), { callback: { kinds: [kind], output } }, systemClock.now()));
 }
 
-// ---- people's actions: DynamoDB first, then the callback ----
+// ---- people's actions: the API's commands (DynamoDB first, then the callback) ----
 
-export async function partnerDecides(h: Harness, id: string, decision: 'approved' | 'changes_requested' | 'declined', opts: { skipCallback?: boolean } = {}): Promise<Application> {
-  const app = await h.apps.mustGet(id);
-  const partnerId = app.partner!.partnerId;
-  const actor: Actor = { kind: 'partner', id: partnerId };
-  const now = new Date();
-  const to = decision === 'approved' ? 'approved_for_filing' : decision === 'changes_requested' ? 'changes_requested' : 'drafted';
-  const plan = planTransition({ current: app.status, version: app.version, to, actor, now, reason: decision === 'changes_requested' ? 'Please narrow the <b>scope</b> & confirm the Region' : `partner ${decision}` });
-  const changes: Partial<Application> = {};
-  if (decision === 'approved') changes.briefs = (app.briefs ?? []).map((b) => ({ ...b, record: { ...recordOf(b), status: 'approved_for_filing' as const } }));
-  if (decision === 'declined') Object.assign(changes, { passedOverBy: [...(app.passedOverBy ?? []), partnerId], partner: undefined });
-  const updated = await h.apps.applyTransition(app, plan, changes);
-  if (decision !== 'changes_requested') await h.partners.release(partnerId, id);
-  if (!opts.skipCallback) await callback(h, id, 'partner-review', { decision });
-  return updated;
+/** Runs a planned step like the API; `skipCallback` stops after the write, as a crash right after it would. */
+async function act(h: Harness, id: string, plan: Parameters<typeof RunCommand.runCommand>[2], opts: { skipCallback?: boolean }): Promise<RunCommand.CommandResult> {
+  return opts.skipCallback ? h.commands.writeCommand(h.deps, id, plan) : h.commands.runCommand(h.deps, id, plan);
+}
+
+export async function partnerDecides(h: Harness, id: string, decision: PartnerDecision, opts: { skipCallback?: boolean } = {}): Promise<Application> {
+  const partnerId = (await h.apps.mustGet(id)).partner!.partnerId;
+  const text = decision === 'changes_requested' ? 'Please narrow the <b>scope</b> & confirm the Region' : decision === 'declined' ? 'no capacity this quarter' : undefined;
+  const result = await act(h, id, (app, now) => planPartnerDecision({ app, partnerId, decision, ...(text !== undefined ? { text } : {}), now }), opts);
+  return result.app;
 }
 
 export async function founderRevises(h: Harness, id: string, edit: (w: Worksheet) => void): Promise<void> {
-  const app = await h.apps.mustGet(id);
-  const worksheet = structuredClone(app.worksheet);
+  const worksheet = structuredClone((await h.apps.mustGet(id)).worksheet);
   edit(worksheet);
-  await h.apps.applyTransition(app, planTransition({ current: app.status, version: app.version, to: 'submitted', actor: { kind: 'founder', id }, now: new Date(), reason: 'worksheet revised' }), { worksheet });
-  await callback(h, id, 'founder-revision', { decision: 'revised' });
+  const requestHash = requestHashOf(worksheet);
+  await act(h, id, (app, now) => planRevision({ app, worksheet, requestHash, now }), {});
 }
 
-/** A record change recorded by the partner, then `record-changed` to whichever of the two post-filing waits is there. */
+/** The API request that records this change (POST …/filed, …/aws-review, …/credits). */
+function recordChangeFor(to: RecordStatus, d: Partial<Omit<RecordState, 'status'>>, now: Date): RecordChange {
+  const review = { ...(d.awsReview?.comments !== undefined ? { comments: d.awsReview.comments } : {}), ...(d.awsReview?.reason !== undefined ? { reason: d.awsReview.reason } : {}) };
+  switch (to) {
+    case 'filed':
+      return { kind: 'filed', opportunityId: d.opportunityId ?? 'O0000000', filedAt: d.filedAt ?? now.toISOString(), ...(d.filedVia ? { via: d.filedVia } : {}) };
+    case 'in_aws_review':
+      return { kind: 'aws-review', outcome: 'in-review', ...review };
+    case 'action_required':
+      return { kind: 'aws-review', outcome: 'action-required', ...review };
+    case 'approved':
+      return { kind: 'aws-review', outcome: 'approved', ...review, ...(d.award ? { amountUsd: d.award.amountUsd, expiresOn: d.award.expiresOn } : {}) };
+    case 'rejected':
+      return { kind: 'aws-review', outcome: 'rejected', ...review };
+    case 'credits_applied':
+      return { kind: 'credits', amountUsd: d.credits!.amountUsd, appliedOn: d.credits!.appliedOn, expiresOn: d.credits!.expiresOn };
+    default:
+      throw new Error(`no API request records a change to ${to}`);
+  }
+}
+
+/** A record change recorded by the partner through the API's command: the write, then `record-changed` to the latest wait. */
 export async function recordChanges(h: Harness, id: string, programId: string, to: RecordStatus, details: Partial<Omit<RecordState, 'status'>> = {}, opts: { skipCallback?: boolean } = {}): Promise<CallbackResult[]> {
-  const app = await h.apps.mustGet(id);
-  const p = planRecordTransition({ app, programId, to, actor: { kind: 'partner', id: app.partner!.partnerId }, now: new Date(), reason: `recorded: ${programId} ${to}`, details });
-  await h.apps.applyTransition(app, p, { briefs: p.briefs });
-  if (opts.skipCallback) return [];
-  return Promise.all(['aws-decision', 'credits'].map((kind) => callback(h, id, kind, { event: 'record-changed' })));
+  const partnerId = (await h.apps.mustGet(id)).partner!.partnerId;
+  const result = await act(h, id, (app, now) => planRecordChange({ app, programId, partnerId, change: recordChangeFor(to, details, now), now }), opts);
+  return opts.skipCallback ? [] : [asCallbackResult(result.callback)];
 }
 
 export function programsOf(app: Application): string[] {

@@ -4,11 +4,12 @@
  * every wait polls with a bound, time passes by moving the clock.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { STATES } from '../../lib/workflow/definition.ts';
-import { transitionMarker } from '../../functions/workflow/notifier.ts';
+import { transitionMarker } from '../../functions/usecases/notifier.ts';
 import type { Mail } from '../../functions/core/notifications.ts';
 import type * as MailerModule from '../../functions/adapters/mailer.ts';
+import { planWithdraw } from '../../functions/core/application/founder-steps.ts';
 import { planTransition } from '../../functions/core/application/lifecycle.ts';
 import type { Actor, Application } from '../../schemas/application.ts';
 import {
@@ -257,10 +258,8 @@ describe('issue-4 workflow scenarios (synthesized definition, local runtime)', (
     const id = await submit(h);
     const app = await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
     const partner = await partnerEmail(id);
-    await h.apps.applyTransition(app, planTransitionFor(app, 'withdrawn', { kind: 'founder', id }));
-    // What POST /applications/{id}/withdraw does after its write (functions/http/commands.ts).
-    const { token } = (await h.apps.getTaskToken(id, 'partner-review', new Date()))!;
-    await h.sfn.send(new SendTaskFailureCommand({ taskToken: token, error: 'ChangedWhileWaiting', cause: 'The founder withdrew the application.' }));
+    // POST /applications/{id}/withdraw's command: the write, then the waiting task is failed with ChangedWhileWaiting.
+    await h.commands.runCommand(h.deps, id, (current, now) => planWithdraw({ app: current, now }));
     expect(await finished(h, id)).toMatchObject({ status: 'SUCCEEDED' });
     const entered = await statesEntered(h, id);
     expect(entered).toContain(STATES.notifyChange);

@@ -19,7 +19,7 @@
  *     Query `pk = DEDUPE#<kind>#<value>` lists the applications sharing that key. Written by intake (and a founder's
  *     revision) with idempotent puts BEFORE the application, so an application never exists without them; a stale
  *     item (the worksheet changed since) is filtered out on read by re-checking the application's worksheet.
- *  8. Partner Central sync (functions/adapters/dynamo/partner-central.ts), four small item types:
+ *  8. Partner Central sync (functions/adapters/dynamo/partner-central-store.ts), four small item types:
  *     - opportunity → record: GetItem `pk = OPPORTUNITY#<catalog>#<O-id>`, `sk = RECORD` → (applicationId, programId,
  *       partnerId); written when a record is filed through the API, read by the event handler and the reconciliation;
  *     - the write gate of one partner AWS account (at most one Partner Central write per second across Lambda

@@ -3,19 +3,20 @@
  * transition and its changes; then the effects) or `replay` (the database already shows this outcome by this actor:
  * only the effects run again). Effects are idempotent: releasing a partner slot is per application, a callback on a
  * spent task token is harmless, stopping a stopped execution changes nothing. So "write first, then effects"
- * converges: a crash between the two is repaired by repeating the request (functions/http/commands.ts runs them).
+ * converges: a crash between the two is repaired by repeating the request (functions/usecases/run-command.ts runs them).
  */
 import type { Actor, Application, Transition } from '../../../schemas/application.ts';
 import { NotFoundError } from '../errors.ts';
 import type { TransitionPlan } from './lifecycle.ts';
 
-/** Kinds of stored task tokens (functions/workflow/await-review.ts stores them; the API answers them). */
+/** Kinds of stored task tokens (functions/workflow/await-human-step.ts stores them; the API answers them). */
 export const TASK_TOKEN_KINDS = {
   partnerReview: 'partner-review',
   founderRevision: 'founder-revision',
   awsDecision: 'aws-decision',
   credits: 'credits',
 } as const;
+export type TaskTokenKind = (typeof TASK_TOKEN_KINDS)[keyof typeof TASK_TOKEN_KINDS];
 
 export type Changes = Partial<Omit<Application, 'id' | 'status' | 'version' | 'transitions'>>;
 

@@ -6,6 +6,7 @@
 import type { Application } from '../../../schemas/application.ts';
 import { awaitingAwsDecision, awaitingCredits, recordOf } from './records.ts';
 import { unnotifiedTransitions } from '../notifications.ts';
+import { TASK_TOKEN_KINDS } from './commands.ts';
 
 /** Stage names; the workflow's WhereNext choice matches on them (lib/workflow/definition.ts). */
 export const STAGES = {
@@ -13,10 +14,11 @@ export const STAGES = {
   draft: 'draft',
   route: 'route',
   unrouted: 'unrouted',
-  partnerReview: 'partner-review',
-  founderRevision: 'founder-revision',
-  awsDecision: 'aws-decision',
-  credits: 'credits',
+  // The four human waits: each stage is its task token's kind.
+  partnerReview: TASK_TOKEN_KINDS.partnerReview,
+  founderRevision: TASK_TOKEN_KINDS.founderRevision,
+  awsDecision: TASK_TOKEN_KINDS.awsDecision,
+  credits: TASK_TOKEN_KINDS.credits,
   creditsApplied: 'credits-applied',
   rejected: 'rejected',
   closed: 'closed',

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nextStage, STAGES } from '../../functions/core/application/standing.ts';
 import { transitionMarker } from '../../functions/core/notifications.ts';
-import { isRetryable, withoutAddresses } from '../../functions/workflow/notifier.ts';
 import { newApplication } from '../../functions/core/intake.ts';
 import type { Application } from '../../schemas/application.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
@@ -22,19 +21,5 @@ describe('where the workflow goes next', () => {
   it('mails a change that landed after the last notices before ending (a terminal state has no later wait)', () => {
     expect(nextStage(rejectedApplication(9))).toBe(STAGES.notify);
     expect(nextStage(rejectedApplication(10))).toBe(STAGES.rejected);
-  });
-});
-
-describe('SES errors on their way to the workflow', () => {
-  it('become TransientError when SES would retry them, keep their name otherwise, and never carry the address', () => {
-    const throttled = Object.assign(new Error('Maximum sending rate exceeded for founder@x.com'), { name: 'Throttling', $metadata: { httpStatusCode: 400 } });
-    const rejected = Object.assign(new Error('Email address is not verified: founder@x.com'), { name: 'MessageRejected', $metadata: { httpStatusCode: 400 } });
-    const outage = Object.assign(new Error('oops'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } });
-    expect(isRetryable(throttled)).toBe(true);
-    expect(isRetryable(outage)).toBe(true);
-    expect(isRetryable(rejected)).toBe(false);
-    expect(withoutAddresses(throttled).name).toBe('TransientError');
-    expect(withoutAddresses(rejected).name).toBe('MessageRejected');
-    for (const e of [throttled, rejected]) expect(withoutAddresses(e).message).not.toContain('founder@x.com');
   });
 });

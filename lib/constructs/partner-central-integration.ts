@@ -22,7 +22,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { PARTNER_CENTRAL_DETAIL_TYPES, PARTNER_CENTRAL_EVENT_SOURCE } from '../../schemas/partner-central.ts';
+import { PARTNER_CENTRAL_DETAIL_TYPES, PARTNER_CENTRAL_EVENT_SOURCE } from '../../schemas/partner-central-messages.ts';
 import { PARTNER_FILING_ROLE_PREFIX } from '../../schemas/partner.ts';
 import { acknowledgeWildcardResource } from '../nag.ts';
 import { HouseFunction } from './house-function.ts';
@@ -77,7 +77,7 @@ export class PartnerCentral extends Construct {
     // Up to ~2 s waiting for the partner account's write slot, then Partner Central itself.
     const partnerFiling = make('PartnerFiling', 'functions/http/partner-filing.ts',
       'POST /partner/applications/{id}/briefs/{programId}/file-via-api (JWT, group partner)', Duration.seconds(15));
-    const partnerCentralEvents = make('PartnerCentralEvents', 'functions/events/partner-central.ts',
+    const partnerCentralEvents = make('PartnerCentralEvents', 'functions/events/partner-central-events.ts',
       'Partner Central Opportunity Created/Updated events: AWS review status to the record', Duration.seconds(30));
     const partnerCentralReconcile = make('PartnerCentralReconcile', 'functions/events/reconcile.ts',
       'Every 30 minutes: ListOpportunities since the watermark per partner, review status to the records', Duration.minutes(5));

@@ -15,7 +15,8 @@ import type { Application, Transition } from '../../schemas/application.ts';
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
-import { completeTask, executionArnFor, failTask, stopExecution } from '../adapters/workflow-engine.ts';
+import type { Clock } from '../core/clock.ts';
+import { completeTask, executionArnFor, failTask, stopExecution, type TaskCallbackResult } from '../adapters/workflow-engine.ts';
 import { TASK_TOKEN_KINDS } from '../core/application/commands.ts';
 import type { Command, Effects } from '../core/application/commands.ts';
 import { ConflictError, NotFoundError } from '../core/errors.ts';
@@ -24,6 +25,7 @@ export interface CommandDeps {
   readonly applications: ApplicationRepository;
   readonly partners?: PartnerRepository;
   readonly stateMachineArn: string;
+  readonly clock: Clock;
 }
 
 export interface CommandResult {
@@ -31,15 +33,26 @@ export interface CommandResult {
   /** The transition written now, or the one a replay found. */
   readonly transition: Transition | undefined;
   readonly replayed: boolean;
+  /** What the callback to the workflow found (none planned: undefined). */
+  readonly callback?: CallbackOutcome;
 }
+
+export type CallbackOutcome = TaskCallbackResult | 'no-token';
 
 const MAX_ATTEMPTS = 5;
 
 export async function runCommand(deps: CommandDeps, id: string, plan: (app: Application, now: Date) => Command): Promise<CommandResult> {
+  const written = await writeCommand(deps, id, plan);
+  const callback = await runEffects(deps, written.app, written.effects, written.now);
+  return { app: written.app, transition: written.transition, replayed: written.replayed, ...(callback ? { callback } : {}) };
+}
+
+/** Step 1 alone: the write (or the replay it finds), re-planned after a lost race; the effects are left to the caller. */
+export async function writeCommand(deps: CommandDeps, id: string, plan: (app: Application, now: Date) => Command): Promise<CommandResult & { effects: Effects; now: Date }> {
   for (let attempt = 1; ; attempt += 1) {
     const current = await deps.applications.get(id);
     if (!current) throw new NotFoundError(`Application ${id} not found`);
-    const now = new Date();
+    const now = deps.clock.now();
     const command = plan(current, now);
     let app = current;
     let transition: Transition | undefined;
@@ -55,20 +68,21 @@ export async function runCommand(deps: CommandDeps, id: string, plan: (app: Appl
     } else {
       transition = command.transition;
     }
-    await runEffects(deps, app, command.effects, now);
-    return { app, transition, replayed: command.kind === 'replay' };
+    return { app, transition, replayed: command.kind === 'replay', effects: command.effects, now };
   }
 }
 
-export async function runEffects(deps: CommandDeps, app: Application, effects: Effects, now: Date): Promise<void> {
+export async function runEffects(deps: CommandDeps, app: Application, effects: Effects, now: Date): Promise<CallbackOutcome | undefined> {
   if (effects.releaseSlotOf && deps.partners) await deps.partners.release(effects.releaseSlotOf, app.id);
+  let callback: CallbackOutcome | undefined;
   if (effects.callback) {
     const latest = await latestToken(deps, app.id, effects.callback.kinds, now);
     if (latest) {
-      const result = await completeTask(latest.token, effects.callback.output);
-      logger.info('Workflow callback', { kinds: effects.callback.kinds, result });
+      callback = await completeTask(latest.token, effects.callback.output);
+      logger.info('Workflow callback', { kinds: effects.callback.kinds, result: callback });
     } else {
       // Not waiting yet: the workflow reads the database when it reaches the wait, so nothing is lost.
+      callback = 'no-token';
       logger.info('Workflow callback skipped: no stored task token', { kinds: effects.callback.kinds });
     }
   }
@@ -76,12 +90,13 @@ export async function runEffects(deps: CommandDeps, app: Application, effects: E
     const waiting = await latestToken(deps, app.id, Object.values(TASK_TOKEN_KINDS), now);
     if (waiting && (await failTask(waiting.token, 'ChangedWhileWaiting', effects.stopExecution.cause)) === 'delivered') {
       logger.info('Waiting task told the application changed', { reason: effects.stopExecution.error });
-      return;
+      return callback;
     }
     const arn = app.executionArn ?? executionArnFor(deps.stateMachineArn, app.id);
     const result = await stopExecution(arn, effects.stopExecution.error, effects.stopExecution.cause);
     logger.info('Execution stopped', { result });
   }
+  return callback;
 }
 
 /** The most recently stored task token among `kinds`, if any. */

@@ -2,12 +2,13 @@
  * What every Partner Central function (filing, the event target, the reconciliation) is wired with, read from
  * the environment once at cold start: one place, so the three handlers cannot drift apart.
  */
-import { readConfig } from './config.ts';
-import { ApplicationRepository } from './dynamo/applications.ts';
-import { PartnerCentralStore } from './dynamo/partner-central.ts';
-import { PartnerRepository } from './dynamo/partners.ts';
-import type { AceCatalog } from '../core/ace/partner-central.ts';
-import { systemClock, type PartnerCentralDeps } from '../usecases/partner-central.ts';
+import { systemClock } from '../adapters/clock.ts';
+import { readConfig } from '../adapters/config.ts';
+import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { PartnerCentralStore } from '../adapters/dynamo/partner-central-store.ts';
+import { PartnerRepository } from '../adapters/dynamo/partners.ts';
+import type { AceCatalog } from '../core/ace/partner-central-rules.ts';
+import type { PartnerCentralDeps } from '../usecases/partner-central-sync.ts';
 
 export function partnerCentralDepsFromEnv(): PartnerCentralDeps {
   const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN', 'ACE_CATALOG']);

@@ -1,44 +1,38 @@
 /**
  * Partner Central use cases: filing a record through the API, and applying AWS's review status observed from an
  * EventBridge event or the reconciliation. Both record changes go through the same "write, then call back" runner
- * as the partner API (functions/http/commands.ts: runCommand / runEffects), with the rules of
- * functions/core/ace/partner-central.ts.
+ * as the partner API (functions/usecases/run-command.ts: runCommand / runEffects), with the rules of
+ * functions/core/ace/partner-central-rules.ts.
  *
  * Order when filing: write slot (one write per second per partner account) → CreateOpportunity (ClientToken from the
  * stored body: a repeat returns the same opportunity) → mapping item (opportunity → record) and first watermark →
  * the `filed` transition → the callback. A crash anywhere is repaired by repeating the request.
  */
 import type { Application } from '../../schemas/application.ts';
-import { PartnerCentralOpportunityEvent } from '../../schemas/partner-central.ts';
+import { PartnerCentralOpportunityEvent } from '../../schemas/partner-central-messages.ts';
 import type { PartnerWithLoad } from '../../schemas/partner.ts';
 import { parseWith } from '../../schemas/issues.ts';
-import type { PartnerCentralStore, OpportunityMapping } from '../adapters/dynamo/partner-central.ts';
+import type { PartnerCentralStore, OpportunityMapping } from '../adapters/dynamo/partner-central-store.ts';
 import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
 import {
   accountOf, createOpportunity, getOpportunity, listOpportunitiesModifiedAfter, type FilingRole, type OpportunityReview,
-} from '../adapters/partner-central.ts';
+} from '../adapters/partner-central-client.ts';
 import { TASK_TOKEN_KINDS, isAssignedTo } from '../core/application/commands.ts';
 import {
   advanceWatermark, afterWriteRefused, checkApiFiling, createOpportunityInput, initialWatermark, listAfter,
   needsCatchUpCallback, nextWriteAt, planApiFiling, planSyncedReview, recordChangedEffects, reviewFromLifeCycle,
-  type AceCatalog, type Clock, type SyncPlan,
-} from '../core/ace/partner-central.ts';
+  type AceCatalog, type SyncPlan,
+} from '../core/ace/partner-central-rules.ts';
 import { NotFoundError, UnprocessableError } from '../core/errors.ts';
-import { runCommand, runEffects, type CommandDeps } from '../http/commands.ts';
+import { runCommand, runEffects, type CommandDeps } from './run-command.ts';
 
 export interface PartnerCentralDeps extends CommandDeps {
   readonly partners: PartnerRepository;
   readonly store: PartnerCentralStore;
   /** ACE_CATALOG: the catalog of partners that did not configure one. */
   readonly defaultCatalog: AceCatalog;
-  readonly clock: Clock;
 }
-
-export const systemClock: Clock = {
-  now: () => new Date(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 
 type Filing = NonNullable<PartnerWithLoad['filing']>;
 

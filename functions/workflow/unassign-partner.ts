@@ -1,5 +1,6 @@
 /**
- * Reroute: takes an application away from its partner.
+ * UnassignPartner (states Reroute and ReleasePartner; deployed as the function Reroute): takes an application away
+ * from its partner. Its transitions keep the actor id `Reroute` (stored in timelines; a retry looks for it).
  * - `review-timeout` (the review SLA and the grace period after the reminder both lapsed): records the partner in
  *   `passedOverBy`, clears the assignment and moves in_partner_review → drafted (system, one conditional write), then
  *   releases the partner's slot; RoutePartner then picks the next partner.
@@ -9,6 +10,7 @@
  * A slot is held per application (PartnerRepository: a set of application ids), so a retried release is a no-op.
  */
 import * as z from 'zod/mini';
+import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
@@ -21,12 +23,12 @@ const config = readConfig(['TABLE_NAME']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
 const partners = new PartnerRepository(config.TABLE_NAME);
 
-export const RerouteInput = z.object({
+export const UnassignPartnerInput = z.object({
   applicationId: z.string().check(z.minLength(1)),
   mode: z.enum(['review-timeout', 'revision-abandoned']),
 });
 
-export const handler = workflowTask('Reroute', RerouteInput, async ({ applicationId, mode }) => {
+export const handler = workflowTask('Reroute', UnassignPartnerInput, async ({ applicationId, mode }) => {
   const app = await applications.mustGet(applicationId);
 
   if (mode === 'revision-abandoned') {
@@ -34,7 +36,7 @@ export const handler = workflowTask('Reroute', RerouteInput, async ({ applicatio
     if (app.status === 'changes_requested') {
       try {
         status = (await applications.applyTransition(app, planTransition({
-          current: app.status, version: app.version, to: 'withdrawn', actor: systemActor('Reroute'), now: new Date(),
+          current: app.status, version: app.version, to: 'withdrawn', actor: systemActor('Reroute'), now: systemClock.now(),
           reason: 'closed: no revised worksheet arrived after the change request and a reminder',
         }))).status;
       } catch (error) {
@@ -50,7 +52,7 @@ export const handler = workflowTask('Reroute', RerouteInput, async ({ applicatio
     const partnerId = app.partner?.partnerId;
     try {
       await applications.applyTransition(app, planTransition({
-        current: app.status, version: app.version, to: 'drafted', actor: systemActor('Reroute'), now: new Date(),
+        current: app.status, version: app.version, to: 'drafted', actor: systemActor('Reroute'), now: systemClock.now(),
         reason: `${app.partner?.partnerName ?? 'the partner'} did not review in time (reminder sent); re-routing to the next partner`,
       }), { passedOverBy: [...new Set([...(app.passedOverBy ?? []), ...(partnerId ? [partnerId] : [])])], partner: undefined });
     } catch (error) {

@@ -1,12 +1,12 @@
 /** What each audience may see of an application. Hashes, task tokens and internal bookkeeping never leave. */
-import type { Application, RecordState, StoredBrief } from '../../../schemas/application.ts';
+import type { Application, RecordState, StoredBrief } from '../../schemas/application.ts';
 import type {
   DuplicateView, FounderApplicationView, OpsApplicationDetail, OpsApplicationItem, PartnerApplicationView, PartnerBriefView, PartnerQueueItem, RecordView,
-} from '../../../schemas/api.ts';
-import { centsToUsd, usdToCents } from '../money.ts';
-import { recordOf } from './records.ts';
-import { etagOf } from './etag.ts';
-import { estimateDataAt } from '../data-age.ts';
+} from '../../schemas/api.ts';
+import { centsToUsd, usdToCents } from '../core/money.ts';
+import { recordOf } from '../core/application/records.ts';
+import { etagOf } from '../core/application/etag.ts';
+import { estimateDataAt } from '../core/data-age.ts';
 
 export function recordView(record: RecordState): RecordView {
   return {

@@ -1,5 +1,5 @@
 /**
- * AwaitReview (a `.waitForTaskToken` task for every human step): keeps the task token server-side under its kind
+ * AwaitHumanStep (the `.waitForTaskToken` task of all four human waits; deployed as the function AwaitReview): keeps the task token server-side under its kind
  * (`partner-review`, `founder-revision`, `aws-decision`, `credits`) and, for the partner review, marks the
  * application as in partner review (routed → in_partner_review). The API resumes the workflow with this token after
  * it has written the transition (DynamoDB first, callback second; docs/CONTRACTS.md).
@@ -10,8 +10,10 @@
  * workflow goes to NotifyChange → CheckStanding instead of waiting for a callback that already happened.
  */
 import * as z from 'zod/mini';
+import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { TASK_TOKEN_KINDS, type TaskTokenKind } from '../core/application/commands.ts';
 import { planTransition } from '../core/application/lifecycle.ts';
 import { standingOf } from '../core/application/standing.ts';
 import { ConflictError } from '../core/errors.ts';
@@ -25,9 +27,7 @@ const applications = new ApplicationRepository(config.TABLE_NAME);
 /** Kept a little longer than the longest human wait the workflow allows (30 days for credits by default). */
 const TOKEN_RETENTION_DAYS = 45;
 
-export const TASK_TOKEN_KINDS = ['partner-review', 'founder-revision', 'aws-decision', 'credits'] as const;
-
-export const AwaitReviewInput = z.object({
+export const AwaitHumanStepInput = z.object({
   applicationId: z.string().check(z.minLength(1)),
   taskToken: z.string().check(z.minLength(1)),
   /** Which human step is waiting; the partner review unless said otherwise. */
@@ -40,14 +40,14 @@ export class ChangedWhileWaiting extends Error {
 }
 
 /** Why this wait would never be answered, or undefined when waiting is right. */
-function movedOn(app: Application, kind: (typeof TASK_TOKEN_KINDS)[number]): string | undefined {
+function movedOn(app: Application, kind: TaskTokenKind): string | undefined {
   switch (kind) {
-    case 'partner-review':
+    case TASK_TOKEN_KINDS.partnerReview:
       return app.status === 'routed' || app.status === 'in_partner_review' ? undefined : `the application is already '${app.status}'`;
-    case 'founder-revision':
+    case TASK_TOKEN_KINDS.founderRevision:
       return app.status === 'changes_requested' ? undefined : `the application is already '${app.status}'`;
-    case 'aws-decision':
-    case 'credits': {
+    case TASK_TOKEN_KINDS.awsDecision:
+    case TASK_TOKEN_KINDS.credits: {
       const stage = standingOf(app);
       if (stage !== kind) return `the application is at '${stage}' ('${app.status}')`;
       // Every change after filing is a record change the workflow must mail about and react to.
@@ -57,9 +57,9 @@ function movedOn(app: Application, kind: (typeof TASK_TOKEN_KINDS)[number]): str
   }
 }
 
-export const handler = workflowTask('AwaitReview', AwaitReviewInput, async ({ applicationId, taskToken, kind: given }) => {
-  const kind = given ?? 'partner-review';
-  const now = new Date();
+export const handler = workflowTask('AwaitReview', AwaitHumanStepInput, async ({ applicationId, taskToken, kind: given }) => {
+  const kind = given ?? TASK_TOKEN_KINDS.partnerReview;
+  const now = systemClock.now();
   // Token first, status second: a crash in between leaves a stored token and a retry that finishes the move.
   await applications.saveTaskToken(applicationId, kind, taskToken, {
     now, expiresAt: new Date(now.getTime() + TOKEN_RETENTION_DAYS * 86_400_000),
@@ -67,10 +67,10 @@ export const handler = workflowTask('AwaitReview', AwaitReviewInput, async ({ ap
   const app = await applications.mustGet(applicationId);
   const why = movedOn(app, kind);
   if (why) throw new ChangedWhileWaiting(`${kind}: ${why}`);
-  if (kind === 'partner-review' && app.status === 'routed') {
+  if (kind === TASK_TOKEN_KINDS.partnerReview && app.status === 'routed') {
     try {
       await applications.applyTransition(app, planTransition({
-        current: app.status, version: app.version, to: 'in_partner_review', actor: systemActor('AwaitReview'), now,
+        current: app.status, version: app.version, to: 'in_partner_review', actor: systemActor('AwaitReview'), now, // the actor id stored in timelines stays
         reason: `waiting on ${app.partner?.partnerName ?? 'the partner'}'s review`,
       }));
     } catch (error) {

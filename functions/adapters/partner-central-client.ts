@@ -1,8 +1,8 @@
 /**
  * Partner Central Selling API adapter. Each partner files in its own Partner Central account, so every call runs
  * with credentials from STS AssumeRole on the role that partner registered (`filing.roleArn`, optional external id),
- * cached per role until shortly before they expire. Region us-east-1 (Partner Central's only endpoint); the endpoint
- * comes only from the standard SDK settings (AWS_ENDPOINT_URL_PARTNERCENTRAL_SELLING / AWS_ENDPOINT_URL, and
+ * through the SDK's fromTemporaryCredentials (cached per role, refreshed before they expire). Region us-east-1
+ * (Partner Central's only endpoint); the endpoint comes only from the standard SDK settings (AWS_ENDPOINT_URL_PARTNERCENTRAL_SELLING / AWS_ENDPOINT_URL, and
  * AWS_ENDPOINT_URL_STS for STS), so tests point both at a fixture server.
  *
  * Errors become the core's typed errors here: ValidationException → UnprocessableError with its ErrorList as field
@@ -19,11 +19,11 @@ import {
   type LifeCycle,
   type LifeCycleSummary,
 } from '@aws-sdk/client-partnercentral-selling';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import {
   ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, TransientError, UnprocessableError,
 } from '../core/errors.ts';
-import { validationProblems, type AceCatalog } from '../core/ace/partner-central.ts';
+import { validationProblems, type AceCatalog } from '../core/ace/partner-central-rules.ts';
 
 /** The only Region with a Partner Central Selling endpoint. */
 export const PARTNER_CENTRAL_REGION = 'us-east-1';
@@ -38,56 +38,24 @@ export function accountOf(roleArn: string): string {
   return roleArn.split(':')[4] ?? roleArn;
 }
 
-/** Temporary credentials as the SDK takes them. */
-interface TemporaryCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string;
-  readonly expiration?: Date;
-}
+const clients = new Map<string, PartnerCentralSellingClient>();
+type CredentialsProvider = ReturnType<typeof fromTemporaryCredentials>;
+const providers = new Map<string, CredentialsProvider>();
 
-const sts = new STSClient({});
-const REFRESH_BEFORE_MS = 5 * 60 * 1000;
-
-interface CachedClient {
-  readonly client: PartnerCentralSellingClient;
-}
-const clients = new Map<string, CachedClient>();
-const providers = new Map<string, () => Promise<TemporaryCredentials>>();
-
-function credentialsFor(role: FilingRole): () => Promise<TemporaryCredentials> {
+/**
+ * AssumeRole on the partner's role (with its external id), one provider per role shared by its read and write
+ * clients; the SDK refreshes the credentials before they expire.
+ */
+function credentialsFor(role: FilingRole): CredentialsProvider {
   const key = `${role.roleArn}\u0000${role.externalId ?? ''}`;
   let provider = providers.get(key);
   if (!provider) {
-    provider = assumeRoleProvider(role);
+    provider = fromTemporaryCredentials({
+      params: { RoleArn: role.roleArn, RoleSessionName: 'ace-filing', DurationSeconds: 3600, ...(role.externalId ? { ExternalId: role.externalId } : {}) },
+    });
     providers.set(key, provider);
   }
   return provider;
-}
-
-function assumeRoleProvider(role: FilingRole): () => Promise<TemporaryCredentials> {
-  let cached: TemporaryCredentials | undefined;
-  return async () => {
-    if (cached?.expiration && cached.expiration.getTime() - REFRESH_BEFORE_MS > Date.now()) return cached;
-    try {
-      const out = await sts.send(new AssumeRoleCommand({
-        RoleArn: role.roleArn,
-        RoleSessionName: 'ace-filing',
-        DurationSeconds: 3600,
-        ...(role.externalId ? { ExternalId: role.externalId } : {}),
-      }));
-      const c = out.Credentials;
-      if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`AssumeRole on ${role.roleArn} returned no credentials`);
-      cached = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}), ...(c.Expiration ? { expiration: c.Expiration } : {}) };
-      return cached;
-    } catch (error) {
-      const name = (error as Error).name;
-      if (name === 'AccessDenied' || name === 'AccessDeniedException') {
-        throw new ForbiddenError(`Could not assume the partner's Partner Central role ${role.roleArn}: its trust policy must allow this service's account${role.externalId ? ' with the registered external id' : ''}`);
-      }
-      throw error;
-    }
-  };
 }
 
 /**
@@ -97,12 +65,12 @@ function assumeRoleProvider(role: FilingRole): () => Promise<TemporaryCredential
  */
 export function partnerCentralFor(role: FilingRole, use: 'read' | 'write' = 'read'): PartnerCentralSellingClient {
   const key = `${use}\u0000${role.roleArn}\u0000${role.externalId ?? ''}`;
-  let entry = clients.get(key);
-  if (!entry) {
-    entry = { client: new PartnerCentralSellingClient({ region: PARTNER_CENTRAL_REGION, credentials: credentialsFor(role), maxAttempts: use === 'write' ? 1 : 3 }) };
-    clients.set(key, entry);
+  let client = clients.get(key);
+  if (!client) {
+    client = new PartnerCentralSellingClient({ region: PARTNER_CENTRAL_REGION, credentials: credentialsFor(role), maxAttempts: use === 'write' ? 1 : 3 });
+    clients.set(key, client);
   }
-  return entry.client;
+  return client;
 }
 
 /** Partner Central and STS errors as the core's typed errors (see the module comment). */
@@ -110,6 +78,8 @@ export function mapPartnerCentralError(error: unknown, role: FilingRole): unknow
   if (!(error instanceof Error)) return error;
   const e = error as Error & { ErrorList?: { FieldName?: string; Message?: string; Code?: string }[]; Reason?: string };
   switch (e.name) {
+    case 'AccessDenied': // STS refused AssumeRole
+      return new ForbiddenError(`Could not assume the partner's Partner Central role ${role.roleArn}: its trust policy must allow this service's account${role.externalId ? ' with the registered external id' : ''}`);
     case 'ValidationException':
       return new UnprocessableError(`Partner Central refused the record: ${e.message}`, validationProblems(e.ErrorList, e.message));
     case 'ConflictException':

@@ -82,12 +82,6 @@ export function planApiFiling(args: {
 // ---------------------------------------------------------------------------------------------------------------
 // The write gate (at most one write per second per partner account)
 
-/** Time for code that waits (the write gate): real in Lambda, a fake one in tests (no sleeps). */
-export interface Clock {
-  now(): Date;
-  sleep(ms: number): Promise<void>;
-}
-
 export const WRITE_INTERVAL_MS = 1000;
 /** A refused caller waits at most this long for its turn (once), then answers 429. */
 export const MAX_WRITE_WAIT_MS = 2000;
@@ -199,7 +193,7 @@ export function planSyncedReview(args: { app: Application; programId: string; re
  * After a skip because the record already had the status: does the workflow still need the nudge? Yes when the
  * newest stored task token (the wait the workflow is in) is older than the transition that gave the record this
  * status: the change was written but its callback was lost (a crash between the write and the callback). A wait
- * entered after the change has seen it (AwaitReview checks on storing its token), so no second callback then.
+ * entered after the change has seen it (AwaitHumanStep checks on storing its token), so no second callback then.
  */
 export function needsCatchUpCallback(app: Application, programId: string, status: RecordStatus, latestTokenStoredAt: string | undefined): boolean {
   if (latestTokenStoredAt === undefined) return false;

@@ -8,15 +8,17 @@
  * version it claims each notice (`v<version>:<kind>`) and then a marker (`t:v<version>`) once all of them went out.
  * Because it scans the whole timeline rather than the latest change, two changes racing for one task token (the
  * second callback finds the token spent) are both mailed by the run the first callback started, or by the next one;
- * AwaitReview refuses to wait while a marker is missing (see await-review.ts), so nothing is left unmailed.
+ * AwaitHumanStep refuses to wait while a marker is missing (see await-human-step.ts), so nothing is left unmailed.
  */
 import type { Application, Transition } from '../../schemas/application.ts';
 import type { Estimate } from '../../schemas/estimate.ts';
 import type { PartnerProfile } from '../../schemas/partner.ts';
+import { isRetryableByTrait, isServerError, isThrottlingError, isTransientError } from '@smithy/service-error-classification';
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { sendMail } from '../adapters/mailer.ts';
-import { composeNotice, formatUsdAmount, noticesForTransition, transitionMarker, unnotifiedTransitions, type NoticeKind } from '../core/notifications.ts';
+import { formatUsd, sumCents, usdToCents } from '../core/money.ts';
+import { composeNotice, noticesForTransition, transitionMarker, unnotifiedTransitions, type NoticeKind } from '../core/notifications.ts';
 
 export { transitionMarker, unnotifiedTransitions } from '../core/notifications.ts';
 
@@ -29,7 +31,7 @@ export interface NotifierConfig {
 
 
 /** Asks are whole dollars: "11000.00" reads as $11,000. */
-const usd = (amount: string) => formatUsdAmount(String(Number(amount)));
+const usd = (amount: string) => formatUsd(usdToCents(amount));
 
 /** The ask as a founder should read it: the counted filings add up; a long-shot cohort is mentioned apart. */
 function askSummary(app: Application): string | undefined {
@@ -39,8 +41,8 @@ function askSummary(app: Application): string | undefined {
   const longShots = filings.filter((f) => f.filingPath === 'cohort-application');
   const parts: string[] = [];
   if (counted.length) {
-    const total = counted.reduce((sum, f) => sum + Number(f.askUsd), 0);
-    parts.push(`Sized ask: ${counted.map((f) => `${f.programName} ${usd(f.askUsd)}`).join(' + ')} = ${usd(String(total))}.`);
+    const total = sumCents(counted.map((f) => usdToCents(f.askUsd)));
+    parts.push(`Sized ask: ${counted.map((f) => `${f.programName} ${usd(f.askUsd)}`).join(' + ')} = ${formatUsd(total)}.`);
   }
   for (const f of longShots) parts.push(`Also worth a separate application: ${f.programName} (competitive cohort, up to ${usd(f.askUsd)}).`);
   return parts.join(' ');
@@ -134,16 +136,10 @@ export function withoutAddresses(error: unknown): Error {
   return safe;
 }
 
-const RETRYABLE_NAMES = new Set([
-  'Throttling', 'ThrottlingException', 'TooManyRequestsException', 'ServiceUnavailable', 'ServiceUnavailableException',
-  'InternalFailure', 'RequestTimeout', 'TimeoutError', 'ECONNRESET', 'TransientError',
-]);
-
-/** What the SDK itself would call retryable, after its own retries ran out. */
+/** What the SDK itself would call retryable (its own classification), after its own retries ran out. */
 export function isRetryable(error: unknown): boolean {
-  const e = error as { name?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } } | undefined;
-  if (!e) return false;
-  if (e.$retryable) return true;
-  if ((e.$metadata?.httpStatusCode ?? 0) >= 500) return true;
-  return RETRYABLE_NAMES.has(e.name ?? '');
+  if (!error || typeof error !== 'object') return false;
+  const e = error as Parameters<typeof isTransientError>[0];
+  // TransientError: this service's own name for "worth the workflow's Retry".
+  return isRetryableByTrait(e) || isThrottlingError(e) || isTransientError(e) || isServerError(e) || e.name === 'TransientError';
 }

@@ -1,14 +1,14 @@
 /**
  * EventBridge target for Partner Central's `Opportunity Created` / `Opportunity Updated` events
  * (source `aws.partnercentral-selling`, best-effort delivery; forwarded from each partner's account, see README).
- * Thin: functions/usecases/partner-central.ts dedupes by event id, finds the record, reads the opportunity with the
+ * Thin: functions/usecases/partner-central-sync.ts dedupes by event id, finds the record, reads the opportunity with the
  * partner's role and applies the review status. An error is rethrown so EventBridge retries.
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logger } from '../adapters/observability.ts';
-import { partnerCentralDepsFromEnv } from '../adapters/partner-central-deps.ts';
-import { handleOpportunityEvent, type EventOutcome } from '../usecases/partner-central.ts';
+import { partnerCentralDepsFromEnv } from '../wiring/partner-central-deps.ts';
+import { handleOpportunityEvent, type EventOutcome } from '../usecases/partner-central-sync.ts';
 
 const deps = partnerCentralDepsFromEnv();
 
