@@ -6,8 +6,10 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous limits: CDK synth and the local runtime take several times longer on a loaded 2-core machine;
+    // these bound a hang, they assert nothing about speed.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     pool: 'forks',
     maxWorkers: 2,
   },
