@@ -31,6 +31,7 @@ import { buildLocalModel } from './template-model.ts';
 import type { CfnTemplate, LocalModel, RouteSpec } from './template-model.ts';
 import { closeServer, listen } from './net.ts';
 import { loadTemplate } from './template-cache.ts';
+import { FaultInjector } from './faults.ts';
 
 export { PROJECT_DIR };
 export const LOCAL_ACCOUNT_ID = '000000000000';
@@ -77,6 +78,8 @@ export interface LocalRuntime {
   /** EventBridge Scheduler schedules of the template, run on the clock (`settled()` waits for due runs). */
   schedules: LocalScheduler;
   sfn: LocalStepFunctions;
+  /** Make workflow functions fail on purpose (lib/local/faults.ts), also `POST /__local/faults`. */
+  faults: FaultInjector;
   issuer: DevIssuer;
   /** A JWT the local HTTP API accepts (claims as Cognito would issue them). */
   mintToken(opts?: MintOptions): Promise<string>;
@@ -137,6 +140,7 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
     // Bound once started; the servers answer "still starting" until then.
     const late: { sfn?: LocalStepFunctions; invoker?: ModuleInvoker; schedules?: LocalScheduler } = {};
     const issuer = await issuerP;
+    const faults = new FaultInjector();
 
     async function localAdmin(method: string, url: string, body: Buffer, res: ServerResponse): Promise<boolean> {
       const send = (status: number, b: unknown): true => {
@@ -179,8 +183,19 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
         const tasks = (late.sfn?.pendingTasks() ?? []).map((t) => ({ ...t, token: `${t.token.slice(0, 12)}…`, ...(t.timeoutAt ? { timeoutAt: new Date(t.timeoutAt).toISOString() } : {}) }));
         return send(200, { tasks });
       }
+      if (path === '/__local/faults' && method === 'GET') return send(200, { faults: faults.list() });
+      if (path === '/__local/faults' && method === 'POST') {
+        let req: { function?: unknown; times?: unknown; error?: unknown };
+        try {
+          req = JSON.parse(body.toString('utf8') || '{}') as typeof req;
+        } catch {
+          return send(400, { message: 'body must be JSON: {"function": "RoutePartner", "times": 1, "error": "InjectedFault"}' });
+        }
+        if (typeof req.function !== 'string' || !req.function) return send(400, { message: '"function" (part of a function name, e.g. RoutePartner) is required' });
+        return send(200, { fault: faults.add({ function: req.function, ...(typeof req.times === 'number' ? { times: req.times } : {}), ...(typeof req.error === 'string' ? { error: req.error } : {}) }) });
+      }
       if (path === '/__local' || path === '/__local/') {
-        return send(200, { endpoints: ['GET /__local/clock', 'POST /__local/clock', 'GET /__local/jwks.json', 'GET /__local/tasks'] });
+        return send(200, { endpoints: ['GET /__local/clock', 'POST /__local/clock', 'GET /__local/jwks.json', 'GET /__local/tasks', 'GET /__local/faults', 'POST /__local/faults'] });
       }
       return false;
     }
@@ -281,7 +296,7 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
 
     const sfn = new LocalStepFunctions({
       clock,
-      invoker,
+      invoker: faults.wrap(invoker, (ref) => invoker.spec(ref)?.logicalId),
       stateMachines: model.stateMachines.map((s) => ({ arn: s.arn, name: s.name, definition: s.definition, roleArn: s.roleArn })),
       region: DEV_REGION,
       ...(dataDir ? { dataDir } : {}),
@@ -327,6 +342,7 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
       clock,
       schedules,
       sfn,
+      faults,
       issuer,
       mintToken: (o) => issuer.mint(o),
       mails: async () => {

@@ -1,0 +1,1 @@
+export const OPS_BOARD_HTML = '<!doctype html><title>ops</title>';
