@@ -123,7 +123,8 @@ export function tellStory(execution: ExecutionDescription, events: readonly Hist
     const d = detailsOf(ev);
     if (ev.type.endsWith('StateEntered')) {
       const name = String(d.name ?? '');
-      if (isCatchPass(name) || name === 'Start' || ev.type.startsWith('Choice')) continue;
+      // Choices and the catch Passes are plumbing; a Succeed or Fail state is told by the closing sentence.
+      if (isCatchPass(name) || /^(Choice|Succeed|Fail)State/.test(ev.type)) continue;
       open = {
         state: name, what: WAITS[name] ? `waiting on ${WAITS[name].on}` : (DOES[name] ?? name),
         enteredAt: at.toISOString(), exitedAt: null, deadline: null, retries: 0, errors: [], outcome: 'running',
