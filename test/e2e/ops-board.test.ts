@@ -78,7 +78,7 @@ describe('the operations board', () => {
     expect(await page.textContent('#story')).toMatch(/FAILED: failed .* in DraftBriefs: ApplicationFailed/);
     await page.click('#actions button[data-action=redrive]');
     // The form asks for a reason before anything is sent.
-    expect(await page.$eval('#reason', (e) => (e as HTMLInputElement).validity.valueMissing)).toBe(true);
+    expect(await page.$eval('#reason', (e) => (e as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing)).toBe(true);
     await page.fill('#reason', 'template store is back');
     await page.click('#actions button[data-action=redrive]');
     await expect.poll(() => page.textContent('#message'), { timeout: 15_000 }).toMatch(new RegExp(`redrive ${seeded.failed.id}: done, now sized`));
