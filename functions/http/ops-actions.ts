@@ -6,7 +6,6 @@
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
-import { metrics } from '../adapters/metrics.ts';
 import { Notifier } from '../workflow/notifier.ts';
 import { cancel, nudge, reassign, redrive, type ActionDeps } from '../usecases/ops-actions.ts';
 import { ActionRequest, ReassignRequest } from '../../schemas/operations.ts';
@@ -30,21 +29,12 @@ function operator(event: HttpEvent): Actor {
   return { kind: 'ops', id: caller.sub };
 }
 
-/** Metrics are flushed per request (Powertools would otherwise keep them until the next invocation). */
-async function withMetrics<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } finally {
-    metrics.publishStoredMetrics();
-  }
-}
-
 export const handler = httpHandler({
   'POST /ops/applications/{id}/redrive': async (event) => {
     const actor = operator(event);
     const id = applicationIdParameter(event);
     const body = parseOr400(ActionRequest, jsonBody(event), 'body');
-    return json(200, await withMetrics(() => redrive(deps, id, actor, body.reason)));
+    return json(200, await redrive(deps, id, actor, body.reason));
   },
   'POST /ops/applications/{id}/reassign': async (event) => {
     const actor = operator(event);

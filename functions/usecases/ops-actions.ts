@@ -23,7 +23,6 @@ import type { ActionResponse } from '../../schemas/operations.ts';
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { appendNote } from '../adapters/dynamo/notes.ts';
 import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
-import { metrics, MetricUnit } from '../adapters/metrics.ts';
 import { failTask } from '../adapters/workflow-engine.ts';
 import { startNamedExecution } from '../adapters/workflow-restart.ts';
 import type { Notifier } from '../workflow/notifier.ts';
@@ -79,7 +78,6 @@ export async function redrive(deps: ActionDeps, id: string, actor: Actor, reason
     await deps.partners.book(app.partner.partnerId, app.id);
   }
   const executionArn = await restart(deps, app, done.version, 'redrive');
-  if (done.applied) metrics.addMetric('Redrives', MetricUnit.Count, 1);
   await deps.applications.countTransitions(app, app.transitions);
   return answer('redrive', app, done.applied, `back to '${app.status}'; a new execution carries on from there`, executionArn);
 }

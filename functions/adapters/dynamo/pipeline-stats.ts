@@ -10,7 +10,8 @@
  */
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Application, Transition } from '../../../schemas/application.ts';
-import { counterDelta, type CounterItem } from '../../core/operations/pipeline.ts';
+import { businessMetrics, counterDelta, type CounterItem } from '../../core/operations/pipeline.ts';
+import { metrics, MetricUnit } from '../metrics.ts';
 import { documentClient, isConditionFailure } from './client.ts';
 import { STATS_PARTITION, statsDayKey } from './keys.ts';
 
@@ -40,10 +41,13 @@ export class PipelineStats {
           ExpressionAttributeValues: values,
         }));
         counted += 1;
+        // Emitted only when counted, so the business metrics are exactly once per transition like the counters.
+        for (const m of businessMetrics(t, delta)) metrics.addMetric(m.name, m.unit === 'Count' ? MetricUnit.Count : MetricUnit.NoUnit, m.value);
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
       }
     }
+    if (counted > 0) metrics.publishStoredMetrics();
     return counted;
   }
 

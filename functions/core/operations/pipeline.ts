@@ -164,3 +164,22 @@ export function windowFigures(windowDays: readonly CounterItem[], statuses: read
     redrives: total['ops#redrives'] ?? 0,
   };
 }
+
+/** The business metrics one counted transition emits (CloudWatch, through Powertools Metrics; on the dashboard). */
+export const BUSINESS_METRICS = ['ApplicationsSubmitted', 'ApplicationsRouted', 'RecordsFiled', 'RecordsApproved', 'RecordsRejected', 'CreditsApplied', 'CreditsAppliedUsd', 'Redrives'] as const;
+export type BusinessMetric = (typeof BUSINESS_METRICS)[number];
+
+export function businessMetrics(t: Transition, delta: CounterDelta): { name: BusinessMetric; value: number; unit: 'Count' | 'None' }[] {
+  const out: { name: BusinessMetric; value: number; unit: 'Count' | 'None' }[] = [];
+  if (delta.adds['conv#submitted']) out.push({ name: 'ApplicationsSubmitted', value: 1, unit: 'Count' });
+  if (delta.adds['in#routed']) out.push({ name: 'ApplicationsRouted', value: 1, unit: 'Count' });
+  if (t.record?.to === 'filed') out.push({ name: 'RecordsFiled', value: 1, unit: 'Count' });
+  if (t.record?.to === 'approved') out.push({ name: 'RecordsApproved', value: 1, unit: 'Count' });
+  if (t.record?.to === 'rejected') out.push({ name: 'RecordsRejected', value: 1, unit: 'Count' });
+  if (t.record?.to === 'credits_applied') {
+    out.push({ name: 'CreditsApplied', value: 1, unit: 'Count' });
+    out.push({ name: 'CreditsAppliedUsd', value: (delta.adds['usd#applied'] ?? 0) / 100, unit: 'None' });
+  }
+  if (delta.adds['ops#redrives']) out.push({ name: 'Redrives', value: 1, unit: 'Count' });
+  return out;
+}
