@@ -460,7 +460,7 @@ describe('local Step Functions on the synthesized definition', () => {
   }, 60_000);
   afterAll(async () => {
     await h?.close();
-  });
+  }, 180_000); // synthesis on a shared machine
 
   it('sizes, drafts, routes, notifies, then waits on partner review; the approval callback moves it on to the AWS decision wait', async () => {
     const { executionArn } = await h.client.send(new StartExecutionCommand({ stateMachineArn: smArn, name: 'app-1', input: JSON.stringify({ applicationId: 'app-1' }) }));

@@ -21,6 +21,7 @@ export class PipelineStats {
   /** Counts each transition once; returns how many were counted now (0 for repeats). */
   async project(app: Application, transitions: readonly Transition[]): Promise<number> {
     let counted = 0;
+    let emitted = 0;
     for (const t of transitions) {
       const delta = counterDelta(app, t);
       const names: Record<string, string> = { '#seen': 'seen' };
@@ -42,12 +43,15 @@ export class PipelineStats {
         }));
         counted += 1;
         // Emitted only when counted, so the business metrics are exactly once per transition like the counters.
-        for (const m of businessMetrics(t, delta)) metrics.addMetric(m.name, m.unit === 'Count' ? MetricUnit.Count : MetricUnit.NoUnit, m.value);
+        for (const m of businessMetrics(t, delta)) {
+          metrics.addMetric(m.name, m.unit === 'Count' ? MetricUnit.Count : MetricUnit.NoUnit, m.value);
+          emitted += 1;
+        }
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
       }
     }
-    if (counted > 0) metrics.publishStoredMetrics();
+    if (emitted > 0) metrics.publishStoredMetrics();
     return counted;
   }
 
