@@ -7,7 +7,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/setup.ts'],
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Hooks synthesize the stack or boot the local runtime: on a shared 2-core machine under load that can take minutes.
+    hookTimeout: 180_000,
     pool: 'forks',
     maxWorkers: 2,
   },

@@ -457,10 +457,10 @@ describe('local Step Functions on the synthesized definition', () => {
     }
     smArn = 'arn:aws:states:us-east-1:000000000000:stateMachine:AceFiling';
     h = await harness({ definitions: [{ arn: smArn, name: 'AceFiling', definition: resolved.definition as unknown as Record<string, unknown> }], fns });
-  }, 60_000);
+  }, 180_000); // synthesis, on a shared machine
   afterAll(async () => {
     await h?.close();
-  }, 180_000); // synthesis on a shared machine
+  });
 
   it('sizes, drafts, routes, notifies, then waits on partner review; the approval callback moves it on to the AWS decision wait', async () => {
     const { executionArn } = await h.client.send(new StartExecutionCommand({ stateMachineArn: smArn, name: 'app-1', input: JSON.stringify({ applicationId: 'app-1' }) }));
