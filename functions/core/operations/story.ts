@@ -82,7 +82,6 @@ const DOES: Readonly<Record<string, string>> = {
   CheckStanding: 'checked where the application stands',
   MarkFailed: 'marked the application failed',
   NotifyFailed: 'operations told of the failure',
-  EscalateStuck: 'escalated to operations: marked stuck',
 };
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

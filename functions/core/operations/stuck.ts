@@ -25,7 +25,7 @@ export function stuckBefore(threshold: StuckThreshold, now: Date): string {
   return new Date(now.getTime() - threshold.hours * 3_600_000).toISOString();
 }
 
-/** The marker the workflow's escalation writes into the reason of its note (see functions/workflow/escalate.ts). */
+/** The marker an escalation note carries in its reason (reserved for the bounded reminders of issue 9, not yet written by the workflow). */
 export const ESCALATION_MARK = 'escalated to operations';
 
 export function stuckItem(app: Application, threshold: StuckThreshold, now: Date) {
