@@ -11,6 +11,7 @@ import { Auth } from './constructs/auth.ts';
 import { Data } from './constructs/data.ts';
 import { Notifications } from './constructs/notifications.ts';
 import { Observability } from './constructs/observability.ts';
+import { Operations } from './constructs/operations.ts';
 import { PartnerCentral } from './constructs/partner-central-integration.ts';
 import { Workflow } from './constructs/workflow.ts';
 
@@ -25,6 +26,7 @@ export class AceFilingStack extends Stack {
   readonly workflow: Workflow;
   readonly api: Api;
   readonly partnerCentral: PartnerCentral;
+  readonly operations: Operations;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: AceFilingStackProps) {
@@ -76,10 +78,23 @@ export class AceFilingStack extends Stack {
       removalPolicy,
     });
 
+    // Operations: actions and the live board (issue 9).
+    this.operations = new Operations(this, 'Operations', {
+      table: this.data.table,
+      stateMachine: this.workflow.stateMachine,
+      mailer: this.notifications,
+      httpApi: this.api.httpApi,
+      authorizer: this.api.jwtAuthorizer,
+      publicBaseUrl: this.api.publicBaseUrl,
+      logRetention,
+      removalPolicy,
+    });
+
     const functions = {
       ...Object.fromEntries(Object.entries(this.workflow.functions).map(([k, f]) => [k, f.function])),
       ...Object.fromEntries(Object.entries(this.api.functions).map(([k, f]) => [k, f.function])),
       ...Object.fromEntries(Object.entries(this.partnerCentral.functions).map(([k, f]) => [k, f.function])),
+      ...Object.fromEntries(Object.entries(this.operations.functions).map(([k, f]) => [k, f.function])),
     };
     this.observability = new Observability(this, 'Observability', {
       stateMachine: this.workflow.stateMachine,

@@ -100,7 +100,8 @@ export async function listExecutions(args: {
   return {
     executions: (out.executions ?? []).map((e) => ({
       executionArn: e.executionArn ?? '',
-      applicationId: e.name ?? '',
+      // Operations' restarts are named `<applicationId>--ops-v<version>` (functions/core/operations/actions.ts).
+      applicationId: (e.name ?? '').split('--')[0] ?? '',
       status: e.status ?? 'UNKNOWN',
       startDate: e.startDate?.toISOString(),
       stopDate: e.stopDate?.toISOString(),

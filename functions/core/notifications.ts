@@ -101,6 +101,8 @@ export function noticesForTransition(t: Transition, opts: { firstRouting: boolea
     // A review taken back (declined or lapsed): operations see it; routing then mails the next partner.
     if (t.to === 'drafted' && t.from === 'in_partner_review') return ['ops-status-update'];
     if (t.to === 'changes_requested') return ['founder-changes-requested'];
+    // Operations cancelled it: the founder did not ask for this, so the founder is told (and the partner, if any).
+    if (t.to === 'withdrawn' && t.actor.kind === 'ops') return ['founder-status-update', 'partner-status-update'];
   }
   const status = t.record?.to ?? t.to;
   // Nobody is told what they just did themselves.

@@ -13,6 +13,7 @@ import {
 } from '../../schemas/api.ts';
 import { APPLICATION_STATUSES } from '../../schemas/application.ts';
 import { FiledViaApiResponse } from '../../schemas/partner-central-messages.ts';
+import { operationsPaths, operationsSchemas } from './openapi-operations.ts';
 
 function schemaOf(schema: z.ZodMiniType, io: 'input' | 'output'): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -187,6 +188,7 @@ export function openApiDocument(): Record<string, unknown> {
         RecordResponse: schemaOf(RecordResponse, 'output'),
         FiledViaApiResponse: schemaOf(FiledViaApiResponse, 'output'),
         Error: schemaOf(ErrorResponse, 'output'),
+        ...operationsSchemas(),
       },
     },
     paths: {
@@ -314,6 +316,7 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
       },
+      ...operationsPaths(),
       '/openapi.json': {
         get: { summary: 'This document', operationId: 'openapi', responses: { 200: { description: 'OpenAPI 3.1 document' } } },
       },

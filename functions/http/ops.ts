@@ -9,6 +9,8 @@ import { opsApplicationDetail, opsApplicationItem } from './views.ts';
 import { NotFoundError } from '../core/errors.ts';
 import { ListExecutionsQuery, OpsApplicationsQuery } from '../../schemas/api.ts';
 import { listExecutions } from '../adapters/workflow-engine.ts';
+import { PartnerRepository } from '../adapters/dynamo/partners.ts';
+import { insightRoutes } from './ops-insights.ts';
 import { callerOf, httpHandler, json, parseOr400, pathParameter, requireGroup, type HttpEvent } from './middleware.ts';
 
 const config = readConfig(['STATE_MACHINE_ARN', 'TABLE_NAME']);
@@ -50,4 +52,6 @@ export const handler = httpHandler({
   'GET /ops/executions': getExecutions,
   'GET /ops/applications': getApplications,
   'GET /ops/applications/{id}': getApplication,
+  // Issue 9: execution story, stuck, failed, pipeline.
+  ...insightRoutes(config, applications, new PartnerRepository(config.TABLE_NAME)),
 });

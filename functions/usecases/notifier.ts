@@ -88,8 +88,11 @@ export class Notifier {
 
   /** Mails every transition not yet notified (oldest first); returns the notices sent. */
   async notifyTransitions(app: Application): Promise<string[]> {
-    const pending = new Set(unnotifiedTransitions(app).map((t) => t.version));
+    const unnotified = unnotifiedTransitions(app);
+    const pending = new Set(unnotified.map((t) => t.version));
     if (pending.size === 0) return [];
+    // Catch up the pipeline counters of a write that crashed before counting (a repeat counts nothing).
+    await this.applications.countTransitions(app, unnotified);
     const partner = await this.partnerOf(app);
     const sent: string[] = [];
     const done: string[] = [];
@@ -102,6 +105,15 @@ export class Notifier {
         for (const kind of kinds) {
           const extras: Extras = kind === 'ops-unrouted' ? { transition: t, detail: t.reason } : { transition: t };
           if (await this.deliver(app, kind, `v${t.version}:${kind}`, extras, partner)) sent.push(`v${t.version}:${kind}`);
+        }
+        // Operations reassigned it: the partner who had it is told (the new one gets the assignment above).
+        if (t.to === 'routed' && t.actor.kind === 'ops' && t.from !== 'unrouted') {
+          const previous = app.passedOverBy?.at(-1);
+          const profile = previous ? await this.partners.get(previous) : undefined;
+          if (profile) {
+            const detail = `Operations reassigned application ${app.id} to another partner (${t.reason}); your review slot is free again.`;
+            if (await this.deliver(app, 'partner-status-update', `v${t.version}:partner-reassigned`, { transition: t, detail }, profile)) sent.push(`v${t.version}:partner-reassigned`);
+          }
         }
         // A review taken away after the SLA lapsed: the partner who had it is told (the assignment is already cleared).
         if (t.to === 'drafted' && t.from === 'in_partner_review' && t.actor.kind === 'system') {

@@ -14,27 +14,11 @@ const config = readConfig(['TABLE_NAME']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
 const partners = new PartnerRepository(config.TABLE_NAME);
 
-/** The task that works on an application in each status: where a failure most likely happened. */
-const TASK_FOR_STATUS: Partial<Record<string, string>> = {
-  submitted: 'SizeAsk',
-  sized: 'DraftBriefs',
-  drafted: 'RoutePartner',
-  routed: 'NotifyRouted/AwaitPartnerReview',
-  unrouted: 'NotifyUnrouted',
-  in_partner_review: 'AwaitPartnerReview/NotifyReviewed/Reroute',
-  changes_requested: 'AwaitFounderRevision/ReleasePartner',
-  approved_for_filing: 'AwaitAwsDecision/NotifyChange',
-  filed: 'AwaitAwsDecision/NotifyChange',
-  in_aws_review: 'AwaitAwsDecision/NotifyChange',
-  action_required: 'AwaitAwsDecision/NotifyChange',
-  approved: 'AwaitCredits/NotifyChange',
-  credits_applied: 'NotifyChange/CheckStanding',
-};
-
 export const MarkFailedInput = z.object({
   applicationId: z.string().check(z.minLength(1)),
   /** The Catch's error output: `{ Error, Cause }`. */
   error: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })),
+  /** The task that failed, named by the Pass state its catch-all goes through (lib/workflow/definition.ts). */
   failedState: z.optional(z.string()),
 });
 
@@ -49,9 +33,9 @@ export const handler = workflowTask('MarkFailed', MarkFailedInput, async ({ appl
   const cause = (error?.Cause ?? '').slice(0, 2000);
   const updated = await applications.applyTransition(app, planTransition({
     current: app.status, version: app.version, to: 'failed', actor: systemActor('MarkFailed'), now,
-    reason: `workflow failed in ${failedState ?? TASK_FOR_STATUS[app.status] ?? app.status}: ${errorName}`,
+    reason: `workflow failed in ${failedState ?? 'an unnamed state'}: ${errorName}`,
   }), {
-    failure: { at: now.toISOString(), state: failedState ?? TASK_FOR_STATUS[app.status] ?? app.status, error: errorName, cause, failedFrom: app.status },
+    failure: { at: now.toISOString(), state: failedState ?? 'unknown', error: errorName, cause, failedFrom: app.status },
   });
   // A failed application is not under review: give the partner's slot back (idempotent per application).
   if (updated.partner) await partners.release(updated.partner.partnerId, applicationId);

@@ -127,7 +127,7 @@ export class Api extends Construct {
     const ops = new HouseFunction(this, 'Ops', {
       ...common,
       entry: 'functions/http/ops.ts',
-      description: 'GET /ops/executions, GET /ops/applications[/{id}] (JWT, group ops)',
+      description: 'GET /ops/executions, /ops/applications[/{id}[/story]], /ops/stuck, /ops/failed, /ops/pipeline (JWT, group ops)',
     })
       .bindTable(props.table, 'read')
       .bindStateMachine(props.stateMachine, 'read');
@@ -159,7 +159,7 @@ export class Api extends Construct {
       }
     }
     const opsIntegration = integrate('Ops', ops);
-    for (const path of ['/ops/executions', '/ops/applications', '/ops/applications/{id}']) {
+    for (const path of ['/ops/executions', '/ops/applications', '/ops/applications/{id}', '/ops/applications/{id}/story', '/ops/stuck', '/ops/failed', '/ops/pipeline']) {
       this.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.GET], integration: opsIntegration, authorizer: jwt });
     }
     const partnerIntegration = integrate('Partner', partner);

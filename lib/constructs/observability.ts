@@ -12,6 +12,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { BUSINESS_METRICS } from '../../functions/core/operations/pipeline.ts';
+import { METRICS_NAMESPACE, SERVICE_NAME } from './house-function.ts';
 
 export interface ObservabilityProps {
   readonly stateMachine: sfn.StateMachine;
@@ -96,6 +98,15 @@ export class Observability extends Construct {
           }),
         ],
         [new cloudwatch.GraphWidget({ title: 'DynamoDB throttles', left: [tableThrottles], width: 12 })],
+        // Business metrics (Powertools Metrics, emitted once per counted transition: functions/adapters/dynamo/pipeline-stats.ts).
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Pipeline: submitted, routed, filed, approved, rejected, credits applied, redrives',
+            left: BUSINESS_METRICS.filter((m) => m !== 'CreditsAppliedUsd').map((m) => businessMetric(m)),
+            width: 12,
+          }),
+          new cloudwatch.GraphWidget({ title: 'Credits applied (USD)', left: [businessMetric('CreditsAppliedUsd')], width: 12 }),
+        ],
       ],
     });
   }
@@ -112,4 +123,9 @@ export class Observability extends Construct {
     alarm.addAlarmAction(new actions.SnsAction(this.topic));
     this.alarms.push(alarm);
   }
+}
+
+/** A business metric as Powertools Metrics publish it (namespace, `service` dimension), summed per hour. */
+export function businessMetric(name: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: name, dimensionsMap: { service: SERVICE_NAME }, statistic: 'Sum', period: Duration.hours(1), label: name });
 }

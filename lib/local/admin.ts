@@ -5,6 +5,7 @@ import type { MovableClock } from './clock.ts';
 import type { DevIssuer } from './jwt.ts';
 import type { LocalScheduler } from './schedules.ts';
 import type { LocalStepFunctions } from './sfn/engine.ts';
+import type { FaultInjector } from './faults.ts';
 
 export interface LocalAdminDeps {
   readonly clock: MovableClock;
@@ -13,6 +14,8 @@ export interface LocalAdminDeps {
   readonly issuer: DevIssuer;
   /** Bound once started (the engine and the schedules start after the servers). */
   readonly late: { readonly sfn?: LocalStepFunctions; readonly schedules?: LocalScheduler };
+  /** Workflow functions made to fail on purpose (lib/local/faults.ts). */
+  readonly faults: FaultInjector;
 }
 
 type ClockRequest = { advanceMs?: number; advanceSeconds?: number; advanceDays?: number; to?: string };
@@ -48,6 +51,17 @@ export function localAdmin(deps: LocalAdminDeps): (method: string, url: string, 
     return send(200, { ...clockView(), scheduleRuns: late.schedules?.runs.slice(runs) ?? [] });
   }
 
+  function addFault(body: Buffer, send: Send): true {
+    let req: { function?: unknown; times?: unknown; error?: unknown };
+    try {
+      req = JSON.parse(body.toString('utf8') || '{}') as typeof req;
+    } catch {
+      return send(400, { message: 'body must be JSON: {"function": "RoutePartner", "times": 1, "error": "InjectedFault"}' });
+    }
+    if (typeof req.function !== 'string' || !req.function) return send(400, { message: '"function" (part of a function name, e.g. RoutePartner) is required' });
+    return send(200, { fault: deps.faults.add({ function: req.function, ...(typeof req.times === 'number' ? { times: req.times } : {}), ...(typeof req.error === 'string' ? { error: req.error } : {}) }) });
+  }
+
   return async (method, url, body, res) => {
     const send: Send = (status, b) => {
       const text = JSON.stringify(b, null, 2);
@@ -64,8 +78,10 @@ export function localAdmin(deps: LocalAdminDeps): (method: string, url: string, 
       const tasks = (late.sfn?.pendingTasks() ?? []).map((t) => ({ ...t, token: `${t.token.slice(0, 12)}…`, ...(t.timeoutAt ? { timeoutAt: new Date(t.timeoutAt).toISOString() } : {}) }));
       return send(200, { tasks });
     }
+    if (path === '/__local/faults' && method === 'GET') return send(200, { faults: deps.faults.list() });
+    if (path === '/__local/faults' && method === 'POST') return addFault(body, send);
     if (path === '/__local' || path === '/__local/') {
-      return send(200, { endpoints: ['GET /__local/clock', 'POST /__local/clock', 'GET /__local/jwks.json', 'GET /__local/tasks'] });
+      return send(200, { endpoints: ['GET /__local/clock', 'POST /__local/clock', 'GET /__local/jwks.json', 'GET /__local/tasks', 'GET /__local/faults', 'POST /__local/faults'] });
     }
     return false;
   };

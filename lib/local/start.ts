@@ -32,6 +32,7 @@ import { buildLocalModel } from './template-model.ts';
 import type { CfnTemplate, LocalModel, RouteSpec } from './template-model.ts';
 import { closeServer, listen } from './net.ts';
 import { loadTemplate } from './template-cache.ts';
+import { FaultInjector } from './faults.ts';
 
 export { PROJECT_DIR };
 export const LOCAL_ACCOUNT_ID = '000000000000';
@@ -78,6 +79,8 @@ export interface LocalRuntime {
   /** EventBridge Scheduler schedules of the template, run on the clock (`settled()` waits for due runs). */
   schedules: LocalScheduler;
   sfn: LocalStepFunctions;
+  /** Make workflow functions fail on purpose (lib/local/faults.ts), also `POST /__local/faults`. */
+  faults: FaultInjector;
   issuer: DevIssuer;
   /** A JWT the local HTTP API accepts (claims as Cognito would issue them). */
   mintToken(opts?: MintOptions): Promise<string>;
@@ -126,7 +129,8 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
     const issuer = await DevIssuer.load(opts.jwtKeyFile === undefined ? join(projectDir, '.local', 'dev-jwt-key.json') : opts.jwtKeyFile);
     // Bound once started; the servers answer "still starting" until then.
     const late: LateParts = { routes: [], apiId: 'local' };
-    const { dynamo, ses, sfnUrl, apiUrl } = await startStandIns({ opts, host, dataDir, log, issuer, late, cleanups, admin: localAdmin({ clock, saveClock, issuer, late }) });
+    const faults = new FaultInjector();
+    const { dynamo, ses, sfnUrl, apiUrl } = await startStandIns({ opts, host, dataDir, log, issuer, late, cleanups, admin: localAdmin({ clock, saveClock, issuer, late, faults }) });
 
     // 2. The deployed shapes.
     const tTemplate = performance.now();
@@ -162,7 +166,7 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
 
     const sfn = new LocalStepFunctions({
       clock,
-      invoker,
+      invoker: faults.wrap(invoker, (ref) => invoker.spec(ref)?.logicalId),
       stateMachines: model.stateMachines.map((s) => ({ arn: s.arn, name: s.name, definition: s.definition, roleArn: s.roleArn })),
       region: DEV_REGION,
       ...(dataDir ? { dataDir } : {}),
@@ -199,6 +203,7 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
       clock,
       schedules,
       sfn,
+      faults,
       issuer,
       mintToken: (o) => issuer.mint(o),
       mails: async () => {

@@ -30,7 +30,8 @@
  *     WhereNext? (from the application in DynamoDB) aws-decision → AwaitAwsDecision, credits → AwaitCredits,
  *       credits-applied → CreditsApplied (Succeed), rejected → Rejected (Succeed), and back to the step the application
  *       is at for the rest (size, draft, route, partner-review, founder-revision, unrouted); closed → NoFurtherAction.
- *   any task failing for good → MarkFailed → NotifyFailed (operations) → ApplicationFailed (Fail)
+ *   any task failing for good → <Task>Failed (a Pass naming the task) → MarkFailed → NotifyFailed (operations) → ApplicationFailed (Fail)
+ *   Start? an execution started with `resume` (operations: redrive) enters at CheckStanding instead of SizeAsk
  *
  * Withdrawal stops the execution (StopExecution, error `Withdrawn`); every task copes with a withdrawn application.
  */
@@ -77,7 +78,20 @@ export const STATES = {
   markFailed: 'MarkFailed',
   notifyFailed: 'NotifyFailed',
   applicationFailed: 'ApplicationFailed',
+  start: 'Start',
 } as const;
+
+/**
+ * Execution input field that makes a new execution enter at CheckStanding instead of SizeAsk: operations continue an
+ * application's workflow from where DynamoDB says it stands (a redrive, an unrouted application assigned by hand).
+ */
+export const RESUME_FIELD = 'resume';
+
+/** Name of the Pass state a task's catch-all goes through: it records the task's name for MarkFailed. */
+export const caughtStateName = (task: string): string => `${task}Failed`;
+
+/** Where that Pass state puts the failing task's name, read by MarkFailed. */
+export const FAILED_STATE_PATH = '$.failedState';
 
 /** Errors a task may retry: Lambda service hiccups plus the application's own `TransientError`. */
 export const TRANSIENT_ERRORS = [
@@ -194,6 +208,7 @@ export class WorkflowTasks {
         payload: sfn.TaskInput.fromObject({
           applicationId: sfn.JsonPath.stringAt('$.applicationId'),
           error: sfn.JsonPath.objectAt(FAILURE_PATH),
+          failedState: sfn.JsonPath.stringAt(FAILED_STATE_PATH),
         }),
         retryOnServiceExceptions: false,
         resultPath: sfn.JsonPath.DISCARD,
@@ -257,7 +272,12 @@ export class WorkflowTasks {
   private guard(task: tasks.LambdaInvoke, catches: LambdaTaskOptions['catches'] = []): tasks.LambdaInvoke {
     task.addRetry(retryPolicy());
     for (const c of catches) task.addCatch(c.next, { errors: c.errors, resultPath: c.resultPath ?? '$.caught' });
-    task.addCatch(this.failurePath, { errors: [sfn.Errors.ALL], resultPath: FAILURE_PATH });
+    // The failing task names itself (a Pass state per task), so MarkFailed records where it failed, not a guess.
+    const caught = new sfn.Pass(this.scope, caughtStateName(task.id), {
+      result: sfn.Result.fromString(task.id),
+      resultPath: FAILED_STATE_PATH,
+    }).next(this.failurePath);
+    task.addCatch(caught, { errors: [sfn.Errors.ALL], resultPath: FAILURE_PATH });
     return task;
   }
 }
@@ -409,5 +429,9 @@ export function buildDefinition(parent: Construct, props: WorkflowDefinitionProp
       .otherwise(succeed(STATES.noFurtherAction, 'Withdrawn, failed or otherwise out of the workflow\'s hands.')),
   );
 
-  return sizeAsk;
+  // A new execution normally starts at SizeAsk; one started by operations (redrive) enters where DynamoDB says the
+  // application stands, through the same CheckStanding every callback goes through.
+  return new sfn.Choice(scope, STATES.start)
+    .when(sfn.Condition.isPresent(`$.${RESUME_FIELD}`), checkStanding)
+    .otherwise(sizeAsk);
 }

@@ -49,9 +49,15 @@ const ENTRIES = {
   partnerFiling: 'functions/http/partner-filing.ts',
   partnerCentralEvents: 'functions/events/partner-central-events.ts',
   partnerCentralReconcile: 'functions/events/reconcile.ts',
+  // Operations (lib/constructs/operations.ts, issue 9)
+  opsActions: 'functions/http/ops-actions.ts',
+  opsBoard: 'functions/http/ops-board.ts',
 } as const;
-/** The two functions that may send mail (the expiry sweep has no caller input; see lib/constructs/workflow.ts). */
-const SENDERS: readonly FunctionKey[] = ['notify', 'expirySweep'];
+/**
+ * The functions that may send mail: Notify, the expiry sweep (no caller input; see lib/constructs/workflow.ts) and the
+ * operations actions (a nudge resends a reminder; an action's notices go out at once, claimed like Notify's).
+ */
+const SENDERS: readonly FunctionKey[] = ['notify', 'expirySweep', 'opsActions'];
 type FunctionKey = keyof typeof ENTRIES;
 
 const READ = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
@@ -79,6 +85,8 @@ const EXPECTED_ACTIONS: Record<FunctionKey, string[]> = {
   partnerFiling: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'sts:AssumeRole'],
   partnerCentralEvents: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'sts:AssumeRole'],
   partnerCentralReconcile: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'sts:AssumeRole'],
+  opsActions: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'ses:SendEmail', 'ses:SendRawEmail', 'states:StartExecution', 'states:StopExecution'],
+  opsBoard: [...BASE],
 };
 
 let t: CfnTemplate;
@@ -136,9 +144,9 @@ describe('functions', () => {
   it('only the functions that need them get the table, the workflow and the mail settings', () => {
     const withVar = (name: string) =>
       (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => name in environmentOf(t, ids[k])).sort();
-    expect(withVar('TABLE_NAME')).toEqual(['awaitHumanStep', 'draftBriefs', 'expirySweep', 'founder', 'intake', 'markFailed', 'notify', 'ops', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'routePartner', 'sizeAsk', 'standing', 'unassignPartner']);
-    expect(withVar('STATE_MACHINE_ARN')).toEqual(['founder', 'intake', 'ops', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling']);
-    for (const name of ['SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'OPS_EMAIL']) expect(withVar(name)).toEqual(['expirySweep', 'notify']);
+    expect(withVar('TABLE_NAME')).toEqual(['awaitHumanStep', 'draftBriefs', 'expirySweep', 'founder', 'intake', 'markFailed', 'notify', 'ops', 'opsActions', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'routePartner', 'sizeAsk', 'standing', 'unassignPartner']);
+    expect(withVar('STATE_MACHINE_ARN')).toEqual(['founder', 'intake', 'ops', 'opsActions', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling']);
+    for (const name of ['SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'OPS_EMAIL']) expect(withVar(name)).toEqual(['expirySweep', 'notify', 'opsActions']);
     expect(withVar('ACE_CATALOG')).toEqual(['draftBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling']);
     expect(environmentOf(t, ids.draftBriefs).ACE_CATALOG).toBe('Sandbox');
     expect(environmentOf(t, ids.notify)).toMatchObject({ SENDER_EMAIL: 'no-reply@example.com', OPS_EMAIL: 'ops@example.com' });
@@ -227,23 +235,27 @@ describe('IAM', () => {
     expect(actionsOf(statementsOfRole(t, roleId))).toEqual(['lambda:InvokeFunction']);
   });
 
-  it('only Intake starts executions, only Ops reads them, only Founder stops them, only Founder, Partner and the Partner Central functions answer task tokens, all on this state machine', () => {
-    expect(resourcesFor(statementsOfFunction(t, ids.intake), 'states:StartExecution')).toEqual([{ Ref: stateMachineId }]);
+  it('only Intake and OpsActions start executions, only Ops reads them, only Founder and OpsActions stop them, only Founder, Partner, OpsActions and the Partner Central functions answer task tokens, all on this state machine', () => {
+    for (const key of ['intake', 'opsActions'] as const) {
+      expect(resourcesFor(statementsOfFunction(t, ids[key]), 'states:StartExecution'), key).toEqual([{ Ref: stateMachineId }]);
+    }
     expect(resourcesFor(statementsOfFunction(t, ids.ops), 'states:ListExecutions')).toEqual([{ Ref: stateMachineId }]);
     const executions = resourcesFor(statementsOfFunction(t, ids.ops), 'states:DescribeExecution');
     expect(executions).toHaveLength(1);
     expect(JSON.stringify(executions[0])).toContain(`":execution:",{"Fn::GetAtt":["${stateMachineId}","Name"]},":*"`);
     const all = Object.values(ids).flatMap((id) => actionsOf(statementsOfFunction(t, id)));
-    expect(all.filter((a) => a === 'states:StartExecution')).toHaveLength(1);
+    expect(all.filter((a) => a === 'states:StartExecution')).toHaveLength(2);
     const answering = (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => actionsOf(statementsOfFunction(t, ids[k])).includes('states:SendTaskSuccess'));
-    expect(answering.sort()).toEqual(['founder', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling']);
+    expect(answering.sort()).toEqual(['founder', 'opsActions', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling']);
     for (const key of answering) {
       expect(resourcesFor(statementsOfFunction(t, ids[key]), 'states:SendTaskSuccess'), key).toEqual([{ Ref: stateMachineId }]);
     }
-    expect(all.filter((a) => a === 'states:StopExecution')).toHaveLength(1);
-    const stops = resourcesFor(statementsOfFunction(t, ids.founder), 'states:StopExecution');
-    expect(stops).toHaveLength(1);
-    expect(JSON.stringify(stops[0])).toContain(`":execution:",{"Fn::GetAtt":["${stateMachineId}","Name"]},":*"`);
+    expect(all.filter((a) => a === 'states:StopExecution')).toHaveLength(2);
+    for (const key of ['founder', 'opsActions'] as const) {
+      const stops = resourcesFor(statementsOfFunction(t, ids[key]), 'states:StopExecution');
+      expect(stops, key).toHaveLength(1);
+      expect(JSON.stringify(stops[0])).toContain(`":execution:",{"Fn::GetAtt":["${stateMachineId}","Name"]},":*"`);
+    }
   });
 
   it('uses Resource "*" only for actions that have no resource-level permissions', () => {
@@ -335,7 +347,12 @@ describe('api', () => {
       ['GET /openapi.json', 'NONE', ENTRIES.openApi],
       ['GET /ops/applications', 'JWT', ENTRIES.ops],
       ['GET /ops/applications/{id}', 'JWT', ENTRIES.ops],
+      ['GET /ops/applications/{id}/story', 'JWT', ENTRIES.ops],
+      ['GET /ops/board', 'NONE', ENTRIES.opsBoard],
       ['GET /ops/executions', 'JWT', ENTRIES.ops],
+      ['GET /ops/failed', 'JWT', ENTRIES.ops],
+      ['GET /ops/pipeline', 'JWT', ENTRIES.ops],
+      ['GET /ops/stuck', 'JWT', ENTRIES.ops],
       ['GET /partner/applications', 'JWT', ENTRIES.partner],
       ['GET /partner/applications/{id}', 'JWT', ENTRIES.partner],
       ['GET /partner/applications/{id}/briefs/{programId}/create-opportunity', 'JWT', ENTRIES.partner],
@@ -343,6 +360,10 @@ describe('api', () => {
       ['POST /applications/{id}/revisions', 'NONE', ENTRIES.founder],
       ['POST /applications/{id}/withdraw', 'NONE', ENTRIES.founder],
       ['POST /estimates', 'NONE', ENTRIES.estimates],
+      ['POST /ops/applications/{id}/cancel', 'JWT', ENTRIES.opsActions],
+      ['POST /ops/applications/{id}/nudge', 'JWT', ENTRIES.opsActions],
+      ['POST /ops/applications/{id}/reassign', 'JWT', ENTRIES.opsActions],
+      ['POST /ops/applications/{id}/redrive', 'JWT', ENTRIES.opsActions],
       ['POST /partner/applications/{id}/approve', 'JWT', ENTRIES.partner],
       ['POST /partner/applications/{id}/briefs/{programId}/aws-review', 'JWT', ENTRIES.partner],
       ['POST /partner/applications/{id}/briefs/{programId}/credits', 'JWT', ENTRIES.partner],

@@ -1,7 +1,7 @@
 /**
  * Infra: lib/template.ts, the helper the local runtime and the workflow tests use to read the deployed shapes back.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   listFunctions,
   placeholderFunctionArn,
@@ -11,6 +11,11 @@ import {
 } from '../../lib/template.ts';
 import { STATES } from '../../lib/workflow/definition.ts';
 import { devTemplate } from './support.ts';
+
+// Synthesis (cdk-nag included) runs once, in a hook with room for a busy shared machine, not inside the first test.
+beforeAll(() => {
+  devTemplate();
+}, 180_000);
 
 describe('resolveDefinition on the synthesized stack', () => {
   it('turns the DefinitionString into plain JSON with placeholder Lambda ARNs and no references left', () => {

@@ -9,7 +9,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/constructs/house-function.ts';
 import { resolveDefinition, type AslDefinition, type AslState } from '../../lib/template.ts';
 import { TASK_TOKEN_KINDS } from '../../functions/core/application/commands.ts';
-import { CHANGED_WHILE_WAITING, FAILURE_ERROR, NOTIFY_EVENTS, REROUTE_MODES, STAGES, STATES, TASK_KINDS, TRANSIENT_ERRORS } from '../../lib/workflow/definition.ts';
+import {
+  caughtStateName, CHANGED_WHILE_WAITING, FAILURE_ERROR, NOTIFY_EVENTS, RESUME_FIELD, REROUTE_MODES, STAGES, STATES, TASK_KINDS, TRANSIENT_ERRORS,
+} from '../../lib/workflow/definition.ts';
 import { devTemplate } from './support.ts';
 
 let def: AslDefinition;
@@ -58,14 +60,17 @@ describe('every task', () => {
     for (const [name, s] of tasks()) expect(s.TimeoutSeconds, name).toBeGreaterThan(0);
   });
 
-  it('catches everything: into MarkFailed, or (on the failure path itself) into the named Fail state', () => {
+  it('catches everything: through a Pass naming the task into MarkFailed, or (on the failure path itself) into the named Fail state', () => {
     for (const [name, s] of tasks()) {
       const all = s.Catch?.find((c) => c.ErrorEquals.includes('States.ALL'));
       expect(all, name).toBeDefined();
       expect(s.Catch!.at(-1), `${name}: States.ALL comes last`).toBe(all);
       const failurePath = name === STATES.markFailed || name === STATES.notifyFailed;
-      expect(all!.Next, name).toBe(failurePath ? STATES.applicationFailed : STATES.markFailed);
-      if (!failurePath) expect(all!.ResultPath, name).toBe('$.failure');
+      expect(all!.Next, name).toBe(failurePath ? STATES.applicationFailed : caughtStateName(name));
+      if (failurePath) continue;
+      expect(all!.ResultPath, name).toBe('$.failure');
+      // The Pass hands MarkFailed the failing state's own name, so nothing has to guess where it failed.
+      expect(states[caughtStateName(name)], name).toMatchObject({ Type: 'Pass', Result: name, ResultPath: '$.failedState', Next: STATES.markFailed });
     }
   });
 
@@ -91,7 +96,7 @@ describe('every task', () => {
 describe('the failure path', () => {
   it('MarkFailed gets the caught error, then operations are told, then the named Fail state', () => {
     const mark = states[STATES.markFailed]!;
-    expect(mark.Parameters?.Payload).toEqual({ 'applicationId.$': '$.applicationId', 'error.$': '$.failure' });
+    expect(mark.Parameters?.Payload).toEqual({ 'applicationId.$': '$.applicationId', 'error.$': '$.failure', 'failedState.$': '$.failedState' });
     expect(mark.Next).toBe(STATES.notifyFailed);
     expect((states[STATES.notifyFailed]!.Parameters?.Payload as Record<string, unknown>).event).toBe(NOTIFY_EVENTS.failed);
     expect(states[STATES.notifyFailed]!.Next).toBe(STATES.applicationFailed);
@@ -104,8 +109,16 @@ describe('the failure path', () => {
 });
 
 describe('the flow (issues 3 and 4)', () => {
+  it('starts at SizeAsk, or at CheckStanding when operations resume an application (redrive)', () => {
+    expect(def.StartAt).toBe(STATES.start);
+    expect(states[STATES.start]).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: `$.${RESUME_FIELD}`, IsPresent: true, Next: STATES.checkStanding }],
+      Default: STATES.sizeAsk,
+    });
+  });
+
   it('sizes, drafts, routes, then branches on the routing result', () => {
-    expect(def.StartAt).toBe(STATES.sizeAsk);
     expect(states[STATES.sizeAsk]!.Next).toBe(STATES.draftBriefs);
     expect(states[STATES.draftBriefs]!.Next).toBe(STATES.routePartner);
     expect(states[STATES.routePartner]).toMatchObject({
@@ -211,7 +224,8 @@ describe('the flow (issues 3 and 4)', () => {
 
   it('has no unreachable states and only the states it names', () => {
     expect([...reachable(def.StartAt)].sort()).toEqual(Object.keys(states).sort());
-    expect(Object.keys(states).sort()).toEqual(Object.values(STATES).sort());
+    const caught = tasks().map(([name]) => caughtStateName(name)).filter((n) => n in states);
+    expect(Object.keys(states).sort()).toEqual([...Object.values(STATES), ...caught].sort());
   });
 
   it('every task-token wait has a timeout (the partner-review timeout comes from context)', () => {

@@ -457,7 +457,7 @@ describe('local Step Functions on the synthesized definition', () => {
     }
     smArn = 'arn:aws:states:us-east-1:000000000000:stateMachine:AceFiling';
     h = await harness({ definitions: [{ arn: smArn, name: 'AceFiling', definition: resolved.definition as unknown as Record<string, unknown> }], fns });
-  }, 60_000);
+  }, 180_000); // synthesis, on a shared machine
   afterAll(async () => {
     await h?.close();
   });

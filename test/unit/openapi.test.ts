@@ -20,7 +20,7 @@ describe('the OpenAPI document', () => {
       .sort();
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)).sort();
     expect(documented).toEqual(deployed);
-  });
+  }, 180_000); // one synthesis, on a shared machine
 
   it('describes the worksheet from the zod schema, strict and with its rules', () => {
     const worksheet = doc.components.schemas.Worksheet as { additionalProperties?: boolean; required?: string[]; properties: Record<string, unknown> };

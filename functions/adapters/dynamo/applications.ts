@@ -5,13 +5,15 @@
  * lacks), and a stale or concurrent writer fails the condition instead of corrupting state.
  */
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { Application, ApplicationStatus, StoredBrief } from '../../../schemas/application.ts';
+import type { Application, ApplicationStatus, StoredBrief, Transition } from '../../../schemas/application.ts';
 import type { DedupeValue } from '../../core/dedupe.ts';
 import type { TransitionPlan } from '../../core/application/lifecycle.ts';
 import { ConflictError, NotFoundError } from '../../core/errors.ts';
 import { documentClient, isConditionFailure } from './client.ts';
 import { applicationKey, dedupeKey, dedupePartition, INDEX_LIST, INDEXES, operationsKeys, partnerQueueKeys, expiresAtSeconds, TABLE_KEYS, taskTokenKey } from './keys.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { PipelineStats } from './pipeline-stats.ts';
+import { logger } from '../observability.ts';
 
 /** Founder access tokens valid at once per application. */
 export const MAX_FOUNDER_TOKENS = 10;
@@ -39,7 +41,21 @@ function fromItem(item: Record<string, unknown>): Application {
 }
 
 export class ApplicationRepository {
-  constructor(private readonly tableName: string) {}
+  private readonly stats: PipelineStats;
+
+  constructor(private readonly tableName: string) {
+    this.stats = new PipelineStats(tableName);
+  }
+
+  /**
+   * Count transitions in the pipeline counters (exactly once each, see pipeline-stats.ts). Never fails the caller: the
+   * status change is already stored, and a count missed here is caught up by the next re-projection.
+   */
+  async countTransitions(app: Application, transitions: readonly Transition[]): Promise<void> {
+    await this.stats.project(app, transitions).catch((error: unknown) => {
+      logger.warn('Pipeline counters not updated; the next re-projection catches up', { error: error as Error });
+    });
+  }
 
   /** Store a new application; `false` when one with this id already exists (an idempotent replay). */
   async create(app: Application): Promise<boolean> {
@@ -49,6 +65,7 @@ export class ApplicationRepository {
         Item: toItem(app),
         ConditionExpression: 'attribute_not_exists(pk)',
       }));
+      await this.countTransitions(app, app.transitions);
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -123,7 +140,9 @@ export class ApplicationRepository {
         ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',
       }));
-      return fromItem(out.Attributes ?? {});
+      const updated = fromItem(out.Attributes ?? {});
+      await this.countTransitions(updated, [t]);
+      return updated;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const latest = await this.get(id);
@@ -294,12 +313,13 @@ export class ApplicationRepository {
   }
 
   /** Operations view: applications in a status, oldest or newest first, paginated. */
-  async listByStatus(status: ApplicationStatus, opts: { limit: number; cursor?: string; newestFirst?: boolean }): Promise<{ items: Application[]; cursor?: string }> {
+  async listByStatus(status: ApplicationStatus, opts: { limit: number; cursor?: string; newestFirst?: boolean; updatedBefore?: string }): Promise<{ items: Application[]; cursor?: string }> {
     return this.queryIndex({
       TableName: this.tableName,
       IndexName: INDEXES.operations.indexName,
-      KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': operationsKeys(status, '', '').gsi2pk },
+      // `updatedBefore`: only those in the status since before that time (stuck work), read straight off the index.
+      KeyConditionExpression: opts.updatedBefore ? 'gsi2pk = :pk AND gsi2sk < :before' : 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': operationsKeys(status, '', '').gsi2pk, ...(opts.updatedBefore ? { ':before': opts.updatedBefore } : {}) },
       ScanIndexForward: !opts.newestFirst,
       Limit: opts.limit,
     }, opts.cursor);

@@ -27,6 +27,8 @@
  *     - the reconciliation watermark of one partner and catalog: `pk = PARTNER#<partnerId>`, `sk = PCSYNC#<catalog>`
  *       (the partner's partition; the directory index only carries the PROFILE item);
  *     - a processed EventBridge event id: `pk = PCEVENT#<eventId>`, `sk = EVENT`, removed by TTL (`expiresAt`).
+ *  9. Pipeline counters (functions/core/operations/pipeline.ts): one item per UTC day of transitions,
+ *     `pk = STATS`, `sk = DAY#<yyyy-mm-dd>`; Query `pk = STATS` (with `sk BETWEEN` for a window) reads them in order.
  */
 
 /** Table primary key attribute names (both strings). */
@@ -138,4 +140,13 @@ export function syncWatermarkKey(partnerId: string, catalog: string): ItemKey {
 /** A processed Partner Central EventBridge event (short-lived: TTL). */
 export function partnerCentralEventKey(eventId: string): ItemKey {
   return { pk: `${PREFIX.partnerCentralEvent}${eventId}`, sk: 'EVENT' };
+}
+
+// ---- Pipeline counters (access pattern 9) ----
+
+export const STATS_PARTITION = 'STATS';
+
+/** The counter item of one UTC day (`yyyy-mm-dd`). */
+export function statsDayKey(day: string): ItemKey {
+  return { pk: STATS_PARTITION, sk: `DAY#${day}` };
 }

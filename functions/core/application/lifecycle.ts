@@ -25,6 +25,11 @@ const BEFORE_FILING: readonly ApplicationStatus[] = [
   'submitted', 'sized', 'drafted', 'routed', 'unrouted', 'in_partner_review', 'changes_requested', 'approved_for_filing', 'failed',
 ];
 
+/** Statuses the workflow's failure path can leave (the status a redrive returns to). */
+export const FAILABLE: readonly ApplicationStatus[] = [
+  'submitted', 'sized', 'drafted', 'routed', 'unrouted', 'in_partner_review', 'changes_requested', 'approved_for_filing', 'filed', 'in_aws_review', 'action_required', 'approved', 'credits_applied', 'expiring',
+];
+
 const RULES: readonly Rule[] = [
   { from: ['submitted'], to: 'sized', by: ['system'] },
   { from: ['sized'], to: 'drafted', by: ['system'] },
@@ -50,10 +55,15 @@ const RULES: readonly Rule[] = [
   { from: ['changes_requested'], to: 'withdrawn', by: ['system'] },
   // The workflow's failure path: nothing is deleted, the application keeps its data and can be redriven.
   {
-    from: ['submitted', 'sized', 'drafted', 'routed', 'unrouted', 'in_partner_review', 'changes_requested', 'approved_for_filing', 'filed', 'in_aws_review', 'action_required', 'approved', 'credits_applied', 'expiring'],
+    from: FAILABLE,
     to: 'failed',
     by: ['system'],
   },
+  // Operations (functions/core/operations/actions.ts): a redrive puts a failed application back where it failed,
+  // a reassignment moves it to another partner, a cancellation closes it at any stage before credits.
+  ...FAILABLE.map((to): Rule => ({ from: ['failed'], to, by: ['ops'] })),
+  { from: ['routed', 'in_partner_review'], to: 'routed', by: ['ops'] },
+  { from: ['failed', 'filed', 'in_aws_review', 'action_required', 'approved'], to: 'withdrawn', by: ['ops'] },
 ];
 
 export function allowedNext(from: ApplicationStatus, actor: ActorKind): ApplicationStatus[] {

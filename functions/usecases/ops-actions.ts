@@ -1,0 +1,143 @@
+/**
+ * Operations' actions (issue 9), each in the order that converges when repeated or cut by a crash:
+ *   the DynamoDB write (one conditional UpdateItem: the transition with the operator as actor and the reason; skipped
+ *   on a replay), then the effects, each idempotent, so repeating the request after a crash redoes only what is left:
+ *
+ * - redrive: failed → the status it failed from; the partner slot is booked again when that status holds one; a NEW
+ *   execution named `<id>--ops-v<version>` enters at CheckStanding and carries on from there. Not RedriveExecution:
+ *   every task's catch-all leads the execution into the failure path, which ENDS in the ApplicationFailed Fail state,
+ *   so RedriveExecution would only re-run that Fail state; and the local Step Functions (aws-local-stepfunctions behind
+ *   lib/local/sfn) has no RedriveExecution. A new execution from DynamoDB's standing works the same on both.
+ * - reassign: book the new partner's slot first (a full partner is refused with 409 before anything changes), write,
+ *   release the old slot, mail both partners and the founder, then wake the workflow: the waiting review is failed with
+ *   ChangedWhileWaiting (→ NotifyChange → CheckStanding → a new review wait with the new partner); an unrouted
+ *   application (its execution ended) gets a new execution. A crash after booking leaves a slot held for an
+ *   application the partner does not have yet; repeating the request completes it (booking is per application).
+ * - cancel: → withdrawn (before credits), release the slot, mail founder and partner, end the workflow (a waiting
+ *   task is failed with ChangedWhileWaiting, else the execution is stopped).
+ * - nudge: a note in the timeline (status kept) and the pending reminder mailed again, at most once a day.
+ * After the write the application's transitions are counted again in the pipeline counters (exactly once each).
+ */
+import type { Actor, Application } from '../../schemas/application.ts';
+import type { ActionResponse } from '../../schemas/operations.ts';
+import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { appendNote } from '../adapters/dynamo/notes.ts';
+import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
+import { failTask } from '../adapters/workflow-engine.ts';
+import { startNamedExecution } from '../adapters/workflow-restart.ts';
+import type { Notifier } from './notifier.ts';
+import type { Clock } from '../core/clock.ts';
+import { runEffects } from './run-command.ts';
+import { TASK_TOKEN_KINDS } from '../core/application/commands.ts';
+import { ConflictError, NotFoundError } from '../core/errors.ts';
+import { planCancel, planNudge, planReassign, planRedrive, restartExecutionName, SLOT_HOLDING, type OpsPlan } from '../core/operations/actions.ts';
+
+export interface ActionDeps {
+  readonly tableName: string;
+  readonly applications: ApplicationRepository;
+  readonly partners: PartnerRepository;
+  readonly notifier: Notifier;
+  readonly stateMachineArn: string;
+  readonly clock: Clock;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/** Apply (or find) the plan, re-reading and re-planning when a concurrent writer got there first. */
+async function write(deps: ActionDeps, id: string, planOf: (app: Application, now: Date) => OpsPlan, before?: (app: Application, plan: OpsPlan) => Promise<void>) {
+  for (let attempt = 1; ; attempt += 1) {
+    const current = await deps.applications.get(id);
+    if (!current) throw new NotFoundError(`Application ${id} not found`);
+    const plan = planOf(current, deps.clock.now());
+    if (plan.kind === 'replay') return { app: current, before: current, version: plan.transition.version, applied: false };
+    if (before) await before(current, plan);
+    try {
+      const app = await deps.applications.applyTransition(current, plan.plan, plan.changes);
+      return { app, before: current, version: plan.plan.transition.version, applied: true };
+    } catch (error) {
+      if (error instanceof ConflictError && attempt < MAX_ATTEMPTS) continue;
+      throw error;
+    }
+  }
+}
+
+async function restart(deps: ActionDeps, app: Application, version: number, why: string): Promise<string> {
+  const { executionArn, alreadyStarted } = await startNamedExecution(deps.stateMachineArn, restartExecutionName(app.id, version), { applicationId: app.id, resume: why });
+  if (!alreadyStarted || app.executionArn !== executionArn) await deps.applications.setExecutionArn(app.id, executionArn);
+  return executionArn;
+}
+
+function answer(action: ActionResponse['action'], app: Application, applied: boolean, detail: string, executionArn?: string): ActionResponse {
+  return { applicationId: app.id, action, status: app.status, applied, detail, executionArn: executionArn ?? app.executionArn ?? null };
+}
+
+export async function redrive(deps: ActionDeps, id: string, actor: Actor, reason: string): Promise<ActionResponse> {
+  const done = await write(deps, id, (app, now) => planRedrive(app, actor, reason, now));
+  const { app } = done;
+  if (done.applied && SLOT_HOLDING.includes(app.status) && app.partner) {
+    // MarkFailed gave the slot back; the review resumes, so the partner holds it again (over capacity is allowed here:
+    // the application was already theirs).
+    await deps.partners.book(app.partner.partnerId, app.id);
+  }
+  const executionArn = await restart(deps, app, done.version, 'redrive');
+  await deps.applications.countTransitions(app, app.transitions);
+  return answer('redrive', app, done.applied, `back to '${app.status}'; a new execution carries on from there`, executionArn);
+}
+
+export async function reassign(deps: ActionDeps, id: string, actor: Actor, partnerId: string, reason: string): Promise<ActionResponse> {
+  const partner = await deps.partners.get(partnerId);
+  if (!partner || partner.active === false) throw new NotFoundError(`No active partner '${partnerId}'`);
+  let booked = false;
+  const done = await write(deps, id, (app, now) => planReassign(app, actor, { id: partner.id, name: partner.name }, reason, now), async () => {
+    if (!(await deps.partners.book(partner.id, id))) throw new ConflictError(`Partner ${partner.id} has no free review slot (capacity ${partner.capacity})`, 'partner-at-capacity');
+    booked = true;
+  }).catch(async (error: unknown) => {
+    // Refused after booking (the application moved meanwhile): give the slot back.
+    if (booked) await deps.partners.release(partner.id, id);
+    throw error;
+  });
+  const { app, before } = done;
+  const previous = done.applied ? before.partner?.partnerId : app.passedOverBy?.at(-1);
+  if (previous && previous !== partner.id) await deps.partners.release(previous, app.id);
+  await deps.notifier.notifyTransitions(await deps.applications.mustGet(app.id));
+  let executionArn: string | undefined;
+  const routedFromUnrouted = app.transitions.find((t) => t.version === done.version)?.from === 'unrouted';
+  if (routedFromUnrouted) {
+    executionArn = await restart(deps, app, done.version, 'assigned');
+  } else {
+    const token = await deps.applications.getTaskToken(app.id, TASK_TOKEN_KINDS.partnerReview, deps.clock.now());
+    // No stored token: the workflow is between tasks and reads the new assignment when it reaches the wait.
+    if (token) await failTask(token.token, 'ChangedWhileWaiting', `reassigned to ${partner.id} by operations`);
+  }
+  await deps.applications.countTransitions(app, app.transitions);
+  return answer('reassign', app, done.applied, `with ${partner.id} now${previous ? `; ${previous} released` : ''}; both partners and the founder are told`, executionArn);
+}
+
+export async function cancel(deps: ActionDeps, id: string, actor: Actor, reason: string): Promise<ActionResponse> {
+  const done = await write(deps, id, (app, now) => planCancel(app, actor, reason, now));
+  const { app } = done;
+  if (app.partner) await deps.partners.release(app.partner.partnerId, app.id);
+  await deps.notifier.notifyTransitions(await deps.applications.mustGet(app.id));
+  await runEffects({ applications: deps.applications, partners: deps.partners, stateMachineArn: deps.stateMachineArn, clock: deps.clock }, app, {
+    stopExecution: { error: 'CancelledByOperations', cause: `cancelled by operations: ${reason}` },
+  }, deps.clock.now());
+  await deps.applications.countTransitions(app, app.transitions);
+  return answer('cancel', app, done.applied, 'withdrawn by operations; the workflow is ended, the partner slot released, the founder told');
+}
+
+export async function nudge(deps: ActionDeps, id: string, actor: Actor, reason: string): Promise<ActionResponse> {
+  for (let attempt = 1; ; attempt += 1) {
+    const app = await deps.applications.mustGet(id);
+    const plan = planNudge(app, actor, reason, deps.clock.now());
+    try {
+      if (!plan.replay) await appendNote(deps.tableName, app, plan.note);
+    } catch (error) {
+      if (error instanceof ConflictError && attempt < MAX_ATTEMPTS) continue;
+      throw error;
+    }
+    const latest = await deps.applications.mustGet(id);
+    const partner = await deps.notifier.partnerOf(latest);
+    const sent = await deps.notifier.deliver(latest, plan.notice, `nudge:v${plan.note.version}:${plan.notice}`, { detail: `Operations ask you to act: ${reason}` }, partner);
+    return answer('nudge', latest, !plan.replay, sent ? `${plan.notice} sent to ${plan.who}` : `${plan.notice} already sent to ${plan.who} today`);
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * What operations read (issue 9): an application's execution story, stuck and failed applications, the pipeline.
+ * None of it scans: stories come from Step Functions, lists from the operations index (gsi2, by status and age), the
+ * pipeline from the day counter items (one Query) and the partner directory (one Query).
+ */
+import type { Application, ApplicationStatus } from '../../schemas/application.ts';
+import { APPLICATION_STATUSES } from '../../schemas/application.ts';
+import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
+import type { PipelineStats } from '../adapters/dynamo/pipeline-stats.ts';
+import { readExecution } from '../adapters/execution-history.ts';
+import { executionArnFor } from '../adapters/workflow-engine.ts';
+import { ValidationError } from '../core/errors.ts';
+import { currentCounts, windowFigures } from '../core/operations/pipeline.ts';
+import { redactTokens, tellStory } from '../core/operations/story.ts';
+import { redriveDescription, STUCK, stuckBefore, stuckItem, thresholdFor } from '../core/operations/stuck.ts';
+import { executionNamesOf } from '../core/operations/actions.ts';
+
+export interface InsightDeps {
+  readonly applications: ApplicationRepository;
+  readonly partners: PartnerRepository;
+  readonly stats: PipelineStats;
+  readonly stateMachineArn: string;
+}
+
+/** Every execution the application had (the first, then one per operations restart), newest first, as stories. */
+export async function applicationStory(deps: InsightDeps, app: Application, opts: { raw: boolean; now: Date }) {
+  const arns = executionNamesOf(app).map((name) => executionArnFor(deps.stateMachineArn, name)).reverse();
+  const executions = [];
+  let rawEvents: unknown[] | undefined;
+  for (const arn of arns) {
+    const read = await readExecution(arn);
+    if (!read) continue;
+    executions.push(tellStory(read.execution, read.events, opts.now));
+    if (opts.raw && rawEvents === undefined) rawEvents = read.events.map(redactTokens);
+  }
+  return { applicationId: app.id, status: app.status, executions, ...(opts.raw ? { rawEvents: rawEvents ?? [] } : {}) };
+}
+
+/** The statuses that have a threshold, in workflow order; a cursor is `<index of the status>.<index cursor>`. */
+const STUCK_STATUSES = STUCK.thresholds.map((t) => t.status);
+
+function decodeStuckCursor(cursor: string | undefined): { index: number; inner?: string } {
+  if (!cursor) return { index: 0 };
+  const m = /^(\d{1,2})\.(.*)$/.exec(cursor);
+  if (!m || Number(m[1]) >= STUCK_STATUSES.length) {
+    throw new ValidationError([{ field: 'query.cursor', rule: 'must be a nextCursor returned by the previous page of the same query' }]);
+  }
+  return { index: Number(m[1]), ...(m[2] ? { inner: m[2] } : {}) };
+}
+
+export async function stuckPage(deps: InsightDeps, opts: { status?: ApplicationStatus; limit: number; cursor?: string; now: Date }) {
+  const statuses = opts.status ? [opts.status] : STUCK_STATUSES;
+  if (opts.status && !thresholdFor(opts.status)) return { asOf: STUCK.asOf, items: [], nextCursor: null };
+  let { index, inner } = opts.status ? { index: 0, inner: opts.cursor } : decodeStuckCursor(opts.cursor);
+  const items = [];
+  while (index < statuses.length && items.length < opts.limit) {
+    const status = statuses[index]!;
+    const threshold = thresholdFor(status)!;
+    const page = await deps.applications.listByStatus(status, {
+      limit: opts.limit - items.length, updatedBefore: stuckBefore(threshold, opts.now), ...(inner ? { cursor: inner } : {}),
+    });
+    items.push(...page.items.map((app) => stuckItem(app, threshold, opts.now)));
+    if (page.cursor) {
+      inner = page.cursor;
+      break;
+    }
+    index += 1;
+    inner = undefined;
+  }
+  const more = index < statuses.length && (inner !== undefined || index < statuses.length);
+  const nextCursor = !more ? null : opts.status ? (inner ?? null) : `${index}.${inner ?? ''}`;
+  return { asOf: STUCK.asOf, items, nextCursor };
+}
+
+export async function failedPage(deps: InsightDeps, opts: { limit: number; cursor?: string }) {
+  const page = await deps.applications.listByStatus('failed', { limit: opts.limit, ...(opts.cursor ? { cursor: opts.cursor } : {}) });
+  return {
+    items: page.items.map((app) => ({
+      id: app.id,
+      company: app.worksheet.company.name,
+      failedAt: app.failure?.at ?? app.updatedAt,
+      state: app.failure?.state ?? 'unknown',
+      error: app.failure?.error ?? 'unknown',
+      cause: app.failure?.cause ?? '',
+      failedFrom: app.failure?.failedFrom ?? 'submitted',
+      redrive: redriveDescription(app),
+      executionArn: app.executionArn ?? null,
+    })),
+    nextCursor: page.cursor ?? null,
+  };
+}
+
+/**
+ * One Query over the day counter items (all of them: current counts are every status entered minus every status
+ * left) and one Query over the partner directory. The window's figures come from the same items.
+ */
+export async function pipeline(deps: InsightDeps, opts: { days: number; now: Date }) {
+  const to = opts.now.toISOString().slice(0, 10);
+  const from = new Date(opts.now.getTime() - (opts.days - 1) * 86_400_000).toISOString().slice(0, 10);
+  const [days, partners] = await Promise.all([deps.stats.days(), deps.partners.list()]);
+  const inWindow = days.filter((d) => d.day >= from && d.day <= to).map((d) => d.counters);
+  const figures = windowFigures(inWindow, APPLICATION_STATUSES, partners.map((p) => ({
+    id: p.id, name: p.name, load: Number(p.load ?? 0), capacity: Number(p.capacity ?? 0),
+  })));
+  return {
+    asOf: opts.now.toISOString(),
+    window: { days: opts.days, from, to },
+    counts: currentCounts(days.map((d) => d.counters), APPLICATION_STATUSES),
+    timeInStatus: figures.timeInStatus,
+    conversion: figures.conversion,
+    partners: figures.partners,
+    redrives: figures.redrives,
+    reads: { counterItems: days.length, partnerProfiles: partners.length },
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * Operations (issue 9): the actions function and its routes, and the live operations board.
+ *
+ * - OpsActions (JWT, group ops, checked in the handler): POST /ops/applications/{id}/redrive | reassign | cancel |
+ *   nudge. Its own function so the read routes keep their read-only function (functions/http/ops.ts): this one may
+ *   write the table, start and stop executions, answer task tokens (ChangedWhileWaiting) and send mail (the resent
+ *   reminder and the action's notices, claimed like Notify's so nothing is mailed twice).
+ * - OpsBoard: GET /ops/board, one HTML page (inline CSS and script, no outside loads, a strict CSP) served by an API
+ *   route rather than CloudFront + S3: same origin as the API it calls (no CORS), one page that holds no data, nothing
+ *   more to deploy. The route is public because a browser cannot send the JWT when it opens a page; the page asks for
+ *   the ops token and sends it on every API call, so it shows nothing without one.
+ */
+import { Validations, type RemovalPolicy } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import type { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { HouseFunction, type IMailer } from './house-function.ts';
+
+export interface OperationsProps {
+  readonly table: dynamodb.ITable;
+  readonly stateMachine: sfn.StateMachine;
+  readonly mailer: IMailer;
+  readonly httpApi: apigwv2.HttpApi;
+  readonly authorizer: HttpUserPoolAuthorizer;
+  readonly publicBaseUrl: string;
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+export const OPS_ACTION_PATHS = ['redrive', 'reassign', 'cancel', 'nudge'].map((a) => `/ops/applications/{id}/${a}`);
+export const OPS_BOARD_PATH = '/ops/board';
+
+export class Operations extends Construct {
+  readonly functions: { readonly opsActions: HouseFunction; readonly opsBoard: HouseFunction };
+
+  constructor(scope: Construct, id: string, props: OperationsProps) {
+    super(scope, id);
+    const common = { logRetention: props.logRetention, removalPolicy: props.removalPolicy };
+    const opsActions = new HouseFunction(this, 'OpsActions', {
+      ...common,
+      entry: 'functions/http/ops-actions.ts',
+      description: 'POST /ops/applications/{id}/redrive|reassign|cancel|nudge (JWT, group ops)',
+    })
+      .bindTable(props.table, 'readWrite')
+      .bindStateMachine(props.stateMachine, 'start')
+      .bindStateMachine(props.stateMachine, 'taskResponse')
+      .bindStateMachine(props.stateMachine, 'stop')
+      .bindMailer(props.mailer)
+      .setConfig('PUBLIC_BASE_URL', props.publicBaseUrl);
+    // The board has no grants at all: it serves one static page.
+    const opsBoard = new HouseFunction(this, 'OpsBoard', {
+      ...common,
+      entry: 'functions/http/ops-board.ts',
+      description: 'GET /ops/board: the operations board page (no data; it calls the ops API with the ops JWT)',
+    });
+    this.functions = { opsActions, opsBoard };
+
+    const actions = new HttpLambdaIntegration('OpsActionsIntegration', opsActions.function);
+    for (const path of OPS_ACTION_PATHS) {
+      props.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.POST], integration: actions, authorizer: props.authorizer });
+    }
+    for (const route of props.httpApi.addRoutes({ path: OPS_BOARD_PATH, methods: [apigwv2.HttpMethod.GET], integration: new HttpLambdaIntegration('OpsBoardIntegration', opsBoard.function) })) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: 'The board page is static and holds no data (a browser cannot attach a JWT to opening a page); every call it makes goes to JWT-authorized ops routes.',
+      });
+    }
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * Operations (issue 9): the stuck thresholds (data), the read API's answers (execution story, stuck, failed,
+ * pipeline) and the actions' requests and answers.
+ */
+import * as z from 'zod/mini';
+import { ApplicationStatus } from './application.ts';
+
+// ---- data/stuck-thresholds.json ----
+
+export const StuckThreshold = z.object({
+  status: ApplicationStatus,
+  hours: z.number().check(z.gte(0)),
+  why: z.string().check(z.minLength(1)),
+  unstick: z.string().check(z.minLength(1)),
+});
+export type StuckThreshold = z.infer<typeof StuckThreshold>;
+
+export const StuckThresholds = z.object({
+  asOf: z.string(),
+  source: z.string(),
+  reminderEscalation: z.object({
+    awsDecisionReminders: z.number().check(z.int(), z.gte(1)),
+    creditsReminders: z.number().check(z.int(), z.gte(1)),
+    note: z.string(),
+  }),
+  thresholds: z.array(StuckThreshold),
+});
+export type StuckThresholds = z.infer<typeof StuckThresholds>;
+
+// ---- read API ----
+
+const PageLimit = z.optional(z.pipe(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')), z.transform(Number)).check(z.gte(1, 'must be >= 1'), z.lte(100, 'must be <= 100')));
+const PageCursor = z.optional(z.string().check(z.minLength(1), z.maxLength(4096)));
+
+export const StoryQuery = z.strictObject({
+  /** `raw=1` adds the history events (execution data excluded, tokens redacted). */
+  raw: z.optional(z.enum(['0', '1', 'true', 'false'])),
+});
+
+export const StoryStep = z.object({
+  state: z.string(),
+  what: z.string(),
+  enteredAt: z.string(),
+  exitedAt: z.nullable(z.string()),
+  deadline: z.nullable(z.string()),
+  retries: z.number(),
+  errors: z.array(z.object({ at: z.string(), error: z.string(), cause: z.string() })),
+  outcome: z.enum(['running', 'done', 'failed', 'timed-out']),
+});
+
+export const ExecutionStoryView = z.object({
+  executionArn: z.string(),
+  applicationId: z.string(),
+  status: z.string(),
+  startedAt: z.nullable(z.string()),
+  stoppedAt: z.nullable(z.string()),
+  headline: z.string(),
+  sentences: z.array(z.string()),
+  steps: z.array(StoryStep),
+  error: z.nullable(z.object({ error: z.string(), cause: z.string() })),
+});
+
+export const ApplicationStoryResponse = z.object({
+  applicationId: z.string(),
+  status: ApplicationStatus,
+  /** Newest execution first: a redrive adds one. */
+  executions: z.array(ExecutionStoryView),
+  /** Present with `raw=1`: the newest execution's events, without execution data, tokens redacted. */
+  rawEvents: z.optional(z.array(z.unknown())),
+});
+
+export const StuckQuery = z.strictObject({
+  status: z.optional(ApplicationStatus),
+  limit: PageLimit,
+  cursor: PageCursor,
+});
+
+export const StuckItem = z.object({
+  id: z.string(),
+  status: ApplicationStatus,
+  company: z.string(),
+  partnerId: z.nullable(z.string()),
+  since: z.string(),
+  hoursInStatus: z.number(),
+  thresholdHours: z.number(),
+  why: z.string(),
+  unstick: z.string(),
+  lastReason: z.string(),
+  /** Set when the workflow escalated it after its counted reminders. */
+  escalated: z.boolean(),
+});
+
+export const StuckPage = z.object({ asOf: z.string(), items: z.array(StuckItem), nextCursor: z.nullable(z.string()) });
+
+export const FailedQuery = z.strictObject({ limit: PageLimit, cursor: PageCursor });
+
+export const FailedItem = z.object({
+  id: z.string(),
+  company: z.string(),
+  failedAt: z.string(),
+  state: z.string(),
+  error: z.string(),
+  cause: z.string(),
+  failedFrom: ApplicationStatus,
+  /** What POST /ops/applications/{id}/redrive will do, in words. */
+  redrive: z.string(),
+  executionArn: z.nullable(z.string()),
+});
+
+export const FailedPage = z.object({ items: z.array(FailedItem), nextCursor: z.nullable(z.string()) });
+
+export const PipelineQuery = z.strictObject({
+  /** The window, in days, for time in state, conversion and partner figures. */
+  days: z.optional(z.pipe(z.string().check(z.regex(/^\d{1,2}$/, 'must be a whole number of days from 1 to 90')), z.transform(Number)).check(z.gte(1, 'must be >= 1'), z.lte(90, 'must be <= 90'))),
+});
+
+const Quantiles = z.object({ samples: z.number(), medianHours: z.nullable(z.number()), p90Hours: z.nullable(z.number()) });
+
+export const PipelineResponse = z.object({
+  asOf: z.string(),
+  window: z.object({ days: z.number(), from: z.string(), to: z.string() }),
+  /** Applications in each status now. */
+  counts: z.record(z.string(), z.number()),
+  /** Time spent in each status by applications that left it within the window (histogram bounds, see README). */
+  timeInStatus: z.record(z.string(), Quantiles),
+  conversion: z.object({
+    submitted: z.number(), filed: z.number(), approved: z.number(), creditsApplied: z.number(),
+    askedUsd: z.string(), approvedUsd: z.string(), appliedUsd: z.string(),
+  }),
+  partners: z.array(z.object({
+    partnerId: z.string(),
+    name: z.string(),
+    load: z.number(),
+    capacity: z.number(),
+    reviews: z.number(),
+    approved: z.number(),
+    approvalRate: z.nullable(z.number()),
+    reviewTime: Quantiles,
+  })),
+  /** Redrives by operations within the window. */
+  redrives: z.number(),
+  /** What this request read, for the cost figures in the README. */
+  reads: z.object({ counterItems: z.number(), partnerProfiles: z.number() }),
+});
+export type PipelineResponse = z.infer<typeof PipelineResponse>;
+
+// ---- actions ----
+
+const Reason = z.string().check(z.trim(), z.minLength(3), z.maxLength(500));
+
+export const ActionRequest = z.strictObject({ reason: Reason });
+export const ReassignRequest = z.strictObject({ reason: Reason, partnerId: z.string().check(z.regex(/^[a-z0-9-]{1,64}$/)) });
+
+export const ActionResponse = z.object({
+  applicationId: z.string(),
+  action: z.enum(['redrive', 'reassign', 'cancel', 'nudge']),
+  status: ApplicationStatus,
+  /** False when this request found the action already done (a repeat converges on the first answer). */
+  applied: z.boolean(),
+  detail: z.string(),
+  executionArn: z.nullable(z.string()),
+});
+export type ActionResponse = z.infer<typeof ActionResponse>;

@@ -1,0 +1,87 @@
+/**
+ * The pipeline counters against dynalite: every transition counted exactly once, whether its projection is retried,
+ * repeated concurrently, cut by a crash and caught up later, or races other transitions on the same day's item.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
+import type { PipelineStats } from '../../functions/adapters/dynamo/pipeline-stats.ts';
+import { planTransition } from '../../functions/core/application/lifecycle.ts';
+import { newApplication, newFounderToken } from '../../functions/core/intake.ts';
+import { currentCounts, windowFigures } from '../../functions/core/operations/pipeline.ts';
+import { APPLICATION_STATUSES } from '../../schemas/application.ts';
+import { startDynalite, type TestTable } from '../support/dynalite.ts';
+import { exampleWorksheet } from '../support/fixtures.ts';
+
+let table: TestTable;
+let applications: ApplicationRepository;
+let stats: PipelineStats;
+
+beforeAll(async () => {
+  table = await startDynalite();
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = table.endpoint;
+  const { ApplicationRepository } = await import('../../functions/adapters/dynamo/applications.ts');
+  const { PipelineStats } = await import('../../functions/adapters/dynamo/pipeline-stats.ts');
+  applications = new ApplicationRepository(table.tableName);
+  stats = new PipelineStats(table.tableName);
+});
+afterAll(async () => table?.stop());
+
+const system = { kind: 'system', id: 'test' } as const;
+let n = 0;
+const day = '2026-11-27';
+const fresh = () => newApplication({ id: `app_stats${(n += 1)}`, worksheet: exampleWorksheet(), tokenHash: newFounderToken().hash, now: new Date(`${day}T10:00:00Z`) });
+
+async function counts() {
+  return currentCounts((await stats.days()).map((d) => d.counters), APPLICATION_STATUSES);
+}
+
+describe('pipeline counters', () => {
+  it('count a creation and a transition once each, with the time spent in the status left', async () => {
+    const app = fresh();
+    await applications.create(app);
+    await applications.applyTransition(app, planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: 't', now: new Date(`${day}T12:30:00Z`) }));
+    expect(await counts()).toMatchObject({ submitted: 0, sized: 1 });
+    const figures = windowFigures((await stats.days({ fromDay: day, toDay: day })).map((d) => d.counters), APPLICATION_STATUSES, []);
+    // 2.5 hours in `submitted`: the 1–4 hour bucket.
+    expect(figures.timeInStatus.submitted).toEqual({ samples: 1, medianHours: 4, p90Hours: 4 });
+    expect(figures.conversion.submitted).toBe(1);
+  });
+
+  it('a retried projection (the same transition again, in sequence or concurrently) counts nothing more', async () => {
+    const app = fresh();
+    await applications.create(app);
+    const updated = await applications.applyTransition(app, planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: 't', now: new Date(`${day}T11:00:00Z`) }));
+    const before = await counts();
+    expect(await stats.project(updated, updated.transitions)).toBe(0);
+    const concurrent = await Promise.all(Array.from({ length: 8 }, () => stats.project(updated, updated.transitions)));
+    expect(concurrent.reduce((a, b) => a + b, 0)).toBe(0);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('a crash between the status write and the count is caught up by re-projecting, exactly once', async () => {
+    const app = fresh();
+    await applications.create(app);
+    // The status change written without its count (as if the function died right after the UpdateItem).
+    const { PipelineStats } = await import('../../functions/adapters/dynamo/pipeline-stats.ts');
+    const original = PipelineStats.prototype.project;
+    PipelineStats.prototype.project = async () => 0;
+    const updated = await applications.applyTransition(app, planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: 't', now: new Date(`${day}T11:00:00Z`) }));
+    PipelineStats.prototype.project = original;
+    const before = await counts();
+    // The next Notify (or an operations action) re-projects the whole timeline: only the missing transition counts.
+    expect(await stats.project(updated, updated.transitions)).toBe(1);
+    const after = await counts();
+    expect(after.sized).toBe(before.sized! + 1);
+    expect(after.submitted).toBe(before.submitted! - 1);
+  });
+
+  it('concurrent transitions of different applications on the same day all count', async () => {
+    const created = Array.from({ length: 10 }, fresh);
+    await Promise.all(created.map((a) => applications.create(a)));
+    const before = await counts();
+    await Promise.all(created.map((a) => applications.applyTransition(a, planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: 't', now: new Date(`${day}T15:00:00Z`) }))));
+    const after = await counts();
+    expect(after.sized).toBe(before.sized! + 10);
+    expect(after.submitted).toBe(before.submitted! - 10);
+  });
+});
