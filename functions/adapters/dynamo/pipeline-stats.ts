@@ -5,7 +5,7 @@
  * `STATS` partition (a window: `sk BETWEEN`), never a Scan.
  *
  * Crash between the application's write and this one: the transition is not counted yet. Every Notify of the
- * application re-projects its not-yet-notified transitions (functions/workflow/notifier.ts), and operations actions
+ * application re-projects its not-yet-notified transitions (functions/usecases/notifier.ts), and operations actions
  * re-project the application's whole timeline, so the count catches up; the condition keeps those repeats exact.
  */
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
