@@ -13,6 +13,8 @@ export interface LocalAdminDeps {
   readonly issuer: DevIssuer;
   /** Bound once started (the engine and the schedules start after the servers). */
   readonly late: { readonly sfn?: LocalStepFunctions; readonly schedules?: LocalScheduler };
+  /** The local Partner Central's reviewer desk (/__local/partner-central/..., lib/local/partner-central/admin.ts). */
+  readonly partnerCentral?: (method: string, path: string, body: Buffer, send: Send) => Promise<boolean>;
 }
 
 type ClockRequest = { advanceMs?: number; advanceSeconds?: number; advanceDays?: number; to?: string };
@@ -65,8 +67,13 @@ export function localAdmin(deps: LocalAdminDeps): (method: string, url: string, 
       return send(200, { tasks });
     }
     if (path === '/__local' || path === '/__local/') {
-      return send(200, { endpoints: ['GET /__local/clock', 'POST /__local/clock', 'GET /__local/jwks.json', 'GET /__local/tasks'] });
+      return send(200, {
+        endpoints: ['GET /__local/clock', 'POST /__local/clock', 'GET /__local/jwks.json', 'GET /__local/tasks', 'GET /__local/partner-central',
+          'GET /__local/partner-central/opportunities/{id}', 'POST /__local/partner-central/opportunities/{id}/review',
+          'POST /__local/partner-central/opportunities/{id}/console-edit', 'POST /__local/partner-central/roles'],
+      });
     }
+    if (deps.partnerCentral) return deps.partnerCentral(method, path, body, send);
     return false;
   };
 }

@@ -7,7 +7,7 @@ export const exampleWorksheetBody = (): Record<string, unknown> =>
 
 /** Every stand-in on a free port, the dev JWT key in memory, Retry pauses skipped. */
 export function startE2eRuntime(): Promise<LocalRuntime> {
-  return startLocal({ port: 0, sesPort: 0, sfnPort: 0, dynamoPort: 0, jwtKeyFile: null, retryDelayMs: 0 });
+  return startLocal({ port: 0, sesPort: 0, sfnPort: 0, dynamoPort: 0, partnerCentralPort: 0, jwtKeyFile: null, retryDelayMs: 0 });
 }
 
 /** Poll with a bound instead of sleeping a fixed time. */

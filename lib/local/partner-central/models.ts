@@ -61,6 +61,13 @@ export class ServiceModel {
     return checkAgainstSlice(body, slice);
   }
 
+  /** The values of one of the model's enums (e.g. ClosedLostReason). */
+  enumValues(shapeName: string): string[] {
+    const shape = this.#model.shapes[`${this.#spec.namespace}${shapeName}`];
+    if (shape?.type !== 'enum') return [];
+    return Object.values(shape.members ?? {}).map((m) => String(m.traits?.['smithy.api#enumValue']));
+  }
+
   /** The HTTP status the model gives an error shape (`smithy.api#httpError`). */
   errorStatus(type: string): number {
     const traits = this.#model.shapes[`${this.#spec.namespace}${type}`]?.traits ?? {};
