@@ -201,7 +201,8 @@ export class PartnerCentralCatalog {
     }
     const problems = [
       ...(o.solutions.length === 0 ? [{ field: 'RelatedEntityIdentifiers.Solutions', rule: 'must have at least one associated solution before submission (AssociateOpportunity)' }] : []),
-      ...checkSubmissionRules({ body: { ...o.body, Catalog: o.catalog, LifeCycle: o.lifeCycle }, now: new Date(this.#now()) }),
+      // The rules are about what the partner wrote: AWS's own review fields are not part of it.
+      ...checkSubmissionRules({ body: { ...o.body, Catalog: o.catalog, LifeCycle: partnerLifeCycle(o.lifeCycle) }, now: new Date(this.#now()) }),
     ];
     if (problems.length > 0) throw validationException(this.#model, problems, 'BUSINESS_VALIDATION_FAILED');
     o.involvementType = String(input.InvolvementType);
@@ -345,6 +346,11 @@ export class PartnerCentralCatalog {
       ...(account?.CompanyName ? { Customer: { Account: { CompanyName: account.CompanyName } } } : {}),
     };
   }
+}
+
+function partnerLifeCycle(lifeCycle: Record<string, unknown>): Record<string, unknown> {
+  const { ReviewStatus: _s, ReviewComments: _c, ReviewStatusReason: _r, NextStepsHistory: _h, ...partner } = lifeCycle;
+  return partner;
 }
 
 export function arnOf(o: Pick<StoredOpportunity, 'accountId' | 'catalog' | 'id'>): string {
