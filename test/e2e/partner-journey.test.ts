@@ -17,7 +17,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => rt?.stop());
 
-type Body = Record<string, unknown>;
 const api = (method: string, path: string, opts: ApiOptions = {}) => callApi(rt, method, path, opts);
 const waitingOn = (applicationId: string, kind: string): Promise<void> => waitingOnTask(rt, applicationId, kind);
 
