@@ -37,7 +37,7 @@ describe('Partner Central end to end on the local runtime', () => {
     return mine?.status ?? mine?.record?.status;
   };
 
-  it('files through the API and submits for AWS review with the partner\'s solution, Co-Sell and Full visibility', async () => {
+  it('a founder submits; the routed partner approves the drafts', async () => {
     const submitted = await api('POST', '/worksheets', { body: exampleWorksheetBody() });
     expect(submitted.status).toBe(202);
     id = String(submitted.body.applicationId);
@@ -46,6 +46,9 @@ describe('Partner Central end to end on the local runtime', () => {
     await waitingOnTask(rt, id, 'partner-review');
     expect((await api('POST', `/partner/applications/${id}/approve`, { token: partner })).status).toBe(200);
     base = `/partner/applications/${id}/briefs/${PROGRAM}`;
+  }, 90_000);
+
+  it('files through the API and submits for AWS review with the partner\'s solution, Co-Sell and Full visibility', async () => {
 
     // Submitting before filing is refused and sends nothing.
     expect((await api('POST', `${base}/submit-via-api`, { token: partner })).status).toBe(409);
