@@ -16,6 +16,7 @@ const { values } = parseArgs({
     'ses-port': { type: 'string' },
     'sfn-port': { type: 'string' },
     'dynamo-port': { type: 'string' },
+    'partner-central-port': { type: 'string' },
     partners: { type: 'string' },
     fresh: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -23,8 +24,8 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log(`Usage: npm start -- [--data DIR] [--port N] [--ses-port N] [--sfn-port N] [--dynamo-port N] [--partners FILE] [--fresh]
-Environment: PORT, SES_PORT, SFN_PORT, DYNAMODB_PORT. See lib/local/README.md.`);
+  console.log(`Usage: npm start -- [--data DIR] [--port N] [--ses-port N] [--sfn-port N] [--dynamo-port N] [--partner-central-port N] [--partners FILE] [--fresh]
+Environment: PORT, SES_PORT, SFN_PORT, DYNAMODB_PORT, PARTNER_CENTRAL_PORT. See lib/local/README.md.`);
   process.exit(0);
 }
 
@@ -37,6 +38,7 @@ try {
     ...(values['ses-port'] ? { sesPort: num(values['ses-port']) } : {}),
     ...(values['sfn-port'] ? { sfnPort: num(values['sfn-port']) } : {}),
     ...(values['dynamo-port'] ? { dynamoPort: num(values['dynamo-port']) } : {}),
+    ...(values['partner-central-port'] ? { partnerCentralPort: num(values['partner-central-port']) } : {}),
     ...(values.partners ? { partnersFile: values.partners } : {}),
     ...(values.fresh ? { freshTemplate: true } : {}),
     log: (line) => console.log(line),

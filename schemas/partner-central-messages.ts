@@ -36,3 +36,55 @@ export const FiledViaApiResponse = z.object({
   next: z.string(),
 });
 export type FiledViaApiResponse = z.infer<typeof FiledViaApiResponse>;
+
+/** `POST …/submit-via-api`: associate a solution and submit for AWS review (again after Action Required). */
+export const SubmitViaApiRequest = z.strictObject({
+  /** The Partner Central solution to associate; default: the profile's `filing.solutionId`, else your only Active one. */
+  solutionId: z.optional(z.string().check(z.regex(/^S-[0-9]{1,19}$/, 'must be a Partner Central solution id (S-…)'))),
+  /** Default Co-Sell: funding is decided with an AWS account team engaged. */
+  involvementType: z.optional(z.enum(['Co-Sell', 'For Visibility Only'])),
+  /** Default Full: AWS's reviewers see the customer details they need. */
+  visibility: z.optional(z.enum(['Full', 'Limited'])),
+});
+export type SubmitViaApiRequest = z.infer<typeof SubmitViaApiRequest>;
+
+export const SubmitViaApiResponse = z.object({
+  applicationId: z.string(),
+  programId: z.string(),
+  opportunityId: z.string(),
+  solutionId: z.optional(z.string()),
+  involvementType: z.enum(['Co-Sell', 'For Visibility Only']),
+  visibility: z.enum(['Full', 'Limited']),
+  /** Why these choices, in plain words. */
+  explained: z.string(),
+  /** The opportunity was already with AWS: nothing was sent. */
+  replayed: z.boolean(),
+  status: ApplicationStatus,
+  brief: PartnerBriefView,
+  next: z.string(),
+});
+export type SubmitViaApiResponse = z.infer<typeof SubmitViaApiResponse>;
+
+/** `GET …/opportunity`: the opportunity as Partner Central has it now. */
+export const OpportunityViaApiResponse = z.object({
+  opportunityId: z.string(),
+  /** Base an update on this (`basedOn`): a change made since is detected, not overwritten. */
+  lastModifiedDate: z.optional(z.string()),
+  reviewStatus: z.optional(z.string()),
+  opportunity: z.record(z.string(), z.unknown()),
+});
+
+/** `POST …/update-via-api`: UpdateOpportunity under Action Required. */
+export const UpdateViaApiRequest = z.strictObject({
+  /** The `lastModifiedDate` you read with GET …/opportunity. */
+  basedOn: z.iso.datetime({ offset: true }),
+  /** UpdateOpportunity members to replace (e.g. Customer, Project, LifeCycle.NextSteps); validated by Partner Central. */
+  changes: z.record(z.string(), z.unknown()),
+});
+export type UpdateViaApiRequest = z.infer<typeof UpdateViaApiRequest>;
+
+export const UpdateViaApiResponse = z.object({
+  opportunityId: z.string(),
+  lastModifiedDate: z.optional(z.string()),
+  next: z.string(),
+});

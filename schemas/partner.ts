@@ -39,6 +39,8 @@ export const PartnerProfile = z.strictObject({
     /** Required: the partner's role trusts this service only with it (no confused deputy), and our IAM policy demands it. */
     externalId: z.string().check(z.regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2-1224 characters of [A-Za-z0-9+=,.@:/_-]')),
     catalog: z.optional(z.enum(['AWS', 'Sandbox'])),
+    /** The Partner Central solution associated with opportunities submitted through the API, unless a request names one. */
+    solutionId: z.optional(z.string().check(z.regex(/^S-[0-9]{1,19}$/, 'must be a Partner Central solution id (S-…)'))),
   })),
 });
 export type PartnerProfile = z.infer<typeof PartnerProfile>;

@@ -11,10 +11,15 @@
  * ResourceNotFoundException → NotFoundError, InternalServerException → TransientError.
  */
 import {
+  AssociateOpportunityCommand,
   CreateOpportunityCommand,
   GetOpportunityCommand,
   ListOpportunitiesCommand,
+  ListSolutionsCommand,
   PartnerCentralSellingClient,
+  SubmitOpportunityCommand,
+  UpdateOpportunityCommand,
+  type UpdateOpportunityCommandInput,
   type CreateOpportunityCommandInput,
   type LifeCycle,
   type LifeCycleSummary,
@@ -136,4 +141,47 @@ export async function listOpportunitiesModifiedAfter(role: FilingRole, catalog: 
     .filter((s) => s.Id !== undefined)
     .map((s) => ({ opportunityId: s.Id ?? '', ...(s.LastModifiedDate ? { lastModifiedDate: s.LastModifiedDate.toISOString() } : {}), ...(s.LifeCycle ? { lifeCycle: s.LifeCycle } : {}) }));
   return { items, ...(out.NextToken ? { nextToken: out.NextToken } : {}) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Submitting for AWS review and fixing Action Required (functions/usecases/partner-central-submission.ts)
+
+/** The partner's Active solutions in a catalog (ListSolutions, every page). */
+export async function listActiveSolutions(role: FilingRole, catalog: AceCatalog): Promise<{ id: string; name: string }[]> {
+  const out: { id: string; name: string }[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await call(role, () => partnerCentralFor(role).send(new ListSolutionsCommand({ Catalog: catalog, Status: ['Active'], ...(nextToken ? { NextToken: nextToken } : {}) })));
+    for (const s of page.SolutionSummaries ?? []) if (s.Id) out.push({ id: s.Id, name: s.Name ?? s.Id });
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return out;
+}
+
+/** The opportunity as GetOpportunity shows it, with its associated solutions (read before each write: idempotence). */
+export async function readOpportunity(role: FilingRole, catalog: AceCatalog, opportunityId: string): Promise<OpportunityReview & { solutions: string[]; opportunity: Record<string, unknown> }> {
+  const out = await call(role, () => partnerCentralFor(role).send(new GetOpportunityCommand({ Catalog: catalog, Identifier: opportunityId })));
+  const { $metadata: _m, ...opportunity } = out;
+  return {
+    opportunityId: out.Id ?? opportunityId,
+    ...(out.LastModifiedDate ? { lastModifiedDate: out.LastModifiedDate.toISOString() } : {}),
+    ...(out.LifeCycle ? { lifeCycle: out.LifeCycle } : {}),
+    solutions: out.RelatedEntityIdentifiers?.Solutions ?? [],
+    opportunity: opportunity as Record<string, unknown>,
+  };
+}
+
+export async function associateSolution(role: FilingRole, catalog: AceCatalog, opportunityId: string, solutionId: string): Promise<void> {
+  await call(role, () => partnerCentralFor(role, 'write').send(new AssociateOpportunityCommand({ Catalog: catalog, OpportunityIdentifier: opportunityId, RelatedEntityType: 'Solutions', RelatedEntityIdentifier: solutionId })));
+}
+
+export async function submitOpportunity(role: FilingRole, catalog: AceCatalog, opportunityId: string, choice: { involvementType: 'Co-Sell' | 'For Visibility Only'; visibility: 'Full' | 'Limited' }): Promise<void> {
+  await call(role, () => partnerCentralFor(role, 'write').send(new SubmitOpportunityCommand({ Catalog: catalog, Identifier: opportunityId, InvolvementType: choice.involvementType, Visibility: choice.visibility })));
+}
+
+/** UpdateOpportunity with the LastModifiedDate read: Partner Central refuses it (ConflictException → 409) if it moved. */
+export async function updateOpportunity(role: FilingRole, catalog: AceCatalog, opportunityId: string, lastModifiedDate: string, changes: Record<string, unknown>): Promise<{ lastModifiedDate?: string }> {
+  const input = { ...changes, Catalog: catalog, Identifier: opportunityId, LastModifiedDate: new Date(lastModifiedDate) } as unknown as UpdateOpportunityCommandInput;
+  const out = await call(role, () => partnerCentralFor(role, 'write').send(new UpdateOpportunityCommand(input)));
+  return out.LastModifiedDate ? { lastModifiedDate: out.LastModifiedDate.toISOString() } : {};
 }

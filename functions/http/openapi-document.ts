@@ -12,7 +12,9 @@ import {
   RecordResponse, RequestChangesRequest, SubmitWorksheetResponse,
 } from '../../schemas/api.ts';
 import { APPLICATION_STATUSES } from '../../schemas/application.ts';
-import { FiledViaApiResponse } from '../../schemas/partner-central-messages.ts';
+import {
+  FiledViaApiResponse, OpportunityViaApiResponse, SubmitViaApiRequest, SubmitViaApiResponse, UpdateViaApiRequest, UpdateViaApiResponse,
+} from '../../schemas/partner-central-messages.ts';
 import { operationsPaths, operationsSchemas } from './openapi-operations.ts';
 
 function schemaOf(schema: z.ZodMiniType, io: 'input' | 'output'): Record<string, unknown> {
@@ -136,7 +138,7 @@ function partnerPaths(): Record<string, unknown> {
     '/partner/applications/{id}/briefs/{programId}/credits': record('recordCredits', 'Record the credits applied (amount, date, expiry)', 'CreditsRequest'),
     '/partner/applications/{id}/briefs/{programId}/file-via-api': {
       post: {
-        summary: "File the record through the Partner Central Selling API with the role you registered (your catalog, the stored body's ClientToken: a repeat never creates a second opportunity). Then associate a solution and submit in the Partner Central console; AWS's review status then follows by itself.",
+        summary: "File the record through the Partner Central Selling API with the role you registered (your catalog, the stored body's ClientToken: a repeat never creates a second opportunity). Then submit it for AWS review with …/submit-via-api; AWS's review status then follows by itself.",
         operationId: 'fileViaApi',
         security,
         parameters: [idParam, programParam],
@@ -146,6 +148,53 @@ function partnerPaths(): Record<string, unknown> {
           403: errorResponse('Not in the partner group, or Partner Central / STS denied your registered role (named in the message)'),
           409: errorResponse("The record is not approved for filing (`currentState` names its status), or Partner Central reports a conflict"),
           422: errorResponse('No role registered, or Partner Central refused the record: `problems` lists its ValidationException ErrorList (FieldName, message and code)'),
+          429: errorResponse('One Partner Central write per second per partner account: retry after the Retry-After header'),
+        },
+      },
+    },
+    '/partner/applications/{id}/briefs/{programId}/submit-via-api': {
+      post: {
+        summary: "Submit the opportunity filed through the API for AWS review (again after Action Required): associates a solution (the one named, else your profile's, else your only Active one; ListSolutions + AssociateOpportunity), then SubmitOpportunity with InvolvementType (default Co-Sell) and Visibility (default Full), explained in the answer. Idempotent: Partner Central is read first, nothing is sent twice.",
+        operationId: 'submitViaApi',
+        security,
+        parameters: [idParam, programParam],
+        requestBody: { required: false, content: jsonContent('SubmitViaApiRequest') },
+        responses: {
+          200: { description: 'Submitted (the record is in_aws_review), or already with AWS (`replayed`)', content: jsonContent('SubmitViaApiResponse') },
+          ...partnerAuthErrors,
+          403: errorResponse('Not in the partner group, or Partner Central / STS denied your registered role'),
+          409: errorResponse('The record was not filed through the API, or is not filed / in Action Required (`currentState`)'),
+          422: errorResponse('No role registered, no (or an unknown) solution, or Partner Central refused the submission: `problems` lists its ErrorList'),
+          429: errorResponse('One Partner Central write per second per partner account: retry after the Retry-After header'),
+        },
+      },
+    },
+    '/partner/applications/{id}/briefs/{programId}/opportunity': {
+      get: {
+        summary: 'The opportunity as Partner Central has it now (GetOpportunity with your role): review status and comments, and the lastModifiedDate an update must be based on',
+        operationId: 'readOpportunityViaApi',
+        security,
+        parameters: [idParam, programParam],
+        responses: {
+          200: { description: 'The opportunity', content: jsonContent('OpportunityViaApiResponse') },
+          ...partnerAuthErrors,
+          403: errorResponse('Not in the partner group, or Partner Central denied your registered role'),
+        },
+      },
+    },
+    '/partner/applications/{id}/briefs/{programId}/update-via-api': {
+      post: {
+        summary: 'Under Action Required, change the opportunity through UpdateOpportunity, based on the lastModifiedDate you read: a change made since (e.g. in the console) is refused with 409, never overwritten. Then resubmit with …/submit-via-api.',
+        operationId: 'updateViaApi',
+        security,
+        parameters: [idParam, programParam],
+        requestBody: { required: true, content: jsonContent('UpdateViaApiRequest') },
+        responses: {
+          200: { description: 'Updated: the new lastModifiedDate', content: jsonContent('UpdateViaApiResponse') },
+          ...partnerAuthErrors,
+          403: errorResponse('Not in the partner group, or Partner Central denied your registered role'),
+          409: errorResponse('The record is not in Action Required, or the opportunity changed after `basedOn` (the message names when)'),
+          422: errorResponse('A member a partner may not update, or Partner Central refused the change: `problems` lists its ErrorList'),
           429: errorResponse('One Partner Central write per second per partner account: retry after the Retry-After header'),
         },
       },
@@ -187,6 +236,11 @@ export function openApiDocument(): Record<string, unknown> {
         CreditsRequest: schemaOf(CreditsRequest, 'input'),
         RecordResponse: schemaOf(RecordResponse, 'output'),
         FiledViaApiResponse: schemaOf(FiledViaApiResponse, 'output'),
+        SubmitViaApiRequest: schemaOf(SubmitViaApiRequest, 'input'),
+        SubmitViaApiResponse: schemaOf(SubmitViaApiResponse, 'output'),
+        OpportunityViaApiResponse: schemaOf(OpportunityViaApiResponse, 'output'),
+        UpdateViaApiRequest: schemaOf(UpdateViaApiRequest, 'input'),
+        UpdateViaApiResponse: schemaOf(UpdateViaApiResponse, 'output'),
         Error: schemaOf(ErrorResponse, 'output'),
         ...operationsSchemas(),
       },

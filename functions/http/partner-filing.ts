@@ -3,30 +3,42 @@
  * API with the role the partner registered — `POST /partner/applications/{id}/briefs/{programId}/file-via-api`.
  * Only the partner's own applications (404 otherwise), only a record approved for filing (409 otherwise).
  *
- * Before submitting for AWS review the partner associates a solution with the opportunity in the Partner Central
- * console (AssociateOpportunity and the submission are not done here); recording a record filed by hand
+ * Then, with the same role: `POST …/submit-via-api` associates a solution and submits the opportunity for AWS review
+ * (again after Action Required), `GET …/opportunity` reads it as Partner Central has it, `POST …/update-via-api`
+ * changes it under Action Required based on the LastModifiedDate read. Recording a record filed by hand
  * (`POST …/filed` in functions/http/partner.ts) always works, with or without a role.
- * The rules: functions/core/ace/partner-central-rules.ts; the steps: functions/usecases/partner-central-sync.ts.
+ * The rules: functions/core/ace/partner-central-rules.ts and partner-central-submission.ts; the steps:
+ * functions/usecases/partner-central-sync.ts and partner-central-submission.ts.
  */
-import type { FiledViaApiResponse } from '../../schemas/partner-central-messages.ts';
+import {
+  SubmitViaApiRequest, UpdateViaApiRequest,
+  type FiledViaApiResponse, type SubmitViaApiResponse,
+} from '../../schemas/partner-central-messages.ts';
 import { logger } from '../adapters/observability.ts';
 import { partnerCentralDepsFromEnv } from '../wiring/partner-central-deps.ts';
 import { findBrief } from '../core/application/records.ts';
 import { partnerBriefView } from './views.ts';
 import { ForbiddenError } from '../core/errors.ts';
 import { fileViaApi } from '../usecases/partner-central-sync.ts';
-import { callerOf, httpHandler, json, requireGroup, type HttpEvent, pathParameter } from './middleware.ts';
+import { readViaApi, submitViaApi, updateViaApi } from '../usecases/partner-central-submission.ts';
+import { callerOf, httpHandler, json, jsonBody, parseOr400, requireGroup, type HttpEvent, pathParameter } from './middleware.ts';
 
 const deps = partnerCentralDepsFromEnv();
 
-async function fileViaApiRoute(event: HttpEvent) {
+/** The partner, the application and the record a route acts on. */
+function target(event: HttpEvent): { partnerId: string; applicationId: string; programId: string } {
   const caller = callerOf(event);
   requireGroup(caller, 'partner');
   if (!caller.partnerId) throw new ForbiddenError('This token has no custom:partnerId claim: it is not linked to a partner');
   const applicationId = pathParameter(event, 'id');
   const programId = pathParameter(event, 'programId');
   logger.appendKeys({ partnerId: caller.partnerId, applicationId });
-  const result = await fileViaApi(deps, { applicationId, programId, partnerId: caller.partnerId });
+  return { partnerId: caller.partnerId, applicationId, programId };
+}
+
+async function fileViaApiRoute(event: HttpEvent) {
+  const { partnerId, applicationId, programId } = target(event);
+  const result = await fileViaApi(deps, { applicationId, programId, partnerId });
   logger.info('Filed via API', { programId, opportunityId: result.opportunityId, replayed: result.replayed });
   const body: FiledViaApiResponse = {
     applicationId,
@@ -35,11 +47,43 @@ async function fileViaApiRoute(event: HttpEvent) {
     filedVia: 'api',
     status: result.app.status,
     brief: partnerBriefView(result.app, findBrief(result.app, programId), deps.clock.now()),
-    next: 'Associate a solution with the opportunity in the Partner Central console, then submit it for AWS review.',
+    next: 'Submit it for AWS review: POST …/submit-via-api (associates your solution, Co-Sell with Full visibility unless you choose otherwise).',
   };
   return json(200, body);
 }
 
+async function submitViaApiRoute(event: HttpEvent) {
+  const { partnerId, applicationId, programId } = target(event);
+  const request = parseOr400(SubmitViaApiRequest, event.body ? jsonBody(event) : {});
+  const result = await submitViaApi(deps, { applicationId, programId, partnerId, ...request });
+  logger.info('Submitted via API', { programId, opportunityId: result.opportunityId, replayed: result.replayed });
+  const body: SubmitViaApiResponse = {
+    applicationId, programId, opportunityId: result.opportunityId,
+    ...(result.solutionId ? { solutionId: result.solutionId } : {}),
+    involvementType: result.choice.involvementType, visibility: result.choice.visibility, explained: result.choice.explained,
+    replayed: result.replayed,
+    status: result.app.status,
+    brief: partnerBriefView(result.app, findBrief(result.app, programId), deps.clock.now()),
+    next: "AWS reviews it; its decision arrives by itself (Partner Central's events, or the reconciliation within 30 minutes).",
+  };
+  return json(200, body);
+}
+
+async function readOpportunityRoute(event: HttpEvent) {
+  const { partnerId, applicationId, programId } = target(event);
+  return json(200, await readViaApi(deps, { applicationId, programId, partnerId }));
+}
+
+async function updateViaApiRoute(event: HttpEvent) {
+  const { partnerId, applicationId, programId } = target(event);
+  const request = parseOr400(UpdateViaApiRequest, jsonBody(event));
+  const result = await updateViaApi(deps, { applicationId, programId, partnerId, ...request });
+  return json(200, { ...result, next: 'When everything AWS asked for is fixed, resubmit: POST …/submit-via-api.' });
+}
+
 export const handler = httpHandler({
   'POST /partner/applications/{id}/briefs/{programId}/file-via-api': fileViaApiRoute,
+  'POST /partner/applications/{id}/briefs/{programId}/submit-via-api': submitViaApiRoute,
+  'GET /partner/applications/{id}/briefs/{programId}/opportunity': readOpportunityRoute,
+  'POST /partner/applications/{id}/briefs/{programId}/update-via-api': updateViaApiRoute,
 });

@@ -36,11 +36,11 @@ export interface PartnerCentralDeps extends CommandDeps {
 
 type Filing = NonNullable<PartnerWithLoad['filing']>;
 
-function catalogOf(filing: Filing, deps: PartnerCentralDeps): AceCatalog {
+export function catalogOf(filing: Filing, deps: Pick<PartnerCentralDeps, 'defaultCatalog'>): AceCatalog {
   return filing.catalog ?? deps.defaultCatalog;
 }
 
-function roleOf(filing: Filing): FilingRole {
+export function roleOf(filing: Filing): FilingRole {
   return { roleArn: filing.roleArn, ...(filing.externalId ? { externalId: filing.externalId } : {}) };
 }
 

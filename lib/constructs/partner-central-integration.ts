@@ -40,6 +40,11 @@ export interface PartnerCentralProps {
 /** How often the reconciliation runs (the local runtime does not run it; call the handler). */
 export const RECONCILE_SCHEDULE = 'rate(30 minutes)';
 export const FILE_VIA_API_PATH = '/partner/applications/{id}/briefs/{programId}/file-via-api';
+const OPPORTUNITY_ROUTES: readonly (readonly [string, apigwv2.HttpMethod])[] = [
+  ['/partner/applications/{id}/briefs/{programId}/submit-via-api', apigwv2.HttpMethod.POST],
+  ['/partner/applications/{id}/briefs/{programId}/opportunity', apigwv2.HttpMethod.GET],
+  ['/partner/applications/{id}/briefs/{programId}/update-via-api', apigwv2.HttpMethod.POST],
+];
 
 export type PartnerCentralFunctionName = 'partnerFiling' | 'partnerCentralEvents' | 'partnerCentralReconcile';
 
@@ -83,12 +88,10 @@ export class PartnerCentral extends Construct {
       'Every 30 minutes: ListOpportunities since the watermark per partner, review status to the records', Duration.minutes(5));
     this.functions = { partnerFiling, partnerCentralEvents, partnerCentralReconcile };
 
-    props.httpApi.addRoutes({
-      path: FILE_VIA_API_PATH,
-      methods: [apigwv2.HttpMethod.POST],
-      integration: new HttpLambdaIntegration('PartnerFilingIntegration', partnerFiling.function),
-      authorizer: props.authorizer,
-    });
+    const filingIntegration = new HttpLambdaIntegration('PartnerFilingIntegration', partnerFiling.function);
+    props.httpApi.addRoutes({ path: FILE_VIA_API_PATH, methods: [apigwv2.HttpMethod.POST], integration: filingIntegration, authorizer: props.authorizer });
+    // The opportunity's life after filing, with the same role (functions/usecases/partner-central-submission.ts).
+    for (const [path, method] of OPPORTUNITY_ROUTES) props.httpApi.addRoutes({ path, methods: [method], integration: filingIntegration, authorizer: props.authorizer });
 
     this.rule = new events.Rule(this, 'OpportunityEvents', {
       description: 'Partner Central opportunity events (forwarded from partners\u2019 accounts) to the review-status sync',

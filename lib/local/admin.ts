@@ -16,6 +16,8 @@ export interface LocalAdminDeps {
   readonly late: { readonly sfn?: LocalStepFunctions; readonly schedules?: LocalScheduler };
   /** Workflow functions made to fail on purpose (lib/local/faults.ts). */
   readonly faults: FaultInjector;
+  /** The local Partner Central's reviewer desk (/__local/partner-central/..., lib/local/partner-central/admin.ts). */
+  readonly partnerCentral?: (method: string, path: string, body: Buffer, send: Send) => Promise<boolean>;
 }
 
 type ClockRequest = { advanceMs?: number; advanceSeconds?: number; advanceDays?: number; to?: string };
@@ -81,8 +83,13 @@ export function localAdmin(deps: LocalAdminDeps): (method: string, url: string, 
     if (path === '/__local/faults' && method === 'GET') return send(200, { faults: deps.faults.list() });
     if (path === '/__local/faults' && method === 'POST') return addFault(body, send);
     if (path === '/__local' || path === '/__local/') {
-      return send(200, { endpoints: ['GET /__local/clock', 'POST /__local/clock', 'GET /__local/jwks.json', 'GET /__local/tasks', 'GET /__local/faults', 'POST /__local/faults'] });
+      return send(200, {
+        endpoints: ['GET /__local/clock', 'POST /__local/clock', 'GET /__local/jwks.json', 'GET /__local/tasks', 'GET /__local/faults', 'POST /__local/faults',
+          'GET /__local/partner-central', 'GET /__local/partner-central/opportunities/{id}', 'POST /__local/partner-central/opportunities/{id}/review',
+          'POST /__local/partner-central/opportunities/{id}/console-edit', 'POST /__local/partner-central/roles'],
+      });
     }
+    if (deps.partnerCentral) return deps.partnerCentral(method, path, body, send);
     return false;
   };
 }

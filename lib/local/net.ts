@@ -8,6 +8,7 @@ const PORT_SETTINGS: Record<number, string> = {
   8000: 'DYNAMODB_PORT=<port> (or --dynamo-port)',
   8005: 'SES_PORT=<port> (or --ses-port)',
   8083: 'SFN_PORT=<port> (or --sfn-port)',
+  8090: 'PARTNER_CENTRAL_PORT=<port> (or --partner-central-port)',
 };
 
 /** Listens on host:port (0 = a free port) and returns the base URL. */

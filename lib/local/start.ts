@@ -4,10 +4,12 @@
 //   SES             aws-ses-v2-local, inbox page at /          (--ses-port / SES_PORT, default 8005)
 //   Step Functions  LocalStepFunctions + its JSON 1.0 API      (--sfn-port, default 8083)
 //   HTTP API        API Gateway v2 payload-2.0 stand-in        (--port / PORT, default 3000)
-//                   + /__local/clock, /__local/jwks.json, /__local/tasks
+//                   + /__local/clock, /__local/jwks.json, /__local/tasks, /__local/partner-central
+//   Partner Central STS AssumeRole + the Selling API           (--partner-central-port / PARTNER_CENTRAL_PORT, default 8090)
+//   EventBridge     the template's rules, fed by Partner Central's events (event-rules.ts)
 //
 // Handlers reach the stand-ins only through the standard SDK settings (AWS_ENDPOINT_URL_DYNAMODB / _SFN / _SES /
-// _SESV2, dummy credentials, AWS_REGION, AWS_EC2_METADATA_DISABLED=true), which are set in process.env together with
+// _SESV2 / _PARTNERCENTRAL_SELLING / _PARTNERCENTRAL_BENEFITS / _STS, dummy credentials, AWS_REGION, AWS_EC2_METADATA_DISABLED=true), which are set in process.env together with
 // the union of every function's environment from the template BEFORE any handler module is imported.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -33,6 +35,9 @@ import type { CfnTemplate, LocalModel, RouteSpec } from './template-model.ts';
 import { closeServer, listen } from './net.ts';
 import { loadTemplate } from './template-cache.ts';
 import { FaultInjector } from './faults.ts';
+import { LocalEventBus } from './event-rules.ts';
+import { startPartnerCentral, type LocalPartnerCentral } from './partner-central/start.ts';
+import type { PartnerCentralStandIn } from './partner-central/server.ts';
 
 export { PROJECT_DIR };
 export const LOCAL_ACCOUNT_ID = '000000000000';
@@ -49,6 +54,8 @@ export interface StartLocalOptions {
   sfnPort?: number;
   /** DynamoDB port (default DYNAMODB_PORT or 8000; 0 = any free port). */
   dynamoPort?: number;
+  /** Partner Central (and its STS) port (default PARTNER_CENTRAL_PORT or 8090; 0 = any free port). */
+  partnerCentralPort?: number;
   /** Persist DynamoDB, executions + pending task tokens, the clock offset here; in memory when absent. */
   dataDir?: string;
   /** The synthesized template (default: `synthTemplate()` from lib/template.ts, cached in .local/template-cache). */
@@ -69,7 +76,7 @@ export interface StartLocalOptions {
 }
 
 export interface LocalRuntime {
-  urls: { api: string; dynamodb: string; sfn: string; ses: string };
+  urls: { api: string; dynamodb: string; sfn: string; ses: string; partnerCentral: string };
   /** Variables set in process.env (endpoints, credentials, the functions' environment). */
   env: Record<string, string>;
   tableName: string;
@@ -84,6 +91,10 @@ export interface LocalRuntime {
   issuer: DevIssuer;
   /** A JWT the local HTTP API accepts (claims as Cognito would issue them). */
   mintToken(opts?: MintOptions): Promise<string>;
+  /** The local Partner Central (its catalog; `catalog.review(...)` plays AWS's reviewer). */
+  partnerCentral: PartnerCentralStandIn;
+  /** The template's EventBridge rules, fed by Partner Central's events (`settled()` waits for deliveries). */
+  events: LocalEventBus;
   /** Mails captured by the SES stand-in. */
   mails(): Promise<LocalMail[]>;
   /** What runs where, one line each. */
@@ -130,7 +141,13 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
     // Bound once started; the servers answer "still starting" until then.
     const late: LateParts = { routes: [], apiId: 'local' };
     const faults = new FaultInjector();
-    const { dynamo, ses, sfnUrl, apiUrl } = await startStandIns({ opts, host, dataDir, log, issuer, late, cleanups, admin: localAdmin({ clock, saveClock, issuer, late, faults }) });
+    const partnersFile = opts.partnersFile === undefined ? join(projectDir, 'data', 'partners.json') : opts.partnersFile;
+    const partnerCentral: LocalPartnerCentral = await startPartnerCentral({
+      host, port: opts.partnerCentralPort ?? envPort('PARTNER_CENTRAL_PORT', 8090), clock, dataDir, partnersFile, log,
+    });
+    cleanups.push(() => partnerCentral.close());
+    const admin = localAdmin({ clock, saveClock, issuer, late, faults, partnerCentral: partnerCentral.admin });
+    const { dynamo, ses, sfnUrl, apiUrl } = await startStandIns({ opts, host, dataDir, log, issuer, late, cleanups, admin });
 
     // 2. The deployed shapes.
     const tTemplate = performance.now();
@@ -152,14 +169,15 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
     const table = model.tables[0];
 
     // 3. Environment: the stand-ins' endpoints, dummy credentials, and every function's variables.
-    const env = setLocalEnvironment(model, { dynamodb: dynamo.url, sfn: sfnUrl, ses: ses.url }, log);
+    const env = setLocalEnvironment(model, { dynamodb: dynamo.url, sfn: sfnUrl, ses: ses.url, partnerCentral: partnerCentral.url }, log);
 
     // 4. Tables, handlers, seed data, the workflow engine.
     if (table) await ensureTables(dynamo.url, model.tables);
     const invoker = new ModuleInvoker(model.functions, projectDir);
     late.invoker = invoker;
+    const events = new LocalEventBus({ template, invoker, log });
+    partnerCentral.bindBus(events);
     const preloadP = opts.preload === false ? Promise.resolve([]) : invoker.preload();
-    const partnersFile = opts.partnersFile === undefined ? join(projectDir, 'data', 'partners.json') : opts.partnersFile;
     const seeded = table && partnersFile ? await seedPartners(projectDir, table.tableName, partnersFile) : undefined;
     const preloadFailures = await preloadP;
     for (const f of preloadFailures) log(`warning: could not import ${f.entry}: ${f.error}`);
@@ -186,11 +204,11 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
     saveClock();
 
     const stateMachineArn = model.stateMachines[0]?.arn ?? '';
-    const urls = { api: apiUrl, dynamodb: dynamo.url, sfn: sfnUrl, ses: ses.url };
+    const urls = { api: apiUrl, dynamodb: dynamo.url, sfn: sfnUrl, ses: ses.url, partnerCentral: partnerCentral.url };
     const startupMs = Math.round(performance.now() - t0);
     const templateSource = loaded.cached ? 'from cache' : opts.template ? 'given' : 'synthesized';
     const describe = (): string[] => describeRuntime({
-      urls, routes: model.routes, stateMachineArn, tableName: table?.tableName, clock, schedules, issuer, dataDir, resumed, lost,
+      urls, routes: model.routes, stateMachineArn, tableName: table?.tableName, clock, schedules, events, issuer, dataDir, resumed, lost,
       seeded, partnersFile, startupMs, template: `${templateSource} in ${templateMs} ms`,
     });
 
@@ -204,6 +222,8 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
       schedules,
       sfn,
       faults,
+      partnerCentral: partnerCentral.standIn,
+      events,
       issuer,
       mintToken: (o) => issuer.mint(o),
       mails: async () => {
@@ -301,7 +321,7 @@ async function startStandIns(args: {
 }
 
 /** Sets, in process.env, the stand-ins' endpoints, dummy credentials and every function's variables; returns them. */
-function setLocalEnvironment(model: LocalModel, endpoints: { dynamodb: string; sfn: string; ses: string }, log: (line: string) => void): Record<string, string> {
+function setLocalEnvironment(model: LocalModel, endpoints: { dynamodb: string; sfn: string; ses: string; partnerCentral: string }, log: (line: string) => void): Record<string, string> {
   const env: Record<string, string> = {
     AWS_REGION: DEV_REGION,
     AWS_DEFAULT_REGION: DEV_REGION,
@@ -312,6 +332,10 @@ function setLocalEnvironment(model: LocalModel, endpoints: { dynamodb: string; s
     AWS_ENDPOINT_URL_SFN: endpoints.sfn,
     AWS_ENDPOINT_URL_SES: endpoints.ses,
     AWS_ENDPOINT_URL_SESV2: endpoints.ses,
+    // The partner's role is assumed through STS, then Partner Central is called with it: both answered locally.
+    AWS_ENDPOINT_URL_STS: endpoints.partnerCentral,
+    AWS_ENDPOINT_URL_PARTNERCENTRAL_SELLING: endpoints.partnerCentral,
+    AWS_ENDPOINT_URL_PARTNERCENTRAL_BENEFITS: endpoints.partnerCentral,
   };
   for (const [k, v] of Object.entries(model.environment)) if (k !== 'NODE_OPTIONS') env[k] = v;
   delete process.env.AWS_SESSION_TOKEN;
@@ -339,6 +363,7 @@ function describeRuntime(r: {
   tableName: string | undefined;
   clock: MovableClock;
   schedules: LocalScheduler;
+  events: LocalEventBus;
   issuer: DevIssuer;
   dataDir: string | undefined;
   resumed: number;
@@ -356,6 +381,8 @@ function describeRuntime(r: {
     `DynamoDB         ${urls.dynamodb}   (table ${r.tableName ?? '-'})`,
     `Clock            ${new Date(r.clock.now()).toISOString()}   (POST ${urls.api}/__local/clock {"advanceSeconds": 86400}; handlers' Date follows it)`,
     ...r.schedules.describe().map((d) => `Schedule         ${d}   (runs on the clock)`),
+    `Partner Central  ${urls.partnerCentral}   (Selling API + STS; play AWS's reviewer: POST ${urls.api}/__local/partner-central/opportunities/<O-id>/review, or npm run -s reviewer)`,
+    ...r.events.describe().map((d) => `Event rule       ${d}`),
     `Dev JWT          npm run -s token -- --role partner --partner <id>   (issuer ${r.issuer.issuer})`,
     r.dataDir
       ? `Data             ${r.dataDir} (tables, executions, pending task tokens and the clock persist; waiting executions resume: ${r.resumed} resumed, ${r.lost} lost)`

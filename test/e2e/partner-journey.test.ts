@@ -5,9 +5,9 @@
  * nothing of it. Nothing is driven behind the API's back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { LocalRuntime } from '../../lib/local/start.ts';
-import { exampleWorksheetBody, startE2eRuntime, until } from '../support/e2e.ts';
+import { callApi, exampleWorksheetBody, startE2eRuntime, until, waitingOnTask, type ApiOptions } from '../support/e2e.ts';
 
 const worksheet = exampleWorksheetBody();
 let rt: LocalRuntime;
@@ -17,35 +17,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => rt?.stop());
 
-type Body = Record<string, unknown>;
-async function api(method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
-  const res = await fetch(`${rt.urls.api}${path}`, {
-    method,
-    headers: {
-      ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
-      ...opts.headers,
-    },
-    ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : {}) as Body };
-}
-
-/** The execution is parked in a task-token wait of this kind (its token stored, its function returned). */
-async function waitingOn(applicationId: string, kind: string): Promise<void> {
-  await until(`${applicationId} waiting on ${kind}`, async () => {
-    const res = await fetch(`${rt.urls.api}/__local/tasks`);
-    const tasks = (await res.json()) as { stateName: string; executionArn: string }[] | { tasks: { stateName: string; executionArn: string }[] };
-    const list = Array.isArray(tasks) ? tasks : tasks.tasks;
-    const states: Record<string, string> = { 'partner-review': 'AwaitPartnerReview', 'aws-decision': 'AwaitAwsDecision', credits: 'AwaitCredits' };
-    const pending = list.find((t) => t.executionArn.endsWith(`:${applicationId}`) && t.stateName === states[kind]);
-    if (!pending) return undefined;
-    // Parked only once the wait's function has returned (it records the status change after storing the token).
-    const history = await new SFNClient({ endpoint: rt.urls.sfn }).send(new GetExecutionHistoryCommand({ executionArn: pending.executionArn, maxResults: 1000 }));
-    return history.events?.at(-1)?.type === 'TaskSubmitted' ? true : undefined;
-  });
-}
+const api = (method: string, path: string, opts: ApiOptions = {}) => callApi(rt, method, path, opts);
+const waitingOn = (applicationId: string, kind: string): Promise<void> => waitingOnTask(rt, applicationId, kind);
 
 describe('a partner takes an application from review to credits, over HTTP', () => {
   let id = '';

@@ -1,7 +1,7 @@
 /**
- * Filing through the Partner Central Selling API and following AWS's review, against dynalite and a fixture server
- * that answers Partner Central (AWS JSON 1.0, recorded responses), STS AssumeRole (query/XML) and Step Functions'
- * SendTaskSuccess. Time in the write gate is an injectable fake clock: no sleeps.
+ * Filing through the Partner Central Selling API and following AWS's review, against dynalite and the local Partner
+ * Central stand-in (AWS JSON 1.0, STS AssumeRole query/XML; recorded AWS answers put in front of it where a test needs
+ * them) and Step Functions' SendTaskSuccess. Time in the write gate is an injectable fake clock: no sleeps.
  */
 import type { Context } from 'aws-lambda';
 // Types only: the modules themselves are imported after the endpoints are set (beforeAll).
@@ -19,7 +19,7 @@ import { TooManyRequestsError } from '../../functions/core/errors.ts';
 import { newApplication, newFounderToken } from '../../functions/core/intake.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
-import { ASSUMED_ACCESS_KEY_ID, fixture, startFixtureServer, type FixtureServer } from '../support/partner-central-server.ts';
+import { fixture, startFixtureServer, type FixtureServer } from '../support/partner-central-server.ts';
 
 type Modules = {
   applications: ApplicationRepository;
@@ -164,7 +164,7 @@ describe('POST …/file-via-api', () => {
     const creates = server.callsOf('AWSPartnerCentralSelling.CreateOpportunity').filter((c) => c.body.ClientToken === `ace-${app.id}-${PROGRAM}-1`);
     expect(creates).toHaveLength(1);
     expect(creates[0]!.body.Catalog).toBe('Sandbox'); // forced to the partner's catalog (the stored body said AWS)
-    expect(creates[0]!.accessKeyId).toBe(ASSUMED_ACCESS_KEY_ID); // signed with the assumed role's credentials
+    expect(creates[0]!.accessKeyId).toBe(server.standIn.accessKeyIdFor('arn:aws:iam::111100000001:role/AceFilingPartnerCentralFiling')); // signed with the assumed role's credentials
     expect(server.assumed).toContainEqual({ roleArn: 'arn:aws:iam::111100000001:role/AceFilingPartnerCentralFiling', externalId: 'ext-p-filer' });
 
     const record = await recordOf(app.id);
@@ -399,7 +399,7 @@ describe('reconciliation through ListOpportunities', () => {
     expect(lists).toHaveLength(2);
     expect(lists[0]!.body).toMatchObject({ Catalog: 'Sandbox', LastModifiedDate: { AfterLastModifiedDate: '2026-11-27T10:55:00Z' }, Sort: { SortBy: 'LastModifiedDate', SortOrder: 'ASCENDING' } });
     expect(lists[1]!.body.NextToken).toBe(fixture('list-opportunities-page-1').NextToken);
-    expect(lists[0]!.accessKeyId).toBe(ASSUMED_ACCESS_KEY_ID);
+    expect(lists[0]!.accessKeyId).toBe(server.standIn.accessKeyIdFor('arn:aws:iam::444400000001:role/AceFilingPartnerCentralFiling'));
 
     expect(result?.seen).toBe(3);
     expect((await recordOf(approved.id))?.status).toBe('approved');

@@ -1,5 +1,6 @@
 /** Shared by the end-to-end suites: boot the whole local runtime on free ports, and poll with a bound. */
 import { readFileSync } from 'node:fs';
+import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { startLocal, type LocalRuntime } from '../../lib/local/start.ts';
 
 export const exampleWorksheetBody = (): Record<string, unknown> =>
@@ -7,7 +8,7 @@ export const exampleWorksheetBody = (): Record<string, unknown> =>
 
 /** Every stand-in on a free port, the dev JWT key in memory, Retry pauses skipped. */
 export function startE2eRuntime(): Promise<LocalRuntime> {
-  return startLocal({ port: 0, sesPort: 0, sfnPort: 0, dynamoPort: 0, jwtKeyFile: null, retryDelayMs: 0 });
+  return startLocal({ port: 0, sesPort: 0, sfnPort: 0, dynamoPort: 0, partnerCentralPort: 0, jwtKeyFile: null, retryDelayMs: 0 });
 }
 
 /** Poll with a bound instead of sleeping a fixed time. */
@@ -19,4 +20,40 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+export interface ApiOptions {
+  token?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** One request to the local HTTP API: status, headers and the JSON body. */
+export async function callApi(rt: LocalRuntime, method: string, path: string, opts: ApiOptions = {}): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
+  const res = await fetch(`${rt.urls.api}${path}`, {
+    method,
+    headers: {
+      ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+      ...opts.headers,
+    },
+    ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+}
+
+/** The execution is parked in a task-token wait of this kind (its token stored, its function returned). */
+export async function waitingOnTask(rt: LocalRuntime, applicationId: string, kind: string): Promise<void> {
+  await until(`${applicationId} waiting on ${kind}`, async () => {
+    const res = await fetch(`${rt.urls.api}/__local/tasks`);
+    const tasks = (await res.json()) as { stateName: string; executionArn: string }[] | { tasks: { stateName: string; executionArn: string }[] };
+    const list = Array.isArray(tasks) ? tasks : tasks.tasks;
+    const states: Record<string, string> = { 'partner-review': 'AwaitPartnerReview', 'aws-decision': 'AwaitAwsDecision', credits: 'AwaitCredits' };
+    const pending = list.find((t) => t.executionArn.endsWith(`:${applicationId}`) && t.stateName === states[kind]);
+    if (!pending) return undefined;
+    // Parked only once the wait's function has returned (it records the status change after storing the token).
+    const history = await new SFNClient({ endpoint: rt.urls.sfn }).send(new GetExecutionHistoryCommand({ executionArn: pending.executionArn, maxResults: 1000 }));
+    return history.events?.at(-1)?.type === 'TaskSubmitted' ? true : undefined;
+  });
 }

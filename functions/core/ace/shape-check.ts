@@ -5,7 +5,7 @@
  */
 import type { FieldProblem } from '../../../schemas/issues.ts';
 import { fieldPath } from '../../../schemas/issues.ts';
-import type { Length, SliceMember, SliceShape } from './model.ts';
+import type { Length, ShapeSlice, SliceMember, SliceShape } from './model.ts';
 import { shapeSlice } from './model.ts';
 
 type Path = readonly (string | number)[];
@@ -73,7 +73,7 @@ function checkString(value: unknown, ref: SliceMember, shape: SliceShape & { typ
   }
 }
 
-function checkStructure(value: unknown, shape: SliceShape & { type: 'structure' }, path: Path, out: FieldProblem[]): void {
+function checkStructure(slice: ShapeSlice, value: unknown, shape: SliceShape & { type: 'structure' }, path: Path, out: FieldProblem[]): void {
   if (!isPlainObject(value)) {
     out.push(problem(path, 'must be an object'));
     return;
@@ -88,11 +88,11 @@ function checkStructure(value: unknown, shape: SliceShape & { type: 'structure' 
       if (member.required) out.push(problem([...path, name], 'is required'));
       continue;
     }
-    checkValue(memberValue, member, name, [...path, name], out);
+    checkValue(slice, memberValue, member, name, [...path, name], out);
   }
 }
 
-function checkList(value: unknown, shape: SliceShape & { type: 'list' }, path: Path, out: FieldProblem[]): void {
+function checkList(slice: ShapeSlice, value: unknown, shape: SliceShape & { type: 'list' }, path: Path, out: FieldProblem[]): void {
   if (!Array.isArray(value)) {
     out.push(problem(path, 'must be a list'));
     return;
@@ -101,24 +101,26 @@ function checkList(value: unknown, shape: SliceShape & { type: 'list' }, path: P
   if (sizeProblem) out.push(problem(path, sizeProblem));
   value.forEach((item, index) => {
     if (isAbsent(item)) out.push(problem([...path, index], 'must not be null'));
-    else checkValue(item, shape.member, String(path[path.length - 1] ?? ''), [...path, index], out);
+    else checkValue(slice, item, shape.member, String(path[path.length - 1] ?? ''), [...path, index], out);
   });
 }
 
-function checkValue(value: unknown, ref: SliceMember, memberName: string, path: Path, out: FieldProblem[]): void {
-  const shape = shapeSlice.shapes[ref.target];
+function checkValue(slice: ShapeSlice, value: unknown, ref: SliceMember, memberName: string, path: Path, out: FieldProblem[]): void {
+  const shape = slice.shapes[ref.target];
   if (!shape) throw new Error(`shape slice has no ${ref.target}: regenerate with npm run gen:ace`);
   switch (shape.type) {
     case 'structure':
-      return checkStructure(value, shape, path, out);
+      return checkStructure(slice, value, shape, path, out);
     case 'list':
-      return checkList(value, shape, path, out);
+      return checkList(slice, value, shape, path, out);
     case 'enum':
       if (typeof value !== 'string' || !shape.values.includes(value)) out.push(problem(path, enumRule(ref.target, shape.values)));
       return;
     case 'string':
       return checkString(value, ref, shape, memberName, path, out);
     case 'timestamp':
+      // JSON protocols send a timestamp without a format trait as epoch seconds, one with `date-time` as ISO 8601.
+      if (!shape.format && typeof value === 'number' && Number.isFinite(value)) return;
       if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) out.push(problem(path, 'must be an ISO 8601 date-time'));
       return;
     case 'boolean':
@@ -133,7 +135,12 @@ function checkValue(value: unknown, ref: SliceMember, memberName: string, path: 
 
 /** Every way `body` departs from the CreateOpportunityRequest shape, in document order. */
 export function checkAgainstModel(body: unknown): FieldProblem[] {
+  return checkAgainstSlice(body, shapeSlice);
+}
+
+/** Every way `body` departs from the root shape of any slice (e.g. another operation's input), in document order. */
+export function checkAgainstSlice(body: unknown, slice: ShapeSlice): FieldProblem[] {
   const out: FieldProblem[] = [];
-  checkValue(body, { target: shapeSlice.root }, '', [], out);
+  checkValue(slice, body, { target: slice.root }, '', [], out);
   return out;
 }

@@ -1,0 +1,131 @@
+/**
+ * End to end on the local runtime, Partner Central included (the stand-in `npm start` runs): the partner files through
+ * the API, submits for AWS review (solution associated, Co-Sell / Full), a person playing AWS's reviewer asks for
+ * changes; the partner reads the opportunity, loses a race with a console edit (detected, not overwritten), updates
+ * on the current version and resubmits; the reviewer approves with the event lost, and the scheduled reconciliation
+ * brings the approval. Every status arrives through the stack's own event rule or schedule.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '../../lib/local/start.ts';
+import { callApi, exampleWorksheetBody, startE2eRuntime, until, waitingOnTask, type ApiOptions } from '../support/e2e.ts';
+
+let rt: LocalRuntime;
+beforeAll(async () => {
+  rt = await startE2eRuntime();
+}, 120_000);
+afterAll(async () => rt?.stop());
+
+const api = (method: string, path: string, opts: ApiOptions = {}) => callApi(rt, method, path, opts);
+const PROGRAM = 'bedrock-poc';
+
+type Delivery = { ok: boolean; result?: { outcome?: string } };
+async function review(opportunityId: string, move: Record<string, unknown>): Promise<{ status: number; body: { deliveries?: Delivery[]; opportunity?: Record<string, unknown> } }> {
+  const res = await api('POST', `/__local/partner-central/opportunities/${opportunityId}/review`, { body: move });
+  return res as { status: number; body: { deliveries?: Delivery[] } };
+}
+
+describe('Partner Central end to end on the local runtime', () => {
+  let id = '';
+  let founder = '';
+  let partner = '';
+  let opportunityId = '';
+  let base = '';
+  const recordStatus = async (): Promise<string | undefined> => {
+    const view = await api('GET', `/applications/${id}`, { token: founder });
+    const records = (view.body.records ?? view.body.briefs) as { programId: string; status?: string; record?: { status: string } }[] | undefined;
+    const mine = records?.find((r) => r.programId === PROGRAM);
+    return mine?.status ?? mine?.record?.status;
+  };
+
+  it('a founder submits; the routed partner approves the drafts', async () => {
+    const submitted = await api('POST', '/worksheets', { body: exampleWorksheetBody() });
+    expect(submitted.status).toBe(202);
+    id = String(submitted.body.applicationId);
+    founder = String(submitted.body.founderToken);
+    partner = await rt.mintToken({ groups: ['partner'], partnerId: 'p-northwind' });
+    await waitingOnTask(rt, id, 'partner-review');
+    expect((await api('POST', `/partner/applications/${id}/approve`, { token: partner })).status).toBe(200);
+    base = `/partner/applications/${id}/briefs/${PROGRAM}`;
+  }, 90_000);
+
+  it('files through the API and submits for AWS review with the partner\'s solution, Co-Sell and Full visibility', async () => {
+
+    // Submitting before filing is refused and sends nothing.
+    expect((await api('POST', `${base}/submit-via-api`, { token: partner })).status).toBe(409);
+
+    const filed = await api('POST', `${base}/file-via-api`, { token: partner });
+    expect(filed.status, JSON.stringify(filed.body)).toBe(200);
+    opportunityId = String(filed.body.opportunityId);
+    expect(rt.partnerCentral.catalog.view(opportunityId)).toMatchObject({ Catalog: 'Sandbox', LifeCycle: { ReviewStatus: 'Pending Submission' } });
+
+    const sent = await api('POST', `${base}/submit-via-api`, { token: partner, body: {} });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    expect(sent.body).toMatchObject({ opportunityId, involvementType: 'Co-Sell', visibility: 'Full', replayed: false });
+    expect(String(sent.body.solutionId)).toMatch(/^S-\d+$/);
+    expect(String(sent.body.explained)).toContain('Co-Sell');
+    expect(rt.partnerCentral.catalog.view(opportunityId)).toMatchObject({ LifeCycle: { ReviewStatus: 'Submitted' }, InvolvementType: 'Co-Sell', Visibility: 'Full' });
+    expect(await recordStatus()).toBe('in_aws_review');
+
+    // A repeat sends nothing new.
+    const again = await api('POST', `${base}/submit-via-api`, { token: partner });
+    expect(again.body).toMatchObject({ opportunityId, replayed: true });
+    const founderView = await api('GET', `/applications/${id}`, { token: founder });
+    const timeline = JSON.stringify(founderView.body.timeline);
+    expect(timeline).toContain('Submitted');
+    expect(timeline).toContain('for AWS review');
+  });
+
+  it('Action Required from the reviewer arrives through the stack\'s event rule', async () => {
+    const asked = await review(opportunityId, { status: 'Action Required', comments: 'Add the customer\'s public website.', reason: 'Missing information' });
+    expect(asked.status).toBe(200);
+    expect(asked.body.deliveries?.some((d) => d.ok && d.result?.outcome === 'applied')).toBe(true);
+    expect(await recordStatus()).toBe('action_required');
+    // The reviewer cannot approve what is not with AWS.
+    expect((await review(opportunityId, { status: 'Approved' })).status).toBe(409);
+    expect((await review(opportunityId, { status: 'Rejected', closedLostReason: 'Not a reason' })).status).toBe(400);
+  });
+
+  it('an update based on a version the console has since changed is refused (409) and overwrites nothing; on the current one it applies; then resubmitted', async () => {
+    const read = await api('GET', `${base}/opportunity`, { token: partner });
+    expect(read.status).toBe(200);
+    expect(read.body.reviewStatus).toBe('Action Required');
+    const seen = String(read.body.lastModifiedDate);
+
+    const edit = await api('POST', `/__local/partner-central/opportunities/${opportunityId}/console-edit`, { body: { LifeCycle: { NextSteps: 'Edited in the console' } } });
+    expect(edit.status).toBe(200);
+    const stale = await api('POST', `${base}/update-via-api`, { token: partner, body: { basedOn: seen, changes: { LifeCycle: { NextSteps: 'Website added' } } } });
+    expect(stale.status).toBe(409);
+    expect(String(stale.body.message)).toContain('changed in Partner Central');
+    expect((rt.partnerCentral.catalog.view(opportunityId).LifeCycle as Record<string, unknown>).NextSteps).toBe('Edited in the console');
+
+    const bad = await api('POST', `${base}/update-via-api`, { token: partner, body: { basedOn: seen, changes: { Id: 'O1' } } });
+    expect(bad.status).toBe(422);
+
+    const fresh = await api('GET', `${base}/opportunity`, { token: partner });
+    const website = 'https://ledgerly.ai';
+    const current = fresh.body.opportunity as { Customer: { Account: Record<string, unknown> } };
+    const updated = await api('POST', `${base}/update-via-api`, {
+      token: partner,
+      body: { basedOn: fresh.body.lastModifiedDate, changes: { Customer: { ...current.Customer, Account: { ...current.Customer.Account, WebsiteUrl: website } } } },
+    });
+    expect(updated.status, JSON.stringify(updated.body)).toBe(200);
+    expect(rt.partnerCentral.catalog.view(opportunityId)).toMatchObject({ Customer: { Account: { WebsiteUrl: website } }, LifeCycle: { NextSteps: 'Edited in the console' } });
+
+    const resubmitted = await api('POST', `${base}/submit-via-api`, { token: partner });
+    expect(resubmitted.status, JSON.stringify(resubmitted.body)).toBe(200);
+    expect(rt.partnerCentral.catalog.view(opportunityId)).toMatchObject({ LifeCycle: { ReviewStatus: 'Submitted' } });
+    expect(await recordStatus()).toBe('in_aws_review');
+    const timeline = JSON.stringify((await api('GET', `/applications/${id}`, { token: founder })).body.timeline);
+    expect(timeline).toContain('Resubmitted');
+  });
+
+  it('an approval whose event is lost arrives with the scheduled reconciliation', async () => {
+    const approved = await review(opportunityId, { status: 'Approved', event: 'lost' });
+    expect(approved.status).toBe(200);
+    expect(approved.body.deliveries).toEqual([]);
+    expect(await recordStatus()).toBe('in_aws_review');
+    const reconcile = rt.schedules.specs.find((s) => s.logicalId.includes('Reconcile'));
+    await rt.schedules.runNow(reconcile?.logicalId);
+    await until('the approval', async () => ((await recordStatus()) === 'approved' ? true : undefined));
+  });
+});
