@@ -74,7 +74,7 @@ async function sweepOne(deps: ExpirySweepDeps, actor: Actor, app: Application, n
       expiry: { programId, daysLeft, expiresOn, ...(amountUsd ? { amountUsd } : {}) },
     });
     if (sent) outcome.reminders += 1;
-    await deps.applications.recordReminderSent(current, programId, r.covers);
+    current = await deps.applications.recordReminderSent(current, programId, r.covers);
   }
   // Nothing to do (a check due earlier than the truth, or a failed application's expired credits): look again later.
   if (!plan.toExpiring && plan.expire.length === 0 && plan.reminders.length === 0) await deps.applications.refreshExpiryDue(current);

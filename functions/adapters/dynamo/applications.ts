@@ -465,14 +465,14 @@ export class ApplicationRepository {
    * transition: the version stays. The mail itself is claimed separately (claimNotice), so losing this write to a
    * concurrent transition never sends a reminder twice. The expiry-sweep index moves with it when `app` is still
    * the stored version; otherwise the concurrent write set the index from a state without these reminders, which is
-   * earlier, never later, than the truth (one extra visit).
+   * earlier, never later, than the truth (one extra visit). Returns the application with these reminders recorded.
    */
-  async recordReminderSent(app: Application, programId: string, days: readonly number[]): Promise<void> {
+  async recordReminderSent(app: Application, programId: string, days: readonly number[]): Promise<Application> {
     const index = (app.briefs ?? []).findIndex((b) => b.programId === programId);
     const brief = app.briefs?.[index];
-    if (!brief?.record) return;
+    if (!brief?.record) return app;
     const missing = days.filter((d) => !(brief.record?.remindersSent ?? []).includes(d));
-    if (missing.length === 0) return;
+    if (missing.length === 0) return app;
     const path = `briefs[${index}].#record.#reminders`;
     const after: Application = {
       ...app,
@@ -498,6 +498,7 @@ export class ApplicationRepository {
         if (!isConditionFailure(e)) throw e;
       });
     }
+    return after;
   }
 
   /**
