@@ -45,3 +45,8 @@ if (want('sweep')) {
   const { measureSweep, printSweep } = await import('./sweep.ts');
   printSweep(await measureSweep());
 }
+
+if (want('reads')) {
+  const { measureReads, printReads } = await import('./reads.ts');
+  printReads(await measureReads());
+}
