@@ -30,7 +30,10 @@ export const emptyUnits = (): Units => ({ writeUnits: 0, writeUnitsByTarget: {},
 
 function projected(item: Item | undefined, index: IndexDefinition): Item | undefined {
   if (!item || typeof item[index.partitionKey] !== 'string' || typeof item[index.sortKey] !== 'string') return undefined;
-  const keep = new Set<string>([TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, index.partitionKey, index.sortKey, ...index.projection.attributes]);
+  // An index without a projection in keys.ts projects ALL (how the indexes were before issue 11; kept to measure it).
+  const projection = (index as { projection?: IndexDefinition['projection'] }).projection;
+  if (!projection) return item;
+  const keep = new Set<string>([TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, index.partitionKey, index.sortKey, ...projection.attributes]);
   return Object.fromEntries(Object.entries(item).filter(([k]) => keep.has(k)));
 }
 
