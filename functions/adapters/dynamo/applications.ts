@@ -16,7 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod/mini';
 import type { Application, ApplicationStatus, StoredBrief, Transition } from '../../../schemas/application.ts';
 import { Estimate } from '../../../schemas/estimate.ts';
@@ -434,7 +434,7 @@ export class ApplicationRepository {
       if (!isConditionFailure(error)) throw error;
       const out = await documentClient.send(new GetCommand({ TableName: this.tableName, Key: noticeKey(id, key), ConsistentRead: true }));
       const notice = out.Item ? parseStored(NoticeItem, out.Item, 'Application notice') : undefined;
-      if (!notice) return this.claimNotice(id, key, now); // released between the two reads
+      if (!notice || (notice.state === 'claimed' && (notice.leaseUntil ?? 0) < now.getTime())) return this.claimNotice(id, key, now); // released meanwhile
       return notice.state === 'sent' ? { state: 'sent' } : { state: 'busy', ...(notice.leaseUntil ? { leaseUntil: notice.leaseUntil } : {}) };
     }
   }
@@ -447,14 +447,15 @@ export class ApplicationRepository {
     }))));
   }
 
-  /** Give a claim back (the send failed): the next attempt claims it at once. Never undoes a sent notice. */
+  /** Give a claim back (the send failed): its lease ends now, so the next attempt claims it at once. Never undoes a sent notice. */
   async releaseNotice(id: string, key: string): Promise<void> {
-    await documentClient.send(new DeleteCommand({
+    await documentClient.send(new UpdateCommand({
       TableName: this.tableName,
       Key: noticeKey(id, key),
+      UpdateExpression: 'SET leaseUntil = :released',
       ConditionExpression: '#state = :claimed',
       ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':claimed': 'claimed' },
+      ExpressionAttributeValues: { ':claimed': 'claimed', ':released': 0 },
     })).catch((error: unknown) => {
       if (!isConditionFailure(error)) throw error;
     });
