@@ -3,6 +3,9 @@
  *   npm run bench                 all sections
  *   npm run bench -- bundles      only bundle size / cold init
  *   npm run bench -- intake       only local intake throughput
+ *   npm run bench -- cost         what one application costs on AWS (happy, change-request and re-route paths)
+ *   npm run bench -- sweep        the expiry sweep at 1,000 and 100,000 credited applications
+ *   npm run bench -- reads        read units of a list page and a detail view
  */
 import { measureBundles } from './bundles.ts';
 import { listFunctions, synthTemplate } from '../lib/template.ts';
@@ -31,4 +34,19 @@ if (want('bundles')) {
 if (want('intake')) {
   const { measureIntake } = await import('./intake.ts');
   await measureIntake();
+}
+
+if (want('cost')) {
+  const { measureCost, printCost } = await import('./cost.ts');
+  printCost(await measureCost());
+}
+
+if (want('sweep')) {
+  const { measureSweep, printSweep } = await import('./sweep.ts');
+  printSweep(await measureSweep());
+}
+
+if (want('reads')) {
+  const { measureReads, printReads } = await import('./reads.ts');
+  printReads(await measureReads());
 }

@@ -1,11 +1,13 @@
 /**
- * The application: one founder's worksheet on its way to credits. Stored as one DynamoDB item whose
- * `transitions` list is appended in the same conditional write that changes `status`, so a status
- * change and its audit record can never disagree (dynalite has no transactions; AWS would not need them either).
+ * The application: one founder's worksheet on its way to credits, as the core sees it (the whole timeline, the
+ * estimate, the brief bodies). Stored as several items (schemas/stored-application.ts): every status change is one
+ * conditional write of the head that carries the new transition, so a status change and its audit record can never
+ * disagree (dynalite has no transactions; AWS would not need them either).
  */
 import * as z from 'zod/mini';
 import { Worksheet } from './worksheet.ts';
 import { FieldProblem } from './issues.ts';
+import { Estimate } from './estimate.ts';
 
 export const APPLICATION_STATUSES = [
   'submitted',
@@ -123,7 +125,7 @@ export const Application = z.object({
   revisionHash: z.optional(z.string()),
   /** sha256 hashes of the founder access tokens issued for this application (never the tokens). */
   founderTokenHashes: z.array(z.string()),
-  estimate: z.optional(z.unknown()),
+  estimate: z.optional(Estimate),
   briefs: z.optional(z.array(StoredBrief)),
   partner: z.optional(PartnerAssignment),
   /** Partners that declined or let the review SLA lapse: routing skips them for this application. */

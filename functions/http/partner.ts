@@ -56,7 +56,7 @@ async function ownApplication(id: string, partnerId: string): Promise<Applicatio
 /** Other applications sharing the AWS account id, website domain or company name (re-checked on their worksheets). */
 async function duplicatesOf(app: Application, partnerId: string): Promise<DuplicateView[]> {
   const ids = (await applications.findDedupeCandidates(dedupeValues(app.worksheet))).filter((x) => x !== app.id);
-  const others = await applications.getMany(ids);
+  const others = await applications.getHeads(ids);
   return others
     .map((other) => ({ other, matchedOn: sharedKeys(app.worksheet, other.worksheet) }))
     .filter((d) => d.matchedOn.length > 0)
@@ -84,7 +84,7 @@ async function listQueue(event: HttpEvent) {
     ...(query.status ? { status: query.status } : {}),
     ...(query.cursor ? { cursor: query.cursor } : {}),
   });
-  return json(200, { items: page.items.filter((a) => isAssignedTo(a, partnerId)).map(partnerQueueItem), nextCursor: page.cursor ?? null });
+  return json(200, { items: page.items.filter((row) => row.summary.partnerId === partnerId).map(partnerQueueItem), nextCursor: page.cursor ?? null });
 }
 
 async function getApplication(event: HttpEvent) {

@@ -1,5 +1,7 @@
 /** What each audience may see of an application. Hashes, task tokens and internal bookkeeping never leave. */
 import type { Application, RecordState, StoredBrief } from '../../schemas/application.ts';
+import type { ApplicationListItem } from '../../schemas/stored-application.ts';
+import { listSummaryOf } from '../core/application/list-summary.ts';
 import type {
   DuplicateView, FounderApplicationView, OpsApplicationDetail, OpsApplicationItem, PartnerApplicationView, PartnerBriefView, PartnerQueueItem, RecordView,
 } from '../../schemas/api.ts';
@@ -105,36 +107,38 @@ export function partnerView(app: Application, duplicates: DuplicateView[], now: 
   };
 }
 
-export function partnerQueueItem(app: Application): PartnerQueueItem {
+/** A row of the partner queue, from the list index (which carries only this). */
+export function partnerQueueItem(row: ApplicationListItem): PartnerQueueItem {
   return {
-    id: app.id,
-    status: app.status,
-    company: app.worksheet.company.name,
-    createdAt: app.createdAt,
-    updatedAt: app.updatedAt,
-    records: (app.briefs ?? []).map((b) => ({ programId: b.programId, status: recordOf(b).status })),
-    links: { application: `/partner/applications/${app.id}` },
+    id: row.id,
+    status: row.status,
+    company: row.summary.company,
+    createdAt: row.summary.createdAt,
+    updatedAt: row.updatedAt,
+    records: row.summary.records,
+    links: { application: `/partner/applications/${row.id}` },
   };
 }
 
 /** The operations view: where an application is, for how long, and why (including the cause of a failure). */
-export function opsApplicationItem(app: Application, now: Date): OpsApplicationItem {
+export function opsApplicationItem(row: ApplicationListItem, now: Date): OpsApplicationItem {
+  const { summary } = row;
   return {
-    id: app.id,
-    status: app.status,
-    company: app.worksheet.company.name,
-    updatedAt: app.updatedAt,
-    hoursInStatus: Math.max(0, Math.round(((now.getTime() - Date.parse(app.updatedAt)) / 3_600_000) * 10) / 10),
-    lastReason: app.transitions.at(-1)?.reason ?? '',
-    partnerId: app.partner?.partnerId ?? null,
-    failure: app.failure ? { state: app.failure.state, error: app.failure.error, cause: app.failure.cause } : null,
-    executionArn: app.executionArn ?? null,
+    id: row.id,
+    status: row.status,
+    company: summary.company,
+    updatedAt: row.updatedAt,
+    hoursInStatus: Math.max(0, Math.round(((now.getTime() - Date.parse(row.updatedAt)) / 3_600_000) * 10) / 10),
+    lastReason: summary.lastReason,
+    partnerId: summary.partnerId ?? null,
+    failure: summary.failure ?? null,
+    executionArn: summary.executionArn ?? null,
   };
 }
 
 export function opsApplicationDetail(app: Application, now: Date): OpsApplicationDetail {
   return {
-    ...opsApplicationItem(app, now),
+    ...opsApplicationItem({ id: app.id, status: app.status, updatedAt: app.updatedAt, summary: listSummaryOf(app) }, now),
     records: (app.briefs ?? []).map((b) => ({ programId: b.programId, status: recordOf(b).status, opportunityId: recordOf(b).opportunityId ?? null })),
     passedOverBy: app.passedOverBy ?? [],
     timeline: timeline(app),

@@ -1,8 +1,11 @@
 /**
  * Sending notices, shared by the two functions allowed to mail (Notify and the expiry sweep).
  *
- * Every mail is claimed on the application before it is sent (a key in its notified set, an atomic conditional
- * ADD) and the claim is given back if SES fails, so a retried task never mails twice and a failed send is retried.
+ * Every mail is claimed before it is sent (a notice item of the application, a conditional put holding a short lease),
+ * marked sent after, and the claim is given back if SES fails: a retried task never mails twice in the ordinary
+ * case, and a sender that dies between the claim and the send (a timeout) only delays the mail: its lease runs out
+ * and the next attempt (the task's Retry, or the next sweep) claims it again and sends. At least once; twice only if
+ * the sender dies after SES accepted the mail and before the sent mark.
  *
  * Transitions: `notifyTransitions` mails about every transition not yet notified, oldest first. Per transition
  * version it claims each notice (`v<version>:<kind>`) and then a marker (`t:v<version>`) once all of them went out.
@@ -17,6 +20,8 @@ import { isRetryableByTrait, isServerError, isThrottlingError, isTransientError 
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { sendMail } from '../adapters/mailer.ts';
+import { systemClock } from '../adapters/clock.ts';
+import type { Clock } from '../core/clock.ts';
 import { formatUsd, sumCents, usdToCents } from '../core/money.ts';
 import { composeNotice, noticesForTransition, transitionMarker, unnotifiedTransitions, type NoticeKind } from '../core/notifications.ts';
 
@@ -59,7 +64,23 @@ export class Notifier {
     private readonly applications: ApplicationRepository,
     private readonly partners: PartnerRepository,
     private readonly config: NotifierConfig,
+    private readonly clock: Clock = systemClock,
   ) {}
+
+  /**
+   * Claim a notice; a live claim of another sender is waited out once (its lease is short), so the retry of a task
+   * that died after claiming sends in the same run. `false`: it was already sent.
+   */
+  private async claim(app: Application, key: string): Promise<boolean> {
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const claim = await this.applications.claimNotice(app.id, key, this.clock.now());
+      if (claim.state !== 'busy') return claim.state === 'claimed';
+      if (attempt === 0) await this.clock.sleep(Math.max(0, (claim.leaseUntil ?? 0) - this.clock.now().getTime()) + 50);
+    }
+    const busy = new Error(`Notice ${key} of ${app.id} is being sent by another run; retrying is safe`);
+    busy.name = 'TransientError';
+    throw busy;
+  }
 
   async partnerOf(app: Application): Promise<PartnerProfile | undefined> {
     return app.partner ? this.partners.get(app.partner.partnerId) : undefined;
@@ -67,7 +88,7 @@ export class Notifier {
 
   /** Claim `key`, compose and send one notice; false when it was already sent. */
   async deliver(app: Application, kind: NoticeKind, key: string, extras: Extras = {}, partner?: PartnerProfile): Promise<boolean> {
-    if (!(await this.applications.claimNotice(app.id, key))) return false;
+    if (!(await this.claim(app, key))) return false;
     const summary = askSummary(app);
     const mail = composeNotice(kind, {
       application: app,
@@ -83,6 +104,7 @@ export class Notifier {
       await this.applications.releaseNotice(app.id, key);
       throw withoutAddresses(error);
     }
+    await this.applications.markNoticesSent(app.id, [key]);
     return true;
   }
 

@@ -60,7 +60,10 @@ export async function stuckPage(deps: InsightDeps, opts: { status?: ApplicationS
     const page = await deps.applications.listByStatus(status, {
       limit: opts.limit - items.length, updatedBefore: stuckBefore(threshold, opts.now), ...(inner ? { cursor: inner } : {}),
     });
-    items.push(...page.items.map((app) => stuckItem(app, threshold, opts.now)));
+    // The list index carries list rows only; a stuck or failed row needs the timeline and failure, so each is read
+    // whole (one partition Query each, at most `limit` per page: operations pages are small).
+    const apps = await Promise.all(page.items.map((row) => deps.applications.mustGet(row.id)));
+    items.push(...apps.map((app) => stuckItem(app, threshold, opts.now)));
     if (page.cursor) {
       inner = page.cursor;
       break;
@@ -75,8 +78,9 @@ export async function stuckPage(deps: InsightDeps, opts: { status?: ApplicationS
 
 export async function failedPage(deps: InsightDeps, opts: { limit: number; cursor?: string }) {
   const page = await deps.applications.listByStatus('failed', { limit: opts.limit, ...(opts.cursor ? { cursor: opts.cursor } : {}) });
+  const apps = await Promise.all(page.items.map((row) => deps.applications.mustGet(row.id)));
   return {
-    items: page.items.map((app) => ({
+    items: apps.map((app) => ({
       id: app.id,
       company: app.worksheet.company.name,
       failedAt: app.failure?.at ?? app.updatedAt,

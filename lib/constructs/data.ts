@@ -37,7 +37,9 @@ export class Data extends Construct {
         indexName: index.indexName,
         partitionKey: { name: index.partitionKey, type: S },
         sortKey: { name: index.sortKey, type: S },
-        projectionType: dynamodb.ProjectionType.ALL,
+        // What each index carries is part of the key design: the list views read only what they show.
+        projectionType: index.projection.type === 'KEYS_ONLY' ? dynamodb.ProjectionType.KEYS_ONLY : dynamodb.ProjectionType.INCLUDE,
+        ...(index.projection.type === 'INCLUDE' ? { nonKeyAttributes: [...index.projection.attributes] } : {}),
       });
     }
   }

@@ -138,6 +138,9 @@ export class ModuleInvoker implements Invoker {
     );
   }
 
+  /** Told of every finished invocation (the cost benchmark counts invocations and their duration). */
+  readonly observers = new Set<(done: { logicalId: string; functionName: string; ms: number }) => void>();
+
   /** Invocations still running, so a shutdown can let them finish before the stand-ins close. */
   readonly #inFlight = new Set<Promise<unknown>>();
 
@@ -164,6 +167,7 @@ export class ModuleInvoker implements Invoker {
     if (!spec) throw new LambdaFunctionError('ResourceNotFoundException', `Function not found: ${ref}`);
     const handler = await this.load(spec);
     const context = makeContext(spec);
+    const started = performance.now();
     try {
       // A deep copy, as Lambda would deserialize the payload afresh.
       const payload = event === undefined ? undefined : JSON.parse(JSON.stringify(event));
@@ -171,6 +175,8 @@ export class ModuleInvoker implements Invoker {
       return result === undefined ? null : JSON.parse(JSON.stringify(result));
     } catch (err) {
       throw toLambdaError(err);
+    } finally {
+      for (const observe of this.observers) observe({ logicalId: spec.logicalId, functionName: spec.functionName, ms: performance.now() - started });
     }
   }
 }

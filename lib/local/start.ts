@@ -102,6 +102,8 @@ export interface LocalRuntime {
   startupMs: number;
   /** The dynalite server, e.g. to count requests by operation in a benchmark. */
   dynamoServer: Server;
+  /** Every finished Lambda invocation (function, wall time), e.g. for the cost benchmark; returns the unsubscribe. */
+  onInvocation(observe: (done: { logicalId: string; functionName: string; ms: number }) => void): () => void;
   stop(): Promise<void>;
 }
 
@@ -233,6 +235,10 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
       describe,
       startupMs,
       dynamoServer: dynamo.server,
+      onInvocation: (observe) => {
+        invoker.observers.add(observe);
+        return () => invoker.observers.delete(observe);
+      },
       stop: async () => {
         saveClock();
         await stopAll();

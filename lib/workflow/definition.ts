@@ -102,6 +102,9 @@ export const TRANSIENT_ERRORS = [
   'TransientError',
 ] as const;
 
+/** What a Lambda task reports when the function ran out of time (Lambda's own error name). */
+export const NOTIFY_TIMEOUT_ERROR = 'Sandbox.Timedout';
+
 /** Error name of the Fail state that ends the failure path. */
 export const FAILURE_ERROR = 'ApplicationFailed';
 
@@ -303,7 +306,13 @@ export function buildDefinition(parent: Construct, props: WorkflowDefinitionProp
     notify: fns.notify,
     lambdaTaskTimeout: props.lambdaTaskTimeout ?? Duration.seconds(60),
   });
-  const notify = (name: string, event: string): tasks.LambdaInvoke => t.lambda(name, fns.notify, { payload: { event } });
+  // A Notify that timed out may have died holding a notice claim: once its lease (10 s) has run out, a second run
+  // claims and sends it (functions/usecases/notifier.ts), so mail is at least once.
+  const notify = (name: string, event: string): tasks.LambdaInvoke => {
+    const task = t.lambda(name, fns.notify, { payload: { event } });
+    task.addRetry({ errors: [NOTIFY_TIMEOUT_ERROR, sfn.Errors.TIMEOUT], interval: Duration.seconds(15), maxAttempts: 2, backoffRate: 1 });
+    return task;
+  };
   const succeed = (name: string, comment: string): sfn.Succeed => new sfn.Succeed(scope, name, { comment });
 
   // ---- the machine part: size, draft, route ----

@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app.ts';
 import { HOUSE_RUNTIME, PROJECT_ROOT } from '../../lib/constructs/house-function.ts';
 import { cdkJsonContext, listFunctions, listRoutes, type CfnTemplate } from '../../lib/template.ts';
-import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../functions/adapters/dynamo/keys.ts';
+import { INDEXES, projectionOf, TABLE_KEYS, TTL_ATTRIBUTE } from '../../functions/adapters/dynamo/keys.ts';
 import {
   actionsOf,
   devTemplate,
@@ -195,17 +195,17 @@ describe('IAM', () => {
     }
   });
 
-  it('table access names the table and its two indexes, never index/*', () => {
+  it('table access names the table and each of its indexes, never index/*', () => {
     for (const key of Object.keys(ENTRIES) as FunctionKey[]) {
       const resources = resourcesFor(statementsOfFunction(t, ids[key]), 'dynamodb:GetItem');
       if (!EXPECTED_ACTIONS[key].includes('dynamodb:GetItem')) {
         expect(resources, key).toEqual([]);
         continue;
       }
-      expect(resources).toHaveLength(3);
+      expect(resources).toHaveLength(1 + Object.keys(INDEXES).length);
       expect(resources[0]).toEqual({ 'Fn::GetAtt': [tableId, 'Arn'] });
       const suffixes = resources.slice(1).map((r) => JSON.stringify(r).match(/"(\/index\/[^"]*)"/)?.[1]);
-      expect(suffixes.sort()).toEqual([`/index/${INDEXES.partnerQueue.indexName}`, `/index/${INDEXES.operations.indexName}`]);
+      expect(suffixes.sort()).toEqual(Object.values(INDEXES).map((i) => `/index/${i.indexName}`).sort());
     }
   });
 
@@ -301,12 +301,14 @@ describe('data', () => {
           { AttributeName: i.partitionKey, KeyType: 'HASH' },
           { AttributeName: i.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: projectionOf(i),
       })),
     });
     expect(TTL_ATTRIBUTE).toBe('expiresAt');
-    expect(INDEXES.partnerQueue).toEqual({ indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' });
-    expect(INDEXES.operations).toEqual({ indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' });
+    expect(INDEXES.partnerQueue).toMatchObject({ indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' });
+    expect(INDEXES.operations).toMatchObject({ indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' });
+    // The list indexes carry only what the list views show; none projects whole items.
+    for (const i of Object.values(INDEXES)) expect(projectionOf(i).ProjectionType).not.toBe('ALL');
   });
 
   it('dev can be torn down; prod retains the table and the user pool', () => {

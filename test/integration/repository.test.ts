@@ -6,6 +6,9 @@ import { exampleWorksheet } from '../support/fixtures.ts';
 import { newApplication, newFounderToken } from '../../functions/core/intake.ts';
 import { planTransition } from '../../functions/core/application/lifecycle.ts';
 import { ConflictError } from '../../functions/core/errors.ts';
+import { estimate } from '../../functions/core/estimate.ts';
+import { Estimate } from '../../schemas/estimate.ts';
+import { NOTICE_LEASE_MS } from '../../schemas/stored-application.ts';
 import type { PartnerProfile } from '../../schemas/partner.ts';
 
 let table: TestTable;
@@ -45,11 +48,16 @@ describe('application repository against dynalite', () => {
     const app = freshApplication();
     await repos.applications.create(app);
     const plan = planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: 'sized', now: new Date('2026-11-27T10:01:00Z') });
-    const updated = await repos.applications.applyTransition(app, plan, { estimate: { total: '1.00' } });
+    const sized = estimate(app.worksheet, { now: new Date('2026-11-27T10:01:00Z') });
+    const updated = await repos.applications.applyTransition(app, plan, { estimate: sized });
     expect(updated.status).toBe('sized');
     expect(updated.version).toBe(2);
     expect(updated.transitions.map((t) => `${t.from}->${t.to}`)).toEqual(['null->submitted', 'submitted->sized']);
-    expect(updated.estimate).toEqual({ total: '1.00' });
+    // Read back from storage: the estimate is parsed (typed), the timeline assembled from the head and its items.
+    const stored = await repos.applications.get(app.id);
+    expect(stored?.estimate).toEqual(Estimate.parse(sized));
+    expect(stored?.estimate?.plan.totalAskUsd).toBe(sized.plan.totalAskUsd);
+    expect(stored?.transitions.map((t) => `${t.from}->${t.to}`)).toEqual(['null->submitted', 'submitted->sized']);
   });
 
   it('refuses a stale transition with a ConflictError naming the current state', async () => {
@@ -92,14 +100,22 @@ describe('application repository against dynalite', () => {
     expect(second.items.map((a) => a.id)).toEqual(ids.slice(3));
   });
 
-  it('claims a notice once', async () => {
+  it('claims a notice with a lease: busy while held, free again once released or expired, never after it was sent', async () => {
     const app = freshApplication();
     await repos.applications.create(app);
-    expect(await repos.applications.claimNotice(app.id, 'founder-confirmation:v1')).toBe(true);
-    expect(await repos.applications.claimNotice(app.id, 'founder-confirmation:v1')).toBe(false);
-    await repos.applications.releaseNotice(app.id, 'founder-confirmation:v1');
-    expect(await repos.applications.claimNotice(app.id, 'founder-confirmation:v1')).toBe(true);
-    expect((await repos.applications.get(app.id))?.notified).toEqual(['founder-confirmation:v1']);
+    const t0 = new Date('2026-11-27T10:00:00Z');
+    const at = (ms: number) => new Date(t0.getTime() + ms);
+    expect((await repos.applications.claimNotice(app.id, 'k:v1', t0)).state).toBe('claimed');
+    expect(await repos.applications.claimNotice(app.id, 'k:v1', at(1000))).toEqual({ state: 'busy', leaseUntil: t0.getTime() + NOTICE_LEASE_MS });
+    await repos.applications.releaseNotice(app.id, 'k:v1');
+    expect((await repos.applications.claimNotice(app.id, 'k:v1', at(2000))).state).toBe('claimed');
+    // The holder died: its lease runs out and the notice can be claimed again.
+    expect((await repos.applications.claimNotice(app.id, 'k:v1', at(2000 + NOTICE_LEASE_MS + 1))).state).toBe('claimed');
+    expect((await repos.applications.get(app.id))?.notified).toEqual([]);
+    await repos.applications.markNoticesSent(app.id, ['k:v1']);
+    await repos.applications.releaseNotice(app.id, 'k:v1'); // never undoes a sent notice
+    expect((await repos.applications.claimNotice(app.id, 'k:v1', at(10 * NOTICE_LEASE_MS))).state).toBe('sent');
+    expect((await repos.applications.get(app.id))?.notified).toEqual(['k:v1']);
   });
 
   it('keeps the ten most recent founder token hashes: a client retrying again and again is never refused', async () => {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import dynalite from 'dynalite';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { INDEX_LIST, TABLE_KEYS } from '../../functions/adapters/dynamo/keys.ts';
+import { INDEX_LIST, projectionOf, TABLE_KEYS } from '../../functions/adapters/dynamo/keys.ts';
 
 export interface TestTable {
   readonly endpoint: string;
@@ -31,7 +31,7 @@ export async function startDynalite(tableName = 'ace-filing-test'): Promise<Test
     GlobalSecondaryIndexes: INDEX_LIST.map((i) => ({
       IndexName: i.indexName,
       KeySchema: [{ AttributeName: i.partitionKey, KeyType: 'HASH' }, { AttributeName: i.sortKey, KeyType: 'RANGE' }],
-      Projection: { ProjectionType: 'ALL' },
+      Projection: projectionOf(i),
     })),
   }));
   client.destroy();

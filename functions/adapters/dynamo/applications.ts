@@ -1,16 +1,38 @@
 /**
- * The application repository. Every status change is ONE conditional UpdateItem that sets the new
- * status, bumps the version, moves the index keys and appends the transition to the item's own
- * timeline: the change and its audit record are atomic without TransactWriteItems (which dynalite
- * lacks), and a stale or concurrent writer fails the condition instead of corrupting state.
+ * The application repository: one application is several items under one partition (schemas/stored-application.ts,
+ * keys in ./keys.ts), read back with one Query and parsed at this boundary.
+ *
+ * Every status change is ONE conditional UpdateItem of the head ("status is X and version is N") that sets the new
+ * status, bumps the version, moves the index keys and stores the new transition as the head's `lastTransition`: the
+ * change and its audit record are atomic without TransactWriteItems (which dynalite lacks). Before it, the transition
+ * it displaces (version N's) is copied to an item of its own, `T#<N>`, with an idempotent put of immutable content.
+ * A crash between the two leaves that copy beside a head that still holds it: the reader merges by version, and the
+ * retried change writes the same copy again. So the timeline is never missing a transition, whichever write is cut.
+ *
+ * What is large and written once (the estimate, each brief body) is an immutable, gzip-compressed document named by
+ * its content hash (`D#<sha256>`), written before the head that refers to it: a crash between the two leaves an
+ * unreferenced document (harmless, never read as current), and two racing writers of the same content write the
+ * same item. So the head stays a few KB and a status change costs a few write units, however long the application.
  */
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type * as z from 'zod/mini';
 import type { Application, ApplicationStatus, StoredBrief, Transition } from '../../../schemas/application.ts';
+import { Estimate } from '../../../schemas/estimate.ts';
+import {
+  APPLICATION_SCHEMA_VERSION, ApplicationHead, NOTICE_LEASE_MS, ApplicationListItem, DocumentItem, NoticeItem, TransitionItem, type StoredBriefHead,
+} from '../../../schemas/stored-application.ts';
 import type { DedupeValue } from '../../core/dedupe.ts';
 import type { TransitionPlan } from '../../core/application/lifecycle.ts';
+import { listSummaryOf } from '../../core/application/list-summary.ts';
+import { nextExpiryCheck } from '../../core/application/expiry.ts';
 import { ConflictError, NotFoundError } from '../../core/errors.ts';
-import { documentClient, isConditionFailure } from './client.ts';
-import { applicationKey, dedupeKey, dedupePartition, INDEX_LIST, INDEXES, operationsKeys, partnerQueueKeys, expiresAtSeconds, TABLE_KEYS, taskTokenKey } from './keys.ts';
+import { batchGetAll, documentClient, isConditionFailure } from './client.ts';
+import {
+  applicationKey, applicationPartition, dedupeKey, dedupePartition, documentKey, EXPIRY_DUE_PARTITION, expiryDueKeys, INDEX_LIST, INDEXES, noticeKey,
+  operationsKeys, OWNED, partnerQueueKeys, expiresAtSeconds, PREFIX, TABLE_KEYS, taskTokenKey, transitionKey,
+} from './keys.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { PipelineStats } from './pipeline-stats.ts';
 import { logger } from '../observability.ts';
@@ -18,26 +40,179 @@ import { logger } from '../observability.ts';
 /** Founder access tokens valid at once per application. */
 export const MAX_FOUNDER_TOKENS = 10;
 
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity', 'expiresAt'] as const;
+export { NOTICE_LEASE_MS };
 
-function toItem(app: Application): Record<string, unknown> {
+/** A stored item this code cannot read: an old schema version, or a shape that does not parse. A server fault. */
+export class StoredItemError extends Error {
+  override readonly name = 'StoredItemError';
+}
+
+function parseStored<T>(schema: z.ZodMiniType<T>, item: Record<string, unknown>, what: string): T {
+  if (item.schemaVersion !== undefined && item.schemaVersion !== APPLICATION_SCHEMA_VERSION) {
+    throw new StoredItemError(`${what} (${String(item.pk)} ${String(item.sk)}) is stored with schema version ${String(item.schemaVersion)}; this code reads version ${APPLICATION_SCHEMA_VERSION}`);
+  }
+  const parsed = schema.safeParse(item);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(item)'}: ${i.message}`).join('; ');
+    throw new StoredItemError(`${what} (${String(item.pk)} ${String(item.sk)}) does not match schema version ${APPLICATION_SCHEMA_VERSION}: ${issues}`);
+  }
+  return parsed.data;
+}
+
+// ---- documents ----
+
+function contentHash(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('base64url');
+}
+
+interface PendingDocument { readonly ref: string; readonly kind: 'estimate' | 'brief-body'; readonly value: unknown }
+
+function documentItem(applicationId: string, doc: PendingDocument): Record<string, unknown> {
   return {
-    ...applicationKey(app.id),
-    entity: 'application',
-    ...operationsKeys(app.status, app.updatedAt, app.id),
-    ...(app.partner ? partnerQueueKeys(app.partner.partnerId, app.status, app.updatedAt) : {}),
-    ...app,
-    notified: undefined,
+    ...documentKey(applicationId, doc.ref), entity: 'document', schemaVersion: APPLICATION_SCHEMA_VERSION, kind: doc.kind,
+    gz: gzipSync(JSON.stringify(doc.value)),
   };
 }
 
-function fromItem(item: Record<string, unknown>): Application {
-  const copy: Record<string, unknown> = { ...item };
-  for (const k of KEY_ATTRIBUTES) delete copy[k];
-  // Sent notices live in a DynamoDB string set (atomic ADD with a condition); expose them as a sorted list.
-  if (copy.notifiedSet instanceof Set) copy.notified = [...(copy.notifiedSet as Set<string>)].sort();
-  delete copy.notifiedSet;
-  return copy as Application;
+function readDocument(item: Record<string, unknown>): unknown {
+  const doc = parseStored(DocumentItem, item, 'Application document');
+  return JSON.parse(gunzipSync(doc.gz).toString('utf8'));
+}
+
+// ---- the head ----
+
+/** Application fields the head stores under another form (documents by reference, the timeline outside). */
+type HeadFields = Omit<ApplicationHead, 'schemaVersion' | 'lastTransition' | 'summary'>;
+
+function briefHeads(briefs: readonly StoredBrief[], docs: PendingDocument[]): StoredBriefHead[] {
+  return briefs.map(({ body, ...rest }) => {
+    const ref = contentHash(body);
+    if (!docs.some((d) => d.ref === ref)) docs.push({ ref, kind: 'brief-body', value: body });
+    return { ...rest, bodyRef: ref };
+  });
+}
+
+/** The head's form of some application fields, and the documents they refer to. */
+function storedFields(fields: Partial<Application>, docs: PendingDocument[]): Partial<HeadFields> {
+  const { estimate, briefs, transitions: _t, notified: _n, ...rest } = fields;
+  const out: Partial<HeadFields> = { ...rest };
+  if ('estimate' in fields) {
+    if (estimate === undefined) {
+      out.estimateRef = undefined;
+    } else {
+      const ref = contentHash(estimate);
+      docs.push({ ref, kind: 'estimate', value: estimate });
+      out.estimateRef = ref;
+    }
+  }
+  if ('briefs' in fields) out.briefs = briefs ? briefHeads(briefs, docs) : undefined;
+  return out;
+}
+
+/** Index and bookkeeping attributes of a head: the list indexes, the partner queue, the expiry sweep. */
+function indexAttributes(app: Application): Record<string, string | undefined> {
+  const due = nextExpiryCheck(app);
+  const queue = app.partner ? partnerQueueKeys(app.partner.partnerId, app.status, app.updatedAt) : undefined;
+  const expiry = due ? expiryDueKeys(due.toISOString(), app.id) : undefined;
+  return {
+    ...operationsKeys(app.status, app.updatedAt, app.id),
+    gsi1pk: queue?.gsi1pk, gsi1sk: queue?.gsi1sk,
+    gsi3pk: expiry?.gsi3pk, gsi3sk: expiry?.gsi3sk,
+  };
+}
+
+function headItem(app: Application, docs: PendingDocument[]): Record<string, unknown> {
+  const last = app.transitions.at(-1);
+  if (!last) throw new Error(`Application ${app.id} has no transition to store`);
+  return {
+    ...applicationKey(app.id),
+    entity: 'application',
+    schemaVersion: APPLICATION_SCHEMA_VERSION,
+    ...indexAttributes(app),
+    ...storedFields({ ...app }, docs),
+    lastTransition: last,
+    summary: listSummaryOf(app),
+  };
+}
+
+/** The documents not already stored for `current` (a record change re-sends the same bodies: nothing to write). */
+function newDocuments(current: Application | undefined, docs: readonly PendingDocument[]): PendingDocument[] {
+  if (!current) return [...docs];
+  const known = new Set([...(current.briefs ?? []).map((b) => contentHash(b.body)), ...(current.estimate ? [contentHash(current.estimate)] : [])]);
+  return docs.filter((d) => !known.has(d.ref));
+}
+
+/** Everything under an application's partition except its task tokens, read as one Query. */
+interface PartitionItems {
+  head?: Record<string, unknown>;
+  transitions: Transition[];
+  notices: NoticeItem[];
+  documents: Map<string, Record<string, unknown>>;
+}
+
+function assemble(items: PartitionItems, head: ApplicationHead): Application {
+  const { schemaVersion: _v, lastTransition, summary: _s, estimateRef, briefs, ...rest } = head;
+  const byVersion = new Map<number, Transition>();
+  for (const t of items.transitions) if (t.version <= lastTransition.version) byVersion.set(t.version, t);
+  byVersion.set(lastTransition.version, lastTransition);
+  const documentOf = (ref: string) => {
+    const item = items.documents.get(ref);
+    if (!item) throw new StoredItemError(`Application ${head.id}: document ${ref} referred to by its head is missing`);
+    return readDocument(item);
+  };
+  const app: Application = {
+    ...rest,
+    transitions: [...byVersion.values()].sort((a, b) => a.version - b.version),
+    notified: items.notices.filter((n) => n.state === 'sent').map((n) => n.key).sort(),
+  };
+  if (estimateRef) {
+    const estimate = Estimate.safeParse(documentOf(estimateRef));
+    if (!estimate.success) throw new StoredItemError(`Application ${head.id}: its estimate does not match the estimate schema: ${estimate.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    app.estimate = estimate.data;
+  }
+  if (briefs) {
+    app.briefs = briefs.map(({ bodyRef, ...brief }) => {
+      const body = documentOf(bodyRef);
+      if (!body || typeof body !== 'object' || Array.isArray(body)) throw new StoredItemError(`Application ${head.id}: brief body ${bodyRef} is not an object`);
+      return { ...brief, body: body as Record<string, unknown> };
+    });
+  }
+  return app;
+}
+
+/** `SET`/`REMOVE` clauses for a set of attributes (undefined removes), with generated placeholders. */
+class UpdateBuilder {
+  readonly names: Record<string, string> = {};
+  readonly values: Record<string, unknown> = {};
+  readonly sets: string[] = [];
+  readonly removes: string[] = [];
+  private n = 0;
+
+  name(attribute: string): string {
+    const existing = Object.entries(this.names).find(([, v]) => v === attribute)?.[0];
+    if (existing) return existing;
+    const key = `#a${this.n++}`;
+    this.names[key] = attribute;
+    return key;
+  }
+
+  value(v: unknown): string {
+    const key = `:v${this.n++}`;
+    this.values[key] = v;
+    return key;
+  }
+
+  assign(attributes: Record<string, unknown>): this {
+    for (const [attribute, v] of Object.entries(attributes)) {
+      if (v === undefined) this.removes.push(this.name(attribute));
+      else this.sets.push(`${this.name(attribute)} = ${this.value(v)}`);
+    }
+    return this;
+  }
+
+  expression(): string {
+    return `${this.sets.length ? `SET ${this.sets.join(', ')}` : ''}${this.removes.length ? ` REMOVE ${this.removes.join(', ')}` : ''}`.trim();
+  }
 }
 
 export class ApplicationRepository {
@@ -57,14 +232,26 @@ export class ApplicationRepository {
     });
   }
 
+  private async putDocuments(applicationId: string, docs: readonly PendingDocument[]): Promise<void> {
+    await Promise.all(docs.map((d) => documentClient.send(new PutCommand({ TableName: this.tableName, Item: documentItem(applicationId, d) }))));
+  }
+
+  /** An earlier transition as an item of its own (idempotent: a transition never changes once written). */
+  private async putTransition(applicationId: string, t: Transition): Promise<void> {
+    await documentClient.send(new PutCommand({
+      TableName: this.tableName,
+      Item: { ...transitionKey(applicationId, t.version), entity: 'transition', schemaVersion: APPLICATION_SCHEMA_VERSION, transition: t },
+    }));
+  }
+
   /** Store a new application; `false` when one with this id already exists (an idempotent replay). */
   async create(app: Application): Promise<boolean> {
+    const docs: PendingDocument[] = [];
+    const item = headItem(app, docs);
+    await this.putDocuments(app.id, docs);
+    for (const t of app.transitions.slice(0, -1)) await this.putTransition(app.id, t);
     try {
-      await documentClient.send(new PutCommand({
-        TableName: this.tableName,
-        Item: toItem(app),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }));
+      await documentClient.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
       await this.countTransitions(app, app.transitions);
       return true;
     } catch (error) {
@@ -73,9 +260,34 @@ export class ApplicationRepository {
     }
   }
 
+  private async readPartition(id: string): Promise<PartitionItems> {
+    const out: PartitionItems = { transitions: [], notices: [], documents: new Map() };
+    let start: Record<string, unknown> | undefined;
+    do {
+      // Everything but the task tokens (`TASK#…` sorts after `T#…`): one page unless the partition passes 1 MB.
+      const page = await documentClient.send(new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk < :tasks',
+        ExpressionAttributeValues: { ':pk': applicationPartition(id), ':tasks': PREFIX.task },
+        ConsistentRead: true,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }));
+      for (const item of page.Items ?? []) {
+        const sk = String(item.sk);
+        if (sk === applicationKey(id).sk) out.head = item;
+        else if (sk.startsWith(OWNED.transition)) out.transitions.push(parseStored(TransitionItem, item, 'Application transition').transition);
+        else if (sk.startsWith(OWNED.notice)) out.notices.push(parseStored(NoticeItem, item, 'Application notice'));
+        else if (sk.startsWith(OWNED.document)) out.documents.set(sk.slice(OWNED.document.length), item);
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
   async get(id: string): Promise<Application | undefined> {
-    const out = await documentClient.send(new GetCommand({ TableName: this.tableName, Key: applicationKey(id), ConsistentRead: true }));
-    return out.Item ? fromItem(out.Item) : undefined;
+    const items = await this.readPartition(id);
+    if (!items.head) return undefined;
+    return assemble(items, parseStored(ApplicationHead, items.head, 'Application'));
   }
 
   async mustGet(id: string): Promise<Application> {
@@ -84,70 +296,51 @@ export class ApplicationRepository {
     return app;
   }
 
+  /** The heads of several applications by id (no timeline, estimate or brief bodies; missing ids are left out). */
+  async getHeads(ids: readonly string[]): Promise<ApplicationHead[]> {
+    const items = await batchGetAll(this.tableName, ids.map((id) => ({ ...applicationKey(id) })));
+    return items.map((item) => parseStored(ApplicationHead, item, 'Application'));
+  }
+
+  private conflictAfter = async (id: string, message: (latest: Application) => string): Promise<never> => {
+    const latest = await this.get(id);
+    if (!latest) throw new NotFoundError(`Application ${id} not found`);
+    throw new ConflictError(message(latest), latest.status);
+  };
+
   /**
    * Apply a planned transition with optional extra attributes, guarded by "status is X and version is N".
    * Throws ConflictError naming the current state when another writer got there first.
    */
   async applyTransition(current: Application, plan: TransitionPlan, changes: Partial<Omit<Application, 'id' | 'status' | 'version' | 'transitions'>> = {}): Promise<Application> {
-    const id = current.id;
     const t = plan.transition;
-    const names: Record<string, string> = { '#status': 'status', '#version': 'version', '#transitions': 'transitions', '#updatedAt': 'updatedAt' };
-    const values: Record<string, unknown> = {
-      ':to': t.to,
-      ':expectedStatus': plan.expectedStatus,
-      ':expectedVersion': plan.expectedVersion,
-      ':nextVersion': t.version,
-      ':transition': [t],
-      ':at': t.at,
-    };
-    const sets = ['#status = :to', '#version = :nextVersion', '#updatedAt = :at', '#transitions = list_append(#transitions, :transition)'];
-    const removes: string[] = [];
-
-    // Index keys move with the status in the same write: the operations view always, the partner queue
-    // whenever a partner is (still) assigned.
-    const ops = operationsKeys(t.to, t.at, id);
-    Object.assign(values, { ':gsi2pk': ops.gsi2pk, ':gsi2sk': ops.gsi2sk });
-    sets.push('gsi2pk = :gsi2pk', 'gsi2sk = :gsi2sk');
-    const partnerId = 'partner' in changes ? changes.partner?.partnerId : current.partner?.partnerId;
-    if (partnerId) {
-      const queue = partnerQueueKeys(partnerId, t.to, t.at);
-      Object.assign(values, { ':gsi1pk': queue.gsi1pk, ':gsi1sk': queue.gsi1sk });
-      sets.push('gsi1pk = :gsi1pk', 'gsi1sk = :gsi1sk');
-    } else {
-      removes.push('gsi1pk', 'gsi1sk');
-    }
-
-    let i = 0;
-    for (const [key, value] of Object.entries(changes)) {
-      const n = `#c${i}`;
-      names[n] = key;
-      if (value === undefined) {
-        removes.push(n);
-      } else {
-        values[`:c${i}`] = value;
-        sets.push(`${n} = :c${i}`);
-      }
-      i += 1;
-    }
-
+    const next: Application = { ...current, ...changes, status: t.to, version: t.version, updatedAt: t.at, transitions: [...current.transitions, t] };
+    for (const [k, v] of Object.entries(changes)) if (v === undefined) delete (next as Record<string, unknown>)[k];
+    const docs: PendingDocument[] = [];
+    const fields = storedFields(Object.fromEntries(Object.keys(changes).map((k) => [k, next[k as keyof Application]])), docs);
+    // 1. The transition this change displaces from the head, as an item of its own (see the module comment).
+    const previous = current.transitions.at(-1);
+    if (previous) await this.putTransition(current.id, previous);
+    // 2. New documents, before the head that refers to them.
+    await this.putDocuments(current.id, newDocuments(current, docs));
+    // 3. The change itself: one conditional write carrying its own audit record.
+    const update = new UpdateBuilder().assign({
+      status: t.to, version: t.version, updatedAt: t.at, lastTransition: t, summary: listSummaryOf(next), ...indexAttributes(next), ...fields,
+    });
     try {
-      const out = await documentClient.send(new UpdateCommand({
+      await documentClient.send(new UpdateCommand({
         TableName: this.tableName,
-        Key: applicationKey(id),
-        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-        ConditionExpression: 'attribute_exists(pk) AND #status = :expectedStatus AND #version = :expectedVersion',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
+        Key: applicationKey(current.id),
+        UpdateExpression: update.expression(),
+        ConditionExpression: `attribute_exists(pk) AND ${update.name('status')} = :expectedStatus AND ${update.name('version')} = :expectedVersion`,
+        ExpressionAttributeNames: update.names,
+        ExpressionAttributeValues: { ...update.values, ':expectedStatus': plan.expectedStatus, ':expectedVersion': plan.expectedVersion },
       }));
-      const updated = fromItem(out.Attributes ?? {});
-      await this.countTransitions(updated, [t]);
-      return updated;
+      await this.countTransitions(next, [t]);
+      return next;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const latest = await this.get(id);
-      if (!latest) throw new NotFoundError(`Application ${id} not found`);
-      throw new ConflictError(`Application ${id} is '${latest.status}' (version ${latest.version}); it can no longer move from '${plan.expectedStatus}' to '${t.to}'`, latest.status);
+      return this.conflictAfter(current.id, (latest) => `Application ${current.id} is '${latest.status}' (version ${latest.version}); it can no longer move from '${plan.expectedStatus}' to '${t.to}'`);
     }
   }
 
@@ -156,22 +349,23 @@ export class ApplicationRepository {
    * bumps the version. Throws ConflictError when another writer got there first (the caller re-reads and re-plans).
    */
   async updateBriefs(current: Application, briefs: StoredBrief[]): Promise<Application> {
+    const docs: PendingDocument[] = [];
+    const heads = briefHeads(briefs, docs);
+    await this.putDocuments(current.id, newDocuments(current, docs));
+    const next: Application = { ...current, briefs, version: current.version + 1 };
     try {
-      const out = await documentClient.send(new UpdateCommand({
+      await documentClient.send(new UpdateCommand({
         TableName: this.tableName,
         Key: applicationKey(current.id),
-        UpdateExpression: 'SET briefs = :briefs, #version = :next',
+        UpdateExpression: 'SET briefs = :briefs, #version = :next, summary = :summary',
         ConditionExpression: 'attribute_exists(pk) AND #status = :status AND #version = :version',
         ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-        ExpressionAttributeValues: { ':briefs': briefs, ':next': current.version + 1, ':status': current.status, ':version': current.version },
-        ReturnValues: 'ALL_NEW',
+        ExpressionAttributeValues: { ':briefs': heads, ':next': next.version, ':status': current.status, ':version': current.version, ':summary': listSummaryOf(next) },
       }));
-      return fromItem(out.Attributes ?? {});
+      return next;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const latest = await this.get(current.id);
-      if (!latest) throw new NotFoundError(`Application ${current.id} not found`);
-      throw new ConflictError(`Application ${current.id} changed while the brief was being saved (now '${latest.status}', version ${latest.version})`, latest.status);
+      return this.conflictAfter(current.id, (latest) => `Application ${current.id} changed while the brief was being saved (now '${latest.status}', version ${latest.version})`);
     }
   }
 
@@ -194,20 +388,6 @@ export class ApplicationRepository {
       Limit: limitPerValue,
     }))));
     return [...new Set(pages.flatMap((p) => (p.Items ?? []).map((i) => String(i.applicationId))))];
-  }
-
-  /** Several applications by id (missing ids are left out), in no particular order. */
-  async getMany(ids: readonly string[]): Promise<Application[]> {
-    const out: Application[] = [];
-    for (let i = 0; i < ids.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map((id) => ({ ...applicationKey(id) }));
-      for (let attempt = 0; keys && keys.length > 0 && attempt < 5; attempt += 1) {
-        const res = await documentClient.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
-        out.push(...(res.Responses?.[this.tableName] ?? []).map(fromItem));
-        keys = res.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
-      }
-    }
-    return out;
   }
 
   /**
@@ -246,74 +426,141 @@ export class ApplicationRepository {
     await documentClient.send(new UpdateCommand({
       TableName: this.tableName,
       Key: applicationKey(id),
-      UpdateExpression: 'SET executionArn = :arn',
+      UpdateExpression: 'SET executionArn = :arn, summary.executionArn = :arn',
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeValues: { ':arn': executionArn },
     }));
   }
 
   /**
-   * Claim a notification key before sending, so a retried task never mails twice. Returns false when the
-   * key was already claimed. `releaseNotice` gives the claim back if the send then fails.
+   * Claim a notice before sending it. `claimed`: this caller holds it until `leaseUntil` (then marks it sent, or gives
+   * it back); `sent`: it already went out; `busy`: another sender holds a live claim until `leaseUntil`. A claim whose
+   * lease ran out (its sender died between claiming and sending) can be claimed again: mail goes out at least once.
    */
-  async claimNotice(id: string, key: string): Promise<boolean> {
+  async claimNotice(id: string, key: string, now: Date): Promise<{ state: 'claimed' | 'sent' | 'busy'; leaseUntil?: number }> {
+    const leaseUntil = now.getTime() + NOTICE_LEASE_MS;
     try {
-      await documentClient.send(new UpdateCommand({
+      await documentClient.send(new PutCommand({
         TableName: this.tableName,
-        Key: applicationKey(id),
-        UpdateExpression: 'ADD notifiedSet :k',
-        ConditionExpression: 'attribute_exists(pk) AND NOT contains(notifiedSet, :key)',
-        ExpressionAttributeValues: { ':k': new Set([key]), ':key': key },
+        Item: { ...noticeKey(id, key), entity: 'notice', key, state: 'claimed', leaseUntil },
+        ConditionExpression: 'attribute_not_exists(pk) OR (#state = :claimed AND leaseUntil < :now)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':claimed': 'claimed', ':now': now.getTime() },
       }));
-      return true;
+      return { state: 'claimed', leaseUntil };
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      const out = await documentClient.send(new GetCommand({ TableName: this.tableName, Key: noticeKey(id, key), ConsistentRead: true }));
+      const notice = out.Item ? parseStored(NoticeItem, out.Item, 'Application notice') : undefined;
+      if (!notice || (notice.state === 'claimed' && (notice.leaseUntil ?? 0) < now.getTime())) return this.claimNotice(id, key, now); // released meanwhile
+      return notice.state === 'sent' ? { state: 'sent' } : { state: 'busy', ...(notice.leaseUntil ? { leaseUntil: notice.leaseUntil } : {}) };
     }
   }
 
-  /** Record several notices as sent in one write (adding to a set is idempotent: no claim needed). */
+  /** Record notices as sent (idempotent: a notice once sent stays sent). */
   async markNoticesSent(id: string, keys: readonly string[]): Promise<void> {
-    if (keys.length === 0) return;
-    await documentClient.send(new UpdateCommand({
+    await Promise.all(keys.map((key) => documentClient.send(new PutCommand({
       TableName: this.tableName,
-      Key: applicationKey(id),
-      UpdateExpression: 'ADD notifiedSet :keys',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':keys': new Set(keys) },
-    }));
+      Item: { ...noticeKey(id, key), entity: 'notice', key, state: 'sent' },
+    }))));
   }
 
+  /** Give a claim back (the send failed): its lease ends now, so the next attempt claims it at once. Never undoes a sent notice. */
   async releaseNotice(id: string, key: string): Promise<void> {
     await documentClient.send(new UpdateCommand({
       TableName: this.tableName,
-      Key: applicationKey(id),
-      UpdateExpression: 'DELETE notifiedSet :k',
-      ExpressionAttributeValues: { ':k': new Set([key]) },
-    }));
-  }
-
-  /**
-   * Record that an expiry reminder went out for one record (`record.remindersSent`, shown to people). Not a
-   * transition: the version stays. The mail itself is claimed separately (claimNotice), so losing this write to a
-   * concurrent transition never sends a reminder twice.
-   */
-  async recordReminderSent(id: string, programId: string, briefIndex: number, days: number): Promise<void> {
-    const path = `briefs[${briefIndex}].#record.#reminders`;
-    await documentClient.send(new UpdateCommand({
-      TableName: this.tableName,
-      Key: applicationKey(id),
-      UpdateExpression: `SET ${path} = list_append(if_not_exists(${path}, :empty), :day)`,
-      ConditionExpression: `attribute_exists(pk) AND briefs[${briefIndex}].#programId = :programId AND attribute_exists(briefs[${briefIndex}].#record) AND NOT contains(${path}, :d)`,
-      ExpressionAttributeNames: { '#record': 'record', '#reminders': 'remindersSent', '#programId': 'programId' },
-      ExpressionAttributeValues: { ':empty': [], ':day': [days], ':d': days, ':programId': programId },
+      Key: noticeKey(id, key),
+      UpdateExpression: 'SET leaseUntil = :released',
+      ConditionExpression: '#state = :claimed',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':claimed': 'claimed', ':released': 0 },
     })).catch((error: unknown) => {
       if (!isConditionFailure(error)) throw error;
     });
   }
 
+  /**
+   * Record that expiry reminders went out for one record (`record.remindersSent`, shown to people). Not a
+   * transition: the version stays. The mail itself is claimed separately (claimNotice), so losing this write to a
+   * concurrent transition never sends a reminder twice. The expiry-sweep index moves with it when `app` is still
+   * the stored version; otherwise the concurrent write set the index from a state without these reminders, which is
+   * earlier, never later, than the truth (one extra visit). Returns the application with these reminders recorded.
+   */
+  async recordReminderSent(app: Application, programId: string, days: readonly number[]): Promise<Application> {
+    const index = (app.briefs ?? []).findIndex((b) => b.programId === programId);
+    const brief = app.briefs?.[index];
+    if (!brief?.record) return app;
+    const missing = days.filter((d) => !(brief.record?.remindersSent ?? []).includes(d));
+    if (missing.length === 0) return app;
+    const path = `briefs[${index}].#record.#reminders`;
+    const after: Application = {
+      ...app,
+      briefs: (app.briefs ?? []).map((b, i) => (i === index && b.record ? { ...b, record: { ...b.record, remindersSent: [...(b.record.remindersSent ?? []), ...missing] } } : b)),
+    };
+    const due = indexAttributes(after);
+    const write = (withIndex: boolean) => documentClient.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: applicationKey(app.id),
+      UpdateExpression: `SET ${path} = list_append(if_not_exists(${path}, :empty), :days)${withIndex ? (due.gsi3sk ? ', gsi3pk = :g3pk, gsi3sk = :g3sk' : ' REMOVE gsi3pk, gsi3sk') : ''}`,
+      ConditionExpression: `attribute_exists(pk) AND briefs[${index}].#programId = :programId AND attribute_exists(briefs[${index}].#record)${missing.map((_, i) => ` AND NOT contains(${path}, :d${i})`).join('')}${withIndex ? ' AND #version = :version' : ''}`,
+      ExpressionAttributeNames: { '#record': 'record', '#reminders': 'remindersSent', '#programId': 'programId', ...(withIndex ? { '#version': 'version' } : {}) },
+      ExpressionAttributeValues: {
+        ':empty': [], ':days': missing, ':programId': programId, ...Object.fromEntries(missing.map((d, i) => [`:d${i}`, d])),
+        ...(withIndex ? { ':version': app.version, ...(due.gsi3sk ? { ':g3pk': due.gsi3pk, ':g3sk': due.gsi3sk } : {}) } : {}),
+      },
+    }));
+    try {
+      await write(true);
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      await write(false).catch((e: unknown) => {
+        if (!isConditionFailure(e)) throw e;
+      });
+    }
+    return after;
+  }
+
+  /**
+   * Set the expiry-sweep index from `app` when it is still the stored version (a visit that found nothing to do
+   * moves the application's next check forward).
+   */
+  async refreshExpiryDue(app: Application): Promise<void> {
+    const due = indexAttributes(app);
+    await documentClient.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: applicationKey(app.id),
+      UpdateExpression: due.gsi3sk ? 'SET gsi3pk = :pk, gsi3sk = :sk' : 'REMOVE gsi3pk, gsi3sk',
+      ConditionExpression: 'attribute_exists(pk) AND #version = :version',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':version': app.version, ...(due.gsi3sk ? { ':pk': due.gsi3pk, ':sk': due.gsi3sk } : {}) },
+    })).catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
+  }
+
+  /** Ids of the applications whose next expiry check is due by `now`, earliest first, paginated. */
+  async listExpiryDue(now: Date, opts: { limit: number; cursor?: string }): Promise<{ ids: string[]; cursor?: string }> {
+    const index = INDEXES.expiryDue;
+    const startKey = opts.cursor
+      ? decodeCursor(opts.cursor, {
+        attributes: [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, index.partitionKey, index.sortKey],
+        partition: { attribute: index.partitionKey, value: EXPIRY_DUE_PARTITION },
+      })
+      : undefined;
+    const out = await documentClient.send(new QueryCommand({
+      TableName: this.tableName,
+      IndexName: index.indexName,
+      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :now',
+      ExpressionAttributeValues: { ':pk': EXPIRY_DUE_PARTITION, ':now': `${now.toISOString()}#~` },
+      Limit: opts.limit,
+      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+    }));
+    const ids = (out.Items ?? []).map((i) => String(i.pk).slice(PREFIX.application.length));
+    return { ids, ...(out.LastEvaluatedKey ? { cursor: encodeCursor(out.LastEvaluatedKey) } : {}) };
+  }
+
   /** Operations view: applications in a status, oldest or newest first, paginated. */
-  async listByStatus(status: ApplicationStatus, opts: { limit: number; cursor?: string; newestFirst?: boolean; updatedBefore?: string }): Promise<{ items: Application[]; cursor?: string }> {
+  async listByStatus(status: ApplicationStatus, opts: { limit: number; cursor?: string; newestFirst?: boolean; updatedBefore?: string }): Promise<{ items: ApplicationListItem[]; cursor?: string }> {
     return this.queryIndex({
       TableName: this.tableName,
       IndexName: INDEXES.operations.indexName,
@@ -326,7 +573,7 @@ export class ApplicationRepository {
   }
 
   /** A partner's queue, optionally one status, oldest first, paginated. */
-  async listPartnerQueue(partnerId: string, opts: { status?: ApplicationStatus; limit: number; cursor?: string }): Promise<{ items: Application[]; cursor?: string }> {
+  async listPartnerQueue(partnerId: string, opts: { status?: ApplicationStatus; limit: number; cursor?: string }): Promise<{ items: ApplicationListItem[]; cursor?: string }> {
     const pk = partnerQueueKeys(partnerId, '', '').gsi1pk;
     return this.queryIndex({
       TableName: this.tableName,
@@ -338,7 +585,8 @@ export class ApplicationRepository {
     }, opts.cursor);
   }
 
-  private async queryIndex(input: QueryCommandInput, cursor: string | undefined): Promise<{ items: Application[]; cursor?: string }> {
+  /** A page of list rows: only what the list index projects (keys.ts LIST_ATTRIBUTES), parsed. */
+  private async queryIndex(input: QueryCommandInput, cursor: string | undefined): Promise<{ items: ApplicationListItem[]; cursor?: string }> {
     const index = INDEX_LIST.find((i) => i.indexName === input.IndexName);
     if (!index) throw new Error(`queryIndex: unknown index ${String(input.IndexName)}`);
     const partition = String(input.ExpressionAttributeValues?.[':pk']);
@@ -349,7 +597,7 @@ export class ApplicationRepository {
       })
       : undefined;
     const out = await documentClient.send(new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
-    const items = (out.Items ?? []).filter((i) => i.entity === 'application').map(fromItem);
+    const items = (out.Items ?? []).filter((i) => i.entity === 'application').map((i) => parseStored(ApplicationListItem, i, 'Application list row'));
     return { items, ...(out.LastEvaluatedKey ? { cursor: encodeCursor(out.LastEvaluatedKey) } : {}) };
   }
 

@@ -4,14 +4,20 @@
  * Pure module: no AWS imports, safe for the infrastructure code, the handlers and the local runtime.
  *
  * Access patterns served:
- *  1. An application and everything it owns (its record, with its estimate, briefs and the timeline of transitions
- *     kept inside it, and its task tokens): Query `pk = APP#<id>` (`sk = APP` for the record itself,
- *     `sk = TASK#<kind>` for a stored task token).
+ *  1. An application and everything it owns, one Query `pk = APP#<id>` (functions/adapters/dynamo/applications.ts):
+ *     - `sk = APP`, the head: status, version, worksheet, partner, records and the LATEST transition (small, a few KB:
+ *       it is what every status change rewrites, on the table and the indexes);
+ *     - `sk = T#<version>`: every earlier transition, one small immutable item each (the timeline grows here);
+ *     - `sk = N#<notice key>`: one item per notice, claimed (with a lease) then sent;
+ *     - `sk = D#<sha256>`: immutable documents named by their content (the estimate, brief bodies), gzip-compressed;
+ *     - `sk = TASK#<kind>`: a stored task token.
  *  2. A partner's profile: GetItem `pk = PARTNER#<id>`, `sk = PROFILE`.
  *  3. The partner queue, by partner and status, oldest first: Query index `gsi1`,
  *     `gsi1pk = PARTNER#<partnerId>`, `begins_with(gsi1sk, '<status>#')`, ascending (`gsi1sk = <status>#<updatedAt>`).
  *  4. The operations view, by status and age: Query index `gsi2`, `gsi2pk = STATUS#<status>`, ascending or descending
  *     on `gsi2sk = <updatedAt>#<applicationId>`.
+ *  5b. Credit expiry due (the daily sweep): Query index `gsi3`, `gsi3pk = EXPIRY`, `gsi3sk <= <now ISO>#~`: the
+ *     applications with a reminder or an expiry due by now, each once (sparse: only credited applications carry it).
  *  5. Expiry of short-lived items (stored task tokens, Partner Central event-id claims): the TTL attribute `expiresAt`
  *     (epoch seconds).
  *  7. Likely duplicates (functions/core/dedupe.ts): one small item per (normalised key, application),
@@ -37,15 +43,31 @@ export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 /** Time-to-live attribute (a Number holding epoch seconds). */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
-/** Global secondary indexes: name, key attribute names (all strings) and what they serve. */
+/**
+ * What the list views show of an application, the only attributes the list indexes carry beside their keys: a page
+ * of 100 is about 100 × 0.5 KB, far from the 1 MB Query cap, where projecting whole items read ~40 KB each.
+ * (The partner directory, also under gsi2, lists partner ids only and reads each profile.)
+ */
+export const LIST_ATTRIBUTES = ['entity', 'schemaVersion', 'id', 'status', 'updatedAt', 'summary'] as const;
+
+/** Global secondary indexes: name, key attribute names (all strings), what they project and what they serve. */
 export const INDEXES = {
   /** Partner queue: a partner's applications by status, then by last update (oldest first). */
-  partnerQueue: { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  partnerQueue: { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: { type: 'INCLUDE', attributes: LIST_ATTRIBUTES } },
   /** Operations view: applications by status, then by age (updatedAt), application id as tie-breaker. */
-  operations: { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  operations: { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: { type: 'INCLUDE', attributes: LIST_ATTRIBUTES } },
+  /** Credit expiry: credited applications by when their next reminder or expiry is due (keys only: the sweep reads each). */
+  expiryDue: { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', projection: { type: 'KEYS_ONLY', attributes: [] } },
 } as const;
 
 export type IndexDefinition = (typeof INDEXES)[keyof typeof INDEXES];
+
+/** An index's projection as DynamoDB's API spells it (CreateTable, the local stand-in, the tests). */
+export function projectionOf(index: IndexDefinition): { ProjectionType: 'INCLUDE' | 'KEYS_ONLY'; NonKeyAttributes?: string[] } {
+  return index.projection.type === 'INCLUDE'
+    ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection.attributes] }
+    : { ProjectionType: 'KEYS_ONLY' };
+}
 export const INDEX_LIST: readonly IndexDefinition[] = Object.values(INDEXES);
 
 /** Entity prefixes and fixed sort keys. */
@@ -63,6 +85,9 @@ export const PREFIX = {
 
 export const SORT = { application: 'APP', partnerProfile: 'PROFILE' } as const;
 
+/** Sort-key prefixes of what an application owns besides its head (access pattern 1). */
+export const OWNED = { transition: 'T#', notice: 'N#', document: 'D#' } as const;
+
 export interface ItemKey {
   readonly pk: string;
   readonly sk: string;
@@ -77,6 +102,28 @@ export function applicationKey(applicationId: string): ItemKey {
 export function applicationPartition(applicationId: string): string {
   return `${PREFIX.application}${applicationId}`;
 }
+
+/** An earlier transition of an application, by the version it produced (zero-padded so the timeline sorts). */
+export function transitionKey(applicationId: string, version: number): ItemKey {
+  return { pk: applicationPartition(applicationId), sk: `${OWNED.transition}${String(version).padStart(6, '0')}` };
+}
+
+/** One notice of an application (its claim, then its sent mark). */
+export function noticeKey(applicationId: string, key: string): ItemKey {
+  return { pk: applicationPartition(applicationId), sk: `${OWNED.notice}${key}` };
+}
+
+/** An immutable document of an application, named by its content hash. */
+export function documentKey(applicationId: string, hash: string): ItemKey {
+  return { pk: applicationPartition(applicationId), sk: `${OWNED.document}${hash}` };
+}
+
+/** Index attributes for the expiry sweep: when the application's next reminder or expiry is due (ISO time). */
+export function expiryDueKeys(dueAt: string, applicationId: string): { gsi3pk: string; gsi3sk: string } {
+  return { gsi3pk: EXPIRY_DUE_PARTITION, gsi3sk: `${dueAt}#${applicationId}` };
+}
+/** One partition: credit events are rare (a few writes per application per year), far below a partition's limits. */
+export const EXPIRY_DUE_PARTITION = 'EXPIRY';
 
 /** A stored task token of one kind (e.g. `partner-review`), kept server-side next to its application. */
 export function taskTokenKey(applicationId: string, kind: string): ItemKey {

@@ -4,7 +4,7 @@
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PartnerProfile, PartnerWithLoad } from '../../../schemas/partner.ts';
-import { documentClient, isConditionFailure } from './client.ts';
+import { batchGetAll, documentClient, isConditionFailure } from './client.ts';
 import { INDEXES, PARTNER_DIRECTORY_PARTITION, partnerDirectoryKeys, partnerKey } from './keys.ts';
 
 export class PartnerRepository {
@@ -35,8 +35,12 @@ export class PartnerRepository {
     return out.Item ? toPartner(out.Item) : undefined;
   }
 
+  /**
+   * Every partner profile: the directory (under the operations index, which projects no profile attributes) names
+   * them, then one consistent BatchGet reads them (current load and capacity, which routing books against).
+   */
   async list(): Promise<PartnerWithLoad[]> {
-    const partners: PartnerWithLoad[] = [];
+    const ids: string[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const out = await documentClient.send(new QueryCommand({
@@ -46,10 +50,11 @@ export class PartnerRepository {
         ExpressionAttributeValues: { ':pk': PARTNER_DIRECTORY_PARTITION },
         ExclusiveStartKey: start,
       }));
-      for (const item of out.Items ?? []) partners.push(toPartner(item));
+      for (const item of out.Items ?? []) ids.push(String(item.gsi2sk));
       start = out.LastEvaluatedKey;
     } while (start);
-    return partners;
+    const partners = (await batchGetAll(this.tableName, ids.map((id) => ({ ...partnerKey(id) })), true)).map(toPartner);
+    return partners.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
   }
 
   /**

@@ -39,7 +39,7 @@ export function sameActor(a: Actor, b: Actor): boolean {
   return a.kind === b.kind && a.id === b.id;
 }
 
-export function isAssignedTo(app: Application, partnerId: string): boolean {
+export function isAssignedTo(app: Pick<Application, 'partner'>, partnerId: string): boolean {
   return app.partner?.partnerId === partnerId;
 }
 

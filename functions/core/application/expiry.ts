@@ -59,3 +59,23 @@ export function planExpiry(app: Application, now: Date): ExpiryPlan {
   }
   return { reminders, expire, toExpiring: app.status === 'credits_applied' && (withinReach || expire.length > 0) };
 }
+
+/**
+ * When the sweep next has something to do for this application: the earliest unsent reminder or expiry of its
+ * credited records (undefined when none is credited). The sweep reads only applications due by now, so this must
+ * never be later than the truth; earlier only costs a visit that finds nothing to do.
+ */
+export function nextExpiryCheck(app: Pick<Application, 'briefs'>): Date | undefined {
+  let earliest: number | undefined;
+  for (const brief of app.briefs ?? []) {
+    const record = recordOf(brief);
+    const expiresOn = record.credits?.expiresOn;
+    const expiry = expiresOn ? Date.parse(expiresOn) : NaN;
+    if (record.status !== 'credits_applied' || Number.isNaN(expiry)) continue;
+    const sent = record.remindersSent ?? [];
+    // daysUntil(expiresOn, t) <= d exactly when t >= expiry - d days.
+    const moments = [expiry, ...EXPIRY_REMINDER_DAYS.filter((d) => !sent.includes(d)).map((d) => expiry - d * DAY_MS)];
+    for (const m of moments) earliest = earliest === undefined ? m : Math.min(earliest, m);
+  }
+  return earliest === undefined ? undefined : new Date(earliest);
+}

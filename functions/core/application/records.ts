@@ -45,7 +45,7 @@ export function deriveApplicationStatus(records: readonly RecordState[], current
   return current;
 }
 
-export function recordOf(brief: StoredBrief): RecordState {
+export function recordOf(brief: Pick<StoredBrief, 'record'>): RecordState {
   return brief.record ?? { status: 'draft' };
 }
 

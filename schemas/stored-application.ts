@@ -1,0 +1,95 @@
+/**
+ * How an application is stored (functions/adapters/dynamo/applications.ts): the shapes of its items, each parsed at
+ * the repository boundary so a bad or old item is a clear error instead of a wrong answer.
+ *
+ * One application is several items under one partition (keys in functions/adapters/dynamo/keys.ts):
+ * - the head: everything small, the LATEST transition, the brief bodies and the estimate by reference;
+ * - the earlier transitions, one item each; the notices, one item each; the documents (estimate, brief bodies),
+ *   immutable and named by their content.
+ * The head stays a few KB however long the application lives: it is what every status change rewrites.
+ */
+import * as z from 'zod/mini';
+import { ApplicationStatus, Failure, PartnerAssignment, RecordStatus, StoredBrief, Transition } from './application.ts';
+import { Worksheet } from './worksheet.ts';
+
+/** Bumped whenever a stored shape changes incompatibly; items of another version are refused by name. */
+export const APPLICATION_SCHEMA_VERSION = 2;
+
+/** What the list views show (partner queue, operations list): the only thing the list indexes project. */
+export const ListSummary = z.object({
+  company: z.string(),
+  createdAt: z.string(),
+  records: z.array(z.object({ programId: z.string(), status: RecordStatus })),
+  /** The reason recorded with the latest transition. */
+  lastReason: z.string(),
+  partnerId: z.optional(z.string()),
+  failure: z.optional(z.object({ state: z.string(), error: z.string(), cause: z.string() })),
+  executionArn: z.optional(z.string()),
+});
+export type ListSummary = z.infer<typeof ListSummary>;
+
+/** One row of a list page, read from an index. */
+export const ApplicationListItem = z.object({
+  id: z.string(),
+  status: ApplicationStatus,
+  updatedAt: z.string(),
+  summary: ListSummary,
+});
+export type ApplicationListItem = z.infer<typeof ApplicationListItem>;
+
+/** A brief on the head: its body is a document (`bodyRef`), everything else (record, problems, ETag) stays here. */
+export const StoredBriefHead = z.object({
+  ...z.omit(StoredBrief, { body: true }).shape,
+  bodyRef: z.string(),
+});
+export type StoredBriefHead = z.infer<typeof StoredBriefHead>;
+
+export const ApplicationHead = z.object({
+  schemaVersion: z.literal(APPLICATION_SCHEMA_VERSION),
+  id: z.string(),
+  status: ApplicationStatus,
+  version: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  worksheet: Worksheet,
+  requestHash: z.string(),
+  revisionHash: z.optional(z.string()),
+  founderTokenHashes: z.array(z.string()),
+  /** The estimate document's hash. */
+  estimateRef: z.optional(z.string()),
+  briefs: z.optional(z.array(StoredBriefHead)),
+  partner: z.optional(PartnerAssignment),
+  passedOverBy: z.optional(z.array(z.string())),
+  executionArn: z.optional(z.string()),
+  failure: z.optional(Failure),
+  /** The transition that produced `version`; the earlier ones are items of their own. */
+  lastTransition: Transition,
+  summary: ListSummary,
+});
+export type ApplicationHead = z.infer<typeof ApplicationHead>;
+
+export const TransitionItem = z.object({ schemaVersion: z.literal(APPLICATION_SCHEMA_VERSION), transition: Transition });
+
+/**
+ * How long a notice claim holds before anyone may claim it again: longer than one send takes (SES answers in well
+ * under a second), short enough that the retry of a sender that died after claiming waits it out in one run.
+ */
+export const NOTICE_LEASE_MS = 10_000;
+
+/**
+ * A notice: `claimed` while one sender holds it (until `leaseUntil`, epoch ms, after which anyone may claim it again),
+ * `sent` once the mail went out.
+ */
+export const NoticeItem = z.object({
+  key: z.string(),
+  state: z.enum(['claimed', 'sent']),
+  leaseUntil: z.optional(z.number()),
+});
+export type NoticeItem = z.infer<typeof NoticeItem>;
+
+/** An immutable document: gzip-compressed JSON, named by the sha256 of that JSON. */
+export const DocumentItem = z.object({
+  schemaVersion: z.literal(APPLICATION_SCHEMA_VERSION),
+  kind: z.enum(['estimate', 'brief-body']),
+  gz: z.instanceof(Uint8Array),
+});

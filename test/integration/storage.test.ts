@@ -1,0 +1,238 @@
+/**
+ * How an application is stored, against dynalite: what grows lives in items of its own (a long-lived application
+ * stays far below the 400 KB item limit), every pair of writes can be cut, reads are parsed, the expiry sweep reads
+ * only what is due, and a notice claimed by a sender that died is sent by the next one.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
+import type { PartnerRepository } from '../../functions/adapters/dynamo/partners.ts';
+import type { Notifier } from '../../functions/usecases/notifier.ts';
+import { startDynalite, type TestTable } from '../support/dynalite.ts';
+import { exampleWorksheet } from '../support/fixtures.ts';
+import { itemSize } from '../support/item-size.ts';
+import { newApplication, newFounderToken } from '../../functions/core/intake.ts';
+import { planTransition } from '../../functions/core/application/lifecycle.ts';
+import { estimate } from '../../functions/core/estimate.ts';
+import { applicationPartition } from '../../functions/adapters/dynamo/keys.ts';
+import { NOTICE_LEASE_MS } from '../../schemas/stored-application.ts';
+import type { Actor, Application, ApplicationStatus } from '../../schemas/application.ts';
+import type { Clock } from '../../functions/core/clock.ts';
+import { startSes, type SesHandle } from '../../lib/local/ses.ts';
+
+let table: TestTable;
+let ses: SesHandle;
+let applications: ApplicationRepository;
+let partners: PartnerRepository;
+let raw: DynamoDBDocumentClient;
+let documentClient: DynamoDBDocumentClient;
+let NotifierClass: typeof Notifier;
+
+beforeAll(async () => {
+  table = await startDynalite('ace-filing-storage');
+  ses = await startSes({ host: '127.0.0.1', port: 0 });
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = table.endpoint;
+  process.env.AWS_ENDPOINT_URL_SES = ses.url;
+  process.env.AWS_REGION ??= 'us-east-1';
+  const repo = await import('../../functions/adapters/dynamo/applications.ts');
+  const partnerRepo = await import('../../functions/adapters/dynamo/partners.ts');
+  ({ documentClient } = await import('../../functions/adapters/dynamo/client.ts'));
+  ({ Notifier: NotifierClass } = await import('../../functions/usecases/notifier.ts'));
+  applications = new repo.ApplicationRepository(table.tableName);
+  partners = new partnerRepo.PartnerRepository(table.tableName);
+  raw = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: table.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+}, 30_000);
+afterAll(async () => {
+  raw?.destroy();
+  await ses?.close();
+  await table?.stop();
+});
+
+const system: Actor = { kind: 'system', id: 'test' };
+const partner: Actor = { kind: 'partner', id: 'p-test' };
+const founder: Actor = { kind: 'founder', id: 'founder' };
+let counter = 0;
+const T0 = Date.parse('2026-01-05T09:00:00Z');
+
+function freshApplication(): Application {
+  counter += 1;
+  return newApplication({ id: `app_store${counter}`, worksheet: exampleWorksheet(), tokenHash: newFounderToken().hash, now: new Date(T0) });
+}
+
+async function move(app: Application, to: ApplicationStatus, actor: Actor, at: number, reason: string, changes: Parameters<ApplicationRepository['applyTransition']>[2] = {}): Promise<Application> {
+  return applications.applyTransition(app, planTransition({ current: app.status, version: app.version, to, actor, reason, now: new Date(at) }), changes);
+}
+
+async function partitionItems(id: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await raw.send(new QueryCommand({ TableName: table.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': applicationPartition(id) }, ExclusiveStartKey: start }));
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+/** Makes the next `times` writes of `command` (e.g. 'UpdateItemCommand') fail as if the process died just before them. */
+function cutBefore(command: string, times = 1): () => void {
+  let left = times;
+  const name = `cut-${command}-${Math.random()}`;
+  documentClient.middlewareStack.add((next, context) => async (args) => {
+    if (left > 0 && context.commandName === command) {
+      left -= 1;
+      throw Object.assign(new Error(`process died before ${command}`), { name: 'SimulatedCrash' });
+    }
+    return next(args);
+  }, { step: 'initialize', name });
+  return () => documentClient.middlewareStack.remove(name);
+}
+
+function briefsFor(round: number, app: Application) {
+  return ['bedrock-poc', 'activate-portfolio'].map((programId) => ({
+    programId,
+    body: { Round: round, Project: { Title: `${app.worksheet.company.name} round ${round}`, CustomerBusinessProblem: 'x'.repeat(1500) }, LifeCycle: { NextSteps: `step ${round}` } },
+    problems: [],
+    revision: 1,
+  }));
+}
+
+describe('application storage (dynalite)', () => {
+  it('30 revision rounds and a year of reminders: every item stays far below the 400 KB limit, the timeline complete', async () => {
+    let app = freshApplication();
+    await applications.create(app);
+    let at = T0;
+    const step = () => (at += 3_600_000);
+    for (let round = 1; round <= 30; round += 1) {
+      const worksheet = { ...app.worksheet, useCase: { ...app.worksheet.useCase, summary: `${app.worksheet.useCase.summary} (revision ${round})` } };
+      app = await move(app, 'sized', system, step(), `sized round ${round}`, { estimate: estimate(worksheet, { now: new Date(at) }) });
+      app = await move(app, 'drafted', system, step(), `drafted round ${round}`, { briefs: briefsFor(round, app) });
+      app = await move(app, 'routed', system, step(), 'routed', { partner: { partnerId: 'p-test', partnerName: 'Test', assignedAt: new Date(at).toISOString(), reasons: ['region'] } });
+      app = await move(app, 'in_partner_review', system, step(), 'queued');
+      if (round === 30) break;
+      app = await move(app, 'changes_requested', partner, step(), `Please clarify the monthly token volume and the model mix, round ${round}. ${'Detail. '.repeat(60)}`);
+      app = await move(app, 'submitted', founder, step(), `revised worksheet ${round}`, { worksheet });
+    }
+    // A year of mail: every transition's notices, weekly overdue reminders, expiry reminders.
+    const keys = [...app.transitions.flatMap((t) => [`v${t.version}:founder-status-update`, `v${t.version}:partner-status-update`, `t:v${t.version}`]),
+      ...Array.from({ length: 52 }, (_, w) => `overdue:week${w}`), 'expiry:bedrock-poc:60', 'expiry:bedrock-poc:30'];
+    await applications.markNoticesSent(app.id, keys);
+
+    const stored = await applications.mustGet(app.id);
+    expect(stored.transitions).toHaveLength(1 + 29 * 6 + 4);
+    expect(stored.transitions.map((t) => t.version)).toEqual(stored.transitions.map((_, i) => i + 1));
+    expect(stored.transitions.at(-1)?.to).toBe('in_partner_review');
+    expect(stored.notified).toHaveLength(keys.length);
+    expect(stored.briefs?.[0]?.body).toMatchObject({ Round: 30 });
+    expect(stored.worksheet.useCase.summary).toContain('(revision 29)');
+
+    const items = await partitionItems(app.id);
+    const sizes = items.map((i) => ({ sk: String(i.sk), bytes: itemSize(i) })).sort((a, b) => b.bytes - a.bytes);
+    const largest = sizes[0]!;
+    // Stated bound: 16 KB per item, whatever the application's age (the head, what every change rewrites, is smaller).
+    expect(largest.bytes).toBeLessThan(16 * 1024);
+    expect(sizes.find((s) => s.sk === 'APP')!.bytes).toBeLessThan(8 * 1024);
+    console.info(`long-lived application: ${items.length} items, largest ${largest.sk.slice(0, 2)} ${(largest.bytes / 1024).toFixed(1)} KB, head ${(sizes.find((s) => s.sk === 'APP')!.bytes / 1024).toFixed(1)} KB`);
+  }, 120_000);
+
+  it('a crash between the transition copy and the status write: nothing lost, nothing doubled, the retry converges', async () => {
+    let app = freshApplication();
+    await applications.create(app);
+    app = await move(app, 'sized', system, T0 + 1000, 'sized');
+    const restore = cutBefore('UpdateItemCommand');
+    const plan = planTransition({ current: 'sized', version: app.version, to: 'drafted', actor: system, reason: 'drafted', now: new Date(T0 + 2000) });
+    await expect(applications.applyTransition(app, plan, { briefs: briefsFor(1, app) })).rejects.toThrow(/process died/);
+    restore();
+    // Cut: the copy of version 2's transition (and the new brief documents) exist; the head still says version 2.
+    const afterCut = await applications.mustGet(app.id);
+    expect(afterCut.status).toBe('sized');
+    expect(afterCut.transitions.map((t) => t.version)).toEqual([1, 2]);
+    expect(afterCut.briefs).toBeUndefined();
+    // The retried task re-plans from what it reads and lands once.
+    const done = await applications.applyTransition(afterCut, plan, { briefs: briefsFor(1, afterCut) });
+    expect(done.status).toBe('drafted');
+    const stored = await applications.mustGet(app.id);
+    expect(stored.transitions.map((t) => `${t.version}:${t.to}`)).toEqual(['1:submitted', '2:sized', '3:drafted']);
+    expect(stored.briefs?.map((b) => b.programId)).toEqual(['bedrock-poc', 'activate-portfolio']);
+  });
+
+  it('a crash before the transition copy: the status write never happens, the application is as it was', async () => {
+    let app = freshApplication();
+    await applications.create(app);
+    app = await move(app, 'sized', system, T0 + 1000, 'sized');
+    const restore = cutBefore('PutItemCommand');
+    await expect(move(app, 'drafted', system, T0 + 2000, 'drafted')).rejects.toThrow(/process died/);
+    restore();
+    const stored = await applications.mustGet(app.id);
+    expect(stored.status).toBe('sized');
+    expect(stored.transitions.map((t) => t.version)).toEqual([1, 2]);
+  });
+
+  it('refuses an item of another schema version, or one that does not parse, by name', async () => {
+    const app = freshApplication();
+    await applications.create(app);
+    const key = { pk: applicationPartition(app.id), sk: 'APP' };
+    await raw.send(new UpdateCommand({ TableName: table.tableName, Key: key, UpdateExpression: 'SET schemaVersion = :v', ExpressionAttributeValues: { ':v': 1 } }));
+    await expect(applications.get(app.id)).rejects.toThrow(/schema version 1; this code reads version 2/);
+    await raw.send(new UpdateCommand({ TableName: table.tableName, Key: key, UpdateExpression: 'SET schemaVersion = :v, #s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':v': 2, ':s': 'lost' } }));
+    const error = await applications.get(app.id).catch((e: unknown) => e as Error);
+    expect(error).toMatchObject({ name: 'StoredItemError' });
+    expect((error as Error).message).toMatch(/status/);
+    // A pre-split item (the whole application in one item, no schema version) is refused, not misread.
+    await raw.send(new PutCommand({ TableName: table.tableName, Item: { ...key, entity: 'application', ...app, id: app.id } }));
+    await expect(applications.get(app.id)).rejects.toThrow(/does not match schema version 2/);
+  });
+
+  it('lists only what is due for the expiry sweep, and moves an application forward once reminded', async () => {
+    let app = freshApplication();
+    await applications.create(app);
+    const expiresOn = '2027-06-30';
+    const record = { status: 'credits_applied' as const, credits: { amountUsd: '1000.00', appliedOn: '2026-03-01', expiresOn } };
+    app = await move(app, 'sized', system, T0 + 1000, 'sized');
+    app = await move(app, 'drafted', system, T0 + 2000, 'drafted', { briefs: briefsFor(1, app).slice(0, 1).map((b) => ({ ...b, record })) });
+    const dueIds = async (at: string) => {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await applications.listExpiryDue(new Date(at), { limit: 50, ...(cursor ? { cursor } : {}) });
+        ids.push(...page.ids);
+        cursor = page.cursor;
+      } while (cursor);
+      return ids;
+    };
+    expect(await dueIds('2027-04-30T00:00:00Z')).not.toContain(app.id); // 61 days before
+    expect(await dueIds('2027-05-01T00:00:00Z')).toContain(app.id); // 60 days before
+    await applications.recordReminderSent(app, 'bedrock-poc', [60]);
+    expect(await dueIds('2027-05-02T00:00:00Z')).not.toContain(app.id);
+    expect(await dueIds('2027-05-31T00:00:00Z')).toContain(app.id); // 30 days before
+  });
+});
+
+describe('a notice claimed by a sender that died (dynalite + the SES stand-in)', () => {
+  function fakeClock(start: number): Clock & { at: number } {
+    const clock = { at: start, now: () => new Date(clock.at), sleep: async (ms: number) => { clock.at += ms; } };
+    return clock;
+  }
+  const config = { SENDER_EMAIL: 'credits@example.com', SES_CONFIGURATION_SET: 'test', PUBLIC_BASE_URL: 'http://localhost', OPS_EMAIL: 'ops@example.com' };
+  const inbox = async () => ((await (await fetch(`${ses.url}/store`)).json()) as { emails: { subject: string }[] }).emails;
+
+  it('is sent by the next run once the lease runs out (at least once), and only once', async () => {
+    let app = freshApplication();
+    await applications.create(app);
+    app = await move(app, 'sized', system, T0 + 1000, 'sized');
+    const clock = fakeClock(T0 + 5000);
+    // The first sender claims the notice and dies before SES is called.
+    expect((await applications.claimNotice(app.id, 'v2:founder-status-update', clock.now())).state).toBe('claimed');
+    const before = (await inbox()).length;
+    // The retry arrives while the lease still holds: it waits the lease out, claims and sends.
+    const notifier = new NotifierClass(applications, partners, config, clock);
+    expect(await notifier.deliver(app, 'founder-status-update', 'v2:founder-status-update', { transition: app.transitions.at(-1)! })).toBe(true);
+    expect(clock.at).toBeGreaterThanOrEqual(T0 + 5000 + NOTICE_LEASE_MS);
+    expect((await inbox()).length).toBe(before + 1);
+    // Any later run finds it sent.
+    expect(await notifier.deliver(app, 'founder-status-update', 'v2:founder-status-update', { transition: app.transitions.at(-1)! })).toBe(false);
+    expect((await inbox()).length).toBe(before + 1);
+    expect((await applications.mustGet(app.id)).notified).toContain('v2:founder-status-update');
+  });
+});
