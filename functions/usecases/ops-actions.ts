@@ -21,7 +21,6 @@
 import type { Actor, Application } from '../../schemas/application.ts';
 import type { ActionResponse } from '../../schemas/operations.ts';
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
-import { appendNote } from '../adapters/dynamo/notes.ts';
 import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { failTask } from '../adapters/workflow-engine.ts';
 import { startNamedExecution } from '../adapters/workflow-restart.ts';
@@ -130,7 +129,7 @@ export async function nudge(deps: ActionDeps, id: string, actor: Actor, reason: 
     const app = await deps.applications.mustGet(id);
     const plan = planNudge(app, actor, reason, deps.clock.now());
     try {
-      if (!plan.replay) await appendNote(deps.tableName, app, plan.note);
+      if (!plan.replay) await deps.applications.appendNote(app, plan.note);
     } catch (error) {
       if (error instanceof ConflictError && attempt < MAX_ATTEMPTS) continue;
       throw error;
