@@ -153,7 +153,7 @@ function partnerPaths(): Record<string, unknown> {
 }
 
 export function openApiDocument(): Record<string, unknown> {
-  return {
+  return withMediaTypeErrors({
     openapi: '3.1.0',
     info: {
       title: 'ace-filing API',
@@ -318,5 +318,16 @@ export function openApiDocument(): Record<string, unknown> {
         get: { summary: 'This document', operationId: 'openapi', responses: { 200: { description: 'OpenAPI 3.1 document' } } },
       },
     },
-  };
+  });
+}
+
+/** Every operation that takes a body refuses other media types with 415 (functions/http/middleware.ts `jsonBody`). */
+function withMediaTypeErrors<T extends { paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> }; responses: Record<number, unknown> }>> }>(doc: T): T {
+  for (const operations of Object.values(doc.paths)) {
+    for (const op of Object.values(operations)) {
+      if (!op.requestBody) continue;
+      op.responses[415] = errorResponse(`The body is not sent as ${Object.keys(op.requestBody.content).join(' or ')}`);
+    }
+  }
+  return doc;
 }

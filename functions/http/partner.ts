@@ -23,7 +23,9 @@ import {
 import { partnerBriefView, partnerQueueItem, partnerView } from '../core/application/views.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { runCommand } from './commands.ts';
-import { callerOf, header, httpHandler, json, jsonBody, parseOr400, requireGroup, type HttpEvent, applicationIdParameter, pathParameter } from './middleware.ts';
+import {
+  callerOf, header, httpHandler, json, jsonBody, JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE, parseOr400, requireGroup, type HttpEvent, applicationIdParameter, pathParameter,
+} from './middleware.ts';
 
 const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
@@ -104,7 +106,7 @@ async function patchBrief(event: HttpEvent) {
   const partnerId = partnerIdOf(event);
   const id = applicationIdParameter(event);
   const programId = programIdOf(event);
-  const raw = jsonBody(event);
+  const raw = jsonBody(event, [JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE]);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ValidationError([{ field: '(body)', rule: 'must be a JSON object: an RFC 7396 merge patch of the CreateOpportunity body' }]);
   }
