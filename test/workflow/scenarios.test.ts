@@ -362,6 +362,8 @@ describe('issue-4 workflow scenarios (synthesized definition, local runtime)', (
     const slots = ((await h.partners.get(app.partner!.partnerId)) as unknown as { slots?: Set<string> }).slots;
     expect(slots?.has(id) ?? false).toBe(false);
     expect(JSON.stringify(app.failure)).not.toContain(rejected);
+    // The error's name and a clean message; Lambda's stack trace (absolute paths) stays in the logs.
+    expect(app.failure?.cause).toBe('SES did not accept the message (MessageRejected); details withheld because they may name recipients');
     expect(JSON.stringify(await history(h, id))).not.toContain(rejected);
     expect((await statesEntered(h, id)).slice(-3)).toEqual([STATES.markFailed, STATES.notifyFailed, STATES.applicationFailed]);
     expect((await mailsTo(h, OPS)).some((m) => m.subject === `Workflow failed for ${id}`)).toBe(true);

@@ -6,6 +6,7 @@ import type {
 import { centsToUsd, usdToCents } from '../money.ts';
 import { recordOf } from './records.ts';
 import { etagOf } from './etag.ts';
+import { cleanFailureCause } from '../failure-cause.ts';
 
 export function recordView(record: RecordState): RecordView {
   return {
@@ -122,7 +123,7 @@ export function opsApplicationItem(app: Application, now: Date): OpsApplicationI
     hoursInStatus: Math.max(0, Math.round(((now.getTime() - Date.parse(app.updatedAt)) / 3_600_000) * 10) / 10),
     lastReason: app.transitions.at(-1)?.reason ?? '',
     partnerId: app.partner?.partnerId ?? null,
-    failure: app.failure ? { state: app.failure.state, error: app.failure.error, cause: app.failure.cause } : null,
+    failure: app.failure ? { state: app.failure.state, error: app.failure.error, cause: cleanFailureCause(app.failure.cause) } : null,
     executionArn: app.executionArn ?? null,
   };
 }
