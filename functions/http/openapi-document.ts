@@ -196,13 +196,14 @@ export function openApiDocument(): Record<string, unknown> {
           operationId: 'submitWorksheet',
           parameters: [{
             name: 'Idempotency-Key', in: 'header', required: false,
-            description: '8-128 characters. Repeating a request with the same key and worksheet returns the same application (with a fresh access token); the same key with a different worksheet is refused with 422.',
+            description: '8-128 characters. Repeating a request with the same key and worksheet returns the same application with a new access token (every token issued keeps working; after 10 tokens a further repeat is refused with 409); the same key with a different worksheet is refused with 422.',
             schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{8,128}$' },
           }],
           requestBody: { required: true, content: jsonContent('Worksheet') },
           responses: {
             202: { description: 'Accepted: the workflow is running', content: jsonContent('SubmitWorksheetResponse') },
             400: errorResponse('The worksheet is invalid; `problems` names each field and rule'),
+            409: errorResponse('The Idempotency-Key was already answered with 10 founder tokens: use one of them'),
             413: errorResponse('The body is larger than 64 KiB'),
             422: errorResponse('The Idempotency-Key was used with a different worksheet'),
           },
