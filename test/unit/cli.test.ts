@@ -74,6 +74,16 @@ describe('ace-filing', () => {
     expect(stderr).toContain('aws.accountId: must be exactly 12 digits');
   });
 
+  it('estimate with a mistyped model id exits 2 naming the field, the rule and the closest ids, without a stack trace', () => {
+    const worksheet = JSON.parse(readFileSync(`${ROOT}${EXAMPLE}`, 'utf8')) as { workload: { models: { modelId: string }[] } };
+    worksheet.workload.models[0]!.modelId = 'anthropic.claude-sonet-4-6';
+    const { code, stdout, stderr } = cli(['estimate', '-'], JSON.stringify(worksheet));
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('workload.models[0].modelId: must be a Bedrock model id from the rate card; closest known ids: anthropic.claude-sonnet-4-6');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('briefs exits 1 when a drafted brief would not pass ACE, naming the problems', () => {
     const worksheet = JSON.parse(readFileSync(`${ROOT}${EXAMPLE}`, 'utf8')) as { company: { address: unknown } };
     worksheet.company.address = { countryCode: 'GB', city: 'London' }; // valid worksheet, but ACE needs a UK postcode
