@@ -10,6 +10,7 @@ import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
 import type { Application } from '../../schemas/application.ts';
+import type { FieldProblem } from '../../schemas/issues.ts';
 import {
   AwsReviewRequest, BriefPatch, CreditsRequest, DeclineRequest, FiledRequest, PartnerQueueQuery, RequestChangesRequest,
   type DuplicateView,
@@ -18,7 +19,7 @@ import { dedupeValues, sharedKeys } from '../core/dedupe.ts';
 import { findBrief, recordOf } from '../core/application/records.ts';
 import { isAssignedTo } from '../core/application/commands.ts';
 import {
-  planBriefEdit, planPartnerDecision, planRecordChange, type PartnerDecision, type RecordChange,
+  creditsWarnings, planBriefEdit, planPartnerDecision, planRecordChange, type PartnerDecision, type RecordChange,
 } from '../core/application/review.ts';
 import { partnerBriefView, partnerQueueItem, partnerView } from '../core/application/views.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.ts';
@@ -152,9 +153,14 @@ function changeRecord(toChange: (event: HttpEvent) => RecordChange) {
     const id = applicationIdParameter(event);
     const programId = programIdOf(event);
     const change = toChange(event);
-    const result = await runCommand(deps, id, (app, now) => planRecordChange({ app, programId, partnerId, change, now }));
+    let warnings: FieldProblem[] = [];
+    const result = await runCommand(deps, id, (app, now) => {
+      if (change.kind === 'credits') warnings = creditsWarnings(recordOf(findBrief(app, programId)), change);
+      return planRecordChange({ app, programId, partnerId, change, now });
+    });
     logger.info('Record changed', { programId, change: change.kind, replayed: result.replayed });
-    return json(200, { applicationId: id, status: result.app.status, brief: partnerBriefView(result.app, findBrief(result.app, programId)) });
+    const brief = partnerBriefView(result.app, findBrief(result.app, programId));
+    return json(200, { applicationId: id, status: result.app.status, brief, ...(warnings.length ? { warnings } : {}) });
   };
 }
 

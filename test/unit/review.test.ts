@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyMergePatch, changedPaths, editProblems } from '../../functions/core/ace/edit.ts';
 import { dedupeValues, normaliseCompany, normaliseDomain, sharedKeys } from '../../functions/core/dedupe.ts';
-import { closingReviewDecision, planPartnerDecision, planRecordChange } from '../../functions/core/application/review.ts';
+import { closingReviewDecision, creditsProblems, creditsWarnings, planPartnerDecision, planRecordChange } from '../../functions/core/application/review.ts';
 import { planRevision, planWithdraw } from '../../functions/core/application/founder-steps.ts';
 import { etagOf } from '../../functions/core/application/etag.ts';
 import { ConflictError, NotFoundError } from '../../functions/core/errors.ts';
@@ -164,5 +164,29 @@ describe('partner decisions converge', () => {
     expect(planRecordChange({ app, programId: 'bedrock-poc', partnerId: 'p-a', change: { kind: 'filed', opportunityId: 'O1', filedAt: '' }, now: NOW }).kind).toBe('replay');
     expect(() => planRecordChange({ app, programId: 'bedrock-poc', partnerId: 'p-a', change: { kind: 'filed', opportunityId: 'O2', filedAt: '' }, now: NOW })).toThrow(ConflictError);
     expect(() => planRecordChange({ app, programId: 'bedrock-poc', partnerId: 'p-b', change: { kind: 'filed', opportunityId: 'O1', filedAt: '' }, now: NOW })).toThrow(NotFoundError);
+  });
+});
+
+describe('credits recorded by the partner', () => {
+  const now = new Date('2026-11-29T23:30:00Z');
+
+  it('are refused when they would expire at once or were applied in the future (UTC days)', () => {
+    expect(creditsProblems({ appliedOn: '2026-11-01', expiresOn: '2027-11-01' }, now)).toEqual([]);
+    expect(creditsProblems({ appliedOn: '2026-11-29', expiresOn: '2026-11-30' }, now)).toEqual([]);
+    expect(creditsProblems({ appliedOn: '2026-11-01', expiresOn: '2026-11-01' }, now)).toEqual([{ field: 'expiresOn', rule: 'must be after appliedOn (2026-11-01)' }]);
+    expect(creditsProblems({ appliedOn: '2026-10-01', expiresOn: '2026-11-28' }, now)).toEqual([{ field: 'expiresOn', rule: 'must not be in the past (today is 2026-11-29)' }]);
+    expect(creditsProblems({ appliedOn: '2026-11-30', expiresOn: '2027-01-01' }, now)).toEqual([{ field: 'appliedOn', rule: 'must not be in the future (today is 2026-11-29)' }]);
+    // Expiring today is still usable today.
+    expect(creditsProblems({ appliedOn: '2026-10-01', expiresOn: '2026-11-29' }, now)).toEqual([]);
+  });
+
+  it('carry a warning where they differ from what AWS approved, and none where they match or nothing was approved', () => {
+    const record = { status: 'approved' as const, award: { amountUsd: '25000.00', expiresOn: '2027-12-31' } };
+    expect(creditsWarnings(record, { amountUsd: '25000', expiresOn: '2027-12-31' })).toEqual([]);
+    expect(creditsWarnings(record, { amountUsd: '20000.00', expiresOn: '2027-06-30' })).toEqual([
+      { field: 'amountUsd', rule: 'differs from the $25000.00 AWS approved' },
+      { field: 'expiresOn', rule: 'differs from the expiry AWS approved (2027-12-31)' },
+    ]);
+    expect(creditsWarnings({ status: 'approved' }, { amountUsd: '1.00', expiresOn: '2027-01-01' })).toEqual([]);
   });
 });

@@ -226,6 +226,28 @@ function alreadyShows(record: RecordState, change: RecordChange): boolean {
   }
 }
 
+type CreditsChange = Extract<RecordChange, { kind: 'credits' }>;
+
+/** Credits that would expire at once, or were applied in the future, are refused (dates are UTC calendar days). */
+export function creditsProblems(change: Pick<CreditsChange, 'appliedOn' | 'expiresOn'>, now: Date): FieldProblem[] {
+  const today = now.toISOString().slice(0, 10);
+  const problems: FieldProblem[] = [];
+  if (change.appliedOn > today) problems.push({ field: 'appliedOn', rule: `must not be in the future (today is ${today})` });
+  if (change.expiresOn <= change.appliedOn) problems.push({ field: 'expiresOn', rule: `must be after appliedOn (${change.appliedOn})` });
+  else if (change.expiresOn < today) problems.push({ field: 'expiresOn', rule: `must not be in the past (today is ${today})` });
+  return problems;
+}
+
+/** Where recorded credits differ from what AWS approved: worth a second look, not a refusal (AWS may adjust). */
+export function creditsWarnings(record: RecordState, change: Pick<CreditsChange, 'amountUsd' | 'expiresOn'>): FieldProblem[] {
+  const award = record.award;
+  if (!award) return [];
+  const warnings: FieldProblem[] = [];
+  if (Number(award.amountUsd) !== Number(change.amountUsd)) warnings.push({ field: 'amountUsd', rule: `differs from the $${award.amountUsd} AWS approved` });
+  if (award.expiresOn && award.expiresOn !== change.expiresOn) warnings.push({ field: 'expiresOn', rule: `differs from the expiry AWS approved (${award.expiresOn})` });
+  return warnings;
+}
+
 export function planRecordChange(args: { app: Application; programId: string; partnerId: string; change: RecordChange; now: Date }): Command {
   const { app, programId, partnerId, change, now } = args;
   if (!isAssignedTo(app, partnerId)) throw notFound(app);
@@ -234,6 +256,10 @@ export function planRecordChange(args: { app: Application; programId: string; pa
     callback: { kinds: [TASK_TOKEN_KINDS.awsDecision, TASK_TOKEN_KINDS.credits], output: { event: 'record-changed', programId } },
   };
   if (alreadyShows(record, change)) return { kind: 'replay', effects };
+  if (change.kind === 'credits') {
+    const problems = creditsProblems(change, now);
+    if (problems.length > 0) throw new ValidationError(problems);
+  }
   if (change.kind === 'filed' && record.opportunityId !== undefined) {
     throw new ConflictError(`The ${programId} record is already filed as ${record.opportunityId}; it cannot be filed again as ${change.opportunityId}`, record.status);
   }
