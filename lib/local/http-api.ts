@@ -20,6 +20,8 @@ export interface HttpApiOptions {
   accountId?: string;
   /** API Gateway's HTTP API payload quota is 10 MB. */
   bodyLimitBytes?: number;
+  /** False while the runtime behind the routes is still starting: requests then get 503 with Retry-After. */
+  ready?: () => boolean;
   /** Local-only endpoints (`/__local/...`); return true when handled. */
   local?: (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean> | boolean;
   log?: (line: string) => void;
@@ -144,6 +146,8 @@ export function createHttpApiServer(opts: HttpApiOptions): Server {
     const replyJson = (status: number, b: unknown): void => json(res, status, b, { 'apigw-requestid': requestId });
 
     if (rawPath.startsWith('/__local/') && opts.local && (await opts.local(req, res, body))) return;
+    // The port is bound before the routes and handlers exist (its URL feeds the template): until then, say so.
+    if (opts.ready && !opts.ready()) return json(res, 503, { message: 'Service Unavailable: the local runtime is still starting' }, { 'apigw-requestid': requestId, 'retry-after': '1' });
 
     let match: RouteMatch | undefined;
     try {

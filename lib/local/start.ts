@@ -135,7 +135,7 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
     let routes: RouteSpec[] = [];
     let apiId = 'local';
     // Bound once started; the servers answer "still starting" until then.
-    const late: { sfn?: LocalStepFunctions; invoker?: ModuleInvoker; schedules?: LocalScheduler } = {};
+    const late: { sfn?: LocalStepFunctions; invoker?: ModuleInvoker; schedules?: LocalScheduler; ready?: boolean } = {};
     const issuer = await issuerP;
 
     async function localAdmin(method: string, url: string, body: Buffer, res: ServerResponse): Promise<boolean> {
@@ -194,6 +194,7 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
         if (!late.invoker) throw new Error('the local runtime is still starting');
         return late.invoker.invoke(id, event);
       },
+      ready: () => late.ready === true,
       local: (req, res, body) => localAdmin(req.method ?? 'GET', req.url ?? '', body, res),
       log,
     });
@@ -299,6 +300,7 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
     schedules.start();
     cleanups.push(() => schedules.stop());
     saveClock();
+    late.ready = true;
 
     const stateMachineArn = model.stateMachines[0]?.arn ?? '';
     const urls = { api: apiUrl, dynamodb: dynamo.url, sfn: sfnUrl, ses: ses.url };

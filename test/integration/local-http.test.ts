@@ -206,6 +206,29 @@ describe('local HTTP API', () => {
     expect(query.a).toBe('1,2');
   });
 
+  it('answers 503 with Retry-After until the runtime behind it is ready, never a 500; local endpoints answer meanwhile', async () => {
+    let ready = false;
+    let calls = 0;
+    const starting = createHttpApiServer({
+      routes: () => model.routes, apiId: () => 'local', issuer, ready: () => ready,
+      invoke: async () => { calls += 1; return { statusCode: 200, body: 'ok' }; },
+      local: (_req, res) => { res.writeHead(200).end('{}'); return true; },
+    });
+    const base = await listen(starting, '127.0.0.1', 0);
+    try {
+      const early = await fetch(`${base}/items/1`);
+      expect(early.status).toBe(503);
+      expect(early.headers.get('retry-after')).toBe('1');
+      expect((await fetch(`${base}/__local/clock`)).status).toBe(200);
+      expect(calls).toBe(0);
+      ready = true;
+      expect((await fetch(`${base}/items/1`)).status).toBe(200);
+      expect(calls).toBe(1);
+    } finally {
+      await closeServer(starting);
+    }
+  });
+
   it('maps handler results: plain values become 200 JSON, cookies become set-cookie, base64 bodies are decoded', async () => {
     respond = () => ({ hello: 'world' });
     let r = await fetch(`${url}/respond`);
