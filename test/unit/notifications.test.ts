@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { composeNotice, escapeHtml, possessive, recordsWhere } from '../../functions/core/notifications.ts';
 import { planRevision } from '../../functions/core/application/founder-steps.ts';
 import type { Application, Transition } from '../../schemas/application.ts';
+import type { PartnerProfile } from '../../schemas/partner.ts';
 import { newApplication } from '../../functions/core/intake.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 
@@ -9,6 +10,7 @@ describe('notifications', () => {
   const w = exampleWorksheet();
   w.company.name = '<script>alert("x")</script> & Co';
   const app = newApplication({ id: 'app_123', worksheet: w, tokenHash: 'h', now: new Date('2026-11-27T00:00:00Z') });
+  const partner: PartnerProfile = { id: 'p-x', name: 'X', tier: 'Premier', regions: ['us-east-1'], contactEmail: 'x@example.com', strengths: { modelProviders: [], useCases: [], services: [] }, capacity: 1, record: { filings: 1, approvalRate: 1, medianDaysToCredits: 10 }, active: true };
 
   it('escapes everything a founder typed in HTML, keeps the text part readable', () => {
     const mail = composeNotice('founder-confirmation', { application: app, opsEmail: 'ops@example.com', baseUrl: 'https://api.example.com' });
@@ -21,7 +23,7 @@ describe('notifications', () => {
   it('links carry only the application id, never a token', () => {
     const mail = composeNotice('partner-assignment', {
       application: app, opsEmail: 'ops@example.com', baseUrl: 'https://api.example.com',
-      partner: { id: 'p-x', name: 'X', tier: 'Premier', regions: ['us-east-1'], contactEmail: 'x@example.com', strengths: { modelProviders: [], useCases: [], services: [] }, capacity: 1, record: { filings: 1, approvalRate: 1, medianDaysToCredits: 10 }, active: true },
+      partner,
     });
     expect(mail.to).toEqual(['x@example.com']);
     const links = [...mail.html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
@@ -60,7 +62,6 @@ describe('notifications', () => {
   });
 
   it('a revised application reaches the partner as a revision: the change request it answers and what changed', () => {
-    const partner = { id: 'p-x', name: 'X', tier: 'Premier', regions: ['us-east-1'], contactEmail: 'x@example.com', strengths: { modelProviders: [], useCases: [], services: [] }, capacity: 1, record: { filings: 1, approvalRate: 1, medianDaysToCredits: 10 }, active: true } as const;
     const first = newApplication({ id: 'app_rev', worksheet: exampleWorksheet(), tokenHash: 'h', now: new Date('2026-11-27T00:00:00Z') });
     const at = '2026-11-28T00:00:00Z';
     const step = (version: number, from: Transition['from'], to: Transition['to'], reason: string, kind: Transition['actor']['kind'] = 'system'): Transition => ({ at, actor: { kind, id: kind }, from, to, reason, version });

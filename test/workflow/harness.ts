@@ -11,6 +11,7 @@ import { startLocal, type LocalMail, type LocalRuntime } from '../../lib/local/s
 import { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
 import { PartnerRepository } from '../../functions/adapters/dynamo/partners.ts';
 import { planTransition } from '../../functions/core/application/lifecycle.ts';
+import { revisionReason } from '../../functions/core/application/founder-steps.ts';
 import { planRecordTransition, recordOf } from '../../functions/core/application/records.ts';
 import type { Actor, Application, RecordState, RecordStatus } from '../../schemas/application.ts';
 import type { Worksheet } from '../../schemas/worksheet.ts';
@@ -143,7 +144,8 @@ export async function founderRevises(h: Harness, id: string, edit: (w: Worksheet
   const app = await h.apps.mustGet(id);
   const worksheet = structuredClone(app.worksheet);
   edit(worksheet);
-  await h.apps.applyTransition(app, planTransition({ current: app.status, version: app.version, to: 'submitted', actor: { kind: 'founder', id }, now: new Date(), reason: 'worksheet revised' }), { worksheet });
+  const reason = revisionReason(app.worksheet, worksheet);
+  await h.apps.applyTransition(app, planTransition({ current: app.status, version: app.version, to: 'submitted', actor: { kind: 'founder', id }, now: new Date(), reason }), { worksheet });
   await callback(h, id, 'founder-revision', { decision: 'revised' });
 }
 
