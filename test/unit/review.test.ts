@@ -190,3 +190,29 @@ describe('credits recorded by the partner', () => {
     expect(creditsWarnings({ status: 'approved' }, { amountUsd: '1.00', expiresOn: '2027-01-01' })).toEqual([]);
   });
 });
+
+describe('a review decision that is not possible now', () => {
+  it('answers 409 saying what the partner tried and why, without internal target states', () => {
+    const app = { ...newApplication({ id: 'app_409', worksheet: exampleWorksheet(), tokenHash: 'h', now: new Date('2026-11-27T00:00:00Z') }), partner: { partnerId: 'p-a', partnerName: 'A', assignedAt: '2026-11-27T00:00:00Z' } } as Application;
+    const decide = (status: Application['status'], decision: 'approved' | 'changes_requested' | 'declined') => {
+      try {
+        planPartnerDecision({ app: { ...app, status }, partnerId: 'p-a', decision, now: new Date() });
+      } catch (error) {
+        return error as ConflictError;
+      }
+      return undefined;
+    };
+    const declined = decide('changes_requested', 'declined');
+    expect(declined).toBeInstanceOf(ConflictError);
+    expect(declined?.message).toBe("You cannot decline application app_409 now: you asked for changes and it is waiting on the founder's revised worksheet; decide once the revision is back in your queue");
+    expect(declined?.currentState).toBe('changes_requested');
+    expect(decide('filed', 'approved')?.message).toBe("You cannot approve application app_409 now: it was already approved for filing (its records are now 'filed')");
+    expect(decide('routed', 'approved')?.message).toMatch(/^You cannot approve application app_409 now: it was just assigned to you/);
+    for (const status of ['changes_requested', 'filed', 'routed', 'withdrawn', 'sized'] as const) {
+      for (const decision of ['approved', 'changes_requested', 'declined'] as const) {
+        const err = decide(status, decision);
+        if (err) expect(err.message).not.toMatch(/'drafted'|'approved_for_filing'|from '/);
+      }
+    }
+  });
+});

@@ -22,6 +22,9 @@ export function planRevision(args: { app: Application; worksheet: Worksheet; req
       break;
     }
   }
+  if (app.status !== 'changes_requested') {
+    throw new ConflictError(`You cannot revise application ${app.id} now: a revision answers a partner's change request, and none is open (the application is '${app.status.replaceAll('_', ' ')}')`, app.status);
+  }
   const plan = planTransition({
     current: app.status, version: app.version, to: 'submitted', actor: FOUNDER, now,
     reason: revisionReason(app.worksheet, worksheet),

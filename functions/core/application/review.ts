@@ -25,6 +25,35 @@ const DECISION_OUTCOME: Record<PartnerDecision, ApplicationStatus> = {
   declined: 'drafted',
 };
 
+/** Where each decision can be taken (as lifecycle.ts allows): in review; a decline also while the review is starting. */
+const DECISION_OPEN_IN: Record<PartnerDecision, readonly ApplicationStatus[]> = {
+  approved: ['in_partner_review'],
+  changes_requested: ['in_partner_review'],
+  declined: ['routed', 'in_partner_review'],
+};
+
+const DECISION_VERB: Record<PartnerDecision, string> = { approved: 'approve', changes_requested: 'request changes on', declined: 'decline' };
+
+/** Why a review decision is not possible in this status, said as the partner sees it (no internal target states). */
+function whyNoDecision(status: ApplicationStatus): string {
+  switch (status) {
+    case 'changes_requested':
+      return "you asked for changes and it is waiting on the founder's revised worksheet; decide once the revision is back in your queue";
+    case 'submitted':
+    case 'sized':
+    case 'drafted':
+      return 'it is being re-sized and re-drafted; it returns to your review queue when ready';
+    case 'routed':
+      return 'it was just assigned to you and its review is being opened; try again in a few seconds';
+    case 'withdrawn':
+      return 'the founder withdrew it';
+    case 'failed':
+      return 'its workflow failed and operations are looking at it';
+    default:
+      return `it was already approved for filing (its records are now '${status.replaceAll('_', ' ')}')`;
+  }
+}
+
 /**
  * The transition that closed the current review round (any move out of `in_partner_review`), unless a new round has
  * started since (a later move to `routed` or `in_partner_review`, which also stores a new partner-review token).
@@ -63,6 +92,9 @@ export function planPartnerDecision(args: {
   const closing = closingReviewDecision(app);
   if (closing && sameActor(closing.actor, actor) && closing.to === to) return { kind: 'replay', transition: closing, effects };
   if (!isAssignedTo(app, partnerId)) throw notFound(app);
+  if (!DECISION_OPEN_IN[decision].includes(app.status)) {
+    throw new ConflictError(`You cannot ${DECISION_VERB[decision]} application ${app.id} now: ${whyNoDecision(app.status)}`, app.status);
+  }
 
   switch (decision) {
     case 'approved': {
