@@ -43,6 +43,11 @@ describe('ace-filing', () => {
     expect(stdout).toMatch(/AWS Generative AI Accelerator \(long shot, not counted\)/);
     expect(stdout).toMatch(/Total ask \(sum of the counted filings, each rounded\)\s+\$151,000\.00/);
     expect(stdout).toMatch(/Amazon Bedrock\s+\$[\d,]+\.\d{2}/);
+    // Batch and caching are already applied by this worksheet: shown as counted, never suggested again.
+    expect(stdout).toContain('Levers the worksheet already applies (counted in the forecast)');
+    const suggestions = stdout.slice(stdout.indexOf('\nSuggestions\n'), stdout.indexOf('\nWarnings\n'));
+    expect(suggestions).toContain('cheaper-model');
+    expect(suggestions).not.toMatch(/Run the batchable|Cache the \d+ repeated/);
   });
 
   it('briefs prints a JSON array of CreateOpportunity bodies for the Sandbox catalog by default', () => {
