@@ -4,9 +4,9 @@
  * once. Each answer must be a 4xx that names the problem and writes nothing, or exactly one effect.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { LocalRuntime } from '../../lib/local/start.ts';
 import { exampleWorksheetBody, startE2eRuntime, until } from '../support/e2e.ts';
+import { countApplicationItems } from '../../scripts/hostile-requests.ts';
 
 let rt: LocalRuntime;
 let partnerToken: string;
@@ -32,21 +32,8 @@ async function send(method: string, path: string, opts: { body?: string; headers
 const asJson = (extra: Record<string, string> = {}) => ({ 'content-type': 'application/json', ...extra });
 const partner = (extra: Record<string, string> = {}) => ({ authorization: `Bearer ${partnerToken}`, ...extra });
 
-/** Applications and their likely-duplicate index items: what a request from outside could create. */
-async function itemCounts(): Promise<Record<string, number>> {
-  const client = new DynamoDBClient({ endpoint: rt.urls.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const counts: Record<string, number> = {};
-  let start: Record<string, never> | undefined;
-  do {
-    const page = await client.send(new ScanCommand({ TableName: rt.tableName, ...(start ? { ExclusiveStartKey: start } : {}) }));
-    for (const item of page.Items ?? []) {
-      const entity = item.entity?.S ?? 'other';
-      if (entity === 'application' || entity === 'dedupe') counts[entity] = (counts[entity] ?? 0) + 1;
-    }
-    start = page.LastEvaluatedKey as Record<string, never> | undefined;
-  } while (start);
-  client.destroy();
-  return counts;
+function itemCounts(): Promise<Record<string, number>> {
+  return countApplicationItems(rt.urls.dynamodb, rt.tableName);
 }
 
 function worksheetWith(edit: (w: Body) => void): string {
