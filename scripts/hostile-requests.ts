@@ -154,7 +154,8 @@ export function generateBadRequests(routes: readonly Route[], f: Fixture, count:
       case 'token': {
         const forged = pick([
           undefined, 'Bearer', 'Bearer aft_forged', `Bearer ${f.founderToken}x`, 'Basic dXNlcjpwYXNz', 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.',
-          route.auth === 'partner' ? `Bearer ${f.otherPartnerToken}` : `Bearer ${f.partnerToken}`,
+          // Another partner may list their own queue: only a route naming this application is foreign to them.
+          route.auth === 'partner' ? `Bearer ${route.path.includes('{id}') ? f.otherPartnerToken : f.founderToken}` : `Bearer ${f.partnerToken}`,
           route.auth === 'ops' ? `Bearer ${f.partnerToken}` : `Bearer ${f.opsToken}`,
         ]);
         out.push({ method: route.method, path: fill(route.path), headers: { ...withBody.headers, ...(forged ? { authorization: forged } : {}) }, ...(withBody.body ? { body: withBody.body } : {}), defect: 'token' });

@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../lib/local/start.ts';
 import { exampleWorksheetBody, startE2eRuntime, until } from '../support/e2e.ts';
-import { countApplicationItems } from '../../scripts/hostile-requests.ts';
+import { readFileSync } from 'node:fs';
+import { countApplicationItems, documentedRoutes, generateBadRequests } from '../../scripts/hostile-requests.ts';
 
 let rt: LocalRuntime;
 let partnerToken: string;
@@ -187,5 +188,31 @@ describe('the same request many times at once', () => {
     await until('the approval mail', async () => ((await rt.mails()).some((m) => (m.body.text ?? '').includes(id) && /approved/i.test(m.subject)) ? true : undefined));
     const approvalMails = (await rt.mails()).filter((m) => (m.body.text ?? '').includes(id) && /approved/i.test(m.subject));
     expect(approvalMails.length).toBe(new Set(approvalMails.map((m) => m.destination.to.join())).size);
+  });
+});
+
+describe('generated bad requests over every route (the generator of `npm run hostile`, a smaller run)', () => {
+  it('400 of them: no 5xx, nothing accepted, nothing written, the target application untouched', async () => {
+    const { id, founderToken } = await inPartnerReview('hostile-generated-0001');
+    const fixture = {
+      applicationId: id, founderToken, partnerToken, worksheet: exampleWorksheetBody(),
+      otherPartnerToken: await rt.mintToken({ groups: ['partner'], partnerId: 'p-someone-else' }),
+      opsToken: await rt.mintToken({ groups: ['ops'] }),
+    };
+    const routes = documentedRoutes(JSON.parse(readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8')) as never);
+    const requests = generateBadRequests(routes, fixture, 400, 1);
+    expect(new Set(requests.map((r) => `${r.method} ${r.path.split('?')[0]}`)).size).toBeGreaterThanOrEqual(routes.length);
+    const before = await itemCounts();
+    const statuses: { status: number; what: string }[] = [];
+    for (let i = 0; i < requests.length; i += 8) {
+      statuses.push(...await Promise.all(requests.slice(i, i + 8).map(async (r) => {
+        const res = await send(r.method, r.path, { headers: r.headers, ...(r.body !== undefined ? { body: r.body } : {}) });
+        return { status: res.status, what: `${r.method} ${r.path.slice(0, 80)} (${r.defect})` };
+      })));
+    }
+    expect(statuses.filter((s) => s.status >= 500 || s.status < 400)).toEqual([]);
+    expect(await itemCounts()).toEqual(before);
+    const view = await send('GET', `/applications/${id}`, { headers: { authorization: `Bearer ${founderToken}` } });
+    expect(view.body.status).toBe('in_partner_review');
   });
 });
