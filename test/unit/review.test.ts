@@ -216,3 +216,24 @@ describe('a review decision that is not possible now', () => {
     }
   });
 });
+
+describe('a record change that is not possible now', () => {
+  it('answers 409 saying what the partner tried and when it is possible', () => {
+    const base = newApplication({ id: 'app_rec', worksheet: exampleWorksheet(), tokenHash: 'h', now: new Date('2026-11-27T00:00:00Z') });
+    const app = {
+      ...base, status: 'filed', partner: { partnerId: 'p-a', partnerName: 'A', assignedAt: base.createdAt, reasons: [] },
+      briefs: [{ programId: 'bedrock-poc', body: {}, problems: [], record: { status: 'filed', opportunityId: 'O1234567' } }],
+    } as Application;
+    const err = (() => {
+      try {
+        planRecordChange({ app, programId: 'bedrock-poc', partnerId: 'p-a', change: { kind: 'credits', amountUsd: '1.00', appliedOn: '2026-11-01', expiresOn: '2027-11-01' }, now: new Date('2026-11-29T00:00:00Z') });
+      } catch (error) {
+        return error as ConflictError;
+      }
+      return undefined;
+    })();
+    expect(err).toBeInstanceOf(ConflictError);
+    expect(err?.message).toBe("You cannot record credits for the bedrock-poc record now: it is 'filed', and credits are recorded once AWS approved the record, and once");
+    expect(err?.currentState).toBe('filed');
+  });
+});

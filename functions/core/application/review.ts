@@ -11,7 +11,7 @@ import { ConflictError, PreconditionFailedError, PreconditionRequiredError, Unpr
 import { isAssignedTo, notFound, sameActor, TASK_TOKEN_KINDS, type Command, type Effects } from './commands.ts';
 import { etagOf, stableJson } from './etag.ts';
 import { planTransition } from './lifecycle.ts';
-import { findBrief, planRecordTransition, recordOf } from './records.ts';
+import { findBrief, planRecordTransition, recordMoveAllowed, recordOf } from './records.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The partner's decision
@@ -258,6 +258,17 @@ function alreadyShows(record: RecordState, change: RecordChange): boolean {
   }
 }
 
+/** What the partner tried, and when it is possible (the record states of records.ts, in the partner's words). */
+const RECORD_CHANGE_VERB: Record<RecordChange['kind'], string> = { filed: 'record a filing', 'aws-review': "record AWS's review outcome", credits: 'record credits' };
+const RECORD_CHANGE_WHEN: Partial<Record<RecordStatus, string>> = {
+  filed: 'a record is filed once you approved the application and before it is filed',
+  in_aws_review: 'AWS reviews a record after it was filed (or refiled after Action Required)',
+  action_required: 'AWS asks for changes while it reviews a filed record',
+  approved: 'AWS decides on a filed record that it has not decided on yet',
+  rejected: 'AWS decides on a filed record that it has not decided on yet',
+  credits_applied: 'credits are recorded once AWS approved the record, and once',
+};
+
 type CreditsChange = Extract<RecordChange, { kind: 'credits' }>;
 
 /** Credits that would expire at once, or were applied in the future, are refused (dates are UTC calendar days). */
@@ -296,6 +307,9 @@ export function planRecordChange(args: { app: Application; programId: string; pa
     throw new ConflictError(`The ${programId} record is already filed as ${record.opportunityId}; it cannot be filed again as ${change.opportunityId}`, record.status);
   }
   const { to, details, reason } = recordDetails(change, now);
+  if (!recordMoveAllowed(record.status, to)) {
+    throw new ConflictError(`You cannot ${RECORD_CHANGE_VERB[change.kind]} for the ${programId} record now: it is '${record.status.replaceAll('_', ' ')}', and ${RECORD_CHANGE_WHEN[to] ?? 'this change does not apply to it'}`, record.status);
+  }
   const plan = planRecordTransition({ app, programId, to, actor: { kind: 'partner', id: partnerId }, reason, now, details });
   return { kind: 'apply', plan, changes: { briefs: plan.briefs }, effects };
 }
