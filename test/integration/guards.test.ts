@@ -48,7 +48,7 @@ async function stored(status: ApplicationStatus, records: RecordState[] = []): P
   const app: Application = {
     ...base,
     status,
-    partner: { partnerId: 'p-northwind', partnerName: 'Northwind', assignedAt: base.createdAt } as Application['partner'],
+    partner: { partnerId: 'p-northwind', partnerName: 'Northwind', assignedAt: base.createdAt, reasons: ['serves the Region'] },
     briefs: records.map((record, i) => ({ programId: i === 0 ? 'bedrock-poc' : 'activate-portfolio', body: { Project: { Title: `brief ${i}` } }, problems: [], revision: 1, record })),
   };
   expect(await applications.create(app)).toBe(true);
