@@ -10,7 +10,7 @@ const HANDLERS = ['**/http/**', '**/workflow/**', '**/events/**'];
 const restrictImports = (files, patterns) => ({ files, rules: { 'no-restricted-imports': ['error', { patterns }] } });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdk.out/**', 'cdk.out*/**', '.local/**', '.bench/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'cdk.out/**', 'cdk.out*/**', '.local/**', '.bench/**', 'coverage/**', '.stryker-tmp/**', 'reports/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -21,6 +21,7 @@ import { validateCreateOpportunity } from '../functions/core/ace/validate.ts';
 import type { Catalog } from '../functions/core/ace/validate.ts';
 import { estimate } from '../functions/core/estimate.ts';
 import { dataPolicy, fileAge, staleMessage } from '../functions/core/data-age.ts';
+import { ValidationError } from '../functions/core/errors.ts';
 import { renderDataTable, renderEstimateTable } from './estimate-table.ts';
 
 export const EXIT = { ok: 0, problems: 1, badInput: 2 } as const;
@@ -190,7 +191,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (!run) throw new InputError(command ? `unknown command "${command}"` : 'missing command');
     if (!file) throw new InputError(`${command} needs a FILE (or - for stdin)`);
     return await run(file, options, io);
-  } catch (error) {
+  } catch (caught) {
+    // A rule the core checks while sizing (an unknown model id, with the closest known ids) is bad input too.
+    const error = caught instanceof ValidationError ? new InputError('the worksheet is invalid', caught.problems) : caught;
     if (error instanceof InputError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`ace-filing: ${(error as Error).message}`);
       if (error instanceof InputError && error.problems.length > 0) io.err(problemLines(error.problems));

@@ -63,8 +63,20 @@ function plan(e: Estimate): string {
   return renderTable('Filing plan', ['Program', 'Filing path', 'Ask', 'Months'], rows);
 }
 
-function levers(e: Estimate): string {
-  return renderTable('Lever suggestions', ['Lever', 'Saving', 'Suggestion'], e.levers.map((l) => [l.lever, usdAmount(l.savingUsd), l.message]));
+/**
+ * Batch and caching appear in `levers` only where the worksheet already applies them (their saving is what they save
+ * in this forecast): they are shown as counted, not suggested again. Only a cheaper model is a suggestion.
+ */
+function levers(e: Estimate): string[] {
+  const applied = e.levers.filter((l) => l.lever !== 'cheaper-model');
+  const suggested = e.levers.filter((l) => l.lever === 'cheaper-model');
+  const what = { batch: 'batch inference for the batchable share', caching: 'prompt caching of the repeated context' } as const;
+  return [
+    ...(applied.length ? [renderTable('Levers the worksheet already applies (counted in the forecast)', ['Lever', 'Model', 'Saves'], applied.map((l) => [
+      what[l.lever as keyof typeof what], l.modelId, usdAmount(l.savingUsd),
+    ]))] : []),
+    ...(suggested.length ? [renderTable('Suggestions', ['Lever', 'Saving', 'Suggestion'], suggested.map((l) => [l.lever, usdAmount(l.savingUsd), l.message]))] : []),
+  ];
 }
 
 const ageText = (f: DataFileAge) => (f.ageDays === null ? 'undated' : `${f.ageDays} days`);
@@ -92,7 +104,7 @@ function warnings(e: Estimate): string {
 
 export function renderEstimateTable(e: Estimate): string {
   const sections = [headline(e), coverage(e), spendByService(e), models(e), programs(e), plan(e)];
-  if (e.levers.length > 0) sections.push(levers(e));
+  sections.push(...levers(e));
   if (e.warnings.length > 0) sections.push(warnings(e));
   sections.push(dataAge(e));
   if (e.qualifiedFigures.length > 0) sections.push(qualifiedFigures(e));

@@ -271,4 +271,6 @@ export const RecordResponse = z.object({
   applicationId: z.string(),
   status: ApplicationStatus,
   brief: PartnerBriefView,
+  /** Recorded, but worth a second look: e.g. credits that differ from what AWS approved. */
+  warnings: z.optional(z.array(FieldProblem)),
 });

@@ -22,9 +22,11 @@ export function fieldPath(path: readonly PropertyKey[]): string {
   return out === '' ? '(root)' : out;
 }
 
+const GENERIC_MESSAGE = 'Invalid input';
+
 function ruleOf(issue: Issue): string {
   // A message set on the schema itself is already a rule written for people.
-  if (issue.message && issue.message !== 'Invalid input') return issue.message;
+  if (issue.message && issue.message !== GENERIC_MESSAGE) return issue.message;
   switch (issue.code) {
     case 'invalid_type':
       return issue.input === undefined ? 'is required' : `must be ${issue.expected}`;
@@ -69,7 +71,10 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: FieldPro
 /** Parse with a schema and return either the value or every problem at once. */
 export function parseWith<S extends z.ZodMiniType>(schema: S, input: unknown): Parsed<z.infer<S>> {
   // reportInput: tells "missing" (is required) from "present but the wrong type" (must be number).
-  const result = schema.safeParse(input, { reportInput: true });
+  // error: a message for every issue the schema itself does not word, so ruleOf writes the rule. Without it, any
+  // module of the process importing full `zod` installs zod's English locale globally and its wording ("Invalid
+  // input: expected string, received undefined") would reach callers instead of the same rule the CLI prints.
+  const result = schema.safeParse(input, { reportInput: true, error: () => GENERIC_MESSAGE });
   if (result.success) return { ok: true, value: result.data as z.infer<S> };
   return { ok: false, problems: toFieldProblems(result.error.issues) };
 }

@@ -62,6 +62,14 @@ export class PayloadTooLargeError extends Error {
   override readonly name = 'PayloadTooLargeError';
 }
 
+/** The body is sent as a media type the route does not take (HTTP 415, listing the ones it does). */
+export class UnsupportedMediaTypeError extends Error {
+  override readonly name = 'UnsupportedMediaTypeError';
+  constructor(message: string, readonly accepted: readonly string[]) {
+    super(message);
+  }
+}
+
 /** Too many requests for a rate-limited resource now (HTTP 429 with Retry-After, in whole seconds). */
 export class TooManyRequestsError extends Error {
   override readonly name = 'TooManyRequestsError';

@@ -60,6 +60,46 @@ interface NoticeContext {
 
 const words = (status: string): string => status.replaceAll('_', ' ');
 
+/** "Ledgerly Labs" → "Ledgerly Labs'", "Northwind" → "Northwind's" (no "Partners's"). */
+export function possessive(name: string): string {
+  return /s$/i.test(name.trim()) ? `${name}'` : `${name}'s`;
+}
+
+/**
+ * When a routing follows the founder's revision (not a first routing or a re-routing after a decline): the change
+ * request it answered and the fields that changed (named in the revision's reason, founder-steps.ts).
+ */
+function revisionBefore(app: Application, routing: Transition | undefined): { request?: string; changed: string } | undefined {
+  const before = app.transitions.filter((t) => !t.record && (routing === undefined || t.version < routing.version));
+  const last = before.findLast((t) => (t.from === 'changes_requested' && t.to === 'submitted') || t.to === 'routed' || t.to === 'unrouted');
+  if (!last || last.to !== 'submitted') return undefined;
+  const request = before.findLast((t) => t.to === 'changes_requested' && t.version < last.version)?.reason;
+  const changed = /; changed: (.*)$/.exec(last.reason)?.[1] ?? 'the founder did not change any field';
+  return { ...(request ? { request } : {}), changed };
+}
+
+/** What a record in each status is waiting on, for reminders that must say which record is where. */
+const RECORD_WAITS_ON: Record<RecordStatus, string> = {
+  draft: 'not approved yet',
+  approved_for_filing: 'approved, not filed in ACE yet',
+  filed: "filed, waiting on AWS's decision",
+  in_aws_review: "in AWS's review",
+  action_required: 'AWS asks for changes',
+  approved: 'approved by AWS, credits not recorded yet',
+  rejected: 'rejected by AWS',
+  credits_applied: 'credits applied',
+  expired: 'credits expired',
+};
+
+/** One line naming each stacked record, its ACE opportunity id and where it is. */
+export function recordsWhere(app: Pick<Application, 'briefs'>): string {
+  const records = (app.briefs ?? []).map((b) => {
+    const r = b.record ?? { status: 'draft' as const };
+    return `${b.programId}${r.opportunityId ? ` (${r.opportunityId})` : ''}: ${RECORD_WAITS_ON[r.status]}`;
+  });
+  return records.length ? `Where each record is: ${records.join('; ')}.` : 'This application has no ACE records.';
+}
+
 /** One line saying what a transition changed: the record's move when it concerns one record, else the status. */
 export function describeTransition(t: Transition): string {
   const what = t.record
@@ -128,7 +168,7 @@ export function composeNotice(kind: NoticeKind, ctx: NoticeContext): Mail {
   const opsLink = { label: 'Operations view', href: `${ctx.baseUrl}/ops/applications/${encodeURIComponent(app.id)}` };
   switch (kind) {
     case 'founder-confirmation':
-      return build([w.contact.email], `We received ${company}'s Bedrock credit application`, [
+      return build([w.contact.email], `We received ${possessive(company)} Bedrock credit application`, [
         `Hi ${w.contact.firstName},`,
         `Your worksheet for ${company} is in. Application id: ${app.id}.`,
         ...(ctx.askSummary ? [ctx.askSummary] : []),
@@ -139,13 +179,23 @@ export function composeNotice(kind: NoticeKind, ctx: NoticeContext): Mail {
             : 'We are matching you with a vetted AWS partner and will write when one is assigned.',
         'Use the access token from your submission to follow progress.',
       ], founderLink);
-    case 'partner-assignment':
+    case 'partner-assignment': {
+      const revised = revisionBefore(app, ctx.transition);
+      if (revised) {
+        return build([ctx.partner?.contactEmail ?? ctx.opsEmail], `Revised application to review: ${company}`, [
+          `${company} answered the change request on application ${app.id} with a revised worksheet${revised.request ? ` (you asked: "${revised.request}")` : ''}.`,
+          `What changed: ${revised.changed}`,
+          ...(ctx.askSummary ? [ctx.askSummary] : []),
+          'It was re-sized and the ACE records re-drafted: they are back in your review queue.',
+        ], partnerLink);
+      }
       return build([ctx.partner?.contactEmail ?? ctx.opsEmail], `New application to review: ${company}`, [
         `${company} (${w.company.stage}, ${w.company.address.countryCode}) was routed to you for ACE filing.`,
         `Use case: ${w.useCase.summary}`,
         ...(ctx.askSummary ? [ctx.askSummary] : []),
         'The drafted CreateOpportunity records and their validation reports are waiting in your review queue.',
       ], partnerLink);
+    }
     case 'ops-unrouted':
       return build([ctx.opsEmail], `No partner matched ${company} (${app.id})`, [
         `Application ${app.id} could not be routed automatically.`,
@@ -180,7 +230,7 @@ export function composeNotice(kind: NoticeKind, ctx: NoticeContext): Mail {
         'Revise your worksheet from your application page; it will be re-sized and go back to the same partner.',
       ], founderLink);
     case 'founder-revision-reminder':
-      return build([w.contact.email], `Reminder: ${company}'s application is waiting on your revision`, [
+      return build([w.contact.email], `Reminder: ${possessive(company)} application is waiting on your revision`, [
         `Hi ${w.contact.firstName},`,
         `Your partner asked for changes to application ${app.id} and is waiting on your revised worksheet.`,
         'Without an answer the application will be closed.',
@@ -195,22 +245,26 @@ export function composeNotice(kind: NoticeKind, ctx: NoticeContext): Mail {
         `The founder of application ${app.id} did not answer the change request after a reminder; the partner slot was released.`,
       ], opsLink);
     case 'partner-aws-decision-reminder':
-      return build([ctx.partner?.contactEmail ?? ctx.opsEmail], `Reminder: AWS has not decided on ${company}'s records`, [
-        `The filed ACE records of application ${app.id} are still waiting on AWS's decision past the expected time.`,
-        'Check their status in Partner Central and record the outcome (Action Required, Approved or Rejected).',
+      return build([ctx.partner?.contactEmail ?? ctx.opsEmail], `Reminder: AWS has not decided on ${possessive(company)} records`, [
+        `Application ${app.id} is past the expected time for AWS's decision on its ACE records.`,
+        recordsWhere(app),
+        'File any record not filed yet; for the filed ones, check their status in Partner Central and record the outcome (Action Required, Approved or Rejected).',
       ], partnerLink);
     case 'ops-aws-decision-reminder':
       return build([ctx.opsEmail], `${app.id}: AWS decision overdue`, [
-        `The filed ACE records of application ${app.id}${ctx.partner ? ` (partner ${ctx.partner.name})` : ''} are still waiting on AWS's decision past the expected time.`,
+        `Application ${app.id}${ctx.partner ? ` (partner ${ctx.partner.name})` : ''} is past the expected time for AWS's decision on its ACE records.`,
+        recordsWhere(app),
       ], opsLink);
     case 'partner-credits-reminder':
       return build([ctx.partner?.contactEmail ?? ctx.opsEmail], `Reminder: credits for ${company} not recorded yet`, [
         `AWS approved records of application ${app.id}, and the credits have not been recorded as applied.`,
+        recordsWhere(app),
         'Record the credits applied (amount, date, expiry) once they are on the founder\'s account.',
       ], partnerLink);
     case 'ops-credits-reminder':
       return build([ctx.opsEmail], `${app.id}: credits overdue`, [
         `Approved records of application ${app.id}${ctx.partner ? ` (partner ${ctx.partner.name})` : ''} still have no credits recorded as applied.`,
+        recordsWhere(app),
       ], opsLink);
     case 'founder-expiry-reminder': {
       const e = ctx.expiry;

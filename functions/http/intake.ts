@@ -45,7 +45,8 @@ async function submitWorksheet(event: HttpEvent) {
       throw new IdempotencyKeyReusedError('This Idempotency-Key was already used with a different worksheet; use a new key for a new submission');
     }
     // Same key, same worksheet: the same application. Its tokens are stored only as hashes, so the
-    // replay gets a fresh token for the same application rather than a copy of the first one.
+    // replay gets a new token for the same application rather than a copy of the first one; every token handed out
+    // keeps working, so past the cap a replay is refused (409) rather than invalidating one already given.
     await applications.addFounderTokenHash(id, hash);
   }
   // Starting is idempotent (the execution is named after the application), so a replay also repairs a

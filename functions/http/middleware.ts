@@ -8,10 +8,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { logger } from '../adapters/observability.ts';
-import { parseWith, type FieldProblem } from '../../schemas/issues.ts';
+import { fieldPath, parseWith, type FieldProblem } from '../../schemas/issues.ts';
 import {
   ConflictError, ForbiddenError, IdempotencyKeyReusedError, NotFoundError, PayloadTooLargeError,
-  PreconditionFailedError, PreconditionRequiredError, TooManyRequestsError, UnauthorizedError, UnprocessableError, ValidationError,
+  PreconditionFailedError, PreconditionRequiredError, TooManyRequestsError, UnauthorizedError, UnprocessableError, UnsupportedMediaTypeError,
+  ValidationError,
 } from '../core/errors.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & {
@@ -46,6 +47,7 @@ export function errorResponse(error: unknown, requestId?: string): HttpResult {
   if (error instanceof ConflictError) return json(409, errorBody('Conflict', error.message, error.currentState ? { currentState: error.currentState } : {}));
   if (error instanceof PreconditionFailedError) return json(412, errorBody('PreconditionFailed', error.message, error.currentETag ? { currentETag: error.currentETag } : {}), error.currentETag ? { etag: error.currentETag } : {});
   if (error instanceof PayloadTooLargeError) return json(413, errorBody('PayloadTooLarge', error.message));
+  if (error instanceof UnsupportedMediaTypeError) return json(415, errorBody('UnsupportedMediaType', error.message), { accept: error.accepted.join(', ') });
   if (error instanceof PreconditionRequiredError) return json(428, errorBody('PreconditionRequired', error.message));
   if (error instanceof UnprocessableError) return json(422, errorBody('Unprocessable', error.message, { problems: error.problems }));
   if (error instanceof IdempotencyKeyReusedError) return json(422, errorBody('IdempotencyKeyReused', error.message));
@@ -68,8 +70,52 @@ export function httpHandler(routes: Record<string, Route>) {
   return middy(dispatch).use(injectLambdaContext(logger, { resetKeys: true }));
 }
 
-/** The request body as JSON, refusing oversize or non-JSON bodies with a 4xx that says why. */
-export function jsonBody(event: HttpEvent): unknown {
+export const JSON_MEDIA_TYPE = 'application/json';
+/** RFC 7396: the media type of a JSON Merge Patch (brief edits take it as well as plain JSON). */
+export const MERGE_PATCH_MEDIA_TYPE = 'application/merge-patch+json';
+
+/**
+ * Refuses a body not declared as one of `accepted` (415). API Gateway passes any content type through, and a body
+ * parsed regardless of its declared type is how a form post from another site becomes a JSON request.
+ */
+export function requireMediaType(event: HttpEvent, accepted: readonly string[]): void {
+  const declared = header(event, 'content-type');
+  const [type = '', ...params] = (declared ?? '').split(';').map((part) => part.trim().toLowerCase());
+  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/^"|"$/g, '');
+  if (accepted.includes(type) && (charset === undefined || charset === 'utf-8')) return;
+  const sent = declared === undefined ? 'no Content-Type' : `Content-Type '${declared.slice(0, 100)}'`;
+  throw new UnsupportedMediaTypeError(`The request body must be sent as ${accepted.join(' or ')} (UTF-8); this request has ${sent}`, accepted);
+}
+
+/** A lone UTF-16 surrogate: legal in JSON text, but not Unicode, so SES (and UTF-8 anywhere) cannot carry it. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** The fields (and field names) holding a lone surrogate, found without recursion (the input is untrusted). */
+export function unmailableTextFields(value: unknown): string[] {
+  const found: string[] = [];
+  const stack: [unknown, PropertyKey[]][] = [[value, []]];
+  while (stack.length > 0) {
+    const [node, path] = stack.pop()!;
+    if (typeof node === 'string') {
+      if (LONE_SURROGATE.test(node)) found.push(fieldPath(path));
+    } else if (Array.isArray(node)) {
+      node.forEach((child, i) => stack.push([child, [...path, i]]));
+    } else if (node !== null && typeof node === 'object') {
+      for (const [key, child] of Object.entries(node)) {
+        if (LONE_SURROGATE.test(key)) found.push(fieldPath([...path, key]));
+        else stack.push([child, [...path, key]]);
+      }
+    }
+  }
+  return found.sort();
+}
+
+/**
+ * The request body as JSON, refusing a wrong media type (415), oversize (413) or non-JSON bodies, and text that is
+ * not Unicode (400 naming each field), before any handler sees it.
+ */
+export function jsonBody(event: HttpEvent, accepted: readonly string[] = [JSON_MEDIA_TYPE]): unknown {
+  requireMediaType(event, accepted);
   const raw = event.body ?? '';
   const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) throw new PayloadTooLargeError(`The request body must be at most ${MAX_BODY_BYTES} bytes`);
@@ -83,8 +129,13 @@ export function jsonBody(event: HttpEvent): unknown {
   // No request of this API nests deeper than a handful of levels; a deeper body could overflow recursive code
   // downstream or DynamoDB's 32-level limit, so it is refused here.
   if (nestingDepth(value) > MAX_BODY_DEPTH) throw new ValidationError([{ field: '(body)', rule: `must not nest objects or arrays more than ${MAX_BODY_DEPTH} levels deep` }]);
+  // Such text is accepted by JSON.parse and DynamoDB, then breaks the mail that quotes it (issue 8): refused here.
+  const unmailable = unmailableTextFields(value);
+  if (unmailable.length > 0) throw new ValidationError(unmailable.map((field) => ({ field, rule: UNICODE_RULE })));
   return value;
 }
+
+export const UNICODE_RULE = 'must be valid Unicode text (it holds a lone UTF-16 surrogate such as \\ud83d)';
 
 export const MAX_BODY_DEPTH = 16;
 

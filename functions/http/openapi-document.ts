@@ -203,7 +203,7 @@ function partnerPaths(): Record<string, unknown> {
 }
 
 export function openApiDocument(): Record<string, unknown> {
-  return {
+  return withMediaTypeErrors({
     openapi: '3.1.0',
     info: {
       title: 'ace-filing API',
@@ -252,13 +252,14 @@ export function openApiDocument(): Record<string, unknown> {
           operationId: 'submitWorksheet',
           parameters: [{
             name: 'Idempotency-Key', in: 'header', required: false,
-            description: '8-128 characters. Repeating a request with the same key and worksheet returns the same application (with a fresh access token); the same key with a different worksheet is refused with 422.',
+            description: '8-128 characters. Repeating a request with the same key and worksheet returns the same application with a new access token (every token issued keeps working; after 10 tokens a further repeat is refused with 409); the same key with a different worksheet is refused with 422.',
             schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{8,128}$' },
           }],
           requestBody: { required: true, content: jsonContent('Worksheet') },
           responses: {
             202: { description: 'Accepted: the workflow is running', content: jsonContent('SubmitWorksheetResponse') },
             400: errorResponse('The worksheet is invalid; `problems` names each field and rule'),
+            409: errorResponse('The Idempotency-Key was already answered with 10 founder tokens: use one of them'),
             413: errorResponse('The body is larger than 64 KiB'),
             422: errorResponse('The Idempotency-Key was used with a different worksheet'),
           },
@@ -375,5 +376,16 @@ export function openApiDocument(): Record<string, unknown> {
         get: { summary: 'This document', operationId: 'openapi', responses: { 200: { description: 'OpenAPI 3.1 document' } } },
       },
     },
-  };
+  });
+}
+
+/** Every operation that takes a body refuses other media types with 415 (functions/http/middleware.ts `jsonBody`). */
+function withMediaTypeErrors<T extends { paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> }; responses: Record<number, unknown> }>> }>(doc: T): T {
+  for (const operations of Object.values(doc.paths)) {
+    for (const op of Object.values(operations)) {
+      if (!op.requestBody) continue;
+      op.responses[415] = errorResponse(`The body is not sent as ${Object.keys(op.requestBody.content).join(' or ')}`);
+    }
+  }
+  return doc;
 }

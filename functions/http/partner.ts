@@ -11,6 +11,7 @@ import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
 import type { Application } from '../../schemas/application.ts';
+import type { FieldProblem } from '../../schemas/issues.ts';
 import {
   AwsReviewRequest, BriefPatch, CreditsRequest, DeclineRequest, FiledRequest, PartnerQueueQuery, RequestChangesRequest,
   type DuplicateView,
@@ -19,12 +20,14 @@ import { dedupeValues, sharedKeys } from '../core/dedupe.ts';
 import { findBrief, recordOf } from '../core/application/records.ts';
 import { isAssignedTo } from '../core/application/commands.ts';
 import {
-  planBriefEdit, planPartnerDecision, planRecordChange, type PartnerDecision, type RecordChange,
+  creditsWarnings, planBriefEdit, planPartnerDecision, planRecordChange, type PartnerDecision, type RecordChange,
 } from '../core/application/review.ts';
 import { partnerBriefView, partnerQueueItem, partnerView } from './views.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { runCommand } from '../usecases/run-command.ts';
-import { callerOf, header, httpHandler, json, jsonBody, parseOr400, requireGroup, type HttpEvent, applicationIdParameter, pathParameter } from './middleware.ts';
+import {
+  callerOf, header, httpHandler, json, jsonBody, JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE, parseOr400, requireGroup, type HttpEvent, applicationIdParameter, pathParameter,
+} from './middleware.ts';
 
 const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
@@ -105,7 +108,7 @@ async function patchBrief(event: HttpEvent) {
   const partnerId = partnerIdOf(event);
   const id = applicationIdParameter(event);
   const programId = programIdOf(event);
-  const raw = jsonBody(event);
+  const raw = jsonBody(event, [JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE]);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ValidationError([{ field: '(body)', rule: 'must be a JSON object: an RFC 7396 merge patch of the CreateOpportunity body' }]);
   }
@@ -151,9 +154,14 @@ function changeRecord(toChange: (event: HttpEvent) => RecordChange) {
     const id = applicationIdParameter(event);
     const programId = programIdOf(event);
     const change = toChange(event);
-    const result = await runCommand(deps, id, (app, now) => planRecordChange({ app, programId, partnerId, change, now }));
+    let warnings: FieldProblem[] = [];
+    const result = await runCommand(deps, id, (app, now) => {
+      if (change.kind === 'credits') warnings = creditsWarnings(recordOf(findBrief(app, programId)), change);
+      return planRecordChange({ app, programId, partnerId, change, now });
+    });
     logger.info('Record changed', { programId, change: change.kind, replayed: result.replayed });
-    return json(200, { applicationId: id, status: result.app.status, brief: partnerBriefView(result.app, findBrief(result.app, programId), systemClock.now()) });
+    const brief = partnerBriefView(result.app, findBrief(result.app, programId), systemClock.now());
+    return json(200, { applicationId: id, status: result.app.status, brief, ...(warnings.length ? { warnings } : {}) });
   };
 }
 

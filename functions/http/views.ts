@@ -9,6 +9,7 @@ import { centsToUsd, usdToCents } from '../core/money.ts';
 import { recordOf } from '../core/application/records.ts';
 import { etagOf } from '../core/application/etag.ts';
 import { estimateDataAt } from '../core/data-age.ts';
+import { cleanFailureCause } from '../core/failure-cause.ts';
 
 export function recordView(record: RecordState): RecordView {
   return {
@@ -131,7 +132,7 @@ export function opsApplicationItem(row: ApplicationListItem, now: Date): OpsAppl
     hoursInStatus: Math.max(0, Math.round(((now.getTime() - Date.parse(row.updatedAt)) / 3_600_000) * 10) / 10),
     lastReason: summary.lastReason,
     partnerId: summary.partnerId ?? null,
-    failure: summary.failure ?? null,
+    failure: summary.failure ? { ...summary.failure, cause: cleanFailureCause(summary.failure.cause) } : null,
     executionArn: summary.executionArn ?? null,
   };
 }

@@ -18,7 +18,7 @@ import { planTransition } from '../core/application/lifecycle.ts';
 import { standingOf } from '../core/application/standing.ts';
 import { ConflictError } from '../core/errors.ts';
 import type { Application } from '../../schemas/application.ts';
-import { unnotifiedTransitions } from '../core/notifications.ts';
+import { possessive, unnotifiedTransitions } from '../core/notifications.ts';
 import { systemActor, workflowTask } from './task.ts';
 
 const config = readConfig(['TABLE_NAME']);
@@ -71,7 +71,7 @@ export const handler = workflowTask('AwaitReview', AwaitHumanStepInput, async ({
     try {
       await applications.applyTransition(app, planTransition({
         current: app.status, version: app.version, to: 'in_partner_review', actor: systemActor('AwaitReview'), now, // the actor id stored in timelines stays
-        reason: `waiting on ${app.partner?.partnerName ?? 'the partner'}'s review`,
+        reason: `waiting on ${app.partner ? possessive(app.partner.partnerName) : "the partner's"} review`,
       }));
     } catch (error) {
       // Withdrawn (or otherwise moved) meanwhile: not a failure, the workflow finds out where it stands.

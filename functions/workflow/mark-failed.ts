@@ -8,6 +8,8 @@ import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { planTransition } from '../core/application/lifecycle.ts';
+import { cleanFailureCause } from '../core/failure-cause.ts';
+import { logger } from '../adapters/observability.ts';
 import { systemActor, workflowTask } from './task.ts';
 
 const config = readConfig(['TABLE_NAME']);
@@ -30,7 +32,9 @@ export const handler = workflowTask('MarkFailed', MarkFailedInput, async ({ appl
   }
   const now = systemClock.now();
   const errorName = error?.Error ?? 'UnknownError';
-  const cause = (error?.Cause ?? '').slice(0, 2000);
+  // The full cause (with Lambda's stack trace) goes to the logs only; the application keeps the name and a clean message.
+  logger.error('Workflow failed', { failedState, errorName, cause: error?.Cause });
+  const cause = cleanFailureCause(error?.Cause);
   const updated = await applications.applyTransition(app, planTransition({
     current: app.status, version: app.version, to: 'failed', actor: systemActor('MarkFailed'), now,
     reason: `workflow failed in ${failedState ?? 'an unnamed state'}: ${errorName}`,

@@ -2,7 +2,8 @@
 // the routes in the synthesized template: route matching (`METHOD /path/{param}`, `{proxy+}`, `ANY`, `$default`),
 // the JWT authorizer (401 `{"message":"Unauthorized"}`, 403 `{"message":"Forbidden"}` on missing scopes), the exact
 // payload-2.0 event, and the response mapping (statusCode/headers/cookies/body/isBase64Encoded, or any other JSON
-// value → 200 application/json). Unknown routes answer 404 `{"message":"Not Found"}`, handler errors 500
+// value → 200 application/json). Unknown routes answer 404 `{"message":"Not Found"}`, a malformed percent-escape in
+// the path 400 `{"message":"Bad Request"}`, handler errors 500
 // `{"message":"Internal Server Error"}`, bodies over the limit 413 `{"message":"Request Entity Too Large"}`.
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -19,6 +20,8 @@ export interface HttpApiOptions {
   accountId?: string;
   /** API Gateway's HTTP API payload quota is 10 MB. */
   bodyLimitBytes?: number;
+  /** False while the runtime behind the routes is still starting: requests then get 503 with Retry-After. */
+  ready?: () => boolean;
   /** Local-only endpoints (`/__local/...`); return true when handled. */
   local?: (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean> | boolean;
   log?: (line: string) => void;
@@ -38,9 +41,27 @@ function segmentsOf(path: string): string[] {
   return path.split('/').filter((s, i) => i > 0 || s !== '');
 }
 
-/** API Gateway's route selection: the most specific route wins; greedy `{x+}` last; `$default` when nothing else. */
+/** A path segment that is not valid percent-encoded UTF-8 (`%ZZ`, `%C0%AF`, a lone `%`): API Gateway answers 400. */
+export class MalformedPathError extends Error {
+  override readonly name = 'MalformedPathError';
+}
+
+function decodeSegment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new MalformedPathError(`malformed percent-encoding in path segment '${raw.slice(0, 64)}'`);
+  }
+}
+
+/**
+ * API Gateway's route selection: the most specific route wins; greedy `{x+}` last; `$default` when nothing else.
+ * `path` is the raw (still percent-encoded) path: it is split on '/' first and each segment decoded exactly once, so
+ * an id round-trips (`%25` is a '%', `%2F` stays inside its segment); a malformed escape throws MalformedPathError.
+ */
 export function matchRoute(routes: RouteSpec[], method: string, path: string): RouteMatch | undefined {
-  const reqSegs = segmentsOf(path);
+  const rawSegs = segmentsOf(path);
+  const reqSegs = rawSegs.map(decodeSegment);
   let best: { score: number[]; match: RouteMatch } | undefined;
   for (const route of routes) {
     if (route.path === '$default') continue;
@@ -56,13 +77,13 @@ export function matchRoute(routes: RouteSpec[], method: string, path: string): R
       if (m?.[2]) {
         const rest = reqSegs.slice(i);
         if (i !== segs.length - 1 || rest.length === 0) ok = false;
-        else params[m[1] as string] = decodeURIComponent(rest.join('/'));
+        else params[m[1] as string] = rest.join('/');
         greedy = true;
         break;
       }
       const reqSeg = reqSegs[i];
       if (reqSeg === undefined) ok = false;
-      else if (m) params[m[1] as string] = decodeURIComponent(reqSeg);
+      else if (m) params[m[1] as string] = reqSeg;
       else if (seg === reqSeg) literal++;
       else ok = false;
     }
@@ -125,8 +146,16 @@ export function createHttpApiServer(opts: HttpApiOptions): Server {
     const replyJson = (status: number, b: unknown): void => json(res, status, b, { 'apigw-requestid': requestId });
 
     if (rawPath.startsWith('/__local/') && opts.local && (await opts.local(req, res, body))) return;
+    // The port is bound before the routes and handlers exist (its URL feeds the template): until then, say so.
+    if (opts.ready && !opts.ready()) return json(res, 503, { message: 'Service Unavailable: the local runtime is still starting' }, { 'apigw-requestid': requestId, 'retry-after': '1' });
 
-    const match = matchRoute(opts.routes(), method, decodeURI(rawPath));
+    let match: RouteMatch | undefined;
+    try {
+      match = matchRoute(opts.routes(), method, rawPath);
+    } catch (err) {
+      if (err instanceof MalformedPathError) return replyJson(400, { message: 'Bad Request' });
+      throw err;
+    }
     if (!match) return replyJson(404, { message: 'Not Found' });
     const { route } = match;
 
@@ -165,10 +194,11 @@ export function createHttpApiServer(opts: HttpApiOptions): Server {
 
     let queryStringParameters: Record<string, string> | undefined;
     if (rawQueryString) {
-      queryStringParameters = {};
-      for (const [k, v] of new URLSearchParams(rawQueryString)) {
-        queryStringParameters[k] = k in queryStringParameters ? `${queryStringParameters[k]},${v}` : v;
-      }
+      // A Map, then fromEntries: every name becomes an own property, `__proto__` included (an assignment to a plain
+      // object would set its prototype and drop the parameter, which API Gateway passes on for the handler to refuse).
+      const params = new Map<string, string>();
+      for (const [k, v] of new URLSearchParams(rawQueryString)) params.set(k, params.has(k) ? `${params.get(k)},${v}` : v);
+      queryStringParameters = Object.fromEntries(params);
     }
 
     const now = new Date();

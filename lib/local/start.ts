@@ -204,6 +204,7 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
     schedules.start();
     cleanups.push(() => schedules.stop());
     saveClock();
+    late.ready = true;
 
     const stateMachineArn = model.stateMachines[0]?.arn ?? '';
     const urls = { api: apiUrl, dynamodb: dynamo.url, sfn: sfnUrl, ses: ses.url, partnerCentral: partnerCentral.url };
@@ -253,6 +254,8 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
 /** What the servers reach only once the runtime has started (they answer "still starting" until then). */
 interface LateParts {
   routes: RouteSpec[];
+  /** Set once everything is up: until then the API answers 503 with Retry-After. */
+  ready?: boolean;
   apiId: string;
   sfn?: LocalStepFunctions;
   invoker?: ModuleInvoker;
@@ -287,6 +290,7 @@ async function startStandIns(args: {
   const httpServer: Server = createHttpApiServer({
     routes: () => late.routes,
     apiId: () => late.apiId,
+    ready: () => late.ready === true,
     accountId: LOCAL_ACCOUNT_ID,
     issuer,
     invoke: (id, event) => {

@@ -180,6 +180,55 @@ describe('local HTTP API', () => {
     expect(matchRoute(model.routes, 'GET', '/items/x/y')).toBeUndefined();
   });
 
+  it('answers 400 to a malformed percent-escape in the path, without calling the handler', async () => {
+    const before = seen.length;
+    for (const path of ['/items/%ZZ', '/items/%C0%AF', '/items/%', '/items/%E2%9C', '/files/a/%ZZ/b']) {
+      const r = await fetch(`${url}${path}`);
+      expect(r.status, path).toBe(400);
+      expect(await r.json()).toEqual({ message: 'Bad Request' });
+    }
+    expect(seen.length).toBe(before);
+  });
+
+  it('decodes each path segment exactly once, so ids round-trip', async () => {
+    for (const [path, id] of [['/items/a%25b', 'a%b'], ['/items/a%252F', 'a%2F'], ['/items/a%2Fb', 'a/b'], ['/items/%E2%9C%93', '\u2713']]) {
+      await fetch(`${url}${path}`);
+      expect(last().pathParameters, path).toEqual({ id });
+      expect(last().rawPath).toBe(path);
+    }
+  });
+
+  it('passes every query parameter on, `__proto__` included, as an own property', async () => {
+    await fetch(`${url}/items/1?__proto__=x&constructor=y&a=1&a=2`);
+    const query = last().queryStringParameters as Record<string, string>;
+    expect(Object.keys(query).sort()).toEqual(['__proto__', 'a', 'constructor']);
+    expect(Object.getOwnPropertyDescriptor(query, '__proto__')?.value).toBe('x');
+    expect(query.a).toBe('1,2');
+  });
+
+  it('answers 503 with Retry-After until the runtime behind it is ready, never a 500; local endpoints answer meanwhile', async () => {
+    let ready = false;
+    let calls = 0;
+    const starting = createHttpApiServer({
+      routes: () => model.routes, apiId: () => 'local', issuer, ready: () => ready,
+      invoke: async () => { calls += 1; return { statusCode: 200, body: 'ok' }; },
+      local: (_req, res) => { res.writeHead(200).end('{}'); return true; },
+    });
+    const base = await listen(starting, '127.0.0.1', 0);
+    try {
+      const early = await fetch(`${base}/items/1`);
+      expect(early.status).toBe(503);
+      expect(early.headers.get('retry-after')).toBe('1');
+      expect((await fetch(`${base}/__local/clock`)).status).toBe(200);
+      expect(calls).toBe(0);
+      ready = true;
+      expect((await fetch(`${base}/items/1`)).status).toBe(200);
+      expect(calls).toBe(1);
+    } finally {
+      await closeServer(starting);
+    }
+  });
+
   it('maps handler results: plain values become 200 JSON, cookies become set-cookie, base64 bodies are decoded', async () => {
     respond = () => ({ hello: 'world' });
     let r = await fetch(`${url}/respond`);

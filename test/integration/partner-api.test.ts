@@ -516,13 +516,26 @@ describe('records after approval: filing, AWS review, credits', () => {
     expect((allowed.body.createOpportunity as { ClientToken: string }).ClientToken).toBe((filed.body.brief as { createOpportunity: { ClientToken: string } }).createOpportunity.ClientToken);
 
     expect((await recordRoute('aws-review', A, app.id, 'bedrock-poc', { outcome: 'in-review' })).body).toMatchObject({ brief: { record: { status: 'in_aws_review' } } });
-    const approvedBody = { outcome: 'approved', amountUsd: '25000.00', expiresOn: '2027-12-31' };
+    const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+    const expiry = day(400);
+    const approvedBody = { outcome: 'approved', amountUsd: '25000.00', expiresOn: expiry };
     const approved = await recordRoute('aws-review', A, app.id, 'bedrock-poc', approvedBody);
-    expect(approved.body).toMatchObject({ brief: { record: { status: 'approved', award: { amountUsd: '25000.00', expiresOn: '2027-12-31' } } } });
+    expect(approved.body).toMatchObject({ brief: { record: { status: 'approved', award: { amountUsd: '25000.00', expiresOn: expiry } } } });
     expect((await recordRoute('aws-review', A, app.id, 'bedrock-poc', approvedBody)).status).toBe(200);
     const creditsWait = await sfn.wait(app.id, 'credits', `${app.id}-credits`);
-    const credits = await recordRoute('credits', A, app.id, 'bedrock-poc', { amountUsd: '25000.00', appliedOn: '2027-01-05', expiresOn: '2027-12-31' });
+    // Dates that would make the record expire at once, or credits applied in the future, change nothing.
+    for (const [body, problems] of [
+      [{ appliedOn: day(-10), expiresOn: day(-20) }, [{ field: 'expiresOn', rule: `must be after appliedOn (${day(-10)})` }]],
+      [{ appliedOn: day(-30), expiresOn: day(-1) }, [{ field: 'expiresOn', rule: expect.stringMatching(/^must not be in the past/) }]],
+      [{ appliedOn: day(3), expiresOn: expiry }, [{ field: 'appliedOn', rule: expect.stringMatching(/^must not be in the future/) }]],
+    ] as const) {
+      const refused = await recordRoute('credits', A, app.id, 'bedrock-poc', { amountUsd: '25000.00', ...body });
+      expect(refused.status).toBe(400);
+      expect(refused.body.problems).toEqual(problems);
+    }
+    const credits = await recordRoute('credits', A, app.id, 'bedrock-poc', { amountUsd: '25000.00', appliedOn: day(0), expiresOn: expiry });
     expect(credits.body).toMatchObject({ brief: { record: { status: 'credits_applied', credits: { amountUsd: '25000.00' } } } });
+    expect(credits.body).not.toHaveProperty('warnings'); // as AWS approved
     expect(await sfn.finished(creditsWait)).toMatchObject({ status: 'SUCCEEDED', output: { result: { event: 'record-changed' } } });
     const rejected = await recordRoute('aws-review', A, app.id, 'activate-portfolio', { outcome: 'rejected', reason: 'No Opportunity', comments: 'Duplicate of an existing record.' });
     expect(rejected.body).toMatchObject({ status: 'credits_applied', brief: { record: { status: 'rejected', awsReview: { reason: 'No Opportunity' } } } });

@@ -118,14 +118,29 @@ describe('application repository against dynalite', () => {
     expect((await repos.applications.get(app.id))?.notified).toEqual(['k:v1']);
   });
 
-  it('keeps the ten most recent founder token hashes: a client retrying again and again is never refused', async () => {
+  it('never drops a founder token hash it handed out: at the cap a further one is refused with 409', async () => {
     const app = freshApplication();
     await repos.applications.create(app);
     const hashes = Array.from({ length: 12 }, (_, i) => `hash-${i}`);
-    for (const h of hashes) await repos.applications.addFounderTokenHash(app.id, h);
+    const results = [];
+    for (const h of hashes) results.push(await repos.applications.addFounderTokenHash(app.id, h).then(() => 'added', (e: unknown) => e));
+    expect(results.slice(0, 9)).toEqual(Array(9).fill('added'));
+    expect(results.slice(9).every((e) => e instanceof ConflictError)).toBe(true);
+    expect((results[9] as ConflictError).message).toMatch(/use one of those tokens/);
     const stored = (await repos.applications.get(app.id))?.founderTokenHashes;
+    expect(stored).toEqual([app.founderTokenHashes[0], ...hashes.slice(0, 9)]);
+  });
+
+  it('concurrent token additions either keep their hash or are refused; none is added then dropped', async () => {
+    const app = freshApplication();
+    await repos.applications.create(app);
+    const hashes = Array.from({ length: 20 }, (_, i) => `concurrent-${i}`);
+    const results = await Promise.allSettled(hashes.map((h) => repos.applications.addFounderTokenHash(app.id, h)));
+    const added = hashes.filter((_, i) => results[i]?.status === 'fulfilled');
+    expect(added).toHaveLength(9);
+    const stored = (await repos.applications.get(app.id))?.founderTokenHashes ?? [];
+    for (const h of added) expect(stored).toContain(h);
     expect(stored).toHaveLength(10);
-    expect(stored).toEqual(hashes.slice(2));
   });
 
   it('keeps task tokens server-side and ignores expired ones', async () => {

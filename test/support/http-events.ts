@@ -29,7 +29,9 @@ function eventOf(req: Request): HttpEvent {
     routeKey: req.routeKey,
     rawPath: path,
     rawQueryString: '',
-    headers: Object.fromEntries(Object.entries(req.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+    // A body is JSON unless the test says otherwise (the routes refuse other media types with 415).
+    headers: Object.fromEntries(Object.entries({ ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}), ...req.headers })
+      .map(([k, v]) => [k.toLowerCase(), v])),
     ...(req.query ? { queryStringParameters: req.query } : {}),
     ...(req.pathParameters ? { pathParameters: req.pathParameters } : {}),
     ...(req.body !== undefined ? { body: typeof req.body === 'string' ? req.body : JSON.stringify(req.body) } : {}),

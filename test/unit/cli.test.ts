@@ -43,6 +43,11 @@ describe('ace-filing', () => {
     expect(stdout).toMatch(/AWS Generative AI Accelerator \(long shot, not counted\)/);
     expect(stdout).toMatch(/Total ask \(sum of the counted filings, each rounded\)\s+\$151,000\.00/);
     expect(stdout).toMatch(/Amazon Bedrock\s+\$[\d,]+\.\d{2}/);
+    // Batch and caching are already applied by this worksheet: shown as counted, never suggested again.
+    expect(stdout).toContain('Levers the worksheet already applies (counted in the forecast)');
+    const suggestions = stdout.slice(stdout.indexOf('\nSuggestions\n'), stdout.indexOf('\nWarnings\n'));
+    expect(suggestions).toContain('cheaper-model');
+    expect(suggestions).not.toMatch(/Run the batchable|Cache the \d+ repeated/);
   });
 
   it('briefs prints a JSON array of CreateOpportunity bodies for the Sandbox catalog by default', () => {
@@ -72,6 +77,16 @@ describe('ace-filing', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain('aws.accountId: must be exactly 12 digits');
+  });
+
+  it('estimate with a mistyped model id exits 2 naming the field, the rule and the closest ids, without a stack trace', () => {
+    const worksheet = JSON.parse(readFileSync(`${ROOT}${EXAMPLE}`, 'utf8')) as { workload: { models: { modelId: string }[] } };
+    worksheet.workload.models[0]!.modelId = 'anthropic.claude-sonet-4-6';
+    const { code, stdout, stderr } = cli(['estimate', '-'], JSON.stringify(worksheet));
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('workload.models[0].modelId: must be a Bedrock model id from the rate card; closest known ids: anthropic.claude-sonnet-4-6');
+    expect(stderr).not.toMatch(/\n\s+at /);
   });
 
   it('briefs exits 1 when a drafted brief would not pass ACE, naming the problems', () => {

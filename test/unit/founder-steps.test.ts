@@ -41,4 +41,19 @@ describe('a founder revision', () => {
     other.workload.requestsPerDay = 100;
     expect(() => planRevision({ app: done, worksheet: other, requestHash: requestHashOf(other), now })).toThrow(/submitted/);
   });
+
+  it('names the changed fields in its reason (the partner is told what changed)', () => {
+    const revised = exampleWorksheet();
+    revised.workload.requestsPerDay = 9000;
+    revised.useCase.summary = `${revised.useCase.summary} Narrowed.`;
+    const command = planRevision({ app: awaitingRevision(), worksheet: revised, requestHash: requestHashOf(revised), now });
+    expect(command.kind === 'apply' && command.plan.transition.reason).toBe('worksheet revised in answer to the change request; changed: useCase.summary, workload.requestsPerDay');
+  });
+
+  it('is refused with a 409 saying why when no change request is open', () => {
+    const app = { ...awaitingRevision(), status: 'in_partner_review' as const };
+    expect(() => planRevision({ app, worksheet: exampleWorksheet(), requestHash: 'x', now })).toThrow(
+      "You cannot revise application app_rev now: a revision answers a partner's change request, and none is open (the application is 'in partner review')",
+    );
+  });
 });

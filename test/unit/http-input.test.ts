@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { jsonBody, MAX_BODY_DEPTH, nestingDepth, pathParameter, type HttpEvent } from '../../functions/http/middleware.ts';
+import {
+  errorResponse, jsonBody, JSON_MEDIA_TYPE, MAX_BODY_DEPTH, MERGE_PATCH_MEDIA_TYPE, nestingDepth, pathParameter, UNICODE_RULE, unmailableTextFields,
+  type HttpEvent,
+} from '../../functions/http/middleware.ts';
 import { decodeCursor, encodeCursor } from '../../functions/adapters/dynamo/cursor.ts';
-import { NotFoundError, ValidationError } from '../../functions/core/errors.ts';
+import { NotFoundError, UnsupportedMediaTypeError, ValidationError } from '../../functions/core/errors.ts';
 
 const event = (over: Partial<HttpEvent>): HttpEvent => ({ headers: {}, isBase64Encoded: false, ...over }) as HttpEvent;
+const jsonHeaders = { 'content-type': 'application/json' };
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -18,7 +22,7 @@ describe('request bodies', () => {
   it('refuses bodies nested deeper than the limit with a 400, before any recursive code sees them', () => {
     // Written as text: even JSON.stringify of such a value would overflow the stack.
     const deep = `${'['.repeat(5000)}"x"${']'.repeat(5000)}`;
-    const err = thrown(() => jsonBody(event({ body: `{"Project":{"CustomerUseCase":${deep}}}` })));
+    const err = thrown(() => jsonBody(event({ headers: jsonHeaders, body: `{"Project":{"CustomerUseCase":${deep}}}` })));
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).problems).toEqual([{ field: '(body)', rule: `must not nest objects or arrays more than ${MAX_BODY_DEPTH} levels deep` }]);
   });
@@ -26,7 +30,57 @@ describe('request bodies', () => {
   it('measures nesting without recursion and accepts ordinary bodies', () => {
     expect(nestingDepth('x')).toBe(0);
     expect(nestingDepth({ a: { b: [1, { c: 2 }] } })).toBe(4);
-    expect(jsonBody(event({ body: '{"a":{"b":[1,2]}}' }))).toEqual({ a: { b: [1, 2] } });
+    expect(jsonBody(event({ headers: jsonHeaders, body: '{"a":{"b":[1,2]}}' }))).toEqual({ a: { b: [1, 2] } });
+  });
+});
+
+describe('media types', () => {
+  const body = '{"a":1}';
+  it.each([
+    ['text/plain'], ['application/x-www-form-urlencoded'], ['multipart/form-data; boundary=x'], ['application/xml'], ['text/xml'],
+    ['application/octet-stream'], ['application/json-patch+json'], ['application/json; charset=latin1'], ['application/jsonx'],
+  ])('refuses a body sent as %s with 415 listing what is accepted', (type) => {
+    const err = thrown(() => jsonBody(event({ headers: { 'content-type': type }, body })));
+    expect(err).toBeInstanceOf(UnsupportedMediaTypeError);
+    expect((err as UnsupportedMediaTypeError).accepted).toEqual(['application/json']);
+    const res = errorResponse(err);
+    expect(res.statusCode).toBe(415);
+    expect(JSON.parse(String(res.body))).toMatchObject({ error: 'UnsupportedMediaType', message: expect.stringContaining(`'${type}'`) });
+  });
+
+  it('refuses a body without a content type with 415', () => {
+    const err = thrown(() => jsonBody(event({ body })));
+    expect(err).toBeInstanceOf(UnsupportedMediaTypeError);
+    expect((err as Error).message).toContain('no Content-Type');
+  });
+
+  it('takes application/json in any letter case, with a UTF-8 charset; merge patches only where the route says so', () => {
+    for (const type of ['application/json', 'Application/JSON; charset=UTF-8', 'application/json;charset="utf-8"']) {
+      expect(jsonBody(event({ headers: { 'content-type': type }, body }))).toEqual({ a: 1 });
+    }
+    const patch = event({ headers: { 'content-type': 'application/merge-patch+json' }, body });
+    expect(thrown(() => jsonBody(patch))).toBeInstanceOf(UnsupportedMediaTypeError);
+    expect(jsonBody(patch, [JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE])).toEqual({ a: 1 });
+  });
+});
+
+describe('text that cannot be mailed', () => {
+  const jsonEvent = (body: string) => event({ headers: { 'content-type': 'application/json' }, body });
+
+  it('refuses a lone UTF-16 surrogate with a 400 naming every field that holds one (values and names)', () => {
+    // Written as JSON escapes: legal JSON text, not Unicode.
+    const err = thrown(() => jsonBody(jsonEvent('{"company":{"name":"Ledgerly \\ud83d"},"models":[{"id":"ok"},{"id":"\\udc00x"}],"k\\ud800":1}')));
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).problems).toEqual([
+      { field: 'company.name', rule: UNICODE_RULE },
+      { field: 'k\ud800', rule: UNICODE_RULE },
+      { field: 'models[1].id', rule: UNICODE_RULE },
+    ]);
+  });
+
+  it('accepts surrogate pairs (emoji) and any other Unicode text', () => {
+    expect(jsonBody(jsonEvent('{"message":"Ship it \\ud83d\\ude80 — déjà vu 漢字"}'))).toEqual({ message: 'Ship it \u{1F680} — déjà vu 漢字' });
+    expect(unmailableTextFields({ a: ['\u{1F680}', 'x'], b: 1, c: null })).toEqual([]);
   });
 });
 

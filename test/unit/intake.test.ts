@@ -45,6 +45,13 @@ describe('intake rules', () => {
     expect(founderTokenMatches(app, newFounderToken().token)).toBe(false);
   });
 
+  it('opens the application with any of the tokens issued (first submission and replays), and only those', () => {
+    const issued = [newFounderToken(), newFounderToken(), newFounderToken()];
+    const app = { founderTokenHashes: [...issued.map((t) => t.hash), 'not-hex'] };
+    for (const { token } of issued) expect(founderTokenMatches(app, token)).toBe(true);
+    expect(founderTokenMatches(app, newFounderToken().token)).toBe(false);
+  });
+
   it('hashes the parsed worksheet, so the same content gives the same hash', () => {
     expect(requestHashOf(exampleWorksheet())).toBe(requestHashOf(exampleWorksheet()));
     const w = exampleWorksheet();

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { composeNotice, escapeHtml } from '../../functions/core/notifications.ts';
+import { composeNotice, escapeHtml, possessive, recordsWhere } from '../../functions/core/notifications.ts';
+import { planRevision } from '../../functions/core/application/founder-steps.ts';
+import type { Application, Transition } from '../../schemas/application.ts';
+import type { PartnerProfile } from '../../schemas/partner.ts';
 import { newApplication } from '../../functions/core/intake.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 
@@ -7,6 +10,7 @@ describe('notifications', () => {
   const w = exampleWorksheet();
   w.company.name = '<script>alert("x")</script> & Co';
   const app = newApplication({ id: 'app_123', worksheet: w, tokenHash: 'h', now: new Date('2026-11-27T00:00:00Z') });
+  const partner: PartnerProfile = { id: 'p-x', name: 'X', tier: 'Premier', regions: ['us-east-1'], contactEmail: 'x@example.com', strengths: { modelProviders: [], useCases: [], services: [] }, capacity: 1, record: { filings: 1, approvalRate: 1, medianDaysToCredits: 10 }, active: true };
 
   it('escapes everything a founder typed in HTML, keeps the text part readable', () => {
     const mail = composeNotice('founder-confirmation', { application: app, opsEmail: 'ops@example.com', baseUrl: 'https://api.example.com' });
@@ -19,7 +23,7 @@ describe('notifications', () => {
   it('links carry only the application id, never a token', () => {
     const mail = composeNotice('partner-assignment', {
       application: app, opsEmail: 'ops@example.com', baseUrl: 'https://api.example.com',
-      partner: { id: 'p-x', name: 'X', tier: 'Premier', regions: ['us-east-1'], contactEmail: 'x@example.com', strengths: { modelProviders: [], useCases: [], services: [] }, capacity: 1, record: { filings: 1, approvalRate: 1, medianDaysToCredits: 10 }, active: true },
+      partner,
     });
     expect(mail.to).toEqual(['x@example.com']);
     const links = [...mail.html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
@@ -29,5 +33,52 @@ describe('notifications', () => {
 
   it('escapes the five HTML-special characters', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+  });
+
+  it('writes possessives of names ending in s without a second s', () => {
+    expect(possessive('Northwind Partners')).toBe("Northwind Partners'");
+    expect(possessive('Ledgerly Labs')).toBe("Ledgerly Labs'");
+    expect(possessive('Acme')).toBe("Acme's");
+    const labs = newApplication({ id: 'app_9', worksheet: exampleWorksheet(), tokenHash: 'h', now: new Date('2026-11-27T00:00:00Z') });
+    expect(composeNotice('founder-confirmation', { application: labs, opsEmail: 'o@x', baseUrl: 'https://x' }).subject).toBe("We received Ledgerly Labs' Bedrock credit application");
+  });
+
+  it('an overdue reminder names each record and where it is (not all of them filed)', () => {
+    const records: Application = {
+      ...app,
+      status: 'approved_for_filing',
+      briefs: [
+        { programId: 'bedrock-poc', body: {}, problems: [], record: { status: 'filed', opportunityId: 'O1234567' } },
+        { programId: 'activate-portfolio', body: {}, problems: [], record: { status: 'approved_for_filing' } },
+      ],
+    };
+    const line = "Where each record is: bedrock-poc (O1234567): filed, waiting on AWS's decision; activate-portfolio: approved, not filed in ACE yet.";
+    expect(recordsWhere(records)).toBe(line);
+    for (const kind of ['partner-aws-decision-reminder', 'ops-aws-decision-reminder'] as const) {
+      const mail = composeNotice(kind, { application: records, opsEmail: 'ops@example.com', baseUrl: 'https://x' });
+      expect(mail.text).toContain(line);
+      expect(mail.text).not.toMatch(/The filed ACE records/);
+    }
+  });
+
+  it('a revised application reaches the partner as a revision: the change request it answers and what changed', () => {
+    const first = newApplication({ id: 'app_rev', worksheet: exampleWorksheet(), tokenHash: 'h', now: new Date('2026-11-27T00:00:00Z') });
+    const at = '2026-11-28T00:00:00Z';
+    const step = (version: number, from: Transition['from'], to: Transition['to'], reason: string, kind: Transition['actor']['kind'] = 'system'): Transition => ({ at, actor: { kind, id: kind }, from, to, reason, version });
+    const routed = step(4, 'drafted', 'routed', 'routed');
+    const base: Application = { ...first, transitions: [...first.transitions, step(2, 'submitted', 'sized', 's'), step(3, 'sized', 'drafted', 'd'), routed] };
+    const newMail = composeNotice('partner-assignment', { application: base, partner, transition: routed, opsEmail: 'o@x', baseUrl: 'https://x' });
+    expect(newMail.subject).toBe(`New application to review: ${base.worksheet.company.name}`);
+
+    const revisedWorksheet = { ...base.worksheet, workload: { ...base.worksheet.workload, requestsPerDay: 9000 } };
+    const asked = { ...base, status: 'changes_requested' as const, version: 6, transitions: [...base.transitions, step(5, 'routed', 'in_partner_review', 'r'), step(6, 'in_partner_review', 'changes_requested', 'Please size for 9k requests a day', 'partner')] };
+    const revision = planRevision({ app: asked, worksheet: revisedWorksheet, requestHash: 'x', now: new Date(at) });
+    if (revision.kind !== 'apply') throw new Error('expected a revision to apply');
+    const rerouted = step(10, 'drafted', 'routed', 'routed');
+    const revised: Application = { ...asked, worksheet: revisedWorksheet, transitions: [...asked.transitions, revision.plan.transition, step(8, 'submitted', 'sized', 's'), step(9, 'sized', 'drafted', 'd'), rerouted] };
+    const mail = composeNotice('partner-assignment', { application: revised, partner, transition: rerouted, opsEmail: 'o@x', baseUrl: 'https://x' });
+    expect(mail.subject).toBe(`Revised application to review: ${base.worksheet.company.name}`);
+    expect(mail.text).toContain('(you asked: "Please size for 9k requests a day")');
+    expect(mail.text).toContain('What changed: workload.requestsPerDay');
   });
 });

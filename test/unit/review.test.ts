@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyMergePatch, changedPaths, editProblems } from '../../functions/core/ace/edit.ts';
 import { dedupeValues, normaliseCompany, normaliseDomain, sharedKeys } from '../../functions/core/dedupe.ts';
-import { closingReviewDecision, planPartnerDecision, planRecordChange } from '../../functions/core/application/review.ts';
+import { closingReviewDecision, creditsProblems, creditsWarnings, planPartnerDecision, planRecordChange } from '../../functions/core/application/review.ts';
 import { planRevision, planWithdraw } from '../../functions/core/application/founder-steps.ts';
 import { etagOf } from '../../functions/core/application/etag.ts';
 import { ConflictError, NotFoundError } from '../../functions/core/errors.ts';
@@ -164,5 +164,76 @@ describe('partner decisions converge', () => {
     expect(planRecordChange({ app, programId: 'bedrock-poc', partnerId: 'p-a', change: { kind: 'filed', opportunityId: 'O1', filedAt: '' }, now: NOW }).kind).toBe('replay');
     expect(() => planRecordChange({ app, programId: 'bedrock-poc', partnerId: 'p-a', change: { kind: 'filed', opportunityId: 'O2', filedAt: '' }, now: NOW })).toThrow(ConflictError);
     expect(() => planRecordChange({ app, programId: 'bedrock-poc', partnerId: 'p-b', change: { kind: 'filed', opportunityId: 'O1', filedAt: '' }, now: NOW })).toThrow(NotFoundError);
+  });
+});
+
+describe('credits recorded by the partner', () => {
+  const now = new Date('2026-11-29T23:30:00Z');
+
+  it('are refused when they would expire at once or were applied in the future (UTC days)', () => {
+    expect(creditsProblems({ appliedOn: '2026-11-01', expiresOn: '2027-11-01' }, now)).toEqual([]);
+    expect(creditsProblems({ appliedOn: '2026-11-29', expiresOn: '2026-11-30' }, now)).toEqual([]);
+    expect(creditsProblems({ appliedOn: '2026-11-01', expiresOn: '2026-11-01' }, now)).toEqual([{ field: 'expiresOn', rule: 'must be after appliedOn (2026-11-01)' }]);
+    expect(creditsProblems({ appliedOn: '2026-10-01', expiresOn: '2026-11-28' }, now)).toEqual([{ field: 'expiresOn', rule: 'must not be in the past (today is 2026-11-29)' }]);
+    expect(creditsProblems({ appliedOn: '2026-11-30', expiresOn: '2027-01-01' }, now)).toEqual([{ field: 'appliedOn', rule: 'must not be in the future (today is 2026-11-29)' }]);
+    // Expiring today is still usable today.
+    expect(creditsProblems({ appliedOn: '2026-10-01', expiresOn: '2026-11-29' }, now)).toEqual([]);
+  });
+
+  it('carry a warning where they differ from what AWS approved, and none where they match or nothing was approved', () => {
+    const record = { status: 'approved' as const, award: { amountUsd: '25000.00', expiresOn: '2027-12-31' } };
+    expect(creditsWarnings(record, { amountUsd: '25000', expiresOn: '2027-12-31' })).toEqual([]);
+    expect(creditsWarnings(record, { amountUsd: '20000.00', expiresOn: '2027-06-30' })).toEqual([
+      { field: 'amountUsd', rule: 'differs from the $25000.00 AWS approved' },
+      { field: 'expiresOn', rule: 'differs from the expiry AWS approved (2027-12-31)' },
+    ]);
+    expect(creditsWarnings({ status: 'approved' }, { amountUsd: '1.00', expiresOn: '2027-01-01' })).toEqual([]);
+  });
+});
+
+describe('a review decision that is not possible now', () => {
+  it('answers 409 saying what the partner tried and why, without internal target states', () => {
+    const app = { ...newApplication({ id: 'app_409', worksheet: exampleWorksheet(), tokenHash: 'h', now: new Date('2026-11-27T00:00:00Z') }), partner: { partnerId: 'p-a', partnerName: 'A', assignedAt: '2026-11-27T00:00:00Z' } } as Application;
+    const decide = (status: Application['status'], decision: 'approved' | 'changes_requested' | 'declined') => {
+      try {
+        planPartnerDecision({ app: { ...app, status }, partnerId: 'p-a', decision, now: new Date() });
+      } catch (error) {
+        return error as ConflictError;
+      }
+      return undefined;
+    };
+    const declined = decide('changes_requested', 'declined');
+    expect(declined).toBeInstanceOf(ConflictError);
+    expect(declined?.message).toBe("You cannot decline application app_409 now: you asked for changes and it is waiting on the founder's revised worksheet; decide once the revision is back in your queue");
+    expect(declined?.currentState).toBe('changes_requested');
+    expect(decide('filed', 'approved')?.message).toBe("You cannot approve application app_409 now: it was already approved for filing (its records are now 'filed')");
+    expect(decide('routed', 'approved')?.message).toMatch(/^You cannot approve application app_409 now: it was just assigned to you/);
+    for (const status of ['changes_requested', 'filed', 'routed', 'withdrawn', 'sized'] as const) {
+      for (const decision of ['approved', 'changes_requested', 'declined'] as const) {
+        const err = decide(status, decision);
+        if (err) expect(err.message).not.toMatch(/'drafted'|'approved_for_filing'|from '/);
+      }
+    }
+  });
+});
+
+describe('a record change that is not possible now', () => {
+  it('answers 409 saying what the partner tried and when it is possible', () => {
+    const base = newApplication({ id: 'app_rec', worksheet: exampleWorksheet(), tokenHash: 'h', now: new Date('2026-11-27T00:00:00Z') });
+    const app = {
+      ...base, status: 'filed', partner: { partnerId: 'p-a', partnerName: 'A', assignedAt: base.createdAt, reasons: [] },
+      briefs: [{ programId: 'bedrock-poc', body: {}, problems: [], record: { status: 'filed', opportunityId: 'O1234567' } }],
+    } as Application;
+    const err = (() => {
+      try {
+        planRecordChange({ app, programId: 'bedrock-poc', partnerId: 'p-a', change: { kind: 'credits', amountUsd: '1.00', appliedOn: '2026-11-01', expiresOn: '2027-11-01' }, now: new Date('2026-11-29T00:00:00Z') });
+      } catch (error) {
+        return error as ConflictError;
+      }
+      return undefined;
+    })();
+    expect(err).toBeInstanceOf(ConflictError);
+    expect(err?.message).toBe("You cannot record credits for the bedrock-poc record now: it is 'filed', and credits are recorded once AWS approved the record, and once");
+    expect(err?.currentState).toBe('filed');
   });
 });

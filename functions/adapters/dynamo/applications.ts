@@ -421,35 +421,30 @@ export class ApplicationRepository {
   }
 
   /**
-   * Add a founder token hash (an idempotent replay re-issues a token). The ten most recent stay valid: at the cap
-   * the oldest is dropped first, so a client retrying again and again is never refused.
+   * Add a founder token hash (an idempotent replay issues a new token), in one conditional append while fewer than
+   * MAX_FOUNDER_TOKENS are held. A token once handed out is never dropped to make room: concurrent replays each
+   * either add theirs or are refused (409), so every token a 2xx carried opens the application (issue 8: dropping
+   * the oldest at the cap let 20 simultaneous replays hand out tokens that no longer worked).
    */
   async addFounderTokenHash(id: string, hash: string): Promise<void> {
-    const append = () => documentClient.send(new UpdateCommand({
-      TableName: this.tableName,
-      Key: applicationKey(id),
-      UpdateExpression: 'SET founderTokenHashes = list_append(founderTokenHashes, :h)',
-      ConditionExpression: 'attribute_exists(pk) AND size(founderTokenHashes) < :max',
-      ExpressionAttributeValues: { ':h': [hash], ':max': MAX_FOUNDER_TOKENS },
-    }));
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      try {
-        await append();
-        return;
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        await documentClient.send(new UpdateCommand({
-          TableName: this.tableName,
-          Key: applicationKey(id),
-          UpdateExpression: 'REMOVE founderTokenHashes[0]',
-          ConditionExpression: 'attribute_exists(pk) AND size(founderTokenHashes) >= :max',
-          ExpressionAttributeValues: { ':max': MAX_FOUNDER_TOKENS },
-        })).catch((e: unknown) => {
-          if (!isConditionFailure(e)) throw e;
-        });
-      }
+    try {
+      await documentClient.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: applicationKey(id),
+        UpdateExpression: 'SET founderTokenHashes = list_append(founderTokenHashes, :h)',
+        ConditionExpression: 'attribute_exists(pk) AND size(founderTokenHashes) < :max',
+        ExpressionAttributeValues: { ':h': [hash], ':max': MAX_FOUNDER_TOKENS },
+      }));
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const latest = await this.get(id);
+      if (!latest) throw new NotFoundError(`Application ${id} not found`);
+      throw new ConflictError(
+        `This Idempotency-Key was already answered ${MAX_FOUNDER_TOKENS} times, each time with its own founder token, and each of them still works: `
+        + `use one of those tokens to follow application ${id} (no further token is issued for it)`,
+        latest.status,
+      );
     }
-    throw new ConflictError(`Application ${id}: too many simultaneous token requests, try again`);
   }
 
   async setExecutionArn(id: string, executionArn: string): Promise<void> {

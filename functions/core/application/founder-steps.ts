@@ -8,6 +8,7 @@ import { FOUNDER, sameActor, TASK_TOKEN_KINDS, type Command, type Effects } from
 import { ConflictError } from '../errors.ts';
 import { planTransition } from './lifecycle.ts';
 import { recordOf } from './records.ts';
+import { changedPaths } from '../ace/edit.ts';
 
 /** Answer a change request with a full, validated worksheet (changes_requested → submitted). */
 export function planRevision(args: { app: Application; worksheet: Worksheet; requestHash: string; now: Date }): Command {
@@ -21,11 +22,23 @@ export function planRevision(args: { app: Application; worksheet: Worksheet; req
       break;
     }
   }
+  if (app.status !== 'changes_requested') {
+    throw new ConflictError(`You cannot revise application ${app.id} now: a revision answers a partner's change request, and none is open (the application is '${app.status.replaceAll('_', ' ')}')`, app.status);
+  }
   const plan = planTransition({
     current: app.status, version: app.version, to: 'submitted', actor: FOUNDER, now,
-    reason: 'worksheet revised in answer to the change request',
+    reason: revisionReason(app.worksheet, worksheet),
   });
   return { kind: 'apply', plan, changes: { worksheet, revisionHash: requestHash }, effects };
+}
+
+const MAX_CHANGED_FIELDS = 12;
+
+/** The revision's reason names the worksheet fields that changed, so the partner sees what the answer was. */
+export function revisionReason(before: Worksheet, after: Worksheet): string {
+  const changed = changedPaths(before, after);
+  const listed = changed.slice(0, MAX_CHANGED_FIELDS).join(', ') + (changed.length > MAX_CHANGED_FIELDS ? ` and ${changed.length - MAX_CHANGED_FIELDS} more` : '');
+  return `worksheet revised in answer to the change request; ${changed.length ? `changed: ${listed}` : 'no field changed'}`;
 }
 
 /** Withdraw before filing; releases the partner's slot if one is held and stops the execution. */

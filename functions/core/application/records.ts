@@ -24,6 +24,11 @@ const RECORD_RULES: readonly RecordRule[] = [
   { from: ['credits_applied'], to: 'expired', by: ['system'] },
 ];
 
+/** Whether a record may move from one status to another (by anyone). */
+export function recordMoveAllowed(from: RecordStatus, to: RecordStatus): boolean {
+  return RECORD_RULES.some((r) => r.from.includes(from) && r.to === to);
+}
+
 /**
  * The application waits on whoever must act next, so its status is that of its least advanced record,
  * in this order of precedence (first match wins):

@@ -11,7 +11,7 @@ import { ConflictError, PreconditionFailedError, PreconditionRequiredError, Unpr
 import { isAssignedTo, notFound, sameActor, TASK_TOKEN_KINDS, type Command, type Effects } from './commands.ts';
 import { etagOf, stableJson } from './etag.ts';
 import { planTransition } from './lifecycle.ts';
-import { findBrief, planRecordTransition, recordOf } from './records.ts';
+import { findBrief, planRecordTransition, recordMoveAllowed, recordOf } from './records.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The partner's decision
@@ -24,6 +24,35 @@ const DECISION_OUTCOME: Record<PartnerDecision, ApplicationStatus> = {
   changes_requested: 'changes_requested',
   declined: 'drafted',
 };
+
+/** Where each decision can be taken (as lifecycle.ts allows): in review; a decline also while the review is starting. */
+const DECISION_OPEN_IN: Record<PartnerDecision, readonly ApplicationStatus[]> = {
+  approved: ['in_partner_review'],
+  changes_requested: ['in_partner_review'],
+  declined: ['routed', 'in_partner_review'],
+};
+
+const DECISION_VERB: Record<PartnerDecision, string> = { approved: 'approve', changes_requested: 'request changes on', declined: 'decline' };
+
+/** Why a review decision is not possible in this status, said as the partner sees it (no internal target states). */
+function whyNoDecision(status: ApplicationStatus): string {
+  switch (status) {
+    case 'changes_requested':
+      return "you asked for changes and it is waiting on the founder's revised worksheet; decide once the revision is back in your queue";
+    case 'submitted':
+    case 'sized':
+    case 'drafted':
+      return 'it is being re-sized and re-drafted; it returns to your review queue when ready';
+    case 'routed':
+      return 'it was just assigned to you and its review is being opened; try again in a few seconds';
+    case 'withdrawn':
+      return 'the founder withdrew it';
+    case 'failed':
+      return 'its workflow failed and operations are looking at it';
+    default:
+      return `it was already approved for filing (its records are now '${status.replaceAll('_', ' ')}')`;
+  }
+}
 
 /**
  * The transition that closed the current review round (any move out of `in_partner_review`), unless a new round has
@@ -63,6 +92,9 @@ export function planPartnerDecision(args: {
   const closing = closingReviewDecision(app);
   if (closing && sameActor(closing.actor, actor) && closing.to === to) return { kind: 'replay', transition: closing, effects };
   if (!isAssignedTo(app, partnerId)) throw notFound(app);
+  if (!DECISION_OPEN_IN[decision].includes(app.status)) {
+    throw new ConflictError(`You cannot ${DECISION_VERB[decision]} application ${app.id} now: ${whyNoDecision(app.status)}`, app.status);
+  }
 
   switch (decision) {
     case 'approved': {
@@ -226,6 +258,39 @@ function alreadyShows(record: RecordState, change: RecordChange): boolean {
   }
 }
 
+/** What the partner tried, and when it is possible (the record states of records.ts, in the partner's words). */
+const RECORD_CHANGE_VERB: Record<RecordChange['kind'], string> = { filed: 'record a filing', 'aws-review': "record AWS's review outcome", credits: 'record credits' };
+const RECORD_CHANGE_WHEN: Partial<Record<RecordStatus, string>> = {
+  filed: 'a record is filed once you approved the application and before it is filed',
+  in_aws_review: 'AWS reviews a record after it was filed (or refiled after Action Required)',
+  action_required: 'AWS asks for changes while it reviews a filed record',
+  approved: 'AWS decides on a filed record that it has not decided on yet',
+  rejected: 'AWS decides on a filed record that it has not decided on yet',
+  credits_applied: 'credits are recorded once AWS approved the record, and once',
+};
+
+type CreditsChange = Extract<RecordChange, { kind: 'credits' }>;
+
+/** Credits that would expire at once, or were applied in the future, are refused (dates are UTC calendar days). */
+export function creditsProblems(change: Pick<CreditsChange, 'appliedOn' | 'expiresOn'>, now: Date): FieldProblem[] {
+  const today = now.toISOString().slice(0, 10);
+  const problems: FieldProblem[] = [];
+  if (change.appliedOn > today) problems.push({ field: 'appliedOn', rule: `must not be in the future (today is ${today})` });
+  if (change.expiresOn <= change.appliedOn) problems.push({ field: 'expiresOn', rule: `must be after appliedOn (${change.appliedOn})` });
+  else if (change.expiresOn < today) problems.push({ field: 'expiresOn', rule: `must not be in the past (today is ${today})` });
+  return problems;
+}
+
+/** Where recorded credits differ from what AWS approved: worth a second look, not a refusal (AWS may adjust). */
+export function creditsWarnings(record: RecordState, change: Pick<CreditsChange, 'amountUsd' | 'expiresOn'>): FieldProblem[] {
+  const award = record.award;
+  if (!award) return [];
+  const warnings: FieldProblem[] = [];
+  if (Number(award.amountUsd) !== Number(change.amountUsd)) warnings.push({ field: 'amountUsd', rule: `differs from the $${award.amountUsd} AWS approved` });
+  if (award.expiresOn && award.expiresOn !== change.expiresOn) warnings.push({ field: 'expiresOn', rule: `differs from the expiry AWS approved (${award.expiresOn})` });
+  return warnings;
+}
+
 export function planRecordChange(args: { app: Application; programId: string; partnerId: string; change: RecordChange; now: Date }): Command {
   const { app, programId, partnerId, change, now } = args;
   if (!isAssignedTo(app, partnerId)) throw notFound(app);
@@ -234,10 +299,17 @@ export function planRecordChange(args: { app: Application; programId: string; pa
     callback: { kinds: [TASK_TOKEN_KINDS.awsDecision, TASK_TOKEN_KINDS.credits], output: { event: 'record-changed', programId } },
   };
   if (alreadyShows(record, change)) return { kind: 'replay', effects };
+  if (change.kind === 'credits') {
+    const problems = creditsProblems(change, now);
+    if (problems.length > 0) throw new ValidationError(problems);
+  }
   if (change.kind === 'filed' && record.opportunityId !== undefined) {
     throw new ConflictError(`The ${programId} record is already filed as ${record.opportunityId}; it cannot be filed again as ${change.opportunityId}`, record.status);
   }
   const { to, details, reason } = recordDetails(change, now);
+  if (!recordMoveAllowed(record.status, to)) {
+    throw new ConflictError(`You cannot ${RECORD_CHANGE_VERB[change.kind]} for the ${programId} record now: it is '${record.status.replaceAll('_', ' ')}', and ${RECORD_CHANGE_WHEN[to] ?? 'this change does not apply to it'}`, record.status);
+  }
   const plan = planRecordTransition({ app, programId, to, actor: { kind: 'partner', id: partnerId }, reason, now, details });
   return { kind: 'apply', plan, changes: { briefs: plan.briefs }, effects };
 }

@@ -1,0 +1,99 @@
+/**
+ * `npm run hostile [-- --count 5000 --seed 8 --concurrency 16]`: sends generated bad requests over every route of the
+ * API (from docs/openapi.json, which a test keeps equal to the deployed routes) to a fresh local runtime, and prints
+ * how many were answered 5xx (must be 0), accepted with a 2xx (must be 0) and how many applications or
+ * likely-duplicate items they wrote (must be 0). Exit code 1 when any of the three is not 0.
+ *
+ * Every request carries at least one defect the route must refuse: a body in another media type, not JSON, nested
+ * too deep, too large, with a lone UTF-16 surrogate, an unknown or `__proto__` field or a wrong type; a path id with
+ * a malformed escape, odd characters or that does not exist; a bad query parameter; a missing, forged or foreign
+ * token; a bad Idempotency-Key or If-Match. Requests that would be legitimate (an approve with a good token) are never
+ * sent. A fixed seed makes a run repeatable.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { startLocal } from '../lib/local/start.ts';
+import { countApplicationItems, documentedRoutes, generateBadRequests, type BadRequest, type Fixture } from './hostile-requests.ts';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+process.env.POWERTOOLS_LOG_LEVEL ??= 'CRITICAL';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+
+const { values } = parseArgs({ options: { count: { type: 'string' }, seed: { type: 'string' }, concurrency: { type: 'string' } } });
+const count = Number(values.count ?? 5000);
+const seed = Number(values.seed ?? 8);
+const concurrency = Number(values.concurrency ?? 16);
+
+const rt = await startLocal({ port: 0, sesPort: 0, sfnPort: 0, dynamoPort: 0, jwtKeyFile: null, retryDelayMs: 0, log: () => undefined });
+try {
+  const worksheet = JSON.parse(readFileSync(new URL('../examples/worksheet.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  // One genuine application to aim at, so requests reach the handlers' deeper checks rather than stopping at 404.
+  const submitted = await fetch(`${rt.urls.api}/worksheets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(worksheet) });
+  const created = (await submitted.json()) as { applicationId: string; founderToken: string };
+  const fixture: Fixture = {
+    applicationId: created.applicationId,
+    founderToken: created.founderToken,
+    partnerToken: await rt.mintToken({ groups: ['partner'], partnerId: 'p-northwind' }),
+    otherPartnerToken: await rt.mintToken({ groups: ['partner'], partnerId: 'p-someone-else' }),
+    opsToken: await rt.mintToken({ groups: ['ops'] }),
+    worksheet,
+  };
+  await waitForReview(fixture);
+  const before = await itemCounts();
+
+  const routes = documentedRoutes(JSON.parse(readFileSync(new URL('../docs/openapi.json', import.meta.url), 'utf8')) as never);
+  const requests = generateBadRequests(routes, fixture, count, seed);
+  const byStatus = new Map<number, number>();
+  const offenders: { request: BadRequest; status: number }[] = [];
+  let next = 0;
+  const started = Date.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < requests.length) {
+      const request = requests[next++] as BadRequest;
+      const res = await fetch(`${rt.urls.api}${request.path}`, {
+        method: request.method, headers: request.headers, ...(request.body !== undefined ? { body: request.body } : {}),
+      });
+      await res.arrayBuffer();
+      byStatus.set(res.status, (byStatus.get(res.status) ?? 0) + 1);
+      if (res.status >= 500 || res.status < 300) offenders.push({ request, status: res.status });
+    }
+  }));
+  const after = await itemCounts();
+  const written = Object.keys({ ...before, ...after }).reduce((sum, k) => sum + Math.abs((after[k] ?? 0) - (before[k] ?? 0)), 0);
+  const serverErrors = offenders.filter((o) => o.status >= 500).length;
+  const accepted = offenders.filter((o) => o.status < 300).length;
+  const view = await fetch(`${rt.urls.api}/applications/${fixture.applicationId}`, { headers: { authorization: `Bearer ${fixture.founderToken}` } });
+  const stillInReview = ((await view.json()) as { status?: string }).status === 'in_partner_review';
+
+  console.log(`Bad requests sent:  ${requests.length} over ${routes.length} routes (seed ${seed}, ${concurrency} at a time, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(`By defect:          ${[...tally(requests.map((r) => r.defect))].map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(`By status:          ${[...byStatus].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ')}`);
+  console.log(`5xx answers:        ${serverErrors}`);
+  console.log(`Accepted (2xx):     ${accepted}`);
+  console.log(`Items written:      ${written} (applications and likely-duplicate entries, before ${JSON.stringify(before)}, after ${JSON.stringify(after)})`);
+  console.log(`Target application: ${stillInReview ? 'still in partner review, untouched' : 'MOVED'}`);
+  for (const o of offenders.slice(0, 10)) console.log(`  ${o.status} ${o.request.method} ${o.request.path} (${o.request.defect})`);
+  process.exitCode = serverErrors === 0 && accepted === 0 && written === 0 && stillInReview ? 0 : 1;
+} finally {
+  await rt.stop();
+}
+
+function tally(items: readonly string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const item of items) out.set(item, (out.get(item) ?? 0) + 1);
+  return out;
+}
+
+async function waitForReview(f: Fixture): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const res = await fetch(`${rt.urls.api}/applications/${f.applicationId}`, { headers: { authorization: `Bearer ${f.founderToken}` } });
+    if (((await res.json()) as { status?: string }).status === 'in_partner_review') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the target application never reached partner review');
+}
+
+function itemCounts(): Promise<Record<string, number>> {
+  return countApplicationItems(rt.urls.dynamodb, rt.tableName);
+}

@@ -1,0 +1,133 @@
+/**
+ * Guards that only matter when two writers meet (issue 8 §5), each tested so that removing it fails a test:
+ *   - the version half of "status is X and version is N" on a status change (the status alone does not move when a
+ *     stacked record changes, or when a brief is edited),
+ *   - the version guard on brief edits (an edit racing AWS's approval of that record, the application staying put),
+ *   - AwaitReview's catch-up: a wait whose answer already landed while it was starting does not wait for it.
+ * Against dynalite, with the repository and the AwaitReview handler as deployed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Context } from 'aws-lambda';
+import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
+import { startDynalite, type TestTable } from '../support/dynalite.ts';
+import { exampleWorksheet } from '../support/fixtures.ts';
+import { newApplication, newFounderToken } from '../../functions/core/intake.ts';
+import { planTransition } from '../../functions/core/application/lifecycle.ts';
+import { planRecordTransition, recordOf } from '../../functions/core/application/records.ts';
+import { transitionMarker } from '../../functions/core/notifications.ts';
+import { ConflictError } from '../../functions/core/errors.ts';
+import type { Application, ApplicationStatus, RecordState } from '../../schemas/application.ts';
+
+let table: TestTable;
+let applications: ApplicationRepository;
+let awaitReview: (event: unknown, context: Context) => Promise<unknown>;
+
+beforeAll(async () => {
+  table = await startDynalite();
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = table.endpoint;
+  process.env.TABLE_NAME = table.tableName;
+  const { ApplicationRepository } = await import('../../functions/adapters/dynamo/applications.ts');
+  applications = new ApplicationRepository(table.tableName);
+  awaitReview = (await import('../../functions/workflow/await-human-step.ts')).handler as unknown as typeof awaitReview;
+});
+afterAll(async () => table?.stop());
+
+const context = {
+  functionName: 'AwaitReview', functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:AwaitReview',
+  memoryLimitInMB: '256', awsRequestId: 'guards', logGroupName: 'x', logStreamName: 'x', callbackWaitsForEmptyEventLoop: false,
+  getRemainingTimeInMillis: () => 10_000, done: () => undefined, fail: () => undefined, succeed: () => undefined,
+} as unknown as Context;
+
+const partner = { kind: 'partner', id: 'p-northwind' } as const;
+let counter = 0;
+
+/** An application after partner approval with two stacked records in the given states, every transition mailed. */
+async function stored(status: ApplicationStatus, records: RecordState[] = []): Promise<Application> {
+  counter += 1;
+  const base = newApplication({ id: `app_guard${counter}`, worksheet: exampleWorksheet(), tokenHash: newFounderToken().hash, now: new Date('2026-11-27T10:00:00Z') });
+  const app: Application = {
+    ...base,
+    status,
+    partner: { partnerId: 'p-northwind', partnerName: 'Northwind', assignedAt: base.createdAt, reasons: ['serves the Region'] },
+    briefs: records.map((record, i) => ({ programId: i === 0 ? 'bedrock-poc' : 'activate-portfolio', body: { Project: { Title: `brief ${i}` } }, problems: [], revision: 1, record })),
+  };
+  expect(await applications.create(app)).toBe(true);
+  await applications.markNoticesSent(app.id, app.transitions.map((t) => transitionMarker(t.version)));
+  return applications.mustGet(app.id);
+}
+
+const actionRequired: RecordState = { status: 'action_required', opportunityId: 'O1111111', awsReview: { at: '2026-11-27T10:00:00Z', comments: 'fix it' } };
+
+describe('the version half of the status condition (application repository)', () => {
+  it('refuses a record change planned before a brief edit, though the status is the same: the edit is not undone', async () => {
+    const app = await stored('action_required', [actionRequired, actionRequired]);
+    // Planned on this read: AWS approves the second record (the application stays in action_required, for the first).
+    const plan = planRecordTransition({ app, programId: 'activate-portfolio', to: 'approved', actor: partner, reason: 'AWS approved', now: new Date() });
+    expect(plan.transition.to).toBe('action_required');
+    // Meanwhile the partner's edit of the first brief lands (same status, next version).
+    const edited = (app.briefs ?? []).map((b) => (b.programId === 'bedrock-poc' ? { ...b, body: { Project: { Title: 'fixed as AWS asked' } }, revision: 2 } : b));
+    await applications.updateBriefs(app, edited);
+
+    const err = await applications.applyTransition(app, plan, { briefs: plan.briefs }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConflictError);
+    const latest = await applications.mustGet(app.id);
+    expect(latest.briefs?.[0]?.body).toEqual({ Project: { Title: 'fixed as AWS asked' } });
+    expect(latest.transitions).toHaveLength(app.transitions.length);
+  });
+});
+
+describe('the version guard on brief edits', () => {
+  it("refuses an edit planned before AWS's approval of that record landed (same application status): the approval stays", async () => {
+    const app = await stored('action_required', [actionRequired, actionRequired]);
+    // The partner reads the application and edits the first brief (its record is in Action Required, so editable)...
+    const edited = (app.briefs ?? []).map((b) => (b.programId === 'bedrock-poc' ? { ...b, body: { Project: { Title: 'late edit' } }, revision: 2 } : b));
+    // ...while AWS's approval of that record is recorded; the second record keeps the application in action_required.
+    const approval = planRecordTransition({ app, programId: 'bedrock-poc', to: 'approved', actor: partner, reason: 'AWS approved', now: new Date(), details: { award: { amountUsd: '10000.00', expiresOn: '2027-12-01' } } });
+    const approved = await applications.applyTransition(app, approval, { briefs: approval.briefs });
+    expect(approved.status).toBe('action_required');
+
+    const err = await applications.updateBriefs(app, edited).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConflictError);
+    const latest = await applications.mustGet(app.id);
+    expect(recordOf(latest.briefs![0]!).status).toBe('approved');
+    expect(latest.briefs?.[0]?.body).toEqual({ Project: { Title: 'brief 0' } });
+  });
+});
+
+describe("AwaitReview's catch-up of a change that landed while it was starting", () => {
+  const wait = (app: Application, kind: string) => awaitReview({ applicationId: app.id, taskToken: `token-${app.id}-${kind}`, kind }, context);
+
+  it('partner review: the partner already decided, so the wait fails with ChangedWhileWaiting (its token kept)', async () => {
+    const app = await stored('changes_requested');
+    await expect(wait(app, 'partner-review')).rejects.toMatchObject({ name: 'ChangedWhileWaiting' });
+    expect((await applications.getTaskToken(app.id, 'partner-review', new Date()))?.token).toBe(`token-${app.id}-partner-review`);
+  });
+
+  it("founder revision: the founder's revision already arrived", async () => {
+    const app = await stored('submitted');
+    await expect(wait(app, 'founder-revision')).rejects.toMatchObject({ name: 'ChangedWhileWaiting' });
+  });
+
+  it("AWS's decision: a record change not yet mailed landed before the wait; with nothing missed it waits", async () => {
+    const filed: RecordState = { status: 'filed', opportunityId: 'O2222222' };
+    const quiet = await stored('filed', [filed, filed]);
+    await expect(wait(quiet, 'aws-decision')).resolves.toEqual({ applicationId: quiet.id, waiting: 'aws-decision' });
+
+    const app = await stored('filed', [filed, filed]);
+    const review = planRecordTransition({ app, programId: 'bedrock-poc', to: 'in_aws_review', actor: partner, reason: 'AWS is reviewing', now: new Date() });
+    await applications.applyTransition(app, review, { briefs: review.briefs });
+    await expect(wait(app, 'aws-decision')).rejects.toMatchObject({ name: 'ChangedWhileWaiting', message: expect.stringContaining('arrived before this wait') });
+  });
+
+  it('partner review while routed moves the application into review and waits', async () => {
+    const app = await stored('routed');
+    await expect(wait(app, 'partner-review')).resolves.toEqual({ applicationId: app.id, waiting: 'partner-review' });
+    expect((await applications.mustGet(app.id)).status).toBe('in_partner_review');
+  });
+
+  it('a status change racing the move into review is not a failure of the wait: ChangedWhileWaiting', async () => {
+    const app = await stored('in_partner_review');
+    await applications.applyTransition(app, planTransition({ current: 'in_partner_review', version: app.version, to: 'approved_for_filing', actor: partner, reason: 'approved', now: new Date() }));
+    await expect(wait(app, 'partner-review')).rejects.toMatchObject({ name: 'ChangedWhileWaiting' });
+  });
+});

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+// The suites StrykerJS runs against each mutant of functions/core and functions/adapters/dynamo (`npm run mutate`):
+// the unit tests and the DynamoDB repository tests (dynalite in-process). The end-to-end, workflow, infra and
+// partner-API suites boot the local runtime or Step Functions, or synthesize the stack: seconds to minutes per mutant
+// on a shared 2-core machine. The command-line tests spawn a new process, which mutants do not reach; the OpenAPI test
+// synthesizes the stack. Mutants these suites leave alive may still be killed by those (see the README).
+export default defineConfig({
+  test: {
+    include: ['test/unit/**/*.test.ts', 'test/integration/{repository,guards}.test.ts'],
+    exclude: ['test/unit/cli.test.ts', 'test/unit/openapi.test.ts'],
+    setupFiles: ['test/setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
