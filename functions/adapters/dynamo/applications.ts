@@ -192,35 +192,84 @@ export class ApplicationRepository {
   }
 
   /**
-   * Add a founder token hash (an idempotent replay re-issues a token). The ten most recent stay valid: at the cap
-   * the oldest is dropped first, so a client retrying again and again is never refused.
+   * Add a founder token hash (an idempotent replay re-issues a token). Tokens already handed out are never dropped: at
+   * the cap the replay is refused (409) and the client keeps using a token it was given.
    */
   async addFounderTokenHash(id: string, hash: string): Promise<void> {
-    const append = () => documentClient.send(new UpdateCommand({
-      TableName: this.tableName,
-      Key: applicationKey(id),
-      UpdateExpression: 'SET founderTokenHashes = list_append(founderTokenHashes, :h)',
-      ConditionExpression: 'attribute_exists(pk) AND size(founderTokenHashes) < :max',
-      ExpressionAttributeValues: { ':h': [hash], ':max': MAX_FOUNDER_TOKENS },
-    }));
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      try {
-        await append();
-        return;
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        await documentClient.send(new UpdateCommand({
-          TableName: this.tableName,
-          Key: applicationKey(id),
-          UpdateExpression: 'REMOVE founderTokenHashes[0]',
-          ConditionExpression: 'attribute_exists(pk) AND size(founderTokenHashes) >= :max',
-          ExpressionAttributeValues: { ':max': MAX_FOUNDER_TOKENS },
-        })).catch((e: unknown) => {
-          if (!isConditionFailure(e)) throw e;
-        });
-      }
+    try {
+      await documentClient.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: applicationKey(id),
+        UpdateExpression: 'SET founderTokenHashes = list_append(founderTokenHashes, :h)',
+        ConditionExpression: 'attribute_exists(pk) AND size(founderTokenHashes) < :max',
+        ExpressionAttributeValues: { ':h': [hash], ':max': MAX_FOUNDER_TOKENS },
+      }));
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      throw new ConflictError(`Application ${id} was already accepted ${MAX_FOUNDER_TOKENS} times for this Idempotency-Key; use the founderToken from an earlier answer`);
     }
-    throw new ConflictError(`Application ${id}: too many simultaneous token requests, try again`);
+  }
+
+  // ---- the founder's address confirmation (functions/core/address-confirmation.ts) ----
+
+  /**
+   * Store the hash of a newly mailed secret (replacing an unused one), while the application still waits drafted and
+   * unconfirmed; false when it no longer does.
+   */
+  async storeConfirmationSecret(id: string, args: { hash: string; number: number; now: Date; expiresAt: Date }): Promise<boolean> {
+    try {
+      await documentClient.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: applicationKey(id),
+        UpdateExpression: 'SET #c.secretHash = :h, #c.expiresAt = :exp, #c.lastSentAt = :now, #c.sent = :n',
+        ConditionExpression: 'attribute_exists(#c) AND #status = :drafted AND attribute_not_exists(#c.confirmedAt) AND #c.requested >= :n',
+        ExpressionAttributeNames: { '#c': 'addressConfirmation', '#status': 'status' },
+        ExpressionAttributeValues: { ':h': args.hash, ':exp': args.expiresAt.toISOString(), ':now': args.now.toISOString(), ':n': args.number, ':drafted': 'drafted' },
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Use the secret: one conditional write that records the confirmation and removes the live hash (single use);
+   * false when the secret is not the live one, has expired, or the application no longer waits.
+   */
+  async confirmAddress(id: string, hash: string, now: Date): Promise<boolean> {
+    try {
+      await documentClient.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: applicationKey(id),
+        UpdateExpression: 'SET #c.confirmedAt = :now, #c.confirmedHash = :h REMOVE #c.secretHash',
+        ConditionExpression: '#status = :drafted AND #c.secretHash = :h AND #c.expiresAt > :now AND attribute_not_exists(#c.confirmedAt)',
+        ExpressionAttributeNames: { '#c': 'addressConfirmation', '#status': 'status' },
+        ExpressionAttributeValues: { ':h': hash, ':now': now.toISOString(), ':drafted': 'drafted' },
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Ask for one more confirmation mail (`requested` goes from `expected` to `expected + 1`); false when raced or no longer waiting. */
+  async requestConfirmationMail(id: string, expected: number): Promise<boolean> {
+    try {
+      await documentClient.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: applicationKey(id),
+        UpdateExpression: 'SET #c.requested = :next',
+        ConditionExpression: '#status = :drafted AND #c.requested = :n AND attribute_not_exists(#c.confirmedAt)',
+        ExpressionAttributeNames: { '#c': 'addressConfirmation', '#status': 'status' },
+        ExpressionAttributeValues: { ':n': expected, ':next': expected + 1, ':drafted': 'drafted' },
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async setExecutionArn(id: string, executionArn: string): Promise<void> {

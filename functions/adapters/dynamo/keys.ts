@@ -27,6 +27,12 @@
  *     - the reconciliation watermark of one partner and catalog: `pk = PARTNER#<partnerId>`, `sk = PCSYNC#<catalog>`
  *       (the partner's partition; the directory index only carries the PROFILE item);
  *     - a processed EventBridge event id: `pk = PCEVENT#<eventId>`, `sk = EVENT`, removed by TTL (`expiresAt`).
+ *  9. Intake limits (functions/adapters/dynamo/limits.ts), keyed by a scope (`addr#<sha256 of the address>` or
+ *     `acct#<AWS account id>`, never the address itself):
+ *     - open-application slots: `pk = OPEN#<scope>`, `sk = SLOT#<n>` (n < the limit) → the holding application id;
+ *       claimed with a conditional put, reclaimed when its application is no longer open;
+ *     - fixed-window rate counters: `pk = LIMIT#<scope>#<what>`, `sk = WINDOW#<window start, epoch ms>`, a
+ *       conditional ADD, removed by TTL (`expiresAt`).
  */
 
 /** Table primary key attribute names (both strings). */
@@ -57,6 +63,8 @@ export const PREFIX = {
   writeGate: 'PCGATE#',
   partnerCentralEvent: 'PCEVENT#',
   partnerCentralSync: 'PCSYNC#',
+  openSlot: 'OPEN#',
+  rateLimit: 'LIMIT#',
 } as const;
 
 export const SORT = { application: 'APP', partnerProfile: 'PROFILE' } as const;
@@ -138,4 +146,20 @@ export function syncWatermarkKey(partnerId: string, catalog: string): ItemKey {
 /** A processed Partner Central EventBridge event (short-lived: TTL). */
 export function partnerCentralEventKey(eventId: string): ItemKey {
   return { pk: `${PREFIX.partnerCentralEvent}${eventId}`, sk: 'EVENT' };
+}
+
+// ---- intake limits (access pattern 9) ----
+
+/** The partition of one scope's open-application slots. */
+export function openSlotPartition(scope: string): string {
+  return `${PREFIX.openSlot}${scope}`;
+}
+
+export function openSlotKey(scope: string, slot: number): ItemKey {
+  return { pk: openSlotPartition(scope), sk: `SLOT#${slot}` };
+}
+
+/** One fixed window of a rate counter. */
+export function rateWindowKey(scope: string, what: string, windowStartMs: number): ItemKey {
+  return { pk: `${PREFIX.rateLimit}${scope}#${what}`, sk: `WINDOW#${windowStartMs}` };
 }
