@@ -198,9 +198,11 @@ export class Api extends Construct {
       ['/applications/{id}/confirm-email', apigwv2.HttpMethod.POST, founderIntegration, 'The founder confirms the address with the single-use secret from the mail (only its hash is stored); no account exists yet.'],
       ['/applications/{id}/confirm-email/resend', apigwv2.HttpMethod.POST, founderIntegration, founderReason],
     ];
+    const throttledRoutes: apigwv2.HttpRoute[] = [];
     for (const [path, method, integration, reason] of publicRoutes) {
       for (const route of this.httpApi.addRoutes({ path, methods: [method], integration })) {
         Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+        throttledRoutes.push(route);
       }
     }
     const opsIntegration = integrate('Ops', ops);
@@ -227,12 +229,16 @@ export class Api extends Construct {
     // Per-route throttling (API Gateway answers 429 itself, without Retry-After): anonymous routes tightest, the
     // founder's token routes next; partner and operations routes (JWT) keep the stage default.
     const throttle = props.throttle ?? DEFAULT_THROTTLE;
-    const routeSettings: Record<string, { throttlingRateLimit: number; throttlingBurstLimit: number }> = {};
+    // RouteSettings is free-form JSON in CloudFormation: the keys are written as CloudFormation spells them.
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const [path, method] of publicRoutes) {
       const limits = path.startsWith('/applications/') && !path.includes('/confirm-email') ? throttle.founder : throttle.public;
-      routeSettings[`${method} ${path}`] = { throttlingRateLimit: limits.rateLimit, throttlingBurstLimit: limits.burstLimit };
+      routeSettings[`${method} ${path}`] = { ThrottlingRateLimit: limits.rateLimit, ThrottlingBurstLimit: limits.burstLimit };
     }
-    (this.stage.node.defaultChild as apigwv2.CfnStage).routeSettings = routeSettings;
+    const cfnStage = this.stage.node.defaultChild as apigwv2.CfnStage;
+    cfnStage.routeSettings = routeSettings;
+    // A route's settings can only be set once the route exists.
+    for (const route of throttledRoutes) this.stage.node.addDependency(route);
 
     new CfnOutput(this, 'Url', { value: this.httpApi.apiEndpoint, description: 'HTTP API base URL' });
   }

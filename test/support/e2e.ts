@@ -5,9 +5,12 @@ import { startLocal, type LocalRuntime } from '../../lib/local/start.ts';
 export const exampleWorksheetBody = (): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL('../../examples/worksheet.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 
+/** The suites submit the example worksheet many times (one founder, one account): limits far above what they use. */
+export const E2E_LIMITS = { MAX_OPEN_APPLICATIONS_PER_ADDRESS: '1000', MAX_OPEN_APPLICATIONS_PER_ACCOUNT: '1000' };
+
 /** Every stand-in on a free port, the dev JWT key in memory, Retry pauses skipped. */
 export function startE2eRuntime(): Promise<LocalRuntime> {
-  return startLocal({ port: 0, sesPort: 0, sfnPort: 0, dynamoPort: 0, jwtKeyFile: null, retryDelayMs: 0 });
+  return startLocal({ port: 0, sesPort: 0, sfnPort: 0, dynamoPort: 0, jwtKeyFile: null, retryDelayMs: 0, environment: E2E_LIMITS });
 }
 
 /** Poll with a bound instead of sleeping a fixed time. */

@@ -4,14 +4,14 @@
  * - Open-application slots: a scope (a founder address, an AWS account) owns `limit` slot items; an application
  *   holds one by a conditional put ("free, or already mine"), so no number of concurrent intakes can hold more than
  *   `limit` at once, and a retried intake re-finds its own slot. A slot is never counted down: when all are held, the
- *   caller checks the holders and takes back (conditional delete on the holder) the slot of one that is no longer
+ *   caller checks the holders and takes back (a conditional update on the holder) the slot of one that is no longer
  *   open or was never stored. A crash between the claim and the application's put therefore leaves a slot whose
  *   holder does not exist, reclaimed after a grace period; nothing needs repairing.
  * - Rate counters: one item per fixed window, a conditional ADD ("count below the limit"), removed by TTL (readers
  *   never look at past windows, so dynalite's lack of TTL only leaves small dead items).
  */
 import { createHash } from 'node:crypto';
-import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, isConditionFailure } from './client.ts';
 import { expiresAtSeconds, openSlotKey, openSlotPartition, rateWindowKey } from './keys.ts';
 
@@ -39,7 +39,7 @@ export class LimitRepository {
       await documentClient.send(new PutCommand({
         TableName: this.tableName,
         Item: { ...openSlotKey(scope, slot), entity: 'open-slot', applicationId, claimedAt: now.toISOString() },
-        ConditionExpression: 'attribute_not_exists(pk) OR applicationId = :id',
+        ConditionExpression: 'attribute_not_exists(applicationId) OR applicationId = :id',
         ExpressionAttributeValues: { ':id': applicationId },
       }));
       return true;
@@ -56,14 +56,18 @@ export class LimitRepository {
       ExpressionAttributeValues: { ':pk': openSlotPartition(scope) },
       ConsistentRead: true,
     }));
-    return (out.Items ?? []).map((i) => ({ slot: Number(String(i.sk).slice('SLOT#'.length)), applicationId: String(i.applicationId), claimedAt: String(i.claimedAt) }));
+    return (out.Items ?? []).filter((i) => typeof i.applicationId === 'string').map((i) => ({ slot: Number(String(i.sk).slice('SLOT#'.length)), applicationId: String(i.applicationId), claimedAt: String(i.claimedAt) }));
   }
 
-  /** Free a slot, only if `applicationId` still holds it (a concurrent reclaim and re-claim is left alone). */
+  /**
+   * Free a slot, only if `applicationId` still holds it (a concurrent reclaim and re-claim is left alone). The item
+   * stays, empty (the functions have no DeleteItem right; a scope has at most `limit` slot items).
+   */
   async releaseSlot(scope: string, slot: number, applicationId: string): Promise<void> {
-    await documentClient.send(new DeleteCommand({
+    await documentClient.send(new UpdateCommand({
       TableName: this.tableName,
       Key: openSlotKey(scope, slot),
+      UpdateExpression: 'REMOVE applicationId, claimedAt',
       ConditionExpression: 'applicationId = :id',
       ExpressionAttributeValues: { ':id': applicationId },
     })).catch((error: unknown) => {
