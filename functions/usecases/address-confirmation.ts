@@ -3,7 +3,7 @@
  *
  * - `sendConfirmationMail` (Notify, event `address-confirmation`): a new secret, its hash stored, then the mail; the
  *   mail is claimed per number (`address-confirmation:<n>`), so a retried task never mails twice, and a retry before
- *   the claim only replaces a secret nobody received.
+ *   the claim only replaces a secret nobody received (a failed send gives the claim back and the task is retried).
  * - `confirmAddress` (POST /applications/{id}/confirm-email): one conditional write uses the secret (single use), then
  *   the workflow's `address-confirmation` wait is resumed. A crash between the two is repaired by repeating the
  *   request (the same secret is recognised and the callback replayed) and, failing that, by the wait's own timeout:
@@ -33,25 +33,35 @@ const DAY_MS = 24 * HOUR_MS;
 export const CONFIRMATION_OUTCOMES = { confirmed: 'confirmed', resend: 'resend' } as const;
 
 export interface ConfirmationMailDeps {
-  readonly applications: Pick<ApplicationRepository, 'storeConfirmationSecret'>;
+  readonly applications: Pick<ApplicationRepository, 'storeConfirmationSecret' | 'markConfirmationSent'>;
   readonly notifier: Pick<Notifier, 'deliver'>;
   readonly clock: Clock;
   readonly settings: ConfirmationSettings;
   readonly baseUrl: string;
 }
 
-/** Mails confirmation number `requested` unless it went out already; the notices sent. */
+/**
+ * Mails confirmation number `requested` unless it went out already; the notices sent. The claim (in the notified set)
+ * is checked BEFORE a new secret is stored, so a retry after the mail went out never replaces the mailed secret;
+ * `sent` is recorded only after the mail (a retry in between finds the claim and only records it).
+ */
 export async function sendConfirmationMail(deps: ConfirmationMailDeps, app: Application): Promise<string[]> {
   const c = app.addressConfirmation;
   if (!c || !awaitingAddressConfirmation(app) || !confirmationMailDue(c)) return [];
-  const now = deps.clock.now();
-  const expiresAt = new Date(now.getTime() + deps.settings.confirmWithinHours * HOUR_MS);
-  const { secret, hash } = newConfirmationSecret();
-  if (!(await deps.applications.storeConfirmationSecret(app.id, { hash, number: c.requested, now, expiresAt }))) return [];
   const key = `address-confirmation:${c.requested}`;
-  const link = confirmationLink(deps.baseUrl, app.id, secret);
-  const sent = await deps.notifier.deliver(app, 'founder-address-confirmation', key, { confirmation: { link, expiresAt: expiresAt.toISOString() } });
-  return sent ? [key] : [];
+  if (!(app.notified ?? []).includes(key)) {
+    const now = deps.clock.now();
+    const expiresAt = new Date(now.getTime() + deps.settings.confirmWithinHours * HOUR_MS);
+    const { secret, hash } = newConfirmationSecret();
+    if (!(await deps.applications.storeConfirmationSecret(app.id, { hash, number: c.requested, now, expiresAt }))) return [];
+    const link = confirmationLink(deps.baseUrl, app.id, secret);
+    if (await deps.notifier.deliver(app, 'founder-address-confirmation', key, { confirmation: { link, expiresAt: expiresAt.toISOString() } })) {
+      await deps.applications.markConfirmationSent(app.id, c.requested);
+      return [key];
+    }
+  }
+  await deps.applications.markConfirmationSent(app.id, c.requested);
+  return [];
 }
 
 export type ConfirmDeps = CommandDeps;

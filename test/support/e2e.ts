@@ -23,3 +23,20 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * The founder confirms the address as in the README: the mail in the SES stand-in's inbox links to the confirmation
+ * page (the secret in its fragment); the page POSTs the secret. Returns the confirmation mail and the POST's answer.
+ */
+export async function confirmFromInbox(rt: LocalRuntime, applicationId: string): Promise<{ link: string; status: number; body: Record<string, unknown> }> {
+  const link = await until(`the confirmation mail of ${applicationId}`, async () => {
+    const mail = (await rt.mails()).find((m) => m.subject.startsWith('Confirm your address') && (m.body.text ?? '').includes(`/applications/${applicationId}/confirm-email#`));
+    return mail ? /Confirm my address: (\S+)/.exec(mail.body.text ?? '')?.[1] : undefined;
+  });
+  const url = new URL(link);
+  const page = await fetch(`${url.origin}${url.pathname}`);
+  if (page.status !== 200 || !(await page.text()).includes('Confirm my address')) throw new Error(`the confirmation page answered ${page.status}`);
+  const secret = new URLSearchParams(url.hash.slice(1)).get('secret');
+  const res = await fetch(`${url.origin}${url.pathname}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ secret }) });
+  return { link, status: res.status, body: (await res.json()) as Record<string, unknown> };
+}

@@ -221,8 +221,8 @@ export class ApplicationRepository {
       await documentClient.send(new UpdateCommand({
         TableName: this.tableName,
         Key: applicationKey(id),
-        UpdateExpression: 'SET #c.secretHash = :h, #c.expiresAt = :exp, #c.lastSentAt = :now, #c.sent = :n',
-        ConditionExpression: 'attribute_exists(#c) AND #status = :drafted AND attribute_not_exists(#c.confirmedAt) AND #c.requested >= :n',
+        UpdateExpression: 'SET #c.secretHash = :h, #c.expiresAt = :exp, #c.lastSentAt = :now',
+        ConditionExpression: 'attribute_exists(#c) AND #status = :drafted AND attribute_not_exists(#c.confirmedAt) AND #c.requested = :n AND #c.sent < :n',
         ExpressionAttributeNames: { '#c': 'addressConfirmation', '#status': 'status' },
         ExpressionAttributeValues: { ':h': args.hash, ':exp': args.expiresAt.toISOString(), ':now': args.now.toISOString(), ':n': args.number, ':drafted': 'drafted' },
       }));
@@ -231,6 +231,20 @@ export class ApplicationRepository {
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  /** Record that confirmation mail `number` went out (never moves back). */
+  async markConfirmationSent(id: string, number: number): Promise<void> {
+    await documentClient.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: applicationKey(id),
+      UpdateExpression: 'SET #c.sent = :n',
+      ConditionExpression: 'attribute_exists(#c) AND #c.sent < :n',
+      ExpressionAttributeNames: { '#c': 'addressConfirmation' },
+      ExpressionAttributeValues: { ':n': number },
+    })).catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
   }
 
   /**
