@@ -44,7 +44,7 @@ const OPS = 'ops@example.com';
 let h: Harness;
 beforeAll(async () => {
   h = await boot();
-});
+}, 180_000); // a first boot synthesizes the template (seconds to a minute on a loaded machine)
 afterAll(async () => {
   await h?.stop();
 });
