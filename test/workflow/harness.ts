@@ -108,9 +108,14 @@ export async function postConfirmation(h: Harness, id: string, secret: string): 
   });
 }
 
-/** Submit and confirm the founder's address from the mail (the application is then routed). */
+/**
+ * Submit and confirm the founder's address from the mail (the application is then routed). The founder confirms once
+ * the workflow waits, as a person reading the mail would; a confirmation racing the wait's start is handed over by
+ * ChangedWhileWaiting like every other wait's, and the scenarios' histories stay deterministic.
+ */
 export async function submit(h: Harness, edit: (w: Worksheet) => void = () => undefined): Promise<string> {
   const { id } = await submitOnly(h, edit);
+  await waitingIn(h, id, 'AwaitAddressConfirmation', 'address-confirmation');
   const res = await postConfirmation(h, id, await confirmationSecret(h, id));
   if (res.status !== 200) throw new Error(`POST /applications/${id}/confirm-email: ${res.status} ${await res.text()}`);
   return id;
