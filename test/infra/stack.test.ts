@@ -352,6 +352,7 @@ describe('api', () => {
   it('routes as in docs/CONTRACTS.md; the ops and partner routes go through the JWT authorizer', () => {
     expect(listRoutes(t).map((r) => [r.routeKey, r.authorizationType, r.function.entry])).toEqual([
       ['GET /applications/{id}', 'NONE', ENTRIES.founder],
+      ['GET /applications/{id}/confirm-email', 'NONE', ENTRIES.founder],
       ['GET /openapi.json', 'NONE', ENTRIES.openApi],
       ['GET /ops/applications', 'JWT', ENTRIES.ops],
       ['GET /ops/applications/{id}', 'JWT', ENTRIES.ops],
@@ -360,7 +361,6 @@ describe('api', () => {
       ['GET /partner/applications/{id}', 'JWT', ENTRIES.partner],
       ['GET /partner/applications/{id}/briefs/{programId}/create-opportunity', 'JWT', ENTRIES.partner],
       ['PATCH /partner/applications/{id}/briefs/{programId}', 'JWT', ENTRIES.partner],
-      ['GET /applications/{id}/confirm-email', 'NONE', ENTRIES.founder],
       ['POST /applications/{id}/confirm-email', 'NONE', ENTRIES.founder],
       ['POST /applications/{id}/confirm-email/resend', 'NONE', ENTRIES.founder],
       ['POST /applications/{id}/revisions', 'NONE', ENTRIES.founder],

@@ -102,14 +102,14 @@ describe('application repository against dynalite', () => {
     expect((await repos.applications.get(app.id))?.notified).toEqual(['founder-confirmation:v1']);
   });
 
-  it('keeps the ten most recent founder token hashes: a client retrying again and again is never refused', async () => {
+  it('never drops a founder token hash handed out: past ten the replay is refused (409) and the stored ones stay', async () => {
     const app = freshApplication();
     await repos.applications.create(app);
-    const hashes = Array.from({ length: 12 }, (_, i) => `hash-${i}`);
+    const hashes = Array.from({ length: 9 }, (_, i) => `hash-${i}`);
     for (const h of hashes) await repos.applications.addFounderTokenHash(app.id, h);
+    await expect(repos.applications.addFounderTokenHash(app.id, 'hash-too-many')).rejects.toBeInstanceOf(ConflictError);
     const stored = (await repos.applications.get(app.id))?.founderTokenHashes;
-    expect(stored).toHaveLength(10);
-    expect(stored).toEqual(hashes.slice(2));
+    expect(stored).toEqual([app.founderTokenHashes[0], ...hashes]);
   });
 
   it('keeps task tokens server-side and ignores expired ones', async () => {
