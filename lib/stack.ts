@@ -52,6 +52,7 @@ export class AceFilingStack extends Stack {
       founderRevisionTimeout: hours(config.founderRevisionTimeoutDays * 24),
       awsDecisionTimeout: hours(config.awsDecisionTimeoutDays * 24),
       creditsTimeout: hours(config.creditsTimeoutDays * 24),
+      addressConfirmation: { confirmWithinHours: config.addressConfirmationHours, maxResendsPerApplication: config.confirmationResendsPerApplication },
       logRetention,
       removalPolicy,
     });
@@ -61,6 +62,14 @@ export class AceFilingStack extends Stack {
       userPool: this.auth.userPool,
       userPoolClient: this.auth.client,
       ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
+      throttle: config.throttle,
+      intakeSettings: {
+        maxOpenPerAddress: config.maxOpenApplicationsPerAddress,
+        maxOpenPerAccount: config.maxOpenApplicationsPerAccount,
+        confirmWithinHours: config.addressConfirmationHours,
+        maxResendsPerApplication: config.confirmationResendsPerApplication,
+        resendsPerAddressPerDay: config.confirmationResendsPerAddressPerDay,
+      },
       logRetention,
       removalPolicy,
     });
@@ -102,6 +111,7 @@ export class AceFilingStack extends Stack {
       table: this.data.table,
       httpApi: this.api.httpApi,
       errorsAreControlFlow: ['awaitHumanStep'],
+      deadLetterQueues: { PartnerCentralEvents: this.partnerCentral.deadLetterQueue },
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
   }

@@ -25,7 +25,7 @@ beforeAll(async () => {
   ops = await rt.mintToken({ groups: ['ops'], sub: 'operator-board' });
   seeded.waiting = await submit(rt, 'board-e2e-waiting-1', 'Board Waiting Co');
   await statusIs(rt, ops, seeded.waiting.id, 'in_partner_review');
-  rt.faults.add({ function: 'DraftBriefs', times: 1, error: 'TemplateStoreUnavailable', message: 'the brief template store did not answer' });
+  rt.faults.add({ function: 'RoutePartner', times: 1, error: 'PartnerDirectoryUnavailable', message: 'the partner directory did not answer' });
   seeded.failed = await submit(rt, 'board-e2e-failed-01', 'Board Failed Co');
   await statusIs(rt, ops, seeded.failed.id, 'failed');
   // Four days on: the waiting review is past its 72-hour threshold.
