@@ -93,6 +93,7 @@ export class AceFilingStack extends Stack {
       stateMachine: this.workflow.stateMachine,
       mailer: this.notifications,
       httpApi: this.api.httpApi,
+      throttleAsPublic: (method, path, routes) => this.api.throttleAsPublic(method, path, routes),
       authorizer: this.api.jwtAuthorizer,
       publicBaseUrl: this.api.publicBaseUrl,
       logRetention,

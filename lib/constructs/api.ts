@@ -239,7 +239,18 @@ export class Api extends Construct {
     cfnStage.routeSettings = routeSettings;
     // A route's settings can only be set once the route exists.
     for (const route of throttledRoutes) this.stage.node.addDependency(route);
+    this.publicRouteSettings = routeSettings;
+    this.publicThrottle = throttle.public;
 
     new CfnOutput(this, 'Url', { value: this.httpApi.apiEndpoint, description: 'HTTP API base URL' });
+  }
+
+  private readonly publicRouteSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+  private readonly publicThrottle: { rateLimit: number; burstLimit: number };
+
+  /** An anonymous route added by another construct (e.g. the operations board page) gets the public routes' throttle. */
+  throttleAsPublic(method: apigwv2.HttpMethod, path: string, routes: readonly apigwv2.HttpRoute[]): void {
+    this.publicRouteSettings[`${method} ${path}`] = { ThrottlingRateLimit: this.publicThrottle.rateLimit, ThrottlingBurstLimit: this.publicThrottle.burstLimit };
+    for (const route of routes) this.stage.node.addDependency(route);
   }
 }

@@ -67,7 +67,7 @@ describe('the operations board', () => {
     expect(stuck).toMatch(/in partner review.*4 days \(limit 3 days\)/);
     const failed = await page.textContent('#failed');
     expect(failed).toContain(seeded.failed.id);
-    expect(failed).toContain('DraftBriefs');
+    expect(failed).toContain('RoutePartner');
     expect(failed).toContain('TemplateStoreUnavailable');
     expect(await page.textContent('#executions')).toContain(seeded.failed.id);
   });
@@ -75,7 +75,7 @@ describe('the operations board', () => {
   it('redrives the failed application from the page, and it carries on to partner review', async () => {
     await page.click(`button[aria-label="Redrive ${seeded.failed.id}"]`);
     await page.waitForSelector('#detail:not([hidden])');
-    expect(await page.textContent('#story')).toMatch(/FAILED: failed .* in DraftBriefs: ApplicationFailed/);
+    expect(await page.textContent('#story')).toMatch(/FAILED: failed .* in RoutePartner: ApplicationFailed/);
     await page.click('#actions button[data-action=redrive]');
     // The form asks for a reason before anything is sent.
     expect(await page.$eval('#reason', (e) => (e as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing)).toBe(true);
@@ -93,7 +93,7 @@ describe('the operations board', () => {
     await until('the new execution in the story', async () => ((await page.textContent('#story'))?.includes('RUNNING: waiting on partner review since') ? true : undefined), 15_000);
     const story = await page.textContent('#story');
     expect(story).toMatch(/Drafted the ACE briefs .*Routed to a partner/);
-    expect(await page.textContent('#timeline')).toMatch(/failed.*sized.*ops.*redriven from DraftBriefs by operations: template store is back/);
+    expect(await page.textContent('#timeline')).toMatch(/failed.*drafted.*ops.*redriven from RoutePartner by operations: template store is back/);
     mkdirSync('test-artifacts', { recursive: true });
     await page.screenshot({ path: 'test-artifacts/ops-board.png', fullPage: true });
   });

@@ -149,15 +149,15 @@ describe('functions', () => {
   it('only the functions that need them get the table, the workflow and the mail settings', () => {
     const withVar = (name: string) =>
       (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => name in environmentOf(t, ids[k])).sort();
-    expect(withVar('TABLE_NAME')).toEqual(['awaitHumanStep', 'draftBriefs', 'expireUnconfirmed', 'expirySweep', 'founder', 'intake', 'markFailed', 'notify', 'ops', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'routePartner', 'sizeAsk', 'standing', 'startPending', 'unassignPartner']);
-    expect(withVar('STATE_MACHINE_ARN')).toEqual(['founder', 'intake', 'ops', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'startPending']);
+    expect(withVar('TABLE_NAME')).toEqual(['awaitHumanStep', 'draftBriefs', 'expireUnconfirmed', 'expirySweep', 'founder', 'intake', 'markFailed', 'notify', 'ops', 'opsActions', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'routePartner', 'sizeAsk', 'standing', 'startPending', 'unassignPartner']);
+    expect(withVar('STATE_MACHINE_ARN')).toEqual(['founder', 'intake', 'ops', 'opsActions', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'startPending']);
     // The intake limits and the confirmation settings come from context (cdk.json), to the functions that use them.
     expect(withVar('MAX_OPEN_APPLICATIONS_PER_ADDRESS')).toEqual(['founder', 'intake']);
     expect(environmentOf(t, ids.intake)).toMatchObject({ MAX_OPEN_APPLICATIONS_PER_ADDRESS: '3', MAX_OPEN_APPLICATIONS_PER_ACCOUNT: '5' });
     expect(withVar('ADDRESS_CONFIRMATION_HOURS')).toEqual(['expireUnconfirmed', 'founder', 'intake', 'notify']);
     expect(environmentOf(t, ids.notify)).toMatchObject({ ADDRESS_CONFIRMATION_HOURS: '72', CONFIRMATION_RESENDS_PER_APPLICATION: '3' });
     expect(environmentOf(t, ids.founder)).toMatchObject({ CONFIRMATION_RESENDS_PER_ADDRESS_PER_DAY: '5' });
-    for (const name of ['SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'OPS_EMAIL']) expect(withVar(name)).toEqual(['expirySweep', 'notify']);
+    for (const name of ['SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'OPS_EMAIL']) expect(withVar(name)).toEqual(['expirySweep', 'notify', 'opsActions']);
     expect(withVar('ACE_CATALOG')).toEqual(['draftBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling']);
     expect(environmentOf(t, ids.draftBriefs).ACE_CATALOG).toBe('Sandbox');
     expect(environmentOf(t, ids.notify)).toMatchObject({ SENDER_EMAIL: 'no-reply@example.com', OPS_EMAIL: 'ops@example.com' });
@@ -262,7 +262,7 @@ describe('IAM', () => {
     expect(executions).toHaveLength(1);
     expect(JSON.stringify(executions[0])).toContain(`":execution:",{"Fn::GetAtt":["${stateMachineId}","Name"]},":*"`);
     const all = Object.values(ids).flatMap((id) => actionsOf(statementsOfFunction(t, id)));
-    expect(all.filter((a) => a === 'states:StartExecution')).toHaveLength(2);
+    expect(all.filter((a) => a === 'states:StartExecution')).toHaveLength(3);
     const answering = (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => actionsOf(statementsOfFunction(t, ids[k])).includes('states:SendTaskSuccess'));
     expect(answering.sort()).toEqual(['founder', 'opsActions', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling']);
     for (const key of answering) {
@@ -442,7 +442,7 @@ describe('api', () => {
     expect(fallback).toEqual({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
     const unauthenticated = listRoutes(t).filter((r) => r.authorizationType === 'NONE').map((r) => r.routeKey);
     expect(Object.keys(settings).sort()).toEqual(unauthenticated.sort());
-    const anonymous = ['POST /worksheets', 'POST /estimates', 'GET /openapi.json', 'GET /applications/{id}/confirm-email', 'POST /applications/{id}/confirm-email', 'POST /applications/{id}/confirm-email/resend'];
+    const anonymous = ['POST /worksheets', 'POST /estimates', 'GET /openapi.json', 'GET /applications/{id}/confirm-email', 'POST /applications/{id}/confirm-email', 'POST /applications/{id}/confirm-email/resend', 'GET /ops/board'];
     for (const key of anonymous) expect(settings[key], key).toEqual({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 });
     for (const key of unauthenticated.filter((k) => !anonymous.includes(k))) expect(settings[key], key).toEqual({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
     for (const s of Object.values(settings)) expect(s.ThrottlingRateLimit * 5).toBeLessThanOrEqual(fallback.ThrottlingRateLimit);

@@ -87,8 +87,8 @@ describe('issue-8: address confirmation before routing', () => {
     expect(routed.partner).toBeDefined();
     expect(await totalPartnerLoad()).toBe(loadBefore + 1);
     const entered = await statesEntered(h, id);
-    expect(entered.slice(0, 6)).toEqual([STATES.sizeAsk, STATES.draftBriefs, STATES.addressConfirmed, STATES.sendAddressConfirmation, STATES.awaitAddressConfirmation, STATES.addressConfirmationOutcome]);
-    expect(entered[6]).toBe(STATES.routePartner);
+    expect(entered.slice(0, 7)).toEqual([STATES.start, STATES.sizeAsk, STATES.draftBriefs, STATES.addressConfirmed, STATES.sendAddressConfirmation, STATES.awaitAddressConfirmation, STATES.addressConfirmationOutcome]);
+    expect(entered[7]).toBe(STATES.routePartner);
     // Single use: the hash is gone; a repeated click converges on the same answer (and changes nothing).
     expect((await h.apps.mustGet(id)).addressConfirmation?.secretHash).toBeUndefined();
     const again = await postConfirmation(h, id, secret);
