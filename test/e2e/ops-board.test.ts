@@ -68,7 +68,7 @@ describe('the operations board', () => {
     const failed = await page.textContent('#failed');
     expect(failed).toContain(seeded.failed.id);
     expect(failed).toContain('RoutePartner');
-    expect(failed).toContain('TemplateStoreUnavailable');
+    expect(failed).toContain('PartnerDirectoryUnavailable');
     expect(await page.textContent('#executions')).toContain(seeded.failed.id);
   });
 
@@ -81,7 +81,7 @@ describe('the operations board', () => {
     expect(await page.$eval('#reason', (e) => (e as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing)).toBe(true);
     await page.fill('#reason', 'template store is back');
     await page.click('#actions button[data-action=redrive]');
-    await expect.poll(() => page.textContent('#message'), { timeout: 15_000 }).toMatch(new RegExp(`redrive ${seeded.failed.id}: done, now sized`));
+    await expect.poll(() => page.textContent('#message'), { timeout: 15_000 }).toMatch(new RegExp(`redrive ${seeded.failed.id}: done, now drafted`));
     await statusIs(rt, ops, seeded.failed.id, 'in_partner_review');
     // The board refreshes by itself: no failed application left, two in partner review.
     await expect.poll(() => page.textContent('#counts li[data-status=in_partner_review] .n'), { timeout: 15_000 }).toBe('2');
