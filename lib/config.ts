@@ -33,6 +33,24 @@ export interface AppConfig {
   readonly awsDecisionTimeoutDays: number;
   /** How long approved credits may take to be applied before partner and operations are reminded (repeats). */
   readonly creditsTimeoutDays: number;
+  /** Hours a confirmation mail's link works; the founder's address must be confirmed within them or the application is closed. */
+  readonly addressConfirmationHours: number;
+  /** Confirmation mails one application may ask to be resent. */
+  readonly confirmationResendsPerApplication: number;
+  /** Confirmation mails (resends) one address may receive per day, across its applications. */
+  readonly confirmationResendsPerAddressPerDay: number;
+  /** Open applications (submitted, not yet filed or closed) per founder address and per AWS account. */
+  readonly maxOpenApplicationsPerAddress: number;
+  readonly maxOpenApplicationsPerAccount: number;
+  /**
+   * HTTP API throttling (requests per second, burst) per route group. API Gateway's route throttles are aggregate
+   * (all clients together), so public routes are far tighter than partner and operations routes.
+   */
+  readonly throttle: {
+    readonly public: { readonly rateLimit: number; readonly burstLimit: number };
+    readonly founder: { readonly rateLimit: number; readonly burstLimit: number };
+    readonly authenticated: { readonly rateLimit: number; readonly burstLimit: number };
+  };
   /** Optional fixed deployment target; without it the stack is environment-agnostic. */
   readonly account?: string;
   readonly region?: string;
@@ -82,6 +100,16 @@ export function readAppConfig(node: Node): AppConfig {
     founderRevisionTimeoutDays: positiveNumber(node, 'founderRevisionTimeoutDays', 14),
     awsDecisionTimeoutDays: positiveNumber(node, 'awsDecisionTimeoutDays', 21),
     creditsTimeoutDays: positiveNumber(node, 'creditsTimeoutDays', 30),
+    addressConfirmationHours: positiveNumber(node, 'addressConfirmationHours', 72),
+    confirmationResendsPerApplication: Math.floor(positiveNumber(node, 'confirmationResendsPerApplication', 3)),
+    confirmationResendsPerAddressPerDay: Math.floor(positiveNumber(node, 'confirmationResendsPerAddressPerDay', 5)),
+    maxOpenApplicationsPerAddress: Math.floor(positiveNumber(node, 'maxOpenApplicationsPerAddress', 3)),
+    maxOpenApplicationsPerAccount: Math.floor(positiveNumber(node, 'maxOpenApplicationsPerAccount', 5)),
+    throttle: {
+      public: { rateLimit: positiveNumber(node, 'publicRouteRateLimit', 5), burstLimit: Math.floor(positiveNumber(node, 'publicRouteBurstLimit', 10)) },
+      founder: { rateLimit: positiveNumber(node, 'founderRouteRateLimit', 10), burstLimit: Math.floor(positiveNumber(node, 'founderRouteBurstLimit', 20)) },
+      authenticated: { rateLimit: positiveNumber(node, 'authenticatedRouteRateLimit', 50), burstLimit: Math.floor(positiveNumber(node, 'authenticatedRouteBurstLimit', 100)) },
+    },
     ...(publicBaseUrl ? { publicBaseUrl } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(account ? { account } : {}),
@@ -101,4 +129,15 @@ export const DEFAULT_CONTEXT = {
   founderRevisionTimeoutDays: 14,
   awsDecisionTimeoutDays: 21,
   creditsTimeoutDays: 30,
+  addressConfirmationHours: 72,
+  confirmationResendsPerApplication: 3,
+  confirmationResendsPerAddressPerDay: 5,
+  maxOpenApplicationsPerAddress: 3,
+  maxOpenApplicationsPerAccount: 5,
+  publicRouteRateLimit: 5,
+  publicRouteBurstLimit: 10,
+  founderRouteRateLimit: 10,
+  founderRouteBurstLimit: 20,
+  authenticatedRouteRateLimit: 50,
+  authenticatedRouteBurstLimit: 100,
 } as const;

@@ -52,6 +52,7 @@ export class AceFilingStack extends Stack {
       founderRevisionTimeout: hours(config.founderRevisionTimeoutDays * 24),
       awsDecisionTimeout: hours(config.awsDecisionTimeoutDays * 24),
       creditsTimeout: hours(config.creditsTimeoutDays * 24),
+      addressConfirmation: { confirmWithinHours: config.addressConfirmationHours, maxResendsPerApplication: config.confirmationResendsPerApplication },
       logRetention,
       removalPolicy,
     });
@@ -61,6 +62,14 @@ export class AceFilingStack extends Stack {
       userPool: this.auth.userPool,
       userPoolClient: this.auth.client,
       ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
+      throttle: config.throttle,
+      intakeSettings: {
+        maxOpenPerAddress: config.maxOpenApplicationsPerAddress,
+        maxOpenPerAccount: config.maxOpenApplicationsPerAccount,
+        confirmWithinHours: config.addressConfirmationHours,
+        maxResendsPerApplication: config.confirmationResendsPerApplication,
+        resendsPerAddressPerDay: config.confirmationResendsPerAddressPerDay,
+      },
       logRetention,
       removalPolicy,
     });
@@ -84,6 +93,7 @@ export class AceFilingStack extends Stack {
       stateMachine: this.workflow.stateMachine,
       mailer: this.notifications,
       httpApi: this.api.httpApi,
+      throttleAsPublic: (method, path, routes) => this.api.throttleAsPublic(method, path, routes),
       authorizer: this.api.jwtAuthorizer,
       publicBaseUrl: this.api.publicBaseUrl,
       logRetention,
@@ -102,6 +112,7 @@ export class AceFilingStack extends Stack {
       table: this.data.table,
       httpApi: this.api.httpApi,
       errorsAreControlFlow: ['awaitHumanStep'],
+      deadLetterQueues: { PartnerCentralEvents: this.partnerCentral.deadLetterQueue },
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
   }

@@ -88,6 +88,14 @@ export const FounderApplicationView = z.object({
   changeRequest: z.nullable(z.object({ at: z.string(), message: z.string() })),
   partner: z.nullable(z.object({ id: z.string(), name: z.string(), assignedAt: z.string(), reasons: z.array(z.string()) })),
   failure: z.nullable(z.object({ at: z.string(), state: z.string(), error: z.string() })),
+  /** Whether the contact address is confirmed; until then nothing is routed. Never the secret or its hash. */
+  addressConfirmation: z.object({
+    confirmed: z.boolean(),
+    confirmedAt: z.nullable(z.string()),
+    /** While waiting: when the latest mail's link stops working (then the application is closed). */
+    linkExpiresAt: z.nullable(z.string()),
+    mailsSent: z.number(),
+  }),
   timeline: z.array(TimelineEntry),
 });
 export type FounderApplicationView = z.infer<typeof FounderApplicationView>;
@@ -112,6 +120,28 @@ export const RevisionRequest = Worksheet;
 export const ApplicationStatusResponse = z.object({
   applicationId: z.string(),
   status: ApplicationStatus,
+  links: z.object({ application: z.string() }),
+});
+
+/** `POST /applications/{id}/confirm-email`: the secret from the mail's link (its URL fragment, `#secret=...`). */
+export const ConfirmAddressRequest = z.strictObject({
+  secret: z.string().check(z.regex(/^acs_[A-Za-z0-9_-]{43}$/, "must be the secret from the confirmation mail's link (acs_ and 43 characters)")),
+});
+
+export const ConfirmAddressResponse = z.object({
+  applicationId: z.string(),
+  status: ApplicationStatus,
+  addressConfirmed: z.literal(true),
+  /** True when this secret had already confirmed the address (a repeated click). */
+  replayed: z.boolean(),
+  links: z.object({ application: z.string() }),
+});
+
+export const ResendConfirmationResponse = z.object({
+  applicationId: z.string(),
+  status: ApplicationStatus,
+  /** Confirmation mails asked for so far, this one included. */
+  confirmationMails: z.number(),
   links: z.object({ application: z.string() }),
 });
 

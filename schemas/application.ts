@@ -112,6 +112,26 @@ export const Failure = z.object({
   failedFrom: ApplicationStatus,
 });
 
+/**
+ * The founder's address confirmation (functions/core/address-confirmation.ts): nothing is routed, booked or mailed to
+ * a partner before it is confirmed. The secret itself is never stored, only its hash, and only until it is used.
+ */
+export const AddressConfirmation = z.object({
+  /** Confirmation mails asked for: 1 at intake, +1 per accepted resend. */
+  requested: z.number(),
+  /** The number of the latest confirmation mail sent (equal to `requested` once it went out). */
+  sent: z.number(),
+  /** sha256 of the live secret; removed when it is used. */
+  secretHash: z.optional(z.string()),
+  /** When the live secret stops working (the workflow's wait times out then). */
+  expiresAt: z.optional(z.string()),
+  lastSentAt: z.optional(z.string()),
+  confirmedAt: z.optional(z.string()),
+  /** Hash of the secret that confirmed, so a repeated click converges instead of failing. */
+  confirmedHash: z.optional(z.string()),
+});
+export type AddressConfirmation = z.infer<typeof AddressConfirmation>;
+
 export const Application = z.object({
   id: z.string(),
   status: ApplicationStatus,
@@ -125,6 +145,8 @@ export const Application = z.object({
   revisionHash: z.optional(z.string()),
   /** sha256 hashes of the founder access tokens issued for this application (never the tokens). */
   founderTokenHashes: z.array(z.string()),
+  /** Absent on applications stored before confirmation existed (they count as confirmed). */
+  addressConfirmation: z.optional(AddressConfirmation),
   estimate: z.optional(Estimate),
   briefs: z.optional(z.array(StoredBrief)),
   partner: z.optional(PartnerAssignment),

@@ -9,7 +9,7 @@
  * The head stays a few KB however long the application lives: it is what every status change rewrites.
  */
 import * as z from 'zod/mini';
-import { ApplicationStatus, Failure, PartnerAssignment, RecordStatus, StoredBrief, Transition } from './application.ts';
+import { AddressConfirmation, ApplicationStatus, Failure, PartnerAssignment, RecordStatus, StoredBrief, Transition } from './application.ts';
 import { Worksheet } from './worksheet.ts';
 
 /** Bumped whenever a stored shape changes incompatibly; items of another version are refused by name. */
@@ -62,6 +62,8 @@ export const ApplicationHead = z.object({
   passedOverBy: z.optional(z.array(z.string())),
   executionArn: z.optional(z.string()),
   failure: z.optional(Failure),
+  /** Absent on applications stored before confirmation existed (they count as confirmed). */
+  addressConfirmation: z.optional(AddressConfirmation),
   /** The transition that produced `version`; the earlier ones are items of their own. */
   lastTransition: Transition,
   summary: ListSummary,

@@ -35,17 +35,38 @@ function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-/**
- * With an Idempotency-Key the id is derived from it, so a repeated request lands on the same item and
- * its conditional put fails harmlessly; without one, a random id.
- */
-export function applicationIdFor(idempotencyKey: string | undefined): string {
-  return idempotencyKey ? `app_${sha256(`idempotency:v1:${idempotencyKey}`).slice(0, 24)}` : `app_${randomBytes(12).toString('hex')}`;
+/** Whose Idempotency-Key it is: a key is only ever compared with keys of the same founder address and AWS account. */
+export interface IdempotencyScope {
+  readonly email: string;
+  readonly accountId: string;
 }
 
-/** Canonical hash of a parsed worksheet (keys come out of the schema in a fixed order). */
+export function idempotencyScopeOf(worksheet: Worksheet): IdempotencyScope {
+  return { email: worksheet.contact.email, accountId: worksheet.aws.accountId };
+}
+
+/**
+ * With an Idempotency-Key the id is derived from it AND its scope (the founder's address and AWS account), so a
+ * repeated request lands on the same item and its conditional put fails harmlessly, while another client choosing the
+ * same key lands elsewhere; without a key, a random id.
+ */
+export function applicationIdFor(idempotencyKey: string | undefined, scope: IdempotencyScope): string {
+  return idempotencyKey
+    ? `app_${sha256(`idempotency:v2:${canonicalJson([scope.email, scope.accountId, idempotencyKey])}`).slice(0, 24)}`
+    : `app_${randomBytes(12).toString('hex')}`;
+}
+
+/** JSON with object keys sorted at every level: the same value gives the same text whatever order its keys came in. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** Canonical hash of a parsed worksheet: independent of the order of keys in the request. */
 export function requestHashOf(worksheet: Worksheet): string {
-  return sha256(JSON.stringify(worksheet));
+  return sha256(canonicalJson(worksheet));
 }
 
 /** A founder access token: 256 random bits; only its hash is ever stored. */
@@ -77,6 +98,8 @@ export function newApplication(args: { id: string; worksheet: Worksheet; tokenHa
     worksheet: args.worksheet,
     requestHash: requestHashOf(args.worksheet),
     founderTokenHashes: [args.tokenHash],
+    // Nothing is routed before the founder confirms the address (functions/core/address-confirmation.ts).
+    addressConfirmation: { requested: 1, sent: 0 },
     transitions: [{ at, actor: { kind: 'founder', id: 'founder' }, from: null, to: 'submitted', reason: 'worksheet submitted', version: 1 }],
   };
 }

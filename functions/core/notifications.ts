@@ -32,6 +32,8 @@ export const NOTICE_KINDS = [
   'partner-credits-reminder',
   'ops-credits-reminder',
   'founder-expiry-reminder',
+  // issue 8: the founder confirms the contact address before anything is routed
+  'founder-address-confirmation',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -56,6 +58,8 @@ interface NoticeContext {
   readonly transition?: Transition;
   /** Expiry reminders: the record and how many days its credits have left. */
   readonly expiry?: { readonly programId: string; readonly daysLeft: number; readonly expiresOn: string; readonly amountUsd?: string };
+  /** The address confirmation: the link (its secret in the fragment) and when it stops working. */
+  readonly confirmation?: { readonly link: string; readonly expiresAt: string };
 }
 
 const words = (status: string): string => status.replaceAll('_', ' ');
@@ -136,6 +140,8 @@ export function noticesForTransition(t: Transition, opts: { firstRouting: boolea
   // A record approved for filing goes with the application's own approval, which carries the notice.
   if (t.record?.to === 'approved_for_filing') return [];
   if (!t.record) {
+    // An address never confirmed: the workflow closes it quietly (the address may be a stranger's; nobody else knew).
+    if (t.to === 'withdrawn' && t.from === 'drafted' && t.actor.kind === 'system') return [];
     if (t.to === 'routed') return opts.firstRouting ? ['founder-confirmation', 'partner-assignment'] : ['founder-status-update', 'partner-assignment'];
     if (t.to === 'unrouted') return opts.firstRouting ? ['founder-confirmation', 'ops-unrouted'] : ['founder-status-update', 'ops-unrouted'];
     // A review taken back (declined or lapsed): operations see it; routing then mails the next partner.
@@ -206,6 +212,19 @@ export function composeNotice(kind: NoticeKind, ctx: NoticeContext): Mail {
         `Application ${app.id} has been waiting for your review past the agreed time.`,
         ctx.detail ?? 'Please approve, request changes or decline it.',
       ], partnerLink);
+    case 'founder-address-confirmation': {
+      const link = ctx.confirmation?.link ?? `${ctx.baseUrl}/applications/${encodeURIComponent(app.id)}/confirm-email`;
+      return build([w.contact.email], `Confirm your address for ${company}'s Bedrock credit application`, [
+        `Hi ${w.contact.firstName},`,
+        `Someone submitted a Bedrock credit worksheet for ${company} with this address (application ${app.id}).`,
+        ...(ctx.askSummary ? [ctx.askSummary] : []),
+        'If it was you, confirm your address with the link below: only then do we pass the application to a partner.',
+        ctx.confirmation
+          ? `The link works once, until ${ctx.confirmation.expiresAt.slice(0, 16).replace('T', ' ')} UTC; unconfirmed, the application is closed then and nothing is shared.`
+          : 'The link works once; unconfirmed, the application is closed and nothing is shared.',
+        'If it was not you, ignore this mail.',
+      ], { label: 'Confirm my address', href: link });
+    }
     case 'founder-status-update': {
       const now = ctx.transition?.record?.to ?? ctx.transition?.to ?? app.status;
       return build([w.contact.email], `${company}: ${ctx.transition?.record ? `your ${ctx.transition.record.programId} record is` : 'your application is'} now ${words(now)}`, [

@@ -7,7 +7,7 @@ import type * as z from 'zod/mini';
 import { Worksheet } from '../../schemas/worksheet.ts';
 import { Estimate } from '../../schemas/estimate.ts';
 import {
-  ApplicationStatusResponse, AwsReviewRequest, EXECUTION_STATUSES, BriefPatch, CreditsRequest, DeclineRequest, DecisionResponse, ErrorResponse,
+  ApplicationStatusResponse, AwsReviewRequest, ConfirmAddressRequest, ConfirmAddressResponse, ResendConfirmationResponse, EXECUTION_STATUSES, BriefPatch, CreditsRequest, DeclineRequest, DecisionResponse, ErrorResponse,
   ExecutionsPage, FiledRequest, FounderApplicationView, OpsApplicationDetail, OpsApplicationsPage, PartnerApplicationView, PartnerBriefView, PartnerQueuePage,
   RecordResponse, RequestChangesRequest, SubmitWorksheetResponse,
 } from '../../schemas/api.ts';
@@ -224,6 +224,9 @@ export function openApiDocument(): Record<string, unknown> {
         OpsApplicationsPage: schemaOf(OpsApplicationsPage, 'output'),
         OpsApplicationDetail: schemaOf(OpsApplicationDetail, 'output'),
         ApplicationStatusResponse: schemaOf(ApplicationStatusResponse, 'output'),
+        ConfirmAddressRequest: schemaOf(ConfirmAddressRequest, 'input'),
+        ConfirmAddressResponse: schemaOf(ConfirmAddressResponse, 'output'),
+        ResendConfirmationResponse: schemaOf(ResendConfirmationResponse, 'output'),
         PartnerQueuePage: schemaOf(PartnerQueuePage, 'output'),
         PartnerApplicationView: schemaOf(PartnerApplicationView, 'output'),
         PartnerBriefView: schemaOf(PartnerBriefView, 'output'),
@@ -262,6 +265,7 @@ export function openApiDocument(): Record<string, unknown> {
             409: errorResponse('The Idempotency-Key was already answered with 10 founder tokens: use one of them'),
             413: errorResponse('The body is larger than 64 KiB'),
             422: errorResponse('The Idempotency-Key was used with a different worksheet'),
+            429: errorResponse('Too many open applications for this contact address or AWS account (`Retry-After` says when to try again); API Gateway\'s own throttle also answers 429, without a body of this shape'),
           },
         },
       },
@@ -316,6 +320,40 @@ export function openApiDocument(): Record<string, unknown> {
             401: errorResponse('No bearer token'),
             404: errorResponse('No such application for this token'),
             409: errorResponse('Already filed (or failed); `currentState` names the status'),
+          },
+        },
+      },
+      '/applications/{id}/confirm-email': {
+        get: {
+          summary: 'The page the confirmation mail links to (HTML): changes nothing; its script posts the secret from the URL fragment when the founder presses the button',
+          operationId: 'addressConfirmationPage',
+          parameters: [idParam],
+          responses: { 200: { description: 'An HTML page', content: { 'text/html': { schema: { type: 'string' } } } } },
+        },
+        post: {
+          summary: "Confirm the founder's address with the single-use secret from the mail; only then is the application routed",
+          operationId: 'confirmAddress',
+          parameters: [idParam],
+          requestBody: { required: true, content: jsonContent('ConfirmAddressRequest') },
+          responses: {
+            200: { description: 'Confirmed (a repeated request with the same secret answers the same, `replayed: true`)', content: jsonContent('ConfirmAddressResponse') },
+            400: errorResponse('The body is not `{ secret }` with a secret of the right shape'),
+            404: errorResponse('The secret is wrong, already used, expired, or the application no longer waits for it'),
+          },
+        },
+      },
+      '/applications/{id}/confirm-email/resend': {
+        post: {
+          summary: 'Send a new confirmation mail (the previous link stops working); at most 3 per application and 5 a day per address',
+          operationId: 'resendAddressConfirmation',
+          security: [{ founderToken: [] }],
+          parameters: [idParam],
+          responses: {
+            202: { description: 'The workflow sends a new mail', content: jsonContent('ResendConfirmationResponse') },
+            401: errorResponse('No bearer token'),
+            404: errorResponse('No such application for this token'),
+            409: errorResponse('Already confirmed, no longer waiting, or the resends of this application are used up'),
+            429: errorResponse('Too many confirmation mails to this address today (`Retry-After`)'),
           },
         },
       },

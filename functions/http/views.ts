@@ -1,4 +1,5 @@
 /** What each audience may see of an application. Hashes, task tokens and internal bookkeeping never leave. */
+import { addressConfirmed, awaitingAddressConfirmation } from '../core/address-confirmation.ts';
 import type { Application, RecordState, StoredBrief } from '../../schemas/application.ts';
 import type { ApplicationListItem } from '../../schemas/stored-application.ts';
 import { listSummaryOf } from '../core/application/list-summary.ts';
@@ -70,6 +71,12 @@ export function founderView(app: Application, now: Date): FounderApplicationView
     changeRequest: openChangeRequest(app),
     partner: app.partner ? { id: app.partner.partnerId, name: app.partner.partnerName, assignedAt: app.partner.assignedAt, reasons: app.partner.reasons } : null,
     failure: app.failure ? { at: app.failure.at, state: app.failure.state, error: app.failure.error } : null,
+    addressConfirmation: {
+      confirmed: addressConfirmed(app),
+      confirmedAt: app.addressConfirmation?.confirmedAt ?? null,
+      linkExpiresAt: awaitingAddressConfirmation(app) ? app.addressConfirmation?.expiresAt ?? null : null,
+      mailsSent: app.addressConfirmation?.sent ?? 0,
+    },
     timeline: timeline(app),
   };
 }

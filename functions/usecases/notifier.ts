@@ -57,6 +57,7 @@ export interface Extras {
   readonly transition?: Transition;
   readonly detail?: string;
   readonly expiry?: { programId: string; daysLeft: number; expiresOn: string; amountUsd?: string };
+  readonly confirmation?: { link: string; expiresAt: string };
 }
 
 export class Notifier {

@@ -1,6 +1,6 @@
 /**
- * AwaitHumanStep (the `.waitForTaskToken` task of all four human waits; deployed as the function AwaitReview): keeps the task token server-side under its kind
- * (`partner-review`, `founder-revision`, `aws-decision`, `credits`) and, for the partner review, marks the
+ * AwaitHumanStep (the `.waitForTaskToken` task of every human wait; deployed as the function AwaitReview): keeps the task token server-side under its kind
+ * (`address-confirmation`, `partner-review`, `founder-revision`, `aws-decision`, `credits`) and, for the partner review, marks the
  * application as in partner review (routed → in_partner_review). The API resumes the workflow with this token after
  * it has written the transition (DynamoDB first, callback second; docs/CONTRACTS.md).
  *
@@ -16,6 +16,7 @@ import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { TASK_TOKEN_KINDS, type TaskTokenKind } from '../core/application/commands.ts';
 import { planTransition } from '../core/application/lifecycle.ts';
 import { standingOf } from '../core/application/standing.ts';
+import { addressConfirmed, awaitingAddressConfirmation, confirmationMailDue } from '../core/address-confirmation.ts';
 import { ConflictError } from '../core/errors.ts';
 import type { Application } from '../../schemas/application.ts';
 import { possessive, unnotifiedTransitions } from '../core/notifications.ts';
@@ -44,6 +45,10 @@ function movedOn(app: Application, kind: TaskTokenKind): string | undefined {
   switch (kind) {
     case TASK_TOKEN_KINDS.partnerReview:
       return app.status === 'routed' || app.status === 'in_partner_review' ? undefined : `the application is already '${app.status}'`;
+    case TASK_TOKEN_KINDS.addressConfirmation:
+      if (!awaitingAddressConfirmation(app)) return addressConfirmed(app) ? 'the address is already confirmed' : `the application is already '${app.status}'`;
+      // A resend asked for before this wait began: its mail goes out first (CheckStanding → SendAddressConfirmation).
+      return app.addressConfirmation && confirmationMailDue(app.addressConfirmation) ? 'a confirmation mail is due' : undefined;
     case TASK_TOKEN_KINDS.founderRevision:
       return app.status === 'changes_requested' ? undefined : `the application is already '${app.status}'`;
     case TASK_TOKEN_KINDS.awsDecision:

@@ -8,6 +8,7 @@ import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { planTransition } from '../core/application/lifecycle.ts';
 import { draftBriefs } from '../core/ace/draft.ts';
+import { addressConfirmed } from '../core/address-confirmation.ts';
 import type { Estimate } from '../../schemas/estimate.ts';
 import { ApplicationTaskInput, systemActor, workflowTask } from './task.ts';
 
@@ -20,7 +21,8 @@ export class BriefValidationError extends Error {
 
 export const handler = workflowTask('DraftBriefs', ApplicationTaskInput, async ({ applicationId }) => {
   const app = await applications.mustGet(applicationId);
-  if (app.status !== 'sized') return { applicationId, status: app.status };
+  // `addressConfirmed` leads the workflow to routing, or first to the founder's address confirmation.
+  if (app.status !== 'sized') return { applicationId, status: app.status, addressConfirmed: addressConfirmed(app) };
   const now = systemClock.now();
   const estimate = app.estimate as Estimate;
   const revision = app.transitions.filter((t) => t.to === 'submitted').length;
@@ -38,5 +40,5 @@ export const handler = workflowTask('DraftBriefs', ApplicationTaskInput, async (
   const updated = await applications.applyTransition(app, plan, {
     briefs: briefs.map((b) => ({ programId: b.programId, body: b.body as Record<string, unknown>, problems: b.problems, revision: 1, record: { status: 'draft' as const } })),
   });
-  return { applicationId, status: updated.status, briefs: briefs.length };
+  return { applicationId, status: updated.status, briefs: briefs.length, addressConfirmed: addressConfirmed(updated) };
 });

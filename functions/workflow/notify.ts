@@ -15,11 +15,14 @@ import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
 import type { NoticeKind } from '../core/notifications.ts';
 import { Notifier } from '../usecases/notifier.ts';
+import { sendConfirmationMail } from '../usecases/address-confirmation.ts';
+import { readConfirmationSettings } from '../wiring/intake-settings.ts';
 import { workflowTask } from './task.ts';
 
 const config = readConfig(['TABLE_NAME', 'SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'PUBLIC_BASE_URL', 'OPS_EMAIL']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
 const notifier = new Notifier(applications, new PartnerRepository(config.TABLE_NAME), config);
+const confirmation = { applications, notifier, clock: systemClock, settings: readConfirmationSettings(), baseUrl: config.PUBLIC_BASE_URL };
 
 const DAY_MS = 86_400_000;
 
@@ -32,6 +35,8 @@ export const NOTICES_BY_EVENT = {
   'aws-decision-overdue': ['partner-aws-decision-reminder', 'ops-aws-decision-reminder'],
   'credits-overdue': ['partner-credits-reminder', 'ops-credits-reminder'],
   failed: ['ops-failure'],
+  /** The founder's address confirmation (a new single-use secret each time; functions/usecases/address-confirmation.ts). */
+  'address-confirmation': ['founder-address-confirmation'],
 } as const satisfies Record<string, readonly NoticeKind[]>;
 
 type NotifyEvent = keyof typeof NOTICES_BY_EVENT;
@@ -49,6 +54,11 @@ export const handler = workflowTask('Notify', NotifyInput, async ({ applicationI
   if (event === 'transitions') {
     const sent = await notifier.notifyTransitions(app);
     logger.info('Transition notices sent', { sent });
+    return { applicationId, sent };
+  }
+  if (event === 'address-confirmation') {
+    const sent = await sendConfirmationMail(confirmation, app);
+    logger.info('Address confirmation', { sent });
     return { applicationId, sent };
   }
   const partner = await notifier.partnerOf(app);

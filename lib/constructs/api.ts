@@ -2,11 +2,12 @@
  * API: the HTTP API (API Gateway v2, payload format 2.0), one Lambda per route group (docs/CONTRACTS.md).
  *
  * Public: POST /worksheets, POST /estimates, GET /openapi.json.
- * Founder: GET /applications/{id}, POST /applications/{id}/revisions, POST /applications/{id}/withdraw; no gateway
- * authorizer, the handler checks the founder's bearer token.
+ * Founder: GET /applications/{id}, POST /applications/{id}/revisions, POST /applications/{id}/withdraw,
+ * GET|POST /applications/{id}/confirm-email (the mailed secret), POST .../confirm-email/resend; no gateway
+ * authorizer, the handler checks the founder's bearer token (or the confirmation secret).
  * JWT (Cognito user pool authorizer): GET /ops/executions (the handler checks the `ops` group) and /partner/** (the
  * handler checks the `partner` group and the `custom:partnerId` claim, and shows only the caller's applications).
- * The default stage has access logging (JSON, no headers or bodies) and throttling.
+ * The default stage has access logging (JSON, no headers or bodies) and throttling per route (public routes tightest).
  */
 import { CfnOutput, Duration, Validations, type RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
@@ -19,6 +20,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { HouseFunction } from './house-function.ts';
+import { INTAKE_SETTING_VARIABLES } from '../../functions/wiring/intake-settings.ts';
 
 export interface ApiProps {
   readonly table: dynamodb.ITable;
@@ -29,10 +31,38 @@ export interface ApiProps {
   readonly publicBaseUrl?: string;
   /** Browser origins allowed by CORS. @default none (no CORS preflight configured) */
   readonly corsAllowOrigins?: string[];
-  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /**
+   * Throttling per route group (requests per second, burst). API Gateway's limits are aggregate, not per client:
+   * public routes get far tighter limits than the founder's, partners' and operations' routes, which the per-address
+   * and per-account limits in the handlers complement. @default public 5/10, founder 10/20, authenticated 50/100
+   */
+  readonly throttle?: {
+    readonly public: Throttle;
+    readonly founder: Throttle;
+    readonly authenticated: Throttle;
+  };
+  /** Intake limits and address-confirmation settings, passed to the intake and founder functions. */
+  readonly intakeSettings?: {
+    readonly maxOpenPerAddress: number;
+    readonly maxOpenPerAccount: number;
+    readonly confirmWithinHours: number;
+    readonly maxResendsPerApplication: number;
+    readonly resendsPerAddressPerDay: number;
+  };
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
 }
+
+export interface Throttle {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+export const DEFAULT_THROTTLE = {
+  public: { rateLimit: 5, burstLimit: 10 },
+  founder: { rateLimit: 10, burstLimit: 20 },
+  authenticated: { rateLimit: 50, burstLimit: 100 },
+} as const;
 
 export type ApiFunctionName = 'intake' | 'estimates' | 'founder' | 'partner' | 'ops' | 'openApi';
 
@@ -75,7 +105,8 @@ export class Api extends Construct {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
-      throttle: props.throttle ?? { rateLimit: 50, burstLimit: 100 },
+      // The stage default is the authenticated routes' limit; every public and founder route is set tighter below.
+      throttle: (props.throttle ?? DEFAULT_THROTTLE).authenticated,
       accessLogSettings: {
         destination: new apigwv2.LogGroupLogDestination(this.accessLogs),
         format: apigw.AccessLogFormat.custom(
@@ -112,7 +143,7 @@ export class Api extends Construct {
     const founder = new HouseFunction(this, 'Founder', {
       ...common,
       entry: 'functions/http/founder.ts',
-      description: 'GET /applications/{id}, POST .../revisions, POST .../withdraw (founder bearer token, checked in the handler)',
+      description: 'GET /applications/{id}, POST .../revisions, .../withdraw, .../confirm-email[/resend] (founder bearer token or the mailed secret, checked in the handler)',
     })
       .bindTable(props.table, 'readWrite')
       .bindStateMachine(props.stateMachine, 'taskResponse')
@@ -137,6 +168,17 @@ export class Api extends Construct {
       description: 'GET /openapi.json (public)',
     });
     this.functions = { intake, estimates, founder, partner, ops, openApi };
+    if (props.intakeSettings) {
+      const v = INTAKE_SETTING_VARIABLES;
+      const env: Array<[string, number]> = [
+        [v.maxOpenPerAddress, props.intakeSettings.maxOpenPerAddress],
+        [v.maxOpenPerAccount, props.intakeSettings.maxOpenPerAccount],
+        [v.confirmWithinHours, props.intakeSettings.confirmWithinHours],
+        [v.maxResendsPerApplication, props.intakeSettings.maxResendsPerApplication],
+        [v.resendsPerAddressPerDay, props.intakeSettings.resendsPerAddressPerDay],
+      ];
+      for (const fn of [intake, founder]) for (const [name, value] of env) fn.function.addEnvironment(name, String(value));
+    }
 
     const jwt = new HttpUserPoolAuthorizer('CognitoJwt', props.userPool, { userPoolClients: [props.userPoolClient] });
     this.jwtAuthorizer = jwt;
@@ -152,10 +194,15 @@ export class Api extends Construct {
       ['/applications/{id}', apigwv2.HttpMethod.GET, founderIntegration, founderReason],
       ['/applications/{id}/revisions', apigwv2.HttpMethod.POST, founderIntegration, founderReason],
       ['/applications/{id}/withdraw', apigwv2.HttpMethod.POST, founderIntegration, founderReason],
+      ['/applications/{id}/confirm-email', apigwv2.HttpMethod.GET, founderIntegration, 'The page a confirmation mail links to: it changes nothing and carries no secret (that stays in the URL fragment).'],
+      ['/applications/{id}/confirm-email', apigwv2.HttpMethod.POST, founderIntegration, 'The founder confirms the address with the single-use secret from the mail (only its hash is stored); no account exists yet.'],
+      ['/applications/{id}/confirm-email/resend', apigwv2.HttpMethod.POST, founderIntegration, founderReason],
     ];
+    const throttledRoutes: apigwv2.HttpRoute[] = [];
     for (const [path, method, integration, reason] of publicRoutes) {
       for (const route of this.httpApi.addRoutes({ path, methods: [method], integration })) {
         Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+        throttledRoutes.push(route);
       }
     }
     const opsIntegration = integrate('Ops', ops);
@@ -179,6 +226,31 @@ export class Api extends Construct {
       this.httpApi.addRoutes({ path, methods: [method], integration: partnerIntegration, authorizer: jwt });
     }
 
+    // Per-route throttling (API Gateway answers 429 itself, without Retry-After): anonymous routes tightest, the
+    // founder's token routes next; partner and operations routes (JWT) keep the stage default.
+    const throttle = props.throttle ?? DEFAULT_THROTTLE;
+    // RouteSettings is free-form JSON in CloudFormation: the keys are written as CloudFormation spells them.
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    for (const [path, method] of publicRoutes) {
+      const limits = path.startsWith('/applications/') && !path.includes('/confirm-email') ? throttle.founder : throttle.public;
+      routeSettings[`${method} ${path}`] = { ThrottlingRateLimit: limits.rateLimit, ThrottlingBurstLimit: limits.burstLimit };
+    }
+    const cfnStage = this.stage.node.defaultChild as apigwv2.CfnStage;
+    cfnStage.routeSettings = routeSettings;
+    // A route's settings can only be set once the route exists.
+    for (const route of throttledRoutes) this.stage.node.addDependency(route);
+    this.publicRouteSettings = routeSettings;
+    this.publicThrottle = throttle.public;
+
     new CfnOutput(this, 'Url', { value: this.httpApi.apiEndpoint, description: 'HTTP API base URL' });
+  }
+
+  private readonly publicRouteSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+  private readonly publicThrottle: { rateLimit: number; burstLimit: number };
+
+  /** An anonymous route added by another construct (e.g. the operations board page) gets the public routes' throttle. */
+  throttleAsPublic(method: apigwv2.HttpMethod, path: string, routes: readonly apigwv2.HttpRoute[]): void {
+    this.publicRouteSettings[`${method} ${path}`] = { ThrottlingRateLimit: this.publicThrottle.rateLimit, ThrottlingBurstLimit: this.publicThrottle.burstLimit };
+    for (const route of routes) this.stage.node.addDependency(route);
   }
 }

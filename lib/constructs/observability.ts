@@ -1,6 +1,6 @@
 /**
  * Observability: alarms on what needs a human (workflow executions failed / timed out / throttled, Lambda errors and
- * throttles per function, DynamoDB throttling, API 5xx), an SNS topic they notify (TLS enforced), and a dashboard.
+ * throttles per function, DynamoDB throttling, API 5xx, messages in a dead-letter queue), an SNS topic they notify (TLS enforced), and a dashboard.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -9,6 +9,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -29,6 +30,8 @@ export interface ObservabilityProps {
    * workflow's failure path, which the ExecutionsFailed alarm reports.
    */
   readonly errorsAreControlFlow?: readonly string[];
+  /** Dead-letter queues by a short name: any message in one is an event nobody processed (alarm on depth >= 1). */
+  readonly deadLetterQueues?: Readonly<Record<string, sqs.IQueue>>;
 }
 
 export class Observability extends Construct {
@@ -45,6 +48,10 @@ export class Observability extends Construct {
 
     const fiveMinutes = Duration.minutes(5);
     const sm = props.stateMachine;
+    for (const [name, queue] of Object.entries(props.deadLetterQueues ?? {})) {
+      this.alarm(`${name}DeadLetters`, queue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' }),
+        `${name}: events in the dead-letter queue (delivery failed after every retry); redrive them once the cause is fixed.`);
+    }
     this.alarm('ExecutionsFailed', sm.metricFailed({ period: fiveMinutes, statistic: 'Sum' }), 'Workflow executions failed (application marked failed).');
     this.alarm('ExecutionsTimedOut', sm.metricTimedOut({ period: fiveMinutes, statistic: 'Sum' }), 'Workflow executions timed out.');
     this.alarm('ExecutionsThrottled', sm.metricThrottled({ period: fiveMinutes, statistic: 'Sum' }), 'Workflow state transitions throttled.');

@@ -25,6 +25,8 @@ export interface OperationsProps {
   readonly stateMachine: sfn.StateMachine;
   readonly mailer: IMailer;
   readonly httpApi: apigwv2.HttpApi;
+  /** Gives the board's anonymous route the public routes' throttle (lib/constructs/api.ts). */
+  readonly throttleAsPublic: (method: apigwv2.HttpMethod, path: string, routes: readonly apigwv2.HttpRoute[]) => void;
   readonly authorizer: HttpUserPoolAuthorizer;
   readonly publicBaseUrl: string;
   readonly logRetention: logs.RetentionDays;
@@ -63,7 +65,9 @@ export class Operations extends Construct {
     for (const path of OPS_ACTION_PATHS) {
       props.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.POST], integration: actions, authorizer: props.authorizer });
     }
-    for (const route of props.httpApi.addRoutes({ path: OPS_BOARD_PATH, methods: [apigwv2.HttpMethod.GET], integration: new HttpLambdaIntegration('OpsBoardIntegration', opsBoard.function) })) {
+    const boardRoutes = props.httpApi.addRoutes({ path: OPS_BOARD_PATH, methods: [apigwv2.HttpMethod.GET], integration: new HttpLambdaIntegration('OpsBoardIntegration', opsBoard.function) });
+    props.throttleAsPublic(apigwv2.HttpMethod.GET, OPS_BOARD_PATH, boardRoutes);
+    for (const route of boardRoutes) {
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason: 'The board page is static and holds no data (a browser cannot attach a JWT to opening a page); every call it makes goes to JWT-authorized ops routes.',

@@ -19,12 +19,13 @@ import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { PARTNER_CENTRAL_DETAIL_TYPES, PARTNER_CENTRAL_EVENT_SOURCE } from '../../schemas/partner-central-messages.ts';
 import { PARTNER_FILING_ROLE_PREFIX } from '../../schemas/partner.ts';
-import { acknowledgeWildcardResource } from '../nag.ts';
+import { acknowledgeRule, acknowledgeWildcardResource } from '../nag.ts';
 import { HouseFunction } from './house-function.ts';
 
 export interface PartnerCentralProps {
@@ -51,6 +52,8 @@ export type PartnerCentralFunctionName = 'partnerFiling' | 'partnerCentralEvents
 export class PartnerCentral extends Construct {
   readonly functions: Readonly<Record<PartnerCentralFunctionName, HouseFunction>>;
   readonly rule: events.Rule;
+  /** Where an event goes that the function could not take after every retry (Observability alarms on its depth). */
+  readonly deadLetterQueue: sqs.Queue;
   readonly schedule: scheduler.Schedule;
 
   constructor(scope: Construct, id: string, props: PartnerCentralProps) {
@@ -93,10 +96,23 @@ export class PartnerCentral extends Construct {
     // The opportunity's life after filing, with the same role (functions/usecases/partner-central-submission.ts).
     for (const [path, method] of OPPORTUNITY_ROUTES) props.httpApi.addRoutes({ path, methods: [method], integration: filingIntegration, authorizer: props.authorizer });
 
+    // An event the function cannot take after every retry is kept here (14 days) instead of being dropped until the
+    // next reconciliation; the alarm on its depth (Observability) tells operations to look and redrive.
+    this.deadLetterQueue = new sqs.Queue(this, 'OpportunityEventsDeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: props.removalPolicy,
+    });
+    acknowledgeRule(this.deadLetterQueue, 'AwsSolutions-SQS3', 'This queue IS the dead-letter queue of the Partner Central event rule\u2019s target; a dead-letter queue of a dead-letter queue would only move the same alarm one hop.');
     this.rule = new events.Rule(this, 'OpportunityEvents', {
       description: 'Partner Central opportunity events (forwarded from partners\u2019 accounts) to the review-status sync',
       eventPattern: { source: [PARTNER_CENTRAL_EVENT_SOURCE], detailType: [...PARTNER_CENTRAL_DETAIL_TYPES] },
-      targets: [new eventsTargets.LambdaFunction(partnerCentralEvents.function, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+      targets: [new eventsTargets.LambdaFunction(partnerCentralEvents.function, {
+        retryAttempts: 8,
+        maxEventAge: Duration.hours(6),
+        deadLetterQueue: this.deadLetterQueue,
+      })],
     });
 
     // Scheduler's own role (only lambda:InvokeFunction on the reconciliation, granted by the target).

@@ -17,6 +17,7 @@ import { Construct } from 'constructs';
 import { buildDefinition, type WorkflowTaskFunctions } from '../workflow/definition.ts';
 import { HouseFunction, type IMailer } from './house-function.ts';
 import { acknowledgeWildcardResource } from '../nag.ts';
+import { INTAKE_SETTING_VARIABLES } from '../../functions/wiring/intake-settings.ts';
 
 export interface WorkflowProps {
   readonly table: dynamodb.ITable;
@@ -27,20 +28,26 @@ export interface WorkflowProps {
   readonly founderRevisionTimeout: Duration;
   readonly awsDecisionTimeout: Duration;
   readonly creditsTimeout: Duration;
+  /** The founder's address confirmation: link lifetime (= the wait's timeout) and resend caps, passed to the functions. */
+  readonly addressConfirmation: { readonly confirmWithinHours: number; readonly maxResendsPerApplication: number };
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
 }
 
-export type WorkflowFunctionName = keyof WorkflowTaskFunctions | 'expirySweep';
+export type WorkflowFunctionName = keyof WorkflowTaskFunctions | 'expirySweep' | 'startPending';
 
 /** When the expiry sweep runs (EventBridge Scheduler; the local runtime runs the same schedule on its clock). */
 export const EXPIRY_SWEEP_SCHEDULE = 'rate(1 day)';
+
+/** How often applications their intake stored but did not start are started (the intake outbox). */
+export const START_PENDING_SCHEDULE = 'rate(5 minutes)';
 
 export class Workflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
   readonly logGroup: logs.LogGroup;
   readonly functions: Readonly<Record<WorkflowFunctionName, HouseFunction>>;
   readonly expirySchedule: scheduler.Schedule;
+  readonly startPendingSchedule: scheduler.Schedule;
 
   constructor(scope: Construct, id: string, props: WorkflowProps) {
     super(scope, id);
@@ -106,7 +113,27 @@ export class Workflow extends Construct {
       .bindTable(props.table, 'readWrite')
       .bindMailer(props.mailer);
 
-    this.functions = { sizeAsk, draftBriefs, routePartner, notify, awaitHumanStep, markFailed, unassignPartner, standing, expirySweep };
+    const confirmationEnv: Record<string, string> = {
+      [INTAKE_SETTING_VARIABLES.confirmWithinHours]: String(props.addressConfirmation.confirmWithinHours),
+      [INTAKE_SETTING_VARIABLES.maxResendsPerApplication]: String(props.addressConfirmation.maxResendsPerApplication),
+    };
+    for (const [name, value] of Object.entries(confirmationEnv)) notify.function.addEnvironment(name, value);
+    const expireUnconfirmed = new HouseFunction(this, 'ExpireUnconfirmed', {
+      ...common,
+      entry: 'functions/workflow/expire-unconfirmed.ts',
+      description: 'Workflow task: closes an application whose founder never confirmed the address (nothing booked)',
+    }).bindTable(props.table, 'readWrite');
+    for (const [name, value] of Object.entries(confirmationEnv)) expireUnconfirmed.function.addEnvironment(name, value);
+    // The intake outbox: starts applications stored in `submitted` without an execution (a crash between intake's
+    // put and its StartExecution). StartExecution only; it never touches a running execution.
+    const startPending = new HouseFunction(this, 'StartPending', {
+      ...common,
+      timeout: Duration.minutes(2),
+      entry: 'functions/workflow/start-pending.ts',
+      description: 'Every 5 minutes: starts the workflow of applications their intake stored but did not start',
+    }).bindTable(props.table, 'readWrite');
+
+    this.functions = { sizeAsk, draftBriefs, routePartner, notify, awaitHumanStep, markFailed, unassignPartner, standing, expireUnconfirmed, expirySweep, startPending };
 
     // Scheduler's own role (only lambda:InvokeFunction on the sweeper, granted by the target).
     const scheduleRole = new iam.Role(this, 'ExpirySweepScheduleRole', {
@@ -125,6 +152,25 @@ export class Workflow extends Construct {
         input: scheduler.ScheduleTargetInput.fromObject({ sweep: 'credit-expiry' }),
         retryAttempts: 3,
         role: scheduleRole,
+      }),
+    });
+
+    const startRole = new iam.Role(this, 'StartPendingScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+      description: 'EventBridge Scheduler: invokes the start sweep',
+    });
+    acknowledgeWildcardResource(
+      startRole,
+      `${startPending.function.functionArn}:*`,
+      'lambda:InvokeFunction on the qualified ARNs (versions/aliases) of the one function this schedule invokes; CDK adds it beside the unqualified ARN.',
+    );
+    this.startPendingSchedule = new scheduler.Schedule(this, 'StartPendingSchedule', {
+      schedule: scheduler.ScheduleExpression.expression(START_PENDING_SCHEDULE),
+      description: 'Intake outbox: start the workflow of applications stored without one',
+      target: new schedulerTargets.LambdaInvoke(startPending.function, {
+        input: scheduler.ScheduleTargetInput.fromObject({ sweep: 'start-pending' }),
+        retryAttempts: 3,
+        role: startRole,
       }),
     });
 
@@ -149,7 +195,9 @@ export class Workflow extends Construct {
             markFailed: markFailed.function,
             unassignPartner: unassignPartner.function,
             standing: standing.function,
+            expireUnconfirmed: expireUnconfirmed.function,
           },
+          addressConfirmationTimeout: Duration.seconds(Math.max(1, Math.round(props.addressConfirmation.confirmWithinHours * 3600))),
           partnerReviewTimeout: props.partnerReviewTimeout,
           partnerReviewGrace: props.partnerReviewGrace,
           founderRevisionTimeout: props.founderRevisionTimeout,
@@ -161,10 +209,12 @@ export class Workflow extends Construct {
       tracingEnabled: true,
     });
 
+    startPending.bindStateMachine(this.stateMachine, 'start');
+
     // The state machine role: CDK grants lambda:InvokeFunction on each function ARN and on `ARN:*` (its versions and
     // aliases), plus log delivery and X-Ray actions that have no resource-level permissions.
     const role = this.stateMachine.role;
-    for (const fn of [sizeAsk, draftBriefs, routePartner, notify, awaitHumanStep, markFailed, unassignPartner, standing]) {
+    for (const fn of [sizeAsk, draftBriefs, routePartner, notify, awaitHumanStep, markFailed, unassignPartner, standing, expireUnconfirmed]) {
       acknowledgeWildcardResource(
         role,
         `${fn.function.functionArn}:*`,

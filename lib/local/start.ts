@@ -60,6 +60,8 @@ export interface StartLocalOptions {
   dataDir?: string;
   /** The synthesized template (default: `synthTemplate()` from lib/template.ts, cached in .local/template-cache). */
   template?: CfnTemplate;
+  /** Variables set after the functions' own (e.g. tests raise the per-address intake limit); default none. */
+  environment?: Record<string, string>;
   /** Synthesize even when the cached template is current. */
   freshTemplate?: boolean;
   /** Partner profiles to seed (default `<projectDir>/data/partners.json`; null = seed nothing). */
@@ -171,7 +173,7 @@ export async function startLocal(opts: StartLocalOptions = {}): Promise<LocalRun
     const table = model.tables[0];
 
     // 3. Environment: the stand-ins' endpoints, dummy credentials, and every function's variables.
-    const env = setLocalEnvironment(model, { dynamodb: dynamo.url, sfn: sfnUrl, ses: ses.url, partnerCentral: partnerCentral.url }, log);
+    const env = setLocalEnvironment(model, { dynamodb: dynamo.url, sfn: sfnUrl, ses: ses.url, partnerCentral: partnerCentral.url }, log, opts.environment);
 
     // 4. Tables, handlers, seed data, the workflow engine.
     if (table) await ensureTables(dynamo.url, model.tables);
@@ -331,7 +333,7 @@ async function startStandIns(args: {
 }
 
 /** Sets, in process.env, the stand-ins' endpoints, dummy credentials and every function's variables; returns them. */
-function setLocalEnvironment(model: LocalModel, endpoints: { dynamodb: string; sfn: string; ses: string; partnerCentral: string }, log: (line: string) => void): Record<string, string> {
+function setLocalEnvironment(model: LocalModel, endpoints: { dynamodb: string; sfn: string; ses: string; partnerCentral: string }, log: (line: string) => void, overrides: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {
     AWS_REGION: DEV_REGION,
     AWS_DEFAULT_REGION: DEV_REGION,
@@ -348,6 +350,7 @@ function setLocalEnvironment(model: LocalModel, endpoints: { dynamodb: string; s
     AWS_ENDPOINT_URL_PARTNERCENTRAL_BENEFITS: endpoints.partnerCentral,
   };
   for (const [k, v] of Object.entries(model.environment)) if (k !== 'NODE_OPTIONS') env[k] = v;
+  Object.assign(env, overrides);
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;
   Object.assign(process.env, env);

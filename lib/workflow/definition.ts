@@ -12,7 +12,12 @@
  * is caught up by AwaitHumanStep: after storing a new token it checks whether the application moved on without the
  * workflow noticing and, if so, fails the wait with `ChangedWhileWaiting`, which leads to NotifyChange → CheckStanding.
  *
- *   SizeAsk → DraftBriefs → RoutePartner → IsRouted?
+ *   SizeAsk → DraftBriefs → AddressConfirmed? ── yes ──→ RoutePartner
+ *     no → SendAddressConfirmation → AwaitAddressConfirmation ─(confirmed)→ RoutePartner
+ *                                      │ (resend) → SendAddressConfirmation (a new secret) → AwaitAddressConfirmation
+ *                                      └ (Timeout) ExpireUnconfirmed → expired → UnconfirmedExpired (Succeed)
+ *                                                                     confirmed (callback lost) → RoutePartner, else CheckStanding
+ *   RoutePartner → IsRouted?
  *     unrouted → NotifyUnrouted → QueuedForOperations (Succeed)
  *     routed   → NotifyRouted → AwaitPartnerReview ──(callback)──→ NotifyReviewed → ReviewDecision?
  *                                 │ (Timeout) NotifyReviewOverdue → AwaitPartnerReviewGrace ─(callback)─→ NotifyReviewed
@@ -47,6 +52,13 @@ import { STAGES } from '../../functions/core/application/standing.ts';
 export const STATES = {
   sizeAsk: 'SizeAsk',
   draftBriefs: 'DraftBriefs',
+  addressConfirmed: 'AddressConfirmed',
+  sendAddressConfirmation: 'SendAddressConfirmation',
+  awaitAddressConfirmation: 'AwaitAddressConfirmation',
+  addressConfirmationOutcome: 'AddressConfirmationOutcome',
+  expireUnconfirmed: 'ExpireUnconfirmed',
+  unconfirmedExpiryOutcome: 'UnconfirmedExpiryOutcome',
+  unconfirmedExpired: 'UnconfirmedExpired',
   routePartner: 'RoutePartner',
   isRouted: 'IsRouted',
   notifyRouted: 'NotifyRouted',
@@ -127,6 +139,7 @@ export const NOTIFY_EVENTS = {
   awsDecisionOverdue: 'aws-decision-overdue',
   creditsOverdue: 'credits-overdue',
   failed: 'failed',
+  addressConfirmation: 'address-confirmation',
 } as const;
 
 /** Stages CheckStanding reports (functions/core/application/standing.ts), read by the WhereNext choice. */
@@ -145,6 +158,7 @@ export interface WorkflowTaskFunctions {
   readonly markFailed: lambda.IFunction;
   readonly unassignPartner: lambda.IFunction;
   readonly standing: lambda.IFunction;
+  readonly expireUnconfirmed: lambda.IFunction;
 }
 
 export interface WorkflowDefinitionProps {
@@ -159,6 +173,8 @@ export interface WorkflowDefinitionProps {
   readonly awsDecisionTimeout?: Duration;
   /** How long before overdue credits are chased (repeats). @default 30 days */
   readonly creditsTimeout?: Duration;
+  /** How long the founder has to confirm the address after each confirmation mail (the link's lifetime). @default 72 hours */
+  readonly addressConfirmationTimeout?: Duration;
   /** TimeoutSeconds of every Lambda task (above the functions' own timeouts). @default 60 seconds */
   readonly lambdaTaskTimeout?: Duration;
 }
@@ -317,11 +333,13 @@ export function buildDefinition(parent: Construct, props: WorkflowDefinitionProp
 
   // ---- the machine part: size, draft, route ----
   const sizeAsk = t.lambda(STATES.sizeAsk, fns.sizeAsk);
-  const draftBriefs = t.lambda(STATES.draftBriefs, fns.draftBriefs);
+  const draftBriefs = t.lambda(STATES.draftBriefs, fns.draftBriefs, {
+    keep: { resultSelector: { 'addressConfirmed.$': '$.Payload.addressConfirmed' }, resultPath: '$.draft' },
+  });
   const routePartner = t.lambda(STATES.routePartner, fns.routePartner, {
     keep: { resultSelector: { 'routed.$': '$.Payload.routed' }, resultPath: '$.route' },
   });
-  sizeAsk.next(draftBriefs).next(routePartner);
+  sizeAsk.next(draftBriefs);
 
   // ---- where the application stands (DynamoDB decides): the way back in after any callback or a lost one ----
   const notifyChange = notify(STATES.notifyChange, NOTIFY_EVENTS.transitions);
@@ -421,6 +439,39 @@ export function buildDefinition(parent: Construct, props: WorkflowDefinitionProp
       .otherwise(unrouted),
   );
 
+  // ---- the founder confirms the address before anything is routed (functions/core/address-confirmation.ts) ----
+  const sendConfirmation = notify(STATES.sendAddressConfirmation, NOTIFY_EVENTS.addressConfirmation);
+  const expireUnconfirmed = t.lambda(STATES.expireUnconfirmed, fns.expireUnconfirmed, {
+    keep: { resultSelector: { 'outcome.$': '$.Payload.outcome' }, resultPath: '$.confirmation' },
+  });
+  const awaitConfirmation = t.callback(STATES.awaitAddressConfirmation, fns.awaitHumanStep, {
+    kind: TASK_KINDS.addressConfirmation,
+    timeout: props.addressConfirmationTimeout ?? Duration.hours(72),
+    resultPath: '$.confirmation',
+    onTimeout: expireUnconfirmed,
+    catches: changed,
+  });
+  sendConfirmation.next(awaitConfirmation);
+  const confirmationOutcome = (value: string): sfn.Condition =>
+    sfn.Condition.and(sfn.Condition.isPresent('$.confirmation.outcome'), sfn.Condition.stringEquals('$.confirmation.outcome', value));
+  awaitConfirmation.next(
+    new sfn.Choice(scope, STATES.addressConfirmationOutcome)
+      .when(confirmationOutcome('confirmed'), routePartner)
+      .when(confirmationOutcome('resend'), sendConfirmation)
+      .otherwise(checkStanding),
+  );
+  expireUnconfirmed.next(
+    new sfn.Choice(scope, STATES.unconfirmedExpiryOutcome)
+      .when(confirmationOutcome('expired'), succeed(STATES.unconfirmedExpired, 'The founder never confirmed the address: closed, nothing booked or shared.'))
+      .when(confirmationOutcome('confirmed'), routePartner)
+      .otherwise(checkStanding),
+  );
+  draftBriefs.next(
+    new sfn.Choice(scope, STATES.addressConfirmed)
+      .when(sfn.Condition.and(sfn.Condition.isPresent('$.draft.addressConfirmed'), sfn.Condition.booleanEquals('$.draft.addressConfirmed', true)), routePartner)
+      .otherwise(sendConfirmation),
+  );
+
   const stage = (value: string): sfn.Condition => sfn.Condition.stringEquals('$.standing.stage', value);
   checkStanding.next(
     new sfn.Choice(scope, STATES.whereNext)
@@ -434,6 +485,7 @@ export function buildDefinition(parent: Construct, props: WorkflowDefinitionProp
       .when(stage(STAGES.size), sizeAsk)
       .when(stage(STAGES.draft), draftBriefs)
       .when(stage(STAGES.route), routePartner)
+      .when(stage(STAGES.addressConfirmation), sendConfirmation)
       .when(stage(STAGES.unrouted), queued)
       .otherwise(succeed(STATES.noFurtherAction, 'Withdrawn, failed or otherwise out of the workflow\'s hands.')),
   );

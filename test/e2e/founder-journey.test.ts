@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../lib/local/start.ts';
-import { exampleWorksheetBody, startE2eRuntime, until } from '../support/e2e.ts';
+import { confirmFromInbox, exampleWorksheetBody, startE2eRuntime, until } from '../support/e2e.ts';
 
 const worksheet = exampleWorksheetBody();
 let rt: LocalRuntime;
@@ -39,7 +39,22 @@ describe('a founder submits the example worksheet', () => {
     expect(founderToken).toMatch(/^aft_/);
   });
 
-  it('is sized, drafted, routed and waiting on partner review within seconds, with two mails sent', async () => {
+  it('is sized and drafted at once, then waits for the founder to confirm the address: one mail, nothing routed', async () => {
+    const view = await until('drafted with the estimate', async () => {
+      const res = await api('GET', `/applications/${applicationId}`, undefined, { authorization: `Bearer ${founderToken}` });
+      return res.body.status === 'drafted' && (res.body.addressConfirmation as { mailsSent: number }).mailsSent === 1 ? res.body : undefined;
+    });
+    expect(view.estimate).not.toBeNull();
+    expect(view.partner).toBeNull();
+    expect(view.addressConfirmation).toMatchObject({ confirmed: false, confirmedAt: null });
+    const mails = await rt.mails();
+    expect(mails.map((m) => [m.destination.to[0], m.subject])).toEqual([['maya@ledgerly.ai', "Confirm your address for Ledgerly Labs's Bedrock credit application"]]);
+    expect(mails[0]!.body.text).toContain(`${rt.urls.api}/applications/${applicationId}/confirm-email#secret=acs_`);
+  });
+
+  it('after the founder confirms through the link, is routed and waiting on partner review within seconds, with two more mails sent', async () => {
+    const confirmed = await confirmFromInbox(rt, applicationId);
+    expect(confirmed).toMatchObject({ status: 200, body: { applicationId, addressConfirmed: true } });
     const view = await until('partner review', async () => {
       const res = await api('GET', `/applications/${applicationId}`, undefined, { authorization: `Bearer ${founderToken}` });
       return res.body.status === 'in_partner_review' ? res.body : undefined;
@@ -51,14 +66,16 @@ describe('a founder submits the example worksheet', () => {
     expect(briefs.every((b) => b.validation.valid)).toBe(true);
     expect((view.estimate as { plan: { filings: unknown[] } }).plan.filings.length).toBeGreaterThan(0);
 
-    const mails = await until('two mails', async () => {
+    expect(view.addressConfirmation).toMatchObject({ confirmed: true, linkExpiresAt: null });
+
+    const mails = await until('three mails', async () => {
       const all = await rt.mails();
-      return all.length >= 2 ? all : undefined;
+      return all.length >= 3 ? all : undefined;
     });
-    expect(mails.map((m) => m.destination.to[0]).sort()).toEqual(['ace-desk@northwind-partners.example', 'maya@ledgerly.ai']);
+    expect(mails.map((m) => m.destination.to[0]).sort()).toEqual(['ace-desk@northwind-partners.example', 'maya@ledgerly.ai', 'maya@ledgerly.ai']);
     for (const mail of mails) expect(`${mail.body.html ?? ''}${mail.body.text ?? ''}`).not.toContain(founderToken);
     // The founder reads an ask that adds up: the ACE filings and their sum, the cohort long shot apart.
-    const confirmation = mails.find((m) => m.destination.to[0] === 'maya@ledgerly.ai')!;
+    const confirmation = mails.find((m) => m.destination.to[0] === 'maya@ledgerly.ai' && /received/.test(m.subject))!;
     expect(confirmation.body.text).toMatch(/Sized ask: Bedrock \/ GenAI POC funding \$11,000 \+ AWS Activate Portfolio \$140,000 = \$151,000\./);
     expect(confirmation.body.text).toMatch(/Also worth a separate application: AWS Generative AI Accelerator/);
   });
@@ -153,6 +170,7 @@ describe('estimates, operations and docs', () => {
     nowhere.aws.region = 'sa-east-1'; // no seeded partner delivers in São Paulo
     const submitted = await api('POST', '/worksheets', nowhere);
     expect(submitted.status).toBe(202);
+    expect((await confirmFromInbox(rt, String(submitted.body.applicationId))).status).toBe(200);
     const ops = await rt.mintToken({ groups: ['ops'] });
     const item = await until('the unrouted queue', async () => {
       const page = await api('GET', '/ops/applications?status=unrouted', undefined, { authorization: `Bearer ${ops}` });
@@ -164,7 +182,7 @@ describe('estimates, operations and docs', () => {
     expect(bad.status).toBe(400);
     expect((bad.body.problems as { field: string }[])[0]?.field).toBe('query.status');
     // Operations heard about it by mail too.
-    const mails = await until('the ops mail', async () => (await rt.mails()).find((m) => m.subject.includes(String(submitted.body.applicationId))));
+    const mails = await until('the ops mail', async () => (await rt.mails()).find((m) => m.destination.to.includes('ops@example.com') && m.subject.includes(String(submitted.body.applicationId))));
     expect(mails.destination.to).toEqual(['ops@example.com']);
     // The mail's link opens the application for operations (with the JWT), not a dead end.
     const link = /Operations view: (\S+)/.exec(mails.body.text ?? '')?.[1] ?? '';

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../lib/local/start.ts';
-import { exampleWorksheetBody, startE2eRuntime, until } from '../support/e2e.ts';
+import { confirmFromInbox, exampleWorksheetBody, startE2eRuntime, until } from '../support/e2e.ts';
 import { readFileSync } from 'node:fs';
 import { countApplicationItems, documentedRoutes, generateBadRequests } from '../../scripts/hostile-requests.ts';
 
@@ -49,6 +49,7 @@ async function inPartnerReview(key: string): Promise<{ id: string; founderToken:
   expect(res.status).toBe(202);
   const id = String(res.body.applicationId);
   const founderToken = String(res.body.founderToken);
+  expect((await confirmFromInbox(rt, id)).status).toBe(200);
   await until(`${id} in partner review`, async () => {
     const view = await send('GET', `/applications/${id}`, { headers: { authorization: `Bearer ${founderToken}` } });
     return view.body.status === 'in_partner_review' ? true : undefined;

@@ -25,7 +25,7 @@ beforeAll(async () => {
   ops = await rt.mintToken({ groups: ['ops'], sub: 'operator-board' });
   seeded.waiting = await submit(rt, 'board-e2e-waiting-1', 'Board Waiting Co');
   await statusIs(rt, ops, seeded.waiting.id, 'in_partner_review');
-  rt.faults.add({ function: 'DraftBriefs', times: 1, error: 'TemplateStoreUnavailable', message: 'the brief template store did not answer' });
+  rt.faults.add({ function: 'RoutePartner', times: 1, error: 'PartnerDirectoryUnavailable', message: 'the partner directory did not answer' });
   seeded.failed = await submit(rt, 'board-e2e-failed-01', 'Board Failed Co');
   await statusIs(rt, ops, seeded.failed.id, 'failed');
   // Four days on: the waiting review is past its 72-hour threshold.
@@ -67,21 +67,21 @@ describe('the operations board', () => {
     expect(stuck).toMatch(/in partner review.*4 days \(limit 3 days\)/);
     const failed = await page.textContent('#failed');
     expect(failed).toContain(seeded.failed.id);
-    expect(failed).toContain('DraftBriefs');
-    expect(failed).toContain('TemplateStoreUnavailable');
+    expect(failed).toContain('RoutePartner');
+    expect(failed).toContain('PartnerDirectoryUnavailable');
     expect(await page.textContent('#executions')).toContain(seeded.failed.id);
   });
 
   it('redrives the failed application from the page, and it carries on to partner review', async () => {
     await page.click(`button[aria-label="Redrive ${seeded.failed.id}"]`);
     await page.waitForSelector('#detail:not([hidden])');
-    expect(await page.textContent('#story')).toMatch(/FAILED: failed .* in DraftBriefs: ApplicationFailed/);
+    expect(await page.textContent('#story')).toMatch(/FAILED: failed .* in RoutePartner: ApplicationFailed/);
     await page.click('#actions button[data-action=redrive]');
     // The form asks for a reason before anything is sent.
     expect(await page.$eval('#reason', (e) => (e as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing)).toBe(true);
     await page.fill('#reason', 'template store is back');
     await page.click('#actions button[data-action=redrive]');
-    await expect.poll(() => page.textContent('#message'), { timeout: 15_000 }).toMatch(new RegExp(`redrive ${seeded.failed.id}: done, now sized`));
+    await expect.poll(() => page.textContent('#message'), { timeout: 15_000 }).toMatch(new RegExp(`redrive ${seeded.failed.id}: done, now drafted`));
     await statusIs(rt, ops, seeded.failed.id, 'in_partner_review');
     // The board refreshes by itself: no failed application left, two in partner review.
     await expect.poll(() => page.textContent('#counts li[data-status=in_partner_review] .n'), { timeout: 15_000 }).toBe('2');
@@ -93,7 +93,7 @@ describe('the operations board', () => {
     await until('the new execution in the story', async () => ((await page.textContent('#story'))?.includes('RUNNING: waiting on partner review since') ? true : undefined), 15_000);
     const story = await page.textContent('#story');
     expect(story).toMatch(/Drafted the ACE briefs .*Routed to a partner/);
-    expect(await page.textContent('#timeline')).toMatch(/failed.*sized.*ops.*redriven from DraftBriefs by operations: template store is back/);
+    expect(await page.textContent('#timeline')).toMatch(/failed.*drafted.*ops.*redriven from RoutePartner by operations: template store is back/);
     mkdirSync('test-artifacts', { recursive: true });
     await page.screenshot({ path: 'test-artifacts/ops-board.png', fullPage: true });
   });

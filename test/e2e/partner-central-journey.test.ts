@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../lib/local/start.ts';
-import { callApi, exampleWorksheetBody, startE2eRuntime, until, waitingOnTask, type ApiOptions } from '../support/e2e.ts';
+import { callApi, confirmFromInbox, exampleWorksheetBody, startE2eRuntime, until, waitingOnTask, type ApiOptions } from '../support/e2e.ts';
 
 let rt: LocalRuntime;
 beforeAll(async () => {
@@ -42,6 +42,7 @@ describe('Partner Central end to end on the local runtime', () => {
     expect(submitted.status).toBe(202);
     id = String(submitted.body.applicationId);
     founder = String(submitted.body.founderToken);
+    expect((await confirmFromInbox(rt, id)).status).toBe(200);
     partner = await rt.mintToken({ groups: ['partner'], partnerId: 'p-northwind' });
     await waitingOnTask(rt, id, 'partner-review');
     expect((await api('POST', `/partner/applications/${id}/approve`, { token: partner })).status).toBe(200);

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { LocalRuntime } from '../../lib/local/start.ts';
-import { callApi, exampleWorksheetBody, startE2eRuntime, until, waitingOnTask, type ApiOptions } from '../support/e2e.ts';
+import { callApi, confirmFromInbox, exampleWorksheetBody, startE2eRuntime, until, waitingOnTask, type ApiOptions } from '../support/e2e.ts';
 
 const worksheet = exampleWorksheetBody();
 let rt: LocalRuntime;
@@ -32,6 +32,8 @@ describe('a partner takes an application from review to credits, over HTTP', () 
     expect(submitted.status).toBe(202);
     id = String(submitted.body.applicationId);
     founderToken = String(submitted.body.founderToken);
+    // Nothing reaches a partner before the founder confirms the address from the mail.
+    expect((await confirmFromInbox(rt, id)).status).toBe(200);
     partner = await rt.mintToken({ groups: ['partner'], partnerId: 'p-northwind' });
     stranger = await rt.mintToken({ groups: ['partner'], partnerId: 'p-tidewater' });
     await waitingOn(id, 'partner-review');

@@ -85,6 +85,31 @@ describe('Partner Central events and schedule', () => {
     expect(permissions).toHaveLength(1);
   });
 
+  it('an event the function cannot take goes to an encrypted, SSL-only dead-letter queue after retries, and its depth raises an alarm', () => {
+    const [, rule] = resourcesOfType(t, 'AWS::Events::Rule').find(([, r]) => JSON.stringify(r.EventPattern ?? {}).includes('aws.partnercentral-selling'))!;
+    const target = (rule.Targets as Array<{ RetryPolicy?: { MaximumRetryAttempts: number; MaximumEventAgeInSeconds: number }; DeadLetterConfig?: { Arn: unknown } }>)[0]!;
+    expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 6 * 3600 });
+    const queues = resourcesOfType(t, 'AWS::SQS::Queue');
+    expect(queues).toHaveLength(1);
+    const [queueId, queue] = queues[0]!;
+    expect(target.DeadLetterConfig?.Arn).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
+    expect(queue).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86_400 });
+    // SSL only: the queue policy denies any request without TLS; EventBridge (this rule only) may send to it.
+    const [, policy] = resourcesOfType(t, 'AWS::SQS::QueuePolicy').find(([, p]) => mentions(p.Queues, queueId))!;
+    const statements = (policy.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement;
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    const send = statements.find((st) => st.Effect === 'Allow')!;
+    expect(send).toMatchObject({ Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' } });
+    expect(JSON.stringify(send.Condition)).toContain('aws:SourceArn');
+    // The alarm: any message visible, to the alarm topic.
+    const alarms = resourcesOfType(t, 'AWS::CloudWatch::Alarm').filter(([, a]) => a.MetricName === 'ApproximateNumberOfMessagesVisible');
+    expect(alarms).toHaveLength(1);
+    const [, alarm] = alarms[0]!;
+    expect(alarm).toMatchObject({ Namespace: 'AWS/SQS', Statistic: 'Maximum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(mentions(alarm.Dimensions, queueId)).toBe(true);
+    expect(mentions(alarm.AlarmActions, resourcesOfType(t, 'AWS::SNS::Topic')[0]![0])).toBe(true);
+  });
+
   it('EventBridge Scheduler runs the reconciliation every 30 minutes with its fixed input', () => {
     const schedules = resourcesOfType(t, 'AWS::Scheduler::Schedule').filter(([, s]) => mentions((s.Target as { Arn: unknown }).Arn, ids.reconcile));
     expect(schedules).toHaveLength(1);

@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app.ts';
 import { HOUSE_RUNTIME, PROJECT_ROOT } from '../../lib/constructs/house-function.ts';
 import { cdkJsonContext, listFunctions, listRoutes, type CfnTemplate } from '../../lib/template.ts';
+import { DEFAULT_CONTEXT, readAppConfig } from '../../lib/config.ts';
 import { INDEXES, projectionOf, TABLE_KEYS, TTL_ATTRIBUTE } from '../../functions/adapters/dynamo/keys.ts';
 import {
   actionsOf,
@@ -45,6 +46,8 @@ const ENTRIES = {
   unassignPartner: 'functions/workflow/unassign-partner.ts',
   standing: 'functions/workflow/standing.ts',
   expirySweep: 'functions/workflow/expiry-sweep.ts',
+  expireUnconfirmed: 'functions/workflow/expire-unconfirmed.ts',
+  startPending: 'functions/workflow/start-pending.ts',
   // Partner Central (lib/constructs/partner-central-integration.ts; its own assertions: test/infra/partner-central.test.ts)
   partnerFiling: 'functions/http/partner-filing.ts',
   partnerCentralEvents: 'functions/events/partner-central-events.ts',
@@ -82,6 +85,8 @@ const EXPECTED_ACTIONS: Record<FunctionKey, string[]> = {
   unassignPartner: [...BASE, ...READ, ...WRITE],
   standing: [...BASE, ...READ],
   expirySweep: [...BASE, ...READ, ...WRITE, 'ses:SendEmail', 'ses:SendRawEmail'],
+  expireUnconfirmed: [...BASE, ...READ, ...WRITE],
+  startPending: [...BASE, ...READ, ...WRITE, 'states:StartExecution'],
   partnerFiling: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'sts:AssumeRole'],
   partnerCentralEvents: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'sts:AssumeRole'],
   partnerCentralReconcile: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'sts:AssumeRole'],
@@ -144,8 +149,14 @@ describe('functions', () => {
   it('only the functions that need them get the table, the workflow and the mail settings', () => {
     const withVar = (name: string) =>
       (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => name in environmentOf(t, ids[k])).sort();
-    expect(withVar('TABLE_NAME')).toEqual(['awaitHumanStep', 'draftBriefs', 'expirySweep', 'founder', 'intake', 'markFailed', 'notify', 'ops', 'opsActions', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'routePartner', 'sizeAsk', 'standing', 'unassignPartner']);
-    expect(withVar('STATE_MACHINE_ARN')).toEqual(['founder', 'intake', 'ops', 'opsActions', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling']);
+    expect(withVar('TABLE_NAME')).toEqual(['awaitHumanStep', 'draftBriefs', 'expireUnconfirmed', 'expirySweep', 'founder', 'intake', 'markFailed', 'notify', 'ops', 'opsActions', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'routePartner', 'sizeAsk', 'standing', 'startPending', 'unassignPartner']);
+    expect(withVar('STATE_MACHINE_ARN')).toEqual(['founder', 'intake', 'ops', 'opsActions', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'startPending']);
+    // The intake limits and the confirmation settings come from context (cdk.json), to the functions that use them.
+    expect(withVar('MAX_OPEN_APPLICATIONS_PER_ADDRESS')).toEqual(['founder', 'intake']);
+    expect(environmentOf(t, ids.intake)).toMatchObject({ MAX_OPEN_APPLICATIONS_PER_ADDRESS: '3', MAX_OPEN_APPLICATIONS_PER_ACCOUNT: '5' });
+    expect(withVar('ADDRESS_CONFIRMATION_HOURS')).toEqual(['expireUnconfirmed', 'founder', 'intake', 'notify']);
+    expect(environmentOf(t, ids.notify)).toMatchObject({ ADDRESS_CONFIRMATION_HOURS: '72', CONFIRMATION_RESENDS_PER_APPLICATION: '3' });
+    expect(environmentOf(t, ids.founder)).toMatchObject({ CONFIRMATION_RESENDS_PER_ADDRESS_PER_DAY: '5' });
     for (const name of ['SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'OPS_EMAIL']) expect(withVar(name)).toEqual(['expirySweep', 'notify', 'opsActions']);
     expect(withVar('ACE_CATALOG')).toEqual(['draftBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling']);
     expect(environmentOf(t, ids.draftBriefs).ACE_CATALOG).toBe('Sandbox');
@@ -227,24 +238,31 @@ describe('IAM', () => {
     expect(everyStatement.filter((s) => JSON.stringify(s.Action).includes('ses:'))).toHaveLength(SENDERS.length);
   });
 
+  it('the intake outbox: StartPending runs every 5 minutes from EventBridge Scheduler, whose role may only invoke it', () => {
+    const [, schedule] = resourcesOfType(t, 'AWS::Scheduler::Schedule').find(([id]) => /StartPending/.test(id))!;
+    expect(schedule).toMatchObject({ ScheduleExpression: 'rate(5 minutes)', State: 'ENABLED', Target: { Arn: { 'Fn::GetAtt': [ids.startPending, 'Arn'] } } });
+    const roleId = ((schedule.Target as { RoleArn: { 'Fn::GetAtt': [string, string] } }).RoleArn)['Fn::GetAtt'][0];
+    expect(actionsOf(statementsOfRole(t, roleId))).toEqual(['lambda:InvokeFunction']);
+  });
+
   it('the expiry sweep runs daily from EventBridge Scheduler, whose role may only invoke it', () => {
-    const [[scheduleId, schedule]] = resourcesOfType(t, 'AWS::Scheduler::Schedule') as [[string, Record<string, unknown>]];
+    const [scheduleId, schedule] = resourcesOfType(t, 'AWS::Scheduler::Schedule').find(([id]) => /ExpirySweep/.test(id))!;
     expect(scheduleId).toMatch(/ExpirySweep/);
     expect(schedule).toMatchObject({ ScheduleExpression: 'rate(1 day)', State: 'ENABLED', Target: { Arn: { 'Fn::GetAtt': [ids.expirySweep, 'Arn'] } } });
     const roleId = ((schedule.Target as { RoleArn: { 'Fn::GetAtt': [string, string] } }).RoleArn)['Fn::GetAtt'][0];
     expect(actionsOf(statementsOfRole(t, roleId))).toEqual(['lambda:InvokeFunction']);
   });
 
-  it('only Intake and OpsActions start executions, only Ops reads them, only Founder and OpsActions stop them, only Founder, Partner, OpsActions and the Partner Central functions answer task tokens, all on this state machine', () => {
-    for (const key of ['intake', 'opsActions'] as const) {
-      expect(resourcesFor(statementsOfFunction(t, ids[key]), 'states:StartExecution'), key).toEqual([{ Ref: stateMachineId }]);
-    }
+  it('only Intake, its outbox sweep and OpsActions start executions, only Ops reads them, only Founder stops them, only Founder, Partner and the Partner Central functions answer task tokens, all on this state machine', () => {
+    expect(resourcesFor(statementsOfFunction(t, ids.intake), 'states:StartExecution')).toEqual([{ Ref: stateMachineId }]);
+    expect(resourcesFor(statementsOfFunction(t, ids.startPending), 'states:StartExecution')).toEqual([{ Ref: stateMachineId }]);
+    expect(resourcesFor(statementsOfFunction(t, ids.opsActions), 'states:StartExecution')).toEqual([{ Ref: stateMachineId }]);
     expect(resourcesFor(statementsOfFunction(t, ids.ops), 'states:ListExecutions')).toEqual([{ Ref: stateMachineId }]);
     const executions = resourcesFor(statementsOfFunction(t, ids.ops), 'states:DescribeExecution');
     expect(executions).toHaveLength(1);
     expect(JSON.stringify(executions[0])).toContain(`":execution:",{"Fn::GetAtt":["${stateMachineId}","Name"]},":*"`);
     const all = Object.values(ids).flatMap((id) => actionsOf(statementsOfFunction(t, id)));
-    expect(all.filter((a) => a === 'states:StartExecution')).toHaveLength(2);
+    expect(all.filter((a) => a === 'states:StartExecution')).toHaveLength(3);
     const answering = (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => actionsOf(statementsOfFunction(t, ids[k])).includes('states:SendTaskSuccess'));
     expect(answering.sort()).toEqual(['founder', 'opsActions', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling']);
     for (const key of answering) {
@@ -273,12 +291,13 @@ describe('IAM', () => {
     }
   });
 
-  it('the state machine may invoke exactly the six task functions', () => {
+  it('the state machine may invoke exactly the task functions', () => {
     const roleArn = (t.Resources[stateMachineId]!.Properties!.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const invoked = resourcesFor(statementsOfRole(t, roleArn), 'lambda:InvokeFunction');
-    const taskIds = (['sizeAsk', 'draftBriefs', 'routePartner', 'notify', 'awaitHumanStep', 'markFailed', 'unassignPartner', 'standing'] as const).map((k) => ids[k]);
+    const taskIds = (['sizeAsk', 'draftBriefs', 'routePartner', 'notify', 'awaitHumanStep', 'markFailed', 'unassignPartner', 'standing', 'expireUnconfirmed'] as const).map((k) => ids[k]);
     for (const id of taskIds) expect(invoked).toContainEqual({ 'Fn::GetAtt': [id, 'Arn'] });
     expect(mentions(invoked, ids.expirySweep)).toBe(false);
+    expect(mentions(invoked, ids.startPending)).toBe(false);
     for (const id of [ids.intake, ids.founder, ids.partner, ids.ops, ids.openApi]) expect(mentions(invoked, id)).toBe(false);
   });
 });
@@ -346,6 +365,7 @@ describe('api', () => {
   it('routes as in docs/CONTRACTS.md; the ops and partner routes go through the JWT authorizer', () => {
     expect(listRoutes(t).map((r) => [r.routeKey, r.authorizationType, r.function.entry])).toEqual([
       ['GET /applications/{id}', 'NONE', ENTRIES.founder],
+      ['GET /applications/{id}/confirm-email', 'NONE', ENTRIES.founder],
       ['GET /openapi.json', 'NONE', ENTRIES.openApi],
       ['GET /ops/applications', 'JWT', ENTRIES.ops],
       ['GET /ops/applications/{id}', 'JWT', ENTRIES.ops],
@@ -360,6 +380,8 @@ describe('api', () => {
       ['GET /partner/applications/{id}/briefs/{programId}/create-opportunity', 'JWT', ENTRIES.partner],
       ['GET /partner/applications/{id}/briefs/{programId}/opportunity', 'JWT', ENTRIES.partnerFiling],
       ['PATCH /partner/applications/{id}/briefs/{programId}', 'JWT', ENTRIES.partner],
+      ['POST /applications/{id}/confirm-email', 'NONE', ENTRIES.founder],
+      ['POST /applications/{id}/confirm-email/resend', 'NONE', ENTRIES.founder],
       ['POST /applications/{id}/revisions', 'NONE', ENTRIES.founder],
       ['POST /applications/{id}/withdraw', 'NONE', ENTRIES.founder],
       ['POST /estimates', 'NONE', ENTRIES.estimates],
@@ -411,6 +433,30 @@ describe('api', () => {
       AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [accessLogsId, 'Arn'] }, Format: Match.stringLikeRegexp('requestId') },
       DefaultRouteSettings: { ThrottlingBurstLimit: Match.anyValue(), ThrottlingRateLimit: Match.anyValue() },
     });
+  });
+
+  it('throttles per route: every public route far tighter than the founder routes, and those tighter than the JWT routes (stage default)', () => {
+    const [stageId, stage] = resourcesOfType(t, 'AWS::ApiGatewayV2::Stage')[0]!;
+    const settings = stage.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+    const fallback = stage.DefaultRouteSettings as { ThrottlingRateLimit: number; ThrottlingBurstLimit: number };
+    expect(fallback).toEqual({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
+    const unauthenticated = listRoutes(t).filter((r) => r.authorizationType === 'NONE').map((r) => r.routeKey);
+    expect(Object.keys(settings).sort()).toEqual(unauthenticated.sort());
+    const anonymous = ['POST /worksheets', 'POST /estimates', 'GET /openapi.json', 'GET /applications/{id}/confirm-email', 'POST /applications/{id}/confirm-email', 'POST /applications/{id}/confirm-email/resend', 'GET /ops/board'];
+    for (const key of anonymous) expect(settings[key], key).toEqual({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 });
+    for (const key of unauthenticated.filter((k) => !anonymous.includes(k))) expect(settings[key], key).toEqual({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
+    for (const s of Object.values(settings)) expect(s.ThrottlingRateLimit * 5).toBeLessThanOrEqual(fallback.ThrottlingRateLimit);
+    // The stage is created after the routes its settings name (CloudFormation refuses settings for a missing route).
+    const dependsOn = t.Resources[stageId]!.DependsOn as string[];
+    for (const r of resourcesOfType(t, 'AWS::ApiGatewayV2::Route').filter(([, p]) => unauthenticated.includes(String(p.RouteKey)))) expect(dependsOn).toContain(r[0]);
+  });
+
+  it('throttles and intake limits are context settings with defaults, refused when not positive', () => {
+    const read = (context: Record<string, unknown>) => readAppConfig(new App({ context: { ...DEFAULT_CONTEXT, ...context } }).node);
+    expect(read({ publicRouteRateLimit: 1, publicRouteBurstLimit: 2 }).throttle.public).toEqual({ rateLimit: 1, burstLimit: 2 });
+    expect(read({}).throttle).toEqual({ public: { rateLimit: 5, burstLimit: 10 }, founder: { rateLimit: 10, burstLimit: 20 }, authenticated: { rateLimit: 50, burstLimit: 100 } });
+    expect(read({ maxOpenApplicationsPerAddress: 7 })).toMatchObject({ maxOpenApplicationsPerAddress: 7, maxOpenApplicationsPerAccount: 5, addressConfirmationHours: 72 });
+    expect(() => read({ maxOpenApplicationsPerAccount: 0 })).toThrow(/maxOpenApplicationsPerAccount/);
   });
 });
 

@@ -120,7 +120,7 @@ describe('the flow (issues 3 and 4)', () => {
 
   it('sizes, drafts, routes, then branches on the routing result', () => {
     expect(states[STATES.sizeAsk]!.Next).toBe(STATES.draftBriefs);
-    expect(states[STATES.draftBriefs]!.Next).toBe(STATES.routePartner);
+    expect(states[STATES.draftBriefs]).toMatchObject({ Next: STATES.addressConfirmed, ResultSelector: { 'addressConfirmed.$': '$.Payload.addressConfirmed' }, ResultPath: '$.draft' });
     expect(states[STATES.routePartner]).toMatchObject({
       Next: STATES.isRouted,
       ResultSelector: { 'routed.$': '$.Payload.routed' },
@@ -131,6 +131,27 @@ describe('the flow (issues 3 and 4)', () => {
       Choices: [{ Variable: '$.route.routed', BooleanEquals: true, Next: STATES.notifyRouted }],
       Default: STATES.notifyUnrouted,
     });
+  });
+
+  it('an unconfirmed address waits (task token, 72 h) for the founder; confirmed → routing, resend → a new mail, timeout → ExpireUnconfirmed', () => {
+    const confirmed = states[STATES.addressConfirmed] as unknown as { Type: string; Choices: Array<{ And: unknown[]; Next: string }>; Default: string };
+    expect(confirmed.Type).toBe('Choice');
+    expect(confirmed.Choices).toEqual([{ And: [{ Variable: '$.draft.addressConfirmed', IsPresent: true }, { Variable: '$.draft.addressConfirmed', BooleanEquals: true }], Next: STATES.routePartner }]);
+    expect(confirmed.Default).toBe(STATES.sendAddressConfirmation);
+    expect((states[STATES.sendAddressConfirmation]!.Parameters?.Payload as Record<string, unknown>).event).toBe(NOTIFY_EVENTS.addressConfirmation);
+    expect(states[STATES.sendAddressConfirmation]!.Next).toBe(STATES.awaitAddressConfirmation);
+    const wait = states[STATES.awaitAddressConfirmation]!;
+    expect(wait.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(wait.Parameters?.Payload).toEqual({ 'applicationId.$': '$.applicationId', 'taskToken.$': '$$.Task.Token', kind: 'address-confirmation' });
+    expect(wait.TimeoutSeconds).toBe(72 * 3600);
+    expect(wait.Next).toBe(STATES.addressConfirmationOutcome);
+    const catches = (wait as unknown as { Catch: Array<{ ErrorEquals: string[]; Next: string }> }).Catch;
+    expect(catches.find((c) => c.ErrorEquals.includes('States.Timeout'))?.Next).toBe(STATES.expireUnconfirmed);
+    const next = (s: string) => (states[s] as unknown as { Choices: Array<{ Next: string }>; Default: string });
+    expect(next(STATES.addressConfirmationOutcome).Choices.map((c) => c.Next)).toEqual([STATES.routePartner, STATES.sendAddressConfirmation]);
+    expect(next(STATES.addressConfirmationOutcome).Default).toBe(STATES.checkStanding);
+    expect(next(STATES.unconfirmedExpiryOutcome).Choices.map((c) => c.Next)).toEqual([STATES.unconfirmedExpired, STATES.routePartner]);
+    expect(states[STATES.unconfirmedExpired]!.Type).toBe('Succeed');
   });
 
   it('routed: notify (every transition), then wait on the partner review with a task token and a timeout', () => {

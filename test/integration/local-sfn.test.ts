@@ -450,6 +450,9 @@ describe('local Step Functions on the synthesized definition', () => {
         const e = event as Record<string, unknown>;
         calls.push({ entry: info.entry, event: e });
         if (info.entry.endsWith('route.ts')) return { routed: e.applicationId !== 'unrouted' };
+        // Every application here has its address confirmed but one, which waits for the founder.
+        if (info.entry.endsWith('draft.ts')) return { addressConfirmed: e.applicationId !== 'app-unconfirmed' };
+        if (info.entry.endsWith('expire-unconfirmed.ts')) return { outcome: 'expired' };
         if (info.entry.endsWith('size.ts') && e.applicationId === 'broken') throw new PermanentError('cannot size');
         if (typeof e.taskToken === 'string') tokens.set(String(e.applicationId), e.taskToken);
         return { ok: true };
@@ -480,6 +483,22 @@ describe('local Step Functions on the synthesized definition', () => {
     expect(waits).toEqual(['partner-review', 'aws-decision']);
     expect((await h.client.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('RUNNING');
     expect(Object.keys(functions).length).toBeGreaterThan(0);
+  });
+
+  it('an unconfirmed address: the confirmation mail, then the address-confirmation wait; its timeout expires the application', async () => {
+    const { executionArn } = await h.client.send(new StartExecutionCommand({ stateMachineArn: smArn, name: 'app-unconfirmed', input: JSON.stringify({ applicationId: 'app-unconfirmed' }) }));
+    await until(h, () => tokens.get('app-unconfirmed'), 'the confirmation token');
+    const mine = () => calls.filter((c) => c.event.applicationId === 'app-unconfirmed');
+    expect(mine().map((c) => [c.entry, c.event.event ?? c.event.kind])).toEqual([
+      ['functions/workflow/size.ts', undefined],
+      ['functions/workflow/draft.ts', undefined],
+      ['functions/workflow/notify.ts', 'address-confirmation'],
+      ['functions/workflow/await-human-step.ts', 'address-confirmation'],
+    ]);
+    h.clock.advance(73 * 3_600_000);
+    expect(await finished(h, executionArn as string)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(mine().at(-1)?.entry).toBe('functions/workflow/expire-unconfirmed.ts');
+    expect(mine().some((c) => c.entry.endsWith('route.ts'))).toBe(false);
   });
 
   it('a partner review that times out (moved clock) takes the overdue path', async () => {

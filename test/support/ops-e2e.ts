@@ -1,6 +1,6 @@
 /** Shared by the operations suites (API and board): HTTP calls, tokens and seeding through the local runtime's API. */
 import type { LocalRuntime } from '../../lib/local/start.ts';
-import { exampleWorksheetBody, until } from './e2e.ts';
+import { confirmFromInbox, exampleWorksheetBody, until } from './e2e.ts';
 
 export interface Reply {
   status: number;
@@ -28,7 +28,7 @@ export function client(rt: LocalRuntime) {
 }
 
 /** Submits the example worksheet (company name made unique) and returns its id and founder token. */
-export async function submit(rt: LocalRuntime, key: string, company: string): Promise<{ id: string; founderToken: string }> {
+export async function submit(rt: LocalRuntime, key: string, company: string, opts: { confirm?: boolean } = {}): Promise<{ id: string; founderToken: string }> {
   const ws = exampleWorksheetBody() as { company: { name: string; website?: string } };
   ws.company.name = company;
   const res = await fetch(`${rt.urls.api}/worksheets`, {
@@ -38,6 +38,11 @@ export async function submit(rt: LocalRuntime, key: string, company: string): Pr
   });
   const body = (await res.json()) as { applicationId: string; founderToken: string };
   if (res.status !== 202) throw new Error(`POST /worksheets: ${res.status} ${JSON.stringify(body)}`);
+  // Nothing is routed before the founder confirms the address from the mail (as a founder would, from the inbox).
+  if (opts.confirm !== false) {
+    const confirmed = await confirmFromInbox(rt, body.applicationId);
+    if (confirmed.status !== 200) throw new Error(`confirming ${body.applicationId}: ${confirmed.status}`);
+  }
   return { id: body.applicationId, founderToken: body.founderToken };
 }
 

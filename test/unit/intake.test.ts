@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applicationIdFor, founderTokenMatches, newApplication, newFounderToken, requestHashOf, worksheetDomainProblems } from '../../functions/core/intake.ts';
+import { applicationIdFor, canonicalJson, founderTokenMatches, newApplication, newFounderToken, requestHashOf, worksheetDomainProblems } from '../../functions/core/intake.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 
 describe('intake rules', () => {
@@ -29,11 +29,31 @@ describe('intake rules', () => {
     expect(worksheetDomainProblems(w)[0]?.field).toBe('company.address.countryCode');
   });
 
-  it('derives the same application id from the same idempotency key, random ids otherwise', () => {
-    expect(applicationIdFor('key-000001')).toBe(applicationIdFor('key-000001'));
-    expect(applicationIdFor('key-000001')).not.toBe(applicationIdFor('key-000002'));
-    expect(applicationIdFor(undefined)).not.toBe(applicationIdFor(undefined));
-    expect(applicationIdFor('key-000001')).toMatch(/^app_[0-9a-f]{24}$/);
+  it('derives the same application id from the same idempotency key and founder, random ids otherwise', () => {
+    const me = { email: 'ada@example.com', accountId: '111122223333' };
+    expect(applicationIdFor('key-000001', me)).toBe(applicationIdFor('key-000001', { ...me }));
+    expect(applicationIdFor('key-000001', me)).not.toBe(applicationIdFor('key-000002', me));
+    expect(applicationIdFor(undefined, me)).not.toBe(applicationIdFor(undefined, me));
+    expect(applicationIdFor('key-000001', me)).toMatch(/^app_[0-9a-f]{24}$/);
+  });
+
+  it('scopes an idempotency key to the founder address and AWS account: another client choosing the same key never collides', () => {
+    const me = { email: 'ada@example.com', accountId: '111122223333' };
+    expect(applicationIdFor('key-000001', { ...me, email: 'eve@example.com' })).not.toBe(applicationIdFor('key-000001', me));
+    expect(applicationIdFor('key-000001', { ...me, accountId: '999988887777' })).not.toBe(applicationIdFor('key-000001', me));
+    // No separator trick: the parts are encoded as a JSON array, not concatenated.
+    expect(applicationIdFor('b:key-00001', { email: 'a', accountId: '1' })).not.toBe(applicationIdFor('key-00001', { email: 'a', accountId: '1:b' }));
+  });
+
+  it('fingerprints the worksheet independently of the order of its keys', () => {
+    const w = exampleWorksheet();
+    const reversed = (value: unknown): unknown => Array.isArray(value)
+      ? value.map(reversed)
+      : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversed(v)])) : value;
+    const shuffled = reversed(w) as typeof w;
+    expect(JSON.stringify(shuffled)).not.toBe(JSON.stringify(w));
+    expect(requestHashOf(shuffled)).toBe(requestHashOf(w));
+    expect(canonicalJson({ b: 1, a: [{ d: 2, c: undefined }] })).toBe('{"a":[{"d":2}],"b":1}');
   });
 
   it('stores only a hash of the founder token and matches it in constant time', () => {

@@ -21,6 +21,9 @@ import type { Application, RecordState, RecordStatus } from '../../schemas/appli
 import type { Worksheet } from '../../schemas/worksheet.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 
+/** Scenarios submit the example worksheet again and again (one founder): the open-application limits are tested apart. */
+export const UNLIMITED_INTAKE = { MAX_OPEN_APPLICATIONS_PER_ADDRESS: '100000', MAX_OPEN_APPLICATIONS_PER_ACCOUNT: '100000' };
+
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
 
@@ -36,7 +39,7 @@ export interface Harness {
 }
 
 export async function boot(): Promise<Harness> {
-  const rt = await startLocal({ port: 0, sesPort: 0, sfnPort: 0, dynamoPort: 0, partnerCentralPort: 0, retryDelayMs: 0, jwtKeyFile: null });
+  const rt = await startLocal({ port: 0, sesPort: 0, sfnPort: 0, dynamoPort: 0, partnerCentralPort: 0, retryDelayMs: 0, jwtKeyFile: null, environment: UNLIMITED_INTAKE });
   const sfn = new SFNClient({ endpoint: rt.urls.sfn, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const apps = new ApplicationRepository(rt.tableName);
   const partners = new PartnerRepository(rt.tableName);
@@ -70,16 +73,52 @@ export async function until<T>(h: Harness, check: () => Promise<T | undefined> |
   throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
 }
 
-export async function submit(h: Harness, edit: (w: Worksheet) => void = () => undefined): Promise<string> {
+export interface Submitted {
+  readonly id: string;
+  readonly founderToken: string;
+}
+
+/** POST /worksheets; `edit` may change anything (e.g. the contact address). */
+export async function submitOnly(h: Harness, edit: (w: Worksheet) => void = () => undefined, idempotencyKey = `k-${randomUUID()}`): Promise<Submitted> {
   const w = exampleWorksheet();
   edit(w);
   const res = await fetch(`${h.rt.urls.api}/worksheets`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': `k-${randomUUID()}` },
+    headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
     body: JSON.stringify(w),
   });
   if (res.status !== 202) throw new Error(`POST /worksheets: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { applicationId: string }).applicationId;
+  const body = (await res.json()) as { applicationId: string; founderToken: string };
+  return { id: body.applicationId, founderToken: body.founderToken };
+}
+
+/** The secret of the latest confirmation mail of application `id` (from the link in the SES stand-in's inbox). */
+export async function confirmationSecret(h: Harness, id: string, after = 0): Promise<string> {
+  return until(h, async () => {
+    const mails = (await h.rt.mails()).filter((m) => m.subject.startsWith('Confirm your address') && (m.body.text ?? '').includes(`/applications/${id}/confirm-email#secret=`));
+    if (mails.length <= after) return undefined;
+    return /#secret=(acs_[A-Za-z0-9_-]{43})/.exec(mails.at(-1)!.body.text ?? '')?.[1];
+  }, `confirmation mail ${after + 1} of ${id}`);
+}
+
+/** POST /applications/{id}/confirm-email with the secret, as the confirmation page does. */
+export async function postConfirmation(h: Harness, id: string, secret: string): Promise<Response> {
+  return fetch(`${h.rt.urls.api}/applications/${id}/confirm-email`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ secret }),
+  });
+}
+
+/**
+ * Submit and confirm the founder's address from the mail (the application is then routed). The founder confirms once
+ * the workflow waits, as a person reading the mail would; a confirmation racing the wait's start is handed over by
+ * ChangedWhileWaiting like every other wait's, and the scenarios' histories stay deterministic.
+ */
+export async function submit(h: Harness, edit: (w: Worksheet) => void = () => undefined): Promise<string> {
+  const { id } = await submitOnly(h, edit);
+  await waitingIn(h, id, 'AwaitAddressConfirmation', 'address-confirmation');
+  const res = await postConfirmation(h, id, await confirmationSecret(h, id));
+  if (res.status !== 200) throw new Error(`POST /applications/${id}/confirm-email: ${res.status} ${await res.text()}`);
+  return id;
 }
 
 export const executionArnOf = (h: Harness, id: string): string => `${h.rt.stateMachineArn.replace(':stateMachine:', ':execution:')}:${id}`;

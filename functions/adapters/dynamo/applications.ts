@@ -447,6 +447,82 @@ export class ApplicationRepository {
     }
   }
 
+  // ---- the founder's address confirmation (functions/core/address-confirmation.ts) ----
+
+  /**
+   * Store the hash of a newly mailed secret (replacing an unused one), while the application still waits drafted and
+   * unconfirmed; false when it no longer does.
+   */
+  async storeConfirmationSecret(id: string, args: { hash: string; number: number; now: Date; expiresAt: Date }): Promise<boolean> {
+    try {
+      await documentClient.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: applicationKey(id),
+        UpdateExpression: 'SET #c.secretHash = :h, #c.expiresAt = :exp, #c.lastSentAt = :now',
+        ConditionExpression: 'attribute_exists(#c) AND #status = :drafted AND attribute_not_exists(#c.confirmedAt) AND #c.requested = :n AND #c.sent < :n',
+        ExpressionAttributeNames: { '#c': 'addressConfirmation', '#status': 'status' },
+        ExpressionAttributeValues: { ':h': args.hash, ':exp': args.expiresAt.toISOString(), ':now': args.now.toISOString(), ':n': args.number, ':drafted': 'drafted' },
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Record that confirmation mail `number` went out (never moves back). */
+  async markConfirmationSent(id: string, number: number): Promise<void> {
+    await documentClient.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: applicationKey(id),
+      UpdateExpression: 'SET #c.sent = :n',
+      ConditionExpression: 'attribute_exists(#c) AND #c.sent < :n',
+      ExpressionAttributeNames: { '#c': 'addressConfirmation' },
+      ExpressionAttributeValues: { ':n': number },
+    })).catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
+  }
+
+  /**
+   * Use the secret: one conditional write that records the confirmation and removes the live hash (single use);
+   * false when the secret is not the live one, has expired, or the application no longer waits.
+   */
+  async confirmAddress(id: string, hash: string, now: Date): Promise<boolean> {
+    try {
+      await documentClient.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: applicationKey(id),
+        UpdateExpression: 'SET #c.confirmedAt = :now, #c.confirmedHash = :h REMOVE #c.secretHash',
+        ConditionExpression: '#status = :drafted AND #c.secretHash = :h AND #c.expiresAt > :now AND attribute_not_exists(#c.confirmedAt)',
+        ExpressionAttributeNames: { '#c': 'addressConfirmation', '#status': 'status' },
+        ExpressionAttributeValues: { ':h': hash, ':now': now.toISOString(), ':drafted': 'drafted' },
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Ask for one more confirmation mail (`requested` goes from `expected` to `expected + 1`); false when raced or no longer waiting. */
+  async requestConfirmationMail(id: string, expected: number): Promise<boolean> {
+    try {
+      await documentClient.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: applicationKey(id),
+        UpdateExpression: 'SET #c.requested = :next',
+        ConditionExpression: '#status = :drafted AND #c.requested = :n AND attribute_not_exists(#c.confirmedAt)',
+        ExpressionAttributeNames: { '#c': 'addressConfirmation', '#status': 'status' },
+        ExpressionAttributeValues: { ':n': expected, ':next': expected + 1, ':drafted': 'drafted' },
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
   async setExecutionArn(id: string, executionArn: string): Promise<void> {
     await documentClient.send(new UpdateCommand({
       TableName: this.tableName,

@@ -35,6 +35,12 @@
  *     - a processed EventBridge event id: `pk = PCEVENT#<eventId>`, `sk = EVENT`, removed by TTL (`expiresAt`).
  *  9. Pipeline counters (functions/core/operations/pipeline.ts): one item per UTC day of transitions,
  *     `pk = STATS`, `sk = DAY#<yyyy-mm-dd>`; Query `pk = STATS` (with `sk BETWEEN` for a window) reads them in order.
+ * 10. Intake limits (functions/adapters/dynamo/limits.ts), keyed by a scope (`addr#<sha256 of the address>` or
+ *     `acct#<AWS account id>`, never the address itself):
+ *     - open-application slots: `pk = OPEN#<scope>`, `sk = SLOT#<n>` (n < the limit) → the holding application id;
+ *       claimed with a conditional put, reclaimed when its application is no longer open;
+ *     - fixed-window rate counters: `pk = LIMIT#<scope>#<what>`, `sk = WINDOW#<window start, epoch ms>`, a
+ *       conditional ADD, removed by TTL (`expiresAt`).
  */
 
 /** Table primary key attribute names (both strings). */
@@ -81,6 +87,8 @@ export const PREFIX = {
   writeGate: 'PCGATE#',
   partnerCentralEvent: 'PCEVENT#',
   partnerCentralSync: 'PCSYNC#',
+  openSlot: 'OPEN#',
+  rateLimit: 'LIMIT#',
 } as const;
 
 export const SORT = { application: 'APP', partnerProfile: 'PROFILE' } as const;
@@ -196,4 +204,20 @@ export const STATS_PARTITION = 'STATS';
 /** The counter item of one UTC day (`yyyy-mm-dd`). */
 export function statsDayKey(day: string): ItemKey {
   return { pk: STATS_PARTITION, sk: `DAY#${day}` };
+}
+
+// ---- intake limits (access pattern 10) ----
+
+/** The partition of one scope's open-application slots. */
+export function openSlotPartition(scope: string): string {
+  return `${PREFIX.openSlot}${scope}`;
+}
+
+export function openSlotKey(scope: string, slot: number): ItemKey {
+  return { pk: openSlotPartition(scope), sk: `SLOT#${slot}` };
+}
+
+/** One fixed window of a rate counter. */
+export function rateWindowKey(scope: string, what: string, windowStartMs: number): ItemKey {
+  return { pk: `${PREFIX.rateLimit}${scope}#${what}`, sk: `WINDOW#${windowStartMs}` };
 }

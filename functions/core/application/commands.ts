@@ -15,6 +15,8 @@ export const TASK_TOKEN_KINDS = {
   founderRevision: 'founder-revision',
   awsDecision: 'aws-decision',
   credits: 'credits',
+  /** The founder confirms the contact address before the application is routed (address-confirmation.ts). */
+  addressConfirmation: 'address-confirmation',
 } as const;
 export type TaskTokenKind = (typeof TASK_TOKEN_KINDS)[keyof typeof TASK_TOKEN_KINDS];
 

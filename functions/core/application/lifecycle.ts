@@ -51,8 +51,8 @@ const RULES: readonly Rule[] = [
   { from: ['credits_applied'], to: 'expiring', by: ['system'] },
   { from: ['credits_applied', 'expiring'], to: 'expired', by: ['system'] },
   { from: BEFORE_FILING.filter((s) => s !== 'failed'), to: 'withdrawn', by: ['founder', 'ops'] },
-  // A change request the founder never answered (reminded once) is closed by the workflow.
-  { from: ['changes_requested'], to: 'withdrawn', by: ['system'] },
+  // A change request the founder never answered (reminded once), or an address never confirmed, is closed by the workflow.
+  { from: ['changes_requested', 'drafted'], to: 'withdrawn', by: ['system'] },
   // The workflow's failure path: nothing is deleted, the application keeps its data and can be redriven.
   {
     from: FAILABLE,

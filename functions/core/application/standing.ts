@@ -7,6 +7,7 @@ import type { Application } from '../../../schemas/application.ts';
 import { awaitingAwsDecision, awaitingCredits, recordOf } from './records.ts';
 import { unnotifiedTransitions } from '../notifications.ts';
 import { TASK_TOKEN_KINDS } from './commands.ts';
+import { addressConfirmed } from '../address-confirmation.ts';
 
 /** Stage names; the workflow's WhereNext choice matches on them (lib/workflow/definition.ts). */
 export const STAGES = {
@@ -14,7 +15,8 @@ export const STAGES = {
   draft: 'draft',
   route: 'route',
   unrouted: 'unrouted',
-  // The four human waits: each stage is its task token's kind.
+  // The human waits: each stage is its task token's kind.
+  addressConfirmation: TASK_TOKEN_KINDS.addressConfirmation,
   partnerReview: TASK_TOKEN_KINDS.partnerReview,
   founderRevision: TASK_TOKEN_KINDS.founderRevision,
   awsDecision: TASK_TOKEN_KINDS.awsDecision,
@@ -39,7 +41,7 @@ export function standingOf(app: Application): Stage {
     case 'sized':
       return STAGES.draft;
     case 'drafted':
-      return STAGES.route;
+      return addressConfirmed(app) ? STAGES.route : STAGES.addressConfirmation;
     case 'unrouted':
       return STAGES.unrouted;
     case 'routed':

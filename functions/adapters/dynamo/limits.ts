@@ -1,0 +1,100 @@
+/**
+ * Intake limits without transactions (dynalite has none, and none is needed):
+ *
+ * - Open-application slots: a scope (a founder address, an AWS account) owns `limit` slot items; an application
+ *   holds one by a conditional put ("free, or already mine"), so no number of concurrent intakes can hold more than
+ *   `limit` at once, and a retried intake re-finds its own slot. A slot is never counted down: when all are held, the
+ *   caller checks the holders and takes back (a conditional update on the holder) the slot of one that is no longer
+ *   open or was never stored. A crash between the claim and the application's put therefore leaves a slot whose
+ *   holder does not exist, reclaimed after a grace period; nothing needs repairing.
+ * - Rate counters: one item per fixed window, a conditional ADD ("count below the limit"), removed by TTL (readers
+ *   never look at past windows, so dynalite's lack of TTL only leaves small dead items).
+ */
+import { createHash } from 'node:crypto';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient, isConditionFailure } from './client.ts';
+import { expiresAtSeconds, openSlotKey, openSlotPartition, rateWindowKey } from './keys.ts';
+
+export interface SlotHolder {
+  readonly slot: number;
+  readonly applicationId: string;
+  readonly claimedAt: string;
+}
+
+/** A scope key that never carries the address itself. */
+export function addressScope(email: string): string {
+  return `addr#${createHash('sha256').update(`address:v1:${email.trim().toLowerCase()}`, 'utf8').digest('hex').slice(0, 32)}`;
+}
+
+export function accountScope(accountId: string): string {
+  return `acct#${accountId}`;
+}
+
+export class LimitRepository {
+  constructor(private readonly tableName: string) {}
+
+  /** Take slot `slot` of `scope` for `applicationId`; true when it is now (or already was) this application's. */
+  async claimSlot(scope: string, slot: number, applicationId: string, now: Date): Promise<boolean> {
+    try {
+      await documentClient.send(new PutCommand({
+        TableName: this.tableName,
+        Item: { ...openSlotKey(scope, slot), entity: 'open-slot', applicationId, claimedAt: now.toISOString() },
+        ConditionExpression: 'attribute_not_exists(applicationId) OR applicationId = :id',
+        ExpressionAttributeValues: { ':id': applicationId },
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async holders(scope: string): Promise<SlotHolder[]> {
+    const out = await documentClient.send(new QueryCommand({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': openSlotPartition(scope) },
+      ConsistentRead: true,
+    }));
+    return (out.Items ?? []).filter((i) => typeof i.applicationId === 'string').map((i) => ({ slot: Number(String(i.sk).slice('SLOT#'.length)), applicationId: String(i.applicationId), claimedAt: String(i.claimedAt) }));
+  }
+
+  /**
+   * Free a slot, only if `applicationId` still holds it (a concurrent reclaim and re-claim is left alone). The item
+   * stays, empty (the functions have no DeleteItem right; a scope has at most `limit` slot items).
+   */
+  async releaseSlot(scope: string, slot: number, applicationId: string): Promise<void> {
+    await documentClient.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: openSlotKey(scope, slot),
+      UpdateExpression: 'REMOVE applicationId, claimedAt',
+      ConditionExpression: 'applicationId = :id',
+      ExpressionAttributeValues: { ':id': applicationId },
+    })).catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
+  }
+
+  /**
+   * Count one event in the current fixed window of `windowMs`; false (and the seconds until the window ends) when
+   * `limit` events were already counted in it.
+   */
+  async takeFromWindow(scope: string, what: string, opts: { limit: number; windowMs: number; now: Date }): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
+    const start = Math.floor(opts.now.getTime() / opts.windowMs) * opts.windowMs;
+    const end = start + opts.windowMs;
+    try {
+      await documentClient.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: rateWindowKey(scope, what, start),
+        UpdateExpression: 'ADD #count :one SET entity = :entity, expiresAt = :ttl',
+        ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeValues: { ':one': 1, ':limit': opts.limit, ':entity': 'rate-window', ':ttl': expiresAtSeconds(new Date(end + opts.windowMs)) },
+      }));
+      return { ok: true };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((end - opts.now.getTime()) / 1000)) };
+    }
+  }
+}

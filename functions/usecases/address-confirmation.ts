@@ -1,0 +1,138 @@
+/**
+ * The founder's address confirmation (rules in functions/core/address-confirmation.ts), as steps over the adapters:
+ *
+ * - `sendConfirmationMail` (Notify, event `address-confirmation`): a new secret, its hash stored, then the mail; the
+ *   mail is claimed per number (`address-confirmation:<n>`), so a retried task never mails twice, and a retry before
+ *   the claim only replaces a secret nobody received (a failed send gives the claim back and the task is retried).
+ * - `confirmAddress` (POST /applications/{id}/confirm-email): one conditional write uses the secret (single use), then
+ *   the workflow's `address-confirmation` wait is resumed. A crash between the two is repaired by repeating the
+ *   request (the same secret is recognised and the callback replayed) and, failing that, by the wait's own timeout:
+ *   ExpireUnconfirmed finds the address confirmed and routes it instead of closing it.
+ * - `requestResend` (POST /applications/{id}/confirm-email/resend): rate limited per address (fixed daily window) and
+ *   capped per application; one conditional write asks for mail n+1, then the wait is resumed so the workflow sends it.
+ * - `expireUnconfirmed` (the wait timed out): drafted → withdrawn by the system, nothing was booked or shared.
+ */
+import type { Application } from '../../schemas/application.ts';
+import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { addressScope, type LimitRepository } from '../adapters/dynamo/limits.ts';
+import type { Clock } from '../core/clock.ts';
+import {
+  awaitingAddressConfirmation, confirmationLink, confirmationMailDue, confirmOutcome, hashConfirmationSecret,
+  newConfirmationSecret, resendRefusal, type ConfirmationSettings,
+} from '../core/address-confirmation.ts';
+import { TASK_TOKEN_KINDS } from '../core/application/commands.ts';
+import { planTransition } from '../core/application/lifecycle.ts';
+import { ConflictError, NotFoundError, TooManyRequestsError } from '../core/errors.ts';
+import type { Notifier } from './notifier.ts';
+import { runEffects, type CallbackOutcome, type CommandDeps } from './run-command.ts';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** The workflow's wait resumes with one of these (lib/workflow/definition.ts AddressConfirmationOutcome). */
+export const CONFIRMATION_OUTCOMES = { confirmed: 'confirmed', resend: 'resend' } as const;
+
+export interface ConfirmationMailDeps {
+  readonly applications: Pick<ApplicationRepository, 'storeConfirmationSecret' | 'markConfirmationSent'>;
+  readonly notifier: Pick<Notifier, 'deliver'>;
+  readonly clock: Clock;
+  readonly settings: ConfirmationSettings;
+  readonly baseUrl: string;
+}
+
+/**
+ * Mails confirmation number `requested` unless it went out already; the notices sent. The claim (in the notified set)
+ * is checked BEFORE a new secret is stored, so a retry after the mail went out never replaces the mailed secret;
+ * `sent` is recorded only after the mail (a retry in between finds the claim and only records it).
+ */
+export async function sendConfirmationMail(deps: ConfirmationMailDeps, app: Application): Promise<string[]> {
+  const c = app.addressConfirmation;
+  if (!c || !awaitingAddressConfirmation(app) || !confirmationMailDue(c)) return [];
+  const key = `address-confirmation:${c.requested}`;
+  if (!(app.notified ?? []).includes(key)) {
+    const now = deps.clock.now();
+    const expiresAt = new Date(now.getTime() + deps.settings.confirmWithinHours * HOUR_MS);
+    const { secret, hash } = newConfirmationSecret();
+    if (!(await deps.applications.storeConfirmationSecret(app.id, { hash, number: c.requested, now, expiresAt }))) return [];
+    const link = confirmationLink(deps.baseUrl, app.id, secret);
+    if (await deps.notifier.deliver(app, 'founder-address-confirmation', key, { confirmation: { link, expiresAt: expiresAt.toISOString() } })) {
+      await deps.applications.markConfirmationSent(app.id, c.requested);
+      return [key];
+    }
+  }
+  await deps.applications.markConfirmationSent(app.id, c.requested);
+  return [];
+}
+
+export type ConfirmDeps = CommandDeps;
+
+/** Confirms with the secret from the link; NotFoundError (one answer for every bad case) when it cannot. */
+export async function confirmAddress(deps: ConfirmDeps, id: string, secret: string): Promise<{ app: Application; replayed: boolean; callback?: CallbackOutcome }> {
+  const invalid = () => new NotFoundError('This confirmation link is not valid: it is wrong, already used, expired, or the application no longer waits for it. Ask for a new one with POST /applications/{id}/confirm-email/resend.');
+  const hash = hashConfirmationSecret(secret);
+  const app = await deps.applications.get(id);
+  if (!app) throw invalid();
+  const now = deps.clock.now();
+  let outcome = confirmOutcome(app, hash, now);
+  if (outcome.kind === 'confirm' && !(await deps.applications.confirmAddress(id, hash, now))) {
+    // Lost a race (a concurrent click with the same link wins: then this is a replay) or the secret just expired.
+    outcome = confirmOutcome(await deps.applications.mustGet(id), hash, now);
+    if (outcome.kind === 'confirm') outcome = { kind: 'invalid' };
+  }
+  if (outcome.kind === 'invalid') throw invalid();
+  const latest = await deps.applications.mustGet(id);
+  const callback = await runEffects(deps, latest, { callback: { kinds: [TASK_TOKEN_KINDS.addressConfirmation], output: { outcome: CONFIRMATION_OUTCOMES.confirmed } } }, now);
+  return { app: latest, replayed: outcome.kind === 'replay', ...(callback ? { callback } : {}) };
+}
+
+export interface ResendDeps extends CommandDeps {
+  readonly limits: Pick<LimitRepository, 'takeFromWindow'>;
+  readonly settings: ConfirmationSettings & { readonly resendsPerAddressPerDay: number };
+}
+
+/** Asks the workflow for another confirmation mail; 409 when none can be sent, 429 with Retry-After when rate limited. */
+export async function requestResend(deps: ResendDeps, app: Application): Promise<{ requested: number; callback?: CallbackOutcome }> {
+  const refusal = resendRefusal(app, deps.settings);
+  if (refusal) throw new ConflictError(`No confirmation mail can be resent: ${refusal}`, app.status);
+  const now = deps.clock.now();
+  const limited = await deps.limits.takeFromWindow(addressScope(app.worksheet.contact.email), 'confirmation-resend', {
+    limit: deps.settings.resendsPerAddressPerDay, windowMs: DAY_MS, now,
+  });
+  if (!limited.ok) throw new TooManyRequestsError(`At most ${deps.settings.resendsPerAddressPerDay} confirmation mails a day go to one address`, limited.retryAfterSeconds);
+  const requested = app.addressConfirmation!.requested;
+  if (!(await deps.applications.requestConfirmationMail(app.id, requested))) {
+    const latest = await deps.applications.mustGet(app.id);
+    throw new ConflictError(`No confirmation mail can be resent: ${resendRefusal(latest, deps.settings) ?? 'another resend was asked for at the same moment'}`, latest.status);
+  }
+  const latest = await deps.applications.mustGet(app.id);
+  const callback = await runEffects(deps, latest, { callback: { kinds: [TASK_TOKEN_KINDS.addressConfirmation], output: { outcome: CONFIRMATION_OUTCOMES.resend } } }, now);
+  return { requested: requested + 1, ...(callback ? { callback } : {}) };
+}
+
+export interface ExpireDeps {
+  readonly applications: Pick<ApplicationRepository, 'mustGet' | 'applyTransition'>;
+  readonly clock: Clock;
+  readonly settings: ConfirmationSettings;
+}
+
+/** What the timed-out wait found: closed (`expired`), confirmed after all (route it), or something else (ask where). */
+export type ExpiryOutcome = 'expired' | 'confirmed' | 'other';
+
+export async function expireUnconfirmed(deps: ExpireDeps, id: string, actor: Application['transitions'][number]['actor']): Promise<ExpiryOutcome> {
+  const app = await deps.applications.mustGet(id);
+  if (app.status !== 'drafted') return 'other';
+  if (!awaitingAddressConfirmation(app)) return 'confirmed';
+  // A resend asked for at the last moment, or a link still valid: not expired yet (CheckStanding sends or waits again).
+  const c = app.addressConfirmation!;
+  if (confirmationMailDue(c) || (c.expiresAt && Date.parse(c.expiresAt) > deps.clock.now().getTime())) return 'other';
+  try {
+    await deps.applications.applyTransition(app, planTransition({
+      current: app.status, version: app.version, to: 'withdrawn', actor, now: deps.clock.now(),
+      reason: `the contact address was not confirmed within ${deps.settings.confirmWithinHours} hours of the confirmation mail; nothing was shared with a partner`,
+    }));
+    return 'expired';
+  } catch (error) {
+    if (error instanceof ConflictError) return 'other';
+    throw error;
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Issue 8: intake's open-application limits and idempotency against dynalite (no transactions): concurrency cannot
+ * exceed a limit, a slot comes back when its application closes or was never stored, one client's key never lands
+ * on another's application, and a replay never takes a working token away.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
+import type * as LimitsModule from '../../functions/adapters/dynamo/limits.ts';
+import type { LimitRepository } from '../../functions/adapters/dynamo/limits.ts';
+import type * as SubmitWorksheet from '../../functions/usecases/submit-worksheet.ts';
+import { founderTokenMatches } from '../../functions/core/intake.ts';
+import { planTransition } from '../../functions/core/application/lifecycle.ts';
+import { ConflictError, IdempotencyKeyReusedError, TooManyRequestsError } from '../../functions/core/errors.ts';
+import type { Worksheet } from '../../schemas/worksheet.ts';
+import { startDynalite, type TestTable } from '../support/dynalite.ts';
+import { exampleWorksheet } from '../support/fixtures.ts';
+
+let table: TestTable;
+let applications: ApplicationRepository;
+let limits: LimitRepository;
+let submit: typeof SubmitWorksheet.submitWorksheet;
+let limitsModule: typeof LimitsModule;
+let now = new Date('2026-11-27T10:00:00Z');
+const started: string[] = [];
+
+beforeAll(async () => {
+  table = await startDynalite();
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = table.endpoint;
+  const { ApplicationRepository } = await import('../../functions/adapters/dynamo/applications.ts');
+  limitsModule = await import('../../functions/adapters/dynamo/limits.ts');
+  ({ submitWorksheet: submit } = await import('../../functions/usecases/submit-worksheet.ts'));
+  applications = new ApplicationRepository(table.tableName);
+  limits = new limitsModule.LimitRepository(table.tableName);
+});
+afterAll(async () => table?.stop());
+
+function deps(settings = { maxOpenPerAddress: 3, maxOpenPerAccount: 5 }): SubmitWorksheet.IntakeDeps {
+  return {
+    applications, limits, settings,
+    clock: { now: () => now, sleep: async () => undefined },
+    startWorkflow: async (id) => {
+      started.push(id);
+      return { executionArn: `arn:aws:states:us-east-1:000000000000:execution:sm:${id}`, alreadyStarted: started.filter((s) => s === id).length > 1 };
+    },
+  };
+}
+
+function founder(edit: (w: Worksheet) => void = () => undefined): Worksheet {
+  const w = exampleWorksheet();
+  w.contact.email = `f-${randomUUID().slice(0, 8)}@example.com`;
+  w.aws.accountId = String(100_000_000_000 + Math.floor(Math.random() * 899_999_999_999));
+  edit(w);
+  return w;
+}
+
+const outcome = (p: Promise<unknown>) => p.then(() => 'accepted', (e: unknown) => (e instanceof TooManyRequestsError ? `429:${e.retryAfterSeconds > 0}` : `error:${String(e)}`));
+
+describe('open applications per address and per AWS account', () => {
+  it('20 concurrent submissions from one address (each its own key) get exactly 3 accepted; the rest 429 with Retry-After, nothing stored', async () => {
+    const w = founder();
+    const results = await Promise.all(Array.from({ length: 20 }, () => outcome(submit(deps(), w, `k-${randomUUID()}`))));
+    expect(results.filter((r) => r === 'accepted')).toHaveLength(3);
+    expect(results.filter((r) => r === '429:true')).toHaveLength(17);
+    const holders = await limits.holders(limitsModule.addressScope(w.contact.email));
+    expect(holders).toHaveLength(3);
+    expect((await applications.getHeads(holders.map((hd) => hd.applicationId))).every((a) => a.worksheet.contact.email === w.contact.email)).toBe(true);
+    const stored = (await Promise.all((await applications.listByStatus('submitted', { limit: 100 })).items.map((row) => applications.mustGet(row.id)))).filter((a) => a.worksheet.contact.email === w.contact.email);
+    expect(stored).toHaveLength(3);
+  });
+
+  it('per AWS account across addresses: 5, then 429; a slot comes back once one of them is closed', async () => {
+    const account = founder().aws.accountId;
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i += 1) ids.push((await submit(deps(), founder((w) => { w.aws.accountId = account; }), `k-${randomUUID()}`)).applicationId);
+    const sixth = founder((w) => { w.aws.accountId = account; });
+    const refused = await submit(deps(), sixth, `k-${randomUUID()}`).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(TooManyRequestsError);
+    expect((refused as Error).message).toMatch(/AWS account/);
+
+    // Close one (the expiry of an unconfirmed application does exactly this): its slot is reclaimed by the next intake.
+    const app = await applications.mustGet(ids[0]!);
+    await applications.applyTransition(app, planTransition({ current: app.status, version: app.version, to: 'withdrawn', actor: { kind: 'founder', id: 'founder' }, reason: 'test', now }));
+    const accepted = await submit(deps(), sixth, `k-${randomUUID()}`);
+    const holders = (await limits.holders(limitsModule.accountScope(account))).map((hd) => hd.applicationId);
+    expect(holders).toHaveLength(5);
+    expect(holders).toContain(accepted.applicationId);
+    expect(holders).not.toContain(ids[0]);
+  });
+
+  it('a crash between the slot claim and the application leaves an orphan slot, reclaimed after the grace period (never before)', async () => {
+    const w = founder();
+    const scope = limitsModule.addressScope(w.contact.email);
+    for (let slot = 0; slot < 3; slot += 1) await limits.claimSlot(scope, slot, `app_never_stored_${slot}`, now);
+    await expect(submit(deps(), w, `k-${randomUUID()}`)).rejects.toBeInstanceOf(TooManyRequestsError);
+    now = new Date(now.getTime() + 11 * 60_000);
+    const accepted = await submit(deps(), w, `k-${randomUUID()}`);
+    expect((await limits.holders(scope)).map((hd) => hd.applicationId)).toContain(accepted.applicationId);
+  });
+});
+
+describe('idempotency keys', () => {
+  it('are scoped: another founder using the same key gets an application of their own', async () => {
+    const key = `shared-${randomUUID()}`;
+    const a = await submit(deps(), founder(), key);
+    const b = await submit(deps(), founder(), key);
+    expect(b.applicationId).not.toBe(a.applicationId);
+    expect(b.replayed).toBe(false);
+  });
+
+  it('a replay with the keys of the worksheet in another order is the same request; a different worksheet is refused', async () => {
+    const w = founder();
+    const key = `k-${randomUUID()}`;
+    const first = await submit(deps(), w, key);
+    const reordered = JSON.parse(JSON.stringify(Object.fromEntries(Object.entries(w).reverse()))) as Worksheet;
+    const replay = await submit(deps(), reordered, key);
+    expect(replay).toMatchObject({ applicationId: first.applicationId, replayed: true });
+    await expect(submit(deps(), { ...w, useCase: { ...w.useCase, summary: `${w.useCase.summary} (changed)` } }, key)).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+  });
+
+  it('a replay never takes a working token away: at the cap it is refused (409) and every token handed out still opens the application', async () => {
+    const w = founder();
+    const key = `k-${randomUUID()}`;
+    const first = await submit(deps(), w, key);
+    const tokens = [first.founderToken];
+    for (let i = 0; i < 9; i += 1) tokens.push((await submit(deps(), w, key)).founderToken);
+    const refused = await submit(deps(), w, key).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect((refused as Error).message).toMatch(/use one of those tokens/);
+    const app = await applications.mustGet(first.applicationId);
+    expect(app.founderTokenHashes).toHaveLength(10);
+    for (const token of tokens) expect(founderTokenMatches(app, token)).toBe(true);
+  });
+});

@@ -1,0 +1,226 @@
+/**
+ * Issue 8: the founder confirms the address before anyone else is involved, and no application is lost between
+ * intake's two writes. The synthesized definition in the local runtime, the real handlers, the API over HTTP; the
+ * confirmation secret is read from the mail in the SES stand-in's inbox, as a founder would.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { STATES } from '../../lib/workflow/definition.ts';
+import { systemClock } from '../../functions/adapters/clock.ts';
+import { LimitRepository } from '../../functions/adapters/dynamo/limits.ts';
+import type * as SubmitWorksheet from '../../functions/usecases/submit-worksheet.ts';
+import type { Worksheet } from '../../schemas/worksheet.ts';
+import { exampleWorksheet } from '../support/fixtures.ts';
+import {
+  HOUR, boot, confirmationSecret, executionArnOf, finished, history, postConfirmation, statesEntered, stopRunning, submitOnly,
+  until, waitingIn, type Harness,
+} from './harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await boot();
+}, 180_000);
+afterAll(async () => {
+  await h?.stop();
+});
+afterEach(async () => {
+  await stopRunning(h);
+});
+
+const KIND = 'address-confirmation';
+const uniqueAddress = (w: Worksheet): void => {
+  w.contact.email = `founder-${randomUUID().slice(0, 8)}@example.com`;
+};
+
+async function totalPartnerLoad(): Promise<number> {
+  return (await h.partners.list()).reduce((sum, p) => sum + p.load, 0);
+}
+
+async function mailsAbout(id: string): Promise<{ to: string[]; subject: string }[]> {
+  return (await h.rt.mails()).filter((m) => `${m.subject} ${m.body.text ?? ''}`.includes(id)).map((m) => ({ to: m.destination.to, subject: m.subject }));
+}
+
+function resend(id: string, founderToken: string): Promise<Response> {
+  return fetch(`${h.rt.urls.api}/applications/${id}/confirm-email/resend`, { method: 'POST', headers: { authorization: `Bearer ${founderToken}` } });
+}
+
+describe('issue-8: address confirmation before routing', () => {
+  it('confirm: sized and drafted at once, nothing booked or mailed to a partner until the founder confirms through the mailed link; then routed', async () => {
+    const loadBefore = await totalPartnerLoad();
+    const { id, founderToken } = await submitOnly(h, uniqueAddress);
+    const waiting = await waitingIn(h, id, STATES.awaitAddressConfirmation, KIND);
+    expect(waiting.status).toBe('drafted');
+    expect(waiting.partner).toBeUndefined();
+    expect(await totalPartnerLoad()).toBe(loadBefore);
+
+    // The founder sees the estimate at once, and that the address awaits confirmation.
+    const view = await (await fetch(`${h.rt.urls.api}/applications/${id}`, { headers: { authorization: `Bearer ${founderToken}` } })).json() as { estimate: unknown; addressConfirmation: { linkExpiresAt: string } };
+    expect(view.estimate).not.toBeNull();
+    expect(view.addressConfirmation).toMatchObject({ confirmed: false, mailsSent: 1 });
+    expect(Date.parse(view.addressConfirmation.linkExpiresAt) - Date.now()).toBeGreaterThan(71 * HOUR);
+
+    // The only mail is the founder's confirmation; the secret is in it, only its hash in the database.
+    const secret = await confirmationSecret(h, id);
+    expect((await mailsAbout(id)).map((m) => m.to)).toEqual([[waiting.worksheet.contact.email]]);
+    const stored = JSON.stringify(await h.apps.mustGet(id));
+    expect(stored).not.toContain(secret);
+    expect(stored).toContain('secretHash');
+    expect(JSON.stringify(await history(h, id))).not.toContain(secret);
+
+    // The page the mail links to changes nothing and carries no secret (it stays in the fragment).
+    const page = await fetch(`${h.rt.urls.api}/applications/${id}/confirm-email`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'sha256-/);
+    expect(await page.text()).toContain('Confirm my address');
+    expect((await h.apps.mustGet(id)).addressConfirmation?.confirmedAt).toBeUndefined();
+
+    // A wrong secret and a malformed one change nothing.
+    expect((await postConfirmation(h, id, `acs_${'A'.repeat(43)}`)).status).toBe(404);
+    expect((await postConfirmation(h, id, 'not-a-secret')).status).toBe(400);
+    expect(await totalPartnerLoad()).toBe(loadBefore);
+
+    const confirmed = await postConfirmation(h, id, secret);
+    expect(confirmed.status).toBe(200);
+    expect(await confirmed.json()).toMatchObject({ applicationId: id, addressConfirmed: true, replayed: false });
+    const routed = await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
+    expect(routed.partner).toBeDefined();
+    expect(await totalPartnerLoad()).toBe(loadBefore + 1);
+    const entered = await statesEntered(h, id);
+    expect(entered.slice(0, 7)).toEqual([STATES.start, STATES.sizeAsk, STATES.draftBriefs, STATES.addressConfirmed, STATES.sendAddressConfirmation, STATES.awaitAddressConfirmation, STATES.addressConfirmationOutcome]);
+    expect(entered[7]).toBe(STATES.routePartner);
+    // Single use: the hash is gone; a repeated click converges on the same answer (and changes nothing).
+    expect((await h.apps.mustGet(id)).addressConfirmation?.secretHash).toBeUndefined();
+    const again = await postConfirmation(h, id, secret);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ replayed: true });
+    expect(await totalPartnerLoad()).toBe(loadBefore + 1);
+  });
+
+  it('expire-unconfirmed: after the documented 72 hours the application is closed by the system, nothing booked, nobody but the founder ever mailed', async () => {
+    const loadBefore = await totalPartnerLoad();
+    const { id } = await submitOnly(h, uniqueAddress);
+    await waitingIn(h, id, STATES.awaitAddressConfirmation, KIND);
+    const secret = await confirmationSecret(h, id);
+
+    h.rt.clock.advance(71 * HOUR);
+    // Not yet: still waiting an hour before the link expires.
+    expect(h.rt.sfn.pendingTasks().some((t) => t.executionArn === executionArnOf(h, id) && t.stateName === STATES.awaitAddressConfirmation)).toBe(true);
+    h.rt.clock.advance(2 * HOUR);
+    expect(await finished(h, id)).toMatchObject({ status: 'SUCCEEDED' });
+    expect((await statesEntered(h, id)).slice(-3)).toEqual([STATES.expireUnconfirmed, STATES.unconfirmedExpiryOutcome, STATES.unconfirmedExpired]);
+    const closed = await h.apps.mustGet(id);
+    expect(closed.status).toBe('withdrawn');
+    expect(closed.transitions.at(-1)).toMatchObject({ from: 'drafted', to: 'withdrawn', actor: { kind: 'system', id: 'ExpireUnconfirmed' } });
+    expect(closed.partner).toBeUndefined();
+    expect(await totalPartnerLoad()).toBe(loadBefore);
+    expect((await mailsAbout(id)).map((m) => m.to)).toEqual([[closed.worksheet.contact.email]]);
+    // The link is dead.
+    expect((await postConfirmation(h, id, secret)).status).toBe(404);
+  });
+
+  it('resend: a new single-use secret replaces the old one; capped per application (409) and rate limited per address (429, Retry-After)', async () => {
+    const email = `founder-${randomUUID().slice(0, 8)}@example.com`;
+    const first = await submitOnly(h, (w) => { w.contact.email = email; });
+    await waitingIn(h, first.id, STATES.awaitAddressConfirmation, KIND);
+    const oldSecret = await confirmationSecret(h, first.id);
+
+    // Without the founder token: no.
+    expect((await fetch(`${h.rt.urls.api}/applications/${first.id}/confirm-email/resend`, { method: 'POST' })).status).toBe(401);
+    const res = await resend(first.id, first.founderToken);
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ confirmationMails: 2 });
+    const newSecret = await confirmationSecret(h, first.id, 1);
+    expect(newSecret).not.toBe(oldSecret);
+    await waitingIn(h, first.id, STATES.awaitAddressConfirmation, KIND);
+    expect((await postConfirmation(h, first.id, oldSecret)).status).toBe(404);
+
+    // Two more resends reach the cap of 3 per application; the next is refused and changes nothing.
+    for (let n = 3; n <= 4; n += 1) {
+      expect((await resend(first.id, first.founderToken)).status).toBe(202);
+      await confirmationSecret(h, first.id, n - 1);
+      await waitingIn(h, first.id, STATES.awaitAddressConfirmation, KIND);
+    }
+    const capped = await resend(first.id, first.founderToken);
+    expect(capped.status).toBe(409);
+    expect((await capped.json() as { message: string }).message).toMatch(/at most 3/);
+
+    // A second application of the same address: the address has had 3 resends today, the limit is 5 a day.
+    const second = await submitOnly(h, (w) => { w.contact.email = email; });
+    await waitingIn(h, second.id, STATES.awaitAddressConfirmation, KIND);
+    expect((await resend(second.id, second.founderToken)).status).toBe(202);
+    await confirmationSecret(h, second.id, 1);
+    await waitingIn(h, second.id, STATES.awaitAddressConfirmation, KIND);
+    expect((await resend(second.id, second.founderToken)).status).toBe(202);
+    await confirmationSecret(h, second.id, 2);
+    await waitingIn(h, second.id, STATES.awaitAddressConfirmation, KIND);
+    const limited = await resend(second.id, second.founderToken);
+    expect(limited.status).toBe(429);
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(86_400);
+    expect((await h.apps.mustGet(second.id)).addressConfirmation).toMatchObject({ requested: 3, sent: 3 });
+
+    // The newest secret of the first application still confirms it, and it is routed.
+    const latest = await confirmationSecret(h, first.id, 3);
+    expect((await postConfirmation(h, first.id, latest)).status).toBe(200);
+    await waitingIn(h, first.id, STATES.awaitPartnerReview, 'partner-review');
+  });
+});
+
+describe('issue-8: intake never loses an application between storing it and starting its workflow', () => {
+  async function crashedIntake(key: string, worksheet: Worksheet): Promise<string> {
+    const { submitWorksheet } = await import('../../functions/usecases/submit-worksheet.ts') as typeof SubmitWorksheet;
+    const deps: SubmitWorksheet.IntakeDeps = {
+      applications: h.apps,
+      limits: new LimitRepository(h.rt.tableName),
+      settings: { maxOpenPerAddress: 1000, maxOpenPerAccount: 1000 },
+      clock: systemClock,
+      startWorkflow: async () => {
+        throw Object.assign(new Error('the process died before StartExecution'), { name: 'Crash' });
+      },
+    };
+    await expect(submitWorksheet(deps, worksheet, key)).rejects.toThrow(/died/);
+    const stored = await until(h, async () => (await Promise.all((await h.apps.listByStatus('submitted', { limit: 100, newestFirst: true })).items.map((row) => h.apps.mustGet(row.id)))).find((a) => a.worksheet.contact.email === worksheet.contact.email), 'the stored application');
+    expect(stored.executionArn).toBeUndefined();
+    return stored.id;
+  }
+
+  it('a retry of the same request starts the stored application; no duplicate', async () => {
+    const worksheet = exampleWorksheet();
+    uniqueAddress(worksheet);
+    const key = `k-${randomUUID()}`;
+    const id = await crashedIntake(key, worksheet);
+
+    const retry = await fetch(`${h.rt.urls.api}/worksheets`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(worksheet),
+    });
+    expect(retry.status).toBe(202);
+    expect(await retry.json()).toMatchObject({ applicationId: id, replayed: true });
+    await waitingIn(h, id, STATES.awaitAddressConfirmation, KIND);
+    expect((await h.apps.mustGet(id)).executionArn).toBe(executionArnOf(h, id));
+    const mine = (await Promise.all((await h.apps.listByStatus('drafted', { limit: 100 })).items.map((row) => h.apps.mustGet(row.id)))).filter((a) => a.worksheet.contact.email === worksheet.contact.email);
+    expect(mine.map((a) => a.id)).toEqual([id]);
+  });
+
+  it('without a retry, the start sweep (the template\'s schedule) starts it once it is a minute old; a second sweep changes nothing', async () => {
+    const worksheet = exampleWorksheet();
+    uniqueAddress(worksheet);
+    const id = await crashedIntake(`k-${randomUUID()}`, worksheet);
+    const sweep = h.rt.schedules.specs.find((s) => s.logicalId.startsWith('WorkflowStartPendingSchedule'));
+    expect(sweep?.expression).toBe('rate(5 minutes)');
+
+    // Too fresh: its intake might still be running.
+    await h.rt.schedules.runNow(sweep!.logicalId);
+    expect((await h.apps.mustGet(id)).executionArn).toBeUndefined();
+
+    h.rt.clock.advance(2 * 60_000);
+    await h.rt.schedules.settled();
+    await h.rt.schedules.runNow(sweep!.logicalId);
+    await waitingIn(h, id, STATES.awaitAddressConfirmation, KIND);
+    expect((await h.apps.mustGet(id)).executionArn).toBe(executionArnOf(h, id));
+    await h.rt.schedules.runNow(sweep!.logicalId);
+    expect(h.rt.schedules.runs.filter((r) => r.schedule === sweep!.logicalId).every((r) => r.ok)).toBe(true);
+    expect((await statesEntered(h, id)).filter((s) => s === STATES.sizeAsk)).toHaveLength(1);
+  });
+});
