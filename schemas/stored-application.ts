@@ -23,7 +23,7 @@ export const ListSummary = z.object({
   /** The reason recorded with the latest transition. */
   lastReason: z.string(),
   partnerId: z.optional(z.string()),
-  failure: z.optional(z.object({ state: z.string(), error: z.string(), cause: z.string() })),
+  failure: z.optional(z.pick(Failure, { state: true, error: true, cause: true })),
   executionArn: z.optional(z.string()),
 });
 export type ListSummary = z.infer<typeof ListSummary>;

@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startLocal } from '../lib/local/start.ts';
+import { confirmFromInbox } from '../test/support/e2e.ts';
 import { countApplicationItems, documentedRoutes, generateBadRequests, type BadRequest, type Fixture } from './hostile-requests.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -24,7 +25,7 @@ const count = Number(values.count ?? 5000);
 const seed = Number(values.seed ?? 8);
 const concurrency = Number(values.concurrency ?? 16);
 
-const rt = await startLocal({ port: 0, sesPort: 0, sfnPort: 0, dynamoPort: 0, jwtKeyFile: null, retryDelayMs: 0, log: () => undefined });
+const rt = await startLocal({ port: 0, sesPort: 0, sfnPort: 0, dynamoPort: 0, partnerCentralPort: 0, jwtKeyFile: null, retryDelayMs: 0, log: () => undefined });
 try {
   const worksheet = JSON.parse(readFileSync(new URL('../examples/worksheet.json', import.meta.url), 'utf8')) as Record<string, unknown>;
   // One genuine application to aim at, so requests reach the handlers' deeper checks rather than stopping at 404.
@@ -38,6 +39,9 @@ try {
     opsToken: await rt.mintToken({ groups: ['ops'] }),
     worksheet,
   };
+  // Nothing is routed before the founder confirms the address: confirm as a founder would, from the inbox's link.
+  const confirmed = await confirmFromInbox(rt, fixture.applicationId);
+  if (confirmed.status !== 200) throw new Error(`confirming the target application: ${confirmed.status}`);
   await waitForReview(fixture);
   const before = await itemCounts();
 
@@ -70,7 +74,7 @@ try {
   console.log(`By status:          ${[...byStatus].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ')}`);
   console.log(`5xx answers:        ${serverErrors}`);
   console.log(`Accepted (2xx):     ${accepted}`);
-  console.log(`Items written:      ${written} (applications and likely-duplicate entries, before ${JSON.stringify(before)}, after ${JSON.stringify(after)})`);
+  console.log(`Items written:      ${written} (every item by entity, before ${JSON.stringify(before)}, after ${JSON.stringify(after)})`);
   console.log(`Target application: ${stillInReview ? 'still in partner review, untouched' : 'MOVED'}`);
   for (const o of offenders.slice(0, 10)) console.log(`  ${o.status} ${o.request.method} ${o.request.path} (${o.request.defect})`);
   process.exitCode = serverErrors === 0 && accepted === 0 && written === 0 && stillInReview ? 0 : 1;

@@ -61,6 +61,7 @@ const WAITS: Readonly<Record<string, { on: string; onTimeout: string }>> = {
   AwaitFounderRevisionGrace: { on: "the founder's revision", onTimeout: 'closing due' },
   AwaitAwsDecision: { on: "AWS's decision", onTimeout: 'reminder due' },
   AwaitCredits: { on: 'credits being applied', onTimeout: 'reminder due' },
+  AwaitAddressConfirmation: { on: "the founder's address confirmation", onTimeout: 'expiry due' },
 };
 
 /** What the other states do, in words; a state not listed is named as it is. */
