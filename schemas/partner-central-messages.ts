@@ -86,5 +86,9 @@ export type UpdateViaApiRequest = z.infer<typeof UpdateViaApiRequest>;
 export const UpdateViaApiResponse = z.object({
   opportunityId: z.string(),
   lastModifiedDate: z.optional(z.string()),
+  /** Partner Central already held the change (this request repeated): nothing was sent again. */
+  replayed: z.boolean(),
+  /** The brief's revision (its ETag) after the change was copied back into it. */
+  briefRevision: z.optional(z.number()),
   next: z.string(),
 });

@@ -190,7 +190,7 @@ function partnerPaths(): Record<string, unknown> {
         parameters: [idParam, programParam],
         requestBody: { required: true, content: jsonContent('UpdateViaApiRequest') },
         responses: {
-          200: { description: 'Updated: the new lastModifiedDate', content: jsonContent('UpdateViaApiResponse') },
+          200: { description: 'Updated: the new lastModifiedDate; the change is recorded in the timeline and copied into the brief (its new revision). A repeat after Partner Central took the change sends nothing again (`replayed`).', content: jsonContent('UpdateViaApiResponse') },
           ...partnerAuthErrors,
           403: errorResponse('Not in the partner group, or Partner Central denied your registered role'),
           409: errorResponse('The record is not in Action Required, or the opportunity changed after `basedOn` (the message names when)'),

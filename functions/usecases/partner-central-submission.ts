@@ -16,10 +16,10 @@ import {
 } from '../adapters/partner-central-client.ts';
 import { isAssignedTo } from '../core/application/commands.ts';
 import {
-  alreadyWithAws, checkApiSubmission, checkApiUpdate, chooseSolution, planApiSubmission, submissionChoice, UPDATABLE_MEMBERS,
+  alreadyWithAws, checkApiSubmission, checkApiUpdate, chooseSolution, containsChanges, planApiSubmission, planApiUpdate, submissionChoice, UPDATABLE_MEMBERS,
   type InvolvementType, type SubmissionChoice, type Visibility,
 } from '../core/ace/partner-central-submission.ts';
-import { NotFoundError, UnprocessableError } from '../core/errors.ts';
+import { ConflictError, NotFoundError, UnprocessableError } from '../core/errors.ts';
 import { catalogOf, roleOf, takeWriteSlot, type PartnerCentralDeps } from './partner-central-sync.ts';
 import { runCommand } from './run-command.ts';
 
@@ -104,21 +104,51 @@ export async function readViaApi(deps: PartnerCentralDeps, args: { applicationId
 /**
  * UpdateOpportunity under Action Required, based on the LastModifiedDate the partner read: a change made since (in the
  * console) is a 409 naming it, and Partner Central itself refuses a stale LastModifiedDate (ConflictException → 409)
- * if the opportunity moves between our read and the write. The record stays in action_required until resubmitted.
+ * if the opportunity moves between our read and the write. Then the change is recorded (a transition that keeps the
+ * record in action_required until it is resubmitted) and copied back into the brief.
+ *
+ * A crash between UpdateOpportunity and our record is repaired by repeating the request: Partner Central already
+ * holds every changed member (its LastModifiedDate is no longer `basedOn`, so the basedOn check would refuse), so
+ * nothing is sent again and only the record is written; a brief that already holds the change is not written twice.
  */
-export async function updateViaApi(deps: PartnerCentralDeps, args: { applicationId: string; programId: string; partnerId: string; basedOn: string; changes: Record<string, unknown> }): Promise<{ opportunityId: string; lastModifiedDate?: string }> {
-  const unknown = Object.keys(args.changes).filter((k) => !(UPDATABLE_MEMBERS as readonly string[]).includes(k));
+export async function updateViaApi(deps: PartnerCentralDeps, args: { applicationId: string; programId: string; partnerId: string; basedOn: string; changes: Record<string, unknown> }): Promise<{ opportunityId: string; lastModifiedDate?: string; replayed: boolean; briefRevision?: number }> {
+  const { applicationId, programId, partnerId, changes } = args;
+  const unknown = Object.keys(changes).filter((k) => !(UPDATABLE_MEMBERS as readonly string[]).includes(k));
   if (unknown.length > 0) {
     throw new UnprocessableError('Only the opportunity members a partner may change can be updated', unknown.map((k) => ({ field: `changes.${k}`, rule: `is not updatable: one of ${UPDATABLE_MEMBERS.join(', ')}` })));
   }
-  const app = await assignedApplication(deps, args.applicationId, args.partnerId);
-  const { filing, role, catalog } = await partnerFiling(deps, args.partnerId);
-  const record = app.briefs?.find((b) => b.programId === args.programId)?.record;
-  if (!record?.opportunityId) throw new NotFoundError(`The ${args.programId} record has no opportunity`);
+  const app = await assignedApplication(deps, applicationId, partnerId);
+  const { filing, role, catalog } = await partnerFiling(deps, partnerId);
+  const record = app.briefs?.find((b) => b.programId === programId)?.record;
+  if (!record?.opportunityId) throw new NotFoundError(`The ${programId} record has no opportunity`);
   const current = await readOpportunity(role, catalog, record.opportunityId);
-  const opportunityId = checkApiUpdate({ app, programId: args.programId, partnerId: args.partnerId, basedOn: args.basedOn, current });
-  await takeWriteSlot(deps, accountOf(filing.roleArn));
-  const updated = await updateOpportunity(role, catalog, opportunityId, current.lastModifiedDate as string, args.changes);
-  logger.info('Opportunity updated through Partner Central', { programId: args.programId, opportunityId, members: Object.keys(args.changes) });
-  return { opportunityId, ...updated };
+  let opportunityId = record.opportunityId;
+  let lastModifiedDate = current.lastModifiedDate;
+  const alreadyInAce = containsChanges(current.opportunity, changes);
+  if (!alreadyInAce) {
+    opportunityId = checkApiUpdate({ app, programId, partnerId, basedOn: args.basedOn, current });
+    await takeWriteSlot(deps, accountOf(filing.roleArn));
+    lastModifiedDate = (await updateOpportunity(role, catalog, opportunityId, current.lastModifiedDate as string, changes)).lastModifiedDate;
+    logger.info('Opportunity updated through Partner Central', { programId, opportunityId, members: Object.keys(changes) });
+  }
+  const recorded = await recordApiUpdate(deps, { applicationId, programId, partnerId, opportunityId, changes, lastModifiedDate });
+  const briefRevision = recorded.briefs?.find((b) => b.programId === programId)?.revision;
+  return { opportunityId, ...(lastModifiedDate ? { lastModifiedDate } : {}), replayed: alreadyInAce, ...(briefRevision ? { briefRevision } : {}) };
+}
+
+const MAX_NOTE_ATTEMPTS = 5;
+
+/** The update's note and the brief's copy, re-planned on a lost race (a concurrent brief edit or transition). */
+async function recordApiUpdate(deps: PartnerCentralDeps, args: { applicationId: string; programId: string; partnerId: string; opportunityId: string; changes: Record<string, unknown>; lastModifiedDate?: string | undefined }): Promise<Application> {
+  for (let attempt = 1; ; attempt += 1) {
+    const latest = await assignedApplication(deps, args.applicationId, args.partnerId);
+    const plan = planApiUpdate({ app: latest, ...args, now: deps.clock.now() });
+    if (plan.kind === 'replay') return latest;
+    try {
+      return await deps.applications.appendNote(latest, plan.note, { briefs: plan.briefs });
+    } catch (error) {
+      if (error instanceof ConflictError && attempt < MAX_NOTE_ATTEMPTS) continue;
+      throw error;
+    }
+  }
 }

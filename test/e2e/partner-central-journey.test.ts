@@ -103,14 +103,51 @@ describe('Partner Central end to end on the local runtime', () => {
     expect(bad.status).toBe(422);
 
     const fresh = await api('GET', `${base}/opportunity`, { token: partner });
-    const website = 'https://ledgerly.ai';
+    const website = 'https://www.ledgerly.ai/company';
     const current = fresh.body.opportunity as { Customer: { Account: Record<string, unknown> } };
     const updated = await api('POST', `${base}/update-via-api`, {
       token: partner,
       body: { basedOn: fresh.body.lastModifiedDate, changes: { Customer: { ...current.Customer, Account: { ...current.Customer.Account, WebsiteUrl: website } } } },
     });
     expect(updated.status, JSON.stringify(updated.body)).toBe(200);
+    expect(updated.body.replayed).toBe(false);
     expect(rt.partnerCentral.catalog.view(opportunityId)).toMatchObject({ Customer: { Account: { WebsiteUrl: website } }, LifeCycle: { NextSteps: 'Edited in the console' } });
+
+    // Recorded: the founder reads what was fixed; the record stays in Action Required until resubmitted; the brief
+    // now holds what ACE holds (a new revision).
+    const briefOf = async () => {
+      const view = await api('GET', `/partner/applications/${id}`, { token: partner });
+      return (view.body.briefs as { programId: string; createOpportunity: { Customer: { Account: Record<string, unknown> } }; revision?: number }[]).find((b) => b.programId === PROGRAM);
+    };
+    expect((await briefOf())?.createOpportunity.Customer.Account.WebsiteUrl).toBe(website);
+    expect((await briefOf())?.revision).toBe(updated.body.briefRevision);
+    const notesAbout = async () => ((await api('GET', `/applications/${id}`, { token: founder })).body.timeline as { reason?: string; message?: string }[])
+      .map((t) => JSON.stringify(t)).filter((t) => t.includes(`Updated ${opportunityId} in Partner Central`));
+    expect(await notesAbout()).toHaveLength(1);
+    expect((await notesAbout())[0]).toContain('Customer');
+    expect(await recordStatus()).toBe('action_required');
+
+    // The same request again (the answer was lost): Partner Central already has it, nothing is sent or recorded twice.
+    const savedAt = rt.partnerCentral.catalog.view(opportunityId).LastModifiedDate;
+    const repeat = await api('POST', `${base}/update-via-api`, {
+      token: partner,
+      body: { basedOn: fresh.body.lastModifiedDate, changes: { Customer: { ...current.Customer, Account: { ...current.Customer.Account, WebsiteUrl: website } } } },
+    });
+    expect(repeat.status, JSON.stringify(repeat.body)).toBe(200);
+    expect(repeat.body.replayed).toBe(true);
+    expect(rt.partnerCentral.catalog.view(opportunityId).LastModifiedDate).toBe(savedAt);
+    expect(await notesAbout()).toHaveLength(1);
+
+    // The cut between the two writes: Partner Central took a change (here made as if our process died right after
+    // UpdateOpportunity), our record did not. Repeating the request records it without sending it again.
+    const crashed = { Project: { ...(fresh.body.opportunity as { Project: Record<string, unknown> }).Project, AdditionalComments: 'Public website added for the reviewer.' } };
+    expect((await api('POST', `/__local/partner-central/opportunities/${opportunityId}/console-edit`, { body: crashed })).status).toBe(200);
+    const beforeRepair = rt.partnerCentral.catalog.view(opportunityId).LastModifiedDate;
+    const repaired = await api('POST', `${base}/update-via-api`, { token: partner, body: { basedOn: fresh.body.lastModifiedDate, changes: crashed } });
+    expect(repaired.status, JSON.stringify(repaired.body)).toBe(200);
+    expect(repaired.body.replayed).toBe(true);
+    expect(rt.partnerCentral.catalog.view(opportunityId).LastModifiedDate).toBe(beforeRepair);
+    expect(await notesAbout()).toHaveLength(2);
 
     const resubmitted = await api('POST', `${base}/submit-via-api`, { token: partner });
     expect(resubmitted.status, JSON.stringify(resubmitted.body)).toBe(200);

@@ -353,25 +353,33 @@ export class ApplicationRepository {
    * right after the write. A crash between the two can cost one redundant status mail, never a lost one; marking it
    * first instead could silence the mail of a concurrent real transition that won this version.
    */
-  async appendNote(current: Application, note: Transition): Promise<Application> {
+  async appendNote(current: Application, note: Transition, changes: { briefs?: StoredBrief[] } = {}): Promise<Application> {
     if (note.from !== note.to || note.version !== current.version + 1) throw new Error('appendNote: a note keeps the status and takes the next version');
     const previous = current.transitions.at(-1);
     if (previous) await this.putTransition(current.id, previous);
+    // A note may carry the briefs it changed (an update made in Partner Central, copied back): their documents first.
+    const docs: PendingDocument[] = [];
+    const heads = changes.briefs ? briefHeads(changes.briefs, docs) : undefined;
+    await this.putDocuments(current.id, newDocuments(current, docs));
+    const next: Application = { ...current, ...(changes.briefs ? { briefs: changes.briefs } : {}), version: note.version, transitions: [...current.transitions, note] };
     try {
       await documentClient.send(new UpdateCommand({
         TableName: this.tableName,
         Key: applicationKey(current.id),
-        UpdateExpression: 'SET lastTransition = :note, #version = :next',
+        UpdateExpression: `SET lastTransition = :note, #version = :next${heads ? ', briefs = :briefs, summary = :summary' : ''}`,
         ConditionExpression: 'attribute_exists(pk) AND #status = :status AND #version = :version',
         ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-        ExpressionAttributeValues: { ':note': note, ':next': note.version, ':status': current.status, ':version': current.version },
+        ExpressionAttributeValues: {
+          ':note': note, ':next': note.version, ':status': current.status, ':version': current.version,
+          ...(heads ? { ':briefs': heads, ':summary': listSummaryOf(next) } : {}),
+        },
       }));
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       return this.conflictAfter(current.id, (latest) => `Application ${current.id} changed meanwhile (now '${latest.status}', version ${latest.version}); try again`);
     }
     await this.markNoticesSent(current.id, [transitionMarker(note.version)]);
-    return { ...current, version: note.version, transitions: [...current.transitions, note] };
+    return next;
   }
 
   /**

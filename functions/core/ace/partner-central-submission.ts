@@ -9,7 +9,7 @@
  *    reported, never overwritten), and only members a partner may change.
  * No AWS imports, no clock: `now` is a parameter.
  */
-import type { Application } from '../../../schemas/application.ts';
+import type { Application, StoredBrief, Transition } from '../../../schemas/application.ts';
 import { ConflictError, UnprocessableError } from '../errors.ts';
 import { isAssignedTo, notFound, type Command } from '../application/commands.ts';
 import { findBrief, planRecordTransition, recordOf } from '../application/records.ts';
@@ -116,4 +116,50 @@ export function checkApiUpdate(args: { app: Application; programId: string; part
     throw new ConflictError(`The opportunity ${record.opportunityId} changed in Partner Central at ${current.lastModifiedDate ?? '(unknown)'} after the version you read (${basedOn}); read it again (GET …/opportunity) and reapply your change`, record.status);
   }
   return record.opportunityId;
+}
+
+/**
+ * Whether every member of `changes` is already in `target` (objects compared member by member, so fields Partner
+ * Central or the brief carry beyond the change do not matter; arrays and values compared whole).
+ */
+export function containsChanges(target: unknown, changes: unknown): boolean {
+  if (changes === null || typeof changes !== 'object' || Array.isArray(changes)) return JSON.stringify(target) === JSON.stringify(changes);
+  if (target === null || typeof target !== 'object' || Array.isArray(target)) return false;
+  const into = target as Record<string, unknown>;
+  return Object.entries(changes as Record<string, unknown>).every(([key, value]) => containsChanges(into[key], value));
+}
+
+export type ApiUpdatePlan =
+  | { readonly kind: 'record'; readonly note: Transition; readonly briefs: StoredBrief[] }
+  | { readonly kind: 'replay' };
+
+/**
+ * The update, once Partner Central has it, recorded in our timeline and copied back into the brief, so the brief
+ * stays what ACE holds: the changed members replace the brief's (UpdateOpportunity replaces each member it is sent),
+ * the brief's revision goes up (its ETag changes), and a transition that keeps the application's and the record's
+ * status tells the founder in plain words what was fixed. A brief that already holds the change is a replay.
+ */
+export function planApiUpdate(args: {
+  app: Application; programId: string; partnerId: string; opportunityId: string; changes: Record<string, unknown>; lastModifiedDate?: string | undefined; now: Date;
+}): ApiUpdatePlan {
+  const { app, programId, partnerId, opportunityId, changes, now } = args;
+  if (!isAssignedTo(app, partnerId)) throw notFound(app);
+  const brief = findBrief(app, programId);
+  if (containsChanges(brief.body, changes)) return { kind: 'replay' };
+  const record = recordOf(brief);
+  if (record.status !== 'action_required') {
+    throw new ConflictError(`The ${programId} record is '${record.status}'; an update through the API is recorded only while AWS's Action Required is open`, record.status);
+  }
+  const members = Object.keys(changes).sort();
+  const at = now.toISOString();
+  const briefs = (app.briefs ?? []).map((b) => (b.programId === programId
+    ? { ...b, body: { ...b.body, ...changes }, revision: (b.revision ?? 1) + 1, editedAt: at, editedBy: partnerId }
+    : b));
+  const note: Transition = {
+    at, actor: { kind: 'partner', id: partnerId }, from: app.status, to: app.status, version: app.version + 1,
+    record: { programId, from: record.status, to: record.status },
+    reason: `Updated ${opportunityId} in Partner Central to answer AWS's Action Required (changed: ${members.join(', ')})`
+      + `${args.lastModifiedDate ? `; Partner Central saved it at ${args.lastModifiedDate}` : ''}. It goes back to AWS when resubmitted.`,
+  };
+  return { kind: 'record', note, briefs };
 }
