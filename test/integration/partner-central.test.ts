@@ -234,6 +234,28 @@ describe('POST …/file-via-api', () => {
     expect(res.body.problems).toEqual([expect.objectContaining({ field: 'partner.filing.roleArn' })]);
   });
 
+  it('answers 429 with Retry-After when Partner Central itself throttles the write, and leaves the record as it was', async () => {
+    // A Partner Central whose write budget for the account is spent (burst 0: every write is throttled). A new role
+    // gets new clients, which read the endpoint settings when they are built.
+    const throttling = await startFixtureServer({ pace: { writesPerSecond: 1, writeBurst: 0, readsPerSecond: 10, readBurst: 20 } });
+    const saved = { sts: process.env.AWS_ENDPOINT_URL_STS, selling: process.env.AWS_ENDPOINT_URL_PARTNERCENTRAL_SELLING };
+    Object.assign(process.env, { AWS_ENDPOINT_URL_STS: throttling.endpoint, AWS_ENDPOINT_URL_PARTNERCENTRAL_SELLING: throttling.endpoint });
+    try {
+      await seedPartner('p-throttled', '111100000031');
+      const app = await seedApplication('p-throttled', { status: 'approved_for_filing' });
+      const res = await fileRequest(app.id, 'p-throttled');
+      expect(res.statusCode).toBe(429);
+      expect(res.headers['retry-after']).toBe('1');
+      expect(String(res.body.message)).toContain('Partner Central is throttling');
+      expect(throttling.callsOf('AWSPartnerCentralSelling.CreateOpportunity')).toHaveLength(1); // no SDK retry of a write
+      expect((await recordOf(app.id))?.status).toBe('approved_for_filing');
+      expect(callbacksFor(app.id)).toEqual([]);
+    } finally {
+      Object.assign(process.env, { AWS_ENDPOINT_URL_STS: saved.sts, AWS_ENDPOINT_URL_PARTNERCENTRAL_SELLING: saved.selling });
+      await throttling.stop();
+    }
+  });
+
   it('answers 429 with Retry-After when the partner account\'s write slot is taken for longer than it waits', async () => {
     await seedPartner('p-busy', '111100000006');
     const app = await seedApplication('p-busy', { status: 'approved_for_filing' });
