@@ -3,7 +3,8 @@
  * the API, submits for AWS review (solution associated, Co-Sell / Full), a person playing AWS's reviewer asks for
  * changes; the partner reads the opportunity, loses a race with a console edit (detected, not overwritten), updates
  * on the current version and resubmits; the reviewer approves with the event lost, and the scheduled reconciliation
- * brings the approval. Every status arrives through the stack's own event rule or schedule.
+ * brings the approval. Every status arrives through the stack's own event rule or schedule; the Action Required event
+ * is delivered twice and applied once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../lib/local/start.ts';
@@ -76,11 +77,13 @@ describe('Partner Central end to end on the local runtime', () => {
     expect(timeline).toContain('for AWS review');
   });
 
-  it('Action Required from the reviewer arrives through the stack\'s event rule', async () => {
-    const asked = await review(opportunityId, { status: 'Action Required', comments: 'Add the customer\'s public website.', reason: 'Missing information' });
+  it('Action Required from the reviewer arrives through the stack\'s event rule; the same event delivered twice is applied once', async () => {
+    const asked = await review(opportunityId, { status: 'Action Required', comments: 'Add the customer\'s public website.', reason: 'Missing information', event: 'duplicated' });
     expect(asked.status).toBe(200);
-    expect(asked.body.deliveries?.some((d) => d.ok && d.result?.outcome === 'applied')).toBe(true);
+    expect(asked.body.deliveries?.map((d) => d.ok && d.result?.outcome).sort()).toEqual(['applied', 'duplicate']);
     expect(await recordStatus()).toBe('action_required');
+    const timeline = (await api('GET', `/applications/${id}`, { token: founder })).body.timeline as unknown[];
+    expect(timeline.map((t) => JSON.stringify(t)).filter((t) => t.includes('Add the customer'))).toHaveLength(1);
     // The reviewer cannot approve what is not with AWS.
     expect((await review(opportunityId, { status: 'Approved' })).status).toBe(409);
     expect((await review(opportunityId, { status: 'Rejected', closedLostReason: 'Not a reason' })).status).toBe(400);
