@@ -36,6 +36,18 @@ export class PartnerCentralStore {
   }
 
   /**
+   * A benefit application → record mapping (the funding request's), in the same key space as opportunities under a
+   * `BENEFITS#<catalog>` catalog key: benefit application ids (`benappl-…`) never collide with opportunity ids.
+   */
+  async putBenefitMapping(m: { catalog: string; benefitApplicationId: string; applicationId: string; programId: string; partnerId: string }, now: Date): Promise<void> {
+    await this.putMapping({ catalog: `BENEFITS#${m.catalog}`, opportunityId: m.benefitApplicationId, applicationId: m.applicationId, programId: m.programId, partnerId: m.partnerId }, now);
+  }
+
+  async getBenefitMapping(catalog: string, benefitApplicationId: string): Promise<OpportunityMapping | undefined> {
+    return this.getMapping(`BENEFITS#${catalog}`, benefitApplicationId);
+  }
+
+  /**
    * Take the partner account's write slot: one conditional write `nextAt <= now` → `nextAt = next`. Across Lambda
    * instances at most one caller per interval gets `{ granted: true }`; the others learn when the slot frees.
    */
