@@ -45,13 +45,12 @@ export type RecordStatus = z.infer<typeof RecordStatus>;
 
 /**
  * The funding request that follows an approved opportunity for a program funded through the Partner Central Benefits
- * API (data/benefits.json): drafted with the approval → approved by the partner (submit-via-api) → created
- * (CreateBenefitApplication) → submitted (associated with the opportunity and submitted) → in_review ⇄
- * action_required → approved → allocated (the record's credits applied) | rejected. Rules:
- * functions/core/ace/funding.ts.
+ * API (data/benefits.json): drafted with the approval → created (the partner's "send it": CreateBenefitApplication)
+ * → submitted (associated with the opportunity and submitted) → in_review ⇄ action_required → approved → allocated
+ * (the record's credits applied) | rejected. Rules: functions/core/application/funding.ts.
  */
 export const FUNDING_STATUSES = [
-  'drafted', 'partner_approved', 'created', 'submitted', 'in_review', 'action_required', 'approved', 'allocated', 'rejected',
+  'drafted', 'created', 'submitted', 'in_review', 'action_required', 'approved', 'allocated', 'rejected',
 ] as const;
 export const FundingStatus = z.enum(FUNDING_STATUSES);
 export type FundingStatus = z.infer<typeof FundingStatus>;

@@ -91,8 +91,7 @@ async function updateViaApiRoute(event: HttpEvent) {
 
 const FUNDING_NEXT: Record<FundingState['status'], string> = {
   drafted: 'Review the benefit application (PATCH …/funding with If-Match to change it), then send it: POST …/funding/submit-via-api.',
-  partner_approved: 'Approved by you; sending it did not finish: POST …/funding/submit-via-api again (nothing is sent twice).',
-  created: 'Created at AWS; association and submission did not finish: POST …/funding/submit-via-api again.',
+  created: 'Created at AWS; association and submission did not finish: POST …/funding/submit-via-api again (nothing is sent twice).',
   submitted: "With AWS. Its decision and the credits arrive by themselves (the scheduled reconciliation).",
   in_review: "AWS is reviewing it; its decision and the credits arrive by themselves.",
   action_required: 'AWS asks for changes (see review): PATCH …/funding (Name, Description, BenefitApplicationDetails, PartnerContacts, FileDetails), then resubmit with POST …/funding/submit-via-api.',

@@ -32,7 +32,6 @@ export function recordView(record: RecordState): RecordView {
 /** The funding request's status in the founder's words. */
 const FUNDING_SAYS: Record<FundingStatus, string> = {
   drafted: 'AWS approved the opportunity; your partner is preparing the credit request',
-  partner_approved: 'your partner is sending the credit request to AWS',
   created: 'your partner is sending the credit request to AWS',
   submitted: 'the credit request is with AWS',
   in_review: 'AWS is reviewing the credit request',

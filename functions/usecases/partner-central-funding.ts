@@ -5,11 +5,13 @@
  * GetBenefitAllocation) from the scheduled reconciliation. Rules: functions/core/application/funding.ts and
  * functions/core/ace/funding-draft.ts.
  *
- * Each step is idempotent and re-runnable after a crash: the partner's approval is recorded first (the body is frozen
- * from then on); CreateBenefitApplication carries the record's fixed ClientToken (a repeat returns the same
- * application), then the mapping and the `created` transition; Partner Central is read before associating (an ARN
- * already associated is not associated again) and before submitting (an application already with AWS is not
- * submitted again); then the `submitted` transition. Every write takes the partner account's write slot.
+ * Each step is idempotent and re-runnable after a crash: CreateBenefitApplication carries the ClientToken of the body's
+ * revision (a repeat returns the same application; nothing is recorded if Partner Central refuses the body), then the
+ * mapping and the `created` transition (the partner's approval: the body is frozen from then on); Partner Central is
+ * read before associating (an ARN already associated is not associated again) and before submitting (an application
+ * already with AWS is not submitted again); then the `submitted` transition. Every write takes the partner account's
+ * write slot. A crash between CreateBenefitApplication and the record, followed by an edit, leaves the first
+ * application Pending Submission at AWS (never submitted); the edited body creates its own.
  */
 import type { Application, FundingState } from '../../schemas/application.ts';
 import type { PartnerWithLoad } from '../../schemas/partner.ts';
@@ -20,7 +22,7 @@ import {
 } from '../adapters/partner-central-client.ts';
 import { isAssignedTo } from '../core/application/commands.ts';
 import {
-  checkFundingSubmit, fundingOf, planFundingApproval, planFundingCreated, planFundingEdit, planFundingSubmitted, planSyncedFunding,
+  checkFundingSubmit, fundingOf, planFundingCreated, planFundingEdit, planFundingSubmitted, planSyncedFunding,
   type FundingSyncPlan,
 } from '../core/application/funding.ts';
 import { benefitUpdateToken, FUNDING_UPDATABLE } from '../core/ace/funding-draft.ts';
@@ -90,11 +92,9 @@ export async function submitFundingViaApi(deps: PartnerCentralDeps, args: { appl
   const steps: string[] = [];
   const resubmission = check.funding.sentRevision !== undefined;
 
-  // 1. The partner's approval (freezes the body).
-  let current = (await runCommand(deps, applicationId, (latest, now) => planFundingApproval({ app: latest, programId, partnerId, now }))).app;
-  let funding = fundingOf(current, programId);
+  let funding = check.funding;
 
-  // 2. CreateBenefitApplication (its ClientToken makes a repeat return the same application), then mapping + transition.
+  // 1. CreateBenefitApplication (its ClientToken makes a repeat return the same application), then mapping + transition.
   let benefitApplicationId = funding.benefitApplicationId;
   if (!benefitApplicationId) {
     await takeWriteSlot(deps, account);
@@ -104,13 +104,14 @@ export async function submitFundingViaApi(deps: PartnerCentralDeps, args: { appl
     await deps.store.putBenefitMapping({ catalog, benefitApplicationId, applicationId, programId, partnerId }, now);
     await deps.store.initWatermark(partnerId, benefitsWatermarkKey(catalog), initialWatermark(now));
     const id = benefitApplicationId;
-    current = (await runCommand(deps, applicationId, (latest, t) => planFundingCreated({ app: latest, programId, partnerId, benefitApplicationId: id, catalog, now: t }))).app;
+    const sentRevision = funding.revision;
+    const current = (await runCommand(deps, applicationId, (latest, t) => planFundingCreated({ app: latest, programId, partnerId, benefitApplicationId: id, catalog, sentRevision, now: t }))).app;
     funding = fundingOf(current, programId);
     steps.push(`CreateBenefitApplication → ${benefitApplicationId}`);
   }
   const fundingCatalog = funding.catalog ?? catalog;
 
-  // 3. Read what Partner Central has, then only what is missing.
+  // 2. Read what Partner Central has, then only what is missing.
   let read = await getBenefitApplication(role, fundingCatalog, benefitApplicationId);
   if (resubmission && (funding.sentRevision ?? 0) < funding.revision && read.status === 'ACTION_REQUIRED') {
     const members = Object.fromEntries(FUNDING_UPDATABLE.filter((k) => funding.body[k] !== undefined).map((k) => [k, funding.body[k]]));
@@ -137,7 +138,7 @@ export async function submitFundingViaApi(deps: PartnerCentralDeps, args: { appl
   }
   logger.info('Funding request sent through the Benefits API', { programId, benefitApplicationId, steps, resubmission });
 
-  // 4. The record says so.
+  // 3. The record says so.
   const result = await runCommand(deps, applicationId, (latest, now) => planFundingSubmitted({ app: latest, programId, partnerId, resubmission, now }));
   return { app: result.app, funding: fundingOf(result.app, programId), benefitApplicationId, replayed: false, steps };
 }

@@ -42,9 +42,9 @@ export function benefitFor(programId: string, data: BenefitsData = benefitsData)
 // ---------------------------------------------------------------------------------------------------------------
 // Drafting
 
-/** The ClientToken of a record's CreateBenefitApplication (stable: a repeat or retry returns the same application). */
-export function benefitClientToken(applicationId: string, programId: string): string {
-  return clientToken(applicationId, `${programId}#benefit-application`, 1);
+/** The ClientToken of a record's CreateBenefitApplication for one body revision (a repeat or retry returns the same application). */
+export function benefitClientToken(applicationId: string, programId: string, revision = 1): string {
+  return clientToken(applicationId, `${programId}#benefit-application`, revision);
 }
 
 /** The ClientToken of one UpdateBenefitApplication (one per body revision sent). */

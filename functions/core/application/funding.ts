@@ -3,15 +3,15 @@
  * transitions, like the record's own (records.ts): who may move it from where to where, the plans the partner
  * routes, the Benefits API steps and the reconciliation write through runCommand. Pure.
  *
- *   drafted ─partner─▶ partner_approved ─▶ created ─▶ submitted ─AWS─▶ in_review ⇄ action_required
- *   action_required ─partner─▶ partner_approved ─▶ submitted (resubmission)
+ *   drafted ─partner (CreateBenefitApplication)─▶ created ─partner (associate + submit)─▶ submitted ─AWS─▶ in_review ⇄ action_required
+ *   action_required ─partner (update + submit)─▶ submitted (resubmission)
  *   submitted | in_review | action_required ─AWS─▶ approved ─allocation─▶ allocated (record credits_applied)
  *   submitted | in_review | action_required ─AWS─▶ rejected
  */
 import type { Actor, Application, FundingState, FundingStatus, RecordState } from '../../../schemas/application.ts';
 import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, PreconditionRequiredError, UnprocessableError, ValidationError } from '../errors.ts';
 import {
-  benefitApplicationProblems, creditsFromAllocation, FUNDING_EDITABLE, fundingEtag, fundingStatusFrom, patchFunding,
+  benefitApplicationProblems, benefitClientToken, creditsFromAllocation, FUNDING_EDITABLE, fundingEtag, fundingStatusFrom, patchFunding,
   type AllocatedCredits, type AllocationView,
 } from '../ace/funding-draft.ts';
 import { isAssignedTo, notFound, TASK_TOKEN_KINDS, type Command, type Effects } from './commands.ts';
@@ -25,9 +25,8 @@ interface FundingRule {
 }
 
 const FUNDING_RULES: readonly FundingRule[] = [
-  { from: ['drafted', 'action_required'], to: 'partner_approved', by: ['partner'] },
-  { from: ['partner_approved'], to: 'created', by: ['partner'] },
-  { from: ['partner_approved', 'created'], to: 'submitted', by: ['partner'] },
+  { from: ['drafted'], to: 'created', by: ['partner'] },
+  { from: ['created', 'action_required'], to: 'submitted', by: ['partner'] },
   { from: ['submitted', 'action_required'], to: 'in_review', by: ['system'] },
   { from: ['submitted', 'in_review'], to: 'action_required', by: ['system'] },
   { from: ['submitted', 'in_review', 'action_required'], to: 'approved', by: ['system'] },
@@ -113,7 +112,10 @@ export function planFundingEdit(args: { app: Application; programId: string; par
   if (!ifMatch.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(current)) {
     throw new PreconditionFailedError('The funding request changed since you read it: GET …/funding again and re-apply your change', current);
   }
-  const edited: FundingState = { ...funding, body, problems: benefitApplicationProblems(body), revision: funding.revision + 1, editedAt: now.toISOString(), editedBy: partnerId };
+  const revision = funding.revision + 1;
+  // Before creation, a new body gets a new ClientToken (one token, one body: a retry of the old one still answers it).
+  if (funding.status === 'drafted') body.ClientToken = benefitClientToken(app.id, programId, revision);
+  const edited: FundingState = { ...funding, body, problems: benefitApplicationProblems(body), revision, editedAt: now.toISOString(), editedBy: partnerId };
   const record = recordOf(findBrief(app, programId));
   const briefs = (app.briefs ?? []).map((b) => (b.programId === programId ? { ...b, record: { ...record, funding: edited } } : b));
   return { kind: 'apply', funding: edited, briefs, expectedVersion: app.version };
@@ -143,32 +145,28 @@ export function checkFundingSubmit(args: { app: Application; programId: string; 
 
 const partner = (id: string): Actor => ({ kind: 'partner', id });
 
-/** drafted / action_required → partner_approved: the partner said "send it" (the body is frozen from here). */
-export function planFundingApproval(args: { app: Application; programId: string; partnerId: string; now: Date }): Command {
-  const funding = fundingOf(args.app, args.programId);
-  if (funding.status !== 'drafted' && funding.status !== 'action_required') return { kind: 'replay', effects: {} };
-  const resubmission = funding.status === 'action_required';
-  return apply(planFundingTransition({
-    app: args.app, programId: args.programId, to: 'partner_approved', actor: partner(args.partnerId), now: args.now,
-    reason: resubmission ? 'funding request fixed and approved for resubmission by the partner' : 'funding request approved by the partner for the Partner Central Benefits API',
-  }), args.programId);
-}
-
-/** partner_approved → created, with the benefit application id CreateBenefitApplication returned. */
-export function planFundingCreated(args: { app: Application; programId: string; partnerId: string; benefitApplicationId: string; catalog: string; now: Date }): Command {
+/**
+ * drafted → created: the partner said "send it" and CreateBenefitApplication returned this id for the body of
+ * `sentRevision`. An edit that landed while it was being created is a 409 (send again: the edited body has its own
+ * ClientToken, so it creates its own application; the one created for the older body stays Pending Submission).
+ */
+export function planFundingCreated(args: { app: Application; programId: string; partnerId: string; benefitApplicationId: string; catalog: string; sentRevision: number; now: Date }): Command {
   const funding = fundingOf(args.app, args.programId);
   if (funding.benefitApplicationId === args.benefitApplicationId) return { kind: 'replay', effects: {} };
   if (funding.benefitApplicationId !== undefined) {
     throw new ConflictError(`The ${args.programId} funding request is already ${funding.benefitApplicationId}; Partner Central returned ${args.benefitApplicationId}`, funding.status);
   }
+  if (funding.revision !== args.sentRevision) {
+    throw new ConflictError(`The ${args.programId} funding request was edited while it was being sent (revision ${funding.revision}, sent ${args.sentRevision}): send it again`, funding.status);
+  }
   return apply(planFundingTransition({
     app: args.app, programId: args.programId, to: 'created', actor: partner(args.partnerId), now: args.now,
-    reason: `benefit application created through the Partner Central Benefits API as ${args.benefitApplicationId}`,
+    reason: `funding request approved by the partner and created through the Partner Central Benefits API as ${args.benefitApplicationId}`,
     details: { benefitApplicationId: args.benefitApplicationId, catalog: args.catalog },
   }), args.programId);
 }
 
-/** partner_approved / created → submitted (associated with the opportunity and submitted for AWS's review). */
+/** created / action_required → submitted (associated with the opportunity and submitted, or resubmitted, for AWS's review). */
 export function planFundingSubmitted(args: { app: Application; programId: string; partnerId: string; resubmission: boolean; now: Date }): Command {
   const funding = fundingOf(args.app, args.programId);
   if (FUNDING_WITH_AWS.includes(funding.status)) return { kind: 'replay', effects: {} };
