@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benefitsData, creditsFromAllocation } from '../../functions/core/ace/funding-draft.ts';
 import { allocationOf, getBenefitApplication, listBenefits, mapPartnerCentralError } from '../../functions/adapters/partner-central-client.ts';
 import { startFixtureServer, type FixtureServer } from '../support/partner-central-server.ts';
+import { main } from '../../bin/cli.ts';
 
 let server: FixtureServer;
 let nowMs = Date.parse('2027-01-10T12:00:00.000Z');
@@ -157,5 +158,24 @@ describe('the stand-in speaks the Benefits API the SDK parses', () => {
     const results = await Promise.allSettled([1, 2, 3].map((n) => throttled.send(new CreateBenefitApplicationCommand(input(`token-pace-${n}`)))));
     const refused = results.filter((r) => r.status === 'rejected').map((r) => ((r as PromiseRejectedResult).reason as Error).name);
     expect(refused).toEqual(['ThrottlingException']);
+  });
+});
+
+describe('ace-filing benefits --partner ID (discovery)', () => {
+  it("lists the partner's benefits with the programs data/benefits.json funds with each", async () => {
+    const northwind = { roleArn: 'arn:aws:iam::111122223333:role/AceFilingPartnerCentralFiling', externalId: 'northwind-ace-filing' };
+    server.standIn.registerRole(northwind.roleArn, { externalId: northwind.externalId });
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { readStdin: async () => '', readFile: async () => '', out: (t: string) => out.push(t), err: (t: string) => err.push(t), now: new Date() };
+    const code = await main(['benefits', '--partner', 'p-northwind', '--partners', 'data/partners.json'], io);
+    expect(code, err.join('\n')).toBe(0);
+    const listing = JSON.parse(out.join('')) as { catalog: string; benefits: { id: string; fundsPrograms: string[] }[]; missing: unknown[] };
+    expect(listing.catalog).toBe('Sandbox');
+    expect(listing.benefits.find((b) => b.id === BENEFIT)?.fundsPrograms).toEqual(['bedrock-poc']);
+    expect(listing.missing).toEqual([]);
+    // A partner without a role: unusable input, nothing called.
+    expect(await main(['benefits', '--partner', 'p-kestrel', '--partners', 'data/partners.json'], io)).toBe(2);
+    expect(await main(['benefits'], io)).toBe(2);
   });
 });
