@@ -149,7 +149,7 @@ describe('sending the funding request, after a crash', () => {
 });
 
 describe('the reconciliation', () => {
-  it('brings Action Required, then the allocation as credits applied, each applied once; the watermark is AWS\'s UpdatedAt', async () => {
+  it('brings Action Required, then a rejection, each applied once; the watermark is AWS\'s UpdatedAt', async () => {
     await seedPartner('p-recon', '666600000004');
     const app = await seedApproved('p-recon', '666600000004');
     const d = deps(fakeClock(new Date(standInNow).toISOString()));
