@@ -223,7 +223,7 @@ function partnerPaths(): Record<string, unknown> {
           ...partnerAuthErrors,
           403: errorResponse('Not in the partner group, or Partner Central / STS denied your registered role'),
           404: errorResponse('Not your application, or the record has no funding request'),
-          409: errorResponse('The record has no opportunity, or Partner Central reports a conflict'),
+          409: errorResponse('The record has no opportunity, another request is sending it right now (retry in a few seconds), or Partner Central reports a conflict'),
           422: errorResponse('The body breaks the Benefits model, no role registered, or Partner Central refused it: `problems` names each field'),
           429: errorResponse('One Partner Central write per second per partner account: retry after the Retry-After header'),
         },

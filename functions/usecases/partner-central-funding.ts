@@ -71,6 +71,20 @@ export async function editFunding(deps: PartnerCentralDeps, args: { applicationI
   }
 }
 
+/** Benefit application statuses a SubmitBenefitApplication is for (undefined: Partner Central did not say). */
+const SUBMITTABLE: readonly (string | undefined)[] = ['PENDING_SUBMISSION', 'ACTION_REQUIRED', undefined];
+
+/** Run a write; if it fails, re-read: when Partner Central shows the write's effect anyway (a concurrent request), it is done. */
+async function orAlreadyDone(write: () => Promise<void>, done: () => Promise<boolean>): Promise<'sent' | 'already'> {
+  try {
+    await write();
+    return 'sent';
+  } catch (error) {
+    if (await done().catch(() => false)) return 'already';
+    throw error;
+  }
+}
+
 export interface FundingSubmitResult {
   readonly app: Application;
   readonly funding: FundingState;
@@ -88,6 +102,32 @@ export async function submitFundingViaApi(deps: PartnerCentralDeps, args: { appl
     return { app, funding: check.funding, benefitApplicationId: check.funding.benefitApplicationId ?? '', replayed: true, steps: [] };
   }
   const { filing, role, catalog } = await partnerRole(deps, partnerId);
+  // One sender at a time per funding request: a concurrent request would read before the other's write lands and
+  // send it again. The lease outlives the function's timeout, so a crash frees it within a minute.
+  const lease = `funding-send#${applicationId}#${programId}`;
+  if (!(await deps.store.claimWork(lease, deps.clock.now(), SEND_LEASE_MS))) {
+    throw new ConflictError(`The ${programId} funding request is being sent by another request: GET …/funding in a few seconds (or retry after ${SEND_LEASE_MS / 1000} s)`, check.funding.status);
+  }
+  try {
+    // Read again under the lease: the request that held it before may have sent it.
+    const fresh = await assigned(deps, applicationId, partnerId);
+    const now = checkFundingSubmit({ app: fresh, programId, partnerId });
+    if (now.kind === 'with-aws') return { app: fresh, funding: now.funding, benefitApplicationId: now.funding.benefitApplicationId ?? '', replayed: true, steps: [] };
+    return await send(deps, { applicationId, programId, partnerId, opportunityId: now.opportunityId, funding: now.funding, filing, role, catalog });
+  } finally {
+    await deps.store.releaseWork(lease).catch((error: unknown) => logger.warn('Could not release the funding send lease', { error: error as Error }));
+  }
+}
+
+/** How long one funding send may hold its lease (PartnerFiling times out after 15 s). */
+export const SEND_LEASE_MS = 60_000;
+
+async function send(deps: PartnerCentralDeps, args: {
+  applicationId: string; programId: string; partnerId: string; opportunityId: string; funding: FundingState;
+  filing: { roleArn: string }; role: ReturnType<typeof roleOf>; catalog: string;
+}): Promise<FundingSubmitResult> {
+  const { applicationId, programId, partnerId, filing, role, catalog } = args;
+  const check = { funding: args.funding, opportunityId: args.opportunityId };
   const account = accountOf(filing.roleArn);
   const steps: string[] = [];
   const resubmission = check.funding.sentRevision !== undefined;
@@ -125,16 +165,20 @@ export async function submitFundingViaApi(deps: PartnerCentralDeps, args: { appl
   const opportunity = await readOpportunity(role, fundingCatalog as AceCatalog, check.opportunityId);
   const opportunityArn = typeof opportunity.opportunity.Arn === 'string' ? opportunity.opportunity.Arn : undefined;
   if (!opportunityArn) throw new ConflictError(`Partner Central shows no ARN for opportunity ${check.opportunityId}`, funding.status);
+  const id = benefitApplicationId;
   if (!read.associatedResources.includes(opportunityArn)) {
     await takeWriteSlot(deps, account);
-    await associateBenefitApplicationResource(role, fundingCatalog, benefitApplicationId, opportunityArn);
-    steps.push(`AssociateBenefitApplicationResource ${opportunityArn}`);
+    // A concurrent request may have associated it between our read and this write: then its refusal is our success.
+    const done = await orAlreadyDone(() => associateBenefitApplicationResource(role, fundingCatalog, id, opportunityArn),
+      async () => (await getBenefitApplication(role, fundingCatalog, id)).associatedResources.includes(opportunityArn));
+    if (done === 'sent') steps.push(`AssociateBenefitApplicationResource ${opportunityArn}`);
   }
   read = await getBenefitApplication(role, fundingCatalog, benefitApplicationId);
-  if (read.status === 'PENDING_SUBMISSION' || read.status === 'ACTION_REQUIRED' || read.status === undefined) {
+  if (SUBMITTABLE.includes(read.status)) {
     await takeWriteSlot(deps, account);
-    await submitBenefitApplication(role, fundingCatalog, benefitApplicationId);
-    steps.push('SubmitBenefitApplication');
+    const done = await orAlreadyDone(() => submitBenefitApplication(role, fundingCatalog, id),
+      async () => !SUBMITTABLE.includes((await getBenefitApplication(role, fundingCatalog, id)).status));
+    if (done === 'sent') steps.push('SubmitBenefitApplication');
   }
   logger.info('Funding request sent through the Benefits API', { programId, benefitApplicationId, steps, resubmission });
 

@@ -11,7 +11,7 @@ import type * as Funding from '../../functions/usecases/partner-central-funding.
 import type * as Client from '../../functions/adapters/partner-central-client.ts';
 import { draftFunding } from '../../functions/core/ace/funding-draft.ts';
 import type { Clock } from '../../functions/core/clock.ts';
-import { TooManyRequestsError } from '../../functions/core/errors.ts';
+import { ConflictError, TooManyRequestsError } from '../../functions/core/errors.ts';
 import { estimate } from '../../functions/core/estimate.ts';
 import { newApplication, newFounderToken } from '../../functions/core/intake.ts';
 import type { Application } from '../../schemas/application.ts';
@@ -135,6 +135,24 @@ describe('sending the funding request, after a crash', () => {
     expect(again.steps).toEqual([]);
     expect(benefitWrites('666600000002')).toHaveLength(writesBefore);
     expect(await fundingOf(app.id)).toMatchObject({ status: 'submitted', benefitApplicationId: id });
+  });
+
+  it('three concurrent sends: one benefit application, each write once, every caller answered (done, or 409/429 to retry)', async () => {
+    await seedPartner('p-race', '666600000006');
+    const app = await seedApproved('p-race', '666600000006');
+    const clock = fakeClock(new Date(standInNow + 3600_000).toISOString());
+    const results = await Promise.allSettled([1, 2, 3].map(() => m.funding.submitFundingViaApi(deps(clock), { applicationId: app.id, programId: PROGRAM, partnerId: 'p-race' })));
+    // A loser is told to come back: the account's write slot is busy (429) or another request holds the send (409).
+    for (const r of results) if (r.status === 'rejected') expect([TooManyRequestsError, ConflictError].some((E) => r.reason instanceof E)).toBe(true);
+    expect(results.some((r) => r.status === 'fulfilled')).toBe(true);
+    // A retry of any refused one converges.
+    standInNow += 5000;
+    const last = await m.funding.submitFundingViaApi(deps(clock), { applicationId: app.id, programId: PROGRAM, partnerId: 'p-race' });
+    expect(server.standIn.benefits.applications().filter((a) => a.accountId === '666600000006')).toHaveLength(1);
+    const writes = benefitWrites('666600000006').map((c) => c.target.split('.')[1]);
+    expect(writes.filter((w) => w === 'AssociateBenefitApplicationResource')).toHaveLength(1);
+    expect(writes.filter((w) => w === 'SubmitBenefitApplication')).toHaveLength(1);
+    expect(await fundingOf(app.id)).toMatchObject({ status: 'submitted', benefitApplicationId: last.benefitApplicationId });
   });
 
   it('the write pace: a caller that finds the slot taken past its one wait gets 429, and nothing is sent or recorded', async () => {

@@ -105,11 +105,11 @@ export class PartnerCentralStore {
    * gives the claim back (`releaseEvent`) so EventBridge's retry handles the event again; after a crash the claim
    * stays and the reconciliation catches whatever the event would have changed.
    */
-  async claimEvent(eventId: string, now: Date): Promise<boolean> {
+  async claimEvent(eventId: string, now: Date, memoryMs = EVENT_MEMORY_MS): Promise<boolean> {
     try {
       await documentClient.send(new PutCommand({
         TableName: this.tableName,
-        Item: { ...partnerCentralEventKey(eventId), entity: 'partner-central-event', eventId, claimedAt: now.toISOString(), expiresAt: expiresAtSeconds(new Date(now.getTime() + EVENT_MEMORY_MS)) },
+        Item: { ...partnerCentralEventKey(eventId), entity: 'partner-central-event', eventId, claimedAt: now.toISOString(), expiresAt: expiresAtSeconds(new Date(now.getTime() + memoryMs)) },
         // dynalite has no TTL and AWS deletes expired items late: an expired claim counts as absent.
         ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
         ExpressionAttributeValues: { ':now': expiresAtSeconds(now) },
@@ -119,6 +119,18 @@ export class PartnerCentralStore {
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  /**
+   * A short lease on one piece of Partner Central work (e.g. sending one record's funding request), in the same items
+   * as event claims: `false` while another caller holds it. It outlives any one invocation, so a crash frees it soon.
+   */
+  async claimWork(key: string, now: Date, leaseMs: number): Promise<boolean> {
+    return this.claimEvent(`work#${key}`, now, leaseMs);
+  }
+
+  async releaseWork(key: string): Promise<void> {
+    await this.releaseEvent(`work#${key}`);
   }
 
   /** Give a claim back by expiring it now (an update, so no function needs dynamodb:DeleteItem). */
