@@ -217,6 +217,12 @@ describe('the funding request through the Partner Central Benefits API on the lo
     expect(mine.status).toBe('approved');
     expect(mine.funding).toMatchObject({ status: 'rejected', allocation: null });
     expect((await api('GET', `${bBase}/funding`, { token: partner })).body).toMatchObject({ review: { status: 'REJECTED', reason: 'Not eligible for POC credits.' } });
+    // The founder is told about the credit request, not that the application "moved to approved" again.
+    const mails = await until('the founder\'s mail', async () => {
+      const mine = (await rt.mails()).filter((m) => (m.body.text ?? '').includes(b.id) || m.subject.includes(b.id));
+      return mine.some((m) => m.subject.includes('credit request is now rejected')) ? mine : undefined;
+    });
+    expect(mails.filter((m) => /your application is now (approved|rejected)$/.test(m.subject))).toHaveLength(0);
     // AWS cannot approve what it rejected; no submission after a rejection.
     expect((await api('POST', `/__local/partner-central/benefit-applications/${String(sent.body.benefitApplicationId)}/review`, { body: { status: 'APPROVED', amountUsd: '1' } })).status).toBe(409);
     expect((await api('POST', `${bBase}/funding/submit-via-api`, { token: partner })).body).toMatchObject({ replayed: true });

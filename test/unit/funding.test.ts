@@ -7,12 +7,14 @@ import {
 } from '../../functions/core/application/funding.ts';
 import { planRecordTransition } from '../../functions/core/application/records.ts';
 import { estimate } from '../../functions/core/estimate.ts';
+import { describeTransition, noticesForTransition } from '../../functions/core/notifications.ts';
 import { newApplication } from '../../functions/core/intake.ts';
 import { ConflictError, ForbiddenError, PreconditionFailedError, UnprocessableError, ValidationError } from '../../functions/core/errors.ts';
 import type { Application, FundingState, RecordState } from '../../schemas/application.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 
 const now = new Date('2026-11-27T12:00:00Z');
+const NOW_ISO = now.toISOString();
 const partner = { kind: 'partner', id: 'p-northwind' } as const;
 const system = { kind: 'system', id: 'partner-central' } as const;
 const BENEFIT = benefitsData.programs.find((p) => p.programId === 'bedrock-poc')!.benefitId;
@@ -174,5 +176,19 @@ describe('what Partner Central shows, applied', () => {
     const noneIssued = allocation({ expiresAt: undefined, credit: { allocated: { Amount: '5000.5', CurrencyCode: 'USD' }, issued: { Amount: '0', CurrencyCode: 'USD' }, codeExpiries: ['2027-06-30T00:00:00.000Z', '2027-03-31T00:00:00.000Z'] } });
     expect(creditsFromAllocation(noneIssued)).toMatchObject({ amountUsd: '5000.50', expiresOn: '2027-03-31' });
     expect(creditsFromAllocation(allocation({ credit: undefined }))).toMatchObject({ unusable: expect.stringContaining('CreditDetails') });
+  });
+});
+
+describe('who hears about a funding change', () => {
+  const t = (to: FundingState['status'], actor: 'system' | 'partner', status: Application['status'] = 'approved') => ({
+    at: NOW_ISO, actor: { kind: actor, id: 'x' }, from: status, to: status, reason: 'r', funding: { programId: 'bedrock-poc', from: 'submitted' as const, to }, version: 3,
+  });
+  it('a funding-only change is told by the funding status, never as the application moving to where it already is', () => {
+    expect(noticesForTransition(t('in_review', 'system'), { firstRouting: false })).toEqual([]);
+    expect(noticesForTransition(t('submitted', 'partner'), { firstRouting: false })).toEqual(['founder-status-update']);
+    expect(noticesForTransition(t('rejected', 'system'), { firstRouting: false })).toEqual(['founder-status-update', 'partner-status-update']);
+    // The application's own status 'rejected' would also mail operations; a funding rejection does not.
+    expect(noticesForTransition(t('rejected', 'system', 'rejected'), { firstRouting: false })).not.toContain('ops-status-update');
+    expect(describeTransition(t('action_required', 'system'))).toContain('The bedrock-poc funding request (Partner Central Benefits) moved from submitted to action required');
   });
 });
