@@ -197,7 +197,8 @@ export const OpsApplicationsPage = z.object({ items: z.array(OpsApplicationItem)
 /** One application as operations see it: where it is and why, its records, and every transition. */
 export const OpsApplicationDetail = z.object({
   ...OpsApplicationItem.shape,
-  records: z.array(z.object({ programId: z.string(), status: RecordStatus, opportunityId: z.nullable(z.string()) })),
+  /** `funding`: the record's funding request through the Partner Central Benefits API, if its program is funded that way. */
+  records: z.array(z.object({ programId: z.string(), status: RecordStatus, opportunityId: z.nullable(z.string()), funding: z.nullable(FundingStatus) })),
   passedOverBy: z.array(z.string()),
   timeline: z.array(TimelineEntry),
 });

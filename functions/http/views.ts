@@ -166,7 +166,7 @@ export function opsApplicationItem(row: ApplicationListItem, now: Date): OpsAppl
 export function opsApplicationDetail(app: Application, now: Date): OpsApplicationDetail {
   return {
     ...opsApplicationItem({ id: app.id, status: app.status, updatedAt: app.updatedAt, summary: listSummaryOf(app) }, now),
-    records: (app.briefs ?? []).map((b) => ({ programId: b.programId, status: recordOf(b).status, opportunityId: recordOf(b).opportunityId ?? null })),
+    records: (app.briefs ?? []).map((b) => ({ programId: b.programId, status: recordOf(b).status, opportunityId: recordOf(b).opportunityId ?? null, funding: recordOf(b).funding?.status ?? null })),
     passedOverBy: app.passedOverBy ?? [],
     timeline: timeline(app),
   };
