@@ -151,6 +151,8 @@ describe('the funding request through the Partner Central Benefits API on the lo
   it('Action Required arrives with the reconciliation; the partner edits what UpdateBenefitApplication allows and resubmits', async () => {
     const asked = await api('POST', `/__local/partner-central/benefit-applications/${benefitApplicationId}/review`, { body: { status: 'ACTION_REQUIRED', reason: 'Attach the POC success criteria.' } });
     expect(asked.status).toBe(200);
+    // The desk refuses a move it cannot make sense of (an approval needs the amount allocated).
+    expect((await api('POST', `/__local/partner-central/benefit-applications/${benefitApplicationId}/review`, { body: { status: 'APPROVED' } })).status).toBe(400);
     expect((await record()).funding?.status).toBe('submitted');
     await reconcile();
     const read = await api('GET', `${base()}/funding`, { token: partner });
