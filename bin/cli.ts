@@ -34,6 +34,9 @@ Commands:
   validate FILE   Validate a CreateOpportunity body; prints its problems (exit 1 if any)
   data            List every data file: its date, age, sources and what depends on it;
                   warns (exit 1) when one is older than data/data-policy.json allows
+  benefits        List what a partner can apply for through the Partner Central Benefits API
+                  (ListBenefits + GetBenefit with its registered role) and which program
+                  data/benefits.json funds with each; warns (exit 1) when a configured id is missing
 
 FILE is a JSON file, or - for stdin.
 
@@ -44,6 +47,8 @@ Options:
                           validate: also require the body's Catalog to be this one
   --application-id ID     briefs: the application the ClientTokens are derived from
                           (default: derived from the worksheet's content)
+  --partner ID            benefits: the partner whose role is used (its profile: the table
+                          when TABLE_NAME is set, else --partners FILE, default data/partners.json)
   -h, --help              Show this help
 
 Exit codes: 0 ok, 1 problems found, 2 unusable input (bad JSON, invalid worksheet, usage).`;
@@ -63,7 +68,7 @@ class InputError extends Error {
   }
 }
 
-type Options = { table: boolean; json: boolean; catalog?: Catalog; applicationId?: string };
+type Options = { table: boolean; json: boolean; catalog?: Catalog; applicationId?: string; partner?: string; partners?: string };
 
 function parseCommandLine(argv: string[]): { command?: string; file?: string; help: boolean; options: Options } {
   const { values, positionals } = parseArgs({
@@ -74,6 +79,8 @@ function parseCommandLine(argv: string[]): { command?: string; file?: string; he
       json: { type: 'boolean', default: false },
       catalog: { type: 'string' },
       'application-id': { type: 'string' },
+      partner: { type: 'string' },
+      partners: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -88,7 +95,10 @@ function parseCommandLine(argv: string[]): { command?: string; file?: string; he
     command: positionals[0],
     file: positionals[1],
     help: values.help === true,
-    options: { table: values.table === true, json: values.json === true, ...(catalog && { catalog }), ...(values['application-id'] && { applicationId: values['application-id'] }) },
+    options: {
+      table: values.table === true, json: values.json === true, ...(catalog && { catalog }), ...(values['application-id'] && { applicationId: values['application-id'] }),
+      ...(values.partner && { partner: values.partner }), ...(values.partners && { partners: values.partners }),
+    },
   };
 }
 
@@ -173,6 +183,8 @@ const COMMANDS: Record<string, (file: string, options: Options, io: Io) => Promi
 /** Commands that take no FILE. */
 const FILELESS_COMMANDS: Record<string, (options: Options, io: Io) => Promise<number>> = {
   data: runData,
+  // Talks to Partner Central (bin/benefits.ts): loaded only when asked for, so the other commands stay offline.
+  benefits: async (options, io) => (await import('./benefits.ts')).runBenefits(options, io),
 };
 
 export async function main(argv: string[], io: Io): Promise<number> {

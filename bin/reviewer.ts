@@ -9,11 +9,23 @@
 //   npm run -s reviewer -- approved O5550001 [--comments "..."]
 //   npm run -s reviewer -- rejected O5550001 --closed-lost-reason "Customer Deficiency" [--comments "..."]
 //   any move: [--event lost|duplicated] [--api http://127.0.0.1:3000]
+// and the funding request's benefit application (Benefits API; no event locally: the reconciliation brings it):
+//   npm run -s reviewer -- benefit-show benappl-…
+//   npm run -s reviewer -- benefit-in-review benappl-…
+//   npm run -s reviewer -- benefit-action-required benappl-… --reason "Attach the POC plan"
+//   npm run -s reviewer -- benefit-approved benappl-… --amount 25000 [--starts 2027-01-01] [--expires 2027-12-31]
+//   npm run -s reviewer -- benefit-rejected benappl-… --reason "Not eligible"
 import { parseArgs } from 'node:util';
 
 export const USAGE = `Usage: npm run -s reviewer -- <list | show ID | in-review ID | action-required ID --comments TEXT [--reason TEXT]
-                                | approved ID [--comments TEXT] | rejected ID --closed-lost-reason REASON [--comments TEXT]>
+                                | approved ID [--comments TEXT] | rejected ID --closed-lost-reason REASON [--comments TEXT]
+                                | benefit-show BENAPPL | benefit-in-review BENAPPL | benefit-action-required BENAPPL --reason TEXT
+                                | benefit-approved BENAPPL --amount USD [--starts DATE] [--expires DATE] | benefit-rejected BENAPPL --reason TEXT>
        [--event lost|duplicated] [--api URL (default http://127.0.0.1:$PORT or 3000)]`;
+
+const BENEFIT_MOVES: Record<string, string> = {
+  'benefit-in-review': 'IN_REVIEW', 'benefit-action-required': 'ACTION_REQUIRED', 'benefit-approved': 'APPROVED', 'benefit-rejected': 'REJECTED',
+};
 
 const MOVES: Record<string, string> = { 'in-review': 'In review', 'action-required': 'Action Required', approved: 'Approved', rejected: 'Rejected' };
 
@@ -24,7 +36,10 @@ export function reviewerRequest(argv: string[]): { method: 'GET' | 'POST'; path:
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { comments: { type: 'string' }, reason: { type: 'string' }, 'closed-lost-reason': { type: 'string' }, event: { type: 'string' }, api: { type: 'string' } },
+      options: {
+        comments: { type: 'string' }, reason: { type: 'string' }, 'closed-lost-reason': { type: 'string' }, event: { type: 'string' }, api: { type: 'string' },
+        amount: { type: 'string' }, starts: { type: 'string' }, expires: { type: 'string' },
+      },
     });
   } catch (error) {
     return { error: (error as Error).message };
@@ -33,6 +48,23 @@ export function reviewerRequest(argv: string[]): { method: 'GET' | 'POST'; path:
   const api = values.api ?? `http://127.0.0.1:${process.env.PORT ?? '3000'}`;
   const [command, id] = positionals;
   if (command === 'list') return { method: 'GET', path: '/__local/partner-central', api };
+  if (command?.startsWith('benefit-')) {
+    if (!id || !/^benappl-[0-9a-z]{14}$/.test(id)) return { error: 'give a benefit application id (benappl-…)' };
+    const path = `/__local/partner-central/benefit-applications/${id}`;
+    if (command === 'benefit-show') return { method: 'GET', path, api };
+    const status = BENEFIT_MOVES[command];
+    if (!status) return { error: `unknown command "${command}"` };
+    return {
+      method: 'POST', path: `${path}/review`, api,
+      body: {
+        status,
+        ...(values.reason ? { reason: values.reason } : {}),
+        ...(values.amount ? { amountUsd: values.amount } : {}),
+        ...(values.starts ? { startsAt: values.starts } : {}),
+        ...(values.expires ? { expiresAt: values.expires } : {}),
+      },
+    };
+  }
   if (!command || !id || !/^O\d+$/.test(id)) return { error: 'give a command and an opportunity id (O…)' };
   if (command === 'show') return { method: 'GET', path: `/__local/partner-central/opportunities/${id}`, api };
   const status = MOVES[command];

@@ -1,7 +1,7 @@
 /** Request and response shapes of the HTTP API: the source of the OpenAPI document and of handler types. */
 import * as z from 'zod/mini';
 import { FieldProblem } from './issues.ts';
-import { ApplicationStatus, ACTOR_KINDS, RecordStatus } from './application.ts';
+import { FundingStatus, ApplicationStatus, ACTOR_KINDS, RecordStatus } from './application.ts';
 import { DataAge, EstimateWarning, QualifiedFigure, UsdAmount } from './estimate.ts';
 import { Worksheet } from './worksheet.ts';
 import { ClosedLostReasonShape } from './ace-opportunity.generated.ts';
@@ -38,6 +38,14 @@ export const RecordView = z.object({
   awsReview: z.nullable(z.object({ at: z.string(), comments: z.optional(z.string()), reason: z.optional(z.string()) })),
   award: z.nullable(z.object({ amountUsd: z.string(), expiresOn: z.string() })),
   credits: z.nullable(z.object({ amountUsd: z.string(), appliedOn: z.string(), expiresOn: z.string() })),
+  /** The funding request through the Partner Central Benefits API (programs funded that way), beside the opportunity's status. */
+  funding: z.nullable(z.object({
+    status: FundingStatus,
+    /** In plain words, for the founder. */
+    says: z.string(),
+    benefitApplicationId: z.nullable(z.string()),
+    allocation: z.nullable(z.object({ amountUsd: z.string(), startsAt: z.string(), expiresAt: z.string() })),
+  })),
 });
 export type RecordView = z.infer<typeof RecordView>;
 
@@ -62,6 +70,7 @@ export const TimelineEntry = z.object({
   by: z.enum(ACTOR_KINDS),
   reason: z.string(),
   record: z.optional(z.object({ programId: z.string(), from: RecordStatus, to: RecordStatus })),
+  funding: z.optional(z.object({ programId: z.string(), from: z.nullable(FundingStatus), to: FundingStatus })),
 });
 
 /** The data under a stored estimate, aged to the moment of the request (null before the application is sized). */
@@ -188,7 +197,8 @@ export const OpsApplicationsPage = z.object({ items: z.array(OpsApplicationItem)
 /** One application as operations see it: where it is and why, its records, and every transition. */
 export const OpsApplicationDetail = z.object({
   ...OpsApplicationItem.shape,
-  records: z.array(z.object({ programId: z.string(), status: RecordStatus, opportunityId: z.nullable(z.string()) })),
+  /** `funding`: the record's funding request through the Partner Central Benefits API, if its program is funded that way. */
+  records: z.array(z.object({ programId: z.string(), status: RecordStatus, opportunityId: z.nullable(z.string()), funding: z.nullable(FundingStatus) })),
   passedOverBy: z.array(z.string()),
   timeline: z.array(TimelineEntry),
 });

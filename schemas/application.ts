@@ -43,6 +43,40 @@ export const RECORD_STATUSES = [
 export const RecordStatus = z.enum(RECORD_STATUSES);
 export type RecordStatus = z.infer<typeof RecordStatus>;
 
+/**
+ * The funding request that follows an approved opportunity for a program funded through the Partner Central Benefits
+ * API (data/benefits.json): drafted with the approval → created (the partner's "send it": CreateBenefitApplication)
+ * → submitted (associated with the opportunity and submitted) → in_review ⇄ action_required → approved → allocated
+ * (the record's credits applied) | rejected. Rules: functions/core/application/funding.ts.
+ */
+export const FUNDING_STATUSES = [
+  'drafted', 'created', 'submitted', 'in_review', 'action_required', 'approved', 'allocated', 'rejected',
+] as const;
+export const FundingStatus = z.enum(FUNDING_STATUSES);
+export type FundingStatus = z.infer<typeof FundingStatus>;
+
+export const FundingState = z.object({
+  status: FundingStatus,
+  /** The CreateBenefitApplication input (Catalog forced to the partner's at creation). */
+  body: z.record(z.string(), z.unknown()),
+  /** The Benefits model's objections to the body (empty when it may be sent). */
+  problems: z.array(FieldProblem),
+  /** Edit counter, the ETag's first half; 1 when drafted. */
+  revision: z.number(),
+  editedAt: z.optional(z.string()),
+  editedBy: z.optional(z.string()),
+  benefitApplicationId: z.optional(z.string()),
+  catalog: z.optional(z.string()),
+  /** Partner Central's status and reason as last seen (GetBenefitApplication). */
+  review: z.optional(z.object({ at: z.string(), status: z.string(), reason: z.optional(z.string()), codes: z.optional(z.array(z.string())), stage: z.optional(z.string()) })),
+  /** The Revision of the application at AWS when last read (UpdateBenefitApplication needs it). */
+  awsRevision: z.optional(z.string()),
+  /** The body revision last sent to Partner Central (a later edit is sent with UpdateBenefitApplication on resubmission). */
+  sentRevision: z.optional(z.number()),
+  allocation: z.optional(z.object({ id: z.string(), amountUsd: z.string(), startsAt: z.string(), expiresAt: z.string(), status: z.optional(z.string()) })),
+});
+export type FundingState = z.infer<typeof FundingState>;
+
 export const RecordState = z.object({
   status: RecordStatus,
   /** ACE opportunity id once filed (`O` + digits). */
@@ -57,6 +91,8 @@ export const RecordState = z.object({
   credits: z.optional(z.object({ amountUsd: z.string(), appliedOn: z.string(), expiresOn: z.string() })),
   /** Expiry reminders already sent (days before expiry: 60, 30). */
   remindersSent: z.optional(z.array(z.number())),
+  /** The funding request through the Partner Central Benefits API, for programs funded that way. */
+  funding: z.optional(FundingState),
 });
 export type RecordState = z.infer<typeof RecordState>;
 
@@ -76,6 +112,8 @@ export const Transition = z.object({
   reason: z.string(),
   /** Set when the change concerns one stacked ACE record: its program and record status before and after. */
   record: z.optional(z.object({ programId: z.string(), from: RecordStatus, to: RecordStatus })),
+  /** Set when the change concerns a record's funding request: its status before (null: drafted now) and after. */
+  funding: z.optional(z.object({ programId: z.string(), from: z.nullable(FundingStatus), to: FundingStatus })),
   /** The item version this transition produced (1 for the first write). */
   version: z.number(),
 });

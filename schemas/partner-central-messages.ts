@@ -5,7 +5,8 @@
  */
 import * as z from 'zod/mini';
 import { PartnerBriefView } from './api.ts';
-import { ApplicationStatus } from './application.ts';
+import { ApplicationStatus, FundingStatus, RecordStatus } from './application.ts';
+import { FieldProblem } from './issues.ts';
 
 export const PARTNER_CENTRAL_EVENT_SOURCE = 'aws.partnercentral-selling';
 /** detail-types the sync follows. */
@@ -92,3 +93,42 @@ export const UpdateViaApiResponse = z.object({
   briefRevision: z.optional(z.number()),
   next: z.string(),
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// The funding request through the Partner Central Benefits API (functions/usecases/partner-central-funding.ts)
+
+/** `GET …/funding` and `PATCH …/funding`: the benefit application as drafted/edited, and where it stands. */
+export const FundingView = z.object({
+  applicationId: z.string(),
+  programId: z.string(),
+  /** The opportunity's record status beside the funding request's. */
+  recordStatus: RecordStatus,
+  status: FundingStatus,
+  /** The CreateBenefitApplication body (Catalog is set to your catalog when it is created). */
+  createBenefitApplication: z.record(z.string(), z.unknown()),
+  /** The Benefits model's objections; empty when it can be sent. */
+  problems: z.array(FieldProblem),
+  etag: z.string(),
+  revision: z.number(),
+  benefitApplicationId: z.nullable(z.string()),
+  review: z.nullable(z.object({ at: z.string(), status: z.string(), reason: z.optional(z.string()), codes: z.optional(z.array(z.string())), stage: z.optional(z.string()) })),
+  allocation: z.nullable(z.object({ id: z.string(), amountUsd: z.string(), startsAt: z.string(), expiresAt: z.string(), status: z.optional(z.string()) })),
+  next: z.string(),
+});
+export type FundingView = z.infer<typeof FundingView>;
+
+/** `PATCH …/funding`: an RFC 7396 merge patch of the CreateBenefitApplication body. */
+export const FundingPatch = z.record(z.string(), z.unknown());
+
+/** `POST …/funding/submit-via-api`. */
+export const FundingSubmitResponse = z.object({
+  applicationId: z.string(),
+  programId: z.string(),
+  benefitApplicationId: z.string(),
+  /** Already with AWS: nothing was sent. */
+  replayed: z.boolean(),
+  /** The Benefits API calls made by this request (none on a replay). */
+  steps: z.array(z.string()),
+  funding: FundingView,
+});
+export type FundingSubmitResponse = z.infer<typeof FundingSubmitResponse>;

@@ -380,8 +380,12 @@ export function renderZodSchema(slice: ShapeSlice): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Files
 
+export const BENEFITS_MODEL_FILE = 'data/ace/partnercentral-benefits-2018-05-10.json';
+export const BENEFITS_NAMESPACE = 'com.amazonaws.partnercentralbenefits#';
+
 export const OUTPUTS = {
   slice: 'data/ace/create-opportunity.shapes.json',
+  benefitSlice: 'data/ace/create-benefit-application.shapes.json',
   postal: 'data/ace/postal-codes.json',
   schema: 'schemas/ace-opportunity.generated.ts',
 } as const;
@@ -397,7 +401,11 @@ export function generate(root: string): Record<string, string> {
   const countryShape = slice.shapes.CountryCode;
   if (countryShape?.type !== 'enum') throw new Error('CountryCode enum not found in the slice');
   const postal = buildPostalCodes(read('data/ace/CountriesWithoutPostalCode.csv'), read('data/ace/PostalCodeValidations.csv'), countryShape.values);
-  return { [OUTPUTS.slice]: json(slice), [OUTPUTS.postal]: json(postal), [OUTPUTS.schema]: renderZodSchema(slice) };
+  // The Benefits API's CreateBenefitApplication input: the funding request drafted after an approval is checked
+  // against it by the same validator (functions/core/ace/funding.ts), without the 150 KB model in the bundles.
+  const benefitsText = read(BENEFITS_MODEL_FILE);
+  const benefitSlice = buildShapeSlice(JSON.parse(benefitsText) as SmithyModel, benefitsText, { root: 'CreateBenefitApplicationInput', namespace: BENEFITS_NAMESPACE, file: BENEFITS_MODEL_FILE });
+  return { [OUTPUTS.slice]: json(slice), [OUTPUTS.benefitSlice]: json(benefitSlice), [OUTPUTS.postal]: json(postal), [OUTPUTS.schema]: renderZodSchema(slice) };
 }
 
 export const PROJECT_ROOT = new URL('../', import.meta.url).href;

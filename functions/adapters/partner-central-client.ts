@@ -24,7 +24,23 @@ import {
   type LifeCycle,
   type LifeCycleSummary,
 } from '@aws-sdk/client-partnercentral-selling';
+import {
+  AssociateBenefitApplicationResourceCommand,
+  CreateBenefitApplicationCommand,
+  GetBenefitAllocationCommand,
+  GetBenefitApplicationCommand,
+  GetBenefitCommand,
+  ListBenefitAllocationsCommand,
+  ListBenefitApplicationsCommand,
+  ListBenefitsCommand,
+  PartnerCentralBenefitsClient,
+  SubmitBenefitApplicationCommand,
+  UpdateBenefitApplicationCommand,
+  type CreateBenefitApplicationCommandInput,
+  type UpdateBenefitApplicationCommandInput,
+} from '@aws-sdk/client-partnercentral-benefits';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { AllocationView } from '../core/ace/funding-draft.ts';
 import {
   ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, TransientError, UnprocessableError,
 } from '../core/errors.ts';
@@ -81,12 +97,13 @@ export function partnerCentralFor(role: FilingRole, use: 'read' | 'write' = 'rea
 /** Partner Central and STS errors as the core's typed errors (see the module comment). */
 export function mapPartnerCentralError(error: unknown, role: FilingRole): unknown {
   if (!(error instanceof Error)) return error;
-  const e = error as Error & { ErrorList?: { FieldName?: string; Message?: string; Code?: string }[]; Reason?: string };
+  const e = error as Error & { ErrorList?: { FieldName?: string; Message?: string; Code?: string }[]; FieldList?: { Name?: string; Message?: string; Code?: string }[]; Reason?: string };
   switch (e.name) {
     case 'AccessDenied': // STS refused AssumeRole
       return new ForbiddenError(`Could not assume the partner's Partner Central role ${role.roleArn}: its trust policy must allow this service's account${role.externalId ? ' with the registered external id' : ''}`);
     case 'ValidationException':
-      return new UnprocessableError(`Partner Central refused the record: ${e.message}`, validationProblems(e.ErrorList, e.message));
+      // Selling names the fields in ErrorList (FieldName), Benefits in FieldList (Name).
+      return new UnprocessableError(`Partner Central refused the record: ${e.message}`, validationProblems(e.ErrorList ?? e.FieldList?.map((f) => ({ FieldName: f.Name, Message: f.Message, Code: f.Code })), e.message));
     case 'ConflictException':
       return new ConflictError(`Partner Central reports a conflict: ${e.message}`);
     case 'ThrottlingException':
@@ -184,4 +201,114 @@ export async function updateOpportunity(role: FilingRole, catalog: AceCatalog, o
   const input = { ...changes, Catalog: catalog, Identifier: opportunityId, LastModifiedDate: new Date(lastModifiedDate) } as unknown as UpdateOpportunityCommandInput;
   const out = await call(role, () => partnerCentralFor(role, 'write').send(new UpdateOpportunityCommand(input)));
   return out.LastModifiedDate ? { lastModifiedDate: out.LastModifiedDate.toISOString() } : {};
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The Benefits API (functions/usecases/partner-central-funding.ts): the funding request after an approval. Same role,
+// same credentials, same error mapping; the endpoint from AWS_ENDPOINT_URL_PARTNERCENTRAL_BENEFITS / AWS_ENDPOINT_URL.
+
+const benefitsClients = new Map<string, PartnerCentralBenefitsClient>();
+
+/** A Benefits client acting as the partner (writes without SDK retries, as for Selling). */
+export function benefitsFor(role: FilingRole, use: 'read' | 'write' = 'read'): PartnerCentralBenefitsClient {
+  const key = `${use}\u0000${role.roleArn}\u0000${role.externalId ?? ''}`;
+  let client = benefitsClients.get(key);
+  if (!client) {
+    client = new PartnerCentralBenefitsClient({ region: PARTNER_CENTRAL_REGION, credentials: credentialsFor(role), maxAttempts: use === 'write' ? 1 : 3 });
+    benefitsClients.set(key, client);
+  }
+  return client;
+}
+
+export interface BenefitSummary {
+  readonly id: string;
+  readonly name?: string | undefined;
+  readonly programs: string[];
+  readonly fulfillmentTypes: string[];
+  readonly status?: string | undefined;
+  readonly description?: string | undefined;
+  readonly requestSchema?: unknown;
+}
+
+/** Every benefit the partner can see in a catalog (ListBenefits, every page), each with GetBenefit's request schema. */
+export async function listBenefits(role: FilingRole, catalog: string, opts: { details?: boolean } = {}): Promise<BenefitSummary[]> {
+  const out: BenefitSummary[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await call(role, () => benefitsFor(role).send(new ListBenefitsCommand({ Catalog: catalog, MaxResults: 100, ...(nextToken ? { NextToken: nextToken } : {}) })));
+    for (const b of page.BenefitSummaries ?? []) {
+      if (!b.Id) continue;
+      out.push({ id: b.Id, name: b.Name, programs: b.Programs ?? [], fulfillmentTypes: b.FulfillmentTypes ?? [], status: b.Status, description: b.Description });
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+  if (!opts.details) return out;
+  const detailed: BenefitSummary[] = [];
+  for (const b of out) {
+    const got = await call(role, () => benefitsFor(role).send(new GetBenefitCommand({ Catalog: catalog, Identifier: b.id })));
+    detailed.push({ ...b, ...(got.BenefitRequestSchema !== undefined ? { requestSchema: got.BenefitRequestSchema } : {}) });
+  }
+  return detailed;
+}
+
+/** CreateBenefitApplication with the stored body (ClientToken included: a repeat returns the same application). */
+export async function createBenefitApplication(role: FilingRole, input: Record<string, unknown>): Promise<{ id: string; arn?: string; revision?: string }> {
+  const out = await call(role, () => benefitsFor(role, 'write').send(new CreateBenefitApplicationCommand(input as unknown as CreateBenefitApplicationCommandInput)));
+  return { id: out.Id ?? '', ...(out.Arn ? { arn: out.Arn } : {}), ...(out.Revision ? { revision: out.Revision } : {}) };
+}
+
+export interface BenefitApplicationRead {
+  readonly id: string;
+  readonly status?: string | undefined;
+  readonly statusReason?: string | undefined;
+  readonly codes?: string[] | undefined;
+  readonly stage?: string | undefined;
+  readonly revision?: string | undefined;
+  readonly associatedResources: string[];
+  readonly updatedAt?: string | undefined;
+  readonly application: Record<string, unknown>;
+}
+
+export async function getBenefitApplication(role: FilingRole, catalog: string, id: string): Promise<BenefitApplicationRead> {
+  const out = await call(role, () => benefitsFor(role).send(new GetBenefitApplicationCommand({ Catalog: catalog, Identifier: id })));
+  const { $metadata: _m, ...application } = out;
+  return {
+    id: out.Id ?? id, status: out.Status, statusReason: out.StatusReason, codes: out.StatusReasonCodes, stage: out.Stage, revision: out.Revision,
+    associatedResources: out.AssociatedResources ?? [], updatedAt: out.UpdatedAt?.toISOString(), application: application as Record<string, unknown>,
+  };
+}
+
+export async function associateBenefitApplicationResource(role: FilingRole, catalog: string, id: string, resourceArn: string): Promise<void> {
+  await call(role, () => benefitsFor(role, 'write').send(new AssociateBenefitApplicationResourceCommand({ Catalog: catalog, BenefitApplicationIdentifier: id, ResourceArn: resourceArn })));
+}
+
+export async function submitBenefitApplication(role: FilingRole, catalog: string, id: string): Promise<void> {
+  await call(role, () => benefitsFor(role, 'write').send(new SubmitBenefitApplicationCommand({ Catalog: catalog, Identifier: id })));
+}
+
+/** UpdateBenefitApplication with the Revision read (optimistic concurrency at AWS: a stale one is a ConflictException). */
+export async function updateBenefitApplication(role: FilingRole, input: Record<string, unknown>): Promise<{ revision?: string }> {
+  const out = await call(role, () => benefitsFor(role, 'write').send(new UpdateBenefitApplicationCommand(input as unknown as UpdateBenefitApplicationCommandInput)));
+  return out.Revision ? { revision: out.Revision } : {};
+}
+
+/** One page of the partner's benefit applications (no modified-after filter exists: the caller filters on UpdatedAt). */
+export async function listBenefitApplications(role: FilingRole, catalog: string, nextToken?: string): Promise<{ items: { id: string; status?: string | undefined; updatedAt?: string | undefined }[]; nextToken?: string }> {
+  const out = await call(role, () => benefitsFor(role).send(new ListBenefitApplicationsCommand({ Catalog: catalog, MaxResults: 100, ...(nextToken ? { NextToken: nextToken } : {}) })));
+  const items = (out.BenefitApplicationSummaries ?? []).filter((s) => s.Id).map((s) => ({ id: s.Id ?? '', status: s.Status, updatedAt: s.UpdatedAt?.toISOString() }));
+  return { items, ...(out.NextToken ? { nextToken: out.NextToken } : {}) };
+}
+
+/** The credits allocation a benefit application produced (ListBenefitAllocations filtered by it, then GetBenefitAllocation). */
+export async function allocationOf(role: FilingRole, catalog: string, benefitApplicationId: string): Promise<AllocationView | undefined> {
+  const list = await call(role, () => benefitsFor(role).send(new ListBenefitAllocationsCommand({ Catalog: catalog, BenefitApplicationIdentifiers: [benefitApplicationId], MaxResults: 10 })));
+  const summary = (list.BenefitAllocationSummaries ?? []).find((a) => a.Id && (a.FulfillmentTypes ?? ['CREDITS']).includes('CREDITS'));
+  if (!summary?.Id) return undefined;
+  const got = await call(role, () => benefitsFor(role).send(new GetBenefitAllocationCommand({ Catalog: catalog, Identifier: summary.Id as string })));
+  const credit = got.FulfillmentDetail && 'CreditDetails' in got.FulfillmentDetail ? got.FulfillmentDetail.CreditDetails : undefined;
+  const money = (m: { Amount?: string; CurrencyCode?: string } | undefined) => (m?.Amount && m.CurrencyCode ? { Amount: m.Amount, CurrencyCode: m.CurrencyCode } : undefined);
+  return {
+    id: got.Id ?? summary.Id, status: got.Status, createdAt: got.CreatedAt?.toISOString(), startsAt: got.StartsAt?.toISOString(), expiresAt: got.ExpiresAt?.toISOString(),
+    ...(credit ? { credit: { allocated: money(credit.AllocatedAmount), issued: money(credit.IssuedAmount), codeExpiries: (credit.Codes ?? []).flatMap((c) => (c.ExpiresAt ? [c.ExpiresAt.toISOString()] : [])) } } : {}),
+  };
 }

@@ -2,7 +2,7 @@
  * Mails, composed as pure data. Every value from a founder or partner is HTML-escaped; links carry
  * only the application id (never a task token or an access token).
  */
-import type { Application, ApplicationStatus, RecordStatus, Transition } from '../../schemas/application.ts';
+import type { Application, ApplicationStatus, FundingStatus, RecordStatus, Transition } from '../../schemas/application.ts';
 import type { PartnerProfile } from '../../schemas/partner.ts';
 import { formatUsd, usdToCents } from './money.ts';
 
@@ -108,7 +108,9 @@ export function recordsWhere(app: Pick<Application, 'briefs'>): string {
 export function describeTransition(t: Transition): string {
   const what = t.record
     ? `The ${t.record.programId} record moved from ${words(t.record.from)} to ${words(t.record.to)}`
-    : `The application moved${t.from ? ` from ${words(t.from)}` : ''} to ${words(t.to)}`;
+    : t.funding
+      ? `The ${t.funding.programId} funding request (Partner Central Benefits) moved${t.funding.from ? ` from ${words(t.funding.from)}` : ''} to ${words(t.funding.to)}`
+      : `The application moved${t.from ? ` from ${words(t.from)}` : ''} to ${words(t.to)}`;
   return `${what}: ${t.reason}`;
 }
 
@@ -131,6 +133,14 @@ const AUDIENCE_BY_STATUS: Partial<Record<ApplicationStatus | RecordStatus, reado
   withdrawn: ['partner', 'ops'],
 };
 
+/** By a funding request's new status (drafted comes with the record's approval, allocated with its credits applied). */
+const FUNDING_AUDIENCE: Partial<Record<FundingStatus, readonly Audience[]>> = {
+  submitted: ['founder'],
+  action_required: ['founder', 'partner'],
+  approved: ['founder', 'partner'],
+  rejected: ['founder', 'partner'],
+};
+
 /**
  * The notices a transition calls for, chosen by the new status. Routing is special: the first routing confirms the
  * application to the founder and assigns the partner; a later one (a re-route, or back to the same partner after a
@@ -139,6 +149,8 @@ const AUDIENCE_BY_STATUS: Partial<Record<ApplicationStatus | RecordStatus, reado
 export function noticesForTransition(t: Transition, opts: { firstRouting: boolean }): NoticeKind[] {
   // A record approved for filing goes with the application's own approval, which carries the notice.
   if (t.record?.to === 'approved_for_filing') return [];
+  // A change of a record's funding request alone (the application's status stays): by the funding request's status.
+  if (t.funding && !t.record) return (FUNDING_AUDIENCE[t.funding.to] ?? []).filter((who) => who !== t.actor.kind).map((who) => `${who}-status-update` as const);
   if (!t.record) {
     // An address never confirmed: the workflow closes it quietly (the address may be a stranger's; nobody else knew).
     if (t.to === 'withdrawn' && t.from === 'drafted' && t.actor.kind === 'system') return [];
@@ -226,6 +238,12 @@ export function composeNotice(kind: NoticeKind, ctx: NoticeContext): Mail {
       ], { label: 'Confirm my address', href: link });
     }
     case 'founder-status-update': {
+      const t = ctx.transition;
+      if (t?.funding && !t.record) {
+        return build([w.contact.email], `${company}: your ${t.funding.programId} credit request is now ${words(t.funding.to)}`, [
+          `Hi ${w.contact.firstName},`, ctx.detail ?? describeTransition(t),
+        ], founderLink);
+      }
       const now = ctx.transition?.record?.to ?? ctx.transition?.to ?? app.status;
       return build([w.contact.email], `${company}: ${ctx.transition?.record ? `your ${ctx.transition.record.programId} record is` : 'your application is'} now ${words(now)}`, [
         `Hi ${w.contact.firstName},`,
@@ -233,6 +251,14 @@ export function composeNotice(kind: NoticeKind, ctx: NoticeContext): Mail {
       ], founderLink);
     }
     case 'partner-status-update':
+      if (ctx.transition?.funding && !ctx.transition.record) {
+        const f = ctx.transition.funding;
+        return build([ctx.partner?.contactEmail ?? ctx.opsEmail], `${company} (${app.id}): ${f.programId} funding request ${words(f.to)}`, [
+          ctx.detail ?? describeTransition(ctx.transition),
+          ...(f.to === 'action_required' ? ['AWS asks for changes to the benefit application: PATCH …/funding, then POST …/funding/submit-via-api.'] : []),
+          ...(f.to === 'rejected' ? ['Credits obtained another way can still be recorded with POST …/credits.'] : []),
+        ], partnerLink);
+      }
       return build([ctx.partner?.contactEmail ?? ctx.opsEmail], `${company} (${app.id}): ${words(ctx.transition?.record?.to ?? ctx.transition?.to ?? app.status)}`, [
         ctx.detail ?? (ctx.transition ? describeTransition(ctx.transition) : `Application ${app.id} is now ${words(app.status)}.`),
         ...((ctx.transition?.record?.to ?? ctx.transition?.to) === 'action_required' ? ['AWS asks for changes: update the fields ACE lets you change and refile.'] : []),

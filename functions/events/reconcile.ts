@@ -1,6 +1,7 @@
 /**
  * Scheduled every 30 minutes (EventBridge Scheduler, input `{ "reconcile": "partner-central" }`): for every partner
- * with a registered role, ListOpportunities modified since its watermark and apply the review statuses, so a change
+ * with a registered role, ListOpportunities modified since its watermark and apply the review statuses (then its
+ * benefit applications and their allocations: functions/usecases/partner-central-funding.ts), so a change
  * whose event was lost (best-effort delivery, or a partner that does not forward events) still arrives.
  * Fails (so the scheduler retries and the error alarm fires) when any partner could not be reconciled.
  */
@@ -12,17 +13,21 @@ import { logger } from '../adapters/observability.ts';
 import { partnerCentralDepsFromEnv } from '../wiring/partner-central-deps.ts';
 import { TransientError } from '../core/errors.ts';
 import { reconcileAll, type PartnerReconciliation } from '../usecases/partner-central-sync.ts';
+import { reconcileFundingAll } from '../usecases/partner-central-funding.ts';
 
 const deps = partnerCentralDepsFromEnv();
 
-async function run(event: unknown): Promise<{ partners: PartnerReconciliation[] }> {
+async function run(event: unknown): Promise<{ partners: PartnerReconciliation[]; funding: Awaited<ReturnType<typeof reconcileFundingAll>> }> {
   const input = parseWith(ReconcileInput, event);
   if (!input.ok) throw new Error(`reconcile: bad input: ${input.problems.map((p) => `${p.field} ${p.rule}`).join('; ')}`);
   const partners = await reconcileAll(deps);
   logger.info('Partner Central reconciliation', { partners });
-  const failed = partners.filter((p) => p.error);
+  // Then the funding requests (Benefits API): after the opportunities, so an approval seen now drafts before its funding is read.
+  const funding = await reconcileFundingAll(deps);
+  logger.info('Partner Central Benefits reconciliation', { funding });
+  const failed = [...partners, ...funding].filter((p) => p.error);
   if (failed.length > 0) throw new TransientError(`Reconciliation failed for ${failed.map((p) => p.partnerId).join(', ')}; their watermarks did not move`);
-  return { partners };
+  return { partners, funding };
 }
 
 export const handler = middy(run).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -13,7 +13,8 @@ import {
 } from '../../schemas/api.ts';
 import { APPLICATION_STATUSES } from '../../schemas/application.ts';
 import {
-  FiledViaApiResponse, OpportunityViaApiResponse, SubmitViaApiRequest, SubmitViaApiResponse, UpdateViaApiRequest, UpdateViaApiResponse,
+  FiledViaApiResponse, FundingPatch, FundingSubmitResponse, FundingView, OpportunityViaApiResponse, SubmitViaApiRequest, SubmitViaApiResponse,
+  UpdateViaApiRequest, UpdateViaApiResponse,
 } from '../../schemas/partner-central-messages.ts';
 import { operationsPaths, operationsSchemas } from './openapi-operations.ts';
 
@@ -182,6 +183,52 @@ function partnerPaths(): Record<string, unknown> {
         },
       },
     },
+    '/partner/applications/{id}/briefs/{programId}/funding': {
+      get: {
+        summary: "The record's funding request through the Partner Central Benefits API: the CreateBenefitApplication body drafted when AWS approved the opportunity (programs listed in data/benefits.json), its Benefits-model problems, its status beside the record's, AWS's review and the allocation",
+        operationId: 'readFunding',
+        security,
+        parameters: [idParam, programParam],
+        responses: {
+          200: { description: 'The funding request, with its ETag (header and body)', content: jsonContent('FundingView') },
+          ...partnerAuthErrors,
+          404: errorResponse('Not your application, or the record has no funding request (its program is not funded through the Benefits API, or its opportunity is not approved yet)'),
+        },
+      },
+      patch: {
+        summary: 'Edit the funding request: JSON Merge Patch (RFC 7396) on its CreateBenefitApplication body with If-Match, re-checked against the Benefits model at once',
+        description: 'Allowed while drafted, or in Action Required (then only what UpdateBenefitApplication changes: Name, Description, BenefitApplicationDetails, PartnerContacts, FileDetails). Catalog, ClientToken and AssociatedResources are set by the service.',
+        operationId: 'patchFunding',
+        security,
+        parameters: [idParam, programParam, { name: 'If-Match', in: 'header', required: true, schema: { type: 'string' }, description: 'The ETag of the funding request as last read' }],
+        requestBody: { required: true, content: { 'application/merge-patch+json': { schema: ref('FundingPatch') }, 'application/json': { schema: ref('FundingPatch') } } },
+        responses: {
+          200: { description: 'The funding request with its new ETag and problems', content: jsonContent('FundingView') },
+          400: errorResponse('The patch changes a field that cannot change now; `problems` names each field and rule'),
+          ...partnerAuthErrors,
+          409: errorResponse('The funding request cannot be edited in its status; `currentState` names it'),
+          412: errorResponse('The funding request changed since you read it; `currentETag` carries the current one'),
+          428: errorResponse('If-Match is missing'),
+        },
+      },
+    },
+    '/partner/applications/{id}/briefs/{programId}/funding/submit-via-api': {
+      post: {
+        summary: 'Send the funding request with your role (your catalog, Sandbox unless configured): CreateBenefitApplication (the record\'s ClientToken: a repeat never creates a second), AssociateBenefitApplicationResource with the ACE opportunity\'s ARN, SubmitBenefitApplication; after Action Required, UpdateBenefitApplication with your edits, then resubmit. Each step is read first and taken once, each write in your account\'s write slot. AWS\'s decision and the allocation (credits applied, amount, start, expiry) then arrive by themselves.',
+        operationId: 'submitFundingViaApi',
+        security,
+        parameters: [idParam, programParam],
+        responses: {
+          200: { description: 'Sent (the funding request is submitted), or already with AWS (`replayed`)', content: jsonContent('FundingSubmitResponse') },
+          ...partnerAuthErrors,
+          403: errorResponse('Not in the partner group, or Partner Central / STS denied your registered role'),
+          404: errorResponse('Not your application, or the record has no funding request'),
+          409: errorResponse('The record has no opportunity, another request is sending it right now (retry in a few seconds), or Partner Central reports a conflict'),
+          422: errorResponse('The body breaks the Benefits model, no role registered, or Partner Central refused it: `problems` names each field'),
+          429: errorResponse('One Partner Central write per second per partner account: retry after the Retry-After header'),
+        },
+      },
+    },
     '/partner/applications/{id}/briefs/{programId}/update-via-api': {
       post: {
         summary: 'Under Action Required, change the opportunity through UpdateOpportunity, based on the lastModifiedDate you read: a change made since (e.g. in the console) is refused with 409, never overwritten. Then resubmit with …/submit-via-api.',
@@ -239,6 +286,9 @@ export function openApiDocument(): Record<string, unknown> {
         CreditsRequest: schemaOf(CreditsRequest, 'input'),
         RecordResponse: schemaOf(RecordResponse, 'output'),
         FiledViaApiResponse: schemaOf(FiledViaApiResponse, 'output'),
+        FundingView: schemaOf(FundingView, 'output'),
+        FundingPatch: schemaOf(FundingPatch, 'input'),
+        FundingSubmitResponse: schemaOf(FundingSubmitResponse, 'output'),
         SubmitViaApiRequest: schemaOf(SubmitViaApiRequest, 'input'),
         SubmitViaApiResponse: schemaOf(SubmitViaApiResponse, 'output'),
         OpportunityViaApiResponse: schemaOf(OpportunityViaApiResponse, 'output'),

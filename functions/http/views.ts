@@ -1,6 +1,6 @@
 /** What each audience may see of an application. Hashes, task tokens and internal bookkeeping never leave. */
 import { addressConfirmed, awaitingAddressConfirmation } from '../core/address-confirmation.ts';
-import type { Application, RecordState, StoredBrief } from '../../schemas/application.ts';
+import type { Application, FundingStatus, RecordState, StoredBrief } from '../../schemas/application.ts';
 import type { ApplicationListItem } from '../../schemas/stored-application.ts';
 import { listSummaryOf } from '../core/application/list-summary.ts';
 import type {
@@ -20,13 +20,32 @@ export function recordView(record: RecordState): RecordView {
     awsReview: record.awsReview ?? null,
     award: record.award ?? null,
     credits: record.credits ?? null,
+    funding: record.funding ? {
+      status: record.funding.status,
+      says: FUNDING_SAYS[record.funding.status],
+      benefitApplicationId: record.funding.benefitApplicationId ?? null,
+      allocation: record.funding.allocation ? { amountUsd: record.funding.allocation.amountUsd, startsAt: record.funding.allocation.startsAt, expiresAt: record.funding.allocation.expiresAt } : null,
+    } : null,
   };
 }
+
+/** The funding request's status in the founder's words. */
+const FUNDING_SAYS: Record<FundingStatus, string> = {
+  drafted: 'AWS approved the opportunity; your partner is preparing the credit request',
+  created: 'your partner is sending the credit request to AWS',
+  submitted: 'the credit request is with AWS',
+  in_review: 'AWS is reviewing the credit request',
+  action_required: 'AWS asked your partner for changes to the credit request',
+  approved: 'AWS approved the credit request; the credits follow',
+  allocated: 'credits allocated to your account',
+  rejected: 'AWS declined the credit request',
+};
 
 function timeline(app: Application) {
   return app.transitions.map((t) => ({
     at: t.at, from: t.from, to: t.to, by: t.actor.kind, reason: t.reason,
     ...(t.record ? { record: t.record } : {}),
+    ...(t.funding ? { funding: t.funding } : {}),
   }));
 }
 
@@ -147,7 +166,7 @@ export function opsApplicationItem(row: ApplicationListItem, now: Date): OpsAppl
 export function opsApplicationDetail(app: Application, now: Date): OpsApplicationDetail {
   return {
     ...opsApplicationItem({ id: app.id, status: app.status, updatedAt: app.updatedAt, summary: listSummaryOf(app) }, now),
-    records: (app.briefs ?? []).map((b) => ({ programId: b.programId, status: recordOf(b).status, opportunityId: recordOf(b).opportunityId ?? null })),
+    records: (app.briefs ?? []).map((b) => ({ programId: b.programId, status: recordOf(b).status, opportunityId: recordOf(b).opportunityId ?? null, funding: recordOf(b).funding?.status ?? null })),
     passedOverBy: app.passedOverBy ?? [],
     timeline: timeline(app),
   };

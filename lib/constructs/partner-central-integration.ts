@@ -5,7 +5,9 @@
  * - PartnerCentralEvents: target of a rule on the default event bus for source `aws.partnercentral-selling`,
  *   detail-type `Opportunity Created` / `Opportunity Updated`. Partner Central sends these to the partner's own
  *   account; each partner forwards them to our default bus with a cross-account rule (README), or relies on:
- * - PartnerCentralReconcile: EventBridge Scheduler every 30 minutes, ListOpportunities since a watermark per partner.
+ * - PartnerCentralReconcile: EventBridge Scheduler every 30 minutes, ListOpportunities since a watermark per partner,
+ *   then the partner's benefit applications and allocations (Benefits API: the funding request after an approval).
+ * - PartnerFiling also serves the funding request: `GET|PATCH …/funding`, `POST …/funding/submit-via-api`.
  *
  * Least privilege: item access to the table, the task-token callbacks of the one state machine, and sts:AssumeRole
  * only on roles named `AceFilingPartnerCentral*` (in any account: partners' accounts are data, not deployment input).
@@ -45,6 +47,10 @@ const OPPORTUNITY_ROUTES: readonly (readonly [string, apigwv2.HttpMethod])[] = [
   ['/partner/applications/{id}/briefs/{programId}/submit-via-api', apigwv2.HttpMethod.POST],
   ['/partner/applications/{id}/briefs/{programId}/opportunity', apigwv2.HttpMethod.GET],
   ['/partner/applications/{id}/briefs/{programId}/update-via-api', apigwv2.HttpMethod.POST],
+  // The funding request through the Partner Central Benefits API (functions/usecases/partner-central-funding.ts).
+  ['/partner/applications/{id}/briefs/{programId}/funding', apigwv2.HttpMethod.GET],
+  ['/partner/applications/{id}/briefs/{programId}/funding', apigwv2.HttpMethod.PATCH],
+  ['/partner/applications/{id}/briefs/{programId}/funding/submit-via-api', apigwv2.HttpMethod.POST],
 ];
 
 export type PartnerCentralFunctionName = 'partnerFiling' | 'partnerCentralEvents' | 'partnerCentralReconcile';

@@ -86,7 +86,8 @@ export function localAdmin(deps: LocalAdminDeps): (method: string, url: string, 
       return send(200, {
         endpoints: ['GET /__local/clock', 'POST /__local/clock', 'GET /__local/jwks.json', 'GET /__local/tasks', 'GET /__local/faults', 'POST /__local/faults',
           'GET /__local/partner-central', 'GET /__local/partner-central/opportunities/{id}', 'POST /__local/partner-central/opportunities/{id}/review',
-          'POST /__local/partner-central/opportunities/{id}/console-edit', 'POST /__local/partner-central/roles'],
+          'POST /__local/partner-central/opportunities/{id}/console-edit', 'POST /__local/partner-central/roles',
+          'GET /__local/partner-central/benefit-applications/{id}', 'POST /__local/partner-central/benefit-applications/{id}/review'],
       });
     }
     if (deps.partnerCentral) return deps.partnerCentral(method, path, body, send);

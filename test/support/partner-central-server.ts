@@ -7,7 +7,8 @@
  *  - Step Functions SendTaskSuccess (AWS JSON 1.0, `AWSStepFunctions.SendTaskSuccess`): recorded; a token used once
  *    answers InvalidToken afterwards, like the service.
  * Roles named AceFilingPartnerCentral* count as registered unless `registeredOnly` (then registerRole them).
- * Point the SDK at it with AWS_ENDPOINT_URL_PARTNERCENTRAL_SELLING, AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL_SFN.
+ * Point the SDK at it with AWS_ENDPOINT_URL_PARTNERCENTRAL_SELLING, AWS_ENDPOINT_URL_PARTNERCENTRAL_BENEFITS,
+ * AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL_SFN (the Benefits API goes straight to the stand-in).
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';

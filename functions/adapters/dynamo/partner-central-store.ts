@@ -36,6 +36,18 @@ export class PartnerCentralStore {
   }
 
   /**
+   * A benefit application → record mapping (the funding request's), in the same key space as opportunities under a
+   * `BENEFITS#<catalog>` catalog key: benefit application ids (`benappl-…`) never collide with opportunity ids.
+   */
+  async putBenefitMapping(m: { catalog: string; benefitApplicationId: string; applicationId: string; programId: string; partnerId: string }, now: Date): Promise<void> {
+    await this.putMapping({ catalog: `BENEFITS#${m.catalog}`, opportunityId: m.benefitApplicationId, applicationId: m.applicationId, programId: m.programId, partnerId: m.partnerId }, now);
+  }
+
+  async getBenefitMapping(catalog: string, benefitApplicationId: string): Promise<OpportunityMapping | undefined> {
+    return this.getMapping(`BENEFITS#${catalog}`, benefitApplicationId);
+  }
+
+  /**
    * Take the partner account's write slot: one conditional write `nextAt <= now` → `nextAt = next`. Across Lambda
    * instances at most one caller per interval gets `{ granted: true }`; the others learn when the slot frees.
    */
@@ -93,11 +105,11 @@ export class PartnerCentralStore {
    * gives the claim back (`releaseEvent`) so EventBridge's retry handles the event again; after a crash the claim
    * stays and the reconciliation catches whatever the event would have changed.
    */
-  async claimEvent(eventId: string, now: Date): Promise<boolean> {
+  async claimEvent(eventId: string, now: Date, memoryMs = EVENT_MEMORY_MS): Promise<boolean> {
     try {
       await documentClient.send(new PutCommand({
         TableName: this.tableName,
-        Item: { ...partnerCentralEventKey(eventId), entity: 'partner-central-event', eventId, claimedAt: now.toISOString(), expiresAt: expiresAtSeconds(new Date(now.getTime() + EVENT_MEMORY_MS)) },
+        Item: { ...partnerCentralEventKey(eventId), entity: 'partner-central-event', eventId, claimedAt: now.toISOString(), expiresAt: expiresAtSeconds(new Date(now.getTime() + memoryMs)) },
         // dynalite has no TTL and AWS deletes expired items late: an expired claim counts as absent.
         ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
         ExpressionAttributeValues: { ':now': expiresAtSeconds(now) },
@@ -107,6 +119,18 @@ export class PartnerCentralStore {
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  /**
+   * A short lease on one piece of Partner Central work (e.g. sending one record's funding request), in the same items
+   * as event claims: `false` while another caller holds it. It outlives any one invocation, so a crash frees it soon.
+   */
+  async claimWork(key: string, now: Date, leaseMs: number): Promise<boolean> {
+    return this.claimEvent(`work#${key}`, now, leaseMs);
+  }
+
+  async releaseWork(key: string): Promise<void> {
+    await this.releaseEvent(`work#${key}`);
   }
 
   /** Give a claim back by expiring it now (an update, so no function needs dynamodb:DeleteItem). */

@@ -5,6 +5,7 @@
 import type { Actor, Application, ApplicationStatus, RecordState, RecordStatus, StoredBrief, Transition } from '../../../schemas/application.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
 import type { TransitionPlan } from './lifecycle.ts';
+import { draftFunding } from '../ace/funding-draft.ts';
 
 interface RecordRule {
   readonly from: readonly RecordStatus[];
@@ -89,11 +90,17 @@ export function planRecordTransition(args: {
   if (!legal.some((r) => r.by.includes(actor.kind))) {
     throw new ForbiddenError(`A ${actor.kind} cannot move the ${programId} record from '${current.status}' to '${to}'`);
   }
-  const briefs = (app.briefs ?? []).map((b) => (b.programId === programId ? { ...b, record: { ...current, ...args.details, status: to } } : b));
+  // An approved opportunity of a program funded through the Benefits API gets its funding request drafted with the
+  // approval, in the same transition (data/benefits.json; functions/core/ace/funding-draft.ts).
+  const funding = to === 'approved' && !current.funding && !args.details?.funding
+    ? draftFunding({ app, brief, opportunityId: args.details?.opportunityId ?? current.opportunityId })
+    : undefined;
+  const next: RecordState = { ...current, ...args.details, ...(funding ? { funding } : {}), status: to };
+  const briefs = (app.briefs ?? []).map((b) => (b.programId === programId ? { ...b, record: next } : b));
   const nextStatus = deriveApplicationStatus(briefs.map(recordOf), app.status);
   const transition: Transition = {
-    at: now.toISOString(), actor, from: app.status, to: nextStatus, reason,
-    record: { programId, from: current.status, to }, version: app.version + 1,
+    at: now.toISOString(), actor, from: app.status, to: nextStatus, reason: funding ? `${reason}; funding request drafted for the Partner Central Benefits API` : reason,
+    record: { programId, from: current.status, to }, ...(funding ? { funding: { programId, from: null, to: funding.status } } : {}), version: app.version + 1,
   };
   return { expectedStatus: app.status, expectedVersion: app.version, transition, briefs };
 }

@@ -24,6 +24,19 @@ export interface ServiceModelSpec {
 }
 
 export const SELLING_MODEL: ServiceModelSpec = { file: 'data/ace/partnercentral-selling-2022-07-26.json', namespace: 'com.amazonaws.partnercentralselling#' };
+export const BENEFITS_MODEL: ServiceModelSpec = { file: 'data/ace/partnercentral-benefits-2018-05-10.json', namespace: 'com.amazonaws.partnercentralbenefits#' };
+
+/**
+ * How a model's ValidationException names fields, read from the model itself: Selling has `ErrorList` of
+ * `{ FieldName, Message, Code }` and reasons REQUEST_/BUSINESS_VALIDATION_FAILED; Benefits has `FieldList` of
+ * `{ Name, Message, Code }` and reasons fieldValidationFailed / BUSINESS_VALIDATION_FAILED.
+ */
+export interface ValidationShape {
+  readonly listMember: string;
+  readonly nameMember: string;
+  readonly requestReason: string;
+  readonly businessReason: string;
+}
 
 type Operation = { type: 'operation'; input?: { target: string } };
 
@@ -34,6 +47,7 @@ export class ServiceModel {
   readonly #text: string;
   readonly #spec: ServiceModelSpec;
   readonly #slices = new Map<string, ShapeSlice>();
+  readonly validation: ValidationShape;
 
   constructor(spec: ServiceModelSpec, projectDir = PROJECT_DIR) {
     this.#spec = spec;
@@ -42,6 +56,20 @@ export class ServiceModel {
     const service = Object.entries(this.#model.shapes).find(([, s]) => s.type === 'service');
     if (!service) throw new Error(`${spec.file}: no service shape`);
     this.targetPrefix = service[0].slice(spec.namespace.length);
+    this.validation = this.#validationShape();
+  }
+
+  #validationShape(): ValidationShape {
+    const members = this.#model.shapes[`${this.#spec.namespace}ValidationException`]?.members ?? {};
+    const [listMember, listRef] = Object.entries(members).find(([, m]) => this.#model.shapes[m.target]?.type === 'list') ?? ['ErrorList', undefined];
+    const item = listRef ? this.#model.shapes[this.#model.shapes[listRef.target]?.member?.target ?? ''] : undefined;
+    const nameMember = Object.keys(item?.members ?? {}).find((k) => k !== 'Message' && k !== 'Code') ?? 'FieldName';
+    const reasons = this.enumValues('ValidationExceptionReason');
+    return {
+      listMember, nameMember,
+      requestReason: reasons.find((r) => /request_validation|fieldvalidation/i.test(r)) ?? reasons[0] ?? 'REQUEST_VALIDATION_FAILED',
+      businessReason: reasons.find((r) => /business/i.test(r)) ?? 'BUSINESS_VALIDATION_FAILED',
+    };
   }
 
   hasOperation(operation: string): boolean {
@@ -90,11 +118,12 @@ export function validationCode(rule: string): string {
   return 'INVALID_VALUE';
 }
 
-/** A ValidationException naming every field and rule, as Partner Central answers a malformed request. */
+/** A ValidationException naming every field and rule, in the model's own shape, as Partner Central answers a malformed request. */
 export function validationException(model: ServiceModel, problems: readonly FieldProblem[], reason: 'REQUEST_VALIDATION_FAILED' | 'BUSINESS_VALIDATION_FAILED'): ServiceError {
+  const v = model.validation;
   return model.error('ValidationException', {
     Message: reason === 'REQUEST_VALIDATION_FAILED' ? 'The request does not match the service model.' : 'The request failed business validation.',
-    Reason: reason,
-    ErrorList: problems.map((p) => ({ FieldName: p.field, Message: p.rule, Code: validationCode(p.rule) })),
+    Reason: reason === 'REQUEST_VALIDATION_FAILED' ? v.requestReason : v.businessReason,
+    [v.listMember]: problems.map((p) => ({ [v.nameMember]: p.field, Message: p.rule, Code: validationCode(p.rule) })),
   });
 }

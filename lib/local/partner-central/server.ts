@@ -1,5 +1,5 @@
 // The local Partner Central: one HTTP server answering what the handlers reach through the standard SDK endpoint
-// settings (AWS_ENDPOINT_URL_PARTNERCENTRAL_SELLING, AWS_ENDPOINT_URL_STS), in the services' wire protocols:
+// settings (AWS_ENDPOINT_URL_PARTNERCENTRAL_SELLING, …_BENEFITS, AWS_ENDPOINT_URL_STS), in the services' wire protocols:
 //  - STS AssumeRole, query protocol (form-encoded request, XML answer): temporary credentials per role; a registered
 //    role asked with the wrong external id is refused (AccessDenied), as its trust policy would;
 //  - Partner Central Selling, AWS JSON 1.0 (`X-Amz-Target: AWSPartnerCentralSelling.<Operation>`): the caller is the
@@ -7,11 +7,15 @@
 //    service model first (ValidationException, REQUEST_VALIDATION_FAILED, with an ErrorList naming each field); then
 //    the pace (ThrottlingException); then a role not registered with Partner Central is refused
 //    (AccessDeniedException); then the catalog (catalog.ts) answers.
+//  - Partner Central Benefits, AWS JSON 1.0 as well (its model's protocol trait; `X-Amz-Target:
+//    PartnerCentralBenefitsService.<Operation>`): the same steps against the Benefits model, its own error shapes
+//    (ValidationException with FieldList), the same pace per account; benefits.ts answers.
 // Errors are `{ "__type": "<namespace>#<Error>", ...members }` with the model's HTTP status and `x-amzn-errortype`.
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { PartnerCentralCatalog, PARTNER_CENTRAL_REGION, type Caller, type CatalogState, type PartnerCentralEvent } from './catalog.ts';
-import { SELLING_MODEL, ServiceError, ServiceModel, validationException } from './models.ts';
+import { BenefitsCatalog, type BenefitsState } from './benefits.ts';
+import { BENEFITS_MODEL, SELLING_MODEL, ServiceError, ServiceModel, validationException } from './models.ts';
 
 /** Partner Central's write pace, per partner account: a token bucket (rate per second, burst). */
 export interface Pace {
@@ -28,7 +32,11 @@ export interface Pace {
  */
 export const DEFAULT_PACE: Pace = { writesPerSecond: 1, writeBurst: 2, readsPerSecond: 10, readBurst: 20 };
 
-const WRITE_OPERATIONS = new Set(['CreateOpportunity', 'UpdateOpportunity', 'AssociateOpportunity', 'DisassociateOpportunity', 'SubmitOpportunity']);
+const WRITE_OPERATIONS = new Set([
+  'CreateOpportunity', 'UpdateOpportunity', 'AssociateOpportunity', 'DisassociateOpportunity', 'SubmitOpportunity',
+  'CreateBenefitApplication', 'UpdateBenefitApplication', 'AssociateBenefitApplicationResource', 'DisassociateBenefitApplicationResource',
+  'SubmitBenefitApplication', 'AmendBenefitApplication', 'CancelBenefitApplication', 'RecallBenefitApplication',
+]);
 
 export interface StandInOptions {
   /** The time (the local runtime's movable clock). */
@@ -45,6 +53,7 @@ export interface StandInOptions {
 
 export interface PartnerCentralState {
   readonly catalog: CatalogState;
+  readonly benefits?: BenefitsState;
   readonly roles: { roleArn: string; externalId?: string }[];
 }
 
@@ -62,7 +71,9 @@ export interface WireResponse {
 
 export class PartnerCentralStandIn {
   readonly selling: ServiceModel;
+  readonly benefitsModel: ServiceModel;
   readonly catalog: PartnerCentralCatalog;
+  readonly benefits: BenefitsCatalog;
   readonly #now: () => number;
   readonly #pace: Pace;
   readonly #open: boolean;
@@ -82,10 +93,12 @@ export class PartnerCentralStandIn {
       model: this.selling, now: this.#now, publish: opts.publish ?? (() => undefined), changed: this.#changed,
       ...(opts.state ? { state: opts.state.catalog } : {}),
     });
+    this.benefitsModel = new ServiceModel(BENEFITS_MODEL);
+    this.benefits = new BenefitsCatalog({ model: this.benefitsModel, now: this.#now, changed: this.#changed, ...(opts.state?.benefits ? { state: opts.state.benefits } : {}) });
   }
 
   state(): PartnerCentralState {
-    return { catalog: this.catalog.state(), roles: [...this.#roles.values()] };
+    return { catalog: this.catalog.state(), benefits: this.benefits.state(), roles: [...this.#roles.values()] };
   }
 
   /**
@@ -106,24 +119,29 @@ export class PartnerCentralStandIn {
   async handle(req: WireRequest): Promise<WireResponse> {
     if (!req.target) return this.#sts(req.raw);
     const [prefix, operation = ''] = req.target.split('.');
-    if (prefix !== this.selling.targetPrefix || !this.selling.hasOperation(operation)) {
+    // One server, two services: the target prefix (the service shape's name) says which model and which keeper.
+    const service = [
+      { model: this.selling, keeper: this.catalog as unknown },
+      { model: this.benefitsModel, keeper: this.benefits as unknown },
+    ].find((s) => s.model.targetPrefix === prefix);
+    if (!service || !service.model.hasOperation(operation)) {
       return json(400, { __type: 'UnknownOperationException', message: `${req.target} is not an operation of the local Partner Central` }, 'UnknownOperationException');
     }
-    const model = this.selling;
+    const { model, keeper } = service;
     try {
       let body: unknown;
       try {
         body = req.raw ? JSON.parse(req.raw) : {};
       } catch {
-        throw model.error('ValidationException', { Message: 'The request body is not JSON', Reason: 'REQUEST_VALIDATION_FAILED' });
+        throw model.error('ValidationException', { Message: 'The request body is not JSON', Reason: model.validation.requestReason });
       }
       const problems = model.inputProblems(operation, body);
       if (problems.length > 0) throw validationException(model, problems, 'REQUEST_VALIDATION_FAILED');
-      const caller = this.#caller(req.authorization, operation, body as Record<string, unknown>);
-      this.#takePace(caller.accountId, WRITE_OPERATIONS.has(operation) ? 'write' : 'read');
-      const run = (this.catalog as unknown as Record<string, (c: Caller, input: Record<string, unknown>) => Record<string, unknown>>)[operation];
-      if (typeof run !== 'function') throw model.error('ValidationException', { Message: `${operation} is not kept by the local Partner Central`, Reason: 'REQUEST_VALIDATION_FAILED' });
-      return json(200, run.call(this.catalog, caller, body as Record<string, unknown>));
+      const caller = this.#caller(model, req.authorization, operation, body as Record<string, unknown>);
+      this.#takePace(model, caller.accountId, WRITE_OPERATIONS.has(operation) ? 'write' : 'read');
+      const run = (keeper as Record<string, (c: Caller, input: Record<string, unknown>) => Record<string, unknown>>)[operation];
+      if (typeof run !== 'function') throw model.error('ValidationException', { Message: `${operation} is not kept by the local Partner Central`, Reason: model.validation.requestReason });
+      return json(200, run.call(keeper, caller, body as Record<string, unknown>));
     } catch (error) {
       if (error instanceof ServiceError) return json(error.status, { __type: error.type, ...error.members }, error.type.split('#')[1]);
       throw error;
@@ -131,20 +149,21 @@ export class PartnerCentralStandIn {
   }
 
   /** Who signed: the role behind the access key; a role not registered with Partner Central is denied. */
-  #caller(authorization: string, operation: string, body: Record<string, unknown>): Caller {
+  #caller(model: ServiceModel, authorization: string, operation: string, body: Record<string, unknown>): Caller {
     const accessKeyId = /Credential=([^/]+)\//.exec(authorization)?.[1] ?? '';
     const roleArn = this.#keys.get(accessKeyId);
     const registered = roleArn !== undefined && (this.#roles.has(roleArn) || (this.#open && /:role\/AceFilingPartnerCentral/.test(roleArn)));
     if (!roleArn || !registered) {
       const who = roleArn ? `${roleArn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/')}/ace-filing` : `access key ${accessKeyId || '(none)'}`;
-      throw this.selling.error('AccessDeniedException', {
+      throw model.error('AccessDeniedException', {
         Message: `User: ${who} is not authorized to perform: partnercentral:${operation} on resource: catalog/${String(body.Catalog ?? '*')} (the role is not registered with this Partner Central account)`,
       });
     }
     return { accountId: accountOf(roleArn), roleArn };
   }
 
-  #takePace(accountId: string, kind: 'read' | 'write'): void {
+  /** One bucket per account and kind across both services (the stand-in's choice: our write slot is shared too). */
+  #takePace(model: ServiceModel, accountId: string, kind: 'read' | 'write'): void {
     const rate = kind === 'write' ? this.#pace.writesPerSecond : this.#pace.readsPerSecond;
     const burst = kind === 'write' ? this.#pace.writeBurst : this.#pace.readBurst;
     const key = `${kind}\u0000${accountId}`;
@@ -153,7 +172,7 @@ export class PartnerCentralStandIn {
     bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * rate);
     bucket.at = now;
     this.#buckets.set(key, bucket);
-    if (bucket.tokens < 1) throw this.selling.error('ThrottlingException', { Message: `Rate exceeded: at most ${rate} ${kind} request(s) per second for account ${accountId}` });
+    if (bucket.tokens < 1) throw model.error('ThrottlingException', { Message: `Rate exceeded: at most ${rate} ${kind} request(s) per second for account ${accountId}` });
     bucket.tokens -= 1;
   }
 

@@ -1,6 +1,7 @@
 // The local Partner Central as a part of `npm start`: the stand-in on its own port (PARTNER_CENTRAL_PORT, default
 // 8090), the roles of the seeded partner profiles registered (each partner's `filing.roleArn` with its external id, and
-// one solution per catalog), its catalog kept in `--data DIR` (partner-central.json), and its events put on the local
+// one solution per catalog), its catalogs (opportunities, benefit applications and allocations) kept in `--data DIR`
+// (partner-central.json), and its events put on the local
 // event bus once the runtime has built it from the template (events published before then are queued).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
