@@ -13,7 +13,7 @@ import { executionArnFor } from '../adapters/workflow-engine.ts';
 import { ValidationError } from '../core/errors.ts';
 import { currentCounts, windowFigures } from '../core/operations/pipeline.ts';
 import { redactTokens, tellStory } from '../core/operations/story.ts';
-import { redriveDescription, STUCK, stuckBefore, stuckItem, thresholdFor } from '../core/operations/stuck.ts';
+import { failedItem, STUCK, stuckBefore, stuckItem, thresholdFor } from '../core/operations/stuck.ts';
 import { executionNamesOf } from '../core/operations/actions.ts';
 
 export interface InsightDeps {
@@ -60,10 +60,8 @@ export async function stuckPage(deps: InsightDeps, opts: { status?: ApplicationS
     const page = await deps.applications.listByStatus(status, {
       limit: opts.limit - items.length, updatedBefore: stuckBefore(threshold, opts.now), ...(inner ? { cursor: inner } : {}),
     });
-    // The list index carries list rows only; a stuck or failed row needs the timeline and failure, so each is read
-    // whole (one partition Query each, at most `limit` per page: operations pages are small).
-    const apps = await Promise.all(page.items.map((row) => deps.applications.mustGet(row.id)));
-    items.push(...apps.map((app) => stuckItem(app, threshold, opts.now)));
+    // The row is what the index projects (status, update time, list summary with the latest reason and escalation).
+    items.push(...page.items.map((row) => stuckItem(row, threshold, opts.now)));
     if (page.cursor) {
       inner = page.cursor;
       break;
@@ -78,19 +76,9 @@ export async function stuckPage(deps: InsightDeps, opts: { status?: ApplicationS
 
 export async function failedPage(deps: InsightDeps, opts: { limit: number; cursor?: string }) {
   const page = await deps.applications.listByStatus('failed', { limit: opts.limit, ...(opts.cursor ? { cursor: opts.cursor } : {}) });
-  const apps = await Promise.all(page.items.map((row) => deps.applications.mustGet(row.id)));
+  // One Query: the failure (state, error, cause, when, from which status) rides in the projected list summary.
   return {
-    items: apps.map((app) => ({
-      id: app.id,
-      company: app.worksheet.company.name,
-      failedAt: app.failure?.at ?? app.updatedAt,
-      state: app.failure?.state ?? 'unknown',
-      error: app.failure?.error ?? 'unknown',
-      cause: app.failure?.cause ?? '',
-      failedFrom: app.failure?.failedFrom ?? 'submitted',
-      redrive: redriveDescription(app),
-      executionArn: app.executionArn ?? null,
-    })),
+    items: page.items.map(failedItem),
     nextCursor: page.cursor ?? null,
   };
 }

@@ -348,30 +348,31 @@ export class ApplicationRepository {
   /**
    * A note in the timeline: a transition that keeps the status (an operator's nudge). Like applyTransition, the
    * transition it displaces from the head goes to an item of its own first and the change is one conditional write
-   * ("status is X and version is N"), but `updatedAt`, the list summary and the index keys stay, so time in status and
-   * the stuck lists still count from the last real change. The note calls for no mail: its notice is recorded as sent
+   * ("status is X and version is N"), but `updatedAt` and the index keys stay, so time in status and the stuck lists
+   * still count from the last real change (the list summary follows: its latest reason, an escalation). The note calls for no mail: its notice is recorded as sent
    * right after the write. A crash between the two can cost one redundant status mail, never a lost one; marking it
    * first instead could silence the mail of a concurrent real transition that won this version.
    */
   async appendNote(current: Application, note: Transition): Promise<Application> {
     if (note.from !== note.to || note.version !== current.version + 1) throw new Error('appendNote: a note keeps the status and takes the next version');
+    const next: Application = { ...current, version: note.version, transitions: [...current.transitions, note] };
     const previous = current.transitions.at(-1);
     if (previous) await this.putTransition(current.id, previous);
     try {
       await documentClient.send(new UpdateCommand({
         TableName: this.tableName,
         Key: applicationKey(current.id),
-        UpdateExpression: 'SET lastTransition = :note, #version = :next',
+        UpdateExpression: 'SET lastTransition = :note, #version = :next, summary = :summary',
         ConditionExpression: 'attribute_exists(pk) AND #status = :status AND #version = :version',
         ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-        ExpressionAttributeValues: { ':note': note, ':next': note.version, ':status': current.status, ':version': current.version },
+        ExpressionAttributeValues: { ':note': note, ':next': note.version, ':status': current.status, ':version': current.version, ':summary': listSummaryOf(next) },
       }));
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       return this.conflictAfter(current.id, (latest) => `Application ${current.id} changed meanwhile (now '${latest.status}', version ${latest.version}); try again`);
     }
     await this.markNoticesSent(current.id, [transitionMarker(note.version)]);
-    return { ...current, version: note.version, transitions: [...current.transitions, note] };
+    return next;
   }
 
   /**
