@@ -1,5 +1,5 @@
 /**
- * The stuck-work count (issue 9 §4; the StuckCount task, EventBridge Scheduler hourly; locally the same schedule on the
+ * The stuck-work count (issue 9 §4; run by OpsSweep, EventBridge Scheduler hourly; locally the same schedule on the
  * movable clock): how many applications are past their status's threshold (data/stuck-thresholds.json) and how many
  * of those the workflow escalated, published as the metrics `StuckApplications` and `EscalatedApplications`, on which
  * the stack alarms (lib/constructs/observability.ts).

@@ -78,7 +78,7 @@ export class Observability extends Construct {
     const api5xx = props.httpApi.metricServerError({ period: fiveMinutes, statistic: 'Sum' });
     this.alarm('Api5xx', api5xx, 'HTTP API answered 5xx.');
 
-    // Stuck work, not only failures: the hourly count (functions/workflow/stuck-count.ts) of applications past their
+    // Stuck work, not only failures: the hourly count (functions/workflow/ops-sweep.ts) of applications past their
     // status's threshold (data/stuck-thresholds.json), escalated ones included.
     const stuck = stuckMetric(STUCK_METRICS.stuck);
     const escalated = stuckMetric(STUCK_METRICS.escalated);

@@ -5,9 +5,9 @@
  *   nudge. Its own function so the read routes keep their read-only function (functions/http/ops.ts): this one may
  *   write the table, start and stop executions, answer task tokens (ChangedWhileWaiting) and send mail (the resent
  *   reminder and the action's notices, claimed like Notify's so nothing is mailed twice).
- * - StuckCount (EventBridge Scheduler, hourly): counts the applications past their status's threshold (the stuck
+ * - OpsSweep (EventBridge Scheduler, hourly): counts the applications past their status's threshold (the stuck
  *   list's own index query, `Select: COUNT`, no Scan) and publishes `StuckApplications` / `EscalatedApplications`,
- *   on which Observability alarms. Read-only on the table.
+ *   on which Observability alarms; and rolls the pipeline's day counters of closed months up into month items.
  * - OpsBoard: GET /ops/board, one HTML page (inline CSS and script, no outside loads, a strict CSP) served by an API
  *   route rather than CloudFront + S3: same origin as the API it calls (no CORS), one page that holds no data, nothing
  *   more to deploy. The route is public because a browser cannot send the JWT when it opens a page; the page asks for
@@ -43,11 +43,11 @@ export interface OperationsProps {
 export const OPS_ACTION_PATHS = ['redrive', 'reassign', 'cancel', 'nudge'].map((a) => `/ops/applications/{id}/${a}`);
 export const OPS_BOARD_PATH = '/ops/board';
 /** How often stuck work is counted (the alarm's period follows it). */
-export const STUCK_COUNT_SCHEDULE = 'rate(1 hour)';
+export const OPS_SWEEP_SCHEDULE = 'rate(1 hour)';
 
 export class Operations extends Construct {
-  readonly functions: { readonly opsActions: HouseFunction; readonly opsBoard: HouseFunction; readonly stuckCount: HouseFunction };
-  readonly stuckCountSchedule: scheduler.Schedule;
+  readonly functions: { readonly opsActions: HouseFunction; readonly opsBoard: HouseFunction; readonly opsSweep: HouseFunction };
+  readonly opsSweepSchedule: scheduler.Schedule;
 
   constructor(scope: Construct, id: string, props: OperationsProps) {
     super(scope, id);
@@ -69,28 +69,28 @@ export class Operations extends Construct {
       entry: 'functions/http/ops-board.ts',
       description: 'GET /ops/board: the operations board page (no data; it calls the ops API with the ops JWT)',
     });
-    const stuckCount = new HouseFunction(this, 'StuckCount', {
+    const opsSweep = new HouseFunction(this, 'OpsSweep', {
       ...common,
-      entry: 'functions/workflow/stuck-count.ts',
-      description: 'Hourly: count applications past their stuck threshold (no Scan) and publish the StuckApplications metric',
-    }).bindTable(props.table, 'read');
-    this.functions = { opsActions, opsBoard, stuckCount };
-    const countRole = new iam.Role(this, 'StuckCountScheduleRole', {
+      entry: 'functions/workflow/ops-sweep.ts',
+      description: 'Hourly: count applications past their stuck threshold (no Scan) for the StuckWork alarm; roll up closed months of pipeline counters',
+    }).bindTable(props.table, 'readWrite');
+    this.functions = { opsActions, opsBoard, opsSweep };
+    const sweepRole = new iam.Role(this, 'OpsSweepScheduleRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
-      description: 'EventBridge Scheduler: invokes the stuck-work count',
+      description: 'EventBridge Scheduler: invokes the operations sweep (stuck count, counter roll-up)',
     });
     acknowledgeWildcardResource(
-      countRole,
-      `${stuckCount.function.functionArn}:*`,
+      sweepRole,
+      `${opsSweep.function.functionArn}:*`,
       'lambda:InvokeFunction on the qualified ARNs (versions/aliases) of the one function this schedule invokes; CDK adds it beside the unqualified ARN.',
     );
-    this.stuckCountSchedule = new scheduler.Schedule(this, 'StuckCountSchedule', {
-      schedule: scheduler.ScheduleExpression.expression(STUCK_COUNT_SCHEDULE),
-      description: 'Count stuck applications for the StuckWork alarm',
-      target: new schedulerTargets.LambdaInvoke(stuckCount.function, {
-        input: scheduler.ScheduleTargetInput.fromObject({ sweep: 'stuck-count' }),
+    this.opsSweepSchedule = new scheduler.Schedule(this, 'OpsSweepSchedule', {
+      schedule: scheduler.ScheduleExpression.expression(OPS_SWEEP_SCHEDULE),
+      description: 'Count stuck applications (StuckWork alarm) and roll up closed months of pipeline counters',
+      target: new schedulerTargets.LambdaInvoke(opsSweep.function, {
+        input: scheduler.ScheduleTargetInput.fromObject({ sweep: 'ops' }),
         retryAttempts: 3,
-        role: countRole,
+        role: sweepRole,
       }),
     });
 

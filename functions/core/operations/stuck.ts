@@ -17,7 +17,7 @@ function load(): StuckThresholds {
 
 export const STUCK = load();
 
-/** Metrics the hourly stuck count publishes (functions/workflow/stuck-count.ts), alarmed on by the stack. */
+/** Metrics the hourly stuck count publishes (functions/workflow/ops-sweep.ts), alarmed on by the stack. */
 export const STUCK_METRICS = { stuck: 'StuckApplications', escalated: 'EscalatedApplications' } as const;
 
 export function thresholdFor(status: ApplicationStatus): StuckThreshold | undefined {
