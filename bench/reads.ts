@@ -1,7 +1,8 @@
 /**
  * Read units of the list and detail routes' reads (bench/capacity.ts), against dynalite with real applications
  * (sized with the example worksheet's real estimate, drafted, queued for one partner): a partner queue page of 20
- * and of 100, an operations page of 20, and one application's detail (one Query of its partition).
+ * and of 100, an operations page of 20, one application's detail (one Query of its partition), the operations stuck page
+ * (and what it read before: a read per row) and the hourly stuck count.
  */
 import { startDynalite } from '../test/support/dynalite.ts';
 import { exampleWorksheet } from '../test/support/fixtures.ts';

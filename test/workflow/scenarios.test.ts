@@ -305,6 +305,35 @@ describe('issue-4 workflow scenarios (synthesized definition, local runtime)', (
     expect((listed.executions ?? []).filter((e) => e.name?.startsWith(id)).map((e) => e.name).sort()).toEqual([id, `${id}--resume-v${note.version}`]);
   });
 
+  it('credits never recorded: 3 counted reminders, then escalated to operations and the execution ends in CreditsEscalated', async () => {
+    const id = await approvedApplication();
+    const expiresOn = isoDay(Date.now() + 365 * DAY);
+    const [a, b] = programsOf(await h.apps.mustGet(id)) as [string, string];
+    for (const [p, o] of [[a, 'O1111111'], [b, 'O2222222']] as const) {
+      await recordChanges(h, id, p, 'filed', { opportunityId: o, filedAt: new Date().toISOString(), filedVia: 'manual' });
+      await waitingIn(h, id, STATES.awaitAwsDecision, 'aws-decision');
+    }
+    await recordChanges(h, id, a, 'approved', { award: { amountUsd: '10000.00', expiresOn } });
+    await waitingIn(h, id, STATES.awaitAwsDecision, 'aws-decision');
+    await recordChanges(h, id, b, 'approved', { award: { amountUsd: '130000.00', expiresOn } });
+    await waitingIn(h, id, STATES.awaitCredits, 'credits');
+    const email = await partnerEmail(id);
+    const limit = STUCK.reminderEscalation.creditsReminders;
+    for (let n = 1; n <= limit; n += 1) {
+      h.rt.clock.advance(30 * DAY);
+      await until(h, async () => ((await statesEntered(h, id)).filter((s) => s === STATES.awaitCredits).length === n + 1 ? true : undefined), `credits wait ${n + 1}`);
+      await waitingIn(h, id, STATES.awaitCredits, 'credits');
+    }
+    h.rt.clock.advance(30 * DAY);
+    expect((await finished(h, id)).status).toBe('SUCCEEDED');
+    expect((await statesEntered(h, id)).at(-1)).toBe(STATES.creditsEscalated);
+    expect((await mailsTo(h, email)).filter((m) => m.subject.startsWith('Reminder: credits for') && m.body.text?.includes(id))).toHaveLength(limit);
+    expect((await mailsTo(h, OPS)).filter((m) => m.subject === `${id}: escalated to operations, reminders exhausted`)).toHaveLength(1);
+    const app = await h.apps.mustGet(id);
+    expect(app.status).toBe('approved');
+    expect(app.transitions.at(-1)!.reason).toMatch(/^escalated to operations: waited for the credits to be applied through 3 reminders/);
+  });
+
   it('withdrawal: DB → withdrawn, then the waiting task is failed with ChangedWhileWaiting; founder and partner are mailed, nothing fails', async () => {
     const id = await submit(h);
     const app = await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
