@@ -276,6 +276,11 @@ describe('issue-4 workflow scenarios (synthesized definition, local runtime)', (
     expect(done.status).toBe('SUCCEEDED');
     expect((await statesEntered(h, id)).at(-1)).toBe(STATES.awsDecisionEscalated);
     expect(await reminders()).toBe(limit);
+    // The execution story says so (as GET /ops/applications/{id}/story tells it).
+    const { readExecution } = await import('../../functions/adapters/execution-history.ts');
+    const { tellStory } = await import('../../functions/core/operations/story.ts');
+    const read = (await readExecution(executionArnOf(h, id)))!;
+    expect(tellStory(read.execution, read.events, new Date()).sentences.at(-1)).toMatch(/^Finished .*escalated to operations, the reminders for AWS's decision ran out/);
     const escalatedMails = (await mailsTo(h, OPS)).filter((m) => m.subject === `${id}: escalated to operations, reminders exhausted`);
     expect(escalatedMails).toHaveLength(1);
     const app = await h.apps.mustGet(id);
