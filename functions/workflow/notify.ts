@@ -73,14 +73,14 @@ export const handler = workflowTask('Notify', NotifyInput, async ({ applicationI
   if (bounded) {
     const plan = planReminder(app, bounded, STUCK.reminderEscalation, systemClock.now());
     if (plan.kind !== 'remind') {
-      // The note first (a conditional write: a concurrent change wins and this lapse is replanned by the retry), then
-      // operations' mail, claimed by the note's version so a retry after a crash sends it once.
+      // The note first (a conditional write: a change recorded meanwhile wins, and the workflow waits again, which
+      // hands that change on), then operations' mail, claimed by the note's version so a retry after a crash sends it
+      // once (the retry finds the note and replays it).
       let escalated = app;
       if (plan.kind === 'escalate') {
         try {
           escalated = await applications.appendNote(app, plan.note);
         } catch (error) {
-          // Someone recorded a change meanwhile: nothing to escalate; back to the wait, which hands the change on.
           if (!(error instanceof ConflictError)) throw error;
           logger.info('Escalation overtaken by a change', { event });
           return { applicationId, sent: [], escalated: false };
