@@ -5,6 +5,9 @@
  *   (functions/core/notifications.ts `noticesForTransition`), claimed per transition version (functions/usecases/notifier.ts).
  * - reminder events (a wait lapsed): fixed notices, claimed per application version and day, so a retried task
  *   never mails twice while a reminder weeks later (same version, nothing happened) still goes out.
+ * - `aws-decision-overdue` / `credits-overdue` are bounded: past the counted reminders the lapse escalates to
+ *   operations instead (functions/core/operations/escalation.ts) and answers `escalated: true`, which ends the
+ *   execution (lib/workflow/definition.ts, the `…RemindersLeft` choices).
  * - `routed` / `unrouted` / `failed`: the issue-3 events, kept.
  */
 import * as z from 'zod/mini';
