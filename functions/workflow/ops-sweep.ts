@@ -2,8 +2,8 @@
  * OpsSweep (hourly, EventBridge Scheduler; locally the same schedule on the movable clock):
  * - counts stuck work (functions/usecases/stuck-count.ts) and publishes `StuckApplications` / `EscalatedApplications`,
  *   on which the stack alarms;
- * - rolls up the pipeline counters of every month closed for a couple of days (functions/adapters/dynamo/pipeline-stats.ts),
- *   so a pipeline request reads a dozen month items a year instead of every day.
+ * - rolls every day over for a couple of days into its month's item (functions/adapters/dynamo/pipeline-stats.ts), so
+ *   a pipeline request reads a dozen month items a year and a few days instead of every day.
  */
 import * as z from 'zod/mini';
 import { systemClock } from '../adapters/clock.ts';
@@ -30,6 +30,6 @@ export const handler = workflowTask('OpsSweep', OpsSweepInput, async () => {
   metrics.publishStoredMetrics();
   logger.info('Stuck work counted', { ...count });
   const rolledUp = await stats.rollUp(systemClock.now());
-  if (rolledUp.length) logger.info('Pipeline months rolled up', { rolledUp });
-  return { ...count, rolledUp };
+  if (rolledUp.length) logger.info('Pipeline days rolled up into their months', { days: rolledUp.length, first: rolledUp[0], last: rolledUp.at(-1) });
+  return { ...count, rolledUp: rolledUp.length };
 });

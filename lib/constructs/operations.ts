@@ -7,7 +7,7 @@
  *   reminder and the action's notices, claimed like Notify's so nothing is mailed twice).
  * - OpsSweep (EventBridge Scheduler, hourly): counts the applications past their status's threshold (the stuck
  *   list's own index query, `Select: COUNT`, no Scan) and publishes `StuckApplications` / `EscalatedApplications`,
- *   on which Observability alarms; and rolls the pipeline's day counters of closed months up into month items.
+ *   on which Observability alarms; and rolls the pipeline's closed day counters up into month items.
  * - OpsBoard: GET /ops/board, one HTML page (inline CSS and script, no outside loads, a strict CSP) served by an API
  *   route rather than CloudFront + S3: same origin as the API it calls (no CORS), one page that holds no data, nothing
  *   more to deploy. The route is public because a browser cannot send the JWT when it opens a page; the page asks for
@@ -72,7 +72,7 @@ export class Operations extends Construct {
     const opsSweep = new HouseFunction(this, 'OpsSweep', {
       ...common,
       entry: 'functions/workflow/ops-sweep.ts',
-      description: 'Hourly: count applications past their stuck threshold (no Scan) for the StuckWork alarm; roll up closed months of pipeline counters',
+      description: 'Hourly: count applications past their stuck threshold (no Scan) for the StuckWork alarm; roll closed days of pipeline counters into month items',
     }).bindTable(props.table, 'readWrite');
     this.functions = { opsActions, opsBoard, opsSweep };
     const sweepRole = new iam.Role(this, 'OpsSweepScheduleRole', {
@@ -86,7 +86,7 @@ export class Operations extends Construct {
     );
     this.opsSweepSchedule = new scheduler.Schedule(this, 'OpsSweepSchedule', {
       schedule: scheduler.ScheduleExpression.expression(OPS_SWEEP_SCHEDULE),
-      description: 'Count stuck applications (StuckWork alarm) and roll up closed months of pipeline counters',
+      description: 'Count stuck applications (StuckWork alarm) and roll closed days of pipeline counters into month items',
       target: new schedulerTargets.LambdaInvoke(opsSweep.function, {
         input: scheduler.ScheduleTargetInput.fromObject({ sweep: 'ops' }),
         retryAttempts: 3,

@@ -1,7 +1,8 @@
 /**
- * The pipeline counters' monthly roll-up against dynalite (functions/adapters/dynamo/pipeline-stats.ts): the same
- * counts and window figures before and after, far fewer items read, and exactly once under repeated, concurrent and
- * interrupted roll-ups and under transitions that arrive late for a day already rolled up.
+ * The pipeline counters' roll-up of closed days into month-to-date items against dynalite
+ * (functions/adapters/dynamo/pipeline-stats.ts): the same counts and window figures before and after, far fewer items
+ * read, and exactly once under repeated, concurrent and interrupted roll-ups and under transitions that arrive late for
+ * a day already rolled up.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -45,7 +46,7 @@ const counts = async (stats: PipelineStatsClass) => {
   return currentCounts([...read.months.map((m) => m.counters), ...read.days.map((d) => d.counters)], APPLICATION_STATUSES);
 };
 
-describe('monthly roll-up of the pipeline counters', () => {
+describe('roll-up of the pipeline counters into month items', () => {
   const stats = () => new Stats(table.tableName, () => NOW);
   const apps: Application[] = [];
 
@@ -57,16 +58,17 @@ describe('monthly roll-up of the pipeline counters', () => {
     for (const app of apps) await stats().project(app, app.transitions);
   });
 
-  it('gives the same counts and window figures, from months rolled once closed for two days, reading far fewer items', async () => {
+  it('gives the same counts and window figures, from days rolled in order once over for two days, reading far fewer items', async () => {
     const before = await counts(stats());
     const readBefore = await stats().read();
     const windowBefore = windowFigures(readBefore.days.filter((d) => d.day >= '2026-10-01').map((d) => d.counters), APPLICATION_STATUSES, []);
     expect(before).toMatchObject({ drafted: 12, submitted: 0, sized: 0 });
     expect(readBefore.months).toEqual([]);
 
-    // On 2 Dec November is not due yet (two days' grace); on 3 Dec September to November are.
-    expect(await stats().rollUp(new Date('2026-12-02T12:00:00Z'))).toEqual(['2026-09', '2026-10']);
-    expect(await stats().rollUp(NOW)).toEqual(['2026-11']);
+    // Every calendar day from the first one with counters, up to three days back (the day itself and two days' grace).
+    const first = await stats().rollUp(new Date('2026-12-02T12:00:00Z'));
+    expect([first[0], first.at(-1), first.length]).toEqual(['2026-09-01', '2026-11-29', 90]);
+    expect(await stats().rollUp(NOW)).toEqual(['2026-11-30']);
     expect(await stats().rollUp(NOW)).toEqual([]);
 
     const after = await stats().read();
@@ -103,14 +105,14 @@ describe('monthly roll-up of the pipeline counters', () => {
     await expect(in2027().project(late, late.transitions)).rejects.toMatchObject({ name: 'TransientError' });
     // The roll-up runs again (twice at once): December once.
     const runs = await Promise.all([in2027().rollUp(new Date('2027-01-10T00:00:00Z')), in2027().rollUp(new Date('2027-01-10T00:00:00Z'))]);
-    expect(runs.flat()).toContain('2026-12');
+    expect(runs.flat()).toContain('2026-12-02');
     expect(await counts(in2027())).toEqual(before);
     // The held-back transition is counted by its re-projection, once.
     expect(await in2027().project(late, late.transitions)).toBe(1);
     expect(await in2027().project(late, late.transitions)).toBe(0);
     expect(await counts(in2027())).toEqual({ ...before, submitted: before.submitted! + 1 });
     const read = await in2027().read();
-    expect(read.months.map((m) => m.month)).toEqual(['2026-09', '2026-10', '2026-11', '2026-12']);
+    expect(read.months.map((m) => m.month)).toEqual(['2026-09', '2026-10', '2026-11', '2026-12', '2027-01']);
     expect(read.days).toEqual([]);
   });
 });

@@ -8,15 +8,16 @@
  * application re-projects its not-yet-notified transitions (functions/usecases/notifier.ts), and operations actions
  * re-project the application's whole timeline, so the count catches up; the condition keeps those repeats exact.
  *
- * Monthly roll-up (`rollUp`, run hourly by the OpsSweep schedule; a month is rolled once it has been closed for
- * ROLL_UP_GRACE_DAYS): 1. every calendar day of the month is stamped `rolledInto` (created if it had no transition),
- * after which no projection can change a day of that month (their condition requires the stamp absent); 2. the now
- * stable day items are read (strongly consistent) and summed; 3. ONE UpdateItem ADDs the sums to `MONTH#<yyyy-mm>` and
- * sets `rolledUp`, on condition that `rolledUp` is absent. A crash anywhere re-runs the same steps (stamps are
- * idempotent, the sums are the same, the month write happens once). A transition of a stamped day that arrives late
- * (a crash catch-up weeks later) goes straight to the month item under its own condition (`NOT contains(lateSeen,
- * key) AND attribute_exists(rolledUp)`): counted once, never in both. Readers use a month item only once `rolledUp` is
- * set, and the days of every month after the last rolled one, so nothing is counted twice or skipped.
+ * Roll-up into month-to-date items (`rollUp`, run hourly by the OpsSweep schedule): each UTC day, once it has been
+ * over for ROLL_UP_GRACE_DAYS, in order: 1. the day item is stamped `rolledInto` (created if the day had no
+ * transition), after which no projection changes it (their condition requires the stamp absent); 2. the now stable day
+ * is read (strongly consistent); 3. ONE UpdateItem ADDs its counters to `MONTH#<yyyy-mm>` and the day to the month's
+ * `rolledDays`, on condition that the day is not in it yet. A crash anywhere re-runs the same steps (the stamp is
+ * idempotent, the counters the same, the month takes the day once); concurrent runs race on that one condition. A
+ * transition that arrives late for a stamped day (a crash catch-up weeks later) goes straight to the month item under
+ * its own condition (`contains(rolledDays, day) AND NOT contains(lateSeen, key)`): counted once, never in both.
+ * Readers take every month item and the day items after the last rolled day (days roll in order), so nothing is
+ * counted twice or skipped.
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Application, Transition } from '../../../schemas/application.ts';
@@ -25,8 +26,13 @@ import { metrics, MetricUnit } from '../metrics.ts';
 import { documentClient, isConditionFailure } from './client.ts';
 import { STATS_PARTITION, statsDayKey, statsMonthKey } from './keys.ts';
 
-/** Days after a month ends before it is rolled up (crash catch-ups of its transitions normally land within minutes). */
+/** Days after a day ends before it is rolled up (crash catch-ups of its transitions normally land within minutes). */
 export const ROLL_UP_GRACE_DAYS = 2;
+const DAY_MS = 86_400_000;
+const dayStart = (day: string): number => Date.parse(`${day}T00:00:00Z`);
+const nextDay = (day: string): string => new Date(dayStart(day) + DAY_MS).toISOString().slice(0, 10);
+/** When a day may be rolled up (a day early, so a Lambda whose clock runs behind never misses a stamp). */
+const mayBeRolled = (day: string, now: Date): boolean => dayStart(day) + ROLL_UP_GRACE_DAYS * DAY_MS <= now.getTime();
 
 /** Counters of one stored item: its numeric attributes (keys, `seen`, `lateSeen` and stamps are not numbers). */
 function countersOf(item: Record<string, unknown>): CounterItem {
@@ -35,23 +41,10 @@ function countersOf(item: Record<string, unknown>): CounterItem {
 
 const monthOf = (day: string): string => day.slice(0, 7);
 
-/** Every calendar day (`yyyy-mm-dd`) of a month (`yyyy-mm`). */
-export function daysOfMonth(month: string): string[] {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const count = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return Array.from({ length: count }, (_, i) => `${month}-${String(i + 1).padStart(2, '0')}`);
-}
-
-/** The month after `month`. */
-export function nextMonth(month: string): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 7);
-}
-
 export interface CounterReads {
-  /** Rolled-up months, oldest first. */
+  /** Month-to-date roll-ups, oldest first. */
   readonly months: { month: string; counters: CounterItem }[];
-  /** Day items after the last rolled month, oldest first. */
+  /** Day items after the last rolled day, oldest first. */
   readonly days: { day: string; counters: CounterItem }[];
 }
 
@@ -62,7 +55,7 @@ export class PipelineStats {
   async project(app: Application, transitions: readonly Transition[]): Promise<number> {
     let counted = 0;
     let emitted = 0;
-    const currentMonth = monthOf(this.now().toISOString());
+    const now = this.now();
     for (const t of transitions) {
       const delta = counterDelta(app, t);
       const updates = addExpression(delta.adds);
@@ -70,7 +63,7 @@ export class PipelineStats {
       updates.names['#rolled'] = 'rolledInto';
       updates.values[':key'] = new Set([delta.key]);
       updates.values[':k'] = delta.key;
-      let now = false;
+      let countedNow = false;
       try {
         await documentClient.send(new UpdateCommand({
           TableName: this.tableName,
@@ -80,13 +73,13 @@ export class PipelineStats {
           ExpressionAttributeNames: updates.names,
           ExpressionAttributeValues: updates.values,
         }));
-        now = true;
+        countedNow = true;
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
-        // A day of the current month is never rolled: a repeat. An older day may be: then it counts in its month.
-        if (monthOf(delta.day) < currentMonth) now = await this.projectLate(delta.day, delta.key, delta.adds);
+        // A recent day is never rolled: a repeat. An older one may be: then a late transition counts in its month.
+        if (mayBeRolled(delta.day, now)) countedNow = await this.projectLate(delta.day, delta.key, delta.adds);
       }
-      if (!now) continue;
+      if (!countedNow) continue;
       counted += 1;
       // Emitted only when counted, so the business metrics are exactly once per transition like the counters.
       for (const m of businessMetrics(t, delta)) {
@@ -104,15 +97,16 @@ export class PipelineStats {
     if (!dayItem?.rolledInto || (dayItem.seen as Set<string> | undefined)?.has(key)) return false;
     const updates = addExpression(adds);
     updates.names['#late'] = 'lateSeen';
-    updates.names['#rolledUp'] = 'rolledUp';
+    updates.names['#days'] = 'rolledDays';
     updates.values[':key'] = new Set([key]);
     updates.values[':k'] = key;
+    updates.values[':d'] = day;
     try {
       await documentClient.send(new UpdateCommand({
         TableName: this.tableName,
         Key: statsMonthKey(monthOf(day)),
         UpdateExpression: `ADD ${[...updates.adds, '#late :key'].join(', ')}`,
-        ConditionExpression: 'attribute_exists(#rolledUp) AND NOT contains(#late, :k)',
+        ConditionExpression: 'contains(#days, :d) AND NOT contains(#late, :k)',
         ExpressionAttributeNames: updates.names,
         ExpressionAttributeValues: updates.values,
       }));
@@ -121,8 +115,8 @@ export class PipelineStats {
       if (!isConditionFailure(error)) throw error;
       const month = (await documentClient.send(new GetCommand({ TableName: this.tableName, Key: statsMonthKey(monthOf(day)), ConsistentRead: true }))).Item;
       if ((month?.lateSeen as Set<string> | undefined)?.has(key)) return false;
-      // The month's roll-up is between its stamps and its write (seconds): the next re-projection counts it.
-      const busy = new Error(`Pipeline month ${monthOf(day)} is being rolled up; transition ${key} is counted on the next re-projection`);
+      // The day's roll-up is between its stamp and its month write (milliseconds): the next re-projection counts it.
+      const busy = new Error(`Pipeline day ${day} is being rolled up; transition ${key} is counted on the next re-projection`);
       busy.name = 'TransientError';
       throw busy;
     }
@@ -135,74 +129,69 @@ export class PipelineStats {
     return (await this.query(from, to)).map((item) => ({ day: String(item.sk).slice('DAY#'.length), counters: countersOf(item) }));
   }
 
-  /** What the pipeline reads: every rolled-up month, then the day items after the last of them (two Queries). */
+  /** What the pipeline reads: every month-to-date item, then the day items after the last rolled day (two Queries). */
   async read(): Promise<CounterReads> {
     const monthItems = await this.query('MONTH#', 'MONTH#~');
-    const months = monthItems.filter((item) => typeof item.rolledUp === 'string')
-      .map((item) => ({ month: String(item.sk).slice('MONTH#'.length), counters: countersOf(item) }));
-    const last = months.at(-1)?.month;
-    const dayItems = await this.query(last ? statsDayKey(`${nextMonth(last)}-01`).sk : 'DAY#', 'DAY#~');
-    return { months, days: dayItems.map((item) => ({ day: String(item.sk).slice('DAY#'.length), counters: countersOf(item) })) };
+    const last = lastRolledDay(monthItems);
+    const dayItems = await this.query(last ? statsDayKey(nextDay(last)).sk : 'DAY#', 'DAY#~');
+    return {
+      months: monthItems.map((item) => ({ month: String(item.sk).slice('MONTH#'.length), counters: countersOf(item) })),
+      days: dayItems.map((item) => ({ day: String(item.sk).slice('DAY#'.length), counters: countersOf(item) })),
+    };
   }
 
   /**
-   * Rolls up every month closed for ROLL_UP_GRACE_DAYS and not rolled yet, oldest first (see the module comment).
-   * Returns the months rolled now.
+   * Rolls every day over for ROLL_UP_GRACE_DAYS and not rolled yet into its month, oldest first, calendar day by
+   * calendar day from the first day item after the last rolled day (see the module comment). Returns the days rolled.
    */
-  async rollUp(now: Date, maxMonths = 24): Promise<string[]> {
+  async rollUp(now: Date, maxDays = 400): Promise<string[]> {
     const rolled: string[] = [];
-    const months = await this.query('MONTH#', 'MONTH#~', true);
-    const lastRolled = months.filter((m) => typeof m.rolledUp === 'string').map((m) => String(m.sk).slice('MONTH#'.length)).at(-1);
-    // The first month with day items after the last rolled one.
+    const last = lastRolledDay(await this.query('MONTH#', 'MONTH#~', true));
     const first = await documentClient.send(new QueryCommand({
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': STATS_PARTITION, ':from': lastRolled ? statsDayKey(`${nextMonth(lastRolled)}-01`).sk : 'DAY#', ':to': 'DAY#~' },
+      ExpressionAttributeValues: { ':pk': STATS_PARTITION, ':from': last ? statsDayKey(nextDay(last)).sk : 'DAY#', ':to': 'DAY#~' },
       Limit: 1,
       ConsistentRead: true,
     }));
     const firstDay = first.Items?.[0] ? String(first.Items[0].sk).slice('DAY#'.length) : undefined;
     if (!firstDay) return rolled;
-    for (let month = monthOf(firstDay); rolled.length < maxMonths; month = nextMonth(month)) {
-      const due = Date.parse(`${nextMonth(month)}-01T00:00:00Z`) + ROLL_UP_GRACE_DAYS * 86_400_000;
-      if (now.getTime() < due) break;
-      await this.rollUpMonth(month, now);
-      rolled.push(month);
+    // Every calendar day from there (an empty day is stamped too, so a late transition of it finds the stamp).
+    for (let day = last ? nextDay(last) : firstDay; rolled.length < maxDays; day = nextDay(day)) {
+      if (now.getTime() < dayStart(day) + (1 + ROLL_UP_GRACE_DAYS) * DAY_MS) break;
+      await this.rollUpDay(day);
+      rolled.push(day);
     }
     return rolled;
   }
 
-  private async rollUpMonth(month: string, now: Date): Promise<void> {
-    const days = daysOfMonth(month);
-    // 1. Stamp every day (creating the empty ones): from here on no projection changes a day of this month.
-    for (const day of days) {
-      await documentClient.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: statsDayKey(day),
-        UpdateExpression: 'SET #rolled = :month',
-        ExpressionAttributeNames: { '#rolled': 'rolledInto' },
-        ExpressionAttributeValues: { ':month': month },
-      }));
-    }
-    // 2. The stable days, read strongly consistent, summed.
-    const items = await this.query(statsDayKey(days[0]!).sk, statsDayKey(days.at(-1)!).sk, true);
-    const sums: Record<string, number> = {};
-    for (const item of items) for (const [k, v] of Object.entries(countersOf(item))) sums[k] = (sums[k] ?? 0) + v;
-    // 3. One conditional write: the month once (late transitions may have ADDed to it already only after this).
-    const updates = addExpression(sums);
-    updates.names['#rolledUp'] = 'rolledUp';
-    updates.values[':at'] = now.toISOString();
+  private async rollUpDay(day: string): Promise<void> {
+    // 1. The stamp: from here on no projection changes this day.
+    await documentClient.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: statsDayKey(day),
+      UpdateExpression: 'SET #rolled = :month',
+      ExpressionAttributeNames: { '#rolled': 'rolledInto' },
+      ExpressionAttributeValues: { ':month': monthOf(day) },
+    }));
+    // 2. The stable day, read strongly consistent.
+    const item = (await documentClient.send(new GetCommand({ TableName: this.tableName, Key: statsDayKey(day), ConsistentRead: true }))).Item ?? {};
+    // 3. One conditional write: the month takes the day once.
+    const updates = addExpression(countersOf(item));
+    updates.names['#days'] = 'rolledDays';
+    updates.values[':day'] = new Set([day]);
+    updates.values[':d'] = day;
     try {
       await documentClient.send(new UpdateCommand({
         TableName: this.tableName,
-        Key: statsMonthKey(month),
-        UpdateExpression: `SET #rolledUp = :at${updates.adds.length ? ` ADD ${updates.adds.join(', ')}` : ''}`,
-        ConditionExpression: 'attribute_not_exists(#rolledUp)',
+        Key: statsMonthKey(monthOf(day)),
+        UpdateExpression: `ADD ${[...updates.adds, '#days :day'].join(', ')}`,
+        ConditionExpression: 'NOT contains(#days, :d)',
         ExpressionAttributeNames: updates.names,
         ExpressionAttributeValues: updates.values,
       }));
     } catch (error) {
-      if (!isConditionFailure(error)) throw error; // rolled by an earlier run (this one repeated it after a crash)
+      if (!isConditionFailure(error)) throw error; // rolled by another run (or this one before a crash)
     }
   }
 
@@ -222,6 +211,13 @@ export class PipelineStats {
     } while (start);
     return items;
   }
+}
+
+/** The latest day any month item has rolled up (days roll in order, so every earlier day is rolled too). */
+function lastRolledDay(monthItems: readonly Record<string, unknown>[]): string | undefined {
+  let last: string | undefined;
+  for (const item of monthItems) for (const d of (item.rolledDays as Set<string> | undefined) ?? []) if (!last || d > last) last = d;
+  return last;
 }
 
 /** `ADD #a0 :a0, ...` clauses for counters, with their placeholders. */
