@@ -1,7 +1,8 @@
 /**
  * Read units of the list and detail routes' reads (bench/capacity.ts), against dynalite with real applications
  * (sized with the example worksheet's real estimate, drafted, queued for one partner): a partner queue page of 20
- * and of 100, an operations page of 20, and one application's detail (one Query of its partition).
+ * and of 100, an operations page of 20, one application's detail (one Query of its partition), the operations stuck page
+ * (and what it read before: a read per row) and the hourly stuck count.
  */
 import { startDynalite } from '../test/support/dynalite.ts';
 import { exampleWorksheet } from '../test/support/fixtures.ts';
@@ -50,6 +51,19 @@ export async function measureReads(count = Number(process.env.BENCH_READS_APPLIC
   await measure('partner queue, limit 100', async () => (await repo.listPartnerQueue('p-bench', { status: 'in_partner_review', limit: 100 })).items.length);
   await measure('operations list, limit 20', async () => (await repo.listByStatus('in_partner_review', { limit: 20 })).items.length);
   await measure('one application (detail)', async () => ((await repo.get(last!.id)) ? 1 : 0));
+  // Operations' stuck page (in_partner_review past 72 hours): the index rows alone, as GET /ops/stuck reads them,
+  // beside what it read before (the rows, then each application whole).
+  const { stuckPage } = await import('../functions/usecases/ops-insights.ts');
+  const later = new Date(now.getTime() + 4 * 86_400_000);
+  const insightDeps = { applications: repo, partners: undefined as never, stats: undefined as never, stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:bench' };
+  await measure('ops stuck page of 20, one status (now)', async () => (await stuckPage(insightDeps, { status: 'in_partner_review', limit: 20, now: later })).items.length);
+  await measure('ops stuck page of 20, one status (before: + a read per row)', async () => {
+    const page = await repo.listByStatus('in_partner_review', { limit: 20, updatedBefore: new Date(later.getTime() - 72 * 3_600_000).toISOString() });
+    return (await Promise.all(page.items.map((row) => repo.mustGet(row.id)))).length;
+  });
+  await measure('ops stuck page of 20, all statuses (now)', async () => (await stuckPage(insightDeps, { limit: 20, now: later })).items.length);
+  const { countStuck } = await import('../functions/usecases/stuck-count.ts');
+  await measure(`hourly stuck count (${count} stuck, Select COUNT)`, async () => (await countStuck({ applications: repo, clock: { now: () => later, sleep: async () => undefined } })).stuck);
   meter.stop();
   await table.stop();
   return rows;

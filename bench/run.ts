@@ -6,6 +6,7 @@
  *   npm run bench -- cost         what one application costs on AWS (happy, change-request and re-route paths)
  *   npm run bench -- sweep        the expiry sweep at 1,000 and 100,000 credited applications
  *   npm run bench -- reads        read units of a list page and a detail view
+ *   npm run bench -- pipeline     the pipeline's counter items at ~100K applications a year, and what one request reads
  */
 import { measureBundles } from './bundles.ts';
 import { listFunctions, synthTemplate } from '../lib/template.ts';
@@ -49,4 +50,9 @@ if (want('sweep')) {
 if (want('reads')) {
   const { measureReads, printReads } = await import('./reads.ts');
   printReads(await measureReads());
+}
+
+if (want('pipeline')) {
+  const { measurePipelineItems, printPipelineItems } = await import('./pipeline-items.ts');
+  printPipelineItems(measurePipelineItems());
 }

@@ -110,8 +110,8 @@ export const FailedItem = z.object({
 export const FailedPage = z.object({ items: z.array(FailedItem), nextCursor: z.nullable(z.string()) });
 
 export const PipelineQuery = z.strictObject({
-  /** The window, in days, for time in state, conversion and partner figures. */
-  days: z.optional(z.pipe(z.string().check(z.regex(/^\d{1,2}$/, 'must be a whole number of days from 1 to 90')), z.transform(Number)).check(z.gte(1, 'must be >= 1'), z.lte(90, 'must be <= 90'))),
+  /** The window, in days, for time in state, conversion and partner figures (whole months where it reaches rolled-up months). */
+  days: z.optional(z.pipe(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number of days from 1 to 366')), z.transform(Number)).check(z.gte(1, 'must be >= 1'), z.lte(366, 'must be <= 366'))),
 });
 
 const Quantiles = z.object({ samples: z.number(), medianHours: z.nullable(z.number()), p90Hours: z.nullable(z.number()) });
@@ -140,7 +140,8 @@ export const PipelineResponse = z.object({
   /** Redrives by operations within the window. */
   redrives: z.number(),
   /** What this request read, for the cost figures in the README. */
-  reads: z.object({ counterItems: z.number(), partnerProfiles: z.number() }),
+  /** Items this answer read: counter items (rolled-up months + days after them) and partner profiles. */
+  reads: z.object({ counterItems: z.number(), monthItems: z.number(), dayItems: z.number(), partnerProfiles: z.number() }),
 });
 export type PipelineResponse = z.infer<typeof PipelineResponse>;
 

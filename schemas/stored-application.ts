@@ -23,7 +23,10 @@ export const ListSummary = z.object({
   /** The reason recorded with the latest transition. */
   lastReason: z.string(),
   partnerId: z.optional(z.string()),
-  failure: z.optional(z.pick(Failure, { state: true, error: true, cause: true })),
+  /** `at` and `failedFrom` are optional only for heads written before the failed page read them from the index. */
+  failure: z.optional(z.object({ ...z.pick(Failure, { state: true, error: true, cause: true }).shape, at: z.optional(z.string()), failedFrom: z.optional(ApplicationStatus) })),
+  /** The standing escalation (functions/core/operations/escalation.ts): the reminders ran out, operations took over. */
+  escalation: z.optional(z.object({ at: z.string(), reason: z.string() })),
   executionArn: z.optional(z.string()),
 });
 export type ListSummary = z.infer<typeof ListSummary>;

@@ -34,6 +34,8 @@ export const NOTICE_KINDS = [
   'founder-expiry-reminder',
   // issue 8: the founder confirms the contact address before anything is routed
   'founder-address-confirmation',
+  // issue 9: a wait's reminders ran out (functions/core/operations/escalation.ts)
+  'ops-escalation',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -319,6 +321,13 @@ export function composeNotice(kind: NoticeKind, ctx: NoticeContext): Mail {
         'Plan the remaining usage before then; unused credits are not extended.',
       ], founderLink);
     }
+    case 'ops-escalation':
+      return build([ctx.opsEmail], `${app.id}: escalated to operations, reminders exhausted`, [
+        `Application ${app.id}${ctx.partner ? ` (partner ${ctx.partner.name})` : ''} is '${app.status}' and nobody answered the reminders: the workflow stops reminding and has ended.`,
+        ctx.detail ?? '',
+        recordsWhere(app),
+        'It is on the stuck list, marked escalated. Nudge or call the partner, reassign or cancel it; a change recorded on it (AWS\'s decision, credits applied) resumes the workflow.',
+      ].filter(Boolean), opsLink);
     case 'ops-failure':
       return build([ctx.opsEmail], `Workflow failed for ${app.id}`, [
         `The workflow for application ${app.id} failed${app.failure ? ` in ${app.failure.state}: ${app.failure.error}` : ''}.`,

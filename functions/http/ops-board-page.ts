@@ -74,6 +74,7 @@ export const OPS_BOARD_HTML = String.raw`<!doctype html>
   </section>
   <section aria-labelledby="h-stuck">
     <h2 id="h-stuck">Stuck (past their threshold)</h2>
+    <p id="escalations" role="status"></p>
     <table><caption>Oldest first, with why and what would unstick it</caption>
       <thead><tr><th scope="col">Application</th><th scope="col">Status</th><th scope="col">For</th><th scope="col">What would unstick it</th></tr></thead>
       <tbody id="stuck"></tbody></table>
@@ -215,6 +216,10 @@ export const OPS_BOARD_HTML = String.raw`<!doctype html>
       fill($('stuck'), r[1].items.map(function (i) {
         return row([appLink(i.id), words(i.status) + (i.escalated ? ' (escalated)' : ''), hours(i.hoursInStatus) + ' (limit ' + hours(i.thresholdHours) + ')', i.unstick]);
       }), 4, 'Nothing is stuck');
+      var escalated = r[1].items.filter(function (i) { return i.escalated; });
+      $('escalations').textContent = escalated.length
+        ? escalated.length + ' escalated: their reminders ran out and the workflow has ended (' + escalated.map(function (i) { return i.id; }).join(', ') + ')'
+        : 'No escalations: every reminded wait is within its reminders.';
       fill($('failed'), r[2].items.map(function (i) {
         var b = el('button', 'Redrive');
         b.type = 'button';

@@ -13,7 +13,7 @@ import { executionArnFor } from '../adapters/workflow-engine.ts';
 import { ValidationError } from '../core/errors.ts';
 import { currentCounts, windowFigures } from '../core/operations/pipeline.ts';
 import { redactTokens, tellStory } from '../core/operations/story.ts';
-import { redriveDescription, STUCK, stuckBefore, stuckItem, thresholdFor } from '../core/operations/stuck.ts';
+import { failedItem, STUCK, stuckBefore, stuckItem, thresholdFor } from '../core/operations/stuck.ts';
 import { executionNamesOf } from '../core/operations/actions.ts';
 
 export interface InsightDeps {
@@ -60,10 +60,8 @@ export async function stuckPage(deps: InsightDeps, opts: { status?: ApplicationS
     const page = await deps.applications.listByStatus(status, {
       limit: opts.limit - items.length, updatedBefore: stuckBefore(threshold, opts.now), ...(inner ? { cursor: inner } : {}),
     });
-    // The list index carries list rows only; a stuck or failed row needs the timeline and failure, so each is read
-    // whole (one partition Query each, at most `limit` per page: operations pages are small).
-    const apps = await Promise.all(page.items.map((row) => deps.applications.mustGet(row.id)));
-    items.push(...apps.map((app) => stuckItem(app, threshold, opts.now)));
+    // The row is what the index projects (status, update time, list summary with the latest reason and escalation).
+    items.push(...page.items.map((row) => stuckItem(row, threshold, opts.now)));
     if (page.cursor) {
       inner = page.cursor;
       break;
@@ -78,43 +76,38 @@ export async function stuckPage(deps: InsightDeps, opts: { status?: ApplicationS
 
 export async function failedPage(deps: InsightDeps, opts: { limit: number; cursor?: string }) {
   const page = await deps.applications.listByStatus('failed', { limit: opts.limit, ...(opts.cursor ? { cursor: opts.cursor } : {}) });
-  const apps = await Promise.all(page.items.map((row) => deps.applications.mustGet(row.id)));
+  // One Query: the failure (state, error, cause, when, from which status) rides in the projected list summary.
   return {
-    items: apps.map((app) => ({
-      id: app.id,
-      company: app.worksheet.company.name,
-      failedAt: app.failure?.at ?? app.updatedAt,
-      state: app.failure?.state ?? 'unknown',
-      error: app.failure?.error ?? 'unknown',
-      cause: app.failure?.cause ?? '',
-      failedFrom: app.failure?.failedFrom ?? 'submitted',
-      redrive: redriveDescription(app),
-      executionArn: app.executionArn ?? null,
-    })),
+    items: page.items.map(failedItem),
     nextCursor: page.cursor ?? null,
   };
 }
 
 /**
- * One Query over the day counter items (all of them: current counts are every status entered minus every status
- * left) and one Query over the partner directory. The window's figures come from the same items.
+ * Two Queries over the counters (the rolled-up months, then the day items after them: current counts are every
+ * status entered minus every status left, so all of it) and one over the partner directory. The window's figures
+ * come from the same items: whole months where the window reaches into rolled-up ones (its `from` then moves back
+ * to that month's first day, and the answer says so), days after them.
  */
 export async function pipeline(deps: InsightDeps, opts: { days: number; now: Date }) {
   const to = opts.now.toISOString().slice(0, 10);
-  const from = new Date(opts.now.getTime() - (opts.days - 1) * 86_400_000).toISOString().slice(0, 10);
-  const [days, partners] = await Promise.all([deps.stats.days(), deps.partners.list()]);
-  const inWindow = days.filter((d) => d.day >= from && d.day <= to).map((d) => d.counters);
+  const asked = new Date(opts.now.getTime() - (opts.days - 1) * 86_400_000).toISOString().slice(0, 10);
+  const [counters, partners] = await Promise.all([deps.stats.read(), deps.partners.list()]);
+  const months = counters.months.filter((m) => m.month >= asked.slice(0, 7));
+  const from = months[0] && `${months[0].month}-01` < asked ? `${months[0].month}-01` : asked;
+  const inWindow = [...months.map((m) => m.counters), ...counters.days.filter((d) => d.day >= asked && d.day <= to).map((d) => d.counters)];
   const figures = windowFigures(inWindow, APPLICATION_STATUSES, partners.map((p) => ({
     id: p.id, name: p.name, load: Number(p.load ?? 0), capacity: Number(p.capacity ?? 0),
   })));
+  const all = [...counters.months.map((m) => m.counters), ...counters.days.map((d) => d.counters)];
   return {
     asOf: opts.now.toISOString(),
     window: { days: opts.days, from, to },
-    counts: currentCounts(days.map((d) => d.counters), APPLICATION_STATUSES),
+    counts: currentCounts(all, APPLICATION_STATUSES),
     timeInStatus: figures.timeInStatus,
     conversion: figures.conversion,
     partners: figures.partners,
     redrives: figures.redrives,
-    reads: { counterItems: days.length, partnerProfiles: partners.length },
+    reads: { counterItems: counters.months.length + counters.days.length, monthItems: counters.months.length, dayItems: counters.days.length, partnerProfiles: partners.length },
   };
 }

@@ -20,6 +20,9 @@ import { completeTask, executionArnFor, failTask, stopExecution, type TaskCallba
 import { TASK_TOKEN_KINDS } from '../core/application/commands.ts';
 import type { Command, Effects } from '../core/application/commands.ts';
 import { ConflictError, NotFoundError } from '../core/errors.ts';
+import { latestEscalation } from '../core/operations/escalation.ts';
+import { RESUME_INPUT, resumeExecutionName } from '../core/operations/actions.ts';
+import { startNamedExecution } from '../adapters/workflow-restart.ts';
 
 export interface CommandDeps {
   readonly applications: ApplicationRepository;
@@ -85,6 +88,7 @@ export async function runEffects(deps: CommandDeps, app: Application, effects: E
       callback = 'no-token';
       logger.info('Workflow callback skipped: no stored task token', { kinds: effects.callback.kinds });
     }
+    if (callback !== 'delivered') await resumeAfterEscalation(deps, app);
   }
   if (effects.stopExecution) {
     const waiting = await latestToken(deps, app.id, Object.values(TASK_TOKEN_KINDS), now);
@@ -98,6 +102,26 @@ export async function runEffects(deps: CommandDeps, app: Application, effects: E
   }
   return callback;
 }
+
+/**
+ * An escalated application's execution ended when its reminders ran out (functions/core/operations/escalation.ts).
+ * A change recorded on it afterwards (nobody waits for the callback) starts a new execution that enters at
+ * CheckStanding, named after the escalation note: one per escalation, so a repeated or concurrent change starts
+ * nothing more (ExecutionAlreadyExists), and a resumed execution that escalates again writes a new note.
+ */
+async function resumeAfterEscalation(deps: CommandDeps, app: Application): Promise<void> {
+  const escalation = latestEscalation(app);
+  if (!escalation || !OPEN_AFTER_ESCALATION.has(app.status)) return;
+  const name = resumeExecutionName(app.id, escalation.version);
+  const { executionArn, alreadyStarted } = await startNamedExecution(deps.stateMachineArn, name, { applicationId: app.id, [RESUME_INPUT]: 'a change recorded after an escalation' });
+  if (!alreadyStarted) await deps.applications.setExecutionArn(app.id, executionArn);
+  logger.info('Workflow resumed after an escalation', { alreadyStarted });
+}
+
+/** Statuses a resumed workflow has something to do in (a withdrawn or expired application stays ended). */
+const OPEN_AFTER_ESCALATION: ReadonlySet<string> = new Set([
+  'approved_for_filing', 'filed', 'in_aws_review', 'action_required', 'approved', 'rejected', 'credits_applied', 'expiring',
+]);
 
 /** The most recently stored task token among `kinds`, if any. */
 async function latestToken(deps: CommandDeps, id: string, kinds: readonly string[], now: Date): Promise<{ token: string; storedAt: string } | undefined> {

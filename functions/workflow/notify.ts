@@ -5,6 +5,9 @@
  *   (functions/core/notifications.ts `noticesForTransition`), claimed per transition version (functions/usecases/notifier.ts).
  * - reminder events (a wait lapsed): fixed notices, claimed per application version and day, so a retried task
  *   never mails twice while a reminder weeks later (same version, nothing happened) still goes out.
+ * - `aws-decision-overdue` / `credits-overdue` are bounded: past the counted reminders the lapse escalates to
+ *   operations instead (functions/core/operations/escalation.ts) and answers `escalated: true`, which ends the
+ *   execution (lib/workflow/definition.ts, the `…RemindersLeft` choices).
  * - `routed` / `unrouted` / `failed`: the issue-3 events, kept.
  */
 import * as z from 'zod/mini';
@@ -14,6 +17,10 @@ import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
 import type { NoticeKind } from '../core/notifications.ts';
+import { ConflictError } from '../core/errors.ts';
+import { TASK_TOKEN_KINDS } from '../core/application/commands.ts';
+import { planReminder, type RemindedWait } from '../core/operations/escalation.ts';
+import { STUCK } from '../core/operations/stuck.ts';
 import { Notifier } from '../usecases/notifier.ts';
 import { sendConfirmationMail } from '../usecases/address-confirmation.ts';
 import { readConfirmationSettings } from '../wiring/intake-settings.ts';
@@ -41,6 +48,9 @@ export const NOTICES_BY_EVENT = {
 
 type NotifyEvent = keyof typeof NOTICES_BY_EVENT;
 
+/** Waits whose reminders are counted and, past their bound, escalate to operations (core/operations/escalation.ts). */
+const BOUNDED_REMINDERS: Partial<Record<NotifyEvent, RemindedWait>> = { 'aws-decision-overdue': TASK_TOKEN_KINDS.awsDecision, 'credits-overdue': TASK_TOKEN_KINDS.credits };
+
 /** Reminders repeat while nothing changes: their claim also names the day. */
 const REMINDER_EVENTS: ReadonlySet<NotifyEvent> = new Set(['partner-review-overdue', 'founder-revision-reminder', 'aws-decision-overdue', 'credits-overdue']);
 
@@ -62,6 +72,28 @@ export const handler = workflowTask('Notify', NotifyInput, async ({ applicationI
     return { applicationId, sent };
   }
   const partner = await notifier.partnerOf(app);
+  const bounded = BOUNDED_REMINDERS[event];
+  if (bounded) {
+    const plan = planReminder(app, bounded, STUCK.reminderEscalation, systemClock.now());
+    if (plan.kind !== 'remind') {
+      // The note first (a conditional write: a change recorded meanwhile wins, and the workflow waits again, which
+      // hands that change on), then operations' mail, claimed by the note's version so a retry after a crash sends it
+      // once (the retry finds the note and replays it).
+      let escalated = app;
+      if (plan.kind === 'escalate') {
+        try {
+          escalated = await applications.appendNote(app, plan.note);
+        } catch (error) {
+          if (!(error instanceof ConflictError)) throw error;
+          logger.info('Escalation overtaken by a change', { event });
+          return { applicationId, sent: [], escalated: false };
+        }
+      }
+      const sent = await notifier.deliver(escalated, 'ops-escalation', `ops-escalation:v${plan.note.version}`, { transition: plan.note, detail: plan.note.reason }, partner);
+      logger.info('Reminders exhausted: escalated to operations', { event, replay: plan.kind === 'escalated', sent });
+      return { applicationId, sent: sent ? ['ops-escalation'] : [], escalated: true };
+    }
+  }
   const day = REMINDER_EVENTS.has(event) ? `:d${Math.floor(systemClock.now().getTime() / DAY_MS)}` : '';
   const sent: string[] = [];
   for (const kind of NOTICES_BY_EVENT[event] as readonly NoticeKind[]) {
@@ -72,5 +104,5 @@ export const handler = workflowTask('Notify', NotifyInput, async ({ applicationI
     if (await notifier.deliver(app, kind, key, extras, partner)) sent.push(kind);
   }
   logger.info('Notices sent', { event, sent });
-  return { applicationId, sent };
+  return { applicationId, sent, escalated: false };
 });

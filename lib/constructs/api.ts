@@ -154,7 +154,9 @@ export class Api extends Construct {
       description: '/partner/** (JWT, group partner, own applications only): queue, review, brief edits, decisions, records',
     })
       .bindTable(props.table, 'readWrite')
-      .bindStateMachine(props.stateMachine, 'taskResponse');
+      .bindStateMachine(props.stateMachine, 'taskResponse')
+      // A record change on an escalated application (its execution ended) starts a new one (run-command.ts).
+      .bindStateMachine(props.stateMachine, 'start');
     const ops = new HouseFunction(this, 'Ops', {
       ...common,
       entry: 'functions/http/ops.ts',

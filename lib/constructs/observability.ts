@@ -1,6 +1,6 @@
 /**
  * Observability: alarms on what needs a human (workflow executions failed / timed out / throttled, Lambda errors and
- * throttles per function, DynamoDB throttling, API 5xx, messages in a dead-letter queue), an SNS topic they notify (TLS enforced), and a dashboard.
+ * throttles per function, DynamoDB throttling, API 5xx, messages in a dead-letter queue, stuck work), an SNS topic they notify (TLS enforced), and a dashboard.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -14,6 +14,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BUSINESS_METRICS } from '../../functions/core/operations/pipeline.ts';
+import { STUCK_METRICS } from '../../functions/core/operations/stuck.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './house-function.ts';
 
 export interface ObservabilityProps {
@@ -77,6 +78,12 @@ export class Observability extends Construct {
     const api5xx = props.httpApi.metricServerError({ period: fiveMinutes, statistic: 'Sum' });
     this.alarm('Api5xx', api5xx, 'HTTP API answered 5xx.');
 
+    // Stuck work, not only failures: the hourly count (functions/workflow/ops-sweep.ts) of applications past their
+    // status's threshold (data/stuck-thresholds.json), escalated ones included.
+    const stuck = stuckMetric(STUCK_METRICS.stuck);
+    const escalated = stuckMetric(STUCK_METRICS.escalated);
+    this.alarm('StuckWork', stuck, 'Applications past their status threshold (GET /ops/stuck lists them with why and what would unstick them; escalated ones ran out of reminders).');
+
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `${Stack.of(this).stackName}-overview`,
       widgets: [
@@ -114,6 +121,7 @@ export class Observability extends Construct {
           }),
           new cloudwatch.GraphWidget({ title: 'Credits applied (USD)', left: [businessMetric('CreditsAppliedUsd')], width: 12 }),
         ],
+        [new cloudwatch.GraphWidget({ title: 'Stuck and escalated applications (hourly count)', left: [stuck, escalated], width: 12 })],
       ],
     });
   }
@@ -130,6 +138,11 @@ export class Observability extends Construct {
     alarm.addAlarmAction(new actions.SnsAction(this.topic));
     this.alarms.push(alarm);
   }
+}
+
+/** A stuck-count metric (a level, not a flow): the largest value published in the hour. */
+export function stuckMetric(name: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: name, dimensionsMap: { service: SERVICE_NAME }, statistic: 'Maximum', period: Duration.hours(1), label: name });
 }
 
 /** A business metric as Powertools Metrics publish it (namespace, `service` dimension), summed per hour. */

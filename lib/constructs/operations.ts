@@ -5,12 +5,18 @@
  *   nudge. Its own function so the read routes keep their read-only function (functions/http/ops.ts): this one may
  *   write the table, start and stop executions, answer task tokens (ChangedWhileWaiting) and send mail (the resent
  *   reminder and the action's notices, claimed like Notify's so nothing is mailed twice).
+ * - OpsSweep (EventBridge Scheduler, hourly): counts the applications past their status's threshold (the stuck
+ *   list's own index query, `Select: COUNT`, no Scan) and publishes `StuckApplications` / `EscalatedApplications`,
+ *   on which Observability alarms; and rolls the pipeline's closed day counters up into month items.
  * - OpsBoard: GET /ops/board, one HTML page (inline CSS and script, no outside loads, a strict CSP) served by an API
  *   route rather than CloudFront + S3: same origin as the API it calls (no CORS), one page that holds no data, nothing
  *   more to deploy. The route is public because a browser cannot send the JWT when it opens a page; the page asks for
  *   the ops token and sends it on every API call, so it shows nothing without one.
  */
 import { Validations, type RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -19,6 +25,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { HouseFunction, type IMailer } from './house-function.ts';
+import { acknowledgeWildcardResource } from '../nag.ts';
 
 export interface OperationsProps {
   readonly table: dynamodb.ITable;
@@ -35,9 +42,12 @@ export interface OperationsProps {
 
 export const OPS_ACTION_PATHS = ['redrive', 'reassign', 'cancel', 'nudge'].map((a) => `/ops/applications/{id}/${a}`);
 export const OPS_BOARD_PATH = '/ops/board';
+/** How often stuck work is counted (the alarm's period follows it). */
+export const OPS_SWEEP_SCHEDULE = 'rate(1 hour)';
 
 export class Operations extends Construct {
-  readonly functions: { readonly opsActions: HouseFunction; readonly opsBoard: HouseFunction };
+  readonly functions: { readonly opsActions: HouseFunction; readonly opsBoard: HouseFunction; readonly opsSweep: HouseFunction };
+  readonly opsSweepSchedule: scheduler.Schedule;
 
   constructor(scope: Construct, id: string, props: OperationsProps) {
     super(scope, id);
@@ -59,7 +69,30 @@ export class Operations extends Construct {
       entry: 'functions/http/ops-board.ts',
       description: 'GET /ops/board: the operations board page (no data; it calls the ops API with the ops JWT)',
     });
-    this.functions = { opsActions, opsBoard };
+    const opsSweep = new HouseFunction(this, 'OpsSweep', {
+      ...common,
+      entry: 'functions/workflow/ops-sweep.ts',
+      description: 'Hourly: count applications past their stuck threshold (no Scan) for the StuckWork alarm; roll closed days of pipeline counters into month items',
+    }).bindTable(props.table, 'readWrite');
+    this.functions = { opsActions, opsBoard, opsSweep };
+    const sweepRole = new iam.Role(this, 'OpsSweepScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+      description: 'EventBridge Scheduler: invokes the operations sweep (stuck count, counter roll-up)',
+    });
+    acknowledgeWildcardResource(
+      sweepRole,
+      `${opsSweep.function.functionArn}:*`,
+      'lambda:InvokeFunction on the qualified ARNs (versions/aliases) of the one function this schedule invokes; CDK adds it beside the unqualified ARN.',
+    );
+    this.opsSweepSchedule = new scheduler.Schedule(this, 'OpsSweepSchedule', {
+      schedule: scheduler.ScheduleExpression.expression(OPS_SWEEP_SCHEDULE),
+      description: 'Count stuck applications (StuckWork alarm) and roll closed days of pipeline counters into month items',
+      target: new schedulerTargets.LambdaInvoke(opsSweep.function, {
+        input: scheduler.ScheduleTargetInput.fromObject({ sweep: 'ops' }),
+        retryAttempts: 3,
+        role: sweepRole,
+      }),
+    });
 
     const actions = new HttpLambdaIntegration('OpsActionsIntegration', opsActions.function);
     for (const path of OPS_ACTION_PATHS) {

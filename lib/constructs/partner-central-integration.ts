@@ -72,6 +72,8 @@ export class PartnerCentral extends Construct {
       const fn = new HouseFunction(this, name, { ...common, entry, description, timeout })
         .bindTable(props.table, 'readWrite')
         .bindStateMachine(props.stateMachine, 'taskResponse')
+        // A record change on an escalated application (its execution ended) starts a new one (run-command.ts).
+        .bindStateMachine(props.stateMachine, 'start')
         .setConfig('ACE_CATALOG', props.aceCatalog);
       fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
         sid: 'AssumePartnerFilingRoles',

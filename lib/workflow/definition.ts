@@ -29,14 +29,17 @@
  *                       declined          → RoutePartner (next partner)
  *                       otherwise         → CheckStanding
  *     AwaitAwsDecision ─(record-changed)→ NotifyChange → CheckStanding → WhereNext?
- *       └ (Timeout) NotifyAwsDecisionOverdue (partner + operations) → AwaitAwsDecision
+ *       └ (Timeout) NotifyAwsDecisionOverdue (partner + operations) → AwsDecisionRemindersLeft? → AwaitAwsDecision
+ *                   after the counted reminders: escalated (a note, operations mailed) → AwsDecisionEscalated (Succeed)
  *     AwaitCredits ─(record-changed)→ NotifyChange → CheckStanding → WhereNext?
- *       └ (Timeout) NotifyCreditsOverdue (partner + operations) → AwaitCredits
+ *       └ (Timeout) NotifyCreditsOverdue (partner + operations) → CreditsRemindersLeft? → AwaitCredits
+ *                   after the counted reminders: escalated → CreditsEscalated (Succeed)
  *     WhereNext? (from the application in DynamoDB) aws-decision → AwaitAwsDecision, credits → AwaitCredits,
  *       credits-applied → CreditsApplied (Succeed), rejected → Rejected (Succeed), and back to the step the application
  *       is at for the rest (size, draft, route, partner-review, founder-revision, unrouted); closed → NoFurtherAction.
  *   any task failing for good → <Task>Failed (a Pass naming the task) → MarkFailed → NotifyFailed (operations) → ApplicationFailed (Fail)
- *   Start? an execution started with `resume` (operations: redrive) enters at CheckStanding instead of SizeAsk
+ *   Start? an execution started with `resume` (operations: redrive; a change recorded after an escalation) enters at
+ *     CheckStanding instead of SizeAsk
  *
  * Withdrawal stops the execution (StopExecution, error `Withdrawn`); every task copes with a withdrawn application.
  */
@@ -47,6 +50,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { TASK_TOKEN_KINDS } from '../../functions/core/application/commands.ts';
 import { STAGES } from '../../functions/core/application/standing.ts';
+import { RESUME_INPUT } from '../../functions/core/operations/actions.ts';
 
 /** State names: the local runtime keys task handlers by them, tests and alarms refer to them. */
 export const STATES = {
@@ -81,6 +85,10 @@ export const STATES = {
   notifyAwsDecisionOverdue: 'NotifyAwsDecisionOverdue',
   awaitCredits: 'AwaitCredits',
   notifyCreditsOverdue: 'NotifyCreditsOverdue',
+  awsDecisionRemindersLeft: 'AwsDecisionRemindersLeft',
+  awsDecisionEscalated: 'AwsDecisionEscalated',
+  creditsRemindersLeft: 'CreditsRemindersLeft',
+  creditsEscalated: 'CreditsEscalated',
   notifyChange: 'NotifyChange',
   checkStanding: 'CheckStanding',
   whereNext: 'WhereNext',
@@ -97,7 +105,7 @@ export const STATES = {
  * Execution input field that makes a new execution enter at CheckStanding instead of SizeAsk: operations continue an
  * application's workflow from where DynamoDB says it stands (a redrive, an unrouted application assigned by hand).
  */
-export const RESUME_FIELD = 'resume';
+export const RESUME_FIELD = RESUME_INPUT;
 
 /** Name of the Pass state a task's catch-all goes through: it records the task's name for MarkFailed. */
 export const caughtStateName = (task: string): string => `${task}Failed`;
@@ -351,18 +359,30 @@ export function buildDefinition(parent: Construct, props: WorkflowDefinitionProp
   const changed = [{ errors: [CHANGED_WHILE_WAITING], next: notifyChange }];
 
   // ---- after filing: AWS's decision, then credits ----
-  /** A wait whose timeout sends a reminder and waits again; every callback goes to NotifyChange. */
-  const remindedWait = (wait: string, overdue: string, event: string, kind: string, timeout: Duration, resultPath: string) => {
-    const reminder = notify(overdue, event);
+  /**
+   * A wait whose timeout sends a reminder and waits again, a counted number of times (data/stuck-thresholds.json
+   * `reminderEscalation`, counted by Notify from the reminders it sent: functions/core/operations/escalation.ts);
+   * the lapse after the last reminder escalates to operations instead and the execution ends. Every callback goes to
+   * NotifyChange.
+   */
+  const remindedWait = (wait: string, overdue: string, event: string, kind: string, timeout: Duration, resultPath: string, remindersLeft: string, escalated: string) => {
+    const reminder = t.lambda(overdue, fns.notify, {
+      payload: { event },
+      keep: { resultSelector: { 'escalated.$': '$.Payload.escalated' }, resultPath: '$.reminder' },
+    });
+    reminder.addRetry({ errors: [NOTIFY_TIMEOUT_ERROR, sfn.Errors.TIMEOUT], interval: Duration.seconds(15), maxAttempts: 2, backoffRate: 1 });
     const task = t.callback(wait, fns.awaitHumanStep, { kind, timeout, resultPath, onTimeout: reminder, catches: changed });
-    reminder.next(task);
+    reminder.next(new sfn.Choice(scope, remindersLeft)
+      .when(sfn.Condition.and(sfn.Condition.isPresent('$.reminder.escalated'), sfn.Condition.booleanEquals('$.reminder.escalated', true)),
+        succeed(escalated, 'The reminders ran out: escalated to operations (a note in the timeline, a mail); a recorded change starts a new execution.'))
+      .otherwise(task));
     task.next(notifyChange);
     return task;
   };
   const awaitAws = remindedWait(STATES.awaitAwsDecision, STATES.notifyAwsDecisionOverdue, NOTIFY_EVENTS.awsDecisionOverdue,
-    TASK_KINDS.awsDecision, props.awsDecisionTimeout ?? Duration.days(21), '$.aws');
+    TASK_KINDS.awsDecision, props.awsDecisionTimeout ?? Duration.days(21), '$.aws', STATES.awsDecisionRemindersLeft, STATES.awsDecisionEscalated);
   const awaitCredits = remindedWait(STATES.awaitCredits, STATES.notifyCreditsOverdue, NOTIFY_EVENTS.creditsOverdue,
-    TASK_KINDS.credits, props.creditsTimeout ?? Duration.days(30), '$.credits');
+    TASK_KINDS.credits, props.creditsTimeout ?? Duration.days(30), '$.credits', STATES.creditsRemindersLeft, STATES.creditsEscalated);
 
   // ---- the founder answers a change request: re-sized, re-drafted, back to the same partner ----
   const notifyRevisionReminder = notify(STATES.notifyRevisionReminder, NOTIFY_EVENTS.revisionReminder);

@@ -192,7 +192,14 @@ describe('the pipeline and stuck work', () => {
     expect(Number((res.body.conversion as { askedUsd: string }).askedUsd)).toBeGreaterThan(0);
     const timeInStatus = res.body.timeInStatus as Record<string, { samples: number }>;
     expect(timeInStatus.submitted!.samples).toBeGreaterThanOrEqual(3);
-    expect(res.body.reads).toMatchObject({ counterItems: 1 });
+    expect(res.body.reads).toMatchObject({ counterItems: 1, monthItems: 0, dayItems: 1 });
+    // A year's window is allowed (the roll-up keeps it to a bounded read); past that, 400 naming the field.
+    const year = await call('GET', '/ops/pipeline?days=366', ops);
+    expect(year.status).toBe(200);
+    expect(year.body.counts).toEqual(counts);
+    const tooLong = await call('GET', '/ops/pipeline?days=367', ops);
+    expect(tooLong.status).toBe(400);
+    expect(JSON.stringify(tooLong.body)).toContain('days');
   });
 
   it('lists what is past its threshold, with why and what would unstick it', async () => {

@@ -65,6 +65,8 @@ describe('the operations board', () => {
     const stuck = await page.textContent('#stuck');
     expect(stuck).toContain(seeded.waiting.id);
     expect(stuck).toMatch(/in partner review.*4 days \(limit 3 days\)/);
+    // Escalations (reminders run out) are named above the list; none here (test/workflow/scenarios.test.ts escalates).
+    expect(await page.textContent('#escalations')).toMatch(/^No escalations/);
     const failed = await page.textContent('#failed');
     expect(failed).toContain(seeded.failed.id);
     expect(failed).toContain('RoutePartner');

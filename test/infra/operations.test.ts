@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUSINESS_METRICS } from '../../functions/core/operations/pipeline.ts';
 import type { CfnTemplate } from '../../lib/template.ts';
-import { devTemplate, resourcesOfType } from './support.ts';
+import { devTemplate, functionIdByEntry, functionProps, resourcesOfType } from './support.ts';
 
 let t: CfnTemplate;
 beforeAll(() => {
@@ -42,5 +42,32 @@ describe('business metrics', () => {
     const body = JSON.stringify(dashboard.DashboardBody);
     for (const name of BUSINESS_METRICS) expect(body, name).toContain(`\\"AceFiling\\",\\"${name}\\",\\"service\\",\\"ace-filing\\"`);
     expect(body).toContain('Lambda errors');
+  });
+});
+
+describe('stuck work', () => {
+  it('is counted hourly by a scheduled function (the operations sweep) that publishes StuckApplications', () => {
+    const fnId = functionIdByEntry(t, 'functions/workflow/ops-sweep.ts');
+    const schedules = resourcesOfType(t, 'AWS::Scheduler::Schedule').filter(([, s]) => JSON.stringify(s.Target).includes(fnId));
+    expect(schedules.map(([, s]) => s.ScheduleExpression)).toEqual(['rate(1 hour)']);
+    const role = (functionProps(t, fnId).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const actions = resourcesOfType(t, 'AWS::IAM::Policy')
+      .filter(([, p]) => JSON.stringify(p.Roles).includes(role))
+      .flatMap(([, p]) => (p.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement.flatMap((s) => [s.Action].flat()));
+    expect(actions).toContain('dynamodb:Query');
+    expect(actions.filter((a) => /^(states|ses):/.test(a))).toEqual([]);
+  });
+
+  it('has an alarm on StuckApplications (>= 1 in the hour) notifying the alarm topic, and is on the dashboard', () => {
+    const metricOf = (a: Record<string, unknown>) => (a.Metrics as Array<{ MetricStat?: { Metric: { MetricName: string }; Period: number; Stat: string } }> | undefined)?.[0]?.MetricStat;
+    const alarms = resourcesOfType(t, 'AWS::CloudWatch::Alarm').filter(([, a]) => metricOf(a)?.Metric.MetricName === 'StuckApplications');
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]![1]).toMatchObject({ Threshold: 1, EvaluationPeriods: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(metricOf(alarms[0]![1])).toEqual({
+      Metric: { MetricName: 'StuckApplications', Namespace: 'AceFiling', Dimensions: [{ Name: 'service', Value: 'ace-filing' }] }, Period: 3600, Stat: 'Maximum',
+    });
+    expect(JSON.stringify(alarms[0]![1].AlarmActions)).toContain('AlarmTopic');
+    const [, dashboard] = resourcesOfType(t, 'AWS::CloudWatch::Dashboard')[0]!;
+    expect(JSON.stringify(dashboard.DashboardBody)).toContain('EscalatedApplications');
   });
 });

@@ -39,7 +39,9 @@ describe('Partner Central functions: least privilege', () => {
   it('each may only use the table, answer task tokens and assume partner filing roles', () => {
     for (const key of Object.keys(ENTRIES) as (keyof typeof ENTRIES)[]) {
       const statements = statementsOfFunction(t, ids[key]);
-      expect(actionsOf(statements), key).toEqual([...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'sts:AssumeRole'].sort());
+      // StartExecution: a record change on an escalated application (its execution ended) resumes it (run-command.ts).
+      expect(actionsOf(statements), key).toEqual([...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution', 'sts:AssumeRole'].sort());
+      expect(resourcesFor(statements, 'states:StartExecution'), key).toEqual([{ Ref: stateMachineId() }]);
       for (const action of [...READ, ...WRITE]) {
         for (const r of resourcesFor(statements, action)) expect(mentions(r, tableId()), `${key} ${action}`).toBe(true);
       }

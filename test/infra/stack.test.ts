@@ -55,6 +55,7 @@ const ENTRIES = {
   // Operations (lib/constructs/operations.ts, issue 9)
   opsActions: 'functions/http/ops-actions.ts',
   opsBoard: 'functions/http/ops-board.ts',
+  opsSweep: 'functions/workflow/ops-sweep.ts',
 } as const;
 /**
  * The functions that may send mail: Notify, the expiry sweep (no caller input; see lib/constructs/workflow.ts) and the
@@ -73,7 +74,7 @@ const EXPECTED_ACTIONS: Record<FunctionKey, string[]> = {
   intake: [...BASE, ...READ, ...WRITE, 'states:StartExecution'],
   estimates: [...BASE],
   founder: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StopExecution'],
-  partner: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE],
+  partner: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution'],
   ops: [...BASE, ...READ, 'states:DescribeExecution', 'states:GetExecutionHistory', 'states:ListExecutions'],
   openApi: [...BASE],
   sizeAsk: [...BASE, ...READ, ...WRITE],
@@ -87,11 +88,12 @@ const EXPECTED_ACTIONS: Record<FunctionKey, string[]> = {
   expirySweep: [...BASE, ...READ, ...WRITE, 'ses:SendEmail', 'ses:SendRawEmail'],
   expireUnconfirmed: [...BASE, ...READ, ...WRITE],
   startPending: [...BASE, ...READ, ...WRITE, 'states:StartExecution'],
-  partnerFiling: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'sts:AssumeRole'],
-  partnerCentralEvents: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'sts:AssumeRole'],
-  partnerCentralReconcile: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'sts:AssumeRole'],
+  partnerFiling: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution', 'sts:AssumeRole'],
+  partnerCentralEvents: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution', 'sts:AssumeRole'],
+  partnerCentralReconcile: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution', 'sts:AssumeRole'],
   opsActions: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'ses:SendEmail', 'ses:SendRawEmail', 'states:StartExecution', 'states:StopExecution'],
   opsBoard: [...BASE],
+  opsSweep: [...BASE, ...READ, ...WRITE],
 };
 
 let t: CfnTemplate;
@@ -149,7 +151,7 @@ describe('functions', () => {
   it('only the functions that need them get the table, the workflow and the mail settings', () => {
     const withVar = (name: string) =>
       (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => name in environmentOf(t, ids[k])).sort();
-    expect(withVar('TABLE_NAME')).toEqual(['awaitHumanStep', 'draftBriefs', 'expireUnconfirmed', 'expirySweep', 'founder', 'intake', 'markFailed', 'notify', 'ops', 'opsActions', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'routePartner', 'sizeAsk', 'standing', 'startPending', 'unassignPartner']);
+    expect(withVar('TABLE_NAME')).toEqual(['awaitHumanStep', 'draftBriefs', 'expireUnconfirmed', 'expirySweep', 'founder', 'intake', 'markFailed', 'notify', 'ops', 'opsActions', 'opsSweep', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'routePartner', 'sizeAsk', 'standing', 'startPending', 'unassignPartner']);
     expect(withVar('STATE_MACHINE_ARN')).toEqual(['founder', 'intake', 'ops', 'opsActions', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'startPending']);
     // The intake limits and the confirmation settings come from context (cdk.json), to the functions that use them.
     expect(withVar('MAX_OPEN_APPLICATIONS_PER_ADDRESS')).toEqual(['founder', 'intake']);
@@ -253,7 +255,7 @@ describe('IAM', () => {
     expect(actionsOf(statementsOfRole(t, roleId))).toEqual(['lambda:InvokeFunction']);
   });
 
-  it('only Intake, its outbox sweep and OpsActions start executions, only Ops reads them, only Founder stops them, only Founder, Partner and the Partner Central functions answer task tokens, all on this state machine', () => {
+  it('only Intake, its outbox sweep, OpsActions and the functions that record a change after an escalation start executions, only Ops reads them, only Founder stops them, only Founder, Partner and the Partner Central functions answer task tokens, all on this state machine', () => {
     expect(resourcesFor(statementsOfFunction(t, ids.intake), 'states:StartExecution')).toEqual([{ Ref: stateMachineId }]);
     expect(resourcesFor(statementsOfFunction(t, ids.startPending), 'states:StartExecution')).toEqual([{ Ref: stateMachineId }]);
     expect(resourcesFor(statementsOfFunction(t, ids.opsActions), 'states:StartExecution')).toEqual([{ Ref: stateMachineId }]);
@@ -262,7 +264,11 @@ describe('IAM', () => {
     expect(executions).toHaveLength(1);
     expect(JSON.stringify(executions[0])).toContain(`":execution:",{"Fn::GetAtt":["${stateMachineId}","Name"]},":*"`);
     const all = Object.values(ids).flatMap((id) => actionsOf(statementsOfFunction(t, id)));
-    expect(all.filter((a) => a === 'states:StartExecution')).toHaveLength(3);
+    // Partner and the Partner Central functions: a change recorded on an escalated application resumes its workflow.
+    const starting = (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => actionsOf(statementsOfFunction(t, ids[k])).includes('states:StartExecution'));
+    expect(starting.sort()).toEqual(['intake', 'opsActions', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'startPending']);
+    for (const key of starting) expect(resourcesFor(statementsOfFunction(t, ids[key]), 'states:StartExecution'), key).toEqual([{ Ref: stateMachineId }]);
+    expect(all.filter((a) => a === 'states:StartExecution')).toHaveLength(starting.length);
     const answering = (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => actionsOf(statementsOfFunction(t, ids[k])).includes('states:SendTaskSuccess'));
     expect(answering.sort()).toEqual(['founder', 'opsActions', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling']);
     for (const key of answering) {

@@ -205,16 +205,22 @@ describe('the flow (issues 3 and 4)', () => {
     expect(states[STATES.revisionAbandoned]!.Type).toBe('Succeed');
   });
 
-  it('AWS decision and credits: each callback notifies, then CheckStanding decides; overdue → reminder → wait again', () => {
-    for (const [wait, overdue, event, days] of [
-      [STATES.awaitAwsDecision, STATES.notifyAwsDecisionOverdue, NOTIFY_EVENTS.awsDecisionOverdue, 21],
-      [STATES.awaitCredits, STATES.notifyCreditsOverdue, NOTIFY_EVENTS.creditsOverdue, 30],
+  it('AWS decision and credits: each callback notifies, then CheckStanding decides; overdue → reminder → wait again, until the reminders run out → escalated (Succeed)', () => {
+    for (const [wait, overdue, event, days, left, escalated] of [
+      [STATES.awaitAwsDecision, STATES.notifyAwsDecisionOverdue, NOTIFY_EVENTS.awsDecisionOverdue, 21, STATES.awsDecisionRemindersLeft, STATES.awsDecisionEscalated],
+      [STATES.awaitCredits, STATES.notifyCreditsOverdue, NOTIFY_EVENTS.creditsOverdue, 30, STATES.creditsRemindersLeft, STATES.creditsEscalated],
     ] as const) {
       expect(states[wait]!.TimeoutSeconds, wait).toBe(days * 86400);
       expect(states[wait]!.Next, wait).toBe(STATES.notifyChange);
       expect(states[wait]!.Catch![0], wait).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: overdue });
       expect((states[overdue]!.Parameters?.Payload as Record<string, unknown>).event, wait).toBe(event);
-      expect(states[overdue]!.Next, wait).toBe(wait);
+      expect(states[overdue], wait).toMatchObject({ Next: left, ResultSelector: { 'escalated.$': '$.Payload.escalated' }, ResultPath: '$.reminder' });
+      const choice = states[left]!;
+      expect(choice.Type, left).toBe('Choice');
+      expect(JSON.stringify(choice.Choices), left).toContain('"BooleanEquals":true');
+      expect((choice.Choices as Array<{ Next: string }>)[0]!.Next, left).toBe(escalated);
+      expect(choice.Default, left).toBe(wait);
+      expect(states[escalated]!.Type, escalated).toBe('Succeed');
     }
     expect(states[STATES.notifyChange]!.Next).toBe(STATES.checkStanding);
     expect(states[STATES.checkStanding]).toMatchObject({ Next: STATES.whereNext, ResultSelector: { 'stage.$': '$.Payload.stage' }, ResultPath: '$.standing' });

@@ -4,7 +4,7 @@
  * every wait polls with a bound, time passes by moving the clock.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { ListExecutionsCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { STATES } from '../../lib/workflow/definition.ts';
 import { transitionMarker } from '../../functions/usecases/notifier.ts';
 import type { Mail } from '../../functions/core/notifications.ts';
@@ -12,6 +12,7 @@ import type * as MailerModule from '../../functions/adapters/mailer.ts';
 import { planWithdraw } from '../../functions/core/application/founder-steps.ts';
 import { planTransition } from '../../functions/core/application/lifecycle.ts';
 import type { Actor, Application } from '../../schemas/application.ts';
+import { STUCK, stuckItem, thresholdFor } from '../../functions/core/operations/stuck.ts';
 import {
   DAY, HOUR, boot, callback, executionArnOf, finished, founderRevises, history, isoDay, mailsTo, partnerDecides, programsOf,
   recordChanges, statesEntered, stopRunning, submit, submitOnly, until, waitingIn, type Harness,
@@ -256,6 +257,86 @@ describe('issue-4 workflow scenarios (synthesized definition, local runtime)', (
     await waitingIn(h, id, STATES.awaitAwsDecision, 'aws-decision');
     expect((await mailsTo(h, email)).some((m) => m.subject.includes('AWS has not decided') && m.body.text?.includes(id))).toBe(true);
     expect((await mailsTo(h, OPS)).some((m) => m.subject === `${id}: AWS decision overdue`)).toBe(true);
+  });
+
+  it('AWS decision never comes: 3 counted reminders, then escalated to operations (a note, one mail, stuck and marked); the execution ends; a later change resumes it', async () => {
+    const id = await approvedApplication();
+    const email = await partnerEmail(id);
+    const limit = STUCK.reminderEscalation.awsDecisionReminders;
+    const reminders = async () => (await mailsTo(h, email)).filter((m) => m.subject.includes('AWS has not decided') && m.body.text?.includes(id)).length;
+    for (let n = 1; n <= limit; n += 1) {
+      h.rt.clock.advance(21 * DAY);
+      await until(h, async () => ((await statesEntered(h, id)).filter((s) => s === STATES.awaitAwsDecision).length === n + 1 ? true : undefined), `AWS wait ${n + 1}`);
+      await waitingIn(h, id, STATES.awaitAwsDecision, 'aws-decision');
+      expect(await reminders()).toBe(n);
+    }
+    // The lapse after the last reminder escalates instead of reminding again, and the execution ends.
+    h.rt.clock.advance(21 * DAY);
+    const done = await finished(h, id);
+    expect(done.status).toBe('SUCCEEDED');
+    expect((await statesEntered(h, id)).at(-1)).toBe(STATES.awsDecisionEscalated);
+    expect(await reminders()).toBe(limit);
+    // The execution story says so (as GET /ops/applications/{id}/story tells it).
+    const { readExecution } = await import('../../functions/adapters/execution-history.ts');
+    const { tellStory } = await import('../../functions/core/operations/story.ts');
+    const read = (await readExecution(executionArnOf(h, id)))!;
+    expect(tellStory(read.execution, read.events, new Date()).sentences.at(-1)).toMatch(/^Finished .*escalated to operations, the reminders for AWS's decision ran out/);
+    const escalatedMails = (await mailsTo(h, OPS)).filter((m) => m.subject === `${id}: escalated to operations, reminders exhausted`);
+    expect(escalatedMails).toHaveLength(1);
+    const app = await h.apps.mustGet(id);
+    const note = app.transitions.at(-1)!;
+    expect(note).toMatchObject({ from: 'approved_for_filing', to: 'approved_for_filing', actor: { kind: 'system' } });
+    expect(note.reason).toMatch(/^escalated to operations: .*3 reminders/);
+    expect(app.status).toBe('approved_for_filing');
+    // Marked on the stuck list (read from the operations index alone).
+    const row = (await h.apps.listByStatus('approved_for_filing', { limit: 100 })).items.find((i) => i.id === id);
+    expect(row?.summary.escalation).toMatchObject({ at: note.at });
+    const threshold = thresholdFor('approved_for_filing')!;
+    expect(stuckItem(row!, threshold, new Date())).toMatchObject({ id, escalated: true, why: expect.stringMatching(/escalated/) });
+
+    // The partner records a change: nobody waits (the execution ended), so a new execution resumes the workflow.
+    const [a] = programsOf(app) as [string];
+    const results = await recordChanges(h, id, a, 'filed', { opportunityId: 'O7654321', filedVia: 'manual' });
+    expect(results[0]).not.toBe('delivered');
+    const resumed = `${executionArnOf(h, id)}--resume-v${note.version}`;
+    await until(h, () => (h.rt.sfn.pendingTasks().some((t) => t.executionArn === resumed && t.stateName === STATES.awaitAwsDecision) ? true : undefined), 'the resumed execution waiting on AWS');
+    const after = await h.apps.mustGet(id);
+    expect(after.executionArn).toBe(resumed);
+    expect((await h.apps.listByStatus(after.status, { limit: 100 })).items.find((i) => i.id === id)?.summary.escalation).toBeUndefined();
+    // A repeated change starts nothing more (the resume is named after the escalation).
+    expect(await recordChanges(h, id, a, 'in_aws_review')).toEqual(['delivered']);
+    await until(h, () => (h.rt.sfn.pendingTasks().some((t) => t.executionArn === resumed && t.stateName === STATES.awaitAwsDecision) ? true : undefined), 'the resumed execution waiting again');
+    const listed = await h.sfn.send(new ListExecutionsCommand({ stateMachineArn: h.rt.stateMachineArn, maxResults: 1000 }));
+    expect((listed.executions ?? []).filter((e) => e.name?.startsWith(id)).map((e) => e.name).sort()).toEqual([id, `${id}--resume-v${note.version}`]);
+  });
+
+  it('credits never recorded: 3 counted reminders, then escalated to operations and the execution ends in CreditsEscalated', async () => {
+    const id = await approvedApplication();
+    const expiresOn = isoDay(Date.now() + 365 * DAY);
+    const [a, b] = programsOf(await h.apps.mustGet(id)) as [string, string];
+    for (const [p, o] of [[a, 'O1111111'], [b, 'O2222222']] as const) {
+      await recordChanges(h, id, p, 'filed', { opportunityId: o, filedAt: new Date().toISOString(), filedVia: 'manual' });
+      await waitingIn(h, id, STATES.awaitAwsDecision, 'aws-decision');
+    }
+    await recordChanges(h, id, a, 'approved', { award: { amountUsd: '10000.00', expiresOn } });
+    await waitingIn(h, id, STATES.awaitAwsDecision, 'aws-decision');
+    await recordChanges(h, id, b, 'approved', { award: { amountUsd: '130000.00', expiresOn } });
+    await waitingIn(h, id, STATES.awaitCredits, 'credits');
+    const email = await partnerEmail(id);
+    const limit = STUCK.reminderEscalation.creditsReminders;
+    for (let n = 1; n <= limit; n += 1) {
+      h.rt.clock.advance(30 * DAY);
+      await until(h, async () => ((await statesEntered(h, id)).filter((s) => s === STATES.awaitCredits).length === n + 1 ? true : undefined), `credits wait ${n + 1}`);
+      await waitingIn(h, id, STATES.awaitCredits, 'credits');
+    }
+    h.rt.clock.advance(30 * DAY);
+    expect((await finished(h, id)).status).toBe('SUCCEEDED');
+    expect((await statesEntered(h, id)).at(-1)).toBe(STATES.creditsEscalated);
+    expect((await mailsTo(h, email)).filter((m) => m.subject.startsWith('Reminder: credits for') && m.body.text?.includes(id))).toHaveLength(limit);
+    expect((await mailsTo(h, OPS)).filter((m) => m.subject === `${id}: escalated to operations, reminders exhausted`)).toHaveLength(1);
+    const app = await h.apps.mustGet(id);
+    expect(app.status).toBe('approved');
+    expect(app.transitions.at(-1)!.reason).toMatch(/^escalated to operations: waited for the credits to be applied through 3 reminders/);
   });
 
   it('withdrawal: DB → withdrawn, then the waiting task is failed with ChangedWhileWaiting; founder and partner are mailed, nothing fails', async () => {

@@ -34,7 +34,9 @@
  *       (the partner's partition; the directory index only carries the PROFILE item);
  *     - a processed EventBridge event id: `pk = PCEVENT#<eventId>`, `sk = EVENT`, removed by TTL (`expiresAt`).
  *  9. Pipeline counters (functions/core/operations/pipeline.ts): one item per UTC day of transitions,
- *     `pk = STATS`, `sk = DAY#<yyyy-mm-dd>`; Query `pk = STATS` (with `sk BETWEEN` for a window) reads them in order.
+ *     `pk = STATS`, `sk = DAY#<yyyy-mm-dd>`, and one month-to-date item per month the closed days roll into,
+ *     `sk = MONTH#<yyyy-mm>` (functions/adapters/dynamo/pipeline-stats.ts); a read is two Queries: the months, then the
+ *     days after the last rolled one.
  * 10. Intake limits (functions/adapters/dynamo/limits.ts), keyed by a scope (`addr#<sha256 of the address>` or
  *     `acct#<AWS account id>`, never the address itself):
  *     - open-application slots: `pk = OPEN#<scope>`, `sk = SLOT#<n>` (n < the limit) → the holding application id;
@@ -204,6 +206,11 @@ export const STATS_PARTITION = 'STATS';
 /** The counter item of one UTC day (`yyyy-mm-dd`). */
 export function statsDayKey(day: string): ItemKey {
   return { pk: STATS_PARTITION, sk: `DAY#${day}` };
+}
+
+/** The roll-up of one UTC month (`yyyy-mm`): its rolled days' counters summed and the days rolled, no `seen` set. */
+export function statsMonthKey(month: string): ItemKey {
+  return { pk: STATS_PARTITION, sk: `MONTH#${month}` };
 }
 
 // ---- intake limits (access pattern 10) ----

@@ -9,6 +9,7 @@ import { ConflictError } from '../errors.ts';
 import { planTransition, type TransitionPlan } from '../application/lifecycle.ts';
 import type { NoticeKind } from '../notifications.ts';
 import type { Changes } from '../application/commands.ts';
+import { ESCALATION_MARK } from './escalation.ts';
 
 export type OpsAction = 'redrive' | 'reassign' | 'cancel' | 'nudge';
 
@@ -25,9 +26,19 @@ function restartsOf(app: Application): Transition[] {
   return app.transitions.filter((t) => t.actor.kind === 'ops' && (t.from === 'failed' || (t.from === 'unrouted' && t.to === 'routed')));
 }
 
-/** Names of every execution the application had, oldest first. */
+/** The execution a change recorded after an escalation starts (functions/usecases/run-command.ts). */
+export function resumeExecutionName(applicationId: string, escalationVersion: number): string {
+  return `${applicationId}--resume-v${escalationVersion}`;
+}
+
+/** Execution input field that makes an execution enter at CheckStanding (lib/workflow/definition.ts RESUME_FIELD). */
+export const RESUME_INPUT = 'resume';
+
+/** Names of every execution the application had (or may have had: an escalation not followed by a change has none), oldest first. */
 export function executionNamesOf(app: Application): string[] {
-  return [app.id, ...restartsOf(app).map((t) => restartExecutionName(app.id, t.version))];
+  const restarts = restartsOf(app).map((t) => ({ version: t.version, name: restartExecutionName(app.id, t.version) }));
+  const resumes = app.transitions.filter((t) => t.from === t.to && t.reason.startsWith(ESCALATION_MARK)).map((t) => ({ version: t.version, name: resumeExecutionName(app.id, t.version) }));
+  return [app.id, ...[...restarts, ...resumes].sort((a, b) => a.version - b.version).map((r) => r.name)];
 }
 
 export type OpsPlan =

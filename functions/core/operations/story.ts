@@ -59,8 +59,8 @@ const WAITS: Readonly<Record<string, { on: string; onTimeout: string }>> = {
   AwaitPartnerReviewGrace: { on: 'partner review', onTimeout: 're-route due' },
   AwaitFounderRevision: { on: "the founder's revision", onTimeout: 'reminder due' },
   AwaitFounderRevisionGrace: { on: "the founder's revision", onTimeout: 'closing due' },
-  AwaitAwsDecision: { on: "AWS's decision", onTimeout: 'reminder due' },
-  AwaitCredits: { on: 'credits being applied', onTimeout: 'reminder due' },
+  AwaitAwsDecision: { on: "AWS's decision", onTimeout: 'reminder (or, after the last one, escalation) due' },
+  AwaitCredits: { on: 'credits being applied', onTimeout: 'reminder (or, after the last one, escalation) due' },
   AwaitAddressConfirmation: { on: "the founder's address confirmation", onTimeout: 'expiry due' },
 };
 
@@ -77,12 +77,18 @@ const DOES: Readonly<Record<string, string>> = {
   NotifyRevisionReminder: 'revision reminder sent',
   ReleasePartner: 'partner released',
   NotifyRevisionAbandoned: 'change request abandoned: closed',
-  NotifyAwsDecisionOverdue: 'AWS decision reminder sent',
-  NotifyCreditsOverdue: 'credits reminder sent',
+  NotifyAwsDecisionOverdue: 'AWS decision reminder sent (or escalated once the reminders ran out)',
+  NotifyCreditsOverdue: 'credits reminder sent (or escalated once the reminders ran out)',
   NotifyChange: 'mailed the latest change',
   CheckStanding: 'checked where the application stands',
   MarkFailed: 'marked the application failed',
   NotifyFailed: 'operations told of the failure',
+};
+
+/** Succeed states worth naming in the closing sentence. */
+const ENDS: Readonly<Record<string, string>> = {
+  AwsDecisionEscalated: "escalated to operations, the reminders for AWS's decision ran out (a change recorded on it resumes the workflow)",
+  CreditsEscalated: 'escalated to operations, the credits reminders ran out (a change recorded on it resumes the workflow)',
 };
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -114,6 +120,7 @@ export function tellStory(execution: ExecutionDescription, events: readonly Hist
   const sentences: string[] = [];
   let open: StoryStep | undefined;
   let scheduledThisStep = 0;
+  let endedIn: string | undefined;
   const started = execution.startDate ? toDate(execution.startDate) : undefined;
   const applicationId = applicationIdOf(execution.name);
   if (started) sentences.push(`Started ${dayTime(started)}.`);
@@ -124,6 +131,7 @@ export function tellStory(execution: ExecutionDescription, events: readonly Hist
     if (ev.type.endsWith('StateEntered')) {
       const name = String(d.name ?? '');
       // Choices and the catch Passes are plumbing; a Succeed or Fail state is told by the closing sentence.
+      if (ev.type.startsWith('SucceedState')) endedIn = name;
       if (isCatchPass(name) || /^(Choice|Succeed|Fail)State/.test(ev.type)) continue;
       open = {
         state: name, what: WAITS[name] ? `waiting on ${WAITS[name].on}` : (DOES[name] ?? name),
@@ -162,7 +170,7 @@ export function tellStory(execution: ExecutionDescription, events: readonly Hist
   if (open) sentences.push(sentenceFor(open, undefined));
   const stopped = execution.stopDate ? toDate(execution.stopDate) : undefined;
   if (execution.status === 'FAILED' && stopped) sentences.push(`Failed ${dayTime(stopped)}${execution.error ? `: ${execution.error}` : ''}${execution.cause ? ` (${truncate(execution.cause, 200)})` : ''}.`);
-  if (execution.status === 'SUCCEEDED' && stopped) sentences.push(`Finished ${dayTime(stopped)}.`);
+  if (execution.status === 'SUCCEEDED' && stopped) sentences.push(`Finished ${dayTime(stopped)}${endedIn && ENDS[endedIn] ? `: ${ENDS[endedIn]}` : ''}.`);
   if (execution.status === 'ABORTED' && stopped) sentences.push(`Stopped ${dayTime(stopped)}${execution.cause ? `: ${truncate(execution.cause, 200)}` : ''}.`);
   if (execution.status === 'TIMED_OUT' && stopped) sentences.push(`Timed out ${dayTime(stopped)}.`);
 

@@ -4,7 +4,8 @@
  * a redrive will do.
  */
 import rawThresholds from '../../../data/stuck-thresholds.json' with { type: 'json' };
-import type { Application, ApplicationStatus } from '../../../schemas/application.ts';
+import type { ApplicationStatus } from '../../../schemas/application.ts';
+import type { ApplicationListItem } from '../../../schemas/stored-application.ts';
 import { StuckThresholds, type StuckThreshold } from '../../../schemas/operations.ts';
 import { parseWith } from '../../../schemas/issues.ts';
 
@@ -16,6 +17,9 @@ function load(): StuckThresholds {
 
 export const STUCK = load();
 
+/** Metrics the hourly stuck count publishes (functions/workflow/ops-sweep.ts), alarmed on by the stack. */
+export const STUCK_METRICS = { stuck: 'StuckApplications', escalated: 'EscalatedApplications' } as const;
+
 export function thresholdFor(status: ApplicationStatus): StuckThreshold | undefined {
   return STUCK.thresholds.find((t) => t.status === status);
 }
@@ -25,37 +29,49 @@ export function stuckBefore(threshold: StuckThreshold, now: Date): string {
   return new Date(now.getTime() - threshold.hours * 3_600_000).toISOString();
 }
 
-/** The marker an escalation note carries in its reason (reserved for the bounded reminders of issue 9, not yet written by the workflow). */
-export const ESCALATION_MARK = 'escalated to operations';
-
-export function stuckItem(app: Application, threshold: StuckThreshold, now: Date) {
-  const hours = Math.max(0, (now.getTime() - Date.parse(app.updatedAt)) / 3_600_000);
-  const last = app.transitions.at(-1);
-  const changedAt = lastStatusChange(app)?.version ?? 0;
+/**
+ * One stuck row from what the operations index projects (the list row: status, update time and list summary), so a
+ * page is the index Query alone, never a read per row.
+ */
+export function stuckItem(row: ApplicationListItem, threshold: StuckThreshold, now: Date) {
+  const hours = Math.max(0, (now.getTime() - Date.parse(row.updatedAt)) / 3_600_000);
+  const escalation = row.summary.escalation;
   return {
-    id: app.id,
-    status: app.status,
-    company: app.worksheet.company.name,
-    partnerId: app.partner?.partnerId ?? null,
-    since: app.updatedAt,
+    id: row.id,
+    status: row.status,
+    company: row.summary.company,
+    partnerId: row.summary.partnerId ?? null,
+    since: row.updatedAt,
     hoursInStatus: Math.round(hours * 10) / 10,
     thresholdHours: threshold.hours,
-    why: threshold.why,
-    unstick: threshold.unstick,
-    lastReason: last?.reason ?? '',
-    escalated: app.transitions.some((t) => t.version > changedAt && t.from === t.to && t.reason.includes(ESCALATION_MARK)),
+    why: escalation ? `${threshold.why} The reminders ran out and the workflow escalated it (${escalation.at.slice(0, 10)}).` : threshold.why,
+    unstick: escalation ? `${threshold.unstick} The workflow has ended: a change recorded on it (AWS's decision, credits applied) resumes it.` : threshold.unstick,
+    lastReason: row.summary.lastReason,
+    escalated: escalation !== undefined,
   };
 }
 
-function lastStatusChange(app: Application) {
-  return [...app.transitions].reverse().find((t) => t.from !== t.to);
+/** One failed row from the operations index (the list summary carries the failure). */
+export function failedItem(row: ApplicationListItem) {
+  const failure = row.summary.failure;
+  return {
+    id: row.id,
+    company: row.summary.company,
+    failedAt: failure?.at ?? row.updatedAt,
+    state: failure?.state ?? 'unknown',
+    error: failure?.error ?? 'unknown',
+    cause: failure?.cause ?? '',
+    failedFrom: failure?.failedFrom ?? 'submitted',
+    redrive: redriveDescription(failure),
+    executionArn: row.summary.executionArn ?? null,
+  };
 }
 
 /** Where a redrive puts the application back, and what the workflow then does, in words. */
-export function redriveDescription(app: Application): string {
-  const from = app.failure?.failedFrom;
+export function redriveDescription(failure: { state: string; failedFrom?: ApplicationStatus | undefined } | undefined): string {
+  const from = failure?.failedFrom;
   if (!from) return 'Nothing to redrive: no failure is recorded.';
-  return `Back to '${from}' (where it was when ${app.failure?.state ?? 'a task'} failed), then a new execution enters at CheckStanding and carries on from there: ${NEXT_STEP[from] ?? 'the step the status calls for'}.`;
+  return `Back to '${from}' (where it was when ${failure.state} failed), then a new execution enters at CheckStanding and carries on from there: ${NEXT_STEP[from] ?? 'the step the status calls for'}.`;
 }
 
 const NEXT_STEP: Partial<Record<ApplicationStatus, string>> = {

@@ -1,0 +1,35 @@
+/**
+ * OpsSweep (hourly, EventBridge Scheduler; locally the same schedule on the movable clock):
+ * - counts stuck work (functions/usecases/stuck-count.ts) and publishes `StuckApplications` / `EscalatedApplications`,
+ *   on which the stack alarms;
+ * - rolls every day over for a couple of days into its month's item (functions/adapters/dynamo/pipeline-stats.ts), so
+ *   a pipeline request reads a dozen month items a year and a few days instead of every day.
+ */
+import * as z from 'zod/mini';
+import { systemClock } from '../adapters/clock.ts';
+import { readConfig } from '../adapters/config.ts';
+import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { PipelineStats } from '../adapters/dynamo/pipeline-stats.ts';
+import { metrics, MetricUnit } from '../adapters/metrics.ts';
+import { logger } from '../adapters/observability.ts';
+import { STUCK_METRICS } from '../core/operations/stuck.ts';
+import { countStuck } from '../usecases/stuck-count.ts';
+import { workflowTask } from './task.ts';
+
+const config = readConfig(['TABLE_NAME']);
+const deps = { applications: new ApplicationRepository(config.TABLE_NAME), clock: systemClock };
+const stats = new PipelineStats(config.TABLE_NAME);
+
+export const OpsSweepInput = z.object({ sweep: z.optional(z.string()) });
+
+export const handler = workflowTask('OpsSweep', OpsSweepInput, async () => {
+  const count = await countStuck(deps);
+  // Published every run, zero included, so the alarm sees a value (and clears) each period.
+  metrics.addMetric(STUCK_METRICS.stuck, MetricUnit.Count, count.stuck);
+  metrics.addMetric(STUCK_METRICS.escalated, MetricUnit.Count, count.escalated);
+  metrics.publishStoredMetrics();
+  logger.info('Stuck work counted', { ...count });
+  const rolledUp = await stats.rollUp(systemClock.now());
+  if (rolledUp.length) logger.info('Pipeline days rolled up into their months', { days: rolledUp.length, first: rolledUp[0], last: rolledUp.at(-1) });
+  return { ...count, rolledUp: rolledUp.length };
+});
