@@ -5,10 +5,9 @@
  * Fails (so the scheduler retries and the error alarm fires) when any partner could not be reconciled.
  */
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { ReconcileInput } from '../../schemas/partner-central-messages.ts';
 import { parseWith } from '../../schemas/issues.ts';
-import { logger } from '../adapters/observability.ts';
+import { injectLambdaContext, logger } from '../adapters/observability.ts';
 import { partnerCentralDepsFromEnv } from '../wiring/partner-central-deps.ts';
 import { TransientError } from '../core/errors.ts';
 import { reconcileAll, type PartnerReconciliation } from '../usecases/partner-central-sync.ts';

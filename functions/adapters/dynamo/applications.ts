@@ -28,7 +28,7 @@ import type { TransitionPlan } from '../../core/application/lifecycle.ts';
 import { listSummaryOf } from '../../core/application/list-summary.ts';
 import { nextExpiryCheck } from '../../core/application/expiry.ts';
 import { ConflictError, NotFoundError } from '../../core/errors.ts';
-import { transitionMarker } from '../../core/notifications.ts';
+import { transitionMarker } from '../../core/notice-markers.ts';
 import { batchGetAll, documentClient, isConditionFailure } from './client.ts';
 import {
   applicationKey, applicationPartition, dedupeKey, dedupePartition, documentKey, EXPIRY_DUE_PARTITION, expiryDueKeys, INDEX_LIST, INDEXES, noticeKey,
