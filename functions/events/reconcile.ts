@@ -1,7 +1,8 @@
 /**
  * Scheduled every 30 minutes (EventBridge Scheduler, input `{ "reconcile": "partner-central" }`): for every partner
- * with a registered role, ListOpportunities modified since its watermark and apply the review statuses, so a change
- * whose event was lost (best-effort delivery, or a partner that does not forward events) still arrives.
+ * with records still in AWS's review (one Query on their sparse index partition: partners with nothing in review
+ * cost nothing), ListOpportunities modified since its watermark and apply the review statuses, so a change whose
+ * event was lost (best-effort delivery, or a partner that does not forward events) still arrives.
  * Fails (so the scheduler retries and the error alarm fires) when any partner could not be reconciled.
  */
 import middy from '@middy/core';
