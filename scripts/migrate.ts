@@ -1,5 +1,5 @@
 /**
- * Table maintenance (functions/adapters/dynamo/migrations.ts), with operator credentials:
+ * Table maintenance (scripts/migrations.ts), with operator credentials:
  *   npm run migrate -- applications     version-1 application items → version 2 (idempotent, resumable)
  *   npm run migrate -- open-reviews     records filed through the API before the reconciliation followed only
  *                                       partners with records in review → their partner's `open` set
@@ -13,7 +13,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { backfillOpenReviews, migrateApplications, purgeExpired, type ScanOptions } from '../functions/adapters/dynamo/migrations.ts';
+import { backfillOpenReviews, migrateApplications, purgeExpired, type ScanOptions } from './migrations.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'; // versions pinned by the lockfile
 

@@ -1,5 +1,5 @@
 /**
- * Table maintenance against dynalite (functions/adapters/dynamo/migrations.ts): version-1 application items rewritten
+ * Table maintenance against dynalite (scripts/migrations.ts): version-1 application items rewritten
  * as version 2 (the same application read back; a second run finds nothing; a run stopped after a page resumes; an
  * item that does not parse is reported and left as it is), superseded documents marked to expire and purged, and an
  * edit back to earlier content keeping its document.
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
-import type * as Migrations from '../../functions/adapters/dynamo/migrations.ts';
+import type * as Migrations from '../../scripts/migrations.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 import { newApplication, newFounderToken } from '../../functions/core/intake.ts';
@@ -27,7 +27,7 @@ beforeAll(async () => {
   process.env.AWS_ENDPOINT_URL_DYNAMODB = table.endpoint;
   process.env.AWS_REGION ??= 'us-east-1';
   const repo = await import('../../functions/adapters/dynamo/applications.ts');
-  migrations = await import('../../functions/adapters/dynamo/migrations.ts');
+  migrations = await import('../../scripts/migrations.ts');
   applications = new repo.ApplicationRepository(table.tableName);
   raw = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: table.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
 }, 30_000);

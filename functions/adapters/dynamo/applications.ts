@@ -307,7 +307,7 @@ export class ApplicationRepository {
    * `schemaVersion`) in this form: its documents, its earlier transitions and its sent notices as items of their own
    * (idempotent puts of immutable content), then the head, replacing the old item only if it is still that version-1
    * item at `app.version`. `false` when it is not (migrated meanwhile by another run): nothing was replaced.
-   * Used by the migration (functions/adapters/dynamo/migrations.ts), never by a handler.
+   * Used by the migration (scripts/migrations.ts), never by a handler.
    */
   async replaceLegacy(app: Application): Promise<boolean> {
     const docs: PendingDocument[] = [];

@@ -17,13 +17,13 @@
  *   Each delete is conditional on the item still being expired (an item written again meanwhile stays).
  */
 import { DeleteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { Application } from '../../../schemas/application.ts';
-import { fieldPath } from '../../../schemas/issues.ts';
-import { inAwsReview } from '../../core/ace/partner-central-rules.ts';
-import { ApplicationRepository } from './applications.ts';
-import { documentClient, isConditionFailure } from './client.ts';
-import { SORT, TTL_ATTRIBUTE, expiresAtSeconds } from './keys.ts';
-import { PartnerCentralStore } from './partner-central-store.ts';
+import { Application } from '../schemas/application.ts';
+import { fieldPath } from '../schemas/issues.ts';
+import { inAwsReview } from '../functions/core/ace/partner-central-rules.ts';
+import { ApplicationRepository } from '../functions/adapters/dynamo/applications.ts';
+import { documentClient, isConditionFailure } from '../functions/adapters/dynamo/client.ts';
+import { SORT, TTL_ATTRIBUTE, expiresAtSeconds } from '../functions/adapters/dynamo/keys.ts';
+import { PartnerCentralStore } from '../functions/adapters/dynamo/partner-central-store.ts';
 
 /** Attributes of a version-1 item that are keys or bookkeeping, not application fields. */
 const LEGACY_KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity', 'expiresAt', 'schemaVersion', 'notifiedSet'];
