@@ -10,6 +10,7 @@ import { rateCard } from '../../functions/core/rates.ts';
 import { programsData } from '../../functions/core/programs.ts';
 import { dataPolicy } from '../../functions/core/data-age.ts';
 import { postalCodes, shapeSlice, submissionRules } from '../../functions/core/ace/model.ts';
+import { CLOSED_LOST_REASONS } from '../../schemas/api.ts';
 
 describe('bundled data, checked at build', () => {
   const checked = checkBundledData();
@@ -19,6 +20,10 @@ describe('bundled data, checked at build', () => {
     expect(checked.programs).toEqual(programsData);
     expect(checked.dataPolicy).toEqual(dataPolicy);
     expect(checked.ace).toEqual({ slice: shapeSlice, postal: postalCodes, rules: submissionRules });
+  });
+
+  it('the API\'s closed-lost reasons are the ACE model\'s', () => {
+    expect(shapeSlice.shapes.ClosedLostReason).toEqual({ type: 'enum', values: [...CLOSED_LOST_REASONS] });
   });
 
   it('refuses an ACE rule that names a value list the file does not have', () => {
