@@ -30,3 +30,19 @@ export function enumValues(shapeName: string): readonly string[] {
   const shape = shapeSlice.shapes[shapeName];
   return shape?.type === 'enum' ? shape.values : [];
 }
+
+/**
+ * ACE spells US states out ("California"); founders write "CA", "california" or "District of Columbia". Here beside the
+ * data rather than in the drafter, so intake's address check does not load the drafter (issue 11 §1).
+ */
+export function aceStateName(input: string): string {
+  const text = input.trim();
+  const states = valueList('usStates');
+  const exact = states.find((s) => s.toLowerCase() === text.toLowerCase());
+  if (exact) return exact;
+  const byAbbreviation = submissionRules.usStateAbbreviations[text.toUpperCase()];
+  if (byAbbreviation) return byAbbreviation;
+  const alias = Object.entries(submissionRules.usStateAliases).find(([name]) => name.toLowerCase() === text.toLowerCase());
+  // Unknown names pass through unchanged: the validator then names the field and the rule.
+  return alias?.[1] ?? text;
+}
