@@ -231,6 +231,8 @@ export async function reconcilePartner(deps: PartnerCentralDeps, partner: Partne
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
         logger.warn('Reconciliation: mapped record not found', { applicationId: mapping.applicationId, programId: mapping.programId });
+        // Nothing left to follow for it: its partner is not visited again on its account.
+        await deps.store.untrackOpen(mapping.partnerId, mapping.catalog, mapping.opportunityId);
       }
     }
     nextToken = page.nextToken;
