@@ -1,25 +1,60 @@
 /**
- * Bundle size and cold init per Lambda handler, each beside a baseline bundle that holds only the AWS
- * SDK clients that handler uses, built with the same esbuild options and measured in the same run.
- * Cold init = median wall time of `await import(bundle)` in fresh Node processes.
+ * Bundle size and cold init per Lambda handler, each beside a baseline bundle that holds only the AWS SDK clients that
+ * handler uses and sends one command, built with the same esbuild options (lib/bundling.ts) and measured in the same
+ * run. Optionally beside:
+ * - the same handler built from another commit (`BENCH_BEFORE=<git ref>`: the tree is exported with `git archive`
+ *   into .bench/before/ and built with today's options and node_modules), so before and after share one run;
+ * - the same handler with `@aws-sdk/*` and `@smithy/*` left external (`BENCH_EXTERNAL_SDK=1`), resolved at run time
+ *   from node_modules as Lambda resolves them from the runtime's bundled SDK: the measurement behind bundling the SDK.
+ *
+ * Cold init = median over fresh Node processes of `await import(bundle)`: wall time, and the process's CPU time over
+ * the import (user + system, all threads), which a machine shared with other work disturbs less than the wall time.
+ * The variants of one handler are measured round-robin (baseline, after, before, external, baseline, ...), so a
+ * change in the machine's load hits them alike.
  */
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { LAMBDA_BUNDLE } from '../lib/bundling.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.join(ROOT, '.bench', 'bundles');
+const BEFORE_SRC = path.join(ROOT, '.bench', 'before');
 
-/** What each SDK package contributes to a baseline: the client a handler would construct. */
-const SDK_BASELINES: Record<string, string> = {
-  '@aws-sdk/client-dynamodb': "import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb'; globalThis.__b.push(new DynamoDBClient({}), GetItemCommand);",
-  '@aws-sdk/lib-dynamodb': "import { DynamoDBClient } from '@aws-sdk/client-dynamodb'; import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb'; globalThis.__b.push(DynamoDBDocumentClient.from(new DynamoDBClient({})), GetCommand);",
-  '@aws-sdk/client-sfn': "import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn'; globalThis.__b.push(new SFNClient({}), StartExecutionCommand);",
-  '@aws-sdk/client-ses': "import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses'; globalThis.__b.push(new SESClient({}), SendEmailCommand);",
-  '@aws-sdk/client-partnercentral-selling': "import { PartnerCentralSellingClient, GetOpportunityCommand } from '@aws-sdk/client-partnercentral-selling'; globalThis.__b.push(new PartnerCentralSellingClient({}), GetOpportunityCommand);",
+/** What each SDK package contributes to a baseline: the client a handler would construct, and one command sent. */
+const SDK_BASELINES: Record<string, { imports: string; client: string; command: string }> = {
+  '@aws-sdk/client-dynamodb': {
+    imports: "import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';",
+    client: 'new DynamoDBClient({})', command: "new GetItemCommand({ TableName: 't', Key: { pk: { S: 'k' } } })",
+  },
+  '@aws-sdk/lib-dynamodb': {
+    imports: "import { DynamoDBClient } from '@aws-sdk/client-dynamodb'; import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';",
+    client: 'DynamoDBDocumentClient.from(new DynamoDBClient({}))', command: "new GetCommand({ TableName: 't', Key: { pk: 'k' } })",
+  },
+  '@aws-sdk/client-sfn': {
+    imports: "import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';",
+    client: 'new SFNClient({})', command: "new StartExecutionCommand({ stateMachineArn: 'arn', input: '{}' })",
+  },
+  '@aws-sdk/client-ses': {
+    imports: "import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';",
+    client: 'new SESClient({})', command: "new SendEmailCommand({ Source: 'a@example.com', Destination: {}, Message: { Subject: { Data: 's' }, Body: {} } })",
+  },
+  '@aws-sdk/client-partnercentral-selling': {
+    imports: "import { PartnerCentralSellingClient, GetOpportunityCommand } from '@aws-sdk/client-partnercentral-selling';",
+    client: 'new PartnerCentralSellingClient({})', command: "new GetOpportunityCommand({ Catalog: 'Sandbox', Identifier: 'O1' })",
+  },
 };
+
+/** A bare handler: the clients built once at module scope, one command sent per invocation. */
+function baselineSource(packages: string[]): string {
+  const specs = packages.map((p) => SDK_BASELINES[p]).filter((s) => s !== undefined);
+  return [
+    ...specs.map((s) => s.imports),
+    ...specs.map((s, i) => `const client${i} = ${s.client};`),
+    `export const handler = async () => Promise.all([${specs.map((s, i) => `client${i}.send(${s.command})`).join(', ')}]);`,
+  ].join('\n');
+}
 
 const HANDLER_ENV = {
   TABLE_NAME: 'bench', STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:bench', SENDER_EMAIL: 'a@example.com',
@@ -27,35 +62,70 @@ const HANDLER_ENV = {
   AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
-async function bundle(entry: string, outfile: string): Promise<{ bytes: number; sdkPackages: string[] }> {
+async function bundle(entry: string, outfile: string, opts: { externalSdk?: boolean; nodePaths?: string[] } = {}): Promise<{ bytes: number; sdkPackages: string[] }> {
   const result = await build({
     entryPoints: [entry], outfile, bundle: true, metafile: true, logLevel: 'silent',
     format: LAMBDA_BUNDLE.format, platform: LAMBDA_BUNDLE.platform, target: LAMBDA_BUNDLE.target,
     mainFields: [...LAMBDA_BUNDLE.mainFields], minify: LAMBDA_BUNDLE.minify, banner: { js: LAMBDA_BUNDLE.banner },
+    ...(opts.externalSdk ? { external: ['@aws-sdk/*', '@smithy/*'] } : {}),
+    ...(opts.nodePaths ? { nodePaths: opts.nodePaths } : {}),
   });
   const inputs = Object.keys(result.metafile.inputs);
   const sdkPackages = Object.keys(SDK_BASELINES).filter((pkg) => inputs.some((i) => i.includes(`node_modules/${pkg}/`)));
   return { bytes: statSync(outfile).size, sdkPackages };
 }
 
-function coldInitMs(file: string, runs: number): number {
-  const samples: number[] = [];
-  const script = `const t=performance.now(); await import(${JSON.stringify(`file://${file}`)}); process.stdout.write(String(performance.now()-t));`;
-  for (let i = 0; i < runs; i += 1) {
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...HANDLER_ENV }, encoding: 'utf8' });
-    samples.push(Number(out));
-  }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)] ?? NaN;
+interface Sample { wall: number; cpu: number }
+
+function coldInit(file: string): Sample {
+  const script = `const c=process.cpuUsage(); const t=performance.now(); await import(${JSON.stringify(`file://${file}`)}); const w=performance.now()-t; const d=process.cpuUsage(c); process.stdout.write(JSON.stringify({ wall: w, cpu: (d.user + d.system) / 1000 }));`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...HANDLER_ENV }, encoding: 'utf8' });
+  return JSON.parse(out) as Sample;
 }
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+};
+
+/** Medians of fresh-process imports, the files measured round-robin. */
+function coldInits(files: string[], runs: number): { wallMs: number; cpuMs: number }[] {
+  const samples = files.map(() => [] as Sample[]);
+  for (let i = 0; i < runs; i += 1) files.forEach((f, j) => samples[j]?.push(coldInit(f)));
+  return samples.map((s) => ({ wallMs: median(s.map((x) => x.wall)), cpuMs: median(s.map((x) => x.cpu)) }));
+}
+
+export interface Measured { kb: number; initMs: number; cpuMs: number }
 
 export interface BundleRow {
-  handler: string; sdk: string; kb: number; baselineKb: number; sizeRatio: number; initMs: number; baselineInitMs: number; initRatio: number;
+  handler: string; sdk: string;
+  baseline: Measured; after: Measured; before?: Measured; externalSdk?: Measured;
+  /** after ÷ baseline (size, wall init, CPU init); before ÷ baseline likewise. */
+  sizeRatio: number; initRatio: number; cpuRatio: number;
+  beforeSizeRatio?: number; beforeInitRatio?: number; beforeCpuRatio?: number;
 }
 
-export async function measureBundles(entries: string[], runs = 15): Promise<BundleRow[]> {
+/** Exports `ref`'s tree to .bench/before/ (with this checkout's node_modules) for the before columns. */
+function exportBefore(ref: string): void {
+  rmSync(BEFORE_SRC, { recursive: true, force: true });
+  mkdirSync(BEFORE_SRC, { recursive: true });
+  execFileSync('sh', ['-c', `git archive ${JSON.stringify(ref)} | tar -x -C ${JSON.stringify(BEFORE_SRC)}`], { cwd: ROOT });
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(BEFORE_SRC, 'node_modules'));
+}
+
+export interface BundleOptions {
+  runs?: number;
+  /** A git ref to measure beside the working tree (the before columns). */
+  before?: string;
+  /** Also measure each handler with the SDK left external. */
+  externalSdk?: boolean;
+}
+
+export async function measureBundles(entries: string[], opts: BundleOptions = {}): Promise<BundleRow[]> {
+  const runs = opts.runs ?? 15;
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
+  if (opts.before) exportBefore(opts.before);
   const rows: BundleRow[] = [];
   for (const entry of entries) {
     const name = entry.replace(/^functions\//, '').replace(/\.ts$/, '').replaceAll('/', '-');
@@ -64,21 +134,76 @@ export async function measureBundles(entries: string[], runs = 15): Promise<Bund
     const baselineEntry = path.join(OUT, `${name}.baseline-entry.mjs`);
     // lib-dynamodb already brings the DynamoDB client: do not count it twice.
     const packages = handler.sdkPackages.includes('@aws-sdk/lib-dynamodb') ? handler.sdkPackages.filter((p) => p !== '@aws-sdk/client-dynamodb') : handler.sdkPackages;
-    writeFileSync(baselineEntry, ['globalThis.__b = [];', ...packages.map((p) => SDK_BASELINES[p] ?? '')].join('\n'));
+    writeFileSync(baselineEntry, baselineSource(packages));
     const baselineFile = path.join(OUT, `${name}.baseline.mjs`);
     const baseline = await bundle(baselineEntry, baselineFile);
-    const initMs = coldInitMs(handlerFile, runs);
-    const baselineInitMs = coldInitMs(baselineFile, runs);
-    rows.push({
+    const files = [baselineFile, handlerFile];
+    const sizes = [baseline.bytes, handler.bytes];
+    let beforeIndex = -1;
+    let externalIndex = -1;
+    const beforeEntry = path.join(BEFORE_SRC, entry);
+    if (opts.before && existsSync(beforeEntry)) {
+      const beforeFile = path.join(OUT, `${name}.before.mjs`);
+      sizes.push((await bundle(beforeEntry, beforeFile)).bytes);
+      beforeIndex = files.push(beforeFile) - 1;
+    }
+    if (opts.externalSdk) {
+      const externalFile = path.join(OUT, `${name}.external-sdk.mjs`);
+      sizes.push((await bundle(path.join(ROOT, entry), externalFile, { externalSdk: true })).bytes);
+      externalIndex = files.push(externalFile) - 1;
+    }
+    const inits = coldInits(files, runs);
+    const measured = (i: number): Measured => ({ kb: Math.round((sizes[i] as number) / 1024), initMs: inits[i]?.wallMs as number, cpuMs: inits[i]?.cpuMs as number });
+    const [b, a] = [measured(0), measured(1)];
+    const row: BundleRow = {
       handler: entry,
       sdk: handler.sdkPackages.map((p) => p.replace('@aws-sdk/', '')).join('+') || '(none)',
-      kb: Math.round(handler.bytes / 1024),
-      baselineKb: Math.round(baseline.bytes / 1024),
-      sizeRatio: handler.bytes / baseline.bytes,
-      initMs,
-      baselineInitMs,
-      initRatio: initMs / baselineInitMs,
-    });
+      baseline: b, after: a,
+      sizeRatio: (sizes[1] as number) / (sizes[0] as number), initRatio: a.initMs / b.initMs, cpuRatio: a.cpuMs / b.cpuMs,
+    };
+    if (beforeIndex >= 0) {
+      const before = measured(beforeIndex);
+      Object.assign(row, {
+        before, beforeSizeRatio: (sizes[beforeIndex] as number) / (sizes[0] as number),
+        beforeInitRatio: before.initMs / b.initMs, beforeCpuRatio: before.cpuMs / b.cpuMs,
+      });
+    }
+    if (externalIndex >= 0) row.externalSdk = measured(externalIndex);
+    rows.push(row);
+    process.stderr.write(`  measured ${entry}\n`);
   }
   return rows;
+}
+
+const ratio = (r: number | undefined) => (r === undefined || !Number.isFinite(r) ? '' : `${r.toFixed(2)}×`);
+
+/** The per-function table: size and init, before and after, beside the baseline, with the ratios. */
+export function printBundles(rows: BundleRow[]): void {
+  const noSdk = (r: BundleRow) => r.sdk === '(none)';
+  console.table(rows.map((r) => ({
+    handler: r.handler.replace(/^functions\//, '').replace(/\.ts$/, ''),
+    sdk: r.sdk,
+    ...(r.before ? { 'KB before': r.before.kb } : {}),
+    KB: r.after.kb,
+    'base KB': r.baseline.kb,
+    ...(r.before ? { 'size× before': noSdk(r) ? 'n/a' : ratio(r.beforeSizeRatio) } : {}),
+    'size×': noSdk(r) ? 'n/a' : ratio(r.sizeRatio),
+    ...(r.before ? { 'init ms before': r.before.initMs.toFixed(0) } : {}),
+    'init ms': r.after.initMs.toFixed(0),
+    'base init ms': r.baseline.initMs.toFixed(0),
+    ...(r.before ? { 'init× before': noSdk(r) ? 'n/a' : ratio(r.beforeInitRatio) } : {}),
+    'init×': noSdk(r) ? 'n/a' : ratio(r.initRatio),
+    ...(r.before ? { 'cpu× before': noSdk(r) ? 'n/a' : ratio(r.beforeCpuRatio) } : {}),
+    'cpu ms': r.after.cpuMs.toFixed(0),
+    'cpu×': noSdk(r) ? 'n/a' : ratio(r.cpuRatio),
+    ...(r.externalSdk ? { 'ext-SDK KB': r.externalSdk.kb, 'ext-SDK init ms': r.externalSdk.initMs.toFixed(0), 'ext-SDK cpu ms': r.externalSdk.cpuMs.toFixed(0) } : {}),
+  })));
+  const withSdk = rows.filter((r) => !noSdk(r));
+  const within = (pick: (r: BundleRow) => number) => withSdk.filter((r) => pick(r) <= 1.15).length;
+  console.log(`within 1.15× of the baseline: size ${within((r) => r.sizeRatio)}/${withSdk.length}, wall init ${within((r) => r.initRatio)}/${withSdk.length}, CPU init ${within((r) => r.cpuRatio)}/${withSdk.length}`);
+  const ext = withSdk.filter((r) => r.externalSdk);
+  if (ext.length > 0) {
+    const faster = ext.filter((r) => (r.externalSdk as Measured).initMs < r.after.initMs).length;
+    console.log(`SDK left external (resolved from node_modules at run time): faster wall init for ${faster}/${ext.length} handlers; median wall init ${median(ext.map((r) => (r.externalSdk as Measured).initMs)).toFixed(0)} ms vs ${median(ext.map((r) => r.after.initMs)).toFixed(0)} ms bundled`);
+  }
 }

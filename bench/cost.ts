@@ -14,6 +14,7 @@ import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { startLocal, type LocalRuntime } from '../lib/local/start.ts';
 import { synthTemplate } from '../lib/template.ts';
 import { addUnits, emptyUnits, meterCapacity, type Units } from './capacity.ts';
+import { confirmFromInbox } from '../test/support/e2e.ts';
 
 const prices = JSON.parse(readFileSync(new URL('../data/aws-prices.json', import.meta.url), 'utf8')) as {
   asOf: string;
@@ -132,6 +133,9 @@ export async function measureCost(): Promise<PathResult[]> {
     if (submitted.status !== 202) throw new Error(`POST /worksheets answered ${submitted.status}`);
     const id = String(submitted.body.applicationId);
     const founder = String(submitted.body.founderToken);
+    // The founder confirms the address from the mail before routing (issue 8), as on AWS: part of the path's cost.
+    const confirmed = await confirmFromInbox(rt, id);
+    if (confirmed.status !== 200) throw new Error(`confirming the address answered ${confirmed.status}`);
     await drive.parkedOn(id, 'AwaitPartnerReview');
     const toReview = { ...take(), transitions: await drive.stateTransitions(id), mails: (await mailCount()) - mails0 };
     const partnerToken = async (appId: string) => {

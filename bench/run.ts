@@ -1,14 +1,15 @@
 /**
  * `npm run bench`: measures and prints; never part of the test suite (shared, noisy machines).
  *   npm run bench                 all sections
- *   npm run bench -- bundles      only bundle size / cold init
+ *   npm run bench -- bundles      only bundle size / cold init (BENCH_BEFORE=<git ref> adds before columns,
+ *                                 BENCH_EXTERNAL_SDK=1 the same handlers with the SDK left external)
  *   npm run bench -- intake       only local intake throughput
  *   npm run bench -- cost         what one application costs on AWS (happy, change-request and re-route paths)
  *   npm run bench -- sweep        the expiry sweep at 1,000 and 100,000 credited applications
  *   npm run bench -- reads        read units of a list page and a detail view
  *   npm run bench -- pipeline     the pipeline's counter items at ~100K applications a year, and what one request reads
  */
-import { measureBundles } from './bundles.ts';
+import { measureBundles, printBundles } from './bundles.ts';
 import { listFunctions, synthTemplate } from '../lib/template.ts';
 const sections = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const want = (s: string) => sections.length === 0 || sections.includes(s);
@@ -20,16 +21,13 @@ function handlerEntries(): string[] {
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'; // versions pinned by the lockfile
 
-/** A ratio as a change (handlers with no AWS SDK client have no baseline to compare with: shown as n/a). */
-const pct = (r: number) => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`;
-
 if (want('bundles')) {
   console.log('\n== Lambda bundles: size and cold init vs an SDK-only baseline (same esbuild options, same run) ==');
-  const rows = await measureBundles(handlerEntries(), Number(process.env.BENCH_RUNS ?? 15));
-  console.table(rows.map((r) => ({
-    handler: r.handler, sdk: r.sdk, 'KB': r.kb, 'baseline KB': r.baselineKb, 'size vs baseline': r.sdk === '(none)' ? 'n/a (no SDK)' : pct(r.sizeRatio),
-    'init ms (median)': r.initMs.toFixed(1), 'baseline init ms': r.baselineInitMs.toFixed(1), 'init vs baseline': r.sdk === '(none)' ? 'n/a (no SDK)' : pct(r.initRatio),
-  })));
+  const before = process.env.BENCH_BEFORE;
+  const externalSdk = process.env.BENCH_EXTERNAL_SDK === '1';
+  console.log(`median of ${process.env.BENCH_RUNS ?? 15} fresh processes per bundle; ${before ? `before = ${before}; ` : ''}${externalSdk ? 'with the SDK left external as well; ' : ''}load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  const rows = await measureBundles(handlerEntries(), { runs: Number(process.env.BENCH_RUNS ?? 15), ...(before ? { before } : {}), externalSdk });
+  printBundles(rows);
 }
 
 if (want('intake')) {

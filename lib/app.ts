@@ -4,6 +4,7 @@
  */
 import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { checkBundledData } from '../functions/core/data-checks.ts';
 import { readAppConfig } from './config.ts';
 import { AceFilingStack } from './stack.ts';
 
@@ -15,6 +16,8 @@ export interface BuildOptions {
 }
 
 export function buildApp(app: App, opts: BuildOptions = {}): AceFilingStack {
+  // The functions trust the bundled data files (issue 11 §1): a broken one fails the synth here, with field paths.
+  checkBundledData();
   const config = readAppConfig(app.node);
   const stack = new AceFilingStack(app, STACK_ID, {
     config,

@@ -4,7 +4,14 @@ import { FieldProblem } from './issues.ts';
 import { FundingStatus, ApplicationStatus, ACTOR_KINDS, RecordStatus } from './application.ts';
 import { DataAge, EstimateWarning, QualifiedFigure, UsdAmount } from './estimate.ts';
 import { Worksheet } from './worksheet.ts';
-import { ClosedLostReasonShape } from './ace-opportunity.generated.ts';
+
+/**
+ * ACE's ClosedLostReason values, as in the generated model (test/unit/data-checks.test.ts checks they are the same):
+ * written out here so that every function using the API schemas does not build the whole generated CreateOpportunity
+ * schema at its cold start (issue 11 §1).
+ */
+export const CLOSED_LOST_REASONS = ["Customer Deficiency", "Delay / Cancellation of Project", "Legal / Tax / Regulatory", "Lost to Competitor - Google", "Lost to Competitor - Microsoft", "Lost to Competitor - SoftLayer", "Lost to Competitor - VMWare", "Lost to Competitor - Other", "No Opportunity", "On Premises Deployment", "Partner Gap", "Price", "Security / Compliance", "Technical Limitations", "Customer Experience", "Other", "People/Relationship/Governance", "Product/Technology", "Financial/Commercial"] as const;
+const ClosedLostReasonShape = z.enum(CLOSED_LOST_REASONS);
 
 export const ErrorResponse = z.object({
   error: z.string(),

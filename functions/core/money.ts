@@ -4,8 +4,9 @@
  * worksheet's upper limits exceeds 2^53 cents; no total may drift.
  */
 import Big from 'big.js';
+import { sumCents, type Cents } from './cents.ts';
 
-export type Cents = bigint;
+export { centsToUsd, formatUsd, sumCents, usdAmountToCents, type Cents } from './cents.ts';
 
 const TOKENS_PER_PRICE_UNIT = 1_000_000;
 
@@ -25,29 +26,6 @@ export function usdToCents(usd: number | string): Cents {
 
 export function centsToBig(cents: Cents): Big {
   return new Big(cents.toString());
-}
-
-/** "1234.56" — the boundary format (schemas/estimate.ts `UsdAmount`). */
-export function centsToUsd(cents: Cents): string {
-  if (cents < 0n) throw new RangeError(`negative amount ${cents} cents cannot be a UsdAmount`);
-  const whole = cents / 100n;
-  const rest = (cents % 100n).toString().padStart(2, '0');
-  return `${whole}.${rest}`;
-}
-
-/** "$12,345.67" for sentences (warnings, rationales). Whole dollars drop the ".00". */
-export function formatUsd(cents: Cents): string {
-  const sign = cents < 0n ? '-' : '';
-  const abs = cents < 0n ? -cents : cents;
-  const whole = (abs / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  const rest = abs % 100n;
-  return `${sign}$${whole}${rest === 0n ? '' : `.${rest.toString().padStart(2, '0')}`}`;
-}
-
-export function sumCents(values: Iterable<Cents>): Cents {
-  let total = 0n;
-  for (const v of values) total += v;
-  return total;
 }
 
 export function maxCents(a: Cents, b: Cents): Cents {

@@ -343,13 +343,5 @@ export function formatUsdAmount(amount: string): string {
   return amount.includes('.') && cents % 100n === 0n ? `${text}.00` : text;
 }
 
-/** The key marking a transition as fully notified. */
-export function transitionMarker(version: number): string {
-  return `t:v${version}`;
-}
-
-/** Transitions whose notices have not all gone out yet. */
-export function unnotifiedTransitions(app: Pick<Application, 'notified' | 'transitions'>): Transition[] {
-  const notified = new Set(app.notified ?? []);
-  return app.transitions.filter((t) => !notified.has(transitionMarker(t.version)));
-}
+/** The key marking a transition as fully notified, and the transitions not yet notified (./notice-markers.ts). */
+export { transitionMarker, unnotifiedTransitions } from './notice-markers.ts';

@@ -4,10 +4,10 @@
  * them, so a changed ceiling is a data change.
  */
 import rawPrograms from '../../data/programs.json' with { type: 'json' };
-import { ProgramsData, type Program } from '../../schemas/programs.ts';
+import type { ProgramsData, Program } from '../../schemas/programs.ts';
+import type { FieldProblem } from '../../schemas/issues.ts';
 import { FUNDING_STAGES, type Worksheet } from '../../schemas/worksheet.ts';
 import type { Filing, ProgramId } from '../../schemas/estimate.ts';
-import { parseWith, type FieldProblem } from '../../schemas/issues.ts';
 import { centsToUsd, formatUsd, maxCents, minCents, shareOfCents, sumCents, usdToCents, type Cents } from './money.ts';
 import { roundUpAsk, type Forecast, type ForecastMonth } from './forecast.ts';
 
@@ -20,13 +20,8 @@ export class ProgramsDataError extends Error {
   }
 }
 
-export function loadPrograms(input: unknown): ProgramsData {
-  const parsed = parseWith(ProgramsData, input);
-  if (!parsed.ok) throw new ProgramsDataError(parsed.problems);
-  return parsed.value;
-}
-
-export const programsData: ProgramsData = loadPrograms(rawPrograms);
+/** Checked at build (functions/core/data-checks.ts, run by the unit tests and every synth), trusted at run time. */
+export const programsData = rawPrograms as unknown as ProgramsData;
 
 export function programById(id: ProgramId, data: ProgramsData = programsData): Program {
   const program = data.programs.find((p) => p.id === id);

@@ -1,25 +1,19 @@
 /**
- * The rate card, validated at import: a broken `data/rate-card.json` fails the cold start with field paths instead
- * of pricing a workload at undefined. Lookups accept inference-profile ids (`global.`, `us.`, ...), and the prefix
+ * The rate card, checked at build and trusted at run: `data/rate-card.json` is validated against its schema by
+ * functions/core/data-checks.ts (the unit tests and every synth; a broken card fails them with field paths), so a
+ * function's cold start does not build the schema and walk 41 KB of data again (issue 11 §1). Lookups accept inference-profile ids (`global.`, `us.`, ...), and the prefix
  * decides which price applies (see `pricingRule` in the card).
  */
 import { closest, distance } from 'fastest-levenshtein';
 import rawRateCard from '../../data/rate-card.json' with { type: 'json' };
-import { RateCard, type ModelStatus, type Prices, type RateModel } from '../../schemas/rate-card.ts';
-import { parseWith, type FieldProblem } from '../../schemas/issues.ts';
+import type { ModelStatus, Prices, RateCard, RateModel } from '../../schemas/rate-card.ts';
+import type { FieldProblem } from '../../schemas/issues.ts';
 import { ValidationError } from './errors.ts';
 import { splitProfile, type ProfileKind } from './model-ids.ts';
 
 export type { ProfileKind };
 
 export type { RateCard, RateModel, Prices, ModelStatus };
-
-export class RateCardError extends Error {
-  override readonly name = 'RateCardError';
-  constructor(readonly problems: FieldProblem[]) {
-    super(`rate card is invalid: ${problems.map((p) => `${p.field} ${p.rule}`).join('; ')}`);
-  }
-}
 
 /**
  * An unknown model id is a worksheet problem: a ValidationError (so the HTTP layer and the CLI report it as
@@ -45,14 +39,8 @@ function unknownModelProblem(field: string, suggestions: string[]): FieldProblem
   return { field, rule: `must be a Bedrock model id from the rate card${hint}` };
 }
 
-/** Validate any candidate rate card; throws RateCardError naming every bad field. */
-export function loadRateCard(input: unknown): RateCard {
-  const parsed = parseWith(RateCard, input);
-  if (!parsed.ok) throw new RateCardError(parsed.problems);
-  return parsed.value;
-}
-
-export const rateCard: RateCard = loadRateCard(rawRateCard);
+/** Checked at build (functions/core/data-checks.ts, run by the unit tests and every synth), trusted at run time. */
+export const rateCard = rawRateCard as unknown as RateCard;
 
 export type ResolvedModel = {
   model: RateModel;

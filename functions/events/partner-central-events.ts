@@ -5,8 +5,7 @@
  * partner's role and applies the review status. An error is rethrown so EventBridge retries.
  */
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logger } from '../adapters/observability.ts';
+import { injectLambdaContext, logger } from '../adapters/observability.ts';
 import { partnerCentralDepsFromEnv } from '../wiring/partner-central-deps.ts';
 import { handleOpportunityEvent, type EventOutcome } from '../usecases/partner-central-sync.ts';
 

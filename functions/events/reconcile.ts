@@ -1,15 +1,15 @@
 /**
  * Scheduled every 30 minutes (EventBridge Scheduler, input `{ "reconcile": "partner-central" }`): for every partner
- * with a registered role, ListOpportunities modified since its watermark and apply the review statuses (then its
- * benefit applications and their allocations: functions/usecases/partner-central-funding.ts), so a change
- * whose event was lost (best-effort delivery, or a partner that does not forward events) still arrives.
+ * with something still open at AWS (one Query on a sparse index partition: partners with nothing open cost nothing),
+ * ListOpportunities modified since its watermark and apply the review statuses, then its benefit applications and
+ * their allocations (functions/usecases/partner-central-funding.ts), so a change whose event was lost (best-effort
+ * delivery, or a partner that does not forward events) still arrives.
  * Fails (so the scheduler retries and the error alarm fires) when any partner could not be reconciled.
  */
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { ReconcileInput } from '../../schemas/partner-central-messages.ts';
 import { parseWith } from '../../schemas/issues.ts';
-import { logger } from '../adapters/observability.ts';
+import { injectLambdaContext, logger } from '../adapters/observability.ts';
 import { partnerCentralDepsFromEnv } from '../wiring/partner-central-deps.ts';
 import { TransientError } from '../core/errors.ts';
 import { reconcileAll, type PartnerReconciliation } from '../usecases/partner-central-sync.ts';

@@ -4,10 +4,9 @@
  * errors become status codes. No error object or stack trace ever reaches a client.
  */
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import { logger } from '../adapters/observability.ts';
+import { injectLambdaContext, logger } from '../adapters/observability.ts';
 import { fieldPath, parseWith, type FieldProblem } from '../../schemas/issues.ts';
 import {
   ConflictError, ForbiddenError, IdempotencyKeyReusedError, NotFoundError, PayloadTooLargeError,

@@ -28,11 +28,10 @@ import {
 import { benefitUpdateToken, FUNDING_UPDATABLE } from '../core/ace/funding-draft.ts';
 import { advanceWatermark, initialWatermark, listAfter, type AceCatalog } from '../core/ace/partner-central-rules.ts';
 import { ConflictError, NotFoundError, UnprocessableError } from '../core/errors.ts';
-import { catalogOf, roleOf, takeWriteSlot, type PartnerCentralDeps } from './partner-central-sync.ts';
+import { benefitsWatermarkKey, catalogOf, isBenefitsWatermark, roleOf, takeWriteSlot, type PartnerCentralDeps } from './partner-central-sync.ts';
 import { runCommand } from './run-command.ts';
 
 /** The reconciliation's watermark key of a partner's benefit applications (beside its opportunities' one). */
-export const benefitsWatermarkKey = (catalog: string): string => `BENEFITS#${catalog}`;
 
 async function assigned(deps: PartnerCentralDeps, applicationId: string, partnerId: string): Promise<Application> {
   const app = await deps.applications.get(applicationId);
@@ -143,6 +142,8 @@ async function send(deps: PartnerCentralDeps, args: {
     const now = deps.clock.now();
     await deps.store.putBenefitMapping({ catalog, benefitApplicationId, applicationId, programId, partnerId }, now);
     await deps.store.initWatermark(partnerId, benefitsWatermarkKey(catalog), initialWatermark(now));
+    // Open from now on: the reconciliation follows this partner's funding until AWS allocates or refuses it.
+    await deps.store.trackOpen(partnerId, benefitsWatermarkKey(catalog), benefitApplicationId);
     const id = benefitApplicationId;
     const sentRevision = funding.revision;
     const current = (await runCommand(deps, applicationId, (latest, t) => planFundingCreated({ app: latest, programId, partnerId, benefitApplicationId: id, catalog, sentRevision, now: t }))).app;
@@ -200,11 +201,14 @@ export async function syncBenefitApplication(deps: PartnerCentralDeps, partner: 
   const read = await getBenefitApplication(role, catalog, benefitApplicationId);
   const allocation = read.status === 'APPROVED' ? await allocationOf(role, catalog, benefitApplicationId) : undefined;
   const last: { plan?: FundingSyncPlan } = {};
-  await runCommand(deps, mapping.applicationId, (app, now) => {
+  const result = await runCommand(deps, mapping.applicationId, (app, now) => {
     const plan = planSyncedFunding({ app, programId: mapping.programId, observed: read, allocation, now });
     last.plan = plan;
     return plan.kind === 'skip' ? { kind: 'replay', effects: {} } : plan.command;
   });
+  // Settled (allocated or refused): nothing more to follow; the partner leaves the partition with its last one.
+  const settled = result.app.briefs?.find((b) => b.programId === mapping.programId)?.record?.funding?.status;
+  if (settled === 'allocated' || settled === 'rejected') await deps.store.untrackOpen(partner.id, benefitsWatermarkKey(catalog), benefitApplicationId);
   const plan = last.plan;
   const log = { applicationId: mapping.applicationId, programId: mapping.programId, benefitApplicationId, status: read.status };
   if (plan?.kind === 'apply') {
@@ -265,10 +269,16 @@ export async function reconcileFunding(deps: PartnerCentralDeps, partner: Partne
   return { seen, outcomes, watermark: next };
 }
 
-/** Every partner with a registered role; one partner's failure neither stops the others nor moves its watermark. */
+/**
+ * Every partner with funding requests open at AWS (created and neither allocated nor refused: the `BENEFITS#…` entries
+ * of the partners-to-reconcile partition, one Query); one partner's failure neither stops the others nor moves its
+ * watermark.
+ */
 export async function reconcileFundingAll(deps: PartnerCentralDeps): Promise<(FundingReconciliation & { partnerId: string; error?: string })[]> {
   const results: (FundingReconciliation & { partnerId: string; error?: string })[] = [];
-  for (const partner of (await deps.partners.list()).filter((p) => p.filing)) {
+  const ids = [...new Set((await deps.store.partnersWithOpenReviews()).filter((p) => isBenefitsWatermark(p.catalog)).map((p) => p.partnerId))];
+  const partners = (await Promise.all(ids.map((id) => deps.partners.get(id)))).filter((p): p is NonNullable<typeof p> => Boolean(p?.filing));
+  for (const partner of partners) {
     try {
       const r = await reconcileFunding(deps, partner);
       if (r) results.push({ partnerId: partner.id, ...r });

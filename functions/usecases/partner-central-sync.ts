@@ -20,7 +20,7 @@ import {
 } from '../adapters/partner-central-client.ts';
 import { TASK_TOKEN_KINDS, isAssignedTo } from '../core/application/commands.ts';
 import {
-  advanceWatermark, afterWriteRefused, checkApiFiling, createOpportunityInput, initialWatermark, listAfter,
+  advanceWatermark, afterWriteRefused, checkApiFiling, createOpportunityInput, inAwsReview, initialWatermark, listAfter,
   needsCatchUpCallback, nextWriteAt, planApiFiling, planSyncedReview, recordChangedEffects, reviewFromLifeCycle,
   type AceCatalog, type SyncPlan,
 } from '../core/ace/partner-central-rules.ts';
@@ -100,6 +100,8 @@ export async function fileViaApi(deps: PartnerCentralDeps, args: { applicationId
     // The mapping first: once the record says "filed", events and the reconciliation can find it.
     await deps.store.putMapping({ catalog, opportunityId, applicationId, programId, partnerId }, now);
     await deps.store.initWatermark(partnerId, catalog, initialWatermark(now));
+    // In review from now on: the reconciliation follows this partner until the record leaves AWS's review.
+    await deps.store.trackOpen(partnerId, catalog, opportunityId);
     logger.info('Filed through Partner Central', { programId, opportunityId, catalog });
   }
   const result = await runCommand(deps, applicationId, (current, now) => planApiFiling({
@@ -128,6 +130,7 @@ export async function applyObservedReview(deps: PartnerCentralDeps, mapping: Opp
     last.plan = plan;
     return plan.kind === 'skip' ? { kind: 'replay', effects: {} } : plan.command;
   });
+  await settleIfReviewed(deps, mapping, result.app);
   const skip = last.plan?.kind === 'skip' ? last.plan : undefined;
   const log = { applicationId: mapping.applicationId, programId: mapping.programId, opportunityId: mapping.opportunityId, reviewStatus: review.reviewStatus };
   if (!skip) {
@@ -147,6 +150,12 @@ export async function applyObservedReview(deps: PartnerCentralDeps, mapping: Opp
     return 'caught-up';
   }
   return 'unchanged';
+}
+
+/** A record past AWS's review no longer needs reconciling: its partner leaves the partition once none is left. */
+async function settleIfReviewed(deps: PartnerCentralDeps, mapping: OpportunityMapping, app: Application): Promise<void> {
+  const status = app.briefs?.find((b) => b.programId === mapping.programId)?.record?.status;
+  if (status !== undefined && !inAwsReview(status)) await deps.store.untrackOpen(mapping.partnerId, mapping.catalog, mapping.opportunityId);
 }
 
 export type EventOutcome = SyncOutcome | 'ignored' | 'duplicate' | 'not-ours' | 'no-role';
@@ -222,6 +231,8 @@ export async function reconcilePartner(deps: PartnerCentralDeps, partner: Partne
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
         logger.warn('Reconciliation: mapped record not found', { applicationId: mapping.applicationId, programId: mapping.programId });
+        // Nothing left to follow for it: its partner is not visited again on its account.
+        await deps.store.untrackOpen(mapping.partnerId, mapping.catalog, mapping.opportunityId);
       }
     }
     nextToken = page.nextToken;
@@ -231,9 +242,21 @@ export async function reconcilePartner(deps: PartnerCentralDeps, partner: Partne
   return { partnerId: partner.id, catalog, seen, outcomes, watermark: next };
 }
 
-/** Every partner with a registered role; one partner's failure neither stops the others nor moves its watermark. */
+/**
+ * Every partner with records in AWS's review (the partition of access pattern 8b, one Query), not every partner with
+ * a role: a run's reads and Partner Central calls grow with the partners that can still change. One partner's
+ * failure neither stops the others nor moves its watermark.
+ */
+/** The watermark (and open set) of a partner's benefit applications, beside the opportunities' per catalog. */
+export const benefitsWatermarkKey = (catalog: string): string => `BENEFITS#${catalog}`;
+export const isBenefitsWatermark = (key: string): boolean => key.startsWith('BENEFITS#');
+
 export async function reconcileAll(deps: PartnerCentralDeps): Promise<PartnerReconciliation[]> {
-  const partners = (await deps.partners.list()).filter((p) => p.filing);
+  // The partition also lists partners with funding requests open (catalog `BENEFITS#…`): those are the funding
+  // reconciliation's (functions/usecases/partner-central-funding.ts).
+  const open = (await deps.store.partnersWithOpenReviews()).filter((p) => !isBenefitsWatermark(p.catalog));
+  const ids = [...new Set(open.map((p) => p.partnerId))];
+  const partners = (await Promise.all(ids.map((id) => deps.partners.get(id)))).filter((p): p is PartnerWithLoad => Boolean(p?.filing));
   const results: PartnerReconciliation[] = [];
   for (const partner of partners) {
     try {

@@ -4,10 +4,9 @@
  * which is what the state machine's Retry and Catch match on.
  */
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { logger } from '../adapters/observability.ts';
+import { injectLambdaContext, logger } from '../adapters/observability.ts';
 import { parseWith } from '../../schemas/issues.ts';
 import type { Actor } from '../../schemas/application.ts';
 

@@ -171,6 +171,7 @@ describe('POST …/file-via-api', () => {
     expect(record).toMatchObject({ status: 'filed', opportunityId, filedVia: 'api' });
     expect(await m.store.getMapping('Sandbox', opportunityId)).toMatchObject({ applicationId: app.id, programId: PROGRAM, partnerId: 'p-filer' });
     expect(await m.store.getWatermark('p-filer', 'Sandbox')).toBeDefined();
+    expect(await m.store.openOpportunities('p-filer', 'Sandbox')).toEqual([opportunityId]); // followed by the reconciliation
     expect(callbacksFor(app.id)).toEqual([{ taskToken: `token-${app.id}-1`, output: JSON.stringify({ event: 'record-changed', programId: PROGRAM }) }]);
 
     const again = await fileRequest(app.id, 'p-filer');
@@ -437,5 +438,53 @@ describe('reconciliation through ListOpportunities', () => {
     expect(callbacksFor(approved.id)).toHaveLength(1);
     expect(callbacksFor(inReview.id)).toHaveLength(1);
     expect(await m.store.getWatermark('p-recon', 'Sandbox')).toBe('2026-11-27T12:10:00.000Z');
+  });
+});
+
+describe('reconciliation follows only the partners with records in AWS review (issue 11 §3)', () => {
+  it('skips a partner with a role and nothing in review, and drops a partner once its last record is decided', async () => {
+    await seedPartner('p-open', '444400000011');
+    await seedPartner('p-idle', '444400000012');
+    const inReview = await seedApplication('p-open', { status: 'in_aws_review', opportunityId: 'O2000001', filedAt: OLD, filedVia: 'api' });
+    const filed = await seedApplication('p-open', { status: 'filed', opportunityId: 'O2000002', filedAt: OLD, filedVia: 'api' });
+    for (const [app, id] of [[inReview, 'O2000001'], [filed, 'O2000002']] as const) {
+      await m.store.putMapping({ catalog: 'Sandbox', opportunityId: id, applicationId: app.id, programId: PROGRAM, partnerId: 'p-open' }, new Date());
+      await m.store.trackOpen('p-open', 'Sandbox', id);
+    }
+    await m.store.trackOpen('p-open', 'Sandbox', 'O2000002'); // a repeat changes nothing
+    await m.store.initWatermark('p-open', 'Sandbox', '2026-11-27T11:00:00.000Z');
+    // p-idle filed once, long ago, and everything it filed was decided: a watermark, nothing open.
+    await m.store.initWatermark('p-idle', 'Sandbox', '2026-11-27T11:00:00.000Z');
+    expect(await m.store.openOpportunities('p-open', 'Sandbox')).toEqual(['O2000001', 'O2000002']);
+    expect(await m.store.partnersWithOpenReviews()).toContainEqual({ partnerId: 'p-open', catalog: 'Sandbox' });
+    expect((await m.store.partnersWithOpenReviews()).map((p) => p.partnerId)).not.toContain('p-idle');
+
+    const idleKey = server.standIn.accessKeyIdFor('arn:aws:iam::444400000012:role/AceFilingPartnerCentralFiling');
+    const openKey = server.standIn.accessKeyIdFor('arn:aws:iam::444400000011:role/AceFilingPartnerCentralFiling');
+    server.listPages = ['list-opportunities-page-1', 'list-opportunities-page-2'];
+    const before = server.callsOf('AWSPartnerCentralSelling.ListOpportunities').length;
+    const results = await m.usecases.reconcileAll(deps());
+    const lists = server.callsOf('AWSPartnerCentralSelling.ListOpportunities').slice(before);
+    expect(results.map((r) => r.partnerId)).toContain('p-open');
+    expect(results.map((r) => r.partnerId)).not.toContain('p-idle');
+    expect(lists.some((c) => c.accessKeyId === openKey)).toBe(true);
+    expect(lists.some((c) => c.accessKeyId === idleKey)).toBe(false);
+
+    // O2000001 came back Approved: it left the set; O2000002 is still in review, so p-open stays listed.
+    expect((await recordOf(inReview.id))?.status).toBe('approved');
+    expect(await m.store.openOpportunities('p-open', 'Sandbox')).toEqual(['O2000002']);
+    expect((await m.store.partnersWithOpenReviews()).map((p) => p.partnerId)).toContain('p-open');
+
+    // Its last record decided (Rejected, by event or by the next run): p-open leaves the partition.
+    await m.applications.get(filed.id).then(async (app) => {
+      const mapping = (await m.store.getMapping('Sandbox', 'O2000002'))!;
+      expect(app && mapping.partnerId).toBe('p-open');
+      await m.usecases.applyObservedReview(deps(), mapping, { opportunityId: 'O2000002', lifeCycle: { ReviewStatus: 'Rejected', ClosedLostReason: 'Other' } } as never);
+    });
+    expect((await recordOf(filed.id))?.status).toBe('rejected');
+    expect(await m.store.openOpportunities('p-open', 'Sandbox')).toEqual([]);
+    expect((await m.store.partnersWithOpenReviews()).map((p) => p.partnerId)).not.toContain('p-open');
+    // Its watermark is kept for the next filing.
+    expect(await m.store.getWatermark('p-open', 'Sandbox')).toBe('2026-11-27T12:10:00.000Z');
   });
 });

@@ -5,7 +5,8 @@
 import rawPrograms from '../../data/programs.json' with { type: 'json' };
 import { describe, expect, it } from 'vitest';
 import { estimate } from '../../functions/core/estimate.ts';
-import { companyAgeYears, loadPrograms, programsData, ProgramsDataError } from '../../functions/core/programs.ts';
+import { companyAgeYears, programsData, ProgramsDataError } from '../../functions/core/programs.ts';
+import { loadPrograms } from '../../functions/core/data-checks.ts';
 import { cents, NOW, ragWorksheet } from '../support/worksheets.ts';
 
 const decision = (e: ReturnType<typeof estimate>, id: string) => e.programs.find((p) => p.programId === id)!;

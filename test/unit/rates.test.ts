@@ -4,13 +4,12 @@ import {
   applicablePrices,
   findModel,
   lifecycleAt,
-  loadRateCard,
   rateCard,
-  RateCardError,
   resolveModel,
   sameClassAlternatives,
   UnknownModelError,
 } from '../../functions/core/rates.ts';
+import { loadRateCard, RateCardError } from '../../functions/core/data-checks.ts';
 import { estimate } from '../../functions/core/estimate.ts';
 import { NOW, ragWorksheet } from '../support/worksheets.ts';
 

@@ -28,11 +28,11 @@ import type { TransitionPlan } from '../../core/application/lifecycle.ts';
 import { listSummaryOf } from '../../core/application/list-summary.ts';
 import { nextExpiryCheck } from '../../core/application/expiry.ts';
 import { ConflictError, NotFoundError } from '../../core/errors.ts';
-import { transitionMarker } from '../../core/notifications.ts';
+import { transitionMarker } from '../../core/notice-markers.ts';
 import { batchGetAll, documentClient, isConditionFailure } from './client.ts';
 import {
   applicationKey, applicationPartition, dedupeKey, dedupePartition, documentKey, EXPIRY_DUE_PARTITION, expiryDueKeys, INDEX_LIST, INDEXES, noticeKey,
-  operationsKeys, OWNED, partnerQueueKeys, expiresAtSeconds, PREFIX, TABLE_KEYS, taskTokenKey, transitionKey,
+  operationsKeys, OWNED, partnerQueueKeys, expiresAtSeconds, PREFIX, TABLE_KEYS, taskTokenKey, transitionKey, TTL_ATTRIBUTE,
 } from './keys.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { PipelineStats } from './pipeline-stats.ts';
@@ -68,11 +68,26 @@ function contentHash(value: unknown): string {
 
 interface PendingDocument { readonly ref: string; readonly kind: 'estimate' | 'brief-body'; readonly value: unknown }
 
-function documentItem(applicationId: string, doc: PendingDocument): Record<string, unknown> {
+/**
+ * `writtenFor`: the head version that will refer to the document. A put replaces the whole item, so a document written
+ * again (an edit back to earlier content) drops any `expiresAt` a superseding change had set on it.
+ */
+function documentItem(applicationId: string, doc: PendingDocument, writtenFor: number): Record<string, unknown> {
   return {
     ...documentKey(applicationId, doc.ref), entity: 'document', schemaVersion: APPLICATION_SCHEMA_VERSION, kind: doc.kind,
-    gz: gzipSync(JSON.stringify(doc.value)),
+    gz: gzipSync(JSON.stringify(doc.value)), writtenFor,
   };
+}
+
+/**
+ * How long a superseded document stays before DynamoDB's TTL deletes it: far longer than any reader needs it (a reader
+ * gets the head and its documents in one Query) and than any retried write that might still refer to it.
+ */
+export const SUPERSEDED_DOCUMENT_TTL_MS = 24 * 3600 * 1000;
+
+/** The documents an application's head refers to (the estimate, each brief body), by content hash. */
+function documentRefs(app: Pick<Application, 'estimate' | 'briefs'>): Set<string> {
+  return new Set([...(app.briefs ?? []).map((b) => contentHash(b.body)), ...(app.estimate ? [contentHash(app.estimate)] : [])]);
 }
 
 function readDocument(item: Record<string, unknown>): unknown {
@@ -139,7 +154,7 @@ function headItem(app: Application, docs: PendingDocument[]): Record<string, unk
 /** The documents not already stored for `current` (a record change re-sends the same bodies: nothing to write). */
 function newDocuments(current: Application | undefined, docs: readonly PendingDocument[]): PendingDocument[] {
   if (!current) return [...docs];
-  const known = new Set([...(current.briefs ?? []).map((b) => contentHash(b.body)), ...(current.estimate ? [contentHash(current.estimate)] : [])]);
+  const known = documentRefs(current);
   return docs.filter((d) => !known.has(d.ref));
 }
 
@@ -233,8 +248,34 @@ export class ApplicationRepository {
     });
   }
 
-  private async putDocuments(applicationId: string, docs: readonly PendingDocument[]): Promise<void> {
-    await Promise.all(docs.map((d) => documentClient.send(new PutCommand({ TableName: this.tableName, Item: documentItem(applicationId, d) }))));
+  private async putDocuments(applicationId: string, docs: readonly PendingDocument[], writtenFor: number): Promise<void> {
+    await Promise.all(docs.map((d) => documentClient.send(new PutCommand({ TableName: this.tableName, Item: documentItem(applicationId, d, writtenFor) }))));
+  }
+
+  /**
+   * After a change that replaced the estimate or a brief body (head now at `next.version`): the documents `previous`
+   * referred to and `next` does not get `expiresAt` (TTL, SUPERSEDED_DOCUMENT_TTL_MS from now), so storage does not
+   * grow with every edit. Guarded by `writtenFor < next.version`: a document written again since for a later version
+   * (an edit back to that content racing this one) keeps no expiry. Never fails the caller: the change is stored, and
+   * a document left unmarked only costs its storage. dynalite has no TTL: locally, `npm run migrate -- purge-expired`
+   * deletes expired items explicitly (scripts/migrate.ts).
+   */
+  private async retireDocuments(previous: Application, next: Application, now: Date): Promise<number> {
+    const keep = documentRefs(next);
+    const gone = [...documentRefs(previous)].filter((ref) => !keep.has(ref));
+    const expiresAt = expiresAtSeconds(new Date(now.getTime() + SUPERSEDED_DOCUMENT_TTL_MS));
+    const marked = await Promise.all(gone.map((ref) => documentClient.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: documentKey(previous.id, ref),
+      UpdateExpression: 'SET #expiresAt = :expiresAt, #supersededBy = :version',
+      ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#writtenFor) OR #writtenFor < :version)',
+      ExpressionAttributeNames: { '#expiresAt': TTL_ATTRIBUTE, '#supersededBy': 'supersededBy', '#writtenFor': 'writtenFor' },
+      ExpressionAttributeValues: { ':expiresAt': expiresAt, ':version': next.version },
+    })).then(() => 1, (error: unknown) => {
+      if (!isConditionFailure(error)) logger.warn('Superseded document not marked for expiry; it stays until marked again', { applicationId: previous.id, ref, error: error as Error });
+      return 0;
+    })));
+    return marked.reduce((a: number, b: number) => a + b, 0);
   }
 
   /** An earlier transition as an item of its own (idempotent: a transition never changes once written). */
@@ -249,11 +290,39 @@ export class ApplicationRepository {
   async create(app: Application): Promise<boolean> {
     const docs: PendingDocument[] = [];
     const item = headItem(app, docs);
-    await this.putDocuments(app.id, docs);
+    await this.putDocuments(app.id, docs, app.version);
     for (const t of app.transitions.slice(0, -1)) await this.putTransition(app.id, t);
     try {
       await documentClient.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
       await this.countTransitions(app, app.transitions);
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Rewrites an application stored in an older form (schema version 1: one item holding everything, no
+   * `schemaVersion`) in this form: its documents, its earlier transitions and its sent notices as items of their own
+   * (idempotent puts of immutable content), then the head, replacing the old item only if it is still that version-1
+   * item at `app.version`. `false` when it is not (migrated meanwhile by another run): nothing was replaced.
+   * Used by the migration (scripts/migrations.ts), never by a handler.
+   */
+  async replaceLegacy(app: Application): Promise<boolean> {
+    const docs: PendingDocument[] = [];
+    const item = headItem(app, docs);
+    await this.putDocuments(app.id, docs, app.version);
+    for (const t of app.transitions.slice(0, -1)) await this.putTransition(app.id, t);
+    if (app.notified?.length) await this.markNoticesSent(app.id, app.notified);
+    try {
+      await documentClient.send(new PutCommand({
+        TableName: this.tableName,
+        Item: item,
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#schemaVersion) OR #schemaVersion = :legacy) AND #version = :version',
+        ExpressionAttributeNames: { '#schemaVersion': 'schemaVersion', '#version': 'version' },
+        ExpressionAttributeValues: { ':legacy': 1, ':version': app.version },
+      }));
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -323,7 +392,7 @@ export class ApplicationRepository {
     const previous = current.transitions.at(-1);
     if (previous) await this.putTransition(current.id, previous);
     // 2. New documents, before the head that refers to them.
-    await this.putDocuments(current.id, newDocuments(current, docs));
+    await this.putDocuments(current.id, newDocuments(current, docs), t.version);
     // 3. The change itself: one conditional write carrying its own audit record.
     const update = new UpdateBuilder().assign({
       status: t.to, version: t.version, updatedAt: t.at, lastTransition: t, summary: listSummaryOf(next), ...indexAttributes(next), ...fields,
@@ -338,11 +407,13 @@ export class ApplicationRepository {
         ExpressionAttributeValues: { ...update.values, ':expectedStatus': plan.expectedStatus, ':expectedVersion': plan.expectedVersion },
       }));
       await this.countTransitions(next, [t]);
-      return next;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       return this.conflictAfter(current.id, (latest) => `Application ${current.id} is '${latest.status}' (version ${latest.version}); it can no longer move from '${plan.expectedStatus}' to '${t.to}'`);
     }
+    // 4. What the change replaced (a revised estimate, edited bodies) expires.
+    if ('estimate' in changes || 'briefs' in changes) await this.retireDocuments(current, next, new Date(t.at));
+    return next;
   }
 
   /**
@@ -360,7 +431,7 @@ export class ApplicationRepository {
     // A note may carry the briefs it changed (an update made in Partner Central, copied back): their documents first.
     const docs: PendingDocument[] = [];
     const heads = changes.briefs ? briefHeads(changes.briefs, docs) : undefined;
-    await this.putDocuments(current.id, newDocuments(current, docs));
+    await this.putDocuments(current.id, newDocuments(current, docs), note.version);
     const next: Application = { ...current, ...(changes.briefs ? { briefs: changes.briefs } : {}), version: note.version, transitions: [...current.transitions, note] };
     try {
       await documentClient.send(new UpdateCommand({
@@ -379,6 +450,7 @@ export class ApplicationRepository {
       return this.conflictAfter(current.id, (latest) => `Application ${current.id} changed meanwhile (now '${latest.status}', version ${latest.version}); try again`);
     }
     await this.markNoticesSent(current.id, [transitionMarker(note.version)]);
+    if (changes.briefs) await this.retireDocuments(current, next, new Date(note.at));
     return next;
   }
 
@@ -389,7 +461,7 @@ export class ApplicationRepository {
   async updateBriefs(current: Application, briefs: StoredBrief[]): Promise<Application> {
     const docs: PendingDocument[] = [];
     const heads = briefHeads(briefs, docs);
-    await this.putDocuments(current.id, newDocuments(current, docs));
+    await this.putDocuments(current.id, newDocuments(current, docs), current.version + 1);
     const next: Application = { ...current, briefs, version: current.version + 1 };
     try {
       await documentClient.send(new UpdateCommand({
@@ -400,11 +472,12 @@ export class ApplicationRepository {
         ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
         ExpressionAttributeValues: { ':briefs': heads, ':next': next.version, ':status': current.status, ':version': current.version, ':summary': listSummaryOf(next) },
       }));
-      return next;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       return this.conflictAfter(current.id, (latest) => `Application ${current.id} changed while the brief was being saved (now '${latest.status}', version ${latest.version})`);
     }
+    await this.retireDocuments(current, next, new Date());
+    return next;
   }
 
   // ---- likely duplicates (access pattern 7 in keys.ts) ----

@@ -33,6 +33,11 @@
  *     - the reconciliation watermark of one partner and catalog: `pk = PARTNER#<partnerId>`, `sk = PCSYNC#<catalog>`
  *       (the partner's partition; the directory index only carries the PROFILE item);
  *     - a processed EventBridge event id: `pk = PCEVENT#<eventId>`, `sk = EVENT`, removed by TTL (`expiresAt`).
+ *  8b. Partners to reconcile (issue 11 §3): the watermark item also holds `open`, the string set of the partner's
+ *     opportunities still in AWS's review (records `filed`, `in_aws_review` or `action_required`), and while that set
+ *     is not empty it carries `gsi3pk = PCSYNC#OPEN`, `gsi3sk = <partnerId>#<catalog>` (index gsi3, overloaded: the
+ *     expiry sweep reads only its own `EXPIRY` partition). The reconciliation Queries that partition: one read per
+ *     run plus one per partner with something in review, whatever the number of partners.
  *  9. Pipeline counters (functions/core/operations/pipeline.ts): one item per UTC day of transitions,
  *     `pk = STATS`, `sk = DAY#<yyyy-mm-dd>`, and one month-to-date item per month the closed days roll into,
  *     `sk = MONTH#<yyyy-mm>` (functions/adapters/dynamo/pipeline-stats.ts); a read is two Queries: the months, then the
@@ -193,6 +198,12 @@ export function writeGateKey(accountId: string): ItemKey {
 export function syncWatermarkKey(partnerId: string, catalog: string): ItemKey {
   return { pk: `${PREFIX.partner}${partnerId}`, sk: `${PREFIX.partnerCentralSync}${catalog}` };
 }
+
+/** Index attributes of a watermark item while its partner has records in AWS's review (access pattern 8b). */
+export function openReviewKeys(partnerId: string, catalog: string): { gsi3pk: string; gsi3sk: string } {
+  return { gsi3pk: OPEN_REVIEW_PARTITION, gsi3sk: `${partnerId}#${catalog}` };
+}
+export const OPEN_REVIEW_PARTITION = 'PCSYNC#OPEN';
 
 /** A processed Partner Central EventBridge event (short-lived: TTL). */
 export function partnerCentralEventKey(eventId: string): ItemKey {

@@ -2,9 +2,11 @@
  * DynamoDB items of the Partner Central sync (access pattern 8 in keys.ts): opportunity → record mappings, the write
  * gate per partner AWS account, the reconciliation watermark per partner and catalog, and processed event ids.
  */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, isConditionFailure } from './client.ts';
-import { expiresAtSeconds, opportunityKey, partnerCentralEventKey, syncWatermarkKey, writeGateKey } from './keys.ts';
+import {
+  expiresAtSeconds, INDEXES, OPEN_REVIEW_PARTITION, openReviewKeys, opportunityKey, partnerCentralEventKey, PREFIX, syncWatermarkKey, writeGateKey,
+} from './keys.ts';
 
 export interface OpportunityMapping {
   readonly catalog: string;
@@ -74,12 +76,18 @@ export class PartnerCentralStore {
     return typeof out.Item?.watermark === 'string' ? out.Item.watermark : undefined;
   }
 
-  /** The first watermark of a partner (written at its first API filing); an existing one is kept. */
+  /**
+   * The first watermark of a partner (written at its first API filing); an existing one is kept. An update, not a put,
+   * so the item's other attributes (the `open` set, access pattern 8b) survive whichever was written first.
+   */
   async initWatermark(partnerId: string, catalog: string, watermark: string): Promise<void> {
-    await documentClient.send(new PutCommand({
+    await documentClient.send(new UpdateCommand({
       TableName: this.tableName,
-      Item: { ...syncWatermarkKey(partnerId, catalog), entity: 'sync-watermark', partnerId, catalog, watermark },
-      ConditionExpression: 'attribute_not_exists(pk)',
+      Key: syncWatermarkKey(partnerId, catalog),
+      UpdateExpression: 'SET #watermark = :w, #entity = :entity, #partnerId = :p, #catalog = :c',
+      ConditionExpression: 'attribute_not_exists(#watermark)',
+      ExpressionAttributeNames: { '#watermark': 'watermark', '#entity': 'entity', '#partnerId': 'partnerId', '#catalog': 'catalog' },
+      ExpressionAttributeValues: { ':w': watermark, ':entity': 'sync-watermark', ':p': partnerId, ':c': catalog },
     })).catch((error: unknown) => {
       if (!isConditionFailure(error)) throw error;
     });
@@ -97,6 +105,80 @@ export class PartnerCentralStore {
     })).catch((error: unknown) => {
       if (!isConditionFailure(error)) throw error;
     });
+  }
+
+  /**
+   * An opportunity of this partner entered AWS's review (filed through the API): add it to the watermark item's `open`
+   * set and put the item in the partners-to-reconcile partition (access pattern 8b). Idempotent.
+   */
+  async trackOpen(partnerId: string, catalog: string, opportunityId: string): Promise<void> {
+    const index = openReviewKeys(partnerId, catalog);
+    await documentClient.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: syncWatermarkKey(partnerId, catalog),
+      UpdateExpression: 'ADD #open :ids SET #entity = :entity, #partnerId = :p, #catalog = :c, gsi3pk = :gpk, gsi3sk = :gsk',
+      ExpressionAttributeNames: { '#open': 'open', '#entity': 'entity', '#partnerId': 'partnerId', '#catalog': 'catalog' },
+      ExpressionAttributeValues: { ':ids': new Set([opportunityId]), ':entity': 'sync-watermark', ':p': partnerId, ':c': catalog, ':gpk': index.gsi3pk, ':gsk': index.gsi3sk },
+    }));
+  }
+
+  /**
+   * The opportunity left AWS's review (approved, rejected, or any later status): drop it from `open`; once the set is
+   * empty (DynamoDB removes an emptied set), take the item out of the partition. The second write is conditional on
+   * the set still being absent, so an opportunity tracked in between keeps its partner listed. Idempotent.
+   */
+  async untrackOpen(partnerId: string, catalog: string, opportunityId: string): Promise<void> {
+    const key = syncWatermarkKey(partnerId, catalog);
+    await documentClient.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: key,
+      UpdateExpression: 'DELETE #open :ids',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#open': 'open' },
+      ExpressionAttributeValues: { ':ids': new Set([opportunityId]) },
+    })).catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
+    await documentClient.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: key,
+      UpdateExpression: 'REMOVE gsi3pk, gsi3sk',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_exists(gsi3pk) AND (attribute_not_exists(#open) OR size(#open) = :zero)',
+      ExpressionAttributeNames: { '#open': 'open' },
+      ExpressionAttributeValues: { ':zero': 0 },
+    })).catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
+  }
+
+  /** The opportunities of one partner and catalog still in AWS's review (the `open` set). */
+  async openOpportunities(partnerId: string, catalog: string): Promise<string[]> {
+    const out = await documentClient.send(new GetCommand({ TableName: this.tableName, Key: syncWatermarkKey(partnerId, catalog), ConsistentRead: true }));
+    const open = out.Item?.open;
+    return open instanceof Set ? [...(open as Set<string>)].sort() : [];
+  }
+
+  /**
+   * The partners (and catalogs) with opportunities in AWS's review: one Query on the sparse partition of gsi3 (keys
+   * only), every page. The reconciliation's work starts here, so it grows with them, not with all partners.
+   */
+  async partnersWithOpenReviews(): Promise<{ partnerId: string; catalog: string }[]> {
+    const found: { partnerId: string; catalog: string }[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await documentClient.send(new QueryCommand({
+        TableName: this.tableName,
+        IndexName: INDEXES.expiryDue.indexName,
+        KeyConditionExpression: 'gsi3pk = :pk',
+        ExpressionAttributeValues: { ':pk': OPEN_REVIEW_PARTITION },
+        ExclusiveStartKey: start,
+      }));
+      for (const item of out.Items ?? []) {
+        found.push({ partnerId: String(item.pk).slice(PREFIX.partner.length), catalog: String(item.sk).slice(PREFIX.partnerCentralSync.length) });
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return found;
   }
 
   /**

@@ -5,8 +5,7 @@
  */
 import type { FieldProblem } from '../../../schemas/issues.ts';
 import type { Worksheet } from '../../../schemas/worksheet.ts';
-import { aceStateName } from './draft.ts';
-import { enumValues, postalCodes, valueList } from './model.ts';
+import { aceStateName, enumValues, postalCodes, valueList } from './model.ts';
 
 export function worksheetAddressProblems(address: Worksheet['company']['address'], field = 'company.address'): FieldProblem[] {
   const problems: FieldProblem[] = [];

@@ -10,7 +10,7 @@ import type { Filing } from '../../../schemas/estimate.ts';
 import type { Worksheet } from '../../../schemas/worksheet.ts';
 import { centsToUsd, usdToCents } from '../money.ts';
 import { draftAdditionalComments, draftBusinessProblem, draftNextSteps, draftTitle } from './brief-text.ts';
-import { postalCodes, submissionRules, valueList } from './model.ts';
+import { aceStateName, postalCodes } from './model.ts';
 import type { Catalog } from './validate.ts';
 import { validateCreateOpportunity } from './validate.ts';
 
@@ -71,18 +71,7 @@ export function partnerOpportunityIdentifier(applicationId: string, programId: s
   return `${createHash('sha256').update(applicationId).digest('hex').slice(0, room)}:${programId}`;
 }
 
-/** ACE spells US states out ("California"); founders write "CA", "california" or "District of Columbia". */
-export function aceStateName(input: string): string {
-  const text = input.trim();
-  const states = valueList('usStates');
-  const exact = states.find((s) => s.toLowerCase() === text.toLowerCase());
-  if (exact) return exact;
-  const byAbbreviation = submissionRules.usStateAbbreviations[text.toUpperCase()];
-  if (byAbbreviation) return byAbbreviation;
-  const alias = Object.entries(submissionRules.usStateAliases).find(([name]) => name.toLowerCase() === text.toLowerCase());
-  // Unknown names pass through unchanged: the validator then names the field and the rule.
-  return alias?.[1] ?? text;
-}
+export { aceStateName } from './model.ts';
 
 function draftAddress(address: Worksheet['company']['address']): z.infer<typeof AddressShape> {
   const country = address.countryCode;

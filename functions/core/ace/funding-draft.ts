@@ -18,7 +18,7 @@ import { centsToUsd, usdToCents } from '../money.ts';
 import { stableJson } from '../application/etag.ts';
 import { clientToken } from './draft.ts';
 import { applyMergePatch, changedPaths } from './edit.ts';
-import { ShapeSlice } from './model.ts';
+import { ShapeSlice } from '../../../schemas/ace-data.ts';
 import { checkAgainstSlice } from './shape-check.ts';
 
 function loadBenefits(): BenefitsData {

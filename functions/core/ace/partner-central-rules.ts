@@ -129,6 +129,13 @@ function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
  * ReviewComments and ReviewStatusReason); Approved → approved; Rejected → rejected (ClosedLostReason, else
  * ReviewStatusReason, else 'Other'). Pending Submission (created, not yet submitted) or nothing: no change.
  */
+/** Record statuses in which AWS's review can still change the record: what the reconciliation follows. */
+export const IN_AWS_REVIEW: readonly RecordStatus[] = ['filed', 'in_aws_review', 'action_required'];
+
+export function inAwsReview(status: RecordStatus): boolean {
+  return IN_AWS_REVIEW.includes(status);
+}
+
 export function reviewFromLifeCycle(lifeCycle: LifeCycleView | undefined): SyncedReview | undefined {
   const status = lifeCycle?.ReviewStatus;
   switch (status) {

@@ -13,7 +13,7 @@
  */
 import type { Application, ApplicationStatus, Transition } from '../../../schemas/application.ts';
 import type { Estimate } from '../../../schemas/estimate.ts';
-import { centsToUsd, usdToCents } from '../money.ts';
+import { centsToUsd, usdAmountToCents } from '../cents.ts';
 import { recordOf } from '../application/records.ts';
 
 /** Upper bounds (hours) of the time-in-status histogram; the last bucket is open. */
@@ -66,13 +66,13 @@ export function counterDelta(app: Application, t: Transition): CounterDelta {
   // Dollars asked: at the first sizing. Approved and applied: per record, when that record moves.
   if (t.to === 'sized' && !app.transitions.some((x) => x.version < t.version && x.to === 'sized')) {
     const total = (app.estimate as Estimate | undefined)?.plan?.totalAskUsd;
-    if (total) add('usd#asked', Number(usdToCents(total)));
+    if (total) add('usd#asked', Number(usdAmountToCents(total)));
   }
   if (t.record) {
     const brief = (app.briefs ?? []).find((b) => b.programId === t.record!.programId);
     const record = brief ? recordOf(brief) : undefined;
-    if (t.record.to === 'approved' && record?.award) add('usd#approved', Number(usdToCents(record.award.amountUsd)));
-    if (t.record.to === 'credits_applied' && record?.credits) add('usd#applied', Number(usdToCents(record.credits.amountUsd)));
+    if (t.record.to === 'approved' && record?.award) add('usd#approved', Number(usdAmountToCents(record.award.amountUsd)));
+    if (t.record.to === 'credits_applied' && record?.credits) add('usd#applied', Number(usdAmountToCents(record.credits.amountUsd)));
   }
   // A partner's review ends when the application leaves in_partner_review (approved, changes, declined, lapsed, reassigned).
   if (t.from === 'in_partner_review' && statusChanged) {

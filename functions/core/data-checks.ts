@@ -1,0 +1,86 @@
+/**
+ * The bundled data files, checked at build instead of at every cold start (issue 11 §1). The functions import
+ * data/*.json as they are in the repository and trust them (functions/core/rates.ts, programs.ts, data-age.ts,
+ * ace/model.ts); this module validates the very same files against their schemas, and it runs in the unit tests
+ * (test/unit/data-checks.test.ts) and on every synth (lib/app.ts), so a broken file fails the build and the deploy,
+ * with field paths, before it can reach a function. Each schema here only checks (no defaults, no transforms): the
+ * test asserts that what the schema returns equals the file, so trusting the file is the same as parsing it.
+ */
+import rawRateCard from '../../data/rate-card.json' with { type: 'json' };
+import rawPrograms from '../../data/programs.json' with { type: 'json' };
+import rawPolicy from '../../data/data-policy.json' with { type: 'json' };
+import sliceJson from '../../data/ace/create-opportunity.shapes.json' with { type: 'json' };
+import postalJson from '../../data/ace/postal-codes.json' with { type: 'json' };
+import rulesJson from '../../data/ace/submission-rules.json' with { type: 'json' };
+import { RateCard } from '../../schemas/rate-card.ts';
+import { ProgramsData } from '../../schemas/programs.ts';
+import { DataPolicy } from '../../schemas/data-policy.ts';
+import { PostalCodes, ShapeSlice, SubmissionRules } from '../../schemas/ace-data.ts';
+import { parseWith, type FieldProblem } from '../../schemas/issues.ts';
+import { ProgramsDataError } from './programs.ts';
+
+export { ProgramsDataError };
+
+export class RateCardError extends Error {
+  override readonly name = 'RateCardError';
+  constructor(readonly problems: FieldProblem[]) {
+    super(`rate card is invalid: ${problems.map((p) => `${p.field} ${p.rule}`).join('; ')}`);
+  }
+}
+
+export class DataPolicyError extends Error {
+  override readonly name = 'DataPolicyError';
+  constructor(readonly problems: FieldProblem[]) {
+    super(`data policy is invalid: ${problems.map((p) => `${p.field} ${p.rule}`).join('; ')}`);
+  }
+}
+
+export class AceDataError extends Error {
+  override readonly name = 'AceDataError';
+}
+
+/** Validate any candidate rate card; throws RateCardError naming every bad field. */
+export function loadRateCard(input: unknown): RateCard {
+  const parsed = parseWith(RateCard, input);
+  if (!parsed.ok) throw new RateCardError(parsed.problems);
+  return parsed.value;
+}
+
+export function loadPrograms(input: unknown): ProgramsData {
+  const parsed = parseWith(ProgramsData, input);
+  if (!parsed.ok) throw new ProgramsDataError(parsed.problems);
+  return parsed.value;
+}
+
+export function loadDataPolicy(input: unknown): DataPolicy {
+  const parsed = parseWith(DataPolicy, input);
+  if (!parsed.ok) throw new DataPolicyError(parsed.problems);
+  return parsed.value;
+}
+
+function loadAce<T>(name: string, schema: { safeParse(data: unknown): { success: boolean; data?: unknown; error?: { issues: unknown[] } } }, data: unknown): T {
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw new AceDataError(`data/ace/${name} does not match its schema: ${JSON.stringify(parsed.error?.issues.slice(0, 3))}`);
+  return parsed.data as T;
+}
+
+/** The three ACE files, and every value list a rule names exists. */
+export function loadAceData(files: { slice: unknown; postal: unknown; rules: unknown }): { slice: ShapeSlice; postal: PostalCodes; rules: SubmissionRules } {
+  const slice = loadAce<ShapeSlice>('create-opportunity.shapes.json', ShapeSlice, files.slice);
+  const postal = loadAce<PostalCodes>('postal-codes.json', PostalCodes, files.postal);
+  const rules = loadAce<SubmissionRules>('submission-rules.json', SubmissionRules, files.rules);
+  for (const allowed of rules.allowedValues) {
+    if (!rules.lists[allowed.list]) throw new AceDataError(`submission-rules.json: unknown list "${allowed.list}"`);
+  }
+  return { slice, postal, rules };
+}
+
+/** Every bundled file, parsed: what the unit test compares with the trusted imports. Throws on the first bad file. */
+export function checkBundledData() {
+  return {
+    rateCard: loadRateCard(rawRateCard),
+    programs: loadPrograms(rawPrograms),
+    dataPolicy: loadDataPolicy(rawPolicy),
+    ace: loadAceData({ slice: sliceJson, postal: postalJson, rules: rulesJson }),
+  };
+}
