@@ -192,6 +192,7 @@ describe('the reconciliation', () => {
     const versions = stored.version;
     await m.funding.reconcileFunding(d, partner);
     expect((await m.applications.get(app.id))!.version).toBe(versions);
+    expect((await m.store.partnersWithOpenReviews()).map((p) => p.partnerId)).not.toContain('p-recon');
   });
 
   it('an approval with an allocation moves the record to credits_applied once, even across runs', async () => {
@@ -200,6 +201,9 @@ describe('the reconciliation', () => {
     const d = deps(fakeClock(new Date(standInNow).toISOString()));
     const sent = await m.funding.submitFundingViaApi(d, { applicationId: app.id, programId: PROGRAM, partnerId: 'p-alloc' });
     const partner = (await m.partners.get('p-alloc'))!;
+    // Sent: the partner is listed for the funding reconciliation (and not for the opportunities').
+    expect(await m.store.partnersWithOpenReviews()).toContainEqual({ partnerId: 'p-alloc', catalog: 'BENEFITS#Sandbox' });
+    expect((await m.funding.reconcileFundingAll(d)).map((r) => r.partnerId)).toContain('p-alloc');
     standInNow += 60_000;
     server.standIn.benefits.review(sent.benefitApplicationId, { status: 'APPROVED', amountUsd: '12500.50', startsAt: '2026-12-01T00:00:00.000Z', expiresAt: '2027-12-01T00:00:00.000Z' });
     await m.funding.reconcileFunding(d, partner);
@@ -209,5 +213,8 @@ describe('the reconciliation', () => {
     // APPROVED ones are re-read every run until allocated; once allocated nothing changes.
     expect((await m.funding.reconcileFunding(d, partner))?.outcomes).toEqual({ unchanged: 1 });
     expect((await m.applications.get(app.id))!.version).toBe(version);
+    // Allocated: nothing left to follow, so the next runs do not visit the partner.
+    expect((await m.store.partnersWithOpenReviews()).map((p) => p.partnerId)).not.toContain('p-alloc');
+    expect((await m.funding.reconcileFundingAll(d)).map((r) => r.partnerId)).not.toContain('p-alloc');
   });
 });
