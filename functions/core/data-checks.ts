@@ -12,6 +12,9 @@ import rawPolicy from '../../data/data-policy.json' with { type: 'json' };
 import sliceJson from '../../data/ace/create-opportunity.shapes.json' with { type: 'json' };
 import postalJson from '../../data/ace/postal-codes.json' with { type: 'json' };
 import rulesJson from '../../data/ace/submission-rules.json' with { type: 'json' };
+import benefitsJson from '../../data/benefits.json' with { type: 'json' };
+import benefitSliceJson from '../../data/ace/create-benefit-application.shapes.json' with { type: 'json' };
+import { BenefitsData } from '../../schemas/benefits.ts';
 import { RateCard } from '../../schemas/rate-card.ts';
 import { ProgramsData } from '../../schemas/programs.ts';
 import { DataPolicy } from '../../schemas/data-policy.ts';
@@ -82,5 +85,7 @@ export function checkBundledData() {
     programs: loadPrograms(rawPrograms),
     dataPolicy: loadDataPolicy(rawPolicy),
     ace: loadAceData({ slice: sliceJson, postal: postalJson, rules: rulesJson }),
+    benefits: loadAce<BenefitsData>('../benefits.json', BenefitsData, benefitsJson),
+    benefitSlice: loadAce<ShapeSlice>('create-benefit-application.shapes.json', ShapeSlice, benefitSliceJson),
   };
 }

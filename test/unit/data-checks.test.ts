@@ -11,6 +11,7 @@ import { programsData } from '../../functions/core/programs.ts';
 import { dataPolicy } from '../../functions/core/data-age.ts';
 import { postalCodes, shapeSlice, submissionRules } from '../../functions/core/ace/model.ts';
 import { CLOSED_LOST_REASONS } from '../../schemas/api.ts';
+import { benefitSlice, benefitsData } from '../../functions/core/ace/funding-draft.ts';
 
 describe('bundled data, checked at build', () => {
   const checked = checkBundledData();
@@ -20,6 +21,8 @@ describe('bundled data, checked at build', () => {
     expect(checked.programs).toEqual(programsData);
     expect(checked.dataPolicy).toEqual(dataPolicy);
     expect(checked.ace).toEqual({ slice: shapeSlice, postal: postalCodes, rules: submissionRules });
+    expect(checked.benefits).toEqual(benefitsData);
+    expect(checked.benefitSlice).toEqual(benefitSlice);
   });
 
   it('the API\'s closed-lost reasons are the ACE model\'s', () => {

@@ -10,29 +10,20 @@ import { createHash } from 'node:crypto';
 import benefitsJson from '../../../data/benefits.json' with { type: 'json' };
 import sliceJson from '../../../data/ace/create-benefit-application.shapes.json' with { type: 'json' };
 import type { Application, FundingState, FundingStatus, StoredBrief } from '../../../schemas/application.ts';
-import { BenefitsData, type BenefitProgram } from '../../../schemas/benefits.ts';
+import type { BenefitProgram, BenefitsData } from '../../../schemas/benefits.ts';
 import type { Filing } from '../../../schemas/estimate.ts';
 import type { FieldProblem } from '../../../schemas/issues.ts';
-import { parseWith } from '../../../schemas/issues.ts';
 import { centsToUsd, usdToCents } from '../money.ts';
 import { stableJson } from '../application/etag.ts';
 import { clientToken } from './draft.ts';
 import { applyMergePatch, changedPaths } from './edit.ts';
-import { ShapeSlice } from '../../../schemas/ace-data.ts';
+import type { ShapeSlice } from '../../../schemas/ace-data.ts';
 import { checkAgainstSlice } from './shape-check.ts';
 
-function loadBenefits(): BenefitsData {
-  const parsed = parseWith(BenefitsData, benefitsJson);
-  if (!parsed.ok) throw new Error(`data/benefits.json does not match its schema: ${JSON.stringify(parsed.problems.slice(0, 3))}`);
-  return parsed.value;
-}
-
-export const benefitsData: BenefitsData = loadBenefits();
-
-const sliceParsed = ShapeSlice.safeParse(sliceJson);
-if (!sliceParsed.success) throw new Error('data/ace/create-benefit-application.shapes.json does not match its schema: run npm run gen:ace');
+// Checked at build (functions/core/data-checks.ts: unit test and every synth), trusted here, like the other bundled data.
+export const benefitsData = benefitsJson as unknown as BenefitsData;
 /** The CreateBenefitApplication input shapes of the Benefits model (generated). */
-export const benefitSlice: ShapeSlice = sliceParsed.data;
+export const benefitSlice = sliceJson as unknown as ShapeSlice;
 
 /** The benefit that funds a program, or undefined: the program keeps the manual path (POST …/credits). */
 export function benefitFor(programId: string, data: BenefitsData = benefitsData): BenefitProgram | undefined {
