@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { checkAgainstSlice } from '../../../functions/core/ace/shape-check.ts';
 import type { ShapeSlice } from '../../../functions/core/ace/model.ts';
 import type { FieldProblem } from '../../../schemas/issues.ts';
-import { buildShapeSlice, type SmithyModel } from '../../../scripts/gen-ace-model.ts';
+import { buildShapeSlice, type SmithyModel } from '../../../functions/core/ace/smithy-slice.ts';
 import { PROJECT_DIR } from '../paths.ts';
 
 /** One service error in the model's own shape: `__type`, its HTTP status, its members. */
