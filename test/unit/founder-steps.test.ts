@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planRevision } from '../../functions/core/application/founder-steps.ts';
+import { addressConfirmed, confirmsRevisedAddress, resendRefusal, DEFAULT_CONFIRMATION_SETTINGS } from '../../functions/core/address-confirmation.ts';
+import { standingOf, STAGES } from '../../functions/core/application/standing.ts';
 import { newApplication, requestHashOf } from '../../functions/core/intake.ts';
 import type { Application } from '../../schemas/application.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
@@ -55,5 +57,51 @@ describe('a founder revision', () => {
     expect(() => planRevision({ app, worksheet: exampleWorksheet(), requestHash: 'x', now })).toThrow(
       "You cannot revise application app_rev now: a revision answers a partner's change request, and none is open (the application is 'in partner review')",
     );
+  });
+
+  describe('that changes the contact address', () => {
+    const confirmed = (): Application => ({
+      ...awaitingRevision(),
+      addressConfirmation: { requested: 2, sent: 2, confirmedAt: now.toISOString(), confirmedHash: 'c'.repeat(64), lastSentAt: now.toISOString(), expiresAt: now.toISOString() },
+    });
+
+    it('asks for a confirmation of the new address, numbered on from the last mail, with its own resend allowance', () => {
+      const revised = exampleWorksheet();
+      revised.contact.email = 'new-founder@example.org';
+      const command = planRevision({ app: confirmed(), worksheet: revised, requestHash: requestHashOf(revised), now });
+      if (command.kind !== 'apply') throw new Error('expected apply');
+      const c = command.changes.addressConfirmation!;
+      expect(c).toEqual({ requested: 3, sent: 2, firstMail: 3 });
+      expect(command.plan.transition.reason).toBe('worksheet revised in answer to the change request (the new contact address is confirmed before it returns to the partner); changed: contact.email');
+      // Once drafted again it waits on the founder's confirmation, not on routing.
+      const drafted: Application = { ...confirmed(), status: 'drafted', worksheet: revised, addressConfirmation: c };
+      expect(addressConfirmed(drafted)).toBe(false);
+      expect(standingOf(drafted)).toBe(STAGES.addressConfirmation);
+      expect(confirmsRevisedAddress(c)).toBe(true);
+      // 3 resends after the revision's own mail (the intake round's resend does not count against the new address).
+      expect(resendRefusal(drafted, DEFAULT_CONFIRMATION_SETTINGS)).toBeUndefined();
+      expect(resendRefusal({ ...drafted, addressConfirmation: { ...c, requested: 5, sent: 5 } }, DEFAULT_CONFIRMATION_SETTINGS)).toBeUndefined();
+      expect(resendRefusal({ ...drafted, addressConfirmation: { ...c, requested: 6, sent: 6 } }, DEFAULT_CONFIRMATION_SETTINGS)).toMatch(/at most 3/);
+    });
+
+    it('an application stored before confirmation existed starts at the first mail', () => {
+      const revised = exampleWorksheet();
+      revised.contact.email = 'new-founder@example.org';
+      const { addressConfirmation: _none, ...legacy } = awaitingRevision();
+      const command = planRevision({ app: legacy, worksheet: revised, requestHash: requestHashOf(revised), now });
+      expect(command.kind === 'apply' && command.changes.addressConfirmation).toEqual({ requested: 1, sent: 0, firstMail: 1 });
+    });
+
+    it('the same mailbox in other case or spacing is no change: the confirmation stands', () => {
+      const app = confirmed();
+      const revised = exampleWorksheet();
+      revised.contact.email = `  ${app.worksheet.contact.email.toUpperCase()} `;
+      revised.workload.requestsPerDay = 9000;
+      const command = planRevision({ app, worksheet: revised, requestHash: requestHashOf(revised), now });
+      if (command.kind !== 'apply') throw new Error('expected apply');
+      expect(command.changes).not.toHaveProperty('addressConfirmation');
+      expect(command.plan.transition.reason).not.toContain('confirmed');
+      expect(confirmsRevisedAddress(app.addressConfirmation)).toBe(false);
+    });
   });
 });
