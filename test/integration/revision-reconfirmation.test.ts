@@ -53,7 +53,7 @@ async function revisedAndUnconfirmed(id: string, withPartner = true): Promise<Ap
 }
 
 const deps = (release: ExpireDeps['partners']['release']): ExpireDeps => ({
-  applications, partners: { release }, clock: { now: () => now }, settings: DEFAULT_CONFIRMATION_SETTINGS,
+  applications, partners: { release }, clock: { now: () => now, sleep: async () => undefined }, settings: DEFAULT_CONFIRMATION_SETTINGS,
 });
 const load = async (): Promise<number> => (await partners.get(profile.id))!.load;
 
