@@ -180,5 +180,6 @@ describe('withdrawing', () => {
     expect(() => planWithdraw({ app, now })).toThrow("The activate-portfolio record is already 'filed' at ACE: an application can be withdrawn only before filing");
     expect(planWithdraw({ app: { ...app, briefs: [app.briefs![0]!] }, now }).kind).toBe('apply');
     expect(planWithdraw({ app: { ...app, briefs: undefined }, now }).kind).toBe('apply');
+    expect(planWithdraw({ app: { ...app, briefs: [{ programId: 'bedrock-poc', body: {}, problems: [], record: { status: 'draft' } }] }, now }).kind).toBe('apply');
   });
 });
