@@ -104,7 +104,7 @@ export async function measureCost(): Promise<PathResult[]> {
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
   const template = synthTemplate({ nag: false }) as { Resources: Record<string, { Type: string; Properties?: { MemorySize?: number; Architectures?: string[] } }> };
   const memoryOf = (logicalId: string) => template.Resources[logicalId]?.Properties?.MemorySize ?? 128;
-  const rt = await startLocal({ port: 0, sesPort: 0, sfnPort: 0, dynamoPort: 0, jwtKeyFile: null, retryDelayMs: 0 });
+  const rt = await startLocal({ port: 0, sesPort: 0, sfnPort: 0, dynamoPort: 0, jwtKeyFile: null, retryDelayMs: 0, throttle: false });
   let tally = emptyTally();
   const stopInvocations = rt.onInvocation(({ logicalId, ms }) => {
     tally.invocations += 1;

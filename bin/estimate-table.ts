@@ -68,8 +68,9 @@ function plan(e: Estimate): string {
  * in this forecast): they are shown as counted, not suggested again. Only a cheaper model is a suggestion.
  */
 function levers(e: Estimate): string[] {
-  const applied = e.levers.filter((l) => l.lever !== 'cheaper-model');
-  const suggested = e.levers.filter((l) => l.lever === 'cheaper-model');
+  const isApplied = (l: Estimate['levers'][number]): boolean => l.applied ?? l.lever !== 'cheaper-model';
+  const applied = e.levers.filter(isApplied);
+  const suggested = e.levers.filter((l) => !isApplied(l));
   const what = { batch: 'batch inference for the batchable share', caching: 'prompt caching of the repeated context' } as const;
   return [
     ...(applied.length ? [renderTable('Levers the worksheet already applies (counted in the forecast)', ['Lever', 'Model', 'Saves'], applied.map((l) => [

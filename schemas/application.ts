@@ -167,6 +167,11 @@ export const AddressConfirmation = z.object({
   confirmedAt: z.optional(z.string()),
   /** Hash of the secret that confirmed, so a repeated click converges instead of failing. */
   confirmedHash: z.optional(z.string()),
+  /**
+   * The number of the first confirmation mail to the current address: 1, or the mail a revision that changed the
+   * contact address asked for (the resend cap counts from it). Absent means 1.
+   */
+  firstMail: z.optional(z.number()),
 });
 export type AddressConfirmation = z.infer<typeof AddressConfirmation>;
 

@@ -110,6 +110,12 @@ export const LeverSuggestion = z.object({
   lever: z.enum(['batch', 'caching', 'cheaper-model']),
   modelId: z.string(),
   alternativeModelId: z.optional(z.string()),
+  /**
+   * True for batch and caching: they appear only where the worksheet already applies them, and the forecast counts
+   * them (savingUsd is what they save in it; nothing to do). False for a cheaper model: a suggestion, not counted.
+   * Absent on estimates stored before this field existed (read it as `lever !== 'cheaper-model'`).
+   */
+  applied: z.optional(z.boolean()),
   /** Saving over the covered window, before headroom. */
   savingUsd: UsdAmount,
   message: z.string(),

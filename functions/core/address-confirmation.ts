@@ -44,6 +44,26 @@ export function confirmationLink(baseUrl: string, applicationId: string, secret:
   return `${baseUrl}/applications/${encodeURIComponent(applicationId)}/confirm-email#secret=${secret}`;
 }
 
+/** The same mailbox: addresses compare without surrounding space and case (as the per-address limits do). */
+export function sameAddress(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/**
+ * A founder's revision that changes the contact address must have the NEW address confirmed before the revised
+ * application goes back to the partner: the confirmation starts over, numbered on from the last mail (so its mail is
+ * a notice of its own, never taken for one already sent), with its own resend allowance.
+ */
+export function reconfirmation(previous: AddressConfirmation | undefined): AddressConfirmation {
+  const next = (previous?.requested ?? 0) + 1;
+  return { requested: next, sent: previous?.sent ?? 0, firstMail: next };
+}
+
+/** Whether this confirmation is for an address a revision gave (not the one the worksheet was submitted with). */
+export function confirmsRevisedAddress(c: AddressConfirmation | undefined): boolean {
+  return (c?.firstMail ?? 1) > 1;
+}
+
 /** Applications stored before confirmation existed have no record of it: they count as confirmed. */
 export function addressConfirmed(app: Pick<Application, 'addressConfirmation'>): boolean {
   return !app.addressConfirmation || app.addressConfirmation.confirmedAt !== undefined;
@@ -81,7 +101,7 @@ export function resendRefusal(app: Pick<Application, 'status' | 'addressConfirma
   const c = app.addressConfirmation;
   if (!c || c.confirmedAt !== undefined) return 'the address is already confirmed';
   if (app.status !== 'drafted') return `the application is ${app.status.replaceAll('_', ' ')}, not waiting for a confirmation`;
-  if (c.requested - 1 >= settings.maxResendsPerApplication) return `at most ${settings.maxResendsPerApplication} confirmation mails can be resent for one application`;
+  if (c.requested - (c.firstMail ?? 1) >= settings.maxResendsPerApplication) return `at most ${settings.maxResendsPerApplication} confirmation mails can be resent for one application`;
   return undefined;
 }
 

@@ -1,5 +1,5 @@
 /**
- * estimate(): worksheet → forecast + lever suggestions + program decisions + stacking plan, validated against
+ * estimate(): worksheet → forecast + levers (counted, and suggested) + program decisions + stacking plan, validated against
  * `schemas/estimate.ts`. Pure: the current time comes in as `now`, prices and programs are imported data.
  */
 import { Estimate, type QualifiedFigure } from '../../schemas/estimate.ts';
@@ -94,7 +94,9 @@ function forecastInput(w: Worksheet, models: PricedModel[], headroomShare: numbe
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Lever suggestions: each saving is a difference of two window totals computed the same way (exact to the cent).
+// Levers: each saving is a difference of two window totals computed the same way (exact to the cent). Batch and
+// caching are listed only where the worksheet already applies them (`applied: true`, worded as counted, never as
+// advice to do what is already done); a cheaper model is the only suggestion (`applied: false`).
 
 type Suggestion = { lever: 'batch' | 'caching' | 'cheaper-model'; modelId: string; alternativeModelId?: string; savingCents: Cents; message: string };
 
@@ -114,13 +116,13 @@ function batchAndCachingSuggestions(input: ForecastInput, f: Forecast): Suggesti
     if (plan?.batchApplied) {
       const saving = windowCentsFor(input, pm, { batch: false, caching: true }) - current;
       if (saving > 0n) {
-        out.push({ lever: 'batch', modelId: pm.model.modelId, savingCents: saving, message: `Run the batchable ${pct(input.workload.batchableShare)} of ${pm.model.name} requests (and eval replays) as batch inference (24-hour window): saves ${formatUsd(saving)} over ${months} months` });
+        out.push({ lever: 'batch', modelId: pm.model.modelId, savingCents: saving, message: `Already counted in this forecast: the worksheet runs the batchable ${pct(input.workload.batchableShare)} of ${pm.model.name} requests (and eval replays) as batch inference (24-hour window), which saves ${formatUsd(saving)} over ${months} months against on-demand` });
       }
     }
     if (plan?.cachingApplied) {
       const saving = cachingSavingCents(input, f, i);
       if (saving > 0n) {
-        out.push({ lever: 'caching', modelId: pm.model.modelId, savingCents: saving, message: `Cache the ${input.workload.cacheableContextTokens} repeated context tokens on ${pm.model.name} (prompt caching at a ${pct(input.workload.cacheHitRate)} hit rate): saves ${formatUsd(saving)} over ${months} months` });
+        out.push({ lever: 'caching', modelId: pm.model.modelId, savingCents: saving, message: `Already counted in this forecast: the worksheet caches the ${input.workload.cacheableContextTokens} repeated context tokens on ${pm.model.name} (prompt caching at a ${pct(input.workload.cacheHitRate)} hit rate), which saves ${formatUsd(saving)} over ${months} months against no caching` });
       }
     }
   });
@@ -394,7 +396,7 @@ export function estimate(worksheet: Worksheet, opts: EstimateOptions): Estimate 
     poolCoverage: { poolUsd: usd(coverage.poolCents), naiveMonths: coverage.naiveMonths, optimizedMonths: coverage.optimizedMonths, horizonMonths: coverage.horizonMonths },
     levers: suggestions
       .sort((a, b) => (b.savingCents > a.savingCents ? 1 : b.savingCents < a.savingCents ? -1 : 0))
-      .map((s) => ({ lever: s.lever, modelId: s.modelId, ...(s.alternativeModelId ? { alternativeModelId: s.alternativeModelId } : {}), savingUsd: usd(s.savingCents), message: s.message })),
+      .map((s) => ({ lever: s.lever, modelId: s.modelId, ...(s.alternativeModelId ? { alternativeModelId: s.alternativeModelId } : {}), applied: s.lever !== 'cheaper-model', savingUsd: usd(s.savingCents), message: s.message })),
     programs: decisions,
     plan: {
       filings: plan.filings,

@@ -4,6 +4,7 @@
  */
 import type { Application, ApplicationStatus, FundingStatus, RecordStatus, Transition } from '../../schemas/application.ts';
 import type { PartnerProfile } from '../../schemas/partner.ts';
+import { confirmsRevisedAddress } from './address-confirmation.ts';
 import { formatUsd, usdToCents } from './money.ts';
 
 export interface Mail {
@@ -230,7 +231,9 @@ export function composeNotice(kind: NoticeKind, ctx: NoticeContext): Mail {
       const link = ctx.confirmation?.link ?? `${ctx.baseUrl}/applications/${encodeURIComponent(app.id)}/confirm-email`;
       return build([w.contact.email], `Confirm your address for ${company}'s Bedrock credit application`, [
         `Hi ${w.contact.firstName},`,
-        `Someone submitted a Bedrock credit worksheet for ${company} with this address (application ${app.id}).`,
+        confirmsRevisedAddress(app.addressConfirmation)
+          ? `Someone revised the Bedrock credit worksheet of ${company} (application ${app.id}) and gave this address as the contact.`
+          : `Someone submitted a Bedrock credit worksheet for ${company} with this address (application ${app.id}).`,
         ...(ctx.askSummary ? [ctx.askSummary] : []),
         'If it was you, confirm your address with the link below: only then do we pass the application to a partner.',
         ctx.confirmation

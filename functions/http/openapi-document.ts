@@ -99,7 +99,11 @@ function partnerPaths(): Record<string, unknown> {
         operationId: 'partnerApplication',
         security,
         parameters: [idParam],
-        responses: { 200: { description: 'The application', content: jsonContent('PartnerApplicationView') }, ...partnerAuthErrors },
+        responses: {
+          200: { description: 'The application', content: jsonContent('PartnerApplicationView') },
+          409: errorResponse("Back with the founder: a revision changed the contact address, and the application returns to your queue once the founder confirms it (every partner route answers this meanwhile); `currentState` names the status"),
+          ...partnerAuthErrors,
+        },
       },
     },
     '/partner/applications/{id}/briefs/{programId}': {

@@ -19,6 +19,7 @@ import {
 import { dedupeValues, sharedKeys } from '../core/dedupe.ts';
 import { findBrief, recordOf } from '../core/application/records.ts';
 import { isAssignedTo } from '../core/application/commands.ts';
+import { awaitingAddressConfirmation } from '../core/address-confirmation.ts';
 import {
   creditsWarnings, planBriefEdit, planPartnerDecision, planRecordChange, type PartnerDecision, type RecordChange,
 } from '../core/application/review.ts';
@@ -53,6 +54,10 @@ function programIdOf(event: HttpEvent): string {
 async function ownApplication(id: string, partnerId: string): Promise<Application> {
   const app = await applications.get(id);
   if (!app || !isAssignedTo(app, partnerId)) throw new NotFoundError(`Application ${id} not found`);
+  // A revision that changed the contact address does not reach the partner before the new address is confirmed.
+  if (awaitingAddressConfirmation(app)) {
+    throw new ConflictError(`Application ${id} is back with the founder: the revised worksheet changes the contact address, and it returns to your review queue once the founder confirms the new address`, app.status);
+  }
   return app;
 }
 

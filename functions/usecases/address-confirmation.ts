@@ -10,10 +10,13 @@
  *   ExpireUnconfirmed finds the address confirmed and routes it instead of closing it.
  * - `requestResend` (POST /applications/{id}/confirm-email/resend): rate limited per address (fixed daily window) and
  *   capped per application; one conditional write asks for mail n+1, then the wait is resumed so the workflow sends it.
- * - `expireUnconfirmed` (the wait timed out): drafted → withdrawn by the system, nothing was booked or shared.
+ * - `expireUnconfirmed` (the wait timed out): drafted → withdrawn by the system, nothing was booked or shared. After a
+ *   revision that changed the contact address, the partner who asked for the changes still holds a slot: it is given
+ *   back, and the workflow goes through CheckStanding, whose NotifyChange tells that partner.
  */
 import type { Application } from '../../schemas/application.ts';
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { addressScope, type LimitRepository } from '../adapters/dynamo/limits.ts';
 import type { Clock } from '../core/clock.ts';
 import {
@@ -111,28 +114,45 @@ export async function requestResend(deps: ResendDeps, app: Application): Promise
 
 export interface ExpireDeps {
   readonly applications: Pick<ApplicationRepository, 'mustGet' | 'applyTransition'>;
+  readonly partners: Pick<PartnerRepository, 'release'>;
   readonly clock: Clock;
   readonly settings: ConfirmationSettings;
 }
 
-/** What the timed-out wait found: closed (`expired`), confirmed after all (route it), or something else (ask where). */
-export type ExpiryOutcome = 'expired' | 'confirmed' | 'other';
+/**
+ * What the timed-out wait found: closed quietly (`expired`: nobody else was ever involved), closed after a revision
+ * whose new address was never confirmed (`closed-after-revision`: the partner is told, through CheckStanding and
+ * NotifyChange), confirmed after all (route it), or something else (ask where).
+ */
+export type ExpiryOutcome = 'expired' | 'closed-after-revision' | 'confirmed' | 'other';
 
 export async function expireUnconfirmed(deps: ExpireDeps, id: string, actor: Application['transitions'][number]['actor']): Promise<ExpiryOutcome> {
   const app = await deps.applications.mustGet(id);
+  // A retry after the write below (the task died before the release): finish the release.
+  const last = app.transitions.at(-1);
+  if (app.status === 'withdrawn' && app.partner && last?.from === 'drafted' && last.actor.kind === 'system' && last.actor.id === actor.id) {
+    await deps.partners.release(app.partner.partnerId, app.id);
+    return 'closed-after-revision';
+  }
   if (app.status !== 'drafted') return 'other';
   if (!awaitingAddressConfirmation(app)) return 'confirmed';
   // A resend asked for at the last moment, or a link still valid: not expired yet (CheckStanding sends or waits again).
   const c = app.addressConfirmation!;
   if (confirmationMailDue(c) || (c.expiresAt && Date.parse(c.expiresAt) > deps.clock.now().getTime())) return 'other';
+  const partner = app.partner;
   try {
     await deps.applications.applyTransition(app, planTransition({
       current: app.status, version: app.version, to: 'withdrawn', actor, now: deps.clock.now(),
-      reason: `the contact address was not confirmed within ${deps.settings.confirmWithinHours} hours of the confirmation mail; nothing was shared with a partner`,
+      reason: partner
+        ? `the new contact address of the founder's revision was not confirmed within ${deps.settings.confirmWithinHours} hours of the confirmation mail; the revision was not shared with the partner`
+        : `the contact address was not confirmed within ${deps.settings.confirmWithinHours} hours of the confirmation mail; nothing was shared with a partner`,
     }));
-    return 'expired';
   } catch (error) {
     if (error instanceof ConflictError) return 'other';
     throw error;
   }
+  if (!partner) return 'expired';
+  // The slot the change request kept (the assignment stays on the application, so NotifyChange can tell the partner).
+  await deps.partners.release(partner.partnerId, app.id);
+  return 'closed-after-revision';
 }

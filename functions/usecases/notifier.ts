@@ -138,6 +138,12 @@ export class Notifier {
             if (await this.deliver(app, 'partner-status-update', `v${t.version}:partner-reassigned`, { transition: t, detail }, profile)) sent.push(`v${t.version}:partner-reassigned`);
           }
         }
+        // A revision's new contact address never confirmed (ExpireUnconfirmed): the partner who asked for the changes
+        // is told; the revision itself never reached them. (Closed before any partner: nobody else is told.)
+        if (t.to === 'withdrawn' && t.from === 'drafted' && t.actor.kind === 'system' && partner) {
+          const detail = `The founder answered your change request on application ${app.id} with a revised worksheet that changes the contact address, and the new address was never confirmed; the application is closed without the revision reaching you, and your review slot is free again.`;
+          if (await this.deliver(app, 'partner-status-update', `v${t.version}:partner-status-update`, { transition: t, detail }, partner)) sent.push(`v${t.version}:partner-status-update`);
+        }
         // A review taken away after the SLA lapsed: the partner who had it is told (the assignment is already cleared).
         if (t.to === 'drafted' && t.from === 'in_partner_review' && t.actor.kind === 'system') {
           const lapsed = app.passedOverBy?.at(-1);

@@ -5,10 +5,14 @@
 // value → 200 application/json). Unknown routes answer 404 `{"message":"Not Found"}`, a malformed percent-escape in
 // the path 400 `{"message":"Bad Request"}`, handler errors 500
 // `{"message":"Internal Server Error"}`, bodies over the limit 413 `{"message":"Request Entity Too Large"}`.
+// Throttling as the template's stage sets it per route (RouteSettings, else DefaultRouteSettings): a token bucket per
+// route, all clients together, refilled at the rate limit up to the burst limit, on real (monotonic) time, never the
+// movable clock; over it, 429 `{"message":"Too Many Requests"}` like API Gateway, plus a `Retry-After` (seconds until
+// the bucket holds a token again) that API Gateway does not send.
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import type { RouteSpec } from './template-model.ts';
+import type { RouteSpec, RouteThrottle } from './template-model.ts';
 import type { DevIssuer } from './jwt.ts';
 import { renderClaims } from './jwt.ts';
 
@@ -22,6 +26,10 @@ export interface HttpApiOptions {
   bodyLimitBytes?: number;
   /** False while the runtime behind the routes is still starting: requests then get 503 with Retry-After. */
   ready?: () => boolean;
+  /** Enforce the routes' throttles (default true); test suites that poll faster than a founder would turn it off. */
+  throttle?: boolean;
+  /** Milliseconds of a monotonic clock, for the token buckets (default performance.now). */
+  monotonicMs?: () => number;
   /** Local-only endpoints (`/__local/...`); return true when handled. */
   local?: (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean> | boolean;
   log?: (line: string) => void;
@@ -97,6 +105,30 @@ export function matchRoute(routes: RouteSpec[], method: string, path: string): R
   return fallback ? { route: fallback, pathParameters: undefined } : undefined;
 }
 
+/**
+ * API Gateway's throttle: one token bucket per key, holding at most `burstLimit` tokens, refilled at `rateLimit` a
+ * second; a request takes one token or is refused with the whole seconds until one is back.
+ */
+export class TokenBuckets {
+  readonly #buckets = new Map<string, { tokens: number; atMs: number }>();
+  constructor(private readonly nowMs: () => number = () => performance.now()) {}
+
+  take(key: string, limit: RouteThrottle): { ok: true } | { ok: false; retryAfterSeconds: number } {
+    const now = this.nowMs();
+    const bucket = this.#buckets.get(key) ?? { tokens: limit.burstLimit, atMs: now };
+    bucket.tokens = Math.min(limit.burstLimit, bucket.tokens + ((now - bucket.atMs) / 1000) * limit.rateLimit);
+    bucket.atMs = now;
+    this.#buckets.set(key, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return { ok: true };
+    }
+    // A rate of 0 never refills (API Gateway then refuses everything): say a minute rather than forever.
+    const seconds = limit.rateLimit > 0 ? Math.ceil((1 - bucket.tokens) / limit.rateLimit) : 60;
+    return { ok: false, retryAfterSeconds: Math.max(1, seconds) };
+  }
+}
+
 const TEXT_TYPES = /^(text\/|application\/(json|[\w.+-]+\+json|xml|[\w.+-]+\+xml|javascript|x-www-form-urlencoded|graphql))/i;
 
 function apiGatewayTime(d: Date): string {
@@ -114,6 +146,7 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
 export function createHttpApiServer(opts: HttpApiOptions): Server {
   const limit = opts.bodyLimitBytes ?? 10 * 1024 * 1024;
   const log = opts.log ?? (() => undefined);
+  const buckets = opts.throttle === false ? undefined : new TokenBuckets(opts.monotonicMs);
   return createServer((req, res) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -158,6 +191,10 @@ export function createHttpApiServer(opts: HttpApiOptions): Server {
     }
     if (!match) return replyJson(404, { message: 'Not Found' });
     const { route } = match;
+    if (buckets && route.throttle) {
+      const taken = buckets.take(route.routeKey, route.throttle);
+      if (!taken.ok) return json(res, 429, { message: 'Too Many Requests' }, { 'apigw-requestid': requestId, 'retry-after': String(taken.retryAfterSeconds) });
+    }
 
     // Headers: lower-case names, repeated headers joined with ','; cookies go to their own array.
     const headers: Record<string, string> = {};

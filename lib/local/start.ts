@@ -72,6 +72,11 @@ export interface StartLocalOptions {
   retryDelayMs?: number;
   /** Import every handler before reporting ready (default true). */
   preload?: boolean;
+  /**
+   * Enforce the per-route throttles the template's API stage sets (cdk.json: public, founder, partner and operations
+   * routes), as API Gateway does; default true. Test suites and benchmarks that poll faster than people do turn it off.
+   */
+  throttle?: boolean;
   /** Start the clock this many ms ahead of real time (restored from dataDir when persisted). */
   clockOffsetMs?: number;
   log?: (line: string) => void;
@@ -300,6 +305,7 @@ async function startStandIns(args: {
       return late.invoker.invoke(id, event);
     },
     local: (req, res, body) => admin(req.method ?? 'GET', req.url ?? '', body, res),
+    throttle: opts.throttle ?? true,
     log,
   });
   const sfnServer = createSfnServer(

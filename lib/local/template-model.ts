@@ -78,6 +78,16 @@ export interface RouteSpec {
   scopes: string[];
   functionLogicalId: string;
   payloadFormatVersion: string;
+  /**
+   * The stage's throttle for this route: its `RouteSettings` entry, else the stage's `DefaultRouteSettings` (API
+   * Gateway's token bucket: `rateLimit` requests a second, bursts up to `burstLimit`); absent when neither sets one.
+   */
+  throttle?: RouteThrottle;
+}
+
+export interface RouteThrottle {
+  rateLimit: number;
+  burstLimit: number;
 }
 
 export interface LocalModel {
@@ -400,6 +410,27 @@ export function buildLocalModel(template: CfnTemplate, names: LocalNames): Local
   }
 
   const byFunctionArn = new Map(functions.map((f) => [f.logicalId, f]));
+  // The stage's throttles (one stage, `$default`, as the CDK app deploys): per route key, else the stage default.
+  const throttleOf = (settings: Json | undefined): RouteThrottle | undefined => {
+    if (!settings || typeof settings !== 'object' || Array.isArray(settings)) return undefined;
+    const rate = settings.ThrottlingRateLimit;
+    const burst = settings.ThrottlingBurstLimit;
+    return typeof rate === 'number' && typeof burst === 'number' ? { rateLimit: rate, burstLimit: burst } : undefined;
+  };
+  let defaultThrottle: RouteThrottle | undefined;
+  const routeThrottles = new Map<string, RouteThrottle>();
+  for (const [, res] of entries) {
+    if (res.Type !== 'AWS::ApiGatewayV2::Stage') continue;
+    const p = res.Properties ?? {};
+    defaultThrottle = throttleOf(r.resolve(p.DefaultRouteSettings ?? null)) ?? defaultThrottle;
+    const perRoute = r.resolve(p.RouteSettings ?? null);
+    if (perRoute && typeof perRoute === 'object' && !Array.isArray(perRoute)) {
+      for (const [key, settings] of Object.entries(perRoute)) {
+        const t = throttleOf(settings);
+        if (t) routeThrottles.set(key, t);
+      }
+    }
+  }
   const routes: RouteSpec[] = [];
   let apiId = 'local';
   for (const [, res] of entries) {
@@ -436,6 +467,7 @@ export function buildLocalModel(template: CfnTemplate, names: LocalNames): Local
       scopes: Array.isArray(p.AuthorizationScopes) ? (r.resolve(p.AuthorizationScopes) as Json[]).map(String) : [],
       functionLogicalId: fnId,
       payloadFormatVersion: str(r.resolve(integration.PayloadFormatVersion ?? '2.0')) || '2.0',
+      ...((routeThrottles.get(routeKey) ?? defaultThrottle) ? { throttle: routeThrottles.get(routeKey) ?? defaultThrottle } : {}),
     });
   }
 

@@ -66,7 +66,10 @@ describe('the version half of the status condition (application repository)', ()
     expect(plan.transition.to).toBe('action_required');
     // Meanwhile the partner's edit of the first brief lands (same status, next version).
     const edited = (app.briefs ?? []).map((b) => (b.programId === 'bedrock-poc' ? { ...b, body: { Project: { Title: 'fixed as AWS asked' } }, revision: 2 } : b));
-    await applications.updateBriefs(app, edited);
+    const afterEdit = await applications.updateBriefs(app, edited);
+    // What the edit answers is what is stored: the next version, the same status and timeline.
+    expect(afterEdit.version).toBe(app.version + 1);
+    expect(afterEdit).toEqual(await applications.mustGet(app.id));
 
     const err = await applications.applyTransition(app, plan, { briefs: plan.briefs }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConflictError);

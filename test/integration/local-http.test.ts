@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Server } from 'node:http';
-import { createHttpApiServer, matchRoute } from '../../lib/local/http-api.ts';
+import { readFileSync } from 'node:fs';
+import { createHttpApiServer, matchRoute, TokenBuckets } from '../../lib/local/http-api.ts';
 import { DevIssuer, DEV_CLIENT_ID, DEV_ISSUER, DEV_USER_POOL_ID } from '../../lib/local/jwt.ts';
 import { buildLocalModel } from '../../lib/local/template-model.ts';
 import type { CfnTemplate, LocalModel } from '../../lib/local/template-model.ts';
@@ -337,5 +338,110 @@ describe('dev tokens', () => {
     const jwtRoutes = buildLocalModel(template, names).routes.filter((r) => r.authorizationType === 'JWT');
     expect(jwtRoutes.length).toBeGreaterThan(0);
     for (const r of jwtRoutes) expect(r.authorizer).toEqual(expect.objectContaining({ issuer: DEV_ISSUER, audience: [DEV_CLIENT_ID] }));
+  }, 60_000);
+});
+
+describe('local HTTP API throttling (the stage\'s per-route settings, as API Gateway enforces them)', () => {
+  const throttled = {
+    Resources: {
+      ...template.Resources,
+      Stage: {
+        Type: 'AWS::ApiGatewayV2::Stage',
+        Properties: {
+          ApiId: { Ref: 'Api' }, StageName: '$default', AutoDeploy: true,
+          DefaultRouteSettings: { ThrottlingBurstLimit: 4, ThrottlingRateLimit: 2 },
+          RouteSettings: { 'POST /items/{id}': { ThrottlingRateLimit: 1, ThrottlingBurstLimit: 2 } },
+        },
+      },
+    },
+  } as unknown as CfnTemplate;
+
+  it('reads each route\'s throttle from the stage: its RouteSettings entry, else the stage default', () => {
+    const byKey = Object.fromEntries(buildLocalModel(throttled, names).routes.map((r) => [r.routeKey, r.throttle]));
+    expect(byKey['POST /items/{id}']).toEqual({ rateLimit: 1, burstLimit: 2 });
+    expect(byKey['GET /items/{id}']).toEqual({ rateLimit: 2, burstLimit: 4 });
+    expect(buildLocalModel(template, names).routes.every((r) => r.throttle === undefined)).toBe(true);
+  });
+
+  it('answers 429 {"message":"Too Many Requests"} with Retry-After past the burst, per route, and lets requests through again as the bucket refills', async () => {
+    const issuer = await DevIssuer.load(null);
+    let nowMs = 0;
+    let calls = 0;
+    const server = createHttpApiServer({
+      routes: () => buildLocalModel(throttled, names).routes, apiId: () => 'local', issuer, monotonicMs: () => nowMs,
+      invoke: async () => { calls += 1; return { statusCode: 200, body: 'ok' }; },
+    });
+    const base = await listen(server, '127.0.0.1', 0);
+    try {
+      const post = () => fetch(`${base}/items/1`, { method: 'POST' });
+      // Burst 2 on POST /items/{id}: two pass at once, the third is refused without reaching the handler.
+      expect((await post()).status).toBe(200);
+      expect((await post()).status).toBe(200);
+      const refused = await post();
+      expect(refused.status).toBe(429);
+      expect(await refused.json()).toEqual({ message: 'Too Many Requests' });
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(calls).toBe(2);
+      // Another route has a bucket of its own (the stage default: burst 4).
+      for (let i = 0; i < 4; i += 1) expect((await fetch(`${base}/items/1`)).status).toBe(200);
+      expect((await fetch(`${base}/items/1`)).status).toBe(429);
+      // Half a second refills half a token at 1 a second: still refused; a full second later one passes, then none.
+      nowMs += 500;
+      expect((await post()).status).toBe(429);
+      nowMs += 500;
+      expect((await post()).status).toBe(200);
+      expect((await post()).status).toBe(429);
+      // Never more than the burst, however long the pause.
+      nowMs += 3_600_000;
+      expect((await post()).status).toBe(200);
+      expect((await post()).status).toBe(200);
+      expect((await post()).status).toBe(429);
+      expect(calls).toBe(2 + 4 + 1 + 2);
+    } finally {
+      await closeServer(server);
+    }
+  });
+
+  it('does not throttle when told not to (the test suites poll faster than people)', async () => {
+    const issuer = await DevIssuer.load(null);
+    const server = createHttpApiServer({
+      routes: () => buildLocalModel(throttled, names).routes, apiId: () => 'local', issuer, throttle: false, monotonicMs: () => 0,
+      invoke: async () => ({ statusCode: 200, body: 'ok' }),
+    });
+    const base = await listen(server, '127.0.0.1', 0);
+    try {
+      for (let i = 0; i < 10; i += 1) expect((await fetch(`${base}/items/1`, { method: 'POST' })).status).toBe(200);
+    } finally {
+      await closeServer(server);
+    }
+  });
+
+  it('a token bucket tells how long until the next token (Retry-After, whole seconds, at least 1)', () => {
+    let nowMs = 0;
+    const buckets = new TokenBuckets(() => nowMs);
+    const slow = { rateLimit: 0.25, burstLimit: 1 };
+    expect(buckets.take('k', slow)).toEqual({ ok: true });
+    expect(buckets.take('k', slow)).toEqual({ ok: false, retryAfterSeconds: 4 });
+    nowMs += 1_000;
+    expect(buckets.take('k', slow)).toEqual({ ok: false, retryAfterSeconds: 3 });
+    expect(buckets.take('other', slow)).toEqual({ ok: true });
+    expect(buckets.take('z', { rateLimit: 0, burstLimit: 0 })).toEqual({ ok: false, retryAfterSeconds: 60 });
+    expect(buckets.take('f', { rateLimit: 100, burstLimit: 1 })).toEqual({ ok: true });
+    expect(buckets.take('f', { rateLimit: 100, burstLimit: 1 })).toEqual({ ok: false, retryAfterSeconds: 1 });
+  });
+
+  it('the synthesized stack gives every route the throttle cdk.json configures: public tightest, founder next, partner and operations the stage default', async () => {
+    const { loadTemplate } = await import('../../lib/local/template-cache.ts');
+    const { template: synthesized } = await loadTemplate(PROJECT_DIR);
+    const context = (JSON.parse(readFileSync(join(PROJECT_DIR, 'cdk.json'), 'utf8')) as { context: Record<string, number> }).context;
+    const limits = (kind: string) => ({ rateLimit: context[`${kind}RouteRateLimit`], burstLimit: context[`${kind}RouteBurstLimit`] });
+    const routes = buildLocalModel(synthesized, names).routes;
+    expect(routes.length).toBeGreaterThan(20);
+    for (const r of routes) {
+      const expected = r.authorizationType === 'JWT'
+        ? limits('authenticated')
+        : r.path.startsWith('/applications/') && !r.path.includes('/confirm-email') ? limits('founder') : limits('public');
+      expect(r.throttle, r.routeKey).toEqual(expected);
+    }
   }, 60_000);
 });

@@ -9,9 +9,9 @@ export const exampleWorksheetBody = (): Record<string, unknown> =>
 /** The suites submit the example worksheet many times (one founder, one account): limits far above what they use. */
 export const E2E_LIMITS = { MAX_OPEN_APPLICATIONS_PER_ADDRESS: '1000', MAX_OPEN_APPLICATIONS_PER_ACCOUNT: '1000' };
 
-/** Every stand-in on a free port, the dev JWT key in memory, Retry pauses skipped. */
+/** Every stand-in on a free port, the dev JWT key in memory, Retry pauses skipped, no route throttles (suites poll fast). */
 export function startE2eRuntime(): Promise<LocalRuntime> {
-  return startLocal({ port: 0, sesPort: 0, sfnPort: 0, dynamoPort: 0, partnerCentralPort: 0, jwtKeyFile: null, retryDelayMs: 0, environment: E2E_LIMITS });
+  return startLocal({ port: 0, sesPort: 0, sfnPort: 0, dynamoPort: 0, partnerCentralPort: 0, jwtKeyFile: null, retryDelayMs: 0, environment: E2E_LIMITS, throttle: false });
 }
 
 /** Poll with a bound instead of sleeping a fixed time. */

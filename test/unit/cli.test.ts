@@ -32,6 +32,15 @@ describe('ace-filing', () => {
     const estimate = JSON.parse(stdout) as { plan: { filings: unknown[] }; forecast: { recommendedAskUsd: string } };
     expect(estimate.plan.filings.length).toBeGreaterThan(0);
     expect(estimate.forecast.recommendedAskUsd).toMatch(/^\d+\.\d{2}$/);
+    // The JSON says what the table says: batch and caching are counted (the worksheet applies them), only a cheaper
+    // model is a suggestion.
+    const levers = (JSON.parse(stdout) as { levers: { lever: string; applied: boolean; message: string }[] }).levers;
+    expect(levers.filter((l) => l.lever !== 'cheaper-model').length).toBeGreaterThan(0);
+    for (const l of levers) {
+      expect(l.applied).toBe(l.lever !== 'cheaper-model');
+      if (l.applied) expect(l.message).toMatch(/^Already counted in this forecast/);
+      expect(l.message).not.toMatch(/^Run the batchable|^Cache the \d+ repeated/);
+    }
   });
 
   it('estimate --table prints readable tables', () => {

@@ -113,6 +113,20 @@ describe('scenario: levers on Sonnet 4.6 (20% batchable, 1,500 of 2,000 input to
     expect(cents(e.forecast.naiveBedrockUsd)).toBe(run(w, NO_LEVERS).bedrockCents);
   });
 
+  it('words batch and caching as counted in the forecast (applied), never as advice to do what the worksheet does', () => {
+    const e = estimate(w, { now: NOW });
+    const model = e.models.find((m) => m.modelId === 'anthropic.claude-sonnet-4-6')!;
+    expect(model.batchApplied && model.cachingApplied).toBe(true);
+    for (const lever of ['batch', 'caching'] as const) {
+      const l = e.levers.find((x) => x.lever === lever)!;
+      expect(l.applied).toBe(true);
+      expect(l.message).toMatch(/^Already counted in this forecast: the worksheet (runs|caches) /);
+      expect(l.message).toContain(`saves $`);
+      expect(l.message).not.toMatch(/^(Run|Cache) /);
+    }
+    for (const l of e.levers.filter((x) => x.lever === 'cheaper-model')) expect(l.applied).toBe(false);
+  });
+
   it('does not cache below the break-even hit rate (writes cost 1.25x input)', () => {
     // Sonnet: write 3.75, read 0.30, input 3.00 → break-even (3.75 − 3) / (3.75 − 0.30) = 21.74%.
     const low = ragWorksheet({ workload: { cacheableContextTokens: 1_500, cacheHitRate: 0.2 } });

@@ -5,7 +5,7 @@ import { dedupeValues, normaliseCompany, normaliseDomain, sharedKeys } from '../
 import { closingReviewDecision, creditsProblems, creditsWarnings, planPartnerDecision, planRecordChange } from '../../functions/core/application/review.ts';
 import { planRevision, planWithdraw } from '../../functions/core/application/founder-steps.ts';
 import { etagOf } from '../../functions/core/application/etag.ts';
-import { ConflictError, NotFoundError } from '../../functions/core/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../functions/core/errors.ts';
 import { newApplication } from '../../functions/core/intake.ts';
 import type { Application, Transition } from '../../schemas/application.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
@@ -235,5 +235,63 @@ describe('a record change that is not possible now', () => {
     expect(err).toBeInstanceOf(ConflictError);
     expect(err?.message).toBe("You cannot record credits for the bedrock-poc record now: it is 'filed', and credits are recorded once AWS approved the record, and once");
     expect(err?.currentState).toBe('filed');
+  });
+});
+
+describe('what a decision or a record change does (effects, reasons, guards)', () => {
+  const approvedRecord = (record: Application['briefs'] extends (infer B)[] | undefined ? B extends { record?: infer R } ? R : never : never): Application => ({
+    ...inReview(), status: 'approved',
+    briefs: [{ programId: 'bedrock-poc', body: {}, problems: [], record }],
+  });
+
+  it('approve and decline give the partner\'s slot back; a change request keeps it', () => {
+    expect(planPartnerDecision({ app: inReview(), partnerId: 'p-a', decision: 'changes_requested', now: NOW }).effects).toEqual({ callback: { kinds: ['partner-review'], output: { decision: 'changes_requested' } } });
+    expect(planPartnerDecision({ app: inReview(), partnerId: 'p-a', decision: 'approved', now: NOW }).effects).toMatchObject({ releaseSlotOf: 'p-a' });
+  });
+
+  it('words the reasons: the change request\'s message (or a default), the decline\'s reason; a decline adds the partner to those passed over once', () => {
+    const requested = planPartnerDecision({ app: inReview(), partnerId: 'p-a', decision: 'changes_requested', now: NOW });
+    expect(requested.kind === 'apply' && requested.plan.transition.reason).toBe('changes requested');
+    const declined = planPartnerDecision({ app: { ...inReview(), passedOverBy: ['p-z', 'p-a'] }, partnerId: 'p-a', decision: 'declined', text: 'no capacity', now: NOW });
+    if (declined.kind !== 'apply') throw new Error('expected apply');
+    expect(declined.plan.transition.reason).toBe('declined by the partner: no capacity');
+    expect(declined.changes).toEqual({ passedOverBy: ['p-z', 'p-a'], partner: undefined });
+    const bare = planPartnerDecision({ app: inReview(), partnerId: 'p-a', decision: 'declined', now: NOW });
+    expect(bare.kind === 'apply' && bare.plan.transition.reason).toBe('declined by the partner:');
+    expect(bare.kind === 'apply' && bare.changes.passedOverBy).toEqual(['p-a']);
+  });
+
+  it('a record change resumes the AWS-decision or credits wait, naming the record', () => {
+    const command = planRecordChange({ app: approvedRecord({ status: 'approved' }), programId: 'bedrock-poc', partnerId: 'p-a', change: { kind: 'credits', amountUsd: '10.00', appliedOn: '2026-11-30', expiresOn: '2027-11-30' }, now: NOW });
+    expect(command.kind).toBe('apply');
+    expect(command.effects).toEqual({ callback: { kinds: ['aws-decision', 'credits'], output: { event: 'record-changed', programId: 'bedrock-poc' } } });
+    expect(command.kind === 'apply' && command.plan.transition.reason).toBe('credits applied: $10.00, expiring 2027-11-30');
+  });
+
+  it('credits are checked across fields before anything is planned (400 naming the field)', () => {
+    const err = (() => {
+      try {
+        planRecordChange({ app: approvedRecord({ status: 'approved' }), programId: 'bedrock-poc', partnerId: 'p-a', change: { kind: 'credits', amountUsd: '10.00', appliedOn: '2026-11-30', expiresOn: '2026-11-01' }, now: NOW });
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    })();
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).problems).toEqual([{ field: 'expiresOn', rule: 'must be after appliedOn (2026-11-30)' }]);
+  });
+
+  it('the same credits again replay; other credits on an applied record are refused', () => {
+    const credits = { amountUsd: '10.00', appliedOn: '2026-11-30', expiresOn: '2027-11-30' };
+    const app = approvedRecord({ status: 'credits_applied', credits });
+    expect(planRecordChange({ app, programId: 'bedrock-poc', partnerId: 'p-a', change: { kind: 'credits', ...credits }, now: NOW }).kind).toBe('replay');
+    expect(() => planRecordChange({ app, programId: 'bedrock-poc', partnerId: 'p-a', change: { kind: 'credits', ...credits, amountUsd: '11.00' }, now: NOW })).toThrow(ConflictError);
+    expect(() => planRecordChange({ app: approvedRecord({ status: 'approved', credits }), programId: 'bedrock-poc', partnerId: 'p-a', change: { kind: 'credits', ...credits, appliedOn: '2026-12-02' }, now: NOW })).toThrow(ValidationError);
+  });
+
+  it('a record filed as one opportunity is never filed again as another, and says so', () => {
+    const app = approvedRecord({ status: 'in_aws_review', opportunityId: 'O1' });
+    expect(() => planRecordChange({ app, programId: 'bedrock-poc', partnerId: 'p-a', change: { kind: 'filed', opportunityId: 'O2', filedAt: NOW.toISOString() }, now: NOW }))
+      .toThrow('The bedrock-poc record is already filed as O1; it cannot be filed again as O2');
   });
 });

@@ -12,8 +12,8 @@ import type * as SubmitWorksheet from '../../functions/usecases/submit-worksheet
 import type { Worksheet } from '../../schemas/worksheet.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 import {
-  HOUR, boot, confirmationSecret, executionArnOf, finished, history, postConfirmation, statesEntered, stopRunning, submitOnly,
-  until, waitingIn, type Harness,
+  HOUR, boot, confirmationSecret, executionArnOf, finished, history, mailsTo, partnerDecides, postConfirmation, statesEntered,
+  stopRunning, submitOnly, until, waitingIn, type Harness,
 } from './harness.ts';
 
 let h: Harness;
@@ -165,6 +165,111 @@ describe('issue-8: address confirmation before routing', () => {
     const latest = await confirmationSecret(h, first.id, 3);
     expect((await postConfirmation(h, first.id, latest)).status).toBe(200);
     await waitingIn(h, first.id, STATES.awaitPartnerReview, 'partner-review');
+  });
+});
+
+describe('issue-8: a revision that changes the contact address is confirmed again before it reaches the partner', () => {
+  /** Submitted, confirmed, routed, changes requested: the founder is asked for a revision. */
+  async function atRevision(): Promise<{ id: string; founderToken: string; partnerId: string; partnerEmail: string }> {
+    const { id, founderToken } = await submitOnly(h, uniqueAddress);
+    await waitingIn(h, id, STATES.awaitAddressConfirmation, KIND);
+    expect((await postConfirmation(h, id, await confirmationSecret(h, id))).status).toBe(200);
+    await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
+    await partnerDecides(h, id, 'changes_requested');
+    const app = await waitingIn(h, id, STATES.awaitFounderRevision, 'founder-revision');
+    const partnerId = app.partner!.partnerId;
+    const partnerEmail = (await h.partners.get(partnerId))!.contactEmail;
+    return { id, founderToken, partnerId, partnerEmail };
+  }
+
+  async function revise(id: string, founderToken: string, email: string): Promise<Response> {
+    const worksheet = structuredClone((await h.apps.mustGet(id)).worksheet);
+    worksheet.contact.email = email;
+    worksheet.workload.requestsPerDay += 100;
+    return fetch(`${h.rt.urls.api}/applications/${id}/revisions`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${founderToken}` }, body: JSON.stringify(worksheet),
+    });
+  }
+
+  const loadOf = async (partnerId: string): Promise<number> => (await h.partners.list()).find((p) => p.id === partnerId)!.load;
+  const about = (id: string) => (m: { subject: string; body: { text?: string } }) => `${m.subject} ${m.body.text ?? ''}`.includes(id);
+
+  it('re-sized and re-drafted, then it waits on the new address (the partner sees and hears nothing); confirmed, it goes back to the same partner', async () => {
+    const { id, founderToken, partnerId, partnerEmail } = await atRevision();
+    const load = await loadOf(partnerId);
+    const partnerMailsBefore = (await mailsTo(h, partnerEmail)).filter(about(id)).length;
+    const newAddress = `revised-${randomUUID().slice(0, 8)}@example.com`;
+
+    const res = await revise(id, founderToken, newAddress);
+    expect(res.status).toBe(200);
+    const waiting = await waitingIn(h, id, STATES.awaitAddressConfirmation, KIND);
+    expect(waiting.status).toBe('drafted');
+    expect(waiting.addressConfirmation).toMatchObject({ requested: 2, sent: 2, firstMail: 2 });
+    expect(waiting.addressConfirmation?.confirmedAt).toBeUndefined();
+    expect(waiting.partner?.partnerId).toBe(partnerId);
+    expect(await loadOf(partnerId)).toBe(load);
+    // The second round went SizeAsk → DraftBriefs → AddressConfirmed? → SendAddressConfirmation, not RoutePartner.
+    const entered = await statesEntered(h, id);
+    const round2 = entered.slice(entered.lastIndexOf(STATES.sizeAsk));
+    expect(round2).toEqual([STATES.sizeAsk, STATES.draftBriefs, STATES.addressConfirmed, STATES.sendAddressConfirmation, STATES.awaitAddressConfirmation]);
+
+    // The confirmation goes to the NEW address, says it is a revision; the partner got nothing, and cannot open it.
+    const mail = await until(h, async () => (await mailsTo(h, newAddress)).find((m) => m.subject.startsWith('Confirm your address')), 'the new address\'s confirmation mail');
+    expect(mail.body.text).toContain('revised the Bedrock credit worksheet');
+    const secret = await confirmationSecret(h, id, 1);
+    expect((await mailsTo(h, partnerEmail)).filter(about(id))).toHaveLength(partnerMailsBefore);
+    const partnerToken = await h.rt.mintToken({ groups: ['partner'], partnerId });
+    const seen = await fetch(`${h.rt.urls.api}/partner/applications/${id}`, { headers: { authorization: `Bearer ${partnerToken}` } });
+    expect(seen.status).toBe(409);
+    expect((await seen.json() as { message: string }).message).toMatch(/back with the founder: the revised worksheet changes the contact address/);
+    // The founder's view says the new address awaits confirmation.
+    const view = await (await fetch(`${h.rt.urls.api}/applications/${id}`, { headers: { authorization: `Bearer ${founderToken}` } })).json() as { addressConfirmation: { confirmed: boolean } };
+    expect(view.addressConfirmation.confirmed).toBe(false);
+
+    expect((await postConfirmation(h, id, secret)).status).toBe(200);
+    const back = await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
+    expect(back.partner?.partnerId).toBe(partnerId);
+    expect(back.worksheet.contact.email).toBe(newAddress);
+    expect(back.transitions.findLast((t) => t.to === 'routed')?.reason).toMatch(/back to .* with the revised worksheet/);
+    expect(await loadOf(partnerId)).toBe(load);
+    const assignment = await until(h, async () => (await mailsTo(h, partnerEmail)).filter(about(id)).slice(partnerMailsBefore).find((m) => /revised worksheet/.test(m.body.text ?? '')), 'the partner\'s mail about the revision');
+    expect(assignment.body.text).toContain('contact.email');
+    expect((await fetch(`${h.rt.urls.api}/partner/applications/${id}`, { headers: { authorization: `Bearer ${partnerToken}` } })).status).toBe(200);
+  });
+
+  it('a revision keeping the address (in other case) goes straight back to the partner, no new mail', async () => {
+    const { id, founderToken } = await atRevision();
+    const email = (await h.apps.mustGet(id)).worksheet.contact.email;
+    expect((await revise(id, founderToken, email.toUpperCase())).status).toBe(200);
+    await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
+    const entered = await statesEntered(h, id);
+    expect(entered.slice(entered.lastIndexOf(STATES.sizeAsk), entered.lastIndexOf(STATES.sizeAsk) + 4)).toEqual([STATES.sizeAsk, STATES.draftBriefs, STATES.addressConfirmed, STATES.routePartner]);
+    expect((await h.apps.mustGet(id)).addressConfirmation).toMatchObject({ requested: 1, sent: 1 });
+  });
+
+  it('never confirmed: closed after the window, the partner\'s slot given back and the partner told; the revision never reached them', async () => {
+    const { id, founderToken, partnerId, partnerEmail } = await atRevision();
+    const load = await loadOf(partnerId);
+    const newAddress = `revised-${randomUUID().slice(0, 8)}@example.com`;
+    expect((await revise(id, founderToken, newAddress)).status).toBe(200);
+    await waitingIn(h, id, STATES.awaitAddressConfirmation, KIND);
+    await confirmationSecret(h, id, 1);
+
+    h.rt.clock.advance(73 * HOUR);
+    expect(await finished(h, id)).toMatchObject({ status: 'SUCCEEDED' });
+    const entered = await statesEntered(h, id);
+    expect(entered.slice(entered.indexOf(STATES.expireUnconfirmed))).toEqual([
+      STATES.expireUnconfirmed, STATES.unconfirmedExpiryOutcome, STATES.checkStanding, STATES.whereNext, STATES.notifyChange, STATES.checkStanding, STATES.whereNext, STATES.noFurtherAction,
+    ]);
+    const closed = await h.apps.mustGet(id);
+    expect(closed.status).toBe('withdrawn');
+    expect(closed.transitions.at(-1)?.reason).toMatch(/new contact address of the founder's revision was not confirmed within 72 hours/);
+    expect(await loadOf(partnerId)).toBe(load - 1);
+    const told = await until(h, async () => (await mailsTo(h, partnerEmail)).filter(about(id)).find((m) => /never confirmed/.test(m.body.text ?? '')), 'the partner\'s closing mail');
+    expect(told.body.text).toContain('without the revision reaching you');
+    expect(told.body.text).not.toContain(newAddress);
+    // Nothing but the confirmation ever went to the unconfirmed address.
+    expect((await mailsTo(h, newAddress)).map((m) => m.subject.split(' ').slice(0, 3).join(' '))).toEqual(['Confirm your address']);
   });
 });
 

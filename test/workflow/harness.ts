@@ -39,7 +39,7 @@ export interface Harness {
 }
 
 export async function boot(): Promise<Harness> {
-  const rt = await startLocal({ port: 0, sesPort: 0, sfnPort: 0, dynamoPort: 0, partnerCentralPort: 0, retryDelayMs: 0, jwtKeyFile: null, environment: UNLIMITED_INTAKE });
+  const rt = await startLocal({ port: 0, sesPort: 0, sfnPort: 0, dynamoPort: 0, partnerCentralPort: 0, retryDelayMs: 0, jwtKeyFile: null, environment: UNLIMITED_INTAKE, throttle: false });
   const sfn = new SFNClient({ endpoint: rt.urls.sfn, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const apps = new ApplicationRepository(rt.tableName);
   const partners = new PartnerRepository(rt.tableName);
