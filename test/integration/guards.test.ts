@@ -134,3 +134,17 @@ describe("AwaitReview's catch-up of a change that landed while it was starting",
     await expect(wait(app, 'partner-review')).rejects.toMatchObject({ name: 'ChangedWhileWaiting' });
   });
 });
+
+describe('only a failed condition is a conflict (application repository)', () => {
+  it('a write DynamoDB refuses for another reason fails as itself, so it is retried, never answered as a 409', async () => {
+    const app = await stored('drafted');
+    const plan = planTransition({ current: app.status, version: app.version, to: 'withdrawn', actor: { kind: 'founder', id: 'founder' }, reason: 'too big to store', now: new Date('2026-11-27T11:00:00Z') });
+    // A head item over DynamoDB's 400 KB limit: refused with ValidationException, not ConditionalCheckFailed.
+    const failure = { at: '2026-11-27T11:00:00Z', state: 'Test', error: 'Huge', cause: 'x'.repeat(420_000), failedFrom: 'drafted' as const };
+    const refused = await applications.applyTransition(app, plan, { failure }).then(() => undefined, (error: unknown) => error);
+    expect(refused).toBeInstanceOf(Error);
+    expect(refused).not.toBeInstanceOf(ConflictError);
+    expect((refused as Error).name).toBe('ValidationException');
+    expect((await applications.mustGet(app.id)).status).toBe('drafted');
+  });
+});
