@@ -20,44 +20,27 @@ import {
   accountOf, allocationOf, associateBenefitApplicationResource, createBenefitApplication, getBenefitApplication, listBenefitApplications,
   readOpportunity, submitBenefitApplication, updateBenefitApplication,
 } from '../adapters/partner-central-client.ts';
-import { isAssignedTo } from '../core/application/commands.ts';
 import {
   checkFundingSubmit, fundingOf, planFundingCreated, planFundingEdit, planFundingSubmitted, planSyncedFunding,
   type FundingSyncPlan,
 } from '../core/application/funding.ts';
 import { benefitUpdateToken, FUNDING_UPDATABLE } from '../core/ace/funding-draft.ts';
 import { advanceWatermark, initialWatermark, listAfter, type AceCatalog } from '../core/ace/partner-central-rules.ts';
-import { ConflictError, NotFoundError, UnprocessableError } from '../core/errors.ts';
-import { benefitsWatermarkKey, catalogOf, isBenefitsWatermark, roleOf, takeWriteSlot, type PartnerCentralDeps } from './partner-central-sync.ts';
+import { ConflictError, NotFoundError } from '../core/errors.ts';
+import { assignedApplication, benefitsWatermarkKey, catalogOf, isBenefitsWatermark, partnerRoleOrRefuse, roleOf, takeWriteSlot, type PartnerCentralDeps } from './partner-central-sync.ts';
 import { runCommand } from './run-command.ts';
 
 /** The reconciliation's watermark key of a partner's benefit applications (beside its opportunities' one). */
 
-async function assigned(deps: PartnerCentralDeps, applicationId: string, partnerId: string): Promise<Application> {
-  const app = await deps.applications.get(applicationId);
-  if (!app || !isAssignedTo(app, partnerId)) throw new NotFoundError(`Application ${applicationId} not found`);
-  return app;
-}
-
-async function partnerRole(deps: PartnerCentralDeps, partnerId: string) {
-  const filing = (await deps.partners.get(partnerId))?.filing;
-  if (!filing) {
-    throw new UnprocessableError('No Partner Central role is registered for this partner: request the funding in the Partner Central console and record the credits with POST …/credits, or register a role', [
-      { field: 'partner.filing.roleArn', rule: 'is required to act through the API (an IAM role named AceFilingPartnerCentral*)' },
-    ]);
-  }
-  return { filing, role: roleOf(filing), catalog: catalogOf(filing, deps) };
-}
-
 export async function readFunding(deps: PartnerCentralDeps, args: { applicationId: string; programId: string; partnerId: string }): Promise<{ app: Application; funding: FundingState }> {
-  const app = await assigned(deps, args.applicationId, args.partnerId);
+  const app = await assignedApplication(deps, args.applicationId, args.partnerId);
   return { app, funding: fundingOf(app, args.programId) };
 }
 
 /** A JSON Merge Patch on the drafted body with If-Match (not a transition; re-planned if something else changed). */
 export async function editFunding(deps: PartnerCentralDeps, args: { applicationId: string; programId: string; partnerId: string; patch: Record<string, unknown>; ifMatch: string | undefined }): Promise<{ app: Application; funding: FundingState }> {
   for (let attempt = 1; ; attempt += 1) {
-    const app = await assigned(deps, args.applicationId, args.partnerId);
+    const app = await assignedApplication(deps, args.applicationId, args.partnerId);
     const plan = planFundingEdit({ app, ...args, now: deps.clock.now() });
     if (plan.kind === 'unchanged') return { app, funding: plan.funding };
     try {
@@ -95,12 +78,12 @@ export interface FundingSubmitResult {
 /** Create (once), associate with the opportunity (once), submit (unless AWS has it): see the module comment. */
 export async function submitFundingViaApi(deps: PartnerCentralDeps, args: { applicationId: string; programId: string; partnerId: string }): Promise<FundingSubmitResult> {
   const { applicationId, programId, partnerId } = args;
-  const app = await assigned(deps, applicationId, partnerId);
+  const app = await assignedApplication(deps, applicationId, partnerId);
   const check = checkFundingSubmit({ app, programId, partnerId });
   if (check.kind === 'with-aws') {
     return { app, funding: check.funding, benefitApplicationId: check.funding.benefitApplicationId ?? '', replayed: true, steps: [] };
   }
-  const { filing, role, catalog } = await partnerRole(deps, partnerId);
+  const { filing, role, catalog } = await partnerRoleOrRefuse(deps, partnerId, 'request the funding in the Partner Central console and record the credits with POST …/credits');
   // One sender at a time per funding request: a concurrent request would read before the other's write lands and
   // send it again. The lease outlives the function's timeout, so a crash frees it within a minute.
   const lease = `funding-send#${applicationId}#${programId}`;
@@ -109,7 +92,7 @@ export async function submitFundingViaApi(deps: PartnerCentralDeps, args: { appl
   }
   try {
     // Read again under the lease: the request that held it before may have sent it.
-    const fresh = await assigned(deps, applicationId, partnerId);
+    const fresh = await assignedApplication(deps, applicationId, partnerId);
     const now = checkFundingSubmit({ app: fresh, programId, partnerId });
     if (now.kind === 'with-aws') return { app: fresh, funding: now.funding, benefitApplicationId: now.funding.benefitApplicationId ?? '', replayed: true, steps: [] };
     return await send(deps, { applicationId, programId, partnerId, opportunityId: now.opportunityId, funding: now.funding, filing, role, catalog });

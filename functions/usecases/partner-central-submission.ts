@@ -14,30 +14,13 @@ import { logger } from '../adapters/observability.ts';
 import {
   accountOf, associateSolution, listActiveSolutions, readOpportunity, submitOpportunity, updateOpportunity,
 } from '../adapters/partner-central-client.ts';
-import { isAssignedTo } from '../core/application/commands.ts';
 import {
   alreadyWithAws, checkApiSubmission, checkApiUpdate, chooseSolution, containsChanges, planApiSubmission, planApiUpdate, submissionChoice, UPDATABLE_MEMBERS,
   type InvolvementType, type SubmissionChoice, type Visibility,
 } from '../core/ace/partner-central-submission.ts';
 import { ConflictError, NotFoundError, UnprocessableError } from '../core/errors.ts';
-import { catalogOf, roleOf, takeWriteSlot, type PartnerCentralDeps } from './partner-central-sync.ts';
+import { assignedApplication, partnerRoleOrRefuse, takeWriteSlot, type PartnerCentralDeps } from './partner-central-sync.ts';
 import { runCommand } from './run-command.ts';
-
-async function partnerFiling(deps: PartnerCentralDeps, partnerId: string) {
-  const filing = (await deps.partners.get(partnerId))?.filing;
-  if (!filing) {
-    throw new UnprocessableError('No Partner Central role is registered for this partner: submit in the Partner Central console, or register a role', [
-      { field: 'partner.filing.roleArn', rule: 'is required to act through the API (an IAM role named AceFilingPartnerCentral*)' },
-    ]);
-  }
-  return { filing, role: roleOf(filing), catalog: catalogOf(filing, deps) };
-}
-
-async function assignedApplication(deps: PartnerCentralDeps, applicationId: string, partnerId: string): Promise<Application> {
-  const app = await deps.applications.get(applicationId);
-  if (!app || !isAssignedTo(app, partnerId)) throw new NotFoundError(`Application ${applicationId} not found`);
-  return app;
-}
 
 export interface ApiSubmissionResult {
   readonly app: Application;
@@ -57,7 +40,7 @@ export async function submitViaApi(deps: PartnerCentralDeps, args: {
   const choice = submissionChoice(args);
   if (check.kind === 'already-submitted') return { app, opportunityId: check.opportunityId, choice, replayed: true };
 
-  const { filing, role, catalog } = await partnerFiling(deps, partnerId);
+  const { filing, role, catalog } = await partnerRoleOrRefuse(deps, partnerId, 'submit in the Partner Central console');
   const { opportunityId, resubmission } = check;
   const current = await readOpportunity(role, catalog, opportunityId);
   let solutionId = current.solutions[0];
@@ -91,7 +74,7 @@ export async function readViaApi(deps: PartnerCentralDeps, args: { applicationId
   const app = await assignedApplication(deps, args.applicationId, args.partnerId);
   const record = app.briefs?.find((b) => b.programId === args.programId)?.record;
   if (!record?.opportunityId || record.filedVia !== 'api') throw new NotFoundError(`The ${args.programId} record has no opportunity filed through the API`);
-  const { role, catalog } = await partnerFiling(deps, args.partnerId);
+  const { role, catalog } = await partnerRoleOrRefuse(deps, args.partnerId, 'submit in the Partner Central console');
   const read = await readOpportunity(role, catalog, record.opportunityId);
   return {
     opportunityId: read.opportunityId,
@@ -118,7 +101,7 @@ export async function updateViaApi(deps: PartnerCentralDeps, args: { application
     throw new UnprocessableError('Only the opportunity members a partner may change can be updated', unknown.map((k) => ({ field: `changes.${k}`, rule: `is not updatable: one of ${UPDATABLE_MEMBERS.join(', ')}` })));
   }
   const app = await assignedApplication(deps, applicationId, partnerId);
-  const { filing, role, catalog } = await partnerFiling(deps, partnerId);
+  const { filing, role, catalog } = await partnerRoleOrRefuse(deps, partnerId, 'submit in the Partner Central console');
   const record = app.briefs?.find((b) => b.programId === programId)?.record;
   if (!record?.opportunityId) throw new NotFoundError(`The ${programId} record has no opportunity`);
   const current = await readOpportunity(role, catalog, record.opportunityId);

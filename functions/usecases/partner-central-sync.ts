@@ -44,6 +44,27 @@ export function roleOf(filing: Filing): FilingRole {
   return { roleArn: filing.roleArn, ...(filing.externalId ? { externalId: filing.externalId } : {}) };
 }
 
+/**
+ * The partner's registered Partner Central role, its catalog and filing settings; without one, 422 saying what to do
+ * instead (`instead`: the console step that replaces the API call).
+ */
+export async function partnerRoleOrRefuse(deps: Pick<PartnerCentralDeps, 'partners' | 'defaultCatalog'>, partnerId: string, instead: string) {
+  const filing = (await deps.partners.get(partnerId))?.filing;
+  if (!filing) {
+    throw new UnprocessableError(`No Partner Central role is registered for this partner: ${instead}, or register a role`, [
+      { field: 'partner.filing.roleArn', rule: 'is required to act through the API (an IAM role named AceFilingPartnerCentral*)' },
+    ]);
+  }
+  return { filing, role: roleOf(filing), catalog: catalogOf(filing, deps) };
+}
+
+/** The application, if it is assigned to this partner; another partner's is not found (404), never forbidden. */
+export async function assignedApplication(deps: Pick<PartnerCentralDeps, 'applications'>, applicationId: string, partnerId: string): Promise<Application> {
+  const app = await deps.applications.get(applicationId);
+  if (!app || !isAssignedTo(app, partnerId)) throw new NotFoundError(`Application ${applicationId} not found`);
+  return app;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The write gate
 
