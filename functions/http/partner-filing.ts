@@ -8,7 +8,7 @@
  * changes it under Action Required based on the LastModifiedDate read. Recording a record filed by hand
  * (`POST …/filed` in functions/http/partner.ts) always works, with or without a role.
  * The rules: functions/core/ace/partner-central-rules.ts and partner-central-submission.ts; the steps:
- * functions/usecases/partner-central-sync.ts and partner-central-submission.ts.
+ * functions/usecases/partner-central-filing.ts, partner-central-submission.ts and partner-central-funding.ts.
  */
 import type { Application, FundingState } from '../../schemas/application.ts';
 import {
@@ -22,7 +22,7 @@ import { fundingEtag } from '../core/ace/funding-draft.ts';
 import { editFunding, readFunding, submitFundingViaApi } from '../usecases/partner-central-funding.ts';
 import { partnerBriefView } from './views.ts';
 import { ForbiddenError, ValidationError } from '../core/errors.ts';
-import { fileViaApi } from '../usecases/partner-central-sync.ts';
+import { fileViaApi } from '../usecases/partner-central-filing.ts';
 import { readViaApi, submitViaApi, updateViaApi } from '../usecases/partner-central-submission.ts';
 import {
   callerOf, header, httpHandler, json, jsonBody, JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE, parseOr400, requireGroup, type HttpEvent, pathParameter,

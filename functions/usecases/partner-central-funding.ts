@@ -27,7 +27,7 @@ import {
 import { benefitUpdateToken, FUNDING_UPDATABLE } from '../core/ace/funding-draft.ts';
 import { advanceWatermark, initialWatermark, listAfter, type AceCatalog } from '../core/ace/partner-central-rules.ts';
 import { ConflictError, NotFoundError } from '../core/errors.ts';
-import { assignedApplication, benefitsWatermarkKey, catalogOf, isBenefitsWatermark, partnerRoleOrRefuse, roleOf, takeWriteSlot, type PartnerCentralDeps } from './partner-central-sync.ts';
+import { assignedApplication, benefitsWatermarkKey, catalogOf, isBenefitsWatermark, partnerRoleOrRefuse, roleOf, takeWriteSlot, type PartnerCentralDeps } from './partner-central-access.ts';
 import { runCommand } from './run-command.ts';
 
 /** The reconciliation's watermark key of a partner's benefit applications (beside its opportunities' one). */

@@ -19,7 +19,7 @@ import {
   type InvolvementType, type SubmissionChoice, type Visibility,
 } from '../core/ace/partner-central-submission.ts';
 import { ConflictError, NotFoundError, UnprocessableError } from '../core/errors.ts';
-import { assignedApplication, partnerRoleOrRefuse, takeWriteSlot, type PartnerCentralDeps } from './partner-central-sync.ts';
+import { assignedApplication, partnerRoleOrRefuse, takeWriteSlot, type PartnerCentralDeps } from './partner-central-access.ts';
 import { runCommand } from './run-command.ts';
 
 export interface ApiSubmissionResult {

@@ -1,135 +1,22 @@
 /**
- * Partner Central use cases: filing a record through the API, and applying AWS's review status observed from an
- * EventBridge event or the reconciliation. Both record changes go through the same "write, then call back" runner
- * as the partner API (functions/usecases/run-command.ts: runCommand / runEffects), with the rules of
- * functions/core/ace/partner-central-rules.ts.
- *
- * Order when filing: write slot (one write per second per partner account) → CreateOpportunity (ClientToken from the
- * stored body: a repeat returns the same opportunity) → mapping item (opportunity → record) and first watermark →
- * the `filed` transition → the callback. A crash anywhere is repaired by repeating the request.
+ * Following AWS's review of filed opportunities: the review status observed from an EventBridge event or the scheduled
+ * reconciliation, applied to the record through the same "write, then call back" runner as the partner API
+ * (functions/usecases/run-command.ts), with the rules of functions/core/ace/partner-central-rules.ts.
  */
 import type { Application } from '../../schemas/application.ts';
 import { PartnerCentralOpportunityEvent } from '../../schemas/partner-central-messages.ts';
 import type { PartnerWithLoad } from '../../schemas/partner.ts';
 import { parseWith } from '../../schemas/issues.ts';
-import type { PartnerCentralStore, OpportunityMapping } from '../adapters/dynamo/partner-central-store.ts';
-import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
+import type { OpportunityMapping } from '../adapters/dynamo/partner-central-store.ts';
 import { logger } from '../adapters/observability.ts';
+import { getOpportunity, listOpportunitiesModifiedAfter, type OpportunityReview } from '../adapters/partner-central-client.ts';
+import { TASK_TOKEN_KINDS } from '../core/application/commands.ts';
 import {
-  accountOf, createOpportunity, getOpportunity, listOpportunitiesModifiedAfter, type FilingRole, type OpportunityReview,
-} from '../adapters/partner-central-client.ts';
-import { TASK_TOKEN_KINDS, isAssignedTo } from '../core/application/commands.ts';
-import {
-  advanceWatermark, afterWriteRefused, checkApiFiling, createOpportunityInput, inAwsReview, initialWatermark, listAfter,
-  needsCatchUpCallback, nextWriteAt, planApiFiling, planSyncedReview, recordChangedEffects, reviewFromLifeCycle,
-  type AceCatalog, type SyncPlan,
+  advanceWatermark, inAwsReview, listAfter, needsCatchUpCallback, planSyncedReview, recordChangedEffects, reviewFromLifeCycle, type AceCatalog, type SyncPlan,
 } from '../core/ace/partner-central-rules.ts';
-import { NotFoundError, UnprocessableError } from '../core/errors.ts';
-import { runCommand, runEffects, type CommandDeps } from './run-command.ts';
-
-export interface PartnerCentralDeps extends CommandDeps {
-  readonly partners: PartnerRepository;
-  readonly store: PartnerCentralStore;
-  /** ACE_CATALOG: the catalog of partners that did not configure one. */
-  readonly defaultCatalog: AceCatalog;
-}
-
-type Filing = NonNullable<PartnerWithLoad['filing']>;
-
-export function catalogOf(filing: Filing, deps: Pick<PartnerCentralDeps, 'defaultCatalog'>): AceCatalog {
-  return filing.catalog ?? deps.defaultCatalog;
-}
-
-export function roleOf(filing: Filing): FilingRole {
-  return { roleArn: filing.roleArn, ...(filing.externalId ? { externalId: filing.externalId } : {}) };
-}
-
-/**
- * The partner's registered Partner Central role, its catalog and filing settings; without one, 422 saying what to do
- * instead (`instead`: the console step that replaces the API call).
- */
-export async function partnerRoleOrRefuse(deps: Pick<PartnerCentralDeps, 'partners' | 'defaultCatalog'>, partnerId: string, instead: string) {
-  const filing = (await deps.partners.get(partnerId))?.filing;
-  if (!filing) {
-    throw new UnprocessableError(`No Partner Central role is registered for this partner: ${instead}, or register a role`, [
-      { field: 'partner.filing.roleArn', rule: 'is required to act through the API (an IAM role named AceFilingPartnerCentral*)' },
-    ]);
-  }
-  return { filing, role: roleOf(filing), catalog: catalogOf(filing, deps) };
-}
-
-/** The application, if it is assigned to this partner; another partner's is not found (404), never forbidden. */
-export async function assignedApplication(deps: Pick<PartnerCentralDeps, 'applications'>, applicationId: string, partnerId: string): Promise<Application> {
-  const app = await deps.applications.get(applicationId);
-  if (!app || !isAssignedTo(app, partnerId)) throw new NotFoundError(`Application ${applicationId} not found`);
-  return app;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// The write gate
-
-/**
- * Take the partner account's Partner Central write slot (at most one write per second across all our Lambda
- * instances): granted, or wait once for a slot that frees within ~2 s, or TooManyRequestsError (429, Retry-After).
- */
-export async function takeWriteSlot(deps: Pick<PartnerCentralDeps, 'store' | 'clock'>, accountId: string): Promise<void> {
-  let alreadyWaited = false;
-  for (;;) {
-    const now = deps.clock.now();
-    const result = await deps.store.tryTakeWriteSlot(accountId, now, nextWriteAt(now));
-    if (result.granted) return;
-    const next = afterWriteRefused({ now, nextAt: result.nextAt, alreadyWaited });
-    if (next.kind === 'refuse') throw next.error;
-    await deps.clock.sleep(next.ms);
-    alreadyWaited = true;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Filing through the API
-
-export interface ApiFilingResult {
-  readonly app: Application;
-  readonly opportunityId: string;
-  /** The record was already filed through the API (a repeated request): nothing was sent to Partner Central. */
-  readonly replayed: boolean;
-}
-
-export async function fileViaApi(deps: PartnerCentralDeps, args: { applicationId: string; programId: string; partnerId: string }): Promise<ApiFilingResult> {
-  const { applicationId, programId, partnerId } = args;
-  const app = await deps.applications.get(applicationId);
-  if (!app || !isAssignedTo(app, partnerId)) throw new NotFoundError(`Application ${applicationId} not found`);
-  const check = checkApiFiling({ app, programId, partnerId });
-
-  let opportunityId: string;
-  if (check.kind === 'already-filed') {
-    opportunityId = check.opportunityId;
-  } else {
-    const partner = await deps.partners.get(partnerId);
-    const filing = partner?.filing;
-    if (!filing) {
-      throw new UnprocessableError('No Partner Central role is registered for this partner: file by hand and record it with POST …/filed, or register a role', [
-        { field: 'partner.filing.roleArn', rule: 'is required to file through the API (an IAM role named AceFilingPartnerCentral*)' },
-      ]);
-    }
-    const catalog = catalogOf(filing, deps);
-    const role = roleOf(filing);
-    await takeWriteSlot(deps, accountOf(filing.roleArn));
-    const created = await createOpportunity(role, createOpportunityInput(check.body, catalog));
-    opportunityId = created.opportunityId;
-    const now = deps.clock.now();
-    // The mapping first: once the record says "filed", events and the reconciliation can find it.
-    await deps.store.putMapping({ catalog, opportunityId, applicationId, programId, partnerId }, now);
-    await deps.store.initWatermark(partnerId, catalog, initialWatermark(now));
-    // In review from now on: the reconciliation follows this partner until the record leaves AWS's review.
-    await deps.store.trackOpen(partnerId, catalog, opportunityId);
-    logger.info('Filed through Partner Central', { programId, opportunityId, catalog });
-  }
-  const result = await runCommand(deps, applicationId, (current, now) => planApiFiling({
-    app: current, programId, partnerId, opportunityId, filedAt: now.toISOString(), now,
-  }));
-  return { app: result.app, opportunityId, replayed: check.kind === 'already-filed' };
-}
+import { NotFoundError } from '../core/errors.ts';
+import { runCommand, runEffects } from './run-command.ts';
+import { catalogOf, isBenefitsWatermark, roleOf, type Filing, type PartnerCentralDeps } from './partner-central-access.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // AWS's review, observed
@@ -268,10 +155,6 @@ export async function reconcilePartner(deps: PartnerCentralDeps, partner: Partne
  * a role: a run's reads and Partner Central calls grow with the partners that can still change. One partner's
  * failure neither stops the others nor moves its watermark.
  */
-/** The watermark (and open set) of a partner's benefit applications, beside the opportunities' per catalog. */
-export const benefitsWatermarkKey = (catalog: string): string => `BENEFITS#${catalog}`;
-export const isBenefitsWatermark = (key: string): boolean => key.startsWith('BENEFITS#');
-
 export async function reconcileAll(deps: PartnerCentralDeps): Promise<PartnerReconciliation[]> {
   // The partition also lists partners with funding requests open (catalog `BENEFITS#…`): those are the funding
   // reconciliation's (functions/usecases/partner-central-funding.ts).

@@ -8,7 +8,7 @@ import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { PartnerCentralStore } from '../adapters/dynamo/partner-central-store.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import type { AceCatalog } from '../core/ace/partner-central-rules.ts';
-import type { PartnerCentralDeps } from '../usecases/partner-central-sync.ts';
+import type { PartnerCentralDeps } from '../usecases/partner-central-access.ts';
 
 export function partnerCentralDepsFromEnv(): PartnerCentralDeps {
   const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN', 'ACE_CATALOG']);

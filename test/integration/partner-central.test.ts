@@ -10,7 +10,9 @@ import type { PartnerCentralStore } from '../../functions/adapters/dynamo/partne
 import type { PartnerRepository } from '../../functions/adapters/dynamo/partners.ts';
 import type { handler as EventsHandler } from '../../functions/events/partner-central-events.ts';
 import type { handler as FilingHandler } from '../../functions/http/partner-filing.ts';
-import type * as UseCases from '../../functions/usecases/partner-central-sync.ts';
+import type * as Access from '../../functions/usecases/partner-central-access.ts';
+import type * as Filing from '../../functions/usecases/partner-central-filing.ts';
+import type * as Sync from '../../functions/usecases/partner-central-sync.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Application, RecordState } from '../../schemas/application.ts';
 import type { PartnerProfile } from '../../schemas/partner.ts';
@@ -25,7 +27,7 @@ type Modules = {
   applications: ApplicationRepository;
   partners: PartnerRepository;
   store: PartnerCentralStore;
-  usecases: typeof UseCases;
+  usecases: typeof Access & typeof Filing & typeof Sync;
   filingHandler: typeof FilingHandler;
   eventsHandler: typeof EventsHandler;
 };
@@ -58,7 +60,11 @@ beforeAll(async () => {
     applications: new ApplicationRepository(table.tableName),
     partners: new PartnerRepository(table.tableName),
     store: new PartnerCentralStore(table.tableName),
-    usecases: await import('../../functions/usecases/partner-central-sync.ts'),
+    usecases: {
+      ...(await import('../../functions/usecases/partner-central-access.ts')),
+      ...(await import('../../functions/usecases/partner-central-filing.ts')),
+      ...(await import('../../functions/usecases/partner-central-sync.ts')),
+    },
     filingHandler: (await import('../../functions/http/partner-filing.ts')).handler,
     eventsHandler: (await import('../../functions/events/partner-central-events.ts')).handler,
   };
