@@ -121,13 +121,14 @@ async function patchBrief(event: HttpEvent) {
   const ifMatch = header(event, 'if-match');
   for (let attempt = 1; ; attempt += 1) {
     const app = await ownApplication(id, partnerId);
-    const plan = planBriefEdit({ app, programId, partnerId, patch, ifMatch, now: systemClock.now() });
+    const now = systemClock.now();
+    const plan = planBriefEdit({ app, programId, partnerId, patch, ifMatch, now });
     if (plan.kind === 'unchanged') {
       const view = partnerBriefView(app, plan.brief, systemClock.now());
       return json(200, view, { etag: view.etag });
     }
     try {
-      const saved = await applications.updateBriefs(app, plan.briefs);
+      const saved = await applications.updateBriefs(app, plan.briefs, now);
       const view = partnerBriefView(saved, findBrief(saved, programId), systemClock.now());
       logger.info('Brief edited', { programId, revision: view.revision, problems: view.validation.problems.length });
       return json(200, view, { etag: view.etag });

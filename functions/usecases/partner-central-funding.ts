@@ -41,10 +41,11 @@ export async function readFunding(deps: PartnerCentralDeps, args: { applicationI
 export async function editFunding(deps: PartnerCentralDeps, args: { applicationId: string; programId: string; partnerId: string; patch: Record<string, unknown>; ifMatch: string | undefined }): Promise<{ app: Application; funding: FundingState }> {
   for (let attempt = 1; ; attempt += 1) {
     const app = await assignedApplication(deps, args.applicationId, args.partnerId);
-    const plan = planFundingEdit({ app, ...args, now: deps.clock.now() });
+    const now = deps.clock.now();
+    const plan = planFundingEdit({ app, ...args, now });
     if (plan.kind === 'unchanged') return { app, funding: plan.funding };
     try {
-      const saved = await deps.applications.updateBriefs(app, plan.briefs);
+      const saved = await deps.applications.updateBriefs(app, plan.briefs, now);
       return { app: saved, funding: fundingOf(saved, args.programId) };
     } catch (error) {
       if (error instanceof ConflictError && attempt < 3) continue;

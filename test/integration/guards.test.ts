@@ -66,7 +66,7 @@ describe('the version half of the status condition (application repository)', ()
     expect(plan.transition.to).toBe('action_required');
     // Meanwhile the partner's edit of the first brief lands (same status, next version).
     const edited = (app.briefs ?? []).map((b) => (b.programId === 'bedrock-poc' ? { ...b, body: { Project: { Title: 'fixed as AWS asked' } }, revision: 2 } : b));
-    const afterEdit = await applications.updateBriefs(app, edited);
+    const afterEdit = await applications.updateBriefs(app, edited, new Date());
     // What the edit answers is what is stored: the next version, the same status and timeline.
     expect(afterEdit.version).toBe(app.version + 1);
     expect(afterEdit).toEqual(await applications.mustGet(app.id));
@@ -89,7 +89,7 @@ describe('the version guard on brief edits', () => {
     const approved = await applications.applyTransition(app, approval, { briefs: approval.briefs });
     expect(approved.status).toBe('action_required');
 
-    const err = await applications.updateBriefs(app, edited).catch((e: unknown) => e);
+    const err = await applications.updateBriefs(app, edited, new Date()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConflictError);
     const latest = await applications.mustGet(app.id);
     expect(recordOf(latest.briefs![0]!).status).toBe('approved');

@@ -154,7 +154,7 @@ describe('superseded documents', () => {
 
     const original = app.briefs ?? [];
     const edited = original.map((b, i) => (i === 0 ? { ...b, body: { Project: { Title: 'edited' } }, revision: 2 } : b));
-    const v1 = await applications.updateBriefs(app, edited);
+    const v1 = await applications.updateBriefs(app, edited, new Date());
     const afterEdit = await documents(app.id);
     expect(afterEdit).toHaveLength(4);
     const expiring = afterEdit.filter((d) => typeof d.expiresAt === 'number');
@@ -165,7 +165,7 @@ describe('superseded documents', () => {
     expect(await applications.get(app.id)).toMatchObject({ briefs: edited });
 
     // Edited back to the original content: its document is written again without an expiry; the other one expires.
-    const v2 = await applications.updateBriefs(v1, original.map((b) => ({ ...b, revision: 3 })));
+    const v2 = await applications.updateBriefs(v1, original.map((b) => ({ ...b, revision: 3 })), new Date());
     const afterRevert = await documents(app.id);
     const oldBodyKey = String(expiring[0]!.sk);
     expect(afterRevert.find((d) => d.sk === oldBodyKey)?.expiresAt).toBeUndefined();

@@ -128,7 +128,7 @@ describe('sending the funding request, after a crash', () => {
       const { sentRevision: _s, ...funding } = b.record!.funding!;
       return { ...b, record: { ...b.record!, funding: { ...funding, status: 'created' as const } } };
     });
-    await m.applications.updateBriefs(stored, briefs as NonNullable<Application['briefs']>);
+    await m.applications.updateBriefs(stored, briefs as NonNullable<Application['briefs']>, new Date());
     const writesBefore = benefitWrites('666600000002').length;
 
     const again = await m.funding.submitFundingViaApi(deps(fakeClock('2026-11-27T14:00:00.000Z')), { applicationId: app.id, programId: PROGRAM, partnerId: 'p-crash2' });

@@ -458,7 +458,7 @@ export class ApplicationRepository {
    * Replace the briefs without a change of status (a partner's edit), guarded by "status is X and version is N";
    * bumps the version. Throws ConflictError when another writer got there first (the caller re-reads and re-plans).
    */
-  async updateBriefs(current: Application, briefs: StoredBrief[]): Promise<Application> {
+  async updateBriefs(current: Application, briefs: StoredBrief[], now: Date): Promise<Application> {
     const docs: PendingDocument[] = [];
     const heads = briefHeads(briefs, docs);
     await this.putDocuments(current.id, newDocuments(current, docs), current.version + 1);
@@ -476,7 +476,7 @@ export class ApplicationRepository {
       if (!isConditionFailure(error)) throw error;
       return this.conflictAfter(current.id, (latest) => `Application ${current.id} changed while the brief was being saved (now '${latest.status}', version ${latest.version})`);
     }
-    await this.retireDocuments(current, next, new Date());
+    await this.retireDocuments(current, next, now);
     return next;
   }
 
