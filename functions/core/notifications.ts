@@ -107,6 +107,31 @@ export function recordsWhere(app: Pick<Application, 'briefs'>): string {
   return records.length ? `Where each record is: ${records.join('; ')}.` : 'This application has no ACE records.';
 }
 
+/** What the partner does next about an approved record's funding request, by its status. */
+const FUNDING_NEXT: Record<FundingStatus, string> = {
+  drafted: 'drafted, not sent: review it (GET …/funding) and send it (POST …/funding/submit-via-api)',
+  created: 'created in Partner Central, not submitted yet: POST …/funding/submit-via-api again finishes it',
+  submitted: 'with AWS: the credits are recorded by themselves when AWS allocates them',
+  in_review: 'in AWS\'s review: the credits are recorded by themselves when AWS allocates them',
+  action_required: 'AWS asks for changes: PATCH …/funding, then POST …/funding/submit-via-api',
+  approved: 'approved by AWS, allocation not seen yet: it is read every 30 minutes until it appears',
+  allocated: 'allocated: credits recorded',
+  rejected: 'refused by AWS: credits obtained another way are recorded with POST …/credits',
+};
+
+/**
+ * For a credits reminder: each approved record whose credits come through a funding request (Partner Central
+ * Benefits), where that request is and what would move it; records without one are recorded by hand.
+ */
+export function fundingWhere(app: Pick<Application, 'briefs'>): string | undefined {
+  const lines = (app.briefs ?? []).flatMap((b) => {
+    const r = b.record;
+    if (r?.status !== 'approved') return [];
+    return [r.funding ? `${b.programId}: funding request ${FUNDING_NEXT[r.funding.status]}` : `${b.programId}: no funding request through the API; record the credits with POST …/credits`];
+  });
+  return lines.length ? `The credits of each approved record: ${lines.join('; ')}.` : undefined;
+}
+
 /** One line saying what a transition changed: the record's move when it concerns one record, else the status. */
 export function describeTransition(t: Transition): string {
   const what = t.record
@@ -309,12 +334,13 @@ export function composeNotice(kind: NoticeKind, ctx: NoticeContext): Mail {
       return build([ctx.partner?.contactEmail ?? ctx.opsEmail], `Reminder: credits for ${company} not recorded yet`, [
         `AWS approved records of application ${app.id}, and the credits have not been recorded as applied.`,
         recordsWhere(app),
-        'Record the credits applied (amount, date, expiry) once they are on the founder\'s account.',
+        fundingWhere(app) ?? 'Record the credits applied (amount, date, expiry) once they are on the founder\'s account.',
       ], partnerLink);
     case 'ops-credits-reminder':
       return build([ctx.opsEmail], `${app.id}: credits overdue`, [
         `Approved records of application ${app.id}${ctx.partner ? ` (partner ${ctx.partner.name})` : ''} still have no credits recorded as applied.`,
         recordsWhere(app),
+        ...(fundingWhere(app) ? [fundingWhere(app) as string] : []),
       ], opsLink);
     case 'founder-expiry-reminder': {
       const e = ctx.expiry;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composeNotice, escapeHtml, possessive, recordsWhere } from '../../functions/core/notifications.ts';
+import { composeNotice, escapeHtml, fundingWhere, possessive, recordsWhere } from '../../functions/core/notifications.ts';
 import { planRevision } from '../../functions/core/application/founder-steps.ts';
 import type { Application, Transition } from '../../schemas/application.ts';
 import type { PartnerProfile } from '../../schemas/partner.ts';
@@ -59,6 +59,30 @@ describe('notifications', () => {
       expect(mail.text).toContain(line);
       expect(mail.text).not.toMatch(/The filed ACE records/);
     }
+  });
+
+  it('a credits reminder says where each approved record\'s funding request is and what moves it; records without one are recorded by hand', () => {
+    const funding = (status: 'drafted' | 'action_required' | 'in_review') => ({ status, body: {}, revision: 1 }) as unknown as NonNullable<NonNullable<Application['briefs']>[number]['record']>['funding'];
+    const approved: Application = {
+      ...app,
+      status: 'approved',
+      briefs: [
+        { programId: 'bedrock-poc', body: {}, problems: [], record: { status: 'approved', opportunityId: 'O1234567', funding: funding('drafted') } },
+        { programId: 'activate-portfolio', body: {}, problems: [], record: { status: 'approved', opportunityId: 'O7654321' } },
+        { programId: 'genai-accelerator', body: {}, problems: [], record: { status: 'credits_applied', opportunityId: 'O1111111' } },
+      ],
+    };
+    const line = fundingWhere(approved);
+    expect(line).toBe('The credits of each approved record: bedrock-poc: funding request drafted, not sent: review it (GET …/funding) and send it (POST …/funding/submit-via-api); activate-portfolio: no funding request through the API; record the credits with POST …/credits.');
+    const partnerMail = composeNotice('partner-credits-reminder', { application: approved, partner, opsEmail: 'ops@example.com', baseUrl: 'https://x' });
+    expect(partnerMail.text).toContain(line);
+    expect(partnerMail.text).not.toContain('once they are on the founder');
+    expect(composeNotice('ops-credits-reminder', { application: approved, opsEmail: 'ops@example.com', baseUrl: 'https://x' }).text).toContain(line);
+    const waiting = { ...approved, briefs: [{ programId: 'bedrock-poc', body: {}, problems: [], record: { status: 'approved' as const, funding: funding('in_review') } }] };
+    expect(fundingWhere(waiting)).toContain('recorded by themselves when AWS allocates them');
+    // Nothing approved: the reminder keeps its plain instruction.
+    expect(fundingWhere({ briefs: [] })).toBeUndefined();
+    expect(composeNotice('partner-credits-reminder', { application: { ...approved, briefs: [] }, partner, opsEmail: 'o@x', baseUrl: 'https://x' }).text).toContain('once they are on the founder');
   });
 
   it('a revised application reaches the partner as a revision: the change request it answers and what changed', () => {
