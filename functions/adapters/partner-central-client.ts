@@ -79,19 +79,26 @@ function credentialsFor(role: FilingRole): CredentialsProvider {
   return provider;
 }
 
+type PartnerClientConfig = { region: string; credentials: CredentialsProvider; maxAttempts: number };
+
 /**
- * A Partner Central client acting as the partner (one per role and use, reused across invocations). Writes get no SDK
- * retry: a retry would be a second write inside the partner's one-per-second budget (the caller gets 429 and retries
- * through the write gate; ClientToken makes that safe). Reads (10 per second) keep a few retries.
+ * A client acting as the partner, one per service, role and use, reused across invocations. Writes get no SDK retry:
+ * a retry would be a second write inside the partner's one-per-second budget (the caller gets 429 and retries through
+ * the write gate; ClientToken makes that safe). Reads (10 per second) keep a few retries.
  */
-export function partnerCentralFor(role: FilingRole, use: 'read' | 'write' = 'read'): PartnerCentralSellingClient {
+function clientFor<C>(cache: Map<string, C>, make: (config: PartnerClientConfig) => C, role: FilingRole, use: 'read' | 'write'): C {
   const key = `${use}\u0000${role.roleArn}\u0000${role.externalId ?? ''}`;
-  let client = clients.get(key);
+  let client = cache.get(key);
   if (!client) {
-    client = new PartnerCentralSellingClient({ region: PARTNER_CENTRAL_REGION, credentials: credentialsFor(role), maxAttempts: use === 'write' ? 1 : 3 });
-    clients.set(key, client);
+    client = make({ region: PARTNER_CENTRAL_REGION, credentials: credentialsFor(role), maxAttempts: use === 'write' ? 1 : 3 });
+    cache.set(key, client);
   }
   return client;
+}
+
+/** A Selling API client acting as the partner. */
+export function partnerCentralFor(role: FilingRole, use: 'read' | 'write' = 'read'): PartnerCentralSellingClient {
+  return clientFor(clients, (config) => new PartnerCentralSellingClient(config), role, use);
 }
 
 /** Partner Central and STS errors as the core's typed errors (see the module comment). */
@@ -209,15 +216,9 @@ export async function updateOpportunity(role: FilingRole, catalog: AceCatalog, o
 
 const benefitsClients = new Map<string, PartnerCentralBenefitsClient>();
 
-/** A Benefits client acting as the partner (writes without SDK retries, as for Selling). */
+/** A Benefits API client acting as the partner. */
 export function benefitsFor(role: FilingRole, use: 'read' | 'write' = 'read'): PartnerCentralBenefitsClient {
-  const key = `${use}\u0000${role.roleArn}\u0000${role.externalId ?? ''}`;
-  let client = benefitsClients.get(key);
-  if (!client) {
-    client = new PartnerCentralBenefitsClient({ region: PARTNER_CENTRAL_REGION, credentials: credentialsFor(role), maxAttempts: use === 'write' ? 1 : 3 });
-    benefitsClients.set(key, client);
-  }
-  return client;
+  return clientFor(benefitsClients, (config) => new PartnerCentralBenefitsClient(config), role, use);
 }
 
 export interface BenefitSummary {

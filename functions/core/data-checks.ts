@@ -15,6 +15,8 @@ import rulesJson from '../../data/ace/submission-rules.json' with { type: 'json'
 import benefitsJson from '../../data/benefits.json' with { type: 'json' };
 import benefitSliceJson from '../../data/ace/create-benefit-application.shapes.json' with { type: 'json' };
 import { BenefitsData } from '../../schemas/benefits.ts';
+import rawStuck from '../../data/stuck-thresholds.json' with { type: 'json' };
+import { StuckThresholds } from '../../schemas/operations.ts';
 import { RateCard } from '../../schemas/rate-card.ts';
 import { ProgramsData } from '../../schemas/programs.ts';
 import { DataPolicy } from '../../schemas/data-policy.ts';
@@ -78,6 +80,12 @@ export function loadAceData(files: { slice: unknown; postal: unknown; rules: unk
   return { slice, postal, rules };
 }
 
+export function loadStuckThresholds(input: unknown): StuckThresholds {
+  const parsed = parseWith(StuckThresholds, input);
+  if (!parsed.ok) throw new Error(`data/stuck-thresholds.json: ${parsed.problems.map((p) => `${p.field} ${p.rule}`).join('; ')}`);
+  return parsed.value;
+}
+
 /** Every bundled file, parsed: what the unit test compares with the trusted imports. Throws on the first bad file. */
 export function checkBundledData() {
   return {
@@ -87,5 +95,6 @@ export function checkBundledData() {
     ace: loadAceData({ slice: sliceJson, postal: postalJson, rules: rulesJson }),
     benefits: loadAce<BenefitsData>('../benefits.json', BenefitsData, benefitsJson),
     benefitSlice: loadAce<ShapeSlice>('create-benefit-application.shapes.json', ShapeSlice, benefitSliceJson),
+    stuckThresholds: loadStuckThresholds(rawStuck),
   };
 }

@@ -336,12 +336,14 @@ export function composeNotice(kind: NoticeKind, ctx: NoticeContext): Mail {
         recordsWhere(app),
         fundingWhere(app) ?? 'Record the credits applied (amount, date, expiry) once they are on the founder\'s account.',
       ], partnerLink);
-    case 'ops-credits-reminder':
+    case 'ops-credits-reminder': {
+      const funding = fundingWhere(app);
       return build([ctx.opsEmail], `${app.id}: credits overdue`, [
         `Approved records of application ${app.id}${ctx.partner ? ` (partner ${ctx.partner.name})` : ''} still have no credits recorded as applied.`,
         recordsWhere(app),
-        ...(fundingWhere(app) ? [fundingWhere(app) as string] : []),
+        ...(funding ? [funding] : []),
       ], opsLink);
+    }
     case 'founder-expiry-reminder': {
       const e = ctx.expiry;
       return build([w.contact.email], `${company}: your credits expire in ${e?.daysLeft ?? '?'} days`, [

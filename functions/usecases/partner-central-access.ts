@@ -71,6 +71,3 @@ export async function takeWriteSlot(deps: Pick<PartnerCentralDeps, 'store' | 'cl
   }
 }
 
-/** The watermark (and open set) of a partner's benefit applications, beside the opportunities' per catalog. */
-export const benefitsWatermarkKey = (catalog: string): string => `BENEFITS#${catalog}`;
-export const isBenefitsWatermark = (key: string): boolean => key.startsWith('BENEFITS#');

@@ -27,10 +27,9 @@ import {
 import { benefitUpdateToken, FUNDING_UPDATABLE } from '../core/ace/funding-draft.ts';
 import { advanceWatermark, initialWatermark, listAfter, type AceCatalog } from '../core/ace/partner-central-rules.ts';
 import { ConflictError, NotFoundError } from '../core/errors.ts';
-import { assignedApplication, benefitsWatermarkKey, catalogOf, isBenefitsWatermark, partnerRoleOrRefuse, roleOf, takeWriteSlot, type PartnerCentralDeps } from './partner-central-access.ts';
+import { assignedApplication, catalogOf, partnerRoleOrRefuse, roleOf, takeWriteSlot, type PartnerCentralDeps } from './partner-central-access.ts';
+import { benefitsWatermarkKey, isBenefitsWatermark } from '../adapters/dynamo/keys.ts';
 import { runCommand } from './run-command.ts';
-
-/** The reconciliation's watermark key of a partner's benefit applications (beside its opportunities' one). */
 
 export async function readFunding(deps: PartnerCentralDeps, args: { applicationId: string; programId: string; partnerId: string }): Promise<{ app: Application; funding: FundingState }> {
   const app = await assignedApplication(deps, args.applicationId, args.partnerId);

@@ -16,7 +16,8 @@ import {
 } from '../core/ace/partner-central-rules.ts';
 import { NotFoundError } from '../core/errors.ts';
 import { runCommand, runEffects } from './run-command.ts';
-import { catalogOf, isBenefitsWatermark, roleOf, type Filing, type PartnerCentralDeps } from './partner-central-access.ts';
+import { catalogOf, roleOf, type Filing, type PartnerCentralDeps } from './partner-central-access.ts';
+import { isBenefitsWatermark } from '../adapters/dynamo/keys.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // AWS's review, observed

@@ -458,6 +458,7 @@ export function buildLocalModel(template: CfnTemplate, names: LocalNames): Local
     const apiRef = refTarget(p.ApiId);
     if (apiRef) apiId = r.ref(apiRef);
     const [method, path] = routeKey === '$default' ? ['ANY', '$default'] : routeKey.split(/\s+/, 2);
+    const throttle = routeThrottles.get(routeKey) ?? defaultThrottle;
     routes.push({
       routeKey,
       method: (method ?? 'ANY').toUpperCase(),
@@ -467,7 +468,7 @@ export function buildLocalModel(template: CfnTemplate, names: LocalNames): Local
       scopes: Array.isArray(p.AuthorizationScopes) ? (r.resolve(p.AuthorizationScopes) as Json[]).map(String) : [],
       functionLogicalId: fnId,
       payloadFormatVersion: str(r.resolve(integration.PayloadFormatVersion ?? '2.0')) || '2.0',
-      ...((routeThrottles.get(routeKey) ?? defaultThrottle) ? { throttle: routeThrottles.get(routeKey) ?? defaultThrottle } : {}),
+      ...(throttle ? { throttle } : {}),
     });
   }
 

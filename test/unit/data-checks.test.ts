@@ -12,6 +12,7 @@ import { dataPolicy } from '../../functions/core/data-age.ts';
 import { postalCodes, shapeSlice, submissionRules } from '../../functions/core/ace/model.ts';
 import { CLOSED_LOST_REASONS } from '../../schemas/api.ts';
 import { benefitSlice, benefitsData } from '../../functions/core/ace/funding-draft.ts';
+import { STUCK } from '../../functions/core/operations/stuck.ts';
 
 describe('bundled data, checked at build', () => {
   const checked = checkBundledData();
@@ -23,6 +24,7 @@ describe('bundled data, checked at build', () => {
     expect(checked.ace).toEqual({ slice: shapeSlice, postal: postalCodes, rules: submissionRules });
     expect(checked.benefits).toEqual(benefitsData);
     expect(checked.benefitSlice).toEqual(benefitSlice);
+    expect(checked.stuckThresholds).toEqual(STUCK);
   });
 
   it('the API\'s closed-lost reasons are the ACE model\'s', () => {

@@ -239,3 +239,10 @@ export function openSlotKey(scope: string, slot: number): ItemKey {
 export function rateWindowKey(scope: string, what: string, windowStartMs: number): ItemKey {
   return { pk: `${PREFIX.rateLimit}${scope}#${what}`, sk: `WINDOW#${windowStartMs}` };
 }
+
+/**
+ * The catalog key of a partner's benefit applications (their watermark, open set and mappings), beside the
+ * opportunities' per catalog: benefit application ids (`benappl-…`) never collide with opportunity ids.
+ */
+export const benefitsWatermarkKey = (catalog: string): string => `BENEFITS#${catalog}`;
+export const isBenefitsWatermark = (key: string): boolean => key.startsWith('BENEFITS#');

@@ -5,7 +5,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, isConditionFailure } from './client.ts';
 import {
-  expiresAtSeconds, INDEXES, OPEN_REVIEW_PARTITION, openReviewKeys, opportunityKey, partnerCentralEventKey, PREFIX, syncWatermarkKey, writeGateKey,
+  benefitsWatermarkKey, expiresAtSeconds, INDEXES, OPEN_REVIEW_PARTITION, openReviewKeys, opportunityKey, partnerCentralEventKey, PREFIX, syncWatermarkKey, writeGateKey,
 } from './keys.ts';
 
 export interface OpportunityMapping {
@@ -42,11 +42,11 @@ export class PartnerCentralStore {
    * `BENEFITS#<catalog>` catalog key: benefit application ids (`benappl-…`) never collide with opportunity ids.
    */
   async putBenefitMapping(m: { catalog: string; benefitApplicationId: string; applicationId: string; programId: string; partnerId: string }, now: Date): Promise<void> {
-    await this.putMapping({ catalog: `BENEFITS#${m.catalog}`, opportunityId: m.benefitApplicationId, applicationId: m.applicationId, programId: m.programId, partnerId: m.partnerId }, now);
+    await this.putMapping({ catalog: benefitsWatermarkKey(m.catalog), opportunityId: m.benefitApplicationId, applicationId: m.applicationId, programId: m.programId, partnerId: m.partnerId }, now);
   }
 
   async getBenefitMapping(catalog: string, benefitApplicationId: string): Promise<OpportunityMapping | undefined> {
-    return this.getMapping(`BENEFITS#${catalog}`, benefitApplicationId);
+    return this.getMapping(benefitsWatermarkKey(catalog), benefitApplicationId);
   }
 
   /**

@@ -6,7 +6,6 @@
  * scripts/gen-ace-model.ts), the partner's edits (JSON Merge Patch + ETag), and what Partner Central reports back
  * (GetBenefitApplication's status, an allocation's credits). No AWS imports, no clock.
  */
-import { createHash } from 'node:crypto';
 import benefitsJson from '../../../data/benefits.json' with { type: 'json' };
 import sliceJson from '../../../data/ace/create-benefit-application.shapes.json' with { type: 'json' };
 import type { Application, FundingState, FundingStatus, StoredBrief } from '../../../schemas/application.ts';
@@ -14,7 +13,7 @@ import type { BenefitProgram, BenefitsData } from '../../../schemas/benefits.ts'
 import type { Filing } from '../../../schemas/estimate.ts';
 import type { FieldProblem } from '../../../schemas/issues.ts';
 import { centsToUsd, usdToCents } from '../money.ts';
-import { stableJson } from '../application/etag.ts';
+import { bodyHash, stableJson } from '../application/etag.ts';
 import { clientToken } from './draft.ts';
 import { applyMergePatch, changedPaths } from './edit.ts';
 import type { ShapeSlice } from '../../../schemas/ace-data.ts';
@@ -123,8 +122,7 @@ export const FUNDING_EDITABLE: readonly FundingStatus[] = ['drafted', 'action_re
 
 /** Strong ETag of a funding request: its edit counter and a hash of its body. */
 export function fundingEtag(funding: Pick<FundingState, 'revision' | 'body'>): string {
-  const hash = createHash('sha256').update(stableJson(funding.body)).digest('base64url').slice(0, 16);
-  return `"f${funding.revision}-${hash}"`;
+  return `"f${funding.revision}-${bodyHash(funding.body)}"`;
 }
 
 /** What a patch may not change in this status, as `{ field, rule }` (the model check then runs on the result). */

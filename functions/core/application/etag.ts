@@ -11,9 +11,13 @@ export function stableJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/** A short hash of a body, independent of its key order: the content half of the ETags. */
+export function bodyHash(body: unknown): string {
+  return createHash('sha256').update(stableJson(body)).digest('base64url').slice(0, 16);
+}
+
 /** Strong ETag of a brief: its edit counter and a hash of its body (a re-drafted brief restarts its counter). */
 export function etagOf(brief: StoredBrief): string {
-  const hash = createHash('sha256').update(stableJson(brief.body)).digest('base64url').slice(0, 16);
-  return `"${brief.revision ?? 1}-${hash}"`;
+  return `"${brief.revision ?? 1}-${bodyHash(brief.body)}"`;
 }
 

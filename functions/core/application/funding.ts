@@ -9,22 +9,16 @@
  *   submitted | in_review | action_required ─AWS─▶ rejected
  */
 import type { Actor, Application, FundingState, FundingStatus, RecordState } from '../../../schemas/application.ts';
-import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, PreconditionRequiredError, UnprocessableError, ValidationError } from '../errors.ts';
+import { ConflictError, NotFoundError, PreconditionFailedError, PreconditionRequiredError, UnprocessableError, ValidationError } from '../errors.ts';
 import {
   benefitApplicationProblems, benefitClientToken, creditsFromAllocation, FUNDING_EDITABLE, fundingEtag, fundingStatusFrom, patchFunding,
   type AllocatedCredits, type AllocationView,
 } from '../ace/funding-draft.ts';
 import { isAssignedTo, notFound, TASK_TOKEN_KINDS, type Command, type Effects } from './commands.ts';
 import type { TransitionPlan } from './lifecycle.ts';
-import { findBrief, planRecordTransition, recordOf, refuseIfClosed, type RecordTransitionPlan } from './records.ts';
+import { checkMove, findBrief, planRecordTransition, recordOf, refuseIfClosed, type MoveRule, type RecordTransitionPlan } from './records.ts';
 
-interface FundingRule {
-  readonly from: readonly FundingStatus[];
-  readonly to: FundingStatus;
-  readonly by: readonly Actor['kind'][];
-}
-
-const FUNDING_RULES: readonly FundingRule[] = [
+const FUNDING_RULES: readonly MoveRule<FundingStatus>[] = [
   { from: ['drafted'], to: 'created', by: ['partner'] },
   { from: ['created', 'action_required'], to: 'submitted', by: ['partner'] },
   { from: ['submitted', 'action_required'], to: 'in_review', by: ['system'] },
@@ -33,10 +27,6 @@ const FUNDING_RULES: readonly FundingRule[] = [
   { from: ['submitted', 'in_review', 'action_required'], to: 'rejected', by: ['system'] },
   { from: ['submitted', 'in_review', 'action_required', 'approved'], to: 'allocated', by: ['system'] },
 ];
-
-export function fundingMoveAllowed(from: FundingStatus, to: FundingStatus): boolean {
-  return FUNDING_RULES.some((r) => r.from.includes(from) && r.to === to);
-}
 
 /** Funding statuses in which AWS has the application (a submit-via-api answers with it as it is). */
 export const FUNDING_WITH_AWS: readonly FundingStatus[] = ['submitted', 'in_review', 'approved', 'allocated', 'rejected'];
@@ -66,9 +56,7 @@ export function planFundingTransition(args: {
   refuseIfClosed(app);
   const record = recordOf(findBrief(app, programId));
   const current = fundingOf(app, programId);
-  const legal = FUNDING_RULES.filter((r) => r.from.includes(current.status) && r.to === to);
-  if (legal.length === 0) throw new ConflictError(`The ${programId} funding request is '${current.status}'; it cannot move to '${to}'`, current.status);
-  if (!legal.some((r) => r.by.includes(actor.kind))) throw new ForbiddenError(`A ${actor.kind} cannot move the ${programId} funding request from '${current.status}' to '${to}'`);
+  checkMove(FUNDING_RULES, `${programId} funding request`, current.status, to, actor);
   const funding: FundingState = { ...current, ...args.details, status: to };
   const marker = { programId, from: current.status, to };
   if (args.record && args.record.to !== record.status) {
@@ -172,7 +160,7 @@ export function planFundingSubmitted(args: { app: Application; programId: string
   if (FUNDING_WITH_AWS.includes(funding.status)) return { kind: 'replay', effects: {} };
   return apply(planFundingTransition({
     app: args.app, programId: args.programId, to: 'submitted', actor: partner(args.partnerId), now: args.now,
-    reason: `${args.resubmission ? 'Resubmitted' : 'Submitted'} funding request ${funding.benefitApplicationId ?? ''} for AWS review (Benefits API)`.replace('  ', ' '),
+    reason: `${args.resubmission ? 'Resubmitted' : 'Submitted'} funding request${funding.benefitApplicationId ? ` ${funding.benefitApplicationId}` : ''} for AWS review (Benefits API)`,
     details: { sentRevision: funding.revision },
   }), args.programId);
 }

@@ -7,13 +7,29 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
 import type { TransitionPlan } from './lifecycle.ts';
 import { draftFunding } from '../ace/funding-draft.ts';
 
-interface RecordRule {
-  readonly from: readonly RecordStatus[];
-  readonly to: RecordStatus;
+/** Who may move a status from which to which: the rule tables of stacked records and of their funding requests. */
+export interface MoveRule<S extends string> {
+  readonly from: readonly S[];
+  readonly to: S;
   readonly by: readonly Actor['kind'][];
 }
 
-const RECORD_RULES: readonly RecordRule[] = [
+/** Whether any rule of `rules` allows the move (by anyone). */
+export function moveAllowed<S extends string>(rules: readonly MoveRule<S>[], from: S, to: S): boolean {
+  return rules.some((r) => r.from.includes(from) && r.to === to);
+}
+
+/**
+ * Refuse a move `rules` does not allow: 409 naming `what` ("the bedrock-poc record") and its current status when no
+ * rule leads there, 403 when one does but not for this actor.
+ */
+export function checkMove<S extends string>(rules: readonly MoveRule<S>[], what: string, from: S, to: S, actor: Actor): void {
+  const legal = rules.filter((r) => r.from.includes(from) && r.to === to);
+  if (legal.length === 0) throw new ConflictError(`The ${what} is '${from}'; it cannot move to '${to}'`, from);
+  if (!legal.some((r) => r.by.includes(actor.kind))) throw new ForbiddenError(`A ${actor.kind} cannot move the ${what} from '${from}' to '${to}'`);
+}
+
+const RECORD_RULES: readonly MoveRule<RecordStatus>[] = [
   { from: ['draft'], to: 'approved_for_filing', by: ['partner'] },
   { from: ['approved_for_filing'], to: 'filed', by: ['partner', 'system'] },
   { from: ['filed'], to: 'in_aws_review', by: ['partner', 'system'] },
@@ -27,7 +43,7 @@ const RECORD_RULES: readonly RecordRule[] = [
 
 /** Whether a record may move from one status to another (by anyone). */
 export function recordMoveAllowed(from: RecordStatus, to: RecordStatus): boolean {
-  return RECORD_RULES.some((r) => r.from.includes(from) && r.to === to);
+  return moveAllowed(RECORD_RULES, from, to);
 }
 
 /**
@@ -83,13 +99,7 @@ export function planRecordTransition(args: {
   refuseIfClosed(app);
   const brief = findBrief(app, programId);
   const current = recordOf(brief);
-  const legal = RECORD_RULES.filter((r) => r.from.includes(current.status) && r.to === to);
-  if (legal.length === 0) {
-    throw new ConflictError(`The ${programId} record is '${current.status}'; it cannot move to '${to}'`, current.status);
-  }
-  if (!legal.some((r) => r.by.includes(actor.kind))) {
-    throw new ForbiddenError(`A ${actor.kind} cannot move the ${programId} record from '${current.status}' to '${to}'`);
-  }
+  checkMove(RECORD_RULES, `${programId} record`, current.status, to, actor);
   // An approved opportunity of a program funded through the Benefits API gets its funding request drafted with the
   // approval, in the same transition (data/benefits.json; functions/core/ace/funding-draft.ts).
   const funding = to === 'approved' && !current.funding && !args.details?.funding

@@ -9,7 +9,7 @@ import { ConflictError } from '../errors.ts';
 import { planTransition, type TransitionPlan } from '../application/lifecycle.ts';
 import type { NoticeKind } from '../notifications.ts';
 import type { Changes } from '../application/commands.ts';
-import { ESCALATION_MARK } from './escalation.ts';
+import { isEscalationNote } from './escalation.ts';
 
 export type OpsAction = 'redrive' | 'reassign' | 'cancel' | 'nudge';
 
@@ -37,7 +37,7 @@ export const RESUME_INPUT = 'resume';
 /** Names of every execution the application had (or may have had: an escalation not followed by a change has none), oldest first. */
 export function executionNamesOf(app: Application): string[] {
   const restarts = restartsOf(app).map((t) => ({ version: t.version, name: restartExecutionName(app.id, t.version) }));
-  const resumes = app.transitions.filter((t) => t.from === t.to && t.reason.startsWith(ESCALATION_MARK)).map((t) => ({ version: t.version, name: resumeExecutionName(app.id, t.version) }));
+  const resumes = app.transitions.filter(isEscalationNote).map((t) => ({ version: t.version, name: resumeExecutionName(app.id, t.version) }));
   return [app.id, ...[...restarts, ...resumes].sort((a, b) => a.version - b.version).map((r) => r.name)];
 }
 

@@ -50,15 +50,20 @@ function lastChange(app: Application): Transition | undefined {
   return app.transitions.findLast((t) => t.from !== t.to || t.record !== undefined);
 }
 
+/** Whether a transition is an escalation note (a note, keeping the status, that says it escalated). */
+export function isEscalationNote(t: Transition): boolean {
+  return t.from === t.to && t.reason.startsWith(ESCALATION_MARK);
+}
+
 /** The escalation note standing now: written after the latest change (a later change clears it; a nudge does not). */
 export function escalationOf(app: Application): Transition | undefined {
   const changedAt = lastChange(app)?.version ?? 0;
-  return app.transitions.findLast((t) => t.version > changedAt && t.from === t.to && t.reason.startsWith(ESCALATION_MARK));
+  return app.transitions.findLast((t) => t.version > changedAt && isEscalationNote(t));
 }
 
 /** The latest escalation note ever written (standing or not): its execution ended there. */
 export function latestEscalation(app: Application): Transition | undefined {
-  return app.transitions.findLast((t) => t.from === t.to && t.reason.startsWith(ESCALATION_MARK));
+  return app.transitions.findLast(isEscalationNote);
 }
 
 export type ReminderPlan =
