@@ -2,7 +2,8 @@
  * `npm run bench`: measures and prints; never part of the test suite (shared, noisy machines).
  *   npm run bench                 all sections
  *   npm run bench -- bundles      only bundle size / cold init (BENCH_BEFORE=<git ref> adds before columns,
- *                                 BENCH_EXTERNAL_SDK=1 the same handlers with the SDK left external)
+ *                                 BENCH_EXTERNAL_SDK=1 the same handlers with the SDK left external,
+ *                                 BENCH_ONLY=<a,b> measures the handlers whose path contains a or b)
  *   npm run bench -- intake       only local intake throughput
  *   npm run bench -- cost         what one application costs on AWS (happy, change-request and re-route paths)
  *   npm run bench -- sweep        the expiry sweep at 1,000 and 100,000 credited applications
@@ -16,7 +17,10 @@ const want = (s: string) => sections.length === 0 || sections.includes(s);
 
 /** The handler modules the stack deploys, read from the synthesized template (not a list kept by hand). */
 function handlerEntries(): string[] {
-  return [...new Set(Object.values(listFunctions(synthTemplate({ nag: false }))).map((f) => f.entry))].sort();
+  const all = [...new Set(Object.values(listFunctions(synthTemplate({ nag: false }))).map((f) => f.entry))].sort();
+  // BENCH_ONLY=workflow/mark-failed,http/intake measures a subset (substring match), for a quick look while working.
+  const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
+  return only ? all.filter((e) => only.some((o) => e.includes(o))) : all;
 }
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'; // versions pinned by the lockfile
