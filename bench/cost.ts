@@ -101,7 +101,7 @@ interface PathResult {
 export async function measureCost(): Promise<PathResult[]> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+  process.env.LOG_LEVEL = 'ERROR';
   const template = synthTemplate({ nag: false }) as { Resources: Record<string, { Type: string; Properties?: { MemorySize?: number; Architectures?: string[] } }> };
   const memoryOf = (logicalId: string) => template.Resources[logicalId]?.Properties?.MemorySize ?? 128;
   const rt = await startLocal({ port: 0, sesPort: 0, sfnPort: 0, dynamoPort: 0, jwtKeyFile: null, retryDelayMs: 0, throttle: false });

@@ -24,7 +24,7 @@ export interface SweepRow { applications: number; due: number; seedSeconds: numb
 
 export async function measureSweep(sizes = (process.env.BENCH_SWEEP_SIZES ?? '1000,100000').split(',').map(Number), dueToday = Number(process.env.BENCH_SWEEP_DUE ?? 50)): Promise<SweepRow[]> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+  process.env.LOG_LEVEL = 'ERROR';
   const rows: SweepRow[] = [];
   // One table that grows: each size adds applications (`dueToday` of the new ones due today; the ones swept before
   // have moved on to their next reminder, weeks away).

@@ -18,7 +18,7 @@ import { confirmFromInbox } from '../test/support/e2e.ts';
 import { countApplicationItems, documentedRoutes, generateBadRequests, type BadRequest, type Fixture } from './hostile-requests.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-process.env.POWERTOOLS_LOG_LEVEL ??= 'CRITICAL';
+process.env.LOG_LEVEL ??= 'FATAL'; // above every level the house logger writes: silent
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 const { values } = parseArgs({ options: { count: { type: 'string' }, seed: { type: 'string' }, concurrency: { type: 'string' }, throttle: { type: 'boolean' } } });

@@ -1,15 +1,51 @@
 /**
- * One Logger per function, named after the service (Powertools Logger: structured JSON lines, the Lambda context and
- * cold start on every line, log level from the function's settings). Correlation ids (application id, task name) are
- * appended as keys by the handlers; no personal data (emails, account ids) is ever logged.
+ * The house logger: a few lines over console.*, not a logging library (issue 11: Powertools Logger cost ~21 KB and
+ * ~3 ms of cold init in every bundle, out of a ~50 KB budget for all our code). Every function runs with Lambda's JSON
+ * log format and log levels (lib/constructs/house-function.ts), so the Node.js runtime writes each console call as one
+ * JSON line with timestamp, level and requestId, and drops calls below AWS_LAMBDA_LOG_LEVEL. One object logged alone
+ * is kept as the line's `message`: {"timestamp","level":"INFO","requestId","message":{"msg":"…","applicationId":…}}.
+ * Outside Lambda (npm start, tests) the same level rule reads LOG_LEVEL (default INFO) and a line reads
+ * `INFO Worksheet accepted {"applicationId":…}`. Correlation ids (application id, task name) are appended as keys by
+ * the handler wrappers, which reset them per invocation (withLogKeys); no personal data (emails, account ids) is ever
+ * logged. Errors are written as { name, message, stack } (JSON.stringify of an Error is {}).
  * Metrics live in ./metrics.ts so functions that emit none do not carry the Metrics library.
- *
- * Kept over a hand-written logger on purpose: issue 11's cold-start measurement put Powertools Logger and Metrics at
- * about 30 KB of each bundle (README, "Benchmarks"); the maintained library's line shape, level handling and
- * correlation are worth that to us.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
+type Level = 'debug' | 'info' | 'warn' | 'error';
+type Attrs = Record<string, unknown>;
+const RANK: Record<string, number> = { TRACE: 1, DEBUG: 2, INFO: 3, WARN: 4, ERROR: 5, FATAL: 6 };
 
-export { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+let keys: Attrs = {};
 
-export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'ace-filing' });
+function write(level: Level, msg: string, attrs: Attrs = {}): void {
+  const threshold = RANK[(process.env.AWS_LAMBDA_LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'INFO').toUpperCase()] ?? RANK.INFO!;
+  if (RANK[level.toUpperCase()]! < threshold) return;
+  const fields: Attrs = { ...keys };
+  for (const [k, v] of Object.entries(attrs)) fields[k] = v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v;
+  if (process.env.AWS_LAMBDA_LOG_FORMAT === 'JSON') console[level]({ msg, ...fields });
+  else console[level](`${level.toUpperCase()} ${msg}${Object.keys(fields).length ? ` ${safeJson(fields)}` : ''}`);
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value); // a cycle or a BigInt: a log line must never throw
+  }
+}
+
+export const logger = {
+  debug: (msg: string, attrs?: Attrs): void => write('debug', msg, attrs),
+  info: (msg: string, attrs?: Attrs): void => write('info', msg, attrs),
+  warn: (msg: string, attrs?: Attrs): void => write('warn', msg, attrs),
+  error: (msg: string, attrs?: Attrs): void => write('error', msg, attrs),
+  /** Keys put on every following line of this invocation. */
+  appendKeys: (more: Attrs): void => void Object.assign(keys, more),
+};
+
+/** Wraps a handler so each invocation starts with no appended keys (one request's ids never leak into the next). */
+export function withLogKeys<E, C, R>(handler: (event: E, context: C) => Promise<R>): (event: E, context: C) => Promise<R> {
+  return (event, context) => {
+    keys = {};
+    return handler(event, context);
+  };
+}

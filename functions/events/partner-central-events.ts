@@ -4,8 +4,7 @@
  * Thin: functions/usecases/partner-central-sync.ts dedupes by event id, finds the record, reads the opportunity with the
  * partner's role and applies the review status. An error is rethrown so EventBridge retries.
  */
-import middy from '@middy/core';
-import { injectLambdaContext, logger } from '../adapters/observability.ts';
+import { logger, withLogKeys } from '../adapters/observability.ts';
 import { partnerCentralDepsFromEnv } from '../wiring/partner-central-deps.ts';
 import { handleOpportunityEvent, type EventOutcome } from '../usecases/partner-central-sync.ts';
 
@@ -17,4 +16,4 @@ async function run(event: unknown): Promise<{ outcome: EventOutcome }> {
   return { outcome };
 }
 
-export const handler = middy(run).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = withLogKeys(run);

@@ -6,10 +6,9 @@
  * delivery, or a partner that does not forward events) still arrives.
  * Fails (so the scheduler retries and the error alarm fires) when any partner could not be reconciled.
  */
-import middy from '@middy/core';
 import { ReconcileInput } from '../../schemas/partner-central-messages.ts';
 import { parseWith } from '../../schemas/issues.ts';
-import { injectLambdaContext, logger } from '../adapters/observability.ts';
+import { logger, withLogKeys } from '../adapters/observability.ts';
 import { partnerCentralDepsFromEnv } from '../wiring/partner-central-deps.ts';
 import { TransientError } from '../core/errors.ts';
 import { reconcileAll, type PartnerReconciliation } from '../usecases/partner-central-sync.ts';
@@ -30,4 +29,4 @@ async function run(event: unknown): Promise<{ partners: PartnerReconciliation[];
   return { partners, funding };
 }
 
-export const handler = middy(run).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = withLogKeys(run);

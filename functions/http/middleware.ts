@@ -1,12 +1,11 @@
 /**
- * The HTTP plumbing every route handler shares: Middy with the Powertools logger, JSON responses,
+ * The HTTP plumbing every route handler shares: log keys reset per request, JSON responses,
  * body parsing with a size limit, claims from the JWT authorizer, and the ONE place where domain
  * errors become status codes. No error object or stack trace ever reaches a client.
  */
-import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import { injectLambdaContext, logger } from '../adapters/observability.ts';
+import { logger, withLogKeys } from '../adapters/observability.ts';
 import { fieldPath, parseWith, type FieldProblem } from '../../schemas/issues.ts';
 import {
   ConflictError, ForbiddenError, IdempotencyKeyReusedError, NotFoundError, PayloadTooLargeError,
@@ -66,7 +65,7 @@ export function httpHandler(routes: Record<string, Route>) {
       return errorResponse(error, context.awsRequestId);
     }
   };
-  return middy(dispatch).use(injectLambdaContext(logger, { resetKeys: true }));
+  return withLogKeys(dispatch);
 }
 
 export const JSON_MEDIA_TYPE = 'application/json';

@@ -1,12 +1,11 @@
 /**
- * The plumbing shared by workflow task handlers: Middy with the Powertools logger, the state input
+ * The plumbing shared by workflow task handlers: log keys reset per invocation, the state input
  * parsed with a schema, the application id on every log line. Errors propagate with their `name`,
  * which is what the state machine's Retry and Catch match on.
  */
-import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { injectLambdaContext, logger } from '../adapters/observability.ts';
+import { logger, withLogKeys } from '../adapters/observability.ts';
 import { parseWith } from '../../schemas/issues.ts';
 import type { Actor } from '../../schemas/application.ts';
 
@@ -30,7 +29,7 @@ export function workflowTask<S extends z.ZodMiniType, R>(
     if (input.applicationId) logger.appendKeys({ applicationId: input.applicationId, task });
     return run(parsed.value, context);
   };
-  return middy(wrapped).use(injectLambdaContext(logger, { resetKeys: true }));
+  return withLogKeys(wrapped);
 }
 
 export const ApplicationTaskInput = z.object({ applicationId: z.string().check(z.minLength(1)) });
