@@ -1,8 +1,8 @@
 /**
  * The house Lambda function: one NodejsFunction wrapper holding the defaults every function shares (latest Node.js
- * runtime, arm64, minified ESM bundle with source maps, its own log group with retention, active tracing, its own
- * role without managed policies) and binding methods that set an environment variable and grant the matching
- * permission in one call, so the two can never drift apart.
+ * runtime, arm64, minified ESM bundle with source maps, its own log group with retention, Lambda's JSON log format
+ * with application and system log levels, active tracing, its own role without managed policies) and binding methods
+ * that set an environment variable and grant the matching permission in one call, so the two can never drift apart.
  *
  * It also stamps CloudFormation metadata `ace-filing:entry` / `ace-filing:handler` on the function resource: the local
  * runtime and the infra tests read them to run (or check) the very module that is deployed (docs/CONTRACTS.md).
@@ -30,6 +30,11 @@ export const METADATA_HANDLER = 'ace-filing:handler';
 
 export const SERVICE_NAME = 'ace-filing';
 export const METRICS_NAMESPACE = 'AceFiling';
+
+/** Application log level of every function (AWS_LAMBDA_LOG_LEVEL in the function; LOG_LEVEL locally, same default). */
+export const HOUSE_APPLICATION_LOG_LEVEL = lambda.ApplicationLogLevel.INFO;
+/** System (platform) log level of every function: INFO keeps the REPORT line of every invocation. */
+export const HOUSE_SYSTEM_LOG_LEVEL = lambda.SystemLogLevel.INFO;
 
 /** The newest Node.js runtime this aws-cdk-lib knows (cdk-nag L1 asks for the latest). */
 export const HOUSE_RUNTIME = lambda.Runtime.NODEJS_24_X;
@@ -104,9 +109,16 @@ export class HouseFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       role: this.role,
       logGroup: this.logGroup,
+      // Lambda's advanced logging controls do what a logging library did (functions/adapters/observability.ts): each
+      // console call becomes one JSON line with timestamp, level and requestId, and lines below the application level
+      // are dropped by the runtime. System level INFO keeps the per-invocation report (duration, billed duration,
+      // init duration, memory), the figures issue 11's cold starts and cost are read from on AWS; WARN would drop it.
       loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: HOUSE_APPLICATION_LOG_LEVEL,
+      systemLogLevelV2: HOUSE_SYSTEM_LOG_LEVEL,
       ...(props.description ? { description: props.description } : {}),
       environment: {
+        // Read by Powertools Metrics (functions/adapters/metrics.ts) in the functions that emit metrics.
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',

@@ -128,6 +128,18 @@ describe('functions', () => {
     }
   });
 
+  it("every function, house or not, logs in Lambda's JSON format at the house levels (the logger has no library)", () => {
+    const functions = resourcesOfType(t, 'AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThanOrEqual(Object.keys(ids).length);
+    for (const [id, props] of functions) {
+      expect(props.LoggingConfig, id).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'INFO' });
+    }
+    // Nothing reads Powertools Logger's settings any more; Metrics still reads its service name and namespace.
+    for (const id of Object.values(ids)) {
+      expect(Object.keys(environmentOf(t, id)).filter((k) => k.startsWith('POWERTOOLS_')).sort()).toEqual(['POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME']);
+    }
+  });
+
   it('name entry modules that exist and export the named handler', () => {
     for (const fn of Object.values(listFunctions(t))) {
       const file = path.join(PROJECT_ROOT, fn.entry);

@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import * as z from 'zod/mini';
 import { logger, withLogKeys } from '../../functions/adapters/observability.ts';
 import { workflowTask } from '../../functions/workflow/task.ts';
@@ -13,14 +13,14 @@ const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 const ENV = ['AWS_LAMBDA_LOG_LEVEL', 'AWS_LAMBDA_LOG_FORMAT', 'LOG_LEVEL'] as const;
 const saved = Object.fromEntries(ENV.map((k) => [k, process.env[k]]));
 
-let spies: Record<(typeof LEVELS)[number], ReturnType<typeof vi.spyOn>>;
+let spies: Record<(typeof LEVELS)[number], MockInstance<(...args: unknown[]) => void>>;
 /** Every console call, as [level, first argument]. */
 const written = (): [string, unknown][] =>
   LEVELS.flatMap((level) => spies[level].mock.calls.map((args): [string, unknown] => [level, args[0]]));
 
 beforeEach(() => {
   for (const k of ENV) delete process.env[k];
-  spies = Object.fromEntries(LEVELS.map((level) => [level, vi.spyOn(console, level).mockImplementation(() => undefined)])) as typeof spies;
+  spies = Object.fromEntries(LEVELS.map((level) => [level, vi.spyOn(console, level).mockImplementation(() => undefined)])) as unknown as typeof spies;
 });
 afterEach(() => {
   vi.restoreAllMocks();
