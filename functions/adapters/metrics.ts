@@ -1,4 +1,4 @@
-/** Business metrics (CloudWatch embedded metric format), sharing the logger's service name. */
+/** Business metrics (CloudWatch embedded metric format); service name and namespace from the function's environment. */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
 export const metrics = new Metrics({
