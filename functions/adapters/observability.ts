@@ -4,7 +4,8 @@
  * log format and log levels (lib/constructs/house-function.ts), so the Node.js runtime writes each console call as one
  * JSON line with timestamp, level and requestId, and drops calls below AWS_LAMBDA_LOG_LEVEL. One object logged alone
  * is kept as the line's `message`: {"timestamp","level":"INFO","requestId","message":{"msg":"…","applicationId":…}}.
- * Outside Lambda (npm start, tests) the same level rule reads LOG_LEVEL (default INFO) and a line reads
+ * Outside Lambda (npm start sets AWS_LAMBDA_LOG_LEVEL from the template, as Lambda does) the same level rule applies
+ * here, LOG_LEVEL overriding it (tests, benches, `LOG_LEVEL=DEBUG npm start`; default INFO), and a line reads
  * `INFO Worksheet accepted {"applicationId":…}`. Correlation ids (application id, task name) are appended as keys by
  * the handler wrappers, which reset them per invocation (withLogKeys); no personal data (emails, account ids) is ever
  * logged. Errors are written as { name, message, stack } (JSON.stringify of an Error is {}).
@@ -17,7 +18,7 @@ const RANK: Record<string, number> = { TRACE: 1, DEBUG: 2, INFO: 3, WARN: 4, ERR
 let keys: Attrs = {};
 
 function write(level: Level, msg: string, attrs: Attrs = {}): void {
-  const threshold = RANK[(process.env.AWS_LAMBDA_LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'INFO').toUpperCase()] ?? RANK.INFO!;
+  const threshold = RANK[(process.env.LOG_LEVEL ?? process.env.AWS_LAMBDA_LOG_LEVEL ?? 'INFO').toUpperCase()] ?? RANK.INFO!;
   if (RANK[level.toUpperCase()]! < threshold) return;
   const fields: Attrs = { ...keys };
   for (const [k, v] of Object.entries(attrs)) fields[k] = v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v;

@@ -382,6 +382,10 @@ export function buildLocalModel(template: CfnTemplate, names: LocalNames): Local
     const env = ((props.Environment as Record<string, Json> | undefined)?.Variables ?? {}) as Record<string, Json>;
     const environment: Record<string, string> = {};
     for (const [k, v] of Object.entries(env)) environment[k] = str(r.resolve(v));
+    // Lambda sets AWS_LAMBDA_LOG_LEVEL from the function's application log level (advanced logging controls): so does
+    // the local runtime. Not AWS_LAMBDA_LOG_FORMAT: the local console is Node's, not Lambda's JSON writer.
+    const logLevel = (props.LoggingConfig as Record<string, Json> | undefined)?.ApplicationLogLevel;
+    if (typeof logLevel === 'string') environment.AWS_LAMBDA_LOG_LEVEL ??= logLevel;
     functions.push({
       logicalId: id,
       functionName: r.ref(id),

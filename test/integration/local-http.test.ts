@@ -445,3 +445,14 @@ describe('local HTTP API throttling (the stage\'s per-route settings, as API Gat
     }
   }, 60_000);
 });
+
+describe('local Lambda settings', () => {
+  it("sets AWS_LAMBDA_LOG_LEVEL from a function's application log level, as Lambda does, but not the JSON log format", () => {
+    const logged = { ...fnRes('functions/a.ts'), Properties: { LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'WARN', SystemLogLevel: 'INFO' } } };
+    const model = buildLocalModel({ Resources: { Logged: logged, Plain: fnRes('functions/b.ts') } } as unknown as CfnTemplate, names);
+    const env = Object.fromEntries(model.functions.map((f) => [f.logicalId, f.environment]));
+    expect(env.Logged).toEqual({ AWS_LAMBDA_LOG_LEVEL: 'WARN' });
+    expect(env.Plain).toEqual({});
+    expect(model.environment).toEqual({ AWS_LAMBDA_LOG_LEVEL: 'WARN' });
+  });
+});

@@ -40,10 +40,11 @@ describe('levels', () => {
     expect(written()).toEqual([['warn', 'WARN a warn line'], ['error', 'ERROR a error line']]);
   });
 
-  it("follows Lambda's AWS_LAMBDA_LOG_LEVEL over LOG_LEVEL, and defaults to INFO", async () => {
-    process.env.LOG_LEVEL = 'ERROR';
+  it("follows Lambda's AWS_LAMBDA_LOG_LEVEL, LOG_LEVEL overriding it, and defaults to INFO", async () => {
     process.env.AWS_LAMBDA_LOG_LEVEL = 'DEBUG';
     await invocation(() => logger.debug('shown'));
+    process.env.LOG_LEVEL = 'ERROR';
+    await invocation(() => logger.warn('hidden by LOG_LEVEL'));
     delete process.env.AWS_LAMBDA_LOG_LEVEL;
     delete process.env.LOG_LEVEL;
     await invocation(() => {
