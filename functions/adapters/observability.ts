@@ -26,11 +26,12 @@ function write(level: Level, msg: string, attrs: Attrs = {}): void {
   else console[level](`${level.toUpperCase()} ${msg}${Object.keys(fields).length ? ` ${safeJson(fields)}` : ''}`);
 }
 
+/** JSON that never throws: a log line must not fail the request (BigInt as text; a cycle names itself). */
 function safeJson(value: unknown): string {
   try {
-    return JSON.stringify(value);
+    return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
   } catch {
-    return String(value); // a cycle or a BigInt: a log line must never throw
+    return '(attributes not serializable: cyclic)';
   }
 }
 
