@@ -11,6 +11,9 @@
  * logged. Errors are written as { name, message, stack } (JSON.stringify of an Error is {}).
  * Metrics live in ./metrics.ts so functions that emit none do not carry the Metrics library.
  */
+import middy, { type MiddyfiedHandler } from '@middy/core';
+import type { Context } from 'aws-lambda';
+
 type Level = 'debug' | 'info' | 'warn' | 'error';
 type Attrs = Record<string, unknown>;
 const RANK: Record<string, number> = { TRACE: 1, DEBUG: 2, INFO: 3, WARN: 4, ERROR: 5, FATAL: 6 };
@@ -44,10 +47,11 @@ export const logger = {
   appendKeys: (more: Attrs): void => void Object.assign(keys, more),
 };
 
-/** Wraps a handler so each invocation starts with no appended keys (one request's ids never leak into the next). */
-export function withLogKeys<E, C, R>(handler: (event: E, context: C) => Promise<R>): (event: E, context: C) => Promise<R> {
-  return (event, context) => {
-    keys = {};
-    return handler(event, context);
-  };
+/**
+ * Wraps a handler in Middy (the house's handler framework) with one middleware: each invocation starts with no
+ * appended keys, so one request's ids never leak into the next. Middy's early timeout is off: a task that runs out of
+ * time fails with Lambda's own `Sandbox.Timedout`, which the workflow's Notify retry matches (NOTIFY_TIMEOUT_ERROR).
+ */
+export function withLogKeys<E, R>(handler: (event: E, context: Context) => Promise<R>): MiddyfiedHandler<E, R, Error, Context> {
+  return middy<E, R, Error, Context>(handler, { timeoutEarlyInMillis: 0 }).use({ before: () => void (keys = {}) });
 }

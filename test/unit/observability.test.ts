@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import * as z from 'zod/mini';
+import type { Context } from 'aws-lambda';
 import { logger, withLogKeys } from '../../functions/adapters/observability.ts';
 import { workflowTask } from '../../functions/workflow/task.ts';
 
@@ -28,8 +29,11 @@ afterEach(() => {
   else process.env[k] = saved[k];
 });
 
+/** Enough of a Lambda context for Middy (it reads the remaining time only when a timeout is configured). */
+const lambdaContext = { awsRequestId: 'r1', getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
+
 /** Runs `body` as one invocation, so keys appended by earlier tests never leak in. */
-const invocation = (body: () => void): Promise<void> => withLogKeys(async () => body())(undefined, undefined);
+const invocation = (body: () => void): Promise<void> => withLogKeys(async () => body())(undefined, lambdaContext);
 
 describe('levels', () => {
   it('writes nothing below LOG_LEVEL, each level through its own console method', async () => {
@@ -103,6 +107,17 @@ describe('line shape', () => {
   });
 });
 
+describe('the Middy wrapper', () => {
+  it('lets a handler run past the last milliseconds of the invocation: Lambda, not Middy, times it out (Sandbox.Timedout)', async () => {
+    const nearlyOut = { ...lambdaContext, getRemainingTimeInMillis: () => 10 } as Context;
+    const handler = withLogKeys(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      return 'done';
+    });
+    await expect(handler(undefined, nearlyOut)).resolves.toBe('done');
+  });
+});
+
 describe('keys per invocation', () => {
   it('appended keys stay for the rest of the invocation and are gone in the next one', async () => {
     process.env.AWS_LAMBDA_LOG_FORMAT = 'JSON';
@@ -111,8 +126,8 @@ describe('keys per invocation', () => {
       logger.info('one');
       logger.info('two');
     });
-    await handler({ id: 'a1' }, {});
-    await handler({}, {});
+    await handler({ id: 'a1' }, lambdaContext);
+    await handler({}, lambdaContext);
     expect(spies.info.mock.calls.map(([line]) => line)).toEqual([
       { msg: 'one', applicationId: 'a1' },
       { msg: 'two', applicationId: 'a1' },
