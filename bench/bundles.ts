@@ -44,6 +44,15 @@ const SDK_BASELINES: Record<string, { imports: string; client: string; command: 
     imports: "import { PartnerCentralSellingClient, GetOpportunityCommand } from '@aws-sdk/client-partnercentral-selling';",
     client: 'new PartnerCentralSellingClient({})', command: "new GetOpportunityCommand({ Catalog: 'Sandbox', Identifier: 'O1' })",
   },
+  '@aws-sdk/client-partnercentral-benefits': {
+    imports: "import { PartnerCentralBenefitsClient, GetBenefitApplicationCommand } from '@aws-sdk/client-partnercentral-benefits';",
+    client: 'new PartnerCentralBenefitsClient({})', command: "new GetBenefitApplicationCommand({ Catalog: 'Sandbox', Identifier: 'B1' })",
+  },
+  // Role-assuming credentials (STS AssumeRole through the SDK's provider): what a partner's client is built with.
+  '@aws-sdk/credential-providers': {
+    imports: "import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';",
+    client: "fromTemporaryCredentials({ params: { RoleArn: 'arn:aws:iam::000000000000:role/r', RoleSessionName: 's' } })", command: '',
+  },
 };
 
 /** A bare handler: the clients built once at module scope, one command sent per invocation. */
@@ -52,7 +61,8 @@ function baselineSource(packages: string[]): string {
   return [
     ...specs.map((s) => s.imports),
     ...specs.map((s, i) => `const client${i} = ${s.client};`),
-    `export const handler = async () => Promise.all([${specs.map((s, i) => `client${i}.send(${s.command})`).join(', ')}]);`,
+    // A credentials provider has no command: the baseline calls it for credentials instead.
+    `export const handler = async () => Promise.all([${specs.map((s, i) => (s.command ? `client${i}.send(${s.command})` : `client${i}()`)).join(', ')}]);`,
   ].join('\n');
 }
 
