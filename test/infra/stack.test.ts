@@ -34,6 +34,7 @@ const ENTRIES = {
   intake: 'functions/http/intake.ts',
   estimates: 'functions/http/estimates.ts',
   founder: 'functions/http/founder.ts',
+  founderRevise: 'functions/http/founder-revise.ts',
   partner: 'functions/http/partner.ts',
   ops: 'functions/http/ops.ts',
   openApi: 'functions/http/openapi.ts',
@@ -74,6 +75,7 @@ const EXPECTED_ACTIONS: Record<FunctionKey, string[]> = {
   intake: [...BASE, ...READ, ...WRITE, 'states:StartExecution'],
   estimates: [...BASE],
   founder: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StopExecution'],
+  founderRevise: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE],
   partner: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution'],
   ops: [...BASE, ...READ, 'states:DescribeExecution', 'states:GetExecutionHistory', 'states:ListExecutions'],
   openApi: [...BASE],
@@ -151,8 +153,8 @@ describe('functions', () => {
   it('only the functions that need them get the table, the workflow and the mail settings', () => {
     const withVar = (name: string) =>
       (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => name in environmentOf(t, ids[k])).sort();
-    expect(withVar('TABLE_NAME')).toEqual(['awaitHumanStep', 'draftBriefs', 'expireUnconfirmed', 'expirySweep', 'founder', 'intake', 'markFailed', 'notify', 'ops', 'opsActions', 'opsSweep', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'routePartner', 'sizeAsk', 'standing', 'startPending', 'unassignPartner']);
-    expect(withVar('STATE_MACHINE_ARN')).toEqual(['founder', 'intake', 'ops', 'opsActions', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'startPending']);
+    expect(withVar('TABLE_NAME')).toEqual(['awaitHumanStep', 'draftBriefs', 'expireUnconfirmed', 'expirySweep', 'founder', 'founderRevise', 'intake', 'markFailed', 'notify', 'ops', 'opsActions', 'opsSweep', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'routePartner', 'sizeAsk', 'standing', 'startPending', 'unassignPartner']);
+    expect(withVar('STATE_MACHINE_ARN')).toEqual(['founder', 'founderRevise', 'intake', 'ops', 'opsActions', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'startPending']);
     // The intake limits and the confirmation settings come from context (cdk.json), to the functions that use them.
     expect(withVar('MAX_OPEN_APPLICATIONS_PER_ADDRESS')).toEqual(['founder', 'intake']);
     expect(environmentOf(t, ids.intake)).toMatchObject({ MAX_OPEN_APPLICATIONS_PER_ADDRESS: '3', MAX_OPEN_APPLICATIONS_PER_ACCOUNT: '5' });
@@ -255,7 +257,7 @@ describe('IAM', () => {
     expect(actionsOf(statementsOfRole(t, roleId))).toEqual(['lambda:InvokeFunction']);
   });
 
-  it('only Intake, its outbox sweep, OpsActions and the functions that record a change after an escalation start executions, only Ops reads them, only Founder stops them, only Founder, Partner and the Partner Central functions answer task tokens, all on this state machine', () => {
+  it('only Intake, its outbox sweep, OpsActions and the functions that record a change after an escalation start executions, only Ops reads them, only Founder stops them, only Founder, FounderRevise, Partner and the Partner Central functions answer task tokens, all on this state machine', () => {
     expect(resourcesFor(statementsOfFunction(t, ids.intake), 'states:StartExecution')).toEqual([{ Ref: stateMachineId }]);
     expect(resourcesFor(statementsOfFunction(t, ids.startPending), 'states:StartExecution')).toEqual([{ Ref: stateMachineId }]);
     expect(resourcesFor(statementsOfFunction(t, ids.opsActions), 'states:StartExecution')).toEqual([{ Ref: stateMachineId }]);
@@ -270,7 +272,7 @@ describe('IAM', () => {
     for (const key of starting) expect(resourcesFor(statementsOfFunction(t, ids[key]), 'states:StartExecution'), key).toEqual([{ Ref: stateMachineId }]);
     expect(all.filter((a) => a === 'states:StartExecution')).toHaveLength(starting.length);
     const answering = (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => actionsOf(statementsOfFunction(t, ids[k])).includes('states:SendTaskSuccess'));
-    expect(answering.sort()).toEqual(['founder', 'opsActions', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling']);
+    expect(answering.sort()).toEqual(['founder', 'founderRevise', 'opsActions', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling']);
     for (const key of answering) {
       expect(resourcesFor(statementsOfFunction(t, ids[key]), 'states:SendTaskSuccess'), key).toEqual([{ Ref: stateMachineId }]);
     }
@@ -304,7 +306,7 @@ describe('IAM', () => {
     for (const id of taskIds) expect(invoked).toContainEqual({ 'Fn::GetAtt': [id, 'Arn'] });
     expect(mentions(invoked, ids.expirySweep)).toBe(false);
     expect(mentions(invoked, ids.startPending)).toBe(false);
-    for (const id of [ids.intake, ids.founder, ids.partner, ids.ops, ids.openApi]) expect(mentions(invoked, id)).toBe(false);
+    for (const id of [ids.intake, ids.founder, ids.founderRevise, ids.partner, ids.ops, ids.openApi]) expect(mentions(invoked, id)).toBe(false);
   });
 });
 
@@ -390,7 +392,7 @@ describe('api', () => {
       ['PATCH /partner/applications/{id}/briefs/{programId}/funding', 'JWT', ENTRIES.partnerFiling],
       ['POST /applications/{id}/confirm-email', 'NONE', ENTRIES.founder],
       ['POST /applications/{id}/confirm-email/resend', 'NONE', ENTRIES.founder],
-      ['POST /applications/{id}/revisions', 'NONE', ENTRIES.founder],
+      ['POST /applications/{id}/revisions', 'NONE', ENTRIES.founderRevise],
       ['POST /applications/{id}/withdraw', 'NONE', ENTRIES.founder],
       ['POST /estimates', 'NONE', ENTRIES.estimates],
       ['POST /ops/applications/{id}/cancel', 'JWT', ENTRIES.opsActions],

@@ -31,6 +31,7 @@ let sfn: LocalSfn;
 let repos: Repos;
 let partnerHandler: RouteHandler;
 let founderHandler: RouteHandler;
+let founderReviseHandler: RouteHandler;
 
 const A = 'p-alpha';
 const B = 'p-beta';
@@ -61,6 +62,7 @@ beforeAll(async () => {
   repos = { applications: new ApplicationRepository(table.tableName), partners: new PartnerRepository(table.tableName) };
   partnerHandler = (await import('../../functions/http/partner.ts')).handler as unknown as RouteHandler;
   founderHandler = (await import('../../functions/http/founder.ts')).handler as unknown as RouteHandler;
+  founderReviseHandler = (await import('../../functions/http/founder-revise.ts')).handler as unknown as RouteHandler;
   await repos.partners.upsertProfile(profile(A));
   await repos.partners.upsertProfile(profile(B));
 });
@@ -112,8 +114,9 @@ async function seedInReview(partnerId: string, worksheet?: Worksheet): Promise<S
 
 const partner = (partnerId: string | undefined, req: Omit<Request, 'claims'>, groups?: string): Promise<Response> =>
   call(partnerHandler, { ...req, claims: partnerClaims(partnerId, groups) });
+// The revision route is its own function (lib/constructs/api.ts), as API Gateway routes it.
 const founder = (token: string, req: Omit<Request, 'headers'>): Promise<Response> =>
-  call(founderHandler, { ...req, headers: { authorization: `Bearer ${token}` } });
+  call(req.routeKey === 'POST /applications/{id}/revisions' ? founderReviseHandler : founderHandler, { ...req, headers: { authorization: `Bearer ${token}` } });
 
 const approve = (partnerId: string, id: string) => partner(partnerId, { routeKey: 'POST /partner/applications/{id}/approve', pathParameters: { id } });
 const getApp = (partnerId: string, id: string) => partner(partnerId, { routeKey: 'GET /partner/applications/{id}', pathParameters: { id } });
