@@ -19,7 +19,7 @@ import { httpHandler, json, jsonBody, parseOr400, type HttpEvent, applicationIdP
 import { bearerToken, ownedBy } from './founder-access.ts';
 import { confirmAddress, requestResend } from '../usecases/address-confirmation.ts';
 import { readConfirmationSettings } from '../wiring/intake-settings.ts';
-import { ConfirmAddressRequest } from '../../schemas/api.ts';
+import { ConfirmAddressRequest } from '../../schemas/api-requests.ts';
 import { confirmationPage } from './confirmation-page.ts';
 
 const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN']);
@@ -51,7 +51,7 @@ async function confirmationPageRoute(event: HttpEvent) {
 /** The secret from the mail is the credential here (the founder may open the mail on another device than the token). */
 async function confirmEmail(event: HttpEvent) {
   const id = applicationIdParameter(event);
-  const { secret } = parseOr400(ConfirmAddressRequest, jsonBody(event));
+  const { secret } = parseOr400(ConfirmAddressRequest(), jsonBody(event));
   const result = await confirmAddress(deps, id, secret);
   logger.info('Address confirmed', { replayed: result.replayed, callback: result.callback });
   return json(200, { applicationId: id, status: result.app.status, addressConfirmed: true, replayed: result.replayed, links: { application: `/applications/${id}` } });

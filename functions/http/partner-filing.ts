@@ -11,10 +11,8 @@
  * functions/usecases/partner-central-filing.ts, partner-central-submission.ts and partner-central-funding.ts.
  */
 import type { Application, FundingState } from '../../schemas/application.ts';
-import {
-  FundingPatch, SubmitViaApiRequest, UpdateViaApiRequest,
-  type FiledViaApiResponse, type FundingSubmitResponse, type FundingView, type SubmitViaApiResponse,
-} from '../../schemas/partner-central-messages.ts';
+import type { FiledViaApiResponse, FundingSubmitResponse, FundingView, SubmitViaApiResponse } from '../../schemas/partner-central-messages.ts';
+import { FundingPatch, SubmitViaApiRequest, UpdateViaApiRequest } from '../../schemas/api-requests.ts';
 import { logger } from '../adapters/observability.ts';
 import { partnerCentralDepsFromEnv } from '../wiring/partner-central-deps.ts';
 import { findBrief, recordOf } from '../core/application/records.ts';
@@ -59,7 +57,7 @@ async function fileViaApiRoute(event: HttpEvent) {
 
 async function submitViaApiRoute(event: HttpEvent) {
   const { partnerId, applicationId, programId } = target(event);
-  const request = parseOr400(SubmitViaApiRequest, event.body ? jsonBody(event) : {});
+  const request = parseOr400(SubmitViaApiRequest(), event.body ? jsonBody(event) : {});
   const result = await submitViaApi(deps, { applicationId, programId, partnerId, ...request });
   logger.info('Submitted via API', { programId, opportunityId: result.opportunityId, replayed: result.replayed });
   const body: SubmitViaApiResponse = {
@@ -81,7 +79,7 @@ async function readOpportunityRoute(event: HttpEvent) {
 
 async function updateViaApiRoute(event: HttpEvent) {
   const { partnerId, applicationId, programId } = target(event);
-  const request = parseOr400(UpdateViaApiRequest, jsonBody(event));
+  const request = parseOr400(UpdateViaApiRequest(), jsonBody(event));
   const result = await updateViaApi(deps, { applicationId, programId, partnerId, ...request });
   return json(200, { ...result, next: 'When everything AWS asked for is fixed, resubmit: POST …/submit-via-api.' });
 }
@@ -122,7 +120,7 @@ async function patchFundingRoute(event: HttpEvent) {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ValidationError([{ field: '(body)', rule: 'must be a JSON object: an RFC 7396 merge patch of the CreateBenefitApplication body' }]);
   }
-  const patch = parseOr400(FundingPatch, raw);
+  const patch = parseOr400(FundingPatch(), raw);
   const { app, funding } = await editFunding(deps, { applicationId, programId, partnerId, patch, ifMatch: header(event, 'if-match') });
   const view = fundingView(app, programId, funding);
   logger.info('Funding request edited', { programId, revision: view.revision, problems: view.problems.length });

@@ -65,7 +65,7 @@ export const DEFAULT_THROTTLE = {
   authenticated: { rateLimit: 50, burstLimit: 100 },
 } as const;
 
-export type ApiFunctionName = 'intake' | 'estimates' | 'founder' | 'founderRevise' | 'partner' | 'ops' | 'openApi';
+export type ApiFunctionName = 'intake' | 'estimates' | 'founder' | 'founderRevise' | 'partner' | 'partnerBriefs' | 'ops' | 'openApi';
 
 export class Api extends Construct {
   readonly httpApi: apigwv2.HttpApi;
@@ -161,11 +161,22 @@ export class Api extends Construct {
     const partner = new HouseFunction(this, 'Partner', {
       ...common,
       entry: 'functions/http/partner.ts',
-      description: '/partner/** (JWT, group partner, own applications only): queue, review, brief edits, decisions, records',
+      description: '/partner/** (JWT, group partner, own applications only): queue, review, replies (request changes, decline), records',
     })
       .bindTable(props.table, 'readWrite')
       .bindStateMachine(props.stateMachine, 'taskResponse')
       // A record change on an escalated application (its execution ended) starts a new one (run-command.ts).
+      .bindStateMachine(props.stateMachine, 'start');
+    // The two partner routes that validate a brief against ACE's rules (model, submission rules, postal codes): their
+    // own function, so the queue, the views and the record routes do not load that code (issue 11).
+    const partnerBriefs = new HouseFunction(this, 'PartnerBriefs', {
+      ...common,
+      entry: 'functions/http/partner-briefs.ts',
+      description: 'PATCH /partner/applications/{id}/briefs/{programId}, POST .../approve (JWT, group partner, own applications only): the routes that validate briefs',
+    })
+      .bindTable(props.table, 'readWrite')
+      .bindStateMachine(props.stateMachine, 'taskResponse')
+      // An approval is answered through the review's task token; the same resume rule as Partner (run-command.ts).
       .bindStateMachine(props.stateMachine, 'start');
     const ops = new HouseFunction(this, 'Ops', {
       ...common,
@@ -179,7 +190,7 @@ export class Api extends Construct {
       entry: 'functions/http/openapi.ts',
       description: 'GET /openapi.json (public)',
     });
-    this.functions = { intake, estimates, founder, founderRevise, partner, ops, openApi };
+    this.functions = { intake, estimates, founder, founderRevise, partner, partnerBriefs, ops, openApi };
     if (props.intakeSettings) {
       const v = INTAKE_SETTING_VARIABLES;
       const env: Array<[string, number]> = [
@@ -223,20 +234,21 @@ export class Api extends Construct {
       this.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.GET], integration: opsIntegration, authorizer: jwt });
     }
     const partnerIntegration = integrate('Partner', partner);
-    const partnerRoutes: Array<[string, apigwv2.HttpMethod]> = [
-      ['/partner/applications', apigwv2.HttpMethod.GET],
-      ['/partner/applications/{id}', apigwv2.HttpMethod.GET],
-      ['/partner/applications/{id}/approve', apigwv2.HttpMethod.POST],
-      ['/partner/applications/{id}/request-changes', apigwv2.HttpMethod.POST],
-      ['/partner/applications/{id}/decline', apigwv2.HttpMethod.POST],
-      ['/partner/applications/{id}/briefs/{programId}', apigwv2.HttpMethod.PATCH],
-      ['/partner/applications/{id}/briefs/{programId}/create-opportunity', apigwv2.HttpMethod.GET],
-      ['/partner/applications/{id}/briefs/{programId}/filed', apigwv2.HttpMethod.POST],
-      ['/partner/applications/{id}/briefs/{programId}/aws-review', apigwv2.HttpMethod.POST],
-      ['/partner/applications/{id}/briefs/{programId}/credits', apigwv2.HttpMethod.POST],
+    const partnerBriefsIntegration = integrate('PartnerBriefs', partnerBriefs);
+    const partnerRoutes: Array<[string, apigwv2.HttpMethod, HttpLambdaIntegration]> = [
+      ['/partner/applications', apigwv2.HttpMethod.GET, partnerIntegration],
+      ['/partner/applications/{id}', apigwv2.HttpMethod.GET, partnerIntegration],
+      ['/partner/applications/{id}/approve', apigwv2.HttpMethod.POST, partnerBriefsIntegration],
+      ['/partner/applications/{id}/request-changes', apigwv2.HttpMethod.POST, partnerIntegration],
+      ['/partner/applications/{id}/decline', apigwv2.HttpMethod.POST, partnerIntegration],
+      ['/partner/applications/{id}/briefs/{programId}', apigwv2.HttpMethod.PATCH, partnerBriefsIntegration],
+      ['/partner/applications/{id}/briefs/{programId}/create-opportunity', apigwv2.HttpMethod.GET, partnerIntegration],
+      ['/partner/applications/{id}/briefs/{programId}/filed', apigwv2.HttpMethod.POST, partnerIntegration],
+      ['/partner/applications/{id}/briefs/{programId}/aws-review', apigwv2.HttpMethod.POST, partnerIntegration],
+      ['/partner/applications/{id}/briefs/{programId}/credits', apigwv2.HttpMethod.POST, partnerIntegration],
     ];
-    for (const [path, method] of partnerRoutes) {
-      this.httpApi.addRoutes({ path, methods: [method], integration: partnerIntegration, authorizer: jwt });
+    for (const [path, method, integration] of partnerRoutes) {
+      this.httpApi.addRoutes({ path, methods: [method], integration, authorizer: jwt });
     }
 
     // Per-route throttling (API Gateway answers 429 itself, without Retry-After): anonymous routes tightest, the
