@@ -11,13 +11,16 @@ import * as z from 'zod/mini';
 import { APPLICATION_STATUSES } from './statuses.ts';
 import { UsdAmount } from './usd-amount.ts';
 
-/** `build` run once, on the first call; the same value after. */
+/**
+ * `build` run once, on the first call; the same value after. Each use is marked pure, so a bundle drops the builders
+ * its handler never calls.
+ */
 function onFirstUse<T>(build: () => T): () => T {
   let built: T | undefined;
   return () => (built ??= build());
 }
 
-const applicationStatus = onFirstUse(() => z.enum(APPLICATION_STATUSES));
+const applicationStatus = /* @__PURE__ */ onFirstUse(() => z.enum(APPLICATION_STATUSES));
 
 /**
  * ACE's ClosedLostReason values, as in the generated model (test/unit/data-checks.test.ts checks they are the same):
@@ -26,12 +29,12 @@ const applicationStatus = onFirstUse(() => z.enum(APPLICATION_STATUSES));
  */
 export const CLOSED_LOST_REASONS = ["Customer Deficiency", "Delay / Cancellation of Project", "Legal / Tax / Regulatory", "Lost to Competitor - Google", "Lost to Competitor - Microsoft", "Lost to Competitor - SoftLayer", "Lost to Competitor - VMWare", "Lost to Competitor - Other", "No Opportunity", "On Premises Deployment", "Partner Gap", "Price", "Security / Compliance", "Technical Limitations", "Customer Experience", "Other", "People/Relationship/Governance", "Product/Technology", "Financial/Commercial"] as const;
 
-export const IsoDate = onFirstUse(() => z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date YYYY-MM-DD')));
-export const IsoDateTime = onFirstUse(() => z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, 'must be an ISO 8601 date-time such as 2026-12-01T12:00:00Z')));
+export const IsoDate = /* @__PURE__ */ onFirstUse(() => z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date YYYY-MM-DD')));
+export const IsoDateTime = /* @__PURE__ */ onFirstUse(() => z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, 'must be an ISO 8601 date-time such as 2026-12-01T12:00:00Z')));
 
 /** Query parameters every paginated route shares: page size (1-100) and the previous page's nextCursor. */
-const pageLimit = onFirstUse(() => z.optional(z.pipe(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')), z.transform(Number)).check(z.gte(1, 'must be >= 1'), z.lte(100, 'must be <= 100'))));
-const pageCursor = onFirstUse(() => z.optional(z.string().check(z.minLength(1), z.maxLength(4096))));
+const pageLimit = /* @__PURE__ */ onFirstUse(() => z.optional(z.pipe(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')), z.transform(Number)).check(z.gte(1, 'must be >= 1'), z.lte(100, 'must be <= 100'))));
+const pageCursor = /* @__PURE__ */ onFirstUse(() => z.optional(z.string().check(z.minLength(1), z.maxLength(4096))));
 
 const Text = (min: number, max: number) => z.string().check(
   z.trim(),
@@ -43,7 +46,7 @@ const Text = (min: number, max: number) => z.string().check(
 // Founder
 
 /** `POST /applications/{id}/confirm-email`: the secret from the mail's link (its URL fragment, `#secret=...`). */
-export const ConfirmAddressRequest = onFirstUse(() => z.strictObject({
+export const ConfirmAddressRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({
   secret: z.string().check(z.regex(/^acs_[A-Za-z0-9_-]{43}$/, "must be the secret from the confirmation mail's link (acs_ and 43 characters)")),
 }));
 
@@ -52,13 +55,13 @@ export const ConfirmAddressRequest = onFirstUse(() => z.strictObject({
 
 export const EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
 
-export const ListExecutionsQuery = onFirstUse(() => z.strictObject({
+export const ListExecutionsQuery = /* @__PURE__ */ onFirstUse(() => z.strictObject({
   status: z.optional(z.enum(EXECUTION_STATUSES)),
   limit: pageLimit(),
   cursor: pageCursor(),
 }));
 
-export const OpsApplicationsQuery = onFirstUse(() => z.strictObject({
+export const OpsApplicationsQuery = /* @__PURE__ */ onFirstUse(() => z.strictObject({
   status: applicationStatus(),
   /** `oldest` (default) puts what has waited longest first: the stuck ones. */
   order: z.optional(z.enum(['oldest', 'newest'])),
@@ -66,64 +69,64 @@ export const OpsApplicationsQuery = onFirstUse(() => z.strictObject({
   cursor: pageCursor(),
 }));
 
-export const StoryQuery = onFirstUse(() => z.strictObject({
+export const StoryQuery = /* @__PURE__ */ onFirstUse(() => z.strictObject({
   /** `raw=1` adds the history events (execution data excluded, tokens redacted). */
   raw: z.optional(z.enum(['0', '1', 'true', 'false'])),
 }));
 
-export const StuckQuery = onFirstUse(() => z.strictObject({
+export const StuckQuery = /* @__PURE__ */ onFirstUse(() => z.strictObject({
   status: z.optional(applicationStatus()),
   limit: pageLimit(),
   cursor: pageCursor(),
 }));
 
-export const FailedQuery = onFirstUse(() => z.strictObject({ limit: pageLimit(), cursor: pageCursor() }));
+export const FailedQuery = /* @__PURE__ */ onFirstUse(() => z.strictObject({ limit: pageLimit(), cursor: pageCursor() }));
 
-export const PipelineQuery = onFirstUse(() => z.strictObject({
+export const PipelineQuery = /* @__PURE__ */ onFirstUse(() => z.strictObject({
   /** The window, in days, for time in state, conversion and partner figures (whole months where it reaches rolled-up months). */
   days: z.optional(z.pipe(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number of days from 1 to 366')), z.transform(Number)).check(z.gte(1, 'must be >= 1'), z.lte(366, 'must be <= 366'))),
 }));
 
-const reason = onFirstUse(() => z.string().check(z.trim(), z.minLength(3), z.maxLength(500)));
+const reason = /* @__PURE__ */ onFirstUse(() => z.string().check(z.trim(), z.minLength(3), z.maxLength(500)));
 
-export const ActionRequest = onFirstUse(() => z.strictObject({ reason: reason() }));
-export const ReassignRequest = onFirstUse(() => z.strictObject({ reason: reason(), partnerId: z.string().check(z.regex(/^[a-z0-9-]{1,64}$/)) }));
+export const ActionRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({ reason: reason() }));
+export const ReassignRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({ reason: reason(), partnerId: z.string().check(z.regex(/^[a-z0-9-]{1,64}$/)) }));
 
 // ---------------------------------------------------------------------------------------------------------------
 // Partner (JWT, group `partner`, claim `custom:partnerId`; only applications assigned to the caller)
 
-export const PartnerQueueQuery = onFirstUse(() => z.strictObject({
+export const PartnerQueueQuery = /* @__PURE__ */ onFirstUse(() => z.strictObject({
   status: z.optional(applicationStatus()),
   limit: pageLimit(),
   cursor: pageCursor(),
 }));
 
 /** RFC 7396 JSON Merge Patch on the CreateOpportunity body (`null` removes a field). */
-export const BriefPatch = onFirstUse(() => z.record(z.string(), z.unknown()));
+export const BriefPatch = /* @__PURE__ */ onFirstUse(() => z.record(z.string(), z.unknown()));
 
-export const RequestChangesRequest = onFirstUse(() => z.strictObject({ message: Text(10, 2000) }));
-export const DeclineRequest = onFirstUse(() => z.strictObject({ reason: Text(5, 1000) }));
+export const RequestChangesRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({ message: Text(10, 2000) }));
+export const DeclineRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({ reason: Text(5, 1000) }));
 
-export const FiledRequest = onFirstUse(() => z.strictObject({
+export const FiledRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({
   opportunityId: z.string().check(z.regex(/^O\d+$/, "must be an ACE opportunity id: 'O' followed by digits")),
   filedAt: z.optional(IsoDateTime()),
 }));
 
 /** The closed-lost codes come from the Partner Central service model (LifeCycle.ClosedLostReason). */
-export const AwsReviewRequest = onFirstUse(() => z.discriminatedUnion('outcome', [
+export const AwsReviewRequest = /* @__PURE__ */ onFirstUse(() => z.discriminatedUnion('outcome', [
   z.strictObject({ outcome: z.literal('in-review'), comments: z.optional(Text(1, 2000)) }),
   z.strictObject({ outcome: z.literal('action-required'), comments: Text(1, 2000) }),
   z.strictObject({ outcome: z.literal('approved'), amountUsd: UsdAmount, expiresOn: IsoDate(), comments: z.optional(Text(1, 2000)) }),
   z.strictObject({ outcome: z.literal('rejected'), reason: z.enum(CLOSED_LOST_REASONS), comments: z.optional(Text(1, 2000)) }),
 ], { error: 'must be one of: "in-review", "action-required", "approved", "rejected"' }));
 
-export const CreditsRequest = onFirstUse(() => z.strictObject({ amountUsd: UsdAmount, appliedOn: IsoDate(), expiresOn: IsoDate() }));
+export const CreditsRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({ amountUsd: UsdAmount, appliedOn: IsoDate(), expiresOn: IsoDate() }));
 
 // ---------------------------------------------------------------------------------------------------------------
 // Partner Central: the partner's API filing routes, its events and the scheduled reconciliation
 
 /** `POST …/submit-via-api`: associate a solution and submit for AWS review (again after Action Required). */
-export const SubmitViaApiRequest = onFirstUse(() => z.strictObject({
+export const SubmitViaApiRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({
   /** The Partner Central solution to associate; default: the profile's `filing.solutionId`, else your only Active one. */
   solutionId: z.optional(z.string().check(z.regex(/^S-[0-9]{1,19}$/, 'must be a Partner Central solution id (S-…)'))),
   /** Default Co-Sell: funding is decided with an AWS account team engaged. */
@@ -134,7 +137,7 @@ export const SubmitViaApiRequest = onFirstUse(() => z.strictObject({
 export type SubmitViaApiRequest = z.infer<ReturnType<typeof SubmitViaApiRequest>>;
 
 /** `POST …/update-via-api`: UpdateOpportunity under Action Required. */
-export const UpdateViaApiRequest = onFirstUse(() => z.strictObject({
+export const UpdateViaApiRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({
   /** The `lastModifiedDate` you read with GET …/opportunity. */
   basedOn: z.iso.datetime({ offset: true }),
   /** UpdateOpportunity members to replace (e.g. Customer, Project, LifeCycle.NextSteps); validated by Partner Central. */
@@ -143,13 +146,13 @@ export const UpdateViaApiRequest = onFirstUse(() => z.strictObject({
 export type UpdateViaApiRequest = z.infer<ReturnType<typeof UpdateViaApiRequest>>;
 
 /** `PATCH …/funding`: an RFC 7396 merge patch of the CreateBenefitApplication body. */
-export const FundingPatch = onFirstUse(() => z.record(z.string(), z.unknown()));
+export const FundingPatch = /* @__PURE__ */ onFirstUse(() => z.record(z.string(), z.unknown()));
 
 export const PARTNER_CENTRAL_EVENT_SOURCE = 'aws.partnercentral-selling';
 /** detail-types the sync follows. */
 export const PARTNER_CENTRAL_DETAIL_TYPES = ['Opportunity Created', 'Opportunity Updated'] as const;
 
-export const PartnerCentralOpportunityEvent = onFirstUse(() => z.object({
+export const PartnerCentralOpportunityEvent = /* @__PURE__ */ onFirstUse(() => z.object({
   id: z.string().check(z.minLength(1)),
   source: z.literal(PARTNER_CENTRAL_EVENT_SOURCE),
   'detail-type': z.enum(PARTNER_CENTRAL_DETAIL_TYPES),
@@ -161,4 +164,4 @@ export const PartnerCentralOpportunityEvent = onFirstUse(() => z.object({
 export type PartnerCentralOpportunityEvent = z.infer<ReturnType<typeof PartnerCentralOpportunityEvent>>;
 
 /** The scheduled reconciliation's fixed input. */
-export const ReconcileInput = onFirstUse(() => z.object({ reconcile: z.literal('partner-central') }));
+export const ReconcileInput = /* @__PURE__ */ onFirstUse(() => z.object({ reconcile: z.literal('partner-central') }));
