@@ -1,5 +1,6 @@
 /**
- * What every partner route checks first (functions/http/partner.ts, partner-briefs.ts): the caller is in group
+ * What every partner route checks first (functions/http/partner.ts, partner-briefs.ts, partner-filing.ts,
+ * partner-funding.ts): the caller is in group
  * `partner` with a `custom:partnerId` claim, and the application is assigned to them (404 otherwise, exactly like an id
  * that does not exist).
  */
@@ -33,4 +34,15 @@ export async function ownApplication(applications: ApplicationRepository, id: st
     throw new ConflictError(`Application ${id} is back with the founder: the revised worksheet changes the contact address, and it returns to your review queue once the founder confirms the new address`, app.status);
   }
   return app;
+}
+
+/** The partner, the application and the record a Partner Central route acts on (./partner-filing.ts, ./partner-funding.ts). */
+export function partnerCentralTarget(event: HttpEvent): { partnerId: string; applicationId: string; programId: string } {
+  const caller = callerOf(event);
+  requireGroup(caller, 'partner');
+  if (!caller.partnerId) throw new ForbiddenError('This token has no custom:partnerId claim: it is not linked to a partner');
+  const applicationId = pathParameter(event, 'id');
+  const programId = pathParameter(event, 'programId');
+  logger.appendKeys({ partnerId: caller.partnerId, applicationId });
+  return { partnerId: caller.partnerId, applicationId, programId };
 }

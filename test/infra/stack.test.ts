@@ -52,6 +52,7 @@ const ENTRIES = {
   startPending: 'functions/workflow/start-pending.ts',
   // Partner Central (lib/constructs/partner-central-integration.ts; its own assertions: test/infra/partner-central.test.ts)
   partnerFiling: 'functions/http/partner-filing.ts',
+  partnerFunding: 'functions/http/partner-funding.ts',
   partnerCentralEvents: 'functions/events/partner-central-events.ts',
   partnerCentralReconcile: 'functions/events/reconcile.ts',
   // Operations (lib/constructs/operations.ts, issue 9)
@@ -93,6 +94,7 @@ const EXPECTED_ACTIONS: Record<FunctionKey, string[]> = {
   expireUnconfirmed: [...BASE, ...READ, ...WRITE],
   startPending: [...BASE, ...READ, ...WRITE, 'states:StartExecution'],
   partnerFiling: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution', 'sts:AssumeRole'],
+  partnerFunding: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution', 'sts:AssumeRole'],
   partnerCentralEvents: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution', 'sts:AssumeRole'],
   partnerCentralReconcile: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution', 'sts:AssumeRole'],
   opsActions: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'ses:SendEmail', 'ses:SendRawEmail', 'states:StartExecution', 'states:StopExecution'],
@@ -155,8 +157,8 @@ describe('functions', () => {
   it('only the functions that need them get the table, the workflow and the mail settings', () => {
     const withVar = (name: string) =>
       (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => name in environmentOf(t, ids[k])).sort();
-    expect(withVar('TABLE_NAME')).toEqual(['awaitHumanStep', 'draftBriefs', 'expireUnconfirmed', 'expirySweep', 'founder', 'founderRevise', 'intake', 'markFailed', 'notify', 'ops', 'opsActions', 'opsSweep', 'partner', 'partnerBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'routePartner', 'sizeAsk', 'standing', 'startPending', 'unassignPartner']);
-    expect(withVar('STATE_MACHINE_ARN')).toEqual(['founder', 'founderRevise', 'intake', 'ops', 'opsActions', 'partner', 'partnerBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'startPending']);
+    expect(withVar('TABLE_NAME')).toEqual(['awaitHumanStep', 'draftBriefs', 'expireUnconfirmed', 'expirySweep', 'founder', 'founderRevise', 'intake', 'markFailed', 'notify', 'ops', 'opsActions', 'opsSweep', 'partner', 'partnerBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding', 'routePartner', 'sizeAsk', 'standing', 'startPending', 'unassignPartner']);
+    expect(withVar('STATE_MACHINE_ARN')).toEqual(['founder', 'founderRevise', 'intake', 'ops', 'opsActions', 'partner', 'partnerBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding', 'startPending']);
     // The intake limits and the confirmation settings come from context (cdk.json), to the functions that use them.
     expect(withVar('MAX_OPEN_APPLICATIONS_PER_ADDRESS')).toEqual(['founder', 'intake']);
     expect(environmentOf(t, ids.intake)).toMatchObject({ MAX_OPEN_APPLICATIONS_PER_ADDRESS: '3', MAX_OPEN_APPLICATIONS_PER_ACCOUNT: '5' });
@@ -164,7 +166,7 @@ describe('functions', () => {
     expect(environmentOf(t, ids.notify)).toMatchObject({ ADDRESS_CONFIRMATION_HOURS: '72', CONFIRMATION_RESENDS_PER_APPLICATION: '3' });
     expect(environmentOf(t, ids.founder)).toMatchObject({ CONFIRMATION_RESENDS_PER_ADDRESS_PER_DAY: '5' });
     for (const name of ['SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'OPS_EMAIL']) expect(withVar(name)).toEqual(['expirySweep', 'notify', 'opsActions']);
-    expect(withVar('ACE_CATALOG')).toEqual(['draftBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling']);
+    expect(withVar('ACE_CATALOG')).toEqual(['draftBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding']);
     expect(environmentOf(t, ids.draftBriefs).ACE_CATALOG).toBe('Sandbox');
     expect(environmentOf(t, ids.notify)).toMatchObject({ SENDER_EMAIL: 'no-reply@example.com', OPS_EMAIL: 'ops@example.com' });
     expect(environmentOf(t, ids.notify).SES_CONFIGURATION_SET).toEqual({ Ref: expect.stringMatching(/ConfigurationSet/) });
@@ -270,11 +272,11 @@ describe('IAM', () => {
     const all = Object.values(ids).flatMap((id) => actionsOf(statementsOfFunction(t, id)));
     // Partner and the Partner Central functions: a change recorded on an escalated application resumes its workflow.
     const starting = (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => actionsOf(statementsOfFunction(t, ids[k])).includes('states:StartExecution'));
-    expect(starting.sort()).toEqual(['intake', 'opsActions', 'partner', 'partnerBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'startPending']);
+    expect(starting.sort()).toEqual(['intake', 'opsActions', 'partner', 'partnerBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding', 'startPending']);
     for (const key of starting) expect(resourcesFor(statementsOfFunction(t, ids[key]), 'states:StartExecution'), key).toEqual([{ Ref: stateMachineId }]);
     expect(all.filter((a) => a === 'states:StartExecution')).toHaveLength(starting.length);
     const answering = (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => actionsOf(statementsOfFunction(t, ids[k])).includes('states:SendTaskSuccess'));
-    expect(answering.sort()).toEqual(['founder', 'founderRevise', 'opsActions', 'partner', 'partnerBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling']);
+    expect(answering.sort()).toEqual(['founder', 'founderRevise', 'opsActions', 'partner', 'partnerBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding']);
     for (const key of answering) {
       expect(resourcesFor(statementsOfFunction(t, ids[key]), 'states:SendTaskSuccess'), key).toEqual([{ Ref: stateMachineId }]);
     }
@@ -388,10 +390,10 @@ describe('api', () => {
       ['GET /partner/applications', 'JWT', ENTRIES.partner],
       ['GET /partner/applications/{id}', 'JWT', ENTRIES.partner],
       ['GET /partner/applications/{id}/briefs/{programId}/create-opportunity', 'JWT', ENTRIES.partner],
-      ['GET /partner/applications/{id}/briefs/{programId}/funding', 'JWT', ENTRIES.partnerFiling],
+      ['GET /partner/applications/{id}/briefs/{programId}/funding', 'JWT', ENTRIES.partnerFunding],
       ['GET /partner/applications/{id}/briefs/{programId}/opportunity', 'JWT', ENTRIES.partnerFiling],
       ['PATCH /partner/applications/{id}/briefs/{programId}', 'JWT', ENTRIES.partnerBriefs],
-      ['PATCH /partner/applications/{id}/briefs/{programId}/funding', 'JWT', ENTRIES.partnerFiling],
+      ['PATCH /partner/applications/{id}/briefs/{programId}/funding', 'JWT', ENTRIES.partnerFunding],
       ['POST /applications/{id}/confirm-email', 'NONE', ENTRIES.founder],
       ['POST /applications/{id}/confirm-email/resend', 'NONE', ENTRIES.founder],
       ['POST /applications/{id}/revisions', 'NONE', ENTRIES.founderRevise],
@@ -406,7 +408,7 @@ describe('api', () => {
       ['POST /partner/applications/{id}/briefs/{programId}/credits', 'JWT', ENTRIES.partner],
       ['POST /partner/applications/{id}/briefs/{programId}/file-via-api', 'JWT', ENTRIES.partnerFiling],
       ['POST /partner/applications/{id}/briefs/{programId}/filed', 'JWT', ENTRIES.partner],
-      ['POST /partner/applications/{id}/briefs/{programId}/funding/submit-via-api', 'JWT', ENTRIES.partnerFiling],
+      ['POST /partner/applications/{id}/briefs/{programId}/funding/submit-via-api', 'JWT', ENTRIES.partnerFunding],
       ['POST /partner/applications/{id}/briefs/{programId}/submit-via-api', 'JWT', ENTRIES.partnerFiling],
       ['POST /partner/applications/{id}/briefs/{programId}/update-via-api', 'JWT', ENTRIES.partnerFiling],
       ['POST /partner/applications/{id}/decline', 'JWT', ENTRIES.partner],
