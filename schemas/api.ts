@@ -2,16 +2,23 @@
 import * as z from 'zod/mini';
 import { FieldProblem } from './issues.ts';
 import { FundingStatus, ApplicationStatus, ACTOR_KINDS, RecordStatus } from './application.ts';
-import { DataAge, EstimateWarning, QualifiedFigure, UsdAmount } from './estimate.ts';
+import { DataAge, EstimateWarning, QualifiedFigure } from './estimate.ts';
 import { Worksheet } from './worksheet.ts';
+import * as requests from './api-requests.ts';
 
-/**
- * ACE's ClosedLostReason values, as in the generated model (test/unit/data-checks.test.ts checks they are the same):
- * written out here so that every function using the API schemas does not build the whole generated CreateOpportunity
- * schema at its cold start (issue 11 §1).
- */
-export const CLOSED_LOST_REASONS = ["Customer Deficiency", "Delay / Cancellation of Project", "Legal / Tax / Regulatory", "Lost to Competitor - Google", "Lost to Competitor - Microsoft", "Lost to Competitor - SoftLayer", "Lost to Competitor - VMWare", "Lost to Competitor - Other", "No Opportunity", "On Premises Deployment", "Partner Gap", "Price", "Security / Compliance", "Technical Limitations", "Customer Experience", "Other", "People/Relationship/Governance", "Product/Technology", "Financial/Commercial"] as const;
-const ClosedLostReasonShape = z.enum(CLOSED_LOST_REASONS);
+export { CLOSED_LOST_REASONS, EXECUTION_STATUSES } from './api-requests.ts';
+
+// The requests, built here for the OpenAPI document and the types; handlers build each on first use (./api-requests.ts).
+export const ConfirmAddressRequest = requests.ConfirmAddressRequest();
+export const ListExecutionsQuery = requests.ListExecutionsQuery();
+export const OpsApplicationsQuery = requests.OpsApplicationsQuery();
+export const PartnerQueueQuery = requests.PartnerQueueQuery();
+export const BriefPatch = requests.BriefPatch();
+export const RequestChangesRequest = requests.RequestChangesRequest();
+export const DeclineRequest = requests.DeclineRequest();
+export const FiledRequest = requests.FiledRequest();
+export const AwsReviewRequest = requests.AwsReviewRequest();
+export const CreditsRequest = requests.CreditsRequest();
 
 export const ErrorResponse = z.object({
   error: z.string(),
@@ -33,8 +40,6 @@ export const SubmitWorksheetResponse = z.object({
   links: z.object({ application: z.string(), openapi: z.string() }),
 });
 
-const IsoDate = z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date YYYY-MM-DD'));
-const IsoDateTime = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, 'must be an ISO 8601 date-time such as 2026-12-01T12:00:00Z'));
 const Validation = z.object({ valid: z.boolean(), problems: z.array(FieldProblem) });
 
 /** One stacked ACE record's status and what AWS decided about it. */
@@ -139,11 +144,6 @@ export const ApplicationStatusResponse = z.object({
   links: z.object({ application: z.string() }),
 });
 
-/** `POST /applications/{id}/confirm-email`: the secret from the mail's link (its URL fragment, `#secret=...`). */
-export const ConfirmAddressRequest = z.strictObject({
-  secret: z.string().check(z.regex(/^acs_[A-Za-z0-9_-]{43}$/, "must be the secret from the confirmation mail's link (acs_ and 43 characters)")),
-});
-
 export const ConfirmAddressResponse = z.object({
   applicationId: z.string(),
   status: ApplicationStatus,
@@ -163,26 +163,6 @@ export const ResendConfirmationResponse = z.object({
 
 // ---------------------------------------------------------------------------------------------------------------
 // Operations (JWT, group `ops`)
-
-/** Query parameters every paginated route shares: page size (1-100) and the previous page's nextCursor. */
-const PageLimit = z.optional(z.pipe(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')), z.transform(Number)).check(z.gte(1, 'must be >= 1'), z.lte(100, 'must be <= 100')));
-const PageCursor = z.optional(z.string().check(z.minLength(1), z.maxLength(4096)));
-
-export const EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
-
-export const ListExecutionsQuery = z.strictObject({
-  status: z.optional(z.enum(EXECUTION_STATUSES)),
-  limit: PageLimit,
-  cursor: PageCursor,
-});
-
-export const OpsApplicationsQuery = z.strictObject({
-  status: ApplicationStatus,
-  /** `oldest` (default) puts what has waited longest first: the stuck ones. */
-  order: z.optional(z.enum(['oldest', 'newest'])),
-  limit: PageLimit,
-  cursor: PageCursor,
-});
 
 export const OpsApplicationItem = z.object({
   id: z.string(),
@@ -213,12 +193,6 @@ export type OpsApplicationDetail = z.infer<typeof OpsApplicationDetail>;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Partner (JWT, group `partner`, claim `custom:partnerId`; only applications assigned to the caller)
-
-export const PartnerQueueQuery = z.strictObject({
-  status: z.optional(ApplicationStatus),
-  limit: PageLimit,
-  cursor: PageCursor,
-});
 
 export const PartnerQueueItem = z.object({
   id: z.string(),
@@ -279,18 +253,6 @@ export const PartnerApplicationView = z.object({
 });
 export type PartnerApplicationView = z.infer<typeof PartnerApplicationView>;
 
-/** RFC 7396 JSON Merge Patch on the CreateOpportunity body (`null` removes a field). */
-export const BriefPatch = z.record(z.string(), z.unknown());
-
-const Text = (min: number, max: number) => z.string().check(
-  z.trim(),
-  z.minLength(min, `must be at least ${min} characters`),
-  z.maxLength(max, `must be at most ${max} characters`),
-);
-
-export const RequestChangesRequest = z.strictObject({ message: Text(10, 2000) });
-export const DeclineRequest = z.strictObject({ reason: Text(5, 1000) });
-
 export const DecisionResponse = z.object({
   applicationId: z.string(),
   decision: z.enum(['approved', 'changes_requested', 'declined']),
@@ -298,21 +260,6 @@ export const DecisionResponse = z.object({
   status: ApplicationStatus,
   at: z.string(),
 });
-
-export const FiledRequest = z.strictObject({
-  opportunityId: z.string().check(z.regex(/^O\d+$/, "must be an ACE opportunity id: 'O' followed by digits")),
-  filedAt: z.optional(IsoDateTime),
-});
-
-/** The closed-lost codes come from the Partner Central service model (LifeCycle.ClosedLostReason). */
-export const AwsReviewRequest = z.discriminatedUnion('outcome', [
-  z.strictObject({ outcome: z.literal('in-review'), comments: z.optional(Text(1, 2000)) }),
-  z.strictObject({ outcome: z.literal('action-required'), comments: Text(1, 2000) }),
-  z.strictObject({ outcome: z.literal('approved'), amountUsd: UsdAmount, expiresOn: IsoDate, comments: z.optional(Text(1, 2000)) }),
-  z.strictObject({ outcome: z.literal('rejected'), reason: ClosedLostReasonShape, comments: z.optional(Text(1, 2000)) }),
-], { error: 'must be one of: "in-review", "action-required", "approved", "rejected"' });
-
-export const CreditsRequest = z.strictObject({ amountUsd: UsdAmount, appliedOn: IsoDate, expiresOn: IsoDate });
 
 export const RecordResponse = z.object({
   applicationId: z.string(),

@@ -9,26 +9,9 @@ import { Worksheet } from './worksheet.ts';
 import { FieldProblem } from './issues.ts';
 import { Estimate } from './estimate.ts';
 
-export const APPLICATION_STATUSES = [
-  'submitted',
-  'sized',
-  'drafted',
-  'routed',
-  'unrouted',
-  'in_partner_review',
-  'changes_requested',
-  'approved_for_filing',
-  'filed',
-  'in_aws_review',
-  'action_required',
-  'approved',
-  'rejected',
-  'credits_applied',
-  'expiring',
-  'expired',
-  'withdrawn',
-  'failed',
-] as const;
+import { APPLICATION_STATUSES } from './statuses.ts';
+
+export { APPLICATION_STATUSES } from './statuses.ts';
 export const ApplicationStatus = z.enum(APPLICATION_STATUSES);
 export type ApplicationStatus = z.infer<typeof ApplicationStatus>;
 

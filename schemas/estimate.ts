@@ -4,8 +4,9 @@
  */
 import * as z from 'zod/mini';
 
-/** A non-negative USD amount as a decimal string with at most two decimals, e.g. "1234.50". */
-export const UsdAmount = z.string().check(z.regex(/^(0|[1-9]\d*)(\.\d{1,2})?$/, 'must be a USD amount like 1234.50'));
+import { UsdAmount } from './usd-amount.ts';
+
+export { UsdAmount } from './usd-amount.ts';
 
 export const PROGRAM_IDS = ['bedrock-poc', 'activate-founders', 'activate-portfolio', 'genai-accelerator'] as const;
 export const ProgramId = z.enum(PROGRAM_IDS);

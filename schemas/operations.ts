@@ -4,6 +4,15 @@
  */
 import * as z from 'zod/mini';
 import { ApplicationStatus } from './application.ts';
+import * as requests from './api-requests.ts';
+
+// The requests, built here for the OpenAPI document and the types; handlers build each on first use (./api-requests.ts).
+export const StoryQuery = requests.StoryQuery();
+export const StuckQuery = requests.StuckQuery();
+export const FailedQuery = requests.FailedQuery();
+export const PipelineQuery = requests.PipelineQuery();
+export const ActionRequest = requests.ActionRequest();
+export const ReassignRequest = requests.ReassignRequest();
 
 // ---- data/stuck-thresholds.json ----
 
@@ -28,14 +37,6 @@ export const StuckThresholds = z.object({
 export type StuckThresholds = z.infer<typeof StuckThresholds>;
 
 // ---- read API ----
-
-const PageLimit = z.optional(z.pipe(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')), z.transform(Number)).check(z.gte(1, 'must be >= 1'), z.lte(100, 'must be <= 100')));
-const PageCursor = z.optional(z.string().check(z.minLength(1), z.maxLength(4096)));
-
-export const StoryQuery = z.strictObject({
-  /** `raw=1` adds the history events (execution data excluded, tokens redacted). */
-  raw: z.optional(z.enum(['0', '1', 'true', 'false'])),
-});
 
 export const StoryStep = z.object({
   state: z.string(),
@@ -69,12 +70,6 @@ export const ApplicationStoryResponse = z.object({
   rawEvents: z.optional(z.array(z.unknown())),
 });
 
-export const StuckQuery = z.strictObject({
-  status: z.optional(ApplicationStatus),
-  limit: PageLimit,
-  cursor: PageCursor,
-});
-
 export const StuckItem = z.object({
   id: z.string(),
   status: ApplicationStatus,
@@ -92,8 +87,6 @@ export const StuckItem = z.object({
 
 export const StuckPage = z.object({ asOf: z.string(), items: z.array(StuckItem), nextCursor: z.nullable(z.string()) });
 
-export const FailedQuery = z.strictObject({ limit: PageLimit, cursor: PageCursor });
-
 export const FailedItem = z.object({
   id: z.string(),
   company: z.string(),
@@ -108,11 +101,6 @@ export const FailedItem = z.object({
 });
 
 export const FailedPage = z.object({ items: z.array(FailedItem), nextCursor: z.nullable(z.string()) });
-
-export const PipelineQuery = z.strictObject({
-  /** The window, in days, for time in state, conversion and partner figures (whole months where it reaches rolled-up months). */
-  days: z.optional(z.pipe(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number of days from 1 to 366')), z.transform(Number)).check(z.gte(1, 'must be >= 1'), z.lte(366, 'must be <= 366'))),
-});
 
 const Quantiles = z.object({ samples: z.number(), medianHours: z.nullable(z.number()), p90Hours: z.nullable(z.number()) });
 
@@ -146,11 +134,6 @@ export const PipelineResponse = z.object({
 export type PipelineResponse = z.infer<typeof PipelineResponse>;
 
 // ---- actions ----
-
-const Reason = z.string().check(z.trim(), z.minLength(3), z.maxLength(500));
-
-export const ActionRequest = z.strictObject({ reason: Reason });
-export const ReassignRequest = z.strictObject({ reason: Reason, partnerId: z.string().check(z.regex(/^[a-z0-9-]{1,64}$/)) });
 
 export const ActionResponse = z.object({
   applicationId: z.string(),

@@ -7,24 +7,19 @@ import * as z from 'zod/mini';
 import { PartnerBriefView } from './api.ts';
 import { ApplicationStatus, FundingStatus, RecordStatus } from './application.ts';
 import { FieldProblem } from './issues.ts';
+import * as requests from './api-requests.ts';
 
-export const PARTNER_CENTRAL_EVENT_SOURCE = 'aws.partnercentral-selling';
-/** detail-types the sync follows. */
-export const PARTNER_CENTRAL_DETAIL_TYPES = ['Opportunity Created', 'Opportunity Updated'] as const;
+export { PARTNER_CENTRAL_DETAIL_TYPES, PARTNER_CENTRAL_EVENT_SOURCE } from './api-requests.ts';
 
-export const PartnerCentralOpportunityEvent = z.object({
-  id: z.string().check(z.minLength(1)),
-  source: z.literal(PARTNER_CENTRAL_EVENT_SOURCE),
-  'detail-type': z.enum(PARTNER_CENTRAL_DETAIL_TYPES),
-  detail: z.object({
-    catalog: z.enum(['AWS', 'Sandbox']),
-    opportunity: z.object({ identifier: z.string().check(z.regex(/^O[0-9]{1,19}$/, 'must be an opportunity id (O + digits)')) }),
-  }),
-});
+// The requests and inputs, built here for the OpenAPI document and the types; handlers build each on first use (./api-requests.ts).
+export const PartnerCentralOpportunityEvent = requests.PartnerCentralOpportunityEvent();
+export const ReconcileInput = requests.ReconcileInput();
+export const SubmitViaApiRequest = requests.SubmitViaApiRequest();
+export const UpdateViaApiRequest = requests.UpdateViaApiRequest();
+export const FundingPatch = requests.FundingPatch();
 export type PartnerCentralOpportunityEvent = z.infer<typeof PartnerCentralOpportunityEvent>;
-
-/** The scheduled reconciliation's fixed input. */
-export const ReconcileInput = z.object({ reconcile: z.literal('partner-central') });
+export type SubmitViaApiRequest = z.infer<typeof SubmitViaApiRequest>;
+export type UpdateViaApiRequest = z.infer<typeof UpdateViaApiRequest>;
 
 /** The answer of `POST …/file-via-api`: the record filed through the API, and what the partner does next. */
 export const FiledViaApiResponse = z.object({
@@ -37,17 +32,6 @@ export const FiledViaApiResponse = z.object({
   next: z.string(),
 });
 export type FiledViaApiResponse = z.infer<typeof FiledViaApiResponse>;
-
-/** `POST …/submit-via-api`: associate a solution and submit for AWS review (again after Action Required). */
-export const SubmitViaApiRequest = z.strictObject({
-  /** The Partner Central solution to associate; default: the profile's `filing.solutionId`, else your only Active one. */
-  solutionId: z.optional(z.string().check(z.regex(/^S-[0-9]{1,19}$/, 'must be a Partner Central solution id (S-…)'))),
-  /** Default Co-Sell: funding is decided with an AWS account team engaged. */
-  involvementType: z.optional(z.enum(['Co-Sell', 'For Visibility Only'])),
-  /** Default Full: AWS's reviewers see the customer details they need. */
-  visibility: z.optional(z.enum(['Full', 'Limited'])),
-});
-export type SubmitViaApiRequest = z.infer<typeof SubmitViaApiRequest>;
 
 export const SubmitViaApiResponse = z.object({
   applicationId: z.string(),
@@ -74,15 +58,6 @@ export const OpportunityViaApiResponse = z.object({
   reviewStatus: z.optional(z.string()),
   opportunity: z.record(z.string(), z.unknown()),
 });
-
-/** `POST …/update-via-api`: UpdateOpportunity under Action Required. */
-export const UpdateViaApiRequest = z.strictObject({
-  /** The `lastModifiedDate` you read with GET …/opportunity. */
-  basedOn: z.iso.datetime({ offset: true }),
-  /** UpdateOpportunity members to replace (e.g. Customer, Project, LifeCycle.NextSteps); validated by Partner Central. */
-  changes: z.record(z.string(), z.unknown()),
-});
-export type UpdateViaApiRequest = z.infer<typeof UpdateViaApiRequest>;
 
 export const UpdateViaApiResponse = z.object({
   opportunityId: z.string(),
@@ -116,9 +91,6 @@ export const FundingView = z.object({
   next: z.string(),
 });
 export type FundingView = z.infer<typeof FundingView>;
-
-/** `PATCH …/funding`: an RFC 7396 merge patch of the CreateBenefitApplication body. */
-export const FundingPatch = z.record(z.string(), z.unknown());
 
 /** `POST …/funding/submit-via-api`. */
 export const FundingSubmitResponse = z.object({

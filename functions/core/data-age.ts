@@ -4,8 +4,7 @@
  */
 import rawPolicy from '../../data/data-policy.json' with { type: 'json' };
 import type { DataPolicy, DataFilePolicy } from '../../schemas/data-policy.ts';
-import * as z from 'zod/mini';
-import { DataAge, QualifiedFigure, type DataFileAge } from '../../schemas/estimate.ts';
+import type { DataAge, QualifiedFigure, DataFileAge } from '../../schemas/estimate.ts';
 import type { Warning } from './programs.ts';
 
 export type { DataAge, DataFileAge, DataPolicy };
@@ -95,7 +94,17 @@ export function staleFigures(age: DataAge): QualifiedFigure[] {
     }));
 }
 
-const StoredProvenance = z.object({ dataAge: DataAge, qualifiedFigures: z.array(QualifiedFigure) });
+/**
+ * The data age and qualified figures of a stored estimate, or null for one stored before it carried them. A cheap
+ * shape check, no zod: stored items are validated where they are written (and in tests) and trusted on read, so the
+ * views do not build the estimate's schemas at cold start (issue 11 §1).
+ */
+function storedProvenance(stored: unknown): { dataAge: DataAge; qualifiedFigures: QualifiedFigure[] } | null {
+  if (stored === null || typeof stored !== 'object') return null;
+  const { dataAge, qualifiedFigures } = stored as { dataAge?: Partial<DataAge> | null; qualifiedFigures?: unknown };
+  if (!dataAge || typeof dataAge !== 'object' || !Array.isArray(dataAge.files) || !Array.isArray(qualifiedFigures)) return null;
+  return { dataAge: dataAge as DataAge, qualifiedFigures: qualifiedFigures as QualifiedFigure[] };
+}
 
 export type EstimateData = { dataAge: DataAge; warnings: Warning[]; qualifiedFigures: QualifiedFigure[] };
 
@@ -105,9 +114,9 @@ export type EstimateData = { dataAge: DataAge; warnings: Warning[]; qualifiedFig
  * that program's filing and those feeding every filing. Null for an estimate stored before it carried its data age.
  */
 export function estimateDataAt(stored: unknown, now: Date, programId?: string): EstimateData | null {
-  const parsed = StoredProvenance.safeParse(stored);
-  if (!parsed.success) return null;
-  const dataAge = dataAgeAt(parsed.data.dataAge, now);
-  const kept = parsed.data.qualifiedFigures.filter((q) => q.basis !== 'stale' && (programId === undefined || q.programId === undefined || q.programId === programId));
+  const provenance = storedProvenance(stored);
+  if (!provenance) return null;
+  const dataAge = dataAgeAt(provenance.dataAge, now);
+  const kept = provenance.qualifiedFigures.filter((q) => q.basis !== 'stale' && (programId === undefined || q.programId === undefined || q.programId === programId));
   return { dataAge, warnings: staleDataWarnings(dataAge), qualifiedFigures: [...staleFigures(dataAge), ...kept] };
 }

@@ -2,12 +2,16 @@
  * Intake rules beyond the worksheet's shape: what must hold before an application is stored, and how
  * its identity and access token are derived. Pure: hashing comes from node:crypto, not from AWS.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { FieldProblem } from '../../schemas/issues.ts';
 import type { Application } from '../../schemas/application.ts';
 import type { Worksheet } from '../../schemas/worksheet.ts';
 import { contextWindowProblem, resolveModel, UnknownModelError } from './rates.ts';
 import { worksheetAddressProblems } from './ace/address.ts';
+import { canonicalJson, requestHashOf, sha256 } from './intake-hashes.ts';
+
+// The hashes and the founder token live in ./intake-hashes.ts (no rate card, no ACE data: the founder's routes use them).
+export { canonicalJson, founderTokenMatches, hashFounderToken, newFounderToken, requestHashOf } from './intake-hashes.ts';
 
 /**
  * Rules beyond the schema, all reported at once: every model id must be on the rate card (with the
@@ -31,10 +35,6 @@ export function worksheetDomainProblems(worksheet: Worksheet): FieldProblem[] {
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
-
 /** Whose Idempotency-Key it is: a key is only ever compared with keys of the same founder address and AWS account. */
 export interface IdempotencyScope {
   readonly email: string;
@@ -54,37 +54,6 @@ export function applicationIdFor(idempotencyKey: string | undefined, scope: Idem
   return idempotencyKey
     ? `app_${sha256(`idempotency:v2:${canonicalJson([scope.email, scope.accountId, idempotencyKey])}`).slice(0, 24)}`
     : `app_${randomBytes(12).toString('hex')}`;
-}
-
-/** JSON with object keys sorted at every level: the same value gives the same text whatever order its keys came in. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
-
-/** Canonical hash of a parsed worksheet: independent of the order of keys in the request. */
-export function requestHashOf(worksheet: Worksheet): string {
-  return sha256(canonicalJson(worksheet));
-}
-
-/** A founder access token: 256 random bits; only its hash is ever stored. */
-export function newFounderToken(): { token: string; hash: string } {
-  const token = `aft_${randomBytes(32).toString('base64url')}`;
-  return { token, hash: hashFounderToken(token) };
-}
-
-export function hashFounderToken(token: string): string {
-  return sha256(`founder-token:v1:${token}`);
-}
-
-export function founderTokenMatches(app: Pick<Application, 'founderTokenHashes'>, token: string): boolean {
-  const candidate = Buffer.from(hashFounderToken(token), 'hex');
-  return app.founderTokenHashes.some((h) => {
-    const stored = Buffer.from(h, 'hex');
-    return stored.length === candidate.length && timingSafeEqual(stored, candidate);
-  });
 }
 
 export function newApplication(args: { id: string; worksheet: Worksheet; tokenHash: string; now: Date }): Application {

@@ -5,7 +5,10 @@
 import type { Application, ApplicationStatus, FundingStatus, RecordStatus, Transition } from '../../schemas/application.ts';
 import type { PartnerProfile } from '../../schemas/partner.ts';
 import { confirmsRevisedAddress } from './address-confirmation.ts';
-import { formatUsd, usdToCents } from './money.ts';
+import { formatUsd, usdAmountToCents } from './cents.ts';
+import { escapeHtml } from './html.ts';
+
+export { escapeHtml } from './html.ts';
 
 export interface Mail {
   readonly to: string[];
@@ -39,15 +42,6 @@ export const NOTICE_KINDS = [
   'ops-escalation',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
-
-export function escapeHtml(value: string): string {
-  return value
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
-}
 
 interface NoticeContext {
   readonly application: Application;
@@ -369,7 +363,7 @@ export function composeNotice(kind: NoticeKind, ctx: NoticeContext): Mail {
 
 /** "11000.5" → "$11,000.50": amounts in mails read like money. */
 export function formatUsdAmount(amount: string): string {
-  const cents = usdToCents(amount);
+  const cents = usdAmountToCents(amount);
   const text = formatUsd(cents);
   return amount.includes('.') && cents % 100n === 0n ? `${text}.00` : text;
 }

@@ -6,7 +6,7 @@
  * delivery, or a partner that does not forward events) still arrives.
  * Fails (so the scheduler retries and the error alarm fires) when any partner could not be reconciled.
  */
-import { ReconcileInput } from '../../schemas/partner-central-messages.ts';
+import { ReconcileInput } from '../../schemas/api-requests.ts';
 import { parseWith } from '../../schemas/issues.ts';
 import { logger, withLogKeys } from '../adapters/observability.ts';
 import { partnerCentralDepsFromEnv } from '../wiring/partner-central-deps.ts';
@@ -17,7 +17,7 @@ import { reconcileFundingAll } from '../usecases/partner-central-funding.ts';
 const deps = partnerCentralDepsFromEnv();
 
 async function run(event: unknown): Promise<{ partners: PartnerReconciliation[]; funding: Awaited<ReturnType<typeof reconcileFundingAll>> }> {
-  const input = parseWith(ReconcileInput, event);
+  const input = parseWith(ReconcileInput(), event);
   if (!input.ok) throw new Error(`reconcile: bad input: ${input.problems.map((p) => `${p.field} ${p.rule}`).join('; ')}`);
   const partners = await reconcileAll(deps);
   logger.info('Partner Central reconciliation', { partners });

@@ -9,7 +9,7 @@
  * Strict CSP: nothing loads but this page's own script, pinned by its hash.
  */
 import { createHash } from 'node:crypto';
-import { escapeHtml } from '../core/notifications.ts';
+import { escapeHtml } from '../core/html.ts';
 import type { HttpResult } from './middleware.ts';
 
 const SCRIPT = `

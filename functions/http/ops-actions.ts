@@ -9,7 +9,7 @@ import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { Notifier } from '../usecases/notifier.ts';
 import { cancel, nudge, reassign, redrive, type ActionDeps } from '../usecases/ops-actions.ts';
-import { ActionRequest, ReassignRequest } from '../../schemas/operations.ts';
+import { ActionRequest, ReassignRequest } from '../../schemas/api-requests.ts';
 import type { Actor } from '../../schemas/application.ts';
 import { applicationIdParameter, callerOf, httpHandler, json, jsonBody, parseOr400, requireGroup, type HttpEvent } from './middleware.ts';
 
@@ -35,25 +35,25 @@ export const handler = httpHandler({
   'POST /ops/applications/{id}/redrive': async (event) => {
     const actor = operator(event);
     const id = applicationIdParameter(event);
-    const body = parseOr400(ActionRequest, jsonBody(event), 'body');
+    const body = parseOr400(ActionRequest(), jsonBody(event), 'body');
     return json(200, await redrive(deps, id, actor, body.reason));
   },
   'POST /ops/applications/{id}/reassign': async (event) => {
     const actor = operator(event);
     const id = applicationIdParameter(event);
-    const body = parseOr400(ReassignRequest, jsonBody(event), 'body');
+    const body = parseOr400(ReassignRequest(), jsonBody(event), 'body');
     return json(200, await reassign(deps, id, actor, body.partnerId, body.reason));
   },
   'POST /ops/applications/{id}/cancel': async (event) => {
     const actor = operator(event);
     const id = applicationIdParameter(event);
-    const body = parseOr400(ActionRequest, jsonBody(event), 'body');
+    const body = parseOr400(ActionRequest(), jsonBody(event), 'body');
     return json(200, await cancel(deps, id, actor, body.reason));
   },
   'POST /ops/applications/{id}/nudge': async (event) => {
     const actor = operator(event);
     const id = applicationIdParameter(event);
-    const body = parseOr400(ActionRequest, jsonBody(event), 'body');
+    const body = parseOr400(ActionRequest(), jsonBody(event), 'body');
     return json(200, await nudge(deps, id, actor, body.reason));
   },
 });

@@ -8,7 +8,7 @@ import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { PipelineStats } from '../adapters/dynamo/pipeline-stats.ts';
 import { NotFoundError } from '../core/errors.ts';
 import { applicationStory, failedPage, pipeline, stuckPage, type InsightDeps } from '../usecases/ops-insights.ts';
-import { FailedQuery, PipelineQuery, StoryQuery, StuckQuery } from '../../schemas/operations.ts';
+import { FailedQuery, PipelineQuery, StoryQuery, StuckQuery } from '../../schemas/api-requests.ts';
 import { applicationIdParameter, callerOf, json, parseOr400, requireGroup, type HttpEvent, type HttpResult } from './middleware.ts';
 
 export function insightRoutes(config: { TABLE_NAME: string; STATE_MACHINE_ARN: string }, applications: ApplicationRepository, partners: PartnerRepository): Record<string, (event: HttpEvent) => Promise<HttpResult>> {
@@ -18,24 +18,24 @@ export function insightRoutes(config: { TABLE_NAME: string; STATE_MACHINE_ARN: s
     'GET /ops/applications/{id}/story': async (event) => {
       requireGroup(callerOf(event), 'ops');
       const id = applicationIdParameter(event);
-      const q = parseOr400(StoryQuery, query(event), 'query');
+      const q = parseOr400(StoryQuery(), query(event), 'query');
       const app = await applications.get(id);
       if (!app) throw new NotFoundError(`Application ${id} not found`);
       return json(200, await applicationStory(deps, app, { raw: q.raw === '1' || q.raw === 'true', now: systemClock.now() }));
     },
     'GET /ops/stuck': async (event) => {
       requireGroup(callerOf(event), 'ops');
-      const q = parseOr400(StuckQuery, query(event), 'query');
+      const q = parseOr400(StuckQuery(), query(event), 'query');
       return json(200, await stuckPage(deps, { limit: q.limit ?? 25, now: systemClock.now(), ...(q.status ? { status: q.status } : {}), ...(q.cursor ? { cursor: q.cursor } : {}) }));
     },
     'GET /ops/failed': async (event) => {
       requireGroup(callerOf(event), 'ops');
-      const q = parseOr400(FailedQuery, query(event), 'query');
+      const q = parseOr400(FailedQuery(), query(event), 'query');
       return json(200, await failedPage(deps, { limit: q.limit ?? 25, ...(q.cursor ? { cursor: q.cursor } : {}) }));
     },
     'GET /ops/pipeline': async (event) => {
       requireGroup(callerOf(event), 'ops');
-      const q = parseOr400(PipelineQuery, query(event), 'query');
+      const q = parseOr400(PipelineQuery(), query(event), 'query');
       return json(200, await pipeline(deps, { days: q.days ?? 30, now: systemClock.now() }));
     },
   };

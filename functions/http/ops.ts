@@ -7,7 +7,7 @@ import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { opsApplicationDetail, opsApplicationItem } from './views.ts';
 import { NotFoundError } from '../core/errors.ts';
-import { ListExecutionsQuery, OpsApplicationsQuery } from '../../schemas/api.ts';
+import { ListExecutionsQuery, OpsApplicationsQuery } from '../../schemas/api-requests.ts';
 import { listExecutions } from '../adapters/workflow-engine.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { insightRoutes } from './ops-insights.ts';
@@ -18,7 +18,7 @@ const applications = new ApplicationRepository(config.TABLE_NAME);
 
 async function getExecutions(event: HttpEvent) {
   requireGroup(callerOf(event), 'ops');
-  const query = parseOr400(ListExecutionsQuery, event.queryStringParameters ?? {}, 'query');
+  const query = parseOr400(ListExecutionsQuery(), event.queryStringParameters ?? {}, 'query');
   const page = await listExecutions({
     stateMachineArn: config.STATE_MACHINE_ARN,
     ...(query.status ? { status: query.status } : {}),
@@ -30,7 +30,7 @@ async function getExecutions(event: HttpEvent) {
 
 async function getApplications(event: HttpEvent) {
   requireGroup(callerOf(event), 'ops');
-  const query = parseOr400(OpsApplicationsQuery, event.queryStringParameters ?? {}, 'query');
+  const query = parseOr400(OpsApplicationsQuery(), event.queryStringParameters ?? {}, 'query');
   const page = await applications.listByStatus(query.status, {
     limit: query.limit ?? 25,
     newestFirst: query.order === 'newest',

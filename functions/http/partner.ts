@@ -1,8 +1,9 @@
 /**
  * Partner routes (JWT, group `partner`, claim `custom:partnerId`): the review queue, an application with its briefs,
- * validation reports and likely duplicates, brief edits (JSON Merge Patch with If-Match), the review decision, the
- * CreateOpportunity export, and the records' filing, AWS outcome and credits. A partner sees and touches only the
- * applications assigned to them: anything else answers 404, exactly like an id that does not exist.
+ * validation reports and likely duplicates, the review replies (request changes, decline), the CreateOpportunity
+ * export, and the records' filing, AWS outcome and credits. A partner sees and touches only the applications assigned
+ * to them: anything else answers 404, exactly like an id that does not exist. The two routes that validate a brief
+ * against ACE's rules (the brief edit and the approval) are their own function: ./partner-briefs.ts.
  * The rules live in functions/core/application/review.ts; functions/usecases/run-command.ts runs them (write, then callback).
  */
 import { systemClock } from '../adapters/clock.ts';
@@ -12,54 +13,21 @@ import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
 import type { Application } from '../../schemas/application.ts';
 import type { FieldProblem } from '../../schemas/issues.ts';
-import {
-  AwsReviewRequest, BriefPatch, CreditsRequest, DeclineRequest, FiledRequest, PartnerQueueQuery, RequestChangesRequest,
-  type DuplicateView,
-} from '../../schemas/api.ts';
+import type { DuplicateView } from '../../schemas/api.ts';
+import { AwsReviewRequest, CreditsRequest, DeclineRequest, FiledRequest, PartnerQueueQuery, RequestChangesRequest } from '../../schemas/api-requests.ts';
 import { dedupeValues, sharedKeys } from '../core/dedupe.ts';
 import { findBrief, recordOf } from '../core/application/records.ts';
 import { isAssignedTo } from '../core/application/commands.ts';
-import { awaitingAddressConfirmation } from '../core/address-confirmation.ts';
-import {
-  creditsWarnings, planBriefEdit, planPartnerDecision, planRecordChange, type PartnerDecision, type RecordChange,
-} from '../core/application/review.ts';
+import { creditsWarnings, planPartnerReply, planRecordChange, type RecordChange } from '../core/application/review.ts';
 import { partnerBriefView, partnerQueueItem, partnerView } from './views.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { runCommand } from '../usecases/run-command.ts';
-import {
-  callerOf, header, httpHandler, json, jsonBody, JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE, parseOr400, requireGroup, type HttpEvent, applicationIdParameter, pathParameter,
-} from './middleware.ts';
+import { httpHandler, json, jsonBody, parseOr400, type HttpEvent, applicationIdParameter } from './middleware.ts';
+import { ownApplication, partnerIdOf, programIdOf } from './partner-access.ts';
 
 const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
 const partners = new PartnerRepository(config.TABLE_NAME);
 const deps = { applications, partners, stateMachineArn: config.STATE_MACHINE_ARN, clock: systemClock };
-
-const MAX_EDIT_ATTEMPTS = 5;
-
-/** The calling partner's id: group `partner` and a `custom:partnerId` claim, or 403. */
-function partnerIdOf(event: HttpEvent): string {
-  const caller = callerOf(event);
-  requireGroup(caller, 'partner');
-  if (!caller.partnerId) throw new ForbiddenError('This token has no custom:partnerId claim: it is not linked to a partner');
-  logger.appendKeys({ partnerId: caller.partnerId });
-  return caller.partnerId;
-}
-
-function programIdOf(event: HttpEvent): string {
-  return pathParameter(event, 'programId');
-}
-
-/** The application if it is assigned to this partner; 404 otherwise (no difference between "missing" and "not yours"). */
-async function ownApplication(id: string, partnerId: string): Promise<Application> {
-  const app = await applications.get(id);
-  if (!app || !isAssignedTo(app, partnerId)) throw new NotFoundError(`Application ${id} not found`);
-  // A revision that changed the contact address does not reach the partner before the new address is confirmed.
-  if (awaitingAddressConfirmation(app)) {
-    throw new ConflictError(`Application ${id} is back with the founder: the revised worksheet changes the contact address, and it returns to your review queue once the founder confirms the new address`, app.status);
-  }
-  return app;
-}
 
 /** Other applications sharing the AWS account id, website domain or company name (re-checked on their worksheets). */
 async function duplicatesOf(app: Application, partnerId: string): Promise<DuplicateView[]> {
@@ -86,7 +54,7 @@ async function duplicatesOf(app: Application, partnerId: string): Promise<Duplic
 
 async function listQueue(event: HttpEvent) {
   const partnerId = partnerIdOf(event);
-  const query = parseOr400(PartnerQueueQuery, event.queryStringParameters ?? {}, 'query');
+  const query = parseOr400(PartnerQueueQuery(), event.queryStringParameters ?? {}, 'query');
   const page = await applications.listPartnerQueue(partnerId, {
     limit: query.limit ?? 25,
     ...(query.status ? { status: query.status } : {}),
@@ -97,57 +65,25 @@ async function listQueue(event: HttpEvent) {
 
 async function getApplication(event: HttpEvent) {
   const partnerId = partnerIdOf(event);
-  const app = await ownApplication(applicationIdParameter(event), partnerId);
+  const app = await ownApplication(applications, applicationIdParameter(event), partnerId);
   return json(200, partnerView(app, await duplicatesOf(app, partnerId), systemClock.now()));
 }
 
 async function exportCreateOpportunity(event: HttpEvent) {
   const partnerId = partnerIdOf(event);
-  const app = await ownApplication(applicationIdParameter(event), partnerId);
+  const app = await ownApplication(applications, applicationIdParameter(event), partnerId);
   const brief = findBrief(app, programIdOf(event));
   const view = partnerBriefView(app, brief, systemClock.now());
   return json(200, brief.body, { etag: view.etag, 'content-disposition': `attachment; filename="${app.id}-${brief.programId}-create-opportunity.json"` });
 }
 
-async function patchBrief(event: HttpEvent) {
-  const partnerId = partnerIdOf(event);
-  const id = applicationIdParameter(event);
-  const programId = programIdOf(event);
-  const raw = jsonBody(event, [JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE]);
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ValidationError([{ field: '(body)', rule: 'must be a JSON object: an RFC 7396 merge patch of the CreateOpportunity body' }]);
-  }
-  const patch = parseOr400(BriefPatch, raw);
-  const ifMatch = header(event, 'if-match');
-  for (let attempt = 1; ; attempt += 1) {
-    const app = await ownApplication(id, partnerId);
-    const now = systemClock.now();
-    const plan = planBriefEdit({ app, programId, partnerId, patch, ifMatch, now });
-    if (plan.kind === 'unchanged') {
-      const view = partnerBriefView(app, plan.brief, systemClock.now());
-      return json(200, view, { etag: view.etag });
-    }
-    try {
-      const saved = await applications.updateBriefs(app, plan.briefs, now);
-      const view = partnerBriefView(saved, findBrief(saved, programId), systemClock.now());
-      logger.info('Brief edited', { programId, revision: view.revision, problems: view.validation.problems.length });
-      return json(200, view, { etag: view.etag });
-    } catch (error) {
-      // Something else in the application changed: re-read; If-Match then decides whether this brief did.
-      if (error instanceof ConflictError && attempt < MAX_EDIT_ATTEMPTS) continue;
-      throw error;
-    }
-  }
-}
-
-function decide(decision: PartnerDecision) {
+/** Request changes or decline; the approval validates the briefs and is in ./partner-briefs.ts. */
+function decide(decision: 'changes_requested' | 'declined') {
   return async (event: HttpEvent) => {
     const partnerId = partnerIdOf(event);
     const id = applicationIdParameter(event);
-    let text: string | undefined;
-    if (decision === 'changes_requested') text = parseOr400(RequestChangesRequest, jsonBody(event)).message;
-    if (decision === 'declined') text = parseOr400(DeclineRequest, jsonBody(event)).reason;
-    const result = await runCommand(deps, id, (app, now) => planPartnerDecision({ app, partnerId, decision, ...(text !== undefined ? { text } : {}), now }));
+    const text = decision === 'changes_requested' ? parseOr400(RequestChangesRequest(), jsonBody(event)).message : parseOr400(DeclineRequest(), jsonBody(event)).reason;
+    const result = await runCommand(deps, id, (app, now) => planPartnerReply({ app, partnerId, decision, text, now }));
     logger.info('Partner decision', { decision, replayed: result.replayed });
     const t = result.transition;
     return json(200, { applicationId: id, decision, status: t?.to ?? result.app.status, at: t?.at ?? result.app.updatedAt });
@@ -172,26 +108,24 @@ function changeRecord(toChange: (event: HttpEvent) => RecordChange) {
 }
 
 const filed = changeRecord((event) => {
-  const body = parseOr400(FiledRequest, jsonBody(event));
+  const body = parseOr400(FiledRequest(), jsonBody(event));
   return { kind: 'filed', opportunityId: body.opportunityId, filedAt: body.filedAt ?? systemClock.now().toISOString() };
 });
 
 const awsReview = changeRecord((event) => {
-  const body = parseOr400(AwsReviewRequest, jsonBody(event));
+  const body = parseOr400(AwsReviewRequest(), jsonBody(event));
   return { kind: 'aws-review', ...body };
 });
 
 const credits = changeRecord((event) => {
-  const body = parseOr400(CreditsRequest, jsonBody(event));
+  const body = parseOr400(CreditsRequest(), jsonBody(event));
   return { kind: 'credits', ...body };
 });
 
 export const handler = httpHandler({
   'GET /partner/applications': listQueue,
   'GET /partner/applications/{id}': getApplication,
-  'PATCH /partner/applications/{id}/briefs/{programId}': patchBrief,
   'GET /partner/applications/{id}/briefs/{programId}/create-opportunity': exportCreateOpportunity,
-  'POST /partner/applications/{id}/approve': decide('approved'),
   'POST /partner/applications/{id}/request-changes': decide('changes_requested'),
   'POST /partner/applications/{id}/decline': decide('declined'),
   'POST /partner/applications/{id}/briefs/{programId}/filed': filed,

@@ -6,7 +6,7 @@ import { listSummaryOf } from '../core/application/list-summary.ts';
 import type {
   DuplicateView, FounderApplicationView, OpsApplicationDetail, OpsApplicationItem, PartnerApplicationView, PartnerBriefView, PartnerQueueItem, RecordView,
 } from '../../schemas/api.ts';
-import { centsToUsd, usdToCents } from '../core/money.ts';
+import { centsToUsd, usdAmountToCents } from '../core/cents.ts';
 import { recordOf } from '../core/application/records.ts';
 import { etagOf } from '../core/application/etag.ts';
 import { estimateDataAt } from '../core/data-age.ts';
@@ -55,8 +55,8 @@ export function creditsSummary(app: Application): { awardedUsd: string; appliedU
   let applied = 0n;
   for (const b of app.briefs ?? []) {
     const r = recordOf(b);
-    if (r.award && r.status !== 'rejected') awarded += usdToCents(r.award.amountUsd);
-    if (r.credits) applied += usdToCents(r.credits.amountUsd);
+    if (r.award && r.status !== 'rejected') awarded += usdAmountToCents(r.award.amountUsd);
+    if (r.credits) applied += usdAmountToCents(r.credits.amountUsd);
   }
   return { awardedUsd: centsToUsd(awarded), appliedUsd: centsToUsd(applied) };
 }

@@ -22,7 +22,7 @@ import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { sendMail } from '../adapters/mailer.ts';
 import { systemClock } from '../adapters/clock.ts';
 import type { Clock } from '../core/clock.ts';
-import { formatUsd, sumCents, usdToCents } from '../core/money.ts';
+import { formatUsd, sumCents, usdAmountToCents } from '../core/cents.ts';
 import { composeNotice, noticesForTransition, transitionMarker, unnotifiedTransitions, type NoticeKind } from '../core/notifications.ts';
 
 export { transitionMarker, unnotifiedTransitions } from '../core/notifications.ts';
@@ -36,7 +36,7 @@ export interface NotifierConfig {
 
 
 /** Asks are whole dollars: "11000.00" reads as $11,000. */
-const usd = (amount: string) => formatUsd(usdToCents(amount));
+const usd = (amount: string) => formatUsd(usdAmountToCents(amount));
 
 /** The ask as a founder should read it: the counted filings add up; a long-shot cohort is mentioned apart. */
 function askSummary(app: Application): string | undefined {
@@ -46,7 +46,7 @@ function askSummary(app: Application): string | undefined {
   const longShots = filings.filter((f) => f.filingPath === 'cohort-application');
   const parts: string[] = [];
   if (counted.length) {
-    const total = sumCents(counted.map((f) => usdToCents(f.askUsd)));
+    const total = sumCents(counted.map((f) => usdAmountToCents(f.askUsd)));
     parts.push(`Sized ask: ${counted.map((f) => `${f.programName} ${usd(f.askUsd)}`).join(' + ')} = ${formatUsd(total)}.`);
   }
   for (const f of longShots) parts.push(`Also worth a separate application: ${f.programName} (competitive cohort, up to ${usd(f.askUsd)}).`);

@@ -4,7 +4,7 @@
  * pipeline from the day counter items (one Query) and the partner directory (one Query).
  */
 import type { Application, ApplicationStatus } from '../../schemas/application.ts';
-import { APPLICATION_STATUSES } from '../../schemas/application.ts';
+import { APPLICATION_STATUSES } from '../../schemas/statuses.ts';
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import type { PipelineStats } from '../adapters/dynamo/pipeline-stats.ts';

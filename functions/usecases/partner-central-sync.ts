@@ -4,7 +4,7 @@
  * (functions/usecases/run-command.ts), with the rules of functions/core/ace/partner-central-rules.ts.
  */
 import type { Application } from '../../schemas/application.ts';
-import { PartnerCentralOpportunityEvent } from '../../schemas/partner-central-messages.ts';
+import { PartnerCentralOpportunityEvent } from '../../schemas/api-requests.ts';
 import type { PartnerWithLoad } from '../../schemas/partner.ts';
 import { parseWith } from '../../schemas/issues.ts';
 import type { OpportunityMapping } from '../adapters/dynamo/partner-central-store.ts';
@@ -71,7 +71,7 @@ export type EventOutcome = SyncOutcome | 'ignored' | 'duplicate' | 'not-ours' | 
 
 /** One `Opportunity Created/Updated` event: dedupe by id, find the record, GetOpportunity as its partner, apply. */
 export async function handleOpportunityEvent(deps: PartnerCentralDeps, event: unknown): Promise<EventOutcome> {
-  const parsed = parseWith(PartnerCentralOpportunityEvent, event);
+  const parsed = parseWith(PartnerCentralOpportunityEvent(), event);
   if (!parsed.ok) {
     logger.warn('Partner Central event ignored: not an opportunity event', { problems: parsed.problems });
     return 'ignored';

@@ -2,9 +2,10 @@
  * API: the HTTP API (API Gateway v2, payload format 2.0), one Lambda per route group (docs/CONTRACTS.md).
  *
  * Public: POST /worksheets, POST /estimates, GET /openapi.json.
- * Founder: GET /applications/{id}, POST /applications/{id}/revisions, POST /applications/{id}/withdraw,
- * GET|POST /applications/{id}/confirm-email (the mailed secret), POST .../confirm-email/resend; no gateway
- * authorizer, the handler checks the founder's bearer token (or the confirmation secret).
+ * Founder: GET /applications/{id}, POST /applications/{id}/withdraw, GET|POST /applications/{id}/confirm-email (the
+ * mailed secret), POST .../confirm-email/resend; and, in a function of its own (it alone re-validates a worksheet),
+ * POST /applications/{id}/revisions; no gateway authorizer, the handler checks the founder's bearer token (or the
+ * confirmation secret).
  * JWT (Cognito user pool authorizer): GET /ops/executions (the handler checks the `ops` group) and /partner/** (the
  * handler checks the `partner` group and the `custom:partnerId` claim, and shows only the caller's applications).
  * The default stage has access logging (JSON, no headers or bodies) and throttling per route (public routes tightest).
@@ -64,7 +65,7 @@ export const DEFAULT_THROTTLE = {
   authenticated: { rateLimit: 50, burstLimit: 100 },
 } as const;
 
-export type ApiFunctionName = 'intake' | 'estimates' | 'founder' | 'partner' | 'ops' | 'openApi';
+export type ApiFunctionName = 'intake' | 'estimates' | 'founder' | 'founderRevise' | 'partner' | 'partnerBriefs' | 'ops' | 'openApi';
 
 export class Api extends Construct {
   readonly httpApi: apigwv2.HttpApi;
@@ -143,19 +144,39 @@ export class Api extends Construct {
     const founder = new HouseFunction(this, 'Founder', {
       ...common,
       entry: 'functions/http/founder.ts',
-      description: 'GET /applications/{id}, POST .../revisions, .../withdraw, .../confirm-email[/resend] (founder bearer token or the mailed secret, checked in the handler)',
+      description: 'GET /applications/{id}, POST .../withdraw, .../confirm-email[/resend] (founder bearer token or the mailed secret, checked in the handler)',
     })
       .bindTable(props.table, 'readWrite')
       .bindStateMachine(props.stateMachine, 'taskResponse')
       .bindStateMachine(props.stateMachine, 'stop');
+    // The revision route alone re-validates a worksheet (rate card, ACE address rules): its own function, so the
+    // founder's other routes do not load that code (issue 11). It answers the revision wait and stops nothing.
+    const founderRevise = new HouseFunction(this, 'FounderRevise', {
+      ...common,
+      entry: 'functions/http/founder-revise.ts',
+      description: 'POST /applications/{id}/revisions (founder bearer token, checked in the handler)',
+    })
+      .bindTable(props.table, 'readWrite')
+      .bindStateMachine(props.stateMachine, 'taskResponse');
     const partner = new HouseFunction(this, 'Partner', {
       ...common,
       entry: 'functions/http/partner.ts',
-      description: '/partner/** (JWT, group partner, own applications only): queue, review, brief edits, decisions, records',
+      description: '/partner/** (JWT, group partner, own applications only): queue, review, replies (request changes, decline), records',
     })
       .bindTable(props.table, 'readWrite')
       .bindStateMachine(props.stateMachine, 'taskResponse')
       // A record change on an escalated application (its execution ended) starts a new one (run-command.ts).
+      .bindStateMachine(props.stateMachine, 'start');
+    // The two partner routes that validate a brief against ACE's rules (model, submission rules, postal codes): their
+    // own function, so the queue, the views and the record routes do not load that code (issue 11).
+    const partnerBriefs = new HouseFunction(this, 'PartnerBriefs', {
+      ...common,
+      entry: 'functions/http/partner-briefs.ts',
+      description: 'PATCH /partner/applications/{id}/briefs/{programId}, POST .../approve (JWT, group partner, own applications only): the routes that validate briefs',
+    })
+      .bindTable(props.table, 'readWrite')
+      .bindStateMachine(props.stateMachine, 'taskResponse')
+      // An approval is answered through the review's task token; the same resume rule as Partner (run-command.ts).
       .bindStateMachine(props.stateMachine, 'start');
     const ops = new HouseFunction(this, 'Ops', {
       ...common,
@@ -169,7 +190,7 @@ export class Api extends Construct {
       entry: 'functions/http/openapi.ts',
       description: 'GET /openapi.json (public)',
     });
-    this.functions = { intake, estimates, founder, partner, ops, openApi };
+    this.functions = { intake, estimates, founder, founderRevise, partner, partnerBriefs, ops, openApi };
     if (props.intakeSettings) {
       const v = INTAKE_SETTING_VARIABLES;
       const env: Array<[string, number]> = [
@@ -187,6 +208,7 @@ export class Api extends Construct {
     const integrate = (name: string, fn: HouseFunction) => new HttpLambdaIntegration(`${name}Integration`, fn.function);
     const intakeIntegration = integrate('Intake', intake);
     const founderIntegration = integrate('Founder', founder);
+    const founderReviseIntegration = integrate('FounderRevise', founderRevise);
     const founderReason = 'Founders have no Cognito user: the handler verifies the per-application founder bearer token (stored only as a hash).';
 
     const publicRoutes: Array<[string, apigwv2.HttpMethod, HttpLambdaIntegration, string]> = [
@@ -194,7 +216,7 @@ export class Api extends Construct {
       ['/estimates', apigwv2.HttpMethod.POST, integrate('Estimates', estimates), 'Public estimate calculator: nothing is stored.'],
       ['/openapi.json', apigwv2.HttpMethod.GET, integrate('OpenApi', openApi), 'The public API description.'],
       ['/applications/{id}', apigwv2.HttpMethod.GET, founderIntegration, founderReason],
-      ['/applications/{id}/revisions', apigwv2.HttpMethod.POST, founderIntegration, founderReason],
+      ['/applications/{id}/revisions', apigwv2.HttpMethod.POST, founderReviseIntegration, founderReason],
       ['/applications/{id}/withdraw', apigwv2.HttpMethod.POST, founderIntegration, founderReason],
       ['/applications/{id}/confirm-email', apigwv2.HttpMethod.GET, founderIntegration, 'The page a confirmation mail links to: it changes nothing and carries no secret (that stays in the URL fragment).'],
       ['/applications/{id}/confirm-email', apigwv2.HttpMethod.POST, founderIntegration, 'The founder confirms the address with the single-use secret from the mail (only its hash is stored); no account exists yet.'],
@@ -212,20 +234,21 @@ export class Api extends Construct {
       this.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.GET], integration: opsIntegration, authorizer: jwt });
     }
     const partnerIntegration = integrate('Partner', partner);
-    const partnerRoutes: Array<[string, apigwv2.HttpMethod]> = [
-      ['/partner/applications', apigwv2.HttpMethod.GET],
-      ['/partner/applications/{id}', apigwv2.HttpMethod.GET],
-      ['/partner/applications/{id}/approve', apigwv2.HttpMethod.POST],
-      ['/partner/applications/{id}/request-changes', apigwv2.HttpMethod.POST],
-      ['/partner/applications/{id}/decline', apigwv2.HttpMethod.POST],
-      ['/partner/applications/{id}/briefs/{programId}', apigwv2.HttpMethod.PATCH],
-      ['/partner/applications/{id}/briefs/{programId}/create-opportunity', apigwv2.HttpMethod.GET],
-      ['/partner/applications/{id}/briefs/{programId}/filed', apigwv2.HttpMethod.POST],
-      ['/partner/applications/{id}/briefs/{programId}/aws-review', apigwv2.HttpMethod.POST],
-      ['/partner/applications/{id}/briefs/{programId}/credits', apigwv2.HttpMethod.POST],
+    const partnerBriefsIntegration = integrate('PartnerBriefs', partnerBriefs);
+    const partnerRoutes: Array<[string, apigwv2.HttpMethod, HttpLambdaIntegration]> = [
+      ['/partner/applications', apigwv2.HttpMethod.GET, partnerIntegration],
+      ['/partner/applications/{id}', apigwv2.HttpMethod.GET, partnerIntegration],
+      ['/partner/applications/{id}/approve', apigwv2.HttpMethod.POST, partnerBriefsIntegration],
+      ['/partner/applications/{id}/request-changes', apigwv2.HttpMethod.POST, partnerIntegration],
+      ['/partner/applications/{id}/decline', apigwv2.HttpMethod.POST, partnerIntegration],
+      ['/partner/applications/{id}/briefs/{programId}', apigwv2.HttpMethod.PATCH, partnerBriefsIntegration],
+      ['/partner/applications/{id}/briefs/{programId}/create-opportunity', apigwv2.HttpMethod.GET, partnerIntegration],
+      ['/partner/applications/{id}/briefs/{programId}/filed', apigwv2.HttpMethod.POST, partnerIntegration],
+      ['/partner/applications/{id}/briefs/{programId}/aws-review', apigwv2.HttpMethod.POST, partnerIntegration],
+      ['/partner/applications/{id}/briefs/{programId}/credits', apigwv2.HttpMethod.POST, partnerIntegration],
     ];
-    for (const [path, method] of partnerRoutes) {
-      this.httpApi.addRoutes({ path, methods: [method], integration: partnerIntegration, authorizer: jwt });
+    for (const [path, method, integration] of partnerRoutes) {
+      this.httpApi.addRoutes({ path, methods: [method], integration, authorizer: jwt });
     }
 
     // Per-route throttling (API Gateway answers 429 itself, without Retry-After): anonymous routes tightest, the

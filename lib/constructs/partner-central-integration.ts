@@ -7,7 +7,8 @@
  *   account; each partner forwards them to our default bus with a cross-account rule (README), or relies on:
  * - PartnerCentralReconcile: EventBridge Scheduler every 30 minutes, ListOpportunities since a watermark per partner,
  *   then the partner's benefit applications and allocations (Benefits API: the funding request after an approval).
- * - PartnerFiling also serves the funding request: `GET|PATCH …/funding`, `POST …/funding/submit-via-api`.
+ * - PartnerFunding (HTTP, JWT): the funding request, `GET|PATCH …/funding`, `POST …/funding/submit-via-api`; its own
+ *   function so the opportunity routes do not load the Benefits client and the funding rules (issue 11).
  *
  * Least privilege: item access to the table, the task-token callbacks of the one state machine, and sts:AssumeRole
  * only on roles named `AceFilingPartnerCentral*` (in any account: partners' accounts are data, not deployment input).
@@ -47,13 +48,15 @@ const OPPORTUNITY_ROUTES: readonly (readonly [string, apigwv2.HttpMethod])[] = [
   ['/partner/applications/{id}/briefs/{programId}/submit-via-api', apigwv2.HttpMethod.POST],
   ['/partner/applications/{id}/briefs/{programId}/opportunity', apigwv2.HttpMethod.GET],
   ['/partner/applications/{id}/briefs/{programId}/update-via-api', apigwv2.HttpMethod.POST],
-  // The funding request through the Partner Central Benefits API (functions/usecases/partner-central-funding.ts).
+];
+/** The funding request through the Partner Central Benefits API (functions/usecases/partner-central-funding.ts). */
+const FUNDING_ROUTES: readonly (readonly [string, apigwv2.HttpMethod])[] = [
   ['/partner/applications/{id}/briefs/{programId}/funding', apigwv2.HttpMethod.GET],
   ['/partner/applications/{id}/briefs/{programId}/funding', apigwv2.HttpMethod.PATCH],
   ['/partner/applications/{id}/briefs/{programId}/funding/submit-via-api', apigwv2.HttpMethod.POST],
 ];
 
-export type PartnerCentralFunctionName = 'partnerFiling' | 'partnerCentralEvents' | 'partnerCentralReconcile';
+export type PartnerCentralFunctionName = 'partnerFiling' | 'partnerFunding' | 'partnerCentralEvents' | 'partnerCentralReconcile';
 
 export class PartnerCentral extends Construct {
   readonly functions: Readonly<Record<PartnerCentralFunctionName, HouseFunction>>;
@@ -92,17 +95,21 @@ export class PartnerCentral extends Construct {
 
     // Up to ~2 s waiting for the partner account's write slot, then Partner Central itself.
     const partnerFiling = make('PartnerFiling', 'functions/http/partner-filing.ts',
-      'POST /partner/applications/{id}/briefs/{programId}/file-via-api (JWT, group partner)', Duration.seconds(15));
+      'POST /partner/applications/{id}/briefs/{programId}/file-via-api, submit-via-api, update-via-api, GET .../opportunity (JWT, group partner)', Duration.seconds(15));
+    const partnerFunding = make('PartnerFunding', 'functions/http/partner-funding.ts',
+      'GET|PATCH /partner/applications/{id}/briefs/{programId}/funding, POST .../funding/submit-via-api (JWT, group partner)', Duration.seconds(15));
     const partnerCentralEvents = make('PartnerCentralEvents', 'functions/events/partner-central-events.ts',
       'Partner Central Opportunity Created/Updated events: AWS review status to the record', Duration.seconds(30));
     const partnerCentralReconcile = make('PartnerCentralReconcile', 'functions/events/reconcile.ts',
       'Every 30 minutes: ListOpportunities since the watermark per partner, review status to the records', Duration.minutes(5));
-    this.functions = { partnerFiling, partnerCentralEvents, partnerCentralReconcile };
+    this.functions = { partnerFiling, partnerFunding, partnerCentralEvents, partnerCentralReconcile };
 
     const filingIntegration = new HttpLambdaIntegration('PartnerFilingIntegration', partnerFiling.function);
     props.httpApi.addRoutes({ path: FILE_VIA_API_PATH, methods: [apigwv2.HttpMethod.POST], integration: filingIntegration, authorizer: props.authorizer });
     // The opportunity's life after filing, with the same role (functions/usecases/partner-central-submission.ts).
     for (const [path, method] of OPPORTUNITY_ROUTES) props.httpApi.addRoutes({ path, methods: [method], integration: filingIntegration, authorizer: props.authorizer });
+    const fundingIntegration = new HttpLambdaIntegration('PartnerFundingIntegration', partnerFunding.function);
+    for (const [path, method] of FUNDING_ROUTES) props.httpApi.addRoutes({ path, methods: [method], integration: fundingIntegration, authorizer: props.authorizer });
 
     // An event the function cannot take after every retry is kept here (14 days) instead of being dropped until the
     // next reconciliation; the alarm on its depth (Observability) tells operations to look and redrive.

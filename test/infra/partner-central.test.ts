@@ -1,6 +1,6 @@
 /**
  * Infra: the Partner Central construct on the synthesized stack (cdk-nag on: synthesis throws on an unacknowledged
- * finding). IAM actions and resources of its three functions, the event rule's pattern, the reconciliation schedule,
+ * finding). IAM actions and resources of its four functions, the event rule's pattern, the reconciliation schedule,
  * the file-via-api route behind the JWT authorizer.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import {
 
 const ENTRIES = {
   filing: 'functions/http/partner-filing.ts',
+  funding: 'functions/http/partner-funding.ts',
   events: 'functions/events/partner-central-events.ts',
   reconcile: 'functions/events/reconcile.ts',
 } as const;
@@ -25,7 +26,7 @@ let t: CfnTemplate;
 let ids: Record<keyof typeof ENTRIES, string>;
 beforeAll(() => {
   t = devTemplate(); // cdk-nag ran during synthesis: reaching here means every finding is acknowledged
-  ids = { filing: functionIdByEntry(t, ENTRIES.filing), events: functionIdByEntry(t, ENTRIES.events), reconcile: functionIdByEntry(t, ENTRIES.reconcile) };
+  ids = { filing: functionIdByEntry(t, ENTRIES.filing), funding: functionIdByEntry(t, ENTRIES.funding), events: functionIdByEntry(t, ENTRIES.events), reconcile: functionIdByEntry(t, ENTRIES.reconcile) };
 });
 
 function tableId(): string {
@@ -129,5 +130,20 @@ describe('the file-via-api route', () => {
     expect(routes[0]!.authorizationType).toBe('JWT');
     expect(routes[0]!.function.logicalId).toBe(ids.filing);
     expect(routes[0]!.function.entry).toBe(ENTRIES.filing);
+  });
+});
+
+describe('the funding routes', () => {
+  it('are JWT routes integrated with the funding function (its own: the opportunity routes do not load the Benefits client)', () => {
+    const routes = listRoutes(t).filter((r) => r.routeKey.includes('/funding'));
+    expect(routes.map((r) => r.routeKey).sort()).toEqual([
+      'GET /partner/applications/{id}/briefs/{programId}/funding',
+      'PATCH /partner/applications/{id}/briefs/{programId}/funding',
+      'POST /partner/applications/{id}/briefs/{programId}/funding/submit-via-api',
+    ]);
+    for (const r of routes) {
+      expect(r.authorizationType, r.routeKey).toBe('JWT');
+      expect(r.function.logicalId, r.routeKey).toBe(ids.funding);
+    }
   });
 });

@@ -34,7 +34,9 @@ const ENTRIES = {
   intake: 'functions/http/intake.ts',
   estimates: 'functions/http/estimates.ts',
   founder: 'functions/http/founder.ts',
+  founderRevise: 'functions/http/founder-revise.ts',
   partner: 'functions/http/partner.ts',
+  partnerBriefs: 'functions/http/partner-briefs.ts',
   ops: 'functions/http/ops.ts',
   openApi: 'functions/http/openapi.ts',
   sizeAsk: 'functions/workflow/size.ts',
@@ -50,6 +52,7 @@ const ENTRIES = {
   startPending: 'functions/workflow/start-pending.ts',
   // Partner Central (lib/constructs/partner-central-integration.ts; its own assertions: test/infra/partner-central.test.ts)
   partnerFiling: 'functions/http/partner-filing.ts',
+  partnerFunding: 'functions/http/partner-funding.ts',
   partnerCentralEvents: 'functions/events/partner-central-events.ts',
   partnerCentralReconcile: 'functions/events/reconcile.ts',
   // Operations (lib/constructs/operations.ts, issue 9)
@@ -74,7 +77,9 @@ const EXPECTED_ACTIONS: Record<FunctionKey, string[]> = {
   intake: [...BASE, ...READ, ...WRITE, 'states:StartExecution'],
   estimates: [...BASE],
   founder: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StopExecution'],
+  founderRevise: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE],
   partner: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution'],
+  partnerBriefs: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution'],
   ops: [...BASE, ...READ, 'states:DescribeExecution', 'states:GetExecutionHistory', 'states:ListExecutions'],
   openApi: [...BASE],
   sizeAsk: [...BASE, ...READ, ...WRITE],
@@ -89,6 +94,7 @@ const EXPECTED_ACTIONS: Record<FunctionKey, string[]> = {
   expireUnconfirmed: [...BASE, ...READ, ...WRITE],
   startPending: [...BASE, ...READ, ...WRITE, 'states:StartExecution'],
   partnerFiling: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution', 'sts:AssumeRole'],
+  partnerFunding: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution', 'sts:AssumeRole'],
   partnerCentralEvents: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution', 'sts:AssumeRole'],
   partnerCentralReconcile: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution', 'sts:AssumeRole'],
   opsActions: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'ses:SendEmail', 'ses:SendRawEmail', 'states:StartExecution', 'states:StopExecution'],
@@ -163,8 +169,8 @@ describe('functions', () => {
   it('only the functions that need them get the table, the workflow and the mail settings', () => {
     const withVar = (name: string) =>
       (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => name in environmentOf(t, ids[k])).sort();
-    expect(withVar('TABLE_NAME')).toEqual(['awaitHumanStep', 'draftBriefs', 'expireUnconfirmed', 'expirySweep', 'founder', 'intake', 'markFailed', 'notify', 'ops', 'opsActions', 'opsSweep', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'routePartner', 'sizeAsk', 'standing', 'startPending', 'unassignPartner']);
-    expect(withVar('STATE_MACHINE_ARN')).toEqual(['founder', 'intake', 'ops', 'opsActions', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'startPending']);
+    expect(withVar('TABLE_NAME')).toEqual(['awaitHumanStep', 'draftBriefs', 'expireUnconfirmed', 'expirySweep', 'founder', 'founderRevise', 'intake', 'markFailed', 'notify', 'ops', 'opsActions', 'opsSweep', 'partner', 'partnerBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding', 'routePartner', 'sizeAsk', 'standing', 'startPending', 'unassignPartner']);
+    expect(withVar('STATE_MACHINE_ARN')).toEqual(['founder', 'founderRevise', 'intake', 'ops', 'opsActions', 'partner', 'partnerBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding', 'startPending']);
     // The intake limits and the confirmation settings come from context (cdk.json), to the functions that use them.
     expect(withVar('MAX_OPEN_APPLICATIONS_PER_ADDRESS')).toEqual(['founder', 'intake']);
     expect(environmentOf(t, ids.intake)).toMatchObject({ MAX_OPEN_APPLICATIONS_PER_ADDRESS: '3', MAX_OPEN_APPLICATIONS_PER_ACCOUNT: '5' });
@@ -172,7 +178,7 @@ describe('functions', () => {
     expect(environmentOf(t, ids.notify)).toMatchObject({ ADDRESS_CONFIRMATION_HOURS: '72', CONFIRMATION_RESENDS_PER_APPLICATION: '3' });
     expect(environmentOf(t, ids.founder)).toMatchObject({ CONFIRMATION_RESENDS_PER_ADDRESS_PER_DAY: '5' });
     for (const name of ['SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'OPS_EMAIL']) expect(withVar(name)).toEqual(['expirySweep', 'notify', 'opsActions']);
-    expect(withVar('ACE_CATALOG')).toEqual(['draftBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling']);
+    expect(withVar('ACE_CATALOG')).toEqual(['draftBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding']);
     expect(environmentOf(t, ids.draftBriefs).ACE_CATALOG).toBe('Sandbox');
     expect(environmentOf(t, ids.notify)).toMatchObject({ SENDER_EMAIL: 'no-reply@example.com', OPS_EMAIL: 'ops@example.com' });
     expect(environmentOf(t, ids.notify).SES_CONFIGURATION_SET).toEqual({ Ref: expect.stringMatching(/ConfigurationSet/) });
@@ -267,7 +273,7 @@ describe('IAM', () => {
     expect(actionsOf(statementsOfRole(t, roleId))).toEqual(['lambda:InvokeFunction']);
   });
 
-  it('only Intake, its outbox sweep, OpsActions and the functions that record a change after an escalation start executions, only Ops reads them, only Founder stops them, only Founder, Partner and the Partner Central functions answer task tokens, all on this state machine', () => {
+  it('only Intake, its outbox sweep, OpsActions and the functions that record a change after an escalation start executions, only Ops reads them, only Founder stops them, only Founder, FounderRevise, Partner, PartnerBriefs and the Partner Central functions answer task tokens, all on this state machine', () => {
     expect(resourcesFor(statementsOfFunction(t, ids.intake), 'states:StartExecution')).toEqual([{ Ref: stateMachineId }]);
     expect(resourcesFor(statementsOfFunction(t, ids.startPending), 'states:StartExecution')).toEqual([{ Ref: stateMachineId }]);
     expect(resourcesFor(statementsOfFunction(t, ids.opsActions), 'states:StartExecution')).toEqual([{ Ref: stateMachineId }]);
@@ -278,11 +284,11 @@ describe('IAM', () => {
     const all = Object.values(ids).flatMap((id) => actionsOf(statementsOfFunction(t, id)));
     // Partner and the Partner Central functions: a change recorded on an escalated application resumes its workflow.
     const starting = (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => actionsOf(statementsOfFunction(t, ids[k])).includes('states:StartExecution'));
-    expect(starting.sort()).toEqual(['intake', 'opsActions', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'startPending']);
+    expect(starting.sort()).toEqual(['intake', 'opsActions', 'partner', 'partnerBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding', 'startPending']);
     for (const key of starting) expect(resourcesFor(statementsOfFunction(t, ids[key]), 'states:StartExecution'), key).toEqual([{ Ref: stateMachineId }]);
     expect(all.filter((a) => a === 'states:StartExecution')).toHaveLength(starting.length);
     const answering = (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => actionsOf(statementsOfFunction(t, ids[k])).includes('states:SendTaskSuccess'));
-    expect(answering.sort()).toEqual(['founder', 'opsActions', 'partner', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling']);
+    expect(answering.sort()).toEqual(['founder', 'founderRevise', 'opsActions', 'partner', 'partnerBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding']);
     for (const key of answering) {
       expect(resourcesFor(statementsOfFunction(t, ids[key]), 'states:SendTaskSuccess'), key).toEqual([{ Ref: stateMachineId }]);
     }
@@ -316,7 +322,7 @@ describe('IAM', () => {
     for (const id of taskIds) expect(invoked).toContainEqual({ 'Fn::GetAtt': [id, 'Arn'] });
     expect(mentions(invoked, ids.expirySweep)).toBe(false);
     expect(mentions(invoked, ids.startPending)).toBe(false);
-    for (const id of [ids.intake, ids.founder, ids.partner, ids.ops, ids.openApi]) expect(mentions(invoked, id)).toBe(false);
+    for (const id of [ids.intake, ids.founder, ids.founderRevise, ids.partner, ids.partnerBriefs, ids.ops, ids.openApi]) expect(mentions(invoked, id)).toBe(false);
   });
 });
 
@@ -396,25 +402,25 @@ describe('api', () => {
       ['GET /partner/applications', 'JWT', ENTRIES.partner],
       ['GET /partner/applications/{id}', 'JWT', ENTRIES.partner],
       ['GET /partner/applications/{id}/briefs/{programId}/create-opportunity', 'JWT', ENTRIES.partner],
-      ['GET /partner/applications/{id}/briefs/{programId}/funding', 'JWT', ENTRIES.partnerFiling],
+      ['GET /partner/applications/{id}/briefs/{programId}/funding', 'JWT', ENTRIES.partnerFunding],
       ['GET /partner/applications/{id}/briefs/{programId}/opportunity', 'JWT', ENTRIES.partnerFiling],
-      ['PATCH /partner/applications/{id}/briefs/{programId}', 'JWT', ENTRIES.partner],
-      ['PATCH /partner/applications/{id}/briefs/{programId}/funding', 'JWT', ENTRIES.partnerFiling],
+      ['PATCH /partner/applications/{id}/briefs/{programId}', 'JWT', ENTRIES.partnerBriefs],
+      ['PATCH /partner/applications/{id}/briefs/{programId}/funding', 'JWT', ENTRIES.partnerFunding],
       ['POST /applications/{id}/confirm-email', 'NONE', ENTRIES.founder],
       ['POST /applications/{id}/confirm-email/resend', 'NONE', ENTRIES.founder],
-      ['POST /applications/{id}/revisions', 'NONE', ENTRIES.founder],
+      ['POST /applications/{id}/revisions', 'NONE', ENTRIES.founderRevise],
       ['POST /applications/{id}/withdraw', 'NONE', ENTRIES.founder],
       ['POST /estimates', 'NONE', ENTRIES.estimates],
       ['POST /ops/applications/{id}/cancel', 'JWT', ENTRIES.opsActions],
       ['POST /ops/applications/{id}/nudge', 'JWT', ENTRIES.opsActions],
       ['POST /ops/applications/{id}/reassign', 'JWT', ENTRIES.opsActions],
       ['POST /ops/applications/{id}/redrive', 'JWT', ENTRIES.opsActions],
-      ['POST /partner/applications/{id}/approve', 'JWT', ENTRIES.partner],
+      ['POST /partner/applications/{id}/approve', 'JWT', ENTRIES.partnerBriefs],
       ['POST /partner/applications/{id}/briefs/{programId}/aws-review', 'JWT', ENTRIES.partner],
       ['POST /partner/applications/{id}/briefs/{programId}/credits', 'JWT', ENTRIES.partner],
       ['POST /partner/applications/{id}/briefs/{programId}/file-via-api', 'JWT', ENTRIES.partnerFiling],
       ['POST /partner/applications/{id}/briefs/{programId}/filed', 'JWT', ENTRIES.partner],
-      ['POST /partner/applications/{id}/briefs/{programId}/funding/submit-via-api', 'JWT', ENTRIES.partnerFiling],
+      ['POST /partner/applications/{id}/briefs/{programId}/funding/submit-via-api', 'JWT', ENTRIES.partnerFunding],
       ['POST /partner/applications/{id}/briefs/{programId}/submit-via-api', 'JWT', ENTRIES.partnerFiling],
       ['POST /partner/applications/{id}/briefs/{programId}/update-via-api', 'JWT', ENTRIES.partnerFiling],
       ['POST /partner/applications/{id}/decline', 'JWT', ENTRIES.partner],

@@ -30,7 +30,9 @@ let table: TestTable;
 let sfn: LocalSfn;
 let repos: Repos;
 let partnerHandler: RouteHandler;
+let partnerBriefsHandler: RouteHandler;
 let founderHandler: RouteHandler;
+let founderReviseHandler: RouteHandler;
 
 const A = 'p-alpha';
 const B = 'p-beta';
@@ -60,7 +62,9 @@ beforeAll(async () => {
   const { PartnerRepository } = await import('../../functions/adapters/dynamo/partners.ts');
   repos = { applications: new ApplicationRepository(table.tableName), partners: new PartnerRepository(table.tableName) };
   partnerHandler = (await import('../../functions/http/partner.ts')).handler as unknown as RouteHandler;
+  partnerBriefsHandler = (await import('../../functions/http/partner-briefs.ts')).handler as unknown as RouteHandler;
   founderHandler = (await import('../../functions/http/founder.ts')).handler as unknown as RouteHandler;
+  founderReviseHandler = (await import('../../functions/http/founder-revise.ts')).handler as unknown as RouteHandler;
   await repos.partners.upsertProfile(profile(A));
   await repos.partners.upsertProfile(profile(B));
 });
@@ -110,10 +114,13 @@ async function seedInReview(partnerId: string, worksheet?: Worksheet): Promise<S
   return { id, founderToken: token, executionArn };
 }
 
+// The brief edit and the approval are their own function (lib/constructs/api.ts), as API Gateway routes them.
+const PARTNER_BRIEFS_ROUTES = ['PATCH /partner/applications/{id}/briefs/{programId}', 'POST /partner/applications/{id}/approve'];
 const partner = (partnerId: string | undefined, req: Omit<Request, 'claims'>, groups?: string): Promise<Response> =>
-  call(partnerHandler, { ...req, claims: partnerClaims(partnerId, groups) });
+  call(PARTNER_BRIEFS_ROUTES.includes(req.routeKey) ? partnerBriefsHandler : partnerHandler, { ...req, claims: partnerClaims(partnerId, groups) });
+// The revision route is its own function (lib/constructs/api.ts), as API Gateway routes it.
 const founder = (token: string, req: Omit<Request, 'headers'>): Promise<Response> =>
-  call(founderHandler, { ...req, headers: { authorization: `Bearer ${token}` } });
+  call(req.routeKey === 'POST /applications/{id}/revisions' ? founderReviseHandler : founderHandler, { ...req, headers: { authorization: `Bearer ${token}` } });
 
 const approve = (partnerId: string, id: string) => partner(partnerId, { routeKey: 'POST /partner/applications/{id}/approve', pathParameters: { id } });
 const getApp = (partnerId: string, id: string) => partner(partnerId, { routeKey: 'GET /partner/applications/{id}', pathParameters: { id } });

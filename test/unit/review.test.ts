@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyMergePatch, changedPaths, editProblems } from '../../functions/core/ace/edit.ts';
 import { dedupeValues, normaliseCompany, normaliseDomain, sharedKeys } from '../../functions/core/dedupe.ts';
-import { closingReviewDecision, creditsProblems, creditsWarnings, planPartnerDecision, planRecordChange } from '../../functions/core/application/review.ts';
+import { closingReviewDecision, creditsProblems, creditsWarnings, planPartnerDecision, planPartnerReply, planRecordChange } from '../../functions/core/application/review.ts';
 import { planRevision, planWithdraw } from '../../functions/core/application/founder-steps.ts';
 import { etagOf } from '../../functions/core/application/etag.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../functions/core/errors.ts';
@@ -247,6 +247,15 @@ describe('what a decision or a record change does (effects, reasons, guards)', (
   it('approve and decline give the partner\'s slot back; a change request keeps it', () => {
     expect(planPartnerDecision({ app: inReview(), partnerId: 'p-a', decision: 'changes_requested', now: NOW }).effects).toEqual({ callback: { kinds: ['partner-review'], output: { decision: 'changes_requested' } } });
     expect(planPartnerDecision({ app: inReview(), partnerId: 'p-a', decision: 'approved', now: NOW }).effects).toMatchObject({ releaseSlotOf: 'p-a' });
+  });
+
+  it('a reply (request changes, decline) plans as the decision does, without the brief validator; it cannot approve', () => {
+    for (const decision of ['changes_requested', 'declined'] as const) {
+      const args = { app: inReview(), partnerId: 'p-a', decision, text: 'please add the budget owner', now: NOW };
+      expect(planPartnerReply(args), decision).toEqual(planPartnerDecision(args));
+    }
+    // Types refuse it; at run time too (an approval must validate the briefs).
+    expect(() => planPartnerReply({ app: inReview(), partnerId: 'p-a', decision: 'approved' as 'declined', now: NOW })).toThrow(/planPartnerDecision/);
   });
 
   it('words the reasons: the change request\'s message (or a default), the decline\'s reason; a decline adds the partner to those passed over once', () => {

@@ -74,14 +74,29 @@ export function briefProblems(app: Application, now: Date): FieldProblem[] {
     validateCreateOpportunity(b.body, { now }).map((p) => ({ field: `briefs.${b.programId}.${p.field}`, rule: p.rule })));
 }
 
-export function planPartnerDecision(args: {
-  app: Application;
-  partnerId: string;
-  decision: PartnerDecision;
+export interface PartnerDecisionArgs {
+  readonly app: Application;
+  readonly partnerId: string;
+  readonly decision: PartnerDecision;
   /** The message to the founder (changes requested) or the reason (declined). */
-  text?: string;
-  now: Date;
-}): Command {
+  readonly text?: string;
+  readonly now: Date;
+}
+
+/** The review decision; an approval first validates every brief against ACE's rules (briefProblems). */
+export function planPartnerDecision(args: PartnerDecisionArgs): Command {
+  return planDecision(args, briefProblems);
+}
+
+/**
+ * Request changes or decline: the decisions that validate no brief, so a function taking only these does not load
+ * ACE's model and rules (issue 11; the approval is planPartnerDecision).
+ */
+export function planPartnerReply(args: PartnerDecisionArgs & { readonly decision: Exclude<PartnerDecision, 'approved'> }): Command {
+  return planDecision(args, undefined);
+}
+
+function planDecision(args: PartnerDecisionArgs, checkBriefs: ((app: Application, now: Date) => FieldProblem[]) | undefined): Command {
   const { app, partnerId, decision, now } = args;
   const actor: Actor = { kind: 'partner', id: partnerId };
   const to = DECISION_OUTCOME[decision];
@@ -102,7 +117,8 @@ export function planPartnerDecision(args: {
         current: app.status, version: app.version, to, actor, now,
         reason: `approved for filing by the partner${app.briefs?.length ? `: ${app.briefs.map((b) => b.programId).join(', ')}` : ''}`,
       });
-      const problems = briefProblems(app, now);
+      if (!checkBriefs) throw new Error('An approval validates the briefs: plan it with planPartnerDecision');
+      const problems = checkBriefs(app, now);
       if (problems.length > 0) {
         throw new UnprocessableError('Every brief must pass validation before approval; fix these fields first (PATCH the brief)', problems);
       }

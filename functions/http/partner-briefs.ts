@@ -1,0 +1,77 @@
+/**
+ * The partner routes that check a CreateOpportunity body against ACE's rules (JWT, group `partner`, claim
+ * `custom:partnerId`, own applications only): `PATCH /partner/applications/{id}/briefs/{programId}` (a brief edit,
+ * JSON Merge Patch with If-Match, re-validated) and `POST /partner/applications/{id}/approve` (the briefs are
+ * re-validated at approval). Their own function, apart from functions/http/partner.ts: only they load ACE's model,
+ * submission rules and postal codes (issue 11: a function holds only the code its routes need).
+ * The rules live in functions/core/application/review.ts; functions/usecases/run-command.ts runs them.
+ */
+import { systemClock } from '../adapters/clock.ts';
+import { readConfig } from '../adapters/config.ts';
+import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { PartnerRepository } from '../adapters/dynamo/partners.ts';
+import { logger } from '../adapters/observability.ts';
+import { BriefPatch } from '../../schemas/api-requests.ts';
+import { findBrief } from '../core/application/records.ts';
+import { planBriefEdit, planPartnerDecision } from '../core/application/review.ts';
+import { partnerBriefView } from './views.ts';
+import { ConflictError, ValidationError } from '../core/errors.ts';
+import { runCommand } from '../usecases/run-command.ts';
+import {
+  header, httpHandler, json, jsonBody, JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE, parseOr400, type HttpEvent, applicationIdParameter,
+} from './middleware.ts';
+import { ownApplication, partnerIdOf, programIdOf } from './partner-access.ts';
+
+const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN']);
+const applications = new ApplicationRepository(config.TABLE_NAME);
+const partners = new PartnerRepository(config.TABLE_NAME);
+const deps = { applications, partners, stateMachineArn: config.STATE_MACHINE_ARN, clock: systemClock };
+
+const MAX_EDIT_ATTEMPTS = 5;
+
+async function patchBrief(event: HttpEvent) {
+  const partnerId = partnerIdOf(event);
+  const id = applicationIdParameter(event);
+  const programId = programIdOf(event);
+  const raw = jsonBody(event, [JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE]);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ValidationError([{ field: '(body)', rule: 'must be a JSON object: an RFC 7396 merge patch of the CreateOpportunity body' }]);
+  }
+  const patch = parseOr400(BriefPatch(), raw);
+  const ifMatch = header(event, 'if-match');
+  for (let attempt = 1; ; attempt += 1) {
+    const app = await ownApplication(applications, id, partnerId);
+    const now = systemClock.now();
+    const plan = planBriefEdit({ app, programId, partnerId, patch, ifMatch, now });
+    if (plan.kind === 'unchanged') {
+      const view = partnerBriefView(app, plan.brief, systemClock.now());
+      return json(200, view, { etag: view.etag });
+    }
+    try {
+      const saved = await applications.updateBriefs(app, plan.briefs, now);
+      const view = partnerBriefView(saved, findBrief(saved, programId), systemClock.now());
+      logger.info('Brief edited', { programId, revision: view.revision, problems: view.validation.problems.length });
+      return json(200, view, { etag: view.etag });
+    } catch (error) {
+      // Something else in the application changed: re-read; If-Match then decides whether this brief did.
+      if (error instanceof ConflictError && attempt < MAX_EDIT_ATTEMPTS) continue;
+      throw error;
+    }
+  }
+}
+
+/** Approval re-validates every brief (dates move on); the other decisions are in functions/http/partner.ts. */
+async function approve(event: HttpEvent) {
+  const partnerId = partnerIdOf(event);
+  const id = applicationIdParameter(event);
+  const decision = 'approved';
+  const result = await runCommand(deps, id, (app, now) => planPartnerDecision({ app, partnerId, decision, now }));
+  logger.info('Partner decision', { decision, replayed: result.replayed });
+  const t = result.transition;
+  return json(200, { applicationId: id, decision, status: t?.to ?? result.app.status, at: t?.at ?? result.app.updatedAt });
+}
+
+export const handler = httpHandler({
+  'PATCH /partner/applications/{id}/briefs/{programId}': patchBrief,
+  'POST /partner/applications/{id}/approve': approve,
+});

@@ -1,0 +1,167 @@
+/**
+ * What the HTTP API and the event handlers PARSE: request bodies, query strings and event inputs, each built on its
+ * first use (`ConfirmAddressRequest()` builds that schema once, then returns it), from plain values (./statuses.ts)
+ * rather than the stored application's or the estimate's schemas. So a handler builds at cold start none of them, and
+ * later only those its routes parse (issue 11 §1: zod schema construction is the main cold-init cost; measured, the
+ * ~20 schemas here cost ~9 ms of CPU when built at module scope).
+ * ./api.ts, ./operations.ts and ./partner-central-messages.ts build them all and export them beside the responses (the
+ * OpenAPI document and the handler types).
+ */
+import * as z from 'zod/mini';
+import { APPLICATION_STATUSES } from './statuses.ts';
+import { UsdAmount } from './usd-amount.ts';
+
+/**
+ * `build` run once, on the first call; the same value after. Each use is marked pure, so a bundle drops the builders
+ * its handler never calls.
+ */
+function onFirstUse<T>(build: () => T): () => T {
+  let built: T | undefined;
+  return () => (built ??= build());
+}
+
+const applicationStatus = /* @__PURE__ */ onFirstUse(() => z.enum(APPLICATION_STATUSES));
+
+/**
+ * ACE's ClosedLostReason values, as in the generated model (test/unit/data-checks.test.ts checks they are the same):
+ * written out here so that every function using the API schemas does not build the whole generated CreateOpportunity
+ * schema at its cold start (issue 11 §1).
+ */
+export const CLOSED_LOST_REASONS = ["Customer Deficiency", "Delay / Cancellation of Project", "Legal / Tax / Regulatory", "Lost to Competitor - Google", "Lost to Competitor - Microsoft", "Lost to Competitor - SoftLayer", "Lost to Competitor - VMWare", "Lost to Competitor - Other", "No Opportunity", "On Premises Deployment", "Partner Gap", "Price", "Security / Compliance", "Technical Limitations", "Customer Experience", "Other", "People/Relationship/Governance", "Product/Technology", "Financial/Commercial"] as const;
+
+export const IsoDate = /* @__PURE__ */ onFirstUse(() => z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date YYYY-MM-DD')));
+export const IsoDateTime = /* @__PURE__ */ onFirstUse(() => z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, 'must be an ISO 8601 date-time such as 2026-12-01T12:00:00Z')));
+
+/** Query parameters every paginated route shares: page size (1-100) and the previous page's nextCursor. */
+const pageLimit = /* @__PURE__ */ onFirstUse(() => z.optional(z.pipe(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')), z.transform(Number)).check(z.gte(1, 'must be >= 1'), z.lte(100, 'must be <= 100'))));
+const pageCursor = /* @__PURE__ */ onFirstUse(() => z.optional(z.string().check(z.minLength(1), z.maxLength(4096))));
+
+const Text = (min: number, max: number) => z.string().check(
+  z.trim(),
+  z.minLength(min, `must be at least ${min} characters`),
+  z.maxLength(max, `must be at most ${max} characters`),
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Founder
+
+/** `POST /applications/{id}/confirm-email`: the secret from the mail's link (its URL fragment, `#secret=...`). */
+export const ConfirmAddressRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({
+  secret: z.string().check(z.regex(/^acs_[A-Za-z0-9_-]{43}$/, "must be the secret from the confirmation mail's link (acs_ and 43 characters)")),
+}));
+
+// ---------------------------------------------------------------------------------------------------------------
+// Operations (JWT, group `ops`)
+
+export const EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
+
+export const ListExecutionsQuery = /* @__PURE__ */ onFirstUse(() => z.strictObject({
+  status: z.optional(z.enum(EXECUTION_STATUSES)),
+  limit: pageLimit(),
+  cursor: pageCursor(),
+}));
+
+export const OpsApplicationsQuery = /* @__PURE__ */ onFirstUse(() => z.strictObject({
+  status: applicationStatus(),
+  /** `oldest` (default) puts what has waited longest first: the stuck ones. */
+  order: z.optional(z.enum(['oldest', 'newest'])),
+  limit: pageLimit(),
+  cursor: pageCursor(),
+}));
+
+export const StoryQuery = /* @__PURE__ */ onFirstUse(() => z.strictObject({
+  /** `raw=1` adds the history events (execution data excluded, tokens redacted). */
+  raw: z.optional(z.enum(['0', '1', 'true', 'false'])),
+}));
+
+export const StuckQuery = /* @__PURE__ */ onFirstUse(() => z.strictObject({
+  status: z.optional(applicationStatus()),
+  limit: pageLimit(),
+  cursor: pageCursor(),
+}));
+
+export const FailedQuery = /* @__PURE__ */ onFirstUse(() => z.strictObject({ limit: pageLimit(), cursor: pageCursor() }));
+
+export const PipelineQuery = /* @__PURE__ */ onFirstUse(() => z.strictObject({
+  /** The window, in days, for time in state, conversion and partner figures (whole months where it reaches rolled-up months). */
+  days: z.optional(z.pipe(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number of days from 1 to 366')), z.transform(Number)).check(z.gte(1, 'must be >= 1'), z.lte(366, 'must be <= 366'))),
+}));
+
+const reason = /* @__PURE__ */ onFirstUse(() => z.string().check(z.trim(), z.minLength(3), z.maxLength(500)));
+
+export const ActionRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({ reason: reason() }));
+export const ReassignRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({ reason: reason(), partnerId: z.string().check(z.regex(/^[a-z0-9-]{1,64}$/)) }));
+
+// ---------------------------------------------------------------------------------------------------------------
+// Partner (JWT, group `partner`, claim `custom:partnerId`; only applications assigned to the caller)
+
+export const PartnerQueueQuery = /* @__PURE__ */ onFirstUse(() => z.strictObject({
+  status: z.optional(applicationStatus()),
+  limit: pageLimit(),
+  cursor: pageCursor(),
+}));
+
+/** RFC 7396 JSON Merge Patch on the CreateOpportunity body (`null` removes a field). */
+export const BriefPatch = /* @__PURE__ */ onFirstUse(() => z.record(z.string(), z.unknown()));
+
+export const RequestChangesRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({ message: Text(10, 2000) }));
+export const DeclineRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({ reason: Text(5, 1000) }));
+
+export const FiledRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({
+  opportunityId: z.string().check(z.regex(/^O\d+$/, "must be an ACE opportunity id: 'O' followed by digits")),
+  filedAt: z.optional(IsoDateTime()),
+}));
+
+/** The closed-lost codes come from the Partner Central service model (LifeCycle.ClosedLostReason). */
+export const AwsReviewRequest = /* @__PURE__ */ onFirstUse(() => z.discriminatedUnion('outcome', [
+  z.strictObject({ outcome: z.literal('in-review'), comments: z.optional(Text(1, 2000)) }),
+  z.strictObject({ outcome: z.literal('action-required'), comments: Text(1, 2000) }),
+  z.strictObject({ outcome: z.literal('approved'), amountUsd: UsdAmount, expiresOn: IsoDate(), comments: z.optional(Text(1, 2000)) }),
+  z.strictObject({ outcome: z.literal('rejected'), reason: z.enum(CLOSED_LOST_REASONS), comments: z.optional(Text(1, 2000)) }),
+], { error: 'must be one of: "in-review", "action-required", "approved", "rejected"' }));
+
+export const CreditsRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({ amountUsd: UsdAmount, appliedOn: IsoDate(), expiresOn: IsoDate() }));
+
+// ---------------------------------------------------------------------------------------------------------------
+// Partner Central: the partner's API filing routes, its events and the scheduled reconciliation
+
+/** `POST …/submit-via-api`: associate a solution and submit for AWS review (again after Action Required). */
+export const SubmitViaApiRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({
+  /** The Partner Central solution to associate; default: the profile's `filing.solutionId`, else your only Active one. */
+  solutionId: z.optional(z.string().check(z.regex(/^S-[0-9]{1,19}$/, 'must be a Partner Central solution id (S-…)'))),
+  /** Default Co-Sell: funding is decided with an AWS account team engaged. */
+  involvementType: z.optional(z.enum(['Co-Sell', 'For Visibility Only'])),
+  /** Default Full: AWS's reviewers see the customer details they need. */
+  visibility: z.optional(z.enum(['Full', 'Limited'])),
+}));
+export type SubmitViaApiRequest = z.infer<ReturnType<typeof SubmitViaApiRequest>>;
+
+/** `POST …/update-via-api`: UpdateOpportunity under Action Required. */
+export const UpdateViaApiRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({
+  /** The `lastModifiedDate` you read with GET …/opportunity. */
+  basedOn: z.iso.datetime({ offset: true }),
+  /** UpdateOpportunity members to replace (e.g. Customer, Project, LifeCycle.NextSteps); validated by Partner Central. */
+  changes: z.record(z.string(), z.unknown()),
+}));
+export type UpdateViaApiRequest = z.infer<ReturnType<typeof UpdateViaApiRequest>>;
+
+/** `PATCH …/funding`: an RFC 7396 merge patch of the CreateBenefitApplication body. */
+export const FundingPatch = /* @__PURE__ */ onFirstUse(() => z.record(z.string(), z.unknown()));
+
+export const PARTNER_CENTRAL_EVENT_SOURCE = 'aws.partnercentral-selling';
+/** detail-types the sync follows. */
+export const PARTNER_CENTRAL_DETAIL_TYPES = ['Opportunity Created', 'Opportunity Updated'] as const;
+
+export const PartnerCentralOpportunityEvent = /* @__PURE__ */ onFirstUse(() => z.object({
+  id: z.string().check(z.minLength(1)),
+  source: z.literal(PARTNER_CENTRAL_EVENT_SOURCE),
+  'detail-type': z.enum(PARTNER_CENTRAL_DETAIL_TYPES),
+  detail: z.object({
+    catalog: z.enum(['AWS', 'Sandbox']),
+    opportunity: z.object({ identifier: z.string().check(z.regex(/^O[0-9]{1,19}$/, 'must be an opportunity id (O + digits)')) }),
+  }),
+}));
+export type PartnerCentralOpportunityEvent = z.infer<ReturnType<typeof PartnerCentralOpportunityEvent>>;
+
+/** The scheduled reconciliation's fixed input. */
+export const ReconcileInput = /* @__PURE__ */ onFirstUse(() => z.object({ reconcile: z.literal('partner-central') }));

@@ -1,0 +1,5 @@
+/** A non-negative USD amount as a decimal string with at most two decimals, e.g. "1234.50". */
+import * as z from 'zod/mini';
+
+// Apart from ./estimate.ts (re-exported there) so request schemas can use it without building the estimate's schemas.
+export const UsdAmount = z.string().check(z.regex(/^(0|[1-9]\d*)(\.\d{1,2})?$/, 'must be a USD amount like 1234.50'));
