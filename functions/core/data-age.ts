@@ -3,15 +3,23 @@
  * (`data/data-policy.json`) says per file where its date and sources are, how old it may get and what rests on it.
  */
 import rawPolicy from '../../data/data-policy.json' with { type: 'json' };
+import runtimePolicyJson from '../../data/runtime/data-policy.json' with { type: 'json' };
 import type { DataPolicy, DataFilePolicy } from '../../schemas/data-policy.ts';
+import type { RuntimeDataPolicy } from '../../schemas/runtime-data.ts';
 import * as z from 'zod/mini';
 import { DataAge, QualifiedFigure, type DataFileAge } from '../../schemas/estimate.ts';
 import type { Warning } from './programs.ts';
 
 export type { DataAge, DataFileAge, DataPolicy };
 
-/** Checked at build (functions/core/data-checks.ts, run by the unit tests and every synth), trusted at run time. */
+/** The whole policy (every data file, with why): what `ace-filing data` reads. Checked at build (data-checks.ts). */
 export const dataPolicy = rawPolicy as unknown as DataPolicy;
+
+/**
+ * What the estimate reads: data/runtime/data-policy.json, the policy's entries of the files that feed estimates
+ * (`npm run gen:runtime-data`), checked at build, trusted at run time.
+ */
+export const estimatePolicy = runtimePolicyJson as unknown as RuntimeDataPolicy;
 
 const DAY_MS = 86_400_000;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
@@ -41,7 +49,7 @@ export function sourceLines(value: unknown): string[] {
 }
 
 /** The age of one data file (`doc` is its parsed JSON; undefined for a file that is not JSON). */
-export function fileAge(entry: DataFilePolicy, doc: unknown, now: Date): DataFileAge {
+export function fileAge(entry: Omit<DataFilePolicy, 'why'>, doc: unknown, now: Date): DataFileAge {
   const date = entry.dateField ? readField(doc, entry.dateField) : undefined;
   const asOf = typeof date === 'string' && ISO_DATE.test(date) ? date.slice(0, 10) : null;
   const ageDays = asOf === null ? null : ageInDays(asOf, now);
@@ -60,7 +68,7 @@ export function fileAge(entry: DataFilePolicy, doc: unknown, now: Date): DataFil
 }
 
 /** The `dataAge` block of an estimate: every file the policy marks as feeding estimates, aged at `now`. */
-export function estimateDataAge(docs: Record<string, unknown>, now: Date, policy: DataPolicy = dataPolicy): DataAge {
+export function estimateDataAge(docs: Record<string, unknown>, now: Date, policy: RuntimeDataPolicy = estimatePolicy): DataAge {
   const files = policy.files.filter((f) => f.feedsEstimates).map((f) => fileAge(f, docs[f.file], now));
   return { evaluatedOn: now.toISOString(), policy: `data/data-policy.json as of ${policy.asOf}`, stale: files.some((f) => f.stale), files };
 }
@@ -95,7 +103,9 @@ export function staleFigures(age: DataAge): QualifiedFigure[] {
     }));
 }
 
-const StoredProvenance = z.object({ dataAge: DataAge, qualifiedFigures: z.array(QualifiedFigure) });
+// Built on first use, not at module scope: a function that only sizes never parses a stored estimate (issue 11 §1).
+let storedProvenance: z.ZodMiniObject<{ dataAge: typeof DataAge; qualifiedFigures: z.ZodMiniArray<typeof QualifiedFigure> }> | undefined;
+const StoredProvenance = () => (storedProvenance ??= z.object({ dataAge: DataAge, qualifiedFigures: z.array(QualifiedFigure) }));
 
 export type EstimateData = { dataAge: DataAge; warnings: Warning[]; qualifiedFigures: QualifiedFigure[] };
 
@@ -105,7 +115,7 @@ export type EstimateData = { dataAge: DataAge; warnings: Warning[]; qualifiedFig
  * that program's filing and those feeding every filing. Null for an estimate stored before it carried its data age.
  */
 export function estimateDataAt(stored: unknown, now: Date, programId?: string): EstimateData | null {
-  const parsed = StoredProvenance.safeParse(stored);
+  const parsed = StoredProvenance().safeParse(stored);
   if (!parsed.success) return null;
   const dataAge = dataAgeAt(parsed.data.dataAge, now);
   const kept = parsed.data.qualifiedFigures.filter((q) => q.basis !== 'stale' && (programId === undefined || q.programId === undefined || q.programId === programId));

@@ -16,11 +16,11 @@ import {
   type PricedModel,
 } from './forecast.ts';
 import { centsToUsd, formatUsd, sumCents, usdToCents, type Cents } from './money.ts';
-import { decideEligibility, ineligibleServices, planFilings, programsData, type ProgramsData, type Warning } from './programs.ts';
+import { decideEligibility, ineligibleServices, planFilings, runtimePrograms, type ProgramsData, type Warning } from './programs.ts';
 import type { ProgramId } from '../../schemas/estimate.ts';
 import { ValidationError } from './errors.ts';
 import { estimateDataAge, staleDataWarnings, staleFigures } from './data-age.ts';
-import { applicablePrices, contextWindowProblem, lifecycleAt, rateCard, resolveModel, sameClassAlternatives, type RateCard, type RateModel, type ResolvedModel } from './rates.ts';
+import { applicablePrices, contextWindowProblem, lifecycleAt, resolveModel, runtimeRateCard, sameClassAlternatives, type RuntimeRateCard as RateCard, type RateModel, type ResolvedModel } from './rates.ts';
 
 export type EstimateOptions = {
   now: Date;
@@ -75,9 +75,9 @@ function lifecycleWarnings(models: PricedModel[], now: Date, card: RateCard): Wa
 
 /** The forecast's input for a worksheet (prices resolved at `now`); exposed for callers that only need the forecast. */
 export function buildForecastInput(w: Worksheet, opts: { now: Date; headroom?: number; card?: RateCard; programs?: ProgramsData }): ForecastInput {
-  const programs = opts.programs ?? programsData;
+  const programs = opts.programs ?? runtimePrograms;
   const headroom = resolveHeadroom(opts, programs);
-  const models = priceModels(w, opts.now, opts.card ?? rateCard);
+  const models = priceModels(w, opts.now, opts.card ?? runtimeRateCard);
   assertFitsContextWindows(w, models);
   return forecastInput(w, models, headroom.share, programs);
 }
@@ -300,8 +300,8 @@ function resolveHeadroom(opts: { headroom?: number }, programs: ProgramsData): {
 }
 
 export function estimate(worksheet: Worksheet, opts: EstimateOptions): Estimate {
-  const card = opts.card ?? rateCard;
-  const programs = opts.programs ?? programsData;
+  const card = opts.card ?? runtimeRateCard;
+  const programs = opts.programs ?? runtimePrograms;
   const headroom = resolveHeadroom(opts, programs);
   const models = priceModels(worksheet, opts.now, card);
   assertFitsContextWindows(worksheet, models);

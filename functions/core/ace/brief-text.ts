@@ -6,8 +6,10 @@
  */
 import type { Filing } from '../../../schemas/estimate.ts';
 import type { Worksheet } from '../../../schemas/worksheet.ts';
-import { formatUsd, usdToCents } from '../money.ts';
-import { findModel } from '../rates.ts';
+import { formatUsd, usdAmountToCents } from '../cents.ts';
+import { modelName } from '../model-catalog.ts';
+
+export { modelName };
 
 type UseCaseKind = Worksheet['useCase']['kind'];
 
@@ -84,10 +86,6 @@ function industryText(ws: Worksheet): string {
   return ws.company.industry === 'Other' ? (ws.company.otherIndustry ?? 'Other') : ws.company.industry;
 }
 
-export function modelName(modelId: string): string {
-  return findModel(modelId)?.name ?? modelId;
-}
-
 export function draftTitle(ws: Worksheet, filing: Filing): string {
   const label = USE_CASE_LABELS[ws.useCase.kind].short;
   return clip(`${ws.company.name}: ${label} on Amazon Bedrock (${filing.programName})`, TITLE_MAX);
@@ -125,11 +123,11 @@ function pocSentence(ws: Worksheet): string {
 }
 
 function fundingSentence(filing: Filing): string {
-  const lines = filing.monthlySpendByService.filter((s) => usdToCents(s.monthlyUsd) > 0n);
-  const spend = lines.map((s) => `${s.service} ${formatUsd(usdToCents(s.monthlyUsd))}`).join(', ');
+  const lines = filing.monthlySpendByService.filter((s) => usdAmountToCents(s.monthlyUsd) > 0n);
+  const spend = lines.map((s) => `${s.service} ${formatUsd(usdAmountToCents(s.monthlyUsd))}`).join(', ');
   const perMonth = spend !== '' ? ` (projected monthly AWS spend: ${spend})` : '';
   return (
-    `The ${filing.programName} credits requested, ${formatUsd(usdToCents(filing.askUsd))}, fund ` +
+    `The ${filing.programName} credits requested, ${formatUsd(usdAmountToCents(filing.askUsd))}, fund ` +
     `${filing.coverageMonths} months of this workload${perMonth}.`
   );
 }
@@ -140,7 +138,7 @@ export function draftBusinessProblem(ws: Worksheet, filing: Filing): string {
 
 export function draftAdditionalComments(filing: Filing): string {
   return fitWithin(
-    [`Program: ${filing.programName}; credit ask ${formatUsd(usdToCents(filing.askUsd))} over ${filing.coverageMonths} months.`, filing.rationale],
+    [`Program: ${filing.programName}; credit ask ${formatUsd(usdAmountToCents(filing.askUsd))} over ${filing.coverageMonths} months.`, filing.rationale],
     SHORT_TEXT_MAX,
   );
 }
