@@ -21,8 +21,15 @@ export type SourceRef = {
   retrieved?: string;
 };
 
+/**
+ * The inference-profile ids a lookup cannot find by stripping a `global.`/geo prefix (functions/core/model-ids.ts):
+ * the projections keep only these (none today) instead of the card's whole `inferenceProfiles` list, which lookups
+ * read the same way (functions/core/model-lookup.ts).
+ */
+export type OtherProfileIds = { otherProfileIds?: string[] };
+
 /** A rate-card model without its prose (`notes`, `confidenceNote`, the cache minimum's `note`). */
-export type RuntimeRateModel = Omit<RateModel, 'notes' | 'confidenceNote' | 'minCacheablePrefix'> & {
+export type RuntimeRateModel = Omit<RateModel, 'notes' | 'confidenceNote' | 'minCacheablePrefix' | 'inferenceProfiles'> & OtherProfileIds & {
   minCacheablePrefix?: Omit<MinCacheablePrefix, 'note'>;
 };
 
@@ -33,7 +40,7 @@ export type RuntimeRateCard = Pick<RateCard, 'asOf' | 'pricingRule' | 'minCachea
 };
 
 /** data/runtime/model-catalog.json: what intake and the brief drafter read of a model (ids, name, kind, window). */
-export type CatalogModel = Pick<RateModel, 'modelId' | 'name' | 'kind' | 'contextWindow' | 'inferenceProfiles'>;
+export type CatalogModel = Pick<RateModel, 'modelId' | 'name' | 'kind' | 'contextWindow'> & OtherProfileIds;
 export type ModelCatalog = { models: CatalogModel[] };
 
 /** A program without its prose and history (who qualifies, ceiling history, changes, sources, notes, speed in days). */
@@ -70,8 +77,14 @@ export type RuntimeSubmissionRules = {
 export type AceAddressRules = {
   countryCodes: string[];
   noPostalCode: string[];
-  formats: PostalCodes['formats'];
+  /** Each distinct postal-code pattern once (many countries share one). */
+  patterns: string[];
+  /** Per country: its name, the format as AWS writes it, and its pattern's index in `patterns`. */
+  formats: Record<string, [name: string, format: string, pattern: number]>;
   usStates: string[];
   usStateAbbreviations: SubmissionRules['usStateAbbreviations'];
   usStateAliases: SubmissionRules['usStateAliases'];
 };
+
+/** A country's postal format as data/ace/postal-codes.json gives it. */
+export type PostalFormat = PostalCodes['formats'][string];

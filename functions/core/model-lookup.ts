@@ -32,11 +32,25 @@ function unknownModelProblem(field: string, suggestions: string[]): FieldProblem
   return { field, rule: `must be a Bedrock model id from the rate card${hint}` };
 }
 
-/** The model an id names (base id, or an inference-profile id with a `global.`/geo prefix), in card order. */
-export function findIn<M extends { modelId: string; inferenceProfiles: readonly string[] }>(models: readonly M[], id: string): M | undefined {
+/** Where a model's profile ids are: the whole card lists them all, a projection only those `splitProfile` cannot find. */
+export type ProfileIds = { inferenceProfiles?: readonly string[]; otherProfileIds?: readonly string[] };
+
+/**
+ * The model an id names (base id, or an inference-profile id with a `global.`/geo prefix), in card order. A profile id
+ * whose prefix `splitProfile` strips is found by its base id, so a projection that keeps only the other profile ids
+ * finds the same model as the whole card (test/unit/runtime-data.test.ts).
+ */
+export function findIn<M extends { modelId: string } & ProfileIds>(models: readonly M[], id: string): M | undefined {
   const trimmed = id.trim();
   const { base } = splitProfile(trimmed);
-  return models.find((m) => m.modelId === base || m.modelId === trimmed || m.inferenceProfiles.includes(trimmed));
+  return models.find(
+    (m) => m.modelId === base || m.modelId === trimmed || m.inferenceProfiles?.includes(trimmed) === true || m.otherProfileIds?.includes(trimmed) === true,
+  );
+}
+
+/** The profile ids of a model that `splitProfile` does not lead back to its id (what a projection keeps). */
+export function otherProfileIds(model: { modelId: string; inferenceProfiles: readonly string[] }): string[] {
+  return model.inferenceProfiles.filter((p) => splitProfile(p).base !== model.modelId);
 }
 
 /** The known ids closest to a typo, by edit distance (closest first, at most `count`). */

@@ -8,7 +8,8 @@ import runtimeProgramsJson from '../../data/runtime/programs.json' with { type: 
 import type { ProgramsData as WholeProgramsData } from '../../schemas/programs.ts';
 import type { RuntimeProgram, RuntimePrograms } from '../../schemas/runtime-data.ts';
 import type { FieldProblem } from '../../schemas/issues.ts';
-import { FUNDING_STAGES, type Worksheet } from '../../schemas/worksheet.ts';
+import { FUNDING_STAGES } from '../../schemas/funding-stages.ts';
+import type { Worksheet } from '../../schemas/worksheet.ts';
 import type { Filing, ProgramId } from '../../schemas/estimate.ts';
 import { centsToUsd, formatUsd, maxCents, minCents, shareOfCents, sumCents, usdToCents, type Cents } from './money.ts';
 import { roundUpAsk, type Forecast, type ForecastMonth } from './forecast.ts';

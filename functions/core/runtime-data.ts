@@ -19,6 +19,7 @@ import type {
   RuntimeSubmissionRules,
   SourceRef,
 } from '../../schemas/runtime-data.ts';
+import { otherProfileIds } from './model-lookup.ts';
 
 /** Copies the listed keys that are present, in the listed order. */
 function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Pick<T, K> {
@@ -44,15 +45,22 @@ export function projectRateCard(card: RateCard): RuntimeRateCard {
     pricingRule: card.pricingRule,
     minCacheablePrefixAssumption: card.minCacheablePrefixAssumption,
     sources: sourceRefs(card.sources),
-    models: card.models.map((m) => {
-      const model = omit(m, ['notes', 'confidenceNote', 'minCacheablePrefix']);
-      return m.minCacheablePrefix ? { ...model, minCacheablePrefix: omit(m.minCacheablePrefix, ['note']) } : model;
-    }),
+    models: card.models.map((m) => ({
+      ...omit(m, ['notes', 'confidenceNote', 'minCacheablePrefix', 'inferenceProfiles']),
+      ...profiles(m),
+      ...(m.minCacheablePrefix ? { minCacheablePrefix: omit(m.minCacheablePrefix, ['note']) } : {}),
+    })),
   };
 }
 
+/** The profile ids a lookup cannot find by stripping the prefix (functions/core/model-lookup.ts), when there are any. */
+function profiles(m: RateCard['models'][number]): { otherProfileIds?: string[] } {
+  const other = otherProfileIds(m);
+  return other.length > 0 ? { otherProfileIds: other } : {};
+}
+
 export function projectModelCatalog(card: RateCard): ModelCatalog {
-  return { models: card.models.map((m) => pick(m, ['modelId', 'name', 'kind', 'contextWindow', 'inferenceProfiles'])) };
+  return { models: card.models.map((m) => ({ ...pick(m, ['modelId', 'name', 'kind', 'contextWindow']), ...profiles(m) })) };
 }
 
 export function projectPrograms(data: ProgramsData): RuntimePrograms {
@@ -94,10 +102,13 @@ export function projectSubmissionRules(rules: SubmissionRules): RuntimeSubmissio
 
 export function projectAddressRules(files: { slice: ShapeSlice; postal: PostalCodes; rules: SubmissionRules }): AceAddressRules {
   const country = files.slice.shapes.CountryCode;
+  const formats = Object.entries(files.postal.formats);
+  const patterns = [...new Set(formats.map(([, f]) => f.pattern))];
   return {
     countryCodes: country?.type === 'enum' ? country.values : [],
     noPostalCode: Object.keys(files.postal.noPostalCode),
-    formats: files.postal.formats,
+    patterns,
+    formats: Object.fromEntries(formats.map(([code, f]) => [code, [f.name, f.format, patterns.indexOf(f.pattern)]])),
     usStates: files.rules.lists.usStates?.values ?? [],
     usStateAbbreviations: files.rules.usStateAbbreviations,
     usStateAliases: files.rules.usStateAliases,

@@ -5,7 +5,7 @@
  * only these (issue 11 §1); the drafter and the validator read them from here too.
  */
 import addressJson from '../../../data/runtime/ace-address.json' with { type: 'json' };
-import type { AceAddressRules } from '../../../schemas/runtime-data.ts';
+import type { AceAddressRules, PostalFormat } from '../../../schemas/runtime-data.ts';
 
 /** Checked at build (functions/core/data-checks.ts, run by the unit tests and every synth), trusted at run time. */
 export const aceAddress = addressJson as unknown as AceAddressRules;
@@ -16,8 +16,10 @@ export function hasPostalCodes(countryCode: string): boolean {
 }
 
 /** The country's postal format (name, format as AWS writes it, pattern), when AWS lists one. */
-export function postalFormat(countryCode: string): AceAddressRules['formats'][string] | undefined {
-  return Object.hasOwn(aceAddress.formats, countryCode) ? aceAddress.formats[countryCode] : undefined;
+export function postalFormat(countryCode: string): PostalFormat | undefined {
+  if (!Object.hasOwn(aceAddress.formats, countryCode)) return undefined;
+  const [name, format, pattern] = aceAddress.formats[countryCode] as AceAddressRules['formats'][string];
+  return { name, format, pattern: aceAddress.patterns[pattern] as string };
 }
 
 /**
