@@ -7,12 +7,16 @@
 import catalogJson from '../../data/runtime/model-catalog.json' with { type: 'json' };
 import type { CatalogModel, ModelCatalog } from '../../schemas/runtime-data.ts';
 import { contextWindowProblem, findIn, suggestModelIds, UnknownModelError } from './model-lookup.ts';
+import { unpackModelCatalog, type PackedModelCatalog } from './packed-data.ts';
 
 export type { CatalogModel, ModelCatalog };
 export { contextWindowProblem, UnknownModelError };
 
-/** Checked at build (functions/core/data-checks.ts, run by the unit tests and every synth), trusted at run time. */
-export const modelCatalog = catalogJson as unknown as ModelCatalog;
+/**
+ * Checked at build (functions/core/data-checks.ts, run by the unit tests and every synth), trusted at run time;
+ * committed packed (./packed-data.ts), unpacked once at load.
+ */
+export const modelCatalog: ModelCatalog = unpackModelCatalog(catalogJson as unknown as PackedModelCatalog);
 
 export function findCatalogModel(id: string, catalog: ModelCatalog = modelCatalog): CatalogModel | undefined {
   return findIn(catalog.models, id);

@@ -13,6 +13,7 @@ import type { ModelStatus, Prices, RateCard } from '../../schemas/rate-card.ts';
 import type { RuntimeRateCard, RuntimeRateModel } from '../../schemas/runtime-data.ts';
 import { contextWindowProblem, findIn, suggestModelIds as suggestIn, UnknownModelError } from './model-lookup.ts';
 import { splitProfile, type ProfileKind } from './model-ids.ts';
+import { unpackRateCard, type PackedRateCard } from './packed-data.ts';
 
 export type { ProfileKind };
 
@@ -27,8 +28,11 @@ export { contextWindowProblem, UnknownModelError };
  */
 export const rateCard = rawRateCard as unknown as RateCard;
 
-/** What the functions read: data/runtime/rate-card.json, checked at build (data-checks.ts), trusted at run time. */
-export const runtimeRateCard = runtimeCard as unknown as RuntimeRateCard;
+/**
+ * What the functions read: data/runtime/rate-card.json (packed, ./packed-data.ts), checked at build
+ * (data-checks.ts), trusted at run time, unpacked once at load.
+ */
+export const runtimeRateCard: RuntimeRateCard = unpackRateCard(runtimeCard as unknown as PackedRateCard);
 
 export type ResolvedModel = {
   model: RateModel;

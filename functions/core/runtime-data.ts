@@ -4,7 +4,9 @@
  * that stay in data/ for people and tests. Pure; `npm run gen:runtime-data` (scripts/gen-runtime-data.ts) writes them
  * to data/runtime/, and functions/core/data-checks.ts fails the unit tests and every synth when a committed
  * projection differs from a fresh one of the checked files. Each projection only drops fields: every value it keeps
- * is the source's own, so the functions compute exactly what they would from the whole file.
+ * is the source's own, so the functions compute exactly what they would from the whole file. The rate card's and
+ * the model catalog's models are committed packed (./packed-data.ts: a column table, price sheets as arrays) and
+ * unpacked once at load.
  */
 import type { DataPolicy } from '../../schemas/data-policy.ts';
 import type { ProgramsData } from '../../schemas/programs.ts';
@@ -20,6 +22,7 @@ import type {
   SourceRef,
 } from '../../schemas/runtime-data.ts';
 import { otherProfileIds } from './model-lookup.ts';
+import { packModelCatalog, packRateCard } from './packed-data.ts';
 
 /** Copies the listed keys that are present, in the listed order. */
 function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Pick<T, K> {
@@ -123,8 +126,8 @@ export function runtimeProjections(files: {
   ace: { slice: ShapeSlice; postal: PostalCodes; rules: SubmissionRules };
 }): Record<string, unknown> {
   return {
-    'data/runtime/rate-card.json': projectRateCard(files.rateCard),
-    'data/runtime/model-catalog.json': projectModelCatalog(files.rateCard),
+    'data/runtime/rate-card.json': packRateCard(projectRateCard(files.rateCard)),
+    'data/runtime/model-catalog.json': packModelCatalog(projectModelCatalog(files.rateCard)),
     'data/runtime/programs.json': projectPrograms(files.programs),
     'data/runtime/data-policy.json': projectDataPolicy(files.dataPolicy),
     'data/runtime/ace-rules.json': projectSubmissionRules(files.ace.rules),

@@ -4,12 +4,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkedSourceData, checkRuntimeData, COMMITTED_RUNTIME_DATA, RuntimeDataError } from '../../functions/core/data-checks.ts';
-import { runtimeDataText, runtimeProjections } from '../../functions/core/runtime-data.ts';
+import { projectModelCatalog, projectRateCard, runtimeDataText, runtimeProjections } from '../../functions/core/runtime-data.ts';
+import { packPrices, packRows, PRICE_KEYS, unpackPrices, unpackRows } from '../../functions/core/packed-data.ts';
 import { estimate } from '../../functions/core/estimate.ts';
 import { findModel, rateCard, runtimeRateCard, suggestModelIds } from '../../functions/core/rates.ts';
 import { programsData, runtimePrograms } from '../../functions/core/programs.ts';
 import { dataPolicy, estimateDataAge } from '../../functions/core/data-age.ts';
-import { findCatalogModel, modelName } from '../../functions/core/model-catalog.ts';
+import { findCatalogModel, modelCatalog, modelName } from '../../functions/core/model-catalog.ts';
 import { aceStateName, hasPostalCodes, postalFormat } from '../../functions/core/ace/address-rules.ts';
 import { postalCodes, shapeSlice, submissionRules, valueList } from '../../functions/core/ace/model.ts';
 import { ARB_NOW, arbWorksheet } from '../support/arbitraries.ts';
@@ -28,14 +29,28 @@ describe('run-time projections', () => {
   });
 
   it('refuses a stale projection, naming the file and the command that rewrites it', () => {
-    const committed = structuredClone(COMMITTED_RUNTIME_DATA) as Record<string, { models: { pricing: { inputPer1M: number } }[] }>;
-    (committed['data/runtime/rate-card.json']!.models[0]!.pricing).inputPer1M += 1;
+    const committed = structuredClone(COMMITTED_RUNTIME_DATA) as Record<string, { asOf: string }>;
+    committed['data/runtime/rate-card.json']!.asOf = '2026-01-01';
     expect(() => checkRuntimeData(checkedSourceData(), committed)).toThrow(RuntimeDataError);
     expect(() => checkRuntimeData(checkedSourceData(), committed)).toThrow(/data\/runtime\/rate-card\.json .*npm run gen:runtime-data/);
   });
 
   it('refuses a file under data/runtime/ that the generator does not make', () => {
     expect(() => checkRuntimeData(checkedSourceData(), { ...COMMITTED_RUNTIME_DATA, 'data/runtime/extra.json': {} })).toThrow(/extra\.json is not made by/);
+  });
+
+  it('packed ones unpack at load to exactly the projections', () => {
+    const sources = checkedSourceData();
+    expect(runtimeRateCard).toStrictEqual(projectRateCard(sources.rateCard));
+    expect(modelCatalog).toStrictEqual(projectModelCatalog(sources.rateCard));
+  });
+
+  it('packing keeps every price and absent value, and refuses a null (which means absent)', () => {
+    for (const m of rateCard.models) for (const p of [m.pricing, m.regionalPricing, m.longContextPricing?.pricing]) if (p) expect(unpackPrices(packPrices(p))).toStrictEqual(p);
+    expect(PRICE_KEYS).toHaveLength(7);
+    const items = [{ a: 1, b: 'x' }, { b: 'y' }, { a: 2, c: [1] }];
+    expect(unpackRows(packRows(items))).toStrictEqual(items);
+    expect(() => packRows([{ a: null }])).toThrow(/null/);
   });
 
   it('leave out prose only: the whole card\'s models keep every value the projection has', () => {
