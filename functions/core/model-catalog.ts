@@ -16,7 +16,7 @@ export { contextWindowProblem, UnknownModelError };
  * Checked at build (functions/core/data-checks.ts, run by the unit tests and every synth), trusted at run time;
  * committed packed (./packed-data.ts), unpacked once at load.
  */
-export const modelCatalog: ModelCatalog = unpackModelCatalog(catalogJson as unknown as PackedModelCatalog);
+export const modelCatalog: ModelCatalog = /* @__PURE__ */ unpackModelCatalog(catalogJson as unknown as PackedModelCatalog);
 
 export function findCatalogModel(id: string, catalog: ModelCatalog = modelCatalog): CatalogModel | undefined {
   return findIn(catalog.models, id);

@@ -32,7 +32,7 @@ export const rateCard = rawRateCard as unknown as RateCard;
  * What the functions read: data/runtime/rate-card.json (packed, ./packed-data.ts), checked at build
  * (data-checks.ts), trusted at run time, unpacked once at load.
  */
-export const runtimeRateCard: RuntimeRateCard = unpackRateCard(runtimeCard as unknown as PackedRateCard);
+export const runtimeRateCard: RuntimeRateCard = /* @__PURE__ */ unpackRateCard(runtimeCard as unknown as PackedRateCard);
 
 export type ResolvedModel = {
   model: RateModel;
