@@ -55,32 +55,52 @@ export function unpackPrices(row: PackedPrices): Prices {
   return prices as Prices;
 }
 
-/** data/runtime/rate-card.json as committed: the projection with its models packed (price sheets as arrays). */
+/** data/runtime/rate-card.json as committed: the projection with its models packed (see `modelCodec`). */
 export type PackedRateCard = Omit<RuntimeRateCard, 'models'> & { models: PackedRows };
 
 type LongContext = NonNullable<RuntimeRateModel['longContextPricing']>;
 type PackedLongContext = Omit<LongContext, 'pricing' | 'regionalPricing'> & { pricing: PackedPrices; regionalPricing?: PackedPrices };
+type CacheMinimum = NonNullable<RuntimeRateModel['minCacheablePrefix']>;
 
-function encodeModelColumn(column: string, value: unknown): unknown {
-  if (column === 'pricing' || column === 'regionalPricing') return packPrices(value as Prices);
-  if (column !== 'longContextPricing') return value;
-  const lc = value as LongContext;
-  return { ...lc, pricing: packPrices(lc.pricing), ...(lc.regionalPricing ? { regionalPricing: packPrices(lc.regionalPricing) } : {}) };
+/**
+ * Model columns as committed: price sheets as arrays, and the source ids a model (or its cache minimum) cites as
+ * indexes into the card's `sources` (data-checks.ts guarantees every id cited is listed).
+ */
+function modelCodec(sourceIds: readonly string[]) {
+  const index = (id: string): number => {
+    const i = sourceIds.indexOf(id);
+    if (i < 0) throw new TypeError(`source ${id} is not one of the card's sources`);
+    return i;
+  };
+  const id = (i: number): string => sourceIds[i] as string;
+  return {
+    encode(column: string, value: unknown): unknown {
+      if (column === 'pricing' || column === 'regionalPricing') return packPrices(value as Prices);
+      if (column === 'sources') return (value as string[]).map(index);
+      if (column === 'minCacheablePrefix') return { ...(value as CacheMinimum), sources: (value as CacheMinimum).sources.map(index) };
+      if (column !== 'longContextPricing') return value;
+      const lc = value as LongContext;
+      return { ...lc, pricing: packPrices(lc.pricing), ...(lc.regionalPricing ? { regionalPricing: packPrices(lc.regionalPricing) } : {}) };
+    },
+    decode(column: string, value: unknown): unknown {
+      if (column === 'pricing' || column === 'regionalPricing') return unpackPrices(value as PackedPrices);
+      if (column === 'sources') return (value as number[]).map(id);
+      if (column === 'minCacheablePrefix') return { ...(value as object), sources: (value as { sources: number[] }).sources.map(id) };
+      if (column !== 'longContextPricing') return value;
+      const lc = value as PackedLongContext;
+      return { ...lc, pricing: unpackPrices(lc.pricing), ...(lc.regionalPricing ? { regionalPricing: unpackPrices(lc.regionalPricing) } : {}) };
+    },
+  };
 }
 
-function decodeModelColumn(column: string, value: unknown): unknown {
-  if (column === 'pricing' || column === 'regionalPricing') return unpackPrices(value as PackedPrices);
-  if (column !== 'longContextPricing') return value;
-  const lc = value as PackedLongContext;
-  return { ...lc, pricing: unpackPrices(lc.pricing), ...(lc.regionalPricing ? { regionalPricing: unpackPrices(lc.regionalPricing) } : {}) };
-}
+const sourceIdsOf = (card: { sources: readonly { id?: string }[] }): string[] => card.sources.map((s) => s.id ?? '');
 
 export function packRateCard(card: RuntimeRateCard): PackedRateCard {
-  return { ...card, models: packRows(card.models, encodeModelColumn) };
+  return { ...card, models: packRows(card.models, modelCodec(sourceIdsOf(card)).encode) };
 }
 
 export function unpackRateCard(packed: PackedRateCard): RuntimeRateCard {
-  return { ...packed, models: unpackRows<RuntimeRateModel>(packed.models, decodeModelColumn) };
+  return { ...packed, models: unpackRows<RuntimeRateModel>(packed.models, modelCodec(sourceIdsOf(packed)).decode) };
 }
 
 /** data/runtime/model-catalog.json as committed: the catalog's models packed. */
