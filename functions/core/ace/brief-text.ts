@@ -6,7 +6,7 @@
  */
 import type { Filing } from '../../../schemas/estimate.ts';
 import type { Worksheet } from '../../../schemas/worksheet.ts';
-import { formatUsd, usdAmountToCents } from '../cents.ts';
+import { formatUsd, usdToCents } from '../cents.ts';
 import { modelName } from '../model-catalog.ts';
 
 export { modelName };
@@ -123,11 +123,11 @@ function pocSentence(ws: Worksheet): string {
 }
 
 function fundingSentence(filing: Filing): string {
-  const lines = filing.monthlySpendByService.filter((s) => usdAmountToCents(s.monthlyUsd) > 0n);
-  const spend = lines.map((s) => `${s.service} ${formatUsd(usdAmountToCents(s.monthlyUsd))}`).join(', ');
+  const lines = filing.monthlySpendByService.filter((s) => usdToCents(s.monthlyUsd) > 0n);
+  const spend = lines.map((s) => `${s.service} ${formatUsd(usdToCents(s.monthlyUsd))}`).join(', ');
   const perMonth = spend !== '' ? ` (projected monthly AWS spend: ${spend})` : '';
   return (
-    `The ${filing.programName} credits requested, ${formatUsd(usdAmountToCents(filing.askUsd))}, fund ` +
+    `The ${filing.programName} credits requested, ${formatUsd(usdToCents(filing.askUsd))}, fund ` +
     `${filing.coverageMonths} months of this workload${perMonth}.`
   );
 }
@@ -138,7 +138,7 @@ export function draftBusinessProblem(ws: Worksheet, filing: Filing): string {
 
 export function draftAdditionalComments(filing: Filing): string {
   return fitWithin(
-    [`Program: ${filing.programName}; credit ask ${formatUsd(usdAmountToCents(filing.askUsd))} over ${filing.coverageMonths} months.`, filing.rationale],
+    [`Program: ${filing.programName}; credit ask ${formatUsd(usdToCents(filing.askUsd))} over ${filing.coverageMonths} months.`, filing.rationale],
     SHORT_TEXT_MAX,
   );
 }

@@ -8,7 +8,7 @@ import type { CreateOpportunityBody, DraftedBrief } from '../../../schemas/ace-o
 import type { AddressShape, CountryCodeShape } from '../../../schemas/ace-opportunity.generated.ts';
 import type { Filing } from '../../../schemas/estimate.ts';
 import type { Worksheet } from '../../../schemas/worksheet.ts';
-import { centsToUsd, usdAmountToCents } from '../cents.ts';
+import { centsToUsd, usdToCents } from '../cents.ts';
 import { draftAdditionalComments, draftBusinessProblem, draftNextSteps, draftTitle } from './brief-text.ts';
 import { aceStateName, hasPostalCodes as countryHasPostalCodes } from './address-rules.ts';
 import type { Catalog } from './validate.ts';
@@ -117,7 +117,7 @@ const spendLine = (cents: bigint): SpendLine => ({ Amount: centsToUsd(cents), Cu
 
 /** One line per AWS service with spend (ACE lines carry no service name: the business problem names them in order). */
 export function expectedSpend(filing: Filing): SpendLine[] {
-  const cents = filing.monthlySpendByService.map((s) => usdAmountToCents(s.monthlyUsd)).filter((c) => c > 0n);
+  const cents = filing.monthlySpendByService.map((s) => usdToCents(s.monthlyUsd)).filter((c) => c > 0n);
   if (cents.length <= MAX_SPEND_LINES) return cents.map(spendLine);
   // More services than ACE takes lines: the tail is summed into the last line so the total stays exact.
   const tail = cents.slice(MAX_SPEND_LINES - 1).reduce((sum, c) => sum + c, 0n);
