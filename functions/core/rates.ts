@@ -5,7 +5,8 @@
  * run-time projection, data/runtime/rate-card.json (the same models without notes and the card's prose; made by
  * `npm run gen:runtime-data`, checked by data-checks.ts). Lookups accept inference-profile ids (`global.`, `us.`,
  * ...), and the prefix decides which price applies (see `pricingRule` in the card). Model ids, names and context
- * windows alone (intake, the brief drafter) are in ./model-catalog.ts, which does not load the prices; both look up by ./model-lookup.ts.
+ * windows alone (intake, the brief drafter) are in ./model-catalog.ts, which does not load the prices; both look
+ * models up the same way (./model-lookup.ts).
  */
 import rawRateCard from '../../data/rate-card.json' with { type: 'json' };
 import runtimeCard from '../../data/runtime/rate-card.json' with { type: 'json' };
