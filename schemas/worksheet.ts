@@ -7,7 +7,9 @@ import * as z from 'zod/mini';
 
 const isoDate = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
-export const FUNDING_STAGES = ['bootstrapped', 'pre-seed', 'seed', 'series-a', 'series-b-plus'] as const;
+import { FUNDING_STAGES } from './funding-stages.ts';
+
+export { FUNDING_STAGES };
 export const USE_CASE_KINDS = [
   'rag-assistant',
   'agent',

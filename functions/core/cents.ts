@@ -1,7 +1,8 @@
 /**
- * Integer cents (bigint) and USD decimal strings, without big.js: what the repository, the pipeline counters and the
- * views need, apart from ./money.ts (the exact rate × tokens arithmetic) so the functions that only add up
- * amounts do not load the decimal library (issue 11 §1, bundle size). ./money.ts re-exports all of it.
+ * Integer cents (bigint) and USD decimal strings, without big.js: what the repository, the pipeline counters, the
+ * views and the ACE drafters need, apart from ./money.ts (the exact rate × tokens arithmetic) so the functions that
+ * only convert and add up amounts do not load the decimal library (issue 11 §1, bundle size). ./money.ts re-exports
+ * all of it.
  */
 export type Cents = bigint;
 
@@ -34,3 +35,36 @@ export function sumCents(values: Iterable<Cents>): Cents {
   for (const v of values) total += v;
   return total;
 }
+
+// A decimal number as big.js reads one: optional minus, digits with an optional fraction (or a bare fraction), an
+// optional exponent.
+const DECIMAL = /^(-?)(\d+(?:\.\d*)?|\.\d+)(?:e([+-]?\d+))?$/i;
+const MAX_EXPONENT = 1_000_000;
+
+/**
+ * A USD amount (number or decimal string, exponent allowed) to cents, rounded once half away from zero: exactly what
+ * ./money.ts computed with big.js (`new Big(usd).times(100)` rounded half up), without the decimal library, so the
+ * functions that only convert amounts do not load it (issue 11 §1). Throws RangeError for text that is not a number.
+ */
+export function usdToCents(usd: number | string): Cents {
+  const text = typeof usd === 'number' ? (Object.is(usd, -0) ? '-0' : String(usd)) : usd;
+  const m = DECIMAL.exec(text);
+  const exponent = Number(m?.[3] ?? 0);
+  if (!m || Math.abs(exponent) > MAX_EXPONENT) throw new RangeError(`not a USD amount: ${text}`);
+  const [whole = '', fraction = ''] = (m[2] as string).split('.');
+  const digits = `${whole}${fraction}`;
+  // value = digits × 10^(exponent − fraction length); cents = value × 100.
+  const shift = exponent - fraction.length + 2;
+  let cents: Cents;
+  if (shift >= 0) {
+    cents = BigInt(digits) * 10n ** BigInt(shift);
+  } else {
+    const keep = digits.length + shift;
+    cents = keep > 0 ? BigInt(digits.slice(0, keep)) : 0n;
+    // Half away from zero: the first dropped digit decides (the magnitude is rounded, then signed).
+    const firstDropped = keep >= 0 ? (digits[keep] ?? '0') : '0';
+    if (firstDropped >= '5') cents += 1n;
+  }
+  return m[1] === '-' ? -cents : cents;
+}
+

@@ -1,98 +1,19 @@
 /**
- * How old the data under a figure is. Pure: the moment comes in as `now`, the documents as values; the policy
- * (`data/data-policy.json`) says per file where its date and sources are, how old it may get and what rests on it.
+ * How old the data under a figure is: the pure rules of ./staleness.ts (what the sizing loads), the whole policy
+ * (`data/data-policy.json`: every data file, for `ace-filing data`) and the data age of a stored estimate viewed
+ * later. The policy says per file where its date and sources are, how old it may get and what rests on it.
  */
 import rawPolicy from '../../data/data-policy.json' with { type: 'json' };
-import type { DataPolicy, DataFilePolicy } from '../../schemas/data-policy.ts';
-import type { DataAge, QualifiedFigure, DataFileAge } from '../../schemas/estimate.ts';
+import type { DataPolicy } from '../../schemas/data-policy.ts';
+import type { DataAge, QualifiedFigure } from '../../schemas/estimate.ts';
 import type { Warning } from './programs.ts';
+import { dataAgeAt, staleDataWarnings, staleFigures } from './staleness.ts';
 
-export type { DataAge, DataFileAge, DataPolicy };
+export * from './staleness.ts';
+export type { DataPolicy };
 
-/** Checked at build (functions/core/data-checks.ts, run by the unit tests and every synth), trusted at run time. */
+/** The whole policy (every data file, with why): what `ace-filing data` reads. Checked at build (data-checks.ts). */
 export const dataPolicy = rawPolicy as unknown as DataPolicy;
-
-const DAY_MS = 86_400_000;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
-
-/** Whole UTC days from `asOf` (YYYY-MM-DD) to `now`; never negative (a file dated ahead of the clock is new). */
-export function ageInDays(asOf: string, now: Date): number {
-  return Math.max(0, Math.floor((now.getTime() - Date.parse(`${asOf.slice(0, 10)}T00:00:00Z`)) / DAY_MS));
-}
-
-/** The value at a dotted path (`source.upstream`) of a JSON document, or undefined. */
-export function readField(doc: unknown, path: string): unknown {
-  let value = doc;
-  for (const key of path.split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-  return value;
-}
-
-/** One line per source: a string as it is; an object by its id, name (or title) and date (or retrieved). */
-export function sourceLines(value: unknown): string[] {
-  const items = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return items.map((item) => {
-    if (typeof item === 'string') return item;
-    const o = (item ?? {}) as Record<string, unknown>;
-    const label = [o.id, o.name ?? o.title ?? o.document].filter((x) => typeof x === 'string').join(': ');
-    const date = o.date ?? o.retrieved;
-    return typeof date === 'string' ? `${label} (${date})` : label;
-  });
-}
-
-/** The age of one data file (`doc` is its parsed JSON; undefined for a file that is not JSON). */
-export function fileAge(entry: DataFilePolicy, doc: unknown, now: Date): DataFileAge {
-  const date = entry.dateField ? readField(doc, entry.dateField) : undefined;
-  const asOf = typeof date === 'string' && ISO_DATE.test(date) ? date.slice(0, 10) : null;
-  const ageDays = asOf === null ? null : ageInDays(asOf, now);
-  const maxAgeDays = entry.maxAgeDays ?? null;
-  return {
-    file: entry.file,
-    dataset: entry.dataset,
-    asOf,
-    ageDays,
-    maxAgeDays,
-    // A threshold with no readable date is stale: nothing shows the data is recent.
-    stale: maxAgeDays !== null && (ageDays === null || ageDays > maxAgeDays),
-    sources: entry.sourcesField ? sourceLines(readField(doc, entry.sourcesField)) : [],
-    dependsOnIt: entry.dependsOnIt,
-  };
-}
-
-/** The `dataAge` block of an estimate: every file the policy marks as feeding estimates, aged at `now`. */
-export function estimateDataAge(docs: Record<string, unknown>, now: Date, policy: DataPolicy = dataPolicy): DataAge {
-  const files = policy.files.filter((f) => f.feedsEstimates).map((f) => fileAge(f, docs[f.file], now));
-  return { evaluatedOn: now.toISOString(), policy: `data/data-policy.json as of ${policy.asOf}`, stale: files.some((f) => f.stale), files };
-}
-
-/** The same block counted to another moment (a stored estimate viewed later): dates and thresholds stay as stored. */
-export function dataAgeAt(block: DataAge, now: Date): DataAge {
-  const files = block.files.map((f) => {
-    const ageDays = f.asOf === null ? null : ageInDays(f.asOf, now);
-    return { ...f, ageDays, stale: f.maxAgeDays !== null && (ageDays === null || ageDays > f.maxAgeDays) };
-  });
-  return { ...block, evaluatedOn: now.toISOString(), stale: files.some((f) => f.stale), files };
-}
-
-/** What a stale file's age means, in one sentence naming the file, its date, its age and the figures resting on it. */
-export function staleMessage(f: DataFileAge): string {
-  const age = f.asOf === null ? 'carries no date' : `is ${f.ageDays} days old (as of ${f.asOf})`;
-  return `${f.file} (${f.dataset}) ${age}, past the ${f.maxAgeDays}-day data policy: ${f.dependsOnIt.join('; ')} rest on it. Re-check its sources before relying on these figures.`;
-}
-
-export function staleDataWarnings(age: DataAge): Warning[] {
-  return age.files.filter((f) => f.stale).map((f) => ({ code: 'stale-data', message: staleMessage(f) }));
-}
-
-/** One figure per stale file: what rests on it, and the file, date and age it rests on. */
-export function staleFigures(age: DataAge): QualifiedFigure[] {
-  return age.files
-    .filter((x) => x.stale)
-    .map((x) => ({
-      figure: x.dependsOnIt.join('; '),
-      basis: 'stale' as const,
-      restsOn: `${x.dataset} in ${x.file}${x.asOf ? `, as of ${x.asOf} (${x.ageDays} days old)` : ' (undated)'}, past the ${x.maxAgeDays}-day data policy`,
-    }));
-}
 
 /**
  * The data age and qualified figures of a stored estimate, or null for one stored before it carried them. A cheap

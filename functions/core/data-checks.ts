@@ -5,6 +5,10 @@
  * (test/unit/data-checks.test.ts) and on every synth (lib/app.ts), so a broken file fails the build and the deploy,
  * with field paths, before it can reach a function. Each schema here only checks (no defaults, no transforms): the
  * test asserts that what the schema returns equals the file, so trusting the file is the same as parsing it.
+ *
+ * The functions load the run-time projections of these files (data/runtime/, functions/core/runtime-data.ts): the
+ * same checks fail while a committed projection differs from a fresh projection of the checked file, so what a
+ * function trusts is always derived from data that passed its schema.
  */
 import rawRateCard from '../../data/rate-card.json' with { type: 'json' };
 import rawPrograms from '../../data/programs.json' with { type: 'json' };
@@ -23,6 +27,13 @@ import { DataPolicy } from '../../schemas/data-policy.ts';
 import { PostalCodes, ShapeSlice, SubmissionRules } from '../../schemas/ace-data.ts';
 import { parseWith, type FieldProblem } from '../../schemas/issues.ts';
 import { ProgramsDataError } from './programs.ts';
+import { runtimeProjections, staleProjections } from './runtime-data.ts';
+import runtimeRateCard from '../../data/runtime/rate-card.json' with { type: 'json' };
+import runtimeModelCatalog from '../../data/runtime/model-catalog.json' with { type: 'json' };
+import runtimePrograms from '../../data/runtime/programs.json' with { type: 'json' };
+import runtimeDataPolicy from '../../data/runtime/data-policy.json' with { type: 'json' };
+import runtimeAceRules from '../../data/runtime/ace-rules.json' with { type: 'json' };
+import runtimeAceAddress from '../../data/runtime/ace-address.json' with { type: 'json' };
 
 export { ProgramsDataError };
 
@@ -86,13 +97,49 @@ export function loadStuckThresholds(input: unknown): StuckThresholds {
   return parsed.value;
 }
 
-/** Every bundled file, parsed: what the unit test compares with the trusted imports. Throws on the first bad file. */
-export function checkBundledData() {
+export class RuntimeDataError extends Error {
+  override readonly name = 'RuntimeDataError';
+}
+
+/** The source files the run-time projections are made from, each checked against its schema. */
+export function checkedSourceData() {
   return {
     rateCard: loadRateCard(rawRateCard),
     programs: loadPrograms(rawPrograms),
     dataPolicy: loadDataPolicy(rawPolicy),
     ace: loadAceData({ slice: sliceJson, postal: postalJson, rules: rulesJson }),
+  };
+}
+
+/** The committed projections under data/runtime/, by path. */
+export const COMMITTED_RUNTIME_DATA: Record<string, unknown> = {
+  'data/runtime/rate-card.json': runtimeRateCard,
+  'data/runtime/model-catalog.json': runtimeModelCatalog,
+  'data/runtime/programs.json': runtimePrograms,
+  'data/runtime/data-policy.json': runtimeDataPolicy,
+  'data/runtime/ace-rules.json': runtimeAceRules,
+  'data/runtime/ace-address.json': runtimeAceAddress,
+};
+
+/** Throws RuntimeDataError naming every committed projection that differs from a fresh one of `sources`. */
+export function checkRuntimeData(sources: ReturnType<typeof checkedSourceData>, committed: Record<string, unknown> = COMMITTED_RUNTIME_DATA): void {
+  const fresh = runtimeProjections(sources);
+  const problems = [
+    ...staleProjections(fresh, committed),
+    ...Object.keys(committed).filter((file) => !(file in fresh)).map((file) => `${file} is not made by npm run gen:runtime-data`),
+  ];
+  if (problems.length > 0) throw new RuntimeDataError(problems.join('; '));
+}
+
+/**
+ * Every bundled file, parsed: what the unit test compares with the trusted imports. Throws on the first bad file, or
+ * when a run-time projection is not the projection of its checked file.
+ */
+export function checkBundledData() {
+  const sources = checkedSourceData();
+  checkRuntimeData(sources);
+  return {
+    ...sources,
     benefits: loadAce<BenefitsData>('../benefits.json', BenefitsData, benefitsJson),
     benefitSlice: loadAce<ShapeSlice>('create-benefit-application.shapes.json', ShapeSlice, benefitSliceJson),
     stuckThresholds: loadStuckThresholds(rawStuck),

@@ -1,9 +1,11 @@
 /**
- * estimate(): worksheet → forecast + levers (counted, and suggested) + program decisions + stacking plan, validated against
- * `schemas/estimate.ts`. Pure: the current time comes in as `now`, prices and programs are imported data.
+ * estimate(): worksheet → forecast + levers (counted, and suggested) + program decisions + stacking plan, typed by
+ * `schemas/estimate.ts`. Pure: the current time comes in as `now`, prices and programs are imported data. Built by
+ * typed code and checked against the schema in the tests (every estimate of arbitrary worksheets parses, and parsing
+ * returns it unchanged), not at run time: the sizing function does not build the estimate's schema (issue 11 §1).
  */
-import { Estimate, type QualifiedFigure } from '../../schemas/estimate.ts';
-import { parseWith, type FieldProblem } from '../../schemas/issues.ts';
+import type { Estimate, QualifiedFigure } from '../../schemas/estimate.ts';
+import type { FieldProblem } from '../../schemas/issues.ts';
 import type { Worksheet } from '../../schemas/worksheet.ts';
 import {
   ALL_LEVERS,
@@ -16,11 +18,11 @@ import {
   type PricedModel,
 } from './forecast.ts';
 import { centsToUsd, formatUsd, sumCents, usdToCents, type Cents } from './money.ts';
-import { decideEligibility, ineligibleServices, planFilings, programsData, type ProgramsData, type Warning } from './programs.ts';
+import { decideEligibility, ineligibleServices, planFilings, runtimePrograms, type ProgramsData, type Warning } from './programs.ts';
 import type { ProgramId } from '../../schemas/estimate.ts';
 import { ValidationError } from './errors.ts';
-import { estimateDataAge, staleDataWarnings, staleFigures } from './data-age.ts';
-import { applicablePrices, contextWindowProblem, lifecycleAt, rateCard, resolveModel, sameClassAlternatives, type RateCard, type RateModel, type ResolvedModel } from './rates.ts';
+import { estimateDataAge, staleDataWarnings, staleFigures } from './staleness.ts';
+import { applicablePrices, contextWindowProblem, lifecycleAt, resolveModel, runtimeRateCard, sameClassAlternatives, type RuntimeRateCard as RateCard, type RateModel, type ResolvedModel } from './rates.ts';
 
 export type EstimateOptions = {
   now: Date;
@@ -75,9 +77,9 @@ function lifecycleWarnings(models: PricedModel[], now: Date, card: RateCard): Wa
 
 /** The forecast's input for a worksheet (prices resolved at `now`); exposed for callers that only need the forecast. */
 export function buildForecastInput(w: Worksheet, opts: { now: Date; headroom?: number; card?: RateCard; programs?: ProgramsData }): ForecastInput {
-  const programs = opts.programs ?? programsData;
+  const programs = opts.programs ?? runtimePrograms;
   const headroom = resolveHeadroom(opts, programs);
-  const models = priceModels(w, opts.now, opts.card ?? rateCard);
+  const models = priceModels(w, opts.now, opts.card ?? runtimeRateCard);
   assertFitsContextWindows(w, models);
   return forecastInput(w, models, headroom.share, programs);
 }
@@ -300,8 +302,8 @@ function resolveHeadroom(opts: { headroom?: number }, programs: ProgramsData): {
 }
 
 export function estimate(worksheet: Worksheet, opts: EstimateOptions): Estimate {
-  const card = opts.card ?? rateCard;
-  const programs = opts.programs ?? programsData;
+  const card = opts.card ?? runtimeRateCard;
+  const programs = opts.programs ?? runtimePrograms;
   const headroom = resolveHeadroom(opts, programs);
   const models = priceModels(worksheet, opts.now, card);
   assertFitsContextWindows(worksheet, models);
@@ -324,7 +326,7 @@ export function estimate(worksheet: Worksheet, opts: EstimateOptions): Estimate 
     programFigures(filings, worksheet, programs),
   ]);
 
-  const result = {
+  return {
     ratesAsOf: card.asOf,
     programsAsOf: programs.asOf,
     computedAt: opts.now.toISOString(),
@@ -417,8 +419,5 @@ export function estimate(worksheet: Worksheet, opts: EstimateOptions): Estimate 
     dataAge,
     qualifiedFigures: qualified.figures,
   };
-  const parsed = parseWith(Estimate, result);
-  if (!parsed.ok) throw new EstimateError(`estimate failed its own schema: ${parsed.problems.map((p) => `${p.field} ${p.rule}`).join('; ')}`);
-  return parsed.value;
 }
 

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { FieldProblem } from '../../schemas/issues.ts';
 import type { Application } from '../../schemas/application.ts';
 import type { Worksheet } from '../../schemas/worksheet.ts';
-import { contextWindowProblem, resolveModel, UnknownModelError } from './rates.ts';
+import { contextWindowProblem, resolveCatalogModel, UnknownModelError } from './model-catalog.ts';
 import { worksheetAddressProblems } from './ace/address.ts';
 import { canonicalJson, requestHashOf, sha256 } from './intake-hashes.ts';
 
@@ -22,7 +22,7 @@ export function worksheetDomainProblems(worksheet: Worksheet): FieldProblem[] {
   const problems: FieldProblem[] = worksheetAddressProblems(worksheet.company.address);
   worksheet.workload.models.forEach((m, i) => {
     try {
-      const { model } = resolveModel(m.modelId, { field: `workload.models[${i}].modelId` });
+      const model = resolveCatalogModel(m.modelId, { field: `workload.models[${i}].modelId` });
       const tooLong = contextWindowProblem(model, worksheet.workload);
       if (tooLong) problems.push(tooLong);
     } catch (error) {

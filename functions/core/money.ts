@@ -6,7 +6,7 @@
 import Big from 'big.js';
 import { sumCents, type Cents } from './cents.ts';
 
-export { centsToUsd, formatUsd, sumCents, usdAmountToCents, type Cents } from './cents.ts';
+export { centsToUsd, formatUsd, sumCents, usdAmountToCents, usdToCents, type Cents } from './cents.ts';
 
 const TOKENS_PER_PRICE_UNIT = 1_000_000;
 
@@ -18,10 +18,6 @@ export function tokenCostCents(tokens: Big, usdPer1M: number): Big {
 /** Round an exact cent amount once, half up (amounts are never negative here). */
 export function roundCents(exact: Big): Cents {
   return BigInt(exact.round(0, Big.roundHalfUp).toFixed(0));
-}
-
-export function usdToCents(usd: number | string): Cents {
-  return roundCents(new Big(usd).times(100));
 }
 
 export function centsToBig(cents: Cents): Big {

@@ -4,14 +4,23 @@
  * them, so a changed ceiling is a data change.
  */
 import rawPrograms from '../../data/programs.json' with { type: 'json' };
-import type { ProgramsData, Program } from '../../schemas/programs.ts';
+import runtimeProgramsJson from '../../data/runtime/programs.json' with { type: 'json' };
+import type { ProgramsData as WholeProgramsData } from '../../schemas/programs.ts';
+import type { RuntimeProgram, RuntimePrograms } from '../../schemas/runtime-data.ts';
 import type { FieldProblem } from '../../schemas/issues.ts';
-import { FUNDING_STAGES, type Worksheet } from '../../schemas/worksheet.ts';
+import { FUNDING_STAGES } from '../../schemas/funding-stages.ts';
+import type { Worksheet } from '../../schemas/worksheet.ts';
 import type { Filing, ProgramId } from '../../schemas/estimate.ts';
 import { centsToUsd, formatUsd, maxCents, minCents, shareOfCents, sumCents, usdToCents, type Cents } from './money.ts';
 import { roundUpAsk, type Forecast, type ForecastMonth } from './forecast.ts';
 
-export type { ProgramsData, Program };
+/**
+ * The programs as the functions read them: data/runtime/programs.json, the projection of data/programs.json without
+ * its sources' details, prose and history (`npm run gen:runtime-data`). A whole file is one too (tests pass them).
+ */
+export type ProgramsData = RuntimePrograms;
+export type Program = RuntimeProgram;
+export type { WholeProgramsData };
 
 export class ProgramsDataError extends Error {
   override readonly name = 'ProgramsDataError';
@@ -20,10 +29,16 @@ export class ProgramsDataError extends Error {
   }
 }
 
-/** Checked at build (functions/core/data-checks.ts, run by the unit tests and every synth), trusted at run time. */
-export const programsData = rawPrograms as unknown as ProgramsData;
+/**
+ * The whole file as it is in data/ (sources, notes, history): for people, tests and the CLI. No function reads it: a
+ * handler that did would bundle all of it.
+ */
+export const programsData = rawPrograms as unknown as WholeProgramsData;
 
-export function programById(id: ProgramId, data: ProgramsData = programsData): Program {
+/** What the functions read: data/runtime/programs.json, checked at build (data-checks.ts), trusted at run time. */
+export const runtimePrograms = runtimeProgramsJson as unknown as ProgramsData;
+
+export function programById(id: ProgramId, data: ProgramsData = runtimePrograms): Program {
   const program = data.programs.find((p) => p.id === id);
   if (!program) throw new ProgramsDataError([{ field: 'programs', rule: `must include ${id}` }]);
   return program;
@@ -142,7 +157,7 @@ export function decideProgram(w: Worksheet, program: Program, now: Date): Progra
   return { programId: program.id, eligible, reasons };
 }
 
-export function decideEligibility(w: Worksheet, now: Date, data: ProgramsData = programsData): ProgramDecision[] {
+export function decideEligibility(w: Worksheet, now: Date, data: ProgramsData = runtimePrograms): ProgramDecision[] {
   return data.programs.map((p) => decideProgram(w, p, now));
 }
 
@@ -321,7 +336,7 @@ function toFiling(s: Sized, ineligible: Set<string>): Filing {
 }
 
 export function planFilings(input: PlanInput): PlanResult {
-  const data = input.data ?? programsData;
+  const data = input.data ?? runtimePrograms;
   const w = input.worksheet;
   const months = input.forecast.months;
   const ineligible = new Set(input.ineligibleServices.map((s) => s.service));
@@ -397,7 +412,7 @@ export function planFilings(input: PlanInput): PlanResult {
 }
 
 /** Other services the credits do not pay for, matched by name against the data's exclusion patterns. */
-export function ineligibleServices(w: Worksheet, data: ProgramsData = programsData): { service: string; label: string }[] {
+export function ineligibleServices(w: Worksheet, data: ProgramsData = runtimePrograms): { service: string; label: string }[] {
   const out: { service: string; label: string }[] = [];
   for (const s of w.otherServices) {
     const hit = data.creditExclusions.find((e) => e.servicePattern && new RegExp(e.servicePattern, 'i').test(s.service));

@@ -1,46 +1,39 @@
 /**
  * The rate card, checked at build and trusted at run: `data/rate-card.json` is validated against its schema by
  * functions/core/data-checks.ts (the unit tests and every synth; a broken card fails them with field paths), so a
- * function's cold start does not build the schema and walk 41 KB of data again (issue 11 §1). Lookups accept inference-profile ids (`global.`, `us.`, ...), and the prefix
- * decides which price applies (see `pricingRule` in the card).
+ * function's cold start does not build the schema and walk the data again (issue 11 §1). The functions read its
+ * run-time projection, data/runtime/rate-card.json (the same models without notes and the card's prose; made by
+ * `npm run gen:runtime-data`, checked by data-checks.ts). Lookups accept inference-profile ids (`global.`, `us.`,
+ * ...), and the prefix decides which price applies (see `pricingRule` in the card). Model ids, names and context
+ * windows alone (intake, the brief drafter) are in ./model-catalog.ts, which does not load the prices; both look
+ * models up the same way (./model-lookup.ts).
  */
-import { closest, distance } from 'fastest-levenshtein';
 import rawRateCard from '../../data/rate-card.json' with { type: 'json' };
-import type { ModelStatus, Prices, RateCard, RateModel } from '../../schemas/rate-card.ts';
-import type { FieldProblem } from '../../schemas/issues.ts';
-import { ValidationError } from './errors.ts';
+import runtimeCard from '../../data/runtime/rate-card.json' with { type: 'json' };
+import type { ModelStatus, Prices, RateCard } from '../../schemas/rate-card.ts';
+import type { RuntimeRateCard, RuntimeRateModel } from '../../schemas/runtime-data.ts';
+import { contextWindowProblem, findIn, suggestModelIds as suggestIn, UnknownModelError } from './model-lookup.ts';
 import { splitProfile, type ProfileKind } from './model-ids.ts';
+import { unpackRateCard, type PackedRateCard } from './packed-data.ts';
 
 export type { ProfileKind };
 
-export type { RateCard, RateModel, Prices, ModelStatus };
+/** A model as the functions read it (the card's model without its prose); a whole card's model is one too. */
+export type RateModel = RuntimeRateModel;
+export type { RateCard, RuntimeRateCard, Prices, ModelStatus };
+export { contextWindowProblem, UnknownModelError };
 
 /**
- * An unknown model id is a worksheet problem: a ValidationError (so the HTTP layer and the CLI report it as
- * `{ field, rule }` like any other) that also carries the closest known ids.
+ * The whole card as it is in data/ (sources, notes, prose): for people, tests and the CLI. No function reads it: a
+ * handler that did would bundle all of it.
  */
-export class UnknownModelError extends ValidationError {
-  constructor(
-    readonly modelId: string,
-    readonly suggestions: string[],
-    /** Where the id came from, e.g. `workload.models[0].modelId`. */
-    readonly field = 'modelId',
-  ) {
-    super([unknownModelProblem(field, suggestions)], `unknown Bedrock model id "${modelId}"${suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}?` : ''}`);
-  }
-
-  toFieldProblem(): FieldProblem {
-    return unknownModelProblem(this.field, this.suggestions);
-  }
-}
-
-function unknownModelProblem(field: string, suggestions: string[]): FieldProblem {
-  const hint = suggestions.length ? `; closest known ids: ${suggestions.join(', ')}` : '';
-  return { field, rule: `must be a Bedrock model id from the rate card${hint}` };
-}
-
-/** Checked at build (functions/core/data-checks.ts, run by the unit tests and every synth), trusted at run time. */
 export const rateCard = rawRateCard as unknown as RateCard;
+
+/**
+ * What the functions read: data/runtime/rate-card.json (packed, ./packed-data.ts), checked at build
+ * (data-checks.ts), trusted at run time, unpacked once at load.
+ */
+export const runtimeRateCard: RuntimeRateCard = /* @__PURE__ */ unpackRateCard(runtimeCard as unknown as PackedRateCard);
 
 export type ResolvedModel = {
   model: RateModel;
@@ -49,27 +42,18 @@ export type ResolvedModel = {
   profile: ProfileKind;
 };
 
-export function findModel(id: string, card: RateCard = rateCard): RateModel | undefined {
-  const trimmed = id.trim();
-  const { base } = splitProfile(trimmed);
-  return card.models.find((m) => m.modelId === base || m.modelId === trimmed || m.inferenceProfiles.includes(trimmed));
+export function findModel(id: string, card: RuntimeRateCard = runtimeRateCard): RateModel | undefined {
+  return findIn(card.models, id);
 }
 
 /** The known ids closest to a typo, by edit distance (closest first, at most `count`). */
-export function suggestModelIds(id: string, card: RateCard = rateCard, count = 3): string[] {
-  const { base } = splitProfile(id.trim());
-  const ids = card.models.map((m) => m.modelId);
-  const best = closest(base, ids);
-  const ranked = ids
-    .map((candidate) => ({ candidate, d: distance(base, candidate) }))
-    .sort((a, b) => a.d - b.d || a.candidate.localeCompare(b.candidate))
-    .map((r) => r.candidate);
-  return [best, ...ranked.filter((c) => c !== best)].slice(0, count);
+export function suggestModelIds(id: string, card: RuntimeRateCard = runtimeRateCard, count = 3): string[] {
+  return suggestIn(id, card, count);
 }
 
 /** Look a model up or throw UnknownModelError with the closest known ids. */
-export function resolveModel(id: string, opts: { card?: RateCard; field?: string } = {}): ResolvedModel {
-  const card = opts.card ?? rateCard;
+export function resolveModel(id: string, opts: { card?: RuntimeRateCard; field?: string } = {}): ResolvedModel {
+  const card = opts.card ?? runtimeRateCard;
   const model = findModel(id, card);
   if (!model) throw new UnknownModelError(id, suggestModelIds(id, card), opts.field);
   return { model, requestedId: id, profile: splitProfile(id.trim()).profile };
@@ -115,20 +99,6 @@ export function applicablePrices(resolved: ResolvedModel, region: string, avgInp
   return { prices: lc.pricing, basis: base.basis, note: `${base.note}${tier}` };
 }
 
-/**
- * The problem with a request shape that cannot fit `model`'s context window (input + output; an embedding model
- * produces no output tokens), or undefined when it fits or the card gives no window.
- */
-export function contextWindowProblem(model: RateModel, w: { avgInputTokens: number; avgOutputTokens: number }): FieldProblem | undefined {
-  if (model.contextWindow === undefined) return undefined;
-  if (model.kind === 'embedding') {
-    return w.avgInputTokens > model.contextWindow ? { field: 'workload.avgInputTokens', rule: `must fit the context window of ${model.name} (${model.contextWindow} tokens)` } : undefined;
-  }
-  return w.avgInputTokens + w.avgOutputTokens > model.contextWindow
-    ? { field: 'workload.avgInputTokens', rule: `must fit the context window of ${model.name} (${model.contextWindow} tokens) together with avgOutputTokens` }
-    : undefined;
-}
-
 function basePrices(resolved: ResolvedModel, region: string): AppliedPrices {
   const { model, profile } = resolved;
   const regionNote = regionCaveat(model, region);
@@ -150,7 +120,7 @@ function regionCaveat(model: RateModel, region: string): string {
 }
 
 /** Active text models of the same family and class, for "a cheaper model of the same class" (never EOL, never low confidence). */
-export function sameClassAlternatives(model: RateModel, now: Date, card: RateCard = rateCard): RateModel[] {
+export function sameClassAlternatives(model: RateModel, now: Date, card: RuntimeRateCard = runtimeRateCard): RateModel[] {
   return card.models.filter(
     (m) =>
       m.modelId !== model.modelId &&
@@ -163,6 +133,6 @@ export function sameClassAlternatives(model: RateModel, now: Date, card: RateCar
 }
 
 /** Models usable as defaults or in generated examples: active as of `now` (never EOL, legacy or preview). */
-export function activeModels(now: Date, card: RateCard = rateCard): RateModel[] {
+export function activeModels(now: Date, card: RuntimeRateCard = runtimeRateCard): RateModel[] {
   return card.models.filter((m) => lifecycleAt(m, now).status === 'active');
 }

@@ -6,8 +6,10 @@
  */
 import type { Filing } from '../../../schemas/estimate.ts';
 import type { Worksheet } from '../../../schemas/worksheet.ts';
-import { formatUsd, usdToCents } from '../money.ts';
-import { findModel } from '../rates.ts';
+import { formatUsd, usdToCents } from '../cents.ts';
+import { modelName } from '../model-catalog.ts';
+
+export { modelName };
 
 type UseCaseKind = Worksheet['useCase']['kind'];
 
@@ -82,10 +84,6 @@ const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
 
 function industryText(ws: Worksheet): string {
   return ws.company.industry === 'Other' ? (ws.company.otherIndustry ?? 'Other') : ws.company.industry;
-}
-
-export function modelName(modelId: string): string {
-  return findModel(modelId)?.name ?? modelId;
 }
 
 export function draftTitle(ws: Worksheet, filing: Filing): string {

@@ -8,9 +8,9 @@ import type { CreateOpportunityBody, DraftedBrief } from '../../../schemas/ace-o
 import type { AddressShape, CountryCodeShape } from '../../../schemas/ace-opportunity.generated.ts';
 import type { Filing } from '../../../schemas/estimate.ts';
 import type { Worksheet } from '../../../schemas/worksheet.ts';
-import { centsToUsd, usdToCents } from '../money.ts';
+import { centsToUsd, usdToCents } from '../cents.ts';
 import { draftAdditionalComments, draftBusinessProblem, draftNextSteps, draftTitle } from './brief-text.ts';
-import { aceStateName, postalCodes } from './model.ts';
+import { aceStateName, hasPostalCodes as countryHasPostalCodes } from './address-rules.ts';
 import type { Catalog } from './validate.ts';
 import { validateCreateOpportunity } from './validate.ts';
 
@@ -71,11 +71,11 @@ export function partnerOpportunityIdentifier(applicationId: string, programId: s
   return `${createHash('sha256').update(applicationId).digest('hex').slice(0, room)}:${programId}`;
 }
 
-export { aceStateName } from './model.ts';
+export { aceStateName } from './address-rules.ts';
 
 function draftAddress(address: Worksheet['company']['address']): z.infer<typeof AddressShape> {
   const country = address.countryCode;
-  const hasPostalCodes = !(country in postalCodes.noPostalCode);
+  const hasPostalCodes = countryHasPostalCodes(country);
   return {
     // The worksheet takes any ISO alpha-2 code; one outside ACE's list is reported by the validator, not hidden.
     CountryCode: country as z.infer<typeof CountryCodeShape>,

@@ -12,7 +12,7 @@ import type { Application, FundingState, FundingStatus, StoredBrief } from '../.
 import type { BenefitProgram, BenefitsData } from '../../../schemas/benefits.ts';
 import type { Filing } from '../../../schemas/estimate.ts';
 import type { FieldProblem } from '../../../schemas/issues.ts';
-import { centsToUsd, usdToCents } from '../money.ts';
+import { centsToUsd, usdToCents } from '../cents.ts';
 import { bodyHash, stableJson } from '../application/etag.ts';
 import { clientToken } from './draft.ts';
 import { applyMergePatch, changedPaths } from './edit.ts';

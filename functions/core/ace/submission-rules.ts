@@ -8,7 +8,8 @@
 import type { FieldProblem } from '../../../schemas/issues.ts';
 import { fieldPath } from '../../../schemas/issues.ts';
 import type { Condition } from './model.ts';
-import { enumValues, postalCodes, submissionRules, valueList } from './model.ts';
+import { enumValues, runtimeRules as submissionRules, valueList } from './model.ts';
+import { hasPostalCodes, postalFormat as formatOf } from './address-rules.ts';
 import { isAbsent } from './shape-check.ts';
 
 export type Catalog = 'AWS' | 'Sandbox';
@@ -61,11 +62,11 @@ const CONDITION_TESTS: Record<Condition, (ctx: RuleContext, located: Located) =>
   countryIsNotUs: ({ body }) => country(body) !== undefined && country(body) !== 'US',
   countryHasPostalCodes: ({ body }) => {
     const code = country(body);
-    return code !== undefined && !(code in postalCodes.noPostalCode);
+    return code !== undefined && hasPostalCodes(code);
   },
   countryHasNoPostalCodes: ({ body }) => {
     const code = country(body);
-    return code !== undefined && code in postalCodes.noPostalCode;
+    return code !== undefined && !hasPostalCodes(code);
   },
   competitorIsOther: ({ body }) => stringAt(body, 'Project.CompetitorName') === '*Other',
   flatRenewal: ({ body }) => stringAt(body, 'OpportunityType') === 'Flat Renewal',
@@ -165,7 +166,7 @@ function futureCloseDate({ body, now }: RuleContext): FieldProblem[] {
 function postalFormat({ body }: RuleContext): FieldProblem[] {
   const code = country(body);
   const postal = stringAt(body, 'Customer.Account.Address.PostalCode');
-  const format = code ? postalCodes.formats[code] : undefined;
+  const format = code ? formatOf(code) : undefined;
   if (!format || postal === undefined || postal.trim() === '') return [];
   if (new RegExp(format.pattern, 'i').test(postal)) return [];
   return [{ field: 'Customer.Account.Address.PostalCode', rule: `must be in ${format.format} format for ${format.name}` }];

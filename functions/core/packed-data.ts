@@ -1,0 +1,115 @@
+/**
+ * A compact shape for the run-time projections that list many records of the same fields (issue 11 §1: the rate
+ * card's models repeat ~20 field names 61 times, and its price sheets 7 more each): a table of column names and one
+ * row of values per record, `null` where a record has no value, and price sheets as arrays in PRICE_KEYS order.
+ * functions/core/runtime-data.ts packs at build (scripts/gen-runtime-data.ts); the functions unpack once at load,
+ * which gives back the same records (test/unit/runtime-data.test.ts). The data never holds `null` itself (the
+ * schemas have no nullable field, and packing refuses one).
+ */
+import type { Prices } from '../../schemas/rate-card.ts';
+import type { CatalogModel, ModelCatalog, RuntimeRateCard, RuntimeRateModel } from '../../schemas/runtime-data.ts';
+
+export type PackedRows = { columns: string[]; rows: unknown[][] };
+
+/** One row per record: its values in column order, `null` for an absent value, trailing nulls dropped. */
+export function packRows<T extends object>(items: readonly T[], encode: (column: string, value: unknown) => unknown = (_c, v) => v): PackedRows {
+  const columns = [...new Set(items.flatMap((item) => Object.keys(item)))];
+  const rows = items.map((item) => {
+    const row = columns.map((column) => {
+      const value = (item as Record<string, unknown>)[column];
+      if (value === null) throw new TypeError(`cannot pack a null value (${column}): null means absent in a packed row`);
+      return value === undefined ? null : encode(column, value);
+    });
+    while (row.length > 0 && row[row.length - 1] === null) row.pop();
+    return row;
+  });
+  return { columns, rows };
+}
+
+/** The records back: each with the columns its row has a value for, in column order. */
+export function unpackRows<T>(packed: PackedRows, decode: (column: string, value: unknown) => unknown = (_c, v) => v): T[] {
+  return packed.rows.map((row) => {
+    const item: Record<string, unknown> = {};
+    row.forEach((value, i) => {
+      if (value !== null) item[packed.columns[i] as string] = decode(packed.columns[i] as string, value);
+    });
+    return item as T;
+  });
+}
+
+export const PRICE_KEYS = ['inputPer1M', 'outputPer1M', 'batchInputPer1M', 'batchOutputPer1M', 'cacheWritePer1M', 'cacheWrite1hPer1M', 'cacheReadPer1M'] as const;
+
+export type PackedPrices = (number | null)[];
+
+export function packPrices(prices: Prices): PackedPrices {
+  const row: PackedPrices = PRICE_KEYS.map((key) => prices[key] ?? null);
+  while (row.length > 0 && row[row.length - 1] === null) row.pop();
+  return row;
+}
+
+export function unpackPrices(row: PackedPrices): Prices {
+  const prices: Record<string, number> = {};
+  row.forEach((value, i) => {
+    if (value !== null) prices[PRICE_KEYS[i] as string] = value;
+  });
+  return prices as Prices;
+}
+
+/** data/runtime/rate-card.json as committed: the projection with its models packed (see `modelCodec`). */
+export type PackedRateCard = Omit<RuntimeRateCard, 'models'> & { models: PackedRows };
+
+type LongContext = NonNullable<RuntimeRateModel['longContextPricing']>;
+type PackedLongContext = Omit<LongContext, 'pricing' | 'regionalPricing'> & { pricing: PackedPrices; regionalPricing?: PackedPrices };
+type CacheMinimum = NonNullable<RuntimeRateModel['minCacheablePrefix']>;
+
+/**
+ * Model columns as committed: price sheets as arrays, and the source ids a model (or its cache minimum) cites as
+ * indexes into the card's `sources` (data-checks.ts guarantees every id cited is listed).
+ */
+function modelCodec(sourceIds: readonly string[]) {
+  const index = (id: string): number => {
+    const i = sourceIds.indexOf(id);
+    if (i < 0) throw new TypeError(`source ${id} is not one of the card's sources`);
+    return i;
+  };
+  const id = (i: number): string => sourceIds[i] as string;
+  return {
+    encode(column: string, value: unknown): unknown {
+      if (column === 'pricing' || column === 'regionalPricing') return packPrices(value as Prices);
+      if (column === 'sources') return (value as string[]).map(index);
+      if (column === 'minCacheablePrefix') return { ...(value as CacheMinimum), sources: (value as CacheMinimum).sources.map(index) };
+      if (column !== 'longContextPricing') return value;
+      const lc = value as LongContext;
+      return { ...lc, pricing: packPrices(lc.pricing), ...(lc.regionalPricing ? { regionalPricing: packPrices(lc.regionalPricing) } : {}) };
+    },
+    decode(column: string, value: unknown): unknown {
+      if (column === 'pricing' || column === 'regionalPricing') return unpackPrices(value as PackedPrices);
+      if (column === 'sources') return (value as number[]).map(id);
+      if (column === 'minCacheablePrefix') return { ...(value as object), sources: (value as { sources: number[] }).sources.map(id) };
+      if (column !== 'longContextPricing') return value;
+      const lc = value as PackedLongContext;
+      return { ...lc, pricing: unpackPrices(lc.pricing), ...(lc.regionalPricing ? { regionalPricing: unpackPrices(lc.regionalPricing) } : {}) };
+    },
+  };
+}
+
+const sourceIdsOf = (card: { sources: readonly { id?: string }[] }): string[] => card.sources.map((s) => s.id ?? '');
+
+export function packRateCard(card: RuntimeRateCard): PackedRateCard {
+  return { ...card, models: packRows(card.models, modelCodec(sourceIdsOf(card)).encode) };
+}
+
+export function unpackRateCard(packed: PackedRateCard): RuntimeRateCard {
+  return { ...packed, models: unpackRows<RuntimeRateModel>(packed.models, modelCodec(sourceIdsOf(packed)).decode) };
+}
+
+/** data/runtime/model-catalog.json as committed: the catalog's models packed. */
+export type PackedModelCatalog = { models: PackedRows };
+
+export function packModelCatalog(catalog: ModelCatalog): PackedModelCatalog {
+  return { models: packRows(catalog.models) };
+}
+
+export function unpackModelCatalog(packed: PackedModelCatalog): ModelCatalog {
+  return { models: unpackRows<CatalogModel>(packed.models) };
+}

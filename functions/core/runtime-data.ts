@@ -1,0 +1,151 @@
+/**
+ * The run-time projections of the data files (issue 11 §1, data shaped for loading): what the functions read of the
+ * rate card, the programs, the data policy and the ACE rules, without the sources' notes, the prose and the history
+ * that stay in data/ for people and tests. Pure; `npm run gen:runtime-data` (scripts/gen-runtime-data.ts) writes them
+ * to data/runtime/, and functions/core/data-checks.ts fails the unit tests and every synth when a committed
+ * projection differs from a fresh one of the checked files. Each projection only drops fields: every value it keeps
+ * is the source's own, so the functions compute exactly what they would from the whole file. The rate card's and
+ * the model catalog's models are committed packed (./packed-data.ts: a column table, price sheets as arrays) and
+ * unpacked once at load.
+ */
+import type { DataPolicy } from '../../schemas/data-policy.ts';
+import type { ProgramsData } from '../../schemas/programs.ts';
+import type { RateCard } from '../../schemas/rate-card.ts';
+import type { PostalCodes, ShapeSlice, SubmissionRules } from '../../schemas/ace-data.ts';
+import type {
+  AceAddressRules,
+  ModelCatalog,
+  RuntimeDataPolicy,
+  RuntimePrograms,
+  RuntimeRateCard,
+  RuntimeSubmissionRules,
+  SourceRef,
+} from '../../schemas/runtime-data.ts';
+import { otherProfileIds } from './model-lookup.ts';
+import { packModelCatalog, packRateCard } from './packed-data.ts';
+
+/** Copies the listed keys that are present, in the listed order. */
+function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const key of keys) if (value[key] !== undefined) out[key] = value[key];
+  return out;
+}
+
+/** A copy without the listed keys. */
+function omit<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Omit<T, K> {
+  const out = { ...value };
+  for (const key of keys) delete out[key];
+  return out;
+}
+
+/** What `sourceLines` (functions/core/data-age.ts) prints of a source: its id, title and date. */
+const SOURCE_KEYS = ['id', 'name', 'title', 'document', 'date', 'retrieved'] as const;
+const sourceRefs = (sources: readonly SourceRef[]): SourceRef[] => sources.map((s) => pick(s, SOURCE_KEYS));
+
+export function projectRateCard(card: RateCard): RuntimeRateCard {
+  return {
+    asOf: card.asOf,
+    pricingRule: card.pricingRule,
+    minCacheablePrefixAssumption: card.minCacheablePrefixAssumption,
+    sources: sourceRefs(card.sources),
+    models: card.models.map((m) => ({
+      ...omit(m, ['notes', 'confidenceNote', 'minCacheablePrefix', 'inferenceProfiles']),
+      ...profiles(m),
+      ...(m.minCacheablePrefix ? { minCacheablePrefix: omit(m.minCacheablePrefix, ['note']) } : {}),
+    })),
+  };
+}
+
+/** The profile ids a lookup cannot find by stripping the prefix (functions/core/model-lookup.ts), when there are any. */
+function profiles(m: RateCard['models'][number]): { otherProfileIds?: string[] } {
+  const other = otherProfileIds(m);
+  return other.length > 0 ? { otherProfileIds: other } : {};
+}
+
+export function projectModelCatalog(card: RateCard): ModelCatalog {
+  return { models: card.models.map((m) => ({ ...pick(m, ['modelId', 'name', 'kind', 'contextWindow']), ...profiles(m) })) };
+}
+
+export function projectPrograms(data: ProgramsData): RuntimePrograms {
+  return {
+    asOf: data.asOf,
+    sizingPolicy: data.sizingPolicy,
+    thirdPartyModelNote: data.thirdPartyModelNote,
+    sources: sourceRefs(data.sources),
+    creditExclusions: data.creditExclusions.map((e) => pick(e, ['label', 'servicePattern'])),
+    programs: data.programs.map((p) => ({
+      ...pick(p, ['id', 'name', 'filingPath', 'stackingRole', 'eligibility', 'expiry', 'defaultWindowMonths', 'windowVerified']),
+      ceiling: omit(p.ceiling, ['history']),
+      speed: { text: p.speed.text },
+    })),
+  };
+}
+
+/** The policy of the files that feed estimates: the only entries a function reads (the CLI reads the whole file). */
+export function projectDataPolicy(policy: DataPolicy): RuntimeDataPolicy {
+  return { asOf: policy.asOf, files: policy.files.filter((f) => f.feedsEstimates).map((f) => omit(f, ['why'])) };
+}
+
+/** The lists the address rules carry (and the submission rules' projection leaves out, so no function loads both). */
+const ADDRESS_LISTS = ['usStates'] as const;
+
+export function projectSubmissionRules(rules: SubmissionRules): RuntimeSubmissionRules {
+  const withoutSource = <T extends { source: string }>(items: readonly T[]) => items.map((r) => omit(r, ['source']));
+  return {
+    requiredForSubmission: withoutSource(rules.requiredForSubmission),
+    forbidden: withoutSource(rules.forbidden),
+    allowedValues: withoutSource(rules.allowedValues),
+    lists: Object.fromEntries(
+      Object.entries(rules.lists)
+        .filter(([name]) => !(ADDRESS_LISTS as readonly string[]).includes(name))
+        .map(([name, list]) => [name, { values: list.values }]),
+    ),
+  };
+}
+
+export function projectAddressRules(files: { slice: ShapeSlice; postal: PostalCodes; rules: SubmissionRules }): AceAddressRules {
+  const country = files.slice.shapes.CountryCode;
+  const formats = Object.entries(files.postal.formats);
+  const patterns = [...new Set(formats.map(([, f]) => f.pattern))];
+  return {
+    countryCodes: country?.type === 'enum' ? country.values : [],
+    noPostalCode: Object.keys(files.postal.noPostalCode),
+    patterns,
+    formats: Object.fromEntries(formats.map(([code, f]) => [code, [f.name, f.format, patterns.indexOf(f.pattern)]])),
+    usStates: files.rules.lists.usStates?.values ?? [],
+    usStateAbbreviations: files.rules.usStateAbbreviations,
+    usStateAliases: files.rules.usStateAliases,
+  };
+}
+
+/** Every projection, by its path under the project root, from the checked files. */
+export function runtimeProjections(files: {
+  rateCard: RateCard;
+  programs: ProgramsData;
+  dataPolicy: DataPolicy;
+  ace: { slice: ShapeSlice; postal: PostalCodes; rules: SubmissionRules };
+}): Record<string, unknown> {
+  return {
+    'data/runtime/rate-card.json': packRateCard(projectRateCard(files.rateCard)),
+    'data/runtime/model-catalog.json': packModelCatalog(projectModelCatalog(files.rateCard)),
+    'data/runtime/programs.json': projectPrograms(files.programs),
+    'data/runtime/data-policy.json': projectDataPolicy(files.dataPolicy),
+    'data/runtime/ace-rules.json': projectSubmissionRules(files.ace.rules),
+    'data/runtime/ace-address.json': projectAddressRules(files.ace),
+  };
+}
+
+/** The committed text of a projection: 2-space JSON and a final newline (readable diffs; the bundle minifies it). */
+export function runtimeDataText(projection: unknown): string {
+  return `${JSON.stringify(projection, null, 2)}\n`;
+}
+
+/**
+ * The files under data/runtime/ whose content differs from a fresh projection (compared as JSON text, key order
+ * included), each with the command that rewrites it. Empty when every projection is up to date.
+ */
+export function staleProjections(fresh: Record<string, unknown>, committed: Record<string, unknown>): string[] {
+  return Object.entries(fresh)
+    .filter(([file, projection]) => JSON.stringify(committed[file]) !== JSON.stringify(projection))
+    .map(([file]) => `${file} is not the projection of its source data: run npm run gen:runtime-data`);
+}

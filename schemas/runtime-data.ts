@@ -1,0 +1,90 @@
+/**
+ * What the functions read of the data files: the projections under data/runtime/, written by
+ * `npm run gen:runtime-data` (scripts/gen-runtime-data.ts, functions/core/runtime-data.ts) from the files in data/,
+ * which keep the sources, notes and prose for people and tests (issue 11 §1: a handler loads only what it reads).
+ * Types only: each projection is a structural subset of its source, so code typed against a projection also
+ * accepts the whole file (tests pass whole cards), and code that reads a field the projection leaves out does not
+ * compile.
+ */
+import type { DataFilePolicy, DataPolicy } from './data-policy.ts';
+import type { Program, ProgramsData } from './programs.ts';
+import type { MinCacheablePrefix, RateCard, RateModel } from './rate-card.ts';
+import type { PostalCodes, SubmissionRules } from './ace-data.ts';
+
+/** A source as the data-age block prints it (functions/core/data-age.ts `sourceLines`): id, title and date only. */
+export type SourceRef = {
+  id?: string;
+  name?: string;
+  title?: string;
+  document?: string;
+  date?: string;
+  retrieved?: string;
+};
+
+/**
+ * The inference-profile ids a lookup cannot find by stripping a `global.`/geo prefix (functions/core/model-ids.ts):
+ * the projections keep only these (none today) instead of the card's whole `inferenceProfiles` list, which lookups
+ * read the same way (functions/core/model-lookup.ts).
+ */
+export type OtherProfileIds = { otherProfileIds?: string[] };
+
+/** A rate-card model without its prose (`notes`, `confidenceNote`, the cache minimum's `note`). */
+export type RuntimeRateModel = Omit<RateModel, 'notes' | 'confidenceNote' | 'minCacheablePrefix' | 'inferenceProfiles'> & OtherProfileIds & {
+  minCacheablePrefix?: Omit<MinCacheablePrefix, 'note'>;
+};
+
+/** data/runtime/rate-card.json: what the sizing reads of data/rate-card.json. */
+export type RuntimeRateCard = Pick<RateCard, 'asOf' | 'pricingRule' | 'minCacheablePrefixAssumption'> & {
+  sources: SourceRef[];
+  models: RuntimeRateModel[];
+};
+
+/** data/runtime/model-catalog.json: what intake and the brief drafter read of a model (ids, name, kind, window). */
+export type CatalogModel = Pick<RateModel, 'modelId' | 'name' | 'kind' | 'contextWindow'> & OtherProfileIds;
+export type ModelCatalog = { models: CatalogModel[] };
+
+/** A program without its prose and history (who qualifies, ceiling history, changes, sources, notes, speed in days). */
+export type RuntimeProgram = Pick<Program, 'id' | 'name' | 'filingPath' | 'stackingRole' | 'eligibility' | 'expiry' | 'defaultWindowMonths' | 'windowVerified'> & {
+  ceiling: Omit<Program['ceiling'], 'history'>;
+  speed: Pick<Program['speed'], 'text'>;
+};
+
+/** data/runtime/programs.json: what the sizing reads of data/programs.json. */
+export type RuntimePrograms = Pick<ProgramsData, 'asOf' | 'sizingPolicy' | 'thirdPartyModelNote'> & {
+  sources: SourceRef[];
+  creditExclusions: Pick<ProgramsData['creditExclusions'][number], 'label' | 'servicePattern'>[];
+  programs: RuntimeProgram[];
+};
+
+/** data/runtime/data-policy.json: the policy of the files that feed estimates (their `why` stays in data/). */
+export type RuntimeDataPolicy = Pick<DataPolicy, 'asOf'> & {
+  files: Omit<DataFilePolicy, 'why'>[];
+};
+
+/** data/runtime/ace-rules.json: the submission rules without their sources. */
+export type RuntimeSubmissionRules = {
+  requiredForSubmission: Omit<SubmissionRules['requiredForSubmission'][number], 'source'>[];
+  forbidden: Omit<SubmissionRules['forbidden'][number], 'source'>[];
+  allowedValues: Omit<SubmissionRules['allowedValues'][number], 'source'>[];
+  lists: Record<string, { values: string[] }>;
+};
+
+/**
+ * data/runtime/ace-address.json: the ACE address rules intake checks and the drafter applies (country codes,
+ * countries without postal codes, postal formats, US state names, abbreviations and aliases), apart from the rest of
+ * the rules so intake does not load them.
+ */
+export type AceAddressRules = {
+  countryCodes: string[];
+  noPostalCode: string[];
+  /** Each distinct postal-code pattern once (many countries share one). */
+  patterns: string[];
+  /** Per country: its name, the format as AWS writes it, and its pattern's index in `patterns`. */
+  formats: Record<string, [name: string, format: string, pattern: number]>;
+  usStates: string[];
+  usStateAbbreviations: SubmissionRules['usStateAbbreviations'];
+  usStateAliases: SubmissionRules['usStateAliases'];
+};
+
+/** A country's postal format as data/ace/postal-codes.json gives it. */
+export type PostalFormat = PostalCodes['formats'][string];

@@ -1,0 +1,108 @@
+// The functions load run-time projections of the data files (data/runtime/, functions/core/runtime-data.ts): the
+// committed files must be the projections of the checked sources, a stale one is refused by name, and everything the
+// functions compute from a projection equals what they compute from the whole file.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { checkedSourceData, checkRuntimeData, COMMITTED_RUNTIME_DATA, RuntimeDataError } from '../../functions/core/data-checks.ts';
+import { projectModelCatalog, projectRateCard, runtimeDataText, runtimeProjections } from '../../functions/core/runtime-data.ts';
+import { packPrices, packRows, PRICE_KEYS, unpackPrices, unpackRows } from '../../functions/core/packed-data.ts';
+import { estimate } from '../../functions/core/estimate.ts';
+import { findModel, rateCard, runtimeRateCard, suggestModelIds } from '../../functions/core/rates.ts';
+import { programsData, runtimePrograms } from '../../functions/core/programs.ts';
+import { dataPolicy, estimateDataAge } from '../../functions/core/data-age.ts';
+import { findCatalogModel, modelCatalog, modelName } from '../../functions/core/model-catalog.ts';
+import { aceStateName, hasPostalCodes, postalFormat } from '../../functions/core/ace/address-rules.ts';
+import { postalCodes, shapeSlice, submissionRules, valueList } from '../../functions/core/ace/model.ts';
+import { ARB_NOW, arbWorksheet } from '../support/arbitraries.ts';
+import { NOW, ragWorksheet } from '../support/worksheets.ts';
+import { readFileSync } from 'node:fs';
+
+const WHOLE = { card: rateCard, programs: programsData };
+
+describe('run-time projections', () => {
+  it('are committed up to date (npm run gen:runtime-data), as the generator writes them', () => {
+    const fresh = runtimeProjections(checkedSourceData());
+    expect(Object.keys(COMMITTED_RUNTIME_DATA).sort()).toEqual(Object.keys(fresh).sort());
+    for (const [file, projection] of Object.entries(fresh)) {
+      expect(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'), file).toBe(runtimeDataText(projection));
+    }
+  });
+
+  it('refuses a stale projection, naming the file and the command that rewrites it', () => {
+    const committed = structuredClone(COMMITTED_RUNTIME_DATA) as Record<string, { asOf: string }>;
+    committed['data/runtime/rate-card.json']!.asOf = '2026-01-01';
+    expect(() => checkRuntimeData(checkedSourceData(), committed)).toThrow(RuntimeDataError);
+    expect(() => checkRuntimeData(checkedSourceData(), committed)).toThrow(/data\/runtime\/rate-card\.json .*npm run gen:runtime-data/);
+  });
+
+  it('refuses a file under data/runtime/ that the generator does not make', () => {
+    expect(() => checkRuntimeData(checkedSourceData(), { ...COMMITTED_RUNTIME_DATA, 'data/runtime/extra.json': {} })).toThrow(/extra\.json is not made by/);
+  });
+
+  it('packed ones unpack at load to exactly the projections', () => {
+    const sources = checkedSourceData();
+    expect(runtimeRateCard).toStrictEqual(projectRateCard(sources.rateCard));
+    expect(modelCatalog).toStrictEqual(projectModelCatalog(sources.rateCard));
+  });
+
+  it('packing keeps every price and absent value, and refuses a null (which means absent)', () => {
+    for (const m of rateCard.models) for (const p of [m.pricing, m.regionalPricing, m.longContextPricing?.pricing]) if (p) expect(unpackPrices(packPrices(p))).toStrictEqual(p);
+    expect(PRICE_KEYS).toHaveLength(7);
+    const items = [{ a: 1, b: 'x' }, { b: 'y' }, { a: 2, c: [1] }];
+    expect(unpackRows(packRows(items))).toStrictEqual(items);
+    expect(() => packRows([{ a: null }])).toThrow(/null/);
+  });
+
+  it('leave out prose only: the whole card\'s models keep every value the projection has', () => {
+    expect(runtimeRateCard.models).toHaveLength(rateCard.models.length);
+    runtimeRateCard.models.forEach((m, i) => expect(rateCard.models[i]).toMatchObject(m));
+    expect(JSON.stringify(runtimeRateCard)).not.toContain('"notes"');
+  });
+});
+
+describe('what the functions compute from a projection equals what they compute from the whole file', () => {
+  it('estimates: the example worksheets', () => {
+    for (const ws of [ragWorksheet(), ragWorksheet({ aws: { region: 'eu-west-1' }, otherServices: [{ service: 'AWS Marketplace', monthlyUsd: 1_000 }] })]) {
+      expect(estimate(ws, { now: NOW })).toEqual(estimate(ws, { now: NOW, ...WHOLE }));
+    }
+  });
+
+  it('estimates: arbitrary worksheets', () => {
+    fc.assert(fc.property(arbWorksheet(), (w) => {
+      expect(estimate(w, { now: ARB_NOW })).toEqual(estimate(w, { now: ARB_NOW, ...WHOLE }));
+    }), { numRuns: 40 });
+  });
+
+  it('the data age of an estimate, stale or not', () => {
+    for (const now of [NOW, new Date('2028-01-01T00:00:00Z')]) {
+      const docs = { 'data/rate-card.json': rateCard, 'data/programs.json': programsData };
+      const runtimeDocs = { 'data/rate-card.json': runtimeRateCard, 'data/programs.json': runtimePrograms };
+      expect(estimateDataAge(runtimeDocs, now)).toEqual(estimateDataAge(docs, now, dataPolicy));
+    }
+  });
+
+  it('model lookups, names and suggestions: every id and profile id, and typos', () => {
+    const ids = rateCard.models.flatMap((m) => [m.modelId, ...m.inferenceProfiles, `global.${m.modelId}`, `eu.${m.modelId}`, ` ${m.modelId} `]);
+    for (const id of [...ids, 'anthropic.claude-sonet-4-6', 'nova-lite', 'no-such-model']) {
+      const whole = findModel(id, rateCard);
+      expect(findCatalogModel(id)?.modelId, id).toBe(whole?.modelId);
+      expect(modelName(id), id).toBe(whole?.name ?? id);
+      expect(suggestModelIds(id), id).toEqual(suggestModelIds(id, rateCard));
+    }
+  });
+
+  it('address rules: every country code and state spelling', () => {
+    const countries = [...(shapeSlice.shapes.CountryCode?.type === 'enum' ? shapeSlice.shapes.CountryCode.values : []), 'ZZ'];
+    for (const code of countries) {
+      expect(hasPostalCodes(code), code).toBe(!(code in postalCodes.noPostalCode));
+      expect(postalFormat(code), code).toEqual(postalCodes.formats[code]);
+    }
+    const names = [...(submissionRules.lists.usStates?.values ?? []), ...Object.keys(submissionRules.usStateAbbreviations), ...Object.keys(submissionRules.usStateAliases), 'ca', 'new york', 'Atlantis'];
+    for (const name of names) {
+      const exact = submissionRules.lists.usStates?.values.find((s) => s.toLowerCase() === name.trim().toLowerCase());
+      const alias = Object.entries(submissionRules.usStateAliases).find(([n]) => n.toLowerCase() === name.trim().toLowerCase())?.[1];
+      expect(aceStateName(name), name).toBe(exact ?? submissionRules.usStateAbbreviations[name.trim().toUpperCase()] ?? alias ?? name.trim());
+    }
+    for (const list of Object.keys(submissionRules.lists)) expect(valueList(list), list).toEqual(submissionRules.lists[list]?.values);
+  });
+});
