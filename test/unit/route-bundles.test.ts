@@ -25,9 +25,10 @@ const has = (inputs: string[], part: string) => inputs.some((f) => f.includes(pa
 describe('routes that need very different code are separate functions', () => {
   it('founder: reading, withdrawing and confirming load neither the rate card nor ACE data; the revision does', async () => {
     const founder = await inputsOf('functions/http/founder.ts');
-    for (const heavy of ['data/rate-card.json', 'data/ace/', 'core/rates.ts']) expect(has(founder, heavy), heavy).toBe(false);
+    for (const heavy of ['data/rate-card.json', 'data/runtime/', 'data/ace/', 'core/rates.ts']) expect(has(founder, heavy), heavy).toBe(false);
     const revise = await inputsOf('functions/http/founder-revise.ts');
-    for (const needed of ['data/rate-card.json', 'data/ace/postal-codes.json']) expect(has(revise, needed), needed).toBe(true);
+    // The revision re-checks models and the address: from the run-time projections (data/runtime/, npm run gen:runtime-data).
+    for (const needed of ['data/runtime/model-catalog.json', 'data/runtime/ace-address.json']) expect(has(revise, needed), needed).toBe(true);
   });
 
   it('partner: the queue, views, replies and records load no ACE model; the brief edit and the approval do', async () => {
