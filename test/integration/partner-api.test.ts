@@ -19,6 +19,7 @@ import { dedupeValues } from '../../functions/core/dedupe.ts';
 import type { Application } from '../../schemas/application.ts';
 import { Worksheet } from '../../schemas/worksheet.ts';
 import type { PartnerProfile } from '../../schemas/partner.ts';
+import { checkStoredItems } from '../support/stored-items.ts';
 
 type Repos = {
   applications: ApplicationRepository;
@@ -550,4 +551,11 @@ describe('records after approval: filing, AWS review, credits', () => {
       'filed', 'action_required', 'in_aws_review', 'approved', 'credits_applied',
     ]);
   });
+});
+
+// Stored items are trusted on read (functions/adapters/dynamo/stored-guard.ts): everything this suite wrote must parse.
+it('every item the suite wrote parses against schemas/stored-application.ts', async () => {
+  const { checked, problems } = await checkStoredItems(table.endpoint, table.tableName);
+  expect(problems).toEqual([]);
+  expect(checked.application ?? 0).toBeGreaterThan(0);
 });

@@ -10,6 +10,7 @@ import { estimate } from '../../functions/core/estimate.ts';
 import { Estimate } from '../../schemas/estimate.ts';
 import { NOTICE_LEASE_MS } from '../../schemas/stored-application.ts';
 import type { PartnerProfile } from '../../schemas/partner.ts';
+import { checkStoredItems } from '../support/stored-items.ts';
 
 let table: TestTable;
 let repos: {
@@ -190,4 +191,11 @@ describe('partner repository against dynalite', () => {
     expect(race?.name).toBe('Race Partners LLC');
     expect(race?.load).toBe(2);
   });
+});
+
+// Stored items are trusted on read (functions/adapters/dynamo/stored-guard.ts): everything this suite wrote must parse.
+it('every item the suite wrote parses against schemas/stored-application.ts', async () => {
+  const { checked, problems } = await checkStoredItems(table.endpoint, table.tableName);
+  expect(problems).toEqual([]);
+  expect(checked.application ?? 0).toBeGreaterThan(0);
 });

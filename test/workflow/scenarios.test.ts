@@ -17,6 +17,7 @@ import {
   DAY, HOUR, boot, callback, executionArnOf, finished, founderRevises, history, isoDay, mailsTo, partnerDecides, programsOf,
   recordChanges, statesEntered, stopRunning, submit, submitOnly, until, waitingIn, type Harness,
 } from './harness.ts';
+import { checkStoredItems } from '../support/stored-items.ts';
 
 // SES failures are injected at the mail adapter (the one seam every notice goes through); everything else is real.
 const mailFaults = vi.hoisted(() => ({ transientLeft: new Map<string, number>(), permanent: new Set<string>() }));
@@ -532,3 +533,10 @@ describe('issue-4 workflow scenarios (synthesized definition, local runtime)', (
 function planTransitionFor(app: Application, to: Application['status'], actor: Actor) {
   return planTransition({ current: app.status, version: app.version, to, actor, now: new Date(), reason: `test: ${to}` });
 }
+
+// Stored items are trusted on read (functions/adapters/dynamo/stored-guard.ts): everything this scenarios wrote must parse.
+it('every item the scenarios wrote parses against schemas/stored-application.ts', async () => {
+  const { checked, problems } = await checkStoredItems(h.rt.urls.dynamodb, h.rt.tableName);
+  expect(problems).toEqual([]);
+  expect(checked.application ?? 0).toBeGreaterThan(0);
+});

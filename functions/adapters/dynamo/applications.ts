@@ -1,6 +1,7 @@
 /**
  * The application repository: one application is several items under one partition (schemas/stored-application.ts,
- * keys in ./keys.ts), read back with one Query and parsed at this boundary.
+ * keys in ./keys.ts), read back with one Query and trusted after a cheap version and entity check (./stored-guard.ts):
+ * the items are written here from typed code, and the tests parse every item the journeys write against the schemas.
  *
  * Every status change is ONE conditional UpdateItem of the head ("status is X and version is N") that sets the new
  * status, bumps the version, moves the index keys and stores the new transition as the head's `lastTransition`: the
@@ -17,12 +18,10 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type * as z from 'zod/mini';
 import type { Application, ApplicationStatus, StoredBrief, Transition } from '../../../schemas/application.ts';
-import { Estimate } from '../../../schemas/estimate.ts';
-import {
-  APPLICATION_SCHEMA_VERSION, ApplicationHead, NOTICE_LEASE_MS, ApplicationListItem, DocumentItem, NoticeItem, TransitionItem, type StoredBriefHead,
-} from '../../../schemas/stored-application.ts';
+import type { Estimate } from '../../../schemas/estimate.ts';
+import type { ApplicationHead, ApplicationListItem, NoticeItem, StoredBriefHead } from '../../../schemas/stored-application.ts';
+import { APPLICATION_SCHEMA_VERSION, NOTICE_LEASE_MS } from '../../../schemas/stored-version.ts';
 import type { DedupeValue } from '../../core/dedupe.ts';
 import type { TransitionPlan } from '../../core/application/lifecycle.ts';
 import { listSummaryOf } from '../../core/application/list-summary.ts';
@@ -37,27 +36,37 @@ import {
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { PipelineStats } from './pipeline-stats.ts';
 import { logger } from '../observability.ts';
+import { checkStored, requireStored, StoredItemError, storedFields as itemFields } from './stored-guard.ts';
 
 /** Founder access tokens valid at once per application. */
 export const MAX_FOUNDER_TOKENS = 10;
 
-export { NOTICE_LEASE_MS };
+export { NOTICE_LEASE_MS, StoredItemError };
 
-/** A stored item this code cannot read: an old schema version, or a shape that does not parse. A server fault. */
-export class StoredItemError extends Error {
-  override readonly name = 'StoredItemError';
+// ---- reading items (trusted after ./stored-guard.ts's check) ----
+
+function headOf(item: Record<string, unknown>, what = 'Application'): ApplicationHead {
+  checkStored(item, 'application', what);
+  requireStored(typeof item.lastTransition === 'object' && item.lastTransition !== null, item, what, 'lastTransition: missing');
+  return itemFields(item) as ApplicationHead;
 }
 
-function parseStored<T>(schema: z.ZodMiniType<T>, item: Record<string, unknown>, what: string): T {
-  if (item.schemaVersion !== undefined && item.schemaVersion !== APPLICATION_SCHEMA_VERSION) {
-    throw new StoredItemError(`${what} (${String(item.pk)} ${String(item.sk)}) is stored with schema version ${String(item.schemaVersion)}; this code reads version ${APPLICATION_SCHEMA_VERSION}`);
-  }
-  const parsed = schema.safeParse(item);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(item)'}: ${i.message}`).join('; ');
-    throw new StoredItemError(`${what} (${String(item.pk)} ${String(item.sk)}) does not match schema version ${APPLICATION_SCHEMA_VERSION}: ${issues}`);
-  }
-  return parsed.data;
+function listRowOf(item: Record<string, unknown>): ApplicationListItem {
+  checkStored(item, 'application', 'Application list row');
+  requireStored(typeof item.summary === 'object' && item.summary !== null, item, 'Application list row', 'summary: missing');
+  return itemFields(item, ['schemaVersion']) as ApplicationListItem;
+}
+
+function transitionOf(item: Record<string, unknown>): Transition {
+  checkStored(item, 'transition', 'Application transition');
+  requireStored(typeof item.transition === 'object' && item.transition !== null, item, 'Application transition', 'transition: missing');
+  return item.transition as Transition;
+}
+
+function noticeOf(item: Record<string, unknown>): NoticeItem {
+  checkStored(item, 'notice', 'Application notice');
+  requireStored(item.state === 'claimed' || item.state === 'sent', item, 'Application notice', `state: '${String(item.state)}' is neither 'claimed' nor 'sent'`);
+  return itemFields(item) as NoticeItem;
 }
 
 // ---- documents ----
@@ -91,8 +100,9 @@ function documentRefs(app: Pick<Application, 'estimate' | 'briefs'>): Set<string
 }
 
 function readDocument(item: Record<string, unknown>): unknown {
-  const doc = parseStored(DocumentItem, item, 'Application document');
-  return JSON.parse(gunzipSync(doc.gz).toString('utf8'));
+  checkStored(item, 'document', 'Application document');
+  requireStored(item.gz instanceof Uint8Array, item, 'Application document', 'gz: not binary');
+  return JSON.parse(gunzipSync(item.gz as Uint8Array).toString('utf8'));
 }
 
 // ---- the head ----
@@ -182,9 +192,9 @@ function assemble(items: PartitionItems, head: ApplicationHead): Application {
     notified: items.notices.filter((n) => n.state === 'sent').map((n) => n.key).sort(),
   };
   if (estimateRef) {
-    const estimate = Estimate.safeParse(documentOf(estimateRef));
-    if (!estimate.success) throw new StoredItemError(`Application ${head.id}: its estimate does not match the estimate schema: ${estimate.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    app.estimate = estimate.data;
+    const estimate = documentOf(estimateRef);
+    if (!estimate || typeof estimate !== 'object' || Array.isArray(estimate)) throw new StoredItemError(`Application ${head.id}: estimate ${estimateRef} is not an object`);
+    app.estimate = estimate as Estimate;
   }
   if (briefs) {
     app.briefs = briefs.map(({ bodyRef, ...brief }) => {
@@ -345,8 +355,8 @@ export class ApplicationRepository {
       for (const item of page.Items ?? []) {
         const sk = String(item.sk);
         if (sk === applicationKey(id).sk) out.head = item;
-        else if (sk.startsWith(OWNED.transition)) out.transitions.push(parseStored(TransitionItem, item, 'Application transition').transition);
-        else if (sk.startsWith(OWNED.notice)) out.notices.push(parseStored(NoticeItem, item, 'Application notice'));
+        else if (sk.startsWith(OWNED.transition)) out.transitions.push(transitionOf(item));
+        else if (sk.startsWith(OWNED.notice)) out.notices.push(noticeOf(item));
         else if (sk.startsWith(OWNED.document)) out.documents.set(sk.slice(OWNED.document.length), item);
       }
       start = page.LastEvaluatedKey;
@@ -357,7 +367,7 @@ export class ApplicationRepository {
   async get(id: string): Promise<Application | undefined> {
     const items = await this.readPartition(id);
     if (!items.head) return undefined;
-    return assemble(items, parseStored(ApplicationHead, items.head, 'Application'));
+    return assemble(items, headOf(items.head));
   }
 
   async mustGet(id: string): Promise<Application> {
@@ -369,7 +379,7 @@ export class ApplicationRepository {
   /** The heads of several applications by id (no timeline, estimate or brief bodies; missing ids are left out). */
   async getHeads(ids: readonly string[]): Promise<ApplicationHead[]> {
     const items = await batchGetAll(this.tableName, ids.map((id) => ({ ...applicationKey(id) })));
-    return items.map((item) => parseStored(ApplicationHead, item, 'Application'));
+    return items.map((item) => headOf(item));
   }
 
   private conflictAfter = async (id: string, message: (latest: Application) => string): Promise<never> => {
@@ -633,7 +643,7 @@ export class ApplicationRepository {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const out = await documentClient.send(new GetCommand({ TableName: this.tableName, Key: noticeKey(id, key), ConsistentRead: true }));
-      const notice = out.Item ? parseStored(NoticeItem, out.Item, 'Application notice') : undefined;
+      const notice = out.Item ? noticeOf(out.Item) : undefined;
       if (!notice || (notice.state === 'claimed' && (notice.leaseUntil ?? 0) < now.getTime())) return this.claimNotice(id, key, now); // released meanwhile
       return notice.state === 'sent' ? { state: 'sent' } : { state: 'busy', ...(notice.leaseUntil ? { leaseUntil: notice.leaseUntil } : {}) };
     }
@@ -797,7 +807,7 @@ export class ApplicationRepository {
     }, opts.cursor);
   }
 
-  /** A page of list rows: only what the list index projects (keys.ts LIST_ATTRIBUTES), parsed. */
+  /** A page of list rows: only what the list index projects (keys.ts LIST_ATTRIBUTES), version-checked. */
   private async queryIndex(input: QueryCommandInput, cursor: string | undefined): Promise<{ items: ApplicationListItem[]; cursor?: string }> {
     const index = INDEX_LIST.find((i) => i.indexName === input.IndexName);
     if (!index) throw new Error(`queryIndex: unknown index ${String(input.IndexName)}`);
@@ -809,7 +819,7 @@ export class ApplicationRepository {
       })
       : undefined;
     const out = await documentClient.send(new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
-    const items = (out.Items ?? []).filter((i) => i.entity === 'application').map((i) => parseStored(ApplicationListItem, i, 'Application list row'));
+    const items = (out.Items ?? []).filter((i) => i.entity === 'application').map(listRowOf);
     return { items, ...(out.LastEvaluatedKey ? { cursor: encodeCursor(out.LastEvaluatedKey) } : {}) };
   }
 
