@@ -21,7 +21,7 @@ import { logger } from '../adapters/observability.ts';
 import type { Clock } from '../core/clock.ts';
 import { planExpiry } from '../core/application/expiry.ts';
 import { planTransition } from '../core/application/lifecycle.ts';
-import { planRecordTransition } from '../core/application/records.ts';
+import { planRecordMove } from '../core/application/record-state.ts';
 import { ConflictError } from '../core/errors.ts';
 import type { Actor, Application } from '../../schemas/application.ts';
 import type { Notifier } from './notifier.ts';
@@ -64,7 +64,7 @@ async function sweepOne(deps: ExpirySweepDeps, actor: Actor, app: Application, n
   }
   // A failed application accepts no record change until operations redrive it: remind, but do not expire.
   for (const { programId, expiresOn } of current.status === 'failed' ? [] : plan.expire) {
-    const p = planRecordTransition({ app: current, programId, to: 'expired', actor, now, reason: `credits expired on ${expiresOn}` });
+    const p = planRecordMove({ app: current, programId, to: 'expired', actor, now, reason: `credits expired on ${expiresOn}` });
     current = await deps.applications.applyTransition(current, p, { briefs: p.briefs });
     outcome.expired += 1;
   }

@@ -14,7 +14,7 @@
 import type { Application, ApplicationStatus, Transition } from '../../../schemas/application.ts';
 import type { Estimate } from '../../../schemas/estimate.ts';
 import { centsToUsd, usdAmountToCents } from '../cents.ts';
-import { recordOf } from '../application/records.ts';
+import { recordOf } from '../application/record-state.ts';
 
 /** Upper bounds (hours) of the time-in-status histogram; the last bucket is open. */
 export const DWELL_BUCKETS_HOURS = [1, 4, 12, 24, 48, 72, 120, 168, 336, 504, 720, 1440, 2160, 4320, 8760] as const;
