@@ -34,7 +34,7 @@ import {
   operationsKeys, OWNED, partnerQueueKeys, expiresAtSeconds, PREFIX, TABLE_KEYS, taskTokenKey, transitionKey, TTL_ATTRIBUTE,
 } from './keys.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { PipelineStats } from './pipeline-stats.ts';
+import { projectTransitions } from './pipeline-projection.ts';
 import { logger } from '../observability.ts';
 import { checkStored, requireStored, StoredItemError, storedFields as itemFields } from './stored-guard.ts';
 
@@ -242,18 +242,14 @@ class UpdateBuilder {
 }
 
 export class ApplicationRepository {
-  private readonly stats: PipelineStats;
-
-  constructor(private readonly tableName: string) {
-    this.stats = new PipelineStats(tableName);
-  }
+  constructor(private readonly tableName: string) {}
 
   /**
    * Count transitions in the pipeline counters (exactly once each, see pipeline-stats.ts). Never fails the caller: the
    * status change is already stored, and a count missed here is caught up by the next re-projection.
    */
   async countTransitions(app: Application, transitions: readonly Transition[]): Promise<void> {
-    await this.stats.project(app, transitions).catch((error: unknown) => {
+    await projectTransitions(this.tableName, app, transitions, new Date()).catch((error: unknown) => {
       logger.warn('Pipeline counters not updated; the next re-projection catches up', { error: error as Error });
     });
   }
