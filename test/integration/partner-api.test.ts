@@ -93,7 +93,7 @@ async function seedInReview(partnerId: string, worksheet?: Worksheet): Promise<S
   const ws = worksheet ?? worksheetFor(counter);
   const now = new Date();
   const { token, hash } = newFounderToken();
-  await repos.applications.putDedupeItems(id, dedupeValues(ws), now);
+  await (await import('../../functions/adapters/dynamo/applications-intake.ts')).putDedupeItems(repos.applications, id, dedupeValues(ws), now);
   const created = newApplication({ id, worksheet: ws, tokenHash: hash, now });
   await repos.applications.create(created);
   const est = estimate(ws, { now });

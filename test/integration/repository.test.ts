@@ -94,10 +94,10 @@ describe('application repository against dynalite', () => {
       await repos.applications.create(app);
       await repos.applications.applyTransition(app, planTransition({ current: 'submitted', version: 1, to: 'failed', actor: system, reason: 'x', now: new Date(Date.UTC(2026, 0, 1, 0, i)) }));
     }
-    const first = await repos.applications.listByStatus('failed', { limit: 3 });
+    const first = await (await import('../../functions/adapters/dynamo/applications-lists.ts')).listByStatus(repos.applications, 'failed', { limit: 3 });
     expect(first.items.map((a) => a.id)).toEqual(ids.slice(0, 3));
     expect(first.cursor).toBeTypeOf('string');
-    const second = await repos.applications.listByStatus('failed', { limit: 3, cursor: first.cursor as string });
+    const second = await (await import('../../functions/adapters/dynamo/applications-lists.ts')).listByStatus(repos.applications, 'failed', { limit: 3, cursor: first.cursor as string });
     expect(second.items.map((a) => a.id)).toEqual(ids.slice(3));
   });
 
@@ -124,7 +124,8 @@ describe('application repository against dynalite', () => {
     await repos.applications.create(app);
     const hashes = Array.from({ length: 12 }, (_, i) => `hash-${i}`);
     const results = [];
-    for (const h of hashes) results.push(await repos.applications.addFounderTokenHash(app.id, h).then(() => 'added', (e: unknown) => e));
+    const { addFounderTokenHash } = await import('../../functions/adapters/dynamo/applications-intake.ts');
+    for (const h of hashes) results.push(await addFounderTokenHash(repos.applications, app.id, h).then(() => 'added', (e: unknown) => e));
     expect(results.slice(0, 9)).toEqual(Array(9).fill('added'));
     expect(results.slice(9).every((e) => e instanceof ConflictError)).toBe(true);
     expect((results[9] as ConflictError).message).toMatch(/use one of those tokens/);
@@ -136,7 +137,8 @@ describe('application repository against dynalite', () => {
     const app = freshApplication();
     await repos.applications.create(app);
     const hashes = Array.from({ length: 20 }, (_, i) => `concurrent-${i}`);
-    const results = await Promise.allSettled(hashes.map((h) => repos.applications.addFounderTokenHash(app.id, h)));
+    const { addFounderTokenHash } = await import('../../functions/adapters/dynamo/applications-intake.ts');
+    const results = await Promise.allSettled(hashes.map((h) => addFounderTokenHash(repos.applications, app.id, h)));
     const added = hashes.filter((_, i) => results[i]?.status === 'fulfilled');
     expect(added).toHaveLength(9);
     const stored = (await repos.applications.get(app.id))?.founderTokenHashes ?? [];

@@ -179,7 +179,7 @@ describe('application storage (dynalite)', () => {
     const old = await applications.get(app.id).catch((e: unknown) => e as Error);
     expect(old).toMatchObject({ name: 'StoredItemError' });
     expect((old as Error).message).toMatch(/schema version 1; this code reads version 2/);
-    await expect(applications.listByStatus(app.status, { limit: 1000 })).rejects.toThrow(/schema version 1; this code reads version 2/);
+    await expect((await import('../../functions/adapters/dynamo/applications-lists.ts')).listByStatus(applications, app.status, { limit: 1000 })).rejects.toThrow(/schema version 1; this code reads version 2/);
     // Another entity under the head's key is refused, not read as a head.
     await raw.send(new UpdateCommand({ TableName: table.tableName, Key: key, UpdateExpression: 'SET schemaVersion = :v, entity = :e', ExpressionAttributeValues: { ':v': 2, ':e': 'transition' } }));
     await expect(applications.get(app.id)).rejects.toThrow(/is a 'transition' item where a 'application' item was expected/);
@@ -204,7 +204,7 @@ describe('application storage (dynalite)', () => {
       const ids: string[] = [];
       let cursor: string | undefined;
       do {
-        const page = await applications.listExpiryDue(new Date(at), { limit: 50, ...(cursor ? { cursor } : {}) });
+        const page = await (await import('../../functions/adapters/dynamo/applications-expiry.ts')).listExpiryDue(applications, new Date(at), { limit: 50, ...(cursor ? { cursor } : {}) });
         ids.push(...page.ids);
         cursor = page.cursor;
       } while (cursor);
@@ -212,7 +212,7 @@ describe('application storage (dynalite)', () => {
     };
     expect(await dueIds('2027-04-30T00:00:00Z')).not.toContain(app.id); // 61 days before
     expect(await dueIds('2027-05-01T00:00:00Z')).toContain(app.id); // 60 days before
-    await applications.recordReminderSent(app, 'bedrock-poc', [60]);
+    await (await import('../../functions/adapters/dynamo/applications-expiry.ts')).recordReminderSent(applications, app, 'bedrock-poc', [60]);
     expect(await dueIds('2027-05-02T00:00:00Z')).not.toContain(app.id);
     expect(await dueIds('2027-05-31T00:00:00Z')).toContain(app.id); // 30 days before
   });
