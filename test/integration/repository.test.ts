@@ -106,16 +106,16 @@ describe('application repository against dynalite', () => {
     await repos.applications.create(app);
     const t0 = new Date('2026-11-27T10:00:00Z');
     const at = (ms: number) => new Date(t0.getTime() + ms);
-    expect((await repos.applications.claimNotice(app.id, 'k:v1', t0)).state).toBe('claimed');
-    expect(await repos.applications.claimNotice(app.id, 'k:v1', at(1000))).toEqual({ state: 'busy', leaseUntil: t0.getTime() + NOTICE_LEASE_MS });
-    await repos.applications.releaseNotice(app.id, 'k:v1');
-    expect((await repos.applications.claimNotice(app.id, 'k:v1', at(2000))).state).toBe('claimed');
+    expect((await (await import('../../functions/adapters/dynamo/applications-notices.ts')).claimNotice(repos.applications, app.id, 'k:v1', t0)).state).toBe('claimed');
+    expect(await (await import('../../functions/adapters/dynamo/applications-notices.ts')).claimNotice(repos.applications, app.id, 'k:v1', at(1000))).toEqual({ state: 'busy', leaseUntil: t0.getTime() + NOTICE_LEASE_MS });
+    await (await import('../../functions/adapters/dynamo/applications-notices.ts')).releaseNotice(repos.applications, app.id, 'k:v1');
+    expect((await (await import('../../functions/adapters/dynamo/applications-notices.ts')).claimNotice(repos.applications, app.id, 'k:v1', at(2000))).state).toBe('claimed');
     // The holder died: its lease runs out and the notice can be claimed again.
-    expect((await repos.applications.claimNotice(app.id, 'k:v1', at(2000 + NOTICE_LEASE_MS + 1))).state).toBe('claimed');
+    expect((await (await import('../../functions/adapters/dynamo/applications-notices.ts')).claimNotice(repos.applications, app.id, 'k:v1', at(2000 + NOTICE_LEASE_MS + 1))).state).toBe('claimed');
     expect((await repos.applications.get(app.id))?.notified).toEqual([]);
     await repos.applications.markNoticesSent(app.id, ['k:v1']);
-    await repos.applications.releaseNotice(app.id, 'k:v1'); // never undoes a sent notice
-    expect((await repos.applications.claimNotice(app.id, 'k:v1', at(10 * NOTICE_LEASE_MS))).state).toBe('sent');
+    await (await import('../../functions/adapters/dynamo/applications-notices.ts')).releaseNotice(repos.applications, app.id, 'k:v1'); // never undoes a sent notice
+    expect((await (await import('../../functions/adapters/dynamo/applications-notices.ts')).claimNotice(repos.applications, app.id, 'k:v1', at(10 * NOTICE_LEASE_MS))).state).toBe('sent');
     expect((await repos.applications.get(app.id))?.notified).toEqual(['k:v1']);
   });
 

@@ -232,7 +232,7 @@ describe('a notice claimed by a sender that died (dynalite + the SES stand-in)',
     app = await move(app, 'sized', system, T0 + 1000, 'sized');
     const clock = fakeClock(T0 + 5000);
     // The first sender claims the notice and dies before SES is called.
-    expect((await applications.claimNotice(app.id, 'v2:founder-status-update', clock.now())).state).toBe('claimed');
+    expect((await (await import('../../functions/adapters/dynamo/applications-notices.ts')).claimNotice(applications, app.id, 'v2:founder-status-update', clock.now())).state).toBe('claimed');
     const before = (await inbox()).length;
     // The retry arrives while the lease still holds: it waits the lease out, claims and sends.
     const notifier = new NotifierClass(applications, partners, config, clock);

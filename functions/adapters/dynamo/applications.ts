@@ -19,7 +19,7 @@
  * this class is what every handler uses (read, create, transitions, notes, briefs, notices, task tokens, counting);
  * the rarer parts are functions over it, each module loaded only by the functions that call them:
  * ./applications-lists.ts (list pages, the stuck count, heads by id), ./applications-intake.ts (likely duplicates,
- * founder tokens), ./applications-confirmation.ts (the founder's address confirmation), ./applications-expiry.ts (the
+ * founder tokens), ./applications-notices.ts (claiming mail), ./applications-confirmation.ts (the founder's address confirmation), ./applications-expiry.ts (the
  * credit expiry sweep), ./applications-migration.ts (scripts/migrations.ts only).
  */
 import { createHash } from 'node:crypto';
@@ -65,7 +65,7 @@ function transitionOf(item: Record<string, unknown>): Transition {
   return item.transition as Transition;
 }
 
-function noticeOf(item: Record<string, unknown>): NoticeItem {
+export function noticeOf(item: Record<string, unknown>): NoticeItem {
   checkStored(item, 'notice', 'Application notice');
   requireStored(item.state === 'claimed' || item.state === 'sent', item, 'Application notice', `state: '${String(item.state)}' is neither 'claimed' nor 'sent'`);
   return itemFields(item) as NoticeItem;
@@ -465,51 +465,12 @@ export class ApplicationRepository {
     }));
   }
 
-  /**
-   * Claim a notice before sending it. `claimed`: this caller holds it until `leaseUntil` (then marks it sent, or gives
-   * it back); `sent`: it already went out; `busy`: another sender holds a live claim until `leaseUntil`. A claim whose
-   * lease ran out (its sender died between claiming and sending) can be claimed again: mail goes out at least once.
-   */
-  async claimNotice(id: string, key: string, now: Date): Promise<{ state: 'claimed' | 'sent' | 'busy'; leaseUntil?: number }> {
-    const leaseUntil = now.getTime() + NOTICE_LEASE_MS;
-    try {
-      await documentClient.send(new PutCommand({
-        TableName: this.tableName,
-        Item: { ...noticeKey(id, key), entity: 'notice', key, state: 'claimed', leaseUntil },
-        ConditionExpression: 'attribute_not_exists(pk) OR (#state = :claimed AND leaseUntil < :now)',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':claimed': 'claimed', ':now': now.getTime() },
-      }));
-      return { state: 'claimed', leaseUntil };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const out = await documentClient.send(new GetCommand({ TableName: this.tableName, Key: noticeKey(id, key), ConsistentRead: true }));
-      const notice = out.Item ? noticeOf(out.Item) : undefined;
-      if (!notice || (notice.state === 'claimed' && (notice.leaseUntil ?? 0) < now.getTime())) return this.claimNotice(id, key, now); // released meanwhile
-      return notice.state === 'sent' ? { state: 'sent' } : { state: 'busy', ...(notice.leaseUntil ? { leaseUntil: notice.leaseUntil } : {}) };
-    }
-  }
-
   /** Record notices as sent (idempotent: a notice once sent stays sent). */
   async markNoticesSent(id: string, keys: readonly string[]): Promise<void> {
     await Promise.all(keys.map((key) => documentClient.send(new PutCommand({
       TableName: this.tableName,
       Item: { ...noticeKey(id, key), entity: 'notice', key, state: 'sent' },
     }))));
-  }
-
-  /** Give a claim back (the send failed): its lease ends now, so the next attempt claims it at once. Never undoes a sent notice. */
-  async releaseNotice(id: string, key: string): Promise<void> {
-    await documentClient.send(new UpdateCommand({
-      TableName: this.tableName,
-      Key: noticeKey(id, key),
-      UpdateExpression: 'SET leaseUntil = :released',
-      ConditionExpression: '#state = :claimed',
-      ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':claimed': 'claimed', ':released': 0 },
-    })).catch((error: unknown) => {
-      if (!isConditionFailure(error)) throw error;
-    });
   }
 
   // ---- task tokens (kept server-side, never sent to people) ----
