@@ -6,6 +6,7 @@ import type { Application, ApplicationStatus, FundingStatus, RecordStatus, Trans
 import type { PartnerProfile } from '../../schemas/partner.ts';
 import { confirmsRevisedAddress } from './address-confirmation.ts';
 import { formatUsd, usdToCents } from './money.ts';
+import { possessive } from './notice-markers.ts';
 
 export interface Mail {
   readonly to: string[];
@@ -67,10 +68,6 @@ interface NoticeContext {
 
 const words = (status: string): string => status.replaceAll('_', ' ');
 
-/** "Ledgerly Labs" → "Ledgerly Labs'", "Northwind" → "Northwind's" (no "Partners's"). */
-export function possessive(name: string): string {
-  return /s$/i.test(name.trim()) ? `${name}'` : `${name}'s`;
-}
 
 /**
  * When a routing follows the founder's revision (not a first routing or a re-routing after a decline): the change
@@ -375,4 +372,4 @@ export function formatUsdAmount(amount: string): string {
 }
 
 /** The key marking a transition as fully notified, and the transitions not yet notified (./notice-markers.ts). */
-export { transitionMarker, unnotifiedTransitions } from './notice-markers.ts';
+export { possessive, transitionMarker, unnotifiedTransitions } from './notice-markers.ts';

@@ -5,7 +5,7 @@
  */
 import type { Application } from '../../../schemas/application.ts';
 import { awaitingAwsDecision, awaitingCredits, recordOf } from './record-state.ts';
-import { unnotifiedTransitions } from '../notifications.ts';
+import { unnotifiedTransitions } from '../notice-markers.ts';
 import { TASK_TOKEN_KINDS } from './commands.ts';
 import { addressConfirmed } from '../address-confirmation.ts';
 
