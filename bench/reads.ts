@@ -47,9 +47,9 @@ export async function measureReads(count = Number(process.env.BENCH_READS_APPLIC
     const u = meter.take();
     rows.push({ read, requests: u.reads, readUnits: u.readUnits, items });
   };
-  await measure('partner queue, limit 20', async () => (await repo.listPartnerQueue('p-bench', { status: 'in_partner_review', limit: 20 })).items.length);
-  await measure('partner queue, limit 100', async () => (await repo.listPartnerQueue('p-bench', { status: 'in_partner_review', limit: 100 })).items.length);
-  await measure('operations list, limit 20', async () => (await repo.listByStatus('in_partner_review', { limit: 20 })).items.length);
+  await measure('partner queue, limit 20', async () => (await (await import('../functions/adapters/dynamo/applications-lists.ts')).listPartnerQueue(repo, 'p-bench', { status: 'in_partner_review', limit: 20 })).items.length);
+  await measure('partner queue, limit 100', async () => (await (await import('../functions/adapters/dynamo/applications-lists.ts')).listPartnerQueue(repo, 'p-bench', { status: 'in_partner_review', limit: 100 })).items.length);
+  await measure('operations list, limit 20', async () => (await (await import('../functions/adapters/dynamo/applications-lists.ts')).listByStatus(repo, 'in_partner_review', { limit: 20 })).items.length);
   await measure('one application (detail)', async () => ((await repo.get(last!.id)) ? 1 : 0));
   // Operations' stuck page (in_partner_review past 72 hours): the index rows alone, as GET /ops/stuck reads them,
   // beside what it read before (the rows, then each application whole).
@@ -58,7 +58,7 @@ export async function measureReads(count = Number(process.env.BENCH_READS_APPLIC
   const insightDeps = { applications: repo, partners: undefined as never, stats: undefined as never, stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:bench' };
   await measure('ops stuck page of 20, one status (now)', async () => (await stuckPage(insightDeps, { status: 'in_partner_review', limit: 20, now: later })).items.length);
   await measure('ops stuck page of 20, one status (before: + a read per row)', async () => {
-    const page = await repo.listByStatus('in_partner_review', { limit: 20, updatedBefore: new Date(later.getTime() - 72 * 3_600_000).toISOString() });
+    const page = await (await import('../functions/adapters/dynamo/applications-lists.ts')).listByStatus(repo, 'in_partner_review', { limit: 20, updatedBefore: new Date(later.getTime() - 72 * 3_600_000).toISOString() });
     return (await Promise.all(page.items.map((row) => repo.mustGet(row.id)))).length;
   });
   await measure('ops stuck page of 20, all statuses (now)', async () => (await stuckPage(insightDeps, { limit: 20, now: later })).items.length);

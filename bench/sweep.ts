@@ -90,7 +90,7 @@ export async function measureSweep(sizes = (process.env.BENCH_SWEEP_SIZES ?? '10
     const notifier = {
       // Claims and marks through the repository (the real writes); SES is not part of the sweep's own cost.
       deliver: async (app: Application, _kind: string, key: string) => {
-        const claim = await repo.claimNotice(app.id, key, clock.now());
+        const claim = await (await import('../functions/adapters/dynamo/applications-notices.ts')).claimNotice(repo, app.id, key, clock.now());
         if (claim.state !== 'claimed') return false;
         await repo.markNoticesSent(app.id, [key]);
         return true;

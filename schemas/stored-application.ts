@@ -1,6 +1,9 @@
 /**
- * How an application is stored (functions/adapters/dynamo/applications.ts): the shapes of its items, each parsed at
- * the repository boundary so a bad or old item is a clear error instead of a wrong answer.
+ * How an application is stored (functions/adapters/dynamo/applications.ts): the shapes of its items. The repository
+ * writes them from typed code and trusts them on read after a cheap version and entity check
+ * (functions/adapters/dynamo/stored-guard.ts: an item of another schema version or entity is a clear error, never a
+ * wrong answer); these schemas are its types (z.infer, imported as types only, so no handler builds them) and the
+ * tests' check that every item the journeys write parses (test/support/stored-items.ts).
  *
  * One application is several items under one partition (keys in functions/adapters/dynamo/keys.ts):
  * - the head: everything small, the LATEST transition, the brief bodies and the estimate by reference;
@@ -12,8 +15,9 @@ import * as z from 'zod/mini';
 import { AddressConfirmation, ApplicationStatus, Failure, PartnerAssignment, RecordStatus, StoredBrief, Transition } from './application.ts';
 import { Worksheet } from './worksheet.ts';
 
-/** Bumped whenever a stored shape changes incompatibly; items of another version are refused by name. */
-export const APPLICATION_SCHEMA_VERSION = 2;
+import { APPLICATION_SCHEMA_VERSION } from './stored-version.ts';
+
+export { APPLICATION_SCHEMA_VERSION, NOTICE_LEASE_MS } from './stored-version.ts';
 
 /** What the list views show (partner queue, operations list): the only thing the list indexes project. */
 export const ListSummary = z.object({
@@ -76,12 +80,6 @@ export type ApplicationHead = z.infer<typeof ApplicationHead>;
 export const TransitionItem = z.object({ schemaVersion: z.literal(APPLICATION_SCHEMA_VERSION), transition: Transition });
 
 /**
- * How long a notice claim holds before anyone may claim it again: longer than one send takes (SES answers in well
- * under a second), short enough that the retry of a sender that died after claiming waits it out in one run.
- */
-export const NOTICE_LEASE_MS = 10_000;
-
-/**
  * A notice: `claimed` while one sender holds it (until `leaseUntil`, epoch ms, after which anyone may claim it again),
  * `sent` once the mail went out.
  */
@@ -97,4 +95,23 @@ export const DocumentItem = z.object({
   schemaVersion: z.literal(APPLICATION_SCHEMA_VERSION),
   kind: z.enum(['estimate', 'brief-body']),
   gz: z.instanceof(Uint8Array),
+});
+export type DocumentItem = z.infer<typeof DocumentItem>;
+
+/** A task token kept server-side next to its application (`TASK#<kind>`), removed by TTL (`expiresAt`, epoch seconds). */
+export const TaskTokenItem = z.object({
+  applicationId: z.string(),
+  kind: z.string(),
+  token: z.string(),
+  executionArn: z.optional(z.string()),
+  storedAt: z.string(),
+  expiresAt: z.number(),
+});
+
+/** A likely-duplicate index item (`DEDUPE#<kind>#<value>`, `APP#<id>`; functions/core/dedupe.ts). */
+export const DedupeItem = z.object({
+  kind: z.enum(['account', 'domain', 'company']),
+  value: z.string(),
+  applicationId: z.string(),
+  indexedAt: z.string(),
 });

@@ -21,6 +21,7 @@ import { Application } from '../schemas/application.ts';
 import { fieldPath } from '../schemas/issues.ts';
 import { inAwsReview } from '../functions/core/ace/partner-central-rules.ts';
 import { ApplicationRepository } from '../functions/adapters/dynamo/applications.ts';
+import { replaceLegacy } from '../functions/adapters/dynamo/applications-migration.ts';
 import { documentClient, isConditionFailure } from '../functions/adapters/dynamo/client.ts';
 import { SORT, TTL_ATTRIBUTE, expiresAtSeconds } from '../functions/adapters/dynamo/keys.ts';
 import { PartnerCentralStore } from '../functions/adapters/dynamo/partner-central-store.ts';
@@ -105,7 +106,7 @@ export async function migrateApplications(tableName: string, opts: ScanOptions =
       result.failed.push({ id, problems: parsed.problems });
       return;
     }
-    if (await repository.replaceLegacy(parsed.app)) result.migrated.push(id);
+    if (await replaceLegacy(repository, parsed.app)) result.migrated.push(id);
     else result.alreadyMigrated.push(id);
   });
   result.scanned = scanned;

@@ -14,3 +14,11 @@ export function unnotifiedTransitions(app: Pick<Application, 'notified' | 'trans
   const notified = new Set(app.notified ?? []);
   return app.transitions.filter((t) => !notified.has(transitionMarker(t.version)));
 }
+
+/**
+ * "Ledgerly Labs" → "Ledgerly Labs'", "Northwind" → "Northwind's" (no "Partners's"). Here, beside the markers, so the
+ * workflow's wait (await-human-step.ts) words its reason without loading the notices and money formatting.
+ */
+export function possessive(name: string): string {
+  return /s$/i.test(name.trim()) ? `${name}'` : `${name}'s`;
+}

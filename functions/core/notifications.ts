@@ -9,6 +9,7 @@ import { formatUsd, usdAmountToCents } from './cents.ts';
 import { escapeHtml } from './html.ts';
 
 export { escapeHtml } from './html.ts';
+import { possessive } from './notice-markers.ts';
 
 export interface Mail {
   readonly to: string[];
@@ -61,10 +62,6 @@ interface NoticeContext {
 
 const words = (status: string): string => status.replaceAll('_', ' ');
 
-/** "Ledgerly Labs" → "Ledgerly Labs'", "Northwind" → "Northwind's" (no "Partners's"). */
-export function possessive(name: string): string {
-  return /s$/i.test(name.trim()) ? `${name}'` : `${name}'s`;
-}
 
 /**
  * When a routing follows the founder's revision (not a first routing or a re-routing after a decline): the change
@@ -369,4 +366,4 @@ export function formatUsdAmount(amount: string): string {
 }
 
 /** The key marking a transition as fully notified, and the transitions not yet notified (./notice-markers.ts). */
-export { transitionMarker, unnotifiedTransitions } from './notice-markers.ts';
+export { possessive, transitionMarker, unnotifiedTransitions } from './notice-markers.ts';

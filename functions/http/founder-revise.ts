@@ -6,6 +6,7 @@
 import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { putDedupeItems } from '../adapters/dynamo/applications-intake.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
 import { dedupeValues } from '../core/dedupe.ts';
@@ -30,7 +31,7 @@ async function revise(event: HttpEvent) {
   const result = await runCommand(deps, id, (app, now) => planRevision({ app: ownedBy(app, token, id), worksheet, requestHash, now }));
   // Index the revised values only once the revision is accepted (a refused one changes nothing); a crash before this
   // is repaired by repeating the request, which replays and indexes again (idempotent puts).
-  await applications.putDedupeItems(id, dedupeValues(worksheet), systemClock.now());
+  await putDedupeItems(applications, id, dedupeValues(worksheet), systemClock.now());
   logger.info('Worksheet revised', { replayed: result.replayed });
   return json(200, { applicationId: id, status: result.transition?.to ?? result.app.status, links: { application: `/applications/${id}` } });
 }

@@ -5,6 +5,7 @@
 import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { listByStatus } from '../adapters/dynamo/applications-lists.ts';
 import { opsApplicationDetail, opsApplicationItem } from './views.ts';
 import { NotFoundError } from '../core/errors.ts';
 import { ListExecutionsQuery, OpsApplicationsQuery } from '../../schemas/api-requests.ts';
@@ -31,7 +32,7 @@ async function getExecutions(event: HttpEvent) {
 async function getApplications(event: HttpEvent) {
   requireGroup(callerOf(event), 'ops');
   const query = parseOr400(OpsApplicationsQuery(), event.queryStringParameters ?? {}, 'query');
-  const page = await applications.listByStatus(query.status, {
+  const page = await listByStatus(applications, query.status, {
     limit: query.limit ?? 25,
     newestFirst: query.order === 'newest',
     ...(query.cursor ? { cursor: query.cursor } : {}),

@@ -9,6 +9,8 @@
 import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { findDedupeCandidates } from '../adapters/dynamo/applications-intake.ts';
+import { getHeads, listPartnerQueue } from '../adapters/dynamo/applications-lists.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
 import type { Application } from '../../schemas/application.ts';
@@ -31,8 +33,8 @@ const deps = { applications, partners, stateMachineArn: config.STATE_MACHINE_ARN
 
 /** Other applications sharing the AWS account id, website domain or company name (re-checked on their worksheets). */
 async function duplicatesOf(app: Application, partnerId: string): Promise<DuplicateView[]> {
-  const ids = (await applications.findDedupeCandidates(dedupeValues(app.worksheet))).filter((x) => x !== app.id);
-  const others = await applications.getHeads(ids);
+  const ids = (await findDedupeCandidates(applications, dedupeValues(app.worksheet))).filter((x) => x !== app.id);
+  const others = await getHeads(applications, ids);
   return others
     .map((other) => ({ other, matchedOn: sharedKeys(app.worksheet, other.worksheet) }))
     .filter((d) => d.matchedOn.length > 0)
@@ -55,7 +57,7 @@ async function duplicatesOf(app: Application, partnerId: string): Promise<Duplic
 async function listQueue(event: HttpEvent) {
   const partnerId = partnerIdOf(event);
   const query = parseOr400(PartnerQueueQuery(), event.queryStringParameters ?? {}, 'query');
-  const page = await applications.listPartnerQueue(partnerId, {
+  const page = await listPartnerQueue(applications, partnerId, {
     limit: query.limit ?? 25,
     ...(query.status ? { status: query.status } : {}),
     ...(query.cursor ? { cursor: query.cursor } : {}),

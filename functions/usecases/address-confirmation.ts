@@ -17,6 +17,7 @@
 import type { Application } from '../../schemas/application.ts';
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
+import { confirmAddress as confirmStoredAddress, markConfirmationSent, requestConfirmationMail, storeConfirmationSecret } from '../adapters/dynamo/applications-confirmation.ts';
 import { addressScope, type LimitRepository } from '../adapters/dynamo/limits.ts';
 import type { Clock } from '../core/clock.ts';
 import {
@@ -36,7 +37,7 @@ const DAY_MS = 24 * HOUR_MS;
 export const CONFIRMATION_OUTCOMES = { confirmed: 'confirmed', resend: 'resend' } as const;
 
 export interface ConfirmationMailDeps {
-  readonly applications: Pick<ApplicationRepository, 'storeConfirmationSecret' | 'markConfirmationSent'>;
+  readonly applications: Pick<ApplicationRepository, 'tableName'>;
   readonly notifier: Pick<Notifier, 'deliver'>;
   readonly clock: Clock;
   readonly settings: ConfirmationSettings;
@@ -56,14 +57,14 @@ export async function sendConfirmationMail(deps: ConfirmationMailDeps, app: Appl
     const now = deps.clock.now();
     const expiresAt = new Date(now.getTime() + deps.settings.confirmWithinHours * HOUR_MS);
     const { secret, hash } = newConfirmationSecret();
-    if (!(await deps.applications.storeConfirmationSecret(app.id, { hash, number: c.requested, now, expiresAt }))) return [];
+    if (!(await storeConfirmationSecret(deps.applications, app.id, { hash, number: c.requested, now, expiresAt }))) return [];
     const link = confirmationLink(deps.baseUrl, app.id, secret);
     if (await deps.notifier.deliver(app, 'founder-address-confirmation', key, { confirmation: { link, expiresAt: expiresAt.toISOString() } })) {
-      await deps.applications.markConfirmationSent(app.id, c.requested);
+      await markConfirmationSent(deps.applications, app.id, c.requested);
       return [key];
     }
   }
-  await deps.applications.markConfirmationSent(app.id, c.requested);
+  await markConfirmationSent(deps.applications, app.id, c.requested);
   return [];
 }
 
@@ -77,7 +78,7 @@ export async function confirmAddress(deps: ConfirmDeps, id: string, secret: stri
   if (!app) throw invalid();
   const now = deps.clock.now();
   let outcome = confirmOutcome(app, hash, now);
-  if (outcome.kind === 'confirm' && !(await deps.applications.confirmAddress(id, hash, now))) {
+  if (outcome.kind === 'confirm' && !(await confirmStoredAddress(deps.applications, id, hash, now))) {
     // Lost a race (a concurrent click with the same link wins: then this is a replay) or the secret just expired.
     outcome = confirmOutcome(await deps.applications.mustGet(id), hash, now);
     if (outcome.kind === 'confirm') outcome = { kind: 'invalid' };
@@ -103,7 +104,7 @@ export async function requestResend(deps: ResendDeps, app: Application): Promise
   });
   if (!limited.ok) throw new TooManyRequestsError(`At most ${deps.settings.resendsPerAddressPerDay} confirmation mails a day go to one address`, limited.retryAfterSeconds);
   const requested = app.addressConfirmation!.requested;
-  if (!(await deps.applications.requestConfirmationMail(app.id, requested))) {
+  if (!(await requestConfirmationMail(deps.applications, app.id, requested))) {
     const latest = await deps.applications.mustGet(app.id);
     throw new ConflictError(`No confirmation mail can be resent: ${resendRefusal(latest, deps.settings) ?? 'another resend was asked for at the same moment'}`, latest.status);
   }

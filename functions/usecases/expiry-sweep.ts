@@ -17,11 +17,12 @@
  * others; the sweep fails at the end so Scheduler retries it (everything it does is idempotent).
  */
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { listExpiryDue, recordReminderSent, refreshExpiryDue } from '../adapters/dynamo/applications-expiry.ts';
 import { logger } from '../adapters/observability.ts';
 import type { Clock } from '../core/clock.ts';
 import { planExpiry } from '../core/application/expiry.ts';
 import { planTransition } from '../core/application/lifecycle.ts';
-import { planRecordTransition } from '../core/application/records.ts';
+import { planRecordMove } from '../core/application/record-state.ts';
 import { ConflictError } from '../core/errors.ts';
 import type { Actor, Application } from '../../schemas/application.ts';
 import type { Notifier } from './notifier.ts';
@@ -64,7 +65,7 @@ async function sweepOne(deps: ExpirySweepDeps, actor: Actor, app: Application, n
   }
   // A failed application accepts no record change until operations redrive it: remind, but do not expire.
   for (const { programId, expiresOn } of current.status === 'failed' ? [] : plan.expire) {
-    const p = planRecordTransition({ app: current, programId, to: 'expired', actor, now, reason: `credits expired on ${expiresOn}` });
+    const p = planRecordMove({ app: current, programId, to: 'expired', actor, now, reason: `credits expired on ${expiresOn}` });
     current = await deps.applications.applyTransition(current, p, { briefs: p.briefs });
     outcome.expired += 1;
   }
@@ -74,10 +75,10 @@ async function sweepOne(deps: ExpirySweepDeps, actor: Actor, app: Application, n
       expiry: { programId, daysLeft, expiresOn, ...(amountUsd ? { amountUsd } : {}) },
     });
     if (sent) outcome.reminders += 1;
-    current = await deps.applications.recordReminderSent(current, programId, r.covers);
+    current = await recordReminderSent(deps.applications, current, programId, r.covers);
   }
   // Nothing to do (a check due earlier than the truth, or a failed application's expired credits): look again later.
-  if (!plan.toExpiring && plan.expire.length === 0 && plan.reminders.length === 0) await deps.applications.refreshExpiryDue(current);
+  if (!plan.toExpiring && plan.expire.length === 0 && plan.reminders.length === 0) await refreshExpiryDue(deps.applications, current);
   // Its own transitions (expiring, expired) are mailed like the workflow's; an application it did not change is left
   // to its workflow's notices.
   if (outcome.expiring || outcome.expired > 0) await deps.notifier.notifyTransitions(await deps.applications.mustGet(current.id));
@@ -90,7 +91,7 @@ export async function sweepExpiries(deps: ExpirySweepDeps, actor: Actor): Promis
   let cursor: string | undefined;
   do {
     // A visited application's entry moves past now (or stays put): the cursor never meets it again in this run.
-    const page = await deps.applications.listExpiryDue(now, { limit: 100, ...(cursor ? { cursor } : {}) });
+    const page = await listExpiryDue(deps.applications, now, { limit: 100, ...(cursor ? { cursor } : {}) });
     for (const id of page.ids) {
       totals.applications += 1;
       try {

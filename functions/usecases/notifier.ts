@@ -18,6 +18,7 @@ import type { Estimate } from '../../schemas/estimate.ts';
 import type { PartnerProfile } from '../../schemas/partner.ts';
 import { isRetryableByTrait, isServerError, isThrottlingError, isTransientError } from '@smithy/service-error-classification';
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { claimNotice, releaseNotice } from '../adapters/dynamo/applications-notices.ts';
 import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { sendMail } from '../adapters/mailer.ts';
 import { systemClock } from '../adapters/clock.ts';
@@ -74,7 +75,7 @@ export class Notifier {
    */
   private async claim(app: Application, key: string): Promise<boolean> {
     for (let attempt = 0; attempt < 2; attempt += 1) {
-      const claim = await this.applications.claimNotice(app.id, key, this.clock.now());
+      const claim = await claimNotice(this.applications, app.id, key, this.clock.now());
       if (claim.state !== 'busy') return claim.state === 'claimed';
       if (attempt === 0) await this.clock.sleep(Math.max(0, (claim.leaseUntil ?? 0) - this.clock.now().getTime()) + 50);
     }
@@ -102,7 +103,7 @@ export class Notifier {
     try {
       await sendMail(mail, { from: this.config.SENDER_EMAIL, configurationSet: this.config.SES_CONFIGURATION_SET });
     } catch (error) {
-      await this.applications.releaseNotice(app.id, key);
+      await releaseNotice(this.applications, app.id, key);
       throw withoutAddresses(error);
     }
     await this.applications.markNoticesSent(app.id, [key]);

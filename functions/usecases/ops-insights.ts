@@ -6,6 +6,7 @@
 import type { Application, ApplicationStatus } from '../../schemas/application.ts';
 import { APPLICATION_STATUSES } from '../../schemas/statuses.ts';
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { listByStatus } from '../adapters/dynamo/applications-lists.ts';
 import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import type { PipelineStats } from '../adapters/dynamo/pipeline-stats.ts';
 import { readExecution } from '../adapters/execution-history.ts';
@@ -57,7 +58,7 @@ export async function stuckPage(deps: InsightDeps, opts: { status?: ApplicationS
   while (index < statuses.length && items.length < opts.limit) {
     const status = statuses[index]!;
     const threshold = thresholdFor(status)!;
-    const page = await deps.applications.listByStatus(status, {
+    const page = await listByStatus(deps.applications, status, {
       limit: opts.limit - items.length, updatedBefore: stuckBefore(threshold, opts.now), ...(inner ? { cursor: inner } : {}),
     });
     // The row is what the index projects (status, update time, list summary with the latest reason and escalation).
@@ -75,7 +76,7 @@ export async function stuckPage(deps: InsightDeps, opts: { status?: ApplicationS
 }
 
 export async function failedPage(deps: InsightDeps, opts: { limit: number; cursor?: string }) {
-  const page = await deps.applications.listByStatus('failed', { limit: opts.limit, ...(opts.cursor ? { cursor: opts.cursor } : {}) });
+  const page = await listByStatus(deps.applications, 'failed', { limit: opts.limit, ...(opts.cursor ? { cursor: opts.cursor } : {}) });
   // One Query: the failure (state, error, cause, when, from which status) rides in the projected list summary.
   return {
     items: page.items.map(failedItem),

@@ -8,11 +8,12 @@
  * A revision also passes through `submitted`, but with its execution recorded: it is left alone.
  */
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { listByStatus } from '../adapters/dynamo/applications-lists.ts';
 import { logger } from '../adapters/observability.ts';
 import type { Clock } from '../core/clock.ts';
 
 export interface StartPendingDeps {
-  readonly applications: Pick<ApplicationRepository, 'listByStatus' | 'setExecutionArn'>;
+  readonly applications: Pick<ApplicationRepository, 'tableName' | 'setExecutionArn'>;
   readonly clock: Clock;
   readonly startWorkflow: (applicationId: string) => Promise<{ executionArn: string; alreadyStarted: boolean }>;
 }
@@ -29,7 +30,7 @@ export async function startPending(deps: StartPendingDeps): Promise<{ checked: n
   let started = 0;
   let failed = 0;
   for (let page = 0; page < MAX_PAGES; page += 1) {
-    const out = await deps.applications.listByStatus('submitted', { limit: PAGE, ...(cursor ? { cursor } : {}) });
+    const out = await listByStatus(deps.applications, 'submitted', { limit: PAGE, ...(cursor ? { cursor } : {}) });
     for (const app of out.items) {
       checked += 1;
       if (app.summary.executionArn || now.getTime() - Date.parse(app.updatedAt) < START_GRACE_MS) continue;

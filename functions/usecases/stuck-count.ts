@@ -8,12 +8,13 @@
  * with `Select: COUNT`, one Query per status with a threshold (more only past 1 MB of rows in a status: ~2,000 rows).
  */
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { countInStatusSince } from '../adapters/dynamo/applications-lists.ts';
 import type { ApplicationStatus } from '../../schemas/application.ts';
 import type { Clock } from '../core/clock.ts';
 import { STUCK, stuckBefore } from '../core/operations/stuck.ts';
 
 export interface StuckCountDeps {
-  readonly applications: Pick<ApplicationRepository, 'countInStatusSince'>;
+  readonly applications: Pick<ApplicationRepository, 'tableName'>;
   readonly clock: Clock;
 }
 
@@ -28,7 +29,7 @@ export interface StuckCount {
 
 export async function countStuck(deps: StuckCountDeps): Promise<StuckCount> {
   const now = deps.clock.now();
-  const counts = await Promise.all(STUCK.thresholds.map(async (t) => ({ status: t.status, ...(await deps.applications.countInStatusSince(t.status, stuckBefore(t, now))) })));
+  const counts = await Promise.all(STUCK.thresholds.map(async (t) => ({ status: t.status, ...(await countInStatusSince(deps.applications, t.status, stuckBefore(t, now))) })));
   const byStatus: Partial<Record<ApplicationStatus, number>> = {};
   for (const c of counts) if (c.count > 0) byStatus[c.status] = c.count;
   return {

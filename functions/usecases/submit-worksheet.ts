@@ -13,6 +13,8 @@
 import type { Worksheet } from '../../schemas/worksheet.ts';
 import type { Application } from '../../schemas/application.ts';
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { addFounderTokenHash, putDedupeItems } from '../adapters/dynamo/applications-intake.ts';
+import { getHeads } from '../adapters/dynamo/applications-lists.ts';
 import { accountScope, addressScope, type LimitRepository } from '../adapters/dynamo/limits.ts';
 import type { Clock } from '../core/clock.ts';
 import { dedupeValues } from '../core/dedupe.ts';
@@ -52,7 +54,7 @@ export async function submitWorksheet(deps: IntakeDeps, worksheet: Worksheet, id
   if (!existing) {
     await claimOpenSlots(deps, worksheet, id, now);
     // The likely-duplicate index items first (idempotent puts): a crash then never leaves an application without them.
-    await deps.applications.putDedupeItems(id, dedupeValues(worksheet), now);
+    await putDedupeItems(deps.applications, id, dedupeValues(worksheet), now);
     created = await deps.applications.create(newApplication({ id, worksheet, tokenHash: hash, now }));
     if (!created) existing = await deps.applications.mustGet(id); // a concurrent first attempt won the put
   }
@@ -62,7 +64,7 @@ export async function submitWorksheet(deps: IntakeDeps, worksheet: Worksheet, id
     }
     // Same key, same worksheet: the same application. Tokens are stored only as hashes, so the replay gets a fresh
     // token for the same application; the ones handed out before stay valid (at the cap the replay is refused).
-    await deps.applications.addFounderTokenHash(id, hash);
+    await addFounderTokenHash(deps.applications, id, hash);
   }
   const { executionArn, alreadyStarted } = await deps.startWorkflow(id);
   if (!alreadyStarted) await deps.applications.setExecutionArn(id, executionArn);
@@ -91,7 +93,7 @@ async function claimOneSlot(deps: IntakeDeps, scope: string, limit: number, id: 
     }
     // All held: take back the slots whose application is no longer open (or was never stored), then try again.
     const holders = (await deps.limits.holders(scope)).filter((h) => h.slot < limit);
-    const apps = new Map((await deps.applications.getHeads(holders.map((h) => h.applicationId))).map((a) => [a.id, a] as const));
+    const apps = new Map((await getHeads(deps.applications, holders.map((h) => h.applicationId))).map((a) => [a.id, a] as const));
     const stale = holders.filter((h) => {
       const app = apps.get(h.applicationId);
       return app ? !isOpen(app) : now.getTime() - Date.parse(h.claimedAt) > ORPHAN_SLOT_GRACE_MS;

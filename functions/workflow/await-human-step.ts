@@ -19,7 +19,7 @@ import { standingOf } from '../core/application/standing.ts';
 import { addressConfirmed, awaitingAddressConfirmation, confirmationMailDue } from '../core/address-confirmation.ts';
 import { ConflictError } from '../core/errors.ts';
 import type { Application } from '../../schemas/application.ts';
-import { possessive, unnotifiedTransitions } from '../core/notifications.ts';
+import { possessive, unnotifiedTransitions } from '../core/notice-markers.ts';
 import { systemActor, workflowTask } from './task.ts';
 
 const config = readConfig(['TABLE_NAME']);

@@ -2,6 +2,9 @@
  * OpsSweep (hourly, EventBridge Scheduler; locally the same schedule on the movable clock):
  * - counts stuck work (functions/usecases/stuck-count.ts) and publishes `StuckApplications` / `EscalatedApplications`,
  *   on which the stack alarms;
+ * - emits the business metrics counted since its last run (ApplicationsSubmitted, RecordsFiled, ...: read off the
+ *   pipeline counters, functions/adapters/dynamo/pipeline-stats.ts `claimBusinessMetrics`), so the functions that
+ *   make transitions do not carry the Metrics library;
  * - rolls every day over for a couple of days into its month's item (functions/adapters/dynamo/pipeline-stats.ts), so
  *   a pipeline request reads a dozen month items a year and a few days instead of every day.
  */
@@ -29,7 +32,11 @@ export const handler = workflowTask('OpsSweep', OpsSweepInput, async () => {
   metrics.addMetric(STUCK_METRICS.escalated, MetricUnit.Count, count.escalated);
   metrics.publishStoredMetrics();
   logger.info('Stuck work counted', { ...count });
+  // Before the roll-up: a day is emitted in full before it rolls into its month.
+  const business = await stats.claimBusinessMetrics();
+  for (const m of business) metrics.addMetric(m.name, m.unit === 'Count' ? MetricUnit.Count : MetricUnit.NoUnit, m.value);
+  if (business.length) metrics.publishStoredMetrics();
   const rolledUp = await stats.rollUp(systemClock.now());
   if (rolledUp.length) logger.info('Pipeline days rolled up into their months', { days: rolledUp.length, first: rolledUp[0], last: rolledUp.at(-1) });
-  return { ...count, rolledUp: rolledUp.length };
+  return { ...count, businessMetrics: business.length, rolledUp: rolledUp.length };
 });

@@ -112,7 +112,7 @@ export class Observability extends Construct {
           }),
         ],
         [new cloudwatch.GraphWidget({ title: 'DynamoDB throttles', left: [tableThrottles], width: 12 })],
-        // Business metrics (Powertools Metrics, emitted once per counted transition: functions/adapters/dynamo/pipeline-stats.ts).
+        // Business metrics (Powertools Metrics, read off the pipeline counters and emitted hourly by the OpsSweep: functions/adapters/dynamo/pipeline-stats.ts).
         [
           new cloudwatch.GraphWidget({
             title: 'Pipeline: submitted, routed, filed, approved, rejected, credits applied, redrives',

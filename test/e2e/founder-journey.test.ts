@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../lib/local/start.ts';
 import { confirmFromInbox, exampleWorksheetBody, startE2eRuntime, until } from '../support/e2e.ts';
+import { checkStoredItems } from '../support/stored-items.ts';
 
 const worksheet = exampleWorksheetBody();
 let rt: LocalRuntime;
@@ -200,4 +201,11 @@ describe('estimates, operations and docs', () => {
     expect(res.body.openapi).toBe('3.1.0');
     expect(Object.keys(res.body.paths as object)).toEqual(expect.arrayContaining(['/worksheets', '/estimates', '/applications/{id}', '/ops/executions']));
   });
+});
+
+// Stored items are trusted on read (functions/adapters/dynamo/stored-guard.ts): everything this journey wrote must parse.
+it('every item the journey wrote parses against schemas/stored-application.ts', async () => {
+  const { checked, problems } = await checkStoredItems(rt.urls.dynamodb, rt.tableName);
+  expect(problems).toEqual([]);
+  expect(checked.application ?? 0).toBeGreaterThan(0);
 });

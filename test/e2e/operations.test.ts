@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../lib/local/start.ts';
 import { startE2eRuntime, until } from '../support/e2e.ts';
 import { client, settled, statusIs, submit } from '../support/ops-e2e.ts';
+import { checkStoredItems } from '../support/stored-items.ts';
 
 let rt: LocalRuntime;
 let ops = '';
@@ -213,4 +214,11 @@ describe('the pipeline and stuck work', () => {
     expect(stuck).toMatchObject({ status: 'in_partner_review', thresholdHours: 72, why: expect.stringMatching(/3 days/), unstick: expect.stringMatching(/Nudge|reassign/i) });
     expect(stuck!.hoursInStatus).toBeGreaterThan(72);
   });
+});
+
+// Stored items are trusted on read (functions/adapters/dynamo/stored-guard.ts): everything this journey wrote must parse.
+it('every item the journey wrote parses against schemas/stored-application.ts', async () => {
+  const { checked, problems } = await checkStoredItems(rt.urls.dynamodb, rt.tableName);
+  expect(problems).toEqual([]);
+  expect(checked.application ?? 0).toBeGreaterThan(0);
 });

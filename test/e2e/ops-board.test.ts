@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../lib/local/start.ts';
 import { startE2eRuntime, until } from '../support/e2e.ts';
 import { statusIs, submit } from '../support/ops-e2e.ts';
+import { checkStoredItems } from '../support/stored-items.ts';
 
 let rt: LocalRuntime;
 let browser: Browser;
@@ -104,4 +105,11 @@ describe('the operations board', () => {
     expect(requested.length).toBeGreaterThan(5);
     for (const url of requested) expect(url.startsWith(rt.urls.api), url).toBe(true);
   });
+});
+
+// Stored items are trusted on read (functions/adapters/dynamo/stored-guard.ts): everything this journey wrote must parse.
+it('every item the journey wrote parses against schemas/stored-application.ts', async () => {
+  const { checked, problems } = await checkStoredItems(rt.urls.dynamodb, rt.tableName);
+  expect(problems).toEqual([]);
+  expect(checked.application ?? 0).toBeGreaterThan(0);
 });

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../lib/local/start.ts';
 import { benefitsData } from '../../functions/core/ace/funding-draft.ts';
 import { callApi, confirmFromInbox, exampleWorksheetBody, startE2eRuntime, until, waitingOnTask, type ApiOptions } from '../support/e2e.ts';
+import { checkStoredItems } from '../support/stored-items.ts';
 
 let rt: LocalRuntime;
 beforeAll(async () => {
@@ -245,4 +246,11 @@ describe('the funding request through the Partner Central Benefits API on the lo
     await move(31);
     await until('the 30-day reminder', async () => ((await reminders()).length >= 2 ? true : undefined));
   });
+});
+
+// Stored items are trusted on read (functions/adapters/dynamo/stored-guard.ts): everything this journey wrote must parse.
+it('every item the journey wrote parses against schemas/stored-application.ts', async () => {
+  const { checked, problems } = await checkStoredItems(rt.urls.dynamodb, rt.tableName);
+  expect(problems).toEqual([]);
+  expect(checked.application ?? 0).toBeGreaterThan(0);
 });

@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../lib/local/start.ts';
 import { callApi, confirmFromInbox, exampleWorksheetBody, startE2eRuntime, until, waitingOnTask, type ApiOptions } from '../support/e2e.ts';
+import { checkStoredItems } from '../support/stored-items.ts';
 
 let rt: LocalRuntime;
 beforeAll(async () => {
@@ -169,4 +170,11 @@ describe('Partner Central end to end on the local runtime', () => {
     await rt.schedules.runNow(reconcile?.logicalId);
     await until('the approval', async () => ((await recordStatus()) === 'approved' ? true : undefined));
   });
+});
+
+// Stored items are trusted on read (functions/adapters/dynamo/stored-guard.ts): everything this journey wrote must parse.
+it('every item the journey wrote parses against schemas/stored-application.ts', async () => {
+  const { checked, problems } = await checkStoredItems(rt.urls.dynamodb, rt.tableName);
+  expect(problems).toEqual([]);
+  expect(checked.application ?? 0).toBeGreaterThan(0);
 });

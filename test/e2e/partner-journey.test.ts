@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { LocalRuntime } from '../../lib/local/start.ts';
 import { callApi, confirmFromInbox, exampleWorksheetBody, startE2eRuntime, until, waitingOnTask, type ApiOptions } from '../support/e2e.ts';
+import { checkStoredItems } from '../support/stored-items.ts';
 
 const worksheet = exampleWorksheetBody();
 let rt: LocalRuntime;
@@ -132,4 +133,11 @@ describe('a partner takes an application from review to credits, over HTTP', () 
     const fresh = await rt.mintToken({ groups: ['partner'], partnerId: 'p-northwind' });
     expect((await api('GET', `/partner/applications/${id}`, { token: fresh })).status).toBe(200);
   });
+});
+
+// Stored items are trusted on read (functions/adapters/dynamo/stored-guard.ts): everything this journey wrote must parse.
+it('every item the journey wrote parses against schemas/stored-application.ts', async () => {
+  const { checked, problems } = await checkStoredItems(rt.urls.dynamodb, rt.tableName);
+  expect(problems).toEqual([]);
+  expect(checked.application ?? 0).toBeGreaterThan(0);
 });

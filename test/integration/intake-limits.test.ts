@@ -64,8 +64,8 @@ describe('open applications per address and per AWS account', () => {
     expect(results.filter((r) => r === '429:true')).toHaveLength(17);
     const holders = await limits.holders(limitsModule.addressScope(w.contact.email));
     expect(holders).toHaveLength(3);
-    expect((await applications.getHeads(holders.map((hd) => hd.applicationId))).every((a) => a.worksheet.contact.email === w.contact.email)).toBe(true);
-    const stored = (await Promise.all((await applications.listByStatus('submitted', { limit: 100 })).items.map((row) => applications.mustGet(row.id)))).filter((a) => a.worksheet.contact.email === w.contact.email);
+    expect((await (await import('../../functions/adapters/dynamo/applications-lists.ts')).getHeads(applications, holders.map((hd) => hd.applicationId))).every((a) => a.worksheet.contact.email === w.contact.email)).toBe(true);
+    const stored = (await Promise.all((await (await import('../../functions/adapters/dynamo/applications-lists.ts')).listByStatus(applications, 'submitted', { limit: 100 })).items.map((row) => applications.mustGet(row.id)))).filter((a) => a.worksheet.contact.email === w.contact.email);
     expect(stored).toHaveLength(3);
   });
 

@@ -102,11 +102,11 @@ describe('migration of version-1 application items', () => {
   it('never writes over an item that is no longer the version-1 item it read', async () => {
     const app = legacyApplication();
     await putLegacy(app);
-    expect(await applications.replaceLegacy(app)).toBe(true);
-    expect(await applications.replaceLegacy(app)).toBe(false); // already version 2
+    expect(await (await import('../../functions/adapters/dynamo/applications-migration.ts')).replaceLegacy(applications, app)).toBe(true);
+    expect(await (await import('../../functions/adapters/dynamo/applications-migration.ts')).replaceLegacy(applications, app)).toBe(false); // already version 2
     const moved = legacyApplication();
     await putLegacy({ ...moved, version: moved.version + 1 });
-    expect(await applications.replaceLegacy(moved)).toBe(false); // changed since it was read
+    expect(await (await import('../../functions/adapters/dynamo/applications-migration.ts')).replaceLegacy(applications, moved)).toBe(false); // changed since it was read
   });
 
   it('resumes where a stopped run left off, page by page, until the table is done', async () => {

@@ -19,6 +19,7 @@ import { dedupeValues } from '../../functions/core/dedupe.ts';
 import type { Application } from '../../schemas/application.ts';
 import { Worksheet } from '../../schemas/worksheet.ts';
 import type { PartnerProfile } from '../../schemas/partner.ts';
+import { checkStoredItems } from '../support/stored-items.ts';
 
 type Repos = {
   applications: ApplicationRepository;
@@ -96,7 +97,7 @@ async function seedInReview(partnerId: string, worksheet?: Worksheet): Promise<S
   const ws = worksheet ?? worksheetFor(counter);
   const now = new Date();
   const { token, hash } = newFounderToken();
-  await repos.applications.putDedupeItems(id, dedupeValues(ws), now);
+  await (await import('../../functions/adapters/dynamo/applications-intake.ts')).putDedupeItems(repos.applications, id, dedupeValues(ws), now);
   const created = newApplication({ id, worksheet: ws, tokenHash: hash, now });
   await repos.applications.create(created);
   const est = estimate(ws, { now });
@@ -557,4 +558,11 @@ describe('records after approval: filing, AWS review, credits', () => {
       'filed', 'action_required', 'in_aws_review', 'approved', 'credits_applied',
     ]);
   });
+});
+
+// Stored items are trusted on read (functions/adapters/dynamo/stored-guard.ts): everything this suite wrote must parse.
+it('every item the suite wrote parses against schemas/stored-application.ts', async () => {
+  const { checked, problems } = await checkStoredItems(table.endpoint, table.tableName);
+  expect(problems).toEqual([]);
+  expect(checked.application ?? 0).toBeGreaterThan(0);
 });

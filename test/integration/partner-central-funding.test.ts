@@ -19,6 +19,7 @@ import type { PartnerProfile } from '../../schemas/partner.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 import { startFixtureServer, type FixtureServer } from '../support/partner-central-server.ts';
+import { checkStoredItems } from '../support/stored-items.ts';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:AceFiling';
 const PROGRAM = 'bedrock-poc';
@@ -217,4 +218,11 @@ describe('the reconciliation', () => {
     expect((await m.store.partnersWithOpenReviews()).map((p) => p.partnerId)).not.toContain('p-alloc');
     expect((await m.funding.reconcileFundingAll(d)).map((r) => r.partnerId)).not.toContain('p-alloc');
   });
+});
+
+// Stored items are trusted on read (functions/adapters/dynamo/stored-guard.ts): everything this suite wrote must parse.
+it('every item the suite wrote parses against schemas/stored-application.ts', async () => {
+  const { checked, problems } = await checkStoredItems(table.endpoint, table.tableName);
+  expect(problems).toEqual([]);
+  expect(checked.application ?? 0).toBeGreaterThan(0);
 });

@@ -22,6 +22,7 @@ import { newApplication, newFounderToken } from '../../functions/core/intake.ts'
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 import { fixture, startFixtureServer, type FixtureServer } from '../support/partner-central-server.ts';
+import { checkStoredItems } from '../support/stored-items.ts';
 
 type Modules = {
   applications: ApplicationRepository;
@@ -493,4 +494,11 @@ describe('reconciliation follows only the partners with records in AWS review (i
     // Its watermark is kept for the next filing.
     expect(await m.store.getWatermark('p-open', 'Sandbox')).toBe('2026-11-27T12:10:00.000Z');
   });
+});
+
+// Stored items are trusted on read (functions/adapters/dynamo/stored-guard.ts): everything this suite wrote must parse.
+it('every item the suite wrote parses against schemas/stored-application.ts', async () => {
+  const { checked, problems } = await checkStoredItems(table.endpoint, table.tableName);
+  expect(problems).toEqual([]);
+  expect(checked.application ?? 0).toBeGreaterThan(0);
 });

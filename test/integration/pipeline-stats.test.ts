@@ -8,7 +8,7 @@ import type { PipelineStats } from '../../functions/adapters/dynamo/pipeline-sta
 import { planTransition } from '../../functions/core/application/lifecycle.ts';
 import { newApplication, newFounderToken } from '../../functions/core/intake.ts';
 import { currentCounts, windowFigures } from '../../functions/core/operations/pipeline.ts';
-import { APPLICATION_STATUSES } from '../../schemas/application.ts';
+import { APPLICATION_STATUSES, type Application } from '../../schemas/application.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 
@@ -62,11 +62,11 @@ describe('pipeline counters', () => {
     const app = fresh();
     await applications.create(app);
     // The status change written without its count (as if the function died right after the UpdateItem).
-    const { PipelineStats } = await import('../../functions/adapters/dynamo/pipeline-stats.ts');
-    const original = PipelineStats.prototype.project;
-    PipelineStats.prototype.project = async () => 0;
+    const { ApplicationRepository } = await import('../../functions/adapters/dynamo/applications.ts');
+    const original = ApplicationRepository.prototype.countTransitions;
+    ApplicationRepository.prototype.countTransitions = async () => {};
     const updated = await applications.applyTransition(app, planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: 't', now: new Date(`${day}T11:00:00Z`) }));
-    PipelineStats.prototype.project = original;
+    ApplicationRepository.prototype.countTransitions = original;
     const before = await counts();
     // The next Notify (or an operations action) re-projects the whole timeline: only the missing transition counts.
     expect(await stats.project(updated, updated.transitions)).toBe(1);
@@ -83,5 +83,34 @@ describe('pipeline counters', () => {
     const after = await counts();
     expect(after.sized).toBe(before.sized! + 10);
     expect(after.submitted).toBe(before.submitted! - 10);
+  });
+
+  it('business metrics: the OpsSweep claims what the counters grew by since its last claim, each count once', async () => {
+    await stats.claimBusinessMetrics(); // what the tests above counted
+    expect(await stats.claimBusinessMetrics()).toEqual([]);
+    const app = fresh();
+    const [first] = app.transitions;
+    const at = (h: number) => `${day}T${String(h).padStart(2, '0')}:00:00Z`;
+    const credited: Application = {
+      ...app,
+      briefs: [{ programId: 'bedrock-poc', body: {}, problems: [], revision: 1, record: { status: 'credits_applied', credits: { amountUsd: '1500.50', appliedOn: day, expiresOn: '2027-11-27' } } }],
+      transitions: [
+        first!,
+        { at: at(13), actor: system, from: 'submitted', to: 'routed', reason: 'r', version: 2 },
+        { at: at(14), actor: system, from: 'routed', to: 'filed', reason: 'f', record: { programId: 'bedrock-poc', from: 'approved_for_filing', to: 'filed' }, version: 3 },
+        { at: at(15), actor: system, from: 'filed', to: 'credits_applied', reason: 'c', record: { programId: 'bedrock-poc', from: 'approved', to: 'credits_applied' }, version: 4 },
+      ],
+    };
+    expect(await stats.project(credited, credited.transitions)).toBe(4);
+    const byName = (ms: { name: string; value: number }[]) => Object.fromEntries(ms.map((m) => [m.name, m.value]));
+    expect(byName(await stats.claimBusinessMetrics())).toEqual({ ApplicationsSubmitted: 1, ApplicationsRouted: 1, RecordsFiled: 1, CreditsApplied: 1, CreditsAppliedUsd: 1500.5 });
+    // A repeated projection counts nothing, so nothing more is emitted.
+    expect(await stats.project(credited, credited.transitions)).toBe(0);
+    expect(await stats.claimBusinessMetrics()).toEqual([]);
+    // Concurrent sweeps: the growth is claimed by one of them.
+    const next = fresh();
+    await applications.create(next);
+    const claims = await Promise.all(Array.from({ length: 4 }, () => stats.claimBusinessMetrics()));
+    expect(claims.flat()).toEqual([{ name: 'ApplicationsSubmitted', value: 1, unit: 'Count' }]);
   });
 });

@@ -10,6 +10,7 @@ import { estimate } from '../../functions/core/estimate.ts';
 import { Estimate } from '../../schemas/estimate.ts';
 import { NOTICE_LEASE_MS } from '../../schemas/stored-application.ts';
 import type { PartnerProfile } from '../../schemas/partner.ts';
+import { checkStoredItems } from '../support/stored-items.ts';
 
 let table: TestTable;
 let repos: {
@@ -93,10 +94,10 @@ describe('application repository against dynalite', () => {
       await repos.applications.create(app);
       await repos.applications.applyTransition(app, planTransition({ current: 'submitted', version: 1, to: 'failed', actor: system, reason: 'x', now: new Date(Date.UTC(2026, 0, 1, 0, i)) }));
     }
-    const first = await repos.applications.listByStatus('failed', { limit: 3 });
+    const first = await (await import('../../functions/adapters/dynamo/applications-lists.ts')).listByStatus(repos.applications, 'failed', { limit: 3 });
     expect(first.items.map((a) => a.id)).toEqual(ids.slice(0, 3));
     expect(first.cursor).toBeTypeOf('string');
-    const second = await repos.applications.listByStatus('failed', { limit: 3, cursor: first.cursor as string });
+    const second = await (await import('../../functions/adapters/dynamo/applications-lists.ts')).listByStatus(repos.applications, 'failed', { limit: 3, cursor: first.cursor as string });
     expect(second.items.map((a) => a.id)).toEqual(ids.slice(3));
   });
 
@@ -105,16 +106,16 @@ describe('application repository against dynalite', () => {
     await repos.applications.create(app);
     const t0 = new Date('2026-11-27T10:00:00Z');
     const at = (ms: number) => new Date(t0.getTime() + ms);
-    expect((await repos.applications.claimNotice(app.id, 'k:v1', t0)).state).toBe('claimed');
-    expect(await repos.applications.claimNotice(app.id, 'k:v1', at(1000))).toEqual({ state: 'busy', leaseUntil: t0.getTime() + NOTICE_LEASE_MS });
-    await repos.applications.releaseNotice(app.id, 'k:v1');
-    expect((await repos.applications.claimNotice(app.id, 'k:v1', at(2000))).state).toBe('claimed');
+    expect((await (await import('../../functions/adapters/dynamo/applications-notices.ts')).claimNotice(repos.applications, app.id, 'k:v1', t0)).state).toBe('claimed');
+    expect(await (await import('../../functions/adapters/dynamo/applications-notices.ts')).claimNotice(repos.applications, app.id, 'k:v1', at(1000))).toEqual({ state: 'busy', leaseUntil: t0.getTime() + NOTICE_LEASE_MS });
+    await (await import('../../functions/adapters/dynamo/applications-notices.ts')).releaseNotice(repos.applications, app.id, 'k:v1');
+    expect((await (await import('../../functions/adapters/dynamo/applications-notices.ts')).claimNotice(repos.applications, app.id, 'k:v1', at(2000))).state).toBe('claimed');
     // The holder died: its lease runs out and the notice can be claimed again.
-    expect((await repos.applications.claimNotice(app.id, 'k:v1', at(2000 + NOTICE_LEASE_MS + 1))).state).toBe('claimed');
+    expect((await (await import('../../functions/adapters/dynamo/applications-notices.ts')).claimNotice(repos.applications, app.id, 'k:v1', at(2000 + NOTICE_LEASE_MS + 1))).state).toBe('claimed');
     expect((await repos.applications.get(app.id))?.notified).toEqual([]);
     await repos.applications.markNoticesSent(app.id, ['k:v1']);
-    await repos.applications.releaseNotice(app.id, 'k:v1'); // never undoes a sent notice
-    expect((await repos.applications.claimNotice(app.id, 'k:v1', at(10 * NOTICE_LEASE_MS))).state).toBe('sent');
+    await (await import('../../functions/adapters/dynamo/applications-notices.ts')).releaseNotice(repos.applications, app.id, 'k:v1'); // never undoes a sent notice
+    expect((await (await import('../../functions/adapters/dynamo/applications-notices.ts')).claimNotice(repos.applications, app.id, 'k:v1', at(10 * NOTICE_LEASE_MS))).state).toBe('sent');
     expect((await repos.applications.get(app.id))?.notified).toEqual(['k:v1']);
   });
 
@@ -123,7 +124,8 @@ describe('application repository against dynalite', () => {
     await repos.applications.create(app);
     const hashes = Array.from({ length: 12 }, (_, i) => `hash-${i}`);
     const results = [];
-    for (const h of hashes) results.push(await repos.applications.addFounderTokenHash(app.id, h).then(() => 'added', (e: unknown) => e));
+    const { addFounderTokenHash } = await import('../../functions/adapters/dynamo/applications-intake.ts');
+    for (const h of hashes) results.push(await addFounderTokenHash(repos.applications, app.id, h).then(() => 'added', (e: unknown) => e));
     expect(results.slice(0, 9)).toEqual(Array(9).fill('added'));
     expect(results.slice(9).every((e) => e instanceof ConflictError)).toBe(true);
     expect((results[9] as ConflictError).message).toMatch(/use one of those tokens/);
@@ -135,7 +137,8 @@ describe('application repository against dynalite', () => {
     const app = freshApplication();
     await repos.applications.create(app);
     const hashes = Array.from({ length: 20 }, (_, i) => `concurrent-${i}`);
-    const results = await Promise.allSettled(hashes.map((h) => repos.applications.addFounderTokenHash(app.id, h)));
+    const { addFounderTokenHash } = await import('../../functions/adapters/dynamo/applications-intake.ts');
+    const results = await Promise.allSettled(hashes.map((h) => addFounderTokenHash(repos.applications, app.id, h)));
     const added = hashes.filter((_, i) => results[i]?.status === 'fulfilled');
     expect(added).toHaveLength(9);
     const stored = (await repos.applications.get(app.id))?.founderTokenHashes ?? [];
@@ -190,4 +193,11 @@ describe('partner repository against dynalite', () => {
     expect(race?.name).toBe('Race Partners LLC');
     expect(race?.load).toBe(2);
   });
+});
+
+// Stored items are trusted on read (functions/adapters/dynamo/stored-guard.ts): everything this suite wrote must parse.
+it('every item the suite wrote parses against schemas/stored-application.ts', async () => {
+  const { checked, problems } = await checkStoredItems(table.endpoint, table.tableName);
+  expect(problems).toEqual([]);
+  expect(checked.application ?? 0).toBeGreaterThan(0);
 });

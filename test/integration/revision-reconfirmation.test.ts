@@ -14,6 +14,7 @@ import type { Application } from '../../schemas/application.ts';
 import type { PartnerProfile } from '../../schemas/partner.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
+import { checkStoredItems } from '../support/stored-items.ts';
 
 let table: TestTable;
 let applications: ApplicationRepository;
@@ -93,4 +94,11 @@ describe('a revision whose new address is never confirmed', () => {
     expect(await expireUnconfirmed(deps(async () => { released += 1; }), 'app_reconfirm2', { kind: 'system', id: 'Other' })).toBe('other');
     expect(released).toBe(0);
   });
+});
+
+// Stored items are trusted on read (functions/adapters/dynamo/stored-guard.ts): everything this suite wrote must parse.
+it('every item the suite wrote parses against schemas/stored-application.ts', async () => {
+  const { checked, problems } = await checkStoredItems(table.endpoint, table.tableName);
+  expect(problems).toEqual([]);
+  expect(checked.application ?? 0).toBeGreaterThan(0);
 });

@@ -5,13 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
 import type { PartnerRepository } from '../../functions/adapters/dynamo/partners.ts';
 import type { Notifier } from '../../functions/usecases/notifier.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 import { itemSize } from '../support/item-size.ts';
+import { storedItemProblems } from '../support/stored-items.ts';
 import { newApplication, newFounderToken } from '../../functions/core/intake.ts';
 import { planTransition } from '../../functions/core/application/lifecycle.ts';
 import { estimate } from '../../functions/core/estimate.ts';
@@ -170,19 +171,26 @@ describe('application storage (dynalite)', () => {
     expect(stored.transitions.map((t) => t.version)).toEqual([1, 2]);
   });
 
-  it('refuses an item of another schema version, or one that does not parse, by name', async () => {
+  it('refuses an item of another schema version or another entity, by name (trusted on read otherwise)', async () => {
     const app = freshApplication();
     await applications.create(app);
     const key = { pk: applicationPartition(app.id), sk: 'APP' };
     await raw.send(new UpdateCommand({ TableName: table.tableName, Key: key, UpdateExpression: 'SET schemaVersion = :v', ExpressionAttributeValues: { ':v': 1 } }));
-    await expect(applications.get(app.id)).rejects.toThrow(/schema version 1; this code reads version 2/);
-    await raw.send(new UpdateCommand({ TableName: table.tableName, Key: key, UpdateExpression: 'SET schemaVersion = :v, #s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':v': 2, ':s': 'lost' } }));
-    const error = await applications.get(app.id).catch((e: unknown) => e as Error);
-    expect(error).toMatchObject({ name: 'StoredItemError' });
-    expect((error as Error).message).toMatch(/status/);
+    const old = await applications.get(app.id).catch((e: unknown) => e as Error);
+    expect(old).toMatchObject({ name: 'StoredItemError' });
+    expect((old as Error).message).toMatch(/schema version 1; this code reads version 2/);
+    await expect((await import('../../functions/adapters/dynamo/applications-lists.ts')).listByStatus(applications, app.status, { limit: 1000 })).rejects.toThrow(/schema version 1; this code reads version 2/);
+    // Another entity under the head's key is refused, not read as a head.
+    await raw.send(new UpdateCommand({ TableName: table.tableName, Key: key, UpdateExpression: 'SET schemaVersion = :v, entity = :e', ExpressionAttributeValues: { ':v': 2, ':e': 'transition' } }));
+    await expect(applications.get(app.id)).rejects.toThrow(/is a 'transition' item where a 'application' item was expected/);
+    // A field that breaks the stored shape is not checked on read (no schema runs in a handler): the stored-items
+    // check every journey ends with (test/support/stored-items.ts) is what catches a write like this one.
+    await raw.send(new UpdateCommand({ TableName: table.tableName, Key: key, UpdateExpression: 'SET entity = :e, #s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':e': 'application', ':s': 'lost' } }));
+    const head = (await raw.send(new GetCommand({ TableName: table.tableName, Key: key }))).Item!;
+    expect(storedItemProblems(head).join('\n')).toMatch(/status/);
     // A pre-split item (the whole application in one item, no schema version) is refused, not misread.
     await raw.send(new PutCommand({ TableName: table.tableName, Item: { ...key, entity: 'application', ...app, id: app.id } }));
-    await expect(applications.get(app.id)).rejects.toThrow(/does not match schema version 2/);
+    await expect(applications.get(app.id)).rejects.toThrow(/does not match schema version 2: it carries no schemaVersion/);
   });
 
   it('lists only what is due for the expiry sweep, and moves an application forward once reminded', async () => {
@@ -196,7 +204,7 @@ describe('application storage (dynalite)', () => {
       const ids: string[] = [];
       let cursor: string | undefined;
       do {
-        const page = await applications.listExpiryDue(new Date(at), { limit: 50, ...(cursor ? { cursor } : {}) });
+        const page = await (await import('../../functions/adapters/dynamo/applications-expiry.ts')).listExpiryDue(applications, new Date(at), { limit: 50, ...(cursor ? { cursor } : {}) });
         ids.push(...page.ids);
         cursor = page.cursor;
       } while (cursor);
@@ -204,7 +212,7 @@ describe('application storage (dynalite)', () => {
     };
     expect(await dueIds('2027-04-30T00:00:00Z')).not.toContain(app.id); // 61 days before
     expect(await dueIds('2027-05-01T00:00:00Z')).toContain(app.id); // 60 days before
-    await applications.recordReminderSent(app, 'bedrock-poc', [60]);
+    await (await import('../../functions/adapters/dynamo/applications-expiry.ts')).recordReminderSent(applications, app, 'bedrock-poc', [60]);
     expect(await dueIds('2027-05-02T00:00:00Z')).not.toContain(app.id);
     expect(await dueIds('2027-05-31T00:00:00Z')).toContain(app.id); // 30 days before
   });
@@ -224,7 +232,7 @@ describe('a notice claimed by a sender that died (dynalite + the SES stand-in)',
     app = await move(app, 'sized', system, T0 + 1000, 'sized');
     const clock = fakeClock(T0 + 5000);
     // The first sender claims the notice and dies before SES is called.
-    expect((await applications.claimNotice(app.id, 'v2:founder-status-update', clock.now())).state).toBe('claimed');
+    expect((await (await import('../../functions/adapters/dynamo/applications-notices.ts')).claimNotice(applications, app.id, 'v2:founder-status-update', clock.now())).state).toBe('claimed');
     const before = (await inbox()).length;
     // The retry arrives while the lease still holds: it waits the lease out, claims and sends.
     const notifier = new NotifierClass(applications, partners, config, clock);

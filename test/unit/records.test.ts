@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deriveApplicationStatus, planRecordTransition } from '../../functions/core/application/records.ts';
+import { planRecordMove } from '../../functions/core/application/record-state.ts';
 import { newApplication } from '../../functions/core/intake.ts';
 import { ConflictError, ForbiddenError } from '../../functions/core/errors.ts';
 import type { Application, RecordStatus } from '../../schemas/application.ts';
@@ -46,6 +47,15 @@ describe('stacked records and the application status', () => {
     const err = (() => { try { planRecordTransition({ app, programId: 'bedrock-poc', to: 'approved', actor: partner, reason: 'x', now }); } catch (e) { return e; } })();
     expect(err).toBeInstanceOf(ConflictError);
     expect((err as ConflictError).currentState).toBe('approved_for_filing');
+  });
+
+  it('plans a move without the funding draft only where none is drafted: the same plan as planRecordTransition; an approval is refused', () => {
+    const app = appWithRecords(['credits_applied', 'rejected'], 'credits_applied');
+    const system = { kind: 'system', id: 'ExpirySweep' } as const;
+    const args = { app, programId: 'bedrock-poc', to: 'expired' as const, actor: system, reason: 'credits expired', now };
+    expect(planRecordMove(args)).toEqual(planRecordTransition(args));
+    const filed = appWithRecords(['filed', 'filed'], 'filed');
+    expect(() => planRecordMove({ app: filed, programId: 'bedrock-poc', to: 'approved', actor: system, reason: 'AWS approved', now })).toThrow(/drafts its funding request/);
   });
 
   it('lets only the system expire credits', () => {

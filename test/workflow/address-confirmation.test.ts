@@ -286,7 +286,7 @@ describe('issue-8: intake never loses an application between storing it and star
       },
     };
     await expect(submitWorksheet(deps, worksheet, key)).rejects.toThrow(/died/);
-    const stored = await until(h, async () => (await Promise.all((await h.apps.listByStatus('submitted', { limit: 100, newestFirst: true })).items.map((row) => h.apps.mustGet(row.id)))).find((a) => a.worksheet.contact.email === worksheet.contact.email), 'the stored application');
+    const stored = await until(h, async () => (await Promise.all((await (await import('../../functions/adapters/dynamo/applications-lists.ts')).listByStatus(h.apps, 'submitted', { limit: 100, newestFirst: true })).items.map((row) => h.apps.mustGet(row.id)))).find((a) => a.worksheet.contact.email === worksheet.contact.email), 'the stored application');
     expect(stored.executionArn).toBeUndefined();
     return stored.id;
   }
@@ -304,7 +304,7 @@ describe('issue-8: intake never loses an application between storing it and star
     expect(await retry.json()).toMatchObject({ applicationId: id, replayed: true });
     await waitingIn(h, id, STATES.awaitAddressConfirmation, KIND);
     expect((await h.apps.mustGet(id)).executionArn).toBe(executionArnOf(h, id));
-    const mine = (await Promise.all((await h.apps.listByStatus('drafted', { limit: 100 })).items.map((row) => h.apps.mustGet(row.id)))).filter((a) => a.worksheet.contact.email === worksheet.contact.email);
+    const mine = (await Promise.all((await (await import('../../functions/adapters/dynamo/applications-lists.ts')).listByStatus(h.apps, 'drafted', { limit: 100 })).items.map((row) => h.apps.mustGet(row.id)))).filter((a) => a.worksheet.contact.email === worksheet.contact.email);
     expect(mine.map((a) => a.id)).toEqual([id]);
   });
 

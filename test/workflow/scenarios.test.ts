@@ -17,6 +17,7 @@ import {
   DAY, HOUR, boot, callback, executionArnOf, finished, founderRevises, history, isoDay, mailsTo, partnerDecides, programsOf,
   recordChanges, statesEntered, stopRunning, submit, submitOnly, until, waitingIn, type Harness,
 } from './harness.ts';
+import { checkStoredItems } from '../support/stored-items.ts';
 
 // SES failures are injected at the mail adapter (the one seam every notice goes through); everything else is real.
 const mailFaults = vi.hoisted(() => ({ transientLeft: new Map<string, number>(), permanent: new Set<string>() }));
@@ -289,7 +290,7 @@ describe('issue-4 workflow scenarios (synthesized definition, local runtime)', (
     expect(note.reason).toMatch(/^escalated to operations: .*3 reminders/);
     expect(app.status).toBe('approved_for_filing');
     // Marked on the stuck list (read from the operations index alone).
-    const row = (await h.apps.listByStatus('approved_for_filing', { limit: 100 })).items.find((i) => i.id === id);
+    const row = (await (await import('../../functions/adapters/dynamo/applications-lists.ts')).listByStatus(h.apps, 'approved_for_filing', { limit: 100 })).items.find((i) => i.id === id);
     expect(row?.summary.escalation).toMatchObject({ at: note.at });
     const threshold = thresholdFor('approved_for_filing')!;
     expect(stuckItem(row!, threshold, new Date())).toMatchObject({ id, escalated: true, why: expect.stringMatching(/escalated/) });
@@ -302,7 +303,7 @@ describe('issue-4 workflow scenarios (synthesized definition, local runtime)', (
     await until(h, () => (h.rt.sfn.pendingTasks().some((t) => t.executionArn === resumed && t.stateName === STATES.awaitAwsDecision) ? true : undefined), 'the resumed execution waiting on AWS');
     const after = await h.apps.mustGet(id);
     expect(after.executionArn).toBe(resumed);
-    expect((await h.apps.listByStatus(after.status, { limit: 100 })).items.find((i) => i.id === id)?.summary.escalation).toBeUndefined();
+    expect((await (await import('../../functions/adapters/dynamo/applications-lists.ts')).listByStatus(h.apps, after.status, { limit: 100 })).items.find((i) => i.id === id)?.summary.escalation).toBeUndefined();
     // A repeated change starts nothing more (the resume is named after the escalation).
     expect(await recordChanges(h, id, a, 'in_aws_review')).toEqual(['delivered']);
     await until(h, () => (h.rt.sfn.pendingTasks().some((t) => t.executionArn === resumed && t.stateName === STATES.awaitAwsDecision) ? true : undefined), 'the resumed execution waiting again');
@@ -532,3 +533,10 @@ describe('issue-4 workflow scenarios (synthesized definition, local runtime)', (
 function planTransitionFor(app: Application, to: Application['status'], actor: Actor) {
   return planTransition({ current: app.status, version: app.version, to, actor, now: new Date(), reason: `test: ${to}` });
 }
+
+// Stored items are trusted on read (functions/adapters/dynamo/stored-guard.ts): everything this scenarios wrote must parse.
+it('every item the scenarios wrote parses against schemas/stored-application.ts', async () => {
+  const { checked, problems } = await checkStoredItems(h.rt.urls.dynamodb, h.rt.tableName);
+  expect(problems).toEqual([]);
+  expect(checked.application ?? 0).toBeGreaterThan(0);
+});

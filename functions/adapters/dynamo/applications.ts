@@ -1,6 +1,7 @@
 /**
  * The application repository: one application is several items under one partition (schemas/stored-application.ts,
- * keys in ./keys.ts), read back with one Query and parsed at this boundary.
+ * keys in ./keys.ts), read back with one Query and trusted after a cheap version and entity check (./stored-guard.ts):
+ * the items are written here from typed code, and the tests parse every item the journeys write against the schemas.
  *
  * Every status change is ONE conditional UpdateItem of the head ("status is X and version is N") that sets the new
  * status, bumps the version, moves the index keys and stores the new transition as the head's `lastTransition`: the
@@ -13,51 +14,61 @@
  * its content hash (`D#<sha256>`), written before the head that refers to it: a crash between the two leaves an
  * unreferenced document (harmless, never read as current), and two racing writers of the same content write the
  * same item. So the head stays a few KB and a status change costs a few write units, however long the application.
+ *
+ * One repository, split by who needs what so a handler loads only its part (class methods cannot be tree-shaken):
+ * this class is what every handler uses (read, create, transitions, notes, briefs, notices, task tokens, counting);
+ * the rarer parts are functions over it, each module loaded only by the functions that call them:
+ * ./applications-lists.ts (list pages, the stuck count, heads by id), ./applications-intake.ts (likely duplicates,
+ * founder tokens), ./applications-notices.ts (claiming mail), ./applications-confirmation.ts (the founder's address confirmation), ./applications-expiry.ts (the
+ * credit expiry sweep), ./applications-migration.ts (scripts/migrations.ts only).
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type * as z from 'zod/mini';
-import type { Application, ApplicationStatus, StoredBrief, Transition } from '../../../schemas/application.ts';
-import { Estimate } from '../../../schemas/estimate.ts';
-import {
-  APPLICATION_SCHEMA_VERSION, ApplicationHead, NOTICE_LEASE_MS, ApplicationListItem, DocumentItem, NoticeItem, TransitionItem, type StoredBriefHead,
-} from '../../../schemas/stored-application.ts';
-import type { DedupeValue } from '../../core/dedupe.ts';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Application, StoredBrief, Transition } from '../../../schemas/application.ts';
+import type { Estimate } from '../../../schemas/estimate.ts';
+import type { ApplicationHead, ApplicationListItem, NoticeItem, StoredBriefHead } from '../../../schemas/stored-application.ts';
+import { APPLICATION_SCHEMA_VERSION, NOTICE_LEASE_MS } from '../../../schemas/stored-version.ts';
 import type { TransitionPlan } from '../../core/application/lifecycle.ts';
 import { listSummaryOf } from '../../core/application/list-summary.ts';
 import { nextExpiryCheck } from '../../core/application/expiry.ts';
 import { ConflictError, NotFoundError } from '../../core/errors.ts';
 import { transitionMarker } from '../../core/notice-markers.ts';
-import { batchGetAll, documentClient, isConditionFailure } from './client.ts';
+import { documentClient, isConditionFailure } from './client.ts';
 import {
-  applicationKey, applicationPartition, dedupeKey, dedupePartition, documentKey, EXPIRY_DUE_PARTITION, expiryDueKeys, INDEX_LIST, INDEXES, noticeKey,
-  operationsKeys, OWNED, partnerQueueKeys, expiresAtSeconds, PREFIX, TABLE_KEYS, taskTokenKey, transitionKey, TTL_ATTRIBUTE,
+  applicationKey, applicationPartition, documentKey, expiryDueKeys, noticeKey, operationsKeys, OWNED, partnerQueueKeys, expiresAtSeconds, PREFIX,
+  taskTokenKey, transitionKey, TTL_ATTRIBUTE,
 } from './keys.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
-import { PipelineStats } from './pipeline-stats.ts';
+import { projectTransitions } from './pipeline-projection.ts';
 import { logger } from '../observability.ts';
+import { checkStored, requireStored, StoredItemError, storedFields as itemFields } from './stored-guard.ts';
 
-/** Founder access tokens valid at once per application. */
-export const MAX_FOUNDER_TOKENS = 10;
+export { NOTICE_LEASE_MS, StoredItemError };
 
-export { NOTICE_LEASE_MS };
+// ---- reading items (trusted after ./stored-guard.ts's check) ----
 
-/** A stored item this code cannot read: an old schema version, or a shape that does not parse. A server fault. */
-export class StoredItemError extends Error {
-  override readonly name = 'StoredItemError';
+export function headOf(item: Record<string, unknown>, what = 'Application'): ApplicationHead {
+  checkStored(item, 'application', what);
+  requireStored(typeof item.lastTransition === 'object' && item.lastTransition !== null, item, what, 'lastTransition: missing');
+  return itemFields(item) as ApplicationHead;
 }
 
-function parseStored<T>(schema: z.ZodMiniType<T>, item: Record<string, unknown>, what: string): T {
-  if (item.schemaVersion !== undefined && item.schemaVersion !== APPLICATION_SCHEMA_VERSION) {
-    throw new StoredItemError(`${what} (${String(item.pk)} ${String(item.sk)}) is stored with schema version ${String(item.schemaVersion)}; this code reads version ${APPLICATION_SCHEMA_VERSION}`);
-  }
-  const parsed = schema.safeParse(item);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(item)'}: ${i.message}`).join('; ');
-    throw new StoredItemError(`${what} (${String(item.pk)} ${String(item.sk)}) does not match schema version ${APPLICATION_SCHEMA_VERSION}: ${issues}`);
-  }
-  return parsed.data;
+export function listRowOf(item: Record<string, unknown>): ApplicationListItem {
+  checkStored(item, 'application', 'Application list row');
+  requireStored(typeof item.summary === 'object' && item.summary !== null, item, 'Application list row', 'summary: missing');
+  return itemFields(item, ['schemaVersion']) as ApplicationListItem;
+}
+
+function transitionOf(item: Record<string, unknown>): Transition {
+  checkStored(item, 'transition', 'Application transition');
+  requireStored(typeof item.transition === 'object' && item.transition !== null, item, 'Application transition', 'transition: missing');
+  return item.transition as Transition;
+}
+
+export function noticeOf(item: Record<string, unknown>): NoticeItem {
+  checkStored(item, 'notice', 'Application notice');
+  requireStored(item.state === 'claimed' || item.state === 'sent', item, 'Application notice', `state: '${String(item.state)}' is neither 'claimed' nor 'sent'`);
+  return itemFields(item) as NoticeItem;
 }
 
 // ---- documents ----
@@ -66,7 +77,7 @@ function contentHash(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('base64url');
 }
 
-interface PendingDocument { readonly ref: string; readonly kind: 'estimate' | 'brief-body'; readonly value: unknown }
+export interface PendingDocument { readonly ref: string; readonly kind: 'estimate' | 'brief-body'; readonly value: unknown }
 
 /**
  * `writtenFor`: the head version that will refer to the document. A put replaces the whole item, so a document written
@@ -91,8 +102,9 @@ function documentRefs(app: Pick<Application, 'estimate' | 'briefs'>): Set<string
 }
 
 function readDocument(item: Record<string, unknown>): unknown {
-  const doc = parseStored(DocumentItem, item, 'Application document');
-  return JSON.parse(gunzipSync(doc.gz).toString('utf8'));
+  checkStored(item, 'document', 'Application document');
+  requireStored(item.gz instanceof Uint8Array, item, 'Application document', 'gz: not binary');
+  return JSON.parse(gunzipSync(item.gz as Uint8Array).toString('utf8'));
 }
 
 // ---- the head ----
@@ -126,7 +138,7 @@ function storedFields(fields: Partial<Application>, docs: PendingDocument[]): Pa
 }
 
 /** Index and bookkeeping attributes of a head: the list indexes, the partner queue, the expiry sweep. */
-function indexAttributes(app: Application): Record<string, string | undefined> {
+export function indexAttributes(app: Application): Record<string, string | undefined> {
   const due = nextExpiryCheck(app);
   const queue = app.partner ? partnerQueueKeys(app.partner.partnerId, app.status, app.updatedAt) : undefined;
   const expiry = due ? expiryDueKeys(due.toISOString(), app.id) : undefined;
@@ -137,7 +149,7 @@ function indexAttributes(app: Application): Record<string, string | undefined> {
   };
 }
 
-function headItem(app: Application, docs: PendingDocument[]): Record<string, unknown> {
+export function headItem(app: Application, docs: PendingDocument[]): Record<string, unknown> {
   const last = app.transitions.at(-1);
   if (!last) throw new Error(`Application ${app.id} has no transition to store`);
   return {
@@ -182,9 +194,9 @@ function assemble(items: PartitionItems, head: ApplicationHead): Application {
     notified: items.notices.filter((n) => n.state === 'sent').map((n) => n.key).sort(),
   };
   if (estimateRef) {
-    const estimate = Estimate.safeParse(documentOf(estimateRef));
-    if (!estimate.success) throw new StoredItemError(`Application ${head.id}: its estimate does not match the estimate schema: ${estimate.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    app.estimate = estimate.data;
+    const estimate = documentOf(estimateRef);
+    if (!estimate || typeof estimate !== 'object' || Array.isArray(estimate)) throw new StoredItemError(`Application ${head.id}: estimate ${estimateRef} is not an object`);
+    app.estimate = estimate as Estimate;
   }
   if (briefs) {
     app.briefs = briefs.map(({ bodyRef, ...brief }) => {
@@ -232,23 +244,20 @@ class UpdateBuilder {
 }
 
 export class ApplicationRepository {
-  private readonly stats: PipelineStats;
-
-  constructor(private readonly tableName: string) {
-    this.stats = new PipelineStats(tableName);
-  }
+  constructor(readonly tableName: string) {}
 
   /**
    * Count transitions in the pipeline counters (exactly once each, see pipeline-stats.ts). Never fails the caller: the
    * status change is already stored, and a count missed here is caught up by the next re-projection.
    */
   async countTransitions(app: Application, transitions: readonly Transition[]): Promise<void> {
-    await this.stats.project(app, transitions).catch((error: unknown) => {
+    await projectTransitions(this.tableName, app, transitions, new Date()).catch((error: unknown) => {
       logger.warn('Pipeline counters not updated; the next re-projection catches up', { error: error as Error });
     });
   }
 
-  private async putDocuments(applicationId: string, docs: readonly PendingDocument[], writtenFor: number): Promise<void> {
+  /** @internal (the repository's own modules) */
+  async putDocuments(applicationId: string, docs: readonly PendingDocument[], writtenFor: number): Promise<void> {
     await Promise.all(docs.map((d) => documentClient.send(new PutCommand({ TableName: this.tableName, Item: documentItem(applicationId, d, writtenFor) }))));
   }
 
@@ -278,8 +287,8 @@ export class ApplicationRepository {
     return marked.reduce((a: number, b: number) => a + b, 0);
   }
 
-  /** An earlier transition as an item of its own (idempotent: a transition never changes once written). */
-  private async putTransition(applicationId: string, t: Transition): Promise<void> {
+  /** @internal (the repository's own modules) An earlier transition as an item of its own (idempotent: a transition never changes once written). */
+  async putTransition(applicationId: string, t: Transition): Promise<void> {
     await documentClient.send(new PutCommand({
       TableName: this.tableName,
       Item: { ...transitionKey(applicationId, t.version), entity: 'transition', schemaVersion: APPLICATION_SCHEMA_VERSION, transition: t },
@@ -302,34 +311,6 @@ export class ApplicationRepository {
     }
   }
 
-  /**
-   * Rewrites an application stored in an older form (schema version 1: one item holding everything, no
-   * `schemaVersion`) in this form: its documents, its earlier transitions and its sent notices as items of their own
-   * (idempotent puts of immutable content), then the head, replacing the old item only if it is still that version-1
-   * item at `app.version`. `false` when it is not (migrated meanwhile by another run): nothing was replaced.
-   * Used by the migration (scripts/migrations.ts), never by a handler.
-   */
-  async replaceLegacy(app: Application): Promise<boolean> {
-    const docs: PendingDocument[] = [];
-    const item = headItem(app, docs);
-    await this.putDocuments(app.id, docs, app.version);
-    for (const t of app.transitions.slice(0, -1)) await this.putTransition(app.id, t);
-    if (app.notified?.length) await this.markNoticesSent(app.id, app.notified);
-    try {
-      await documentClient.send(new PutCommand({
-        TableName: this.tableName,
-        Item: item,
-        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#schemaVersion) OR #schemaVersion = :legacy) AND #version = :version',
-        ExpressionAttributeNames: { '#schemaVersion': 'schemaVersion', '#version': 'version' },
-        ExpressionAttributeValues: { ':legacy': 1, ':version': app.version },
-      }));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  }
-
   private async readPartition(id: string): Promise<PartitionItems> {
     const out: PartitionItems = { transitions: [], notices: [], documents: new Map() };
     let start: Record<string, unknown> | undefined;
@@ -345,8 +326,8 @@ export class ApplicationRepository {
       for (const item of page.Items ?? []) {
         const sk = String(item.sk);
         if (sk === applicationKey(id).sk) out.head = item;
-        else if (sk.startsWith(OWNED.transition)) out.transitions.push(parseStored(TransitionItem, item, 'Application transition').transition);
-        else if (sk.startsWith(OWNED.notice)) out.notices.push(parseStored(NoticeItem, item, 'Application notice'));
+        else if (sk.startsWith(OWNED.transition)) out.transitions.push(transitionOf(item));
+        else if (sk.startsWith(OWNED.notice)) out.notices.push(noticeOf(item));
         else if (sk.startsWith(OWNED.document)) out.documents.set(sk.slice(OWNED.document.length), item);
       }
       start = page.LastEvaluatedKey;
@@ -357,19 +338,13 @@ export class ApplicationRepository {
   async get(id: string): Promise<Application | undefined> {
     const items = await this.readPartition(id);
     if (!items.head) return undefined;
-    return assemble(items, parseStored(ApplicationHead, items.head, 'Application'));
+    return assemble(items, headOf(items.head));
   }
 
   async mustGet(id: string): Promise<Application> {
     const app = await this.get(id);
     if (!app) throw new NotFoundError(`Application ${id} not found`);
     return app;
-  }
-
-  /** The heads of several applications by id (no timeline, estimate or brief bodies; missing ids are left out). */
-  async getHeads(ids: readonly string[]): Promise<ApplicationHead[]> {
-    const items = await batchGetAll(this.tableName, ids.map((id) => ({ ...applicationKey(id) })));
-    return items.map((item) => parseStored(ApplicationHead, item, 'Application'));
   }
 
   private conflictAfter = async (id: string, message: (latest: Application) => string): Promise<never> => {
@@ -480,130 +455,6 @@ export class ApplicationRepository {
     return next;
   }
 
-  // ---- likely duplicates (access pattern 7 in keys.ts) ----
-
-  /** Idempotent puts of the dedupe index items of one application; written before the application itself. */
-  async putDedupeItems(applicationId: string, values: readonly DedupeValue[], now: Date): Promise<void> {
-    await Promise.all(values.map((v) => documentClient.send(new PutCommand({
-      TableName: this.tableName,
-      Item: { ...dedupeKey(v.kind, v.value, applicationId), entity: 'dedupe', kind: v.kind, value: v.value, applicationId, indexedAt: now.toISOString() },
-    }))));
-  }
-
-  /** Ids of applications indexed under any of these values (the caller re-checks each against its worksheet). */
-  async findDedupeCandidates(values: readonly DedupeValue[], limitPerValue = 50): Promise<string[]> {
-    const pages = await Promise.all(values.map((v) => documentClient.send(new QueryCommand({
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': dedupePartition(v.kind, v.value) },
-      Limit: limitPerValue,
-    }))));
-    return [...new Set(pages.flatMap((p) => (p.Items ?? []).map((i) => String(i.applicationId))))];
-  }
-
-  /**
-   * Add a founder token hash (an idempotent replay issues a new token), in one conditional append while fewer than
-   * MAX_FOUNDER_TOKENS are held. A token once handed out is never dropped to make room: concurrent replays each
-   * either add theirs or are refused (409), so every token a 2xx carried opens the application (issue 8: dropping
-   * the oldest at the cap let 20 simultaneous replays hand out tokens that no longer worked).
-   */
-  async addFounderTokenHash(id: string, hash: string): Promise<void> {
-    try {
-      await documentClient.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: applicationKey(id),
-        UpdateExpression: 'SET founderTokenHashes = list_append(founderTokenHashes, :h)',
-        ConditionExpression: 'attribute_exists(pk) AND size(founderTokenHashes) < :max',
-        ExpressionAttributeValues: { ':h': [hash], ':max': MAX_FOUNDER_TOKENS },
-      }));
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const latest = await this.get(id);
-      if (!latest) throw new NotFoundError(`Application ${id} not found`);
-      throw new ConflictError(
-        `This Idempotency-Key was already answered ${MAX_FOUNDER_TOKENS} times, each time with its own founder token, and each of them still works: `
-        + `use one of those tokens to follow application ${id} (no further token is issued for it)`,
-        latest.status,
-      );
-    }
-  }
-
-  // ---- the founder's address confirmation (functions/core/address-confirmation.ts) ----
-
-  /**
-   * Store the hash of a newly mailed secret (replacing an unused one), while the application still waits drafted and
-   * unconfirmed; false when it no longer does.
-   */
-  async storeConfirmationSecret(id: string, args: { hash: string; number: number; now: Date; expiresAt: Date }): Promise<boolean> {
-    try {
-      await documentClient.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: applicationKey(id),
-        UpdateExpression: 'SET #c.secretHash = :h, #c.expiresAt = :exp, #c.lastSentAt = :now',
-        ConditionExpression: 'attribute_exists(#c) AND #status = :drafted AND attribute_not_exists(#c.confirmedAt) AND #c.requested = :n AND #c.sent < :n',
-        ExpressionAttributeNames: { '#c': 'addressConfirmation', '#status': 'status' },
-        ExpressionAttributeValues: { ':h': args.hash, ':exp': args.expiresAt.toISOString(), ':now': args.now.toISOString(), ':n': args.number, ':drafted': 'drafted' },
-      }));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  }
-
-  /** Record that confirmation mail `number` went out (never moves back). */
-  async markConfirmationSent(id: string, number: number): Promise<void> {
-    await documentClient.send(new UpdateCommand({
-      TableName: this.tableName,
-      Key: applicationKey(id),
-      UpdateExpression: 'SET #c.sent = :n',
-      ConditionExpression: 'attribute_exists(#c) AND #c.sent < :n',
-      ExpressionAttributeNames: { '#c': 'addressConfirmation' },
-      ExpressionAttributeValues: { ':n': number },
-    })).catch((error: unknown) => {
-      if (!isConditionFailure(error)) throw error;
-    });
-  }
-
-  /**
-   * Use the secret: one conditional write that records the confirmation and removes the live hash (single use);
-   * false when the secret is not the live one, has expired, or the application no longer waits.
-   */
-  async confirmAddress(id: string, hash: string, now: Date): Promise<boolean> {
-    try {
-      await documentClient.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: applicationKey(id),
-        UpdateExpression: 'SET #c.confirmedAt = :now, #c.confirmedHash = :h REMOVE #c.secretHash',
-        ConditionExpression: '#status = :drafted AND #c.secretHash = :h AND #c.expiresAt > :now AND attribute_not_exists(#c.confirmedAt)',
-        ExpressionAttributeNames: { '#c': 'addressConfirmation', '#status': 'status' },
-        ExpressionAttributeValues: { ':h': hash, ':now': now.toISOString(), ':drafted': 'drafted' },
-      }));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  }
-
-  /** Ask for one more confirmation mail (`requested` goes from `expected` to `expected + 1`); false when raced or no longer waiting. */
-  async requestConfirmationMail(id: string, expected: number): Promise<boolean> {
-    try {
-      await documentClient.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: applicationKey(id),
-        UpdateExpression: 'SET #c.requested = :next',
-        ConditionExpression: '#status = :drafted AND #c.requested = :n AND attribute_not_exists(#c.confirmedAt)',
-        ExpressionAttributeNames: { '#c': 'addressConfirmation', '#status': 'status' },
-        ExpressionAttributeValues: { ':n': expected, ':next': expected + 1, ':drafted': 'drafted' },
-      }));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  }
-
   async setExecutionArn(id: string, executionArn: string): Promise<void> {
     await documentClient.send(new UpdateCommand({
       TableName: this.tableName,
@@ -614,203 +465,12 @@ export class ApplicationRepository {
     }));
   }
 
-  /**
-   * Claim a notice before sending it. `claimed`: this caller holds it until `leaseUntil` (then marks it sent, or gives
-   * it back); `sent`: it already went out; `busy`: another sender holds a live claim until `leaseUntil`. A claim whose
-   * lease ran out (its sender died between claiming and sending) can be claimed again: mail goes out at least once.
-   */
-  async claimNotice(id: string, key: string, now: Date): Promise<{ state: 'claimed' | 'sent' | 'busy'; leaseUntil?: number }> {
-    const leaseUntil = now.getTime() + NOTICE_LEASE_MS;
-    try {
-      await documentClient.send(new PutCommand({
-        TableName: this.tableName,
-        Item: { ...noticeKey(id, key), entity: 'notice', key, state: 'claimed', leaseUntil },
-        ConditionExpression: 'attribute_not_exists(pk) OR (#state = :claimed AND leaseUntil < :now)',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':claimed': 'claimed', ':now': now.getTime() },
-      }));
-      return { state: 'claimed', leaseUntil };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const out = await documentClient.send(new GetCommand({ TableName: this.tableName, Key: noticeKey(id, key), ConsistentRead: true }));
-      const notice = out.Item ? parseStored(NoticeItem, out.Item, 'Application notice') : undefined;
-      if (!notice || (notice.state === 'claimed' && (notice.leaseUntil ?? 0) < now.getTime())) return this.claimNotice(id, key, now); // released meanwhile
-      return notice.state === 'sent' ? { state: 'sent' } : { state: 'busy', ...(notice.leaseUntil ? { leaseUntil: notice.leaseUntil } : {}) };
-    }
-  }
-
   /** Record notices as sent (idempotent: a notice once sent stays sent). */
   async markNoticesSent(id: string, keys: readonly string[]): Promise<void> {
     await Promise.all(keys.map((key) => documentClient.send(new PutCommand({
       TableName: this.tableName,
       Item: { ...noticeKey(id, key), entity: 'notice', key, state: 'sent' },
     }))));
-  }
-
-  /** Give a claim back (the send failed): its lease ends now, so the next attempt claims it at once. Never undoes a sent notice. */
-  async releaseNotice(id: string, key: string): Promise<void> {
-    await documentClient.send(new UpdateCommand({
-      TableName: this.tableName,
-      Key: noticeKey(id, key),
-      UpdateExpression: 'SET leaseUntil = :released',
-      ConditionExpression: '#state = :claimed',
-      ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':claimed': 'claimed', ':released': 0 },
-    })).catch((error: unknown) => {
-      if (!isConditionFailure(error)) throw error;
-    });
-  }
-
-  /**
-   * Record that expiry reminders went out for one record (`record.remindersSent`, shown to people). Not a
-   * transition: the version stays. The mail itself is claimed separately (claimNotice), so losing this write to a
-   * concurrent transition never sends a reminder twice. The expiry-sweep index moves with it when `app` is still
-   * the stored version; otherwise the concurrent write set the index from a state without these reminders, which is
-   * earlier, never later, than the truth (one extra visit). Returns the application with these reminders recorded.
-   */
-  async recordReminderSent(app: Application, programId: string, days: readonly number[]): Promise<Application> {
-    const index = (app.briefs ?? []).findIndex((b) => b.programId === programId);
-    const brief = app.briefs?.[index];
-    if (!brief?.record) return app;
-    const missing = days.filter((d) => !(brief.record?.remindersSent ?? []).includes(d));
-    if (missing.length === 0) return app;
-    const path = `briefs[${index}].#record.#reminders`;
-    const after: Application = {
-      ...app,
-      briefs: (app.briefs ?? []).map((b, i) => (i === index && b.record ? { ...b, record: { ...b.record, remindersSent: [...(b.record.remindersSent ?? []), ...missing] } } : b)),
-    };
-    const due = indexAttributes(after);
-    const write = (withIndex: boolean) => documentClient.send(new UpdateCommand({
-      TableName: this.tableName,
-      Key: applicationKey(app.id),
-      UpdateExpression: `SET ${path} = list_append(if_not_exists(${path}, :empty), :days)${withIndex ? (due.gsi3sk ? ', gsi3pk = :g3pk, gsi3sk = :g3sk' : ' REMOVE gsi3pk, gsi3sk') : ''}`,
-      ConditionExpression: `attribute_exists(pk) AND briefs[${index}].#programId = :programId AND attribute_exists(briefs[${index}].#record)${missing.map((_, i) => ` AND NOT contains(${path}, :d${i})`).join('')}${withIndex ? ' AND #version = :version' : ''}`,
-      ExpressionAttributeNames: { '#record': 'record', '#reminders': 'remindersSent', '#programId': 'programId', ...(withIndex ? { '#version': 'version' } : {}) },
-      ExpressionAttributeValues: {
-        ':empty': [], ':days': missing, ':programId': programId, ...Object.fromEntries(missing.map((d, i) => [`:d${i}`, d])),
-        ...(withIndex ? { ':version': app.version, ...(due.gsi3sk ? { ':g3pk': due.gsi3pk, ':g3sk': due.gsi3sk } : {}) } : {}),
-      },
-    }));
-    try {
-      await write(true);
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      await write(false).catch((e: unknown) => {
-        if (!isConditionFailure(e)) throw e;
-      });
-    }
-    return after;
-  }
-
-  /**
-   * Set the expiry-sweep index from `app` when it is still the stored version (a visit that found nothing to do
-   * moves the application's next check forward).
-   */
-  async refreshExpiryDue(app: Application): Promise<void> {
-    const due = indexAttributes(app);
-    await documentClient.send(new UpdateCommand({
-      TableName: this.tableName,
-      Key: applicationKey(app.id),
-      UpdateExpression: due.gsi3sk ? 'SET gsi3pk = :pk, gsi3sk = :sk' : 'REMOVE gsi3pk, gsi3sk',
-      ConditionExpression: 'attribute_exists(pk) AND #version = :version',
-      ExpressionAttributeNames: { '#version': 'version' },
-      ExpressionAttributeValues: { ':version': app.version, ...(due.gsi3sk ? { ':pk': due.gsi3pk, ':sk': due.gsi3sk } : {}) },
-    })).catch((error: unknown) => {
-      if (!isConditionFailure(error)) throw error;
-    });
-  }
-
-  /** Ids of the applications whose next expiry check is due by `now`, earliest first, paginated. */
-  async listExpiryDue(now: Date, opts: { limit: number; cursor?: string }): Promise<{ ids: string[]; cursor?: string }> {
-    const index = INDEXES.expiryDue;
-    const startKey = opts.cursor
-      ? decodeCursor(opts.cursor, {
-        attributes: [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, index.partitionKey, index.sortKey],
-        partition: { attribute: index.partitionKey, value: EXPIRY_DUE_PARTITION },
-      })
-      : undefined;
-    const out = await documentClient.send(new QueryCommand({
-      TableName: this.tableName,
-      IndexName: index.indexName,
-      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :now',
-      ExpressionAttributeValues: { ':pk': EXPIRY_DUE_PARTITION, ':now': `${now.toISOString()}#~` },
-      Limit: opts.limit,
-      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-    }));
-    const ids = (out.Items ?? []).map((i) => String(i.pk).slice(PREFIX.application.length));
-    return { ids, ...(out.LastEvaluatedKey ? { cursor: encodeCursor(out.LastEvaluatedKey) } : {}) };
-  }
-
-  /** Operations view: applications in a status, oldest or newest first, paginated. */
-  async listByStatus(status: ApplicationStatus, opts: { limit: number; cursor?: string; newestFirst?: boolean; updatedBefore?: string }): Promise<{ items: ApplicationListItem[]; cursor?: string }> {
-    return this.queryIndex({
-      TableName: this.tableName,
-      IndexName: INDEXES.operations.indexName,
-      // `updatedBefore`: only those in the status since before that time (stuck work), read straight off the index.
-      KeyConditionExpression: opts.updatedBefore ? 'gsi2pk = :pk AND gsi2sk < :before' : 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': operationsKeys(status, '', '').gsi2pk, ...(opts.updatedBefore ? { ':before': opts.updatedBefore } : {}) },
-      ScanIndexForward: !opts.newestFirst,
-      Limit: opts.limit,
-    }, opts.cursor);
-  }
-
-  /**
-   * How many applications are in `status` since before `updatedBefore` (the stuck query of listByStatus), and how many
-   * of those are escalated, counted off the operations index with `Select: COUNT` (nothing returned; the read is
-   * what the index projects, ~0.5 KB a row). Returns the Query requests made too.
-   */
-  async countInStatusSince(status: ApplicationStatus, updatedBefore: string): Promise<{ count: number; escalated: number; queries: number }> {
-    let count = 0;
-    let escalated = 0;
-    let queries = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await documentClient.send(new QueryCommand({
-        TableName: this.tableName,
-        IndexName: INDEXES.operations.indexName,
-        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :before',
-        // Counted: every row (ScannedCount); matched: the escalated ones (the filter reads nothing more).
-        FilterExpression: 'attribute_exists(#summary.#escalation)',
-        ExpressionAttributeNames: { '#summary': 'summary', '#escalation': 'escalation' },
-        ExpressionAttributeValues: { ':pk': operationsKeys(status, '', '').gsi2pk, ':before': updatedBefore },
-        Select: 'COUNT',
-        ExclusiveStartKey: start,
-      }));
-      queries += 1;
-      count += out.ScannedCount ?? 0;
-      escalated += out.Count ?? 0;
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return { count, escalated, queries };
-  }
-
-  /** A partner's queue, optionally one status, oldest first, paginated. */
-  async listPartnerQueue(partnerId: string, opts: { status?: ApplicationStatus; limit: number; cursor?: string }): Promise<{ items: ApplicationListItem[]; cursor?: string }> {
-    const pk = partnerQueueKeys(partnerId, '', '').gsi1pk;
-    return this.queryIndex({
-      TableName: this.tableName,
-      IndexName: INDEXES.partnerQueue.indexName,
-      KeyConditionExpression: opts.status ? 'gsi1pk = :pk AND begins_with(gsi1sk, :st)' : 'gsi1pk = :pk',
-      ExpressionAttributeValues: opts.status ? { ':pk': pk, ':st': `${opts.status}#` } : { ':pk': pk },
-      ScanIndexForward: true,
-      Limit: opts.limit,
-    }, opts.cursor);
-  }
-
-  /** A page of list rows: only what the list index projects (keys.ts LIST_ATTRIBUTES), parsed. */
-  private async queryIndex(input: QueryCommandInput, cursor: string | undefined): Promise<{ items: ApplicationListItem[]; cursor?: string }> {
-    const index = INDEX_LIST.find((i) => i.indexName === input.IndexName);
-    if (!index) throw new Error(`queryIndex: unknown index ${String(input.IndexName)}`);
-    const partition = String(input.ExpressionAttributeValues?.[':pk']);
-    const startKey = cursor
-      ? decodeCursor(cursor, {
-        attributes: [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, index.partitionKey, index.sortKey],
-        partition: { attribute: index.partitionKey, value: partition },
-      })
-      : undefined;
-    const out = await documentClient.send(new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
-    const items = (out.Items ?? []).filter((i) => i.entity === 'application').map((i) => parseStored(ApplicationListItem, i, 'Application list row'));
-    return { items, ...(out.LastEvaluatedKey ? { cursor: encodeCursor(out.LastEvaluatedKey) } : {}) };
   }
 
   // ---- task tokens (kept server-side, never sent to people) ----

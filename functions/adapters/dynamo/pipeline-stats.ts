@@ -18,28 +18,26 @@
  * its own condition (`contains(rolledDays, day) AND NOT contains(lateSeen, key)`): counted once, never in both.
  * Readers take every month item and the day items after the last rolled day (days roll in order), so nothing is
  * counted twice or skipped.
+ *
+ * Counting (the write every transition makes) is in ./pipeline-projection.ts; this module reads, rolls up and emits
+ * the business metrics, for the operations functions only.
+ *
+ * Business metrics (`claimBusinessMetrics`, run hourly by the OpsSweep, which already publishes metrics): read off the
+ * day items after the last rolled day, each day item keeping what was emitted of it as `emittedMetrics` (a JSON
+ * string, so never taken for a counter). One conditional UpdateItem per day claims the growth ("emittedMetrics is
+ * still what I read"), then the caller emits it: concurrent sweeps emit each count once; a sweep that dies between its
+ * claim and its publish loses that hour's growth (as a count's emission was lost before when its function died
+ * between counting and publishing). Not emitted: a late transition counted straight into a rolled month (a crash's
+ * catch-up more than ROLL_UP_GRACE_DAYS later); it is in the pipeline's figures.
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Application, Transition } from '../../../schemas/application.ts';
-import { businessMetrics, counterDelta, type CounterItem } from '../../core/operations/pipeline.ts';
-import { metrics, MetricUnit } from '../metrics.ts';
+import { businessMetricCounts, businessMetricsGrowth, type BusinessMetric, type CounterItem } from '../../core/operations/pipeline.ts';
 import { documentClient, isConditionFailure } from './client.ts';
 import { STATS_PARTITION, statsDayKey, statsMonthKey } from './keys.ts';
+import { addExpression, countersOf, DAY_MS, dayStart, monthOf, nextDay, projectTransitions, ROLL_UP_GRACE_DAYS } from './pipeline-projection.ts';
 
-/** Days after a day ends before it is rolled up (crash catch-ups of its transitions normally land within minutes). */
-export const ROLL_UP_GRACE_DAYS = 2;
-const DAY_MS = 86_400_000;
-const dayStart = (day: string): number => Date.parse(`${day}T00:00:00Z`);
-const nextDay = (day: string): string => new Date(dayStart(day) + DAY_MS).toISOString().slice(0, 10);
-/** When a day may be rolled up (a day early, so a Lambda whose clock runs behind never misses a stamp). */
-const mayBeRolled = (day: string, now: Date): boolean => dayStart(day) + ROLL_UP_GRACE_DAYS * DAY_MS <= now.getTime();
-
-/** Counters of one stored item: its numeric attributes (keys, `seen`, `lateSeen` and stamps are not numbers). */
-function countersOf(item: Record<string, unknown>): CounterItem {
-  return Object.fromEntries(Object.entries(item).filter(([, v]) => typeof v === 'number')) as CounterItem;
-}
-
-const monthOf = (day: string): string => day.slice(0, 7);
+export { ROLL_UP_GRACE_DAYS };
 
 export interface CounterReads {
   /** Month-to-date roll-ups, oldest first. */
@@ -51,75 +49,40 @@ export interface CounterReads {
 export class PipelineStats {
   constructor(private readonly tableName: string, private readonly now: () => Date = () => new Date()) {}
 
-  /** Counts each transition once; returns how many were counted now (0 for repeats). */
+  /** Counts each transition once; returns how many were counted now (0 for repeats). See ./pipeline-projection.ts. */
   async project(app: Application, transitions: readonly Transition[]): Promise<number> {
-    let counted = 0;
-    let emitted = 0;
-    const now = this.now();
-    for (const t of transitions) {
-      const delta = counterDelta(app, t);
-      const updates = addExpression(delta.adds);
-      updates.names['#seen'] = 'seen';
-      updates.names['#rolled'] = 'rolledInto';
-      updates.values[':key'] = new Set([delta.key]);
-      updates.values[':k'] = delta.key;
-      let countedNow = false;
+    return projectTransitions(this.tableName, app, transitions, this.now());
+  }
+
+  /**
+   * The business metrics counted since they were last emitted, claimed (see the module comment): the caller emits
+   * exactly these. Reads the day items after the last rolled day (a few: days roll ROLL_UP_GRACE_DAYS after they end).
+   */
+  async claimBusinessMetrics(): Promise<{ name: BusinessMetric; value: number; unit: 'Count' | 'None' }[]> {
+    const last = lastRolledDay(await this.query('MONTH#', 'MONTH#~'));
+    const claimed: Partial<Record<BusinessMetric, number>> = {};
+    for (const item of await this.query(last ? statsDayKey(nextDay(last)).sk : 'DAY#', 'DAY#~')) {
+      const counts = businessMetricCounts(countersOf(item));
+      const before = typeof item.emittedMetrics === 'string' ? item.emittedMetrics : undefined;
+      const emitted = before ? JSON.parse(before) as Partial<Record<BusinessMetric, number>> : {};
+      const growth = businessMetricsGrowth(counts, emitted);
+      if (growth.length === 0) continue;
       try {
         await documentClient.send(new UpdateCommand({
           TableName: this.tableName,
-          Key: statsDayKey(delta.day),
-          UpdateExpression: `ADD ${[...updates.adds, '#seen :key'].join(', ')}`,
-          ConditionExpression: 'NOT contains(#seen, :k) AND attribute_not_exists(#rolled)',
-          ExpressionAttributeNames: updates.names,
-          ExpressionAttributeValues: updates.values,
+          Key: { pk: item.pk, sk: item.sk },
+          UpdateExpression: 'SET #em = :now',
+          ConditionExpression: before ? '#em = :before' : 'attribute_not_exists(#em)',
+          ExpressionAttributeNames: { '#em': 'emittedMetrics' },
+          ExpressionAttributeValues: { ':now': JSON.stringify(counts), ...(before ? { ':before': before } : {}) },
         }));
-        countedNow = true;
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
-        // A recent day is never rolled: a repeat. An older one may be: then a late transition counts in its month.
-        if (mayBeRolled(delta.day, now)) countedNow = await this.projectLate(delta.day, delta.key, delta.adds);
+        continue; // claimed by a concurrent sweep: it emits this growth
       }
-      if (!countedNow) continue;
-      counted += 1;
-      // Emitted only when counted, so the business metrics are exactly once per transition like the counters.
-      for (const m of businessMetrics(t, delta)) {
-        metrics.addMetric(m.name, m.unit === 'Count' ? MetricUnit.Count : MetricUnit.NoUnit, m.value);
-        emitted += 1;
-      }
+      for (const name of Object.keys(counts) as BusinessMetric[]) claimed[name] = (claimed[name] ?? 0) + counts[name] - (emitted[name] ?? 0);
     }
-    if (emitted > 0) metrics.publishStoredMetrics();
-    return counted;
-  }
-
-  /** A transition of a day that failed its condition: a repeat, or late for a rolled day (then into the month). */
-  private async projectLate(day: string, key: string, adds: Readonly<Record<string, number>>): Promise<boolean> {
-    const dayItem = (await documentClient.send(new GetCommand({ TableName: this.tableName, Key: statsDayKey(day), ConsistentRead: true }))).Item;
-    if (!dayItem?.rolledInto || (dayItem.seen as Set<string> | undefined)?.has(key)) return false;
-    const updates = addExpression(adds);
-    updates.names['#late'] = 'lateSeen';
-    updates.names['#days'] = 'rolledDays';
-    updates.values[':key'] = new Set([key]);
-    updates.values[':k'] = key;
-    updates.values[':d'] = day;
-    try {
-      await documentClient.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: statsMonthKey(monthOf(day)),
-        UpdateExpression: `ADD ${[...updates.adds, '#late :key'].join(', ')}`,
-        ConditionExpression: 'contains(#days, :d) AND NOT contains(#late, :k)',
-        ExpressionAttributeNames: updates.names,
-        ExpressionAttributeValues: updates.values,
-      }));
-      return true;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const month = (await documentClient.send(new GetCommand({ TableName: this.tableName, Key: statsMonthKey(monthOf(day)), ConsistentRead: true }))).Item;
-      if ((month?.lateSeen as Set<string> | undefined)?.has(key)) return false;
-      // The day's roll-up is between its stamp and its month write (milliseconds): the next re-projection counts it.
-      const busy = new Error(`Pipeline day ${day} is being rolled up; transition ${key} is counted on the next re-projection`);
-      busy.name = 'TransientError';
-      throw busy;
-    }
+    return businessMetricsGrowth(claimed, {});
   }
 
   /** Day items from `fromDay` to `toDay` (inclusive, `yyyy-mm-dd`), or all of them; counters only. */
@@ -218,17 +181,4 @@ function lastRolledDay(monthItems: readonly Record<string, unknown>[]): string |
   let last: string | undefined;
   for (const item of monthItems) for (const d of (item.rolledDays as Set<string> | undefined) ?? []) if (!last || d > last) last = d;
   return last;
-}
-
-/** `ADD #a0 :a0, ...` clauses for counters, with their placeholders. */
-function addExpression(adds: Readonly<Record<string, number>>): { adds: string[]; names: Record<string, string>; values: Record<string, unknown> } {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const clauses: string[] = [];
-  Object.entries(adds).forEach(([attr, n], i) => {
-    names[`#a${i}`] = attr;
-    values[`:a${i}`] = n;
-    clauses.push(`#a${i} :a${i}`);
-  });
-  return { adds: clauses, names, values };
 }

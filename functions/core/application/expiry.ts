@@ -3,7 +3,7 @@
  * with the first of them, and each record moving to `expired` on its expiry date. Pure: the sweeper passes `now`.
  */
 import type { Application } from '../../../schemas/application.ts';
-import { recordOf } from './records.ts';
+import { recordOf } from './record-state.ts';
 
 /** Days before expiry at which the founder is reminded, most distant first. */
 export const EXPIRY_REMINDER_DAYS = [60, 30] as const;

@@ -7,7 +7,7 @@ import type { Application } from '../../../schemas/application.ts';
 import { FOUNDER, sameActor, TASK_TOKEN_KINDS, type Command, type Effects } from './commands.ts';
 import { ConflictError } from '../errors.ts';
 import { planTransition } from './lifecycle.ts';
-import { recordOf } from './records.ts';
+import { recordOf } from './record-state.ts';
 import { changedPaths } from '../ace/edit.ts';
 import { reconfirmation, sameAddress } from '../address-confirmation.ts';
 

@@ -1,7 +1,7 @@
 /** What the list views show of an application: computed with every write of its head, projected by the list indexes. */
 import type { Application } from '../../../schemas/application.ts';
 import type { ListSummary } from '../../../schemas/stored-application.ts';
-import { recordOf } from './records.ts';
+import { recordOf } from './record-state.ts';
 import { escalationOf } from '../operations/escalation.ts';
 
 export function listSummaryOf(app: Application): ListSummary {

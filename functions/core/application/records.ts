@@ -1,138 +1,20 @@
 /**
- * Stacked ACE records inside one application: each has its own status, and the application's status
- * after partner approval follows from them by one documented rule (`deriveApplicationStatus`).
+ * Planning a change of one stacked ACE record (`planRecordTransition`): the rules themselves are in
+ * ./record-state.ts (re-exported here); an approval of a program funded through the Benefits API drafts its funding
+ * request in the same transition (functions/core/ace/funding-draft.ts), which is why this module, and only this one
+ * of the two, loads the ACE drafting code.
  */
-import type { Actor, Application, ApplicationStatus, RecordState, RecordStatus, StoredBrief, Transition } from '../../../schemas/application.ts';
-import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
-import type { TransitionPlan } from './lifecycle.ts';
 import { draftFunding } from '../ace/funding-draft.ts';
+import { planRecordMove, type RecordMove, type RecordTransitionPlan } from './record-state.ts';
 
-/** Who may move a status from which to which: the rule tables of stacked records and of their funding requests. */
-export interface MoveRule<S extends string> {
-  readonly from: readonly S[];
-  readonly to: S;
-  readonly by: readonly Actor['kind'][];
-}
-
-/** Whether any rule of `rules` allows the move (by anyone). */
-export function moveAllowed<S extends string>(rules: readonly MoveRule<S>[], from: S, to: S): boolean {
-  return rules.some((r) => r.from.includes(from) && r.to === to);
-}
-
-/**
- * Refuse a move `rules` does not allow: 409 naming `what` ("the bedrock-poc record") and its current status when no
- * rule leads there, 403 when one does but not for this actor.
- */
-export function checkMove<S extends string>(rules: readonly MoveRule<S>[], what: string, from: S, to: S, actor: Actor): void {
-  const legal = rules.filter((r) => r.from.includes(from) && r.to === to);
-  if (legal.length === 0) throw new ConflictError(`The ${what} is '${from}'; it cannot move to '${to}'`, from);
-  if (!legal.some((r) => r.by.includes(actor.kind))) throw new ForbiddenError(`A ${actor.kind} cannot move the ${what} from '${from}' to '${to}'`);
-}
-
-const RECORD_RULES: readonly MoveRule<RecordStatus>[] = [
-  { from: ['draft'], to: 'approved_for_filing', by: ['partner'] },
-  { from: ['approved_for_filing'], to: 'filed', by: ['partner', 'system'] },
-  { from: ['filed'], to: 'in_aws_review', by: ['partner', 'system'] },
-  { from: ['filed', 'in_aws_review'], to: 'action_required', by: ['partner', 'system'] },
-  { from: ['action_required'], to: 'in_aws_review', by: ['partner', 'system'] },
-  { from: ['filed', 'in_aws_review', 'action_required'], to: 'approved', by: ['partner', 'system'] },
-  { from: ['filed', 'in_aws_review', 'action_required'], to: 'rejected', by: ['partner', 'system'] },
-  { from: ['approved'], to: 'credits_applied', by: ['partner', 'system'] },
-  { from: ['credits_applied'], to: 'expired', by: ['system'] },
-];
-
-/** Whether a record may move from one status to another (by anyone). */
-export function recordMoveAllowed(from: RecordStatus, to: RecordStatus): boolean {
-  return moveAllowed(RECORD_RULES, from, to);
-}
-
-/**
- * The application waits on whoever must act next, so its status is that of its least advanced record,
- * in this order of precedence (first match wins):
- *   action_required (partner must fix) → approved_for_filing (partner must file) → filed → in_aws_review
- *   (AWS decides) → approved (credits pending) → credits_applied → expired → rejected (every record rejected).
- * Records still in `draft` (before partner approval) leave the application status as it is.
- */
-export const STATUS_PRECEDENCE: readonly (RecordStatus & ApplicationStatus)[] = [
-  'action_required', 'approved_for_filing', 'filed', 'in_aws_review', 'approved', 'credits_applied', 'expired', 'rejected',
-];
-
-export function deriveApplicationStatus(records: readonly RecordState[], current: ApplicationStatus): ApplicationStatus {
-  if (records.length === 0 || records.some((r) => r.status === 'draft')) return current;
-  for (const status of STATUS_PRECEDENCE) {
-    if (!records.some((r) => r.status === status)) continue;
-    // `expiring` is the application's own state (set by the expiry sweep): records with credits keep it there.
-    return status === 'credits_applied' && current === 'expiring' ? 'expiring' : status;
-  }
-  return current;
-}
-
-export function recordOf(brief: Pick<StoredBrief, 'record'>): RecordState {
-  return brief.record ?? { status: 'draft' };
-}
-
-export function findBrief(app: Application, programId: string): StoredBrief {
-  const brief = (app.briefs ?? []).find((b) => b.programId === programId);
-  if (!brief) throw new NotFoundError(`Application ${app.id} has no ACE record for program '${programId}'`);
-  return brief;
-}
-
-export interface RecordTransitionPlan extends TransitionPlan {
-  /** The application's briefs with the one record changed. */
-  readonly briefs: StoredBrief[];
-}
+export * from './record-state.ts';
 
 /**
  * Plan a change of one record's status (with its new details) and the application status that follows.
- * Refused with 409 naming the record's current status when the rules do not allow it.
+ * Refused with 409 naming the record's current status when the rules do not allow it. An approved opportunity of a
+ * program funded through the Benefits API gets its funding request drafted with the approval, in the same
+ * transition (data/benefits.json; functions/core/ace/funding-draft.ts).
  */
-export function planRecordTransition(args: {
-  app: Application;
-  programId: string;
-  to: RecordStatus;
-  actor: Actor;
-  reason: string;
-  now: Date;
-  details?: Partial<Omit<RecordState, 'status'>>;
-}): RecordTransitionPlan {
-  const { app, programId, to, actor, reason, now } = args;
-  refuseIfClosed(app);
-  const brief = findBrief(app, programId);
-  const current = recordOf(brief);
-  checkMove(RECORD_RULES, `${programId} record`, current.status, to, actor);
-  // An approved opportunity of a program funded through the Benefits API gets its funding request drafted with the
-  // approval, in the same transition (data/benefits.json; functions/core/ace/funding-draft.ts).
-  const funding = to === 'approved' && !current.funding && !args.details?.funding
-    ? draftFunding({ app, brief, opportunityId: args.details?.opportunityId ?? current.opportunityId })
-    : undefined;
-  const next: RecordState = { ...current, ...args.details, ...(funding ? { funding } : {}), status: to };
-  const briefs = (app.briefs ?? []).map((b) => (b.programId === programId ? { ...b, record: next } : b));
-  const nextStatus = deriveApplicationStatus(briefs.map(recordOf), app.status);
-  const transition: Transition = {
-    at: now.toISOString(), actor, from: app.status, to: nextStatus, reason: funding ? `${reason}; funding request drafted for the Partner Central Benefits API` : reason,
-    record: { programId, from: current.status, to }, ...(funding ? { funding: { programId, from: null, to: funding.status } } : {}), version: app.version + 1,
-  };
-  return { expectedStatus: app.status, expectedVersion: app.version, transition, briefs };
-}
-
-/**
- * Statuses in which no stacked record may move: a withdrawn application is over, and a failed one waits for
- * operations (its workflow is no longer running, so nothing would follow the change).
- */
-export const CLOSED_FOR_RECORD_CHANGES: readonly Application['status'][] = ['withdrawn', 'failed'];
-
-export function refuseIfClosed(app: Application): void {
-  if (CLOSED_FOR_RECORD_CHANGES.includes(app.status)) {
-    throw new ConflictError(`Application ${app.id} is '${app.status}': its ACE records can no longer change`, app.status);
-  }
-}
-
-/** Records the workflow is waiting on AWS for (filed and not yet decided). */
-export function awaitingAwsDecision(app: Application): boolean {
-  return (app.briefs ?? []).some((b) => ['approved_for_filing', 'filed', 'in_aws_review', 'action_required'].includes(recordOf(b).status));
-}
-
-/** Approved records whose credits have not been applied yet. */
-export function awaitingCredits(app: Application): boolean {
-  return (app.briefs ?? []).some((b) => recordOf(b).status === 'approved');
+export function planRecordTransition(args: RecordMove): RecordTransitionPlan {
+  return planRecordMove(args, (brief, current) => draftFunding({ app: args.app, brief, opportunityId: args.details?.opportunityId ?? current.opportunityId }));
 }

@@ -4,8 +4,8 @@
  * callback's payload, decides where the workflow goes.
  */
 import type { Application } from '../../../schemas/application.ts';
-import { awaitingAwsDecision, awaitingCredits, recordOf } from './records.ts';
-import { unnotifiedTransitions } from '../notifications.ts';
+import { awaitingAwsDecision, awaitingCredits, recordOf } from './record-state.ts';
+import { unnotifiedTransitions } from '../notice-markers.ts';
 import { TASK_TOKEN_KINDS } from './commands.ts';
 import { addressConfirmed } from '../address-confirmation.ts';
 

@@ -14,7 +14,7 @@
 import type { Application, ApplicationStatus, Transition } from '../../../schemas/application.ts';
 import type { Estimate } from '../../../schemas/estimate.ts';
 import { centsToUsd, usdAmountToCents } from '../cents.ts';
-import { recordOf } from '../application/records.ts';
+import { recordOf } from '../application/record-state.ts';
 
 /** Upper bounds (hours) of the time-in-status histogram; the last bucket is open. */
 export const DWELL_BUCKETS_HOURS = [1, 4, 12, 24, 48, 72, 120, 168, 336, 504, 720, 1440, 2160, 4320, 8760] as const;
@@ -69,6 +69,8 @@ export function counterDelta(app: Application, t: Transition): CounterDelta {
     if (total) add('usd#asked', Number(usdAmountToCents(total)));
   }
   if (t.record) {
+    // Record moves by the status reached: the business metrics RecordsFiled, RecordsApproved, ... (businessMetricCounts).
+    add(`rec#${t.record.to}`);
     const brief = (app.briefs ?? []).find((b) => b.programId === t.record!.programId);
     const record = brief ? recordOf(brief) : undefined;
     if (t.record.to === 'approved' && record?.award) add('usd#approved', Number(usdAmountToCents(record.award.amountUsd)));
@@ -165,21 +167,38 @@ export function windowFigures(windowDays: readonly CounterItem[], statuses: read
   };
 }
 
-/** The business metrics one counted transition emits (CloudWatch, through Powertools Metrics; on the dashboard). */
+/**
+ * The business metrics (CloudWatch, through Powertools Metrics; on the dashboard, lib/constructs/observability.ts),
+ * read off the counters: each counted transition adds to them exactly once, like the counters themselves. The OpsSweep
+ * emits what they grew by since it last emitted them (functions/adapters/dynamo/pipeline-stats.ts
+ * `claimBusinessMetrics`), so the functions that make transitions do not carry the Metrics library.
+ */
 export const BUSINESS_METRICS = ['ApplicationsSubmitted', 'ApplicationsRouted', 'RecordsFiled', 'RecordsApproved', 'RecordsRejected', 'CreditsApplied', 'CreditsAppliedUsd', 'Redrives'] as const;
 export type BusinessMetric = (typeof BUSINESS_METRICS)[number];
 
-export function businessMetrics(t: Transition, delta: CounterDelta): { name: BusinessMetric; value: number; unit: 'Count' | 'None' }[] {
+/** Which counter each metric is, and its unit (`CreditsAppliedUsd` is counted in cents and emitted in dollars). */
+const METRIC_COUNTERS: Readonly<Record<BusinessMetric, { counter: string; unit: 'Count' | 'None'; scale: number }>> = {
+  ApplicationsSubmitted: { counter: 'conv#submitted', unit: 'Count', scale: 1 },
+  ApplicationsRouted: { counter: 'in#routed', unit: 'Count', scale: 1 },
+  RecordsFiled: { counter: 'rec#filed', unit: 'Count', scale: 1 },
+  RecordsApproved: { counter: 'rec#approved', unit: 'Count', scale: 1 },
+  RecordsRejected: { counter: 'rec#rejected', unit: 'Count', scale: 1 },
+  CreditsApplied: { counter: 'rec#credits_applied', unit: 'Count', scale: 1 },
+  CreditsAppliedUsd: { counter: 'usd#applied', unit: 'None', scale: 100 },
+  Redrives: { counter: 'ops#redrives', unit: 'Count', scale: 1 },
+};
+
+/** The business metrics' counts in one counter item, in counter units (cents for `CreditsAppliedUsd`). */
+export function businessMetricCounts(counters: CounterItem): Record<BusinessMetric, number> {
+  return Object.fromEntries(BUSINESS_METRICS.map((m) => [m, counters[METRIC_COUNTERS[m].counter] ?? 0])) as Record<BusinessMetric, number>;
+}
+
+/** What to emit for counts that grew from `emitted` to `now` (counter units in, metric values out; nothing for no growth). */
+export function businessMetricsGrowth(now: Readonly<Partial<Record<BusinessMetric, number>>>, emitted: Readonly<Partial<Record<BusinessMetric, number>>>): { name: BusinessMetric; value: number; unit: 'Count' | 'None' }[] {
   const out: { name: BusinessMetric; value: number; unit: 'Count' | 'None' }[] = [];
-  if (delta.adds['conv#submitted']) out.push({ name: 'ApplicationsSubmitted', value: 1, unit: 'Count' });
-  if (delta.adds['in#routed']) out.push({ name: 'ApplicationsRouted', value: 1, unit: 'Count' });
-  if (t.record?.to === 'filed') out.push({ name: 'RecordsFiled', value: 1, unit: 'Count' });
-  if (t.record?.to === 'approved') out.push({ name: 'RecordsApproved', value: 1, unit: 'Count' });
-  if (t.record?.to === 'rejected') out.push({ name: 'RecordsRejected', value: 1, unit: 'Count' });
-  if (t.record?.to === 'credits_applied') {
-    out.push({ name: 'CreditsApplied', value: 1, unit: 'Count' });
-    out.push({ name: 'CreditsAppliedUsd', value: (delta.adds['usd#applied'] ?? 0) / 100, unit: 'None' });
+  for (const name of BUSINESS_METRICS) {
+    const grown = (now[name] ?? 0) - (emitted[name] ?? 0);
+    if (grown > 0) out.push({ name, value: grown / METRIC_COUNTERS[name].scale, unit: METRIC_COUNTERS[name].unit });
   }
-  if (delta.adds['ops#redrives']) out.push({ name: 'Redrives', value: 1, unit: 'Count' });
   return out;
 }
