@@ -9,7 +9,6 @@
  * read AFTER: if it already moved past what this wait is for, the task fails with `ChangedWhileWaiting` and the
  * workflow goes to NotifyChange → CheckStanding instead of waiting for a callback that already happened.
  */
-import * as z from 'zod/mini';
 import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
@@ -20,6 +19,7 @@ import { addressConfirmed, awaitingAddressConfirmation, confirmationMailDue } fr
 import { ConflictError } from '../core/errors.ts';
 import type { Application } from '../../schemas/application.ts';
 import { possessive, unnotifiedTransitions } from '../core/notice-markers.ts';
+import { object, oneOf, optional, text } from './task-input.ts';
 import { systemActor, workflowTask } from './task.ts';
 
 const config = readConfig(['TABLE_NAME']);
@@ -28,11 +28,11 @@ const applications = new ApplicationRepository(config.TABLE_NAME);
 /** Kept a little longer than the longest human wait the workflow allows (30 days for credits by default). */
 const TOKEN_RETENTION_DAYS = 45;
 
-export const AwaitHumanStepInput = z.object({
-  applicationId: z.string().check(z.minLength(1)),
-  taskToken: z.string().check(z.minLength(1)),
+export const AwaitHumanStepInput = object({
+  applicationId: text({ min: 1 }),
+  taskToken: text({ min: 1 }),
   /** Which human step is waiting; the partner review unless said otherwise. */
-  kind: z.optional(z.enum(TASK_TOKEN_KINDS)),
+  kind: optional(oneOf(Object.values(TASK_TOKEN_KINDS))),
 });
 
 /** The application already moved on (a callback for this wait can no longer come). */

@@ -2,7 +2,6 @@
  * MarkFailed: the workflow's failure path. Records where and why the workflow failed and keeps every
  * byte of the application (worksheet, estimate, briefs), so operations can fix the cause and redrive.
  */
-import * as z from 'zod/mini';
 import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
@@ -10,18 +9,19 @@ import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { planTransition } from '../core/application/lifecycle.ts';
 import { cleanFailureCause } from '../core/failure-cause.ts';
 import { logger } from '../adapters/observability.ts';
+import { object, optional, text } from './task-input.ts';
 import { systemActor, workflowTask } from './task.ts';
 
 const config = readConfig(['TABLE_NAME']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
 const partners = new PartnerRepository(config.TABLE_NAME);
 
-export const MarkFailedInput = z.object({
-  applicationId: z.string().check(z.minLength(1)),
+export const MarkFailedInput = object({
+  applicationId: text({ min: 1 }),
   /** The Catch's error output: `{ Error, Cause }`. */
-  error: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })),
+  error: optional(object({ Error: optional(text()), Cause: optional(text()) })),
   /** The task that failed, named by the Pass state its catch-all goes through (lib/workflow/definition.ts). */
-  failedState: z.optional(z.string()),
+  failedState: optional(text()),
 });
 
 export const handler = workflowTask('MarkFailed', MarkFailedInput, async ({ applicationId, error, failedState }) => {

@@ -10,7 +10,6 @@
  *   execution (lib/workflow/definition.ts, the `…RemindersLeft` choices).
  * - `routed` / `unrouted` / `failed`: the issue-3 events, kept.
  */
-import * as z from 'zod/mini';
 import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
@@ -24,6 +23,7 @@ import { STUCK } from '../core/operations/stuck.ts';
 import { Notifier } from '../usecases/notifier.ts';
 import { sendConfirmationMail } from '../usecases/address-confirmation.ts';
 import { readConfirmationSettings } from '../wiring/intake-settings.ts';
+import { object, oneOf, text } from './task-input.ts';
 import { workflowTask } from './task.ts';
 
 const config = readConfig(['TABLE_NAME', 'SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'PUBLIC_BASE_URL', 'OPS_EMAIL']);
@@ -54,9 +54,9 @@ const BOUNDED_REMINDERS: Partial<Record<NotifyEvent, RemindedWait>> = { 'aws-dec
 /** Reminders repeat while nothing changes: their claim also names the day. */
 const REMINDER_EVENTS: ReadonlySet<NotifyEvent> = new Set(['partner-review-overdue', 'founder-revision-reminder', 'aws-decision-overdue', 'credits-overdue']);
 
-export const NotifyInput = z.object({
-  applicationId: z.string().check(z.minLength(1)),
-  event: z.enum(Object.keys(NOTICES_BY_EVENT) as [NotifyEvent, ...NotifyEvent[]]),
+export const NotifyInput = object({
+  applicationId: text({ min: 1 }),
+  event: oneOf(Object.keys(NOTICES_BY_EVENT) as NotifyEvent[]),
 });
 
 export const handler = workflowTask('Notify', NotifyInput, async ({ applicationId, event }) => {

@@ -8,7 +8,6 @@
  * - rolls every day over for a couple of days into its month's item (functions/adapters/dynamo/pipeline-stats.ts), so
  *   a pipeline request reads a dozen month items a year and a few days instead of every day.
  */
-import * as z from 'zod/mini';
 import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
@@ -17,13 +16,14 @@ import { metrics, MetricUnit } from '../adapters/metrics.ts';
 import { logger } from '../adapters/observability.ts';
 import { STUCK_METRICS } from '../core/operations/stuck.ts';
 import { countStuck } from '../usecases/stuck-count.ts';
+import { object, optional, text } from './task-input.ts';
 import { workflowTask } from './task.ts';
 
 const config = readConfig(['TABLE_NAME']);
 const deps = { applications: new ApplicationRepository(config.TABLE_NAME), clock: systemClock };
 const stats = new PipelineStats(config.TABLE_NAME);
 
-export const OpsSweepInput = z.object({ sweep: z.optional(z.string()) });
+export const OpsSweepInput = object({ sweep: optional(text()) });
 
 export const handler = workflowTask('OpsSweep', OpsSweepInput, async () => {
   const count = await countStuck(deps);

@@ -1,10 +1,10 @@
 /** StartPending (every 5 minutes, EventBridge Scheduler): wires functions/usecases/start-pending.ts. */
-import * as z from 'zod/mini';
 import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { startApplicationWorkflow } from '../adapters/workflow-engine.ts';
 import { startPending } from '../usecases/start-pending.ts';
+import { object, optional, text } from './task-input.ts';
 import { workflowTask } from './task.ts';
 
 const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN']);
@@ -14,6 +14,6 @@ const deps = {
   startWorkflow: (id: string) => startApplicationWorkflow(config.STATE_MACHINE_ARN, id),
 };
 
-export const StartPendingInput = z.object({ sweep: z.optional(z.string()) });
+export const StartPendingInput = object({ sweep: optional(text()) });
 
 export const handler = workflowTask('StartPending', StartPendingInput, () => startPending(deps));

@@ -1,13 +1,12 @@
 /**
  * The plumbing shared by workflow task handlers: log keys reset per invocation, the state input
- * parsed with a schema, the application id on every log line. Errors propagate with their `name`,
+ * checked against its shape (./task-input.ts, without zod), the application id on every log line. Errors propagate with their `name`,
  * which is what the state machine's Retry and Catch match on.
  */
 import type { Context } from 'aws-lambda';
-import * as z from 'zod/mini';
 import { logger, withLogKeys } from '../adapters/observability.ts';
-import { parseWith } from '../../schemas/issues.ts';
 import type { Actor } from '../../schemas/application.ts';
+import { checkInput, type InputShape, object, text } from './task-input.ts';
 
 export class TaskInputError extends Error {
   override readonly name = 'TaskInputError';
@@ -17,13 +16,13 @@ export function systemActor(task: string): Actor {
   return { kind: 'system', id: task };
 }
 
-export function workflowTask<S extends z.ZodMiniType, R>(
+export function workflowTask<I, R>(
   task: string,
-  inputSchema: S,
-  run: (input: z.infer<S>, context: Context) => Promise<R>,
+  inputShape: InputShape<I>,
+  run: (input: I, context: Context) => Promise<R>,
 ) {
   const wrapped = async (event: unknown, context: Context): Promise<R> => {
-    const parsed = parseWith(inputSchema, event);
+    const parsed = checkInput(inputShape, event);
     if (!parsed.ok) throw new TaskInputError(`${task}: bad input: ${parsed.problems.map((p) => `${p.field} ${p.rule}`).join('; ')}`);
     const input = parsed.value as { applicationId?: string };
     if (input.applicationId) logger.appendKeys({ applicationId: input.applicationId, task });
@@ -32,4 +31,4 @@ export function workflowTask<S extends z.ZodMiniType, R>(
   return withLogKeys(wrapped);
 }
 
-export const ApplicationTaskInput = z.object({ applicationId: z.string().check(z.minLength(1)) });
+export const ApplicationTaskInput = object({ applicationId: text({ min: 1 }) });

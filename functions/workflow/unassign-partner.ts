@@ -9,7 +9,6 @@
  *
  * A slot is held per application (PartnerRepository: a set of application ids), so a retried release is a no-op.
  */
-import * as z from 'zod/mini';
 import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
@@ -17,15 +16,16 @@ import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
 import { planTransition } from '../core/application/lifecycle.ts';
 import { ConflictError } from '../core/errors.ts';
+import { object, oneOf, text } from './task-input.ts';
 import { systemActor, workflowTask } from './task.ts';
 
 const config = readConfig(['TABLE_NAME']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
 const partners = new PartnerRepository(config.TABLE_NAME);
 
-export const UnassignPartnerInput = z.object({
-  applicationId: z.string().check(z.minLength(1)),
-  mode: z.enum(['review-timeout', 'revision-abandoned']),
+export const UnassignPartnerInput = object({
+  applicationId: text({ min: 1 }),
+  mode: oneOf(['review-timeout', 'revision-abandoned']),
 });
 
 export const handler = workflowTask('Reroute', UnassignPartnerInput, async ({ applicationId, mode }) => {

@@ -5,10 +5,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import * as z from 'zod/mini';
 import type { Context } from 'aws-lambda';
 import { logger, withLogKeys } from '../../functions/adapters/observability.ts';
 import { workflowTask } from '../../functions/workflow/task.ts';
+import { object, optional, text } from '../../functions/workflow/task-input.ts';
 
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 const ENV = ['AWS_LAMBDA_LOG_LEVEL', 'AWS_LAMBDA_LOG_FORMAT', 'LOG_LEVEL'] as const;
@@ -138,7 +138,7 @@ describe('keys per invocation', () => {
 
   it('a workflow task puts the application id and task on its lines, and only for that invocation', async () => {
     process.env.AWS_LAMBDA_LOG_FORMAT = 'JSON';
-    const task = workflowTask('Size', z.object({ applicationId: z.optional(z.string()) }), async () => {
+    const task = workflowTask('Size', object({ applicationId: optional(text()) }), async () => {
       logger.info('sized');
     });
     await task({ applicationId: 'a1' }, {} as never);

@@ -1,0 +1,86 @@
+/**
+ * The shapes of the workflow tasks' inputs, checked without zod (issue 11 §1: zod's core is ~14 KB of every bundle,
+ * and a task's input is a handful of strings the state machine itself writes, lib/workflow/definition.ts). The
+ * problems read like every other 4xx and CLI error of this project (`{ field, rule }`, the same rule wording as
+ * schemas/issues.ts), and the value comes back with only the fields the shape names, like a zod object.
+ */
+
+export interface InputProblem {
+  readonly field: string;
+  readonly rule: string;
+}
+
+export interface InputShape<T> {
+  /** Returns the value (meaningful only when no problem was added). */
+  check(value: unknown, path: string, problems: InputProblem[]): T;
+  readonly optional?: true;
+}
+
+export type InputOf<S> = S extends InputShape<infer T> ? T : never;
+
+const at = (path: string) => (path === '' ? '(root)' : path);
+const typeRule = (value: unknown, expected: string) => (value === undefined ? 'is required' : `must be ${expected}`);
+
+/** A string, at least `min` characters long. */
+export function text(opts: { min?: number } = {}): InputShape<string> {
+  const min = opts.min ?? 0;
+  return {
+    check(value, path, problems) {
+      if (typeof value !== 'string') problems.push({ field: at(path), rule: typeRule(value, 'string') });
+      else if (value.length < min) problems.push({ field: at(path), rule: `must be at least ${min} characters` });
+      return value as string;
+    },
+  };
+}
+
+/** One of the listed strings. */
+export function oneOf<const V extends readonly string[]>(values: V): InputShape<V[number]> {
+  return {
+    check(value, path, problems) {
+      if (!values.includes(value as string)) problems.push({ field: at(path), rule: `must be one of: ${values.map((v) => JSON.stringify(v)).join(', ')}` });
+      return value as V[number];
+    },
+  };
+}
+
+/** Absent (undefined) or matching `shape`. */
+export function optional<T>(shape: InputShape<T>): InputShape<T | undefined> & { readonly optional: true } {
+  return {
+    optional: true,
+    check: (value, path, problems) => (value === undefined ? undefined : shape.check(value, path, problems)),
+  };
+}
+
+type Fields = Record<string, InputShape<unknown>>;
+type Optionals<F extends Fields> = { [K in keyof F]: F[K] extends { optional: true } ? K : never }[keyof F];
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+export type ObjectOf<F extends Fields> = Simplify<
+  { [K in Exclude<keyof F, Optionals<F>>]: InputOf<F[K]> } & { [K in Optionals<F>]?: InputOf<F[K]> }
+>;
+
+/** An object with these fields (others are dropped, not refused). */
+export function object<F extends Fields>(fields: F): InputShape<ObjectOf<F>> {
+  return {
+    check(value, path, problems) {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        problems.push({ field: at(path), rule: typeRule(value, 'object') });
+        return value as ObjectOf<F>;
+      }
+      const out: Record<string, unknown> = {};
+      for (const [key, shape] of Object.entries(fields)) {
+        const v = shape.check((value as Record<string, unknown>)[key], path === '' ? key : `${path}.${key}`, problems);
+        if (v !== undefined) out[key] = v;
+      }
+      return out as ObjectOf<F>;
+    },
+  };
+}
+
+export type CheckedInput<T> = { ok: true; value: T } | { ok: false; problems: InputProblem[] };
+
+/** Check `input` against `shape`: the value with only the named fields, or every problem at once. */
+export function checkInput<T>(shape: InputShape<T>, input: unknown): CheckedInput<T> {
+  const problems: InputProblem[] = [];
+  const value = shape.check(input, '', problems);
+  return problems.length ? { ok: false, problems } : { ok: true, value };
+}
