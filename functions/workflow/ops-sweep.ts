@@ -10,7 +10,6 @@
  */
 import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
-import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { PipelineStats } from '../adapters/dynamo/pipeline-stats.ts';
 import { metrics, MetricUnit } from '../adapters/metrics.ts';
 import { logger } from '../adapters/observability.ts';
@@ -20,7 +19,8 @@ import { object, optional, text } from './task-input.ts';
 import { workflowTask } from './task.ts';
 
 const config = readConfig(['TABLE_NAME']);
-const deps = { applications: new ApplicationRepository(config.TABLE_NAME), clock: systemClock };
+// The count needs only the table (applications-lists.ts), not the repository class every writer loads.
+const deps = { applications: { tableName: config.TABLE_NAME }, clock: systemClock };
 const stats = new PipelineStats(config.TABLE_NAME);
 
 export const OpsSweepInput = object({ sweep: optional(text()) });
