@@ -5,9 +5,9 @@
  */
 import * as z from 'zod/mini';
 
-export const FieldProblem = z.object({
-  field: z.string(),
-  rule: z.string(),
+export const FieldProblem = /* @__PURE__ */ z.object({
+  field: /* @__PURE__ */ z.string(),
+  rule: /* @__PURE__ */ z.string(),
 });
 export type FieldProblem = z.infer<typeof FieldProblem>;
 

@@ -9,9 +9,11 @@ import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { Notifier } from '../usecases/notifier.ts';
 import { cancel, nudge, reassign, redrive, type ActionDeps } from '../usecases/ops-actions.ts';
-import { ActionRequest, ReassignRequest } from '../../schemas/api-requests.ts';
 import type { Actor } from '../../schemas/application.ts';
-import { applicationIdParameter, callerOf, httpHandler, json, jsonBody, parseOr400, requireGroup, type HttpEvent } from './middleware.ts';
+import { checkInput, type InputShape } from '../core/input-shape.ts';
+import { ActionBody, ReassignBody } from '../core/operations/action-bodies.ts';
+import { ValidationError } from '../core/errors.ts';
+import { applicationIdParameter, callerOf, httpHandler, json, jsonBody, requireGroup, type HttpEvent } from './middleware.ts';
 
 const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN', 'SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'PUBLIC_BASE_URL', 'OPS_EMAIL']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
@@ -25,6 +27,13 @@ const deps: ActionDeps = {
   clock: systemClock,
 };
 
+/** The body, checked without zod (functions/core/operations/action-bodies.ts), its problems under `body.`. */
+function bodyOf<T>(shape: InputShape<T>, event: HttpEvent): T {
+  const checked = checkInput(shape, jsonBody(event));
+  if (checked.ok) return checked.value;
+  throw new ValidationError(checked.problems.map((p) => ({ field: `body.${p.field}`, rule: p.rule })));
+}
+
 function operator(event: HttpEvent): Actor {
   const caller = callerOf(event);
   requireGroup(caller, 'ops');
@@ -35,25 +44,25 @@ export const handler = httpHandler({
   'POST /ops/applications/{id}/redrive': async (event) => {
     const actor = operator(event);
     const id = applicationIdParameter(event);
-    const body = parseOr400(ActionRequest(), jsonBody(event), 'body');
+    const body = bodyOf(ActionBody, event);
     return json(200, await redrive(deps, id, actor, body.reason));
   },
   'POST /ops/applications/{id}/reassign': async (event) => {
     const actor = operator(event);
     const id = applicationIdParameter(event);
-    const body = parseOr400(ReassignRequest(), jsonBody(event), 'body');
+    const body = bodyOf(ReassignBody, event);
     return json(200, await reassign(deps, id, actor, body.partnerId, body.reason));
   },
   'POST /ops/applications/{id}/cancel': async (event) => {
     const actor = operator(event);
     const id = applicationIdParameter(event);
-    const body = parseOr400(ActionRequest(), jsonBody(event), 'body');
+    const body = bodyOf(ActionBody, event);
     return json(200, await cancel(deps, id, actor, body.reason));
   },
   'POST /ops/applications/{id}/nudge': async (event) => {
     const actor = operator(event);
     const id = applicationIdParameter(event);
-    const body = parseOr400(ActionRequest(), jsonBody(event), 'body');
+    const body = bodyOf(ActionBody, event);
     return json(200, await nudge(deps, id, actor, body.reason));
   },
 });

@@ -19,7 +19,7 @@ import { addressConfirmed, awaitingAddressConfirmation, confirmationMailDue } fr
 import { ConflictError } from '../core/errors.ts';
 import type { Application } from '../../schemas/application.ts';
 import { possessive, unnotifiedTransitions } from '../core/notice-markers.ts';
-import { object, oneOf, optional, text } from './task-input.ts';
+import { object, oneOf, optional, text } from '../core/input-shape.ts';
 import { systemActor, workflowTask } from './task.ts';
 
 const config = readConfig(['TABLE_NAME']);

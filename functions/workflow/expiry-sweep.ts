@@ -5,7 +5,7 @@ import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { sweepExpiries } from '../usecases/expiry-sweep.ts';
 import { Notifier } from '../usecases/notifier.ts';
-import { object, optional, text } from './task-input.ts';
+import { object, optional, text } from '../core/input-shape.ts';
 import { systemActor, workflowTask } from './task.ts';
 
 const config = readConfig(['TABLE_NAME', 'SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'PUBLIC_BASE_URL', 'OPS_EMAIL']);

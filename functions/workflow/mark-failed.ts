@@ -9,7 +9,7 @@ import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { planTransition } from '../core/application/lifecycle.ts';
 import { cleanFailureCause } from '../core/failure-cause.ts';
 import { logger } from '../adapters/observability.ts';
-import { object, optional, text } from './task-input.ts';
+import { object, optional, text } from '../core/input-shape.ts';
 import { systemActor, workflowTask } from './task.ts';
 
 const config = readConfig(['TABLE_NAME']);

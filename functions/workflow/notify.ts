@@ -23,7 +23,7 @@ import { STUCK } from '../core/operations/stuck.ts';
 import { Notifier } from '../usecases/notifier.ts';
 import { sendConfirmationMail } from '../usecases/address-confirmation.ts';
 import { readConfirmationSettings } from '../wiring/intake-settings.ts';
-import { object, oneOf, text } from './task-input.ts';
+import { object, oneOf, text } from '../core/input-shape.ts';
 import { workflowTask } from './task.ts';
 
 const config = readConfig(['TABLE_NAME', 'SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'PUBLIC_BASE_URL', 'OPS_EMAIL']);

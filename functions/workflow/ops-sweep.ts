@@ -15,7 +15,7 @@ import { metrics, MetricUnit } from '../adapters/metrics.ts';
 import { logger } from '../adapters/observability.ts';
 import { STUCK_METRICS } from '../core/operations/stuck.ts';
 import { countStuck } from '../usecases/stuck-count.ts';
-import { object, optional, text } from './task-input.ts';
+import { object, optional, text } from '../core/input-shape.ts';
 import { workflowTask } from './task.ts';
 
 const config = readConfig(['TABLE_NAME']);

@@ -4,7 +4,7 @@ import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { startApplicationWorkflow } from '../adapters/workflow-engine.ts';
 import { startPending } from '../usecases/start-pending.ts';
-import { object, optional, text } from './task-input.ts';
+import { object, optional, text } from '../core/input-shape.ts';
 import { workflowTask } from './task.ts';
 
 const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN']);

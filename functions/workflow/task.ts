@@ -6,7 +6,7 @@
 import type { Context } from 'aws-lambda';
 import { logger, withLogKeys } from '../adapters/observability.ts';
 import type { Actor } from '../../schemas/application.ts';
-import { checkInput, type InputShape, object, text } from './task-input.ts';
+import { checkInput, type InputShape, object, text } from '../core/input-shape.ts';
 
 export class TaskInputError extends Error {
   override readonly name = 'TaskInputError';

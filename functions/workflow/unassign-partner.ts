@@ -16,7 +16,7 @@ import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
 import { planTransition } from '../core/application/lifecycle.ts';
 import { ConflictError } from '../core/errors.ts';
-import { object, oneOf, text } from './task-input.ts';
+import { object, oneOf, text } from '../core/input-shape.ts';
 import { systemActor, workflowTask } from './task.ts';
 
 const config = readConfig(['TABLE_NAME']);

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } fr
 import type { Context } from 'aws-lambda';
 import { logger, withLogKeys } from '../../functions/adapters/observability.ts';
 import { workflowTask } from '../../functions/workflow/task.ts';
-import { object, optional, text } from '../../functions/workflow/task-input.ts';
+import { object, optional, text } from '../../functions/core/input-shape.ts';
 
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 const ENV = ['AWS_LAMBDA_LOG_LEVEL', 'AWS_LAMBDA_LOG_FORMAT', 'LOG_LEVEL'] as const;

@@ -1,8 +1,10 @@
 /**
- * The shapes of the workflow tasks' inputs, checked without zod (issue 11 §1: zod's core is ~14 KB of every bundle,
- * and a task's input is a handful of strings the state machine itself writes, lib/workflow/definition.ts). The
- * problems read like every other 4xx and CLI error of this project (`{ field, rule }`, the same rule wording as
- * schemas/issues.ts), and the value comes back with only the fields the shape names, like a zod object.
+ * Small input shapes checked without zod (issue 11 §1: zod's core is ~14 KB of every bundle that builds a schema):
+ * the workflow tasks' inputs (a handful of strings the state machine itself writes, lib/workflow/definition.ts) and
+ * the operations actions' bodies (functions/http/ops-actions.ts; their zod schemas in schemas/api-requests.ts stay the
+ * OpenAPI source, and a unit test holds the two to the same answers). The problems read like every other 4xx and CLI
+ * error of this project (`{ field, rule }`, the same rule wording as schemas/issues.ts), and the value comes back with
+ * only the fields the shape names, like a zod object.
  */
 
 export interface InputProblem {
@@ -21,14 +23,19 @@ export type InputOf<S> = S extends InputShape<infer T> ? T : never;
 const at = (path: string) => (path === '' ? '(root)' : path);
 const typeRule = (value: unknown, expected: string) => (value === undefined ? 'is required' : `must be ${expected}`);
 
-/** A string, at least `min` characters long. */
-export function text(opts: { min?: number } = {}): InputShape<string> {
-  const min = opts.min ?? 0;
+/** A string (trimmed first when `trim`), `min` to `max` characters long, matching `pattern`. */
+export function text(opts: { min?: number; max?: number; trim?: boolean; pattern?: RegExp } = {}): InputShape<string> {
   return {
     check(value, path, problems) {
-      if (typeof value !== 'string') problems.push({ field: at(path), rule: typeRule(value, 'string') });
-      else if (value.length < min) problems.push({ field: at(path), rule: `must be at least ${min} characters` });
-      return value as string;
+      if (typeof value !== 'string') {
+        problems.push({ field: at(path), rule: typeRule(value, 'string') });
+        return value as string;
+      }
+      const v = opts.trim ? value.trim() : value;
+      if (opts.min !== undefined && v.length < opts.min) problems.push({ field: at(path), rule: `must be at least ${opts.min} characters` });
+      if (opts.max !== undefined && v.length > opts.max) problems.push({ field: at(path), rule: `must be at most ${opts.max} characters` });
+      if (opts.pattern && !opts.pattern.test(v)) problems.push({ field: at(path), rule: `must match ${String(opts.pattern)}` });
+      return v;
     },
   };
 }
@@ -58,8 +65,8 @@ export type ObjectOf<F extends Fields> = Simplify<
   { [K in Exclude<keyof F, Optionals<F>>]: InputOf<F[K]> } & { [K in Optionals<F>]?: InputOf<F[K]> }
 >;
 
-/** An object with these fields (others are dropped, not refused). */
-export function object<F extends Fields>(fields: F): InputShape<ObjectOf<F>> {
+/** An object with these fields; others are dropped, or refused one by one when `strict` (like zod's strictObject). */
+export function object<F extends Fields>(fields: F, opts: { strict?: boolean } = {}): InputShape<ObjectOf<F>> {
   return {
     check(value, path, problems) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -70,6 +77,11 @@ export function object<F extends Fields>(fields: F): InputShape<ObjectOf<F>> {
       for (const [key, shape] of Object.entries(fields)) {
         const v = shape.check((value as Record<string, unknown>)[key], path === '' ? key : `${path}.${key}`, problems);
         if (v !== undefined) out[key] = v;
+      }
+      if (opts.strict) {
+        for (const key of Object.keys(value)) {
+          if (!Object.hasOwn(fields, key)) problems.push({ field: path === '' ? key : `${path}.${key}`, rule: 'unknown field not allowed' });
+        }
       }
       return out as ObjectOf<F>;
     },

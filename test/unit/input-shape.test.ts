@@ -1,12 +1,14 @@
 /**
- * The workflow tasks' input shapes (functions/workflow/task-input.ts) check without zod, and say what is wrong in the
- * same words as the zod schemas they replaced (schemas/issues.ts parseWith), field by field.
+ * The input shapes checked without zod (functions/core/input-shape.ts: the workflow tasks' inputs, the operations
+ * actions' bodies) say what is wrong in the same words as the zod schemas (schemas/issues.ts parseWith), field by field.
  */
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { parseWith } from '../../schemas/issues.ts';
-import { checkInput, object, oneOf, optional, text } from '../../functions/workflow/task-input.ts';
+import { checkInput, object, oneOf, optional, text } from '../../functions/core/input-shape.ts';
 import { workflowTask, TaskInputError } from '../../functions/workflow/task.ts';
+import { ActionBody, ReassignBody } from '../../functions/core/operations/action-bodies.ts';
+import { ActionRequest, ReassignRequest } from '../../schemas/api-requests.ts';
 
 const shape = object({
   applicationId: text({ min: 1 }),
@@ -47,5 +49,28 @@ describe('task input shapes', () => {
     const task = workflowTask('Demo', shape, async () => { ran = true; });
     await expect(task({ mode: 'x' }, {} as never)).rejects.toThrow(new TaskInputError('Demo: bad input: applicationId is required; mode must be one of: "review-timeout", "revision-abandoned"'));
     expect(ran).toBe(false);
+  });
+});
+
+describe('operations action bodies (functions/core/operations/action-bodies.ts)', () => {
+  const bodies: unknown[] = [
+    { reason: 'partner on leave' },
+    { reason: '  padded reason  ' },
+    { reason: ' x ' },
+    { reason: 'r'.repeat(501) },
+    { reason: 'ok reason', extra: true, more: 1 },
+    { reason: 12 },
+    {},
+    [],
+    null,
+    'text',
+    { reason: 'partner on leave', partnerId: 'northwind-1' },
+    { reason: 'partner on leave', partnerId: 'Northwind 1' },
+    { reason: 'no', partnerId: '', note: 'x' },
+    { partnerId: 'p'.repeat(65) },
+  ];
+  it.each(bodies.map((b) => [JSON.stringify(b), b]))('%s: the same answer as the zod request schemas', (_, b) => {
+    expect(checkInput(ActionBody, b)).toEqual(parseWith(ActionRequest(), b));
+    expect(checkInput(ReassignBody, b)).toEqual(parseWith(ReassignRequest(), b));
   });
 });
