@@ -8,6 +8,7 @@ import { systemClock } from '../adapters/clock.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { Notifier } from '../usecases/notifier.ts';
+import { operationsActionNotices } from '../wiring/notice-composers.ts';
 import { cancel, nudge, reassign, redrive, type ActionDeps } from '../usecases/ops-actions.ts';
 import type { Actor } from '../../schemas/application.ts';
 import { checkInput, type InputShape } from '../core/input-shape.ts';
@@ -22,7 +23,7 @@ const deps: ActionDeps = {
   tableName: config.TABLE_NAME,
   applications,
   partners,
-  notifier: new Notifier(applications, partners, config),
+  notifier: new Notifier(applications, partners, config, operationsActionNotices),
   stateMachineArn: config.STATE_MACHINE_ARN,
   clock: systemClock,
 };

@@ -24,9 +24,11 @@ import { sendMail } from '../adapters/mailer.ts';
 import { systemClock } from '../adapters/clock.ts';
 import type { Clock } from '../core/clock.ts';
 import { formatUsd, sumCents, usdAmountToCents } from '../core/cents.ts';
-import { composeNotice, noticesForTransition, transitionMarker, unnotifiedTransitions, type NoticeKind } from '../core/notifications.ts';
+import type { Composer, NoticeKind } from '../core/notice-mail.ts';
+import { transitionMarker, unnotifiedTransitions } from '../core/notice-markers.ts';
+import { noticesForTransition } from '../core/notices-transition.ts';
 
-export { transitionMarker, unnotifiedTransitions } from '../core/notifications.ts';
+export { transitionMarker, unnotifiedTransitions } from '../core/notice-markers.ts';
 
 export interface NotifierConfig {
   readonly SENDER_EMAIL: string;
@@ -66,6 +68,12 @@ export class Notifier {
     private readonly applications: ApplicationRepository,
     private readonly partners: PartnerRepository,
     private readonly config: NotifierConfig,
+    /**
+     * The mails this function sends (functions/core/notice-mail.ts `composerOf`): Notify composes every kind
+     * (notifications.ts `composeNotice`), the expiry sweep and operations' actions only theirs, so they load only
+     * those mails.
+     */
+    private readonly compose: Composer,
     private readonly clock: Clock = systemClock,
   ) {}
 
@@ -92,7 +100,7 @@ export class Notifier {
   async deliver(app: Application, kind: NoticeKind, key: string, extras: Extras = {}, partner?: PartnerProfile): Promise<boolean> {
     if (!(await this.claim(app, key))) return false;
     const summary = askSummary(app);
-    const mail = composeNotice(kind, {
+    const mail = this.compose(kind, {
       application: app,
       ...(partner ? { partner } : {}),
       opsEmail: this.config.OPS_EMAIL,

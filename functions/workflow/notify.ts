@@ -15,7 +15,7 @@ import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
-import type { NoticeKind } from '../core/notifications.ts';
+import { composeNotice, type NoticeKind } from '../core/notifications.ts';
 import { ConflictError } from '../core/errors.ts';
 import { TASK_TOKEN_KINDS } from '../core/application/commands.ts';
 import { planReminder, type RemindedWait } from '../core/operations/escalation.ts';
@@ -28,7 +28,7 @@ import { workflowTask } from './task.ts';
 
 const config = readConfig(['TABLE_NAME', 'SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'PUBLIC_BASE_URL', 'OPS_EMAIL']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
-const notifier = new Notifier(applications, new PartnerRepository(config.TABLE_NAME), config);
+const notifier = new Notifier(applications, new PartnerRepository(config.TABLE_NAME), config, composeNotice);
 const confirmation = { applications, notifier, clock: systemClock, settings: readConfirmationSettings(), baseUrl: config.PUBLIC_BASE_URL };
 
 const DAY_MS = 86_400_000;

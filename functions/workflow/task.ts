@@ -6,7 +6,7 @@
 import type { Context } from 'aws-lambda';
 import { logger, withLogKeys } from '../adapters/observability.ts';
 import type { Actor } from '../../schemas/application.ts';
-import { checkInput, type InputShape, object, text } from '../core/input-shape.ts';
+import { checkInput, type InputShape, object, optional, text } from '../core/input-shape.ts';
 
 export class TaskInputError extends Error {
   override readonly name = 'TaskInputError';
@@ -32,3 +32,6 @@ export function workflowTask<I, R>(
 }
 
 export const ApplicationTaskInput = object({ applicationId: text({ min: 1 }) });
+
+/** The input of the scheduled sweeps (EventBridge Scheduler names the sweep). */
+export const SweepTaskInput = object({ sweep: optional(text()) });

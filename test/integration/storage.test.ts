@@ -21,6 +21,7 @@ import { NOTICE_LEASE_MS } from '../../schemas/stored-application.ts';
 import type { Actor, Application, ApplicationStatus } from '../../schemas/application.ts';
 import type { Clock } from '../../functions/core/clock.ts';
 import { startSes, type SesHandle } from '../../lib/local/ses.ts';
+import { composeNotice } from '../../functions/core/notifications.ts';
 
 let table: TestTable;
 let ses: SesHandle;
@@ -235,7 +236,7 @@ describe('a notice claimed by a sender that died (dynalite + the SES stand-in)',
     expect((await (await import('../../functions/adapters/dynamo/applications-notices.ts')).claimNotice(applications, app.id, 'v2:founder-status-update', clock.now())).state).toBe('claimed');
     const before = (await inbox()).length;
     // The retry arrives while the lease still holds: it waits the lease out, claims and sends.
-    const notifier = new NotifierClass(applications, partners, config, clock);
+    const notifier = new NotifierClass(applications, partners, config, composeNotice, clock);
     expect(await notifier.deliver(app, 'founder-status-update', 'v2:founder-status-update', { transition: app.transitions.at(-1)! })).toBe(true);
     expect(clock.at).toBeGreaterThanOrEqual(T0 + 5000 + NOTICE_LEASE_MS);
     expect((await inbox()).length).toBe(before + 1);

@@ -1,0 +1,14 @@
+/**
+ * The mails each function that sends notices composes (functions/usecases/notifier.ts takes one of these), so each
+ * loads only its own (issue 11 §1): Notify composes every kind (functions/core/notifications.ts `composeNotice`).
+ */
+import { composerOf } from '../core/notice-mail.ts';
+import { composeExpiryNotice } from '../core/notices-expiry.ts';
+import { composeReminderNotice } from '../core/notices-reminder.ts';
+import { composeTransitionNotice } from '../core/notices-transition.ts';
+
+/** The expiry sweep: the expiry reminder, and what its own transitions (expiring, expired) call for. */
+export const expirySweepNotices = /* @__PURE__ */ composerOf(composeTransitionNotice, composeExpiryNotice);
+
+/** Operations' actions: what their transitions call for, and the reminder a nudge sends again. */
+export const operationsActionNotices = /* @__PURE__ */ composerOf(composeTransitionNotice, composeReminderNotice);
