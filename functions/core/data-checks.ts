@@ -34,6 +34,7 @@ import runtimePrograms from '../../data/runtime/programs.json' with { type: 'jso
 import runtimeDataPolicy from '../../data/runtime/data-policy.json' with { type: 'json' };
 import runtimeAceRules from '../../data/runtime/ace-rules.json' with { type: 'json' };
 import runtimeAceAddress from '../../data/runtime/ace-address.json' with { type: 'json' };
+import runtimeStuckLimits from '../../data/runtime/stuck-limits.json' with { type: 'json' };
 
 export { ProgramsDataError };
 
@@ -108,6 +109,7 @@ export function checkedSourceData() {
     programs: loadPrograms(rawPrograms),
     dataPolicy: loadDataPolicy(rawPolicy),
     ace: loadAceData({ slice: sliceJson, postal: postalJson, rules: rulesJson }),
+    stuck: loadStuckThresholds(rawStuck),
   };
 }
 
@@ -119,6 +121,7 @@ export const COMMITTED_RUNTIME_DATA: Record<string, unknown> = {
   'data/runtime/data-policy.json': runtimeDataPolicy,
   'data/runtime/ace-rules.json': runtimeAceRules,
   'data/runtime/ace-address.json': runtimeAceAddress,
+  'data/runtime/stuck-limits.json': runtimeStuckLimits,
 };
 
 /** Throws RuntimeDataError naming every committed projection that differs from a fresh one of `sources`. */
@@ -142,6 +145,6 @@ export function checkBundledData() {
     ...sources,
     benefits: loadAce<BenefitsData>('../benefits.json', BenefitsData, benefitsJson),
     benefitSlice: loadAce<ShapeSlice>('create-benefit-application.shapes.json', ShapeSlice, benefitSliceJson),
-    stuckThresholds: loadStuckThresholds(rawStuck),
+    stuckThresholds: sources.stuck,
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The run-time projections of the data files (issue 11 §1, data shaped for loading): what the functions read of the
- * rate card, the programs, the data policy and the ACE rules, without the sources' notes, the prose and the history
+ * rate card, the programs, the data policy, the ACE rules and the stuck thresholds, without the sources' notes, the prose and the history
  * that stay in data/ for people and tests. Pure; `npm run gen:runtime-data` (scripts/gen-runtime-data.ts) writes them
  * to data/runtime/, and functions/core/data-checks.ts fails the unit tests and every synth when a committed
  * projection differs from a fresh one of the checked files. Each projection only drops fields: every value it keeps
@@ -23,6 +23,8 @@ import type {
 } from '../../schemas/runtime-data.ts';
 import { otherProfileIds } from './model-lookup.ts';
 import { packModelCatalog, packRateCard } from './packed-data.ts';
+import type { StuckThresholds } from '../../schemas/operations.ts';
+import { projectStuckLimits } from './operations/stuck-limits.ts';
 
 /** Copies the listed keys that are present, in the listed order. */
 function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Pick<T, K> {
@@ -124,6 +126,7 @@ export function runtimeProjections(files: {
   programs: ProgramsData;
   dataPolicy: DataPolicy;
   ace: { slice: ShapeSlice; postal: PostalCodes; rules: SubmissionRules };
+  stuck: StuckThresholds;
 }): Record<string, unknown> {
   return {
     'data/runtime/rate-card.json': packRateCard(projectRateCard(files.rateCard)),
@@ -132,6 +135,7 @@ export function runtimeProjections(files: {
     'data/runtime/data-policy.json': projectDataPolicy(files.dataPolicy),
     'data/runtime/ace-rules.json': projectSubmissionRules(files.ace.rules),
     'data/runtime/ace-address.json': projectAddressRules(files.ace),
+    'data/runtime/stuck-limits.json': projectStuckLimits(files.stuck),
   };
 }
 

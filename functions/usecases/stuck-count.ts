@@ -1,6 +1,6 @@
 /**
  * The stuck-work count (issue 9 §4; run by OpsSweep, EventBridge Scheduler hourly; locally the same schedule on the
- * movable clock): how many applications are past their status's threshold (data/stuck-thresholds.json) and how many
+ * movable clock): how many applications are past their status's threshold (data/stuck-thresholds.json, as projected in data/runtime/stuck-limits.json) and how many
  * of those the workflow escalated, published as the metrics `StuckApplications` and `EscalatedApplications`, on which
  * the stack alarms (lib/constructs/observability.ts).
  *
@@ -11,7 +11,7 @@ import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { countInStatusSince } from '../adapters/dynamo/applications-lists.ts';
 import type { ApplicationStatus } from '../../schemas/application.ts';
 import type { Clock } from '../core/clock.ts';
-import { STUCK, stuckBefore } from '../core/operations/stuck.ts';
+import { STUCK_LIMITS, stuckBefore } from '../core/operations/stuck-limits.ts';
 
 export interface StuckCountDeps {
   readonly applications: Pick<ApplicationRepository, 'tableName'>;
@@ -29,7 +29,7 @@ export interface StuckCount {
 
 export async function countStuck(deps: StuckCountDeps): Promise<StuckCount> {
   const now = deps.clock.now();
-  const counts = await Promise.all(STUCK.thresholds.map(async (t) => ({ status: t.status, ...(await countInStatusSince(deps.applications, t.status, stuckBefore(t, now))) })));
+  const counts = await Promise.all(STUCK_LIMITS.thresholds.map(async (t) => ({ status: t.status, ...(await countInStatusSince(deps.applications, t.status, stuckBefore(t, now))) })));
   const byStatus: Partial<Record<ApplicationStatus, number>> = {};
   for (const c of counts) if (c.count > 0) byStatus[c.status] = c.count;
   return {

@@ -19,7 +19,7 @@ import { composeNotice, type NoticeKind } from '../core/notifications.ts';
 import { ConflictError } from '../core/errors.ts';
 import { TASK_TOKEN_KINDS } from '../core/application/commands.ts';
 import { planReminder, type RemindedWait } from '../core/operations/escalation.ts';
-import { STUCK } from '../core/operations/stuck.ts';
+import { STUCK_LIMITS } from '../core/operations/stuck-limits.ts';
 import { Notifier } from '../usecases/notifier.ts';
 import { sendConfirmationMail } from '../usecases/address-confirmation.ts';
 import { readConfirmationSettings } from '../wiring/intake-settings.ts';
@@ -74,7 +74,7 @@ export const handler = workflowTask('Notify', NotifyInput, async ({ applicationI
   const partner = await notifier.partnerOf(app);
   const bounded = BOUNDED_REMINDERS[event];
   if (bounded) {
-    const plan = planReminder(app, bounded, STUCK.reminderEscalation, systemClock.now());
+    const plan = planReminder(app, bounded, STUCK_LIMITS.reminderEscalation, systemClock.now());
     if (plan.kind !== 'remind') {
       // The note first (a conditional write: a change recorded meanwhile wins, and the workflow waits again, which
       // hands that change on), then operations' mail, claimed by the note's version so a retry after a crash sends it

@@ -13,7 +13,7 @@ import { readConfig } from '../adapters/config.ts';
 import { PipelineStats } from '../adapters/dynamo/pipeline-stats.ts';
 import { metrics, MetricUnit } from '../adapters/metrics.ts';
 import { logger } from '../adapters/observability.ts';
-import { STUCK_METRICS } from '../core/operations/stuck.ts';
+import { STUCK_METRICS } from '../core/operations/stuck-limits.ts';
 import { countStuck } from '../usecases/stuck-count.ts';
 import { object, optional, text } from '../core/input-shape.ts';
 import { workflowTask } from './task.ts';

@@ -35,6 +35,14 @@ describe('bundled data', () => {
     expect(inputs.filter((i) => i.includes('big.js'))).toEqual([]);
   });
 
+  it('the stuck count and Notify carry the stuck limits, not the thresholds file with its prose', async () => {
+    for (const handler of ['workflow/ops-sweep', 'workflow/notify']) {
+      const inputs = await inputsOf(handler);
+      expect(inputs, handler).toContain('data/runtime/stuck-limits.json');
+      expect(inputs, handler).not.toContain('data/stuck-thresholds.json');
+    }
+  });
+
   it('a thin handler carries no model data', async () => {
     const inputs = await inputsOf('workflow/mark-failed');
     expect(inputs.filter((i) => i.startsWith('data/runtime/') || WHOLE_FILES.includes(i))).toEqual([]);

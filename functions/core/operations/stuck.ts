@@ -9,18 +9,13 @@ import type { ApplicationListItem } from '../../../schemas/stored-application.ts
 import type { StuckThreshold, StuckThresholds } from '../../../schemas/operations.ts';
 
 // Checked at build (functions/core/data-checks.ts: unit test and every synth), trusted here like the other bundled data.
+// The whole file, for the operations read API (why, unstick); the counting functions load ./stuck-limits.ts instead.
 export const STUCK = rawThresholds as unknown as StuckThresholds;
 
-/** Metrics the hourly stuck count publishes (functions/workflow/ops-sweep.ts), alarmed on by the stack. */
-export const STUCK_METRICS = { stuck: 'StuckApplications', escalated: 'EscalatedApplications' } as const;
+export { STUCK_METRICS, stuckBefore } from './stuck-limits.ts';
 
 export function thresholdFor(status: ApplicationStatus): StuckThreshold | undefined {
   return STUCK.thresholds.find((t) => t.status === status);
-}
-
-/** The latest `updatedAt` that counts as stuck in `threshold.status` at `now`. */
-export function stuckBefore(threshold: StuckThreshold, now: Date): string {
-  return new Date(now.getTime() - threshold.hours * 3_600_000).toISOString();
 }
 
 /**
