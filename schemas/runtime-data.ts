@@ -86,5 +86,20 @@ export type AceAddressRules = {
   usStateAliases: SubmissionRules['usStateAliases'];
 };
 
+/**
+ * data/runtime/ace-address.json as committed: AceAddressRules packed (functions/core/packed-data.ts) — country codes
+ * as one string of two-letter codes, postal formats as `code|name|format|pattern` rows joined by `;`, and each US
+ * state's abbreviation as two letters in `usStates` order (`--` for none). Unpacked once at load.
+ */
+export type PackedAceAddressRules = {
+  countryCodes: string;
+  noPostalCode: string;
+  patterns: string[];
+  formats: string;
+  usStates: string[];
+  usStateAbbreviations: string;
+  usStateAliases: SubmissionRules['usStateAliases'];
+};
+
 /** A country's postal format as data/ace/postal-codes.json gives it. */
 export type PostalFormat = PostalCodes['formats'][string];

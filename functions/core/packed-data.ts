@@ -7,7 +7,7 @@
  * schemas have no nullable field, and packing refuses one).
  */
 import type { Prices } from '../../schemas/rate-card.ts';
-import type { CatalogModel, ModelCatalog, RuntimeRateCard, RuntimeRateModel } from '../../schemas/runtime-data.ts';
+import type { AceAddressRules, CatalogModel, ModelCatalog, PackedAceAddressRules, RuntimeRateCard, RuntimeRateModel } from '../../schemas/runtime-data.ts';
 
 export type PackedRows = { columns: string[]; rows: unknown[][] };
 
@@ -112,4 +112,55 @@ export function packModelCatalog(catalog: ModelCatalog): PackedModelCatalog {
 
 export function unpackModelCatalog(packed: PackedModelCatalog): ModelCatalog {
   return { models: unpackRows<CatalogModel>(packed.models) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The ACE address rules (data/runtime/ace-address.json): lists of two-letter codes as one string, the postal formats
+// as `|`-separated rows joined by `;` (a name or a format never holds either: packing refuses one).
+
+const twoLetters = (codes: readonly string[], what: string): string => codes.map((c) => {
+  if (!/^[A-Z]{2}$/.test(c)) throw new TypeError(`cannot pack ${what} ${JSON.stringify(c)}: not two capital letters`);
+  return c;
+}).join('');
+const NO_ABBREVIATION = '--';
+
+export function packAddressRules(rules: AceAddressRules): PackedAceAddressRules {
+  const abbreviations = Object.entries(rules.usStateAbbreviations);
+  const stateCodes = rules.usStates.map((state) => abbreviations.filter(([, name]) => name === state).map(([code]) => code));
+  if (stateCodes.some((codes) => codes.length > 1) || abbreviations.some(([, name]) => !rules.usStates.includes(name))) {
+    throw new TypeError('cannot pack the US state abbreviations: each must name one state of usStates, one abbreviation per state');
+  }
+  return {
+    countryCodes: twoLetters(rules.countryCodes, 'country code'),
+    noPostalCode: twoLetters(rules.noPostalCode, 'country code'),
+    patterns: rules.patterns,
+    formats: Object.entries(rules.formats).map(([code, [name, format, pattern]]) => {
+      if (/[|;]/.test(name + format)) throw new TypeError(`cannot pack the postal format of ${code}: "|" or ";" in its name or format`);
+      return `${twoLetters([code], 'country code')}|${name}|${format}|${pattern}`;
+    }).join(';'),
+    usStates: rules.usStates,
+    usStateAbbreviations: stateCodes.map((codes) => (codes[0] === undefined ? NO_ABBREVIATION : twoLetters(codes, 'US state abbreviation'))).join(''),
+    usStateAliases: rules.usStateAliases,
+  };
+}
+
+const pairs = (text: string): string[] => text.match(/../g) ?? [];
+
+export function unpackAddressRules(packed: PackedAceAddressRules): AceAddressRules {
+  const usStateAbbreviations: Record<string, string> = {};
+  pairs(packed.usStateAbbreviations).forEach((code, i) => {
+    if (code !== NO_ABBREVIATION) usStateAbbreviations[code] = packed.usStates[i] as string;
+  });
+  return {
+    countryCodes: pairs(packed.countryCodes),
+    noPostalCode: pairs(packed.noPostalCode),
+    patterns: packed.patterns,
+    formats: Object.fromEntries(packed.formats.split(';').map((row) => {
+      const [code, name, format, pattern] = row.split('|') as [string, string, string, string];
+      return [code, [name, format, Number(pattern)]];
+    })),
+    usStates: packed.usStates,
+    usStateAbbreviations,
+    usStateAliases: packed.usStateAliases,
+  };
 }

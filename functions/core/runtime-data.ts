@@ -14,6 +14,7 @@ import type { RateCard } from '../../schemas/rate-card.ts';
 import type { PostalCodes, ShapeSlice, SubmissionRules } from '../../schemas/ace-data.ts';
 import type {
   AceAddressRules,
+  PackedAceAddressRules,
   ModelCatalog,
   RuntimeDataPolicy,
   RuntimePrograms,
@@ -22,7 +23,7 @@ import type {
   SourceRef,
 } from '../../schemas/runtime-data.ts';
 import { otherProfileIds } from './model-lookup.ts';
-import { packModelCatalog, packRateCard } from './packed-data.ts';
+import { packAddressRules, packModelCatalog, packRateCard } from './packed-data.ts';
 import type { StuckThresholds } from '../../schemas/operations.ts';
 import { projectStuckLimits } from './operations/stuck-limits.ts';
 
@@ -105,7 +106,12 @@ export function projectSubmissionRules(rules: SubmissionRules): RuntimeSubmissio
   };
 }
 
-export function projectAddressRules(files: { slice: ShapeSlice; postal: PostalCodes; rules: SubmissionRules }): AceAddressRules {
+export function projectAddressRules(files: { slice: ShapeSlice; postal: PostalCodes; rules: SubmissionRules }): PackedAceAddressRules {
+  return packAddressRules(addressRulesOf(files));
+}
+
+/** The address rules the functions read, before packing (what functions/core/ace/address-rules.ts unpacks). */
+export function addressRulesOf(files: { slice: ShapeSlice; postal: PostalCodes; rules: SubmissionRules }): AceAddressRules {
   const country = files.slice.shapes.CountryCode;
   const formats = Object.entries(files.postal.formats);
   const patterns = [...new Set(formats.map(([, f]) => f.pattern))];

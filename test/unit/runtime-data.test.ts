@@ -4,15 +4,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkedSourceData, checkRuntimeData, COMMITTED_RUNTIME_DATA, RuntimeDataError } from '../../functions/core/data-checks.ts';
-import { projectModelCatalog, projectRateCard, runtimeDataText, runtimeProjections } from '../../functions/core/runtime-data.ts';
-import { packPrices, packRows, PRICE_KEYS, unpackPrices, unpackRows } from '../../functions/core/packed-data.ts';
+import { addressRulesOf, projectModelCatalog, projectRateCard, runtimeDataText, runtimeProjections } from '../../functions/core/runtime-data.ts';
+import { packAddressRules, packPrices, packRows, PRICE_KEYS, unpackAddressRules, unpackPrices, unpackRows } from '../../functions/core/packed-data.ts';
 import { estimate } from '../../functions/core/estimate.ts';
 import { findModel, rateCard, runtimeRateCard, suggestModelIds } from '../../functions/core/rates.ts';
 import { programsData, runtimePrograms } from '../../functions/core/programs.ts';
 import { dataPolicy, estimateDataAge } from '../../functions/core/data-age.ts';
 import { findCatalogModel, modelCatalog, modelName } from '../../functions/core/model-catalog.ts';
 import { aceStateName, hasPostalCodes, postalFormat } from '../../functions/core/ace/address-rules.ts';
-import { postalCodes, shapeSlice, submissionRules, valueList } from '../../functions/core/ace/model.ts';
+import { aceAddress, postalCodes, shapeSlice, submissionRules, valueList } from '../../functions/core/ace/model.ts';
 import { ARB_NOW, arbWorksheet } from '../support/arbitraries.ts';
 import { NOW, ragWorksheet } from '../support/worksheets.ts';
 import { readFileSync } from 'node:fs';
@@ -51,6 +51,15 @@ describe('run-time projections', () => {
     const items = [{ a: 1, b: 'x' }, { b: 'y' }, { a: 2, c: [1] }];
     expect(unpackRows(packRows(items))).toStrictEqual(items);
     expect(() => packRows([{ a: null }])).toThrow(/null/);
+  });
+
+  it('the packed address rules unpack to exactly the rules, and packing refuses what it could not give back', () => {
+    const rules = addressRulesOf(checkedSourceData().ace);
+    expect(aceAddress).toStrictEqual(rules);
+    expect(unpackAddressRules(packAddressRules(rules))).toStrictEqual(rules);
+    expect(() => packAddressRules({ ...rules, countryCodes: [...rules.countryCodes, 'USA'] })).toThrow(/two capital letters/);
+    expect(() => packAddressRules({ ...rules, formats: { ...rules.formats, XX: ['A|B', '9999', 0] } })).toThrow(/XX/);
+    expect(() => packAddressRules({ ...rules, usStateAbbreviations: { ...rules.usStateAbbreviations, ZZ: 'Atlantis' } })).toThrow(/abbreviations/);
   });
 
   it('leave out prose only: the whole card\'s models keep every value the projection has', () => {

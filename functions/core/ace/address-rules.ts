@@ -5,10 +5,14 @@
  * only these (issue 11 §1); the drafter and the validator read them from here too.
  */
 import addressJson from '../../../data/runtime/ace-address.json' with { type: 'json' };
-import type { AceAddressRules, PostalFormat } from '../../../schemas/runtime-data.ts';
+import type { AceAddressRules, PackedAceAddressRules, PostalFormat } from '../../../schemas/runtime-data.ts';
+import { unpackAddressRules } from '../packed-data.ts';
 
-/** Checked at build (functions/core/data-checks.ts, run by the unit tests and every synth), trusted at run time. */
-export const aceAddress = addressJson as unknown as AceAddressRules;
+/**
+ * Checked at build (functions/core/data-checks.ts, run by the unit tests and every synth), trusted at run time; packed
+ * (functions/core/packed-data.ts), unpacked once at load.
+ */
+export const aceAddress: AceAddressRules = /* @__PURE__ */ unpackAddressRules(addressJson as unknown as PackedAceAddressRules);
 
 /** ACE takes no postal code for these countries (and rejects one). */
 export function hasPostalCodes(countryCode: string): boolean {
