@@ -9,7 +9,7 @@
 import type { DataFilePolicy, DataPolicy } from './data-policy.ts';
 import type { Program, ProgramsData } from './programs.ts';
 import type { MinCacheablePrefix, RateCard, RateModel } from './rate-card.ts';
-import type { PostalCodes, SubmissionRules } from './ace-data.ts';
+import type { PostalCodes, ShapeSlice, SliceShape, SubmissionRules } from './ace-data.ts';
 
 /** A source as the data-age block prints it (functions/core/data-age.ts `sourceLines`): id, title and date only. */
 export type SourceRef = {
@@ -99,6 +99,24 @@ export type PackedAceAddressRules = {
   usStates: string[];
   usStateAbbreviations: string;
   usStateAliases: SubmissionRules['usStateAliases'];
+};
+
+/** The CreateOpportunity shape slice as the validator reads it: without its source block. */
+export type RuntimeShapeSlice = Omit<ShapeSlice, 'source'>;
+
+/**
+ * A slice member packed: its target alone, or `[target, required 0|1, min, max, pattern]` (null for an absent length
+ * bound, the pattern left off when there is none).
+ */
+export type PackedSliceMember = string | [target: string, required: 0 | 1, min: number | null, max: number | null, pattern?: string];
+
+/**
+ * data/runtime/ace-shapes.json: RuntimeShapeSlice packed (functions/core/packed-data.ts): an enum as its values joined
+ * by `|`, a structure as its packed members (no `type` key), every other shape as it is. Unpacked once at load.
+ */
+export type PackedShapeSlice = {
+  root: string;
+  shapes: Record<string, string | Record<string, PackedSliceMember> | Exclude<SliceShape, { type: 'enum' | 'structure' }>>;
 };
 
 /** A country's postal format as data/ace/postal-codes.json gives it. */

@@ -35,6 +35,7 @@ import runtimeDataPolicy from '../../data/runtime/data-policy.json' with { type:
 import runtimeAceRules from '../../data/runtime/ace-rules.json' with { type: 'json' };
 import runtimeAceAddress from '../../data/runtime/ace-address.json' with { type: 'json' };
 import runtimeStuckLimits from '../../data/runtime/stuck-limits.json' with { type: 'json' };
+import runtimeAceShapes from '../../data/runtime/ace-shapes.json' with { type: 'json' };
 
 export { ProgramsDataError };
 
@@ -122,6 +123,7 @@ export const COMMITTED_RUNTIME_DATA: Record<string, unknown> = {
   'data/runtime/ace-rules.json': runtimeAceRules,
   'data/runtime/ace-address.json': runtimeAceAddress,
   'data/runtime/stuck-limits.json': runtimeStuckLimits,
+  'data/runtime/ace-shapes.json': runtimeAceShapes,
 };
 
 /** Throws RuntimeDataError naming every committed projection that differs from a fresh one of `sources`. */

@@ -7,7 +7,10 @@
  * schemas have no nullable field, and packing refuses one).
  */
 import type { Prices } from '../../schemas/rate-card.ts';
-import type { AceAddressRules, CatalogModel, ModelCatalog, PackedAceAddressRules, RuntimeRateCard, RuntimeRateModel } from '../../schemas/runtime-data.ts';
+import type { SliceMember, SliceShape } from '../../schemas/ace-data.ts';
+import type {
+  AceAddressRules, CatalogModel, ModelCatalog, PackedAceAddressRules, PackedShapeSlice, PackedSliceMember, RuntimeRateCard, RuntimeRateModel, RuntimeShapeSlice,
+} from '../../schemas/runtime-data.ts';
 
 export type PackedRows = { columns: string[]; rows: unknown[][] };
 
@@ -163,4 +166,54 @@ export function unpackAddressRules(packed: PackedAceAddressRules): AceAddressRul
     usStateAbbreviations,
     usStateAliases: packed.usStateAliases,
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The CreateOpportunity shape slice (data/runtime/ace-shapes.json): an enum as its values joined by `|`, a structure as
+// its members (target alone, or a tuple), every other shape as it is.
+
+function packMember(m: SliceMember): PackedSliceMember {
+  const keys = Object.keys(m).filter((k) => !['target', 'required', 'length', 'pattern'].includes(k));
+  if (keys.length > 0) throw new TypeError(`cannot pack a slice member with ${keys.join(', ')}`);
+  if (m.required === undefined && m.length === undefined && m.pattern === undefined) return m.target;
+  const packed: PackedSliceMember = [m.target, m.required ? 1 : 0, m.length?.min ?? null, m.length?.max ?? null];
+  if (m.pattern !== undefined) packed.push(m.pattern);
+  return packed;
+}
+
+function unpackMember(p: PackedSliceMember): SliceMember {
+  if (typeof p === 'string') return { target: p };
+  const [target, required, min, max, pattern] = p;
+  const m: SliceMember = { target };
+  if (required === 1) m.required = true;
+  if (pattern !== undefined) m.pattern = pattern;
+  if (min !== null || max !== null) m.length = { ...(min !== null ? { min } : {}), ...(max !== null ? { max } : {}) };
+  return m;
+}
+
+export function packShapeSlice(slice: RuntimeShapeSlice): PackedShapeSlice {
+  return {
+    root: slice.root,
+    shapes: Object.fromEntries(Object.entries(slice.shapes).map(([name, shape]) => {
+      if (shape.type === 'enum') {
+        if (shape.values.length === 0 || shape.values.some((v) => v === '' || v.includes('|'))) throw new TypeError(`cannot pack enum ${name}: an empty list, an empty value or "|" in a value`);
+        return [name, shape.values.join('|')];
+      }
+      if (shape.type === 'structure') {
+        if ('type' in shape.members) throw new TypeError(`cannot pack structure ${name}: a member named "type"`);
+        return [name, Object.fromEntries(Object.entries(shape.members).map(([member, m]) => [member, packMember(m)]))];
+      }
+      return [name, shape];
+    })),
+  };
+}
+
+export function unpackShapeSlice(packed: PackedShapeSlice): RuntimeShapeSlice {
+  const shapes: Record<string, SliceShape> = {};
+  for (const [name, p] of Object.entries(packed.shapes)) {
+    if (typeof p === 'string') shapes[name] = { type: 'enum', values: p.split('|') };
+    else if (!('type' in p)) shapes[name] = { type: 'structure', members: Object.fromEntries(Object.entries(p).map(([member, m]) => [member, unpackMember(m as PackedSliceMember)])) };
+    else shapes[name] = p as SliceShape;
+  }
+  return { root: packed.root, shapes };
 }

@@ -15,6 +15,7 @@ import type { PostalCodes, ShapeSlice, SubmissionRules } from '../../schemas/ace
 import type {
   AceAddressRules,
   PackedAceAddressRules,
+  PackedShapeSlice,
   ModelCatalog,
   RuntimeDataPolicy,
   RuntimePrograms,
@@ -23,7 +24,7 @@ import type {
   SourceRef,
 } from '../../schemas/runtime-data.ts';
 import { otherProfileIds } from './model-lookup.ts';
-import { packAddressRules, packModelCatalog, packRateCard } from './packed-data.ts';
+import { packAddressRules, packModelCatalog, packRateCard, packShapeSlice } from './packed-data.ts';
 import type { StuckThresholds } from '../../schemas/operations.ts';
 import { projectStuckLimits } from './operations/stuck-limits.ts';
 
@@ -110,6 +111,11 @@ export function projectAddressRules(files: { slice: ShapeSlice; postal: PostalCo
   return packAddressRules(addressRulesOf(files));
 }
 
+/** The CreateOpportunity shape slice without its source block, packed (what the validator reads). */
+export function projectShapeSlice(slice: ShapeSlice): PackedShapeSlice {
+  return packShapeSlice({ root: slice.root, shapes: slice.shapes });
+}
+
 /** The address rules the functions read, before packing (what functions/core/ace/address-rules.ts unpacks). */
 export function addressRulesOf(files: { slice: ShapeSlice; postal: PostalCodes; rules: SubmissionRules }): AceAddressRules {
   const country = files.slice.shapes.CountryCode;
@@ -142,6 +148,7 @@ export function runtimeProjections(files: {
     'data/runtime/ace-rules.json': projectSubmissionRules(files.ace.rules),
     'data/runtime/ace-address.json': projectAddressRules(files.ace),
     'data/runtime/stuck-limits.json': projectStuckLimits(files.stuck),
+    'data/runtime/ace-shapes.json': projectShapeSlice(files.ace.slice),
   };
 }
 

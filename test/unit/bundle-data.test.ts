@@ -12,7 +12,7 @@ async function inputsOf(handler: string): Promise<string[]> {
   return Object.entries(output?.inputs ?? {}).filter(([, v]) => v.bytesInOutput > 0).map(([path]) => path);
 }
 
-const WHOLE_FILES = ['data/rate-card.json', 'data/programs.json', 'data/data-policy.json', 'data/ace/postal-codes.json', 'data/ace/submission-rules.json'];
+const WHOLE_FILES = ['data/rate-card.json', 'data/programs.json', 'data/data-policy.json', 'data/ace/postal-codes.json', 'data/ace/submission-rules.json', 'data/ace/create-opportunity.shapes.json'];
 
 describe('bundled data', () => {
   it('the sizing carries the priced card, the programs and the policy projections, not the whole files nor the ACE data', async () => {
@@ -23,7 +23,7 @@ describe('bundled data', () => {
 
   it('the drafter carries the model catalog and the ACE rules, not the priced card nor big.js', async () => {
     const inputs = await inputsOf('workflow/draft');
-    expect(inputs).toEqual(expect.arrayContaining(['data/runtime/model-catalog.json', 'data/runtime/ace-rules.json', 'data/runtime/ace-address.json', 'data/ace/create-opportunity.shapes.json']));
+    expect(inputs).toEqual(expect.arrayContaining(['data/runtime/model-catalog.json', 'data/runtime/ace-rules.json', 'data/runtime/ace-address.json', 'data/runtime/ace-shapes.json']));
     for (const file of [...WHOLE_FILES, 'data/runtime/rate-card.json', 'data/runtime/programs.json']) expect(inputs).not.toContain(file);
     expect(inputs.filter((i) => i.includes('big.js'))).toEqual([]);
   });
@@ -31,7 +31,7 @@ describe('bundled data', () => {
   it('intake carries the model catalog and the address rules only', async () => {
     const inputs = await inputsOf('http/intake');
     expect(inputs).toEqual(expect.arrayContaining(['data/runtime/model-catalog.json', 'data/runtime/ace-address.json']));
-    for (const file of [...WHOLE_FILES, 'data/runtime/rate-card.json', 'data/runtime/ace-rules.json', 'data/ace/create-opportunity.shapes.json']) expect(inputs).not.toContain(file);
+    for (const file of [...WHOLE_FILES, 'data/runtime/rate-card.json', 'data/runtime/ace-rules.json', 'data/runtime/ace-shapes.json']) expect(inputs).not.toContain(file);
     expect(inputs.filter((i) => i.includes('big.js'))).toEqual([]);
   });
 

@@ -5,14 +5,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkedSourceData, checkRuntimeData, COMMITTED_RUNTIME_DATA, RuntimeDataError } from '../../functions/core/data-checks.ts';
 import { addressRulesOf, projectModelCatalog, projectRateCard, runtimeDataText, runtimeProjections } from '../../functions/core/runtime-data.ts';
-import { packAddressRules, packPrices, packRows, PRICE_KEYS, unpackAddressRules, unpackPrices, unpackRows } from '../../functions/core/packed-data.ts';
+import { packAddressRules, packPrices, packShapeSlice, unpackShapeSlice, packRows, PRICE_KEYS, unpackAddressRules, unpackPrices, unpackRows } from '../../functions/core/packed-data.ts';
 import { estimate } from '../../functions/core/estimate.ts';
 import { findModel, rateCard, runtimeRateCard, suggestModelIds } from '../../functions/core/rates.ts';
 import { programsData, runtimePrograms } from '../../functions/core/programs.ts';
 import { dataPolicy, estimateDataAge } from '../../functions/core/data-age.ts';
 import { findCatalogModel, modelCatalog, modelName } from '../../functions/core/model-catalog.ts';
 import { aceStateName, hasPostalCodes, postalFormat } from '../../functions/core/ace/address-rules.ts';
-import { aceAddress, postalCodes, shapeSlice, submissionRules, valueList } from '../../functions/core/ace/model.ts';
+import { aceAddress, postalCodes, runtimeShapeSlice, shapeSlice, submissionRules, valueList } from '../../functions/core/ace/model.ts';
 import { ARB_NOW, arbWorksheet } from '../support/arbitraries.ts';
 import { NOW, ragWorksheet } from '../support/worksheets.ts';
 import { readFileSync } from 'node:fs';
@@ -60,6 +60,14 @@ describe('run-time projections', () => {
     expect(() => packAddressRules({ ...rules, countryCodes: [...rules.countryCodes, 'USA'] })).toThrow(/two capital letters/);
     expect(() => packAddressRules({ ...rules, formats: { ...rules.formats, XX: ['A|B', '9999', 0] } })).toThrow(/XX/);
     expect(() => packAddressRules({ ...rules, usStateAbbreviations: { ...rules.usStateAbbreviations, ZZ: 'Atlantis' } })).toThrow(/abbreviations/);
+  });
+
+  it('the packed shape slice unpacks to exactly the slice without its source block', () => {
+    const { source: _source, ...slice } = shapeSlice;
+    expect(runtimeShapeSlice).toStrictEqual(slice);
+    expect(unpackShapeSlice(packShapeSlice(slice))).toStrictEqual(slice);
+    expect(() => packShapeSlice({ root: 'R', shapes: { E: { type: 'enum', values: ['a|b'] } } })).toThrow(/enum E/);
+    expect(() => packShapeSlice({ root: 'R', shapes: { S: { type: 'structure', members: { type: { target: 'String' } } } } })).toThrow(/structure S/);
   });
 
   it('leave out prose only: the whole card\'s models keep every value the projection has', () => {

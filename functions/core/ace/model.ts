@@ -5,8 +5,8 @@
  *
  * Checked at build, trusted at run: functions/core/data-checks.ts validates the files against schemas/ace-data.ts
  * (and that every rule's value list exists) in the unit tests and on every synth, so a function's cold start does
- * not build the schemas and walk the data again (issue 11 §1). The functions load the slice as it is and the
- * run-time projections of the rules (data/runtime/ace-rules.json, without sources) and of the address rules
+ * not build the schemas and walk the data again (issue 11 §1). The functions load the run-time projections of the
+ * slice (data/runtime/ace-shapes.json, packed), of the rules (data/runtime/ace-rules.json, without sources) and of the address rules
  * (./address-rules.ts), made by `npm run gen:runtime-data`; `postalCodes` and `submissionRules` are the whole files
  * for people and tests.
  */
@@ -14,17 +14,25 @@ import sliceJson from '../../../data/ace/create-opportunity.shapes.json' with { 
 import postalJson from '../../../data/ace/postal-codes.json' with { type: 'json' };
 import rulesJson from '../../../data/ace/submission-rules.json' with { type: 'json' };
 import runtimeRulesJson from '../../../data/runtime/ace-rules.json' with { type: 'json' };
+import runtimeSliceJson from '../../../data/runtime/ace-shapes.json' with { type: 'json' };
 import type { PostalCodes, ShapeSlice, SubmissionRules } from '../../../schemas/ace-data.ts';
-import type { RuntimeSubmissionRules } from '../../../schemas/runtime-data.ts';
+import type { PackedShapeSlice, RuntimeShapeSlice, RuntimeSubmissionRules } from '../../../schemas/runtime-data.ts';
+import { unpackShapeSlice } from '../packed-data.ts';
 import { aceAddress, aceStateName } from './address-rules.ts';
 
 export type { Condition, Length, PostalCodes, ShapeSlice, SliceMember, SliceShape, SubmissionRules } from '../../../schemas/ace-data.ts';
 export { CONDITIONS } from '../../../schemas/ace-conditions.ts';
 
-export const shapeSlice = sliceJson as unknown as ShapeSlice;
 /** The whole files (sources included): for people and tests; no function reads them. */
+export const shapeSlice = sliceJson as unknown as ShapeSlice;
 export const postalCodes = postalJson as unknown as PostalCodes;
 export const submissionRules = rulesJson as unknown as SubmissionRules;
+
+/**
+ * What the validator reads of the shape slice (data/runtime/ace-shapes.json: the slice without its source block,
+ * packed; unpacked once at load).
+ */
+export const runtimeShapeSlice: RuntimeShapeSlice = /* @__PURE__ */ unpackShapeSlice(runtimeSliceJson as unknown as PackedShapeSlice);
 
 /** What the validator reads of the submission rules (data/runtime/ace-rules.json). */
 export const runtimeRules = runtimeRulesJson as unknown as RuntimeSubmissionRules;
@@ -42,6 +50,6 @@ export function valueList(name: string): readonly string[] {
 
 /** Enum values of a shape of the slice, e.g. enumValues('Stage'). */
 export function enumValues(shapeName: string): readonly string[] {
-  const shape = shapeSlice.shapes[shapeName];
+  const shape = runtimeShapeSlice.shapes[shapeName];
   return shape?.type === 'enum' ? shape.values : [];
 }

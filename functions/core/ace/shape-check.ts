@@ -5,8 +5,9 @@
  */
 import type { FieldProblem } from '../../../schemas/issues.ts';
 import { fieldPath } from '../../../schemas/issues.ts';
-import type { Length, ShapeSlice, SliceMember, SliceShape } from './model.ts';
-import { shapeSlice } from './model.ts';
+import type { Length, SliceMember, SliceShape } from './model.ts';
+import type { RuntimeShapeSlice as ShapeSlice } from '../../../schemas/runtime-data.ts';
+import { runtimeShapeSlice } from './model.ts';
 
 type Path = readonly (string | number)[];
 
@@ -135,7 +136,7 @@ function checkValue(slice: ShapeSlice, value: unknown, ref: SliceMember, memberN
 
 /** Every way `body` departs from the CreateOpportunityRequest shape, in document order. */
 export function checkAgainstModel(body: unknown): FieldProblem[] {
-  return checkAgainstSlice(body, shapeSlice);
+  return checkAgainstSlice(body, runtimeShapeSlice);
 }
 
 /** Every way `body` departs from the root shape of any slice (e.g. another operation's input), in document order. */
