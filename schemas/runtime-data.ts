@@ -61,7 +61,7 @@ export type RuntimeDataPolicy = Pick<DataPolicy, 'asOf'> & {
   files: Omit<DataFilePolicy, 'why'>[];
 };
 
-/** data/runtime/ace-rules.json: the submission rules without their sources. */
+/** The submission rules without their sources: data/runtime/ace-rules.json unpacked (functions/core/packed-data.ts). */
 export type RuntimeSubmissionRules = {
   requiredForSubmission: Omit<SubmissionRules['requiredForSubmission'][number], 'source'>[];
   forbidden: Omit<SubmissionRules['forbidden'][number], 'source'>[];

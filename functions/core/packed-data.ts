@@ -9,7 +9,7 @@
 import type { Prices } from '../../schemas/rate-card.ts';
 import type { SliceMember, SliceShape } from '../../schemas/ace-data.ts';
 import type {
-  AceAddressRules, CatalogModel, ModelCatalog, PackedAceAddressRules, PackedShapeSlice, PackedSliceMember, RuntimeRateCard, RuntimeRateModel, RuntimeShapeSlice,
+  AceAddressRules, CatalogModel, ModelCatalog, PackedAceAddressRules, RuntimeSubmissionRules, PackedShapeSlice, PackedSliceMember, RuntimeRateCard, RuntimeRateModel, RuntimeShapeSlice,
 } from '../../schemas/runtime-data.ts';
 
 export type PackedRows = { columns: string[]; rows: unknown[][] };
@@ -216,4 +216,36 @@ export function unpackShapeSlice(packed: PackedShapeSlice): RuntimeShapeSlice {
     else shapes[name] = p as SliceShape;
   }
   return { root: packed.root, shapes };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The submission rules (data/runtime/ace-rules.json): each rule list as a column table, each value list as its values
+// joined by `|`.
+
+export type PackedSubmissionRules = {
+  requiredForSubmission: PackedRows;
+  forbidden: PackedRows;
+  allowedValues: PackedRows;
+  lists: Record<string, string>;
+};
+
+export function packSubmissionRules(rules: RuntimeSubmissionRules): PackedSubmissionRules {
+  return {
+    requiredForSubmission: packRows(rules.requiredForSubmission),
+    forbidden: packRows(rules.forbidden),
+    allowedValues: packRows(rules.allowedValues),
+    lists: Object.fromEntries(Object.entries(rules.lists).map(([name, { values }]) => {
+      if (values.length === 0 || values.some((v) => v === '' || v.includes('|'))) throw new TypeError(`cannot pack list ${name}: an empty list, an empty value or "|" in a value`);
+      return [name, values.join('|')];
+    })),
+  };
+}
+
+export function unpackSubmissionRules(packed: PackedSubmissionRules): RuntimeSubmissionRules {
+  return {
+    requiredForSubmission: unpackRows(packed.requiredForSubmission),
+    forbidden: unpackRows(packed.forbidden),
+    allowedValues: unpackRows(packed.allowedValues),
+    lists: Object.fromEntries(Object.entries(packed.lists).map(([name, values]) => [name, { values: values.split('|') }])),
+  };
 }

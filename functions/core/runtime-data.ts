@@ -24,7 +24,7 @@ import type {
   SourceRef,
 } from '../../schemas/runtime-data.ts';
 import { otherProfileIds } from './model-lookup.ts';
-import { packAddressRules, packModelCatalog, packRateCard, packShapeSlice } from './packed-data.ts';
+import { packAddressRules, packModelCatalog, packRateCard, packShapeSlice, packSubmissionRules, typePackedSubmissionRules } from './packed-data.ts';
 import type { StuckThresholds } from '../../schemas/operations.ts';
 import { projectStuckLimits } from './operations/stuck-limits.ts';
 
@@ -93,7 +93,12 @@ export function projectDataPolicy(policy: DataPolicy): RuntimeDataPolicy {
 /** The lists the address rules carry (and the submission rules' projection leaves out, so no function loads both). */
 const ADDRESS_LISTS = ['usStates'] as const;
 
-export function projectSubmissionRules(rules: SubmissionRules): RuntimeSubmissionRules {
+export function projectSubmissionRules(rules: SubmissionRules): PackedSubmissionRules {
+  return packSubmissionRules(submissionRulesOf(rules));
+}
+
+/** The submission rules the validator reads, before packing (what functions/core/ace/model.ts unpacks). */
+export function submissionRulesOf(rules: SubmissionRules): RuntimeSubmissionRules {
   const withoutSource = <T extends { source: string }>(items: readonly T[]) => items.map((r) => omit(r, ['source']));
   return {
     requiredForSubmission: withoutSource(rules.requiredForSubmission),

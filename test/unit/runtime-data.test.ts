@@ -4,15 +4,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkedSourceData, checkRuntimeData, COMMITTED_RUNTIME_DATA, RuntimeDataError } from '../../functions/core/data-checks.ts';
-import { addressRulesOf, projectModelCatalog, projectRateCard, runtimeDataText, runtimeProjections } from '../../functions/core/runtime-data.ts';
-import { packAddressRules, packPrices, packShapeSlice, unpackShapeSlice, packRows, PRICE_KEYS, unpackAddressRules, unpackPrices, unpackRows } from '../../functions/core/packed-data.ts';
+import { addressRulesOf, submissionRulesOf, projectModelCatalog, projectRateCard, runtimeDataText, runtimeProjections } from '../../functions/core/runtime-data.ts';
+import { packAddressRules, packPrices, packShapeSlice, packSubmissionRules, unpackShapeSlice, unpackSubmissionRules, packRows, PRICE_KEYS, unpackAddressRules, unpackPrices, unpackRows } from '../../functions/core/packed-data.ts';
 import { estimate } from '../../functions/core/estimate.ts';
 import { findModel, rateCard, runtimeRateCard, suggestModelIds } from '../../functions/core/rates.ts';
 import { programsData, runtimePrograms } from '../../functions/core/programs.ts';
 import { dataPolicy, estimateDataAge } from '../../functions/core/data-age.ts';
 import { findCatalogModel, modelCatalog, modelName } from '../../functions/core/model-catalog.ts';
 import { aceStateName, hasPostalCodes, postalFormat } from '../../functions/core/ace/address-rules.ts';
-import { aceAddress, postalCodes, runtimeShapeSlice, shapeSlice, submissionRules, valueList } from '../../functions/core/ace/model.ts';
+import { aceAddress, postalCodes, runtimeRules, runtimeShapeSlice, shapeSlice, submissionRules, valueList } from '../../functions/core/ace/model.ts';
 import { ARB_NOW, arbWorksheet } from '../support/arbitraries.ts';
 import { NOW, ragWorksheet } from '../support/worksheets.ts';
 import { readFileSync } from 'node:fs';
@@ -68,6 +68,14 @@ describe('run-time projections', () => {
     expect(unpackShapeSlice(packShapeSlice(slice))).toStrictEqual(slice);
     expect(() => packShapeSlice({ root: 'R', shapes: { E: { type: 'enum', values: ['a|b'] } } })).toThrow(/enum E/);
     expect(() => packShapeSlice({ root: 'R', shapes: { S: { type: 'structure', members: { type: { target: 'String' } } } } })).toThrow(/structure S/);
+  });
+
+  it('the packed submission rules unpack to exactly the rules without their sources', () => {
+    const rules = submissionRulesOf(checkedSourceData().ace.rules);
+    expect(runtimeRules).toStrictEqual(rules);
+    expect(unpackSubmissionRules(packSubmissionRules(rules))).toStrictEqual(rules);
+    expect(JSON.stringify(runtimeRules)).not.toContain('"source"');
+    expect(() => packSubmissionRules({ ...rules, lists: { bad: { values: ['a|b'] } } })).toThrow(/list bad/);
   });
 
   it('leave out prose only: the whole card\'s models keep every value the projection has', () => {

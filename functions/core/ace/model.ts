@@ -17,7 +17,7 @@ import runtimeRulesJson from '../../../data/runtime/ace-rules.json' with { type:
 import runtimeSliceJson from '../../../data/runtime/ace-shapes.json' with { type: 'json' };
 import type { PostalCodes, ShapeSlice, SubmissionRules } from '../../../schemas/ace-data.ts';
 import type { PackedShapeSlice, RuntimeShapeSlice, RuntimeSubmissionRules } from '../../../schemas/runtime-data.ts';
-import { unpackShapeSlice } from '../packed-data.ts';
+import { unpackShapeSlice, unpackSubmissionRules, type PackedSubmissionRules } from '../packed-data.ts';
 import { aceAddress, aceStateName } from './address-rules.ts';
 
 export type { Condition, Length, PostalCodes, ShapeSlice, SliceMember, SliceShape, SubmissionRules } from '../../../schemas/ace-data.ts';
@@ -34,8 +34,8 @@ export const submissionRules = rulesJson as unknown as SubmissionRules;
  */
 export const runtimeShapeSlice: RuntimeShapeSlice = /* @__PURE__ */ unpackShapeSlice(runtimeSliceJson as unknown as PackedShapeSlice);
 
-/** What the validator reads of the submission rules (data/runtime/ace-rules.json). */
-export const runtimeRules = runtimeRulesJson as unknown as RuntimeSubmissionRules;
+/** What the validator reads of the submission rules (data/runtime/ace-rules.json, packed; unpacked once at load). */
+export const runtimeRules: RuntimeSubmissionRules = /* @__PURE__ */ unpackSubmissionRules(runtimeRulesJson as unknown as PackedSubmissionRules);
 
 export { aceAddress, aceStateName };
 
