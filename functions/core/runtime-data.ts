@@ -24,7 +24,7 @@ import type {
   SourceRef,
 } from '../../schemas/runtime-data.ts';
 import { otherProfileIds } from './model-lookup.ts';
-import { packAddressRules, packModelCatalog, packRateCard, packShapeSlice, packSubmissionRules, typePackedSubmissionRules } from './packed-data.ts';
+import { packAddressRules, packModelCatalog, packRateCard, packShapeSlice, packSubmissionRules, type PackedSubmissionRules } from './packed-data.ts';
 import type { StuckThresholds } from '../../schemas/operations.ts';
 import { projectStuckLimits } from './operations/stuck-limits.ts';
 
