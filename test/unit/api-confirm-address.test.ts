@@ -1,11 +1,12 @@
 /**
- * The founder function checks the confirm-email body without zod (schemas/api-confirm-address.ts); the OpenAPI document
+ * The founder function checks the confirm-email body (and the reconciliation its fixed input) without zod (schemas/api-confirm-address.ts); the OpenAPI document
  * and every other reader use the zod schema (ConfirmAddressRequest). Both must agree on every input: the same value,
  * or the same problems in the same words.
  */
 import { describe, expect, it } from 'vitest';
 import { parseConfirmAddress } from '../../schemas/api-confirm-address.ts';
-import { ConfirmAddressRequest } from '../../schemas/api-requests.ts';
+import { ConfirmAddressRequest, ReconcileInput } from '../../schemas/api-requests.ts';
+import { isReconcileInput } from '../../schemas/api-reconcile-input.ts';
 import { parseWith } from '../../schemas/issues.ts';
 
 const good = `acs_${'a'.repeat(43)}`;
@@ -46,5 +47,15 @@ describe('the confirm-email body without zod', () => {
         { field: 'extra', rule: 'unknown field not allowed' },
       ],
     });
+  });
+});
+
+describe('the reconciliation input without zod', () => {
+  const candidates: unknown[] = [
+    { reconcile: 'partner-central' }, { reconcile: 'partner-central', extra: 1 }, { reconcile: 'other' }, { reconcile: 1 }, {},
+    null, [], ['partner-central'], 'partner-central', 0,
+  ];
+  it.each(candidates.map((input) => [JSON.stringify(input), input]))('accepts %s exactly when ReconcileInput does', (_label, input) => {
+    expect(isReconcileInput(input)).toBe(parseWith(ReconcileInput(), input).ok);
   });
 });
