@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseConfirmAddress } from '../../schemas/api-confirm-address.ts';
-import { ConfirmAddressRequest, ReconcileInput } from '../../schemas/api-requests.ts';
+import { ConfirmAddressRequest, FundingPatch, ReconcileInput } from '../../schemas/api-requests.ts';
+import { fundingPatchOf } from '../../schemas/api-funding-patch.ts';
 import { isReconcileInput } from '../../schemas/api-reconcile-input.ts';
 import { parseWith } from '../../schemas/issues.ts';
 
@@ -57,5 +58,21 @@ describe('the reconciliation input without zod', () => {
   ];
   it.each(candidates.map((input) => [JSON.stringify(input), input]))('accepts %s exactly when ReconcileInput does', (_label, input) => {
     expect(isReconcileInput(input)).toBe(parseWith(ReconcileInput(), input).ok);
+  });
+});
+
+describe('the funding merge patch without zod', () => {
+  const bodies: string[] = [
+    '{}', '{"Name":"x"}', '{"Name":null,"BenefitApplicationDetails":{"a":[1,2,{"b":null}]}}', '{"1":1,"":2}',
+    '{"__proto__":{"polluted":true},"Name":"y"}', '{"constructor":{"prototype":{"x":1}}}',
+  ];
+  it.each(bodies)('reads %s as FundingPatch does', (text) => {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    const parsed = parseWith(FundingPatch(), body);
+    expect(parsed.ok).toBe(true);
+    const mine = fundingPatchOf(body);
+    expect(mine).toStrictEqual(parsed.ok ? parsed.value : undefined);
+    expect(Object.getPrototypeOf(mine)).toBe(Object.prototype);
+    expect(Object.keys(mine)).toEqual(parsed.ok ? Object.keys(parsed.value) : []);
   });
 });
