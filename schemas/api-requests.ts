@@ -10,6 +10,7 @@
 import * as z from 'zod/mini';
 import { APPLICATION_STATUSES } from './statuses.ts';
 import { UsdAmount } from './usd-amount.ts';
+import { CONFIRMATION_SECRET_PATTERN, CONFIRMATION_SECRET_RULE } from './api-confirm-address.ts';
 
 /**
  * `build` run once, on the first call; the same value after. Each use is marked pure, so a bundle drops the builders
@@ -45,9 +46,12 @@ const Text = (min: number, max: number) => z.string().check(
 // ---------------------------------------------------------------------------------------------------------------
 // Founder
 
-/** `POST /applications/{id}/confirm-email`: the secret from the mail's link (its URL fragment, `#secret=...`). */
+/**
+ * `POST /applications/{id}/confirm-email`: the secret from the mail's link (its URL fragment, `#secret=...`). The
+ * founder function checks it with ./api-confirm-address.ts instead (no zod there; a test keeps the two the same).
+ */
 export const ConfirmAddressRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({
-  secret: z.string().check(z.regex(/^acs_[A-Za-z0-9_-]{43}$/, "must be the secret from the confirmation mail's link (acs_ and 43 characters)")),
+  secret: z.string().check(z.regex(CONFIRMATION_SECRET_PATTERN, CONFIRMATION_SECRET_RULE)),
 }));
 
 // ---------------------------------------------------------------------------------------------------------------

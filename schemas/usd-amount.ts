@@ -2,4 +2,5 @@
 import * as z from 'zod/mini';
 
 // Apart from ./estimate.ts (re-exported there) so request schemas can use it without building the estimate's schemas.
-export const UsdAmount = z.string().check(z.regex(/^(0|[1-9]\d*)(\.\d{1,2})?$/, 'must be a USD amount like 1234.50'));
+// Built by a pure IIFE so that a bundle which never reads it (only request builders it does not call do) drops it.
+export const UsdAmount = /* @__PURE__ */ (() => z.string().check(z.regex(/^(0|[1-9]\d*)(\.\d{1,2})?$/, 'must be a USD amount like 1234.50')))();

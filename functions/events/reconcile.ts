@@ -6,8 +6,7 @@
  * delivery, or a partner that does not forward events) still arrives.
  * Fails (so the scheduler retries and the error alarm fires) when any partner could not be reconciled.
  */
-import { ReconcileInput } from '../../schemas/api-requests.ts';
-import { parseWith } from '../../schemas/issues.ts';
+import { isReconcileInput } from '../../schemas/api-reconcile-input.ts';
 import { logger, withLogKeys } from '../adapters/observability.ts';
 import { partnerCentralDepsFromEnv } from '../wiring/partner-central-deps.ts';
 import { TransientError } from '../core/errors.ts';
@@ -17,8 +16,7 @@ import { reconcileFundingAll } from '../usecases/partner-central-funding.ts';
 const deps = partnerCentralDepsFromEnv();
 
 async function run(event: unknown): Promise<{ partners: PartnerReconciliation[]; funding: Awaited<ReturnType<typeof reconcileFundingAll>> }> {
-  const input = parseWith(ReconcileInput(), event);
-  if (!input.ok) throw new Error(`reconcile: bad input: ${input.problems.map((p) => `${p.field} ${p.rule}`).join('; ')}`);
+  if (!isReconcileInput(event)) throw new Error('reconcile: bad input: reconcile must be one of: "partner-central"');
   const partners = await reconcileAll(deps);
   logger.info('Partner Central reconciliation', { partners });
   // Then the funding requests (Benefits API): after the opportunities, so an approval seen now drafts before its funding is read.

@@ -14,12 +14,13 @@ import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
 import { planWithdraw } from '../core/application/founder-steps.ts';
 import { founderView } from './views.ts';
-import { runCommand } from '../usecases/run-command.ts';
-import { httpHandler, json, jsonBody, parseOr400, type HttpEvent, applicationIdParameter } from './middleware.ts';
+import { runFounderCommand } from '../usecases/run-command.ts';
+import { httpHandler, json, jsonBody, type HttpEvent, applicationIdParameter } from './middleware.ts';
 import { bearerToken, ownedBy } from './founder-access.ts';
 import { confirmAddress, requestResend } from '../usecases/address-confirmation.ts';
 import { readConfirmationSettings } from '../wiring/intake-settings.ts';
-import { ConfirmAddressRequest } from '../../schemas/api-requests.ts';
+import { parseConfirmAddress } from '../../schemas/api-confirm-address.ts';
+import { ValidationError } from '../core/errors.ts';
 import { confirmationPage } from './confirmation-page.ts';
 
 const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN']);
@@ -37,7 +38,7 @@ async function getApplication(event: HttpEvent) {
 async function withdraw(event: HttpEvent) {
   const token = bearerToken(event);
   const id = applicationIdParameter(event);
-  const result = await runCommand(deps, id, (app, now) => planWithdraw({ app: ownedBy(app, token, id), now }));
+  const result = await runFounderCommand(deps, id, (app, now) => planWithdraw({ app: ownedBy(app, token, id), now }));
   logger.info('Application withdrawn', { replayed: result.replayed });
   return json(200, { applicationId: id, status: 'withdrawn', links: { application: `/applications/${id}` } });
 }
@@ -51,7 +52,10 @@ async function confirmationPageRoute(event: HttpEvent) {
 /** The secret from the mail is the credential here (the founder may open the mail on another device than the token). */
 async function confirmEmail(event: HttpEvent) {
   const id = applicationIdParameter(event);
-  const { secret } = parseOr400(ConfirmAddressRequest(), jsonBody(event));
+  // Checked without zod: the only body this function parses (schemas/api-confirm-address.ts; issue 11 §1).
+  const parsed = parseConfirmAddress(jsonBody(event));
+  if (!parsed.ok) throw new ValidationError(parsed.problems);
+  const { secret } = parsed.value;
   const result = await confirmAddress(deps, id, secret);
   logger.info('Address confirmed', { replayed: result.replayed, callback: result.callback });
   return json(200, { applicationId: id, status: result.app.status, addressConfirmed: true, replayed: result.replayed, links: { application: `/applications/${id}` } });

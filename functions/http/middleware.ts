@@ -6,7 +6,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { logger, withLogKeys } from '../adapters/observability.ts';
-import { fieldPath, parseWith, type FieldProblem } from '../../schemas/issues.ts';
+import { fieldPath, parseWith, type FieldProblem } from '../../schemas/issue-rules.ts';
 import {
   ConflictError, ForbiddenError, IdempotencyKeyReusedError, NotFoundError, PayloadTooLargeError,
   PreconditionFailedError, PreconditionRequiredError, TooManyRequestsError, UnauthorizedError, UnprocessableError, UnsupportedMediaTypeError,

@@ -6,7 +6,7 @@
 import type { Application } from '../../schemas/application.ts';
 import { PartnerCentralOpportunityEvent } from '../../schemas/api-requests.ts';
 import type { PartnerWithLoad } from '../../schemas/partner.ts';
-import { parseWith } from '../../schemas/issues.ts';
+import { parseWith } from '../../schemas/issue-rules.ts';
 import type { OpportunityMapping } from '../adapters/dynamo/partner-central-store.ts';
 import { logger } from '../adapters/observability.ts';
 import { getOpportunity, listOpportunitiesModifiedAfter, type OpportunityReview } from '../adapters/partner-central-client.ts';

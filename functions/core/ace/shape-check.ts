@@ -4,7 +4,7 @@
  * API: every rule comes from the service model, so a new model version changes the checks without code changes.
  */
 import type { FieldProblem } from '../../../schemas/issues.ts';
-import { fieldPath } from '../../../schemas/issues.ts';
+import { fieldPath } from '../../../schemas/issue-rules.ts';
 import type { Length, SliceMember, SliceShape } from './model.ts';
 import type { RuntimeShapeSlice as ShapeSlice } from '../../../schemas/runtime-data.ts';
 import { runtimeShapeSlice } from './model.ts';

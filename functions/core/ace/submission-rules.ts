@@ -6,7 +6,7 @@
  * model walk's job, so a value of the wrong type is simply skipped here.
  */
 import type { FieldProblem } from '../../../schemas/issues.ts';
-import { fieldPath } from '../../../schemas/issues.ts';
+import { fieldPath } from '../../../schemas/issue-rules.ts';
 import type { Condition } from './model.ts';
 import { enumValues, runtimeRules as submissionRules, valueList } from './model.ts';
 import { hasPostalCodes, postalFormat as formatOf } from './address-rules.ts';
