@@ -120,7 +120,9 @@ function exportBefore(ref: string): void {
   rmSync(BEFORE_SRC, { recursive: true, force: true });
   mkdirSync(BEFORE_SRC, { recursive: true });
   execFileSync('sh', ['-c', `git archive ${JSON.stringify(ref)} | tar -x -C ${JSON.stringify(BEFORE_SRC)}`], { cwd: ROOT });
-  symlinkSync(path.join(ROOT, 'node_modules'), path.join(BEFORE_SRC, 'node_modules'));
+  // A ref whose dependencies differ (a package since removed) needs its own: BENCH_BEFORE_MODULES=<a node_modules
+  // installed from that ref's lockfile>, e.g. a worktree of the ref after `npm ci`.
+  symlinkSync(process.env.BENCH_BEFORE_MODULES ?? path.join(ROOT, 'node_modules'), path.join(BEFORE_SRC, 'node_modules'));
 }
 
 export interface BundleOptions {

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: measures and prints; never part of the test suite (shared, noisy machines).
  *   npm run bench                 all sections
- *   npm run bench -- bundles      only bundle size / cold init (BENCH_BEFORE=<git ref> adds before columns,
+ *   npm run bench -- bundles      only bundle size / cold init (BENCH_BEFORE=<git ref> adds before columns, with
+ *                                 BENCH_BEFORE_MODULES=<node_modules of that ref> when its dependencies differ,
  *                                 BENCH_EXTERNAL_SDK=1 the same handlers with the SDK left external,
  *                                 BENCH_ONLY=<a,b> measures the handlers whose path contains a or b)
  *   npm run bench -- intake       only local intake throughput
