@@ -12,6 +12,8 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressConfirmation, Application, ApplicationStatus } from '../../schemas/application.ts';
+import { CONFIRMATION_SECRET_PATTERN, CONFIRMATION_SECRET_RULE } from '../../schemas/api-confirm-address.ts';
+import { object, text } from './input-shape.ts';
 
 /** Settings (cdk.json context, passed to the functions as environment). */
 export interface ConfirmationSettings {
@@ -140,3 +142,6 @@ export function retryAfterSeconds(holders: readonly Pick<Application, 'status' |
   const soonest = Math.min(DAY_S, ...expiries);
   return Math.max(1, soonest);
 }
+
+/** The confirm-email body as ConfirmAddressRequest (schemas/api-requests.ts) parses it, checked without zod. */
+export const ConfirmAddressBody = /* @__PURE__ */ object({ secret: text({ pattern: CONFIRMATION_SECRET_PATTERN, patternRule: CONFIRMATION_SECRET_RULE }) }, { strict: true });

@@ -23,8 +23,8 @@ export type InputOf<S> = S extends InputShape<infer T> ? T : never;
 const at = (path: string) => (path === '' ? '(root)' : path);
 const typeRule = (value: unknown, expected: string) => (value === undefined ? 'is required' : `must be ${expected}`);
 
-/** A string (trimmed first when `trim`), `min` to `max` characters long, matching `pattern`. */
-export function text(opts: { min?: number; max?: number; trim?: boolean; pattern?: RegExp } = {}): InputShape<string> {
+/** A string (trimmed first when `trim`), `min` to `max` characters long, matching `pattern` (worded `patternRule`). */
+export function text(opts: { min?: number; max?: number; trim?: boolean; pattern?: RegExp; patternRule?: string } = {}): InputShape<string> {
   return {
     check(value, path, problems) {
       if (typeof value !== 'string') {
@@ -34,7 +34,7 @@ export function text(opts: { min?: number; max?: number; trim?: boolean; pattern
       const v = opts.trim ? value.trim() : value;
       if (opts.min !== undefined && v.length < opts.min) problems.push({ field: at(path), rule: `must be at least ${opts.min} characters` });
       if (opts.max !== undefined && v.length > opts.max) problems.push({ field: at(path), rule: `must be at most ${opts.max} characters` });
-      if (opts.pattern && !opts.pattern.test(v)) problems.push({ field: at(path), rule: `must match ${String(opts.pattern)}` });
+      if (opts.pattern && !opts.pattern.test(v)) problems.push({ field: at(path), rule: opts.patternRule ?? `must match ${String(opts.pattern)}` });
       return v;
     },
   };

@@ -19,9 +19,10 @@ import { httpHandler, json, jsonBody, type HttpEvent, applicationIdParameter } f
 import { bearerToken, ownedBy } from './founder-access.ts';
 import { confirmAddress, requestResend } from '../usecases/address-confirmation.ts';
 import { readConfirmationSettings } from '../wiring/intake-settings.ts';
-import { parseConfirmAddress } from '../../schemas/api-confirm-address.ts';
 import { ValidationError } from '../core/errors.ts';
 import { confirmationPage } from './confirmation-page.ts';
+import { ConfirmAddressBody } from '../core/address-confirmation.ts';
+import { checkInput } from '../core/input-shape.ts';
 
 const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
@@ -52,8 +53,8 @@ async function confirmationPageRoute(event: HttpEvent) {
 /** The secret from the mail is the credential here (the founder may open the mail on another device than the token). */
 async function confirmEmail(event: HttpEvent) {
   const id = applicationIdParameter(event);
-  // Checked without zod: the only body this function parses (schemas/api-confirm-address.ts; issue 11 §1).
-  const parsed = parseConfirmAddress(jsonBody(event));
+  // Checked without zod: the only body this function parses (issue 11 §1).
+  const parsed = checkInput(ConfirmAddressBody, jsonBody(event));
   if (!parsed.ok) throw new ValidationError(parsed.problems);
   const { secret } = parsed.value;
   const result = await confirmAddress(deps, id, secret);

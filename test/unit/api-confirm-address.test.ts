@@ -1,10 +1,11 @@
 /**
- * The founder function checks the confirm-email body (and the reconciliation its fixed input) without zod (schemas/api-confirm-address.ts); the OpenAPI document
+ * The founder function checks the confirm-email body (and the reconciliation its fixed input) without zod (ConfirmAddressBody, functions/core/address-confirmation.ts); the OpenAPI document
  * and every other reader use the zod schema (ConfirmAddressRequest). Both must agree on every input: the same value,
  * or the same problems in the same words.
  */
 import { describe, expect, it } from 'vitest';
-import { parseConfirmAddress } from '../../schemas/api-confirm-address.ts';
+import { ConfirmAddressBody } from '../../functions/core/address-confirmation.ts';
+import { checkInput } from '../../functions/core/input-shape.ts';
 import { ConfirmAddressRequest, FundingPatch, ReconcileInput } from '../../schemas/api-requests.ts';
 import { fundingPatchOf } from '../../schemas/api-funding-patch.ts';
 import { isReconcileInput } from '../../schemas/api-reconcile-input.ts';
@@ -36,12 +37,12 @@ const inputs: unknown[] = [
 
 describe('the confirm-email body without zod', () => {
   it.each(inputs.map((input) => [JSON.stringify(input) ?? String(input), input]))('parses %s as ConfirmAddressRequest does', (_label, input) => {
-    expect(parseConfirmAddress(input)).toEqual(parseWith(ConfirmAddressRequest(), input));
+    expect(checkInput(ConfirmAddressBody, input)).toEqual(parseWith(ConfirmAddressRequest(), input));
   });
 
   it('accepts the secret and refuses the rest, naming the field and the rule', () => {
-    expect(parseConfirmAddress({ secret: good })).toEqual({ ok: true, value: { secret: good } });
-    expect(parseConfirmAddress({ secret: 'acs_x', extra: 1 })).toEqual({
+    expect(checkInput(ConfirmAddressBody, { secret: good })).toEqual({ ok: true, value: { secret: good } });
+    expect(checkInput(ConfirmAddressBody, { secret: 'acs_x', extra: 1 })).toEqual({
       ok: false,
       problems: [
         { field: 'secret', rule: "must be the secret from the confirmation mail's link (acs_ and 43 characters)" },
