@@ -14,7 +14,7 @@ import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
 import { planWithdraw } from '../core/application/founder-steps.ts';
 import { founderView } from './views.ts';
-import { runFounderCommand } from '../usecases/run-command.ts';
+import { runCommand } from '../usecases/run-command.ts';
 import { httpHandler, json, jsonBody, type HttpEvent, applicationIdParameter } from './middleware.ts';
 import { bearerToken, ownedBy } from './founder-access.ts';
 import { confirmAddress, requestResend } from '../usecases/address-confirmation.ts';
@@ -39,7 +39,7 @@ async function getApplication(event: HttpEvent) {
 async function withdraw(event: HttpEvent) {
   const token = bearerToken(event);
   const id = applicationIdParameter(event);
-  const result = await runFounderCommand(deps, id, (app, now) => planWithdraw({ app: ownedBy(app, token, id), now }));
+  const result = await runCommand(deps, id, (app, now) => planWithdraw({ app: ownedBy(app, token, id), now }));
   logger.info('Application withdrawn', { replayed: result.replayed });
   return json(200, { applicationId: id, status: 'withdrawn', links: { application: `/applications/${id}` } });
 }

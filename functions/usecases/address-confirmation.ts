@@ -28,7 +28,7 @@ import { TASK_TOKEN_KINDS } from '../core/application/commands.ts';
 import { planTransition } from '../core/application/lifecycle.ts';
 import { ConflictError, NotFoundError, TooManyRequestsError } from '../core/errors.ts';
 import type { Notifier } from './notifier.ts';
-import { runFounderEffects, type CallbackOutcome, type CommandDeps } from './run-command.ts';
+import { runEffects, type CallbackOutcome, type CommandDeps } from './run-command.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -85,7 +85,7 @@ export async function confirmAddress(deps: ConfirmDeps, id: string, secret: stri
   }
   if (outcome.kind === 'invalid') throw invalid();
   const latest = await deps.applications.mustGet(id);
-  const callback = await runFounderEffects(deps, latest, { callback: { kinds: [TASK_TOKEN_KINDS.addressConfirmation], output: { outcome: CONFIRMATION_OUTCOMES.confirmed } } }, now);
+  const callback = await runEffects(deps, latest, { callback: { kinds: [TASK_TOKEN_KINDS.addressConfirmation], output: { outcome: CONFIRMATION_OUTCOMES.confirmed } } }, now);
   return { app: latest, replayed: outcome.kind === 'replay', ...(callback ? { callback } : {}) };
 }
 
@@ -109,7 +109,7 @@ export async function requestResend(deps: ResendDeps, app: Application): Promise
     throw new ConflictError(`No confirmation mail can be resent: ${resendRefusal(latest, deps.settings) ?? 'another resend was asked for at the same moment'}`, latest.status);
   }
   const latest = await deps.applications.mustGet(app.id);
-  const callback = await runFounderEffects(deps, latest, { callback: { kinds: [TASK_TOKEN_KINDS.addressConfirmation], output: { outcome: CONFIRMATION_OUTCOMES.resend } } }, now);
+  const callback = await runEffects(deps, latest, { callback: { kinds: [TASK_TOKEN_KINDS.addressConfirmation], output: { outcome: CONFIRMATION_OUTCOMES.resend } } }, now);
   return { requested: requested + 1, ...(callback ? { callback } : {}) };
 }
 

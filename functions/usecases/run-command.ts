@@ -45,29 +45,8 @@ export type CallbackOutcome = TaskCallbackResult | 'no-token';
 const MAX_ATTEMPTS = 5;
 
 export async function runCommand(deps: CommandDeps, id: string, plan: (app: Application, now: Date) => Command): Promise<CommandResult> {
-  return runCommandWith(deps, id, plan, resumeAfterEscalation);
-}
-
-/**
- * runCommand for the founder's own steps (withdrawal, address confirmation): they end before the records stage, in
- * statuses where an escalated execution is never resumed (OPEN_AFTER_ESCALATION), so the function running them loads
- * no restart code (issue 11 §1). Should one end in such a status after all, it is logged, not resumed.
- */
-export async function runFounderCommand(deps: CommandDeps, id: string, plan: (app: Application, now: Date) => Command): Promise<CommandResult> {
-  return runCommandWith(deps, id, plan, warnNotResumed);
-}
-
-/** runEffects for the founder's own steps (see runFounderCommand). */
-export async function runFounderEffects(deps: CommandDeps, app: Application, effects: Effects, now: Date): Promise<CallbackOutcome | undefined> {
-  return runEffectsWith(deps, app, effects, now, warnNotResumed);
-}
-
-/** What follows a callback that reached no waiting task: an escalated execution resumed, or (founder steps) a warning. */
-type AfterUndelivered = (deps: CommandDeps, app: Application) => Promise<void>;
-
-async function runCommandWith(deps: CommandDeps, id: string, plan: (app: Application, now: Date) => Command, afterUndelivered: AfterUndelivered): Promise<CommandResult> {
   const written = await writeCommand(deps, id, plan);
-  const callback = await runEffectsWith(deps, written.app, written.effects, written.now, afterUndelivered);
+  const callback = await runEffects(deps, written.app, written.effects, written.now);
   return { app: written.app, transition: written.transition, replayed: written.replayed, ...(callback ? { callback } : {}) };
 }
 
@@ -97,10 +76,6 @@ export async function writeCommand(deps: CommandDeps, id: string, plan: (app: Ap
 }
 
 export async function runEffects(deps: CommandDeps, app: Application, effects: Effects, now: Date): Promise<CallbackOutcome | undefined> {
-  return runEffectsWith(deps, app, effects, now, resumeAfterEscalation);
-}
-
-async function runEffectsWith(deps: CommandDeps, app: Application, effects: Effects, now: Date, afterUndelivered: AfterUndelivered): Promise<CallbackOutcome | undefined> {
   if (effects.releaseSlotOf && deps.partners) await deps.partners.release(effects.releaseSlotOf, app.id);
   let callback: CallbackOutcome | undefined;
   if (effects.callback) {
@@ -113,7 +88,7 @@ async function runEffectsWith(deps: CommandDeps, app: Application, effects: Effe
       callback = 'no-token';
       logger.info('Workflow callback skipped: no stored task token', { kinds: effects.callback.kinds });
     }
-    if (callback !== 'delivered') await afterUndelivered(deps, app);
+    if (callback !== 'delivered') await resumeAfterEscalation(deps, app);
   }
   if (effects.stopExecution) {
     const waiting = await latestToken(deps, app.id, Object.values(TASK_TOKEN_KINDS), now);
@@ -143,13 +118,8 @@ async function resumeAfterEscalation(deps: CommandDeps, app: Application): Promi
   logger.info('Workflow resumed after an escalation', { alreadyStarted });
 }
 
-/** The founder steps' stand-in for resumeAfterEscalation: none of them should ever need it; if one did, it says so. */
-async function warnNotResumed(_deps: CommandDeps, app: Application): Promise<void> {
-  if (OPEN_AFTER_ESCALATION.has(app.status)) logger.warn('A founder step reached no waiting task in a status a resumed workflow would work on: not resumed', { status: app.status });
-}
-
 /** Statuses a resumed workflow has something to do in (a withdrawn or expired application stays ended). */
-export const OPEN_AFTER_ESCALATION: ReadonlySet<string> = new Set([
+const OPEN_AFTER_ESCALATION: ReadonlySet<string> = new Set([
   'approved_for_filing', 'filed', 'in_aws_review', 'action_required', 'approved', 'rejected', 'credits_applied', 'expiring',
 ]);
 
