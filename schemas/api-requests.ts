@@ -48,7 +48,7 @@ const Text = (min: number, max: number) => z.string().check(
 
 /**
  * `POST /applications/{id}/confirm-email`: the secret from the mail's link (its URL fragment, `#secret=...`). The
- * founder function checks it with ./api-confirm-address.ts instead (no zod there; a test keeps the two the same).
+ * founder function checks it with ConfirmAddressBody (functions/core/address-confirmation.ts) instead (no zod there; a test keeps the two the same).
  */
 export const ConfirmAddressRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({
   secret: z.string().check(z.regex(CONFIRMATION_SECRET_PATTERN, CONFIRMATION_SECRET_RULE)),
