@@ -39,7 +39,10 @@ describe('routes that need very different code are separate functions', () => {
   });
 
   it('Partner Central: the opportunity routes load no Benefits client; the funding routes do', async () => {
-    expect(has(await inputsOf('functions/http/partner-filing.ts'), 'client-partnercentral-benefits')).toBe(false);
+    const filing = await inputsOf('functions/http/partner-filing.ts');
+    expect(has(filing, 'client-partnercentral-benefits')).toBe(false);
+    // Filing and submitting never approve a record, so they never draft a funding request (only an approval does).
+    for (const heavy of ['core/ace/funding-draft.ts', 'data/benefits.json', 'data/ace/create-benefit-application.shapes.json']) expect(has(filing, heavy), heavy).toBe(false);
     expect(has(await inputsOf('functions/http/partner-funding.ts'), 'client-partnercentral-benefits')).toBe(true);
   });
 

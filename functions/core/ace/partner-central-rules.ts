@@ -13,7 +13,8 @@ import type { Actor, Application, RecordState, RecordStatus, Transition } from '
 import type { FieldProblem } from '../../../schemas/issues.ts';
 import { ConflictError, TooManyRequestsError, UnprocessableError } from '../errors.ts';
 import { isAssignedTo, notFound, TASK_TOKEN_KINDS, type Command, type Effects } from '../application/commands.ts';
-import { findBrief, planRecordTransition, recordOf, refuseIfClosed } from '../application/records.ts';
+import { planRecordTransition } from '../application/records.ts';
+import { findBrief, planRecordMove, recordOf, refuseIfClosed } from '../application/record-state.ts';
 
 export type AceCatalog = 'AWS' | 'Sandbox';
 
@@ -71,7 +72,9 @@ export function planApiFiling(args: {
   if (record.opportunityId !== undefined) {
     throw new ConflictError(`The ${programId} record is already filed as ${record.opportunityId}; Partner Central returned ${opportunityId}`, record.status);
   }
-  const plan = planRecordTransition({
+  // A move to `filed` never drafts a funding request (only an approval does): planned without the drafting code, so
+  // the filing routes do not carry it (issue 11 §1).
+  const plan = planRecordMove({
     app, programId, to: 'filed', actor: { kind: 'partner', id: partnerId }, now,
     reason: `filed through the Partner Central API as ${opportunityId}`,
     details: { opportunityId, filedAt, filedVia: 'api' },

@@ -12,7 +12,7 @@
 import type { Application, StoredBrief, Transition } from '../../../schemas/application.ts';
 import { ConflictError, UnprocessableError } from '../errors.ts';
 import { isAssignedTo, notFound, type Command } from '../application/commands.ts';
-import { findBrief, planRecordTransition, recordOf } from '../application/records.ts';
+import { findBrief, planRecordMove, recordOf } from '../application/record-state.ts';
 import { recordChangedEffects } from './partner-central-rules.ts';
 
 export type InvolvementType = 'Co-Sell' | 'For Visibility Only';
@@ -90,7 +90,8 @@ export function planApiSubmission(args: { app: Application; programId: string; p
   const effects = recordChangedEffects(programId);
   // Already moved on (this request repeated, or AWS's status arrived first through an event): nothing to record.
   if (record.status !== 'filed' && record.status !== 'action_required') return { kind: 'replay', effects };
-  const plan = planRecordTransition({
+  // A move to `in_aws_review` never drafts a funding request (only an approval does): no drafting code here.
+  const plan = planRecordMove({
     app, programId, to: 'in_aws_review', actor: { kind: 'partner', id: partnerId }, now,
     reason: `${resubmission ? 'Resubmitted' : 'Submitted'} ${opportunityId} for AWS review through the Partner Central API with solution ${solutionId}. ${choice.explained}`,
   });
