@@ -43,7 +43,10 @@ describe('routes that need very different code are separate functions', () => {
     expect(has(filing, 'client-partnercentral-benefits')).toBe(false);
     // Filing and submitting never approve a record, so they never draft a funding request (only an approval does).
     for (const heavy of ['core/ace/funding-draft.ts', 'data/benefits.json', 'data/ace/create-benefit-application.shapes.json']) expect(has(filing, heavy), heavy).toBe(false);
-    expect(has(await inputsOf('functions/http/partner-funding.ts'), 'client-partnercentral-benefits')).toBe(true);
+    const funding = await inputsOf('functions/http/partner-funding.ts');
+    expect(has(funding, 'client-partnercentral-benefits')).toBe(true);
+    // The funding routes move a record only with its funding state (an allocation), never drafting one: no benefits.json.
+    expect(has(funding, 'data/benefits.json')).toBe(false);
   });
 
   it('views, notices and the notifier add up cents without big.js', async () => {

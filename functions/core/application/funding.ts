@@ -16,7 +16,7 @@ import {
 } from '../ace/funding-draft.ts';
 import { isAssignedTo, notFound, TASK_TOKEN_KINDS, type Command, type Effects } from './commands.ts';
 import type { TransitionPlan } from './lifecycle.ts';
-import { checkMove, findBrief, planRecordTransition, recordOf, refuseIfClosed, type MoveRule, type RecordTransitionPlan } from './records.ts';
+import { checkMove, findBrief, planRecordMove, recordOf, refuseIfClosed, type MoveRule, type RecordTransitionPlan } from './record-state.ts';
 
 const FUNDING_RULES: readonly MoveRule<FundingStatus>[] = [
   { from: ['drafted'], to: 'created', by: ['partner'] },
@@ -60,7 +60,9 @@ export function planFundingTransition(args: {
   const funding: FundingState = { ...current, ...args.details, status: to };
   const marker = { programId, from: current.status, to };
   if (args.record && args.record.to !== record.status) {
-    const plan = planRecordTransition({ app, programId, to: args.record.to, actor, reason, now, details: { ...args.record.details, funding } });
+    // The record move carries the funding state, so it never drafts one (./record-state.ts planRecordMove): the funding
+    // routes do not carry the drafting code or data/benefits.json (issue 11 §1).
+    const plan = planRecordMove({ app, programId, to: args.record.to, actor, reason, now, details: { ...args.record.details, funding } });
     return { ...plan, transition: { ...plan.transition, funding: marker } };
   }
   const briefs = (app.briefs ?? []).map((b) => (b.programId === programId ? { ...b, record: { ...record, funding } } : b));
