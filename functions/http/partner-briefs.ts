@@ -13,7 +13,7 @@ import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
 import { BriefPatch } from '../../schemas/api-requests.ts';
 import { findBrief } from '../core/application/records.ts';
-import { planBriefEdit, planPartnerDecision } from '../core/application/review.ts';
+import { planApproval, planBriefEdit } from '../core/application/review.ts';
 import { partnerBriefView } from './views.ts';
 import { ConflictError, ValidationError } from '../core/errors.ts';
 import { runCommand } from '../usecases/run-command.ts';
@@ -65,7 +65,7 @@ async function approve(event: HttpEvent) {
   const partnerId = partnerIdOf(event);
   const id = applicationIdParameter(event);
   const decision = 'approved';
-  const result = await runCommand(deps, id, (app, now) => planPartnerDecision({ app, partnerId, decision, now }));
+  const result = await runCommand(deps, id, (app, now) => planApproval({ app, partnerId, decision, now }));
   logger.info('Partner decision', { decision, replayed: result.replayed });
   const t = result.transition;
   return json(200, { applicationId: id, decision, status: t?.to ?? result.app.status, at: t?.at ?? result.app.updatedAt });

@@ -85,18 +85,56 @@ export interface PartnerDecisionArgs {
 
 /** The review decision; an approval first validates every brief against ACE's rules (briefProblems). */
 export function planPartnerDecision(args: PartnerDecisionArgs): Command {
-  return planDecision(args, briefProblems);
+  return args.decision === 'approved' ? planApproval(args) : planPartnerReply({ ...args, decision: args.decision });
+}
+
+/**
+ * The approval alone: every brief validated against ACE's rules first (briefProblems). Apart from the other two
+ * decisions so that the function that approves (functions/http/partner-briefs.ts) carries only this one (issue 11 §1).
+ */
+export function planApproval(args: PartnerDecisionArgs): Command {
+  return planDecision({ ...args, decision: 'approved' }, (app, partnerId, now) => {
+    const plan = planTransition({
+      current: app.status, version: app.version, to: DECISION_OUTCOME.approved, actor: { kind: 'partner', id: partnerId }, now,
+      reason: `approved for filing by the partner${app.briefs?.length ? `: ${app.briefs.map((b) => b.programId).join(', ')}` : ''}`,
+    });
+    const problems = briefProblems(app, now);
+    if (problems.length > 0) {
+      throw new UnprocessableError('Every brief must pass validation before approval; fix these fields first (PATCH the brief)', problems);
+    }
+    const briefs = (app.briefs ?? []).map((b) => {
+      const record = recordOf(b);
+      return record.status === 'draft' ? { ...b, record: { ...record, status: 'approved_for_filing' as const } } : b;
+    });
+    return { plan, changes: { briefs } };
+  });
 }
 
 /**
  * Request changes or decline: the decisions that validate no brief, so a function taking only these does not load
- * ACE's model and rules (issue 11; the approval is planPartnerDecision).
+ * ACE's model and rules (issue 11; the approval is planApproval).
  */
 export function planPartnerReply(args: PartnerDecisionArgs & { readonly decision: Exclude<PartnerDecision, 'approved'> }): Command {
-  return planDecision(args, undefined);
+  if ((args.decision as PartnerDecision) === 'approved') throw new Error('An approval validates the briefs: plan it with planPartnerDecision');
+  return planDecision(args, (app, partnerId, now) => {
+    const actor: Actor = { kind: 'partner', id: partnerId };
+    const to = DECISION_OUTCOME[args.decision];
+    if (args.decision === 'changes_requested') {
+      return { plan: planTransition({ current: app.status, version: app.version, to, actor, now, reason: args.text ?? 'changes requested' }), changes: {} };
+    }
+    const plan = planTransition({
+      current: app.status, version: app.version, to, actor, now, reason: `declined by the partner: ${args.text ?? ''}`.trim(),
+    });
+    const passedOverBy = [...new Set([...(app.passedOverBy ?? []), partnerId])];
+    // The partner is no longer assigned: the application leaves their queue and routing skips them.
+    return { plan, changes: { passedOverBy, partner: undefined } };
+  });
 }
 
-function planDecision(args: PartnerDecisionArgs, checkBriefs: ((app: Application, now: Date) => FieldProblem[]) | undefined): Command {
+type DecisionApply = Extract<Command, { kind: 'apply' }>;
+
+/** What every decision shares: replay of the decision that closed the round, assignment, and where it is open. */
+function planDecision(args: PartnerDecisionArgs, decide: (app: Application, partnerId: string, now: Date) => Pick<DecisionApply, 'plan' | 'changes'>): Command {
   const { app, partnerId, decision, now } = args;
   const actor: Actor = { kind: 'partner', id: partnerId };
   const to = DECISION_OUTCOME[decision];
@@ -110,37 +148,7 @@ function planDecision(args: PartnerDecisionArgs, checkBriefs: ((app: Application
   if (!DECISION_OPEN_IN[decision].includes(app.status)) {
     throw new ConflictError(`You cannot ${DECISION_VERB[decision]} application ${app.id} now: ${whyNoDecision(app.status)}`, app.status);
   }
-
-  switch (decision) {
-    case 'approved': {
-      const plan = planTransition({
-        current: app.status, version: app.version, to, actor, now,
-        reason: `approved for filing by the partner${app.briefs?.length ? `: ${app.briefs.map((b) => b.programId).join(', ')}` : ''}`,
-      });
-      if (!checkBriefs) throw new Error('An approval validates the briefs: plan it with planPartnerDecision');
-      const problems = checkBriefs(app, now);
-      if (problems.length > 0) {
-        throw new UnprocessableError('Every brief must pass validation before approval; fix these fields first (PATCH the brief)', problems);
-      }
-      const briefs = (app.briefs ?? []).map((b) => {
-        const record = recordOf(b);
-        return record.status === 'draft' ? { ...b, record: { ...record, status: 'approved_for_filing' as const } } : b;
-      });
-      return { kind: 'apply', plan, changes: { briefs }, effects };
-    }
-    case 'changes_requested': {
-      const plan = planTransition({ current: app.status, version: app.version, to, actor, now, reason: args.text ?? 'changes requested' });
-      return { kind: 'apply', plan, changes: {}, effects };
-    }
-    case 'declined': {
-      const plan = planTransition({
-        current: app.status, version: app.version, to, actor, now, reason: `declined by the partner: ${args.text ?? ''}`.trim(),
-      });
-      const passedOverBy = [...new Set([...(app.passedOverBy ?? []), partnerId])];
-      // The partner is no longer assigned: the application leaves their queue and routing skips them.
-      return { kind: 'apply', plan, changes: { passedOverBy, partner: undefined }, effects };
-    }
-  }
+  return { kind: 'apply', ...decide(app, partnerId, now), effects };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
