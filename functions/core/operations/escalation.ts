@@ -30,14 +30,20 @@ export interface RemindedWaitRule {
   readonly what: string;
 }
 
-export const REMINDED_WAITS: Record<RemindedWait, RemindedWaitRule> = {
-  [TASK_TOKEN_KINDS.awsDecision]: {
-    wait: TASK_TOKEN_KINDS.awsDecision, reminderKind: 'partner-aws-decision-reminder', limitField: 'awsDecisionReminders', what: "AWS's decision",
-  },
-  [TASK_TOKEN_KINDS.credits]: {
-    wait: TASK_TOKEN_KINDS.credits, reminderKind: 'partner-credits-reminder', limitField: 'creditsReminders', what: 'the credits to be applied',
-  },
-};
+// Built by a call marked pure: its property reads would otherwise keep the table in every bundle that imports this
+// module for ESCALATION_MARK alone (the list summary, so every function that writes an application; issue 11 §1).
+export const REMINDED_WAITS: Record<RemindedWait, RemindedWaitRule> = /* @__PURE__ */ remindedWaits();
+
+function remindedWaits(): Record<RemindedWait, RemindedWaitRule> {
+  return {
+    [TASK_TOKEN_KINDS.awsDecision]: {
+      wait: TASK_TOKEN_KINDS.awsDecision, reminderKind: 'partner-aws-decision-reminder', limitField: 'awsDecisionReminders', what: "AWS's decision",
+    },
+    [TASK_TOKEN_KINDS.credits]: {
+      wait: TASK_TOKEN_KINDS.credits, reminderKind: 'partner-credits-reminder', limitField: 'creditsReminders', what: 'the credits to be applied',
+    },
+  };
+}
 
 /** Reminders of this wait sent at the application's current version (one per lapse: the key names the day). */
 export function remindersSent(app: Application, rule: RemindedWaitRule): number {
