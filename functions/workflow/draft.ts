@@ -7,7 +7,7 @@ import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { planTransition } from '../core/application/lifecycle.ts';
-import { draftBriefs } from '../core/ace/draft.ts';
+import { draftBriefsWith, estimateModelNames } from '../core/ace/draft.ts';
 import { addressConfirmed } from '../core/address-confirmation.ts';
 import type { Estimate } from '../../schemas/estimate.ts';
 import { ApplicationTaskInput, systemActor, workflowTask } from './task.ts';
@@ -26,8 +26,8 @@ export const handler = workflowTask('DraftBriefs', ApplicationTaskInput, async (
   const now = systemClock.now();
   const estimate = app.estimate as Estimate;
   const revision = app.transitions.filter((t) => t.to === 'submitted').length;
-  const briefs = draftBriefs(app.worksheet, estimate.plan.filings, {
-    now, catalog: config.ACE_CATALOG as 'AWS' | 'Sandbox', applicationId, revision,
+  const briefs = draftBriefsWith(app.worksheet, estimate.plan.filings, {
+    now, catalog: config.ACE_CATALOG as 'AWS' | 'Sandbox', applicationId, revision, modelName: estimateModelNames(estimate),
   });
   const invalid = briefs.filter((b) => b.problems.length > 0);
   if (invalid.length > 0) {

@@ -3,9 +3,10 @@
 // an arbitrary valid worksheet (through the real sizing engine) passes the validator.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { aceStateName, clientToken, draftBriefs, expectedSpend, partnerOpportunityIdentifier, targetCloseDate } from '../../functions/core/ace/draft.ts';
+import { aceStateName, clientToken, draftBriefs, draftBriefsWith, estimateModelNames, expectedSpend, partnerOpportunityIdentifier, targetCloseDate } from '../../functions/core/ace/draft.ts';
 import { clip, fitWithin } from '../../functions/core/ace/brief-text.ts';
 import { estimate } from '../../functions/core/estimate.ts';
+import { rateCard } from '../../functions/core/rates.ts';
 import { CreateOpportunityBody, DraftedBrief } from '../../schemas/ace-opportunity.ts';
 import { PROGRAM_IDS, type Filing } from '../../schemas/estimate.ts';
 import type { Worksheet } from '../../schemas/worksheet.ts';
@@ -220,5 +221,25 @@ describe('properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('the drafting step names models as its estimate does, which is how the model catalog names them', () => {
+    // functions/workflow/draft.ts drafts with the estimate's names (so it does not load the catalog): the briefs are
+    // the same as with the catalog's names, for every worksheet the sizing accepts.
+    // Each model named by its base id or by one of its inference-profile ids (global., us., ...), as founders write them.
+    const withProfiles = arbWorksheet().chain((base) => fc.tuple(...base.workload.models.map((m) => {
+      const profiles = rateCard.models.find((r) => r.modelId === m.modelId)?.inferenceProfiles ?? [];
+      return fc.constantFrom(m.modelId, ...profiles);
+    })).map((ids): Worksheet => ({ ...base, workload: { ...base.workload, models: base.workload.models.map((m, i) => ({ ...m, modelId: ids[i] as string })) } })));
+    fc.assert(
+      fc.property(withProfiles, (ws) => {
+        const est = estimate(ws, { now: ARB_NOW });
+        const opts = { now: ARB_NOW, catalog: 'Sandbox' as const, applicationId: 'app-names' };
+        expect(draftBriefsWith(ws, est.plan.filings, { ...opts, modelName: estimateModelNames(est) })).toEqual(draftBriefs(ws, est.plan.filings, opts));
+        for (const m of ws.workload.models) expect(estimateModelNames(est)(m.modelId)).not.toBe(m.modelId);
+      }),
+      { numRuns: 100 },
+    );
+    expect(estimateModelNames({ models: [] })('unknown.model')).toBe('unknown.model');
   });
 });

@@ -21,10 +21,10 @@ describe('bundled data', () => {
     for (const file of [...WHOLE_FILES, 'data/runtime/model-catalog.json']) expect(inputs).not.toContain(file);
   });
 
-  it('the drafter carries the model catalog and the ACE rules, not the priced card nor big.js', async () => {
+  it('the drafter carries the ACE rules, not the model catalog (its names come from the estimate), the priced card nor big.js', async () => {
     const inputs = await inputsOf('workflow/draft');
-    expect(inputs).toEqual(expect.arrayContaining(['data/runtime/model-catalog.json', 'data/runtime/ace-rules.json', 'data/runtime/ace-address.json', 'data/runtime/ace-shapes.json']));
-    for (const file of [...WHOLE_FILES, 'data/runtime/rate-card.json', 'data/runtime/programs.json']) expect(inputs).not.toContain(file);
+    expect(inputs).toEqual(expect.arrayContaining(['data/runtime/ace-rules.json', 'data/runtime/ace-address.json', 'data/runtime/ace-shapes.json']));
+    for (const file of [...WHOLE_FILES, 'data/runtime/model-catalog.json', 'data/runtime/rate-card.json', 'data/runtime/programs.json']) expect(inputs).not.toContain(file);
     expect(inputs.filter((i) => i.includes('big.js'))).toEqual([]);
   });
 

@@ -7,9 +7,13 @@
 import type { Filing } from '../../../schemas/estimate.ts';
 import type { Worksheet } from '../../../schemas/worksheet.ts';
 import { formatUsd, usdToCents } from '../cents.ts';
-import { modelName } from '../model-catalog.ts';
 
-export { modelName };
+/**
+ * A model's display name by the id the worksheet gives (profile prefix or not), or the id itself when unknown. The
+ * caller says where names come from (the drafting step: the estimate it drafts from; elsewhere the model catalog,
+ * functions/core/model-catalog.ts `modelName`), so this module loads no model data (issue 11 §1).
+ */
+export type ModelNames = (modelId: string) => string;
 
 type UseCaseKind = Worksheet['useCase']['kind'];
 
@@ -96,7 +100,7 @@ function whoAndWhat(ws: Worksheet): string {
   return `${who} is building ${USE_CASE_LABELS[ws.useCase.kind].phrase} on Amazon Bedrock: ${withPeriod(ws.useCase.summary)}`;
 }
 
-function modelsSentence(ws: Worksheet): string {
+function modelsSentence(ws: Worksheet, modelName: ModelNames): string {
   const models = ws.workload.models.map((m) => `${modelName(m.modelId)} (${percent(m.share)} of requests)`);
   return `Models: ${models.join(', ')}.`;
 }
@@ -132,8 +136,8 @@ function fundingSentence(filing: Filing): string {
   );
 }
 
-export function draftBusinessProblem(ws: Worksheet, filing: Filing): string {
-  return fitWithin([whoAndWhat(ws), modelsSentence(ws), volumeSentence(ws), pocSentence(ws), fundingSentence(filing)], BUSINESS_PROBLEM_MAX);
+export function draftBusinessProblem(ws: Worksheet, filing: Filing, modelName: ModelNames): string {
+  return fitWithin([whoAndWhat(ws), modelsSentence(ws, modelName), volumeSentence(ws), pocSentence(ws), fundingSentence(filing)], BUSINESS_PROBLEM_MAX);
 }
 
 export function draftAdditionalComments(filing: Filing): string {

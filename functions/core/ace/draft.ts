@@ -6,10 +6,11 @@ import { createHash } from 'node:crypto';
 import type * as z from 'zod/mini';
 import type { CreateOpportunityBody, DraftedBrief } from '../../../schemas/ace-opportunity.ts';
 import type { AddressShape, CountryCodeShape } from '../../../schemas/ace-opportunity.generated.ts';
-import type { Filing } from '../../../schemas/estimate.ts';
+import type { Estimate, Filing } from '../../../schemas/estimate.ts';
 import type { Worksheet } from '../../../schemas/worksheet.ts';
 import { centsToUsd, usdToCents } from '../cents.ts';
-import { draftAdditionalComments, draftBusinessProblem, draftNextSteps, draftTitle } from './brief-text.ts';
+import { modelName as catalogModelName } from '../model-catalog.ts';
+import { draftAdditionalComments, draftBusinessProblem, draftNextSteps, draftTitle, type ModelNames } from './brief-text.ts';
 import { aceStateName, hasPostalCodes as countryHasPostalCodes } from './address-rules.ts';
 import type { Catalog } from './validate.ts';
 import { validateCreateOpportunity } from './validate.ts';
@@ -22,6 +23,9 @@ export type DraftOptions = {
   /** Bumped when a partner edits the record, so the edited body gets a new ClientToken (same token + new body fails). */
   revision?: number;
 };
+
+/** Where the brief's model names come from (see draftBriefsWith). */
+export type NamedDraftOptions = DraftOptions & { modelName: ModelNames };
 
 type Body = CreateOpportunityBody;
 type UseCaseKind = Worksheet['useCase']['kind'];
@@ -138,7 +142,7 @@ export function targetCloseDate(ws: Worksheet, now: Date): string {
   return new Date(now.getTime() + days * DAY_MS).toISOString().slice(0, 10);
 }
 
-export function draftBody(ws: Worksheet, filing: Filing, opts: DraftOptions): Body {
+export function draftBody(ws: Worksheet, filing: Filing, opts: NamedDraftOptions): Body {
   const closeDate = targetCloseDate(ws, opts.now);
   return {
     Catalog: opts.catalog,
@@ -153,7 +157,7 @@ export function draftBody(ws: Worksheet, filing: Filing, opts: DraftOptions): Bo
     Customer: draftCustomer(ws),
     Project: {
       Title: draftTitle(ws, filing),
-      CustomerBusinessProblem: draftBusinessProblem(ws, filing),
+      CustomerBusinessProblem: draftBusinessProblem(ws, filing, opts.modelName),
       CustomerUseCase: CUSTOMER_USE_CASE[ws.useCase.kind],
       // The partner scopes and builds the workload with the founder.
       DeliveryModels: ['Professional Services'],
@@ -168,12 +172,30 @@ export function draftBody(ws: Worksheet, filing: Filing, opts: DraftOptions): Bo
   };
 }
 
-/** One validated CreateOpportunity body per filing whose path is ACE. */
+/** One validated CreateOpportunity body per filing whose path is ACE, models named as the model catalog names them. */
 export function draftBriefs(worksheet: Worksheet, filings: readonly Filing[], opts: DraftOptions): DraftedBrief[] {
+  return draftBriefsWith(worksheet, filings, { ...opts, modelName: catalogModelName });
+}
+
+/**
+ * The same, models named by `opts.modelName`. The drafting step names them as the estimate it drafts from does
+ * (estimateModelNames): the names the sizing read from the same rate card the catalog is projected from, so the
+ * function does not load the catalog again (issue 11 §1).
+ */
+export function draftBriefsWith(worksheet: Worksheet, filings: readonly Filing[], opts: NamedDraftOptions): DraftedBrief[] {
   return filings
     .filter((filing) => filing.filingPath === 'ace')
     .map((filing) => {
       const body = draftBody(worksheet, filing, opts);
       return { programId: filing.programId, body, problems: validateCreateOpportunity(body, { now: opts.now, catalog: opts.catalog }) };
     });
+}
+
+/**
+ * Model names as an estimate gives them: by the id the worksheet gave (`requestedId`), the model's name on the rate
+ * card the sizing read; an id the estimate does not name stays as it is (as the catalog's `modelName` leaves one).
+ */
+export function estimateModelNames(estimate: Pick<Estimate, 'models'>): ModelNames {
+  const names = new Map(estimate.models.map((m) => [m.requestedId, m.name]));
+  return (modelId) => names.get(modelId) ?? modelId;
 }
