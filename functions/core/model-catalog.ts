@@ -1,7 +1,8 @@
 /**
  * Bedrock model ids, names, kinds and context windows without the prices: data/runtime/model-catalog.json, the
- * projection of the rate card (data/rate-card.json) that intake's model checks and the brief drafter's model names
- * read, so those functions do not load the priced card (issue 11 §1). Made by `npm run gen:runtime-data`, checked by
+ * projection of the rate card (data/rate-card.json) that intake's model checks (and the revision's) read, and the
+ * drafter's model names outside the workflow (the CLI; DraftBriefs names them from its estimate, so it loads neither),
+ * so those functions do not load the priced card (issue 11 §1). Made by `npm run gen:runtime-data`, checked by
  * functions/core/data-checks.ts. ./rates.ts looks models up the same way (./model-lookup.ts) in the priced card.
  */
 import catalogJson from '../../data/runtime/model-catalog.json' with { type: 'json' };
