@@ -21,6 +21,9 @@
 import type { Actor, Application } from '../../schemas/application.ts';
 import type { ActionResponse } from '../../schemas/operations.ts';
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { countTransitions } from '../adapters/dynamo/applications.ts';
+import { appendNote } from '../adapters/dynamo/applications-edits.ts';
+import { getTaskToken, setExecutionArn } from '../adapters/dynamo/applications-tasks.ts';
 import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { failTask } from '../adapters/workflow-engine.ts';
 import { startNamedExecution } from '../adapters/workflow-restart.ts';
@@ -62,7 +65,7 @@ async function write(deps: ActionDeps, id: string, planOf: (app: Application, no
 
 async function restart(deps: ActionDeps, app: Application, version: number, why: string): Promise<string> {
   const { executionArn, alreadyStarted } = await startNamedExecution(deps.stateMachineArn, restartExecutionName(app.id, version), { applicationId: app.id, resume: why });
-  if (!alreadyStarted || app.executionArn !== executionArn) await deps.applications.setExecutionArn(app.id, executionArn);
+  if (!alreadyStarted || app.executionArn !== executionArn) await setExecutionArn(deps.applications, app.id, executionArn);
   return executionArn;
 }
 
@@ -79,7 +82,7 @@ export async function redrive(deps: ActionDeps, id: string, actor: Actor, reason
     await deps.partners.book(app.partner.partnerId, app.id);
   }
   const executionArn = await restart(deps, app, done.version, 'redrive');
-  await deps.applications.countTransitions(app, app.transitions);
+  await countTransitions(deps.applications, app, app.transitions);
   return answer('redrive', app, done.applied, `back to '${app.status}'; a new execution carries on from there`, executionArn);
 }
 
@@ -104,11 +107,11 @@ export async function reassign(deps: ActionDeps, id: string, actor: Actor, partn
   if (routedFromUnrouted) {
     executionArn = await restart(deps, app, done.version, 'assigned');
   } else {
-    const token = await deps.applications.getTaskToken(app.id, TASK_TOKEN_KINDS.partnerReview, deps.clock.now());
+    const token = await getTaskToken(deps.applications, app.id, TASK_TOKEN_KINDS.partnerReview, deps.clock.now());
     // No stored token: the workflow is between tasks and reads the new assignment when it reaches the wait.
     if (token) await failTask(token.token, 'ChangedWhileWaiting', `reassigned to ${partner.id} by operations`);
   }
-  await deps.applications.countTransitions(app, app.transitions);
+  await countTransitions(deps.applications, app, app.transitions);
   return answer('reassign', app, done.applied, `with ${partner.id} now${previous ? `; ${previous} released` : ''}; both partners and the founder are told`, executionArn);
 }
 
@@ -120,7 +123,7 @@ export async function cancel(deps: ActionDeps, id: string, actor: Actor, reason:
   await runEffects({ applications: deps.applications, partners: deps.partners, stateMachineArn: deps.stateMachineArn, clock: deps.clock }, app, {
     stopExecution: { error: 'CancelledByOperations', cause: `cancelled by operations: ${reason}` },
   }, deps.clock.now());
-  await deps.applications.countTransitions(app, app.transitions);
+  await countTransitions(deps.applications, app, app.transitions);
   return answer('cancel', app, done.applied, 'withdrawn by operations; the workflow is ended, the partner slot released, the founder told');
 }
 
@@ -129,7 +132,7 @@ export async function nudge(deps: ActionDeps, id: string, actor: Actor, reason: 
     const app = await deps.applications.mustGet(id);
     const plan = planNudge(app, actor, reason, deps.clock.now());
     try {
-      if (!plan.replay) await deps.applications.appendNote(app, plan.note);
+      if (!plan.replay) await appendNote(deps.applications, app, plan.note);
     } catch (error) {
       if (error instanceof ConflictError && attempt < MAX_ATTEMPTS) continue;
       throw error;

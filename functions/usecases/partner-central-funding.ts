@@ -30,6 +30,7 @@ import { ConflictError, NotFoundError } from '../core/errors.ts';
 import { assignedApplication, catalogOf, partnerRoleOrRefuse, roleOf, takeWriteSlot, type PartnerCentralDeps } from './partner-central-access.ts';
 import { benefitsWatermarkKey, isBenefitsWatermark } from '../adapters/dynamo/keys.ts';
 import { runCommand } from './run-command.ts';
+import { updateBriefs } from '../adapters/dynamo/applications-edits.ts';
 
 export async function readFunding(deps: PartnerCentralDeps, args: { applicationId: string; programId: string; partnerId: string }): Promise<{ app: Application; funding: FundingState }> {
   const app = await assignedApplication(deps, args.applicationId, args.partnerId);
@@ -44,7 +45,7 @@ export async function editFunding(deps: PartnerCentralDeps, args: { applicationI
     const plan = planFundingEdit({ app, ...args, now });
     if (plan.kind === 'unchanged') return { app, funding: plan.funding };
     try {
-      const saved = await deps.applications.updateBriefs(app, plan.briefs, now);
+      const saved = await updateBriefs(deps.applications, app, plan.briefs, now);
       return { app: saved, funding: fundingOf(saved, args.programId) };
     } catch (error) {
       if (error instanceof ConflictError && attempt < 3) continue;

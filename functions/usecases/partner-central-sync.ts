@@ -18,6 +18,7 @@ import { NotFoundError } from '../core/errors.ts';
 import { runCommand, runEffects } from './run-command.ts';
 import { catalogOf, roleOf, type Filing, type PartnerCentralDeps } from './partner-central-access.ts';
 import { isBenefitsWatermark } from '../adapters/dynamo/keys.ts';
+import { getTaskToken } from '../adapters/dynamo/applications-tasks.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // AWS's review, observed
@@ -51,7 +52,7 @@ export async function applyObservedReview(deps: PartnerCentralDeps, mapping: Opp
     return 'not-applicable';
   }
   const now = deps.clock.now();
-  const tokens = await Promise.all([TASK_TOKEN_KINDS.awsDecision, TASK_TOKEN_KINDS.credits].map((k) => deps.applications.getTaskToken(mapping.applicationId, k, now)));
+  const tokens = await Promise.all([TASK_TOKEN_KINDS.awsDecision, TASK_TOKEN_KINDS.credits].map((k) => getTaskToken(deps.applications, mapping.applicationId, k, now)));
   const latest = tokens.map((t) => t?.storedAt).filter((s): s is string => s !== undefined).sort().at(-1);
   if (needsCatchUpCallback(result.app, mapping.programId, review.to, latest)) {
     await runEffects(deps, result.app, recordChangedEffects(mapping.programId), now);

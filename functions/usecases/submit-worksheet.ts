@@ -13,8 +13,9 @@
 import type { Worksheet } from '../../schemas/worksheet.ts';
 import type { Application } from '../../schemas/application.ts';
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
-import { addFounderTokenHash, putDedupeItems } from '../adapters/dynamo/applications-intake.ts';
+import { addFounderTokenHash, createApplication, putDedupeItems } from '../adapters/dynamo/applications-intake.ts';
 import { getHeads } from '../adapters/dynamo/applications-lists.ts';
+import { setExecutionArn } from '../adapters/dynamo/applications-tasks.ts';
 import { accountScope, addressScope, type LimitRepository } from '../adapters/dynamo/limits.ts';
 import type { Clock } from '../core/clock.ts';
 import { dedupeValues } from '../core/dedupe.ts';
@@ -55,7 +56,7 @@ export async function submitWorksheet(deps: IntakeDeps, worksheet: Worksheet, id
     await claimOpenSlots(deps, worksheet, id, now);
     // The likely-duplicate index items first (idempotent puts): a crash then never leaves an application without them.
     await putDedupeItems(deps.applications, id, dedupeValues(worksheet), now);
-    created = await deps.applications.create(newApplication({ id, worksheet, tokenHash: hash, now }));
+    created = await createApplication(deps.applications, newApplication({ id, worksheet, tokenHash: hash, now }));
     if (!created) existing = await deps.applications.mustGet(id); // a concurrent first attempt won the put
   }
   if (existing) {
@@ -67,7 +68,7 @@ export async function submitWorksheet(deps: IntakeDeps, worksheet: Worksheet, id
     await addFounderTokenHash(deps.applications, id, hash);
   }
   const { executionArn, alreadyStarted } = await deps.startWorkflow(id);
-  if (!alreadyStarted) await deps.applications.setExecutionArn(id, executionArn);
+  if (!alreadyStarted) await setExecutionArn(deps.applications, id, executionArn);
   return { applicationId: id, status: existing?.status ?? 'submitted', founderToken: token, replayed: !created, alreadyStarted };
 }
 

@@ -9,6 +9,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from 'aws-lambda';
 import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
+import { updateBriefs } from '../../functions/adapters/dynamo/applications-edits.ts';
+import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
+import { markNoticesSent } from '../../functions/adapters/dynamo/applications-notices.ts';
+import { getTaskToken } from '../../functions/adapters/dynamo/applications-tasks.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 import { newApplication, newFounderToken } from '../../functions/core/intake.ts';
@@ -51,8 +55,8 @@ async function stored(status: ApplicationStatus, records: RecordState[] = []): P
     partner: { partnerId: 'p-northwind', partnerName: 'Northwind', assignedAt: base.createdAt, reasons: ['serves the Region'] },
     briefs: records.map((record, i) => ({ programId: i === 0 ? 'bedrock-poc' : 'activate-portfolio', body: { Project: { Title: `brief ${i}` } }, problems: [], revision: 1, record })),
   };
-  expect(await applications.create(app)).toBe(true);
-  await applications.markNoticesSent(app.id, app.transitions.map((t) => transitionMarker(t.version)));
+  expect(await createApplication(applications, app)).toBe(true);
+  await markNoticesSent(applications, app.id, app.transitions.map((t) => transitionMarker(t.version)));
   return applications.mustGet(app.id);
 }
 
@@ -66,7 +70,7 @@ describe('the version half of the status condition (application repository)', ()
     expect(plan.transition.to).toBe('action_required');
     // Meanwhile the partner's edit of the first brief lands (same status, next version).
     const edited = (app.briefs ?? []).map((b) => (b.programId === 'bedrock-poc' ? { ...b, body: { Project: { Title: 'fixed as AWS asked' } }, revision: 2 } : b));
-    const afterEdit = await applications.updateBriefs(app, edited, new Date());
+    const afterEdit = await updateBriefs(applications, app, edited, new Date());
     // What the edit answers is what is stored: the next version, the same status and timeline.
     expect(afterEdit.version).toBe(app.version + 1);
     expect(afterEdit).toEqual(await applications.mustGet(app.id));
@@ -89,7 +93,7 @@ describe('the version guard on brief edits', () => {
     const approved = await applications.applyTransition(app, approval, { briefs: approval.briefs });
     expect(approved.status).toBe('action_required');
 
-    const err = await applications.updateBriefs(app, edited, new Date()).catch((e: unknown) => e);
+    const err = await updateBriefs(applications, app, edited, new Date()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConflictError);
     const latest = await applications.mustGet(app.id);
     expect(recordOf(latest.briefs![0]!).status).toBe('approved');
@@ -103,7 +107,7 @@ describe("AwaitReview's catch-up of a change that landed while it was starting",
   it('partner review: the partner already decided, so the wait fails with ChangedWhileWaiting (its token kept)', async () => {
     const app = await stored('changes_requested');
     await expect(wait(app, 'partner-review')).rejects.toMatchObject({ name: 'ChangedWhileWaiting' });
-    expect((await applications.getTaskToken(app.id, 'partner-review', new Date()))?.token).toBe(`token-${app.id}-partner-review`);
+    expect((await getTaskToken(applications, app.id, 'partner-review', new Date()))?.token).toBe(`token-${app.id}-partner-review`);
   });
 
   it("founder revision: the founder's revision already arrived", async () => {

@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
+import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
+import { getTaskToken, saveTaskToken } from '../../functions/adapters/dynamo/applications-tasks.ts';
 import type { PartnerRepository } from '../../functions/adapters/dynamo/partners.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
 import { exampleWorksheetJson } from '../support/fixtures.ts';
@@ -51,7 +53,7 @@ beforeAll(async () => {
   table = await startDynalite();
   sfn = await startLocalSfn(async (applicationId, kind, token) => {
     const now = new Date();
-    await repos.applications.saveTaskToken(applicationId, kind, token, { now, expiresAt: new Date(now.getTime() + 86_400_000) });
+    await saveTaskToken(repos.applications, applicationId, kind, token, { now, expiresAt: new Date(now.getTime() + 86_400_000) });
   });
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
@@ -99,7 +101,7 @@ async function seedInReview(partnerId: string, worksheet?: Worksheet): Promise<S
   const { token, hash } = newFounderToken();
   await (await import('../../functions/adapters/dynamo/applications-intake.ts')).putDedupeItems(repos.applications, id, dedupeValues(ws), now);
   const created = newApplication({ id, worksheet: ws, tokenHash: hash, now });
-  await repos.applications.create(created);
+  await createApplication(repos.applications, created);
   const est = estimate(ws, { now });
   let app: Application = await repos.applications.applyTransition(created, planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: 'sized', now }), { estimate: est });
   const briefs = draftBriefs(ws, est.plan.filings, { now, catalog: 'Sandbox', applicationId: id, revision: 1 });
@@ -341,7 +343,7 @@ describe('the partner decision: DB write first, then the callback', () => {
     expect(done).toMatchObject({ status: 'SUCCEEDED', output: { result: { decision: 'approved' } } });
     const executionCalls = sfn.calls.filter((c) => c.operation === 'SendTaskSuccess' && String(c.body.output) === JSON.stringify({ decision: 'approved' }));
     // Every attempt beyond the first found the token spent: harmless, and exactly one was accepted for this token.
-    const token = (await repos.applications.getTaskToken(app.id, 'partner-review', new Date()))?.token;
+    const token = (await getTaskToken(repos.applications, app.id, 'partner-review', new Date()))?.token;
     const forToken = executionCalls.filter((c) => c.body.taskToken === token);
     expect(forToken.filter((c) => c.outcome === 'ok')).toHaveLength(1);
     expect(forToken.filter((c) => c.outcome !== 'ok').every((c) => ['TaskTimedOut', 'InvalidToken'].includes(c.outcome))).toBe(true);

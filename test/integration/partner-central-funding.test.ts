@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
+import { updateBriefs } from '../../functions/adapters/dynamo/applications-edits.ts';
+import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
 import type { PartnerCentralStore } from '../../functions/adapters/dynamo/partner-central-store.ts';
 import type { PartnerRepository } from '../../functions/adapters/dynamo/partners.ts';
 import type * as Funding from '../../functions/usecases/partner-central-funding.ts';
@@ -93,7 +95,7 @@ async function seedApproved(partnerId: string, account: string): Promise<Applica
   };
   const funding = draftFunding({ app, brief: app.briefs![0]!, opportunityId })!;
   app.briefs = [{ ...app.briefs![0]!, record: { status: 'approved', opportunityId, filedVia: 'api', funding } }];
-  await m.applications.create(app);
+  await createApplication(m.applications, app);
   return app;
 }
 
@@ -129,7 +131,7 @@ describe('sending the funding request, after a crash', () => {
       const { sentRevision: _s, ...funding } = b.record!.funding!;
       return { ...b, record: { ...b.record!, funding: { ...funding, status: 'created' as const } } };
     });
-    await m.applications.updateBriefs(stored, briefs as NonNullable<Application['briefs']>, new Date());
+    await updateBriefs(m.applications, stored, briefs as NonNullable<Application['briefs']>, new Date());
     const writesBefore = benefitWrites('666600000002').length;
 
     const again = await m.funding.submitFundingViaApi(deps(fakeClock('2026-11-27T14:00:00.000Z')), { applicationId: app.id, programId: PROGRAM, partnerId: 'p-crash2' });

@@ -6,6 +6,8 @@
 import type { Context } from 'aws-lambda';
 // Types only: the modules themselves are imported after the endpoints are set (beforeAll).
 import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
+import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
+import { saveTaskToken } from '../../functions/adapters/dynamo/applications-tasks.ts';
 import type { PartnerCentralStore } from '../../functions/adapters/dynamo/partner-central-store.ts';
 import type { PartnerRepository } from '../../functions/adapters/dynamo/partners.ts';
 import type { handler as EventsHandler } from '../../functions/events/partner-central-events.ts';
@@ -124,15 +126,15 @@ async function seedApplication(partnerId: string, record: RecordState, extra: Pa
     transitions: [...base.transitions, { at: OLD, actor: { kind: 'partner', id: partnerId }, from: 'submitted', to: status as Application['status'], reason: 'seeded', version: 2 }],
     ...extra,
   };
-  await m.applications.create(app);
+  await createApplication(m.applications, app);
   // The workflow waits for AWS's decision: its token is stored (before anything the tests change).
-  await m.applications.saveTaskToken(id, 'aws-decision', `token-${id}-1`, { now: new Date('2026-11-27T08:00:01.000Z'), expiresAt: new Date('2099-01-01T00:00:00Z') });
+  await saveTaskToken(m.applications, id, 'aws-decision', `token-${id}-1`, { now: new Date('2026-11-27T08:00:01.000Z'), expiresAt: new Date('2099-01-01T00:00:00Z') });
   return app;
 }
 
 /** What AwaitReview does when the workflow enters its next wait: a new token, stored now. */
 async function workflowWaitsAgain(id: string, n: number): Promise<void> {
-  await m.applications.saveTaskToken(id, 'aws-decision', `token-${id}-${n}`, { now: new Date(), expiresAt: new Date('2099-01-01T00:00:00Z') });
+  await saveTaskToken(m.applications, id, 'aws-decision', `token-${id}-${n}`, { now: new Date(), expiresAt: new Date('2099-01-01T00:00:00Z') });
 }
 
 function callbacksFor(id: string): unknown[] {

@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
+import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
+import { markNoticesSent } from '../../functions/adapters/dynamo/applications-notices.ts';
 import type { PartnerRepository } from '../../functions/adapters/dynamo/partners.ts';
 import { newApplication, newFounderToken } from '../../functions/core/intake.ts';
 import { DEFAULT_CONFIRMATION_SETTINGS } from '../../functions/core/address-confirmation.ts';
@@ -47,8 +49,8 @@ async function revisedAndUnconfirmed(id: string, withPartner = true): Promise<Ap
     addressConfirmation: { requested: 2, sent: 2, firstMail: 2, secretHash: 'a'.repeat(64), expiresAt: new Date(now.getTime() - 3_600_000).toISOString() },
     ...(withPartner ? { partner: { partnerId: profile.id, partnerName: profile.name, assignedAt: base.createdAt, reasons: ['serves the Region'] } } : {}),
   };
-  expect(await applications.create(app)).toBe(true);
-  await applications.markNoticesSent(app.id, app.transitions.map((t) => transitionMarker(t.version)));
+  expect(await createApplication(applications, app)).toBe(true);
+  await markNoticesSent(applications, app.id, app.transitions.map((t) => transitionMarker(t.version)));
   if (withPartner) expect(await partners.book(profile.id, id)).toBe(true);
   return app;
 }
