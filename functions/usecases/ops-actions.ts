@@ -20,11 +20,10 @@
  */
 import type { Actor, Application } from '../../schemas/application.ts';
 import type { ActionResponse } from '../../schemas/operations.ts';
-import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
-import { countTransitions } from '../adapters/dynamo/applications.ts';
+import { type ApplicationRepository, countTransitions } from '../adapters/dynamo/applications.ts';
 import { appendNote } from '../adapters/dynamo/applications-edits.ts';
 import { getTaskToken, setExecutionArn } from '../adapters/dynamo/applications-tasks.ts';
-import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
+import { bookPartner, type PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { failTask } from '../adapters/workflow-engine.ts';
 import { startNamedExecution } from '../adapters/workflow-restart.ts';
 import type { Notifier } from './notifier.ts';
@@ -79,7 +78,7 @@ export async function redrive(deps: ActionDeps, id: string, actor: Actor, reason
   if (done.applied && SLOT_HOLDING.includes(app.status) && app.partner) {
     // MarkFailed gave the slot back; the review resumes, so the partner holds it again (over capacity is allowed here:
     // the application was already theirs).
-    await deps.partners.book(app.partner.partnerId, app.id);
+    await bookPartner(deps.partners, app.partner.partnerId, app.id);
   }
   const executionArn = await restart(deps, app, done.version, 'redrive');
   await countTransitions(deps.applications, app, app.transitions);
@@ -91,7 +90,7 @@ export async function reassign(deps: ActionDeps, id: string, actor: Actor, partn
   if (!partner || partner.active === false) throw new NotFoundError(`No active partner '${partnerId}'`);
   let booked = false;
   const done = await write(deps, id, (app, now) => planReassign(app, actor, { id: partner.id, name: partner.name }, reason, now), async () => {
-    if (!(await deps.partners.book(partner.id, id))) throw new ConflictError(`Partner ${partner.id} has no free review slot (capacity ${partner.capacity})`, 'partner-at-capacity');
+    if (!(await bookPartner(deps.partners, partner.id, id))) throw new ConflictError(`Partner ${partner.id} has no free review slot (capacity ${partner.capacity})`, 'partner-at-capacity');
     booked = true;
   }).catch(async (error: unknown) => {
     // Refused after booking (the application moved meanwhile): give the slot back.

@@ -6,7 +6,7 @@
  * asked for the changes (their slot is still held: request-changes keeps it), without ranking again.
  */
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
-import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
+import { bookPartner, listPartners, type PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
 import type { Actor } from '../../schemas/application.ts';
 import type { Clock } from '../core/clock.ts';
@@ -64,10 +64,10 @@ export async function routePartner(deps: RoutingDeps, applicationId: string, act
     }
     return { applicationId, routed: true, partnerId: same.partnerId };
   }
-  const ranking = rankPartners(app.worksheet, await deps.partners.list(), app.passedOverBy ?? []);
+  const ranking = rankPartners(app.worksheet, await listPartners(deps.partners), app.passedOverBy ?? []);
 
   for (const candidate of ranking.candidates) {
-    if (!(await deps.partners.book(candidate.partner.id, applicationId))) continue; // filled up since we read it: try the next
+    if (!(await bookPartner(deps.partners, candidate.partner.id, applicationId))) continue; // filled up since we read it: try the next
     const now = deps.clock.now();
     try {
       await deps.applications.applyTransition(app, planTransition({

@@ -18,6 +18,7 @@ import { planTransition } from '../../functions/core/application/lifecycle.ts';
 import { estimate } from '../../functions/core/estimate.ts';
 import { applicationKey, applicationPartition, operationsKeys } from '../../functions/adapters/dynamo/keys.ts';
 import type { Actor, Application, StoredBrief } from '../../schemas/application.ts';
+import { openOpportunities, partnersWithOpenReviews, putOpportunityMapping } from '../../functions/adapters/dynamo/partner-central-store.ts';
 
 let table: TestTable;
 let applications: ApplicationRepository;
@@ -211,13 +212,13 @@ describe('backfill of the partners to reconcile', () => {
     const decided = filed('approved', 'O9100002');
     for (const [app, opportunityId] of [[inReview, 'O9100001'], [decided, 'O9100002']] as const) {
       await createApplication(applications, app);
-      await store.putMapping({ catalog: 'AWS', opportunityId, applicationId: app.id, programId: 'bedrock-poc', partnerId: 'p-backfill' }, new Date(T0));
+      await putOpportunityMapping(store, { catalog: 'AWS', opportunityId, applicationId: app.id, programId: 'bedrock-poc', partnerId: 'p-backfill' }, new Date(T0));
     }
     const first = await migrations.backfillOpenReviews(table.tableName);
     expect(first.tracked).toBe(1);
-    expect(await store.openOpportunities('p-backfill', 'AWS')).toEqual(['O9100001']);
-    expect(await store.partnersWithOpenReviews()).toContainEqual({ partnerId: 'p-backfill', catalog: 'AWS' });
+    expect(await openOpportunities(store, 'p-backfill', 'AWS')).toEqual(['O9100001']);
+    expect(await partnersWithOpenReviews(store)).toContainEqual({ partnerId: 'p-backfill', catalog: 'AWS' });
     await migrations.backfillOpenReviews(table.tableName);
-    expect(await store.openOpportunities('p-backfill', 'AWS')).toEqual(['O9100001']);
+    expect(await openOpportunities(store, 'p-backfill', 'AWS')).toEqual(['O9100001']);
   });
 });

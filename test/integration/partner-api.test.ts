@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
 import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
 import { getTaskToken, saveTaskToken } from '../../functions/adapters/dynamo/applications-tasks.ts';
-import type { PartnerRepository } from '../../functions/adapters/dynamo/partners.ts';
+import { bookPartner, type PartnerRepository, upsertPartnerProfile } from '../../functions/adapters/dynamo/partners.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
 import { exampleWorksheetJson } from '../support/fixtures.ts';
 import { startLocalSfn, SM_ARN, type LocalSfn } from '../support/local-sfn.ts';
@@ -68,8 +68,8 @@ beforeAll(async () => {
   partnerBriefsHandler = (await import('../../functions/http/partner-briefs.ts')).handler as unknown as RouteHandler;
   founderHandler = (await import('../../functions/http/founder.ts')).handler as unknown as RouteHandler;
   founderReviseHandler = (await import('../../functions/http/founder-revise.ts')).handler as unknown as RouteHandler;
-  await repos.partners.upsertProfile(profile(A));
-  await repos.partners.upsertProfile(profile(B));
+  await upsertPartnerProfile(repos.partners, profile(A));
+  await upsertPartnerProfile(repos.partners, profile(B));
 });
 afterAll(async () => {
   await sfn?.close();
@@ -108,7 +108,7 @@ async function seedInReview(partnerId: string, worksheet?: Worksheet): Promise<S
   app = await repos.applications.applyTransition(app, planTransition({ current: 'sized', version: app.version, to: 'drafted', actor: system, reason: 'drafted', now }), {
     briefs: briefs.map((b) => ({ programId: b.programId, body: b.body as Record<string, unknown>, problems: b.problems, revision: 1, record: { status: 'draft' as const } })),
   });
-  expect(await repos.partners.book(partnerId, id)).toBe(true);
+  expect(await bookPartner(repos.partners, partnerId, id)).toBe(true);
   app = await repos.applications.applyTransition(app, planTransition({ current: 'drafted', version: app.version, to: 'routed', actor: system, reason: 'routed', now }), {
     partner: { partnerId, partnerName: `Partner ${partnerId}`, assignedAt: now.toISOString(), reasons: ['test'] },
   });

@@ -3,7 +3,7 @@ import type { ApplicationRepository } from '../../functions/adapters/dynamo/appl
 import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
 import { markNoticesSent } from '../../functions/adapters/dynamo/applications-notices.ts';
 import { getTaskToken, saveTaskToken } from '../../functions/adapters/dynamo/applications-tasks.ts';
-import type { PartnerRepository } from '../../functions/adapters/dynamo/partners.ts';
+import { bookPartner, listPartners, type PartnerRepository, upsertPartnerProfile } from '../../functions/adapters/dynamo/partners.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 import { newApplication, newFounderToken } from '../../functions/core/intake.ts';
@@ -168,8 +168,8 @@ describe('partner repository against dynalite', () => {
   };
 
   it('never overbooks a partner under 12 concurrent bookings for 3 slots', async () => {
-    await repos.partners.upsertProfile(profile);
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => repos.partners.book('p-race', `app_race${i}`)));
+    await upsertPartnerProfile(repos.partners, profile);
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => bookPartner(repos.partners, 'p-race', `app_race${i}`)));
     expect(results.filter(Boolean)).toHaveLength(3);
     expect((await repos.partners.get('p-race'))?.load).toBe(3);
     const holder = `app_race${results.findIndex(Boolean)}`;
@@ -178,9 +178,9 @@ describe('partner repository against dynalite', () => {
   });
 
   it('holds one slot per application: booking and releasing twice for the same application count once', async () => {
-    await repos.partners.upsertProfile({ ...profile, id: 'p-once', capacity: 2 });
-    expect(await repos.partners.book('p-once', 'app_once')).toBe(true);
-    expect(await repos.partners.book('p-once', 'app_once')).toBe(true);
+    await upsertPartnerProfile(repos.partners, { ...profile, id: 'p-once', capacity: 2 });
+    expect(await bookPartner(repos.partners, 'p-once', 'app_once')).toBe(true);
+    expect(await bookPartner(repos.partners, 'p-once', 'app_once')).toBe(true);
     expect((await repos.partners.get('p-once'))?.load).toBe(1);
     await repos.partners.release('p-once', 'app_once');
     await repos.partners.release('p-once', 'app_once');
@@ -190,8 +190,8 @@ describe('partner repository against dynalite', () => {
   });
 
   it('keeps the live load when a profile is re-seeded, and lists the directory', async () => {
-    await repos.partners.upsertProfile({ ...profile, name: 'Race Partners LLC' });
-    const listed = await repos.partners.list();
+    await upsertPartnerProfile(repos.partners, { ...profile, name: 'Race Partners LLC' });
+    const listed = await listPartners(repos.partners);
     const race = listed.find((p) => p.id === 'p-race');
     expect(race?.name).toBe('Race Partners LLC');
     expect(race?.load).toBe(2);
