@@ -18,7 +18,7 @@ import type { Application } from '../../schemas/application.ts';
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { confirmAddress as confirmStoredAddress, markConfirmationSent, requestConfirmationMail, storeConfirmationSecret } from '../adapters/dynamo/applications-confirmation.ts';
-import { addressScope, type LimitRepository } from '../adapters/dynamo/limits.ts';
+import { addressScope, type LimitTable, takeFromWindow } from '../adapters/dynamo/limits.ts';
 import type { Clock } from '../core/clock.ts';
 import {
   awaitingAddressConfirmation, confirmationLink, confirmationMailDue, confirmOutcome, hashConfirmationSecret,
@@ -90,7 +90,7 @@ export async function confirmAddress(deps: ConfirmDeps, id: string, secret: stri
 }
 
 export interface ResendDeps extends CommandDeps {
-  readonly limits: Pick<LimitRepository, 'takeFromWindow'>;
+  readonly limits: LimitTable;
   readonly settings: ConfirmationSettings & { readonly resendsPerAddressPerDay: number };
 }
 
@@ -99,7 +99,7 @@ export async function requestResend(deps: ResendDeps, app: Application): Promise
   const refusal = resendRefusal(app, deps.settings);
   if (refusal) throw new ConflictError(`No confirmation mail can be resent: ${refusal}`, app.status);
   const now = deps.clock.now();
-  const limited = await deps.limits.takeFromWindow(addressScope(app.worksheet.contact.email), 'confirmation-resend', {
+  const limited = await takeFromWindow(deps.limits, addressScope(app.worksheet.contact.email), 'confirmation-resend', {
     limit: deps.settings.resendsPerAddressPerDay, windowMs: DAY_MS, now,
   });
   if (!limited.ok) throw new TooManyRequestsError(`At most ${deps.settings.resendsPerAddressPerDay} confirmation mails a day go to one address`, limited.retryAfterSeconds);
