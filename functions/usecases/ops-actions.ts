@@ -20,7 +20,7 @@
  */
 import type { Actor, Application } from '../../schemas/application.ts';
 import type { ActionResponse } from '../../schemas/operations.ts';
-import { type ApplicationRepository, countTransitions } from '../adapters/dynamo/applications.ts';
+import { type ApplicationRepository, applyTransition, countTransitions } from '../adapters/dynamo/applications.ts';
 import { appendNote } from '../adapters/dynamo/applications-edits.ts';
 import { getTaskToken, setExecutionArn } from '../adapters/dynamo/applications-tasks.ts';
 import { bookPartner, type PartnerRepository } from '../adapters/dynamo/partners.ts';
@@ -53,7 +53,7 @@ async function write(deps: ActionDeps, id: string, planOf: (app: Application, no
     if (plan.kind === 'replay') return { app: current, before: current, version: plan.transition.version, applied: false };
     if (before) await before(current, plan);
     try {
-      const app = await deps.applications.applyTransition(current, plan.plan, plan.changes);
+      const app = await applyTransition(deps.applications, current, plan.plan, plan.changes);
       return { app, before: current, version: plan.plan.transition.version, applied: true };
     } catch (error) {
       if (error instanceof ConflictError && attempt < MAX_ATTEMPTS) continue;

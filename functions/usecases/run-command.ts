@@ -12,7 +12,7 @@
  * winner's outcome and different ones get 409 naming the current state.
  */
 import type { Application, Transition } from '../../schemas/application.ts';
-import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { type ApplicationRepository, applyTransition } from '../adapters/dynamo/applications.ts';
 import { getTaskToken, setExecutionArn } from '../adapters/dynamo/applications-tasks.ts';
 import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
@@ -62,7 +62,7 @@ export async function writeCommand(deps: CommandDeps, id: string, plan: (app: Ap
     let transition: Transition | undefined;
     if (command.kind === 'apply') {
       try {
-        app = await deps.applications.applyTransition(current, command.plan, command.changes);
+        app = await applyTransition(deps.applications, current, command.plan, command.changes);
         transition = command.plan.transition;
       } catch (error) {
         // Lost a race: re-read and re-plan (the winner's outcome may be ours: then it is a replay).

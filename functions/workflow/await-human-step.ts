@@ -11,7 +11,7 @@
  */
 import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
-import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { ApplicationRepository, applyTransition } from '../adapters/dynamo/applications.ts';
 import { saveTaskToken } from '../adapters/dynamo/applications-tasks.ts';
 import { TASK_TOKEN_KINDS, type TaskTokenKind } from '../core/application/commands.ts';
 import { planTransition } from '../core/application/lifecycle.ts';
@@ -75,7 +75,7 @@ export const handler = workflowTask('AwaitReview', AwaitHumanStepInput, async ({
   if (why) throw new ChangedWhileWaiting(`${kind}: ${why}`);
   if (kind === TASK_TOKEN_KINDS.partnerReview && app.status === 'routed') {
     try {
-      await applications.applyTransition(app, planTransition({
+      await applyTransition(applications, app, planTransition({
         current: app.status, version: app.version, to: 'in_partner_review', actor: systemActor('AwaitReview'), now, // the actor id stored in timelines stays
         reason: `waiting on ${app.partner ? possessive(app.partner.partnerName) : "the partner's"} review`,
       }));

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from 'aws-lambda';
-import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
+import { type ApplicationRepository, applyTransition } from '../../functions/adapters/dynamo/applications.ts';
 import { updateBriefs } from '../../functions/adapters/dynamo/applications-edits.ts';
 import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
 import { markNoticesSent } from '../../functions/adapters/dynamo/applications-notices.ts';
@@ -75,7 +75,7 @@ describe('the version half of the status condition (application repository)', ()
     expect(afterEdit.version).toBe(app.version + 1);
     expect(afterEdit).toEqual(await applications.mustGet(app.id));
 
-    const err = await applications.applyTransition(app, plan, { briefs: plan.briefs }).catch((e: unknown) => e);
+    const err = await applyTransition(applications, app, plan, { briefs: plan.briefs }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConflictError);
     const latest = await applications.mustGet(app.id);
     expect(latest.briefs?.[0]?.body).toEqual({ Project: { Title: 'fixed as AWS asked' } });
@@ -90,7 +90,7 @@ describe('the version guard on brief edits', () => {
     const edited = (app.briefs ?? []).map((b) => (b.programId === 'bedrock-poc' ? { ...b, body: { Project: { Title: 'late edit' } }, revision: 2 } : b));
     // ...while AWS's approval of that record is recorded; the second record keeps the application in action_required.
     const approval = planRecordTransition({ app, programId: 'bedrock-poc', to: 'approved', actor: partner, reason: 'AWS approved', now: new Date(), details: { award: { amountUsd: '10000.00', expiresOn: '2027-12-01' } } });
-    const approved = await applications.applyTransition(app, approval, { briefs: approval.briefs });
+    const approved = await applyTransition(applications, app, approval, { briefs: approval.briefs });
     expect(approved.status).toBe('action_required');
 
     const err = await updateBriefs(applications, app, edited, new Date()).catch((e: unknown) => e);
@@ -122,7 +122,7 @@ describe("AwaitReview's catch-up of a change that landed while it was starting",
 
     const app = await stored('filed', [filed, filed]);
     const review = planRecordTransition({ app, programId: 'bedrock-poc', to: 'in_aws_review', actor: partner, reason: 'AWS is reviewing', now: new Date() });
-    await applications.applyTransition(app, review, { briefs: review.briefs });
+    await applyTransition(applications, app, review, { briefs: review.briefs });
     await expect(wait(app, 'aws-decision')).rejects.toMatchObject({ name: 'ChangedWhileWaiting', message: expect.stringContaining('arrived before this wait') });
   });
 
@@ -134,7 +134,7 @@ describe("AwaitReview's catch-up of a change that landed while it was starting",
 
   it('a status change racing the move into review is not a failure of the wait: ChangedWhileWaiting', async () => {
     const app = await stored('in_partner_review');
-    await applications.applyTransition(app, planTransition({ current: 'in_partner_review', version: app.version, to: 'approved_for_filing', actor: partner, reason: 'approved', now: new Date() }));
+    await applyTransition(applications, app, planTransition({ current: 'in_partner_review', version: app.version, to: 'approved_for_filing', actor: partner, reason: 'approved', now: new Date() }));
     await expect(wait(app, 'partner-review')).rejects.toMatchObject({ name: 'ChangedWhileWaiting' });
   });
 });
@@ -145,7 +145,7 @@ describe('only a failed condition is a conflict (application repository)', () =>
     const plan = planTransition({ current: app.status, version: app.version, to: 'withdrawn', actor: { kind: 'founder', id: 'founder' }, reason: 'too big to store', now: new Date('2026-11-27T11:00:00Z') });
     // A head item over DynamoDB's 400 KB limit: refused with ValidationException, not ConditionalCheckFailed.
     const failure = { at: '2026-11-27T11:00:00Z', state: 'Test', error: 'Huge', cause: 'x'.repeat(420_000), failedFrom: 'drafted' as const };
-    const refused = await applications.applyTransition(app, plan, { failure }).then(() => undefined, (error: unknown) => error);
+    const refused = await applyTransition(applications, app, plan, { failure }).then(() => undefined, (error: unknown) => error);
     expect(refused).toBeInstanceOf(Error);
     expect(refused).not.toBeInstanceOf(ConflictError);
     expect((refused as Error).name).toBe('ValidationException');

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
+import { type ApplicationRepository, applyTransition } from '../../functions/adapters/dynamo/applications.ts';
 import type * as LimitsModule from '../../functions/adapters/dynamo/limits.ts';
 import type { LimitRepository } from '../../functions/adapters/dynamo/limits.ts';
 import type * as SubmitWorksheet from '../../functions/usecases/submit-worksheet.ts';
@@ -80,7 +80,7 @@ describe('open applications per address and per AWS account', () => {
 
     // Close one (the expiry of an unconfirmed application does exactly this): its slot is reclaimed by the next intake.
     const app = await applications.mustGet(ids[0]!);
-    await applications.applyTransition(app, planTransition({ current: app.status, version: app.version, to: 'withdrawn', actor: { kind: 'founder', id: 'founder' }, reason: 'test', now }));
+    await applyTransition(applications, app, planTransition({ current: app.status, version: app.version, to: 'withdrawn', actor: { kind: 'founder', id: 'founder' }, reason: 'test', now }));
     const accepted = await submit(deps(), sixth, `k-${randomUUID()}`);
     const holders = (await limitsModule.slotHolders(limits, limitsModule.accountScope(account))).map((hd) => hd.applicationId);
     expect(holders).toHaveLength(5);

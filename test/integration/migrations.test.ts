@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
+import { type ApplicationRepository, applyTransition } from '../../functions/adapters/dynamo/applications.ts';
 import { updateBriefs } from '../../functions/adapters/dynamo/applications-edits.ts';
 import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
 import type * as Migrations from '../../scripts/migrations.ts';
@@ -192,7 +192,7 @@ describe('superseded documents', () => {
     expect(revised).not.toEqual(app.estimate);
     // Any transition that carries a new estimate (here the failure path, which the lifecycle allows from drafted).
     const plan = planTransition({ current: app.status, version: app.version, to: 'failed', actor: system, reason: 'reset', now: new Date() });
-    const failed = await applications.applyTransition(app, plan, { estimate: revised });
+    const failed = await applyTransition(applications, app, plan, { estimate: revised });
     const docs = await documents(app.id);
     expect(docs.filter((d) => typeof d.expiresAt === 'number')).toHaveLength(1);
     expect((await applications.get(app.id))?.estimate).toEqual(revised);

@@ -5,7 +5,7 @@
  * validation errors that name field and rule, and likely duplicates.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
+import { type ApplicationRepository, applyTransition } from '../../functions/adapters/dynamo/applications.ts';
 import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
 import { getTaskToken, saveTaskToken } from '../../functions/adapters/dynamo/applications-tasks.ts';
 import { bookPartner, type PartnerRepository, upsertPartnerProfile } from '../../functions/adapters/dynamo/partners.ts';
@@ -103,16 +103,16 @@ async function seedInReview(partnerId: string, worksheet?: Worksheet): Promise<S
   const created = newApplication({ id, worksheet: ws, tokenHash: hash, now });
   await createApplication(repos.applications, created);
   const est = estimate(ws, { now });
-  let app: Application = await repos.applications.applyTransition(created, planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: 'sized', now }), { estimate: est });
+  let app: Application = await applyTransition(repos.applications, created, planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: 'sized', now }), { estimate: est });
   const briefs = draftBriefs(ws, est.plan.filings, { now, catalog: 'Sandbox', applicationId: id, revision: 1 });
-  app = await repos.applications.applyTransition(app, planTransition({ current: 'sized', version: app.version, to: 'drafted', actor: system, reason: 'drafted', now }), {
+  app = await applyTransition(repos.applications, app, planTransition({ current: 'sized', version: app.version, to: 'drafted', actor: system, reason: 'drafted', now }), {
     briefs: briefs.map((b) => ({ programId: b.programId, body: b.body as Record<string, unknown>, problems: b.problems, revision: 1, record: { status: 'draft' as const } })),
   });
   expect(await bookPartner(repos.partners, partnerId, id)).toBe(true);
-  app = await repos.applications.applyTransition(app, planTransition({ current: 'drafted', version: app.version, to: 'routed', actor: system, reason: 'routed', now }), {
+  app = await applyTransition(repos.applications, app, planTransition({ current: 'drafted', version: app.version, to: 'routed', actor: system, reason: 'routed', now }), {
     partner: { partnerId, partnerName: `Partner ${partnerId}`, assignedAt: now.toISOString(), reasons: ['test'] },
   });
-  await repos.applications.applyTransition(app, planTransition({ current: 'routed', version: app.version, to: 'in_partner_review', actor: system, reason: 'waiting', now }));
+  await applyTransition(repos.applications, app, planTransition({ current: 'routed', version: app.version, to: 'in_partner_review', actor: system, reason: 'waiting', now }));
   const executionArn = await sfn.wait(id, 'partner-review');
   return { id, founderToken: token, executionArn };
 }

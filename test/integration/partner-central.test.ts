@@ -5,7 +5,7 @@
  */
 import type { Context } from 'aws-lambda';
 // Types only: the modules themselves are imported after the endpoints are set (beforeAll).
-import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
+import { type ApplicationRepository, applyTransition } from '../../functions/adapters/dynamo/applications.ts';
 import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
 import { saveTaskToken } from '../../functions/adapters/dynamo/applications-tasks.ts';
 import { getOpportunityMapping, getWatermark, initWatermark, openOpportunities, type PartnerCentralStore, partnersWithOpenReviews, putOpportunityMapping, trackOpen, tryTakeWriteSlot } from '../../functions/adapters/dynamo/partner-central-store.ts';
@@ -382,7 +382,7 @@ describe('Opportunity Updated events', () => {
     const current = (await m.applications.get(app.id))!;
     const plan = planSyncedReview({ app: current, programId: PROGRAM, review, now: new Date() });
     if (plan.kind !== 'apply' || plan.command.kind !== 'apply') throw new Error('expected a plan');
-    await m.applications.applyTransition(current, plan.command.plan, plan.command.changes);
+    await applyTransition(m.applications, current, plan.command.plan, plan.command.changes);
     expect(callbacksFor(app.id)).toHaveLength(0);
 
     expect(await m.usecases.handleOpportunityEvent(deps(), eventFor('O3000003', 'evt-c1'))).toBe('caught-up');

@@ -3,7 +3,7 @@
  * repeated concurrently, cut by a crash and caught up later, or races other transitions on the same day's item.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
+import { type ApplicationRepository, applyTransition } from '../../functions/adapters/dynamo/applications.ts';
 import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
 import type { PipelineStats } from '../../functions/adapters/dynamo/pipeline-stats.ts';
 import { planTransition } from '../../functions/core/application/lifecycle.ts';
@@ -40,7 +40,7 @@ describe('pipeline counters', () => {
   it('count a creation and a transition once each, with the time spent in the status left', async () => {
     const app = fresh();
     await createApplication(applications, app);
-    await applications.applyTransition(app, planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: 't', now: new Date(`${day}T12:30:00Z`) }));
+    await applyTransition(applications, app, planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: 't', now: new Date(`${day}T12:30:00Z`) }));
     expect(await counts()).toMatchObject({ submitted: 0, sized: 1 });
     const figures = windowFigures((await stats.days({ fromDay: day, toDay: day })).map((d) => d.counters), APPLICATION_STATUSES, []);
     // 2.5 hours in `submitted`: the 1–4 hour bucket.
@@ -51,7 +51,7 @@ describe('pipeline counters', () => {
   it('a retried projection (the same transition again, in sequence or concurrently) counts nothing more', async () => {
     const app = fresh();
     await createApplication(applications, app);
-    const updated = await applications.applyTransition(app, planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: 't', now: new Date(`${day}T11:00:00Z`) }));
+    const updated = await applyTransition(applications, app, planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: 't', now: new Date(`${day}T11:00:00Z`) }));
     const before = await counts();
     expect(await stats.project(updated, updated.transitions)).toBe(0);
     const concurrent = await Promise.all(Array.from({ length: 8 }, () => stats.project(updated, updated.transitions)));
@@ -70,7 +70,7 @@ describe('pipeline counters', () => {
       if (command.input.Key?.pk === 'STATS') return Promise.reject(new Error('cut before the count'));
       return send(command as never);
     }) as typeof documentClient.send);
-    const updated = await applications.applyTransition(app, planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: 't', now: new Date(`${day}T11:00:00Z`) }));
+    const updated = await applyTransition(applications, app, planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: 't', now: new Date(`${day}T11:00:00Z`) }));
     cut.mockRestore();
     const before = await counts();
     // The next Notify (or an operations action) re-projects the whole timeline: only the missing transition counts.
@@ -84,7 +84,7 @@ describe('pipeline counters', () => {
     const created = Array.from({ length: 10 }, fresh);
     await Promise.all(created.map((a) => createApplication(applications, a)));
     const before = await counts();
-    await Promise.all(created.map((a) => applications.applyTransition(a, planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: 't', now: new Date(`${day}T15:00:00Z`) }))));
+    await Promise.all(created.map((a) => applyTransition(applications, a, planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: 't', now: new Date(`${day}T15:00:00Z`) }))));
     const after = await counts();
     expect(after.sized).toBe(before.sized! + 10);
     expect(after.submitted).toBe(before.submitted! - 10);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
+import { type ApplicationRepository, applyTransition } from '../../functions/adapters/dynamo/applications.ts';
 import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
 import { markNoticesSent } from '../../functions/adapters/dynamo/applications-notices.ts';
 import { getTaskToken, saveTaskToken } from '../../functions/adapters/dynamo/applications-tasks.ts';
@@ -53,7 +53,7 @@ describe('application repository against dynalite', () => {
     await createApplication(repos.applications, app);
     const plan = planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: 'sized', now: new Date('2026-11-27T10:01:00Z') });
     const sized = estimate(app.worksheet, { now: new Date('2026-11-27T10:01:00Z') });
-    const updated = await repos.applications.applyTransition(app, plan, { estimate: sized });
+    const updated = await applyTransition(repos.applications, app, plan, { estimate: sized });
     expect(updated.status).toBe('sized');
     expect(updated.version).toBe(2);
     expect(updated.transitions.map((t) => `${t.from}->${t.to}`)).toEqual(['null->submitted', 'submitted->sized']);
@@ -68,8 +68,8 @@ describe('application repository against dynalite', () => {
     const app = freshApplication();
     await createApplication(repos.applications, app);
     const plan = planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: 'first', now: new Date() });
-    await repos.applications.applyTransition(app, plan);
-    const err = await repos.applications.applyTransition(app, plan).catch((e: unknown) => e);
+    await applyTransition(repos.applications, app, plan);
+    const err = await applyTransition(repos.applications, app, plan).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConflictError);
     expect((err as ConflictError).currentState).toBe('sized');
     const stored = await repos.applications.get(app.id);
@@ -80,7 +80,7 @@ describe('application repository against dynalite', () => {
     const app = freshApplication();
     await createApplication(repos.applications, app);
     const attempts = Array.from({ length: 20 }, (_, i) =>
-      repos.applications.applyTransition(app, planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: `attempt ${i}`, now: new Date() })));
+      applyTransition(repos.applications, app, planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: `attempt ${i}`, now: new Date() })));
     const results = await Promise.allSettled(attempts);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof ConflictError)).toHaveLength(19);
@@ -95,7 +95,7 @@ describe('application repository against dynalite', () => {
       const app = freshApplication();
       ids.push(app.id);
       await createApplication(repos.applications, app);
-      await repos.applications.applyTransition(app, planTransition({ current: 'submitted', version: 1, to: 'failed', actor: system, reason: 'x', now: new Date(Date.UTC(2026, 0, 1, 0, i)) }));
+      await applyTransition(repos.applications, app, planTransition({ current: 'submitted', version: 1, to: 'failed', actor: system, reason: 'x', now: new Date(Date.UTC(2026, 0, 1, 0, i)) }));
     }
     const first = await (await import('../../functions/adapters/dynamo/applications-lists.ts')).listByStatus(repos.applications, 'failed', { limit: 3 });
     expect(first.items.map((a) => a.id)).toEqual(ids.slice(0, 3));

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
+import { type ApplicationRepository, applyTransition, type TransitionChanges } from '../../functions/adapters/dynamo/applications.ts';
 import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
 import { markNoticesSent } from '../../functions/adapters/dynamo/applications-notices.ts';
 import type { PartnerRepository } from '../../functions/adapters/dynamo/partners.ts';
@@ -64,8 +64,8 @@ function freshApplication(): Application {
   return newApplication({ id: `app_store${counter}`, worksheet: exampleWorksheet(), tokenHash: newFounderToken().hash, now: new Date(T0) });
 }
 
-async function move(app: Application, to: ApplicationStatus, actor: Actor, at: number, reason: string, changes: Parameters<ApplicationRepository['applyTransition']>[2] = {}): Promise<Application> {
-  return applications.applyTransition(app, planTransition({ current: app.status, version: app.version, to, actor, reason, now: new Date(at) }), changes);
+async function move(app: Application, to: ApplicationStatus, actor: Actor, at: number, reason: string, changes: TransitionChanges = {}): Promise<Application> {
+  return applyTransition(applications, app, planTransition({ current: app.status, version: app.version, to, actor, reason, now: new Date(at) }), changes);
 }
 
 async function partitionItems(id: string): Promise<Record<string, unknown>[]> {
@@ -147,7 +147,7 @@ describe('application storage (dynalite)', () => {
     app = await move(app, 'sized', system, T0 + 1000, 'sized');
     const restore = cutBefore('UpdateItemCommand');
     const plan = planTransition({ current: 'sized', version: app.version, to: 'drafted', actor: system, reason: 'drafted', now: new Date(T0 + 2000) });
-    await expect(applications.applyTransition(app, plan, { briefs: briefsFor(1, app) })).rejects.toThrow(/process died/);
+    await expect(applyTransition(applications, app, plan, { briefs: briefsFor(1, app) })).rejects.toThrow(/process died/);
     restore();
     // Cut: the copy of version 2's transition (and the new brief documents) exist; the head still says version 2.
     const afterCut = await applications.mustGet(app.id);
@@ -155,7 +155,7 @@ describe('application storage (dynalite)', () => {
     expect(afterCut.transitions.map((t) => t.version)).toEqual([1, 2]);
     expect(afterCut.briefs).toBeUndefined();
     // The retried task re-plans from what it reads and lands once.
-    const done = await applications.applyTransition(afterCut, plan, { briefs: briefsFor(1, afterCut) });
+    const done = await applyTransition(applications, afterCut, plan, { briefs: briefsFor(1, afterCut) });
     expect(done.status).toBe('drafted');
     const stored = await applications.mustGet(app.id);
     expect(stored.transitions.map((t) => `${t.version}:${t.to}`)).toEqual(['1:submitted', '2:sized', '3:drafted']);

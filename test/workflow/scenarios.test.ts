@@ -19,6 +19,7 @@ import {
 } from './harness.ts';
 import { checkStoredItems } from '../support/stored-items.ts';
 import { getTaskToken } from '../../functions/adapters/dynamo/applications-tasks.ts';
+import { applyTransition } from '../../functions/adapters/dynamo/applications.ts';
 
 // SES failures are injected at the mail adapter (the one seam every notice goes through); everything else is real.
 const mailFaults = vi.hoisted(() => ({ transientLeft: new Map<string, number>(), permanent: new Set<string>() }));
@@ -365,7 +366,7 @@ describe('issue-4 workflow scenarios (synthesized definition, local runtime)', (
     const id = await submit(h);
     const app = await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
     // Withdrawn, and before StopExecution lands a racing partner's approval callback resumes the workflow.
-    await h.apps.applyTransition(app, planTransitionFor(app, 'withdrawn', { kind: 'founder', id }));
+    await applyTransition(h.apps, app, planTransitionFor(app, 'withdrawn', { kind: 'founder', id }));
     expect(await callback(h, id, 'partner-review', { decision: 'approved' })).toBe('delivered');
     expect(await finished(h, id)).toMatchObject({ status: 'SUCCEEDED' });
     const entered = await statesEntered(h, id);

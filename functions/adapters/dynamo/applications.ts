@@ -15,10 +15,10 @@
  * unreferenced document (harmless, never read as current), and two racing writers of the same content write the
  * same item. So the head stays a few KB and a status change costs a few write units, however long the application.
  *
- * One repository, split so a bundle carries only what it calls (class methods cannot be tree-shaken): this class is
- * the small core every handler uses (read, mustGet, applyTransition) plus the functions those need (documents, the
- * displaced transition, counting, retiring superseded documents); everything else is a function over the repository
- * in a module by concern, each loaded only by the functions that call it:
+ * One repository, split so a bundle carries only what it calls (class methods cannot be tree-shaken): the class reads
+ * (get, mustGet), and every write is a function over it. Here: applyTransition and what it needs (documents, the
+ * displaced transition, counting, retiring superseded documents); the rest in modules by concern, each loaded only
+ * by the functions that call it:
  * ./applications-intake.ts (creating an application, likely duplicates, founder tokens),
  * ./applications-edits.ts (changes that keep the status: a note, a partner's brief edit),
  * ./applications-tasks.ts (the Step Functions bookkeeping: execution ARN, task tokens),
@@ -307,8 +307,8 @@ export async function conflictAfter(repo: Pick<ApplicationRepository, 'get'>, id
 }
 
 /**
- * The core every handler uses: read an application, and change its status. The rest are functions over it
- * (see the module comment).
+ * Reading an application: the repository every handler holds. Changing it is functions over the repository
+ * (applyTransition below, the others by concern: see the module comment).
  */
 export class ApplicationRepository {
   constructor(readonly tableName: string) {}
@@ -348,42 +348,45 @@ export class ApplicationRepository {
     if (!app) throw new NotFoundError(`Application ${id} not found`);
     return app;
   }
+}
 
-  /**
-   * Apply a planned transition with optional extra attributes, guarded by "status is X and version is N".
-   * Throws ConflictError naming the current state when another writer got there first.
-   */
-  async applyTransition(current: Application, plan: TransitionPlan, changes: Partial<Omit<Application, 'id' | 'status' | 'version' | 'transitions'>> = {}): Promise<Application> {
-    const t = plan.transition;
-    const next: Application = { ...current, ...changes, status: t.to, version: t.version, updatedAt: t.at, transitions: [...current.transitions, t] };
-    for (const [k, v] of Object.entries(changes)) if (v === undefined) delete (next as Record<string, unknown>)[k];
-    const docs: PendingDocument[] = [];
-    const fields = storedFields(Object.fromEntries(Object.keys(changes).map((k) => [k, next[k as keyof Application]])), docs);
-    // 1. The transition this change displaces from the head, as an item of its own (see the module comment).
-    const previous = current.transitions.at(-1);
-    if (previous) await putTransition(this, current.id, previous);
-    // 2. New documents, before the head that refers to them.
-    await putDocuments(this, current.id, newDocuments(current, docs), t.version);
-    // 3. The change itself: one conditional write carrying its own audit record.
-    const update = new UpdateBuilder().assign({
-      status: t.to, version: t.version, updatedAt: t.at, lastTransition: t, summary: listSummaryOf(next), ...indexAttributes(next), ...fields,
-    });
-    try {
-      await documentClient.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: applicationKey(current.id),
-        UpdateExpression: update.expression(),
-        ConditionExpression: `attribute_exists(pk) AND ${update.name('status')} = :expectedStatus AND ${update.name('version')} = :expectedVersion`,
-        ExpressionAttributeNames: update.names,
-        ExpressionAttributeValues: { ...update.values, ':expectedStatus': plan.expectedStatus, ':expectedVersion': plan.expectedVersion },
-      }));
-      await countTransitions(this, next, [t]);
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return conflictAfter(this, current.id, (latest) => `Application ${current.id} is '${latest.status}' (version ${latest.version}); it can no longer move from '${plan.expectedStatus}' to '${t.to}'`);
-    }
-    // 4. What the change replaced (a revised estimate, edited bodies) expires.
-    if ('estimate' in changes || 'briefs' in changes) await retireDocuments(this, current, next, new Date(t.at));
-    return next;
+/** What a transition may change beside the status, the version and the timeline (undefined removes). */
+export type TransitionChanges = Partial<Omit<Application, 'id' | 'status' | 'version' | 'transitions'>>;
+
+/**
+ * Apply a planned transition with optional extra attributes, guarded by "status is X and version is N".
+ * Throws ConflictError naming the current state when another writer got there first.
+ */
+export async function applyTransition(repo: Pick<ApplicationRepository, 'tableName' | 'get'>, current: Application, plan: TransitionPlan, changes: TransitionChanges = {}): Promise<Application> {
+  const t = plan.transition;
+  const next: Application = { ...current, ...changes, status: t.to, version: t.version, updatedAt: t.at, transitions: [...current.transitions, t] };
+  for (const [k, v] of Object.entries(changes)) if (v === undefined) delete (next as Record<string, unknown>)[k];
+  const docs: PendingDocument[] = [];
+  const fields = storedFields(Object.fromEntries(Object.keys(changes).map((k) => [k, next[k as keyof Application]])), docs);
+  // 1. The transition this change displaces from the head, as an item of its own (see the module comment).
+  const previous = current.transitions.at(-1);
+  if (previous) await putTransition(repo, current.id, previous);
+  // 2. New documents, before the head that refers to them.
+  await putDocuments(repo, current.id, newDocuments(current, docs), t.version);
+  // 3. The change itself: one conditional write carrying its own audit record.
+  const update = new UpdateBuilder().assign({
+    status: t.to, version: t.version, updatedAt: t.at, lastTransition: t, summary: listSummaryOf(next), ...indexAttributes(next), ...fields,
+  });
+  try {
+    await documentClient.send(new UpdateCommand({
+      TableName: repo.tableName,
+      Key: applicationKey(current.id),
+      UpdateExpression: update.expression(),
+      ConditionExpression: `attribute_exists(pk) AND ${update.name('status')} = :expectedStatus AND ${update.name('version')} = :expectedVersion`,
+      ExpressionAttributeNames: update.names,
+      ExpressionAttributeValues: { ...update.values, ':expectedStatus': plan.expectedStatus, ':expectedVersion': plan.expectedVersion },
+    }));
+    await countTransitions(repo, next, [t]);
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return conflictAfter(repo, current.id, (latest) => `Application ${current.id} is '${latest.status}' (version ${latest.version}); it can no longer move from '${plan.expectedStatus}' to '${t.to}'`);
   }
+  // 4. What the change replaced (a revised estimate, edited bodies) expires.
+  if ('estimate' in changes || 'briefs' in changes) await retireDocuments(repo, current, next, new Date(t.at));
+  return next;
 }
