@@ -5,11 +5,12 @@
  */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { NOTICE_LEASE_MS } from '../../../schemas/stored-version.ts';
-import { type ApplicationTable, noticeOf } from './applications.ts';
+import { type ApplicationRepository, noticeOf } from './applications.ts';
 import { documentClient, isConditionFailure } from './client.ts';
 import { noticeKey } from './keys.ts';
 
-type Table = ApplicationTable;
+/** What these functions need of the repository: its table. */
+type Table = Pick<ApplicationRepository, 'tableName'>;
 
 /**
  * Claim a notice before sending it. `claimed`: this caller holds it until `leaseUntil` (then marks it sent, or gives
