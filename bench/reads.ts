@@ -10,6 +10,8 @@ import { newApplication, newFounderToken } from '../functions/core/intake.ts';
 import { estimate } from '../functions/core/estimate.ts';
 import { planTransition } from '../functions/core/application/lifecycle.ts';
 import type { Application } from '../schemas/application.ts';
+import { createApplication } from '../functions/adapters/dynamo/applications-intake.ts';
+import { applyTransition, type TransitionChanges } from '../functions/adapters/dynamo/applications.ts';
 
 export interface ReadRow { read: string; requests: number; readUnits: number; items: number }
 
@@ -29,9 +31,9 @@ export async function measureReads(count = Number(process.env.BENCH_READS_APPLIC
   let last: Application | undefined;
   for (let i = 0; i < count; i += 1) {
     let app = newApplication({ id: `app_reads${String(i).padStart(4, '0')}`, worksheet: exampleWorksheet(), tokenHash: newFounderToken().hash, now });
-    await repo.create(app);
-    const move = async (to: Application['status'], changes: Parameters<typeof repo.applyTransition>[2] = {}) => {
-      app = await repo.applyTransition(app, planTransition({ current: app.status, version: app.version, to, actor: system, reason: to, now: new Date(now.getTime() + i * 1000) }), changes);
+    await createApplication(repo, app);
+    const move = async (to: Application['status'], changes: TransitionChanges = {}) => {
+      app = await applyTransition(repo, app, planTransition({ current: app.status, version: app.version, to, actor: system, reason: to, now: new Date(now.getTime() + i * 1000) }), changes);
     };
     await move('sized', { estimate: sized });
     await move('drafted', { briefs: sized.plan.filings.slice(0, 2).map((f) => ({ programId: f.programId, body: { Project: { Title: f.programName, CustomerBusinessProblem: 'x'.repeat(1200) } }, problems: [], revision: 1 })) });

@@ -17,6 +17,8 @@ import { nextExpiryCheck } from '../functions/core/application/expiry.ts';
 import { applicationPartition, expiryDueKeys, operationsKeys } from '../functions/adapters/dynamo/keys.ts';
 import type { Application } from '../schemas/application.ts';
 import type { Clock } from '../functions/core/clock.ts';
+import { createApplication } from '../functions/adapters/dynamo/applications-intake.ts';
+import { markNoticesSent } from '../functions/adapters/dynamo/applications-notices.ts';
 
 const DAY = 86_400_000;
 
@@ -49,7 +51,7 @@ export async function measureSweep(sizes = (process.env.BENCH_SWEEP_SIZES ?? '10
     briefs: ['bedrock-poc', 'activate-portfolio'].map((programId) => ({ programId, body: { Project: { Title: `${programId} for ${base.worksheet.company.name}`, CustomerBusinessProblem: 'x'.repeat(1200) } }, problems: [], revision: 1, record: credited('2029-12-31') })),
     transitions: [{ at: '2026-07-01T00:00:00Z', actor: { kind: 'partner', id: 'p-northwind' }, from: 'approved', to: 'credits_applied', reason: 'credits applied', version: 9 }],
   };
-  await repo.create(template);
+  await createApplication(repo, template);
   const templateItems = (await raw.send(new QueryCommand({ TableName: table.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': applicationPartition(template.id) } }))).Items ?? [];
   let stored = 1;
   let batch: Record<string, unknown>[] = [];
@@ -92,7 +94,7 @@ export async function measureSweep(sizes = (process.env.BENCH_SWEEP_SIZES ?? '10
       deliver: async (app: Application, _kind: string, key: string) => {
         const claim = await (await import('../functions/adapters/dynamo/applications-notices.ts')).claimNotice(repo, app.id, key, clock.now());
         if (claim.state !== 'claimed') return false;
-        await repo.markNoticesSent(app.id, [key]);
+        await markNoticesSent(repo, app.id, [key]);
         return true;
       },
       notifyTransitions: async () => [],

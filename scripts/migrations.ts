@@ -24,7 +24,7 @@ import { ApplicationRepository } from '../functions/adapters/dynamo/applications
 import { replaceLegacy } from '../functions/adapters/dynamo/applications-migration.ts';
 import { documentClient, isConditionFailure } from '../functions/adapters/dynamo/client.ts';
 import { SORT, TTL_ATTRIBUTE, expiresAtSeconds } from '../functions/adapters/dynamo/keys.ts';
-import { PartnerCentralStore } from '../functions/adapters/dynamo/partner-central-store.ts';
+import { PartnerCentralStore, trackOpen } from '../functions/adapters/dynamo/partner-central-store.ts';
 
 /** Attributes of a version-1 item that are keys or bookkeeping, not application fields. */
 const LEGACY_KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity', 'expiresAt', 'schemaVersion', 'notifiedSet'];
@@ -123,7 +123,7 @@ export async function backfillOpenReviews(tableName: string, opts: ScanOptions =
     const app = await applications.get(String(item.applicationId));
     const status = app?.briefs?.find((b) => b.programId === item.programId)?.record?.status;
     if (status === undefined || !inAwsReview(status)) return;
-    await store.trackOpen(String(item.partnerId), String(item.catalog), String(item.opportunityId));
+    await trackOpen(store, String(item.partnerId), String(item.catalog), String(item.opportunityId));
     tracked += 1;
   });
   return { ...out, tracked };

@@ -9,6 +9,7 @@
 import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { updateBriefs } from '../adapters/dynamo/applications-edits.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
 import { BriefPatch } from '../../schemas/api-requests.ts';
@@ -48,7 +49,7 @@ async function patchBrief(event: HttpEvent) {
       return json(200, view, { etag: view.etag });
     }
     try {
-      const saved = await applications.updateBriefs(app, plan.briefs, now);
+      const saved = await updateBriefs(applications, app, plan.briefs, now);
       const view = partnerBriefView(saved, findBrief(saved, programId), systemClock.now());
       logger.info('Brief edited', { programId, revision: view.revision, problems: view.validation.problems.length });
       return json(200, view, { etag: view.etag });

@@ -15,10 +15,10 @@
  *   back, and the workflow goes through CheckStanding, whose NotifyChange tells that partner.
  */
 import type { Application } from '../../schemas/application.ts';
-import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { type ApplicationRepository, applyTransition } from '../adapters/dynamo/applications.ts';
 import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { confirmAddress as confirmStoredAddress, markConfirmationSent, requestConfirmationMail, storeConfirmationSecret } from '../adapters/dynamo/applications-confirmation.ts';
-import { addressScope, type LimitRepository } from '../adapters/dynamo/limits.ts';
+import { addressScope, type LimitTable, takeFromWindow } from '../adapters/dynamo/limits.ts';
 import type { Clock } from '../core/clock.ts';
 import {
   awaitingAddressConfirmation, confirmationLink, confirmationMailDue, confirmOutcome, hashConfirmationSecret,
@@ -90,7 +90,7 @@ export async function confirmAddress(deps: ConfirmDeps, id: string, secret: stri
 }
 
 export interface ResendDeps extends CommandDeps {
-  readonly limits: Pick<LimitRepository, 'takeFromWindow'>;
+  readonly limits: LimitTable;
   readonly settings: ConfirmationSettings & { readonly resendsPerAddressPerDay: number };
 }
 
@@ -99,7 +99,7 @@ export async function requestResend(deps: ResendDeps, app: Application): Promise
   const refusal = resendRefusal(app, deps.settings);
   if (refusal) throw new ConflictError(`No confirmation mail can be resent: ${refusal}`, app.status);
   const now = deps.clock.now();
-  const limited = await deps.limits.takeFromWindow(addressScope(app.worksheet.contact.email), 'confirmation-resend', {
+  const limited = await takeFromWindow(deps.limits, addressScope(app.worksheet.contact.email), 'confirmation-resend', {
     limit: deps.settings.resendsPerAddressPerDay, windowMs: DAY_MS, now,
   });
   if (!limited.ok) throw new TooManyRequestsError(`At most ${deps.settings.resendsPerAddressPerDay} confirmation mails a day go to one address`, limited.retryAfterSeconds);
@@ -114,7 +114,7 @@ export async function requestResend(deps: ResendDeps, app: Application): Promise
 }
 
 export interface ExpireDeps {
-  readonly applications: Pick<ApplicationRepository, 'mustGet' | 'applyTransition'>;
+  readonly applications: Pick<ApplicationRepository, 'tableName' | 'get' | 'mustGet'>;
   readonly partners: Pick<PartnerRepository, 'release'>;
   readonly clock: Clock;
   readonly settings: ConfirmationSettings;
@@ -142,7 +142,7 @@ export async function expireUnconfirmed(deps: ExpireDeps, id: string, actor: App
   if (confirmationMailDue(c) || (c.expiresAt && Date.parse(c.expiresAt) > deps.clock.now().getTime())) return 'other';
   const partner = app.partner;
   try {
-    await deps.applications.applyTransition(app, planTransition({
+    await applyTransition(deps.applications, app, planTransition({
       current: app.status, version: app.version, to: 'withdrawn', actor, now: deps.clock.now(),
       reason: partner
         ? `the new contact address of the founder's revision was not confirmed within ${deps.settings.confirmWithinHours} hours of the confirmation mail; the revision was not shared with the partner`

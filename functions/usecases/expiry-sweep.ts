@@ -16,7 +16,7 @@
  * input and uses the same claims and the same composeNotice as Notify. One application's failure does not stop the
  * others; the sweep fails at the end so Scheduler retries it (everything it does is idempotent).
  */
-import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { type ApplicationRepository, applyTransition } from '../adapters/dynamo/applications.ts';
 import { listExpiryDue, recordReminderSent, refreshExpiryDue } from '../adapters/dynamo/applications-expiry.ts';
 import { logger } from '../adapters/observability.ts';
 import type { Clock } from '../core/clock.ts';
@@ -57,7 +57,7 @@ async function sweepOne(deps: ExpirySweepDeps, actor: Actor, app: Application, n
   const outcome: Outcome = { reminders: 0, expired: 0, expiring: false };
   if (plan.toExpiring) {
     const days = Math.min(...plan.reminders.map((r) => r.daysLeft), ...(plan.expire.length ? [0] : []));
-    current = await deps.applications.applyTransition(current, planTransition({
+    current = await applyTransition(deps.applications, current, planTransition({
       current: current.status, version: current.version, to: 'expiring', actor, now,
       reason: Number.isFinite(days) ? `credits expire in ${Math.max(0, days)} day(s)` : 'credits expire soon',
     }));
@@ -66,7 +66,7 @@ async function sweepOne(deps: ExpirySweepDeps, actor: Actor, app: Application, n
   // A failed application accepts no record change until operations redrive it: remind, but do not expire.
   for (const { programId, expiresOn } of current.status === 'failed' ? [] : plan.expire) {
     const p = planRecordMove({ app: current, programId, to: 'expired', actor, now, reason: `credits expired on ${expiresOn}` });
-    current = await deps.applications.applyTransition(current, p, { briefs: p.briefs });
+    current = await applyTransition(deps.applications, current, p, { briefs: p.briefs });
     outcome.expired += 1;
   }
   for (const r of plan.reminders) {

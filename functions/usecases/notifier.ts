@@ -17,8 +17,8 @@ import type { Application, Transition } from '../../schemas/application.ts';
 import type { Estimate } from '../../schemas/estimate.ts';
 import type { PartnerProfile } from '../../schemas/partner.ts';
 import { isRetryableByTrait, isServerError, isThrottlingError, isTransientError } from '@smithy/service-error-classification';
-import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
-import { claimNotice, releaseNotice } from '../adapters/dynamo/applications-notices.ts';
+import { type ApplicationRepository, countTransitions } from '../adapters/dynamo/applications.ts';
+import { claimNotice, markNoticesSent, releaseNotice } from '../adapters/dynamo/applications-notices.ts';
 import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { sendMail } from '../adapters/mailer.ts';
 import { systemClock } from '../adapters/clock.ts';
@@ -114,7 +114,7 @@ export class Notifier {
       await releaseNotice(this.applications, app.id, key);
       throw withoutAddresses(error);
     }
-    await this.applications.markNoticesSent(app.id, [key]);
+    await markNoticesSent(this.applications, app.id, [key]);
     return true;
   }
 
@@ -124,7 +124,7 @@ export class Notifier {
     const pending = new Set(unnotified.map((t) => t.version));
     if (pending.size === 0) return [];
     // Catch up the pipeline counters of a write that crashed before counting (a repeat counts nothing).
-    await this.applications.countTransitions(app, unnotified);
+    await countTransitions(this.applications, app, unnotified);
     const partner = await this.partnerOf(app);
     const sent: string[] = [];
     const done: string[] = [];
@@ -168,7 +168,7 @@ export class Notifier {
     }
     // One write marks every transition whose mails are all out; a crash before it only means the next run finds
     // the mails already claimed and marks them then.
-    await this.applications.markNoticesSent(app.id, done);
+    await markNoticesSent(this.applications, app.id, done);
     return sent;
   }
 }

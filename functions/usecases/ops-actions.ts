@@ -20,8 +20,10 @@
  */
 import type { Actor, Application } from '../../schemas/application.ts';
 import type { ActionResponse } from '../../schemas/operations.ts';
-import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
-import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
+import { type ApplicationRepository, applyTransition, countTransitions } from '../adapters/dynamo/applications.ts';
+import { appendNote } from '../adapters/dynamo/applications-edits.ts';
+import { getTaskToken, setExecutionArn } from '../adapters/dynamo/applications-tasks.ts';
+import { bookPartner, type PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { failTask } from '../adapters/workflow-engine.ts';
 import { startNamedExecution } from '../adapters/workflow-restart.ts';
 import type { Notifier } from './notifier.ts';
@@ -51,7 +53,7 @@ async function write(deps: ActionDeps, id: string, planOf: (app: Application, no
     if (plan.kind === 'replay') return { app: current, before: current, version: plan.transition.version, applied: false };
     if (before) await before(current, plan);
     try {
-      const app = await deps.applications.applyTransition(current, plan.plan, plan.changes);
+      const app = await applyTransition(deps.applications, current, plan.plan, plan.changes);
       return { app, before: current, version: plan.plan.transition.version, applied: true };
     } catch (error) {
       if (error instanceof ConflictError && attempt < MAX_ATTEMPTS) continue;
@@ -62,7 +64,7 @@ async function write(deps: ActionDeps, id: string, planOf: (app: Application, no
 
 async function restart(deps: ActionDeps, app: Application, version: number, why: string): Promise<string> {
   const { executionArn, alreadyStarted } = await startNamedExecution(deps.stateMachineArn, restartExecutionName(app.id, version), { applicationId: app.id, resume: why });
-  if (!alreadyStarted || app.executionArn !== executionArn) await deps.applications.setExecutionArn(app.id, executionArn);
+  if (!alreadyStarted || app.executionArn !== executionArn) await setExecutionArn(deps.applications, app.id, executionArn);
   return executionArn;
 }
 
@@ -76,10 +78,10 @@ export async function redrive(deps: ActionDeps, id: string, actor: Actor, reason
   if (done.applied && SLOT_HOLDING.includes(app.status) && app.partner) {
     // MarkFailed gave the slot back; the review resumes, so the partner holds it again (over capacity is allowed here:
     // the application was already theirs).
-    await deps.partners.book(app.partner.partnerId, app.id);
+    await bookPartner(deps.partners, app.partner.partnerId, app.id);
   }
   const executionArn = await restart(deps, app, done.version, 'redrive');
-  await deps.applications.countTransitions(app, app.transitions);
+  await countTransitions(deps.applications, app, app.transitions);
   return answer('redrive', app, done.applied, `back to '${app.status}'; a new execution carries on from there`, executionArn);
 }
 
@@ -88,7 +90,7 @@ export async function reassign(deps: ActionDeps, id: string, actor: Actor, partn
   if (!partner || partner.active === false) throw new NotFoundError(`No active partner '${partnerId}'`);
   let booked = false;
   const done = await write(deps, id, (app, now) => planReassign(app, actor, { id: partner.id, name: partner.name }, reason, now), async () => {
-    if (!(await deps.partners.book(partner.id, id))) throw new ConflictError(`Partner ${partner.id} has no free review slot (capacity ${partner.capacity})`, 'partner-at-capacity');
+    if (!(await bookPartner(deps.partners, partner.id, id))) throw new ConflictError(`Partner ${partner.id} has no free review slot (capacity ${partner.capacity})`, 'partner-at-capacity');
     booked = true;
   }).catch(async (error: unknown) => {
     // Refused after booking (the application moved meanwhile): give the slot back.
@@ -104,11 +106,11 @@ export async function reassign(deps: ActionDeps, id: string, actor: Actor, partn
   if (routedFromUnrouted) {
     executionArn = await restart(deps, app, done.version, 'assigned');
   } else {
-    const token = await deps.applications.getTaskToken(app.id, TASK_TOKEN_KINDS.partnerReview, deps.clock.now());
+    const token = await getTaskToken(deps.applications, app.id, TASK_TOKEN_KINDS.partnerReview, deps.clock.now());
     // No stored token: the workflow is between tasks and reads the new assignment when it reaches the wait.
     if (token) await failTask(token.token, 'ChangedWhileWaiting', `reassigned to ${partner.id} by operations`);
   }
-  await deps.applications.countTransitions(app, app.transitions);
+  await countTransitions(deps.applications, app, app.transitions);
   return answer('reassign', app, done.applied, `with ${partner.id} now${previous ? `; ${previous} released` : ''}; both partners and the founder are told`, executionArn);
 }
 
@@ -120,7 +122,7 @@ export async function cancel(deps: ActionDeps, id: string, actor: Actor, reason:
   await runEffects({ applications: deps.applications, partners: deps.partners, stateMachineArn: deps.stateMachineArn, clock: deps.clock }, app, {
     stopExecution: { error: 'CancelledByOperations', cause: `cancelled by operations: ${reason}` },
   }, deps.clock.now());
-  await deps.applications.countTransitions(app, app.transitions);
+  await countTransitions(deps.applications, app, app.transitions);
   return answer('cancel', app, done.applied, 'withdrawn by operations; the workflow is ended, the partner slot released, the founder told');
 }
 
@@ -129,7 +131,7 @@ export async function nudge(deps: ActionDeps, id: string, actor: Actor, reason: 
     const app = await deps.applications.mustGet(id);
     const plan = planNudge(app, actor, reason, deps.clock.now());
     try {
-      if (!plan.replay) await deps.applications.appendNote(app, plan.note);
+      if (!plan.replay) await appendNote(deps.applications, app, plan.note);
     } catch (error) {
       if (error instanceof ConflictError && attempt < MAX_ATTEMPTS) continue;
       throw error;

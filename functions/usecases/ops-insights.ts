@@ -7,8 +7,8 @@ import type { Application, ApplicationStatus } from '../../schemas/application.t
 import { APPLICATION_STATUSES } from '../../schemas/statuses.ts';
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { listByStatus } from '../adapters/dynamo/applications-lists.ts';
-import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
-import type { PipelineStats } from '../adapters/dynamo/pipeline-stats.ts';
+import { listPartners, type PartnerRepository } from '../adapters/dynamo/partners.ts';
+import { type PipelineStats, readPipelineCounters } from '../adapters/dynamo/pipeline-stats.ts';
 import { readExecution } from '../adapters/execution-history.ts';
 import { executionArnFor } from '../adapters/workflow-engine.ts';
 import { ValidationError } from '../core/errors.ts';
@@ -93,7 +93,7 @@ export async function failedPage(deps: InsightDeps, opts: { limit: number; curso
 export async function pipeline(deps: InsightDeps, opts: { days: number; now: Date }) {
   const to = opts.now.toISOString().slice(0, 10);
   const asked = new Date(opts.now.getTime() - (opts.days - 1) * 86_400_000).toISOString().slice(0, 10);
-  const [counters, partners] = await Promise.all([deps.stats.read(), deps.partners.list()]);
+  const [counters, partners] = await Promise.all([readPipelineCounters(deps.stats), listPartners(deps.partners)]);
   const months = counters.months.filter((m) => m.month >= asked.slice(0, 7));
   const from = months[0] && `${months[0].month}-01` < asked ? `${months[0].month}-01` : asked;
   const inWindow = [...months.map((m) => m.counters), ...counters.days.filter((d) => d.day >= asked && d.day <= to).map((d) => d.counters)];

@@ -5,7 +5,7 @@
  */
 import type { Application } from '../../schemas/application.ts';
 import type { PartnerWithLoad } from '../../schemas/partner.ts';
-import type { PartnerCentralStore } from '../adapters/dynamo/partner-central-store.ts';
+import { type PartnerCentralStore, tryTakeWriteSlot } from '../adapters/dynamo/partner-central-store.ts';
 import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import type { FilingRole } from '../adapters/partner-central-client.ts';
 import { isAssignedTo } from '../core/application/commands.ts';
@@ -62,7 +62,7 @@ export async function takeWriteSlot(deps: Pick<PartnerCentralDeps, 'store' | 'cl
   let alreadyWaited = false;
   for (;;) {
     const now = deps.clock.now();
-    const result = await deps.store.tryTakeWriteSlot(accountId, now, nextWriteAt(now));
+    const result = await tryTakeWriteSlot(deps.store, accountId, now, nextWriteAt(now));
     if (result.granted) return;
     const next = afterWriteRefused({ now, nextAt: result.nextAt, alreadyWaited });
     if (next.kind === 'refuse') throw next.error;

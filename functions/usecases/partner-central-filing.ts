@@ -14,6 +14,7 @@ import { checkApiFiling, createOpportunityInput, initialWatermark, planApiFiling
 import { UnprocessableError } from '../core/errors.ts';
 import { runCommand } from './run-command.ts';
 import { assignedApplication, catalogOf, roleOf, takeWriteSlot, type PartnerCentralDeps } from './partner-central-access.ts';
+import { initWatermark, putOpportunityMapping, trackOpen } from '../adapters/dynamo/partner-central-store.ts';
 
 export interface ApiFilingResult {
   readonly app: Application;
@@ -45,10 +46,10 @@ export async function fileViaApi(deps: PartnerCentralDeps, args: { applicationId
     opportunityId = created.opportunityId;
     const now = deps.clock.now();
     // The mapping first: once the record says "filed", events and the reconciliation can find it.
-    await deps.store.putMapping({ catalog, opportunityId, applicationId, programId, partnerId }, now);
-    await deps.store.initWatermark(partnerId, catalog, initialWatermark(now));
+    await putOpportunityMapping(deps.store, { catalog, opportunityId, applicationId, programId, partnerId }, now);
+    await initWatermark(deps.store, partnerId, catalog, initialWatermark(now));
     // In review from now on: the reconciliation follows this partner until the record leaves AWS's review.
-    await deps.store.trackOpen(partnerId, catalog, opportunityId);
+    await trackOpen(deps.store, partnerId, catalog, opportunityId);
     logger.info('Filed through Partner Central', { programId, opportunityId, catalog });
   }
   const result = await runCommand(deps, applicationId, (current, now) => planApiFiling({

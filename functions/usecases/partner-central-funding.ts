@@ -30,6 +30,8 @@ import { ConflictError, NotFoundError } from '../core/errors.ts';
 import { assignedApplication, catalogOf, partnerRoleOrRefuse, roleOf, takeWriteSlot, type PartnerCentralDeps } from './partner-central-access.ts';
 import { benefitsWatermarkKey, isBenefitsWatermark } from '../adapters/dynamo/keys.ts';
 import { runCommand } from './run-command.ts';
+import { updateBriefs } from '../adapters/dynamo/applications-edits.ts';
+import { advanceStoredWatermark, claimWork, getBenefitMapping, getWatermark, initWatermark, partnersWithOpenReviews, putBenefitMapping, releaseWork, trackOpen, untrackOpen } from '../adapters/dynamo/partner-central-store.ts';
 
 export async function readFunding(deps: PartnerCentralDeps, args: { applicationId: string; programId: string; partnerId: string }): Promise<{ app: Application; funding: FundingState }> {
   const app = await assignedApplication(deps, args.applicationId, args.partnerId);
@@ -44,7 +46,7 @@ export async function editFunding(deps: PartnerCentralDeps, args: { applicationI
     const plan = planFundingEdit({ app, ...args, now });
     if (plan.kind === 'unchanged') return { app, funding: plan.funding };
     try {
-      const saved = await deps.applications.updateBriefs(app, plan.briefs, now);
+      const saved = await updateBriefs(deps.applications, app, plan.briefs, now);
       return { app: saved, funding: fundingOf(saved, args.programId) };
     } catch (error) {
       if (error instanceof ConflictError && attempt < 3) continue;
@@ -87,7 +89,7 @@ export async function submitFundingViaApi(deps: PartnerCentralDeps, args: { appl
   // One sender at a time per funding request: a concurrent request would read before the other's write lands and
   // send it again. The lease outlives the function's timeout, so a crash frees it within a minute.
   const lease = `funding-send#${applicationId}#${programId}`;
-  if (!(await deps.store.claimWork(lease, deps.clock.now(), SEND_LEASE_MS))) {
+  if (!(await claimWork(deps.store, lease, deps.clock.now(), SEND_LEASE_MS))) {
     throw new ConflictError(`The ${programId} funding request is being sent by another request: GET …/funding in a few seconds (or retry after ${SEND_LEASE_MS / 1000} s)`, check.funding.status);
   }
   try {
@@ -97,7 +99,7 @@ export async function submitFundingViaApi(deps: PartnerCentralDeps, args: { appl
     if (now.kind === 'with-aws') return { app: fresh, funding: now.funding, benefitApplicationId: now.funding.benefitApplicationId ?? '', replayed: true, steps: [] };
     return await send(deps, { applicationId, programId, partnerId, opportunityId: now.opportunityId, funding: now.funding, filing, role, catalog });
   } finally {
-    await deps.store.releaseWork(lease).catch((error: unknown) => logger.warn('Could not release the funding send lease', { error: error as Error }));
+    await releaseWork(deps.store, lease).catch((error: unknown) => logger.warn('Could not release the funding send lease', { error: error as Error }));
   }
 }
 
@@ -123,10 +125,10 @@ async function send(deps: PartnerCentralDeps, args: {
     const created = await createBenefitApplication(role, { ...funding.body, Catalog: catalog });
     benefitApplicationId = created.id;
     const now = deps.clock.now();
-    await deps.store.putBenefitMapping({ catalog, benefitApplicationId, applicationId, programId, partnerId }, now);
-    await deps.store.initWatermark(partnerId, benefitsWatermarkKey(catalog), initialWatermark(now));
+    await putBenefitMapping(deps.store, { catalog, benefitApplicationId, applicationId, programId, partnerId }, now);
+    await initWatermark(deps.store, partnerId, benefitsWatermarkKey(catalog), initialWatermark(now));
     // Open from now on: the reconciliation follows this partner's funding until AWS allocates or refuses it.
-    await deps.store.trackOpen(partnerId, benefitsWatermarkKey(catalog), benefitApplicationId);
+    await trackOpen(deps.store, partnerId, benefitsWatermarkKey(catalog), benefitApplicationId);
     const id = benefitApplicationId;
     const sentRevision = funding.revision;
     const current = (await runCommand(deps, applicationId, (latest, t) => planFundingCreated({ app: latest, programId, partnerId, benefitApplicationId: id, catalog, sentRevision, now: t }))).app;
@@ -191,7 +193,7 @@ export async function syncBenefitApplication(deps: PartnerCentralDeps, partner: 
   });
   // Settled (allocated or refused): nothing more to follow; the partner leaves the partition with its last one.
   const settled = result.app.briefs?.find((b) => b.programId === mapping.programId)?.record?.funding?.status;
-  if (settled === 'allocated' || settled === 'rejected') await deps.store.untrackOpen(partner.id, benefitsWatermarkKey(catalog), benefitApplicationId);
+  if (settled === 'allocated' || settled === 'rejected') await untrackOpen(deps.store, partner.id, benefitsWatermarkKey(catalog), benefitApplicationId);
   const plan = last.plan;
   const log = { applicationId: mapping.applicationId, programId: mapping.programId, benefitApplicationId, status: read.status };
   if (plan?.kind === 'apply') {
@@ -220,7 +222,7 @@ export async function reconcileFunding(deps: PartnerCentralDeps, partner: Partne
   if (!filing) return undefined;
   const catalog = catalogOf(filing, deps);
   const key = benefitsWatermarkKey(catalog);
-  const watermark = await deps.store.getWatermark(partner.id, key);
+  const watermark = await getWatermark(deps.store, partner.id, key);
   if (!watermark) return undefined;
   const after = listAfter(watermark).getTime();
   const role = roleOf(filing);
@@ -235,7 +237,7 @@ export async function reconcileFunding(deps: PartnerCentralDeps, partner: Partne
       updated.push(item.updatedAt);
       const changed = item.updatedAt === undefined || Date.parse(item.updatedAt) > after;
       if (!changed && item.status !== 'APPROVED') continue;
-      const mapping = await deps.store.getBenefitMapping(catalog, item.id);
+      const mapping = await getBenefitMapping(deps.store, catalog, item.id);
       if (!mapping || mapping.partnerId !== partner.id) continue;
       try {
         const outcome = await syncBenefitApplication(deps, partner, mapping, catalog, item.id);
@@ -248,7 +250,7 @@ export async function reconcileFunding(deps: PartnerCentralDeps, partner: Partne
     nextToken = page.nextToken;
   } while (nextToken);
   const next = advanceWatermark(watermark, updated);
-  if (next !== watermark) await deps.store.advanceWatermark(partner.id, key, next);
+  if (next !== watermark) await advanceStoredWatermark(deps.store, partner.id, key, next);
   return { seen, outcomes, watermark: next };
 }
 
@@ -259,7 +261,7 @@ export async function reconcileFunding(deps: PartnerCentralDeps, partner: Partne
  */
 export async function reconcileFundingAll(deps: PartnerCentralDeps): Promise<(FundingReconciliation & { partnerId: string; error?: string })[]> {
   const results: (FundingReconciliation & { partnerId: string; error?: string })[] = [];
-  const ids = [...new Set((await deps.store.partnersWithOpenReviews()).filter((p) => isBenefitsWatermark(p.catalog)).map((p) => p.partnerId))];
+  const ids = [...new Set((await partnersWithOpenReviews(deps.store)).filter((p) => isBenefitsWatermark(p.catalog)).map((p) => p.partnerId))];
   const partners = (await Promise.all(ids.map((id) => deps.partners.get(id)))).filter((p): p is NonNullable<typeof p> => Boolean(p?.filing));
   for (const partner of partners) {
     try {

@@ -21,6 +21,7 @@ import {
 import { ConflictError, NotFoundError, UnprocessableError } from '../core/errors.ts';
 import { assignedApplication, partnerRoleOrRefuse, takeWriteSlot, type PartnerCentralDeps } from './partner-central-access.ts';
 import { runCommand } from './run-command.ts';
+import { appendNote } from '../adapters/dynamo/applications-edits.ts';
 
 export interface ApiSubmissionResult {
   readonly app: Application;
@@ -128,7 +129,7 @@ async function recordApiUpdate(deps: PartnerCentralDeps, args: { applicationId: 
     const plan = planApiUpdate({ app: latest, ...args, now: deps.clock.now() });
     if (plan.kind === 'replay') return latest;
     try {
-      return await deps.applications.appendNote(latest, plan.note, { briefs: plan.briefs });
+      return await appendNote(deps.applications, latest, plan.note, { briefs: plan.briefs });
     } catch (error) {
       if (error instanceof ConflictError && attempt < MAX_NOTE_ATTEMPTS) continue;
       throw error;

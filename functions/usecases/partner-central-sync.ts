@@ -7,7 +7,7 @@ import type { Application } from '../../schemas/application.ts';
 import { PartnerCentralOpportunityEvent } from '../../schemas/api-requests.ts';
 import type { PartnerWithLoad } from '../../schemas/partner.ts';
 import { parseWith } from '../../schemas/issue-rules.ts';
-import type { OpportunityMapping } from '../adapters/dynamo/partner-central-store.ts';
+import { advanceStoredWatermark, claimEvent, getOpportunityMapping, getWatermark, type OpportunityMapping, partnersWithOpenReviews, releaseEvent, untrackOpen } from '../adapters/dynamo/partner-central-store.ts';
 import { logger } from '../adapters/observability.ts';
 import { getOpportunity, listOpportunitiesModifiedAfter, type OpportunityReview } from '../adapters/partner-central-client.ts';
 import { TASK_TOKEN_KINDS } from '../core/application/commands.ts';
@@ -18,6 +18,7 @@ import { NotFoundError } from '../core/errors.ts';
 import { runCommand, runEffects } from './run-command.ts';
 import { catalogOf, roleOf, type Filing, type PartnerCentralDeps } from './partner-central-access.ts';
 import { isBenefitsWatermark } from '../adapters/dynamo/keys.ts';
+import { getTaskToken } from '../adapters/dynamo/applications-tasks.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // AWS's review, observed
@@ -51,7 +52,7 @@ export async function applyObservedReview(deps: PartnerCentralDeps, mapping: Opp
     return 'not-applicable';
   }
   const now = deps.clock.now();
-  const tokens = await Promise.all([TASK_TOKEN_KINDS.awsDecision, TASK_TOKEN_KINDS.credits].map((k) => deps.applications.getTaskToken(mapping.applicationId, k, now)));
+  const tokens = await Promise.all([TASK_TOKEN_KINDS.awsDecision, TASK_TOKEN_KINDS.credits].map((k) => getTaskToken(deps.applications, mapping.applicationId, k, now)));
   const latest = tokens.map((t) => t?.storedAt).filter((s): s is string => s !== undefined).sort().at(-1);
   if (needsCatchUpCallback(result.app, mapping.programId, review.to, latest)) {
     await runEffects(deps, result.app, recordChangedEffects(mapping.programId), now);
@@ -64,7 +65,7 @@ export async function applyObservedReview(deps: PartnerCentralDeps, mapping: Opp
 /** A record past AWS's review no longer needs reconciling: its partner leaves the partition once none is left. */
 async function settleIfReviewed(deps: PartnerCentralDeps, mapping: OpportunityMapping, app: Application): Promise<void> {
   const status = app.briefs?.find((b) => b.programId === mapping.programId)?.record?.status;
-  if (status !== undefined && !inAwsReview(status)) await deps.store.untrackOpen(mapping.partnerId, mapping.catalog, mapping.opportunityId);
+  if (status !== undefined && !inAwsReview(status)) await untrackOpen(deps.store, mapping.partnerId, mapping.catalog, mapping.opportunityId);
 }
 
 export type EventOutcome = SyncOutcome | 'ignored' | 'duplicate' | 'not-ours' | 'no-role';
@@ -78,12 +79,12 @@ export async function handleOpportunityEvent(deps: PartnerCentralDeps, event: un
   }
   const { id, detail } = parsed.value;
   const now = deps.clock.now();
-  if (!(await deps.store.claimEvent(id, now))) {
+  if (!(await claimEvent(deps.store, id, now))) {
     logger.info('Partner Central event ignored: duplicate', { eventId: id });
     return 'duplicate';
   }
   try {
-    const mapping = await deps.store.getMapping(detail.catalog, detail.opportunity.identifier);
+    const mapping = await getOpportunityMapping(deps.store, detail.catalog, detail.opportunity.identifier);
     if (!mapping) return 'not-ours';
     const filing = (await deps.partners.get(mapping.partnerId))?.filing;
     if (!filing) {
@@ -94,7 +95,7 @@ export async function handleOpportunityEvent(deps: PartnerCentralDeps, event: un
     return await applyObservedReview(deps, mapping, observed);
   } catch (error) {
     // Give the claim back so EventBridge's retry handles the event again.
-    await deps.store.releaseEvent(id).catch((e: unknown) => logger.error('Could not release the event claim', { eventId: id, error: e as Error }));
+    await releaseEvent(deps.store, id).catch((e: unknown) => logger.error('Could not release the event claim', { eventId: id, error: e as Error }));
     throw error;
   }
 }
@@ -120,7 +121,7 @@ export async function reconcilePartner(deps: PartnerCentralDeps, partner: Partne
   const filing = partner.filing;
   if (!filing) return undefined;
   const catalog = catalogOf(filing, deps);
-  const watermark = await deps.store.getWatermark(partner.id, catalog);
+  const watermark = await getWatermark(deps.store, partner.id, catalog);
   if (!watermark) return undefined;
   const role = roleOf(filing);
   const outcomes: Partial<Record<SyncOutcome, number>> = {};
@@ -132,7 +133,7 @@ export async function reconcilePartner(deps: PartnerCentralDeps, partner: Partne
     for (const item of page.items) {
       seen += 1;
       modified.push(item.lastModifiedDate);
-      const mapping = await deps.store.getMapping(catalog, item.opportunityId);
+      const mapping = await getOpportunityMapping(deps.store, catalog, item.opportunityId);
       if (!mapping || mapping.partnerId !== partner.id) continue;
       try {
         const outcome = await applyObservedReview(deps, mapping, item);
@@ -141,13 +142,13 @@ export async function reconcilePartner(deps: PartnerCentralDeps, partner: Partne
         if (!(error instanceof NotFoundError)) throw error;
         logger.warn('Reconciliation: mapped record not found', { applicationId: mapping.applicationId, programId: mapping.programId });
         // Nothing left to follow for it: its partner is not visited again on its account.
-        await deps.store.untrackOpen(mapping.partnerId, mapping.catalog, mapping.opportunityId);
+        await untrackOpen(deps.store, mapping.partnerId, mapping.catalog, mapping.opportunityId);
       }
     }
     nextToken = page.nextToken;
   } while (nextToken);
   const next = advanceWatermark(watermark, modified);
-  if (next !== watermark) await deps.store.advanceWatermark(partner.id, catalog, next);
+  if (next !== watermark) await advanceStoredWatermark(deps.store, partner.id, catalog, next);
   return { partnerId: partner.id, catalog, seen, outcomes, watermark: next };
 }
 
@@ -159,7 +160,7 @@ export async function reconcilePartner(deps: PartnerCentralDeps, partner: Partne
 export async function reconcileAll(deps: PartnerCentralDeps): Promise<PartnerReconciliation[]> {
   // The partition also lists partners with funding requests open (catalog `BENEFITS#…`): those are the funding
   // reconciliation's (functions/usecases/partner-central-funding.ts).
-  const open = (await deps.store.partnersWithOpenReviews()).filter((p) => !isBenefitsWatermark(p.catalog));
+  const open = (await partnersWithOpenReviews(deps.store)).filter((p) => !isBenefitsWatermark(p.catalog));
   const ids = [...new Set(open.map((p) => p.partnerId))];
   const partners = (await Promise.all(ids.map((id) => deps.partners.get(id)))).filter((p): p is PartnerWithLoad => Boolean(p?.filing));
   const results: PartnerReconciliation[] = [];

@@ -5,8 +5,8 @@
  * (drafted → unrouted) with the reasons. After a founder's revision the application goes back to the partner who
  * asked for the changes (their slot is still held: request-changes keeps it), without ranking again.
  */
-import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
-import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
+import { type ApplicationRepository, applyTransition } from '../adapters/dynamo/applications.ts';
+import { bookPartner, listPartners, type PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
 import type { Actor } from '../../schemas/application.ts';
 import type { Clock } from '../core/clock.ts';
@@ -37,7 +37,7 @@ export async function routePartner(deps: RoutingDeps, applicationId: string, act
   // application goes to the operations queue with the reason, and a partner slot held from a revision is given back.
   if ((app.briefs ?? []).length === 0) {
     try {
-      await deps.applications.applyTransition(app, planTransition({
+      await applyTransition(deps.applications, app, planTransition({
         current: app.status, version: app.version, to: 'unrouted', actor, now: deps.clock.now(),
         reason: 'nothing to file through ACE: no partner-filed program fits this worksheet (see the estimate\'s programs and reasons)',
       }), { partner: undefined });
@@ -52,7 +52,7 @@ export async function routePartner(deps: RoutingDeps, applicationId: string, act
   if (app.partner && !(app.passedOverBy ?? []).includes(app.partner.partnerId)) {
     const same = app.partner;
     try {
-      await deps.applications.applyTransition(app, planTransition({
+      await applyTransition(deps.applications, app, planTransition({
         current: app.status, version: app.version, to: 'routed', actor, now: deps.clock.now(),
         reason: `back to ${same.partnerName} with the revised worksheet`,
       }));
@@ -64,13 +64,13 @@ export async function routePartner(deps: RoutingDeps, applicationId: string, act
     }
     return { applicationId, routed: true, partnerId: same.partnerId };
   }
-  const ranking = rankPartners(app.worksheet, await deps.partners.list(), app.passedOverBy ?? []);
+  const ranking = rankPartners(app.worksheet, await listPartners(deps.partners), app.passedOverBy ?? []);
 
   for (const candidate of ranking.candidates) {
-    if (!(await deps.partners.book(candidate.partner.id, applicationId))) continue; // filled up since we read it: try the next
+    if (!(await bookPartner(deps.partners, candidate.partner.id, applicationId))) continue; // filled up since we read it: try the next
     const now = deps.clock.now();
     try {
-      await deps.applications.applyTransition(app, planTransition({
+      await applyTransition(deps.applications, app, planTransition({
         current: app.status, version: app.version, to: 'routed', actor, now,
         reason: `routed to ${candidate.partner.name}: ${candidate.reasons.join('; ')}`,
       }), {
@@ -91,7 +91,7 @@ export async function routePartner(deps: RoutingDeps, applicationId: string, act
   }
 
   const why = ranking.excluded.map((e) => `${e.partnerId}: ${e.reason}`).join('; ') || 'no partners on file';
-  await deps.applications.applyTransition(app, planTransition({
+  await applyTransition(deps.applications, app, planTransition({
     current: app.status, version: app.version, to: 'unrouted', actor, now: deps.clock.now(),
     reason: `no partner could take it (${why})`,
   }));

@@ -12,7 +12,8 @@
  * winner's outcome and different ones get 409 naming the current state.
  */
 import type { Application, Transition } from '../../schemas/application.ts';
-import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { type ApplicationRepository, applyTransition } from '../adapters/dynamo/applications.ts';
+import { getTaskToken, setExecutionArn } from '../adapters/dynamo/applications-tasks.ts';
 import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
 import type { Clock } from '../core/clock.ts';
@@ -61,7 +62,7 @@ export async function writeCommand(deps: CommandDeps, id: string, plan: (app: Ap
     let transition: Transition | undefined;
     if (command.kind === 'apply') {
       try {
-        app = await deps.applications.applyTransition(current, command.plan, command.changes);
+        app = await applyTransition(deps.applications, current, command.plan, command.changes);
         transition = command.plan.transition;
       } catch (error) {
         // Lost a race: re-read and re-plan (the winner's outcome may be ours: then it is a replay).
@@ -114,7 +115,7 @@ async function resumeAfterEscalation(deps: CommandDeps, app: Application): Promi
   if (!escalation || !OPEN_AFTER_ESCALATION.has(app.status)) return;
   const name = resumeExecutionName(app.id, escalation.version);
   const { executionArn, alreadyStarted } = await startNamedExecution(deps.stateMachineArn, name, { applicationId: app.id, [RESUME_INPUT]: 'a change recorded after an escalation' });
-  if (!alreadyStarted) await deps.applications.setExecutionArn(app.id, executionArn);
+  if (!alreadyStarted) await setExecutionArn(deps.applications, app.id, executionArn);
   logger.info('Workflow resumed after an escalation', { alreadyStarted });
 }
 
@@ -125,7 +126,7 @@ const OPEN_AFTER_ESCALATION: ReadonlySet<string> = new Set([
 
 /** The most recently stored task token among `kinds`, if any. */
 async function latestToken(deps: CommandDeps, id: string, kinds: readonly string[], now: Date): Promise<{ token: string; storedAt: string } | undefined> {
-  const tokens = await Promise.all(kinds.map((kind) => deps.applications.getTaskToken(id, kind, now)));
+  const tokens = await Promise.all(kinds.map((kind) => getTaskToken(deps.applications, id, kind, now)));
   return tokens
     .filter((t): t is { token: string; storedAt: string } => t !== undefined)
     .sort((a, b) => b.storedAt.localeCompare(a.storedAt))[0];

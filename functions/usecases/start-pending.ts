@@ -9,11 +9,12 @@
  */
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { listByStatus } from '../adapters/dynamo/applications-lists.ts';
+import { setExecutionArn } from '../adapters/dynamo/applications-tasks.ts';
 import { logger } from '../adapters/observability.ts';
 import type { Clock } from '../core/clock.ts';
 
 export interface StartPendingDeps {
-  readonly applications: Pick<ApplicationRepository, 'tableName' | 'setExecutionArn'>;
+  readonly applications: Pick<ApplicationRepository, 'tableName'>;
   readonly clock: Clock;
   readonly startWorkflow: (applicationId: string) => Promise<{ executionArn: string; alreadyStarted: boolean }>;
 }
@@ -36,7 +37,7 @@ export async function startPending(deps: StartPendingDeps): Promise<{ checked: n
       if (app.summary.executionArn || now.getTime() - Date.parse(app.updatedAt) < START_GRACE_MS) continue;
       try {
         const { executionArn } = await deps.startWorkflow(app.id);
-        await deps.applications.setExecutionArn(app.id, executionArn);
+        await setExecutionArn(deps.applications, app.id, executionArn);
         started += 1;
         logger.warn('Started the workflow of an application its intake left unstarted', { applicationId: app.id });
       } catch (error) {

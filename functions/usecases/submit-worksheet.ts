@@ -13,9 +13,10 @@
 import type { Worksheet } from '../../schemas/worksheet.ts';
 import type { Application } from '../../schemas/application.ts';
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
-import { addFounderTokenHash, putDedupeItems } from '../adapters/dynamo/applications-intake.ts';
+import { addFounderTokenHash, createApplication, putDedupeItems } from '../adapters/dynamo/applications-intake.ts';
 import { getHeads } from '../adapters/dynamo/applications-lists.ts';
-import { accountScope, addressScope, type LimitRepository } from '../adapters/dynamo/limits.ts';
+import { setExecutionArn } from '../adapters/dynamo/applications-tasks.ts';
+import { accountScope, addressScope, claimSlot, type LimitRepository, releaseSlot, slotHolders } from '../adapters/dynamo/limits.ts';
 import type { Clock } from '../core/clock.ts';
 import { dedupeValues } from '../core/dedupe.ts';
 import { IdempotencyKeyReusedError, TooManyRequestsError } from '../core/errors.ts';
@@ -55,7 +56,7 @@ export async function submitWorksheet(deps: IntakeDeps, worksheet: Worksheet, id
     await claimOpenSlots(deps, worksheet, id, now);
     // The likely-duplicate index items first (idempotent puts): a crash then never leaves an application without them.
     await putDedupeItems(deps.applications, id, dedupeValues(worksheet), now);
-    created = await deps.applications.create(newApplication({ id, worksheet, tokenHash: hash, now }));
+    created = await createApplication(deps.applications, newApplication({ id, worksheet, tokenHash: hash, now }));
     if (!created) existing = await deps.applications.mustGet(id); // a concurrent first attempt won the put
   }
   if (existing) {
@@ -67,7 +68,7 @@ export async function submitWorksheet(deps: IntakeDeps, worksheet: Worksheet, id
     await addFounderTokenHash(deps.applications, id, hash);
   }
   const { executionArn, alreadyStarted } = await deps.startWorkflow(id);
-  if (!alreadyStarted) await deps.applications.setExecutionArn(id, executionArn);
+  if (!alreadyStarted) await setExecutionArn(deps.applications, id, executionArn);
   return { applicationId: id, status: existing?.status ?? 'submitted', founderToken: token, replayed: !created, alreadyStarted };
 }
 
@@ -89,17 +90,17 @@ async function claimOpenSlots(deps: IntakeDeps, worksheet: Worksheet, id: string
 async function claimOneSlot(deps: IntakeDeps, scope: string, limit: number, id: string, now: Date): Promise<number | undefined> {
   for (let round = 0; round < 3; round += 1) {
     for (let slot = 0; slot < limit; slot += 1) {
-      if (await deps.limits.claimSlot(scope, slot, id, now)) return undefined;
+      if (await claimSlot(deps.limits, scope, slot, id, now)) return undefined;
     }
     // All held: take back the slots whose application is no longer open (or was never stored), then try again.
-    const holders = (await deps.limits.holders(scope)).filter((h) => h.slot < limit);
+    const holders = (await slotHolders(deps.limits, scope)).filter((h) => h.slot < limit);
     const apps = new Map((await getHeads(deps.applications, holders.map((h) => h.applicationId))).map((a) => [a.id, a] as const));
     const stale = holders.filter((h) => {
       const app = apps.get(h.applicationId);
       return app ? !isOpen(app) : now.getTime() - Date.parse(h.claimedAt) > ORPHAN_SLOT_GRACE_MS;
     });
     if (stale.length === 0) return retryAfterSeconds([...apps.values()], now);
-    for (const h of stale) await deps.limits.releaseSlot(scope, h.slot, h.applicationId);
+    for (const h of stale) await releaseSlot(deps.limits, scope, h.slot, h.applicationId);
   }
   return 60; // raced three times by concurrent intakes for the freed slots
 }

@@ -11,7 +11,8 @@
  */
 import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
-import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { ApplicationRepository, applyTransition } from '../adapters/dynamo/applications.ts';
+import { saveTaskToken } from '../adapters/dynamo/applications-tasks.ts';
 import { TASK_TOKEN_KINDS, type TaskTokenKind } from '../core/application/commands.ts';
 import { planTransition } from '../core/application/lifecycle.ts';
 import { standingOf } from '../core/application/standing.ts';
@@ -66,7 +67,7 @@ export const handler = workflowTask('AwaitReview', AwaitHumanStepInput, async ({
   const kind = given ?? TASK_TOKEN_KINDS.partnerReview;
   const now = systemClock.now();
   // Token first, status second: a crash in between leaves a stored token and a retry that finishes the move.
-  await applications.saveTaskToken(applicationId, kind, taskToken, {
+  await saveTaskToken(applications, applicationId, kind, taskToken, {
     now, expiresAt: new Date(now.getTime() + TOKEN_RETENTION_DAYS * 86_400_000),
   });
   const app = await applications.mustGet(applicationId);
@@ -74,7 +75,7 @@ export const handler = workflowTask('AwaitReview', AwaitHumanStepInput, async ({
   if (why) throw new ChangedWhileWaiting(`${kind}: ${why}`);
   if (kind === TASK_TOKEN_KINDS.partnerReview && app.status === 'routed') {
     try {
-      await applications.applyTransition(app, planTransition({
+      await applyTransition(applications, app, planTransition({
         current: app.status, version: app.version, to: 'in_partner_review', actor: systemActor('AwaitReview'), now, // the actor id stored in timelines stays
         reason: `waiting on ${app.partner ? possessive(app.partner.partnerName) : "the partner's"} review`,
       }));

@@ -5,7 +5,7 @@
  */
 import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
-import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { ApplicationRepository, applyTransition } from '../adapters/dynamo/applications.ts';
 import { planTransition } from '../core/application/lifecycle.ts';
 import { draftBriefsWith, estimateModelNames } from '../core/ace/draft.ts';
 import { addressConfirmed } from '../core/address-confirmation.ts';
@@ -37,7 +37,7 @@ export const handler = workflowTask('DraftBriefs', ApplicationTaskInput, async (
     current: app.status, version: app.version, to: 'drafted', actor: systemActor('DraftBriefs'), now,
     reason: briefs.length ? `${briefs.length} ACE record(s) drafted and validated: ${briefs.map((b) => b.programId).join(', ')}` : 'no ACE record to draft',
   });
-  const updated = await applications.applyTransition(app, plan, {
+  const updated = await applyTransition(applications, app, plan, {
     briefs: briefs.map((b) => ({ programId: b.programId, body: b.body as Record<string, unknown>, problems: b.problems, revision: 1, record: { status: 'draft' as const } })),
   });
   return { applicationId, status: updated.status, briefs: briefs.length, addressConfirmed: addressConfirmed(updated) };

@@ -4,7 +4,7 @@
  */
 import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
-import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { ApplicationRepository, applyTransition } from '../adapters/dynamo/applications.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { planTransition } from '../core/application/lifecycle.ts';
 import { cleanFailureCause } from '../core/failure-cause.ts';
@@ -35,7 +35,7 @@ export const handler = workflowTask('MarkFailed', MarkFailedInput, async ({ appl
   // The full cause (with Lambda's stack trace) goes to the logs only; the application keeps the name and a clean message.
   logger.error('Workflow failed', { failedState, errorName, cause: error?.Cause });
   const cause = cleanFailureCause(error?.Cause);
-  const updated = await applications.applyTransition(app, planTransition({
+  const updated = await applyTransition(applications, app, planTransition({
     current: app.status, version: app.version, to: 'failed', actor: systemActor('MarkFailed'), now,
     reason: `workflow failed in ${failedState ?? 'an unnamed state'}: ${errorName}`,
   }), {

@@ -13,6 +13,7 @@
 import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { appendNote } from '../adapters/dynamo/applications-edits.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
 import { composeNotice, type NoticeKind } from '../core/notifications.ts';
@@ -82,7 +83,7 @@ export const handler = workflowTask('Notify', NotifyInput, async ({ applicationI
       let escalated = app;
       if (plan.kind === 'escalate') {
         try {
-          escalated = await applications.appendNote(app, plan.note);
+          escalated = await appendNote(applications, app, plan.note);
         } catch (error) {
           if (!(error instanceof ConflictError)) throw error;
           logger.info('Escalation overtaken by a change', { event });

@@ -10,7 +10,7 @@
  */
 import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
-import { PipelineStats } from '../adapters/dynamo/pipeline-stats.ts';
+import { claimBusinessMetrics, PipelineStats, rollUpPipelineDays } from '../adapters/dynamo/pipeline-stats.ts';
 import { metrics, MetricUnit } from '../adapters/metrics.ts';
 import { logger } from '../adapters/observability.ts';
 import { STUCK_METRICS } from '../core/operations/stuck-limits.ts';
@@ -33,10 +33,10 @@ export const handler = workflowTask('OpsSweep', OpsSweepInput, async () => {
   metrics.publishStoredMetrics();
   logger.info('Stuck work counted', { ...count });
   // Before the roll-up: a day is emitted in full before it rolls into its month.
-  const business = await stats.claimBusinessMetrics();
+  const business = await claimBusinessMetrics(stats);
   for (const m of business) metrics.addMetric(m.name, m.unit === 'Count' ? MetricUnit.Count : MetricUnit.NoUnit, m.value);
   if (business.length) metrics.publishStoredMetrics();
-  const rolledUp = await stats.rollUp(systemClock.now());
+  const rolledUp = await rollUpPipelineDays(stats, systemClock.now());
   if (rolledUp.length) logger.info('Pipeline days rolled up into their months', { days: rolledUp.length, first: rolledUp[0], last: rolledUp.at(-1) });
   return { ...count, businessMetrics: business.length, rolledUp: rolledUp.length };
 });

@@ -1,7 +1,7 @@
 /** SizeAsk: sizes the credit ask from the worksheet and stores the estimate (submitted → sized). */
 import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
-import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { ApplicationRepository, applyTransition } from '../adapters/dynamo/applications.ts';
 import { planTransition } from '../core/application/lifecycle.ts';
 import { estimate } from '../core/estimate.ts';
 import { ApplicationTaskInput, systemActor, workflowTask } from './task.ts';
@@ -19,6 +19,6 @@ export const handler = workflowTask('SizeAsk', ApplicationTaskInput, async ({ ap
     current: app.status, version: app.version, to: 'sized', actor: systemActor('SizeAsk'), now,
     reason: `credit ask sized: ${result.plan.filings.map((f) => `${f.programId} $${f.askUsd}`).join(', ') || 'no program to file'}`,
   });
-  const updated = await applications.applyTransition(app, plan, { estimate: result });
+  const updated = await applyTransition(applications, app, plan, { estimate: result });
   return { applicationId, status: updated.status };
 });

@@ -11,7 +11,7 @@
  */
 import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
-import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { ApplicationRepository, applyTransition } from '../adapters/dynamo/applications.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
 import { planTransition } from '../core/application/lifecycle.ts';
@@ -35,7 +35,7 @@ export const handler = workflowTask('Reroute', UnassignPartnerInput, async ({ ap
     let status = app.status;
     if (app.status === 'changes_requested') {
       try {
-        status = (await applications.applyTransition(app, planTransition({
+        status = (await applyTransition(applications, app, planTransition({
           current: app.status, version: app.version, to: 'withdrawn', actor: systemActor('Reroute'), now: systemClock.now(),
           reason: 'closed: no revised worksheet arrived after the change request and a reminder',
         }))).status;
@@ -51,7 +51,7 @@ export const handler = workflowTask('Reroute', UnassignPartnerInput, async ({ ap
   if (app.status === 'in_partner_review' || app.status === 'routed') {
     const partnerId = app.partner?.partnerId;
     try {
-      await applications.applyTransition(app, planTransition({
+      await applyTransition(applications, app, planTransition({
         current: app.status, version: app.version, to: 'drafted', actor: systemActor('Reroute'), now: systemClock.now(),
         reason: `${app.partner?.partnerName ?? 'the partner'} did not review in time (reminder sent); re-routing to the next partner`,
       }), { passedOverBy: [...new Set([...(app.passedOverBy ?? []), ...(partnerId ? [partnerId] : [])])], partner: undefined });

@@ -8,7 +8,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from 'aws-lambda';
-import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
+import { type ApplicationRepository, applyTransition } from '../../functions/adapters/dynamo/applications.ts';
+import { updateBriefs } from '../../functions/adapters/dynamo/applications-edits.ts';
+import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
+import { markNoticesSent } from '../../functions/adapters/dynamo/applications-notices.ts';
+import { getTaskToken } from '../../functions/adapters/dynamo/applications-tasks.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 import { newApplication, newFounderToken } from '../../functions/core/intake.ts';
@@ -51,8 +55,8 @@ async function stored(status: ApplicationStatus, records: RecordState[] = []): P
     partner: { partnerId: 'p-northwind', partnerName: 'Northwind', assignedAt: base.createdAt, reasons: ['serves the Region'] },
     briefs: records.map((record, i) => ({ programId: i === 0 ? 'bedrock-poc' : 'activate-portfolio', body: { Project: { Title: `brief ${i}` } }, problems: [], revision: 1, record })),
   };
-  expect(await applications.create(app)).toBe(true);
-  await applications.markNoticesSent(app.id, app.transitions.map((t) => transitionMarker(t.version)));
+  expect(await createApplication(applications, app)).toBe(true);
+  await markNoticesSent(applications, app.id, app.transitions.map((t) => transitionMarker(t.version)));
   return applications.mustGet(app.id);
 }
 
@@ -66,12 +70,12 @@ describe('the version half of the status condition (application repository)', ()
     expect(plan.transition.to).toBe('action_required');
     // Meanwhile the partner's edit of the first brief lands (same status, next version).
     const edited = (app.briefs ?? []).map((b) => (b.programId === 'bedrock-poc' ? { ...b, body: { Project: { Title: 'fixed as AWS asked' } }, revision: 2 } : b));
-    const afterEdit = await applications.updateBriefs(app, edited, new Date());
+    const afterEdit = await updateBriefs(applications, app, edited, new Date());
     // What the edit answers is what is stored: the next version, the same status and timeline.
     expect(afterEdit.version).toBe(app.version + 1);
     expect(afterEdit).toEqual(await applications.mustGet(app.id));
 
-    const err = await applications.applyTransition(app, plan, { briefs: plan.briefs }).catch((e: unknown) => e);
+    const err = await applyTransition(applications, app, plan, { briefs: plan.briefs }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConflictError);
     const latest = await applications.mustGet(app.id);
     expect(latest.briefs?.[0]?.body).toEqual({ Project: { Title: 'fixed as AWS asked' } });
@@ -86,10 +90,10 @@ describe('the version guard on brief edits', () => {
     const edited = (app.briefs ?? []).map((b) => (b.programId === 'bedrock-poc' ? { ...b, body: { Project: { Title: 'late edit' } }, revision: 2 } : b));
     // ...while AWS's approval of that record is recorded; the second record keeps the application in action_required.
     const approval = planRecordTransition({ app, programId: 'bedrock-poc', to: 'approved', actor: partner, reason: 'AWS approved', now: new Date(), details: { award: { amountUsd: '10000.00', expiresOn: '2027-12-01' } } });
-    const approved = await applications.applyTransition(app, approval, { briefs: approval.briefs });
+    const approved = await applyTransition(applications, app, approval, { briefs: approval.briefs });
     expect(approved.status).toBe('action_required');
 
-    const err = await applications.updateBriefs(app, edited, new Date()).catch((e: unknown) => e);
+    const err = await updateBriefs(applications, app, edited, new Date()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConflictError);
     const latest = await applications.mustGet(app.id);
     expect(recordOf(latest.briefs![0]!).status).toBe('approved');
@@ -103,7 +107,7 @@ describe("AwaitReview's catch-up of a change that landed while it was starting",
   it('partner review: the partner already decided, so the wait fails with ChangedWhileWaiting (its token kept)', async () => {
     const app = await stored('changes_requested');
     await expect(wait(app, 'partner-review')).rejects.toMatchObject({ name: 'ChangedWhileWaiting' });
-    expect((await applications.getTaskToken(app.id, 'partner-review', new Date()))?.token).toBe(`token-${app.id}-partner-review`);
+    expect((await getTaskToken(applications, app.id, 'partner-review', new Date()))?.token).toBe(`token-${app.id}-partner-review`);
   });
 
   it("founder revision: the founder's revision already arrived", async () => {
@@ -118,7 +122,7 @@ describe("AwaitReview's catch-up of a change that landed while it was starting",
 
     const app = await stored('filed', [filed, filed]);
     const review = planRecordTransition({ app, programId: 'bedrock-poc', to: 'in_aws_review', actor: partner, reason: 'AWS is reviewing', now: new Date() });
-    await applications.applyTransition(app, review, { briefs: review.briefs });
+    await applyTransition(applications, app, review, { briefs: review.briefs });
     await expect(wait(app, 'aws-decision')).rejects.toMatchObject({ name: 'ChangedWhileWaiting', message: expect.stringContaining('arrived before this wait') });
   });
 
@@ -130,7 +134,7 @@ describe("AwaitReview's catch-up of a change that landed while it was starting",
 
   it('a status change racing the move into review is not a failure of the wait: ChangedWhileWaiting', async () => {
     const app = await stored('in_partner_review');
-    await applications.applyTransition(app, planTransition({ current: 'in_partner_review', version: app.version, to: 'approved_for_filing', actor: partner, reason: 'approved', now: new Date() }));
+    await applyTransition(applications, app, planTransition({ current: 'in_partner_review', version: app.version, to: 'approved_for_filing', actor: partner, reason: 'approved', now: new Date() }));
     await expect(wait(app, 'partner-review')).rejects.toMatchObject({ name: 'ChangedWhileWaiting' });
   });
 });
@@ -141,7 +145,7 @@ describe('only a failed condition is a conflict (application repository)', () =>
     const plan = planTransition({ current: app.status, version: app.version, to: 'withdrawn', actor: { kind: 'founder', id: 'founder' }, reason: 'too big to store', now: new Date('2026-11-27T11:00:00Z') });
     // A head item over DynamoDB's 400 KB limit: refused with ValidationException, not ConditionalCheckFailed.
     const failure = { at: '2026-11-27T11:00:00Z', state: 'Test', error: 'Huge', cause: 'x'.repeat(420_000), failedFrom: 'drafted' as const };
-    const refused = await applications.applyTransition(app, plan, { failure }).then(() => undefined, (error: unknown) => error);
+    const refused = await applyTransition(applications, app, plan, { failure }).then(() => undefined, (error: unknown) => error);
     expect(refused).toBeInstanceOf(Error);
     expect(refused).not.toBeInstanceOf(ConflictError);
     expect((refused as Error).name).toBe('ValidationException');

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
+import { type ApplicationRepository, applyTransition } from '../../functions/adapters/dynamo/applications.ts';
 import type * as LimitsModule from '../../functions/adapters/dynamo/limits.ts';
 import type { LimitRepository } from '../../functions/adapters/dynamo/limits.ts';
 import type * as SubmitWorksheet from '../../functions/usecases/submit-worksheet.ts';
@@ -62,7 +62,7 @@ describe('open applications per address and per AWS account', () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => outcome(submit(deps(), w, `k-${randomUUID()}`))));
     expect(results.filter((r) => r === 'accepted')).toHaveLength(3);
     expect(results.filter((r) => r === '429:true')).toHaveLength(17);
-    const holders = await limits.holders(limitsModule.addressScope(w.contact.email));
+    const holders = await limitsModule.slotHolders(limits, limitsModule.addressScope(w.contact.email));
     expect(holders).toHaveLength(3);
     expect((await (await import('../../functions/adapters/dynamo/applications-lists.ts')).getHeads(applications, holders.map((hd) => hd.applicationId))).every((a) => a.worksheet.contact.email === w.contact.email)).toBe(true);
     const stored = (await Promise.all((await (await import('../../functions/adapters/dynamo/applications-lists.ts')).listByStatus(applications, 'submitted', { limit: 100 })).items.map((row) => applications.mustGet(row.id)))).filter((a) => a.worksheet.contact.email === w.contact.email);
@@ -80,9 +80,9 @@ describe('open applications per address and per AWS account', () => {
 
     // Close one (the expiry of an unconfirmed application does exactly this): its slot is reclaimed by the next intake.
     const app = await applications.mustGet(ids[0]!);
-    await applications.applyTransition(app, planTransition({ current: app.status, version: app.version, to: 'withdrawn', actor: { kind: 'founder', id: 'founder' }, reason: 'test', now }));
+    await applyTransition(applications, app, planTransition({ current: app.status, version: app.version, to: 'withdrawn', actor: { kind: 'founder', id: 'founder' }, reason: 'test', now }));
     const accepted = await submit(deps(), sixth, `k-${randomUUID()}`);
-    const holders = (await limits.holders(limitsModule.accountScope(account))).map((hd) => hd.applicationId);
+    const holders = (await limitsModule.slotHolders(limits, limitsModule.accountScope(account))).map((hd) => hd.applicationId);
     expect(holders).toHaveLength(5);
     expect(holders).toContain(accepted.applicationId);
     expect(holders).not.toContain(ids[0]);
@@ -91,11 +91,11 @@ describe('open applications per address and per AWS account', () => {
   it('a crash between the slot claim and the application leaves an orphan slot, reclaimed after the grace period (never before)', async () => {
     const w = founder();
     const scope = limitsModule.addressScope(w.contact.email);
-    for (let slot = 0; slot < 3; slot += 1) await limits.claimSlot(scope, slot, `app_never_stored_${slot}`, now);
+    for (let slot = 0; slot < 3; slot += 1) await limitsModule.claimSlot(limits, scope, slot, `app_never_stored_${slot}`, now);
     await expect(submit(deps(), w, `k-${randomUUID()}`)).rejects.toBeInstanceOf(TooManyRequestsError);
     now = new Date(now.getTime() + 11 * 60_000);
     const accepted = await submit(deps(), w, `k-${randomUUID()}`);
-    expect((await limits.holders(scope)).map((hd) => hd.applicationId)).toContain(accepted.applicationId);
+    expect((await limitsModule.slotHolders(limits, scope)).map((hd) => hd.applicationId)).toContain(accepted.applicationId);
   });
 });
 

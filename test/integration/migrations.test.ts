@@ -7,7 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
+import { type ApplicationRepository, applyTransition } from '../../functions/adapters/dynamo/applications.ts';
+import { updateBriefs } from '../../functions/adapters/dynamo/applications-edits.ts';
+import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
 import type * as Migrations from '../../scripts/migrations.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
@@ -16,6 +18,7 @@ import { planTransition } from '../../functions/core/application/lifecycle.ts';
 import { estimate } from '../../functions/core/estimate.ts';
 import { applicationKey, applicationPartition, operationsKeys } from '../../functions/adapters/dynamo/keys.ts';
 import type { Actor, Application, StoredBrief } from '../../schemas/application.ts';
+import { openOpportunities, partnersWithOpenReviews, putOpportunityMapping } from '../../functions/adapters/dynamo/partner-central-store.ts';
 
 let table: TestTable;
 let applications: ApplicationRepository;
@@ -147,14 +150,14 @@ describe('superseded documents', () => {
 
   it('a brief edit marks the body it replaced to expire; an edit back brings it back; purge deletes only what expired', async () => {
     const app = { ...legacyApplication(), notified: [] };
-    await applications.create(app);
+    await createApplication(applications, app);
     const before = await documents(app.id);
     expect(before).toHaveLength(3);
     expect(before.every((d) => d.expiresAt === undefined)).toBe(true);
 
     const original = app.briefs ?? [];
     const edited = original.map((b, i) => (i === 0 ? { ...b, body: { Project: { Title: 'edited' } }, revision: 2 } : b));
-    const v1 = await applications.updateBriefs(app, edited, new Date());
+    const v1 = await updateBriefs(applications, app, edited, new Date());
     const afterEdit = await documents(app.id);
     expect(afterEdit).toHaveLength(4);
     const expiring = afterEdit.filter((d) => typeof d.expiresAt === 'number');
@@ -165,7 +168,7 @@ describe('superseded documents', () => {
     expect(await applications.get(app.id)).toMatchObject({ briefs: edited });
 
     // Edited back to the original content: its document is written again without an expiry; the other one expires.
-    const v2 = await applications.updateBriefs(v1, original.map((b) => ({ ...b, revision: 3 })), new Date());
+    const v2 = await updateBriefs(applications, v1, original.map((b) => ({ ...b, revision: 3 })), new Date());
     const afterRevert = await documents(app.id);
     const oldBodyKey = String(expiring[0]!.sk);
     expect(afterRevert.find((d) => d.sk === oldBodyKey)?.expiresAt).toBeUndefined();
@@ -181,7 +184,7 @@ describe('superseded documents', () => {
 
   it('a revised estimate marks the one it replaced; nothing is marked before it is superseded', async () => {
     const app = { ...legacyApplication(), notified: [] };
-    await applications.create(app);
+    await createApplication(applications, app);
     const purgeNow = await migrations.purgeExpired(table.tableName, new Date());
     expect((await documents(app.id))).toHaveLength(3);
     expect(purgeNow.deleted).toBe(0);
@@ -189,7 +192,7 @@ describe('superseded documents', () => {
     expect(revised).not.toEqual(app.estimate);
     // Any transition that carries a new estimate (here the failure path, which the lifecycle allows from drafted).
     const plan = planTransition({ current: app.status, version: app.version, to: 'failed', actor: system, reason: 'reset', now: new Date() });
-    const failed = await applications.applyTransition(app, plan, { estimate: revised });
+    const failed = await applyTransition(applications, app, plan, { estimate: revised });
     const docs = await documents(app.id);
     expect(docs.filter((d) => typeof d.expiresAt === 'number')).toHaveLength(1);
     expect((await applications.get(app.id))?.estimate).toEqual(revised);
@@ -208,14 +211,14 @@ describe('backfill of the partners to reconcile', () => {
     const inReview = filed('in_aws_review', 'O9100001');
     const decided = filed('approved', 'O9100002');
     for (const [app, opportunityId] of [[inReview, 'O9100001'], [decided, 'O9100002']] as const) {
-      await applications.create(app);
-      await store.putMapping({ catalog: 'AWS', opportunityId, applicationId: app.id, programId: 'bedrock-poc', partnerId: 'p-backfill' }, new Date(T0));
+      await createApplication(applications, app);
+      await putOpportunityMapping(store, { catalog: 'AWS', opportunityId, applicationId: app.id, programId: 'bedrock-poc', partnerId: 'p-backfill' }, new Date(T0));
     }
     const first = await migrations.backfillOpenReviews(table.tableName);
     expect(first.tracked).toBe(1);
-    expect(await store.openOpportunities('p-backfill', 'AWS')).toEqual(['O9100001']);
-    expect(await store.partnersWithOpenReviews()).toContainEqual({ partnerId: 'p-backfill', catalog: 'AWS' });
+    expect(await openOpportunities(store, 'p-backfill', 'AWS')).toEqual(['O9100001']);
+    expect(await partnersWithOpenReviews(store)).toContainEqual({ partnerId: 'p-backfill', catalog: 'AWS' });
     await migrations.backfillOpenReviews(table.tableName);
-    expect(await store.openOpportunities('p-backfill', 'AWS')).toEqual(['O9100001']);
+    expect(await openOpportunities(store, 'p-backfill', 'AWS')).toEqual(['O9100001']);
   });
 });

@@ -5,7 +5,9 @@
  * the document client, the one client every repository read goes through.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
+import { type ApplicationRepository, applyTransition, type TransitionChanges } from '../../functions/adapters/dynamo/applications.ts';
+import { appendNote } from '../../functions/adapters/dynamo/applications-edits.ts';
+import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
 import type * as Insights from '../../functions/usecases/ops-insights.ts';
 import type * as StuckCountModule from '../../functions/usecases/stuck-count.ts';
 import { planTransition } from '../../functions/core/application/lifecycle.ts';
@@ -45,12 +47,12 @@ const partner: Actor = { kind: 'partner', id: 'p-test' };
 let n = 0;
 
 /** A new application moved through `path`, one hour apart from `start`. */
-async function through(path: ApplicationStatus[], start: number, changes: Parameters<ApplicationRepository['applyTransition']>[2] = {}): Promise<Application> {
+async function through(path: ApplicationStatus[], start: number, changes: TransitionChanges = {}): Promise<Application> {
   let app = newApplication({ id: `app_opsreads${String((n += 1)).padStart(3, '0')}`, worksheet: exampleWorksheet(), tokenHash: newFounderToken().hash, now: new Date(start) });
-  await applications.create(app);
+  await createApplication(applications, app);
   for (const [i, to] of path.entries()) {
     const last = i === path.length - 1;
-    app = await applications.applyTransition(app, planTransition({
+    app = await applyTransition(applications, app, planTransition({
       current: app.status, version: app.version, to, actor: to === 'approved_for_filing' ? partner : system, reason: `to ${to}`, now: new Date(start + (i + 1) * HOUR),
     }), last ? changes : {});
   }
@@ -73,7 +75,7 @@ describe('operations reads', () => {
     await through([], NOW.getTime() - HOUR / 2); // submitted half an hour ago: not stuck
     const review = await through(['sized', 'drafted', 'routed', 'in_partner_review', 'approved_for_filing'], T0);
     const note = { at: NOW.toISOString(), actor: { kind: 'system', id: 'Notify' } as Actor, from: review.status, to: review.status, reason: `${ESCALATION_MARK}: test`, version: review.version + 1 };
-    escalatedId = (await applications.appendNote(review, note)).id;
+    escalatedId = (await appendNote(applications, review, note)).id;
     failedId = (await through(['sized', 'failed'], T0, {
       failure: { at: new Date(T0 + 2 * HOUR).toISOString(), state: 'DraftBriefs', error: 'Boom', cause: 'a test failure', failedFrom: 'sized' },
     })).id;

@@ -5,8 +5,10 @@
  * validation errors that name field and rule, and likely duplicates.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
-import type { PartnerRepository } from '../../functions/adapters/dynamo/partners.ts';
+import { type ApplicationRepository, applyTransition } from '../../functions/adapters/dynamo/applications.ts';
+import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
+import { getTaskToken, saveTaskToken } from '../../functions/adapters/dynamo/applications-tasks.ts';
+import { bookPartner, type PartnerRepository, upsertPartnerProfile } from '../../functions/adapters/dynamo/partners.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
 import { exampleWorksheetJson } from '../support/fixtures.ts';
 import { startLocalSfn, SM_ARN, type LocalSfn } from '../support/local-sfn.ts';
@@ -51,7 +53,7 @@ beforeAll(async () => {
   table = await startDynalite();
   sfn = await startLocalSfn(async (applicationId, kind, token) => {
     const now = new Date();
-    await repos.applications.saveTaskToken(applicationId, kind, token, { now, expiresAt: new Date(now.getTime() + 86_400_000) });
+    await saveTaskToken(repos.applications, applicationId, kind, token, { now, expiresAt: new Date(now.getTime() + 86_400_000) });
   });
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
@@ -66,8 +68,8 @@ beforeAll(async () => {
   partnerBriefsHandler = (await import('../../functions/http/partner-briefs.ts')).handler as unknown as RouteHandler;
   founderHandler = (await import('../../functions/http/founder.ts')).handler as unknown as RouteHandler;
   founderReviseHandler = (await import('../../functions/http/founder-revise.ts')).handler as unknown as RouteHandler;
-  await repos.partners.upsertProfile(profile(A));
-  await repos.partners.upsertProfile(profile(B));
+  await upsertPartnerProfile(repos.partners, profile(A));
+  await upsertPartnerProfile(repos.partners, profile(B));
 });
 afterAll(async () => {
   await sfn?.close();
@@ -99,18 +101,18 @@ async function seedInReview(partnerId: string, worksheet?: Worksheet): Promise<S
   const { token, hash } = newFounderToken();
   await (await import('../../functions/adapters/dynamo/applications-intake.ts')).putDedupeItems(repos.applications, id, dedupeValues(ws), now);
   const created = newApplication({ id, worksheet: ws, tokenHash: hash, now });
-  await repos.applications.create(created);
+  await createApplication(repos.applications, created);
   const est = estimate(ws, { now });
-  let app: Application = await repos.applications.applyTransition(created, planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: 'sized', now }), { estimate: est });
+  let app: Application = await applyTransition(repos.applications, created, planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: 'sized', now }), { estimate: est });
   const briefs = draftBriefs(ws, est.plan.filings, { now, catalog: 'Sandbox', applicationId: id, revision: 1 });
-  app = await repos.applications.applyTransition(app, planTransition({ current: 'sized', version: app.version, to: 'drafted', actor: system, reason: 'drafted', now }), {
+  app = await applyTransition(repos.applications, app, planTransition({ current: 'sized', version: app.version, to: 'drafted', actor: system, reason: 'drafted', now }), {
     briefs: briefs.map((b) => ({ programId: b.programId, body: b.body as Record<string, unknown>, problems: b.problems, revision: 1, record: { status: 'draft' as const } })),
   });
-  expect(await repos.partners.book(partnerId, id)).toBe(true);
-  app = await repos.applications.applyTransition(app, planTransition({ current: 'drafted', version: app.version, to: 'routed', actor: system, reason: 'routed', now }), {
+  expect(await bookPartner(repos.partners, partnerId, id)).toBe(true);
+  app = await applyTransition(repos.applications, app, planTransition({ current: 'drafted', version: app.version, to: 'routed', actor: system, reason: 'routed', now }), {
     partner: { partnerId, partnerName: `Partner ${partnerId}`, assignedAt: now.toISOString(), reasons: ['test'] },
   });
-  await repos.applications.applyTransition(app, planTransition({ current: 'routed', version: app.version, to: 'in_partner_review', actor: system, reason: 'waiting', now }));
+  await applyTransition(repos.applications, app, planTransition({ current: 'routed', version: app.version, to: 'in_partner_review', actor: system, reason: 'waiting', now }));
   const executionArn = await sfn.wait(id, 'partner-review');
   return { id, founderToken: token, executionArn };
 }
@@ -341,7 +343,7 @@ describe('the partner decision: DB write first, then the callback', () => {
     expect(done).toMatchObject({ status: 'SUCCEEDED', output: { result: { decision: 'approved' } } });
     const executionCalls = sfn.calls.filter((c) => c.operation === 'SendTaskSuccess' && String(c.body.output) === JSON.stringify({ decision: 'approved' }));
     // Every attempt beyond the first found the token spent: harmless, and exactly one was accepted for this token.
-    const token = (await repos.applications.getTaskToken(app.id, 'partner-review', new Date()))?.token;
+    const token = (await getTaskToken(repos.applications, app.id, 'partner-review', new Date()))?.token;
     const forToken = executionCalls.filter((c) => c.body.taskToken === token);
     expect(forToken.filter((c) => c.outcome === 'ok')).toHaveLength(1);
     expect(forToken.filter((c) => c.outcome !== 'ok').every((c) => ['TaskTimedOut', 'InvalidToken'].includes(c.outcome))).toBe(true);

@@ -5,8 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
-import type { PartnerCentralStore } from '../../functions/adapters/dynamo/partner-central-store.ts';
-import type { PartnerRepository } from '../../functions/adapters/dynamo/partners.ts';
+import { updateBriefs } from '../../functions/adapters/dynamo/applications-edits.ts';
+import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
+import { getBenefitMapping, type PartnerCentralStore, partnersWithOpenReviews, tryTakeWriteSlot } from '../../functions/adapters/dynamo/partner-central-store.ts';
+import { type PartnerRepository, upsertPartnerProfile } from '../../functions/adapters/dynamo/partners.ts';
 import type * as Funding from '../../functions/usecases/partner-central-funding.ts';
 import type * as Client from '../../functions/adapters/partner-central-client.ts';
 import { draftFunding } from '../../functions/core/ace/funding-draft.ts';
@@ -72,7 +74,7 @@ async function seedPartner(id: string, account: string): Promise<void> {
     strengths: { modelProviders: ['anthropic'], useCases: ['agent'], services: [] }, capacity: 10,
     record: { filings: 10, approvalRate: 0.9, medianDaysToCredits: 12 }, active: true, filing: { ...roleOf(account), catalog: 'Sandbox' },
   };
-  await m.partners.upsertProfile(profile);
+  await upsertPartnerProfile(m.partners, profile);
 }
 
 let n = 0;
@@ -93,7 +95,7 @@ async function seedApproved(partnerId: string, account: string): Promise<Applica
   };
   const funding = draftFunding({ app, brief: app.briefs![0]!, opportunityId })!;
   app.briefs = [{ ...app.briefs![0]!, record: { status: 'approved', opportunityId, filedVia: 'api', funding } }];
-  await m.applications.create(app);
+  await createApplication(m.applications, app);
   return app;
 }
 
@@ -113,7 +115,7 @@ describe('sending the funding request, after a crash', () => {
     expect(result.benefitApplicationId).toBe(lost.id);
     expect(server.standIn.benefits.applications().filter((a) => a.accountId === '666600000001')).toHaveLength(1);
     expect(await fundingOf(app.id)).toMatchObject({ status: 'submitted', benefitApplicationId: lost.id, sentRevision: 1 });
-    expect((await m.store.getBenefitMapping('Sandbox', lost.id))?.applicationId).toBe(app.id);
+    expect((await getBenefitMapping(m.store, 'Sandbox', lost.id))?.applicationId).toBe(app.id);
     expect(server.standIn.benefits.view(lost.id).Status).toBe('IN_REVIEW');
   });
 
@@ -129,7 +131,7 @@ describe('sending the funding request, after a crash', () => {
       const { sentRevision: _s, ...funding } = b.record!.funding!;
       return { ...b, record: { ...b.record!, funding: { ...funding, status: 'created' as const } } };
     });
-    await m.applications.updateBriefs(stored, briefs as NonNullable<Application['briefs']>, new Date());
+    await updateBriefs(m.applications, stored, briefs as NonNullable<Application['briefs']>, new Date());
     const writesBefore = benefitWrites('666600000002').length;
 
     const again = await m.funding.submitFundingViaApi(deps(fakeClock('2026-11-27T14:00:00.000Z')), { applicationId: app.id, programId: PROGRAM, partnerId: 'p-crash2' });
@@ -160,7 +162,7 @@ describe('sending the funding request, after a crash', () => {
     await seedPartner('p-busy', '666600000003');
     const app = await seedApproved('p-busy', '666600000003');
     const clock = fakeClock(NOW, false);
-    await m.store.tryTakeWriteSlot('666600000003', clock.now(), clock.now().getTime() + 60_000);
+    await tryTakeWriteSlot(m.store, '666600000003', clock.now(), clock.now().getTime() + 60_000);
     await expect(m.funding.submitFundingViaApi(deps(clock), { applicationId: app.id, programId: PROGRAM, partnerId: 'p-busy' })).rejects.toBeInstanceOf(TooManyRequestsError);
     expect(benefitWrites('666600000003')).toHaveLength(0);
     expect(await fundingOf(app.id)).toMatchObject({ status: 'drafted' });
@@ -193,7 +195,7 @@ describe('the reconciliation', () => {
     const versions = stored.version;
     await m.funding.reconcileFunding(d, partner);
     expect((await m.applications.get(app.id))!.version).toBe(versions);
-    expect((await m.store.partnersWithOpenReviews()).map((p) => p.partnerId)).not.toContain('p-recon');
+    expect((await partnersWithOpenReviews(m.store)).map((p) => p.partnerId)).not.toContain('p-recon');
   });
 
   it('an approval with an allocation moves the record to credits_applied once, even across runs', async () => {
@@ -203,7 +205,7 @@ describe('the reconciliation', () => {
     const sent = await m.funding.submitFundingViaApi(d, { applicationId: app.id, programId: PROGRAM, partnerId: 'p-alloc' });
     const partner = (await m.partners.get('p-alloc'))!;
     // Sent: the partner is listed for the funding reconciliation (and not for the opportunities').
-    expect(await m.store.partnersWithOpenReviews()).toContainEqual({ partnerId: 'p-alloc', catalog: 'BENEFITS#Sandbox' });
+    expect(await partnersWithOpenReviews(m.store)).toContainEqual({ partnerId: 'p-alloc', catalog: 'BENEFITS#Sandbox' });
     expect((await m.funding.reconcileFundingAll(d)).map((r) => r.partnerId)).toContain('p-alloc');
     standInNow += 60_000;
     server.standIn.benefits.review(sent.benefitApplicationId, { status: 'APPROVED', amountUsd: '12500.50', startsAt: '2026-12-01T00:00:00.000Z', expiresAt: '2027-12-01T00:00:00.000Z' });
@@ -215,7 +217,7 @@ describe('the reconciliation', () => {
     expect((await m.funding.reconcileFunding(d, partner))?.outcomes).toEqual({ unchanged: 1 });
     expect((await m.applications.get(app.id))!.version).toBe(version);
     // Allocated: nothing left to follow, so the next runs do not visit the partner.
-    expect((await m.store.partnersWithOpenReviews()).map((p) => p.partnerId)).not.toContain('p-alloc');
+    expect((await partnersWithOpenReviews(m.store)).map((p) => p.partnerId)).not.toContain('p-alloc');
     expect((await m.funding.reconcileFundingAll(d)).map((r) => r.partnerId)).not.toContain('p-alloc');
   });
 });

@@ -5,9 +5,11 @@
  */
 import type { Context } from 'aws-lambda';
 // Types only: the modules themselves are imported after the endpoints are set (beforeAll).
-import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
-import type { PartnerCentralStore } from '../../functions/adapters/dynamo/partner-central-store.ts';
-import type { PartnerRepository } from '../../functions/adapters/dynamo/partners.ts';
+import { type ApplicationRepository, applyTransition } from '../../functions/adapters/dynamo/applications.ts';
+import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
+import { saveTaskToken } from '../../functions/adapters/dynamo/applications-tasks.ts';
+import { getOpportunityMapping, getWatermark, initWatermark, openOpportunities, type PartnerCentralStore, partnersWithOpenReviews, putOpportunityMapping, trackOpen, tryTakeWriteSlot } from '../../functions/adapters/dynamo/partner-central-store.ts';
+import { type PartnerRepository, upsertPartnerProfile } from '../../functions/adapters/dynamo/partners.ts';
 import type { handler as EventsHandler } from '../../functions/events/partner-central-events.ts';
 import type { handler as FilingHandler } from '../../functions/http/partner-filing.ts';
 import type * as Access from '../../functions/usecases/partner-central-access.ts';
@@ -101,7 +103,7 @@ async function seedPartner(id: string, account: string, filing: Partial<NonNulla
     record: { filings: 10, approvalRate: 0.9, medianDaysToCredits: 12 }, active: true,
     ...(filing === null ? {} : { filing: { roleArn: `arn:aws:iam::${account}:role/AceFilingPartnerCentralFiling`, externalId: `ext-${id}`, ...filing } }),
   };
-  await m.partners.upsertProfile(profile);
+  await upsertPartnerProfile(m.partners, profile);
   return profile;
 }
 
@@ -124,15 +126,15 @@ async function seedApplication(partnerId: string, record: RecordState, extra: Pa
     transitions: [...base.transitions, { at: OLD, actor: { kind: 'partner', id: partnerId }, from: 'submitted', to: status as Application['status'], reason: 'seeded', version: 2 }],
     ...extra,
   };
-  await m.applications.create(app);
+  await createApplication(m.applications, app);
   // The workflow waits for AWS's decision: its token is stored (before anything the tests change).
-  await m.applications.saveTaskToken(id, 'aws-decision', `token-${id}-1`, { now: new Date('2026-11-27T08:00:01.000Z'), expiresAt: new Date('2099-01-01T00:00:00Z') });
+  await saveTaskToken(m.applications, id, 'aws-decision', `token-${id}-1`, { now: new Date('2026-11-27T08:00:01.000Z'), expiresAt: new Date('2099-01-01T00:00:00Z') });
   return app;
 }
 
 /** What AwaitReview does when the workflow enters its next wait: a new token, stored now. */
 async function workflowWaitsAgain(id: string, n: number): Promise<void> {
-  await m.applications.saveTaskToken(id, 'aws-decision', `token-${id}-${n}`, { now: new Date(), expiresAt: new Date('2099-01-01T00:00:00Z') });
+  await saveTaskToken(m.applications, id, 'aws-decision', `token-${id}-${n}`, { now: new Date(), expiresAt: new Date('2099-01-01T00:00:00Z') });
 }
 
 function callbacksFor(id: string): unknown[] {
@@ -176,9 +178,9 @@ describe('POST …/file-via-api', () => {
 
     const record = await recordOf(app.id);
     expect(record).toMatchObject({ status: 'filed', opportunityId, filedVia: 'api' });
-    expect(await m.store.getMapping('Sandbox', opportunityId)).toMatchObject({ applicationId: app.id, programId: PROGRAM, partnerId: 'p-filer' });
-    expect(await m.store.getWatermark('p-filer', 'Sandbox')).toBeDefined();
-    expect(await m.store.openOpportunities('p-filer', 'Sandbox')).toEqual([opportunityId]); // followed by the reconciliation
+    expect(await getOpportunityMapping(m.store, 'Sandbox', opportunityId)).toMatchObject({ applicationId: app.id, programId: PROGRAM, partnerId: 'p-filer' });
+    expect(await getWatermark(m.store, 'p-filer', 'Sandbox')).toBeDefined();
+    expect(await openOpportunities(m.store, 'p-filer', 'Sandbox')).toEqual([opportunityId]); // followed by the reconciliation
     expect(callbacksFor(app.id)).toEqual([{ taskToken: `token-${app.id}-1`, output: JSON.stringify({ event: 'record-changed', programId: PROGRAM }) }]);
 
     const again = await fileRequest(app.id, 'p-filer');
@@ -268,7 +270,7 @@ describe('POST …/file-via-api', () => {
     await seedPartner('p-busy', '111100000006');
     const app = await seedApplication('p-busy', { status: 'approved_for_filing' });
     const now = Date.now();
-    await m.store.tryTakeWriteSlot('111100000006', new Date(now), now + 60_000); // e.g. another writer far ahead
+    await tryTakeWriteSlot(m.store, '111100000006', new Date(now), now + 60_000); // e.g. another writer far ahead
     const res = await fileRequest(app.id, 'p-busy');
     expect(res.statusCode).toBe(429);
     expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(58);
@@ -314,7 +316,7 @@ describe('Opportunity Updated events', () => {
 
   async function filedApp(partnerId: string, opportunityId: string, status: RecordState['status'] = 'filed'): Promise<Application> {
     const app = await seedApplication(partnerId, { status, opportunityId, filedAt: OLD, filedVia: 'api' });
-    await m.store.putMapping({ catalog: 'Sandbox', opportunityId, applicationId: app.id, programId: PROGRAM, partnerId }, new Date());
+    await putOpportunityMapping(m.store, { catalog: 'Sandbox', opportunityId, applicationId: app.id, programId: PROGRAM, partnerId }, new Date());
     return app;
   }
 
@@ -380,7 +382,7 @@ describe('Opportunity Updated events', () => {
     const current = (await m.applications.get(app.id))!;
     const plan = planSyncedReview({ app: current, programId: PROGRAM, review, now: new Date() });
     if (plan.kind !== 'apply' || plan.command.kind !== 'apply') throw new Error('expected a plan');
-    await m.applications.applyTransition(current, plan.command.plan, plan.command.changes);
+    await applyTransition(m.applications, current, plan.command.plan, plan.command.changes);
     expect(callbacksFor(app.id)).toHaveLength(0);
 
     expect(await m.usecases.handleOpportunityEvent(deps(), eventFor('O3000003', 'evt-c1'))).toBe('caught-up');
@@ -407,16 +409,16 @@ describe('reconciliation through ListOpportunities', () => {
     const approved = await seedApplication('p-recon', { status: 'in_aws_review', opportunityId: 'O2000001', filedAt: OLD, filedVia: 'api' });
     const inReview = await seedApplication('p-recon', { status: 'filed', opportunityId: 'O2000002', filedAt: OLD, filedVia: 'api' });
     for (const [app, id] of [[approved, 'O2000001'], [inReview, 'O2000002']] as const) {
-      await m.store.putMapping({ catalog: 'Sandbox', opportunityId: id, applicationId: app.id, programId: PROGRAM, partnerId: 'p-recon' }, new Date());
+      await putOpportunityMapping(m.store, { catalog: 'Sandbox', opportunityId: id, applicationId: app.id, programId: PROGRAM, partnerId: 'p-recon' }, new Date());
     }
-    await m.store.initWatermark('p-recon', 'Sandbox', '2026-11-27T11:00:00.000Z');
+    await initWatermark(m.store, 'p-recon', 'Sandbox', '2026-11-27T11:00:00.000Z');
     const profile = (await m.partners.get('p-recon'))!;
     expect(profile.filing).toEqual(partner.filing);
 
     // A failing second page: nothing is lost, the watermark stays.
     server.listPages = ['list-opportunities-page-1', 'missing-page'];
     await expect(m.usecases.reconcilePartner(deps(), profile)).rejects.toThrow();
-    expect(await m.store.getWatermark('p-recon', 'Sandbox')).toBe('2026-11-27T11:00:00.000Z');
+    expect(await getWatermark(m.store, 'p-recon', 'Sandbox')).toBe('2026-11-27T11:00:00.000Z');
     // Page 1 was applied before the failure (and called back); the workflow has moved on to its next wait since.
     expect((await recordOf(inReview.id))?.status).toBe('in_aws_review');
     expect(callbacksFor(inReview.id)).toHaveLength(1);
@@ -436,7 +438,7 @@ describe('reconciliation through ListOpportunities', () => {
     expect((await recordOf(inReview.id))?.status).toBe('in_aws_review');
     expect(callbacksFor(approved.id)).toHaveLength(1);
     expect(callbacksFor(inReview.id)).toHaveLength(1);
-    expect(await m.store.getWatermark('p-recon', 'Sandbox')).toBe('2026-11-27T12:10:00.000Z');
+    expect(await getWatermark(m.store, 'p-recon', 'Sandbox')).toBe('2026-11-27T12:10:00.000Z');
 
     // The next run sees the same summaries (overlap): nothing changes, nobody is called again.
     await workflowWaitsAgain(approved.id, 2);
@@ -444,7 +446,7 @@ describe('reconciliation through ListOpportunities', () => {
     expect(again?.outcomes).toEqual({ unchanged: 2 });
     expect(callbacksFor(approved.id)).toHaveLength(1);
     expect(callbacksFor(inReview.id)).toHaveLength(1);
-    expect(await m.store.getWatermark('p-recon', 'Sandbox')).toBe('2026-11-27T12:10:00.000Z');
+    expect(await getWatermark(m.store, 'p-recon', 'Sandbox')).toBe('2026-11-27T12:10:00.000Z');
   });
 });
 
@@ -455,16 +457,16 @@ describe('reconciliation follows only the partners with records in AWS review (i
     const inReview = await seedApplication('p-open', { status: 'in_aws_review', opportunityId: 'O2000001', filedAt: OLD, filedVia: 'api' });
     const filed = await seedApplication('p-open', { status: 'filed', opportunityId: 'O2000002', filedAt: OLD, filedVia: 'api' });
     for (const [app, id] of [[inReview, 'O2000001'], [filed, 'O2000002']] as const) {
-      await m.store.putMapping({ catalog: 'Sandbox', opportunityId: id, applicationId: app.id, programId: PROGRAM, partnerId: 'p-open' }, new Date());
-      await m.store.trackOpen('p-open', 'Sandbox', id);
+      await putOpportunityMapping(m.store, { catalog: 'Sandbox', opportunityId: id, applicationId: app.id, programId: PROGRAM, partnerId: 'p-open' }, new Date());
+      await trackOpen(m.store, 'p-open', 'Sandbox', id);
     }
-    await m.store.trackOpen('p-open', 'Sandbox', 'O2000002'); // a repeat changes nothing
-    await m.store.initWatermark('p-open', 'Sandbox', '2026-11-27T11:00:00.000Z');
+    await trackOpen(m.store, 'p-open', 'Sandbox', 'O2000002'); // a repeat changes nothing
+    await initWatermark(m.store, 'p-open', 'Sandbox', '2026-11-27T11:00:00.000Z');
     // p-idle filed once, long ago, and everything it filed was decided: a watermark, nothing open.
-    await m.store.initWatermark('p-idle', 'Sandbox', '2026-11-27T11:00:00.000Z');
-    expect(await m.store.openOpportunities('p-open', 'Sandbox')).toEqual(['O2000001', 'O2000002']);
-    expect(await m.store.partnersWithOpenReviews()).toContainEqual({ partnerId: 'p-open', catalog: 'Sandbox' });
-    expect((await m.store.partnersWithOpenReviews()).map((p) => p.partnerId)).not.toContain('p-idle');
+    await initWatermark(m.store, 'p-idle', 'Sandbox', '2026-11-27T11:00:00.000Z');
+    expect(await openOpportunities(m.store, 'p-open', 'Sandbox')).toEqual(['O2000001', 'O2000002']);
+    expect(await partnersWithOpenReviews(m.store)).toContainEqual({ partnerId: 'p-open', catalog: 'Sandbox' });
+    expect((await partnersWithOpenReviews(m.store)).map((p) => p.partnerId)).not.toContain('p-idle');
 
     const idleKey = server.standIn.accessKeyIdFor('arn:aws:iam::444400000012:role/AceFilingPartnerCentralFiling');
     const openKey = server.standIn.accessKeyIdFor('arn:aws:iam::444400000011:role/AceFilingPartnerCentralFiling');
@@ -479,20 +481,20 @@ describe('reconciliation follows only the partners with records in AWS review (i
 
     // O2000001 came back Approved: it left the set; O2000002 is still in review, so p-open stays listed.
     expect((await recordOf(inReview.id))?.status).toBe('approved');
-    expect(await m.store.openOpportunities('p-open', 'Sandbox')).toEqual(['O2000002']);
-    expect((await m.store.partnersWithOpenReviews()).map((p) => p.partnerId)).toContain('p-open');
+    expect(await openOpportunities(m.store, 'p-open', 'Sandbox')).toEqual(['O2000002']);
+    expect((await partnersWithOpenReviews(m.store)).map((p) => p.partnerId)).toContain('p-open');
 
     // Its last record decided (Rejected, by event or by the next run): p-open leaves the partition.
     await m.applications.get(filed.id).then(async (app) => {
-      const mapping = (await m.store.getMapping('Sandbox', 'O2000002'))!;
+      const mapping = (await getOpportunityMapping(m.store, 'Sandbox', 'O2000002'))!;
       expect(app && mapping.partnerId).toBe('p-open');
       await m.usecases.applyObservedReview(deps(), mapping, { opportunityId: 'O2000002', lifeCycle: { ReviewStatus: 'Rejected', ClosedLostReason: 'Other' } } as never);
     });
     expect((await recordOf(filed.id))?.status).toBe('rejected');
-    expect(await m.store.openOpportunities('p-open', 'Sandbox')).toEqual([]);
-    expect((await m.store.partnersWithOpenReviews()).map((p) => p.partnerId)).not.toContain('p-open');
+    expect(await openOpportunities(m.store, 'p-open', 'Sandbox')).toEqual([]);
+    expect((await partnersWithOpenReviews(m.store)).map((p) => p.partnerId)).not.toContain('p-open');
     // Its watermark is kept for the next filing.
-    expect(await m.store.getWatermark('p-open', 'Sandbox')).toBe('2026-11-27T12:10:00.000Z');
+    expect(await getWatermark(m.store, 'p-open', 'Sandbox')).toBe('2026-11-27T12:10:00.000Z');
   });
 });
 

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
-import type { PartnerRepository } from '../../functions/adapters/dynamo/partners.ts';
+import { type ApplicationRepository, applyTransition } from '../../functions/adapters/dynamo/applications.ts';
+import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
+import { markNoticesSent } from '../../functions/adapters/dynamo/applications-notices.ts';
+import { getTaskToken, saveTaskToken } from '../../functions/adapters/dynamo/applications-tasks.ts';
+import { bookPartner, listPartners, type PartnerRepository, upsertPartnerProfile } from '../../functions/adapters/dynamo/partners.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 import { newApplication, newFounderToken } from '../../functions/core/intake.ts';
@@ -37,8 +40,8 @@ function freshApplication() {
 describe('application repository against dynalite', () => {
   it('stores an application once; a second create with the same id is refused', async () => {
     const app = freshApplication();
-    expect(await repos.applications.create(app)).toBe(true);
-    expect(await repos.applications.create({ ...app, status: 'sized' })).toBe(false);
+    expect(await createApplication(repos.applications, app)).toBe(true);
+    expect(await createApplication(repos.applications, { ...app, status: 'sized' })).toBe(false);
     const stored = await repos.applications.get(app.id);
     expect(stored?.status).toBe('submitted');
     expect(stored?.worksheet.company.name).toBe('Ledgerly Labs');
@@ -47,10 +50,10 @@ describe('application repository against dynalite', () => {
 
   it('changes status and appends the transition in one conditional write', async () => {
     const app = freshApplication();
-    await repos.applications.create(app);
+    await createApplication(repos.applications, app);
     const plan = planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: 'sized', now: new Date('2026-11-27T10:01:00Z') });
     const sized = estimate(app.worksheet, { now: new Date('2026-11-27T10:01:00Z') });
-    const updated = await repos.applications.applyTransition(app, plan, { estimate: sized });
+    const updated = await applyTransition(repos.applications, app, plan, { estimate: sized });
     expect(updated.status).toBe('sized');
     expect(updated.version).toBe(2);
     expect(updated.transitions.map((t) => `${t.from}->${t.to}`)).toEqual(['null->submitted', 'submitted->sized']);
@@ -63,10 +66,10 @@ describe('application repository against dynalite', () => {
 
   it('refuses a stale transition with a ConflictError naming the current state', async () => {
     const app = freshApplication();
-    await repos.applications.create(app);
+    await createApplication(repos.applications, app);
     const plan = planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: 'first', now: new Date() });
-    await repos.applications.applyTransition(app, plan);
-    const err = await repos.applications.applyTransition(app, plan).catch((e: unknown) => e);
+    await applyTransition(repos.applications, app, plan);
+    const err = await applyTransition(repos.applications, app, plan).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConflictError);
     expect((err as ConflictError).currentState).toBe('sized');
     const stored = await repos.applications.get(app.id);
@@ -75,9 +78,9 @@ describe('application repository against dynalite', () => {
 
   it('lets exactly one of 20 concurrent identical transitions win, recording one transition', async () => {
     const app = freshApplication();
-    await repos.applications.create(app);
+    await createApplication(repos.applications, app);
     const attempts = Array.from({ length: 20 }, (_, i) =>
-      repos.applications.applyTransition(app, planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: `attempt ${i}`, now: new Date() })));
+      applyTransition(repos.applications, app, planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: `attempt ${i}`, now: new Date() })));
     const results = await Promise.allSettled(attempts);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof ConflictError)).toHaveLength(19);
@@ -91,8 +94,8 @@ describe('application repository against dynalite', () => {
     for (let i = 0; i < 5; i += 1) {
       const app = freshApplication();
       ids.push(app.id);
-      await repos.applications.create(app);
-      await repos.applications.applyTransition(app, planTransition({ current: 'submitted', version: 1, to: 'failed', actor: system, reason: 'x', now: new Date(Date.UTC(2026, 0, 1, 0, i)) }));
+      await createApplication(repos.applications, app);
+      await applyTransition(repos.applications, app, planTransition({ current: 'submitted', version: 1, to: 'failed', actor: system, reason: 'x', now: new Date(Date.UTC(2026, 0, 1, 0, i)) }));
     }
     const first = await (await import('../../functions/adapters/dynamo/applications-lists.ts')).listByStatus(repos.applications, 'failed', { limit: 3 });
     expect(first.items.map((a) => a.id)).toEqual(ids.slice(0, 3));
@@ -103,7 +106,7 @@ describe('application repository against dynalite', () => {
 
   it('claims a notice with a lease: busy while held, free again once released or expired, never after it was sent', async () => {
     const app = freshApplication();
-    await repos.applications.create(app);
+    await createApplication(repos.applications, app);
     const t0 = new Date('2026-11-27T10:00:00Z');
     const at = (ms: number) => new Date(t0.getTime() + ms);
     expect((await (await import('../../functions/adapters/dynamo/applications-notices.ts')).claimNotice(repos.applications, app.id, 'k:v1', t0)).state).toBe('claimed');
@@ -113,7 +116,7 @@ describe('application repository against dynalite', () => {
     // The holder died: its lease runs out and the notice can be claimed again.
     expect((await (await import('../../functions/adapters/dynamo/applications-notices.ts')).claimNotice(repos.applications, app.id, 'k:v1', at(2000 + NOTICE_LEASE_MS + 1))).state).toBe('claimed');
     expect((await repos.applications.get(app.id))?.notified).toEqual([]);
-    await repos.applications.markNoticesSent(app.id, ['k:v1']);
+    await markNoticesSent(repos.applications, app.id, ['k:v1']);
     await (await import('../../functions/adapters/dynamo/applications-notices.ts')).releaseNotice(repos.applications, app.id, 'k:v1'); // never undoes a sent notice
     expect((await (await import('../../functions/adapters/dynamo/applications-notices.ts')).claimNotice(repos.applications, app.id, 'k:v1', at(10 * NOTICE_LEASE_MS))).state).toBe('sent');
     expect((await repos.applications.get(app.id))?.notified).toEqual(['k:v1']);
@@ -121,7 +124,7 @@ describe('application repository against dynalite', () => {
 
   it('never drops a founder token hash it handed out: at the cap a further one is refused with 409', async () => {
     const app = freshApplication();
-    await repos.applications.create(app);
+    await createApplication(repos.applications, app);
     const hashes = Array.from({ length: 12 }, (_, i) => `hash-${i}`);
     const results = [];
     const { addFounderTokenHash } = await import('../../functions/adapters/dynamo/applications-intake.ts');
@@ -135,7 +138,7 @@ describe('application repository against dynalite', () => {
 
   it('concurrent token additions either keep their hash or are refused; none is added then dropped', async () => {
     const app = freshApplication();
-    await repos.applications.create(app);
+    await createApplication(repos.applications, app);
     const hashes = Array.from({ length: 20 }, (_, i) => `concurrent-${i}`);
     const { addFounderTokenHash } = await import('../../functions/adapters/dynamo/applications-intake.ts');
     const results = await Promise.allSettled(hashes.map((h) => addFounderTokenHash(repos.applications, app.id, h)));
@@ -148,11 +151,11 @@ describe('application repository against dynalite', () => {
 
   it('keeps task tokens server-side and ignores expired ones', async () => {
     const app = freshApplication();
-    await repos.applications.create(app);
+    await createApplication(repos.applications, app);
     const now = new Date('2026-11-27T00:00:00Z');
-    await repos.applications.saveTaskToken(app.id, 'partner-review', 'token-abc', { now, expiresAt: new Date('2026-12-01T00:00:00Z') });
-    expect((await repos.applications.getTaskToken(app.id, 'partner-review', now))?.token).toBe('token-abc');
-    expect(await repos.applications.getTaskToken(app.id, 'partner-review', new Date('2026-12-02T00:00:00Z'))).toBeUndefined();
+    await saveTaskToken(repos.applications, app.id, 'partner-review', 'token-abc', { now, expiresAt: new Date('2026-12-01T00:00:00Z') });
+    expect((await getTaskToken(repos.applications, app.id, 'partner-review', now))?.token).toBe('token-abc');
+    expect(await getTaskToken(repos.applications, app.id, 'partner-review', new Date('2026-12-02T00:00:00Z'))).toBeUndefined();
     expect(await repos.applications.get(app.id)).not.toHaveProperty('token');
   });
 });
@@ -165,8 +168,8 @@ describe('partner repository against dynalite', () => {
   };
 
   it('never overbooks a partner under 12 concurrent bookings for 3 slots', async () => {
-    await repos.partners.upsertProfile(profile);
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => repos.partners.book('p-race', `app_race${i}`)));
+    await upsertPartnerProfile(repos.partners, profile);
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => bookPartner(repos.partners, 'p-race', `app_race${i}`)));
     expect(results.filter(Boolean)).toHaveLength(3);
     expect((await repos.partners.get('p-race'))?.load).toBe(3);
     const holder = `app_race${results.findIndex(Boolean)}`;
@@ -175,9 +178,9 @@ describe('partner repository against dynalite', () => {
   });
 
   it('holds one slot per application: booking and releasing twice for the same application count once', async () => {
-    await repos.partners.upsertProfile({ ...profile, id: 'p-once', capacity: 2 });
-    expect(await repos.partners.book('p-once', 'app_once')).toBe(true);
-    expect(await repos.partners.book('p-once', 'app_once')).toBe(true);
+    await upsertPartnerProfile(repos.partners, { ...profile, id: 'p-once', capacity: 2 });
+    expect(await bookPartner(repos.partners, 'p-once', 'app_once')).toBe(true);
+    expect(await bookPartner(repos.partners, 'p-once', 'app_once')).toBe(true);
     expect((await repos.partners.get('p-once'))?.load).toBe(1);
     await repos.partners.release('p-once', 'app_once');
     await repos.partners.release('p-once', 'app_once');
@@ -187,8 +190,8 @@ describe('partner repository against dynalite', () => {
   });
 
   it('keeps the live load when a profile is re-seeded, and lists the directory', async () => {
-    await repos.partners.upsertProfile({ ...profile, name: 'Race Partners LLC' });
-    const listed = await repos.partners.list();
+    await upsertPartnerProfile(repos.partners, { ...profile, name: 'Race Partners LLC' });
+    const listed = await listPartners(repos.partners);
     const race = listed.find((p) => p.id === 'p-race');
     expect(race?.name).toBe('Race Partners LLC');
     expect(race?.load).toBe(2);

@@ -5,7 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
-import type { PartnerRepository } from '../../functions/adapters/dynamo/partners.ts';
+import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
+import { markNoticesSent } from '../../functions/adapters/dynamo/applications-notices.ts';
+import { bookPartner, type PartnerRepository, upsertPartnerProfile } from '../../functions/adapters/dynamo/partners.ts';
 import { newApplication, newFounderToken } from '../../functions/core/intake.ts';
 import { DEFAULT_CONFIRMATION_SETTINGS } from '../../functions/core/address-confirmation.ts';
 import { transitionMarker } from '../../functions/core/notifications.ts';
@@ -47,9 +49,9 @@ async function revisedAndUnconfirmed(id: string, withPartner = true): Promise<Ap
     addressConfirmation: { requested: 2, sent: 2, firstMail: 2, secretHash: 'a'.repeat(64), expiresAt: new Date(now.getTime() - 3_600_000).toISOString() },
     ...(withPartner ? { partner: { partnerId: profile.id, partnerName: profile.name, assignedAt: base.createdAt, reasons: ['serves the Region'] } } : {}),
   };
-  expect(await applications.create(app)).toBe(true);
-  await applications.markNoticesSent(app.id, app.transitions.map((t) => transitionMarker(t.version)));
-  if (withPartner) expect(await partners.book(profile.id, id)).toBe(true);
+  expect(await createApplication(applications, app)).toBe(true);
+  await markNoticesSent(applications, app.id, app.transitions.map((t) => transitionMarker(t.version)));
+  if (withPartner) expect(await bookPartner(partners, profile.id, id)).toBe(true);
   return app;
 }
 
@@ -59,7 +61,7 @@ const deps = (release: ExpireDeps['partners']['release']): ExpireDeps => ({
 const load = async (): Promise<number> => (await partners.get(profile.id))!.load;
 
 describe('a revision whose new address is never confirmed', () => {
-  beforeAll(async () => partners.upsertProfile(profile));
+  beforeAll(async () => upsertPartnerProfile(partners, profile));
 
   it('is closed and the partner\'s slot given back; a retry after a crash between the two writes finishes the release, once', async () => {
     await revisedAndUnconfirmed('app_reconfirm1');

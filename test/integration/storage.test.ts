@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
+import { type ApplicationRepository, applyTransition, type TransitionChanges } from '../../functions/adapters/dynamo/applications.ts';
+import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
+import { markNoticesSent } from '../../functions/adapters/dynamo/applications-notices.ts';
 import type { PartnerRepository } from '../../functions/adapters/dynamo/partners.ts';
 import type { Notifier } from '../../functions/usecases/notifier.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
@@ -62,8 +64,8 @@ function freshApplication(): Application {
   return newApplication({ id: `app_store${counter}`, worksheet: exampleWorksheet(), tokenHash: newFounderToken().hash, now: new Date(T0) });
 }
 
-async function move(app: Application, to: ApplicationStatus, actor: Actor, at: number, reason: string, changes: Parameters<ApplicationRepository['applyTransition']>[2] = {}): Promise<Application> {
-  return applications.applyTransition(app, planTransition({ current: app.status, version: app.version, to, actor, reason, now: new Date(at) }), changes);
+async function move(app: Application, to: ApplicationStatus, actor: Actor, at: number, reason: string, changes: TransitionChanges = {}): Promise<Application> {
+  return applyTransition(applications, app, planTransition({ current: app.status, version: app.version, to, actor, reason, now: new Date(at) }), changes);
 }
 
 async function partitionItems(id: string): Promise<Record<string, unknown>[]> {
@@ -104,7 +106,7 @@ describe('application storage (dynalite)', () => {
   // Skipped in `npm run mutate` only (vitest.mutate.config.ts): seconds per mutant.
   it.skipIf(process.env.ACE_MUTATION_RUN === '1')('30 revision rounds and a year of reminders: every item stays far below the 400 KB limit, the timeline complete', async () => {
     let app = freshApplication();
-    await applications.create(app);
+    await createApplication(applications, app);
     let at = T0;
     const step = () => (at += 3_600_000);
     for (let round = 1; round <= 30; round += 1) {
@@ -120,7 +122,7 @@ describe('application storage (dynalite)', () => {
     // A year of mail: every transition's notices, weekly overdue reminders, expiry reminders.
     const keys = [...app.transitions.flatMap((t) => [`v${t.version}:founder-status-update`, `v${t.version}:partner-status-update`, `t:v${t.version}`]),
       ...Array.from({ length: 52 }, (_, w) => `overdue:week${w}`), 'expiry:bedrock-poc:60', 'expiry:bedrock-poc:30'];
-    await applications.markNoticesSent(app.id, keys);
+    await markNoticesSent(applications, app.id, keys);
 
     const stored = await applications.mustGet(app.id);
     expect(stored.transitions).toHaveLength(1 + 29 * 6 + 4);
@@ -141,11 +143,11 @@ describe('application storage (dynalite)', () => {
 
   it('a crash between the transition copy and the status write: nothing lost, nothing doubled, the retry converges', async () => {
     let app = freshApplication();
-    await applications.create(app);
+    await createApplication(applications, app);
     app = await move(app, 'sized', system, T0 + 1000, 'sized');
     const restore = cutBefore('UpdateItemCommand');
     const plan = planTransition({ current: 'sized', version: app.version, to: 'drafted', actor: system, reason: 'drafted', now: new Date(T0 + 2000) });
-    await expect(applications.applyTransition(app, plan, { briefs: briefsFor(1, app) })).rejects.toThrow(/process died/);
+    await expect(applyTransition(applications, app, plan, { briefs: briefsFor(1, app) })).rejects.toThrow(/process died/);
     restore();
     // Cut: the copy of version 2's transition (and the new brief documents) exist; the head still says version 2.
     const afterCut = await applications.mustGet(app.id);
@@ -153,7 +155,7 @@ describe('application storage (dynalite)', () => {
     expect(afterCut.transitions.map((t) => t.version)).toEqual([1, 2]);
     expect(afterCut.briefs).toBeUndefined();
     // The retried task re-plans from what it reads and lands once.
-    const done = await applications.applyTransition(afterCut, plan, { briefs: briefsFor(1, afterCut) });
+    const done = await applyTransition(applications, afterCut, plan, { briefs: briefsFor(1, afterCut) });
     expect(done.status).toBe('drafted');
     const stored = await applications.mustGet(app.id);
     expect(stored.transitions.map((t) => `${t.version}:${t.to}`)).toEqual(['1:submitted', '2:sized', '3:drafted']);
@@ -162,7 +164,7 @@ describe('application storage (dynalite)', () => {
 
   it('a crash before the transition copy: the status write never happens, the application is as it was', async () => {
     let app = freshApplication();
-    await applications.create(app);
+    await createApplication(applications, app);
     app = await move(app, 'sized', system, T0 + 1000, 'sized');
     const restore = cutBefore('PutItemCommand');
     await expect(move(app, 'drafted', system, T0 + 2000, 'drafted')).rejects.toThrow(/process died/);
@@ -174,7 +176,7 @@ describe('application storage (dynalite)', () => {
 
   it('refuses an item of another schema version or another entity, by name (trusted on read otherwise)', async () => {
     const app = freshApplication();
-    await applications.create(app);
+    await createApplication(applications, app);
     const key = { pk: applicationPartition(app.id), sk: 'APP' };
     await raw.send(new UpdateCommand({ TableName: table.tableName, Key: key, UpdateExpression: 'SET schemaVersion = :v', ExpressionAttributeValues: { ':v': 1 } }));
     const old = await applications.get(app.id).catch((e: unknown) => e as Error);
@@ -196,7 +198,7 @@ describe('application storage (dynalite)', () => {
 
   it('lists only what is due for the expiry sweep, and moves an application forward once reminded', async () => {
     let app = freshApplication();
-    await applications.create(app);
+    await createApplication(applications, app);
     const expiresOn = '2027-06-30';
     const record = { status: 'credits_applied' as const, credits: { amountUsd: '1000.00', appliedOn: '2026-03-01', expiresOn } };
     app = await move(app, 'sized', system, T0 + 1000, 'sized');
@@ -229,7 +231,7 @@ describe('a notice claimed by a sender that died (dynalite + the SES stand-in)',
 
   it('is sent by the next run once the lease runs out (at least once), and only once', async () => {
     let app = freshApplication();
-    await applications.create(app);
+    await createApplication(applications, app);
     app = await move(app, 'sized', system, T0 + 1000, 'sized');
     const clock = fakeClock(T0 + 5000);
     // The first sender claims the notice and dies before SES is called.

@@ -15,6 +15,7 @@ import {
   HOUR, boot, confirmationSecret, executionArnOf, finished, history, mailsTo, partnerDecides, postConfirmation, statesEntered,
   stopRunning, submitOnly, until, waitingIn, type Harness,
 } from './harness.ts';
+import { listPartners } from '../../functions/adapters/dynamo/partners.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -33,7 +34,7 @@ const uniqueAddress = (w: Worksheet): void => {
 };
 
 async function totalPartnerLoad(): Promise<number> {
-  return (await h.partners.list()).reduce((sum, p) => sum + p.load, 0);
+  return (await listPartners(h.partners)).reduce((sum, p) => sum + p.load, 0);
 }
 
 async function mailsAbout(id: string): Promise<{ to: string[]; subject: string }[]> {
@@ -191,7 +192,7 @@ describe('issue-8: a revision that changes the contact address is confirmed agai
     });
   }
 
-  const loadOf = async (partnerId: string): Promise<number> => (await h.partners.list()).find((p) => p.id === partnerId)!.load;
+  const loadOf = async (partnerId: string): Promise<number> => (await listPartners(h.partners)).find((p) => p.id === partnerId)!.load;
   const about = (id: string) => (m: { subject: string; body: { text?: string } }) => `${m.subject} ${m.body.text ?? ''}`.includes(id);
 
   it('re-sized and re-drafted, then it waits on the new address (the partner sees and hears nothing); confirmed, it goes back to the same partner', async () => {

@@ -11,6 +11,7 @@ import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCom
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { startLocal, type LocalMail, type LocalRuntime } from '../../lib/local/start.ts';
 import { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
+import { getTaskToken } from '../../functions/adapters/dynamo/applications-tasks.ts';
 import { PartnerRepository } from '../../functions/adapters/dynamo/partners.ts';
 import { systemClock } from '../../functions/adapters/clock.ts';
 import { planRevision } from '../../functions/core/application/founder-steps.ts';
@@ -128,7 +129,7 @@ export async function waitingIn(h: Harness, id: string, state: string, kind: str
   return until(h, async () => {
     const pending = h.rt.sfn.pendingTasks().find((t) => t.executionArn === executionArnOf(h, id) && t.stateName === state);
     if (!pending) return undefined;
-    const stored = await h.apps.getTaskToken(id, kind, new Date());
+    const stored = await getTaskToken(h.apps, id, kind, new Date());
     if (stored?.token !== pending.token) return undefined;
     const app = await h.apps.mustGet(id);
     if (kind === 'partner-review' && app.status !== 'in_partner_review') return undefined;

@@ -18,6 +18,8 @@ import {
   recordChanges, statesEntered, stopRunning, submit, submitOnly, until, waitingIn, type Harness,
 } from './harness.ts';
 import { checkStoredItems } from '../support/stored-items.ts';
+import { getTaskToken } from '../../functions/adapters/dynamo/applications-tasks.ts';
+import { applyTransition } from '../../functions/adapters/dynamo/applications.ts';
 
 // SES failures are injected at the mail adapter (the one seam every notice goes through); everything else is real.
 const mailFaults = vi.hoisted(() => ({ transientLeft: new Map<string, number>(), permanent: new Set<string>() }));
@@ -364,7 +366,7 @@ describe('issue-4 workflow scenarios (synthesized definition, local runtime)', (
     const id = await submit(h);
     const app = await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
     // Withdrawn, and before StopExecution lands a racing partner's approval callback resumes the workflow.
-    await h.apps.applyTransition(app, planTransitionFor(app, 'withdrawn', { kind: 'founder', id }));
+    await applyTransition(h.apps, app, planTransitionFor(app, 'withdrawn', { kind: 'founder', id }));
     expect(await callback(h, id, 'partner-review', { decision: 'approved' })).toBe('delivered');
     expect(await finished(h, id)).toMatchObject({ status: 'SUCCEEDED' });
     const entered = await statesEntered(h, id);
@@ -376,7 +378,7 @@ describe('issue-4 workflow scenarios (synthesized definition, local runtime)', (
   it('duplicate callbacks and repeated requests are harmless', async () => {
     const id = await submit(h);
     await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
-    const { token } = (await h.apps.getTaskToken(id, 'partner-review', new Date()))!;
+    const { token } = (await getTaskToken(h.apps, id, 'partner-review', new Date()))!;
     await partnerDecides(h, id, 'approved');
     await expect(h.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ decision: 'approved' }) }))).rejects.toMatchObject({ name: 'TaskTimedOut' });
     expect(await callback(h, id, 'partner-review', { decision: 'approved' })).toBe('already-delivered');

@@ -1,16 +1,34 @@
 /**
- * Intake's part of the application repository (./applications.ts): the likely-duplicate index items (access pattern 7
- * in keys.ts) and the founder token hashes of an idempotent replay. Only intake and the partner routes load it.
+ * Intake's part of the application repository (./applications.ts): storing a new application, the likely-duplicate
+ * index items (access pattern 7 in keys.ts) and the founder token hashes of an idempotent replay. Only intake and the
+ * partner routes load it.
  */
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DedupeValue } from '../../core/dedupe.ts';
 import { ConflictError, NotFoundError } from '../../core/errors.ts';
-import type { ApplicationRepository } from './applications.ts';
+import type { Application } from '../../../schemas/application.ts';
+import { type ApplicationRepository, countTransitions, headItem, type PendingDocument, putDocuments, putTransition } from './applications.ts';
 import { documentClient, isConditionFailure } from './client.ts';
 import { applicationKey, dedupeKey, dedupePartition } from './keys.ts';
 
 /** What these functions need of the repository: its table. */
 type Table = Pick<ApplicationRepository, 'tableName'>;
+
+/** Store a new application; `false` when one with this id already exists (an idempotent replay). */
+export async function createApplication(repo: Table, app: Application): Promise<boolean> {
+  const docs: PendingDocument[] = [];
+  const item = headItem(app, docs);
+  await putDocuments(repo, app.id, docs, app.version);
+  for (const t of app.transitions.slice(0, -1)) await putTransition(repo, app.id, t);
+  try {
+    await documentClient.send(new PutCommand({ TableName: repo.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await countTransitions(repo, app, app.transitions);
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
 
 /** Founder access tokens valid at once per application. */
 export const MAX_FOUNDER_TOKENS = 10;

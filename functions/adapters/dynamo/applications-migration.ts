@@ -4,7 +4,8 @@
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Application } from '../../../schemas/application.ts';
-import { type ApplicationRepository, headItem, type PendingDocument } from './applications.ts';
+import { type ApplicationTable, headItem, type PendingDocument, putDocuments, putTransition } from './applications.ts';
+import { markNoticesSent } from './applications-notices.ts';
 import { documentClient, isConditionFailure } from './client.ts';
 
 /**
@@ -14,12 +15,12 @@ import { documentClient, isConditionFailure } from './client.ts';
  * item at `app.version`. `false` when it is not (migrated meanwhile by another run): nothing was replaced.
  * Used by the migration (scripts/migrations.ts), never by a handler.
  */
-export async function replaceLegacy(repo: ApplicationRepository, app: Application): Promise<boolean> {
+export async function replaceLegacy(repo: ApplicationTable, app: Application): Promise<boolean> {
   const docs: PendingDocument[] = [];
   const item = headItem(app, docs);
-  await repo.putDocuments(app.id, docs, app.version);
-  for (const t of app.transitions.slice(0, -1)) await repo.putTransition(app.id, t);
-  if (app.notified?.length) await repo.markNoticesSent(app.id, app.notified);
+  await putDocuments(repo, app.id, docs, app.version);
+  for (const t of app.transitions.slice(0, -1)) await putTransition(repo, app.id, t);
+  if (app.notified?.length) await markNoticesSent(repo, app.id, app.notified);
   try {
     await documentClient.send(new PutCommand({
       TableName: repo.tableName,

@@ -1,7 +1,7 @@
 /**
  * Claiming and giving back an application's notices (`N#<key>` items: functions/usecases/notifier.ts), part of the
- * application repository (./applications.ts; marking them sent stays there, a note does it too). Only the functions
- * that send mail load it.
+ * application repository (./applications.ts), and marking them sent (the notifier, and a note, which calls for no
+ * mail). Only the functions that send mail or write notes load it.
  */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { NOTICE_LEASE_MS } from '../../../schemas/stored-version.ts';
@@ -49,4 +49,12 @@ export async function releaseNotice(repo: Table, id: string, key: string): Promi
   })).catch((error: unknown) => {
     if (!isConditionFailure(error)) throw error;
   });
+}
+
+/** Record notices as sent (idempotent: a notice once sent stays sent). */
+export async function markNoticesSent(repo: Table, id: string, keys: readonly string[]): Promise<void> {
+  await Promise.all(keys.map((key) => documentClient.send(new PutCommand({
+    TableName: repo.tableName,
+    Item: { ...noticeKey(id, key), entity: 'notice', key, state: 'sent' },
+  }))));
 }

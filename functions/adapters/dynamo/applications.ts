@@ -15,16 +15,20 @@
  * unreferenced document (harmless, never read as current), and two racing writers of the same content write the
  * same item. So the head stays a few KB and a status change costs a few write units, however long the application.
  *
- * One repository, split by who needs what so a handler loads only its part (class methods cannot be tree-shaken):
- * this class is what every handler uses (read, create, transitions, notes, briefs, notices, task tokens, counting);
- * the rarer parts are functions over it, each module loaded only by the functions that call them:
- * ./applications-lists.ts (list pages, the stuck count, heads by id), ./applications-intake.ts (likely duplicates,
- * founder tokens), ./applications-notices.ts (claiming mail), ./applications-confirmation.ts (the founder's address confirmation), ./applications-expiry.ts (the
+ * One repository, split so a bundle carries only what it calls (class methods cannot be tree-shaken): the class reads
+ * (get, mustGet), and every write is a function over it. Here: applyTransition and what it needs (documents, the
+ * displaced transition, counting, retiring superseded documents); the rest in modules by concern, each loaded only
+ * by the functions that call it:
+ * ./applications-intake.ts (creating an application, likely duplicates, founder tokens),
+ * ./applications-edits.ts (changes that keep the status: a note, a partner's brief edit),
+ * ./applications-tasks.ts (the Step Functions bookkeeping: execution ARN, task tokens),
+ * ./applications-notices.ts (claiming mail, marking it sent), ./applications-lists.ts (list pages, the stuck count,
+ * heads by id), ./applications-confirmation.ts (the founder's address confirmation), ./applications-expiry.ts (the
  * credit expiry sweep), ./applications-migration.ts (scripts/migrations.ts only).
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Application, StoredBrief, Transition } from '../../../schemas/application.ts';
 import type { Estimate } from '../../../schemas/estimate.ts';
 import type { ApplicationHead, ApplicationListItem, NoticeItem, StoredBriefHead } from '../../../schemas/stored-application.ts';
@@ -33,11 +37,10 @@ import type { TransitionPlan } from '../../core/application/lifecycle.ts';
 import { listSummaryOf } from '../../core/application/list-summary.ts';
 import { nextExpiryCheck } from '../../core/application/expiry.ts';
 import { ConflictError, NotFoundError } from '../../core/errors.ts';
-import { transitionMarker } from '../../core/notice-markers.ts';
 import { documentClient, isConditionFailure } from './client.ts';
 import {
-  applicationKey, applicationPartition, documentKey, expiryDueKeys, noticeKey, operationsKeys, OWNED, partnerQueueKeys, expiresAtSeconds, PREFIX,
-  taskTokenKey, transitionKey, TTL_ATTRIBUTE,
+  applicationKey, applicationPartition, documentKey, expiryDueKeys, operationsKeys, OWNED, partnerQueueKeys, expiresAtSeconds, PREFIX,
+  transitionKey, TTL_ATTRIBUTE,
 } from './keys.ts';
 import { projectTransitions } from './pipeline-projection.ts';
 import { logger } from '../observability.ts';
@@ -112,7 +115,7 @@ function readDocument(item: Record<string, unknown>): unknown {
 /** Application fields the head stores under another form (documents by reference, the timeline outside). */
 type HeadFields = Omit<ApplicationHead, 'schemaVersion' | 'lastTransition' | 'summary'>;
 
-function briefHeads(briefs: readonly StoredBrief[], docs: PendingDocument[]): StoredBriefHead[] {
+export function briefHeads(briefs: readonly StoredBrief[], docs: PendingDocument[]): StoredBriefHead[] {
   return briefs.map(({ body, ...rest }) => {
     const ref = contentHash(body);
     if (!docs.some((d) => d.ref === ref)) docs.push({ ref, kind: 'brief-body', value: body });
@@ -163,8 +166,8 @@ export function headItem(app: Application, docs: PendingDocument[]): Record<stri
   };
 }
 
-/** The documents not already stored for `current` (a record change re-sends the same bodies: nothing to write). */
-function newDocuments(current: Application | undefined, docs: readonly PendingDocument[]): PendingDocument[] {
+/** @internal The documents not already stored for `current` (a record change re-sends the same bodies: nothing to write). */
+export function newDocuments(current: Application | undefined, docs: readonly PendingDocument[]): PendingDocument[] {
   if (!current) return [...docs];
   const known = documentRefs(current);
   return docs.filter((d) => !known.has(d.ref));
@@ -243,73 +246,72 @@ class UpdateBuilder {
   }
 }
 
+/** What the repository's functions need of it: its table. */
+export type ApplicationTable = Pick<ApplicationRepository, 'tableName'>;
+
+/**
+ * Count transitions in the pipeline counters (exactly once each, see pipeline-stats.ts). Never fails the caller: the
+ * status change is already stored, and a count missed here is caught up by the next re-projection.
+ */
+export async function countTransitions(repo: ApplicationTable, app: Application, transitions: readonly Transition[]): Promise<void> {
+  await projectTransitions(repo.tableName, app, transitions, new Date()).catch((error: unknown) => {
+    logger.warn('Pipeline counters not updated; the next re-projection catches up', { error: error as Error });
+  });
+}
+
+/** @internal (the repository's own modules) Documents, before the head that refers to them (idempotent puts of immutable content). */
+export async function putDocuments(repo: ApplicationTable, applicationId: string, docs: readonly PendingDocument[], writtenFor: number): Promise<void> {
+  await Promise.all(docs.map((d) => documentClient.send(new PutCommand({ TableName: repo.tableName, Item: documentItem(applicationId, d, writtenFor) }))));
+}
+
+/**
+ * @internal (the repository's own modules) After a change that replaced the estimate or a brief body (head now at
+ * `next.version`): the documents `previous` referred to and `next` does not get `expiresAt` (TTL,
+ * SUPERSEDED_DOCUMENT_TTL_MS from now), so storage does not grow with every edit. Guarded by
+ * `writtenFor < next.version`: a document written again since for a later version (an edit back to that content racing
+ * this one) keeps no expiry. Never fails the caller: the change is stored, and a document left unmarked only costs its
+ * storage. dynalite has no TTL: locally, `npm run migrate -- purge-expired` deletes expired items explicitly
+ * (scripts/migrate.ts).
+ */
+export async function retireDocuments(repo: ApplicationTable, previous: Application, next: Application, now: Date): Promise<number> {
+  const keep = documentRefs(next);
+  const gone = [...documentRefs(previous)].filter((ref) => !keep.has(ref));
+  const expiresAt = expiresAtSeconds(new Date(now.getTime() + SUPERSEDED_DOCUMENT_TTL_MS));
+  const marked = await Promise.all(gone.map((ref) => documentClient.send(new UpdateCommand({
+    TableName: repo.tableName,
+    Key: documentKey(previous.id, ref),
+    UpdateExpression: 'SET #expiresAt = :expiresAt, #supersededBy = :version',
+    ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#writtenFor) OR #writtenFor < :version)',
+    ExpressionAttributeNames: { '#expiresAt': TTL_ATTRIBUTE, '#supersededBy': 'supersededBy', '#writtenFor': 'writtenFor' },
+    ExpressionAttributeValues: { ':expiresAt': expiresAt, ':version': next.version },
+  })).then(() => 1, (error: unknown) => {
+    if (!isConditionFailure(error)) logger.warn('Superseded document not marked for expiry; it stays until marked again', { applicationId: previous.id, ref, error: error as Error });
+    return 0;
+  })));
+  return marked.reduce((a: number, b: number) => a + b, 0);
+}
+
+/** @internal (the repository's own modules) An earlier transition as an item of its own (idempotent: a transition never changes once written). */
+export async function putTransition(repo: ApplicationTable, applicationId: string, t: Transition): Promise<void> {
+  await documentClient.send(new PutCommand({
+    TableName: repo.tableName,
+    Item: { ...transitionKey(applicationId, t.version), entity: 'transition', schemaVersion: APPLICATION_SCHEMA_VERSION, transition: t },
+  }));
+}
+
+/** @internal (the repository's own modules) A refused conditional write: ConflictError naming the state the application is in now. */
+export async function conflictAfter(repo: Pick<ApplicationRepository, 'get'>, id: string, message: (latest: Application) => string): Promise<never> {
+  const latest = await repo.get(id);
+  if (!latest) throw new NotFoundError(`Application ${id} not found`);
+  throw new ConflictError(message(latest), latest.status);
+}
+
+/**
+ * Reading an application: the repository every handler holds. Changing it is functions over the repository
+ * (applyTransition below, the others by concern: see the module comment).
+ */
 export class ApplicationRepository {
   constructor(readonly tableName: string) {}
-
-  /**
-   * Count transitions in the pipeline counters (exactly once each, see pipeline-stats.ts). Never fails the caller: the
-   * status change is already stored, and a count missed here is caught up by the next re-projection.
-   */
-  async countTransitions(app: Application, transitions: readonly Transition[]): Promise<void> {
-    await projectTransitions(this.tableName, app, transitions, new Date()).catch((error: unknown) => {
-      logger.warn('Pipeline counters not updated; the next re-projection catches up', { error: error as Error });
-    });
-  }
-
-  /** @internal (the repository's own modules) */
-  async putDocuments(applicationId: string, docs: readonly PendingDocument[], writtenFor: number): Promise<void> {
-    await Promise.all(docs.map((d) => documentClient.send(new PutCommand({ TableName: this.tableName, Item: documentItem(applicationId, d, writtenFor) }))));
-  }
-
-  /**
-   * After a change that replaced the estimate or a brief body (head now at `next.version`): the documents `previous`
-   * referred to and `next` does not get `expiresAt` (TTL, SUPERSEDED_DOCUMENT_TTL_MS from now), so storage does not
-   * grow with every edit. Guarded by `writtenFor < next.version`: a document written again since for a later version
-   * (an edit back to that content racing this one) keeps no expiry. Never fails the caller: the change is stored, and
-   * a document left unmarked only costs its storage. dynalite has no TTL: locally, `npm run migrate -- purge-expired`
-   * deletes expired items explicitly (scripts/migrate.ts).
-   */
-  private async retireDocuments(previous: Application, next: Application, now: Date): Promise<number> {
-    const keep = documentRefs(next);
-    const gone = [...documentRefs(previous)].filter((ref) => !keep.has(ref));
-    const expiresAt = expiresAtSeconds(new Date(now.getTime() + SUPERSEDED_DOCUMENT_TTL_MS));
-    const marked = await Promise.all(gone.map((ref) => documentClient.send(new UpdateCommand({
-      TableName: this.tableName,
-      Key: documentKey(previous.id, ref),
-      UpdateExpression: 'SET #expiresAt = :expiresAt, #supersededBy = :version',
-      ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#writtenFor) OR #writtenFor < :version)',
-      ExpressionAttributeNames: { '#expiresAt': TTL_ATTRIBUTE, '#supersededBy': 'supersededBy', '#writtenFor': 'writtenFor' },
-      ExpressionAttributeValues: { ':expiresAt': expiresAt, ':version': next.version },
-    })).then(() => 1, (error: unknown) => {
-      if (!isConditionFailure(error)) logger.warn('Superseded document not marked for expiry; it stays until marked again', { applicationId: previous.id, ref, error: error as Error });
-      return 0;
-    })));
-    return marked.reduce((a: number, b: number) => a + b, 0);
-  }
-
-  /** @internal (the repository's own modules) An earlier transition as an item of its own (idempotent: a transition never changes once written). */
-  async putTransition(applicationId: string, t: Transition): Promise<void> {
-    await documentClient.send(new PutCommand({
-      TableName: this.tableName,
-      Item: { ...transitionKey(applicationId, t.version), entity: 'transition', schemaVersion: APPLICATION_SCHEMA_VERSION, transition: t },
-    }));
-  }
-
-  /** Store a new application; `false` when one with this id already exists (an idempotent replay). */
-  async create(app: Application): Promise<boolean> {
-    const docs: PendingDocument[] = [];
-    const item = headItem(app, docs);
-    await this.putDocuments(app.id, docs, app.version);
-    for (const t of app.transitions.slice(0, -1)) await this.putTransition(app.id, t);
-    try {
-      await documentClient.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-      await this.countTransitions(app, app.transitions);
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  }
 
   private async readPartition(id: string): Promise<PartitionItems> {
     const out: PartitionItems = { transitions: [], notices: [], documents: new Map() };
@@ -346,156 +348,45 @@ export class ApplicationRepository {
     if (!app) throw new NotFoundError(`Application ${id} not found`);
     return app;
   }
+}
 
-  private conflictAfter = async (id: string, message: (latest: Application) => string): Promise<never> => {
-    const latest = await this.get(id);
-    if (!latest) throw new NotFoundError(`Application ${id} not found`);
-    throw new ConflictError(message(latest), latest.status);
-  };
+/** What a transition may change beside the status, the version and the timeline (undefined removes). */
+export type TransitionChanges = Partial<Omit<Application, 'id' | 'status' | 'version' | 'transitions'>>;
 
-  /**
-   * Apply a planned transition with optional extra attributes, guarded by "status is X and version is N".
-   * Throws ConflictError naming the current state when another writer got there first.
-   */
-  async applyTransition(current: Application, plan: TransitionPlan, changes: Partial<Omit<Application, 'id' | 'status' | 'version' | 'transitions'>> = {}): Promise<Application> {
-    const t = plan.transition;
-    const next: Application = { ...current, ...changes, status: t.to, version: t.version, updatedAt: t.at, transitions: [...current.transitions, t] };
-    for (const [k, v] of Object.entries(changes)) if (v === undefined) delete (next as Record<string, unknown>)[k];
-    const docs: PendingDocument[] = [];
-    const fields = storedFields(Object.fromEntries(Object.keys(changes).map((k) => [k, next[k as keyof Application]])), docs);
-    // 1. The transition this change displaces from the head, as an item of its own (see the module comment).
-    const previous = current.transitions.at(-1);
-    if (previous) await this.putTransition(current.id, previous);
-    // 2. New documents, before the head that refers to them.
-    await this.putDocuments(current.id, newDocuments(current, docs), t.version);
-    // 3. The change itself: one conditional write carrying its own audit record.
-    const update = new UpdateBuilder().assign({
-      status: t.to, version: t.version, updatedAt: t.at, lastTransition: t, summary: listSummaryOf(next), ...indexAttributes(next), ...fields,
-    });
-    try {
-      await documentClient.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: applicationKey(current.id),
-        UpdateExpression: update.expression(),
-        ConditionExpression: `attribute_exists(pk) AND ${update.name('status')} = :expectedStatus AND ${update.name('version')} = :expectedVersion`,
-        ExpressionAttributeNames: update.names,
-        ExpressionAttributeValues: { ...update.values, ':expectedStatus': plan.expectedStatus, ':expectedVersion': plan.expectedVersion },
-      }));
-      await this.countTransitions(next, [t]);
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return this.conflictAfter(current.id, (latest) => `Application ${current.id} is '${latest.status}' (version ${latest.version}); it can no longer move from '${plan.expectedStatus}' to '${t.to}'`);
-    }
-    // 4. What the change replaced (a revised estimate, edited bodies) expires.
-    if ('estimate' in changes || 'briefs' in changes) await this.retireDocuments(current, next, new Date(t.at));
-    return next;
-  }
-
-  /**
-   * A note in the timeline: a transition that keeps the status (an operator's nudge). Like applyTransition, the
-   * transition it displaces from the head goes to an item of its own first and the change is one conditional write
-   * ("status is X and version is N"), but `updatedAt` and the index keys stay, so time in status and the stuck lists
-   * still count from the last real change (the list summary follows: its latest reason, an escalation). The note calls for no mail: its notice is recorded as sent
-   * right after the write. A crash between the two can cost one redundant status mail, never a lost one; marking it
-   * first instead could silence the mail of a concurrent real transition that won this version.
-   */
-  async appendNote(current: Application, note: Transition, changes: { briefs?: StoredBrief[] } = {}): Promise<Application> {
-    if (note.from !== note.to || note.version !== current.version + 1) throw new Error('appendNote: a note keeps the status and takes the next version');
-    const previous = current.transitions.at(-1);
-    if (previous) await this.putTransition(current.id, previous);
-    // A note may carry the briefs it changed (an update made in Partner Central, copied back): their documents first.
-    const docs: PendingDocument[] = [];
-    const heads = changes.briefs ? briefHeads(changes.briefs, docs) : undefined;
-    await this.putDocuments(current.id, newDocuments(current, docs), note.version);
-    const next: Application = { ...current, ...(changes.briefs ? { briefs: changes.briefs } : {}), version: note.version, transitions: [...current.transitions, note] };
-    try {
-      await documentClient.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: applicationKey(current.id),
-        UpdateExpression: `SET lastTransition = :note, #version = :next, summary = :summary${heads ? ', briefs = :briefs' : ''}`,
-        ConditionExpression: 'attribute_exists(pk) AND #status = :status AND #version = :version',
-        ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-        ExpressionAttributeValues: {
-          ':note': note, ':next': note.version, ':status': current.status, ':version': current.version, ':summary': listSummaryOf(next),
-          ...(heads ? { ':briefs': heads } : {}),
-        },
-      }));
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return this.conflictAfter(current.id, (latest) => `Application ${current.id} changed meanwhile (now '${latest.status}', version ${latest.version}); try again`);
-    }
-    await this.markNoticesSent(current.id, [transitionMarker(note.version)]);
-    if (changes.briefs) await this.retireDocuments(current, next, new Date(note.at));
-    return next;
-  }
-
-  /**
-   * Replace the briefs without a change of status (a partner's edit), guarded by "status is X and version is N";
-   * bumps the version. Throws ConflictError when another writer got there first (the caller re-reads and re-plans).
-   */
-  async updateBriefs(current: Application, briefs: StoredBrief[], now: Date): Promise<Application> {
-    const docs: PendingDocument[] = [];
-    const heads = briefHeads(briefs, docs);
-    await this.putDocuments(current.id, newDocuments(current, docs), current.version + 1);
-    const next: Application = { ...current, briefs, version: current.version + 1 };
-    try {
-      await documentClient.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: applicationKey(current.id),
-        UpdateExpression: 'SET briefs = :briefs, #version = :next, summary = :summary',
-        ConditionExpression: 'attribute_exists(pk) AND #status = :status AND #version = :version',
-        ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-        ExpressionAttributeValues: { ':briefs': heads, ':next': next.version, ':status': current.status, ':version': current.version, ':summary': listSummaryOf(next) },
-      }));
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return this.conflictAfter(current.id, (latest) => `Application ${current.id} changed while the brief was being saved (now '${latest.status}', version ${latest.version})`);
-    }
-    await this.retireDocuments(current, next, now);
-    return next;
-  }
-
-  async setExecutionArn(id: string, executionArn: string): Promise<void> {
+/**
+ * Apply a planned transition with optional extra attributes, guarded by "status is X and version is N".
+ * Throws ConflictError naming the current state when another writer got there first.
+ */
+export async function applyTransition(repo: Pick<ApplicationRepository, 'tableName' | 'get'>, current: Application, plan: TransitionPlan, changes: TransitionChanges = {}): Promise<Application> {
+  const t = plan.transition;
+  const next: Application = { ...current, ...changes, status: t.to, version: t.version, updatedAt: t.at, transitions: [...current.transitions, t] };
+  for (const [k, v] of Object.entries(changes)) if (v === undefined) delete (next as Record<string, unknown>)[k];
+  const docs: PendingDocument[] = [];
+  const fields = storedFields(Object.fromEntries(Object.keys(changes).map((k) => [k, next[k as keyof Application]])), docs);
+  // 1. The transition this change displaces from the head, as an item of its own (see the module comment).
+  const previous = current.transitions.at(-1);
+  if (previous) await putTransition(repo, current.id, previous);
+  // 2. New documents, before the head that refers to them.
+  await putDocuments(repo, current.id, newDocuments(current, docs), t.version);
+  // 3. The change itself: one conditional write carrying its own audit record.
+  const update = new UpdateBuilder().assign({
+    status: t.to, version: t.version, updatedAt: t.at, lastTransition: t, summary: listSummaryOf(next), ...indexAttributes(next), ...fields,
+  });
+  try {
     await documentClient.send(new UpdateCommand({
-      TableName: this.tableName,
-      Key: applicationKey(id),
-      UpdateExpression: 'SET executionArn = :arn, summary.executionArn = :arn',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':arn': executionArn },
+      TableName: repo.tableName,
+      Key: applicationKey(current.id),
+      UpdateExpression: update.expression(),
+      ConditionExpression: `attribute_exists(pk) AND ${update.name('status')} = :expectedStatus AND ${update.name('version')} = :expectedVersion`,
+      ExpressionAttributeNames: update.names,
+      ExpressionAttributeValues: { ...update.values, ':expectedStatus': plan.expectedStatus, ':expectedVersion': plan.expectedVersion },
     }));
+    await countTransitions(repo, next, [t]);
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return conflictAfter(repo, current.id, (latest) => `Application ${current.id} is '${latest.status}' (version ${latest.version}); it can no longer move from '${plan.expectedStatus}' to '${t.to}'`);
   }
-
-  /** Record notices as sent (idempotent: a notice once sent stays sent). */
-  async markNoticesSent(id: string, keys: readonly string[]): Promise<void> {
-    await Promise.all(keys.map((key) => documentClient.send(new PutCommand({
-      TableName: this.tableName,
-      Item: { ...noticeKey(id, key), entity: 'notice', key, state: 'sent' },
-    }))));
-  }
-
-  // ---- task tokens (kept server-side, never sent to people) ----
-
-  async saveTaskToken(id: string, kind: string, token: string, opts: { executionArn?: string; now: Date; expiresAt: Date }): Promise<void> {
-    await documentClient.send(new PutCommand({
-      TableName: this.tableName,
-      Item: {
-        ...taskTokenKey(id, kind),
-        entity: 'task-token',
-        applicationId: id,
-        kind,
-        token,
-        executionArn: opts.executionArn,
-        storedAt: opts.now.toISOString(),
-        // Removed by DynamoDB TTL in AWS; readers also ignore expired tokens (dynalite has no TTL).
-        expiresAt: expiresAtSeconds(opts.expiresAt),
-      },
-    }));
-  }
-
-  async getTaskToken(id: string, kind: string, now: Date): Promise<{ token: string; storedAt: string } | undefined> {
-    const out = await documentClient.send(new GetCommand({ TableName: this.tableName, Key: taskTokenKey(id, kind), ConsistentRead: true }));
-    const item = out.Item;
-    if (!item || (typeof item.expiresAt === 'number' && item.expiresAt < expiresAtSeconds(now))) return undefined;
-    return { token: String(item.token), storedAt: String(item.storedAt) };
-  }
+  // 4. What the change replaced (a revised estimate, edited bodies) expires.
+  if ('estimate' in changes || 'briefs' in changes) await retireDocuments(repo, current, next, new Date(t.at));
+  return next;
 }

@@ -30,71 +30,76 @@ export function accountScope(accountId: string): string {
   return `acct#${accountId}`;
 }
 
+/** The intake limits' items live in the application table; the functions below are over it, so a bundle carries only those it calls. */
 export class LimitRepository {
-  constructor(private readonly tableName: string) {}
+  constructor(readonly tableName: string) {}
+}
 
-  /** Take slot `slot` of `scope` for `applicationId`; true when it is now (or already was) this application's. */
-  async claimSlot(scope: string, slot: number, applicationId: string, now: Date): Promise<boolean> {
-    try {
-      await documentClient.send(new PutCommand({
-        TableName: this.tableName,
-        Item: { ...openSlotKey(scope, slot), entity: 'open-slot', applicationId, claimedAt: now.toISOString() },
-        ConditionExpression: 'attribute_not_exists(applicationId) OR applicationId = :id',
-        ExpressionAttributeValues: { ':id': applicationId },
-      }));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  }
+/** What these functions need of the repository: its table. */
+export type LimitTable = Pick<LimitRepository, 'tableName'>;
 
-  async holders(scope: string): Promise<SlotHolder[]> {
-    const out = await documentClient.send(new QueryCommand({
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': openSlotPartition(scope) },
-      ConsistentRead: true,
-    }));
-    return (out.Items ?? []).filter((i) => typeof i.applicationId === 'string').map((i) => ({ slot: Number(String(i.sk).slice('SLOT#'.length)), applicationId: String(i.applicationId), claimedAt: String(i.claimedAt) }));
-  }
 
-  /**
-   * Free a slot, only if `applicationId` still holds it (a concurrent reclaim and re-claim is left alone). The item
-   * stays, empty (the functions have no DeleteItem right; a scope has at most `limit` slot items).
-   */
-  async releaseSlot(scope: string, slot: number, applicationId: string): Promise<void> {
-    await documentClient.send(new UpdateCommand({
-      TableName: this.tableName,
-      Key: openSlotKey(scope, slot),
-      UpdateExpression: 'REMOVE applicationId, claimedAt',
-      ConditionExpression: 'applicationId = :id',
+/** Take slot `slot` of `scope` for `applicationId`; true when it is now (or already was) this application's. */
+export async function claimSlot(limits: LimitTable, scope: string, slot: number, applicationId: string, now: Date): Promise<boolean> {
+  try {
+    await documentClient.send(new PutCommand({
+      TableName: limits.tableName,
+      Item: { ...openSlotKey(scope, slot), entity: 'open-slot', applicationId, claimedAt: now.toISOString() },
+      ConditionExpression: 'attribute_not_exists(applicationId) OR applicationId = :id',
       ExpressionAttributeValues: { ':id': applicationId },
-    })).catch((error: unknown) => {
-      if (!isConditionFailure(error)) throw error;
-    });
+    }));
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
   }
+}
 
-  /**
-   * Count one event in the current fixed window of `windowMs`; false (and the seconds until the window ends) when
-   * `limit` events were already counted in it.
-   */
-  async takeFromWindow(scope: string, what: string, opts: { limit: number; windowMs: number; now: Date }): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
-    const start = Math.floor(opts.now.getTime() / opts.windowMs) * opts.windowMs;
-    const end = start + opts.windowMs;
-    try {
-      await documentClient.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: rateWindowKey(scope, what, start),
-        UpdateExpression: 'ADD #count :one SET entity = :entity, expiresAt = :ttl',
-        ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
-        ExpressionAttributeNames: { '#count': 'count' },
-        ExpressionAttributeValues: { ':one': 1, ':limit': opts.limit, ':entity': 'rate-window', ':ttl': expiresAtSeconds(new Date(end + opts.windowMs)) },
-      }));
-      return { ok: true };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((end - opts.now.getTime()) / 1000)) };
-    }
+export async function slotHolders(limits: LimitTable, scope: string): Promise<SlotHolder[]> {
+  const out = await documentClient.send(new QueryCommand({
+    TableName: limits.tableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': openSlotPartition(scope) },
+    ConsistentRead: true,
+  }));
+  return (out.Items ?? []).filter((i) => typeof i.applicationId === 'string').map((i) => ({ slot: Number(String(i.sk).slice('SLOT#'.length)), applicationId: String(i.applicationId), claimedAt: String(i.claimedAt) }));
+}
+
+/**
+ * Free a slot, only if `applicationId` still holds it (a concurrent reclaim and re-claim is left alone). The item
+ * stays, empty (the functions have no DeleteItem right; a scope has at most `limit` slot items).
+ */
+export async function releaseSlot(limits: LimitTable, scope: string, slot: number, applicationId: string): Promise<void> {
+  await documentClient.send(new UpdateCommand({
+    TableName: limits.tableName,
+    Key: openSlotKey(scope, slot),
+    UpdateExpression: 'REMOVE applicationId, claimedAt',
+    ConditionExpression: 'applicationId = :id',
+    ExpressionAttributeValues: { ':id': applicationId },
+  })).catch((error: unknown) => {
+    if (!isConditionFailure(error)) throw error;
+  });
+}
+
+/**
+ * Count one event in the current fixed window of `windowMs`; false (and the seconds until the window ends) when
+ * `limit` events were already counted in it.
+ */
+export async function takeFromWindow(limits: LimitTable, scope: string, what: string, opts: { limit: number; windowMs: number; now: Date }): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
+  const start = Math.floor(opts.now.getTime() / opts.windowMs) * opts.windowMs;
+  const end = start + opts.windowMs;
+  try {
+    await documentClient.send(new UpdateCommand({
+      TableName: limits.tableName,
+      Key: rateWindowKey(scope, what, start),
+      UpdateExpression: 'ADD #count :one SET entity = :entity, expiresAt = :ttl',
+      ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+      ExpressionAttributeNames: { '#count': 'count' },
+      ExpressionAttributeValues: { ':one': 1, ':limit': opts.limit, ':entity': 'rate-window', ':ttl': expiresAtSeconds(new Date(end + opts.windowMs)) },
+    }));
+    return { ok: true };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((end - opts.now.getTime()) / 1000)) };
   }
 }

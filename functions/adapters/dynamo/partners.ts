@@ -1,6 +1,10 @@
 /**
  * Partner profiles and their live load. Booking a partner is one conditional ADD ("load < capacity"),
  * so concurrent routings can never overbook a partner.
+ *
+ * Split so a bundle carries only what it calls (class methods cannot be tree-shaken): the class holds what most
+ * handlers use (a profile, giving a review slot back); booking, the directory and writing profiles are functions over
+ * it, loaded only by routing, the operations functions and the seed.
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PartnerProfile, PartnerWithLoad } from '../../../schemas/partner.ts';
@@ -8,77 +12,11 @@ import { batchGetAll, documentClient, isConditionFailure } from './client.ts';
 import { INDEXES, PARTNER_DIRECTORY_PARTITION, partnerDirectoryKeys, partnerKey } from './keys.ts';
 
 export class PartnerRepository {
-  constructor(private readonly tableName: string) {}
-
-  /** Write (or refresh) a profile; the live `load` is kept as it is, or starts at 0. */
-  async upsertProfile(profile: PartnerProfile): Promise<void> {
-    const { id: _id, ...fields } = profile;
-    const names: Record<string, string> = { '#load': 'load', '#entity': 'entity', '#profileId': 'id' };
-    const values: Record<string, unknown> = { ':zero': 0, ':entity': 'partner', ':id': profile.id, ...Object.fromEntries(Object.entries(partnerDirectoryKeys(profile.id)).map(([k, v]) => [`:${k}`, v])) };
-    const sets = ['#load = if_not_exists(#load, :zero)', '#entity = :entity', '#profileId = :id', 'gsi2pk = :gsi2pk', 'gsi2sk = :gsi2sk'];
-    Object.entries(fields).forEach(([key, value], i) => {
-      names[`#f${i}`] = key;
-      values[`:f${i}`] = value;
-      sets.push(`#f${i} = :f${i}`);
-    });
-    await documentClient.send(new UpdateCommand({
-      TableName: this.tableName,
-      Key: partnerKey(profile.id),
-      UpdateExpression: `SET ${sets.join(', ')}`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    }));
-  }
+  constructor(readonly tableName: string) {}
 
   async get(partnerId: string): Promise<PartnerWithLoad | undefined> {
     const out = await documentClient.send(new GetCommand({ TableName: this.tableName, Key: partnerKey(partnerId) }));
     return out.Item ? toPartner(out.Item) : undefined;
-  }
-
-  /**
-   * Every partner profile: the directory (under the operations index, which projects no profile attributes) names
-   * them, then one consistent BatchGet reads them (current load and capacity, which routing books against).
-   */
-  async list(): Promise<PartnerWithLoad[]> {
-    const ids: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await documentClient.send(new QueryCommand({
-        TableName: this.tableName,
-        IndexName: INDEXES.operations.indexName,
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': PARTNER_DIRECTORY_PARTITION },
-        ExclusiveStartKey: start,
-      }));
-      for (const item of out.Items ?? []) ids.push(String(item.gsi2sk));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    const partners = (await batchGetAll(this.tableName, ids.map((id) => ({ ...partnerKey(id) })), true)).map(toPartner);
-    return partners.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
-  }
-
-  /**
-   * Take one review slot for an application; false when the partner is at capacity (or no longer active). The slot
-   * is remembered per application (string set `slots`), so booking twice for the same application takes one slot
-   * (true both times) and releasing twice gives back one.
-   */
-  async book(partnerId: string, applicationId: string): Promise<boolean> {
-    try {
-      await documentClient.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: partnerKey(partnerId),
-        UpdateExpression: 'ADD #load :one, #slots :app',
-        ConditionExpression: 'attribute_exists(pk) AND #load < #capacity AND #active = :true AND NOT contains(#slots, :id)',
-        ExpressionAttributeNames: { '#load': 'load', '#capacity': 'capacity', '#active': 'active', '#slots': 'slots' },
-        ExpressionAttributeValues: { ':one': 1, ':true': true, ':app': new Set([applicationId]), ':id': applicationId },
-      }));
-      return true;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      // Already holding a slot for this application (a retried routing) counts as booked.
-      const out = await documentClient.send(new GetCommand({ TableName: this.tableName, Key: partnerKey(partnerId), ConsistentRead: true }));
-      return out.Item?.slots instanceof Set && (out.Item.slots as Set<string>).has(applicationId);
-    }
   }
 
   /** Give back the application's review slot (on decline, timeout, withdrawal or approval); a no-op when not held. */
@@ -93,6 +31,75 @@ export class PartnerRepository {
     })).catch((error: unknown) => {
       if (!isConditionFailure(error)) throw error;
     });
+  }
+}
+
+/** What these functions need of the repository: its table. */
+export type PartnerTable = Pick<PartnerRepository, 'tableName'>;
+
+/** Write (or refresh) a profile; the live `load` is kept as it is, or starts at 0. */
+export async function upsertPartnerProfile(repo: PartnerTable, profile: PartnerProfile): Promise<void> {
+  const { id: _id, ...fields } = profile;
+  const names: Record<string, string> = { '#load': 'load', '#entity': 'entity', '#profileId': 'id' };
+  const values: Record<string, unknown> = { ':zero': 0, ':entity': 'partner', ':id': profile.id, ...Object.fromEntries(Object.entries(partnerDirectoryKeys(profile.id)).map(([k, v]) => [`:${k}`, v])) };
+  const sets = ['#load = if_not_exists(#load, :zero)', '#entity = :entity', '#profileId = :id', 'gsi2pk = :gsi2pk', 'gsi2sk = :gsi2sk'];
+  Object.entries(fields).forEach(([key, value], i) => {
+    names[`#f${i}`] = key;
+    values[`:f${i}`] = value;
+    sets.push(`#f${i} = :f${i}`);
+  });
+  await documentClient.send(new UpdateCommand({
+    TableName: repo.tableName,
+    Key: partnerKey(profile.id),
+    UpdateExpression: `SET ${sets.join(', ')}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  }));
+}
+
+/**
+ * Every partner profile: the directory (under the operations index, which projects no profile attributes) names
+ * them, then one consistent BatchGet reads them (current load and capacity, which routing books against).
+ */
+export async function listPartners(repo: PartnerTable): Promise<PartnerWithLoad[]> {
+  const ids: string[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await documentClient.send(new QueryCommand({
+      TableName: repo.tableName,
+      IndexName: INDEXES.operations.indexName,
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': PARTNER_DIRECTORY_PARTITION },
+      ExclusiveStartKey: start,
+    }));
+    for (const item of out.Items ?? []) ids.push(String(item.gsi2sk));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  const partners = (await batchGetAll(repo.tableName, ids.map((id) => ({ ...partnerKey(id) })), true)).map(toPartner);
+  return partners.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
+}
+
+/**
+ * Take one review slot for an application; false when the partner is at capacity (or no longer active). The slot
+ * is remembered per application (string set `slots`), so booking twice for the same application takes one slot
+ * (true both times) and releasing twice gives back one.
+ */
+export async function bookPartner(repo: PartnerTable, partnerId: string, applicationId: string): Promise<boolean> {
+  try {
+    await documentClient.send(new UpdateCommand({
+      TableName: repo.tableName,
+      Key: partnerKey(partnerId),
+      UpdateExpression: 'ADD #load :one, #slots :app',
+      ConditionExpression: 'attribute_exists(pk) AND #load < #capacity AND #active = :true AND NOT contains(#slots, :id)',
+      ExpressionAttributeNames: { '#load': 'load', '#capacity': 'capacity', '#active': 'active', '#slots': 'slots' },
+      ExpressionAttributeValues: { ':one': 1, ':true': true, ':app': new Set([applicationId]), ':id': applicationId },
+    }));
+    return true;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    // Already holding a slot for this application (a retried routing) counts as booked.
+    const out = await documentClient.send(new GetCommand({ TableName: repo.tableName, Key: partnerKey(partnerId), ConsistentRead: true }));
+    return out.Item?.slots instanceof Set && (out.Item.slots as Set<string>).has(applicationId);
   }
 }
 

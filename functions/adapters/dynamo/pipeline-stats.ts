@@ -31,11 +31,10 @@
  * catch-up more than ROLL_UP_GRACE_DAYS later); it is in the pipeline's figures.
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Application, Transition } from '../../../schemas/application.ts';
 import { businessMetricCounts, businessMetricsGrowth, type BusinessMetric, type CounterItem } from '../../core/operations/pipeline.ts';
 import { documentClient, isConditionFailure } from './client.ts';
 import { STATS_PARTITION, statsDayKey, statsMonthKey } from './keys.ts';
-import { addExpression, countersOf, DAY_MS, dayStart, monthOf, nextDay, projectTransitions, ROLL_UP_GRACE_DAYS } from './pipeline-projection.ts';
+import { addExpression, countersOf, DAY_MS, dayStart, monthOf, nextDay, ROLL_UP_GRACE_DAYS } from './pipeline-projection.ts';
 
 export { ROLL_UP_GRACE_DAYS };
 
@@ -46,134 +45,133 @@ export interface CounterReads {
   readonly days: { day: string; counters: CounterItem }[];
 }
 
+/** The pipeline counters live in the application table; reading, rolling up and claiming are functions over it, so a bundle carries only those it calls (counting is ./pipeline-projection.ts `projectTransitions`). */
 export class PipelineStats {
-  constructor(private readonly tableName: string, private readonly now: () => Date = () => new Date()) {}
+  constructor(readonly tableName: string) {}
+}
 
-  /** Counts each transition once; returns how many were counted now (0 for repeats). See ./pipeline-projection.ts. */
-  async project(app: Application, transitions: readonly Transition[]): Promise<number> {
-    return projectTransitions(this.tableName, app, transitions, this.now());
-  }
+/** What these functions need of the counters: their table. */
+export type PipelineTable = Pick<PipelineStats, 'tableName'>;
 
-  /**
-   * The business metrics counted since they were last emitted, claimed (see the module comment): the caller emits
-   * exactly these. Reads the day items after the last rolled day (a few: days roll ROLL_UP_GRACE_DAYS after they end).
-   */
-  async claimBusinessMetrics(): Promise<{ name: BusinessMetric; value: number; unit: 'Count' | 'None' }[]> {
-    const last = lastRolledDay(await this.query('MONTH#', 'MONTH#~'));
-    const claimed: Partial<Record<BusinessMetric, number>> = {};
-    for (const item of await this.query(last ? statsDayKey(nextDay(last)).sk : 'DAY#', 'DAY#~')) {
-      const counts = businessMetricCounts(countersOf(item));
-      const before = typeof item.emittedMetrics === 'string' ? item.emittedMetrics : undefined;
-      const emitted = before ? JSON.parse(before) as Partial<Record<BusinessMetric, number>> : {};
-      const growth = businessMetricsGrowth(counts, emitted);
-      if (growth.length === 0) continue;
-      try {
-        await documentClient.send(new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: item.pk, sk: item.sk },
-          UpdateExpression: 'SET #em = :now',
-          ConditionExpression: before ? '#em = :before' : 'attribute_not_exists(#em)',
-          ExpressionAttributeNames: { '#em': 'emittedMetrics' },
-          ExpressionAttributeValues: { ':now': JSON.stringify(counts), ...(before ? { ':before': before } : {}) },
-        }));
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        continue; // claimed by a concurrent sweep: it emits this growth
-      }
-      for (const name of Object.keys(counts) as BusinessMetric[]) claimed[name] = (claimed[name] ?? 0) + counts[name] - (emitted[name] ?? 0);
-    }
-    return businessMetricsGrowth(claimed, {});
-  }
-
-  /** Day items from `fromDay` to `toDay` (inclusive, `yyyy-mm-dd`), or all of them; counters only. */
-  async days(range?: { fromDay: string; toDay: string }): Promise<{ day: string; counters: CounterItem }[]> {
-    const from = range ? statsDayKey(range.fromDay).sk : 'DAY#';
-    const to = range ? statsDayKey(range.toDay).sk : 'DAY#~';
-    return (await this.query(from, to)).map((item) => ({ day: String(item.sk).slice('DAY#'.length), counters: countersOf(item) }));
-  }
-
-  /** What the pipeline reads: every month-to-date item, then the day items after the last rolled day (two Queries). */
-  async read(): Promise<CounterReads> {
-    const monthItems = await this.query('MONTH#', 'MONTH#~');
-    const last = lastRolledDay(monthItems);
-    const dayItems = await this.query(last ? statsDayKey(nextDay(last)).sk : 'DAY#', 'DAY#~');
-    return {
-      months: monthItems.map((item) => ({ month: String(item.sk).slice('MONTH#'.length), counters: countersOf(item) })),
-      days: dayItems.map((item) => ({ day: String(item.sk).slice('DAY#'.length), counters: countersOf(item) })),
-    };
-  }
-
-  /**
-   * Rolls every day over for ROLL_UP_GRACE_DAYS and not rolled yet into its month, oldest first, calendar day by
-   * calendar day from the first day item after the last rolled day (see the module comment). Returns the days rolled.
-   */
-  async rollUp(now: Date, maxDays = 400): Promise<string[]> {
-    const rolled: string[] = [];
-    const last = lastRolledDay(await this.query('MONTH#', 'MONTH#~', true));
-    const first = await documentClient.send(new QueryCommand({
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': STATS_PARTITION, ':from': last ? statsDayKey(nextDay(last)).sk : 'DAY#', ':to': 'DAY#~' },
-      Limit: 1,
-      ConsistentRead: true,
-    }));
-    const firstDay = first.Items?.[0] ? String(first.Items[0].sk).slice('DAY#'.length) : undefined;
-    if (!firstDay) return rolled;
-    // Every calendar day from there (an empty day is stamped too, so a late transition of it finds the stamp).
-    for (let day = last ? nextDay(last) : firstDay; rolled.length < maxDays; day = nextDay(day)) {
-      if (now.getTime() < dayStart(day) + (1 + ROLL_UP_GRACE_DAYS) * DAY_MS) break;
-      await this.rollUpDay(day);
-      rolled.push(day);
-    }
-    return rolled;
-  }
-
-  private async rollUpDay(day: string): Promise<void> {
-    // 1. The stamp: from here on no projection changes this day.
-    await documentClient.send(new UpdateCommand({
-      TableName: this.tableName,
-      Key: statsDayKey(day),
-      UpdateExpression: 'SET #rolled = :month',
-      ExpressionAttributeNames: { '#rolled': 'rolledInto' },
-      ExpressionAttributeValues: { ':month': monthOf(day) },
-    }));
-    // 2. The stable day, read strongly consistent.
-    const item = (await documentClient.send(new GetCommand({ TableName: this.tableName, Key: statsDayKey(day), ConsistentRead: true }))).Item ?? {};
-    // 3. One conditional write: the month takes the day once.
-    const updates = addExpression(countersOf(item));
-    updates.names['#days'] = 'rolledDays';
-    updates.values[':day'] = new Set([day]);
-    updates.values[':d'] = day;
+/**
+ * The business metrics counted since they were last emitted, claimed (see the module comment): the caller emits
+ * exactly these. Reads the day items after the last rolled day (a few: days roll ROLL_UP_GRACE_DAYS after they end).
+ */
+export async function claimBusinessMetrics(stats: PipelineTable): Promise<{ name: BusinessMetric; value: number; unit: 'Count' | 'None' }[]> {
+  const last = lastRolledDay(await queryStats(stats, 'MONTH#', 'MONTH#~'));
+  const claimed: Partial<Record<BusinessMetric, number>> = {};
+  for (const item of await queryStats(stats, last ? statsDayKey(nextDay(last)).sk : 'DAY#', 'DAY#~')) {
+    const counts = businessMetricCounts(countersOf(item));
+    const before = typeof item.emittedMetrics === 'string' ? item.emittedMetrics : undefined;
+    const emitted = before ? JSON.parse(before) as Partial<Record<BusinessMetric, number>> : {};
+    const growth = businessMetricsGrowth(counts, emitted);
+    if (growth.length === 0) continue;
     try {
       await documentClient.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: statsMonthKey(monthOf(day)),
-        UpdateExpression: `ADD ${[...updates.adds, '#days :day'].join(', ')}`,
-        ConditionExpression: 'NOT contains(#days, :d)',
-        ExpressionAttributeNames: updates.names,
-        ExpressionAttributeValues: updates.values,
+        TableName: stats.tableName,
+        Key: { pk: item.pk, sk: item.sk },
+        UpdateExpression: 'SET #em = :now',
+        ConditionExpression: before ? '#em = :before' : 'attribute_not_exists(#em)',
+        ExpressionAttributeNames: { '#em': 'emittedMetrics' },
+        ExpressionAttributeValues: { ':now': JSON.stringify(counts), ...(before ? { ':before': before } : {}) },
       }));
     } catch (error) {
-      if (!isConditionFailure(error)) throw error; // rolled by another run (or this one before a crash)
+      if (!isConditionFailure(error)) throw error;
+      continue; // claimed by a concurrent sweep: it emits this growth
     }
+    for (const name of Object.keys(counts) as BusinessMetric[]) claimed[name] = (claimed[name] ?? 0) + counts[name] - (emitted[name] ?? 0);
   }
+  return businessMetricsGrowth(claimed, {});
+}
 
-  private async query(from: string, to: string, consistent = false): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await documentClient.send(new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': STATS_PARTITION, ':from': from, ':to': to },
-        ExclusiveStartKey: start,
-        ...(consistent ? { ConsistentRead: true } : {}),
-      }));
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+/** Day items from `fromDay` to `toDay` (inclusive, `yyyy-mm-dd`), or all of them; counters only. */
+export async function readPipelineDays(stats: PipelineTable, range?: { fromDay: string; toDay: string }): Promise<{ day: string; counters: CounterItem }[]> {
+  const from = range ? statsDayKey(range.fromDay).sk : 'DAY#';
+  const to = range ? statsDayKey(range.toDay).sk : 'DAY#~';
+  return (await queryStats(stats, from, to)).map((item) => ({ day: String(item.sk).slice('DAY#'.length), counters: countersOf(item) }));
+}
+
+/** What the pipeline reads: every month-to-date item, then the day items after the last rolled day (two Queries). */
+export async function readPipelineCounters(stats: PipelineTable): Promise<CounterReads> {
+  const monthItems = await queryStats(stats, 'MONTH#', 'MONTH#~');
+  const last = lastRolledDay(monthItems);
+  const dayItems = await queryStats(stats, last ? statsDayKey(nextDay(last)).sk : 'DAY#', 'DAY#~');
+  return {
+    months: monthItems.map((item) => ({ month: String(item.sk).slice('MONTH#'.length), counters: countersOf(item) })),
+    days: dayItems.map((item) => ({ day: String(item.sk).slice('DAY#'.length), counters: countersOf(item) })),
+  };
+}
+
+/**
+ * Rolls every day over for ROLL_UP_GRACE_DAYS and not rolled yet into its month, oldest first, calendar day by
+ * calendar day from the first day item after the last rolled day (see the module comment). Returns the days rolled.
+ */
+export async function rollUpPipelineDays(stats: PipelineTable, now: Date, maxDays = 400): Promise<string[]> {
+  const rolled: string[] = [];
+  const last = lastRolledDay(await queryStats(stats, 'MONTH#', 'MONTH#~', true));
+  const first = await documentClient.send(new QueryCommand({
+    TableName: stats.tableName,
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': STATS_PARTITION, ':from': last ? statsDayKey(nextDay(last)).sk : 'DAY#', ':to': 'DAY#~' },
+    Limit: 1,
+    ConsistentRead: true,
+  }));
+  const firstDay = first.Items?.[0] ? String(first.Items[0].sk).slice('DAY#'.length) : undefined;
+  if (!firstDay) return rolled;
+  // Every calendar day from there (an empty day is stamped too, so a late transition of it finds the stamp).
+  for (let day = last ? nextDay(last) : firstDay; rolled.length < maxDays; day = nextDay(day)) {
+    if (now.getTime() < dayStart(day) + (1 + ROLL_UP_GRACE_DAYS) * DAY_MS) break;
+    await rollUpDay(stats, day);
+    rolled.push(day);
   }
+  return rolled;
+}
+
+async function rollUpDay(stats: PipelineTable, day: string): Promise<void> {
+  // 1. The stamp: from here on no projection changes this day.
+  await documentClient.send(new UpdateCommand({
+    TableName: stats.tableName,
+    Key: statsDayKey(day),
+    UpdateExpression: 'SET #rolled = :month',
+    ExpressionAttributeNames: { '#rolled': 'rolledInto' },
+    ExpressionAttributeValues: { ':month': monthOf(day) },
+  }));
+  // 2. The stable day, read strongly consistent.
+  const item = (await documentClient.send(new GetCommand({ TableName: stats.tableName, Key: statsDayKey(day), ConsistentRead: true }))).Item ?? {};
+  // 3. One conditional write: the month takes the day once.
+  const updates = addExpression(countersOf(item));
+  updates.names['#days'] = 'rolledDays';
+  updates.values[':day'] = new Set([day]);
+  updates.values[':d'] = day;
+  try {
+    await documentClient.send(new UpdateCommand({
+      TableName: stats.tableName,
+      Key: statsMonthKey(monthOf(day)),
+      UpdateExpression: `ADD ${[...updates.adds, '#days :day'].join(', ')}`,
+      ConditionExpression: 'NOT contains(#days, :d)',
+      ExpressionAttributeNames: updates.names,
+      ExpressionAttributeValues: updates.values,
+    }));
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error; // rolled by another run (or this one before a crash)
+  }
+}
+
+async function queryStats(stats: PipelineTable, from: string, to: string, consistent = false): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await documentClient.send(new QueryCommand({
+      TableName: stats.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': STATS_PARTITION, ':from': from, ':to': to },
+      ExclusiveStartKey: start,
+      ...(consistent ? { ConsistentRead: true } : {}),
+    }));
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
 }
 
 /** The latest day any month item has rolled up (days roll in order, so every earlier day is rolled too). */
