@@ -8,18 +8,18 @@ import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { listByStatus } from '../adapters/dynamo/applications-lists.ts';
 import { opsApplicationDetail, opsApplicationItem } from './views.ts';
 import { NotFoundError } from '../core/errors.ts';
-import { ListExecutionsQuery, OpsApplicationsQuery } from '../../schemas/api-requests.ts';
+import { ListExecutionsShape, OpsApplicationsShape } from '../core/request-shapes.ts';
 import { listExecutions } from '../adapters/workflow-engine.ts';
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { insightRoutes } from './ops-insights.ts';
-import { callerOf, httpHandler, json, parseOr400, pathParameter, requireGroup, type HttpEvent } from './middleware.ts';
+import { callerOf, checkOr400, httpHandler, json, pathParameter, requireGroup, type HttpEvent } from './middleware.ts';
 
 const config = readConfig(['STATE_MACHINE_ARN', 'TABLE_NAME']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
 
 async function getExecutions(event: HttpEvent) {
   requireGroup(callerOf(event), 'ops');
-  const query = parseOr400(ListExecutionsQuery(), event.queryStringParameters ?? {}, 'query');
+  const query = checkOr400(ListExecutionsShape, event.queryStringParameters ?? {}, 'query');
   const page = await listExecutions({
     stateMachineArn: config.STATE_MACHINE_ARN,
     ...(query.status ? { status: query.status } : {}),
@@ -31,7 +31,7 @@ async function getExecutions(event: HttpEvent) {
 
 async function getApplications(event: HttpEvent) {
   requireGroup(callerOf(event), 'ops');
-  const query = parseOr400(OpsApplicationsQuery(), event.queryStringParameters ?? {}, 'query');
+  const query = checkOr400(OpsApplicationsShape, event.queryStringParameters ?? {}, 'query');
   const page = await listByStatus(applications, query.status, {
     limit: query.limit ?? 25,
     newestFirst: query.order === 'newest',
