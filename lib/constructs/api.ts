@@ -17,10 +17,12 @@ import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { HouseFunction } from './house-function.ts';
+import { HouseFunction, METRICS_NAMESPACE } from './house-function.ts';
+import { INTAKE_COUNTS, WORKSHEET_ACCEPTED_LOG } from '../../functions/core/intake-metrics.ts';
 import { INTAKE_SETTING_VARIABLES } from '../../functions/wiring/intake-settings.ts';
 
 export interface ApiProps {
@@ -135,6 +137,20 @@ export class Api extends Construct {
       .bindTable(props.table, 'readWrite')
       .bindStateMachine(props.stateMachine, 'start')
       .setConfig('PUBLIC_BASE_URL', this.publicBaseUrl);
+    // Intake's counts come from its own log line, one per accepted worksheet (functions/core/intake-metrics.ts), so its
+    // bundle carries no metrics library. Each filter adds 1 to its metric for each matching line.
+    for (const { metricName, replayed } of INTAKE_COUNTS) {
+      intake.logGroup.addMetricFilter(`${metricName}Filter`, {
+        filterPattern: logs.FilterPattern.all(
+          logs.FilterPattern.stringValue('$.message.msg', '=', WORKSHEET_ACCEPTED_LOG),
+          logs.FilterPattern.booleanValue('$.message.replayed', replayed),
+        ),
+        metricNamespace: METRICS_NAMESPACE,
+        metricName,
+        metricValue: '1',
+        unit: cloudwatch.Unit.COUNT,
+      });
+    }
     // The estimator has no grants at all: it computes and stores nothing.
     const estimates = new HouseFunction(this, 'Estimates', {
       ...common,

@@ -510,6 +510,22 @@ describe('notifications and observability', () => {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
   });
+
+  it("intake's counts are metric filters on its own log line (no metrics library in its bundle), one per outcome", () => {
+    const filters = resourcesOfType(t, 'AWS::Logs::MetricFilter').map(([, f]) => f as unknown as Record<string, unknown>);
+    const intakeLogGroup = (functionProps(t, ids.intake).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+    const onIntake = filters.filter((f) => JSON.stringify(f.LogGroupName) === JSON.stringify({ Ref: intakeLogGroup }));
+    expect(onIntake.map((f) => ({ pattern: f.FilterPattern, metrics: f.MetricTransformations }))).toEqual([
+      {
+        pattern: '{ ($.message.msg = "Worksheet accepted") && ($.message.replayed IS FALSE) }',
+        metrics: [{ MetricNamespace: 'AceFiling', MetricName: 'WorksheetsAccepted', MetricValue: '1', Unit: 'Count' }],
+      },
+      {
+        pattern: '{ ($.message.msg = "Worksheet accepted") && ($.message.replayed IS TRUE) }',
+        metrics: [{ MetricNamespace: 'AceFiling', MetricName: 'WorksheetReplays', MetricValue: '1', Unit: 'Count' }],
+      },
+    ]);
+  });
 });
 
 describe('cdk-nag', () => {
