@@ -2,10 +2,10 @@
  * API: the HTTP API (API Gateway v2, payload format 2.0), one Lambda per route group (docs/CONTRACTS.md).
  *
  * Public: POST /worksheets, POST /estimates, GET /openapi.json.
- * Founder: GET /applications/{id}, POST /applications/{id}/withdraw, GET|POST /applications/{id}/confirm-email (the
- * mailed secret), POST .../confirm-email/resend; and, in a function of its own (it alone re-validates a worksheet),
- * POST /applications/{id}/revisions; no gateway authorizer, the handler checks the founder's bearer token (or the
- * confirmation secret).
+ * Founder: GET /applications/{id}, POST /applications/{id}/withdraw, POST /applications/{id}/confirm-email (the
+ * mailed secret), POST .../confirm-email/resend; and, in functions of their own, POST /applications/{id}/revisions
+ * (it alone re-validates a worksheet) and GET /applications/{id}/confirm-email (the static page the mail links to, no
+ * grants); no gateway authorizer, the handler checks the founder's bearer token (or the confirmation secret).
  * JWT (Cognito user pool authorizer): GET /ops/executions (the handler checks the `ops` group) and /partner/** (the
  * handler checks the `partner` group and the `custom:partnerId` claim, and shows only the caller's applications).
  * The default stage has access logging (JSON, no headers or bodies) and throttling per route (public routes tightest).
@@ -67,7 +67,7 @@ export const DEFAULT_THROTTLE = {
   authenticated: { rateLimit: 50, burstLimit: 100 },
 } as const;
 
-export type ApiFunctionName = 'intake' | 'estimates' | 'founder' | 'founderRevise' | 'partner' | 'partnerBriefs' | 'ops' | 'openApi';
+export type ApiFunctionName = 'intake' | 'estimates' | 'founder' | 'founderRevise' | 'confirmEmailPage' | 'partner' | 'partnerBriefs' | 'ops' | 'openApi';
 
 export class Api extends Construct {
   readonly httpApi: apigwv2.HttpApi;
@@ -160,7 +160,7 @@ export class Api extends Construct {
     const founder = new HouseFunction(this, 'Founder', {
       ...common,
       entry: 'functions/http/founder.ts',
-      description: 'GET /applications/{id}, POST .../withdraw, .../confirm-email[/resend] (founder bearer token or the mailed secret, checked in the handler)',
+      description: 'GET /applications/{id}, POST .../withdraw, POST .../confirm-email[/resend] (founder bearer token or the mailed secret, checked in the handler)',
     })
       .bindTable(props.table, 'readWrite')
       .bindStateMachine(props.stateMachine, 'taskResponse')
@@ -174,6 +174,13 @@ export class Api extends Construct {
     })
       .bindTable(props.table, 'readWrite')
       .bindStateMachine(props.stateMachine, 'taskResponse');
+    // The page a confirmation mail links to is static (the secret stays in the URL fragment; the page POSTs it to the
+    // Founder function): its own function with no grants at all, so the founder's routes do not carry its HTML.
+    const confirmEmailPage = new HouseFunction(this, 'ConfirmEmailPage', {
+      ...common,
+      entry: 'functions/http/confirm-email-page.ts',
+      description: 'GET /applications/{id}/confirm-email (public): the static page a confirmation mail links to',
+    });
     const partner = new HouseFunction(this, 'Partner', {
       ...common,
       entry: 'functions/http/partner.ts',
@@ -206,7 +213,7 @@ export class Api extends Construct {
       entry: 'functions/http/openapi.ts',
       description: 'GET /openapi.json (public)',
     });
-    this.functions = { intake, estimates, founder, founderRevise, partner, partnerBriefs, ops, openApi };
+    this.functions = { intake, estimates, founder, founderRevise, confirmEmailPage, partner, partnerBriefs, ops, openApi };
     if (props.intakeSettings) {
       const v = INTAKE_SETTING_VARIABLES;
       const env: Array<[string, number]> = [
@@ -234,7 +241,7 @@ export class Api extends Construct {
       ['/applications/{id}', apigwv2.HttpMethod.GET, founderIntegration, founderReason],
       ['/applications/{id}/revisions', apigwv2.HttpMethod.POST, founderReviseIntegration, founderReason],
       ['/applications/{id}/withdraw', apigwv2.HttpMethod.POST, founderIntegration, founderReason],
-      ['/applications/{id}/confirm-email', apigwv2.HttpMethod.GET, founderIntegration, 'The page a confirmation mail links to: it changes nothing and carries no secret (that stays in the URL fragment).'],
+      ['/applications/{id}/confirm-email', apigwv2.HttpMethod.GET, integrate('ConfirmEmailPage', confirmEmailPage), 'The page a confirmation mail links to: it changes nothing and carries no secret (that stays in the URL fragment).'],
       ['/applications/{id}/confirm-email', apigwv2.HttpMethod.POST, founderIntegration, 'The founder confirms the address with the single-use secret from the mail (only its hash is stored); no account exists yet.'],
       ['/applications/{id}/confirm-email/resend', apigwv2.HttpMethod.POST, founderIntegration, founderReason],
     ];
