@@ -67,7 +67,7 @@ export const DEFAULT_THROTTLE = {
   authenticated: { rateLimit: 50, burstLimit: 100 },
 } as const;
 
-export type ApiFunctionName = 'intake' | 'estimates' | 'founder' | 'founderRevise' | 'confirmEmailPage' | 'partner' | 'partnerBriefs' | 'ops' | 'openApi';
+export type ApiFunctionName = 'intake' | 'estimates' | 'founder' | 'founderRevise' | 'confirmEmailPage' | 'partner' | 'partnerBriefs' | 'ops' | 'opsInsights' | 'openApi';
 
 export class Api extends Construct {
   readonly httpApi: apigwv2.HttpApi;
@@ -204,16 +204,23 @@ export class Api extends Construct {
     const ops = new HouseFunction(this, 'Ops', {
       ...common,
       entry: 'functions/http/ops.ts',
-      description: 'GET /ops/executions, /ops/applications[/{id}[/story]], /ops/stuck, /ops/failed, /ops/pipeline (JWT, group ops)',
+      description: 'GET /ops/executions, /ops/applications[/{id}[/story]] (JWT, group ops)',
     })
       .bindTable(props.table, 'read')
       .bindStateMachine(props.stateMachine, 'read');
+    // The reads from the table alone (stuck, failed, the pipeline): their own function, so the Ops routes do not load
+    // the stuck limits and pipeline figures, and these hold no Step Functions rights (issue 11 §1).
+    const opsInsights = new HouseFunction(this, 'OpsInsights', {
+      ...common,
+      entry: 'functions/http/ops-insights.ts',
+      description: 'GET /ops/stuck, /ops/failed, /ops/pipeline (JWT, group ops)',
+    }).bindTable(props.table, 'read');
     const openApi = new HouseFunction(this, 'OpenApi', {
       ...common,
       entry: 'functions/http/openapi.ts',
       description: 'GET /openapi.json (public)',
     });
-    this.functions = { intake, estimates, founder, founderRevise, confirmEmailPage, partner, partnerBriefs, ops, openApi };
+    this.functions = { intake, estimates, founder, founderRevise, confirmEmailPage, partner, partnerBriefs, ops, opsInsights, openApi };
     if (props.intakeSettings) {
       const v = INTAKE_SETTING_VARIABLES;
       const env: Array<[string, number]> = [
@@ -253,8 +260,12 @@ export class Api extends Construct {
       }
     }
     const opsIntegration = integrate('Ops', ops);
-    for (const path of ['/ops/executions', '/ops/applications', '/ops/applications/{id}', '/ops/applications/{id}/story', '/ops/stuck', '/ops/failed', '/ops/pipeline']) {
+    for (const path of ['/ops/executions', '/ops/applications', '/ops/applications/{id}', '/ops/applications/{id}/story']) {
       this.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.GET], integration: opsIntegration, authorizer: jwt });
+    }
+    const opsInsightsIntegration = integrate('OpsInsights', opsInsights);
+    for (const path of ['/ops/stuck', '/ops/failed', '/ops/pipeline']) {
+      this.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.GET], integration: opsInsightsIntegration, authorizer: jwt });
     }
     const partnerIntegration = integrate('Partner', partner);
     const partnerBriefsIntegration = integrate('PartnerBriefs', partnerBriefs);

@@ -39,6 +39,7 @@ const ENTRIES = {
   partner: 'functions/http/partner.ts',
   partnerBriefs: 'functions/http/partner-briefs.ts',
   ops: 'functions/http/ops.ts',
+  opsInsights: 'functions/http/ops-insights.ts',
   openApi: 'functions/http/openapi.ts',
   sizeAsk: 'functions/workflow/size.ts',
   draftBriefs: 'functions/workflow/draft.ts',
@@ -84,6 +85,7 @@ const EXPECTED_ACTIONS: Record<FunctionKey, string[]> = {
   partner: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution'],
   partnerBriefs: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution'],
   ops: [...BASE, ...READ, 'states:DescribeExecution', 'states:GetExecutionHistory', 'states:ListExecutions'],
+  opsInsights: [...BASE, ...READ],
   openApi: [...BASE],
   sizeAsk: [...BASE, ...READ, ...WRITE],
   draftBriefs: [...BASE, ...READ, ...WRITE],
@@ -173,7 +175,7 @@ describe('functions', () => {
   it('only the functions that need them get the table, the workflow and the mail settings', () => {
     const withVar = (name: string) =>
       (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => name in environmentOf(t, ids[k])).sort();
-    expect(withVar('TABLE_NAME')).toEqual(['awaitHumanStep', 'draftBriefs', 'expireUnconfirmed', 'expirySweep', 'founder', 'founderRevise', 'intake', 'markFailed', 'notify', 'ops', 'opsActions', 'opsNudge', 'opsSweep', 'partner', 'partnerBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding', 'routePartner', 'sizeAsk', 'standing', 'startPending', 'unassignPartner']);
+    expect(withVar('TABLE_NAME')).toEqual(['awaitHumanStep', 'draftBriefs', 'expireUnconfirmed', 'expirySweep', 'founder', 'founderRevise', 'intake', 'markFailed', 'notify', 'ops', 'opsActions', 'opsInsights', 'opsNudge', 'opsSweep', 'partner', 'partnerBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding', 'routePartner', 'sizeAsk', 'standing', 'startPending', 'unassignPartner']);
     expect(withVar('STATE_MACHINE_ARN')).toEqual(['founder', 'founderRevise', 'intake', 'ops', 'opsActions', 'partner', 'partnerBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding', 'startPending']);
     // The intake limits and the confirmation settings come from context (cdk.json), to the functions that use them.
     expect(withVar('MAX_OPEN_APPLICATIONS_PER_ADDRESS')).toEqual(['founder', 'intake']);
@@ -400,9 +402,9 @@ describe('api', () => {
       ['GET /ops/applications/{id}/story', 'JWT', ENTRIES.ops],
       ['GET /ops/board', 'NONE', ENTRIES.opsBoard],
       ['GET /ops/executions', 'JWT', ENTRIES.ops],
-      ['GET /ops/failed', 'JWT', ENTRIES.ops],
-      ['GET /ops/pipeline', 'JWT', ENTRIES.ops],
-      ['GET /ops/stuck', 'JWT', ENTRIES.ops],
+      ['GET /ops/failed', 'JWT', ENTRIES.opsInsights],
+      ['GET /ops/pipeline', 'JWT', ENTRIES.opsInsights],
+      ['GET /ops/stuck', 'JWT', ENTRIES.opsInsights],
       ['GET /partner/applications', 'JWT', ENTRIES.partner],
       ['GET /partner/applications/{id}', 'JWT', ENTRIES.partner],
       ['GET /partner/applications/{id}/briefs/{programId}/create-opportunity', 'JWT', ENTRIES.partner],
