@@ -11,6 +11,15 @@ import * as z from 'zod/mini';
 import { APPLICATION_STATUSES } from './statuses.ts';
 import { UsdAmount } from './usd-amount.ts';
 import { CONFIRMATION_SECRET_PATTERN, CONFIRMATION_SECRET_RULE } from './api-confirm-address.ts';
+import {
+  AWS_REVIEW_OUTCOME_RULE, CHANGES_MESSAGE, CLOSED_LOST_REASONS, DECLINE_REASON, EXECUTION_STATUSES, ISO_DATE_PATTERN, ISO_DATE_RULE,
+  ISO_DATE_TIME_PATTERN, ISO_DATE_TIME_RULE, OPPORTUNITY_ID_PATTERN, OPPORTUNITY_ID_RULE, PAGE_CURSOR_MAX, PAGE_LIMIT_MAX, PAGE_LIMIT_RULE,
+  PIPELINE_DAYS_MAX, PIPELINE_DAYS_RULE, QUERY_NUMBER_PATTERN, REVIEW_COMMENTS,
+} from './request-rules.ts';
+
+// The plain values live in ./request-rules.ts (no zod), shared with the handlers' zod-free twins
+// (functions/core/request-shapes.ts); re-exported here for the OpenAPI document and the tests.
+export { CLOSED_LOST_REASONS, EXECUTION_STATUSES };
 
 /**
  * `build` run once, on the first call; the same value after. Each use is marked pure, so a bundle drops the builders
@@ -23,19 +32,12 @@ function onFirstUse<T>(build: () => T): () => T {
 
 const applicationStatus = /* @__PURE__ */ onFirstUse(() => z.enum(APPLICATION_STATUSES));
 
-/**
- * ACE's ClosedLostReason values, as in the generated model (test/unit/data-checks.test.ts checks they are the same):
- * written out here so that every function using the API schemas does not build the whole generated CreateOpportunity
- * schema at its cold start (issue 11 §1).
- */
-export const CLOSED_LOST_REASONS = ["Customer Deficiency", "Delay / Cancellation of Project", "Legal / Tax / Regulatory", "Lost to Competitor - Google", "Lost to Competitor - Microsoft", "Lost to Competitor - SoftLayer", "Lost to Competitor - VMWare", "Lost to Competitor - Other", "No Opportunity", "On Premises Deployment", "Partner Gap", "Price", "Security / Compliance", "Technical Limitations", "Customer Experience", "Other", "People/Relationship/Governance", "Product/Technology", "Financial/Commercial"] as const;
-
-export const IsoDate = /* @__PURE__ */ onFirstUse(() => z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date YYYY-MM-DD')));
-export const IsoDateTime = /* @__PURE__ */ onFirstUse(() => z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, 'must be an ISO 8601 date-time such as 2026-12-01T12:00:00Z')));
+export const IsoDate = /* @__PURE__ */ onFirstUse(() => z.string().check(z.regex(ISO_DATE_PATTERN, ISO_DATE_RULE)));
+export const IsoDateTime = /* @__PURE__ */ onFirstUse(() => z.string().check(z.regex(ISO_DATE_TIME_PATTERN, ISO_DATE_TIME_RULE)));
 
 /** Query parameters every paginated route shares: page size (1-100) and the previous page's nextCursor. */
-const pageLimit = /* @__PURE__ */ onFirstUse(() => z.optional(z.pipe(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')), z.transform(Number)).check(z.gte(1, 'must be >= 1'), z.lte(100, 'must be <= 100'))));
-const pageCursor = /* @__PURE__ */ onFirstUse(() => z.optional(z.string().check(z.minLength(1), z.maxLength(4096))));
+const pageLimit = /* @__PURE__ */ onFirstUse(() => z.optional(z.pipe(z.string().check(z.regex(QUERY_NUMBER_PATTERN, PAGE_LIMIT_RULE)), z.transform(Number)).check(z.gte(1, 'must be >= 1'), z.lte(PAGE_LIMIT_MAX, `must be <= ${PAGE_LIMIT_MAX}`))));
+const pageCursor = /* @__PURE__ */ onFirstUse(() => z.optional(z.string().check(z.minLength(1), z.maxLength(PAGE_CURSOR_MAX))));
 
 const Text = (min: number, max: number) => z.string().check(
   z.trim(),
@@ -56,8 +58,6 @@ export const ConfirmAddressRequest = /* @__PURE__ */ onFirstUse(() => z.strictOb
 
 // ---------------------------------------------------------------------------------------------------------------
 // Operations (JWT, group `ops`)
-
-export const EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
 
 export const ListExecutionsQuery = /* @__PURE__ */ onFirstUse(() => z.strictObject({
   status: z.optional(z.enum(EXECUTION_STATUSES)),
@@ -88,7 +88,7 @@ export const FailedQuery = /* @__PURE__ */ onFirstUse(() => z.strictObject({ lim
 
 export const PipelineQuery = /* @__PURE__ */ onFirstUse(() => z.strictObject({
   /** The window, in days, for time in state, conversion and partner figures (whole months where it reaches rolled-up months). */
-  days: z.optional(z.pipe(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number of days from 1 to 366')), z.transform(Number)).check(z.gte(1, 'must be >= 1'), z.lte(366, 'must be <= 366'))),
+  days: z.optional(z.pipe(z.string().check(z.regex(QUERY_NUMBER_PATTERN, PIPELINE_DAYS_RULE)), z.transform(Number)).check(z.gte(1, 'must be >= 1'), z.lte(PIPELINE_DAYS_MAX, `must be <= ${PIPELINE_DAYS_MAX}`))),
 }));
 
 const reason = /* @__PURE__ */ onFirstUse(() => z.string().check(z.trim(), z.minLength(3), z.maxLength(500)));
@@ -108,21 +108,21 @@ export const PartnerQueueQuery = /* @__PURE__ */ onFirstUse(() => z.strictObject
 /** RFC 7396 JSON Merge Patch on the CreateOpportunity body (`null` removes a field). */
 export const BriefPatch = /* @__PURE__ */ onFirstUse(() => z.record(z.string(), z.unknown()));
 
-export const RequestChangesRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({ message: Text(10, 2000) }));
-export const DeclineRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({ reason: Text(5, 1000) }));
+export const RequestChangesRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({ message: Text(CHANGES_MESSAGE.min, CHANGES_MESSAGE.max) }));
+export const DeclineRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({ reason: Text(DECLINE_REASON.min, DECLINE_REASON.max) }));
 
 export const FiledRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({
-  opportunityId: z.string().check(z.regex(/^O\d+$/, "must be an ACE opportunity id: 'O' followed by digits")),
+  opportunityId: z.string().check(z.regex(OPPORTUNITY_ID_PATTERN, OPPORTUNITY_ID_RULE)),
   filedAt: z.optional(IsoDateTime()),
 }));
 
 /** The closed-lost codes come from the Partner Central service model (LifeCycle.ClosedLostReason). */
 export const AwsReviewRequest = /* @__PURE__ */ onFirstUse(() => z.discriminatedUnion('outcome', [
-  z.strictObject({ outcome: z.literal('in-review'), comments: z.optional(Text(1, 2000)) }),
-  z.strictObject({ outcome: z.literal('action-required'), comments: Text(1, 2000) }),
-  z.strictObject({ outcome: z.literal('approved'), amountUsd: UsdAmount, expiresOn: IsoDate(), comments: z.optional(Text(1, 2000)) }),
-  z.strictObject({ outcome: z.literal('rejected'), reason: z.enum(CLOSED_LOST_REASONS), comments: z.optional(Text(1, 2000)) }),
-], { error: 'must be one of: "in-review", "action-required", "approved", "rejected"' }));
+  z.strictObject({ outcome: z.literal('in-review'), comments: z.optional(Text(REVIEW_COMMENTS.min, REVIEW_COMMENTS.max)) }),
+  z.strictObject({ outcome: z.literal('action-required'), comments: Text(REVIEW_COMMENTS.min, REVIEW_COMMENTS.max) }),
+  z.strictObject({ outcome: z.literal('approved'), amountUsd: UsdAmount, expiresOn: IsoDate(), comments: z.optional(Text(REVIEW_COMMENTS.min, REVIEW_COMMENTS.max)) }),
+  z.strictObject({ outcome: z.literal('rejected'), reason: z.enum(CLOSED_LOST_REASONS), comments: z.optional(Text(REVIEW_COMMENTS.min, REVIEW_COMMENTS.max)) }),
+], { error: AWS_REVIEW_OUTCOME_RULE }));
 
 export const CreditsRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({ amountUsd: UsdAmount, appliedOn: IsoDate(), expiresOn: IsoDate() }));
 

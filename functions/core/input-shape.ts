@@ -1,8 +1,9 @@
 /**
  * Small input shapes checked without zod (issue 11 §1: zod's core is ~14 KB of every bundle that builds a schema):
  * the workflow tasks' inputs (a handful of strings the state machine itself writes, lib/workflow/definition.ts) and
- * the operations actions' bodies (functions/http/ops-actions.ts; their zod schemas in schemas/api-requests.ts stay the
- * OpenAPI source, and a unit test holds the two to the same answers). The problems read like every other 4xx and CLI
+ * the small fixed HTTP inputs (query strings and bodies of a few scalar fields: ./operations/action-bodies.ts,
+ * ./request-shapes.ts, ./address-confirmation.ts; their zod schemas in schemas/api-requests.ts stay the OpenAPI source
+ * and the source of the types, and unit tests hold each twin to its schema's answers). The problems read like every other 4xx and CLI
  * error of this project (`{ field, rule }`, the same rule wording as schemas/issues.ts), and the value comes back with
  * only the fields the shape names, like a zod object.
  */
@@ -40,12 +41,35 @@ export function text(opts: { min?: number; max?: number; trim?: boolean; pattern
   };
 }
 
-/** One of the listed strings. */
+/** One of the listed strings (a single one is zod's literal). */
 export function oneOf<const V extends readonly string[]>(values: V): InputShape<V[number]> {
   return {
     check(value, path, problems) {
       if (!values.includes(value as string)) problems.push({ field: at(path), rule: `must be one of: ${values.map((v) => JSON.stringify(v)).join(', ')}` });
       return value as V[number];
+    },
+  };
+}
+
+/**
+ * A whole number sent as text (a query string's value): matching `pattern` (worded `patternRule`), then from `min` to
+ * `max`; like zod's pipe of a checked string into Number, the bounds are checked only once the text is a number.
+ */
+export function wholeNumber(opts: { pattern: RegExp; patternRule: string; min: number; max: number }): InputShape<number> {
+  return {
+    check(value, path, problems) {
+      if (typeof value !== 'string') {
+        problems.push({ field: at(path), rule: typeRule(value, 'string') });
+        return value as number;
+      }
+      if (!opts.pattern.test(value)) {
+        problems.push({ field: at(path), rule: opts.patternRule });
+        return NaN;
+      }
+      const n = Number(value);
+      if (n < opts.min) problems.push({ field: at(path), rule: `must be >= ${opts.min}` });
+      if (n > opts.max) problems.push({ field: at(path), rule: `must be <= ${opts.max}` });
+      return n;
     },
   };
 }
@@ -84,6 +108,28 @@ export function object<F extends Fields>(fields: F, opts: { strict?: boolean } =
         }
       }
       return out as ObjectOf<F>;
+    },
+  };
+}
+
+/**
+ * One of several object shapes, chosen by the string in field `key` (like zod's discriminatedUnion): a value that is not
+ * an object, or names no listed variant, gets one problem worded `rule` (at the value, or at `key`).
+ */
+export function variants<K extends string, V extends Record<string, InputShape<unknown>>>(key: K, options: V, rule: string): InputShape<{ [O in keyof V]: InputOf<V[O]> }[keyof V]> {
+  return {
+    check(value, path, problems) {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        problems.push({ field: at(path), rule });
+        return value as never;
+      }
+      const tag = (value as Record<string, unknown>)[key];
+      const shape = typeof tag === 'string' && Object.hasOwn(options, tag) ? options[tag] : undefined;
+      if (!shape) {
+        problems.push({ field: path === '' ? key : `${path}.${key}`, rule });
+        return value as never;
+      }
+      return shape.check(value, path, problems) as never;
     },
   };
 }

@@ -2,7 +2,8 @@
  * The founder's routes, authenticated by the access token issued at submission (checked in the handler):
  * `GET /applications/{id}` (status, each record's status and the credits granted), `POST /applications/{id}/withdraw`
  * (any time before filing), `POST /applications/{id}/confirm-email/resend`; and, authenticated by the mailed secret
- * instead, `GET|POST /applications/{id}/confirm-email` (functions/core/address-confirmation.ts).
+ * instead, `POST /applications/{id}/confirm-email` (functions/core/address-confirmation.ts). The page the mail links
+ * to, `GET /applications/{id}/confirm-email`, is its own function (./confirm-email-page.ts: static, no grants).
  * `POST /applications/{id}/revisions` is its own function (./founder-revise.ts): it alone re-validates a worksheet,
  * which needs the rate card and ACE's address rules (issue 11: a function holds only the code its routes need).
  */
@@ -20,7 +21,6 @@ import { bearerToken, ownedBy } from './founder-access.ts';
 import { confirmAddress, requestResend } from '../usecases/address-confirmation.ts';
 import { readConfirmationSettings } from '../wiring/intake-settings.ts';
 import { ValidationError } from '../core/errors.ts';
-import { confirmationPage } from './confirmation-page.ts';
 import { ConfirmAddressBody } from '../core/address-confirmation.ts';
 import { checkInput } from '../core/input-shape.ts';
 
@@ -42,12 +42,6 @@ async function withdraw(event: HttpEvent) {
   const result = await runCommand(deps, id, (app, now) => planWithdraw({ app: ownedBy(app, token, id), now }));
   logger.info('Application withdrawn', { replayed: result.replayed });
   return json(200, { applicationId: id, status: 'withdrawn', links: { application: `/applications/${id}` } });
-}
-
-/** The page the confirmation mail links to: safe to fetch (changes nothing); the secret stays in the URL fragment. */
-async function confirmationPageRoute(event: HttpEvent) {
-  const id = applicationIdParameter(event);
-  return confirmationPage(id);
 }
 
 /** The secret from the mail is the credential here (the founder may open the mail on another device than the token). */
@@ -72,7 +66,6 @@ async function resendConfirmation(event: HttpEvent) {
 }
 
 export const handler = httpHandler({
-  'GET /applications/{id}/confirm-email': confirmationPageRoute,
   'POST /applications/{id}/confirm-email': confirmEmail,
   'POST /applications/{id}/confirm-email/resend': resendConfirmation,
   'GET /applications/{id}': getApplication,

@@ -10,7 +10,7 @@ import { startApplicationWorkflow } from '../adapters/workflow-engine.ts';
 import { ValidationError } from '../core/errors.ts';
 import { IDEMPOTENCY_KEY_PATTERN } from '../core/intake.ts';
 import { logger } from '../adapters/observability.ts';
-import { metrics, MetricUnit } from '../adapters/metrics.ts';
+import { WORKSHEET_ACCEPTED_LOG } from '../core/intake-metrics.ts';
 import { submitWorksheet as submit, type IntakeDeps } from '../usecases/submit-worksheet.ts';
 import { readIntakeLimits } from '../wiring/intake-settings.ts';
 import { header, httpHandler, json, type HttpEvent } from './middleware.ts';
@@ -34,9 +34,9 @@ async function submitWorksheet(event: HttpEvent) {
   const result = await submit(deps, worksheet, idempotencyKey);
   const id = result.applicationId;
   logger.appendKeys({ applicationId: id });
-  logger.info('Worksheet accepted', { replayed: result.replayed, alreadyStarted: result.alreadyStarted });
-  metrics.addMetric(result.replayed ? 'WorksheetReplays' : 'WorksheetsAccepted', MetricUnit.Count, 1);
-  metrics.publishStoredMetrics();
+  // Also the count: CloudWatch Logs metric filters turn this line into WorksheetsAccepted / WorksheetReplays
+  // (functions/core/intake-metrics.ts), so this function carries no metrics library.
+  logger.info(WORKSHEET_ACCEPTED_LOG, { replayed: result.replayed, alreadyStarted: result.alreadyStarted });
 
   return json(202, {
     applicationId: id,

@@ -7,6 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type * as z from 'zod/mini';
 import { logger, withLogKeys } from '../adapters/observability.ts';
 import { fieldPath, parseWith, type FieldProblem } from '../../schemas/issue-rules.ts';
+import { checkInput, type InputShape } from '../core/input-shape.ts';
 import {
   ConflictError, ForbiddenError, IdempotencyKeyReusedError, NotFoundError, PayloadTooLargeError,
   PreconditionFailedError, PreconditionRequiredError, TooManyRequestsError, UnauthorizedError, UnprocessableError, UnsupportedMediaTypeError,
@@ -157,6 +158,16 @@ export function parseOr400<S extends z.ZodMiniType>(schema: S, input: unknown, p
   if (parsed.ok) return parsed.value;
   const problems: FieldProblem[] = prefix ? parsed.problems.map((p) => ({ field: `${prefix}.${p.field}`, rule: p.rule })) : parsed.problems;
   throw new ValidationError(problems);
+}
+
+/**
+ * Check a small fixed input with its zod-free twin (functions/core/request-shapes.ts), or throw a ValidationError listing
+ * every problem (HTTP 400), prefixed like parseOr400's.
+ */
+export function checkOr400<T>(shape: InputShape<T>, input: unknown, prefix?: string): T {
+  const checked = checkInput(shape, input);
+  if (checked.ok) return checked.value;
+  throw new ValidationError(prefix ? checked.problems.map((p) => ({ field: `${prefix}.${p.field}`, rule: p.rule })) : checked.problems);
 }
 
 export interface Caller {

@@ -1,42 +1,40 @@
 /**
- * Operations reads (JWT, group `ops`), served by the Ops function beside its original routes (functions/http/ops.ts):
- * an application's execution story, stuck and failed applications, the pipeline. Thin: parse, call the use case.
+ * Operations reads (JWT, group `ops`) from the table alone: stuck and failed applications, the pipeline. Their own
+ * function (issue 11 §1): the stuck limits, the pipeline figures and the counters' reader are code the Ops function's
+ * routes (functions/http/ops.ts: executions, applications, an application and its execution story) do not need, and
+ * these need no Step Functions rights. Thin: check the query, call the use case.
  */
 import { systemClock } from '../adapters/clock.ts';
-import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
-import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
+import { readConfig } from '../adapters/config.ts';
+import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
+import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { PipelineStats } from '../adapters/dynamo/pipeline-stats.ts';
-import { NotFoundError } from '../core/errors.ts';
-import { applicationStory, failedPage, pipeline, stuckPage, type InsightDeps } from '../usecases/ops-insights.ts';
-import { FailedQuery, PipelineQuery, StoryQuery, StuckQuery } from '../../schemas/api-requests.ts';
-import { applicationIdParameter, callerOf, json, parseOr400, requireGroup, type HttpEvent, type HttpResult } from './middleware.ts';
+import { failedPage, pipeline, stuckPage, type InsightDeps } from '../usecases/ops-insights.ts';
+import { FailedShape, PipelineShape, StuckShape } from '../core/request-shapes.ts';
+import { callerOf, checkOr400, httpHandler, json, requireGroup, type HttpEvent } from './middleware.ts';
 
-export function insightRoutes(config: { TABLE_NAME: string; STATE_MACHINE_ARN: string }, applications: ApplicationRepository, partners: PartnerRepository): Record<string, (event: HttpEvent) => Promise<HttpResult>> {
-  const deps: InsightDeps = { applications, partners, stats: new PipelineStats(config.TABLE_NAME), stateMachineArn: config.STATE_MACHINE_ARN };
-  const query = (event: HttpEvent) => event.queryStringParameters ?? {};
-  return {
-    'GET /ops/applications/{id}/story': async (event) => {
-      requireGroup(callerOf(event), 'ops');
-      const id = applicationIdParameter(event);
-      const q = parseOr400(StoryQuery(), query(event), 'query');
-      const app = await applications.get(id);
-      if (!app) throw new NotFoundError(`Application ${id} not found`);
-      return json(200, await applicationStory(deps, app, { raw: q.raw === '1' || q.raw === 'true', now: systemClock.now() }));
-    },
-    'GET /ops/stuck': async (event) => {
-      requireGroup(callerOf(event), 'ops');
-      const q = parseOr400(StuckQuery(), query(event), 'query');
-      return json(200, await stuckPage(deps, { limit: q.limit ?? 25, now: systemClock.now(), ...(q.status ? { status: q.status } : {}), ...(q.cursor ? { cursor: q.cursor } : {}) }));
-    },
-    'GET /ops/failed': async (event) => {
-      requireGroup(callerOf(event), 'ops');
-      const q = parseOr400(FailedQuery(), query(event), 'query');
-      return json(200, await failedPage(deps, { limit: q.limit ?? 25, ...(q.cursor ? { cursor: q.cursor } : {}) }));
-    },
-    'GET /ops/pipeline': async (event) => {
-      requireGroup(callerOf(event), 'ops');
-      const q = parseOr400(PipelineQuery(), query(event), 'query');
-      return json(200, await pipeline(deps, { days: q.days ?? 30, now: systemClock.now() }));
-    },
-  };
-}
+const config = readConfig(['TABLE_NAME']);
+const deps: InsightDeps = {
+  applications: new ApplicationRepository(config.TABLE_NAME),
+  partners: new PartnerRepository(config.TABLE_NAME),
+  stats: new PipelineStats(config.TABLE_NAME),
+};
+const query = (event: HttpEvent) => event.queryStringParameters ?? {};
+
+export const handler = httpHandler({
+  'GET /ops/stuck': async (event) => {
+    requireGroup(callerOf(event), 'ops');
+    const q = checkOr400(StuckShape, query(event), 'query');
+    return json(200, await stuckPage(deps, { limit: q.limit ?? 25, now: systemClock.now(), ...(q.status ? { status: q.status } : {}), ...(q.cursor ? { cursor: q.cursor } : {}) }));
+  },
+  'GET /ops/failed': async (event) => {
+    requireGroup(callerOf(event), 'ops');
+    const q = checkOr400(FailedShape, query(event), 'query');
+    return json(200, await failedPage(deps, { limit: q.limit ?? 25, ...(q.cursor ? { cursor: q.cursor } : {}) }));
+  },
+  'GET /ops/pipeline': async (event) => {
+    requireGroup(callerOf(event), 'ops');
+    const q = checkOr400(PipelineShape, query(event), 'query');
+    return json(200, await pipeline(deps, { days: q.days ?? 30, now: systemClock.now() }));
+  },
+});

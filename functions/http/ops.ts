@@ -1,6 +1,8 @@
 /**
- * Operations routes (JWT, group `ops`): the workflow executions (newest first, from Step Functions itself) and the
- * applications in a status (oldest first: what is stuck, unrouted or failed, and why), both paginated.
+ * Operations routes (JWT, group `ops`): the workflow executions (newest first, from Step Functions itself), the
+ * applications in a status (oldest first: what is stuck, unrouted or failed, and why), both paginated, an application,
+ * and its execution story (from Step Functions). The stuck, failed and pipeline reads are their own function
+ * (./ops-insights.ts: the table alone).
  */
 import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
@@ -8,18 +10,17 @@ import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { listByStatus } from '../adapters/dynamo/applications-lists.ts';
 import { opsApplicationDetail, opsApplicationItem } from './views.ts';
 import { NotFoundError } from '../core/errors.ts';
-import { ListExecutionsQuery, OpsApplicationsQuery } from '../../schemas/api-requests.ts';
+import { ListExecutionsShape, OpsApplicationsShape, StoryShape } from '../core/request-shapes.ts';
 import { listExecutions } from '../adapters/workflow-engine.ts';
-import { PartnerRepository } from '../adapters/dynamo/partners.ts';
-import { insightRoutes } from './ops-insights.ts';
-import { callerOf, httpHandler, json, parseOr400, pathParameter, requireGroup, type HttpEvent } from './middleware.ts';
+import { applicationStory } from '../usecases/ops-story.ts';
+import { applicationIdParameter, callerOf, checkOr400, httpHandler, json, pathParameter, requireGroup, type HttpEvent } from './middleware.ts';
 
 const config = readConfig(['STATE_MACHINE_ARN', 'TABLE_NAME']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
 
 async function getExecutions(event: HttpEvent) {
   requireGroup(callerOf(event), 'ops');
-  const query = parseOr400(ListExecutionsQuery(), event.queryStringParameters ?? {}, 'query');
+  const query = checkOr400(ListExecutionsShape, event.queryStringParameters ?? {}, 'query');
   const page = await listExecutions({
     stateMachineArn: config.STATE_MACHINE_ARN,
     ...(query.status ? { status: query.status } : {}),
@@ -31,7 +32,7 @@ async function getExecutions(event: HttpEvent) {
 
 async function getApplications(event: HttpEvent) {
   requireGroup(callerOf(event), 'ops');
-  const query = parseOr400(OpsApplicationsQuery(), event.queryStringParameters ?? {}, 'query');
+  const query = checkOr400(OpsApplicationsShape, event.queryStringParameters ?? {}, 'query');
   const page = await listByStatus(applications, query.status, {
     limit: query.limit ?? 25,
     newestFirst: query.order === 'newest',
@@ -49,10 +50,19 @@ async function getApplication(event: HttpEvent) {
   return json(200, opsApplicationDetail(app, systemClock.now()));
 }
 
+async function getStory(event: HttpEvent) {
+  requireGroup(callerOf(event), 'ops');
+  const id = applicationIdParameter(event);
+  const q = checkOr400(StoryShape, event.queryStringParameters ?? {}, 'query');
+  const app = await applications.get(id);
+  if (!app) throw new NotFoundError(`Application ${id} not found`);
+  return json(200, await applicationStory({ stateMachineArn: config.STATE_MACHINE_ARN }, app, { raw: q.raw === '1' || q.raw === 'true', now: systemClock.now() }));
+}
+
 export const handler = httpHandler({
   'GET /ops/executions': getExecutions,
   'GET /ops/applications': getApplications,
   'GET /ops/applications/{id}': getApplication,
-  // Issue 9: execution story, stuck, failed, pipeline.
-  ...insightRoutes(config, applications, new PartnerRepository(config.TABLE_NAME)),
+  // Issue 9: an application's execution story (stuck, failed and the pipeline: ./ops-insights.ts).
+  'GET /ops/applications/{id}/story': getStory,
 });

@@ -16,14 +16,14 @@ import { logger } from '../adapters/observability.ts';
 import type { Application } from '../../schemas/application.ts';
 import type { FieldProblem } from '../../schemas/issues.ts';
 import type { DuplicateView } from '../../schemas/api.ts';
-import { AwsReviewRequest, CreditsRequest, DeclineRequest, FiledRequest, PartnerQueueQuery, RequestChangesRequest } from '../../schemas/api-requests.ts';
+import { AwsReviewShape, CreditsShape, DeclineShape, FiledShape, PartnerQueueShape, RequestChangesShape } from '../core/request-shapes.ts';
 import { dedupeValues, sharedKeys } from '../core/dedupe.ts';
 import { findBrief, recordOf } from '../core/application/records.ts';
 import { isAssignedTo } from '../core/application/commands.ts';
 import { creditsWarnings, planPartnerReply, planRecordChange, type RecordChange } from '../core/application/review.ts';
 import { partnerBriefView, partnerQueueItem, partnerView } from './views.ts';
 import { runCommand } from '../usecases/run-command.ts';
-import { httpHandler, json, jsonBody, parseOr400, type HttpEvent, applicationIdParameter } from './middleware.ts';
+import { checkOr400, httpHandler, json, jsonBody, type HttpEvent, applicationIdParameter } from './middleware.ts';
 import { ownApplication, partnerIdOf, programIdOf } from './partner-access.ts';
 
 const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN']);
@@ -56,7 +56,7 @@ async function duplicatesOf(app: Application, partnerId: string): Promise<Duplic
 
 async function listQueue(event: HttpEvent) {
   const partnerId = partnerIdOf(event);
-  const query = parseOr400(PartnerQueueQuery(), event.queryStringParameters ?? {}, 'query');
+  const query = checkOr400(PartnerQueueShape, event.queryStringParameters ?? {}, 'query');
   const page = await listPartnerQueue(applications, partnerId, {
     limit: query.limit ?? 25,
     ...(query.status ? { status: query.status } : {}),
@@ -84,7 +84,7 @@ function decide(decision: 'changes_requested' | 'declined') {
   return async (event: HttpEvent) => {
     const partnerId = partnerIdOf(event);
     const id = applicationIdParameter(event);
-    const text = decision === 'changes_requested' ? parseOr400(RequestChangesRequest(), jsonBody(event)).message : parseOr400(DeclineRequest(), jsonBody(event)).reason;
+    const text = decision === 'changes_requested' ? checkOr400(RequestChangesShape, jsonBody(event)).message : checkOr400(DeclineShape, jsonBody(event)).reason;
     const result = await runCommand(deps, id, (app, now) => planPartnerReply({ app, partnerId, decision, text, now }));
     logger.info('Partner decision', { decision, replayed: result.replayed });
     const t = result.transition;
@@ -110,17 +110,17 @@ function changeRecord(toChange: (event: HttpEvent) => RecordChange) {
 }
 
 const filed = changeRecord((event) => {
-  const body = parseOr400(FiledRequest(), jsonBody(event));
+  const body = checkOr400(FiledShape, jsonBody(event));
   return { kind: 'filed', opportunityId: body.opportunityId, filedAt: body.filedAt ?? systemClock.now().toISOString() };
 });
 
 const awsReview = changeRecord((event) => {
-  const body = parseOr400(AwsReviewRequest(), jsonBody(event));
+  const body = checkOr400(AwsReviewShape, jsonBody(event));
   return { kind: 'aws-review', ...body };
 });
 
 const credits = changeRecord((event) => {
-  const body = parseOr400(CreditsRequest(), jsonBody(event));
+  const body = checkOr400(CreditsShape, jsonBody(event));
   return { kind: 'credits', ...body };
 });
 

@@ -15,13 +15,13 @@
  *   application the partner does not have yet; repeating the request completes it (booking is per application).
  * - cancel: → withdrawn (before credits), release the slot, mail founder and partner, end the workflow (a waiting
  *   task is failed with ChangedWhileWaiting, else the execution is stopped).
- * - nudge: a note in the timeline (status kept) and the pending reminder mailed again, at most once a day.
+ * - nudge (./ops-nudge.ts, its own function): a note in the timeline (status kept) and the pending reminder mailed
+ *   again, at most once a day.
  * After the write the application's transitions are counted again in the pipeline counters (exactly once each).
  */
 import type { Actor, Application } from '../../schemas/application.ts';
 import type { ActionResponse } from '../../schemas/operations.ts';
 import { type ApplicationRepository, applyTransition, countTransitions } from '../adapters/dynamo/applications.ts';
-import { appendNote } from '../adapters/dynamo/applications-edits.ts';
 import { getTaskToken, setExecutionArn } from '../adapters/dynamo/applications-tasks.ts';
 import { bookPartner, type PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { failTask } from '../adapters/workflow-engine.ts';
@@ -31,7 +31,7 @@ import type { Clock } from '../core/clock.ts';
 import { runEffects } from './run-command.ts';
 import { TASK_TOKEN_KINDS } from '../core/application/commands.ts';
 import { ConflictError, NotFoundError } from '../core/errors.ts';
-import { planCancel, planNudge, planReassign, planRedrive, restartExecutionName, SLOT_HOLDING, type OpsPlan } from '../core/operations/actions.ts';
+import { actionAnswer as answer, ACTION_WRITE_ATTEMPTS as MAX_ATTEMPTS, planCancel, planReassign, planRedrive, restartExecutionName, SLOT_HOLDING, type OpsPlan } from '../core/operations/actions.ts';
 
 export interface ActionDeps {
   readonly tableName: string;
@@ -42,7 +42,6 @@ export interface ActionDeps {
   readonly clock: Clock;
 }
 
-const MAX_ATTEMPTS = 5;
 
 /** Apply (or find) the plan, re-reading and re-planning when a concurrent writer got there first. */
 async function write(deps: ActionDeps, id: string, planOf: (app: Application, now: Date) => OpsPlan, before?: (app: Application, plan: OpsPlan) => Promise<void>) {
@@ -68,9 +67,6 @@ async function restart(deps: ActionDeps, app: Application, version: number, why:
   return executionArn;
 }
 
-function answer(action: ActionResponse['action'], app: Application, applied: boolean, detail: string, executionArn?: string): ActionResponse {
-  return { applicationId: app.id, action, status: app.status, applied, detail, executionArn: executionArn ?? app.executionArn ?? null };
-}
 
 export async function redrive(deps: ActionDeps, id: string, actor: Actor, reason: string): Promise<ActionResponse> {
   const done = await write(deps, id, (app, now) => planRedrive(app, actor, reason, now));
@@ -124,21 +120,4 @@ export async function cancel(deps: ActionDeps, id: string, actor: Actor, reason:
   }, deps.clock.now());
   await countTransitions(deps.applications, app, app.transitions);
   return answer('cancel', app, done.applied, 'withdrawn by operations; the workflow is ended, the partner slot released, the founder told');
-}
-
-export async function nudge(deps: ActionDeps, id: string, actor: Actor, reason: string): Promise<ActionResponse> {
-  for (let attempt = 1; ; attempt += 1) {
-    const app = await deps.applications.mustGet(id);
-    const plan = planNudge(app, actor, reason, deps.clock.now());
-    try {
-      if (!plan.replay) await appendNote(deps.applications, app, plan.note);
-    } catch (error) {
-      if (error instanceof ConflictError && attempt < MAX_ATTEMPTS) continue;
-      throw error;
-    }
-    const latest = await deps.applications.mustGet(id);
-    const partner = await deps.notifier.partnerOf(latest);
-    const sent = await deps.notifier.deliver(latest, plan.notice, `nudge:v${plan.note.version}:${plan.notice}`, { detail: `Operations ask you to act: ${reason}` }, partner);
-    return answer('nudge', latest, !plan.replay, sent ? `${plan.notice} sent to ${plan.who}` : `${plan.notice} already sent to ${plan.who} today`);
-  }
 }

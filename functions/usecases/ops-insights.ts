@@ -1,41 +1,22 @@
 /**
- * What operations read (issue 9): an application's execution story, stuck and failed applications, the pipeline.
- * None of it scans: stories come from Step Functions, lists from the operations index (gsi2, by status and age), the
- * pipeline from the day counter items (one Query) and the partner directory (one Query).
+ * What operations read (issue 9): stuck and failed applications, the pipeline (an application's execution story is in
+ * ./ops-story.ts: it alone reads Step Functions). None of it scans: lists come from the operations index (gsi2, by
+ * status and age), the pipeline from the day counter items (one Query) and the partner directory (one Query).
  */
-import type { Application, ApplicationStatus } from '../../schemas/application.ts';
+import type { ApplicationStatus } from '../../schemas/application.ts';
 import { APPLICATION_STATUSES } from '../../schemas/statuses.ts';
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { listByStatus } from '../adapters/dynamo/applications-lists.ts';
 import { listPartners, type PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { type PipelineStats, readPipelineCounters } from '../adapters/dynamo/pipeline-stats.ts';
-import { readExecution } from '../adapters/execution-history.ts';
-import { executionArnFor } from '../adapters/workflow-engine.ts';
 import { ValidationError } from '../core/errors.ts';
 import { currentCounts, windowFigures } from '../core/operations/pipeline.ts';
-import { redactTokens, tellStory } from '../core/operations/story.ts';
 import { failedItem, STUCK, stuckBefore, stuckItem, thresholdFor } from '../core/operations/stuck.ts';
-import { executionNamesOf } from '../core/operations/actions.ts';
 
 export interface InsightDeps {
   readonly applications: ApplicationRepository;
   readonly partners: PartnerRepository;
   readonly stats: PipelineStats;
-  readonly stateMachineArn: string;
-}
-
-/** Every execution the application had (the first, then one per operations restart), newest first, as stories. */
-export async function applicationStory(deps: InsightDeps, app: Application, opts: { raw: boolean; now: Date }) {
-  const arns = executionNamesOf(app).map((name) => executionArnFor(deps.stateMachineArn, name)).reverse();
-  const executions = [];
-  let rawEvents: unknown[] | undefined;
-  for (const arn of arns) {
-    const read = await readExecution(arn);
-    if (!read) continue;
-    executions.push(tellStory(read.execution, read.events, opts.now));
-    if (opts.raw && rawEvents === undefined) rawEvents = read.events.map(redactTokens);
-  }
-  return { applicationId: app.id, status: app.status, executions, ...(opts.raw ? { rawEvents: rawEvents ?? [] } : {}) };
 }
 
 /** The statuses that have a threshold, in workflow order; a cursor is `<index of the status>.<index cursor>`. */

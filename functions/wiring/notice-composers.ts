@@ -10,5 +10,11 @@ import { composeTransitionNotice } from '../core/notices-transition.ts';
 /** The expiry sweep: the expiry reminder, and what its own transitions (expiring, expired) call for. */
 export const expirySweepNotices = /* @__PURE__ */ composerOf(composeTransitionNotice, composeExpiryNotice);
 
-/** Operations' actions: what their transitions call for, and the reminder a nudge sends again. */
-export const operationsActionNotices = /* @__PURE__ */ composerOf(composeTransitionNotice, composeReminderNotice);
+/**
+ * Operations' actions (redrive, reassign, cancel): what their transitions call for (notifyTransitions mails every
+ * transition not yet notified, so every transition notice, never a reminder).
+ */
+export const operationsActionNotices = /* @__PURE__ */ composerOf(composeTransitionNotice);
+
+/** Operations' nudge (its own function, functions/http/ops-nudge.ts): the reminder it sends again, nothing else. */
+export const operationsNudgeNotices = /* @__PURE__ */ composerOf(composeReminderNotice);

@@ -2,10 +2,10 @@
  * API: the HTTP API (API Gateway v2, payload format 2.0), one Lambda per route group (docs/CONTRACTS.md).
  *
  * Public: POST /worksheets, POST /estimates, GET /openapi.json.
- * Founder: GET /applications/{id}, POST /applications/{id}/withdraw, GET|POST /applications/{id}/confirm-email (the
- * mailed secret), POST .../confirm-email/resend; and, in a function of its own (it alone re-validates a worksheet),
- * POST /applications/{id}/revisions; no gateway authorizer, the handler checks the founder's bearer token (or the
- * confirmation secret).
+ * Founder: GET /applications/{id}, POST /applications/{id}/withdraw, POST /applications/{id}/confirm-email (the
+ * mailed secret), POST .../confirm-email/resend; and, in functions of their own, POST /applications/{id}/revisions
+ * (it alone re-validates a worksheet) and GET /applications/{id}/confirm-email (the static page the mail links to, no
+ * grants); no gateway authorizer, the handler checks the founder's bearer token (or the confirmation secret).
  * JWT (Cognito user pool authorizer): GET /ops/executions (the handler checks the `ops` group) and /partner/** (the
  * handler checks the `partner` group and the `custom:partnerId` claim, and shows only the caller's applications).
  * The default stage has access logging (JSON, no headers or bodies) and throttling per route (public routes tightest).
@@ -17,10 +17,12 @@ import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { HouseFunction } from './house-function.ts';
+import { HouseFunction, METRICS_NAMESPACE } from './house-function.ts';
+import { INTAKE_COUNTS, WORKSHEET_ACCEPTED_LOG } from '../../functions/core/intake-metrics.ts';
 import { INTAKE_SETTING_VARIABLES } from '../../functions/wiring/intake-settings.ts';
 
 export interface ApiProps {
@@ -65,7 +67,7 @@ export const DEFAULT_THROTTLE = {
   authenticated: { rateLimit: 50, burstLimit: 100 },
 } as const;
 
-export type ApiFunctionName = 'intake' | 'estimates' | 'founder' | 'founderRevise' | 'partner' | 'partnerBriefs' | 'ops' | 'openApi';
+export type ApiFunctionName = 'intake' | 'estimates' | 'founder' | 'founderRevise' | 'confirmEmailPage' | 'partner' | 'partnerBriefs' | 'ops' | 'opsInsights' | 'openApi';
 
 export class Api extends Construct {
   readonly httpApi: apigwv2.HttpApi;
@@ -135,6 +137,20 @@ export class Api extends Construct {
       .bindTable(props.table, 'readWrite')
       .bindStateMachine(props.stateMachine, 'start')
       .setConfig('PUBLIC_BASE_URL', this.publicBaseUrl);
+    // Intake's counts come from its own log line, one per accepted worksheet (functions/core/intake-metrics.ts), so its
+    // bundle carries no metrics library. Each filter adds 1 to its metric for each matching line.
+    for (const { metricName, replayed } of INTAKE_COUNTS) {
+      intake.logGroup.addMetricFilter(`${metricName}Filter`, {
+        filterPattern: logs.FilterPattern.all(
+          logs.FilterPattern.stringValue('$.message.msg', '=', WORKSHEET_ACCEPTED_LOG),
+          logs.FilterPattern.booleanValue('$.message.replayed', replayed),
+        ),
+        metricNamespace: METRICS_NAMESPACE,
+        metricName,
+        metricValue: '1',
+        unit: cloudwatch.Unit.COUNT,
+      });
+    }
     // The estimator has no grants at all: it computes and stores nothing.
     const estimates = new HouseFunction(this, 'Estimates', {
       ...common,
@@ -144,7 +160,7 @@ export class Api extends Construct {
     const founder = new HouseFunction(this, 'Founder', {
       ...common,
       entry: 'functions/http/founder.ts',
-      description: 'GET /applications/{id}, POST .../withdraw, .../confirm-email[/resend] (founder bearer token or the mailed secret, checked in the handler)',
+      description: 'GET /applications/{id}, POST .../withdraw, POST .../confirm-email[/resend] (founder bearer token or the mailed secret, checked in the handler)',
     })
       .bindTable(props.table, 'readWrite')
       .bindStateMachine(props.stateMachine, 'taskResponse')
@@ -158,6 +174,13 @@ export class Api extends Construct {
     })
       .bindTable(props.table, 'readWrite')
       .bindStateMachine(props.stateMachine, 'taskResponse');
+    // The page a confirmation mail links to is static (the secret stays in the URL fragment; the page POSTs it to the
+    // Founder function): its own function with no grants at all, so the founder's routes do not carry its HTML.
+    const confirmEmailPage = new HouseFunction(this, 'ConfirmEmailPage', {
+      ...common,
+      entry: 'functions/http/confirm-email-page.ts',
+      description: 'GET /applications/{id}/confirm-email (public): the static page a confirmation mail links to',
+    });
     const partner = new HouseFunction(this, 'Partner', {
       ...common,
       entry: 'functions/http/partner.ts',
@@ -181,16 +204,23 @@ export class Api extends Construct {
     const ops = new HouseFunction(this, 'Ops', {
       ...common,
       entry: 'functions/http/ops.ts',
-      description: 'GET /ops/executions, /ops/applications[/{id}[/story]], /ops/stuck, /ops/failed, /ops/pipeline (JWT, group ops)',
+      description: 'GET /ops/executions, /ops/applications[/{id}[/story]] (JWT, group ops)',
     })
       .bindTable(props.table, 'read')
       .bindStateMachine(props.stateMachine, 'read');
+    // The reads from the table alone (stuck, failed, the pipeline): their own function, so the Ops routes do not load
+    // the stuck limits and pipeline figures, and these hold no Step Functions rights (issue 11 §1).
+    const opsInsights = new HouseFunction(this, 'OpsInsights', {
+      ...common,
+      entry: 'functions/http/ops-insights.ts',
+      description: 'GET /ops/stuck, /ops/failed, /ops/pipeline (JWT, group ops)',
+    }).bindTable(props.table, 'read');
     const openApi = new HouseFunction(this, 'OpenApi', {
       ...common,
       entry: 'functions/http/openapi.ts',
       description: 'GET /openapi.json (public)',
     });
-    this.functions = { intake, estimates, founder, founderRevise, partner, partnerBriefs, ops, openApi };
+    this.functions = { intake, estimates, founder, founderRevise, confirmEmailPage, partner, partnerBriefs, ops, opsInsights, openApi };
     if (props.intakeSettings) {
       const v = INTAKE_SETTING_VARIABLES;
       const env: Array<[string, number]> = [
@@ -218,7 +248,7 @@ export class Api extends Construct {
       ['/applications/{id}', apigwv2.HttpMethod.GET, founderIntegration, founderReason],
       ['/applications/{id}/revisions', apigwv2.HttpMethod.POST, founderReviseIntegration, founderReason],
       ['/applications/{id}/withdraw', apigwv2.HttpMethod.POST, founderIntegration, founderReason],
-      ['/applications/{id}/confirm-email', apigwv2.HttpMethod.GET, founderIntegration, 'The page a confirmation mail links to: it changes nothing and carries no secret (that stays in the URL fragment).'],
+      ['/applications/{id}/confirm-email', apigwv2.HttpMethod.GET, integrate('ConfirmEmailPage', confirmEmailPage), 'The page a confirmation mail links to: it changes nothing and carries no secret (that stays in the URL fragment).'],
       ['/applications/{id}/confirm-email', apigwv2.HttpMethod.POST, founderIntegration, 'The founder confirms the address with the single-use secret from the mail (only its hash is stored); no account exists yet.'],
       ['/applications/{id}/confirm-email/resend', apigwv2.HttpMethod.POST, founderIntegration, founderReason],
     ];
@@ -230,8 +260,12 @@ export class Api extends Construct {
       }
     }
     const opsIntegration = integrate('Ops', ops);
-    for (const path of ['/ops/executions', '/ops/applications', '/ops/applications/{id}', '/ops/applications/{id}/story', '/ops/stuck', '/ops/failed', '/ops/pipeline']) {
+    for (const path of ['/ops/executions', '/ops/applications', '/ops/applications/{id}', '/ops/applications/{id}/story']) {
       this.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.GET], integration: opsIntegration, authorizer: jwt });
+    }
+    const opsInsightsIntegration = integrate('OpsInsights', opsInsights);
+    for (const path of ['/ops/stuck', '/ops/failed', '/ops/pipeline']) {
+      this.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.GET], integration: opsInsightsIntegration, authorizer: jwt });
     }
     const partnerIntegration = integrate('Partner', partner);
     const partnerBriefsIntegration = integrate('PartnerBriefs', partnerBriefs);

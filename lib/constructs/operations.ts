@@ -1,10 +1,12 @@
 /**
  * Operations (issue 9): the actions function and its routes, and the live operations board.
  *
- * - OpsActions (JWT, group ops, checked in the handler): POST /ops/applications/{id}/redrive | reassign | cancel |
- *   nudge. Its own function so the read routes keep their read-only function (functions/http/ops.ts): this one may
- *   write the table, start and stop executions, answer task tokens (ChangedWhileWaiting) and send mail (the resent
- *   reminder and the action's notices, claimed like Notify's so nothing is mailed twice).
+ * - OpsActions (JWT, group ops, checked in the handler): POST /ops/applications/{id}/redrive | reassign | cancel.
+ *   Its own function so the read routes keep their read-only function (functions/http/ops.ts): this one may write
+ *   the table, start and stop executions, answer task tokens (ChangedWhileWaiting) and send mail (the action's
+ *   notices, claimed like Notify's so nothing is mailed twice).
+ * - OpsNudge (JWT, group ops, checked in the handler): POST /ops/applications/{id}/nudge, a note and the pending
+ *   reminder mailed again. Its own function (issue 11 §1: it alone composes reminders): table and mail, no workflow.
  * - OpsSweep (EventBridge Scheduler, hourly): counts the applications past their status's threshold (the stuck
  *   list's own index query, `Select: COUNT`, no Scan) and publishes `StuckApplications` / `EscalatedApplications`,
  *   on which Observability alarms; and rolls the pipeline's closed day counters up into month items.
@@ -40,13 +42,14 @@ export interface OperationsProps {
   readonly removalPolicy: RemovalPolicy;
 }
 
-export const OPS_ACTION_PATHS = ['redrive', 'reassign', 'cancel', 'nudge'].map((a) => `/ops/applications/{id}/${a}`);
+export const OPS_ACTION_PATHS = ['redrive', 'reassign', 'cancel'].map((a) => `/ops/applications/{id}/${a}`);
+export const OPS_NUDGE_PATH = '/ops/applications/{id}/nudge';
 export const OPS_BOARD_PATH = '/ops/board';
 /** How often stuck work is counted (the alarm's period follows it). */
 export const OPS_SWEEP_SCHEDULE = 'rate(1 hour)';
 
 export class Operations extends Construct {
-  readonly functions: { readonly opsActions: HouseFunction; readonly opsBoard: HouseFunction; readonly opsSweep: HouseFunction };
+  readonly functions: { readonly opsActions: HouseFunction; readonly opsNudge: HouseFunction; readonly opsBoard: HouseFunction; readonly opsSweep: HouseFunction };
   readonly opsSweepSchedule: scheduler.Schedule;
 
   constructor(scope: Construct, id: string, props: OperationsProps) {
@@ -55,12 +58,21 @@ export class Operations extends Construct {
     const opsActions = new HouseFunction(this, 'OpsActions', {
       ...common,
       entry: 'functions/http/ops-actions.ts',
-      description: 'POST /ops/applications/{id}/redrive|reassign|cancel|nudge (JWT, group ops)',
+      description: 'POST /ops/applications/{id}/redrive|reassign|cancel (JWT, group ops)',
     })
       .bindTable(props.table, 'readWrite')
       .bindStateMachine(props.stateMachine, 'start')
       .bindStateMachine(props.stateMachine, 'taskResponse')
       .bindStateMachine(props.stateMachine, 'stop')
+      .bindMailer(props.mailer)
+      .setConfig('PUBLIC_BASE_URL', props.publicBaseUrl);
+    // The nudge writes a note and mails a reminder: the table and mail, no workflow rights.
+    const opsNudge = new HouseFunction(this, 'OpsNudge', {
+      ...common,
+      entry: 'functions/http/ops-nudge.ts',
+      description: 'POST /ops/applications/{id}/nudge (JWT, group ops): a note and the pending reminder mailed again',
+    })
+      .bindTable(props.table, 'readWrite')
       .bindMailer(props.mailer)
       .setConfig('PUBLIC_BASE_URL', props.publicBaseUrl);
     // The board has no grants at all: it serves one static page.
@@ -74,7 +86,7 @@ export class Operations extends Construct {
       entry: 'functions/workflow/ops-sweep.ts',
       description: 'Hourly: count applications past their stuck threshold (no Scan) for the StuckWork alarm; roll closed days of pipeline counters into month items',
     }).bindTable(props.table, 'readWrite');
-    this.functions = { opsActions, opsBoard, opsSweep };
+    this.functions = { opsActions, opsNudge, opsBoard, opsSweep };
     const sweepRole = new iam.Role(this, 'OpsSweepScheduleRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
       description: 'EventBridge Scheduler: invokes the operations sweep (stuck count, counter roll-up)',
@@ -98,6 +110,9 @@ export class Operations extends Construct {
     for (const path of OPS_ACTION_PATHS) {
       props.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.POST], integration: actions, authorizer: props.authorizer });
     }
+    props.httpApi.addRoutes({
+      path: OPS_NUDGE_PATH, methods: [apigwv2.HttpMethod.POST], integration: new HttpLambdaIntegration('OpsNudgeIntegration', opsNudge.function), authorizer: props.authorizer,
+    });
     const boardRoutes = props.httpApi.addRoutes({ path: OPS_BOARD_PATH, methods: [apigwv2.HttpMethod.GET], integration: new HttpLambdaIntegration('OpsBoardIntegration', opsBoard.function) });
     props.throttleAsPublic(apigwv2.HttpMethod.GET, OPS_BOARD_PATH, boardRoutes);
     for (const route of boardRoutes) {

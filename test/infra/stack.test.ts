@@ -35,9 +35,11 @@ const ENTRIES = {
   estimates: 'functions/http/estimates.ts',
   founder: 'functions/http/founder.ts',
   founderRevise: 'functions/http/founder-revise.ts',
+  confirmEmailPage: 'functions/http/confirm-email-page.ts',
   partner: 'functions/http/partner.ts',
   partnerBriefs: 'functions/http/partner-briefs.ts',
   ops: 'functions/http/ops.ts',
+  opsInsights: 'functions/http/ops-insights.ts',
   openApi: 'functions/http/openapi.ts',
   sizeAsk: 'functions/workflow/size.ts',
   draftBriefs: 'functions/workflow/draft.ts',
@@ -57,14 +59,15 @@ const ENTRIES = {
   partnerCentralReconcile: 'functions/events/reconcile.ts',
   // Operations (lib/constructs/operations.ts, issue 9)
   opsActions: 'functions/http/ops-actions.ts',
+  opsNudge: 'functions/http/ops-nudge.ts',
   opsBoard: 'functions/http/ops-board.ts',
   opsSweep: 'functions/workflow/ops-sweep.ts',
 } as const;
 /**
  * The functions that may send mail: Notify, the expiry sweep (no caller input; see lib/constructs/workflow.ts) and the
- * operations actions (a nudge resends a reminder; an action's notices go out at once, claimed like Notify's).
+ * operations actions (an action's notices go out at once, claimed like Notify's) and the nudge (it resends a reminder).
  */
-const SENDERS: readonly FunctionKey[] = ['notify', 'expirySweep', 'opsActions'];
+const SENDERS: readonly FunctionKey[] = ['notify', 'expirySweep', 'opsActions', 'opsNudge'];
 type FunctionKey = keyof typeof ENTRIES;
 
 const READ = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
@@ -78,9 +81,11 @@ const EXPECTED_ACTIONS: Record<FunctionKey, string[]> = {
   estimates: [...BASE],
   founder: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StopExecution'],
   founderRevise: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE],
+  confirmEmailPage: [...BASE],
   partner: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution'],
   partnerBriefs: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution'],
   ops: [...BASE, ...READ, 'states:DescribeExecution', 'states:GetExecutionHistory', 'states:ListExecutions'],
+  opsInsights: [...BASE, ...READ],
   openApi: [...BASE],
   sizeAsk: [...BASE, ...READ, ...WRITE],
   draftBriefs: [...BASE, ...READ, ...WRITE],
@@ -98,6 +103,7 @@ const EXPECTED_ACTIONS: Record<FunctionKey, string[]> = {
   partnerCentralEvents: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution', 'sts:AssumeRole'],
   partnerCentralReconcile: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution', 'sts:AssumeRole'],
   opsActions: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'ses:SendEmail', 'ses:SendRawEmail', 'states:StartExecution', 'states:StopExecution'],
+  opsNudge: [...BASE, ...READ, ...WRITE, 'ses:SendEmail', 'ses:SendRawEmail'],
   opsBoard: [...BASE],
   opsSweep: [...BASE, ...READ, ...WRITE],
 };
@@ -169,7 +175,7 @@ describe('functions', () => {
   it('only the functions that need them get the table, the workflow and the mail settings', () => {
     const withVar = (name: string) =>
       (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => name in environmentOf(t, ids[k])).sort();
-    expect(withVar('TABLE_NAME')).toEqual(['awaitHumanStep', 'draftBriefs', 'expireUnconfirmed', 'expirySweep', 'founder', 'founderRevise', 'intake', 'markFailed', 'notify', 'ops', 'opsActions', 'opsSweep', 'partner', 'partnerBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding', 'routePartner', 'sizeAsk', 'standing', 'startPending', 'unassignPartner']);
+    expect(withVar('TABLE_NAME')).toEqual(['awaitHumanStep', 'draftBriefs', 'expireUnconfirmed', 'expirySweep', 'founder', 'founderRevise', 'intake', 'markFailed', 'notify', 'ops', 'opsActions', 'opsInsights', 'opsNudge', 'opsSweep', 'partner', 'partnerBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding', 'routePartner', 'sizeAsk', 'standing', 'startPending', 'unassignPartner']);
     expect(withVar('STATE_MACHINE_ARN')).toEqual(['founder', 'founderRevise', 'intake', 'ops', 'opsActions', 'partner', 'partnerBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding', 'startPending']);
     // The intake limits and the confirmation settings come from context (cdk.json), to the functions that use them.
     expect(withVar('MAX_OPEN_APPLICATIONS_PER_ADDRESS')).toEqual(['founder', 'intake']);
@@ -177,7 +183,7 @@ describe('functions', () => {
     expect(withVar('ADDRESS_CONFIRMATION_HOURS')).toEqual(['expireUnconfirmed', 'founder', 'intake', 'notify']);
     expect(environmentOf(t, ids.notify)).toMatchObject({ ADDRESS_CONFIRMATION_HOURS: '72', CONFIRMATION_RESENDS_PER_APPLICATION: '3' });
     expect(environmentOf(t, ids.founder)).toMatchObject({ CONFIRMATION_RESENDS_PER_ADDRESS_PER_DAY: '5' });
-    for (const name of ['SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'OPS_EMAIL']) expect(withVar(name)).toEqual(['expirySweep', 'notify', 'opsActions']);
+    for (const name of ['SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'OPS_EMAIL']) expect(withVar(name)).toEqual(['expirySweep', 'notify', 'opsActions', 'opsNudge']);
     expect(withVar('ACE_CATALOG')).toEqual(['draftBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding']);
     expect(environmentOf(t, ids.draftBriefs).ACE_CATALOG).toBe('Sandbox');
     expect(environmentOf(t, ids.notify)).toMatchObject({ SENDER_EMAIL: 'no-reply@example.com', OPS_EMAIL: 'ops@example.com' });
@@ -389,16 +395,16 @@ describe('api', () => {
   it('routes as in docs/CONTRACTS.md; the ops and partner routes go through the JWT authorizer', () => {
     expect(listRoutes(t).map((r) => [r.routeKey, r.authorizationType, r.function.entry])).toEqual([
       ['GET /applications/{id}', 'NONE', ENTRIES.founder],
-      ['GET /applications/{id}/confirm-email', 'NONE', ENTRIES.founder],
+      ['GET /applications/{id}/confirm-email', 'NONE', ENTRIES.confirmEmailPage],
       ['GET /openapi.json', 'NONE', ENTRIES.openApi],
       ['GET /ops/applications', 'JWT', ENTRIES.ops],
       ['GET /ops/applications/{id}', 'JWT', ENTRIES.ops],
       ['GET /ops/applications/{id}/story', 'JWT', ENTRIES.ops],
       ['GET /ops/board', 'NONE', ENTRIES.opsBoard],
       ['GET /ops/executions', 'JWT', ENTRIES.ops],
-      ['GET /ops/failed', 'JWT', ENTRIES.ops],
-      ['GET /ops/pipeline', 'JWT', ENTRIES.ops],
-      ['GET /ops/stuck', 'JWT', ENTRIES.ops],
+      ['GET /ops/failed', 'JWT', ENTRIES.opsInsights],
+      ['GET /ops/pipeline', 'JWT', ENTRIES.opsInsights],
+      ['GET /ops/stuck', 'JWT', ENTRIES.opsInsights],
       ['GET /partner/applications', 'JWT', ENTRIES.partner],
       ['GET /partner/applications/{id}', 'JWT', ENTRIES.partner],
       ['GET /partner/applications/{id}/briefs/{programId}/create-opportunity', 'JWT', ENTRIES.partner],
@@ -412,7 +418,7 @@ describe('api', () => {
       ['POST /applications/{id}/withdraw', 'NONE', ENTRIES.founder],
       ['POST /estimates', 'NONE', ENTRIES.estimates],
       ['POST /ops/applications/{id}/cancel', 'JWT', ENTRIES.opsActions],
-      ['POST /ops/applications/{id}/nudge', 'JWT', ENTRIES.opsActions],
+      ['POST /ops/applications/{id}/nudge', 'JWT', ENTRIES.opsNudge],
       ['POST /ops/applications/{id}/reassign', 'JWT', ENTRIES.opsActions],
       ['POST /ops/applications/{id}/redrive', 'JWT', ENTRIES.opsActions],
       ['POST /partner/applications/{id}/approve', 'JWT', ENTRIES.partnerBriefs],
@@ -509,6 +515,22 @@ describe('notifications and observability', () => {
     tpl.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
+  });
+
+  it("intake's counts are metric filters on its own log line (no metrics library in its bundle), one per outcome", () => {
+    const filters = resourcesOfType(t, 'AWS::Logs::MetricFilter').map(([, f]) => f as unknown as Record<string, unknown>);
+    const intakeLogGroup = (functionProps(t, ids.intake).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+    const onIntake = filters.filter((f) => JSON.stringify(f.LogGroupName) === JSON.stringify({ Ref: intakeLogGroup }));
+    expect(onIntake.map((f) => ({ pattern: f.FilterPattern, metrics: f.MetricTransformations }))).toEqual([
+      {
+        pattern: '{ ($.message.msg = "Worksheet accepted") && ($.message.replayed IS FALSE) }',
+        metrics: [{ MetricNamespace: 'AceFiling', MetricName: 'WorksheetsAccepted', MetricValue: '1', Unit: 'Count' }],
+      },
+      {
+        pattern: '{ ($.message.msg = "Worksheet accepted") && ($.message.replayed IS TRUE) }',
+        metrics: [{ MetricNamespace: 'AceFiling', MetricName: 'WorksheetReplays', MetricValue: '1', Unit: 'Count' }],
+      },
+    ]);
   });
 });
 

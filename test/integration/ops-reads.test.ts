@@ -65,7 +65,7 @@ async function counted<T>(run: () => Promise<T>): Promise<{ value: T; requests: 
   return { value, requests: [...sent] };
 }
 
-const deps = () => ({ applications, partners: undefined as never, stats: undefined as never, stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:x' });
+const deps = () => ({ applications, partners: undefined as never, stats: undefined as never });
 
 describe('operations reads', () => {
   let escalatedId = '';

@@ -8,7 +8,7 @@ import { composeNotice, NOTICE_KINDS, type NoticeKind } from '../../functions/co
 import { composeTransitionNotice, noticesForTransition } from '../../functions/core/notices-transition.ts';
 import { composeReminderNotice } from '../../functions/core/notices-reminder.ts';
 import { composeExpiryNotice } from '../../functions/core/notices-expiry.ts';
-import { expirySweepNotices, operationsActionNotices } from '../../functions/wiring/notice-composers.ts';
+import { expirySweepNotices, operationsActionNotices, operationsNudgeNotices } from '../../functions/wiring/notice-composers.ts';
 import { planNudge } from '../../functions/core/operations/actions.ts';
 import { newApplication } from '../../functions/core/intake.ts';
 import { APPLICATION_STATUSES, FUNDING_STATUSES, RECORD_STATUSES, type Actor, type Transition } from '../../schemas/application.ts';
@@ -52,7 +52,7 @@ describe('notice groups', () => {
     }
   });
 
-  it('the expiry sweep composes its reminder; operations compose every reminder a nudge sends', () => {
+  it('the expiry sweep composes its reminder; the nudge (its own function) composes every reminder it sends', () => {
     expect(expirySweepNotices('founder-expiry-reminder', { ...ctx, expiry: { programId: 'p', daysLeft: 30, expiresOn: '2027-01-01' } }).subject).toContain('expire in 30 days');
     const nudged = new Set<NoticeKind>();
     for (const status of APPLICATION_STATUSES) {
@@ -62,7 +62,7 @@ describe('notice groups', () => {
       } catch {
         continue; // nobody to nudge in this status
       }
-      expect(operationsActionNotices(notice, ctx).to.length, notice).toBeGreaterThan(0);
+      expect(operationsNudgeNotices(notice, ctx).to.length, notice).toBeGreaterThan(0);
       nudged.add(notice);
     }
     expect(nudged.size).toBe(4);

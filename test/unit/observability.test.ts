@@ -9,6 +9,7 @@ import type { Context } from 'aws-lambda';
 import { logger, withLogKeys } from '../../functions/adapters/observability.ts';
 import { workflowTask } from '../../functions/workflow/task.ts';
 import { object, optional, text } from '../../functions/core/input-shape.ts';
+import { INTAKE_COUNTS, WORKSHEET_ACCEPTED_LOG } from '../../functions/core/intake-metrics.ts';
 
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 const ENV = ['AWS_LAMBDA_LOG_LEVEL', 'AWS_LAMBDA_LOG_FORMAT', 'LOG_LEVEL'] as const;
@@ -74,6 +75,18 @@ describe('line shape', () => {
     });
     expect(spies.info).toHaveBeenCalledTimes(1);
     expect(spies.info.mock.calls[0]).toEqual([{ msg: 'Worksheet accepted', applicationId: 'a1', task: 'Override', replayed: false }]);
+  });
+
+  it("intake's line carries what its metric filters match (lib/constructs/api.ts): message.msg, and replayed as a JSON boolean", async () => {
+    process.env.AWS_LAMBDA_LOG_FORMAT = 'JSON';
+    await invocation(() => {
+      logger.appendKeys({ applicationId: 'a1' });
+      for (const { replayed } of INTAKE_COUNTS) logger.info(WORKSHEET_ACCEPTED_LOG, { replayed, alreadyStarted: false });
+    });
+    expect(spies.info.mock.calls).toEqual([
+      [{ msg: 'Worksheet accepted', applicationId: 'a1', replayed: false, alreadyStarted: false }],
+      [{ msg: 'Worksheet accepted', applicationId: 'a1', replayed: true, alreadyStarted: false }],
+    ]);
   });
 
   it('locally: one readable text line, attributes as compact JSON; no attributes, no braces', async () => {

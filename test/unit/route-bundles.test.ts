@@ -49,6 +49,29 @@ describe('routes that need very different code are separate functions', () => {
     expect(has(funding, 'data/benefits.json')).toBe(false);
   });
 
+  it('ops, its insights, partner and the operations actions check their small inputs without zod (core/request-shapes.ts)', async () => {
+    for (const entry of ['functions/http/ops.ts', 'functions/http/ops-insights.ts', 'functions/http/partner.ts', 'functions/http/ops-actions.ts', 'functions/http/ops-nudge.ts', 'functions/http/founder.ts']) {
+      expect(has(await inputsOf(entry), 'node_modules/zod/'), entry).toBe(false);
+    }
+  });
+
+  it('operations: the stuck, failed and pipeline reads load no Step Functions client, Ops not their code; the nudge alone composes reminders', async () => {
+    expect(has(await inputsOf('functions/http/ops-insights.ts'), 'client-sfn')).toBe(false);
+    const ops = await inputsOf('functions/http/ops.ts');
+    for (const heavy of ['core/operations/stuck.ts', 'data/stuck-thresholds.json', 'adapters/dynamo/pipeline-stats.ts']) expect(has(ops, heavy), heavy).toBe(false);
+    const nudge = await inputsOf('functions/http/ops-nudge.ts');
+    expect(has(nudge, 'client-sfn')).toBe(false);
+    expect(has(nudge, 'core/notices-reminder.ts')).toBe(true);
+    const actions = await inputsOf('functions/http/ops-actions.ts');
+    expect(has(actions, 'core/notices-reminder.ts')).toBe(false);
+    expect(has(actions, 'core/notices-transition.ts')).toBe(true);
+  });
+
+  it('intake counts through its log line (metric filters), without the Metrics library; founder carries no confirmation page', async () => {
+    expect(has(await inputsOf('functions/http/intake.ts'), '@aws-lambda-powertools/metrics')).toBe(false);
+    expect(has(await inputsOf('functions/http/founder.ts'), 'http/confirmation-page.ts')).toBe(false);
+  });
+
   it('views, notices and the notifier add up cents without big.js', async () => {
     // big.js may still arrive through other modules (brief drafting); these three must not be the reason.
     for (const file of ['functions/http/views.ts', 'functions/core/notifications.ts', 'functions/usecases/notifier.ts']) {

@@ -10,6 +10,7 @@ import { planTransition, type TransitionPlan } from '../application/lifecycle.ts
 import type { NoticeKind } from '../notifications.ts';
 import type { Changes } from '../application/commands.ts';
 import { isEscalationNote } from './escalation.ts';
+import type { ActionResponse } from '../../../schemas/operations.ts';
 
 export type OpsAction = 'redrive' | 'reassign' | 'cancel' | 'nudge';
 
@@ -126,3 +127,11 @@ export function planNudge(app: Application, actor: Actor, reason: string, now: D
     note: { at: now.toISOString(), actor, from: app.status, to: app.status, reason: `nudged ${target.who} (${target.kind}) by operations: ${reason}`, version: app.version + 1 },
   };
 }
+
+/** What an action answers: the application's status after it, whether this request changed it, and what happened. */
+export function actionAnswer(action: ActionResponse['action'], app: Application, applied: boolean, detail: string, executionArn?: string): ActionResponse {
+  return { applicationId: app.id, action, status: app.status, applied, detail, executionArn: executionArn ?? app.executionArn ?? null };
+}
+
+/** How often an action's write is re-read and re-planned when a concurrent writer got there first. */
+export const ACTION_WRITE_ATTEMPTS = 5;
