@@ -2,13 +2,15 @@
  * The compressed form of the bigger run-time projections (issue 11 §1, data shaped for loading): beside
  * data/runtime/<name>.json (readable, reviewed in diffs), `npm run gen:runtime-data` writes data/runtime/<name>.br.ts,
  * a generated module whose default export is the projection's JSON text compressed with brotli and encoded as base64,
- * and the functions import that module instead of the JSON. A bundle then carries ~30 % of the object literal's bytes,
- * and the function inflates it once, synchronously, at module scope (node:zlib is built in, and the AWS SDK every
- * function bundles loads it anyway) and parses it with JSON.parse. functions/core/data-checks.ts fails the unit tests
- * and every synth while an inflated module differs from a fresh projection.
+ * and the functions import that module instead of the JSON. A bundle then carries 30–50 % of the object literal's
+ * bytes, and the function inflates it once, synchronously, at module scope (node:zlib is built in, and the AWS SDK
+ * every function bundles loads it anyway) and parses it with JSON.parse. functions/core/data-checks.ts fails the unit
+ * tests and every synth while an inflated module differs from a fresh projection.
  *
- * Brotli rather than deflate, by measurement (see README, Benchmarks): 15–25 % fewer bytes for the same projections,
- * and the inflating costs the same order of CPU (well under a millisecond for the largest, the rate card).
+ * Brotli rather than deflate, by measurement (README, Benchmarks): 15–25 % fewer bytes for the same projections, for
+ * about 0.3 M more instructions. Either way the first sync inflate in a process costs ~3 M instructions (node:zlib's
+ * stream machinery, once), which JSON.parse's saving over the object literal it replaces does not fully cover: net
+ * +0.25–0.32 % of a cold init's instructions (2.2–2.9 M; of the order of half a millisecond).
  */
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 

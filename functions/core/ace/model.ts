@@ -31,7 +31,7 @@ export const submissionRules = rulesJson as unknown as SubmissionRules;
 
 /**
  * What the validator reads of the shape slice (data/runtime/ace-shapes.json: the slice without its source block,
- * packed, loaded from its compressed module ../compressed-data.ts; inflated and unpacked once at load).
+ * packed and compressed (../compressed-data.ts); inflated and unpacked once at load).
  */
 export const runtimeShapeSlice: RuntimeShapeSlice = /* @__PURE__ */ unpackShapeSlice(/* @__PURE__ */ inflateJson<PackedShapeSlice>(runtimeSliceBr));
 
