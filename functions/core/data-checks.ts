@@ -46,8 +46,6 @@ import programsBr from '../../data/runtime/programs.br.ts';
 import aceRulesBr from '../../data/runtime/ace-rules.br.ts';
 import aceAddressBr from '../../data/runtime/ace-address.br.ts';
 import aceShapesBr from '../../data/runtime/ace-shapes.br.ts';
-import stuckThresholdsBr from '../../data/runtime/stuck-thresholds.br.ts';
-import benefitShapesBr from '../../data/runtime/benefit-shapes.br.ts';
 import { inflateJson } from './compressed-data.ts';
 
 export { ProgramsDataError };
@@ -148,8 +146,6 @@ export const COMMITTED_RUNTIME_DATA: Record<string, unknown> = {
   'data/runtime/ace-rules.br.ts': inflateJson(aceRulesBr),
   'data/runtime/ace-address.br.ts': inflateJson(aceAddressBr),
   'data/runtime/ace-shapes.br.ts': inflateJson(aceShapesBr),
-  'data/runtime/stuck-thresholds.br.ts': inflateJson(stuckThresholdsBr),
-  'data/runtime/benefit-shapes.br.ts': inflateJson(benefitShapesBr),
 };
 
 /** Throws RuntimeDataError naming every committed projection that differs from a fresh one of `sources`. */

@@ -156,9 +156,11 @@ export function projectStuckThresholds(stuck: StuckThresholds): RuntimeStuckThre
 
 /**
  * The projections the functions load compressed (./compressed-data.ts: data/runtime/<name>.br.ts beside the JSON):
- * those whose compressed form is at least 1 KB smaller in a bundle. The small ones (the data policy's 0.8 KB, the stuck
- * limits' 0.5 KB, the benefits' 0.6 KB) stay object literals: compressed they would save a few hundred bytes for an
- * inflate each (README, Benchmarks).
+ * those of 4 KB and more, which the sizing, the drafter, intake, the founder's revision and the brief routes carry
+ * (5.8–15 KB smaller bundles each). The first inflate in a process costs about 1 ms of CPU whatever its size (README,
+ * Benchmarks), so the small ones stay object literals: the data policy (0.8 KB), the stuck limits (0.5 KB), the stuck
+ * thresholds (2.7 KB, the operations read API), the benefits (0.6 KB) and the benefit shapes (2.2 KB, the partner
+ * routes), which would each save 0.2–1.6 KB for that millisecond.
  */
 export const COMPRESSED_PROJECTIONS = [
   'data/runtime/rate-card.json',
@@ -167,8 +169,6 @@ export const COMPRESSED_PROJECTIONS = [
   'data/runtime/ace-rules.json',
   'data/runtime/ace-address.json',
   'data/runtime/ace-shapes.json',
-  'data/runtime/stuck-thresholds.json',
-  'data/runtime/benefit-shapes.json',
 ] as const;
 
 /**

@@ -47,19 +47,19 @@ describe('bundled data', () => {
       const inputs = await inputsOf(handler);
       expect(inputs, handler).toContain('data/runtime/stuck-limits.json');
       expect(inputs, handler).not.toContain('data/stuck-thresholds.json');
-      expect(inputs, handler).not.toContain('data/runtime/stuck-thresholds.br.ts');
+      expect(inputs, handler).not.toContain('data/runtime/stuck-thresholds.json');
     }
   });
 
-  it('the operations read API carries the stuck thresholds\' projection, compressed, not the whole file', async () => {
+  it('the operations read API carries the stuck thresholds\' projection, not the whole file', async () => {
     const inputs = await inputsOf('http/ops');
-    expect(inputs).toContain('data/runtime/stuck-thresholds.br.ts');
+    expect(inputs).toContain('data/runtime/stuck-thresholds.json');
     for (const file of [...WHOLE_FILES, ...COMPRESSED_TWINS]) expect(inputs).not.toContain(file);
   });
 
-  it('the partner routes carry the benefits\' projection and the benefit shapes, compressed, not the whole files', async () => {
+  it('the partner routes carry the benefits\' projection and the packed benefit shapes, not the whole files', async () => {
     const inputs = await inputsOf('http/partner-funding');
-    expect(inputs).toEqual(expect.arrayContaining(['data/runtime/benefits.json', 'data/runtime/benefit-shapes.br.ts']));
+    expect(inputs).toEqual(expect.arrayContaining(['data/runtime/benefits.json', 'data/runtime/benefit-shapes.json']));
     for (const file of [...WHOLE_FILES, ...COMPRESSED_TWINS]) expect(inputs).not.toContain(file);
   });
 

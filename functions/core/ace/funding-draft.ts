@@ -7,7 +7,7 @@
  * (GetBenefitApplication's status, an allocation's credits). No AWS imports, no clock.
  */
 import benefitsJson from '../../../data/runtime/benefits.json' with { type: 'json' };
-import benefitShapesBr from '../../../data/runtime/benefit-shapes.br.ts';
+import benefitShapesJson from '../../../data/runtime/benefit-shapes.json' with { type: 'json' };
 import type { Application, FundingState, FundingStatus, StoredBrief } from '../../../schemas/application.ts';
 import type { PackedShapeSlice, RuntimeBenefitProgram as BenefitProgram, RuntimeBenefits as BenefitsData, RuntimeShapeSlice as ShapeSlice } from '../../../schemas/runtime-data.ts';
 import type { Filing } from '../../../schemas/estimate.ts';
@@ -18,13 +18,12 @@ import { clientToken } from './draft.ts';
 import { applyMergePatch, changedPaths } from './edit.ts';
 import { checkAgainstSlice } from './shape-check.ts';
 import { unpackShapeSlice } from '../packed-data.ts';
-import { inflateJson } from '../compressed-data.ts';
 
 // Checked at build (functions/core/data-checks.ts: unit test and every synth), trusted here, like the other bundled data:
 // the run-time projections of data/benefits.json and of the generated slice (data/runtime/, npm run gen:runtime-data).
 export const benefitsData = benefitsJson as unknown as BenefitsData;
-/** The CreateBenefitApplication input shapes of the Benefits model (generated; packed and compressed, inflated once at load). */
-export const benefitSlice: ShapeSlice = /* @__PURE__ */ unpackShapeSlice(/* @__PURE__ */ inflateJson<PackedShapeSlice>(benefitShapesBr));
+/** The CreateBenefitApplication input shapes of the Benefits model (generated; packed, unpacked once at load). */
+export const benefitSlice: ShapeSlice = /* @__PURE__ */ unpackShapeSlice(benefitShapesJson as unknown as PackedShapeSlice);
 
 /** The benefit that funds a program, or undefined: the program keeps the manual path (POST …/credits). */
 export function benefitFor(programId: string, data: BenefitsData = benefitsData): BenefitProgram | undefined {
