@@ -1,5 +1,6 @@
 /**
- * The compressed form of the bigger run-time projections (issue 11 §1, data shaped for loading): beside
+ * The compressed form of the run-time projections of 4 KB and more (issue 11 §1, data shaped for loading; the list is
+ * COMPRESSED_PROJECTIONS in ./runtime-data.ts): beside
  * data/runtime/<name>.json (readable, reviewed in diffs), `npm run gen:runtime-data` writes data/runtime/<name>.br.ts,
  * a generated module whose default export is the projection's JSON text compressed with brotli and encoded as base64,
  * and the functions import that module instead of the JSON. A bundle then carries 30–50 % of the object literal's
