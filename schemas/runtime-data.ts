@@ -10,6 +10,8 @@ import type { DataFilePolicy, DataPolicy } from './data-policy.ts';
 import type { Program, ProgramsData } from './programs.ts';
 import type { MinCacheablePrefix, RateCard, RateModel } from './rate-card.ts';
 import type { PostalCodes, ShapeSlice, SliceShape, SubmissionRules } from './ace-data.ts';
+import type { BenefitProgram, BenefitsData } from './benefits.ts';
+import type { StuckThresholds } from './operations.ts';
 
 /** A source as the data-age block prints it (functions/core/data-age.ts `sourceLines`): id, title and date only. */
 export type SourceRef = {
@@ -121,3 +123,18 @@ export type PackedShapeSlice = {
 
 /** A country's postal format as data/ace/postal-codes.json gives it. */
 export type PostalFormat = PostalCodes['formats'][string];
+
+/**
+ * data/runtime/benefits.json: what the funding drafter reads of data/benefits.json (which programs are funded through
+ * a benefit application, the benefit, its fulfillment types and where each drafted member comes from, and which
+ * allocation amount the credits are recorded from), without the sources, notes, open questions and `verified` flags.
+ */
+export type RuntimeBenefitProgram = Omit<BenefitProgram, 'verified'>;
+export type RuntimeBenefits = Pick<BenefitsData, 'creditAmountFrom'> & { programs: RuntimeBenefitProgram[] };
+
+/**
+ * data/runtime/stuck-thresholds.json: what the operations read API shows of data/stuck-thresholds.json (each status's
+ * threshold with why and what would unstick it, and the file's date), without the file's source line and the
+ * reminder-escalation limits (./stuck-limits.json carries those for the counting functions).
+ */
+export type RuntimeStuckThresholds = Pick<StuckThresholds, 'asOf' | 'thresholds'>;

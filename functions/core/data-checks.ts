@@ -6,9 +6,10 @@
  * with field paths, before it can reach a function. Each schema here only checks (no defaults, no transforms): the
  * test asserts that what the schema returns equals the file, so trusting the file is the same as parsing it.
  *
- * The functions load the run-time projections of these files (data/runtime/, functions/core/runtime-data.ts): the
- * same checks fail while a committed projection differs from a fresh projection of the checked file, so what a
- * function trusts is always derived from data that passed its schema.
+ * The functions load the run-time projections of these files (data/runtime/, functions/core/runtime-data.ts), the
+ * bigger ones from their compressed modules (data/runtime/*.br.ts, functions/core/compressed-data.ts): the same checks
+ * fail while a committed projection, or a compressed module once inflated, differs from a fresh projection of the
+ * checked file, so what a function trusts is always derived from data that passed its schema.
  */
 import rawRateCard from '../../data/rate-card.json' with { type: 'json' };
 import rawPrograms from '../../data/programs.json' with { type: 'json' };
@@ -35,7 +36,17 @@ import runtimeDataPolicy from '../../data/runtime/data-policy.json' with { type:
 import runtimeAceRules from '../../data/runtime/ace-rules.json' with { type: 'json' };
 import runtimeAceAddress from '../../data/runtime/ace-address.json' with { type: 'json' };
 import runtimeStuckLimits from '../../data/runtime/stuck-limits.json' with { type: 'json' };
+import runtimeStuckThresholds from '../../data/runtime/stuck-thresholds.json' with { type: 'json' };
 import runtimeAceShapes from '../../data/runtime/ace-shapes.json' with { type: 'json' };
+import runtimeBenefits from '../../data/runtime/benefits.json' with { type: 'json' };
+import runtimeBenefitShapes from '../../data/runtime/benefit-shapes.json' with { type: 'json' };
+import rateCardBr from '../../data/runtime/rate-card.br.ts';
+import modelCatalogBr from '../../data/runtime/model-catalog.br.ts';
+import programsBr from '../../data/runtime/programs.br.ts';
+import aceRulesBr from '../../data/runtime/ace-rules.br.ts';
+import aceAddressBr from '../../data/runtime/ace-address.br.ts';
+import aceShapesBr from '../../data/runtime/ace-shapes.br.ts';
+import { inflateJson } from './compressed-data.ts';
 
 export { ProgramsDataError };
 
@@ -111,10 +122,12 @@ export function checkedSourceData() {
     dataPolicy: loadDataPolicy(rawPolicy),
     ace: loadAceData({ slice: sliceJson, postal: postalJson, rules: rulesJson }),
     stuck: loadStuckThresholds(rawStuck),
+    benefits: loadAce<BenefitsData>('../benefits.json', BenefitsData, benefitsJson),
+    benefitSlice: loadAce<ShapeSlice>('create-benefit-application.shapes.json', ShapeSlice, benefitSliceJson),
   };
 }
 
-/** The committed projections under data/runtime/, by path. */
+/** The committed projections under data/runtime/, by path: each JSON, and each compressed module inflated. */
 export const COMMITTED_RUNTIME_DATA: Record<string, unknown> = {
   'data/runtime/rate-card.json': runtimeRateCard,
   'data/runtime/model-catalog.json': runtimeModelCatalog,
@@ -123,7 +136,16 @@ export const COMMITTED_RUNTIME_DATA: Record<string, unknown> = {
   'data/runtime/ace-rules.json': runtimeAceRules,
   'data/runtime/ace-address.json': runtimeAceAddress,
   'data/runtime/stuck-limits.json': runtimeStuckLimits,
+  'data/runtime/stuck-thresholds.json': runtimeStuckThresholds,
   'data/runtime/ace-shapes.json': runtimeAceShapes,
+  'data/runtime/benefits.json': runtimeBenefits,
+  'data/runtime/benefit-shapes.json': runtimeBenefitShapes,
+  'data/runtime/rate-card.br.ts': inflateJson(rateCardBr),
+  'data/runtime/model-catalog.br.ts': inflateJson(modelCatalogBr),
+  'data/runtime/programs.br.ts': inflateJson(programsBr),
+  'data/runtime/ace-rules.br.ts': inflateJson(aceRulesBr),
+  'data/runtime/ace-address.br.ts': inflateJson(aceAddressBr),
+  'data/runtime/ace-shapes.br.ts': inflateJson(aceShapesBr),
 };
 
 /** Throws RuntimeDataError naming every committed projection that differs from a fresh one of `sources`. */
@@ -143,10 +165,5 @@ export function checkRuntimeData(sources: ReturnType<typeof checkedSourceData>, 
 export function checkBundledData() {
   const sources = checkedSourceData();
   checkRuntimeData(sources);
-  return {
-    ...sources,
-    benefits: loadAce<BenefitsData>('../benefits.json', BenefitsData, benefitsJson),
-    benefitSlice: loadAce<ShapeSlice>('create-benefit-application.shapes.json', ShapeSlice, benefitSliceJson),
-    stuckThresholds: sources.stuck,
-  };
+  return { ...sources, stuckThresholds: sources.stuck };
 }

@@ -5,19 +5,20 @@
  * so those functions do not load the priced card (issue 11 §1). Made by `npm run gen:runtime-data`, checked by
  * functions/core/data-checks.ts. ./rates.ts looks models up the same way (./model-lookup.ts) in the priced card.
  */
-import catalogJson from '../../data/runtime/model-catalog.json' with { type: 'json' };
+import catalogBr from '../../data/runtime/model-catalog.br.ts';
 import type { CatalogModel, ModelCatalog } from '../../schemas/runtime-data.ts';
 import { contextWindowProblem, findIn, suggestModelIds, UnknownModelError } from './model-lookup.ts';
 import { unpackModelCatalog, type PackedModelCatalog } from './packed-data.ts';
+import { inflateJson } from './compressed-data.ts';
 
 export type { CatalogModel, ModelCatalog };
 export { contextWindowProblem, UnknownModelError };
 
 /**
  * Checked at build (functions/core/data-checks.ts, run by the unit tests and every synth), trusted at run time;
- * committed packed (./packed-data.ts), unpacked once at load.
+ * committed packed (./packed-data.ts) and compressed (./compressed-data.ts), inflated and unpacked once at load.
  */
-export const modelCatalog: ModelCatalog = /* @__PURE__ */ unpackModelCatalog(catalogJson as unknown as PackedModelCatalog);
+export const modelCatalog: ModelCatalog = /* @__PURE__ */ unpackModelCatalog(/* @__PURE__ */ inflateJson<PackedModelCatalog>(catalogBr));
 
 export function findCatalogModel(id: string, catalog: ModelCatalog = modelCatalog): CatalogModel | undefined {
   return findIn(catalog.models, id);

@@ -4,7 +4,8 @@
  * them, so a changed ceiling is a data change.
  */
 import rawPrograms from '../../data/programs.json' with { type: 'json' };
-import runtimeProgramsJson from '../../data/runtime/programs.json' with { type: 'json' };
+import runtimeProgramsBr from '../../data/runtime/programs.br.ts';
+import { inflateJson } from './compressed-data.ts';
 import type { ProgramsData as WholeProgramsData } from '../../schemas/programs.ts';
 import type { RuntimeProgram, RuntimePrograms } from '../../schemas/runtime-data.ts';
 import type { FieldProblem } from '../../schemas/issues.ts';
@@ -35,8 +36,11 @@ export class ProgramsDataError extends Error {
  */
 export const programsData = rawPrograms as unknown as WholeProgramsData;
 
-/** What the functions read: data/runtime/programs.json, checked at build (data-checks.ts), trusted at run time. */
-export const runtimePrograms = runtimeProgramsJson as unknown as ProgramsData;
+/**
+ * What the functions read: data/runtime/programs.json, loaded from its compressed module (./compressed-data.ts),
+ * checked at build (data-checks.ts), trusted at run time, inflated once at load.
+ */
+export const runtimePrograms: ProgramsData = /* @__PURE__ */ inflateJson<ProgramsData>(runtimeProgramsBr);
 
 export function programById(id: ProgramId, data: ProgramsData = runtimePrograms): Program {
   const program = data.programs.find((p) => p.id === id);

@@ -9,12 +9,13 @@
  * models up the same way (./model-lookup.ts).
  */
 import rawRateCard from '../../data/rate-card.json' with { type: 'json' };
-import runtimeCard from '../../data/runtime/rate-card.json' with { type: 'json' };
+import runtimeCard from '../../data/runtime/rate-card.br.ts';
 import type { ModelStatus, Prices, RateCard } from '../../schemas/rate-card.ts';
 import type { RuntimeRateCard, RuntimeRateModel } from '../../schemas/runtime-data.ts';
 import { contextWindowProblem, findIn, suggestModelIds as suggestIn, UnknownModelError } from './model-lookup.ts';
 import { splitProfile, type ProfileKind } from './model-ids.ts';
 import { unpackRateCard, type PackedRateCard } from './packed-data.ts';
+import { inflateJson } from './compressed-data.ts';
 
 export type { ProfileKind };
 
@@ -30,10 +31,10 @@ export { contextWindowProblem, UnknownModelError };
 export const rateCard = rawRateCard as unknown as RateCard;
 
 /**
- * What the functions read: data/runtime/rate-card.json (packed, ./packed-data.ts), checked at build
- * (data-checks.ts), trusted at run time, unpacked once at load.
+ * What the functions read: data/runtime/rate-card.json (packed, ./packed-data.ts), loaded from its compressed module
+ * (./compressed-data.ts), checked at build (data-checks.ts), trusted at run time, inflated and unpacked once at load.
  */
-export const runtimeRateCard: RuntimeRateCard = /* @__PURE__ */ unpackRateCard(runtimeCard as unknown as PackedRateCard);
+export const runtimeRateCard: RuntimeRateCard = /* @__PURE__ */ unpackRateCard(/* @__PURE__ */ inflateJson<PackedRateCard>(runtimeCard));
 
 export type ResolvedModel = {
   model: RateModel;

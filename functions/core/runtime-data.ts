@@ -6,7 +6,8 @@
  * projection differs from a fresh one of the checked files. Each projection only drops fields: every value it keeps
  * is the source's own, so the functions compute exactly what they would from the whole file. The rate card's and
  * the model catalog's models are committed packed (./packed-data.ts: a column table, price sheets as arrays) and
- * unpacked once at load.
+ * unpacked once at load. The bigger projections are also committed compressed (COMPRESSED_PROJECTIONS,
+ * ./compressed-data.ts), and the functions load that form.
  */
 import type { DataPolicy } from '../../schemas/data-policy.ts';
 import type { ProgramsData } from '../../schemas/programs.ts';
@@ -26,7 +27,10 @@ import type {
 import { otherProfileIds } from './model-lookup.ts';
 import { packAddressRules, packModelCatalog, packRateCard, packShapeSlice, packSubmissionRules, type PackedSubmissionRules } from './packed-data.ts';
 import type { StuckThresholds } from '../../schemas/operations.ts';
+import type { BenefitsData } from '../../schemas/benefits.ts';
+import type { RuntimeBenefits, RuntimeStuckThresholds } from '../../schemas/runtime-data.ts';
 import { projectStuckLimits } from './operations/stuck-limits.ts';
+import { compressedPath } from './compressed-data.ts';
 
 /** Copies the listed keys that are present, in the listed order. */
 function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Pick<T, K> {
@@ -137,15 +141,50 @@ export function addressRulesOf(files: { slice: ShapeSlice; postal: PostalCodes; 
   };
 }
 
-/** Every projection, by its path under the project root, from the checked files. */
+/** The funding drafter's benefits: the programs' benefits without the file's sources, notes, open questions and `verified`. */
+export function projectBenefits(data: BenefitsData): RuntimeBenefits {
+  return {
+    creditAmountFrom: data.creditAmountFrom,
+    programs: data.programs.map((p) => omit(p, ['verified'])),
+  };
+}
+
+/** What the operations read API shows of the stuck thresholds: each status's threshold with its prose, and the date. */
+export function projectStuckThresholds(stuck: StuckThresholds): RuntimeStuckThresholds {
+  return { asOf: stuck.asOf, thresholds: stuck.thresholds.map((t) => pick(t, ['status', 'hours', 'why', 'unstick'])) };
+}
+
+/**
+ * The projections the functions load compressed (./compressed-data.ts: data/runtime/<name>.br.ts beside the JSON):
+ * those of 4 KB and more, which the sizing, the drafter, intake, the founder's revision and the brief routes carry
+ * (5.8–15 KB smaller bundles each). The first inflate in a process costs about 1 ms of CPU whatever its size (README,
+ * Benchmarks), so the small ones stay object literals: the data policy (0.8 KB), the stuck limits (0.5 KB), the stuck
+ * thresholds (2.7 KB, the operations read API), the benefits (0.6 KB) and the benefit shapes (2.2 KB, the partner
+ * routes), which would each save 0.2–1.6 KB for that millisecond.
+ */
+export const COMPRESSED_PROJECTIONS = [
+  'data/runtime/rate-card.json',
+  'data/runtime/model-catalog.json',
+  'data/runtime/programs.json',
+  'data/runtime/ace-rules.json',
+  'data/runtime/ace-address.json',
+  'data/runtime/ace-shapes.json',
+] as const;
+
+/**
+ * Every file under data/runtime/, by its path under the project root, with the projection it holds, from the checked
+ * files: each projection's JSON, and for those in COMPRESSED_PROJECTIONS its compressed module (the same projection).
+ */
 export function runtimeProjections(files: {
   rateCard: RateCard;
   programs: ProgramsData;
   dataPolicy: DataPolicy;
   ace: { slice: ShapeSlice; postal: PostalCodes; rules: SubmissionRules };
   stuck: StuckThresholds;
+  benefits: BenefitsData;
+  benefitSlice: ShapeSlice;
 }): Record<string, unknown> {
-  return {
+  const projections: Record<string, unknown> = {
     'data/runtime/rate-card.json': packRateCard(projectRateCard(files.rateCard)),
     'data/runtime/model-catalog.json': packModelCatalog(projectModelCatalog(files.rateCard)),
     'data/runtime/programs.json': projectPrograms(files.programs),
@@ -153,8 +192,13 @@ export function runtimeProjections(files: {
     'data/runtime/ace-rules.json': projectSubmissionRules(files.ace.rules),
     'data/runtime/ace-address.json': projectAddressRules(files.ace),
     'data/runtime/stuck-limits.json': projectStuckLimits(files.stuck),
+    'data/runtime/stuck-thresholds.json': projectStuckThresholds(files.stuck),
     'data/runtime/ace-shapes.json': projectShapeSlice(files.ace.slice),
+    'data/runtime/benefits.json': projectBenefits(files.benefits),
+    'data/runtime/benefit-shapes.json': projectShapeSlice(files.benefitSlice),
   };
+  for (const file of COMPRESSED_PROJECTIONS) projections[compressedPath(file)] = projections[file];
+  return projections;
 }
 
 /** The committed text of a projection: 2-space JSON and a final newline (readable diffs; the bundle minifies it). */

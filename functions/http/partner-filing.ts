@@ -15,7 +15,7 @@ import type { FiledViaApiResponse, SubmitViaApiResponse } from '../../schemas/pa
 import { SubmitViaApiRequest, UpdateViaApiRequest } from '../../schemas/api-requests.ts';
 import { logger } from '../adapters/observability.ts';
 import { partnerCentralDepsFromEnv } from '../wiring/partner-central-deps.ts';
-import { findBrief } from '../core/application/records.ts';
+import { findBrief } from '../core/application/record-state.ts';
 import { partnerBriefView } from './views.ts';
 import { fileViaApi } from '../usecases/partner-central-filing.ts';
 import { readViaApi, submitViaApi, updateViaApi } from '../usecases/partner-central-submission.ts';

@@ -11,7 +11,7 @@ import type { FundingSubmitResponse, FundingView } from '../../schemas/partner-c
 import { fundingPatchOf } from '../../schemas/api-funding-patch.ts';
 import { logger } from '../adapters/observability.ts';
 import { partnerCentralDepsFromEnv } from '../wiring/partner-central-deps.ts';
-import { findBrief, recordOf } from '../core/application/records.ts';
+import { findBrief, recordOf } from '../core/application/record-state.ts';
 import { fundingEtag } from '../core/ace/funding-draft.ts';
 import { editFunding, readFunding, submitFundingViaApi } from '../usecases/partner-central-funding.ts';
 import { ValidationError } from '../core/errors.ts';

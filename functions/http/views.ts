@@ -7,7 +7,7 @@ import type {
   DuplicateView, FounderApplicationView, OpsApplicationDetail, OpsApplicationItem, PartnerApplicationView, PartnerBriefView, PartnerQueueItem, RecordView,
 } from '../../schemas/api.ts';
 import { centsToUsd, usdAmountToCents } from '../core/cents.ts';
-import { recordOf } from '../core/application/records.ts';
+import { recordOf } from '../core/application/record-state.ts';
 import { etagOf } from '../core/application/etag.ts';
 import { estimateDataAt } from '../core/data-age.ts';
 import { cleanFailureCause } from '../core/failure-cause.ts';

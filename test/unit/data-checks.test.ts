@@ -11,8 +11,9 @@ import { programsData } from '../../functions/core/programs.ts';
 import { dataPolicy } from '../../functions/core/data-age.ts';
 import { postalCodes, shapeSlice, submissionRules } from '../../functions/core/ace/model.ts';
 import { CLOSED_LOST_REASONS } from '../../schemas/api.ts';
-import { benefitSlice, benefitsData } from '../../functions/core/ace/funding-draft.ts';
-import { STUCK } from '../../functions/core/operations/stuck.ts';
+import wholeBenefits from '../../data/benefits.json' with { type: 'json' };
+import wholeBenefitSlice from '../../data/ace/create-benefit-application.shapes.json' with { type: 'json' };
+import wholeStuck from '../../data/stuck-thresholds.json' with { type: 'json' };
 
 describe('bundled data, checked at build', () => {
   const checked = checkBundledData();
@@ -22,9 +23,10 @@ describe('bundled data, checked at build', () => {
     expect(checked.programs).toEqual(programsData);
     expect(checked.dataPolicy).toEqual(dataPolicy);
     expect(checked.ace).toEqual({ slice: shapeSlice, postal: postalCodes, rules: submissionRules });
-    expect(checked.benefits).toEqual(benefitsData);
-    expect(checked.benefitSlice).toEqual(benefitSlice);
-    expect(checked.stuckThresholds).toEqual(STUCK);
+    // The funding drafter and the operations read API load run-time projections of these (test/unit/runtime-data.test.ts).
+    expect(checked.benefits).toEqual(wholeBenefits);
+    expect(checked.benefitSlice).toEqual(wholeBenefitSlice);
+    expect(checked.stuckThresholds).toEqual(wholeStuck);
   });
 
   it('the API\'s closed-lost reasons are the ACE model\'s', () => {

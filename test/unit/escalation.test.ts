@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { escalationOf, latestEscalation, planReminder, remindersSent, REMINDED_WAITS } from '../../functions/core/operations/escalation.ts';
 import { listSummaryOf } from '../../functions/core/application/list-summary.ts';
 import { newApplication, newFounderToken } from '../../functions/core/intake.ts';
-import { STUCK } from '../../functions/core/operations/stuck.ts';
+import wholeStuck from '../../data/stuck-thresholds.json' with { type: 'json' };
+import { STUCK_LIMITS } from '../../functions/core/operations/stuck-limits.ts';
 import { TASK_TOKEN_KINDS } from '../../functions/core/application/commands.ts';
 import type { Application, Transition } from '../../schemas/application.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
@@ -68,10 +69,10 @@ describe('bounded reminders', () => {
   });
 
   it('the limits in data/stuck-thresholds.json are enforced (no longer marked as intended only)', () => {
-    expect(STUCK.reminderEscalation.awsDecisionReminders).toBeGreaterThanOrEqual(1);
-    expect(STUCK.reminderEscalation.note).not.toMatch(/NOT YET ENFORCED/);
+    expect(STUCK_LIMITS.reminderEscalation.awsDecisionReminders).toBeGreaterThanOrEqual(1);
+    expect(wholeStuck.reminderEscalation.note).not.toMatch(/NOT YET ENFORCED/);
     // The last escalation lands well within Step Functions' one-year execution limit.
-    expect((STUCK.reminderEscalation.awsDecisionReminders + 1) * 21).toBeLessThan(365);
-    expect((STUCK.reminderEscalation.creditsReminders + 1) * 30).toBeLessThan(365);
+    expect((STUCK_LIMITS.reminderEscalation.awsDecisionReminders + 1) * 21).toBeLessThan(365);
+    expect((STUCK_LIMITS.reminderEscalation.creditsReminders + 1) * 30).toBeLessThan(365);
   });
 });

@@ -28,12 +28,12 @@ describe('routes that need very different code are separate functions', () => {
     for (const heavy of ['data/rate-card.json', 'data/runtime/', 'data/ace/', 'core/rates.ts']) expect(has(founder, heavy), heavy).toBe(false);
     const revise = await inputsOf('functions/http/founder-revise.ts');
     // The revision re-checks models and the address: from the run-time projections (data/runtime/, npm run gen:runtime-data).
-    for (const needed of ['data/runtime/model-catalog.json', 'data/runtime/ace-address.json']) expect(has(revise, needed), needed).toBe(true);
+    for (const needed of ['data/runtime/model-catalog.br.ts', 'data/runtime/ace-address.br.ts']) expect(has(revise, needed), needed).toBe(true);
   });
 
   it('partner: the queue, views, replies and records load no ACE model; the brief edit and the approval do', async () => {
     const partner = await inputsOf('functions/http/partner.ts');
-    for (const heavy of ['data/ace/submission-rules.json', 'data/ace/create-opportunity.shapes.json', 'data/runtime/ace-shapes.json', 'core/ace/validate.ts']) expect(has(partner, heavy), heavy).toBe(false);
+    for (const heavy of ['data/ace/submission-rules.json', 'data/ace/create-opportunity.shapes.json', 'data/runtime/ace-shapes', 'core/ace/validate.ts']) expect(has(partner, heavy), heavy).toBe(false);
     const briefs = await inputsOf('functions/http/partner-briefs.ts');
     expect(has(briefs, 'core/ace/validate.ts')).toBe(true);
   });

@@ -4,7 +4,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkedSourceData, checkRuntimeData, COMMITTED_RUNTIME_DATA, RuntimeDataError } from '../../functions/core/data-checks.ts';
-import { addressRulesOf, submissionRulesOf, projectModelCatalog, projectRateCard, runtimeDataText, runtimeProjections } from '../../functions/core/runtime-data.ts';
+import { addressRulesOf, COMPRESSED_PROJECTIONS, submissionRulesOf, projectBenefits, projectModelCatalog, projectPrograms, projectRateCard, projectStuckThresholds, runtimeDataText, runtimeProjections } from '../../functions/core/runtime-data.ts';
+import { compressedModuleText, compressedPath, deflateJson, inflateJson } from '../../functions/core/compressed-data.ts';
+import { benefitSlice, benefitsData } from '../../functions/core/ace/funding-draft.ts';
+import { STUCK } from '../../functions/core/operations/stuck.ts';
 import { packAddressRules, packPrices, packShapeSlice, packSubmissionRules, unpackShapeSlice, unpackSubmissionRules, packRows, PRICE_KEYS, unpackAddressRules, unpackPrices, unpackRows } from '../../functions/core/packed-data.ts';
 import { estimate } from '../../functions/core/estimate.ts';
 import { findModel, rateCard, runtimeRateCard, suggestModelIds } from '../../functions/core/rates.ts';
@@ -24,8 +27,38 @@ describe('run-time projections', () => {
     const fresh = runtimeProjections(checkedSourceData());
     expect(Object.keys(COMMITTED_RUNTIME_DATA).sort()).toEqual(Object.keys(fresh).sort());
     for (const [file, projection] of Object.entries(fresh)) {
-      expect(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'), file).toBe(runtimeDataText(projection));
+      const text = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
+      if (!file.endsWith('.br.ts')) {
+        expect(text, file).toBe(runtimeDataText(projection));
+        continue;
+      }
+      // A compressed module: its header as the generator writes it, and its string inflating to the fresh projection
+      // (compared inflated: another brotli build may encode the same text in other bytes).
+      const json = file.replace(/\.br\.ts$/, '.json');
+      expect(text.split('\n').slice(0, 2), file).toEqual(compressedModuleText(json, projection).split('\n').slice(0, 2));
+      const encoded = /^export default '([A-Za-z0-9+/=]+)';$/m.exec(text)?.[1];
+      expect(encoded, file).toBeDefined();
+      expect(JSON.stringify(inflateJson(encoded as string)), file).toBe(JSON.stringify(projection));
     }
+  });
+
+  it('the bigger projections are committed compressed too, each beside its JSON', () => {
+    const files = Object.keys(runtimeProjections(checkedSourceData()));
+    for (const json of COMPRESSED_PROJECTIONS) expect(files, json).toContain(compressedPath(json));
+    expect(files.filter((f) => f.endsWith('.br.ts')).sort()).toEqual(COMPRESSED_PROJECTIONS.map(compressedPath).sort());
+  });
+
+  it('refuses a compressed module that does not inflate to a fresh projection, naming it and the command', () => {
+    const committed = { ...COMMITTED_RUNTIME_DATA, 'data/runtime/rate-card.br.ts': { ...(COMMITTED_RUNTIME_DATA['data/runtime/rate-card.br.ts'] as object), asOf: '2026-01-01' } };
+    expect(() => checkRuntimeData(checkedSourceData(), committed)).toThrow(/data\/runtime\/rate-card\.br\.ts .*npm run gen:runtime-data/);
+    const { ['data/runtime/programs.br.ts']: _dropped, ...withoutOne } = COMMITTED_RUNTIME_DATA;
+    expect(() => checkRuntimeData(checkedSourceData(), withoutOne)).toThrow(/data\/runtime\/programs\.br\.ts/);
+  });
+
+  it('compression gives back the very JSON (key order, numbers, unicode)', () => {
+    const value = { b: 1, a: [0.1, 1e-7, -3, null, true], 'é': 'Zürich — ✓', nested: { z: '', y: [] } };
+    expect(JSON.stringify(inflateJson(deflateJson(value)))).toBe(JSON.stringify(value));
+    expect(compressedPath('data/runtime/x.json')).toBe('data/runtime/x.br.ts');
   });
 
   it('refuses a stale projection, naming the file and the command that rewrites it', () => {
@@ -43,6 +76,11 @@ describe('run-time projections', () => {
     const sources = checkedSourceData();
     expect(runtimeRateCard).toStrictEqual(projectRateCard(sources.rateCard));
     expect(modelCatalog).toStrictEqual(projectModelCatalog(sources.rateCard));
+    expect(runtimePrograms).toStrictEqual(projectPrograms(sources.programs));
+    expect(STUCK).toStrictEqual(projectStuckThresholds(sources.stuck));
+    expect(benefitsData).toStrictEqual(projectBenefits(sources.benefits));
+    const { source: _source, ...slice } = sources.benefitSlice;
+    expect(benefitSlice).toStrictEqual(slice);
   });
 
   it('packing keeps every price and absent value, and refuses a null (which means absent)', () => {

@@ -12,7 +12,8 @@ import type * as MailerModule from '../../functions/adapters/mailer.ts';
 import { planWithdraw } from '../../functions/core/application/founder-steps.ts';
 import { planTransition } from '../../functions/core/application/lifecycle.ts';
 import type { Actor, Application } from '../../schemas/application.ts';
-import { STUCK, stuckItem, thresholdFor } from '../../functions/core/operations/stuck.ts';
+import { stuckItem, thresholdFor } from '../../functions/core/operations/stuck.ts';
+import { STUCK_LIMITS } from '../../functions/core/operations/stuck-limits.ts';
 import {
   DAY, HOUR, boot, callback, executionArnOf, finished, founderRevises, history, isoDay, mailsTo, partnerDecides, programsOf,
   recordChanges, statesEntered, stopRunning, submit, submitOnly, until, waitingIn, type Harness,
@@ -265,7 +266,7 @@ describe('issue-4 workflow scenarios (synthesized definition, local runtime)', (
   it('AWS decision never comes: 3 counted reminders, then escalated to operations (a note, one mail, stuck and marked); the execution ends; a later change resumes it', async () => {
     const id = await approvedApplication();
     const email = await partnerEmail(id);
-    const limit = STUCK.reminderEscalation.awsDecisionReminders;
+    const limit = STUCK_LIMITS.reminderEscalation.awsDecisionReminders;
     const reminders = async () => (await mailsTo(h, email)).filter((m) => m.subject.includes('AWS has not decided') && m.body.text?.includes(id)).length;
     for (let n = 1; n <= limit; n += 1) {
       h.rt.clock.advance(21 * DAY);
@@ -326,7 +327,7 @@ describe('issue-4 workflow scenarios (synthesized definition, local runtime)', (
     await recordChanges(h, id, b, 'approved', { award: { amountUsd: '130000.00', expiresOn } });
     await waitingIn(h, id, STATES.awaitCredits, 'credits');
     const email = await partnerEmail(id);
-    const limit = STUCK.reminderEscalation.creditsReminders;
+    const limit = STUCK_LIMITS.reminderEscalation.creditsReminders;
     for (let n = 1; n <= limit; n += 1) {
       h.rt.clock.advance(30 * DAY);
       await until(h, async () => ((await statesEntered(h, id)).filter((s) => s === STATES.awaitCredits).length === n + 1 ? true : undefined), `credits wait ${n + 1}`);

@@ -4,15 +4,16 @@
  * checked by functions/core/data-checks.ts). Apart from the rest of the ACE data so that intake's address check loads
  * only these (issue 11 §1); the drafter and the validator read them from here too.
  */
-import addressJson from '../../../data/runtime/ace-address.json' with { type: 'json' };
+import addressBr from '../../../data/runtime/ace-address.br.ts';
 import type { AceAddressRules, PackedAceAddressRules, PostalFormat } from '../../../schemas/runtime-data.ts';
 import { unpackAddressRules } from '../packed-data.ts';
+import { inflateJson } from '../compressed-data.ts';
 
 /**
  * Checked at build (functions/core/data-checks.ts, run by the unit tests and every synth), trusted at run time; packed
- * (functions/core/packed-data.ts), unpacked once at load.
+ * (functions/core/packed-data.ts) and compressed (functions/core/compressed-data.ts), inflated and unpacked once at load.
  */
-export const aceAddress: AceAddressRules = /* @__PURE__ */ unpackAddressRules(addressJson as unknown as PackedAceAddressRules);
+export const aceAddress: AceAddressRules = /* @__PURE__ */ unpackAddressRules(/* @__PURE__ */ inflateJson<PackedAceAddressRules>(addressBr));
 
 /** ACE takes no postal code for these countries (and rejects one). */
 export function hasPostalCodes(countryCode: string): boolean {

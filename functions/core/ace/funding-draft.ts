@@ -6,23 +6,24 @@
  * scripts/gen-ace-model.ts), the partner's edits (JSON Merge Patch + ETag), and what Partner Central reports back
  * (GetBenefitApplication's status, an allocation's credits). No AWS imports, no clock.
  */
-import benefitsJson from '../../../data/benefits.json' with { type: 'json' };
-import sliceJson from '../../../data/ace/create-benefit-application.shapes.json' with { type: 'json' };
+import benefitsJson from '../../../data/runtime/benefits.json' with { type: 'json' };
+import benefitShapesJson from '../../../data/runtime/benefit-shapes.json' with { type: 'json' };
 import type { Application, FundingState, FundingStatus, StoredBrief } from '../../../schemas/application.ts';
-import type { BenefitProgram, BenefitsData } from '../../../schemas/benefits.ts';
+import type { PackedShapeSlice, RuntimeBenefitProgram as BenefitProgram, RuntimeBenefits as BenefitsData, RuntimeShapeSlice as ShapeSlice } from '../../../schemas/runtime-data.ts';
 import type { Filing } from '../../../schemas/estimate.ts';
 import type { FieldProblem } from '../../../schemas/issues.ts';
 import { centsToUsd, usdToCents } from '../cents.ts';
 import { bodyHash, stableJson } from '../application/etag.ts';
 import { clientToken } from './draft.ts';
 import { applyMergePatch, changedPaths } from './edit.ts';
-import type { ShapeSlice } from '../../../schemas/ace-data.ts';
 import { checkAgainstSlice } from './shape-check.ts';
+import { unpackShapeSlice } from '../packed-data.ts';
 
-// Checked at build (functions/core/data-checks.ts: unit test and every synth), trusted here, like the other bundled data.
+// Checked at build (functions/core/data-checks.ts: unit test and every synth), trusted here, like the other bundled data:
+// the run-time projections of data/benefits.json and of the generated slice (data/runtime/, npm run gen:runtime-data).
 export const benefitsData = benefitsJson as unknown as BenefitsData;
-/** The CreateBenefitApplication input shapes of the Benefits model (generated). */
-export const benefitSlice = sliceJson as unknown as ShapeSlice;
+/** The CreateBenefitApplication input shapes of the Benefits model (generated; packed, unpacked once at load). */
+export const benefitSlice: ShapeSlice = /* @__PURE__ */ unpackShapeSlice(benefitShapesJson as unknown as PackedShapeSlice);
 
 /** The benefit that funds a program, or undefined: the program keeps the manual path (POST …/credits). */
 export function benefitFor(programId: string, data: BenefitsData = benefitsData): BenefitProgram | undefined {

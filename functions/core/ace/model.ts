@@ -13,11 +13,12 @@
 import sliceJson from '../../../data/ace/create-opportunity.shapes.json' with { type: 'json' };
 import postalJson from '../../../data/ace/postal-codes.json' with { type: 'json' };
 import rulesJson from '../../../data/ace/submission-rules.json' with { type: 'json' };
-import runtimeRulesJson from '../../../data/runtime/ace-rules.json' with { type: 'json' };
-import runtimeSliceJson from '../../../data/runtime/ace-shapes.json' with { type: 'json' };
+import runtimeRulesBr from '../../../data/runtime/ace-rules.br.ts';
+import runtimeSliceBr from '../../../data/runtime/ace-shapes.br.ts';
 import type { PostalCodes, ShapeSlice, SubmissionRules } from '../../../schemas/ace-data.ts';
 import type { PackedShapeSlice, RuntimeShapeSlice, RuntimeSubmissionRules } from '../../../schemas/runtime-data.ts';
 import { unpackShapeSlice, unpackSubmissionRules, type PackedSubmissionRules } from '../packed-data.ts';
+import { inflateJson } from '../compressed-data.ts';
 import { aceAddress, aceStateName } from './address-rules.ts';
 
 export type { Condition, Length, PostalCodes, ShapeSlice, SliceMember, SliceShape, SubmissionRules } from '../../../schemas/ace-data.ts';
@@ -30,12 +31,12 @@ export const submissionRules = rulesJson as unknown as SubmissionRules;
 
 /**
  * What the validator reads of the shape slice (data/runtime/ace-shapes.json: the slice without its source block,
- * packed; unpacked once at load).
+ * packed and compressed (../compressed-data.ts); inflated and unpacked once at load).
  */
-export const runtimeShapeSlice: RuntimeShapeSlice = /* @__PURE__ */ unpackShapeSlice(runtimeSliceJson as unknown as PackedShapeSlice);
+export const runtimeShapeSlice: RuntimeShapeSlice = /* @__PURE__ */ unpackShapeSlice(/* @__PURE__ */ inflateJson<PackedShapeSlice>(runtimeSliceBr));
 
-/** What the validator reads of the submission rules (data/runtime/ace-rules.json, packed; unpacked once at load). */
-export const runtimeRules: RuntimeSubmissionRules = /* @__PURE__ */ unpackSubmissionRules(runtimeRulesJson as unknown as PackedSubmissionRules);
+/** What the validator reads of the submission rules (data/runtime/ace-rules.json, packed and compressed; inflated and unpacked once at load). */
+export const runtimeRules: RuntimeSubmissionRules = /* @__PURE__ */ unpackSubmissionRules(/* @__PURE__ */ inflateJson<PackedSubmissionRules>(runtimeRulesBr));
 
 export { aceAddress, aceStateName };
 

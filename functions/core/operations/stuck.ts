@@ -3,14 +3,16 @@
  * checked at build), with why that is too long and what would unstick it. Failed applications: what failed and what
  * a redrive will do.
  */
-import rawThresholds from '../../../data/stuck-thresholds.json' with { type: 'json' };
+import thresholdsJson from '../../../data/runtime/stuck-thresholds.json' with { type: 'json' };
 import type { ApplicationStatus } from '../../../schemas/application.ts';
 import type { ApplicationListItem } from '../../../schemas/stored-application.ts';
-import type { StuckThreshold, StuckThresholds } from '../../../schemas/operations.ts';
+import type { StuckThreshold } from '../../../schemas/operations.ts';
+import type { RuntimeStuckThresholds } from '../../../schemas/runtime-data.ts';
 
 // Checked at build (functions/core/data-checks.ts: unit test and every synth), trusted here like the other bundled data.
-// The whole file, for the operations read API (why, unstick); the counting functions load ./stuck-limits.ts instead.
-export const STUCK = rawThresholds as unknown as StuckThresholds;
+// For the operations read API (each threshold with why and unstick, the file's date): data/runtime/stuck-thresholds.json,
+// the projection of data/stuck-thresholds.json; the counting functions load ./stuck-limits.ts instead.
+export const STUCK = thresholdsJson as unknown as RuntimeStuckThresholds;
 
 export { STUCK_METRICS, stuckBefore } from './stuck-limits.ts';
 
