@@ -1,9 +1,10 @@
 /**
  * Partner routes (JWT, group `partner`, claim `custom:partnerId`): the review queue, an application with its briefs,
- * validation reports and likely duplicates, the review replies (request changes, decline), the CreateOpportunity
- * export, and the records' filing, AWS outcome and credits. A partner sees and touches only the applications assigned
- * to them: anything else answers 404, exactly like an id that does not exist. The two routes that validate a brief
- * against ACE's rules (the brief edit and the approval) are their own function: ./partner-briefs.ts.
+ * validation reports and likely duplicates, the review replies (request changes, decline) and the CreateOpportunity
+ * export. A partner sees and touches only the applications assigned to them: anything else answers 404, exactly like
+ * an id that does not exist. Two route groups are their own functions: the brief edit and the approval, which validate
+ * a brief against ACE's rules (./partner-briefs.ts), and the records' filing, AWS outcome and credits, whose AWS
+ * approval drafts a funding request (./partner-records.ts).
  * The rules live in functions/core/application/review.ts; functions/usecases/run-command.ts runs them (write, then callback).
  */
 import { systemClock } from '../adapters/clock.ts';
@@ -14,13 +15,12 @@ import { getHeads, listPartnerQueue } from '../adapters/dynamo/applications-list
 import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
 import type { Application } from '../../schemas/application.ts';
-import type { FieldProblem } from '../../schemas/issues.ts';
 import type { DuplicateView } from '../../schemas/api.ts';
-import { AwsReviewShape, CreditsShape, DeclineShape, FiledShape, PartnerQueueShape, RequestChangesShape } from '../core/request-shapes.ts';
+import { DeclineShape, PartnerQueueShape, RequestChangesShape } from '../core/request-shapes.ts';
 import { dedupeValues, sharedKeys } from '../core/dedupe.ts';
 import { findBrief, recordOf } from '../core/application/records.ts';
 import { isAssignedTo } from '../core/application/commands.ts';
-import { creditsWarnings, planPartnerReply, planRecordChange, type RecordChange } from '../core/application/review.ts';
+import { planPartnerReply } from '../core/application/review.ts';
 import { partnerBriefView, partnerQueueItem, partnerView } from './views.ts';
 import { runCommand } from '../usecases/run-command.ts';
 import { checkOr400, httpHandler, json, jsonBody, type HttpEvent, applicationIdParameter } from './middleware.ts';
@@ -92,45 +92,10 @@ function decide(decision: 'changes_requested' | 'declined') {
   };
 }
 
-function changeRecord(toChange: (event: HttpEvent) => RecordChange) {
-  return async (event: HttpEvent) => {
-    const partnerId = partnerIdOf(event);
-    const id = applicationIdParameter(event);
-    const programId = programIdOf(event);
-    const change = toChange(event);
-    let warnings: FieldProblem[] = [];
-    const result = await runCommand(deps, id, (app, now) => {
-      if (change.kind === 'credits') warnings = creditsWarnings(recordOf(findBrief(app, programId)), change);
-      return planRecordChange({ app, programId, partnerId, change, now });
-    });
-    logger.info('Record changed', { programId, change: change.kind, replayed: result.replayed });
-    const brief = partnerBriefView(result.app, findBrief(result.app, programId), systemClock.now());
-    return json(200, { applicationId: id, status: result.app.status, brief, ...(warnings.length ? { warnings } : {}) });
-  };
-}
-
-const filed = changeRecord((event) => {
-  const body = checkOr400(FiledShape, jsonBody(event));
-  return { kind: 'filed', opportunityId: body.opportunityId, filedAt: body.filedAt ?? systemClock.now().toISOString() };
-});
-
-const awsReview = changeRecord((event) => {
-  const body = checkOr400(AwsReviewShape, jsonBody(event));
-  return { kind: 'aws-review', ...body };
-});
-
-const credits = changeRecord((event) => {
-  const body = checkOr400(CreditsShape, jsonBody(event));
-  return { kind: 'credits', ...body };
-});
-
 export const handler = httpHandler({
   'GET /partner/applications': listQueue,
   'GET /partner/applications/{id}': getApplication,
   'GET /partner/applications/{id}/briefs/{programId}/create-opportunity': exportCreateOpportunity,
   'POST /partner/applications/{id}/request-changes': decide('changes_requested'),
   'POST /partner/applications/{id}/decline': decide('declined'),
-  'POST /partner/applications/{id}/briefs/{programId}/filed': filed,
-  'POST /partner/applications/{id}/briefs/{programId}/aws-review': awsReview,
-  'POST /partner/applications/{id}/briefs/{programId}/credits': credits,
 });
