@@ -67,7 +67,7 @@ export const DEFAULT_THROTTLE = {
   authenticated: { rateLimit: 50, burstLimit: 100 },
 } as const;
 
-export type ApiFunctionName = 'intake' | 'estimates' | 'founder' | 'founderRevise' | 'confirmEmailPage' | 'partner' | 'partnerBriefs' | 'ops' | 'opsInsights' | 'openApi';
+export type ApiFunctionName = 'intake' | 'estimates' | 'founder' | 'founderRevise' | 'confirmEmailPage' | 'partner' | 'partnerBriefs' | 'partnerRecords' | 'ops' | 'opsInsights' | 'openApi';
 
 export class Api extends Construct {
   readonly httpApi: apigwv2.HttpApi;
@@ -184,12 +184,12 @@ export class Api extends Construct {
     const partner = new HouseFunction(this, 'Partner', {
       ...common,
       entry: 'functions/http/partner.ts',
-      description: '/partner/** (JWT, group partner, own applications only): queue, review, replies (request changes, decline), records',
+      description: '/partner/** (JWT, group partner, own applications only): queue, review, replies (request changes, decline), export',
     })
       .bindTable(props.table, 'readWrite')
-      .bindStateMachine(props.stateMachine, 'taskResponse')
-      // A record change on an escalated application (its execution ended) starts a new one (run-command.ts).
-      .bindStateMachine(props.stateMachine, 'start');
+      // A reply answers the review's task token. It starts no execution: a reply leaves the application changes
+      // requested or drafted, where a workflow ended by an escalation is not resumed (run-command.ts).
+      .bindStateMachine(props.stateMachine, 'taskResponse');
     // The two partner routes that validate a brief against ACE's rules (model, submission rules, postal codes): their
     // own function, so the queue, the views and the record routes do not load that code (issue 11).
     const partnerBriefs = new HouseFunction(this, 'PartnerBriefs', {
@@ -200,6 +200,18 @@ export class Api extends Construct {
       .bindTable(props.table, 'readWrite')
       .bindStateMachine(props.stateMachine, 'taskResponse')
       // An approval is answered through the review's task token; the same resume rule as Partner (run-command.ts).
+      .bindStateMachine(props.stateMachine, 'start');
+    // The routes that record what happened to an approved record (filed by hand, AWS's outcome, credits): their own
+    // function, since AWS's approval drafts the funding request (the Benefits data and model's shapes), so the queue,
+    // the views and the replies do not load that code (issue 11).
+    const partnerRecords = new HouseFunction(this, 'PartnerRecords', {
+      ...common,
+      entry: 'functions/http/partner-records.ts',
+      description: 'POST /partner/applications/{id}/briefs/{programId}/filed, .../aws-review, .../credits (JWT, group partner, own applications only): the records after approval',
+    })
+      .bindTable(props.table, 'readWrite')
+      .bindStateMachine(props.stateMachine, 'taskResponse')
+      // A record change on an escalated application (its execution ended) starts a new one (run-command.ts).
       .bindStateMachine(props.stateMachine, 'start');
     const ops = new HouseFunction(this, 'Ops', {
       ...common,
@@ -220,7 +232,7 @@ export class Api extends Construct {
       entry: 'functions/http/openapi.ts',
       description: 'GET /openapi.json (public)',
     });
-    this.functions = { intake, estimates, founder, founderRevise, confirmEmailPage, partner, partnerBriefs, ops, opsInsights, openApi };
+    this.functions = { intake, estimates, founder, founderRevise, confirmEmailPage, partner, partnerBriefs, partnerRecords, ops, opsInsights, openApi };
     if (props.intakeSettings) {
       const v = INTAKE_SETTING_VARIABLES;
       const env: Array<[string, number]> = [
@@ -269,6 +281,7 @@ export class Api extends Construct {
     }
     const partnerIntegration = integrate('Partner', partner);
     const partnerBriefsIntegration = integrate('PartnerBriefs', partnerBriefs);
+    const partnerRecordsIntegration = integrate('PartnerRecords', partnerRecords);
     const partnerRoutes: Array<[string, apigwv2.HttpMethod, HttpLambdaIntegration]> = [
       ['/partner/applications', apigwv2.HttpMethod.GET, partnerIntegration],
       ['/partner/applications/{id}', apigwv2.HttpMethod.GET, partnerIntegration],
@@ -277,9 +290,9 @@ export class Api extends Construct {
       ['/partner/applications/{id}/decline', apigwv2.HttpMethod.POST, partnerIntegration],
       ['/partner/applications/{id}/briefs/{programId}', apigwv2.HttpMethod.PATCH, partnerBriefsIntegration],
       ['/partner/applications/{id}/briefs/{programId}/create-opportunity', apigwv2.HttpMethod.GET, partnerIntegration],
-      ['/partner/applications/{id}/briefs/{programId}/filed', apigwv2.HttpMethod.POST, partnerIntegration],
-      ['/partner/applications/{id}/briefs/{programId}/aws-review', apigwv2.HttpMethod.POST, partnerIntegration],
-      ['/partner/applications/{id}/briefs/{programId}/credits', apigwv2.HttpMethod.POST, partnerIntegration],
+      ['/partner/applications/{id}/briefs/{programId}/filed', apigwv2.HttpMethod.POST, partnerRecordsIntegration],
+      ['/partner/applications/{id}/briefs/{programId}/aws-review', apigwv2.HttpMethod.POST, partnerRecordsIntegration],
+      ['/partner/applications/{id}/briefs/{programId}/credits', apigwv2.HttpMethod.POST, partnerRecordsIntegration],
     ];
     for (const [path, method, integration] of partnerRoutes) {
       this.httpApi.addRoutes({ path, methods: [method], integration, authorizer: jwt });

@@ -38,6 +38,14 @@ describe('routes that need very different code are separate functions', () => {
     expect(has(briefs, 'core/ace/validate.ts')).toBe(true);
   });
 
+  it("partner: only the record routes (filed, AWS's outcome, credits) load the funding drafter an AWS approval runs", async () => {
+    const partner = await inputsOf('functions/http/partner.ts');
+    for (const heavy of ['core/ace/funding-draft.ts', 'core/ace/shape-check.ts', 'benefits.json']) expect(has(partner, heavy), heavy).toBe(false);
+    const records = await inputsOf('functions/http/partner-records.ts');
+    expect(has(records, 'core/ace/funding-draft.ts')).toBe(true);
+    for (const other of ['applications-lists.ts', 'core/dedupe.ts', 'core/ace/validate.ts']) expect(has(records, other), other).toBe(false);
+  });
+
   it('Partner Central: the opportunity routes load no Benefits client; the funding routes do', async () => {
     const filing = await inputsOf('functions/http/partner-filing.ts');
     expect(has(filing, 'client-partnercentral-benefits')).toBe(false);
@@ -50,7 +58,7 @@ describe('routes that need very different code are separate functions', () => {
   });
 
   it('ops, its insights, partner and the operations actions check their small inputs without zod (core/request-shapes.ts)', async () => {
-    for (const entry of ['functions/http/ops.ts', 'functions/http/ops-insights.ts', 'functions/http/partner.ts', 'functions/http/ops-actions.ts', 'functions/http/ops-nudge.ts', 'functions/http/founder.ts']) {
+    for (const entry of ['functions/http/ops.ts', 'functions/http/ops-insights.ts', 'functions/http/partner.ts', 'functions/http/partner-records.ts', 'functions/http/ops-actions.ts', 'functions/http/ops-nudge.ts', 'functions/http/founder.ts']) {
       expect(has(await inputsOf(entry), 'node_modules/zod/'), entry).toBe(false);
     }
   });
