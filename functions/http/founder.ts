@@ -16,6 +16,7 @@ import { logger } from '../adapters/observability.ts';
 import { planWithdraw } from '../core/application/founder-steps.ts';
 import { founderView } from './views.ts';
 import { runCommand } from '../usecases/run-command.ts';
+import { endWorkflow } from '../usecases/end-workflow.ts';
 import { httpHandler, json, jsonBody, type HttpEvent, applicationIdParameter } from './middleware.ts';
 import { bearerToken, ownedBy } from './founder-access.ts';
 import { confirmAddress, requestResend } from '../usecases/address-confirmation.ts';
@@ -27,7 +28,8 @@ import { checkInput } from '../core/input-shape.ts';
 const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
 const partners = new PartnerRepository(config.TABLE_NAME);
-const deps = { applications, partners, stateMachineArn: config.STATE_MACHINE_ARN, clock: systemClock };
+// The withdrawal ends the workflow (../usecases/end-workflow.ts).
+const deps = { applications, partners, stateMachineArn: config.STATE_MACHINE_ARN, clock: systemClock, endWorkflow };
 const resendDeps = { ...deps, limits: new LimitRepository(config.TABLE_NAME), settings: readConfirmationSettings() };
 
 async function getApplication(event: HttpEvent) {

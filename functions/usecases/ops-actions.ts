@@ -28,7 +28,7 @@ import { failTask } from '../adapters/workflow-engine.ts';
 import { startNamedExecution } from '../adapters/workflow-restart.ts';
 import type { Notifier } from './notifier.ts';
 import type { Clock } from '../core/clock.ts';
-import { runEffects } from './run-command.ts';
+import { endWorkflow } from './end-workflow.ts';
 import { TASK_TOKEN_KINDS } from '../core/application/commands.ts';
 import { ConflictError, NotFoundError } from '../core/errors.ts';
 import { actionAnswer as answer, ACTION_WRITE_ATTEMPTS as MAX_ATTEMPTS, planCancel, planReassign, planRedrive, restartExecutionName, SLOT_HOLDING, type OpsPlan } from '../core/operations/actions.ts';
@@ -115,9 +115,8 @@ export async function cancel(deps: ActionDeps, id: string, actor: Actor, reason:
   const { app } = done;
   if (app.partner) await deps.partners.release(app.partner.partnerId, app.id);
   await deps.notifier.notifyTransitions(await deps.applications.mustGet(app.id));
-  await runEffects({ applications: deps.applications, partners: deps.partners, stateMachineArn: deps.stateMachineArn, clock: deps.clock }, app, {
-    stopExecution: { error: 'CancelledByOperations', cause: `cancelled by operations: ${reason}` },
-  }, deps.clock.now());
+  await endWorkflow({ applications: deps.applications, partners: deps.partners, stateMachineArn: deps.stateMachineArn, clock: deps.clock }, app,
+    { error: 'CancelledByOperations', cause: `cancelled by operations: ${reason}` }, deps.clock.now());
   await countTransitions(deps.applications, app, app.transitions);
   return answer('cancel', app, done.applied, 'withdrawn by operations; the workflow is ended, the partner slot released, the founder told');
 }

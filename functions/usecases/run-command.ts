@@ -3,9 +3,7 @@
  *   1. the DynamoDB write: one conditional UpdateItem with the transition appended (skipped on a replay),
  *   2. give back the partner's slot (idempotent per application),
  *   3. SendTaskSuccess with the stored task token (a spent or timed-out token counts as delivered),
- *   4. withdrawal ends the workflow: a waiting task is failed with `ChangedWhileWaiting`, which every wait catches
- *      into NotifyChange (so founder and partner are mailed) and then ends; only when nothing is waiting (the
- *      workflow is between tasks) is the execution stopped outright.
+ *   4. withdrawal ends the workflow (./end-workflow.ts, passed in the deps of the functions whose steps end one).
  * A crash or error after 1 leaves the database ahead of the workflow; repeating the request finds the outcome
  * recorded by the same actor (a replay) and redoes 2-4. A concurrent writer makes the write fail its condition: the
  * application is read again and the step re-planned (bounded), so identical concurrent requests converge on the
@@ -17,19 +15,24 @@ import { getTaskToken, setExecutionArn } from '../adapters/dynamo/applications-t
 import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
 import type { Clock } from '../core/clock.ts';
-import { completeTask, executionArnFor, failTask, stopExecution, type TaskCallbackResult } from '../adapters/workflow-engine.ts';
-import { TASK_TOKEN_KINDS } from '../core/application/commands.ts';
+import { completeTask, type TaskCallbackResult } from '../adapters/workflow-engine.ts';
 import type { Command, Effects } from '../core/application/commands.ts';
 import { ConflictError, NotFoundError } from '../core/errors.ts';
 import { latestEscalation } from '../core/operations/escalation.ts';
 import { RESUME_INPUT, resumeExecutionName } from '../core/operations/actions.ts';
 import { startNamedExecution } from '../adapters/workflow-restart.ts';
+import type { EndWorkflow } from './end-workflow.ts';
 
 export interface CommandDeps {
   readonly applications: ApplicationRepository;
   readonly partners?: PartnerRepository;
   readonly stateMachineArn: string;
   readonly clock: Clock;
+  /**
+   * Ends the workflow for a step that plans `stopExecution` (the founder's withdrawal): ./end-workflow.ts endWorkflow.
+   * Only the functions whose steps end a workflow pass it, so the others do not carry that code (issue 11 §1).
+   */
+  readonly endWorkflow?: EndWorkflow;
 }
 
 export interface CommandResult {
@@ -92,14 +95,8 @@ export async function runEffects(deps: CommandDeps, app: Application, effects: E
     if (callback !== 'delivered') await resumeAfterEscalation(deps, app);
   }
   if (effects.stopExecution) {
-    const waiting = await latestToken(deps, app.id, Object.values(TASK_TOKEN_KINDS), now);
-    if (waiting && (await failTask(waiting.token, 'ChangedWhileWaiting', effects.stopExecution.cause)) === 'delivered') {
-      logger.info('Waiting task told the application changed', { reason: effects.stopExecution.error });
-      return callback;
-    }
-    const arn = app.executionArn ?? executionArnFor(deps.stateMachineArn, app.id);
-    const result = await stopExecution(arn, effects.stopExecution.error, effects.stopExecution.cause);
-    logger.info('Execution stopped', { result });
+    if (!deps.endWorkflow) throw new Error('runEffects: this step ends the workflow: pass endWorkflow (./end-workflow.ts) in its deps');
+    await deps.endWorkflow(deps, app, effects.stopExecution, now);
   }
   return callback;
 }
@@ -125,7 +122,7 @@ const OPEN_AFTER_ESCALATION: ReadonlySet<string> = new Set([
 ]);
 
 /** The most recently stored task token among `kinds`, if any. */
-async function latestToken(deps: CommandDeps, id: string, kinds: readonly string[], now: Date): Promise<{ token: string; storedAt: string } | undefined> {
+export async function latestToken(deps: CommandDeps, id: string, kinds: readonly string[], now: Date): Promise<{ token: string; storedAt: string } | undefined> {
   const tokens = await Promise.all(kinds.map((kind) => getTaskToken(deps.applications, id, kind, now)));
   return tokens
     .filter((t): t is { token: string; storedAt: string } => t !== undefined)

@@ -46,6 +46,13 @@ describe('routes that need very different code are separate functions', () => {
     for (const other of ['applications-lists.ts', 'core/dedupe.ts', 'core/ace/validate.ts']) expect(has(records, other), other).toBe(false);
   });
 
+  it('only the functions whose steps end a workflow (withdrawal, cancellation) carry the code that ends it', async () => {
+    for (const entry of ['functions/http/founder.ts', 'functions/http/ops-actions.ts']) expect(has(await inputsOf(entry), 'usecases/end-workflow.ts'), entry).toBe(true);
+    for (const entry of ['functions/http/partner.ts', 'functions/http/partner-briefs.ts', 'functions/http/partner-records.ts', 'functions/http/founder-revise.ts']) {
+      expect(has(await inputsOf(entry), 'usecases/end-workflow.ts'), entry).toBe(false);
+    }
+  });
+
   it('Partner Central: the opportunity routes load no Benefits client; the funding routes do', async () => {
     const filing = await inputsOf('functions/http/partner-filing.ts');
     expect(has(filing, 'client-partnercentral-benefits')).toBe(false);

@@ -50,7 +50,8 @@ export async function boot(): Promise<Harness> {
     apps,
     partners,
     commands: await import('../../functions/usecases/run-command.ts'),
-    deps: { applications: apps, partners, stateMachineArn: rt.stateMachineArn, clock: systemClock },
+    // As the Founder function's: the withdrawal ends the workflow.
+    deps: { applications: apps, partners, stateMachineArn: rt.stateMachineArn, clock: systemClock, endWorkflow: (await import('../../functions/usecases/end-workflow.ts')).endWorkflow },
     stop: async () => {
       sfn.destroy();
       await rt.stop();
