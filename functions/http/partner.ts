@@ -18,7 +18,7 @@ import type { Application } from '../../schemas/application.ts';
 import type { DuplicateView } from '../../schemas/api.ts';
 import { DeclineShape, PartnerQueueShape, RequestChangesShape } from '../core/request-shapes.ts';
 import { dedupeValues, sharedKeys } from '../core/dedupe.ts';
-import { findBrief, recordOf } from '../core/application/records.ts';
+import { findBrief, recordOf } from '../core/application/record-state.ts';
 import { isAssignedTo } from '../core/application/commands.ts';
 import { planPartnerReply } from '../core/application/review.ts';
 import { partnerBriefView, partnerQueueItem, partnerView } from './views.ts';
