@@ -81,7 +81,14 @@ export function projectionOf(index: IndexDefinition): { ProjectionType: 'INCLUDE
     ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection.attributes] }
     : { ProjectionType: 'KEYS_ONLY' };
 }
-export const INDEX_LIST: readonly IndexDefinition[] = Object.values(INDEXES);
+export const INDEX_LIST: readonly IndexDefinition[] = /* @__PURE__ */ Object.values(INDEXES);
+
+/**
+ * Every key attribute of the table and its indexes, spelled out (a unit test holds it to TABLE_KEYS and INDEXES): what
+ * the repository strips from a stored item it reads (./stored-guard.ts), without carrying the index definitions
+ * (projections, names) into every handler's bundle.
+ */
+export const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'] as const;
 
 /** Entity prefixes and fixed sort keys. */
 export const PREFIX = {
