@@ -120,9 +120,21 @@ export function projectAddressRules(files: { slice: ShapeSlice; postal: PostalCo
   return packAddressRules(addressRulesOf(files));
 }
 
-/** The CreateOpportunity shape slice without its source block, packed (what the validator reads). */
+/** A shape slice without its source block, packed (what the validator reads). */
 export function projectShapeSlice(slice: ShapeSlice): PackedShapeSlice {
   return packShapeSlice({ root: slice.root, shapes: slice.shapes });
+}
+
+/**
+ * The shapes of the CreateOpportunity slice the address rules carry as they are (`countryCodes` is the CountryCode
+ * enum's values, in order): the slice's projection leaves them out, and functions/core/ace/model.ts puts them back from
+ * the address rules it loads anyway, so the drafter's bundle does not carry the 250 codes twice.
+ */
+export const ADDRESS_SHAPES = ['CountryCode'] as const;
+
+/** The CreateOpportunity shape slice without its source block and the shapes the address rules carry, packed. */
+export function projectAceShapeSlice(slice: ShapeSlice): PackedShapeSlice {
+  return projectShapeSlice({ ...slice, shapes: omit(slice.shapes, ADDRESS_SHAPES) });
 }
 
 /** The address rules the functions read, before packing (what functions/core/ace/address-rules.ts unpacks). */
@@ -193,7 +205,7 @@ export function runtimeProjections(files: {
     'data/runtime/ace-address.json': projectAddressRules(files.ace),
     'data/runtime/stuck-limits.json': projectStuckLimits(files.stuck),
     'data/runtime/stuck-thresholds.json': projectStuckThresholds(files.stuck),
-    'data/runtime/ace-shapes.json': projectShapeSlice(files.ace.slice),
+    'data/runtime/ace-shapes.json': projectAceShapeSlice(files.ace.slice),
     'data/runtime/benefits.json': projectBenefits(files.benefits),
     'data/runtime/benefit-shapes.json': projectShapeSlice(files.benefitSlice),
   };

@@ -30,10 +30,16 @@ export const postalCodes = postalJson as unknown as PostalCodes;
 export const submissionRules = rulesJson as unknown as SubmissionRules;
 
 /**
- * What the validator reads of the shape slice (data/runtime/ace-shapes.json: the slice without its source block,
- * packed and compressed (../compressed-data.ts); inflated and unpacked once at load).
+ * What the validator reads of the shape slice (data/runtime/ace-shapes.json: the slice without its source block and
+ * without the CountryCode enum, whose values the address rules carry, packed and compressed (../compressed-data.ts);
+ * inflated and unpacked once at load, the CountryCode enum put back from the address rules).
  */
-export const runtimeShapeSlice: RuntimeShapeSlice = /* @__PURE__ */ unpackShapeSlice(/* @__PURE__ */ inflateJson<PackedShapeSlice>(runtimeSliceBr));
+export const runtimeShapeSlice: RuntimeShapeSlice = /* @__PURE__ */ withAddressShapes(/* @__PURE__ */ unpackShapeSlice(/* @__PURE__ */ inflateJson<PackedShapeSlice>(runtimeSliceBr)));
+
+/** The slice with the shape its projection leaves to the address rules (../runtime-data.ts ADDRESS_SHAPES) put back. */
+function withAddressShapes(slice: RuntimeShapeSlice): RuntimeShapeSlice {
+  return { ...slice, shapes: { ...slice.shapes, CountryCode: { type: 'enum', values: [...aceAddress.countryCodes] } } };
+}
 
 /** What the validator reads of the submission rules (data/runtime/ace-rules.json, packed and compressed; inflated and unpacked once at load). */
 export const runtimeRules: RuntimeSubmissionRules = /* @__PURE__ */ unpackSubmissionRules(/* @__PURE__ */ inflateJson<PackedSubmissionRules>(runtimeRulesBr));
