@@ -122,7 +122,9 @@ export const PREFIX = {
   rateLimit: RATE_LIMIT_PREFIX,
 } as const;
 
-export const SORT = { application: 'APP', partnerProfile: 'PROFILE' } as const;
+const APPLICATION_SORT = 'APP';
+const PARTNER_PROFILE_SORT = 'PROFILE';
+export const SORT = { application: APPLICATION_SORT, partnerProfile: PARTNER_PROFILE_SORT } as const;
 
 /** Sort-key prefixes of what an application owns besides its head (access pattern 1). */
 export const OWNED = { transition: 'T#', notice: 'N#', document: 'D#' } as const;
@@ -134,7 +136,7 @@ export interface ItemKey {
 
 /** The application record itself. */
 export function applicationKey(applicationId: string): ItemKey {
-  return { pk: `${APPLICATION_PREFIX}${applicationId}`, sk: SORT.application };
+  return { pk: `${APPLICATION_PREFIX}${applicationId}`, sk: APPLICATION_SORT };
 }
 
 /** Partition shared by everything an application owns (access pattern 1). */
@@ -170,7 +172,7 @@ export function taskTokenKey(applicationId: string, kind: string): ItemKey {
 }
 
 export function partnerKey(partnerId: string): ItemKey {
-  return { pk: `${PARTNER_PREFIX}${partnerId}`, sk: SORT.partnerProfile };
+  return { pk: `${PARTNER_PREFIX}${partnerId}`, sk: PARTNER_PROFILE_SORT };
 }
 
 /** Index attributes for the partner queue (set on an application once a partner is assigned). */
