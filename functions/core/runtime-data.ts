@@ -25,7 +25,7 @@ import type {
   SourceRef,
 } from '../../schemas/runtime-data.ts';
 import { otherProfileIds } from './model-lookup.ts';
-import { packAddressRules, packModelCatalog, packRateCard, packShapeSlice, packSubmissionRules, type PackedSubmissionRules } from './packed-data.ts';
+import { packAddressRules, packModelCatalog, packRateCard, packShapeSlice, packSubmissionRules, type PackedAceValidation, type PackedSubmissionRules } from './packed-data.ts';
 import type { StuckThresholds } from '../../schemas/operations.ts';
 import type { BenefitsData } from '../../schemas/benefits.ts';
 import type { RuntimeBenefits, RuntimeStuckThresholds } from '../../schemas/runtime-data.ts';
@@ -137,6 +137,15 @@ export function projectAceShapeSlice(slice: ShapeSlice): PackedShapeSlice {
   return projectShapeSlice({ ...slice, shapes: omit(slice.shapes, ADDRESS_SHAPES) });
 }
 
+/**
+ * What the CreateOpportunity validator reads beside the address rules, as one projection (data/runtime/ace-validation.json):
+ * the shape slice and the submission rules, which are only ever loaded together (the drafter, the brief routes), so
+ * they are compressed together and inflated once (one brotli stream finds what the two share).
+ */
+export function projectAceValidation(ace: { slice: ShapeSlice; rules: SubmissionRules }): PackedAceValidation {
+  return { shapes: projectAceShapeSlice(ace.slice), rules: projectSubmissionRules(ace.rules) };
+}
+
 /** The address rules the functions read, before packing (what functions/core/ace/address-rules.ts unpacks). */
 export function addressRulesOf(files: { slice: ShapeSlice; postal: PostalCodes; rules: SubmissionRules }): AceAddressRules {
   const country = files.slice.shapes.CountryCode;
@@ -178,9 +187,8 @@ export const COMPRESSED_PROJECTIONS = [
   'data/runtime/rate-card.json',
   'data/runtime/model-catalog.json',
   'data/runtime/programs.json',
-  'data/runtime/ace-rules.json',
+  'data/runtime/ace-validation.json',
   'data/runtime/ace-address.json',
-  'data/runtime/ace-shapes.json',
 ] as const;
 
 /**
@@ -201,11 +209,10 @@ export function runtimeProjections(files: {
     'data/runtime/model-catalog.json': packModelCatalog(projectModelCatalog(files.rateCard)),
     'data/runtime/programs.json': projectPrograms(files.programs),
     'data/runtime/data-policy.json': projectDataPolicy(files.dataPolicy),
-    'data/runtime/ace-rules.json': projectSubmissionRules(files.ace.rules),
+    'data/runtime/ace-validation.json': projectAceValidation(files.ace),
     'data/runtime/ace-address.json': projectAddressRules(files.ace),
     'data/runtime/stuck-limits.json': projectStuckLimits(files.stuck),
     'data/runtime/stuck-thresholds.json': projectStuckThresholds(files.stuck),
-    'data/runtime/ace-shapes.json': projectAceShapeSlice(files.ace.slice),
     'data/runtime/benefits.json': projectBenefits(files.benefits),
     'data/runtime/benefit-shapes.json': projectShapeSlice(files.benefitSlice),
   };
