@@ -63,7 +63,7 @@ export type RuntimeDataPolicy = Pick<DataPolicy, 'asOf'> & {
   files: Omit<DataFilePolicy, 'why'>[];
 };
 
-/** The submission rules without their sources: data/runtime/ace-rules.json unpacked (functions/core/packed-data.ts). */
+/** The submission rules without their sources: data/runtime/ace-validation.json's `rules`, unpacked (functions/core/packed-data.ts). */
 export type RuntimeSubmissionRules = {
   requiredForSubmission: Omit<SubmissionRules['requiredForSubmission'][number], 'source'>[];
   forbidden: Omit<SubmissionRules['forbidden'][number], 'source'>[];
@@ -113,7 +113,7 @@ export type RuntimeShapeSlice = Omit<ShapeSlice, 'source'>;
 export type PackedSliceMember = string | [target: string, required: 0 | 1, min: number | null, max: number | null, pattern?: string];
 
 /**
- * data/runtime/ace-shapes.json: RuntimeShapeSlice packed (functions/core/packed-data.ts): an enum as its values joined
+ * data/runtime/ace-validation.json's `shapes`: RuntimeShapeSlice packed (functions/core/packed-data.ts): an enum as its values joined
  * by `|`, a structure as its packed members (no `type` key), every other shape as it is. Unpacked once at load.
  */
 export type PackedShapeSlice = {

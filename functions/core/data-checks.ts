@@ -33,19 +33,17 @@ import runtimeRateCard from '../../data/runtime/rate-card.json' with { type: 'js
 import runtimeModelCatalog from '../../data/runtime/model-catalog.json' with { type: 'json' };
 import runtimePrograms from '../../data/runtime/programs.json' with { type: 'json' };
 import runtimeDataPolicy from '../../data/runtime/data-policy.json' with { type: 'json' };
-import runtimeAceRules from '../../data/runtime/ace-rules.json' with { type: 'json' };
+import runtimeAceValidation from '../../data/runtime/ace-validation.json' with { type: 'json' };
 import runtimeAceAddress from '../../data/runtime/ace-address.json' with { type: 'json' };
 import runtimeStuckLimits from '../../data/runtime/stuck-limits.json' with { type: 'json' };
 import runtimeStuckThresholds from '../../data/runtime/stuck-thresholds.json' with { type: 'json' };
-import runtimeAceShapes from '../../data/runtime/ace-shapes.json' with { type: 'json' };
 import runtimeBenefits from '../../data/runtime/benefits.json' with { type: 'json' };
 import runtimeBenefitShapes from '../../data/runtime/benefit-shapes.json' with { type: 'json' };
 import rateCardBr from '../../data/runtime/rate-card.br.ts';
 import modelCatalogBr from '../../data/runtime/model-catalog.br.ts';
 import programsBr from '../../data/runtime/programs.br.ts';
-import aceRulesBr from '../../data/runtime/ace-rules.br.ts';
+import aceValidationBr from '../../data/runtime/ace-validation.br.ts';
 import aceAddressBr from '../../data/runtime/ace-address.br.ts';
-import aceShapesBr from '../../data/runtime/ace-shapes.br.ts';
 import { inflateJson } from './compressed-data.ts';
 
 export { ProgramsDataError };
@@ -133,19 +131,17 @@ export const COMMITTED_RUNTIME_DATA: Record<string, unknown> = {
   'data/runtime/model-catalog.json': runtimeModelCatalog,
   'data/runtime/programs.json': runtimePrograms,
   'data/runtime/data-policy.json': runtimeDataPolicy,
-  'data/runtime/ace-rules.json': runtimeAceRules,
+  'data/runtime/ace-validation.json': runtimeAceValidation,
   'data/runtime/ace-address.json': runtimeAceAddress,
   'data/runtime/stuck-limits.json': runtimeStuckLimits,
   'data/runtime/stuck-thresholds.json': runtimeStuckThresholds,
-  'data/runtime/ace-shapes.json': runtimeAceShapes,
   'data/runtime/benefits.json': runtimeBenefits,
   'data/runtime/benefit-shapes.json': runtimeBenefitShapes,
   'data/runtime/rate-card.br.ts': inflateJson(rateCardBr),
   'data/runtime/model-catalog.br.ts': inflateJson(modelCatalogBr),
   'data/runtime/programs.br.ts': inflateJson(programsBr),
-  'data/runtime/ace-rules.br.ts': inflateJson(aceRulesBr),
+  'data/runtime/ace-validation.br.ts': inflateJson(aceValidationBr),
   'data/runtime/ace-address.br.ts': inflateJson(aceAddressBr),
-  'data/runtime/ace-shapes.br.ts': inflateJson(aceShapesBr),
 };
 
 /** Throws RuntimeDataError naming every committed projection that differs from a fresh one of `sources`. */

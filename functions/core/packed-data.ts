@@ -169,7 +169,7 @@ export function unpackAddressRules(packed: PackedAceAddressRules): AceAddressRul
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The CreateOpportunity shape slice (data/runtime/ace-shapes.json): an enum as its values joined by `|`, a structure as
+// The CreateOpportunity shape slice (data/runtime/ace-validation.json `shapes`): an enum as its values joined by `|`, a structure as
 // its members (target alone, or a tuple), every other shape as it is.
 
 function packMember(m: SliceMember): PackedSliceMember {
@@ -219,7 +219,7 @@ export function unpackShapeSlice(packed: PackedShapeSlice): RuntimeShapeSlice {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The submission rules (data/runtime/ace-rules.json): each rule list as a column table, each value list as its values
+// The submission rules (data/runtime/ace-validation.json `rules`): each rule list as a column table, each value list as its values
 // joined by `|`.
 
 export type PackedSubmissionRules = {
@@ -240,6 +240,9 @@ export function packSubmissionRules(rules: RuntimeSubmissionRules): PackedSubmis
     })),
   };
 }
+
+/** data/runtime/ace-validation.json: the CreateOpportunity shape slice and the submission rules, each packed. */
+export type PackedAceValidation = { shapes: PackedShapeSlice; rules: PackedSubmissionRules };
 
 export function unpackSubmissionRules(packed: PackedSubmissionRules): RuntimeSubmissionRules {
   return {

@@ -25,7 +25,7 @@ import type {
   SourceRef,
 } from '../../schemas/runtime-data.ts';
 import { otherProfileIds } from './model-lookup.ts';
-import { packAddressRules, packModelCatalog, packRateCard, packShapeSlice, packSubmissionRules, type PackedSubmissionRules } from './packed-data.ts';
+import { packAddressRules, packModelCatalog, packRateCard, packShapeSlice, packSubmissionRules, type PackedAceValidation, type PackedSubmissionRules } from './packed-data.ts';
 import type { StuckThresholds } from '../../schemas/operations.ts';
 import type { BenefitsData } from '../../schemas/benefits.ts';
 import type { RuntimeBenefits, RuntimeStuckThresholds } from '../../schemas/runtime-data.ts';
@@ -120,9 +120,30 @@ export function projectAddressRules(files: { slice: ShapeSlice; postal: PostalCo
   return packAddressRules(addressRulesOf(files));
 }
 
-/** The CreateOpportunity shape slice without its source block, packed (what the validator reads). */
+/** A shape slice without its source block, packed (what the validator reads). */
 export function projectShapeSlice(slice: ShapeSlice): PackedShapeSlice {
   return packShapeSlice({ root: slice.root, shapes: slice.shapes });
+}
+
+/**
+ * The shapes of the CreateOpportunity slice the address rules carry as they are (`countryCodes` is the CountryCode
+ * enum's values, in order): the slice's projection leaves them out, and functions/core/ace/model.ts puts them back from
+ * the address rules it loads anyway, so the drafter's bundle does not carry the 250 codes twice.
+ */
+export const ADDRESS_SHAPES = ['CountryCode'] as const;
+
+/** The CreateOpportunity shape slice without its source block and the shapes the address rules carry, packed. */
+export function projectAceShapeSlice(slice: ShapeSlice): PackedShapeSlice {
+  return projectShapeSlice({ ...slice, shapes: omit(slice.shapes, ADDRESS_SHAPES) });
+}
+
+/**
+ * What the CreateOpportunity validator reads beside the address rules, as one projection (data/runtime/ace-validation.json):
+ * the shape slice and the submission rules, which are only ever loaded together (the drafter, the brief routes), so
+ * they are compressed together and inflated once (one brotli stream finds what the two share).
+ */
+export function projectAceValidation(ace: { slice: ShapeSlice; rules: SubmissionRules }): PackedAceValidation {
+  return { shapes: projectAceShapeSlice(ace.slice), rules: projectSubmissionRules(ace.rules) };
 }
 
 /** The address rules the functions read, before packing (what functions/core/ace/address-rules.ts unpacks). */
@@ -166,9 +187,8 @@ export const COMPRESSED_PROJECTIONS = [
   'data/runtime/rate-card.json',
   'data/runtime/model-catalog.json',
   'data/runtime/programs.json',
-  'data/runtime/ace-rules.json',
+  'data/runtime/ace-validation.json',
   'data/runtime/ace-address.json',
-  'data/runtime/ace-shapes.json',
 ] as const;
 
 /**
@@ -189,11 +209,10 @@ export function runtimeProjections(files: {
     'data/runtime/model-catalog.json': packModelCatalog(projectModelCatalog(files.rateCard)),
     'data/runtime/programs.json': projectPrograms(files.programs),
     'data/runtime/data-policy.json': projectDataPolicy(files.dataPolicy),
-    'data/runtime/ace-rules.json': projectSubmissionRules(files.ace.rules),
+    'data/runtime/ace-validation.json': projectAceValidation(files.ace),
     'data/runtime/ace-address.json': projectAddressRules(files.ace),
     'data/runtime/stuck-limits.json': projectStuckLimits(files.stuck),
     'data/runtime/stuck-thresholds.json': projectStuckThresholds(files.stuck),
-    'data/runtime/ace-shapes.json': projectShapeSlice(files.ace.slice),
     'data/runtime/benefits.json': projectBenefits(files.benefits),
     'data/runtime/benefit-shapes.json': projectShapeSlice(files.benefitSlice),
   };

@@ -31,7 +31,8 @@ export function workflowTask<I, R>(
   return withLogKeys(wrapped);
 }
 
-export const ApplicationTaskInput = object({ applicationId: text({ min: 1 }) });
+// Built at module scope and marked pure, so a handler that does not use one of them does not carry it.
+export const ApplicationTaskInput = /* @__PURE__ */ object({ applicationId: /* @__PURE__ */ text({ min: 1 }) });
 
 /** The input of the scheduled sweeps (EventBridge Scheduler names the sweep). */
-export const SweepTaskInput = object({ sweep: optional(text()) });
+export const SweepTaskInput = /* @__PURE__ */ object({ sweep: /* @__PURE__ */ optional(/* @__PURE__ */ text()) });

@@ -30,7 +30,7 @@ describe('bundled data', () => {
 
   it('the drafter carries the ACE rules, not the model catalog (its names come from the estimate), the priced card nor big.js', async () => {
     const inputs = await inputsOf('workflow/draft');
-    expect(inputs).toEqual(expect.arrayContaining(['data/runtime/ace-rules.br.ts', 'data/runtime/ace-address.br.ts', 'data/runtime/ace-shapes.br.ts']));
+    expect(inputs).toEqual(expect.arrayContaining(['data/runtime/ace-validation.br.ts', 'data/runtime/ace-address.br.ts']));
     for (const file of [...WHOLE_FILES, ...COMPRESSED_TWINS, 'data/runtime/model-catalog.br.ts', 'data/runtime/rate-card.br.ts', 'data/runtime/programs.br.ts']) expect(inputs).not.toContain(file);
     expect(inputs.filter((i) => i.includes('big.js'))).toEqual([]);
   });
@@ -38,7 +38,7 @@ describe('bundled data', () => {
   it('intake carries the model catalog and the address rules only', async () => {
     const inputs = await inputsOf('http/intake');
     expect(inputs).toEqual(expect.arrayContaining(['data/runtime/model-catalog.br.ts', 'data/runtime/ace-address.br.ts']));
-    for (const file of [...WHOLE_FILES, ...COMPRESSED_TWINS, 'data/runtime/rate-card.br.ts', 'data/runtime/ace-rules.br.ts', 'data/runtime/ace-shapes.br.ts']) expect(inputs).not.toContain(file);
+    for (const file of [...WHOLE_FILES, ...COMPRESSED_TWINS, 'data/runtime/rate-card.br.ts', 'data/runtime/ace-validation.br.ts']) expect(inputs).not.toContain(file);
     expect(inputs.filter((i) => i.includes('big.js'))).toEqual([]);
   });
 

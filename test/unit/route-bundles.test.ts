@@ -33,7 +33,7 @@ describe('routes that need very different code are separate functions', () => {
 
   it('partner: the queue, views, replies and records load no ACE model; the brief edit and the approval do', async () => {
     const partner = await inputsOf('functions/http/partner.ts');
-    for (const heavy of ['data/ace/submission-rules.json', 'data/ace/create-opportunity.shapes.json', 'data/runtime/ace-shapes', 'core/ace/validate.ts']) expect(has(partner, heavy), heavy).toBe(false);
+    for (const heavy of ['data/ace/submission-rules.json', 'data/ace/create-opportunity.shapes.json', 'data/runtime/ace-validation', 'core/ace/validate.ts']) expect(has(partner, heavy), heavy).toBe(false);
     const briefs = await inputsOf('functions/http/partner-briefs.ts');
     expect(has(briefs, 'core/ace/validate.ts')).toBe(true);
   });

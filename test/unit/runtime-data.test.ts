@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkedSourceData, checkRuntimeData, COMMITTED_RUNTIME_DATA, RuntimeDataError } from '../../functions/core/data-checks.ts';
-import { addressRulesOf, COMPRESSED_PROJECTIONS, submissionRulesOf, projectBenefits, projectModelCatalog, projectPrograms, projectRateCard, projectStuckThresholds, runtimeDataText, runtimeProjections } from '../../functions/core/runtime-data.ts';
+import { ADDRESS_SHAPES, addressRulesOf, COMPRESSED_PROJECTIONS, projectAceShapeSlice, submissionRulesOf, projectBenefits, projectModelCatalog, projectPrograms, projectRateCard, projectStuckThresholds, runtimeDataText, runtimeProjections } from '../../functions/core/runtime-data.ts';
 import { compressedModuleText, compressedPath, deflateJson, inflateJson } from '../../functions/core/compressed-data.ts';
 import { benefitSlice, benefitsData } from '../../functions/core/ace/funding-draft.ts';
 import { STUCK } from '../../functions/core/operations/stuck.ts';
@@ -104,6 +104,10 @@ describe('run-time projections', () => {
     const { source: _source, ...slice } = shapeSlice;
     expect(runtimeShapeSlice).toStrictEqual(slice);
     expect(unpackShapeSlice(packShapeSlice(slice))).toStrictEqual(slice);
+    // The CountryCode enum travels once, in the address rules: the slice's projection leaves it out, the loader puts it back.
+    for (const name of ADDRESS_SHAPES) expect(projectAceShapeSlice(shapeSlice).shapes).not.toHaveProperty(name);
+    expect((COMMITTED_RUNTIME_DATA['data/runtime/ace-validation.br.ts'] as { shapes: unknown }).shapes).toStrictEqual(projectAceShapeSlice(shapeSlice));
+    expect(runtimeShapeSlice.shapes.CountryCode).toStrictEqual({ type: 'enum', values: aceAddress.countryCodes });
     expect(() => packShapeSlice({ root: 'R', shapes: { E: { type: 'enum', values: ['a|b'] } } })).toThrow(/enum E/);
     expect(() => packShapeSlice({ root: 'R', shapes: { S: { type: 'structure', members: { type: { target: 'String' } } } } })).toThrow(/structure S/);
   });

@@ -39,7 +39,7 @@ import { nextExpiryCheck } from '../../core/application/expiry.ts';
 import { ConflictError, NotFoundError } from '../../core/errors.ts';
 import { documentClient, isConditionFailure } from './client.ts';
 import {
-  applicationKey, applicationPartition, documentKey, expiryDueKeys, operationsKeys, OWNED, partnerQueueKeys, expiresAtSeconds, PREFIX,
+  applicationKey, applicationPartition, documentKey, expiryDueKeys, operationsKeys, OWNED, partnerQueueKeys, expiresAtSeconds, TASK_PREFIX,
   transitionKey, TTL_ATTRIBUTE,
 } from './keys.ts';
 import { projectTransitions } from './pipeline-projection.ts';
@@ -321,7 +321,7 @@ export class ApplicationRepository {
       const page = await documentClient.send(new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND sk < :tasks',
-        ExpressionAttributeValues: { ':pk': applicationPartition(id), ':tasks': PREFIX.task },
+        ExpressionAttributeValues: { ':pk': applicationPartition(id), ':tasks': TASK_PREFIX },
         ConsistentRead: true,
         ...(start ? { ExclusiveStartKey: start } : {}),
       }));

@@ -81,24 +81,50 @@ export function projectionOf(index: IndexDefinition): { ProjectionType: 'INCLUDE
     ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection.attributes] }
     : { ProjectionType: 'KEYS_ONLY' };
 }
-export const INDEX_LIST: readonly IndexDefinition[] = Object.values(INDEXES);
+export const INDEX_LIST: readonly IndexDefinition[] = /* @__PURE__ */ Object.values(INDEXES);
+
+/**
+ * Every key attribute of the table and its indexes, spelled out (a unit test holds it to TABLE_KEYS and INDEXES): what
+ * the repository strips from a stored item it reads (./stored-guard.ts), without carrying the index definitions
+ * (projections, names) into every handler's bundle.
+ */
+export const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'] as const;
+
+/*
+ * Entity prefixes, one constant each: the key functions below build keys from the constants, so a bundle carries only
+ * the prefixes of the keys it builds (an object's unused properties cannot be dropped). PREFIX names them all.
+ */
+const APPLICATION_PREFIX = 'APP#';
+const PARTNER_PREFIX = 'PARTNER#';
+const STATUS_PREFIX = 'STATUS#';
+const DEDUPE_PREFIX = 'DEDUPE#';
+const OPPORTUNITY_PREFIX = 'OPPORTUNITY#';
+const WRITE_GATE_PREFIX = 'PCGATE#';
+const PARTNER_CENTRAL_EVENT_PREFIX = 'PCEVENT#';
+const PARTNER_CENTRAL_SYNC_PREFIX = 'PCSYNC#';
+const OPEN_SLOT_PREFIX = 'OPEN#';
+const RATE_LIMIT_PREFIX = 'LIMIT#';
+/** The sort-key prefix of an application's stored task tokens (they sort after everything else it owns). */
+export const TASK_PREFIX = 'TASK#';
 
 /** Entity prefixes and fixed sort keys. */
 export const PREFIX = {
-  application: 'APP#',
-  partner: 'PARTNER#',
-  task: 'TASK#',
-  status: 'STATUS#',
-  dedupe: 'DEDUPE#',
-  opportunity: 'OPPORTUNITY#',
-  writeGate: 'PCGATE#',
-  partnerCentralEvent: 'PCEVENT#',
-  partnerCentralSync: 'PCSYNC#',
-  openSlot: 'OPEN#',
-  rateLimit: 'LIMIT#',
+  application: APPLICATION_PREFIX,
+  partner: PARTNER_PREFIX,
+  task: TASK_PREFIX,
+  status: STATUS_PREFIX,
+  dedupe: DEDUPE_PREFIX,
+  opportunity: OPPORTUNITY_PREFIX,
+  writeGate: WRITE_GATE_PREFIX,
+  partnerCentralEvent: PARTNER_CENTRAL_EVENT_PREFIX,
+  partnerCentralSync: PARTNER_CENTRAL_SYNC_PREFIX,
+  openSlot: OPEN_SLOT_PREFIX,
+  rateLimit: RATE_LIMIT_PREFIX,
 } as const;
 
-export const SORT = { application: 'APP', partnerProfile: 'PROFILE' } as const;
+const APPLICATION_SORT = 'APP';
+const PARTNER_PROFILE_SORT = 'PROFILE';
+export const SORT = { application: APPLICATION_SORT, partnerProfile: PARTNER_PROFILE_SORT } as const;
 
 /** Sort-key prefixes of what an application owns besides its head (access pattern 1). */
 export const OWNED = { transition: 'T#', notice: 'N#', document: 'D#' } as const;
@@ -110,12 +136,12 @@ export interface ItemKey {
 
 /** The application record itself. */
 export function applicationKey(applicationId: string): ItemKey {
-  return { pk: `${PREFIX.application}${applicationId}`, sk: SORT.application };
+  return { pk: `${APPLICATION_PREFIX}${applicationId}`, sk: APPLICATION_SORT };
 }
 
 /** Partition shared by everything an application owns (access pattern 1). */
 export function applicationPartition(applicationId: string): string {
-  return `${PREFIX.application}${applicationId}`;
+  return `${APPLICATION_PREFIX}${applicationId}`;
 }
 
 /** An earlier transition of an application, by the version it produced (zero-padded so the timeline sorts). */
@@ -142,21 +168,21 @@ export const EXPIRY_DUE_PARTITION = 'EXPIRY';
 
 /** A stored task token of one kind (e.g. `partner-review`), kept server-side next to its application. */
 export function taskTokenKey(applicationId: string, kind: string): ItemKey {
-  return { pk: applicationPartition(applicationId), sk: `${PREFIX.task}${kind}` };
+  return { pk: applicationPartition(applicationId), sk: `${TASK_PREFIX}${kind}` };
 }
 
 export function partnerKey(partnerId: string): ItemKey {
-  return { pk: `${PREFIX.partner}${partnerId}`, sk: SORT.partnerProfile };
+  return { pk: `${PARTNER_PREFIX}${partnerId}`, sk: PARTNER_PROFILE_SORT };
 }
 
 /** Index attributes for the partner queue (set on an application once a partner is assigned). */
 export function partnerQueueKeys(partnerId: string, status: string, updatedAt: string): { gsi1pk: string; gsi1sk: string } {
-  return { gsi1pk: `${PREFIX.partner}${partnerId}`, gsi1sk: `${status}#${updatedAt}` };
+  return { gsi1pk: `${PARTNER_PREFIX}${partnerId}`, gsi1sk: `${status}#${updatedAt}` };
 }
 
 /** Index attributes for the operations view (set on every application record). */
 export function operationsKeys(status: string, updatedAt: string, applicationId: string): { gsi2pk: string; gsi2sk: string } {
-  return { gsi2pk: `${PREFIX.status}${status}`, gsi2sk: `${updatedAt}#${applicationId}` };
+  return { gsi2pk: `${STATUS_PREFIX}${status}`, gsi2sk: `${updatedAt}#${applicationId}` };
 }
 
 /** TTL value: epoch seconds of `at`. */
@@ -175,28 +201,28 @@ export const PARTNER_DIRECTORY_PARTITION = 'DIRECTORY#partner';
 
 /** A likely-duplicate index item (access pattern 7). */
 export function dedupeKey(kind: string, value: string, applicationId: string): ItemKey {
-  return { pk: dedupePartition(kind, value), sk: `${PREFIX.application}${applicationId}` };
+  return { pk: dedupePartition(kind, value), sk: `${APPLICATION_PREFIX}${applicationId}` };
 }
 
 export function dedupePartition(kind: string, value: string): string {
-  return `${PREFIX.dedupe}${kind}#${value}`;
+  return `${DEDUPE_PREFIX}${kind}#${value}`;
 }
 
 // ---- Partner Central sync (access pattern 8) ----
 
 /** Which record an ACE opportunity filed through the API belongs to. */
 export function opportunityKey(catalog: string, opportunityId: string): ItemKey {
-  return { pk: `${PREFIX.opportunity}${catalog}#${opportunityId}`, sk: 'RECORD' };
+  return { pk: `${OPPORTUNITY_PREFIX}${catalog}#${opportunityId}`, sk: 'RECORD' };
 }
 
 /** The "next Partner Central write allowed at" item of one partner AWS account. */
 export function writeGateKey(accountId: string): ItemKey {
-  return { pk: `${PREFIX.writeGate}${accountId}`, sk: 'WRITES' };
+  return { pk: `${WRITE_GATE_PREFIX}${accountId}`, sk: 'WRITES' };
 }
 
 /** The ListOpportunities watermark of one partner and catalog. */
 export function syncWatermarkKey(partnerId: string, catalog: string): ItemKey {
-  return { pk: `${PREFIX.partner}${partnerId}`, sk: `${PREFIX.partnerCentralSync}${catalog}` };
+  return { pk: `${PARTNER_PREFIX}${partnerId}`, sk: `${PARTNER_CENTRAL_SYNC_PREFIX}${catalog}` };
 }
 
 /** Index attributes of a watermark item while its partner has records in AWS's review (access pattern 8b). */
@@ -207,7 +233,7 @@ export const OPEN_REVIEW_PARTITION = 'PCSYNC#OPEN';
 
 /** A processed Partner Central EventBridge event (short-lived: TTL). */
 export function partnerCentralEventKey(eventId: string): ItemKey {
-  return { pk: `${PREFIX.partnerCentralEvent}${eventId}`, sk: 'EVENT' };
+  return { pk: `${PARTNER_CENTRAL_EVENT_PREFIX}${eventId}`, sk: 'EVENT' };
 }
 
 // ---- Pipeline counters (access pattern 9) ----
@@ -228,7 +254,7 @@ export function statsMonthKey(month: string): ItemKey {
 
 /** The partition of one scope's open-application slots. */
 export function openSlotPartition(scope: string): string {
-  return `${PREFIX.openSlot}${scope}`;
+  return `${OPEN_SLOT_PREFIX}${scope}`;
 }
 
 export function openSlotKey(scope: string, slot: number): ItemKey {
@@ -237,7 +263,7 @@ export function openSlotKey(scope: string, slot: number): ItemKey {
 
 /** One fixed window of a rate counter. */
 export function rateWindowKey(scope: string, what: string, windowStartMs: number): ItemKey {
-  return { pk: `${PREFIX.rateLimit}${scope}#${what}`, sk: `WINDOW#${windowStartMs}` };
+  return { pk: `${RATE_LIMIT_PREFIX}${scope}#${what}`, sk: `WINDOW#${windowStartMs}` };
 }
 
 /**

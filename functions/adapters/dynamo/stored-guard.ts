@@ -6,7 +6,7 @@
  * another entity under the key, refused by name as a server fault, never misread.
  */
 import { APPLICATION_SCHEMA_VERSION } from '../../../schemas/stored-version.ts';
-import { INDEX_LIST, TABLE_KEYS } from './keys.ts';
+import { KEY_ATTRIBUTES } from './keys.ts';
 
 /** A stored item this code cannot read: an old schema version, another entity, or a shape it cannot use. A server fault. */
 export class StoredItemError extends Error {
@@ -44,7 +44,7 @@ export function requireStored(ok: boolean, item: Record<string, unknown>, what: 
 }
 
 /** Attributes that only place an item in the table and its indexes: not part of what it stores. */
-const PLACEMENT = new Set<string>([TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...INDEX_LIST.flatMap((i) => [i.partitionKey, i.sortKey]), 'entity']);
+const PLACEMENT = new Set<string>([...KEY_ATTRIBUTES, 'entity']);
 
 /** The item without its keys, index keys and entity: what a parse against its schema returned before. */
 export function storedFields(item: Record<string, unknown>, drop: readonly string[] = []): Record<string, unknown> {

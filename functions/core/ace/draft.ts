@@ -31,17 +31,19 @@ type Body = CreateOpportunityBody;
 type UseCaseKind = Worksheet['useCase']['kind'];
 
 // Every Bedrock workload is a generative-AI/ML workload, which is how AWS routes GenAI funding; the kinds only change
-// the prose. Kept as a table so a future split (e.g. search → another documented value) is one line.
+// the prose. Kept as a table so a future split (e.g. search → another documented value) is one line. The value is
+// named once (a minified bundle would otherwise carry the same string once per kind).
+const AI_ML = 'AI Machine Learning and Analytics';
 const CUSTOMER_USE_CASE: Record<UseCaseKind, string> = {
-  'rag-assistant': 'AI Machine Learning and Analytics',
-  agent: 'AI Machine Learning and Analytics',
-  summarization: 'AI Machine Learning and Analytics',
-  classification: 'AI Machine Learning and Analytics',
-  extraction: 'AI Machine Learning and Analytics',
-  'content-generation': 'AI Machine Learning and Analytics',
-  'code-generation': 'AI Machine Learning and Analytics',
-  search: 'AI Machine Learning and Analytics',
-  other: 'AI Machine Learning and Analytics',
+  'rag-assistant': AI_ML,
+  agent: AI_ML,
+  summarization: AI_ML,
+  classification: AI_ML,
+  extraction: AI_ML,
+  'content-generation': AI_ML,
+  'code-generation': AI_ML,
+  search: AI_ML,
+  other: AI_ML,
 };
 
 const MAX_SPEND_LINES = 10; // ExpectedCustomerSpendList max

@@ -6,18 +6,17 @@
  * Checked at build, trusted at run: functions/core/data-checks.ts validates the files against schemas/ace-data.ts
  * (and that every rule's value list exists) in the unit tests and on every synth, so a function's cold start does
  * not build the schemas and walk the data again (issue 11 §1). The functions load the run-time projections of the
- * slice (data/runtime/ace-shapes.json, packed), of the rules (data/runtime/ace-rules.json, without sources) and of the address rules
- * (./address-rules.ts), made by `npm run gen:runtime-data`; `postalCodes` and `submissionRules` are the whole files
- * for people and tests.
+ * slice and the rules together (data/runtime/ace-validation.json: both packed, the rules without sources) and of the
+ * address rules (./address-rules.ts), made by `npm run gen:runtime-data`; `postalCodes` and `submissionRules` are the
+ * whole files for people and tests.
  */
 import sliceJson from '../../../data/ace/create-opportunity.shapes.json' with { type: 'json' };
 import postalJson from '../../../data/ace/postal-codes.json' with { type: 'json' };
 import rulesJson from '../../../data/ace/submission-rules.json' with { type: 'json' };
-import runtimeRulesBr from '../../../data/runtime/ace-rules.br.ts';
-import runtimeSliceBr from '../../../data/runtime/ace-shapes.br.ts';
+import runtimeValidationBr from '../../../data/runtime/ace-validation.br.ts';
 import type { PostalCodes, ShapeSlice, SubmissionRules } from '../../../schemas/ace-data.ts';
-import type { PackedShapeSlice, RuntimeShapeSlice, RuntimeSubmissionRules } from '../../../schemas/runtime-data.ts';
-import { unpackShapeSlice, unpackSubmissionRules, type PackedSubmissionRules } from '../packed-data.ts';
+import type { RuntimeShapeSlice, RuntimeSubmissionRules } from '../../../schemas/runtime-data.ts';
+import { unpackShapeSlice, unpackSubmissionRules, type PackedAceValidation } from '../packed-data.ts';
 import { inflateJson } from '../compressed-data.ts';
 import { aceAddress, aceStateName } from './address-rules.ts';
 
@@ -29,14 +28,31 @@ export const shapeSlice = sliceJson as unknown as ShapeSlice;
 export const postalCodes = postalJson as unknown as PostalCodes;
 export const submissionRules = rulesJson as unknown as SubmissionRules;
 
-/**
- * What the validator reads of the shape slice (data/runtime/ace-shapes.json: the slice without its source block,
- * packed and compressed (../compressed-data.ts); inflated and unpacked once at load).
- */
-export const runtimeShapeSlice: RuntimeShapeSlice = /* @__PURE__ */ unpackShapeSlice(/* @__PURE__ */ inflateJson<PackedShapeSlice>(runtimeSliceBr));
+/** The slice and the rules as committed (data/runtime/ace-validation.json, compressed: ../compressed-data.ts), inflated once at load. */
+const validation: PackedAceValidation = /* @__PURE__ */ inflateJson<PackedAceValidation>(runtimeValidationBr);
 
-/** What the validator reads of the submission rules (data/runtime/ace-rules.json, packed and compressed; inflated and unpacked once at load). */
-export const runtimeRules: RuntimeSubmissionRules = /* @__PURE__ */ unpackSubmissionRules(/* @__PURE__ */ inflateJson<PackedSubmissionRules>(runtimeRulesBr));
+/**
+ * What the validator reads of the shape slice: the slice without its source block and without the CountryCode enum,
+ * whose values the address rules carry, unpacked once at load with the CountryCode enum put back from the address rules.
+ */
+export const runtimeShapeSlice: RuntimeShapeSlice = /* @__PURE__ */ shapeSliceOf(validation);
+
+/**
+ * The slice with the shape its projection leaves to the address rules (../runtime-data.ts ADDRESS_SHAPES) put back.
+ * (These functions take the whole projection: a property read in a pure call's arguments would keep the inflate in
+ * bundles that import this module without validating.)
+ */
+function shapeSliceOf(packed: PackedAceValidation): RuntimeShapeSlice {
+  const slice = unpackShapeSlice(packed.shapes);
+  return { ...slice, shapes: { ...slice.shapes, CountryCode: { type: 'enum', values: [...aceAddress.countryCodes] } } };
+}
+
+/** What the validator reads of the submission rules (without their sources), unpacked once at load. */
+export const runtimeRules: RuntimeSubmissionRules = /* @__PURE__ */ rulesOf(validation);
+
+function rulesOf(packed: PackedAceValidation): RuntimeSubmissionRules {
+  return unpackSubmissionRules(packed.rules);
+}
 
 export { aceAddress, aceStateName };
 

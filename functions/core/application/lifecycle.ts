@@ -21,14 +21,15 @@ export const FILED_OR_LATER: readonly ApplicationStatus[] = [
 
 export const TERMINAL: readonly ApplicationStatus[] = ['rejected', 'expired', 'withdrawn'];
 
-const BEFORE_FILING: readonly ApplicationStatus[] = [
-  'submitted', 'sized', 'drafted', 'routed', 'unrouted', 'in_partner_review', 'changes_requested', 'approved_for_filing', 'failed',
+/** Statuses before filing that are still moving (a founder or operations can withdraw from each). */
+const OPEN_BEFORE_FILING: readonly ApplicationStatus[] = [
+  'submitted', 'sized', 'drafted', 'routed', 'unrouted', 'in_partner_review', 'changes_requested', 'approved_for_filing',
 ];
 
-/** Statuses the workflow's failure path can leave (the status a redrive returns to). */
-export const FAILABLE: readonly ApplicationStatus[] = [
-  'submitted', 'sized', 'drafted', 'routed', 'unrouted', 'in_partner_review', 'changes_requested', 'approved_for_filing', 'filed', 'in_aws_review', 'action_required', 'approved', 'credits_applied', 'expiring',
-];
+/** Statuses the workflow's failure path can leave (the status a redrive returns to): the open ones, then the filed ones until expiry. */
+export const FAILABLE: readonly ApplicationStatus[] = /* @__PURE__ */ OPEN_BEFORE_FILING.concat([
+  'filed', 'in_aws_review', 'action_required', 'approved', 'credits_applied', 'expiring',
+]);
 
 /**
  * Built by a call marked pure, so a bundle that imports this module without planning a transition drops the table
@@ -58,7 +59,7 @@ function lifecycleRules(): readonly Rule[] {
     { from: ['approved'], to: 'credits_applied', by: ['partner', 'system'] },
     { from: ['credits_applied'], to: 'expiring', by: ['system'] },
     { from: ['credits_applied', 'expiring'], to: 'expired', by: ['system'] },
-    { from: BEFORE_FILING.filter((s) => s !== 'failed'), to: 'withdrawn', by: ['founder', 'ops'] },
+    { from: OPEN_BEFORE_FILING, to: 'withdrawn', by: ['founder', 'ops'] },
     // A change request the founder never answered (reminded once), or an address never confirmed, is closed by the workflow.
     { from: ['changes_requested', 'drafted'], to: 'withdrawn', by: ['system'] },
     // The workflow's failure path: nothing is deleted, the application keeps its data and can be redriven.
