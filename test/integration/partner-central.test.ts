@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import { type ApplicationRepository, applyTransition } from '../../functions/adapters/dynamo/applications.ts';
 import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
 import { saveTaskToken } from '../../functions/adapters/dynamo/applications-tasks.ts';
-import { getOpportunityMapping, getWatermark, initWatermark, openOpportunities, type PartnerCentralStore, partnersWithOpenReviews, putOpportunityMapping, trackOpen, tryTakeWriteSlot } from '../../functions/adapters/dynamo/partner-central-store.ts';
+import { advanceStoredWatermark, getOpportunityMapping, getWatermark, initWatermark, openOpportunities, type PartnerCentralStore, partnersWithOpenReviews, putOpportunityMapping, trackOpen, tryTakeWriteSlot } from '../../functions/adapters/dynamo/partner-central-store.ts';
 import { type PartnerRepository, upsertPartnerProfile } from '../../functions/adapters/dynamo/partners.ts';
 import type { handler as EventsHandler } from '../../functions/events/partner-central-events.ts';
 import type { handler as FilingHandler } from '../../functions/http/partner-filing.ts';
@@ -404,6 +404,18 @@ describe('Opportunity Updated events', () => {
 // ---- reconciliation ----
 
 describe('reconciliation through ListOpportunities', () => {
+  it('a later filing keeps the watermark it finds, and the watermark only ever moves forward', async () => {
+    // initWatermark runs at every API filing: moving an existing watermark forward would skip the changes between.
+    await initWatermark(m.store, 'p-marks', 'Sandbox', '2026-11-27T11:00:00.000Z');
+    await initWatermark(m.store, 'p-marks', 'Sandbox', '2026-11-27T13:00:00.000Z');
+    expect(await getWatermark(m.store, 'p-marks', 'Sandbox')).toBe('2026-11-27T11:00:00.000Z');
+    await advanceStoredWatermark(m.store, 'p-marks', 'Sandbox', '2026-11-27T12:00:00.000Z');
+    expect(await getWatermark(m.store, 'p-marks', 'Sandbox')).toBe('2026-11-27T12:00:00.000Z');
+    // A slower concurrent run that read less never moves it back.
+    await advanceStoredWatermark(m.store, 'p-marks', 'Sandbox', '2026-11-27T11:30:00.000Z');
+    expect(await getWatermark(m.store, 'p-marks', 'Sandbox')).toBe('2026-11-27T12:00:00.000Z');
+  });
+
   it('catches changes whose events were lost, across pages, and advances the watermark only then', async () => {
     const partner = await seedPartner('p-recon', '444400000001');
     const approved = await seedApplication('p-recon', { status: 'in_aws_review', opportunityId: 'O2000001', filedAt: OLD, filedVia: 'api' });

@@ -88,25 +88,21 @@ export async function getWatermark(store: PartnerCentralTable, partnerId: string
  * so the item's other attributes (the `open` set, access pattern 8b) survive whichever was written first.
  */
 export async function initWatermark(store: PartnerCentralTable, partnerId: string, catalog: string, watermark: string): Promise<void> {
-  await documentClient.send(new UpdateCommand({
-    TableName: store.tableName,
-    Key: syncWatermarkKey(partnerId, catalog),
-    UpdateExpression: 'SET #watermark = :w, #entity = :entity, #partnerId = :p, #catalog = :c',
-    ConditionExpression: 'attribute_not_exists(#watermark)',
-    ExpressionAttributeNames: { '#watermark': 'watermark', '#entity': 'entity', '#partnerId': 'partnerId', '#catalog': 'catalog' },
-    ExpressionAttributeValues: { ':w': watermark, ':entity': 'sync-watermark', ':p': partnerId, ':c': catalog },
-  })).catch((error: unknown) => {
-    if (!isConditionFailure(error)) throw error;
-  });
+  await writeWatermark(store, partnerId, catalog, watermark, 'attribute_not_exists(#watermark)');
 }
 
 /** Move the watermark forward only (a slower concurrent run never moves it back). */
 export async function advanceStoredWatermark(store: PartnerCentralTable, partnerId: string, catalog: string, watermark: string): Promise<void> {
+  await writeWatermark(store, partnerId, catalog, watermark, 'attribute_not_exists(#watermark) OR #watermark < :w');
+}
+
+/** Set the watermark when `condition` holds; a failed condition means another run already wrote one that stays. */
+async function writeWatermark(store: PartnerCentralTable, partnerId: string, catalog: string, watermark: string, condition: string): Promise<void> {
   await documentClient.send(new UpdateCommand({
     TableName: store.tableName,
     Key: syncWatermarkKey(partnerId, catalog),
     UpdateExpression: 'SET #watermark = :w, #entity = :entity, #partnerId = :p, #catalog = :c',
-    ConditionExpression: 'attribute_not_exists(#watermark) OR #watermark < :w',
+    ConditionExpression: condition,
     ExpressionAttributeNames: { '#watermark': 'watermark', '#entity': 'entity', '#partnerId': 'partnerId', '#catalog': 'catalog' },
     ExpressionAttributeValues: { ':w': watermark, ':entity': 'sync-watermark', ':p': partnerId, ':c': catalog },
   })).catch((error: unknown) => {
