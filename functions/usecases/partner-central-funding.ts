@@ -31,7 +31,7 @@ import { assignedApplication, catalogOf, partnerRoleOrRefuse, roleOf, takeWriteS
 import { benefitsWatermarkKey, isBenefitsWatermark } from '../adapters/dynamo/keys.ts';
 import { runCommand } from './run-command.ts';
 import { updateBriefs } from '../adapters/dynamo/applications-edits.ts';
-import { advanceStoredWatermark, claimWork, getBenefitMapping, getWatermark, initWatermark, partnersWithOpenReviews, putBenefitMapping, releaseWork, trackOpen, untrackOpen } from '../adapters/dynamo/partner-central-store.ts';
+import { advanceStoredWatermark, claimWork, getBenefitMapping, getWatermark, initWatermark, openOpportunities, partnersWithOpenReviews, putBenefitMapping, releaseWork, trackOpen, untrackOpen } from '../adapters/dynamo/partner-central-store.ts';
 
 export async function readFunding(deps: PartnerCentralDeps, args: { applicationId: string; programId: string; partnerId: string }): Promise<{ app: Application; funding: FundingState }> {
   const app = await assignedApplication(deps, args.applicationId, args.partnerId);
@@ -213,9 +213,10 @@ export interface FundingReconciliation {
 
 /**
  * One partner's benefit applications: ListBenefitApplications has no modified-after filter, so every page is read and
- * those updated after the watermark (minus the overlap) are applied, plus every APPROVED one (its allocation may come
- * later than its last update; one allocated already is skipped by the rules). The watermark is AWS's UpdatedAt and
- * advances only after every page was handled. A partner that never sent a funding request is skipped.
+ * those updated after the watermark (minus the overlap) are applied, plus every APPROVED one still open here (its
+ * allocation may come later than its last update; one settled already left the open set, so it is not read again and
+ * the runs do not grow with a partner's history). The watermark is AWS's UpdatedAt and advances only after every page
+ * was handled. A partner that never sent a funding request is skipped.
  */
 export async function reconcileFunding(deps: PartnerCentralDeps, partner: PartnerWithLoad): Promise<FundingReconciliation | undefined> {
   const filing = partner.filing;
@@ -225,6 +226,7 @@ export async function reconcileFunding(deps: PartnerCentralDeps, partner: Partne
   const watermark = await getWatermark(deps.store, partner.id, key);
   if (!watermark) return undefined;
   const after = listAfter(watermark).getTime();
+  const stillOpen = new Set(await openOpportunities(deps.store, partner.id, key));
   const role = roleOf(filing);
   const outcomes: Partial<Record<FundingSyncOutcome, number>> = {};
   const updated: (string | undefined)[] = [];
@@ -236,7 +238,7 @@ export async function reconcileFunding(deps: PartnerCentralDeps, partner: Partne
       seen += 1;
       updated.push(item.updatedAt);
       const changed = item.updatedAt === undefined || Date.parse(item.updatedAt) > after;
-      if (!changed && item.status !== 'APPROVED') continue;
+      if (!changed && !(item.status === 'APPROVED' && stillOpen.has(item.id))) continue;
       const mapping = await getBenefitMapping(deps.store, catalog, item.id);
       if (!mapping || mapping.partnerId !== partner.id) continue;
       try {

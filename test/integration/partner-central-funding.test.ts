@@ -219,6 +219,20 @@ describe('the reconciliation', () => {
     // Allocated: nothing left to follow, so the next runs do not visit the partner.
     expect((await partnersWithOpenReviews(m.store)).map((p) => p.partnerId)).not.toContain('p-alloc');
     expect((await m.funding.reconcileFundingAll(d)).map((r) => r.partnerId)).not.toContain('p-alloc');
+
+    // A second request of the same partner, sent ten minutes later, puts the partner back in the reconciliation: its
+    // runs read the open one and no longer the allocated one (they do not grow with a partner's settled history).
+    standInNow += 10 * 60_000;
+    const other = await seedApproved('p-alloc', '666600000005');
+    const later = deps(fakeClock(new Date(standInNow).toISOString()));
+    const sentOther = await m.funding.submitFundingViaApi(later, { applicationId: other.id, programId: PROGRAM, partnerId: 'p-alloc' });
+    await m.funding.reconcileFunding(later, partner); // the watermark moves to the second one's UpdatedAt
+    const readsOf = (id: string) => server.calls.filter((c) => /^PartnerCentralBenefitsService\.Get/.test(c.target) && (c.body as { Identifier?: string }).Identifier === id).length;
+    const [allocatedReads, openReads] = [readsOf(sent.benefitApplicationId), readsOf(sentOther.benefitApplicationId)];
+    const run = await m.funding.reconcileFunding(later, partner);
+    expect(run?.seen).toBe(2);
+    expect(readsOf(sentOther.benefitApplicationId)).toBeGreaterThan(openReads);
+    expect(readsOf(sent.benefitApplicationId)).toBe(allocatedReads);
   });
 });
 
