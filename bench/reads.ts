@@ -57,7 +57,7 @@ export async function measureReads(count = Number(process.env.BENCH_READS_APPLIC
   // beside what it read before (the rows, then each application whole).
   const { stuckPage } = await import('../functions/usecases/ops-insights.ts');
   const later = new Date(now.getTime() + 4 * 86_400_000);
-  const insightDeps = { applications: repo, partners: undefined as never, stats: undefined as never, stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:bench' };
+  const insightDeps = { applications: repo, partners: undefined as never, stats: undefined as never };
   await measure('ops stuck page of 20, one status (now)', async () => (await stuckPage(insightDeps, { status: 'in_partner_review', limit: 20, now: later })).items.length);
   await measure('ops stuck page of 20, one status (before: + a read per row)', async () => {
     const page = await (await import('../functions/adapters/dynamo/applications-lists.ts')).listByStatus(repo, 'in_partner_review', { limit: 20, updatedBefore: new Date(later.getTime() - 72 * 3_600_000).toISOString() });

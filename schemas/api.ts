@@ -260,6 +260,7 @@ export const DecisionResponse = z.object({
   status: ApplicationStatus,
   at: z.string(),
 });
+export type DecisionResponse = z.infer<typeof DecisionResponse>;
 
 export const RecordResponse = z.object({
   applicationId: z.string(),

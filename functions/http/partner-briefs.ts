@@ -15,7 +15,7 @@ import { logger } from '../adapters/observability.ts';
 import { BriefPatch } from '../../schemas/api-requests.ts';
 import { findBrief } from '../core/application/records.ts';
 import { planApproval, planBriefEdit } from '../core/application/review.ts';
-import { partnerBriefView } from './views.ts';
+import { decisionAnswer, partnerBriefView } from './views.ts';
 import { ConflictError, ValidationError } from '../core/errors.ts';
 import { runCommand } from '../usecases/run-command.ts';
 import {
@@ -68,8 +68,7 @@ async function approve(event: HttpEvent) {
   const decision = 'approved';
   const result = await runCommand(deps, id, (app, now) => planApproval({ app, partnerId, decision, now }));
   logger.info('Partner decision', { decision, replayed: result.replayed });
-  const t = result.transition;
-  return json(200, { applicationId: id, decision, status: t?.to ?? result.app.status, at: t?.at ?? result.app.updatedAt });
+  return json(200, decisionAnswer(id, decision, result));
 }
 
 export const handler = httpHandler({

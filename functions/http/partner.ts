@@ -21,7 +21,7 @@ import { dedupeValues, sharedKeys } from '../core/dedupe.ts';
 import { findBrief, recordOf } from '../core/application/record-state.ts';
 import { isAssignedTo } from '../core/application/commands.ts';
 import { planPartnerReply } from '../core/application/review.ts';
-import { partnerBriefView, partnerQueueItem, partnerView } from './views.ts';
+import { decisionAnswer, partnerBriefView, partnerQueueItem, partnerView } from './views.ts';
 import { runCommand } from '../usecases/run-command.ts';
 import { checkOr400, httpHandler, json, jsonBody, type HttpEvent, applicationIdParameter } from './middleware.ts';
 import { ownApplication, partnerIdOf, programIdOf } from './partner-access.ts';
@@ -87,8 +87,7 @@ function decide(decision: 'changes_requested' | 'declined') {
     const text = decision === 'changes_requested' ? checkOr400(RequestChangesShape, jsonBody(event)).message : checkOr400(DeclineShape, jsonBody(event)).reason;
     const result = await runCommand(deps, id, (app, now) => planPartnerReply({ app, partnerId, decision, text, now }));
     logger.info('Partner decision', { decision, replayed: result.replayed });
-    const t = result.transition;
-    return json(200, { applicationId: id, decision, status: t?.to ?? result.app.status, at: t?.at ?? result.app.updatedAt });
+    return json(200, decisionAnswer(id, decision, result));
   };
 }
 

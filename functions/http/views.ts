@@ -2,9 +2,10 @@
 import { addressConfirmed, awaitingAddressConfirmation } from '../core/address-confirmation.ts';
 import type { Application, FundingStatus, RecordState, StoredBrief } from '../../schemas/application.ts';
 import type { ApplicationListItem } from '../../schemas/stored-application.ts';
+import type { CommandResult } from '../usecases/run-command.ts';
 import { listSummaryOf } from '../core/application/list-summary.ts';
 import type {
-  DuplicateView, FounderApplicationView, OpsApplicationDetail, OpsApplicationItem, PartnerApplicationView, PartnerBriefView, PartnerQueueItem, RecordView,
+  DecisionResponse, DuplicateView, FounderApplicationView, OpsApplicationDetail, OpsApplicationItem, PartnerApplicationView, PartnerBriefView, PartnerQueueItem, RecordView,
 } from '../../schemas/api.ts';
 import { centsToUsd, usdAmountToCents } from '../core/cents.ts';
 import { recordOf } from '../core/application/record-state.ts';
@@ -170,4 +171,10 @@ export function opsApplicationDetail(app: Application, now: Date): OpsApplicatio
     passedOverBy: app.passedOverBy ?? [],
     timeline: timeline(app),
   };
+}
+
+/** What a partner's decision answers (approve, request changes, decline): the status it produced, or a replay found. */
+export function decisionAnswer(applicationId: string, decision: DecisionResponse['decision'], result: CommandResult): DecisionResponse {
+  const t = result.transition;
+  return { applicationId, decision, status: t?.to ?? result.app.status, at: t?.at ?? result.app.updatedAt };
 }

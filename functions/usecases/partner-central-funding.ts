@@ -31,7 +31,7 @@ import { assignedApplication, catalogOf, partnerRoleOrRefuse, roleOf, takeWriteS
 import { benefitsWatermarkKey, isBenefitsWatermark } from '../adapters/dynamo/keys.ts';
 import { runCommand } from './run-command.ts';
 import { updateBriefs } from '../adapters/dynamo/applications-edits.ts';
-import { advanceStoredWatermark, claimWork, getBenefitMapping, getWatermark, initWatermark, openOpportunities, partnersWithOpenReviews, putBenefitMapping, releaseWork, trackOpen, untrackOpen } from '../adapters/dynamo/partner-central-store.ts';
+import { advanceStoredWatermark, claimWork, getBenefitMapping, getSyncState, initWatermark, partnersWithOpenReviews, putBenefitMapping, releaseWork, trackOpen, untrackOpen } from '../adapters/dynamo/partner-central-store.ts';
 
 export async function readFunding(deps: PartnerCentralDeps, args: { applicationId: string; programId: string; partnerId: string }): Promise<{ app: Application; funding: FundingState }> {
   const app = await assignedApplication(deps, args.applicationId, args.partnerId);
@@ -223,10 +223,10 @@ export async function reconcileFunding(deps: PartnerCentralDeps, partner: Partne
   if (!filing) return undefined;
   const catalog = catalogOf(filing, deps);
   const key = benefitsWatermarkKey(catalog);
-  const watermark = await getWatermark(deps.store, partner.id, key);
+  const { watermark, open } = await getSyncState(deps.store, partner.id, key);
   if (!watermark) return undefined;
   const after = listAfter(watermark).getTime();
-  const stillOpen = new Set(await openOpportunities(deps.store, partner.id, key));
+  const stillOpen = new Set(open);
   const role = roleOf(filing);
   const outcomes: Partial<Record<FundingSyncOutcome, number>> = {};
   const updated: (string | undefined)[] = [];

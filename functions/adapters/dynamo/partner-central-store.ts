@@ -79,8 +79,17 @@ export async function tryTakeWriteSlot(store: PartnerCentralTable, accountId: st
 }
 
 export async function getWatermark(store: PartnerCentralTable, partnerId: string, catalog: string): Promise<string | undefined> {
+  return (await getSyncState(store, partnerId, catalog)).watermark;
+}
+
+/** The partner's sync item in one consistent read: its watermark and what is still open at AWS (`open`, 8b). */
+export async function getSyncState(store: PartnerCentralTable, partnerId: string, catalog: string): Promise<{ watermark?: string; open: string[] }> {
   const out = await documentClient.send(new GetCommand({ TableName: store.tableName, Key: syncWatermarkKey(partnerId, catalog), ConsistentRead: true }));
-  return typeof out.Item?.watermark === 'string' ? out.Item.watermark : undefined;
+  const item = out.Item;
+  return {
+    ...(typeof item?.watermark === 'string' ? { watermark: item.watermark } : {}),
+    open: item?.open instanceof Set ? [...(item.open as Set<string>)].sort() : [],
+  };
 }
 
 /**
@@ -156,9 +165,7 @@ export async function untrackOpen(store: PartnerCentralTable, partnerId: string,
 
 /** The opportunities of one partner and catalog still in AWS's review (the `open` set). */
 export async function openOpportunities(store: PartnerCentralTable, partnerId: string, catalog: string): Promise<string[]> {
-  const out = await documentClient.send(new GetCommand({ TableName: store.tableName, Key: syncWatermarkKey(partnerId, catalog), ConsistentRead: true }));
-  const open = out.Item?.open;
-  return open instanceof Set ? [...(open as Set<string>)].sort() : [];
+  return (await getSyncState(store, partnerId, catalog)).open;
 }
 
 /**
