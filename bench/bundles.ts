@@ -11,9 +11,15 @@
  * the import (user + system, all threads), which a machine shared with other work disturbs less than the wall time.
  * The variants of one handler are measured round-robin (baseline, after, before, external, baseline, ...), so a
  * change in the machine's load hits them alike.
+ *
+ * With `BENCH_INSTRUCTIONS=1`, also the instructions one cold import executes, counted by valgrind's callgrind in a
+ * single-threaded, predictable Node (`--single-threaded --predictable`: no background compiler or GC threads, no
+ * random seeds), less the same process importing an empty module: deterministic run to run (to about 0.0001 %) and
+ * blind to the machine's load, so it tells a real change of init work from the CPU medians' noise. It counts user
+ * space instructions only (not page faults, file reads or cache misses), so it complements the CPU time, not replaces it.
  */
 import { build } from 'esbuild';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { LAMBDA_BUNDLE } from '../lib/bundling.ts';
@@ -105,14 +111,41 @@ function coldInits(files: string[], runs: number): { wallMs: number; cpuMs: numb
   return samples.map((s) => ({ wallMs: median(s.map((x) => x.wall)), cpuMs: median(s.map((x) => x.cpu)) }));
 }
 
-export interface Measured { kb: number; initMs: number; cpuMs: number }
+/** Instructions one process executes importing `file` (callgrind's total; valgrind writes its summary to stderr). */
+function processInstructions(file: string): number {
+  const script = `await import(${JSON.stringify(`file://${file}`)});`;
+  const run = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', '--predictable', '--input-type=module', '-e', script], {
+    env: { ...process.env, ...HANDLER_ENV }, encoding: 'utf8',
+  });
+  if ((run.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') throw new Error('BENCH_INSTRUCTIONS=1 needs valgrind on PATH (Debian: apt install valgrind)');
+  const collected = /Collected : (\d+)/.exec(run.stderr)?.[1];
+  if (run.status !== 0 || collected === undefined) throw new Error(`callgrind failed on ${file}: ${run.stderr.slice(-500)}`);
+  return Number(collected);
+}
+
+let emptyImport: number | undefined;
+/** Millions of instructions a cold import of `file` adds to a process that imports an empty module. */
+function importInstructions(file: string): number {
+  if (emptyImport === undefined) {
+    const empty = path.join(OUT, 'empty.mjs');
+    writeFileSync(empty, '');
+    emptyImport = processInstructions(empty);
+  }
+  return (processInstructions(file) - emptyImport) / 1e6;
+}
+
+export interface Measured {
+  kb: number; initMs: number; cpuMs: number;
+  /** Millions of instructions of one cold import (BENCH_INSTRUCTIONS=1). */
+  instructions?: number;
+}
 
 export interface BundleRow {
   handler: string; sdk: string;
   baseline: Measured; after: Measured; before?: Measured; externalSdk?: Measured;
   /** after ÷ baseline (size, wall init, CPU init); before ÷ baseline likewise. */
-  sizeRatio: number; initRatio: number; cpuRatio: number;
-  beforeSizeRatio?: number; beforeInitRatio?: number; beforeCpuRatio?: number;
+  sizeRatio: number; initRatio: number; cpuRatio: number; instructionRatio?: number;
+  beforeSizeRatio?: number; beforeInitRatio?: number; beforeCpuRatio?: number; beforeInstructionRatio?: number;
 }
 
 /** Exports `ref`'s tree to .bench/before/ (with this checkout's node_modules) for the before columns. */
@@ -131,6 +164,8 @@ export interface BundleOptions {
   before?: string;
   /** Also measure each handler with the SDK left external. */
   externalSdk?: boolean;
+  /** Also count each variant's cold-import instructions with callgrind (needs valgrind). */
+  instructions?: boolean;
 }
 
 export async function measureBundles(entries: string[], opts: BundleOptions = {}): Promise<BundleRow[]> {
@@ -165,19 +200,25 @@ export async function measureBundles(entries: string[], opts: BundleOptions = {}
       externalIndex = files.push(externalFile) - 1;
     }
     const inits = coldInits(files, runs);
-    const measured = (i: number): Measured => ({ kb: Math.round((sizes[i] as number) / 1024), initMs: inits[i]?.wallMs as number, cpuMs: inits[i]?.cpuMs as number });
+    const counts = opts.instructions ? files.map(importInstructions) : undefined;
+    const measured = (i: number): Measured => ({
+      kb: Math.round((sizes[i] as number) / 1024), initMs: inits[i]?.wallMs as number, cpuMs: inits[i]?.cpuMs as number,
+      ...(counts ? { instructions: counts[i] as number } : {}),
+    });
     const [b, a] = [measured(0), measured(1)];
     const row: BundleRow = {
       handler: entry,
       sdk: handler.sdkPackages.map((p) => p.replace('@aws-sdk/', '')).join('+') || '(none)',
       baseline: b, after: a,
       sizeRatio: (sizes[1] as number) / (sizes[0] as number), initRatio: a.initMs / b.initMs, cpuRatio: a.cpuMs / b.cpuMs,
+      ...(counts ? { instructionRatio: (a.instructions as number) / (b.instructions as number) } : {}),
     };
     if (beforeIndex >= 0) {
       const before = measured(beforeIndex);
       Object.assign(row, {
         before, beforeSizeRatio: (sizes[beforeIndex] as number) / (sizes[0] as number),
         beforeInitRatio: before.initMs / b.initMs, beforeCpuRatio: before.cpuMs / b.cpuMs,
+        ...(counts ? { beforeInstructionRatio: (before.instructions as number) / (b.instructions as number) } : {}),
       });
     }
     if (externalIndex >= 0) row.externalSdk = measured(externalIndex);
@@ -208,11 +249,18 @@ export function printBundles(rows: BundleRow[]): void {
     ...(r.before ? { 'cpu× before': noSdk(r) ? 'n/a' : ratio(r.beforeCpuRatio) } : {}),
     'cpu ms': r.after.cpuMs.toFixed(0),
     'cpu×': noSdk(r) ? 'n/a' : ratio(r.cpuRatio),
+    ...(r.instructionRatio !== undefined ? {
+      'M instr': (r.after.instructions as number).toFixed(1),
+      'base M instr': (r.baseline.instructions as number).toFixed(1),
+      ...(r.before ? { 'instr× before': noSdk(r) ? 'n/a' : ratio(r.beforeInstructionRatio) } : {}),
+      'instr×': noSdk(r) ? 'n/a' : ratio(r.instructionRatio),
+    } : {}),
     ...(r.externalSdk ? { 'ext-SDK KB': r.externalSdk.kb, 'ext-SDK init ms': r.externalSdk.initMs.toFixed(0), 'ext-SDK cpu ms': r.externalSdk.cpuMs.toFixed(0) } : {}),
   })));
   const withSdk = rows.filter((r) => !noSdk(r));
   const within = (pick: (r: BundleRow) => number) => withSdk.filter((r) => pick(r) <= 1.15).length;
-  console.log(`within 1.15× of the baseline: size ${within((r) => r.sizeRatio)}/${withSdk.length}, wall init ${within((r) => r.initRatio)}/${withSdk.length}, CPU init ${within((r) => r.cpuRatio)}/${withSdk.length}`);
+  const counted = withSdk.some((r) => r.instructionRatio !== undefined);
+  console.log(`within 1.15× of the baseline: size ${within((r) => r.sizeRatio)}/${withSdk.length}, wall init ${within((r) => r.initRatio)}/${withSdk.length}, CPU init ${within((r) => r.cpuRatio)}/${withSdk.length}${counted ? `, init instructions ${within((r) => r.instructionRatio as number)}/${withSdk.length}` : ''}`);
   const ext = withSdk.filter((r) => r.externalSdk);
   if (ext.length > 0) {
     const faster = ext.filter((r) => (r.externalSdk as Measured).initMs < r.after.initMs).length;

@@ -4,7 +4,8 @@
  *   npm run bench -- bundles      only bundle size / cold init (BENCH_BEFORE=<git ref> adds before columns, with
  *                                 BENCH_BEFORE_MODULES=<node_modules of that ref> when its dependencies differ,
  *                                 BENCH_EXTERNAL_SDK=1 the same handlers with the SDK left external,
- *                                 BENCH_ONLY=<a,b> measures the handlers whose path contains a or b)
+ *                                 BENCH_ONLY=<a,b> measures the handlers whose path contains a or b,
+ *                                 BENCH_INSTRUCTIONS=1 also counts each cold import's instructions with callgrind)
  *   npm run bench -- intake       only local intake throughput
  *   npm run bench -- cost         what one application costs on AWS (happy, change-request and re-route paths)
  *   npm run bench -- sweep        the expiry sweep at 1,000 and 100,000 credited applications
@@ -30,8 +31,9 @@ if (want('bundles')) {
   console.log('\n== Lambda bundles: size and cold init vs an SDK-only baseline (same esbuild options, same run) ==');
   const before = process.env.BENCH_BEFORE;
   const externalSdk = process.env.BENCH_EXTERNAL_SDK === '1';
+  const instructions = process.env.BENCH_INSTRUCTIONS === '1';
   console.log(`median of ${process.env.BENCH_RUNS ?? 15} fresh processes per bundle; ${before ? `before = ${before}; ` : ''}${externalSdk ? 'with the SDK left external as well; ' : ''}load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  const rows = await measureBundles(handlerEntries(), { runs: Number(process.env.BENCH_RUNS ?? 15), ...(before ? { before } : {}), externalSdk });
+  const rows = await measureBundles(handlerEntries(), { runs: Number(process.env.BENCH_RUNS ?? 15), ...(before ? { before } : {}), externalSdk, instructions });
   printBundles(rows);
 }
 
