@@ -133,8 +133,9 @@ async function send(deps: PartnerCentralDeps, args: {
   }
   const fundingCatalog = funding.catalog ?? catalog;
 
-  // 2. Read what Partner Central has, then only what is missing.
-  let read = await getBenefitApplication(role, fundingCatalog, benefitApplicationId);
+  // 2. Read what Partner Central has (once: our update and association leave the status as it is, and this request
+  // holds the send lease), then only what is missing.
+  const read = await getBenefitApplication(role, fundingCatalog, benefitApplicationId);
   if (resubmission && (funding.sentRevision ?? 0) < funding.revision && read.status === 'ACTION_REQUIRED') {
     const members = Object.fromEntries(FUNDING_UPDATABLE.filter((k) => funding.body[k] !== undefined).map((k) => [k, funding.body[k]]));
     await takeWriteSlot(deps, account);
@@ -155,9 +156,9 @@ async function send(deps: PartnerCentralDeps, args: {
       async () => (await getBenefitApplication(role, fundingCatalog, id)).associatedResources.includes(opportunityArn));
     if (done === 'sent') steps.push(`AssociateBenefitApplicationResource ${opportunityArn}`);
   }
-  read = await getBenefitApplication(role, fundingCatalog, benefitApplicationId);
   if (SUBMITTABLE.includes(read.status)) {
     await takeWriteSlot(deps, account);
+    // Should the status have moved since the read (someone in the console), the refused submit is re-read: with AWS is done.
     const done = await orAlreadyDone(() => submitBenefitApplication(role, fundingCatalog, id),
       async () => !SUBMITTABLE.includes((await getBenefitApplication(role, fundingCatalog, id)).status));
     if (done === 'sent') steps.push('SubmitBenefitApplication');

@@ -101,6 +101,7 @@ async function seedApproved(partnerId: string, account: string): Promise<Applica
 }
 
 const benefitWrites = (account: string) => server.calls.filter((c) => /^PartnerCentralBenefitsService\.(Create|Associate|Submit|Update)/.test(c.target) && c.accessKeyId === server.standIn.accessKeyIdFor(roleOf(account).roleArn));
+const benefitReads = (account: string) => server.calls.filter((c) => c.target === 'PartnerCentralBenefitsService.GetBenefitApplication' && c.accessKeyId === server.standIn.accessKeyIdFor(roleOf(account).roleArn));
 const fundingOf = async (id: string) => (await m.applications.get(id))?.briefs?.[0]?.record?.funding;
 
 describe('sending the funding request, after a crash', () => {
@@ -118,6 +119,8 @@ describe('sending the funding request, after a crash', () => {
     expect(await fundingOf(app.id)).toMatchObject({ status: 'submitted', benefitApplicationId: lost.id, sentRevision: 1 });
     expect((await getBenefitMapping(m.store, 'Sandbox', lost.id))?.applicationId).toBe(app.id);
     expect(server.standIn.benefits.view(lost.id).Status).toBe('IN_REVIEW');
+    // One read decides what is missing (associate, submit): nothing is read again between the writes.
+    expect(benefitReads('666600000001')).toHaveLength(1);
   });
 
   it('a submission whose record was never written: the repeat reads Partner Central, sends no write, records submitted', async () => {
@@ -138,6 +141,7 @@ describe('sending the funding request, after a crash', () => {
     const again = await m.funding.submitFundingViaApi(deps(fakeClock('2026-11-27T14:00:00.000Z')), { applicationId: app.id, programId: PROGRAM, partnerId: 'p-crash2' });
     expect(again.steps).toEqual([]);
     expect(benefitWrites('666600000002')).toHaveLength(writesBefore);
+    expect(benefitReads('666600000002')).toHaveLength(2); // one per send
     expect(await fundingOf(app.id)).toMatchObject({ status: 'submitted', benefitApplicationId: id });
   });
 
