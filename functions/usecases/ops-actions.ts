@@ -73,7 +73,7 @@ export async function redrive(deps: ActionDeps, id: string, actor: Actor, reason
     await bookPartner(deps.partners, app.partner.partnerId, app.id);
   }
   const executionArn = await restart(deps, app, done.version, 'redrive');
-  await countTransitions(deps.applications, app, app.transitions);
+  await countTransitions(deps.applications, app, app.transitions, deps.clock.now());
   return answer('redrive', app, done.applied, `back to '${app.status}'; a new execution carries on from there`, executionArn);
 }
 
@@ -102,7 +102,7 @@ export async function reassign(deps: ActionDeps, id: string, actor: Actor, partn
     // No stored token: the workflow is between tasks and reads the new assignment when it reaches the wait.
     if (token) await failTask(token.token, 'ChangedWhileWaiting', `reassigned to ${partner.id} by operations`);
   }
-  await countTransitions(deps.applications, app, app.transitions);
+  await countTransitions(deps.applications, app, app.transitions, deps.clock.now());
   return answer('reassign', app, done.applied, `with ${partner.id} now${previous ? `; ${previous} released` : ''}; both partners and the founder are told`, executionArn);
 }
 
@@ -113,6 +113,6 @@ export async function cancel(deps: ActionDeps, id: string, actor: Actor, reason:
   await deps.notifier.notifyTransitions(await deps.applications.mustGet(app.id));
   await endWorkflow({ applications: deps.applications, partners: deps.partners, stateMachineArn: deps.stateMachineArn, clock: deps.clock }, app,
     { error: 'CancelledByOperations', cause: `cancelled by operations: ${reason}` }, deps.clock.now());
-  await countTransitions(deps.applications, app, app.transitions);
+  await countTransitions(deps.applications, app, app.transitions, deps.clock.now());
   return answer('cancel', app, done.applied, 'withdrawn by operations; the workflow is ended, the partner slot released, the founder told');
 }
