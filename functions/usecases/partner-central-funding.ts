@@ -158,7 +158,7 @@ async function send(deps: PartnerCentralDeps, args: {
   }
   if (SUBMITTABLE.includes(read.status)) {
     await takeWriteSlot(deps, account);
-    // Should the status have moved since the read (someone in the console), the refused submit is re-read: with AWS is done.
+    // Had the status moved since the read (someone in the console), the refused submit is re-read: already with AWS is done.
     const done = await orAlreadyDone(() => submitBenefitApplication(role, fundingCatalog, id),
       async () => !SUBMITTABLE.includes((await getBenefitApplication(role, fundingCatalog, id)).status));
     if (done === 'sent') steps.push('SubmitBenefitApplication');
