@@ -16,8 +16,9 @@ import { BriefPatch } from '../../schemas/api-requests.ts';
 import { findBrief } from '../core/application/records.ts';
 import { planApproval, planBriefEdit } from '../core/application/review.ts';
 import { decisionAnswer, partnerBriefView } from './views.ts';
-import { ConflictError, ValidationError } from '../core/errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { runCommand } from '../usecases/run-command.ts';
+import { retryOnConflict } from '../core/conflict-retry.ts';
 import {
   header, httpHandler, json, jsonBody, JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE, parseOr400, type HttpEvent, applicationIdParameter,
 } from './middleware.ts';
@@ -27,8 +28,6 @@ const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
 const partners = new PartnerRepository(config.TABLE_NAME);
 const deps = { applications, partners, stateMachineArn: config.STATE_MACHINE_ARN, clock: systemClock };
-
-const MAX_EDIT_ATTEMPTS = 5;
 
 async function patchBrief(event: HttpEvent) {
   const partnerId = partnerIdOf(event);
@@ -40,7 +39,8 @@ async function patchBrief(event: HttpEvent) {
   }
   const patch = parseOr400(BriefPatch(), raw);
   const ifMatch = header(event, 'if-match');
-  for (let attempt = 1; ; attempt += 1) {
+  // Something else in the application changed: re-read; If-Match then decides whether this brief did.
+  return retryOnConflict(async (guarded) => {
     const app = await ownApplication(applications, id, partnerId);
     const now = systemClock.now();
     const plan = planBriefEdit({ app, programId, partnerId, patch, ifMatch, now });
@@ -48,17 +48,11 @@ async function patchBrief(event: HttpEvent) {
       const view = partnerBriefView(app, plan.brief, systemClock.now());
       return json(200, view, { etag: view.etag });
     }
-    try {
-      const saved = await updateBriefs(applications, app, plan.briefs, now);
-      const view = partnerBriefView(saved, findBrief(saved, programId), systemClock.now());
-      logger.info('Brief edited', { programId, revision: view.revision, problems: view.validation.problems.length });
-      return json(200, view, { etag: view.etag });
-    } catch (error) {
-      // Something else in the application changed: re-read; If-Match then decides whether this brief did.
-      if (error instanceof ConflictError && attempt < MAX_EDIT_ATTEMPTS) continue;
-      throw error;
-    }
-  }
+    const saved = await guarded(updateBriefs(applications, app, plan.briefs, now));
+    const view = partnerBriefView(saved, findBrief(saved, programId), systemClock.now());
+    logger.info('Brief edited', { programId, revision: view.revision, problems: view.validation.problems.length });
+    return json(200, view, { etag: view.etag });
+  });
 }
 
 /** Approval re-validates every brief (dates move on); the other decisions are in functions/http/partner.ts. */

@@ -124,7 +124,7 @@ export class Notifier {
     const pending = new Set(unnotified.map((t) => t.version));
     if (pending.size === 0) return [];
     // Catch up the pipeline counters of a write that crashed before counting (a repeat counts nothing).
-    await countTransitions(this.applications, app, unnotified);
+    await countTransitions(this.applications, app, unnotified, this.clock.now());
     const partner = await this.partnerOf(app);
     const sent: string[] = [];
     const done: string[] = [];

@@ -31,7 +31,8 @@ import type { Clock } from '../core/clock.ts';
 import { endWorkflow } from './end-workflow.ts';
 import { TASK_TOKEN_KINDS } from '../core/application/commands.ts';
 import { ConflictError, NotFoundError } from '../core/errors.ts';
-import { actionAnswer as answer, ACTION_WRITE_ATTEMPTS as MAX_ATTEMPTS, planCancel, planReassign, planRedrive, restartExecutionName, SLOT_HOLDING, type OpsPlan } from '../core/operations/actions.ts';
+import { retryOnConflict } from '../core/conflict-retry.ts';
+import { actionAnswer as answer, planCancel, planReassign, planRedrive, restartExecutionName, SLOT_HOLDING, type OpsPlan } from '../core/operations/actions.ts';
 
 export interface ActionDeps {
   readonly tableName: string;
@@ -45,20 +46,15 @@ export interface ActionDeps {
 
 /** Apply (or find) the plan, re-reading and re-planning when a concurrent writer got there first. */
 async function write(deps: ActionDeps, id: string, planOf: (app: Application, now: Date) => OpsPlan, before?: (app: Application, plan: OpsPlan) => Promise<void>) {
-  for (let attempt = 1; ; attempt += 1) {
+  return retryOnConflict(async (guarded) => {
     const current = await deps.applications.get(id);
     if (!current) throw new NotFoundError(`Application ${id} not found`);
     const plan = planOf(current, deps.clock.now());
     if (plan.kind === 'replay') return { app: current, before: current, version: plan.transition.version, applied: false };
     if (before) await before(current, plan);
-    try {
-      const app = await applyTransition(deps.applications, current, plan.plan, plan.changes);
-      return { app, before: current, version: plan.plan.transition.version, applied: true };
-    } catch (error) {
-      if (error instanceof ConflictError && attempt < MAX_ATTEMPTS) continue;
-      throw error;
-    }
-  }
+    const app = await guarded(applyTransition(deps.applications, current, plan.plan, plan.changes));
+    return { app, before: current, version: plan.plan.transition.version, applied: true };
+  });
 }
 
 async function restart(deps: ActionDeps, app: Application, version: number, why: string): Promise<string> {
@@ -77,7 +73,7 @@ export async function redrive(deps: ActionDeps, id: string, actor: Actor, reason
     await bookPartner(deps.partners, app.partner.partnerId, app.id);
   }
   const executionArn = await restart(deps, app, done.version, 'redrive');
-  await countTransitions(deps.applications, app, app.transitions);
+  await countTransitions(deps.applications, app, app.transitions, deps.clock.now());
   return answer('redrive', app, done.applied, `back to '${app.status}'; a new execution carries on from there`, executionArn);
 }
 
@@ -106,7 +102,7 @@ export async function reassign(deps: ActionDeps, id: string, actor: Actor, partn
     // No stored token: the workflow is between tasks and reads the new assignment when it reaches the wait.
     if (token) await failTask(token.token, 'ChangedWhileWaiting', `reassigned to ${partner.id} by operations`);
   }
-  await countTransitions(deps.applications, app, app.transitions);
+  await countTransitions(deps.applications, app, app.transitions, deps.clock.now());
   return answer('reassign', app, done.applied, `with ${partner.id} now${previous ? `; ${previous} released` : ''}; both partners and the founder are told`, executionArn);
 }
 
@@ -117,6 +113,6 @@ export async function cancel(deps: ActionDeps, id: string, actor: Actor, reason:
   await deps.notifier.notifyTransitions(await deps.applications.mustGet(app.id));
   await endWorkflow({ applications: deps.applications, partners: deps.partners, stateMachineArn: deps.stateMachineArn, clock: deps.clock }, app,
     { error: 'CancelledByOperations', cause: `cancelled by operations: ${reason}` }, deps.clock.now());
-  await countTransitions(deps.applications, app, app.transitions);
+  await countTransitions(deps.applications, app, app.transitions, deps.clock.now());
   return answer('cancel', app, done.applied, 'withdrawn by operations; the workflow is ended, the partner slot released, the founder told');
 }

@@ -27,6 +27,7 @@ import {
 import { benefitUpdateToken, FUNDING_UPDATABLE } from '../core/ace/funding-draft.ts';
 import { advanceWatermark, initialWatermark, listAfter, type AceCatalog } from '../core/ace/partner-central-rules.ts';
 import { ConflictError, NotFoundError } from '../core/errors.ts';
+import { retryOnConflict } from '../core/conflict-retry.ts';
 import { assignedApplication, catalogOf, partnerRoleOrRefuse, roleOf, takeWriteSlot, type PartnerCentralDeps } from './partner-central-access.ts';
 import { benefitsWatermarkKey, isBenefitsWatermark } from '../adapters/dynamo/keys.ts';
 import { runCommand } from './run-command.ts';
@@ -40,19 +41,14 @@ export async function readFunding(deps: PartnerCentralDeps, args: { applicationI
 
 /** A JSON Merge Patch on the drafted body with If-Match (not a transition; re-planned if something else changed). */
 export async function editFunding(deps: PartnerCentralDeps, args: { applicationId: string; programId: string; partnerId: string; patch: Record<string, unknown>; ifMatch: string | undefined }): Promise<{ app: Application; funding: FundingState }> {
-  for (let attempt = 1; ; attempt += 1) {
+  return retryOnConflict(async (guarded) => {
     const app = await assignedApplication(deps, args.applicationId, args.partnerId);
     const now = deps.clock.now();
     const plan = planFundingEdit({ app, ...args, now });
     if (plan.kind === 'unchanged') return { app, funding: plan.funding };
-    try {
-      const saved = await updateBriefs(deps.applications, app, plan.briefs, now);
-      return { app: saved, funding: fundingOf(saved, args.programId) };
-    } catch (error) {
-      if (error instanceof ConflictError && attempt < 3) continue;
-      throw error;
-    }
-  }
+    const saved = await guarded(updateBriefs(deps.applications, app, plan.briefs, now));
+    return { app: saved, funding: fundingOf(saved, args.programId) };
+  });
 }
 
 /** Benefit application statuses a SubmitBenefitApplication is for (undefined: Partner Central did not say). */
@@ -137,8 +133,9 @@ async function send(deps: PartnerCentralDeps, args: {
   }
   const fundingCatalog = funding.catalog ?? catalog;
 
-  // 2. Read what Partner Central has, then only what is missing.
-  let read = await getBenefitApplication(role, fundingCatalog, benefitApplicationId);
+  // 2. Read what Partner Central has (once: our update and association leave the status as it is, and this request
+  // holds the send lease), then only what is missing.
+  const read = await getBenefitApplication(role, fundingCatalog, benefitApplicationId);
   if (resubmission && (funding.sentRevision ?? 0) < funding.revision && read.status === 'ACTION_REQUIRED') {
     const members = Object.fromEntries(FUNDING_UPDATABLE.filter((k) => funding.body[k] !== undefined).map((k) => [k, funding.body[k]]));
     await takeWriteSlot(deps, account);
@@ -159,9 +156,9 @@ async function send(deps: PartnerCentralDeps, args: {
       async () => (await getBenefitApplication(role, fundingCatalog, id)).associatedResources.includes(opportunityArn));
     if (done === 'sent') steps.push(`AssociateBenefitApplicationResource ${opportunityArn}`);
   }
-  read = await getBenefitApplication(role, fundingCatalog, benefitApplicationId);
   if (SUBMITTABLE.includes(read.status)) {
     await takeWriteSlot(deps, account);
+    // Had the status moved since the read (someone in the console), the refused submit is re-read: already with AWS is done.
     const done = await orAlreadyDone(() => submitBenefitApplication(role, fundingCatalog, id),
       async () => !SUBMITTABLE.includes((await getBenefitApplication(role, fundingCatalog, id)).status));
     if (done === 'sent') steps.push('SubmitBenefitApplication');

@@ -18,7 +18,8 @@ import {
   alreadyWithAws, checkApiSubmission, checkApiUpdate, chooseSolution, containsChanges, planApiSubmission, planApiUpdate, submissionChoice, UPDATABLE_MEMBERS,
   type InvolvementType, type SubmissionChoice, type Visibility,
 } from '../core/ace/partner-central-submission.ts';
-import { ConflictError, NotFoundError, UnprocessableError } from '../core/errors.ts';
+import { NotFoundError, UnprocessableError } from '../core/errors.ts';
+import { retryOnConflict } from '../core/conflict-retry.ts';
 import { assignedApplication, partnerRoleOrRefuse, takeWriteSlot, type PartnerCentralDeps } from './partner-central-access.ts';
 import { runCommand } from './run-command.ts';
 import { appendNote } from '../adapters/dynamo/applications-edits.ts';
@@ -120,19 +121,12 @@ export async function updateViaApi(deps: PartnerCentralDeps, args: { application
   return { opportunityId, ...(lastModifiedDate ? { lastModifiedDate } : {}), replayed: alreadyInAce, ...(briefRevision ? { briefRevision } : {}) };
 }
 
-const MAX_NOTE_ATTEMPTS = 5;
-
 /** The update's note and the brief's copy, re-planned on a lost race (a concurrent brief edit or transition). */
 async function recordApiUpdate(deps: PartnerCentralDeps, args: { applicationId: string; programId: string; partnerId: string; opportunityId: string; changes: Record<string, unknown>; lastModifiedDate?: string | undefined }): Promise<Application> {
-  for (let attempt = 1; ; attempt += 1) {
+  return retryOnConflict(async (guarded) => {
     const latest = await assignedApplication(deps, args.applicationId, args.partnerId);
     const plan = planApiUpdate({ app: latest, ...args, now: deps.clock.now() });
     if (plan.kind === 'replay') return latest;
-    try {
-      return await appendNote(deps.applications, latest, plan.note, { briefs: plan.briefs });
-    } catch (error) {
-      if (error instanceof ConflictError && attempt < MAX_NOTE_ATTEMPTS) continue;
-      throw error;
-    }
-  }
+    return guarded(appendNote(deps.applications, latest, plan.note, { briefs: plan.briefs }));
+  });
 }

@@ -17,7 +17,8 @@ import { logger } from '../adapters/observability.ts';
 import type { Clock } from '../core/clock.ts';
 import { completeTask, type TaskCallbackResult } from '../adapters/workflow-engine.ts';
 import type { Command, Effects } from '../core/application/commands.ts';
-import { ConflictError, NotFoundError } from '../core/errors.ts';
+import { NotFoundError } from '../core/errors.ts';
+import { retryOnConflict } from '../core/conflict-retry.ts';
 import { latestEscalation } from '../core/operations/escalation.ts';
 import { RESUME_INPUT, resumeExecutionName } from '../core/operations/actions.ts';
 import { startNamedExecution } from '../adapters/workflow-restart.ts';
@@ -46,8 +47,6 @@ export interface CommandResult {
 
 export type CallbackOutcome = TaskCallbackResult | 'no-token';
 
-const MAX_ATTEMPTS = 5;
-
 export async function runCommand(deps: CommandDeps, id: string, plan: (app: Application, now: Date) => Command): Promise<CommandResult> {
   const written = await writeCommand(deps, id, plan);
   const callback = await runEffects(deps, written.app, written.effects, written.now);
@@ -56,7 +55,8 @@ export async function runCommand(deps: CommandDeps, id: string, plan: (app: Appl
 
 /** Step 1 alone: the write (or the replay it finds), re-planned after a lost race; the effects are left to the caller. */
 export async function writeCommand(deps: CommandDeps, id: string, plan: (app: Application, now: Date) => Command): Promise<CommandResult & { effects: Effects; now: Date }> {
-  for (let attempt = 1; ; attempt += 1) {
+  // A lost race re-reads and re-plans: the winner's outcome may be ours (then it is a replay).
+  return retryOnConflict(async (guarded) => {
     const current = await deps.applications.get(id);
     if (!current) throw new NotFoundError(`Application ${id} not found`);
     const now = deps.clock.now();
@@ -64,19 +64,13 @@ export async function writeCommand(deps: CommandDeps, id: string, plan: (app: Ap
     let app = current;
     let transition: Transition | undefined;
     if (command.kind === 'apply') {
-      try {
-        app = await applyTransition(deps.applications, current, command.plan, command.changes);
-        transition = command.plan.transition;
-      } catch (error) {
-        // Lost a race: re-read and re-plan (the winner's outcome may be ours: then it is a replay).
-        if (error instanceof ConflictError && attempt < MAX_ATTEMPTS) continue;
-        throw error;
-      }
+      app = await guarded(applyTransition(deps.applications, current, command.plan, command.changes));
+      transition = command.plan.transition;
     } else {
       transition = command.transition;
     }
     return { app, transition, replayed: command.kind === 'replay', effects: command.effects, now };
-  }
+  });
 }
 
 export async function runEffects(deps: CommandDeps, app: Application, effects: Effects, now: Date): Promise<CallbackOutcome | undefined> {

@@ -11,7 +11,8 @@ import { getBenefitMapping, type PartnerCentralStore, partnersWithOpenReviews, t
 import { type PartnerRepository, upsertPartnerProfile } from '../../functions/adapters/dynamo/partners.ts';
 import type * as Funding from '../../functions/usecases/partner-central-funding.ts';
 import type * as Client from '../../functions/adapters/partner-central-client.ts';
-import { draftFunding } from '../../functions/core/ace/funding-draft.ts';
+import { draftFunding, fundingEtag } from '../../functions/core/ace/funding-draft.ts';
+import { CONFLICT_RETRY_ATTEMPTS } from '../../functions/core/conflict-retry.ts';
 import type { Clock } from '../../functions/core/clock.ts';
 import { ConflictError, TooManyRequestsError } from '../../functions/core/errors.ts';
 import { estimate } from '../../functions/core/estimate.ts';
@@ -100,6 +101,7 @@ async function seedApproved(partnerId: string, account: string): Promise<Applica
 }
 
 const benefitWrites = (account: string) => server.calls.filter((c) => /^PartnerCentralBenefitsService\.(Create|Associate|Submit|Update)/.test(c.target) && c.accessKeyId === server.standIn.accessKeyIdFor(roleOf(account).roleArn));
+const benefitReads = (account: string) => server.calls.filter((c) => c.target === 'PartnerCentralBenefitsService.GetBenefitApplication' && c.accessKeyId === server.standIn.accessKeyIdFor(roleOf(account).roleArn));
 const fundingOf = async (id: string) => (await m.applications.get(id))?.briefs?.[0]?.record?.funding;
 
 describe('sending the funding request, after a crash', () => {
@@ -117,6 +119,8 @@ describe('sending the funding request, after a crash', () => {
     expect(await fundingOf(app.id)).toMatchObject({ status: 'submitted', benefitApplicationId: lost.id, sentRevision: 1 });
     expect((await getBenefitMapping(m.store, 'Sandbox', lost.id))?.applicationId).toBe(app.id);
     expect(server.standIn.benefits.view(lost.id).Status).toBe('IN_REVIEW');
+    // One read decides what is missing (associate, submit): nothing is read again between the writes.
+    expect(benefitReads('666600000001')).toHaveLength(1);
   });
 
   it('a submission whose record was never written: the repeat reads Partner Central, sends no write, records submitted', async () => {
@@ -137,6 +141,7 @@ describe('sending the funding request, after a crash', () => {
     const again = await m.funding.submitFundingViaApi(deps(fakeClock('2026-11-27T14:00:00.000Z')), { applicationId: app.id, programId: PROGRAM, partnerId: 'p-crash2' });
     expect(again.steps).toEqual([]);
     expect(benefitWrites('666600000002')).toHaveLength(writesBefore);
+    expect(benefitReads('666600000002')).toHaveLength(2); // one per send
     expect(await fundingOf(app.id)).toMatchObject({ status: 'submitted', benefitApplicationId: id });
   });
 
@@ -166,6 +171,44 @@ describe('sending the funding request, after a crash', () => {
     await expect(m.funding.submitFundingViaApi(deps(clock), { applicationId: app.id, programId: PROGRAM, partnerId: 'p-busy' })).rejects.toBeInstanceOf(TooManyRequestsError);
     expect(benefitWrites('666600000003')).toHaveLength(0);
     expect(await fundingOf(app.id)).toMatchObject({ status: 'drafted' });
+  });
+});
+
+describe('editing the funding request while the application is written by others', () => {
+  /**
+   * deps where another writer saves the application right after the edit reads it (the read is then stale), `losses`
+   * times. Reads alternate: the edit's read, then the refused write's read of the winner (conflictAfter), left alone.
+   */
+  function racedDeps(losses: number) {
+    let left = losses;
+    let winnerReadNext = false;
+    const get = async (id: string) => {
+      const read = await m.applications.get(id);
+      if (read && !winnerReadNext && left > 0) {
+        left -= 1;
+        await updateBriefs(m.applications, read, read.briefs ?? [], new Date(NOW));
+        winnerReadNext = true;
+      } else {
+        winnerReadNext = false;
+      }
+      return read;
+    };
+    return { ...deps(), applications: Object.assign(Object.create(m.applications) as ApplicationRepository, { get }) };
+  }
+  const edit = async (app: Application, d: ReturnType<typeof racedDeps>, Description: string) => {
+    const ifMatch = fundingEtag((await fundingOf(app.id))!);
+    return m.funding.editFunding(d, { applicationId: app.id, programId: PROGRAM, partnerId: 'p-edit', patch: { Description }, ifMatch });
+  };
+
+  it(`is re-read and saved after ${CONFLICT_RETRY_ATTEMPTS - 1} lost races; one more and the last ConflictError is the answer`, async () => {
+    await seedPartner('p-edit', '666600000007');
+    const app = await seedApproved('p-edit', '666600000007');
+    const saved = await edit(app, racedDeps(CONFLICT_RETRY_ATTEMPTS - 1), 'Saved on the last attempt');
+    expect(saved.funding).toMatchObject({ revision: 2, body: { Description: 'Saved on the last attempt' } });
+    expect(await fundingOf(app.id)).toMatchObject({ revision: 2, body: { Description: 'Saved on the last attempt' } });
+
+    await expect(edit(app, racedDeps(CONFLICT_RETRY_ATTEMPTS), 'Never saved')).rejects.toBeInstanceOf(ConflictError);
+    expect(await fundingOf(app.id)).toMatchObject({ revision: 2, body: { Description: 'Saved on the last attempt' } });
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { countTransitions } from '../../functions/adapters/dynamo/applications.ts';
 import { projectTransitions } from '../../functions/adapters/dynamo/pipeline-projection.ts';
 import { type PipelineTable, readPipelineCounters, rollUpPipelineDays } from '../../functions/adapters/dynamo/pipeline-stats.ts';
 import { newApplication, newFounderToken } from '../../functions/core/intake.ts';
@@ -117,5 +118,20 @@ describe('roll-up of the pipeline counters into month items', () => {
     const read = await readPipelineCounters(in2027());
     expect(read.months.map((m) => m.month)).toEqual(['2026-09', '2026-10', '2026-11', '2026-12', '2027-01']);
     expect(read.days).toEqual([]);
+  });
+});
+
+describe("counting through the repository (countTransitions) tells the time by the caller's clock", () => {
+  it('a late transition of a day the clock says is rolled up counts in its month, even when the machine is years behind that clock', async () => {
+    // A day and its month rolled up (the stamp, then the month taking the day), far ahead of the machine's own time.
+    const day = '2099-03-01';
+    await send(new UpdateCommand({ TableName: table.tableName, Key: { pk: 'STATS', sk: `DAY#${day}` }, UpdateExpression: 'SET rolledInto = :m', ExpressionAttributeValues: { ':m': '2099-03' } }));
+    await send(new UpdateCommand({ TableName: table.tableName, Key: { pk: 'STATS', sk: 'MONTH#2099-03' }, UpdateExpression: 'ADD rolledDays :d', ExpressionAttributeValues: { ':d': new Set([day]) } }));
+    const late = timeline([['submitted', `${day}T09:00:00Z`]]);
+    // The injected clock (a test's, or the local runtime's moved one) is ten days on: the day may be rolled, so the
+    // refused day write is a late transition, counted in March. By the machine's time it would look like a repeat.
+    await countTransitions(table, late, late.transitions, new Date('2099-03-11T00:00:00Z'));
+    const march = (await readPipelineCounters({ tableName: table.tableName })).months.find((m) => m.month === '2099-03');
+    expect(march?.counters['conv#submitted']).toBe(1);
   });
 });

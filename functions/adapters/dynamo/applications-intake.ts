@@ -22,7 +22,7 @@ export async function createApplication(repo: Table, app: Application): Promise<
   for (const t of app.transitions.slice(0, -1)) await putTransition(repo, app.id, t);
   try {
     await documentClient.send(new PutCommand({ TableName: repo.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-    await countTransitions(repo, app, app.transitions);
+    await countTransitions(repo, app, app.transitions, new Date(app.updatedAt)); // a new application: stamped with the intake's clock
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;

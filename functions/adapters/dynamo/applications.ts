@@ -251,10 +251,11 @@ export type ApplicationTable = Pick<ApplicationRepository, 'tableName'>;
 
 /**
  * Count transitions in the pipeline counters (exactly once each, see pipeline-stats.ts). Never fails the caller: the
- * status change is already stored, and a count missed here is caught up by the next re-projection.
+ * status change is already stored, and a count missed here is caught up by the next re-projection. `now` is the
+ * caller's clock (whether a day may be rolled up already: a late transition then counts in its month).
  */
-export async function countTransitions(repo: ApplicationTable, app: Application, transitions: readonly Transition[]): Promise<void> {
-  await projectTransitions(repo.tableName, app, transitions, new Date()).catch((error: unknown) => {
+export async function countTransitions(repo: ApplicationTable, app: Application, transitions: readonly Transition[], now: Date): Promise<void> {
+  await projectTransitions(repo.tableName, app, transitions, now).catch((error: unknown) => {
     logger.warn('Pipeline counters not updated; the next re-projection catches up', { error: error as Error });
   });
 }
@@ -381,7 +382,7 @@ export async function applyTransition(repo: Pick<ApplicationRepository, 'tableNa
       ExpressionAttributeNames: update.names,
       ExpressionAttributeValues: { ...update.values, ':expectedStatus': plan.expectedStatus, ':expectedVersion': plan.expectedVersion },
     }));
-    await countTransitions(repo, next, [t]);
+    await countTransitions(repo, next, [t], new Date(t.at)); // written now: its time is the injected clock's
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     return conflictAfter(repo, current.id, (latest) => `Application ${current.id} is '${latest.status}' (version ${latest.version}); it can no longer move from '${plan.expectedStatus}' to '${t.to}'`);

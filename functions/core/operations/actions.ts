@@ -132,6 +132,3 @@ export function planNudge(app: Application, actor: Actor, reason: string, now: D
 export function actionAnswer(action: ActionResponse['action'], app: Application, applied: boolean, detail: string, executionArn?: string): ActionResponse {
   return { applicationId: app.id, action, status: app.status, applied, detail, executionArn: executionArn ?? app.executionArn ?? null };
 }
-
-/** How often an action's write is re-read and re-planned when a concurrent writer got there first. */
-export const ACTION_WRITE_ATTEMPTS = 5;
