@@ -2,7 +2,7 @@
  * Small input shapes checked without zod (issue 11 §1: zod's core is ~14 KB of every bundle that builds a schema):
  * the workflow tasks' inputs (a handful of strings the state machine itself writes, lib/workflow/definition.ts) and
  * the small fixed HTTP inputs (query strings and bodies of a few scalar fields: ./operations/action-bodies.ts,
- * ./request-shapes.ts, ./address-confirmation.ts; their zod schemas in schemas/api-requests.ts stay the OpenAPI source
+ * ./request-shapes.ts (and the brief edit's merge patch there: a JSON object taken as it is), ./address-confirmation.ts; their zod schemas in schemas/api-requests.ts stay the OpenAPI source
  * and the source of the types, and unit tests hold each twin to its schema's answers). The problems read like every other 4xx and CLI
  * error of this project (`{ field, rule }`, the same rule wording as schemas/issues.ts), and the value comes back with
  * only the fields the shape names, like a zod object.
@@ -79,6 +79,25 @@ export function optional<T>(shape: InputShape<T>): InputShape<T | undefined> & {
   return {
     optional: true,
     check: (value, path, problems) => (value === undefined ? undefined : shape.check(value, path, problems)),
+  };
+}
+
+/**
+ * A JSON object whose members are taken as they are (like zod's `record(string(), unknown())`, for a JSON Merge Patch
+ * checked member by member later): a fresh object with the value's own enumerable keys, `__proto__` dropped as zod
+ * drops it (assigning it would replace the prototype). For JSON values, whose objects are all plain.
+ */
+export function record(): InputShape<Record<string, unknown>> {
+  return {
+    check(value, path, problems) {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        problems.push({ field: at(path), rule: typeRule(value, 'record') });
+        return value as Record<string, unknown>;
+      }
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(value)) if (key !== '__proto__') out[key] = (value as Record<string, unknown>)[key];
+      return out;
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 /**
- * The operations reads' query strings (functions/http/ops.ts, ops-insights.ts) and the partner function's query string
- * and decision bodies (functions/http/partner.ts), checked without zod so those functions do not carry zod's core
- * (issue 11 §1: ~18-22 KB of each bundle). Each is a twin of a zod schema in schemas/api-requests.ts, which stays the
+ * The operations reads' query strings (functions/http/ops.ts, ops-insights.ts), the partner function's query string
+ * and decision bodies (functions/http/partner.ts) and the brief edit's merge patch (functions/http/partner-briefs.ts),
+ * checked without zod so those functions do not carry zod's core (issue 11 §1: ~11-22 KB of each bundle). Each is a twin of a zod schema in schemas/api-requests.ts, which stays the
  * source of the types and of docs/openapi.json; both build on the same values (schemas/request-rules.ts) and
  * test/unit/request-shapes.test.ts holds each pair to the same value or the same `{ field, rule }` problems.
  */
@@ -12,7 +12,7 @@ import {
   ISO_DATE_TIME_PATTERN, ISO_DATE_TIME_RULE, OPPORTUNITY_ID_PATTERN, OPPORTUNITY_ID_RULE, PAGE_CURSOR_MAX, PAGE_LIMIT_MAX, PAGE_LIMIT_RULE,
   PIPELINE_DAYS_MAX, PIPELINE_DAYS_RULE, QUERY_NUMBER_PATTERN, REVIEW_COMMENTS, USD_AMOUNT_PATTERN, USD_AMOUNT_RULE,
 } from '../../schemas/request-rules.ts';
-import { object, oneOf, optional, text, variants, wholeNumber, type InputShape } from './input-shape.ts';
+import { object, oneOf, optional, record, text, variants, wholeNumber, type InputShape } from './input-shape.ts';
 
 /** The parsed type of a request schema of schemas/api-requests.ts (which stays the source of the types). */
 type Parsed<S extends () => { _zod: { output: unknown } }> = ReturnType<S>['_zod']['output'];
@@ -22,7 +22,12 @@ const strict = { strict: true } as const;
 // cannot prove free of side effects, nested ones included), so a bundle drops each shape its handler does not check.
 const pageLimit = /* @__PURE__ */ optional(/* @__PURE__ */ wholeNumber({ pattern: QUERY_NUMBER_PATTERN, patternRule: PAGE_LIMIT_RULE, min: 1, max: PAGE_LIMIT_MAX }));
 const pageCursor = /* @__PURE__ */ optional(/* @__PURE__ */ text({ min: 1, max: PAGE_CURSOR_MAX }));
-const comments = /* @__PURE__ */ text({ trim: true, ...REVIEW_COMMENTS });
+/**
+ * A trimmed text of these limits (as the zod schemas' Text reads it). A function, because a pure call whose argument
+ * spreads an object is kept (a spread may run a getter), and with it the shape a bundle never checks.
+ */
+const trimmed = (limits: { readonly min: number; readonly max: number }) => text({ trim: true, ...limits });
+const comments = /* @__PURE__ */ trimmed(REVIEW_COMMENTS);
 const isoDate = /* @__PURE__ */ text({ pattern: ISO_DATE_PATTERN, patternRule: ISO_DATE_RULE });
 const usdAmount = /* @__PURE__ */ text({ pattern: USD_AMOUNT_PATTERN, patternRule: USD_AMOUNT_RULE });
 
@@ -56,12 +61,18 @@ export const PartnerQueueShape: InputShape<Parsed<typeof Requests.PartnerQueueQu
   status: /* @__PURE__ */ optional(/* @__PURE__ */ oneOf(APPLICATION_STATUSES)), limit: pageLimit, cursor: pageCursor,
 }, strict);
 
+/**
+ * A brief edit's body (functions/http/partner-briefs.ts): a JSON Merge Patch of the CreateOpportunity body, any JSON
+ * object; what it may change and the brief it makes are checked after the merge (core/ace/edit.ts, validate.ts).
+ */
+export const BriefPatchShape: InputShape<Parsed<typeof Requests.BriefPatch>> = /* @__PURE__ */ record();
+
 export const RequestChangesShape: InputShape<Parsed<typeof Requests.RequestChangesRequest>> = /* @__PURE__ */ object({
-  message: /* @__PURE__ */ text({ trim: true, ...CHANGES_MESSAGE }),
+  message: /* @__PURE__ */ trimmed(CHANGES_MESSAGE),
 }, strict);
 
 export const DeclineShape: InputShape<Parsed<typeof Requests.DeclineRequest>> = /* @__PURE__ */ object({
-  reason: /* @__PURE__ */ text({ trim: true, ...DECLINE_REASON }),
+  reason: /* @__PURE__ */ trimmed(DECLINE_REASON),
 }, strict);
 
 export const FiledShape: InputShape<Parsed<typeof Requests.FiledRequest>> = /* @__PURE__ */ object({

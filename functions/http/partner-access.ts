@@ -1,5 +1,5 @@
 /**
- * What every partner route checks first (functions/http/partner.ts, partner-briefs.ts, partner-filing.ts,
+ * What every partner route checks first (functions/http/partner.ts, partner-briefs.ts, partner-approve.ts, partner-filing.ts,
  * partner-funding.ts): the caller is in group
  * `partner` with a `custom:partnerId` claim, and the application is assigned to them (404 otherwise, exactly like an id
  * that does not exist).

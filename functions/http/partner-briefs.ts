@@ -1,33 +1,30 @@
 /**
- * The partner routes that check a CreateOpportunity body against ACE's rules (JWT, group `partner`, claim
- * `custom:partnerId`, own applications only): `PATCH /partner/applications/{id}/briefs/{programId}` (a brief edit,
- * JSON Merge Patch with If-Match, re-validated) and `POST /partner/applications/{id}/approve` (the briefs are
- * re-validated at approval). Their own function, apart from functions/http/partner.ts: only they load ACE's model,
- * submission rules and postal codes (issue 11: a function holds only the code its routes need).
- * The rules live in functions/core/application/review.ts; functions/usecases/run-command.ts runs them.
+ * The brief edit (JWT, group `partner`, claim `custom:partnerId`, own applications only):
+ * `PATCH /partner/applications/{id}/briefs/{programId}`, a JSON Merge Patch of the brief's CreateOpportunity body with
+ * If-Match, re-validated against ACE's rules. Its own function, apart from functions/http/partner.ts (only the brief
+ * edit and the approval, functions/http/partner-approve.ts, load ACE's model, submission rules and postal codes) and
+ * from the approval (an edit writes the brief and answers no workflow: no Step Functions client, rights or
+ * transition code here; issue 11: a function holds only the code its routes need).
+ * The rules live in functions/core/application/review.ts (planBriefEdit).
  */
 import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
 import { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { updateBriefs } from '../adapters/dynamo/applications-edits.ts';
-import { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { logger } from '../adapters/observability.ts';
-import { BriefPatch } from '../../schemas/api-requests.ts';
 import { findBrief } from '../core/application/records.ts';
-import { planApproval, planBriefEdit } from '../core/application/review.ts';
-import { decisionAnswer, partnerBriefView } from './views.ts';
+import { BriefPatchShape } from '../core/request-shapes.ts';
+import { planBriefEdit } from '../core/application/review.ts';
+import { partnerBriefView } from './views.ts';
 import { ValidationError } from '../core/errors.ts';
-import { runCommand } from '../usecases/run-command.ts';
 import { retryOnConflict } from '../core/conflict-retry.ts';
 import {
-  header, httpHandler, json, jsonBody, JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE, parseOr400, type HttpEvent, applicationIdParameter,
+  checkOr400, header, httpHandler, json, jsonBody, JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE, type HttpEvent, applicationIdParameter,
 } from './middleware.ts';
 import { ownApplication, partnerIdOf, programIdOf } from './partner-access.ts';
 
-const config = readConfig(['TABLE_NAME', 'STATE_MACHINE_ARN']);
+const config = readConfig(['TABLE_NAME']);
 const applications = new ApplicationRepository(config.TABLE_NAME);
-const partners = new PartnerRepository(config.TABLE_NAME);
-const deps = { applications, partners, stateMachineArn: config.STATE_MACHINE_ARN, clock: systemClock };
 
 async function patchBrief(event: HttpEvent) {
   const partnerId = partnerIdOf(event);
@@ -37,7 +34,8 @@ async function patchBrief(event: HttpEvent) {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ValidationError([{ field: '(body)', rule: 'must be a JSON object: an RFC 7396 merge patch of the CreateOpportunity body' }]);
   }
-  const patch = parseOr400(BriefPatch(), raw);
+  // As BriefPatch (schemas/api-requests.ts) parses it, without zod (issue 11 §1).
+  const patch = checkOr400(BriefPatchShape, raw);
   const ifMatch = header(event, 'if-match');
   // Something else in the application changed: re-read; If-Match then decides whether this brief did.
   return retryOnConflict(async (guarded) => {
@@ -55,17 +53,6 @@ async function patchBrief(event: HttpEvent) {
   });
 }
 
-/** Approval re-validates every brief (dates move on); the other decisions are in functions/http/partner.ts. */
-async function approve(event: HttpEvent) {
-  const partnerId = partnerIdOf(event);
-  const id = applicationIdParameter(event);
-  const decision = 'approved';
-  const result = await runCommand(deps, id, (app, now) => planApproval({ app, partnerId, decision, now }));
-  logger.info('Partner decision', { decision, replayed: result.replayed });
-  return json(200, decisionAnswer(id, decision, result));
-}
-
 export const handler = httpHandler({
   'PATCH /partner/applications/{id}/briefs/{programId}': patchBrief,
-  'POST /partner/applications/{id}/approve': approve,
 });

@@ -2,8 +2,8 @@
  * Partner routes (JWT, group `partner`, claim `custom:partnerId`): the review queue, an application with its briefs,
  * validation reports and likely duplicates, the review replies (request changes, decline) and the CreateOpportunity
  * export. A partner sees and touches only the applications assigned to them: anything else answers 404, exactly like
- * an id that does not exist. Two route groups are their own functions: the brief edit and the approval, which validate
- * a brief against ACE's rules (./partner-briefs.ts), and the records' filing, AWS outcome and credits, whose AWS
+ * an id that does not exist. Three route groups are their own functions: the brief edit and the approval, which validate
+ * a brief against ACE's rules (./partner-briefs.ts, ./partner-approve.ts), and the records' filing, AWS outcome and credits, whose AWS
  * approval drafts a funding request (./partner-records.ts).
  * The rules live in functions/core/application/review.ts; functions/usecases/run-command.ts runs them (write, then callback).
  */
@@ -79,7 +79,7 @@ async function exportCreateOpportunity(event: HttpEvent) {
   return json(200, brief.body, { etag: view.etag, 'content-disposition': `attachment; filename="${app.id}-${brief.programId}-create-opportunity.json"` });
 }
 
-/** Request changes or decline; the approval validates the briefs and is in ./partner-briefs.ts. */
+/** Request changes or decline; the approval validates the briefs and is in ./partner-approve.ts. */
 function decide(decision: 'changes_requested' | 'declined') {
   return async (event: HttpEvent) => {
     const partnerId = partnerIdOf(event);

@@ -67,7 +67,7 @@ export const DEFAULT_THROTTLE = {
   authenticated: { rateLimit: 50, burstLimit: 100 },
 } as const;
 
-export type ApiFunctionName = 'intake' | 'estimates' | 'founder' | 'founderRevise' | 'confirmEmailPage' | 'partner' | 'partnerBriefs' | 'partnerRecords' | 'ops' | 'opsInsights' | 'openApi';
+export type ApiFunctionName = 'intake' | 'estimates' | 'founder' | 'founderRevise' | 'confirmEmailPage' | 'partner' | 'partnerBriefs' | 'partnerApprove' | 'partnerRecords' | 'ops' | 'opsInsights' | 'openApi';
 
 export class Api extends Construct {
   readonly httpApi: apigwv2.HttpApi;
@@ -190,12 +190,20 @@ export class Api extends Construct {
       // A reply answers the review's task token. It starts no execution: a reply leaves the application changes
       // requested or drafted, where a workflow ended by an escalation is not resumed (run-command.ts).
       .bindStateMachine(props.stateMachine, 'taskResponse');
-    // The two partner routes that validate a brief against ACE's rules (model, submission rules, postal codes): their
-    // own function, so the queue, the views and the record routes do not load that code (issue 11).
+    // The two partner routes that validate a brief against ACE's rules (model, submission rules, postal codes), each
+    // its own function, so the queue, the views and the record routes do not load that code, and neither of the two
+    // the other's (issue 11): the brief edit writes the brief and answers no workflow (the table alone, no Step
+    // Functions client or rights); the approval re-validates every brief and answers the review.
     const partnerBriefs = new HouseFunction(this, 'PartnerBriefs', {
       ...common,
       entry: 'functions/http/partner-briefs.ts',
-      description: 'PATCH /partner/applications/{id}/briefs/{programId}, POST .../approve (JWT, group partner, own applications only): the routes that validate briefs',
+      description: 'PATCH /partner/applications/{id}/briefs/{programId} (JWT, group partner, own applications only): the brief edit, validated against ACE',
+    })
+      .bindTable(props.table, 'readWrite');
+    const partnerApprove = new HouseFunction(this, 'PartnerApprove', {
+      ...common,
+      entry: 'functions/http/partner-approve.ts',
+      description: 'POST /partner/applications/{id}/approve (JWT, group partner, own applications only): the approval, every brief validated against ACE',
     })
       .bindTable(props.table, 'readWrite')
       .bindStateMachine(props.stateMachine, 'taskResponse')
@@ -232,7 +240,7 @@ export class Api extends Construct {
       entry: 'functions/http/openapi.ts',
       description: 'GET /openapi.json (public)',
     });
-    this.functions = { intake, estimates, founder, founderRevise, confirmEmailPage, partner, partnerBriefs, partnerRecords, ops, opsInsights, openApi };
+    this.functions = { intake, estimates, founder, founderRevise, confirmEmailPage, partner, partnerBriefs, partnerApprove, partnerRecords, ops, opsInsights, openApi };
     if (props.intakeSettings) {
       const v = INTAKE_SETTING_VARIABLES;
       const env: Array<[string, number]> = [
@@ -281,11 +289,12 @@ export class Api extends Construct {
     }
     const partnerIntegration = integrate('Partner', partner);
     const partnerBriefsIntegration = integrate('PartnerBriefs', partnerBriefs);
+    const partnerApproveIntegration = integrate('PartnerApprove', partnerApprove);
     const partnerRecordsIntegration = integrate('PartnerRecords', partnerRecords);
     const partnerRoutes: Array<[string, apigwv2.HttpMethod, HttpLambdaIntegration]> = [
       ['/partner/applications', apigwv2.HttpMethod.GET, partnerIntegration],
       ['/partner/applications/{id}', apigwv2.HttpMethod.GET, partnerIntegration],
-      ['/partner/applications/{id}/approve', apigwv2.HttpMethod.POST, partnerBriefsIntegration],
+      ['/partner/applications/{id}/approve', apigwv2.HttpMethod.POST, partnerApproveIntegration],
       ['/partner/applications/{id}/request-changes', apigwv2.HttpMethod.POST, partnerIntegration],
       ['/partner/applications/{id}/decline', apigwv2.HttpMethod.POST, partnerIntegration],
       ['/partner/applications/{id}/briefs/{programId}', apigwv2.HttpMethod.PATCH, partnerBriefsIntegration],

@@ -38,6 +38,7 @@ const ENTRIES = {
   confirmEmailPage: 'functions/http/confirm-email-page.ts',
   partner: 'functions/http/partner.ts',
   partnerBriefs: 'functions/http/partner-briefs.ts',
+  partnerApprove: 'functions/http/partner-approve.ts',
   partnerRecords: 'functions/http/partner-records.ts',
   ops: 'functions/http/ops.ts',
   opsInsights: 'functions/http/ops-insights.ts',
@@ -84,7 +85,8 @@ const EXPECTED_ACTIONS: Record<FunctionKey, string[]> = {
   founderRevise: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE],
   confirmEmailPage: [...BASE],
   partner: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE],
-  partnerBriefs: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution'],
+  partnerBriefs: [...BASE, ...READ, ...WRITE],
+  partnerApprove: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution'],
   partnerRecords: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution'],
   ops: [...BASE, ...READ, 'states:DescribeExecution', 'states:GetExecutionHistory', 'states:ListExecutions'],
   opsInsights: [...BASE, ...READ],
@@ -177,8 +179,8 @@ describe('functions', () => {
   it('only the functions that need them get the table, the workflow and the mail settings', () => {
     const withVar = (name: string) =>
       (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => name in environmentOf(t, ids[k])).sort();
-    expect(withVar('TABLE_NAME')).toEqual(['awaitHumanStep', 'draftBriefs', 'expireUnconfirmed', 'expirySweep', 'founder', 'founderRevise', 'intake', 'markFailed', 'notify', 'ops', 'opsActions', 'opsInsights', 'opsNudge', 'opsSweep', 'partner', 'partnerBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding', 'partnerRecords', 'routePartner', 'sizeAsk', 'standing', 'startPending', 'unassignPartner']);
-    expect(withVar('STATE_MACHINE_ARN')).toEqual(['founder', 'founderRevise', 'intake', 'ops', 'opsActions', 'partner', 'partnerBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding', 'partnerRecords', 'startPending']);
+    expect(withVar('TABLE_NAME')).toEqual(['awaitHumanStep', 'draftBriefs', 'expireUnconfirmed', 'expirySweep', 'founder', 'founderRevise', 'intake', 'markFailed', 'notify', 'ops', 'opsActions', 'opsInsights', 'opsNudge', 'opsSweep', 'partner', 'partnerApprove', 'partnerBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding', 'partnerRecords', 'routePartner', 'sizeAsk', 'standing', 'startPending', 'unassignPartner']);
+    expect(withVar('STATE_MACHINE_ARN')).toEqual(['founder', 'founderRevise', 'intake', 'ops', 'opsActions', 'partner', 'partnerApprove', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding', 'partnerRecords', 'startPending']);
     // The intake limits and the confirmation settings come from context (cdk.json), to the functions that use them.
     expect(withVar('MAX_OPEN_APPLICATIONS_PER_ADDRESS')).toEqual(['founder', 'intake']);
     expect(environmentOf(t, ids.intake)).toMatchObject({ MAX_OPEN_APPLICATIONS_PER_ADDRESS: '3', MAX_OPEN_APPLICATIONS_PER_ACCOUNT: '5' });
@@ -281,7 +283,7 @@ describe('IAM', () => {
     expect(actionsOf(statementsOfRole(t, roleId))).toEqual(['lambda:InvokeFunction']);
   });
 
-  it('only Intake, its outbox sweep, OpsActions and the functions that record a change after an escalation start executions, only Ops reads them, only Founder stops them, only Founder, FounderRevise, Partner, PartnerBriefs, PartnerRecords and the Partner Central functions answer task tokens, all on this state machine', () => {
+  it('only Intake, its outbox sweep, OpsActions and the functions that record a change after an escalation start executions, only Ops reads them, only Founder stops them, only Founder, FounderRevise, Partner, PartnerApprove, PartnerRecords and the Partner Central functions answer task tokens, all on this state machine', () => {
     expect(resourcesFor(statementsOfFunction(t, ids.intake), 'states:StartExecution')).toEqual([{ Ref: stateMachineId }]);
     expect(resourcesFor(statementsOfFunction(t, ids.startPending), 'states:StartExecution')).toEqual([{ Ref: stateMachineId }]);
     expect(resourcesFor(statementsOfFunction(t, ids.opsActions), 'states:StartExecution')).toEqual([{ Ref: stateMachineId }]);
@@ -290,14 +292,14 @@ describe('IAM', () => {
     expect(executions).toHaveLength(1);
     expect(JSON.stringify(executions[0])).toContain(`":execution:",{"Fn::GetAtt":["${stateMachineId}","Name"]},":*"`);
     const all = Object.values(ids).flatMap((id) => actionsOf(statementsOfFunction(t, id)));
-    // PartnerBriefs, PartnerRecords and the Partner Central functions: a change recorded on an escalated application
+    // PartnerApprove, PartnerRecords and the Partner Central functions: a change recorded on an escalated application
     // resumes its workflow. Partner's replies leave an application where no ended workflow resumes: it starts none.
     const starting = (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => actionsOf(statementsOfFunction(t, ids[k])).includes('states:StartExecution'));
-    expect(starting.sort()).toEqual(['intake', 'opsActions', 'partnerBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding', 'partnerRecords', 'startPending']);
+    expect(starting.sort()).toEqual(['intake', 'opsActions', 'partnerApprove', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding', 'partnerRecords', 'startPending']);
     for (const key of starting) expect(resourcesFor(statementsOfFunction(t, ids[key]), 'states:StartExecution'), key).toEqual([{ Ref: stateMachineId }]);
     expect(all.filter((a) => a === 'states:StartExecution')).toHaveLength(starting.length);
     const answering = (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => actionsOf(statementsOfFunction(t, ids[k])).includes('states:SendTaskSuccess'));
-    expect(answering.sort()).toEqual(['founder', 'founderRevise', 'opsActions', 'partner', 'partnerBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding', 'partnerRecords']);
+    expect(answering.sort()).toEqual(['founder', 'founderRevise', 'opsActions', 'partner', 'partnerApprove', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding', 'partnerRecords']);
     for (const key of answering) {
       expect(resourcesFor(statementsOfFunction(t, ids[key]), 'states:SendTaskSuccess'), key).toEqual([{ Ref: stateMachineId }]);
     }
@@ -331,7 +333,7 @@ describe('IAM', () => {
     for (const id of taskIds) expect(invoked).toContainEqual({ 'Fn::GetAtt': [id, 'Arn'] });
     expect(mentions(invoked, ids.expirySweep)).toBe(false);
     expect(mentions(invoked, ids.startPending)).toBe(false);
-    for (const id of [ids.intake, ids.founder, ids.founderRevise, ids.partner, ids.partnerBriefs, ids.partnerRecords, ids.ops, ids.openApi]) expect(mentions(invoked, id)).toBe(false);
+    for (const id of [ids.intake, ids.founder, ids.founderRevise, ids.partner, ids.partnerBriefs, ids.partnerApprove, ids.partnerRecords, ids.ops, ids.openApi]) expect(mentions(invoked, id)).toBe(false);
   });
 });
 
@@ -424,7 +426,7 @@ describe('api', () => {
       ['POST /ops/applications/{id}/nudge', 'JWT', ENTRIES.opsNudge],
       ['POST /ops/applications/{id}/reassign', 'JWT', ENTRIES.opsActions],
       ['POST /ops/applications/{id}/redrive', 'JWT', ENTRIES.opsActions],
-      ['POST /partner/applications/{id}/approve', 'JWT', ENTRIES.partnerBriefs],
+      ['POST /partner/applications/{id}/approve', 'JWT', ENTRIES.partnerApprove],
       ['POST /partner/applications/{id}/briefs/{programId}/aws-review', 'JWT', ENTRIES.partnerRecords],
       ['POST /partner/applications/{id}/briefs/{programId}/credits', 'JWT', ENTRIES.partnerRecords],
       ['POST /partner/applications/{id}/briefs/{programId}/file-via-api', 'JWT', ENTRIES.partnerFiling],

@@ -34,6 +34,7 @@ let sfn: LocalSfn;
 let repos: Repos;
 let partnerHandler: RouteHandler;
 let partnerBriefsHandler: RouteHandler;
+let partnerApproveHandler: RouteHandler;
 let partnerRecordsHandler: RouteHandler;
 let founderHandler: RouteHandler;
 let founderReviseHandler: RouteHandler;
@@ -67,6 +68,7 @@ beforeAll(async () => {
   repos = { applications: new ApplicationRepository(table.tableName), partners: new PartnerRepository(table.tableName) };
   partnerHandler = (await import('../../functions/http/partner.ts')).handler as unknown as RouteHandler;
   partnerBriefsHandler = (await import('../../functions/http/partner-briefs.ts')).handler as unknown as RouteHandler;
+  partnerApproveHandler = (await import('../../functions/http/partner-approve.ts')).handler as unknown as RouteHandler;
   partnerRecordsHandler = (await import('../../functions/http/partner-records.ts')).handler as unknown as RouteHandler;
   founderHandler = (await import('../../functions/http/founder.ts')).handler as unknown as RouteHandler;
   founderReviseHandler = (await import('../../functions/http/founder-revise.ts')).handler as unknown as RouteHandler;
@@ -119,12 +121,13 @@ async function seedInReview(partnerId: string, worksheet?: Worksheet): Promise<S
   return { id, founderToken: token, executionArn };
 }
 
-// The brief edit and the approval, and the record changes, are functions of their own (lib/constructs/api.ts), as API
+// The brief edit, the approval and the record changes are functions of their own (lib/constructs/api.ts), as API
 // Gateway routes them.
-const PARTNER_BRIEFS_ROUTES = ['PATCH /partner/applications/{id}/briefs/{programId}', 'POST /partner/applications/{id}/approve'];
 const PARTNER_RECORDS_ROUTES = ['filed', 'aws-review', 'credits'].map((kind) => `POST /partner/applications/{id}/briefs/{programId}/${kind}`);
 const partnerFunction = (routeKey: string): RouteHandler =>
-  PARTNER_BRIEFS_ROUTES.includes(routeKey) ? partnerBriefsHandler : PARTNER_RECORDS_ROUTES.includes(routeKey) ? partnerRecordsHandler : partnerHandler;
+  routeKey === 'PATCH /partner/applications/{id}/briefs/{programId}' ? partnerBriefsHandler
+    : routeKey === 'POST /partner/applications/{id}/approve' ? partnerApproveHandler
+      : PARTNER_RECORDS_ROUTES.includes(routeKey) ? partnerRecordsHandler : partnerHandler;
 const partner = (partnerId: string | undefined, req: Omit<Request, 'claims'>, groups?: string): Promise<Response> =>
   call(partnerFunction(req.routeKey), { ...req, claims: partnerClaims(partnerId, groups) });
 // The revision route is its own function (lib/constructs/api.ts), as API Gateway routes it.

@@ -35,6 +35,12 @@ const cases: [string, () => unknown, InputShape<unknown>, unknown[]][] = [
   ['PartnerQueueQuery', Requests.PartnerQueueQuery, Shapes.PartnerQueueShape, [
     ...pages, ...notObjects, { status: 'in_partner_review' }, { status: 'in_partner_review', limit: '20', cursor: 'abc' }, { status: 'Routed' },
   ]],
+  // A brief edit's merge patch: any JSON object (jsonBody refuses bad JSON, lone surrogates and deep nesting before it).
+  ['BriefPatch', Requests.BriefPatch, Shapes.BriefPatchShape, [
+    {}, { Project: { Title: 'New title' } }, { Customer: null, LifeCycle: { TargetCloseDate: '2027-01-31' } }, { '': 1, 1: 'one', constructor: 'x' },
+    { Project: { ExpectedCustomerSpend: [{ Amount: '100', CurrencyCode: 'USD' }, null] }, a: { b: { c: { d: [[1, 'x', false, null]] } } } },
+    { list: [], text: '', zero: 0, no: false }, ...notObjects, [{ Project: {} }], 0, false, true, '{}',
+  ]],
   ['RequestChangesRequest', Requests.RequestChangesRequest, Shapes.RequestChangesShape, [
     { message: 'Please add the workload detail.' }, { message: '   padded, then long enough   ' }, { message: '  short    ' }, { message: 'm'.repeat(2000) },
     { message: 'm'.repeat(2001) }, { message: 12 }, {}, { message: 'Please add the workload detail.', reason: 'x' }, ...notObjects,
@@ -73,5 +79,29 @@ describe.each(cases)('%s and its zod-free twin', (_, schema, shape, inputs) => {
     const answers = inputs.map((input) => parseWith(schema() as Parameters<typeof parseWith>[0], input).ok);
     expect(answers).toContain(true);
     expect(answers).toContain(false);
+  });
+});
+
+describe('BriefPatch and its zod-free twin on bodies as JSON.parse reads them', () => {
+  const bodies = [
+    '{"__proto__":{"polluted":true},"Project":{"Title":"x"}}', '{"Project":{"__proto__":{"polluted":true}}}', '{"__proto__":null}',
+    '{"constructor":{"prototype":{"polluted":true}}}', '{"toString":"x","hasOwnProperty":1}', '{"a":1,"a":2}',
+  ];
+  it.each(bodies)('%s: the same value, own keys and prototype', (text) => {
+    const body = JSON.parse(text) as unknown;
+    const expected = parseWith(Requests.BriefPatch(), body);
+    const mine = checkInput(Shapes.BriefPatchShape, body);
+    expect(mine).toStrictEqual(expected);
+    if (!mine.ok || !expected.ok) throw new Error('a JSON object is a merge patch');
+    expect(Object.keys(mine.value)).toEqual(Object.keys(expected.value));
+    expect(Object.getPrototypeOf(mine.value)).toBe(Object.prototype);
+    expect(Object.hasOwn(mine.value, '__proto__')).toBe(false);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('a nested `__proto__` member is kept as an own member, as zod keeps it, for the merge to refuse or apply', () => {
+    const body = JSON.parse('{"Project":{"__proto__":{"polluted":true}}}') as unknown;
+    const mine = checkInput(Shapes.BriefPatchShape, body);
+    expect(mine.ok && Object.hasOwn(mine.value.Project as object, '__proto__')).toBe(true);
   });
 });

@@ -34,8 +34,14 @@ describe('routes that need very different code are separate functions', () => {
   it('partner: the queue, views, replies and records load no ACE model; the brief edit and the approval do', async () => {
     const partner = await inputsOf('functions/http/partner.ts');
     for (const heavy of ['data/ace/submission-rules.json', 'data/ace/create-opportunity.shapes.json', 'data/runtime/ace-validation', 'core/ace/validate.ts']) expect(has(partner, heavy), heavy).toBe(false);
-    const briefs = await inputsOf('functions/http/partner-briefs.ts');
-    expect(has(briefs, 'core/ace/validate.ts')).toBe(true);
+    for (const entry of ['functions/http/partner-briefs.ts', 'functions/http/partner-approve.ts']) expect(has(await inputsOf(entry), 'core/ace/validate.ts'), entry).toBe(true);
+  });
+
+  it('partner: the brief edit loads no Step Functions client and no transition code; the approval loads no merge patch', async () => {
+    const edit = await inputsOf('functions/http/partner-briefs.ts');
+    for (const heavy of ['client-sfn', 'usecases/run-command.ts', 'core/application/lifecycle.ts', 'pipeline-projection.ts']) expect(has(edit, heavy), heavy).toBe(false);
+    const approve = await inputsOf('functions/http/partner-approve.ts');
+    for (const other of ['core/ace/edit.ts', 'applications-edits.ts', 'core/data-age.ts']) expect(has(approve, other), other).toBe(false);
   });
 
   it("partner: only the record routes (filed, AWS's outcome, credits) load the funding drafter an AWS approval runs", async () => {
@@ -48,7 +54,7 @@ describe('routes that need very different code are separate functions', () => {
 
   it('only the functions whose steps end a workflow (withdrawal, cancellation) carry the code that ends it', async () => {
     for (const entry of ['functions/http/founder.ts', 'functions/http/ops-actions.ts']) expect(has(await inputsOf(entry), 'usecases/end-workflow.ts'), entry).toBe(true);
-    for (const entry of ['functions/http/partner.ts', 'functions/http/partner-briefs.ts', 'functions/http/partner-records.ts', 'functions/http/founder-revise.ts']) {
+    for (const entry of ['functions/http/partner.ts', 'functions/http/partner-briefs.ts', 'functions/http/partner-approve.ts', 'functions/http/partner-records.ts', 'functions/http/founder-revise.ts']) {
       expect(has(await inputsOf(entry), 'usecases/end-workflow.ts'), entry).toBe(false);
     }
   });
@@ -64,8 +70,8 @@ describe('routes that need very different code are separate functions', () => {
     expect(has(funding, 'data/benefits.json')).toBe(false);
   });
 
-  it('ops, its insights, partner and the operations actions check their small inputs without zod (core/request-shapes.ts)', async () => {
-    for (const entry of ['functions/http/ops.ts', 'functions/http/ops-insights.ts', 'functions/http/partner.ts', 'functions/http/partner-records.ts', 'functions/http/ops-actions.ts', 'functions/http/ops-nudge.ts', 'functions/http/founder.ts']) {
+  it('ops, its insights, partner, the brief edit, the approval and the operations actions check their small inputs without zod (core/request-shapes.ts)', async () => {
+    for (const entry of ['functions/http/ops.ts', 'functions/http/ops-insights.ts', 'functions/http/partner.ts', 'functions/http/partner-briefs.ts', 'functions/http/partner-approve.ts', 'functions/http/partner-records.ts', 'functions/http/ops-actions.ts', 'functions/http/ops-nudge.ts', 'functions/http/founder.ts']) {
       expect(has(await inputsOf(entry), 'node_modules/zod/'), entry).toBe(false);
     }
   });

@@ -90,7 +90,7 @@ export function planPartnerDecision(args: PartnerDecisionArgs): Command {
 
 /**
  * The approval alone: every brief validated against ACE's rules first (briefProblems). Apart from the other two
- * decisions so that the function that approves (functions/http/partner-briefs.ts) carries only this one (issue 11 §1).
+ * decisions so that the function that approves (functions/http/partner-approve.ts) carries only this one (issue 11 §1).
  */
 export function planApproval(args: PartnerDecisionArgs): Command {
   return planDecision({ ...args, decision: 'approved' }, (app, partnerId, now) => {
