@@ -107,6 +107,7 @@ const BODY_DEFECTS: BodyDefect[] = [
   (_body, pick) => ({ body: pick(['', ' ', 'null', '[]', '"x"', '42', 'true', '{', '{"a":}', '\u0000', 'NaN']), defect: 'not a JSON object' }),
   (body) => ({ body: JSON.stringify({ ...body, __proto__x: 1, unexpectedField: true }), defect: 'unknown field' }),
   (body) => ({ body: `{"__proto__":{"polluted":true},${JSON.stringify(body).slice(1)}`, defect: '__proto__ field' }),
+  (body) => ({ body: `{"Project":{"__proto__":{"Title":"polluted"}},${JSON.stringify(body).slice(1)}`, defect: 'nested __proto__ field' }),
   (body, pick) => {
     const paths = stringPaths(body);
     const path = pick(paths.length ? paths : [['message']]);

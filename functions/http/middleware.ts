@@ -77,29 +77,37 @@ export function requireMediaType(event: HttpEvent, accepted: readonly string[]):
 /** A lone UTF-16 surrogate: legal in JSON text, but not Unicode, so SES (and UTF-8 anywhere) cannot carry it. */
 const LONE_SURROGATE = /\p{Cs}/u;
 
-/** The fields (and field names) holding a lone surrogate, found without recursion (the input is untrusted). */
-export function unmailableTextFields(value: unknown): string[] {
-  const found: string[] = [];
+/**
+ * Every field name or text a body must not hold, found in one walk without recursion (the input is untrusted):
+ * lone surrogates (values and names) and members named `__proto__`. JSON.parse makes such a member an own field,
+ * but copied by assignment (a merge patch, a spread) it sets the copy's prototype instead: a field validation would
+ * read and the store would drop. No field of this API has that name.
+ */
+export function bodyTextProblems(value: unknown): FieldProblem[] {
+  const found: FieldProblem[] = [];
   const stack: [unknown, PropertyKey[]][] = [[value, []]];
   while (stack.length > 0) {
     const [node, path] = stack.pop()!;
     if (typeof node === 'string') {
-      if (LONE_SURROGATE.test(node)) found.push(fieldPath(path));
+      if (LONE_SURROGATE.test(node)) found.push({ field: fieldPath(path), rule: UNICODE_RULE });
     } else if (Array.isArray(node)) {
       node.forEach((child, i) => stack.push([child, [...path, i]]));
     } else if (node !== null && typeof node === 'object') {
       for (const [key, child] of Object.entries(node)) {
-        if (LONE_SURROGATE.test(key)) found.push(fieldPath([...path, key]));
+        if (LONE_SURROGATE.test(key)) found.push({ field: fieldPath([...path, key]), rule: UNICODE_RULE });
+        else if (key === '__proto__') found.push({ field: fieldPath([...path, key]), rule: PROTO_KEY_RULE });
         else stack.push([child, [...path, key]]);
       }
     }
   }
-  return found.sort();
+  return found.sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0));
 }
+
+export const PROTO_KEY_RULE = 'is not a field of this API: no member may be named __proto__';
 
 /**
  * The request body as JSON, refusing a wrong media type (415), oversize (413) or non-JSON bodies, and text that is
- * not Unicode (400 naming each field), before any handler sees it.
+ * not Unicode or a member named `__proto__` (400 naming each field), before any handler sees it.
  */
 export function jsonBody(event: HttpEvent, accepted: readonly string[] = [JSON_MEDIA_TYPE]): unknown {
   requireMediaType(event, accepted);
@@ -116,9 +124,10 @@ export function jsonBody(event: HttpEvent, accepted: readonly string[] = [JSON_M
   // No request of this API nests deeper than a handful of levels; a deeper body could overflow recursive code
   // downstream or DynamoDB's 32-level limit, so it is refused here.
   if (nestingDepth(value) > MAX_BODY_DEPTH) throw new ValidationError([{ field: '(body)', rule: `must not nest objects or arrays more than ${MAX_BODY_DEPTH} levels deep` }]);
-  // Such text is accepted by JSON.parse and DynamoDB, then breaks the mail that quotes it (issue 8): refused here.
-  const unmailable = unmailableTextFields(value);
-  if (unmailable.length > 0) throw new ValidationError(unmailable.map((field) => ({ field, rule: UNICODE_RULE })));
+  // Such text is accepted by JSON.parse and DynamoDB, then breaks the mail that quotes it (issue 8), or sets a
+  // prototype where it is merged: refused here.
+  const problems = bodyTextProblems(value);
+  if (problems.length > 0) throw new ValidationError(problems);
   return value;
 }
 

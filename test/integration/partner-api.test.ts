@@ -22,6 +22,7 @@ import type { Application } from '../../schemas/application.ts';
 import { Worksheet } from '../../schemas/worksheet.ts';
 import type { PartnerProfile } from '../../schemas/partner.ts';
 import { checkStoredItems } from '../support/stored-items.ts';
+import { PROTO_KEY_RULE } from '../../functions/http/middleware.ts';
 
 type Repos = {
   applications: ApplicationRepository;
@@ -267,6 +268,16 @@ describe('the review queue and the application view', () => {
 });
 
 describe('editing a brief (JSON Merge Patch, If-Match)', () => {
+  it('refuses a `__proto__` member anywhere in the patch (400 naming it), changing nothing: merged by assignment it would set a prototype, a field validation reads and the store drops', async () => {
+    const app = await seedInReview(A);
+    const etag = ((await getApp(A, app.id)).body.briefs as { etag: string }[])[0]!.etag;
+    const before = await repos.applications.get(app.id);
+    const crafted = await patchBrief(A, app.id, 'bedrock-poc', '{"Project":{"Title":"Ledger assistant proof of concept"},"Customer":{"Account":{"__proto__":{"Duns":"123456789"}}}}', etag);
+    expect(crafted.status).toBe(400);
+    expect(crafted.body.problems).toEqual([{ field: 'Customer.Account.__proto__', rule: PROTO_KEY_RULE }]);
+    expect((await repos.applications.get(app.id))?.version).toBe(before?.version);
+  });
+
   it('428 without If-Match, 412 with a stale one (naming the current ETag), 200 with a new ETag and re-validation', async () => {
     const app = await seedInReview(A);
     const view = await getApp(A, app.id);

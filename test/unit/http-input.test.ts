@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  errorResponse, jsonBody, JSON_MEDIA_TYPE, MAX_BODY_DEPTH, MERGE_PATCH_MEDIA_TYPE, nestingDepth, pathParameter, UNICODE_RULE, unmailableTextFields,
+  errorResponse, jsonBody, JSON_MEDIA_TYPE, MAX_BODY_DEPTH, MERGE_PATCH_MEDIA_TYPE, nestingDepth, pathParameter, UNICODE_RULE, bodyTextProblems, PROTO_KEY_RULE,
   type HttpEvent,
 } from '../../functions/http/middleware.ts';
 import { decodeCursor, encodeCursor } from '../../functions/adapters/dynamo/cursor.ts';
@@ -80,7 +80,25 @@ describe('text that cannot be mailed', () => {
 
   it('accepts surrogate pairs (emoji) and any other Unicode text', () => {
     expect(jsonBody(jsonEvent('{"message":"Ship it \\ud83d\\ude80 — déjà vu 漢字"}'))).toEqual({ message: 'Ship it \u{1F680} — déjà vu 漢字' });
-    expect(unmailableTextFields({ a: ['\u{1F680}', 'x'], b: 1, c: null })).toEqual([]);
+    expect(bodyTextProblems({ a: ['\u{1F680}', 'x'], b: 1, c: null })).toEqual([]);
+  });
+});
+
+describe('members named __proto__', () => {
+  const jsonEvent = (body: string) => event({ headers: { 'content-type': 'application/json' }, body });
+
+  it('refuses one at any depth with a 400 naming each (merged by assignment it would set a prototype)', () => {
+    const err = thrown(() => jsonBody(jsonEvent('{"__proto__":{"x":1},"a":[{"b":{"__proto__":null}}],"c":"\\ud800"}')));
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).problems).toEqual([
+      { field: '__proto__', rule: PROTO_KEY_RULE },
+      { field: 'a[0].b.__proto__', rule: PROTO_KEY_RULE },
+      { field: 'c', rule: UNICODE_RULE },
+    ]);
+  });
+
+  it('accepts other names an object inherits (constructor, toString): as own JSON members they are plain fields', () => {
+    expect(jsonBody(jsonEvent('{"constructor":{"prototype":1},"toString":"x","__proto__x":1}'))).toEqual({ constructor: { prototype: 1 }, toString: 'x', __proto__x: 1 });
   });
 });
 
