@@ -1,7 +1,8 @@
 /**
  * The operations reads' query strings (functions/http/ops.ts, ops-insights.ts), the partner function's query string
  * and decision bodies (functions/http/partner.ts) and the brief edit's merge patch (functions/http/partner-briefs.ts),
- * checked without zod so those functions do not carry zod's core (issue 11 §1: ~11-22 KB of each bundle). Each is a twin of a zod schema in schemas/api-requests.ts, which stays the
+ * checked without zod so those functions do not carry zod's core (issue 11 §1: ~11-22 KB of each bundle). Each is a
+ * twin of a zod schema in schemas/api-requests.ts, which stays the
  * source of the types and of docs/openapi.json; both build on the same values (schemas/request-rules.ts) and
  * test/unit/request-shapes.test.ts holds each pair to the same value or the same `{ field, rule }` problems.
  */
