@@ -9,9 +9,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from 'aws-lambda';
 import { type ApplicationRepository, applyTransition } from '../../functions/adapters/dynamo/applications.ts';
-import { updateBriefs } from '../../functions/adapters/dynamo/applications-edits.ts';
-import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
-import { markNoticesSent } from '../../functions/adapters/dynamo/applications-notices.ts';
+import {
+  confirmAddress, markConfirmationSent, requestConfirmationMail, storeConfirmationSecret,
+} from '../../functions/adapters/dynamo/applications-confirmation.ts';
+import { appendNote, updateBriefs } from '../../functions/adapters/dynamo/applications-edits.ts';
+import { refreshExpiryDue } from '../../functions/adapters/dynamo/applications-expiry.ts';
+import { addFounderTokenHash, createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
+import { replaceLegacy } from '../../functions/adapters/dynamo/applications-migration.ts';
+import { markNoticesSent, releaseNotice } from '../../functions/adapters/dynamo/applications-notices.ts';
 import { getTaskToken } from '../../functions/adapters/dynamo/applications-tasks.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
@@ -150,5 +155,96 @@ describe('only a failed condition is a conflict (application repository)', () =>
     expect(refused).not.toBeInstanceOf(ConflictError);
     expect((refused as Error).name).toBe('ValidationException');
     expect((await applications.mustGet(app.id)).status).toBe('drafted');
+  });
+});
+
+/**
+ * The same rule in the other writers of the application repository: only ConditionalCheckFailedException means
+ * "another writer got there first" (a 409, `false`, or nothing to do). Any other refusal (here an item over DynamoDB's
+ * 400 KB limit: ValidationException, or a table that is not there: ResourceNotFoundException, as with a wrong
+ * TABLE_NAME) must fail as itself, so the caller fails and is retried or alarmed on, and nothing reads as done.
+ */
+describe('only a failed condition is a conflict (the other application writers)', () => {
+  const huge = 'x'.repeat(420_000);
+  const failure = (promise: Promise<unknown>) => promise.then((value) => ({ value }), (error: unknown) => error);
+
+  it("a note DynamoDB refuses fails as itself, not as 'changed meanwhile': nothing is appended", async () => {
+    const app = await stored('filed');
+    const note = { at: '2026-11-27T11:00:00Z', actor: { kind: 'ops', id: 'ops' } as const, from: app.status, to: app.status, reason: huge, version: app.version + 1 };
+    const refused = await failure(appendNote(applications, app, note));
+    expect(refused).not.toBeInstanceOf(ConflictError);
+    expect((refused as Error).name).toBe('ValidationException');
+    const latest = await applications.mustGet(app.id);
+    expect(latest.version).toBe(app.version);
+    expect(latest.transitions).toEqual(app.transitions);
+  });
+
+  it("a brief edit DynamoDB refuses fails as itself, not as 'changed while the brief was being saved'", async () => {
+    const app = await stored('action_required', [actionRequired]);
+    // The brief's head (its problems stay on the application item) pushes the item past 400 KB.
+    const edited = (app.briefs ?? []).map((b) => ({ ...b, body: { Project: { Title: 'edited' } }, problems: [{ field: 'Project.Title', rule: huge }], revision: 2 }));
+    const refused = await failure(updateBriefs(applications, app, edited, new Date('2026-11-27T11:00:00Z')));
+    expect(refused).not.toBeInstanceOf(ConflictError);
+    expect((refused as Error).name).toBe('ValidationException');
+    const latest = await applications.mustGet(app.id);
+    expect(latest.version).toBe(app.version);
+    expect(latest.briefs).toEqual(app.briefs);
+  });
+
+  it("a new application DynamoDB refuses fails as itself, never as 'already stored' (an idempotent replay of nothing)", async () => {
+    counter += 1;
+    const base = newApplication({ id: `app_guard${counter}`, worksheet: exampleWorksheet(), tokenHash: newFounderToken().hash, now: new Date('2026-11-27T10:00:00Z') });
+    const app: Application = { ...base, transitions: base.transitions.map((t) => ({ ...t, reason: huge })) };
+    const refused = await failure(createApplication(applications, app));
+    expect((refused as Error).name).toBe('ValidationException');
+    expect(await applications.get(app.id)).toBeUndefined();
+  });
+
+  it("a founder token DynamoDB refuses fails as itself, not as the 409 'already answered 10 times'", async () => {
+    const app = await stored('submitted');
+    const refused = await failure(addFounderTokenHash(applications, app.id, huge));
+    expect(refused).not.toBeInstanceOf(ConflictError);
+    expect((refused as Error).name).toBe('ValidationException');
+    expect((await applications.mustGet(app.id)).founderTokenHashes).toEqual(app.founderTokenHashes);
+  });
+
+  it("a migration's rewrite DynamoDB refuses fails as itself, not as 'migrated meanwhile by another run'", async () => {
+    counter += 1;
+    const base = newApplication({ id: `app_guard${counter}`, worksheet: exampleWorksheet(), tokenHash: newFounderToken().hash, now: new Date('2026-11-27T10:00:00Z') });
+    const app: Application = { ...base, transitions: base.transitions.map((t) => ({ ...t, reason: huge })) };
+    const refused = await failure(replaceLegacy(applications, app));
+    expect((refused as Error).name).toBe('ValidationException');
+  });
+
+  describe('a table that is not there (a wrong TABLE_NAME) fails each conditional write as itself', () => {
+    const missing = { tableName: 'no-such-table' };
+    const id = 'app_nowhere';
+    const now = new Date('2026-11-27T10:00:00Z');
+    const notFound = { name: 'ResourceNotFoundException' };
+
+    it("storing a confirmation secret: not 'the application no longer waits' (no mail would go out, and no error)", async () => {
+      await expect(storeConfirmationSecret(missing, id, { hash: 'h', number: 1, now, expiresAt: new Date('2026-11-28T10:00:00Z') })).rejects.toMatchObject(notFound);
+    });
+
+    it('recording a confirmation mail as sent: not silently dropped', async () => {
+      await expect(markConfirmationSent(missing, id, 1)).rejects.toMatchObject(notFound);
+    });
+
+    it("confirming the address: not 'this link is not the live one' (the founder would be told to ask again)", async () => {
+      await expect(confirmAddress(missing, id, 'h', now)).rejects.toMatchObject(notFound);
+    });
+
+    it("asking for another confirmation mail: not 'raced or no longer waiting'", async () => {
+      await expect(requestConfirmationMail(missing, id, 1)).rejects.toMatchObject(notFound);
+    });
+
+    it('moving the expiry sweep forward: not silently dropped', async () => {
+      const app = newApplication({ id, worksheet: exampleWorksheet(), tokenHash: newFounderToken().hash, now });
+      await expect(refreshExpiryDue(missing, app)).rejects.toMatchObject(notFound);
+    });
+
+    it('giving back a notice claim: not silently dropped (the next send would wait for the lease)', async () => {
+      await expect(releaseNotice(missing, id, 'k:v1')).rejects.toMatchObject(notFound);
+    });
   });
 });
