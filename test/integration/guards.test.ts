@@ -13,12 +13,14 @@ import {
   confirmAddress, markConfirmationSent, requestConfirmationMail, storeConfirmationSecret,
 } from '../../functions/adapters/dynamo/applications-confirmation.ts';
 import { appendNote, updateBriefs } from '../../functions/adapters/dynamo/applications-edits.ts';
-import { refreshExpiryDue } from '../../functions/adapters/dynamo/applications-expiry.ts';
+import { recordReminderSent, refreshExpiryDue } from '../../functions/adapters/dynamo/applications-expiry.ts';
 import { addFounderTokenHash, createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
 import { replaceLegacy } from '../../functions/adapters/dynamo/applications-migration.ts';
-import { markNoticesSent, releaseNotice } from '../../functions/adapters/dynamo/applications-notices.ts';
+import { claimNotice, markNoticesSent, releaseNotice } from '../../functions/adapters/dynamo/applications-notices.ts';
 import { getTaskToken } from '../../functions/adapters/dynamo/applications-tasks.ts';
+import { documentClient } from '../../functions/adapters/dynamo/client.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
+import { failBefore, throttled } from '../support/dynamo-failures.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 import { newApplication, newFounderToken } from '../../functions/core/intake.ts';
 import { planTransition } from '../../functions/core/application/lifecycle.ts';
@@ -246,5 +248,44 @@ describe('only a failed condition is a conflict (the other application writers)'
     it('giving back a notice claim: not silently dropped (the next send would wait for the lease)', async () => {
       await expect(releaseNotice(missing, id, 'k:v1')).rejects.toMatchObject(notFound);
     });
+  });
+});
+
+/**
+ * Writers whose fallback on a failed condition would hide any other failure: a throttled request (injected, dynalite
+ * never throttles) must fail as itself, so the caller is retried, and leave nothing half done.
+ */
+describe('a throttled write is not a failed condition (expiry reminders, notice claims)', () => {
+  const approved: RecordState = { status: 'approved', opportunityId: 'O3333333', award: { amountUsd: '10000.00', expiresOn: '2027-01-15' } };
+  const remindersOf = async (id: string) => recordOf((await applications.mustGet(id)).briefs![0]!).remindersSent;
+
+  it('recording a reminder: a throttled write fails, instead of recording it without moving the expiry sweep; the retry records it', async () => {
+    const app = await stored('approved', [approved]);
+    const restore = failBefore(documentClient, 'UpdateItemCommand', throttled);
+    const refused = await recordReminderSent(applications, app, 'bedrock-poc', [60]).then(() => undefined, (error: unknown) => error).finally(restore);
+    expect(refused).toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+    expect(await remindersOf(app.id)).toBeUndefined();
+    const retried = await recordReminderSent(applications, app, 'bedrock-poc', [60]);
+    expect(recordOf(retried.briefs![0]!).remindersSent).toEqual([60]);
+    expect(await remindersOf(app.id)).toEqual([60]);
+  });
+
+  it('recording a reminder after a concurrent change: a throttled fallback write fails, never answers "recorded" with nothing stored', async () => {
+    const read = await stored('approved', [approved]);
+    // Another writer moves the version on after this read: the guarded write fails its condition, the fallback runs.
+    await appendNote(applications, read, { at: '2026-11-27T11:00:00Z', actor: { kind: 'ops', id: 'ops' }, from: read.status, to: read.status, reason: 'nudged', version: read.version + 1 });
+    const restore = failBefore(documentClient, 'UpdateItemCommand', throttled, { skip: 1 });
+    const refused = await recordReminderSent(applications, read, 'bedrock-poc', [60]).then(() => undefined, (error: unknown) => error).finally(restore);
+    expect(refused).toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+    expect(await remindersOf(read.id)).toBeUndefined();
+  });
+
+  it('claiming a notice: a throttled claim fails (the sender retries), not read back as claimed, busy or sent; it holds nothing', async () => {
+    const app = await stored('approved', [approved]);
+    const now = new Date('2026-11-27T12:00:00Z');
+    const restore = failBefore(documentClient, 'PutItemCommand', throttled);
+    const refused = await claimNotice(applications, app.id, 'expiry:bedrock-poc:60', now).then((answer) => answer, (error: unknown) => error).finally(restore);
+    expect(refused).toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+    expect(await claimNotice(applications, app.id, 'expiry:bedrock-poc:60', now)).toEqual({ state: 'claimed', leaseUntil: expect.any(Number) });
   });
 });

@@ -12,6 +12,7 @@ import { markNoticesSent } from '../../functions/adapters/dynamo/applications-no
 import type { PartnerRepository } from '../../functions/adapters/dynamo/partners.ts';
 import type { Notifier } from '../../functions/usecases/notifier.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
+import { failBefore } from '../support/dynamo-failures.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 import { itemSize } from '../support/item-size.ts';
 import { storedItemProblems } from '../support/stored-items.ts';
@@ -81,16 +82,7 @@ async function partitionItems(id: string): Promise<Record<string, unknown>[]> {
 
 /** Makes the next `times` writes of `command` (e.g. 'UpdateItemCommand') fail as if the process died just before them. */
 function cutBefore(command: string, times = 1): () => void {
-  let left = times;
-  const name = `cut-${command}-${Math.random()}`;
-  documentClient.middlewareStack.add((next, context) => async (args) => {
-    if (left > 0 && context.commandName === command) {
-      left -= 1;
-      throw Object.assign(new Error(`process died before ${command}`), { name: 'SimulatedCrash' });
-    }
-    return next(args);
-  }, { step: 'initialize', name });
-  return () => documentClient.middlewareStack.remove(name);
+  return failBefore(documentClient, command, () => Object.assign(new Error(`process died before ${command}`), { name: 'SimulatedCrash' }), { times });
 }
 
 function briefsFor(round: number, app: Application) {
