@@ -1,8 +1,9 @@
 /**
  * How an application is stored, against dynalite: what grows lives in items of its own (a long-lived application
- * stays far below the 400 KB item limit), every pair of writes can be cut, reads are parsed, the expiry sweep reads
+ * stays far below the 400 KB item limit), every pair of writes can be cut, reads are parsed (a partition past 1 MB too, over pages), the expiry sweep reads
  * only what is due, and a notice claimed by a sender that died is sent by the next one.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -164,6 +165,28 @@ describe('application storage (dynalite)', () => {
     const stored = await applications.mustGet(app.id);
     expect(stored.status).toBe('sized');
     expect(stored.transitions.map((t) => t.version)).toEqual([1, 2]);
+  });
+
+  it('a partition past 1 MB (where DynamoDB pages a Query) reads back whole: every document, transition and notice', async () => {
+    let app = freshApplication();
+    await createApplication(applications, app);
+    app = await move(app, 'sized', system, T0 + 1000, 'sized');
+    // Six brief bodies of ~300 KB that do not compress (documents are stored gzipped): ~1.4 MB, so the read pages.
+    const briefs = ['bedrock-poc', 'activate-portfolio', 'map-assess', 'map-mobilize', 'isv-accelerate', 'migration-acceleration'].map((programId, i) => ({
+      programId, body: { Project: { Title: `brief ${i}`, CustomerBusinessProblem: randomBytes(225_000).toString('base64') } }, problems: [], revision: 1,
+    }));
+    app = await move(app, 'drafted', system, T0 + 2000, 'drafted', { briefs });
+    app = await move(app, 'routed', system, T0 + 3000, 'routed', { partner: { partnerId: 'p-test', partnerName: 'Test', assignedAt: new Date(T0 + 3000).toISOString(), reasons: ['region'] } });
+    const sent = app.transitions.map((t) => `t:v${t.version}`);
+    await markNoticesSent(applications, app.id, sent);
+    const pages = await raw.send(new QueryCommand({ TableName: table.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': applicationPartition(app.id) } }));
+    expect(pages.LastEvaluatedKey).toBeDefined(); // the premise: one Query does not hold the partition
+
+    const stored = await applications.mustGet(app.id);
+    expect(stored.briefs?.map((b) => b.body)).toEqual(briefs.map((b) => b.body));
+    expect(stored.transitions.map((t) => `${t.version}:${t.to}`)).toEqual(['1:submitted', '2:sized', '3:drafted', '4:routed']);
+    expect(stored.notified).toEqual([...sent].sort());
+    expect(stored).toEqual({ ...app, notified: [...sent].sort() });
   });
 
   it('refuses an item of another schema version or another entity, by name (trusted on read otherwise)', async () => {
