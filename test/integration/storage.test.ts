@@ -1,7 +1,8 @@
 /**
  * How an application is stored, against dynalite: what grows lives in items of its own (a long-lived application
- * stays far below the 400 KB item limit), every pair of writes can be cut, reads are parsed (a partition past 1 MB too, over pages), the expiry sweep reads
- * only what is due, and a notice claimed by a sender that died is sent by the next one.
+ * stays far below the 400 KB item limit), every pair of writes can be cut, reads are parsed (a partition past 1 MB
+ * too, over pages), the expiry sweep reads only what is due, and a notice claimed by a sender that died is sent by
+ * the next one.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
