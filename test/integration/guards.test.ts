@@ -3,8 +3,11 @@
  *   - the version half of "status is X and version is N" on a status change (the status alone does not move when a
  *     stacked record changes, or when a brief is edited),
  *   - the version guard on brief edits (an edit racing AWS's approval of that record, the application staying put),
- *   - AwaitReview's catch-up: a wait whose answer already landed while it was starting does not wait for it.
- * Against dynalite, with the repository and the AwaitReview handler as deployed.
+ *   - AwaitReview's catch-up: a wait whose answer already landed while it was starting does not wait for it,
+ *   - in every writer of the application repository, only a failed condition reads as "someone else won" (a 409,
+ *     `false`, nothing to do): an item over 400 KB, a missing table or a throttled request fails as itself.
+ * Against dynalite, with the repository and the AwaitReview handler as deployed (throttling injected: dynalite never
+ * throttles).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from 'aws-lambda';
