@@ -9,7 +9,7 @@
  * Against dynalite, with the repository and the AwaitReview handler as deployed (throttling injected: dynalite never
  * throttles).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Context } from 'aws-lambda';
 import { type ApplicationRepository, applyTransition } from '../../functions/adapters/dynamo/applications.ts';
 import {
@@ -22,6 +22,7 @@ import { replaceLegacy } from '../../functions/adapters/dynamo/applications-migr
 import { claimNotice, markNoticesSent, releaseNotice } from '../../functions/adapters/dynamo/applications-notices.ts';
 import { getTaskToken } from '../../functions/adapters/dynamo/applications-tasks.ts';
 import { documentClient } from '../../functions/adapters/dynamo/client.ts';
+import { logger } from '../../functions/adapters/observability.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
 import { failBefore, throttled } from '../support/dynamo-failures.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
@@ -256,9 +257,10 @@ describe('only a failed condition is a conflict (the other application writers)'
 
 /**
  * Writers whose fallback on a failed condition would hide any other failure: a throttled request (injected, dynalite
- * never throttles) must fail as itself, so the caller is retried, and leave nothing half done.
+ * never throttles) must fail as itself, so the caller is retried, and leave nothing half done. The one write that never
+ * fails its caller, marking a superseded document for expiry, warns instead (a failed condition there is expected).
  */
-describe('a throttled write is not a failed condition (expiry reminders, notice claims)', () => {
+describe('a throttled write is not a failed condition (expiry reminders, notice claims, superseded documents)', () => {
   const approved: RecordState = { status: 'approved', opportunityId: 'O3333333', award: { amountUsd: '10000.00', expiresOn: '2027-01-15' } };
   const remindersOf = async (id: string) => recordOf((await applications.mustGet(id)).briefs![0]!).remindersSent;
 
@@ -290,5 +292,21 @@ describe('a throttled write is not a failed condition (expiry reminders, notice 
     const refused = await claimNotice(applications, app.id, 'expiry:bedrock-poc:60', now).then((answer) => answer, (error: unknown) => error).finally(restore);
     expect(refused).toMatchObject({ name: 'ProvisionedThroughputExceededException' });
     expect(await claimNotice(applications, app.id, 'expiry:bedrock-poc:60', now)).toEqual({ state: 'claimed', leaseUntil: expect.any(Number) });
+  });
+  it('a superseded document left unmarked by a throttled write: the edit stands, and the operator is warned (it stays stored)', async () => {
+    const app = await stored('action_required', [actionRequired]);
+    const edited = (app.briefs ?? []).map((b) => ({ ...b, body: { Project: { Title: 'fixed as AWS asked' } }, revision: 2 }));
+    const warn = vi.spyOn(logger, 'warn');
+    // The edit's own write goes through; the one marking the replaced body for expiry is throttled.
+    const restore = failBefore(documentClient, 'UpdateItemCommand', throttled, { skip: 1 });
+    try {
+      const after = await updateBriefs(applications, app, edited, new Date('2026-11-27T11:00:00Z'));
+      expect(after).toEqual(await applications.mustGet(app.id));
+      expect(after.briefs?.[0]?.body).toEqual({ Project: { Title: 'fixed as AWS asked' } });
+      expect(warn).toHaveBeenCalledWith('Superseded document not marked for expiry; it stays until marked again', expect.objectContaining({ applicationId: app.id }));
+    } finally {
+      restore();
+      warn.mockRestore();
+    }
   });
 });
