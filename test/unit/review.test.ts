@@ -2,12 +2,18 @@
 import { describe, expect, it } from 'vitest';
 import { applyMergePatch, changedPaths, editProblems } from '../../functions/core/ace/edit.ts';
 import { dedupeValues, normaliseCompany, normaliseDomain, sharedKeys } from '../../functions/core/dedupe.ts';
-import { closingReviewDecision, creditsProblems, creditsWarnings, planPartnerDecision, planPartnerReply, planRecordChange } from '../../functions/core/application/review.ts';
+import {
+  closingReviewDecision, creditsProblems, creditsWarnings, planApproval, planBriefEdit, planPartnerDecision, planPartnerReply, planRecordChange,
+} from '../../functions/core/application/review.ts';
+import { clientToken, draftBriefs } from '../../functions/core/ace/draft.ts';
+import { estimate } from '../../functions/core/estimate.ts';
 import { planRevision, planWithdraw } from '../../functions/core/application/founder-steps.ts';
 import { etagOf } from '../../functions/core/application/etag.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../../functions/core/errors.ts';
+import {
+  ConflictError, NotFoundError, PreconditionFailedError, PreconditionRequiredError, UnprocessableError, ValidationError,
+} from '../../functions/core/errors.ts';
 import { newApplication } from '../../functions/core/intake.ts';
-import type { Application, Transition } from '../../schemas/application.ts';
+import type { Application, RecordState, StoredBrief, Transition } from '../../schemas/application.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
@@ -302,5 +308,162 @@ describe('what a decision or a record change does (effects, reasons, guards)', (
     const app = approvedRecord({ status: 'in_aws_review', opportunityId: 'O1' });
     expect(() => planRecordChange({ app, programId: 'bedrock-poc', partnerId: 'p-a', change: { kind: 'filed', opportunityId: 'O2', filedAt: NOW.toISOString() }, now: NOW }))
       .toThrow('The bedrock-poc record is already filed as O1; it cannot be filed again as O2');
+  });
+});
+
+/** In partner review with the briefs the drafter writes for the example worksheet (valid on NOW), records as given. */
+function withBriefs(records: (RecordState | undefined)[] = [undefined, undefined], status: Application['status'] = 'in_partner_review'): Application {
+  const app = inReview();
+  const drafted = draftBriefs(app.worksheet, estimate(app.worksheet, { now: NOW }).plan.filings, { now: NOW, catalog: 'Sandbox', applicationId: app.id, revision: 1 });
+  const briefs: StoredBrief[] = drafted.slice(0, records.length).map((b, i) => ({
+    programId: b.programId, body: b.body as Record<string, unknown>, problems: b.problems, revision: 1, ...(records[i] ? { record: records[i] } : {}),
+  }));
+  return { ...app, status, briefs };
+}
+
+const caught = (fn: () => unknown): unknown => {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+};
+
+describe("a partner's edit of a brief (JSON Merge Patch + If-Match)", () => {
+  const app = withBriefs();
+  const [first, second] = app.briefs as [StoredBrief, StoredBrief];
+  const edit = (over: Partial<Parameters<typeof planBriefEdit>[0]> = {}) =>
+    planBriefEdit({ app, programId: first.programId, partnerId: 'p-a', patch: { Project: { Title: 'A sharper title' } }, ifMatch: etagOf(first), now: NOW, ...over });
+
+  it('the premise: the drafted briefs are valid and editable as drafts in partner review', () => {
+    expect(app.briefs?.map((b) => b.problems)).toEqual([[], []]);
+    expect(first.programId).not.toBe(second.programId);
+  });
+
+  it('applies the patch to the one brief: next revision, who and when, a new ClientToken, re-validated; the others unchanged', () => {
+    const plan = edit();
+    if (plan.kind !== 'apply') throw new Error('expected apply');
+    expect(plan.expectedVersion).toBe(app.version);
+    expect(plan.brief).toEqual({
+      ...first,
+      body: { ...first.body, Project: { ...(first.body.Project as object), Title: 'A sharper title' }, ClientToken: clientToken(app.id, first.programId, 1000 * 1 + 2) },
+      problems: [], revision: 2, editedAt: NOW.toISOString(), editedBy: 'p-a',
+    });
+    expect(plan.briefs).toEqual([plan.brief, second]);
+    expect(etagOf(plan.brief)).not.toBe(etagOf(first));
+    // The brief the application holds is not touched (the plan is applied by one conditional write).
+    expect((first.body.Project as { Title: string }).Title).not.toBe('A sharper title');
+  });
+
+  it('numbers ClientTokens per drafting round, so an edit after a revision never reuses one; a brief without a revision counts as 1', () => {
+    const submitted = app.transitions.find((t) => t.to === 'submitted')!;
+    const twoRounds: Application = { ...app, transitions: [...app.transitions, { ...submitted, version: 6 }], briefs: [{ ...first, revision: undefined }, second] };
+    const plan = edit({ app: twoRounds, ifMatch: etagOf({ ...first, revision: undefined }) });
+    if (plan.kind !== 'apply') throw new Error('expected apply');
+    expect(plan.brief.revision).toBe(2);
+    expect(plan.brief.body.ClientToken).toBe(clientToken(app.id, first.programId, 2000 + 2));
+  });
+
+  it('stores the problems the edited body has (an edit may break a rule: approval then refuses it)', () => {
+    const plan = edit({ patch: { Project: { Title: null } } });
+    if (plan.kind !== 'apply') throw new Error('expected apply');
+    expect(plan.brief.problems.map((p) => p.field)).toContain('Project.Title');
+  });
+
+  it('needs If-Match (428): absent, empty or * are refused before anything else is looked at', () => {
+    for (const ifMatch of [undefined, '', '   ', '*', ' * ']) {
+      expect(caught(() => edit({ ifMatch })), String(ifMatch)).toBeInstanceOf(PreconditionRequiredError);
+    }
+    expect(caught(() => edit({ ifMatch: undefined, patch: { Catalog: 'AWS' } }))).toBeInstanceOf(PreconditionRequiredError);
+  });
+
+  it('refuses a stale ETag (412) naming the current one; matches weak and listed ETags', () => {
+    const stale = caught(() => edit({ ifMatch: etagOf({ ...first, revision: 7 }) }));
+    expect(stale).toBeInstanceOf(PreconditionFailedError);
+    expect((stale as PreconditionFailedError).currentETag).toBe(etagOf(first));
+    expect(edit({ ifMatch: `W/${etagOf(first)}` }).kind).toBe('apply');
+    expect(edit({ ifMatch: `"0-x", ${etagOf(first)} ,"1-y"` }).kind).toBe('apply');
+  });
+
+  it('a patch that changes nothing (a repeated request) answers with the brief as it is, whatever the ETag', () => {
+    const title = (first.body.Project as { Title: string }).Title;
+    expect(edit({ patch: { Project: { Title: title } }, ifMatch: '"9-stale"' })).toEqual({ kind: 'unchanged', brief: first });
+    expect(edit({ patch: {} })).toEqual({ kind: 'unchanged', brief: first });
+  });
+
+  it('never lets a partner change what the service sets (400 naming the field), even to the same ETag', () => {
+    const err = caught(() => edit({ patch: { Catalog: 'AWS', ClientToken: 'mine' } }));
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).problems).toEqual([
+      { field: 'Catalog', rule: 'is set by the service and cannot be edited' },
+      { field: 'ClientToken', rule: 'is set by the service and cannot be edited' },
+    ]);
+  });
+
+  it('in Action Required: only the fields ACE lets a partner change, and the ClientToken stays (the record is already filed)', () => {
+    const actionRequired: RecordState = { status: 'action_required', opportunityId: 'O1234567', awsReview: { at: NOW.toISOString(), comments: 'fix the website' } };
+    const held = withBriefs([actionRequired, { status: 'in_aws_review', opportunityId: 'O7654321' }], 'action_required');
+    const brief = held.briefs![0]!;
+    const plan = planBriefEdit({ app: held, programId: brief.programId, partnerId: 'p-a', patch: { Customer: { Account: { WebsiteUrl: 'https://www.ledgerly.ai' } } }, ifMatch: etagOf(brief), now: NOW });
+    if (plan.kind !== 'apply') throw new Error('expected apply');
+    expect(plan.brief.body.ClientToken).toBe(brief.body.ClientToken);
+    expect(plan.brief.record).toEqual(actionRequired);
+    expect((plan.brief.body.Customer as { Account: { WebsiteUrl: string } }).Account.WebsiteUrl).toBe('https://www.ledgerly.ai');
+
+    const err = caught(() => planBriefEdit({ app: held, programId: brief.programId, partnerId: 'p-a', patch: { Project: { Title: 'New' } }, ifMatch: etagOf(brief), now: NOW }));
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).problems).toEqual([{ field: 'Project.Title', rule: expect.stringMatching(/^cannot be changed while the record is in Action Required/) }]);
+    // The other record, in AWS review, is not editable (409 naming its state).
+    const other = held.briefs![1]!;
+    const conflict = caught(() => planBriefEdit({ app: held, programId: other.programId, partnerId: 'p-a', patch: { Project: { Title: 'New' } }, ifMatch: etagOf(other), now: NOW }));
+    expect(conflict).toBeInstanceOf(ConflictError);
+    expect((conflict as ConflictError).currentState).toBe('in_aws_review');
+  });
+
+  it('a draft is editable only while in partner review (409 naming the application state), for the assigned partner only (404)', () => {
+    for (const status of ['approved_for_filing', 'changes_requested', 'routed'] as const) {
+      const err = caught(() => edit({ app: { ...app, status } }));
+      expect(err, status).toBeInstanceOf(ConflictError);
+      expect((err as ConflictError).currentState).toBe(status);
+      expect((err as ConflictError).message).toContain(`The ${first.programId} record is 'draft' (application '${status}')`);
+    }
+    expect(caught(() => edit({ partnerId: 'p-b' }))).toBeInstanceOf(NotFoundError);
+    expect(caught(() => edit({ partnerId: 'p-b', ifMatch: undefined }))).toBeInstanceOf(NotFoundError);
+    expect(caught(() => edit({ programId: 'no-such-program' }))).toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe("the partner's approval validates every brief first", () => {
+  it('approves for filing: draft records become approved for filing, the reason names the programs', () => {
+    const app = withBriefs();
+    const command = planApproval({ app, partnerId: 'p-a', decision: 'approved', now: NOW });
+    if (command.kind !== 'apply') throw new Error('expected apply');
+    expect(command.plan.transition).toMatchObject({ from: 'in_partner_review', to: 'approved_for_filing', version: app.version + 1, actor: { kind: 'partner', id: 'p-a' } });
+    expect(command.plan.transition.reason).toBe(`approved for filing by the partner: ${app.briefs!.map((b) => b.programId).join(', ')}`);
+    expect(command.changes).toEqual({ briefs: app.briefs!.map((b) => ({ ...b, record: { status: 'approved_for_filing' } })) });
+    expect(command.effects).toEqual({ releaseSlotOf: 'p-a', callback: { kinds: ['partner-review'], output: { decision: 'approved' } } });
+  });
+
+  it('leaves a record that is not a draft as it is; with no briefs the reason names none', () => {
+    const filed: RecordState = { status: 'filed', opportunityId: 'O1234567' };
+    const app = withBriefs([filed, undefined]);
+    const command = planApproval({ app, partnerId: 'p-a', decision: 'approved', now: NOW });
+    if (command.kind !== 'apply') throw new Error('expected apply');
+    expect(command.changes.briefs?.map((b) => b.record)).toEqual([filed, { status: 'approved_for_filing' }]);
+    const none = planApproval({ app: inReview(), partnerId: 'p-a', decision: 'approved', now: NOW });
+    expect(none.kind === 'apply' && none.plan.transition.reason).toBe('approved for filing by the partner');
+  });
+
+  it('refuses (422) while a brief breaks a rule, naming each field by program; checked on the day of approval', () => {
+    const app = withBriefs();
+    const broken: Application = { ...app, briefs: [{ ...app.briefs![0]!, body: { ...app.briefs![0]!.body, Project: { ...(app.briefs![0]!.body.Project as object), Title: undefined } } }, app.briefs![1]!] };
+    const err = caught(() => planApproval({ app: broken, partnerId: 'p-a', decision: 'approved', now: NOW }));
+    expect(err).toBeInstanceOf(UnprocessableError);
+    expect((err as UnprocessableError).problems.map((p) => p.field)).toEqual([`briefs.${app.briefs![0]!.programId}.Project.Title`]);
+    // Valid when drafted; a year later the target close date has passed.
+    const late = caught(() => planApproval({ app, partnerId: 'p-a', decision: 'approved', now: new Date(NOW.getTime() + 365 * 24 * 3600 * 1000) }));
+    expect(late).toBeInstanceOf(UnprocessableError);
+    expect((late as UnprocessableError).problems.map((p) => p.field)).toContain(`briefs.${app.briefs![0]!.programId}.LifeCycle.TargetCloseDate`);
   });
 });
