@@ -376,12 +376,15 @@ describe("a partner's edit of a brief (JSON Merge Patch + If-Match)", () => {
       expect(caught(() => edit({ ifMatch })), String(ifMatch)).toBeInstanceOf(PreconditionRequiredError);
     }
     expect(caught(() => edit({ ifMatch: undefined, patch: { Catalog: 'AWS' } }))).toBeInstanceOf(PreconditionRequiredError);
+    // The answer says where the ETag is.
+    expect(() => edit({ ifMatch: undefined })).toThrow("Send If-Match with the brief's ETag (from GET /partner/applications/{id} or the last PATCH)");
   });
 
   it('refuses a stale ETag (412) naming the current one; matches weak and listed ETags', () => {
     const stale = caught(() => edit({ ifMatch: etagOf({ ...first, revision: 7 }) }));
     expect(stale).toBeInstanceOf(PreconditionFailedError);
     expect((stale as PreconditionFailedError).currentETag).toBe(etagOf(first));
+    expect((stale as Error).message).toMatch(/^The brief changed since you read it: GET \/partner\/applications\/\{id\} again/);
     expect(edit({ ifMatch: `W/${etagOf(first)}` }).kind).toBe('apply');
     expect(edit({ ifMatch: `"0-x", ${etagOf(first)} ,"1-y"` }).kind).toBe('apply');
   });
@@ -395,6 +398,7 @@ describe("a partner's edit of a brief (JSON Merge Patch + If-Match)", () => {
   it('never lets a partner change what the service sets (400 naming the field), even to the same ETag', () => {
     const err = caught(() => edit({ patch: { Catalog: 'AWS', ClientToken: 'mine' } }));
     expect(err).toBeInstanceOf(ValidationError);
+    expect((err as Error).message).toBe('The patch changes fields that cannot be changed now');
     expect((err as ValidationError).problems).toEqual([
       { field: 'Catalog', rule: 'is set by the service and cannot be edited' },
       { field: 'ClientToken', rule: 'is set by the service and cannot be edited' },
@@ -451,8 +455,10 @@ describe("the partner's approval validates every brief first", () => {
     const command = planApproval({ app, partnerId: 'p-a', decision: 'approved', now: NOW });
     if (command.kind !== 'apply') throw new Error('expected apply');
     expect(command.changes.briefs?.map((b) => b.record)).toEqual([filed, { status: 'approved_for_filing' }]);
-    const none = planApproval({ app: inReview(), partnerId: 'p-a', decision: 'approved', now: NOW });
-    expect(none.kind === 'apply' && none.plan.transition.reason).toBe('approved for filing by the partner');
+    for (const briefs of [[], undefined]) {
+      const none = planApproval({ app: { ...inReview(), briefs }, partnerId: 'p-a', decision: 'approved', now: NOW });
+      expect(none.kind === 'apply' && none.plan.transition.reason, String(briefs)).toBe('approved for filing by the partner');
+    }
   });
 
   it('refuses (422) while a brief breaks a rule, naming each field by program; checked on the day of approval', () => {
@@ -460,6 +466,7 @@ describe("the partner's approval validates every brief first", () => {
     const broken: Application = { ...app, briefs: [{ ...app.briefs![0]!, body: { ...app.briefs![0]!.body, Project: { ...(app.briefs![0]!.body.Project as object), Title: undefined } } }, app.briefs![1]!] };
     const err = caught(() => planApproval({ app: broken, partnerId: 'p-a', decision: 'approved', now: NOW }));
     expect(err).toBeInstanceOf(UnprocessableError);
+    expect((err as Error).message).toBe('Every brief must pass validation before approval; fix these fields first (PATCH the brief)');
     expect((err as UnprocessableError).problems.map((p) => p.field)).toEqual([`briefs.${app.briefs![0]!.programId}.Project.Title`]);
     // Valid when drafted; a year later the target close date has passed.
     const late = caught(() => planApproval({ app, partnerId: 'p-a', decision: 'approved', now: new Date(NOW.getTime() + 365 * 24 * 3600 * 1000) }));
