@@ -474,3 +474,68 @@ describe("the partner's approval validates every brief first", () => {
     expect((late as UnprocessableError).problems.map((p) => p.field)).toContain(`briefs.${app.briefs![0]!.programId}.LifeCycle.TargetCloseDate`);
   });
 });
+
+describe("AWS's review outcomes and filings recorded by the partner", () => {
+  const holding = (record: RecordState): Application => ({
+    ...inReview(), status: record.status as Application['status'], briefs: [{ programId: 'bedrock-poc', body: {}, problems: [], record }],
+  });
+  const change = (record: RecordState, c: Parameters<typeof planRecordChange>[0]['change']) => planRecordChange({ app: holding(record), programId: 'bedrock-poc', partnerId: 'p-a', change: c, now: NOW });
+  const applied = (command: ReturnType<typeof planRecordChange>) => {
+    if (command.kind !== 'apply') throw new Error(`expected apply, got ${command.kind}`);
+    return { reason: command.plan.transition.reason, record: command.changes.briefs?.[0]?.record };
+  };
+  const filed: RecordState = { status: 'filed', opportunityId: 'O1234567', filedAt: '2026-11-30T10:00:00Z', filedVia: 'api' };
+  const at = NOW.toISOString();
+
+  it('a filing: by hand unless said otherwise, through the API when the partner says so', () => {
+    const ready: RecordState = { status: 'approved_for_filing' };
+    expect(applied(change(ready, { kind: 'filed', opportunityId: 'O7654321', filedAt: at }))).toEqual({
+      reason: 'filed by hand in ACE as O7654321', record: { status: 'filed', opportunityId: 'O7654321', filedAt: at, filedVia: 'manual' },
+    });
+    expect(applied(change(ready, { kind: 'filed', opportunityId: 'O7654321', filedAt: at, via: 'api' }))).toMatchObject({
+      reason: 'filed through the Partner Central API as O7654321', record: { filedVia: 'api' },
+    });
+  });
+
+  it('in review, Action Required (with or without comments), approved with the award, rejected with the reason', () => {
+    expect(applied(change(filed, { kind: 'aws-review', outcome: 'in-review' }))).toEqual({ reason: 'AWS review: In review', record: { ...filed, status: 'in_aws_review' } });
+    const inReviewRecord: RecordState = { ...filed, status: 'in_aws_review' };
+    expect(applied(change(inReviewRecord, { kind: 'aws-review', outcome: 'action-required', comments: 'Add the website' }))).toEqual({
+      reason: 'AWS review: Action Required: Add the website', record: { ...filed, status: 'action_required', awsReview: { at, comments: 'Add the website' } },
+    });
+    expect(applied(change(inReviewRecord, { kind: 'aws-review', outcome: 'action-required' }))).toEqual({
+      reason: 'AWS review: Action Required', record: { ...filed, status: 'action_required', awsReview: { at } },
+    });
+    // (An approved POC record also drafts its funding request: records.ts, tested there.)
+    const approval = applied(change(inReviewRecord, { kind: 'aws-review', outcome: 'approved', amountUsd: '25000.00', expiresOn: '2027-12-31', comments: 'ok' }));
+    expect(approval.reason).toMatch(/^AWS review: Approved, \$25000\.00 expiring 2027-12-31(;|$)/);
+    expect(approval.record).toMatchObject({ ...filed, status: 'approved', awsReview: { at, comments: 'ok' }, award: { amountUsd: '25000.00', expiresOn: '2027-12-31' } });
+    expect(applied(change(inReviewRecord, { kind: 'aws-review', outcome: 'rejected', reason: 'Customer Deficiency' }))).toEqual({
+      reason: 'AWS review: Rejected (Customer Deficiency)', record: { ...filed, status: 'rejected', awsReview: { at, reason: 'Customer Deficiency' } },
+    });
+    expect(applied(change(inReviewRecord, { kind: 'aws-review', outcome: 'rejected' }))).toMatchObject({ reason: 'AWS review: Rejected (Other)', record: { awsReview: { reason: 'Other' } } });
+  });
+
+  it('the same outcome again replays (only the wait resumes); a different one for the same status does not', () => {
+    const approved: RecordState = { ...filed, status: 'approved', award: { amountUsd: '25000.00', expiresOn: '2027-12-31' } };
+    expect(change(approved, { kind: 'aws-review', outcome: 'approved', amountUsd: '25000.00', expiresOn: '2027-12-31' }).kind).toBe('replay');
+    expect(caught(() => change(approved, { kind: 'aws-review', outcome: 'approved', amountUsd: '30000.00', expiresOn: '2027-12-31' }))).toBeInstanceOf(ConflictError);
+    expect(caught(() => change(approved, { kind: 'aws-review', outcome: 'approved', amountUsd: '25000.00', expiresOn: '2028-01-31' }))).toBeInstanceOf(ConflictError);
+    const rejected: RecordState = { ...filed, status: 'rejected', awsReview: { at, reason: 'Customer Deficiency' } };
+    expect(change(rejected, { kind: 'aws-review', outcome: 'rejected', reason: 'Customer Deficiency' }).kind).toBe('replay');
+    expect(caught(() => change(rejected, { kind: 'aws-review', outcome: 'rejected', reason: 'Other' }))).toBeInstanceOf(ConflictError);
+    const held: RecordState = { ...filed, status: 'action_required', awsReview: { at, comments: 'Add the website' } };
+    expect(change(held, { kind: 'aws-review', outcome: 'action-required', comments: 'Add the website' }).kind).toBe('replay');
+    expect(caught(() => change(held, { kind: 'aws-review', outcome: 'action-required', comments: 'Something else' }))).toBeInstanceOf(ConflictError);
+    expect(change({ ...filed, status: 'in_aws_review' }, { kind: 'aws-review', outcome: 'in-review' }).kind).toBe('replay');
+    // An outcome for another status is not a replay: Action Required while in AWS review moves the record.
+    expect(change({ ...filed, status: 'in_aws_review' }, { kind: 'aws-review', outcome: 'action-required' }).kind).toBe('apply');
+  });
+
+  it('an outcome AWS cannot give now is refused (409) saying when it applies', () => {
+    expect(() => change({ status: 'approved_for_filing' }, { kind: 'aws-review', outcome: 'approved', amountUsd: '1.00', expiresOn: '2027-01-01' }))
+      .toThrow("You cannot record AWS's review outcome for the bedrock-poc record now: it is 'approved for filing', and AWS decides on a filed record that it has not decided on yet");
+    expect(() => change({ status: 'approved_for_filing' }, { kind: 'aws-review', outcome: 'in-review' }))
+      .toThrow(/it is 'approved for filing', and AWS reviews a record after it was filed/);
+  });
+});
