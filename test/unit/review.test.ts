@@ -214,6 +214,16 @@ describe('a review decision that is not possible now', () => {
     expect(declined?.currentState).toBe('changes_requested');
     expect(decide('filed', 'approved')?.message).toBe("You cannot approve application app_409 now: it was already approved for filing (its records are now 'filed')");
     expect(decide('routed', 'approved')?.message).toMatch(/^You cannot approve application app_409 now: it was just assigned to you/);
+    for (const [status, why] of [
+      ['submitted', 'it is being re-sized and re-drafted; it returns to your review queue when ready'],
+      ['sized', 'it is being re-sized and re-drafted; it returns to your review queue when ready'],
+      ['drafted', 'it is being re-sized and re-drafted; it returns to your review queue when ready'],
+      ['withdrawn', 'the founder withdrew it'],
+      ['failed', 'its workflow failed and operations are looking at it'],
+      ['credits_applied', "it was already approved for filing (its records are now 'credits applied')"],
+    ] as const) {
+      expect(decide(status, 'declined')?.message, status).toBe(`You cannot decline application app_409 now: ${why}`);
+    }
     for (const status of ['changes_requested', 'filed', 'routed', 'withdrawn', 'sized'] as const) {
       for (const decision of ['approved', 'changes_requested', 'declined'] as const) {
         const err = decide(status, decision);
@@ -281,6 +291,8 @@ describe('what a decision or a record change does (effects, reasons, guards)', (
     expect(command.kind).toBe('apply');
     expect(command.effects).toEqual({ callback: { kinds: ['aws-decision', 'credits'], output: { event: 'record-changed', programId: 'bedrock-poc' } } });
     expect(command.kind === 'apply' && command.plan.transition.reason).toBe('credits applied: $10.00, expiring 2027-11-30');
+    // The record shows the credits (the founder's view and the expiry reminders read them there).
+    expect(command.kind === 'apply' && command.changes.briefs?.[0]?.record).toEqual({ status: 'credits_applied', credits: { amountUsd: '10.00', appliedOn: '2026-11-30', expiresOn: '2027-11-30' } });
   });
 
   it('credits are checked across fields before anything is planned (400 naming the field)', () => {
@@ -300,7 +312,11 @@ describe('what a decision or a record change does (effects, reasons, guards)', (
     const credits = { amountUsd: '10.00', appliedOn: '2026-11-30', expiresOn: '2027-11-30' };
     const app = approvedRecord({ status: 'credits_applied', credits });
     expect(planRecordChange({ app, programId: 'bedrock-poc', partnerId: 'p-a', change: { kind: 'credits', ...credits }, now: NOW }).kind).toBe('replay');
-    expect(() => planRecordChange({ app, programId: 'bedrock-poc', partnerId: 'p-a', change: { kind: 'credits', ...credits, amountUsd: '11.00' }, now: NOW })).toThrow(ConflictError);
+    for (const other of [{ amountUsd: '11.00' }, { appliedOn: '2026-11-29' }, { expiresOn: '2027-12-31' }]) {
+      expect(() => planRecordChange({ app, programId: 'bedrock-poc', partnerId: 'p-a', change: { kind: 'credits', ...credits, ...other }, now: NOW }), JSON.stringify(other)).toThrow(ConflictError);
+    }
+    // Credits noted on a record AWS approved are not yet applied ones: recording them is no replay.
+    expect(planRecordChange({ app: approvedRecord({ status: 'approved', credits }), programId: 'bedrock-poc', partnerId: 'p-a', change: { kind: 'credits', ...credits }, now: NOW }).kind).toBe('apply');
     expect(() => planRecordChange({ app: approvedRecord({ status: 'approved', credits }), programId: 'bedrock-poc', partnerId: 'p-a', change: { kind: 'credits', ...credits, appliedOn: '2026-12-02' }, now: NOW })).toThrow(ValidationError);
   });
 
@@ -458,6 +474,7 @@ describe("the partner's approval validates every brief first", () => {
     for (const briefs of [[], undefined]) {
       const none = planApproval({ app: { ...inReview(), briefs }, partnerId: 'p-a', decision: 'approved', now: NOW });
       expect(none.kind === 'apply' && none.plan.transition.reason, String(briefs)).toBe('approved for filing by the partner');
+      expect(none.kind === 'apply' && none.changes).toEqual({ briefs: [] });
     }
   });
 
@@ -528,6 +545,11 @@ describe("AWS's review outcomes and filings recorded by the partner", () => {
     expect(change(held, { kind: 'aws-review', outcome: 'action-required', comments: 'Add the website' }).kind).toBe('replay');
     expect(caught(() => change(held, { kind: 'aws-review', outcome: 'action-required', comments: 'Something else' }))).toBeInstanceOf(ConflictError);
     expect(change({ ...filed, status: 'in_aws_review' }, { kind: 'aws-review', outcome: 'in-review' }).kind).toBe('replay');
+    // Back in review after an Action Required round (its comments kept on the record): 'in review' again still replays.
+    expect(change({ ...held, status: 'in_aws_review' }, { kind: 'aws-review', outcome: 'in-review' }).kind).toBe('replay');
+    // A record approved or rejected before the award or the reason was kept is not a replay, nor a crash: a 409.
+    expect(caught(() => change({ ...filed, status: 'approved' }, { kind: 'aws-review', outcome: 'approved', amountUsd: '1.00', expiresOn: '2027-01-01' }))).toBeInstanceOf(ConflictError);
+    expect(caught(() => change({ ...filed, status: 'rejected' }, { kind: 'aws-review', outcome: 'rejected', reason: 'Other' }))).toBeInstanceOf(ConflictError);
     // An outcome for another status is not a replay: Action Required while in AWS review moves the record.
     expect(change({ ...filed, status: 'in_aws_review' }, { kind: 'aws-review', outcome: 'action-required' }).kind).toBe('apply');
   });
