@@ -3,17 +3,28 @@
  *   - the version half of "status is X and version is N" on a status change (the status alone does not move when a
  *     stacked record changes, or when a brief is edited),
  *   - the version guard on brief edits (an edit racing AWS's approval of that record, the application staying put),
- *   - AwaitReview's catch-up: a wait whose answer already landed while it was starting does not wait for it.
- * Against dynalite, with the repository and the AwaitReview handler as deployed.
+ *   - AwaitReview's catch-up: a wait whose answer already landed while it was starting does not wait for it,
+ *   - in every writer of the application repository, only a failed condition reads as "someone else won" (a 409,
+ *     `false`, nothing to do): an item over 400 KB, a missing table or a throttled request fails as itself.
+ * Against dynalite, with the repository and the AwaitReview handler as deployed (throttling injected: dynalite never
+ * throttles).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Context } from 'aws-lambda';
 import { type ApplicationRepository, applyTransition } from '../../functions/adapters/dynamo/applications.ts';
-import { updateBriefs } from '../../functions/adapters/dynamo/applications-edits.ts';
-import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
-import { markNoticesSent } from '../../functions/adapters/dynamo/applications-notices.ts';
+import {
+  confirmAddress, markConfirmationSent, requestConfirmationMail, storeConfirmationSecret,
+} from '../../functions/adapters/dynamo/applications-confirmation.ts';
+import { appendNote, updateBriefs } from '../../functions/adapters/dynamo/applications-edits.ts';
+import { recordReminderSent, refreshExpiryDue } from '../../functions/adapters/dynamo/applications-expiry.ts';
+import { addFounderTokenHash, createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
+import { replaceLegacy } from '../../functions/adapters/dynamo/applications-migration.ts';
+import { claimNotice, markNoticesSent, releaseNotice } from '../../functions/adapters/dynamo/applications-notices.ts';
 import { getTaskToken } from '../../functions/adapters/dynamo/applications-tasks.ts';
+import { documentClient } from '../../functions/adapters/dynamo/client.ts';
+import { logger } from '../../functions/adapters/observability.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
+import { failBefore, throttled } from '../support/dynamo-failures.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 import { newApplication, newFounderToken } from '../../functions/core/intake.ts';
 import { planTransition } from '../../functions/core/application/lifecycle.ts';
@@ -150,5 +161,152 @@ describe('only a failed condition is a conflict (application repository)', () =>
     expect(refused).not.toBeInstanceOf(ConflictError);
     expect((refused as Error).name).toBe('ValidationException');
     expect((await applications.mustGet(app.id)).status).toBe('drafted');
+  });
+});
+
+/**
+ * The same rule in the other writers of the application repository: only ConditionalCheckFailedException means
+ * "another writer got there first" (a 409, `false`, or nothing to do). Any other refusal (here an item over DynamoDB's
+ * 400 KB limit: ValidationException, or a table that is not there: ResourceNotFoundException, as with a wrong
+ * TABLE_NAME) must fail as itself, so the caller fails and is retried or alarmed on, and nothing reads as done.
+ */
+describe('only a failed condition is a conflict (the other application writers)', () => {
+  const huge = 'x'.repeat(420_000);
+  const failure = (promise: Promise<unknown>) => promise.then((value) => ({ value }), (error: unknown) => error);
+
+  it("a note DynamoDB refuses fails as itself, not as 'changed meanwhile': nothing is appended", async () => {
+    const app = await stored('filed');
+    const note = { at: '2026-11-27T11:00:00Z', actor: { kind: 'ops', id: 'ops' } as const, from: app.status, to: app.status, reason: huge, version: app.version + 1 };
+    const refused = await failure(appendNote(applications, app, note));
+    expect(refused).not.toBeInstanceOf(ConflictError);
+    expect((refused as Error).name).toBe('ValidationException');
+    const latest = await applications.mustGet(app.id);
+    expect(latest.version).toBe(app.version);
+    expect(latest.transitions).toEqual(app.transitions);
+  });
+
+  it("a brief edit DynamoDB refuses fails as itself, not as 'changed while the brief was being saved'", async () => {
+    const app = await stored('action_required', [actionRequired]);
+    // The brief's head (its problems stay on the application item) pushes the item past 400 KB.
+    const edited = (app.briefs ?? []).map((b) => ({ ...b, body: { Project: { Title: 'edited' } }, problems: [{ field: 'Project.Title', rule: huge }], revision: 2 }));
+    const refused = await failure(updateBriefs(applications, app, edited, new Date('2026-11-27T11:00:00Z')));
+    expect(refused).not.toBeInstanceOf(ConflictError);
+    expect((refused as Error).name).toBe('ValidationException');
+    const latest = await applications.mustGet(app.id);
+    expect(latest.version).toBe(app.version);
+    expect(latest.briefs).toEqual(app.briefs);
+  });
+
+  it("a new application DynamoDB refuses fails as itself, never as 'already stored' (an idempotent replay of nothing)", async () => {
+    counter += 1;
+    const base = newApplication({ id: `app_guard${counter}`, worksheet: exampleWorksheet(), tokenHash: newFounderToken().hash, now: new Date('2026-11-27T10:00:00Z') });
+    const app: Application = { ...base, transitions: base.transitions.map((t) => ({ ...t, reason: huge })) };
+    const refused = await failure(createApplication(applications, app));
+    expect((refused as Error).name).toBe('ValidationException');
+    expect(await applications.get(app.id)).toBeUndefined();
+  });
+
+  it("a founder token DynamoDB refuses fails as itself, not as the 409 'already answered 10 times'", async () => {
+    const app = await stored('submitted');
+    const refused = await failure(addFounderTokenHash(applications, app.id, huge));
+    expect(refused).not.toBeInstanceOf(ConflictError);
+    expect((refused as Error).name).toBe('ValidationException');
+    expect((await applications.mustGet(app.id)).founderTokenHashes).toEqual(app.founderTokenHashes);
+  });
+
+  it("a migration's rewrite DynamoDB refuses fails as itself, not as 'migrated meanwhile by another run'", async () => {
+    counter += 1;
+    const base = newApplication({ id: `app_guard${counter}`, worksheet: exampleWorksheet(), tokenHash: newFounderToken().hash, now: new Date('2026-11-27T10:00:00Z') });
+    const app: Application = { ...base, transitions: base.transitions.map((t) => ({ ...t, reason: huge })) };
+    const refused = await failure(replaceLegacy(applications, app));
+    expect((refused as Error).name).toBe('ValidationException');
+  });
+
+  describe('a table that is not there (a wrong TABLE_NAME) fails each conditional write as itself', () => {
+    const missing = { tableName: 'no-such-table' };
+    const id = 'app_nowhere';
+    const now = new Date('2026-11-27T10:00:00Z');
+    const notFound = { name: 'ResourceNotFoundException' };
+
+    it("storing a confirmation secret: not 'the application no longer waits' (no mail would go out, and no error)", async () => {
+      await expect(storeConfirmationSecret(missing, id, { hash: 'h', number: 1, now, expiresAt: new Date('2026-11-28T10:00:00Z') })).rejects.toMatchObject(notFound);
+    });
+
+    it('recording a confirmation mail as sent: not silently dropped', async () => {
+      await expect(markConfirmationSent(missing, id, 1)).rejects.toMatchObject(notFound);
+    });
+
+    it("confirming the address: not 'this link is not the live one' (the founder would be told to ask again)", async () => {
+      await expect(confirmAddress(missing, id, 'h', now)).rejects.toMatchObject(notFound);
+    });
+
+    it("asking for another confirmation mail: not 'raced or no longer waiting'", async () => {
+      await expect(requestConfirmationMail(missing, id, 1)).rejects.toMatchObject(notFound);
+    });
+
+    it('moving the expiry sweep forward: not silently dropped', async () => {
+      const app = newApplication({ id, worksheet: exampleWorksheet(), tokenHash: newFounderToken().hash, now });
+      await expect(refreshExpiryDue(missing, app)).rejects.toMatchObject(notFound);
+    });
+
+    it('giving back a notice claim: not silently dropped (the next send would wait for the lease)', async () => {
+      await expect(releaseNotice(missing, id, 'k:v1')).rejects.toMatchObject(notFound);
+    });
+  });
+});
+
+/**
+ * Writers whose fallback on a failed condition would hide any other failure: a throttled request (injected, dynalite
+ * never throttles) must fail as itself, so the caller is retried, and leave nothing half done. The one write that never
+ * fails its caller, marking a superseded document for expiry, warns instead (a failed condition there is expected).
+ */
+describe('a throttled write is not a failed condition (expiry reminders, notice claims, superseded documents)', () => {
+  const approved: RecordState = { status: 'approved', opportunityId: 'O3333333', award: { amountUsd: '10000.00', expiresOn: '2027-01-15' } };
+  const remindersOf = async (id: string) => recordOf((await applications.mustGet(id)).briefs![0]!).remindersSent;
+
+  it('recording a reminder: a throttled write fails, instead of recording it without moving the expiry sweep; the retry records it', async () => {
+    const app = await stored('approved', [approved]);
+    const restore = failBefore(documentClient, 'UpdateItemCommand', throttled);
+    const refused = await recordReminderSent(applications, app, 'bedrock-poc', [60]).then(() => undefined, (error: unknown) => error).finally(restore);
+    expect(refused).toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+    expect(await remindersOf(app.id)).toBeUndefined();
+    const retried = await recordReminderSent(applications, app, 'bedrock-poc', [60]);
+    expect(recordOf(retried.briefs![0]!).remindersSent).toEqual([60]);
+    expect(await remindersOf(app.id)).toEqual([60]);
+  });
+
+  it('recording a reminder after a concurrent change: a throttled fallback write fails, never answers "recorded" with nothing stored', async () => {
+    const read = await stored('approved', [approved]);
+    // Another writer moves the version on after this read: the guarded write fails its condition, the fallback runs.
+    await appendNote(applications, read, { at: '2026-11-27T11:00:00Z', actor: { kind: 'ops', id: 'ops' }, from: read.status, to: read.status, reason: 'nudged', version: read.version + 1 });
+    const restore = failBefore(documentClient, 'UpdateItemCommand', throttled, { skip: 1 });
+    const refused = await recordReminderSent(applications, read, 'bedrock-poc', [60]).then(() => undefined, (error: unknown) => error).finally(restore);
+    expect(refused).toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+    expect(await remindersOf(read.id)).toBeUndefined();
+  });
+
+  it('claiming a notice: a throttled claim fails (the sender retries), not read back as claimed, busy or sent; it holds nothing', async () => {
+    const app = await stored('approved', [approved]);
+    const now = new Date('2026-11-27T12:00:00Z');
+    const restore = failBefore(documentClient, 'PutItemCommand', throttled);
+    const refused = await claimNotice(applications, app.id, 'expiry:bedrock-poc:60', now).then((answer) => answer, (error: unknown) => error).finally(restore);
+    expect(refused).toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+    expect(await claimNotice(applications, app.id, 'expiry:bedrock-poc:60', now)).toEqual({ state: 'claimed', leaseUntil: expect.any(Number) });
+  });
+  it('a superseded document left unmarked by a throttled write: the edit stands, and the operator is warned (it stays stored)', async () => {
+    const app = await stored('action_required', [actionRequired]);
+    const edited = (app.briefs ?? []).map((b) => ({ ...b, body: { Project: { Title: 'fixed as AWS asked' } }, revision: 2 }));
+    const warn = vi.spyOn(logger, 'warn');
+    // The edit's own write goes through; the one marking the replaced body for expiry is throttled.
+    const restore = failBefore(documentClient, 'UpdateItemCommand', throttled, { skip: 1 });
+    try {
+      const after = await updateBriefs(applications, app, edited, new Date('2026-11-27T11:00:00Z'));
+      expect(after).toEqual(await applications.mustGet(app.id));
+      expect(after.briefs?.[0]?.body).toEqual({ Project: { Title: 'fixed as AWS asked' } });
+      expect(warn).toHaveBeenCalledWith('Superseded document not marked for expiry; it stays until marked again', expect.objectContaining({ applicationId: app.id }));
+    } finally {
+      restore();
+      warn.mockRestore();
+    }
   });
 });

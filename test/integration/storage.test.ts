@@ -1,8 +1,10 @@
 /**
  * How an application is stored, against dynalite: what grows lives in items of its own (a long-lived application
- * stays far below the 400 KB item limit), every pair of writes can be cut, reads are parsed, the expiry sweep reads
- * only what is due, and a notice claimed by a sender that died is sent by the next one.
+ * stays far below the 400 KB item limit), every pair of writes can be cut, reads are parsed (a partition past 1 MB
+ * too, over pages), the expiry sweep reads only what is due, and a notice claimed by a sender that died is sent by
+ * the next one.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -12,6 +14,7 @@ import { markNoticesSent } from '../../functions/adapters/dynamo/applications-no
 import type { PartnerRepository } from '../../functions/adapters/dynamo/partners.ts';
 import type { Notifier } from '../../functions/usecases/notifier.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
+import { failBefore } from '../support/dynamo-failures.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 import { itemSize } from '../support/item-size.ts';
 import { storedItemProblems } from '../support/stored-items.ts';
@@ -81,16 +84,7 @@ async function partitionItems(id: string): Promise<Record<string, unknown>[]> {
 
 /** Makes the next `times` writes of `command` (e.g. 'UpdateItemCommand') fail as if the process died just before them. */
 function cutBefore(command: string, times = 1): () => void {
-  let left = times;
-  const name = `cut-${command}-${Math.random()}`;
-  documentClient.middlewareStack.add((next, context) => async (args) => {
-    if (left > 0 && context.commandName === command) {
-      left -= 1;
-      throw Object.assign(new Error(`process died before ${command}`), { name: 'SimulatedCrash' });
-    }
-    return next(args);
-  }, { step: 'initialize', name });
-  return () => documentClient.middlewareStack.remove(name);
+  return failBefore(documentClient, command, () => Object.assign(new Error(`process died before ${command}`), { name: 'SimulatedCrash' }), { times });
 }
 
 function briefsFor(round: number, app: Application) {
@@ -172,6 +166,28 @@ describe('application storage (dynalite)', () => {
     const stored = await applications.mustGet(app.id);
     expect(stored.status).toBe('sized');
     expect(stored.transitions.map((t) => t.version)).toEqual([1, 2]);
+  });
+
+  it('a partition past 1 MB (where DynamoDB pages a Query) reads back whole: every document, transition and notice', async () => {
+    let app = freshApplication();
+    await createApplication(applications, app);
+    app = await move(app, 'sized', system, T0 + 1000, 'sized');
+    // Six brief bodies of ~300 KB that do not compress (documents are stored gzipped): ~1.4 MB, so the read pages.
+    const briefs = ['bedrock-poc', 'activate-portfolio', 'map-assess', 'map-mobilize', 'isv-accelerate', 'migration-acceleration'].map((programId, i) => ({
+      programId, body: { Project: { Title: `brief ${i}`, CustomerBusinessProblem: randomBytes(225_000).toString('base64') } }, problems: [], revision: 1,
+    }));
+    app = await move(app, 'drafted', system, T0 + 2000, 'drafted', { briefs });
+    app = await move(app, 'routed', system, T0 + 3000, 'routed', { partner: { partnerId: 'p-test', partnerName: 'Test', assignedAt: new Date(T0 + 3000).toISOString(), reasons: ['region'] } });
+    const sent = app.transitions.map((t) => `t:v${t.version}`);
+    await markNoticesSent(applications, app.id, sent);
+    const pages = await raw.send(new QueryCommand({ TableName: table.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': applicationPartition(app.id) } }));
+    expect(pages.LastEvaluatedKey).toBeDefined(); // the premise: one Query does not hold the partition
+
+    const stored = await applications.mustGet(app.id);
+    expect(stored.briefs?.map((b) => b.body)).toEqual(briefs.map((b) => b.body));
+    expect(stored.transitions.map((t) => `${t.version}:${t.to}`)).toEqual(['1:submitted', '2:sized', '3:drafted', '4:routed']);
+    expect(stored.notified).toEqual([...sent].sort());
+    expect(stored).toEqual({ ...app, notified: [...sent].sort() });
   });
 
   it('refuses an item of another schema version or another entity, by name (trusted on read otherwise)', async () => {
