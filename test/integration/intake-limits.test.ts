@@ -4,16 +4,20 @@
  * on another's application, and a replay never takes a working token away.
  */
 import { randomUUID } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApplicationRepository, applyTransition } from '../../functions/adapters/dynamo/applications.ts';
 import type * as LimitsModule from '../../functions/adapters/dynamo/limits.ts';
 import type { LimitRepository } from '../../functions/adapters/dynamo/limits.ts';
+import type * as ClientModule from '../../functions/adapters/dynamo/client.ts';
+import { rateWindowKey } from '../../functions/adapters/dynamo/keys.ts';
 import type * as SubmitWorksheet from '../../functions/usecases/submit-worksheet.ts';
 import { founderTokenMatches } from '../../functions/core/intake.ts';
 import { planTransition } from '../../functions/core/application/lifecycle.ts';
 import { ConflictError, IdempotencyKeyReusedError, TooManyRequestsError } from '../../functions/core/errors.ts';
 import type { Worksheet } from '../../schemas/worksheet.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
+import { failBefore, throttled } from '../support/dynamo-failures.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 
 let table: TestTable;
@@ -21,6 +25,7 @@ let applications: ApplicationRepository;
 let limits: LimitRepository;
 let submit: typeof SubmitWorksheet.submitWorksheet;
 let limitsModule: typeof LimitsModule;
+let documentClient: typeof ClientModule.documentClient;
 let now = new Date('2026-11-27T10:00:00Z');
 const started: string[] = [];
 
@@ -29,6 +34,7 @@ beforeAll(async () => {
   process.env.AWS_ENDPOINT_URL_DYNAMODB = table.endpoint;
   const { ApplicationRepository } = await import('../../functions/adapters/dynamo/applications.ts');
   limitsModule = await import('../../functions/adapters/dynamo/limits.ts');
+  ({ documentClient } = await import('../../functions/adapters/dynamo/client.ts'));
   ({ submitWorksheet: submit } = await import('../../functions/usecases/submit-worksheet.ts'));
   applications = new ApplicationRepository(table.tableName);
   limits = new limitsModule.LimitRepository(table.tableName);
@@ -130,5 +136,81 @@ describe('idempotency keys', () => {
     const app = await applications.mustGet(first.applicationId);
     expect(app.founderTokenHashes).toHaveLength(10);
     for (const token of tokens) expect(founderTokenMatches(app, token)).toBe(true);
+  });
+});
+
+const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
+
+describe('a failed write is not a held slot, and a lost race for a freed slot is not a failure', () => {
+  it('a throttled slot claim fails the intake as itself (the caller retries), never as "too many open applications"; the retry is accepted', async () => {
+    const w = founder();
+    const key = `k-${randomUUID()}`;
+    const restore = failBefore(documentClient, 'PutItemCommand', throttled);
+    const refused = await failure(submit(deps(), w, key)).finally(restore);
+    expect(refused).toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+    expect(await limitsModule.slotHolders(limits, limitsModule.addressScope(w.contact.email))).toEqual([]);
+    const accepted = await submit(deps(), w, key);
+    expect((await limitsModule.slotHolders(limits, limitsModule.addressScope(w.contact.email))).map((hd) => hd.applicationId)).toEqual([accepted.applicationId]);
+  });
+
+  it('a freed slot is held by nobody; of two intakes taking back the same slot, the later release leaves the new holder alone and does not fail', async () => {
+    const scope = limitsModule.addressScope(founder().contact.email);
+    expect(await limitsModule.claimSlot(limits, scope, 0, 'app_closed', now)).toBe(true);
+    expect(await limitsModule.claimSlot(limits, scope, 1, 'app_open', now)).toBe(true);
+    await limitsModule.releaseSlot(limits, scope, 0, 'app_closed');
+    expect(await limitsModule.slotHolders(limits, scope)).toEqual([{ slot: 1, applicationId: 'app_open', claimedAt: now.toISOString() }]);
+    expect(await limitsModule.claimSlot(limits, scope, 0, 'app_new', now)).toBe(true);
+    // The other intake read the same closed holder and releases it now: its condition fails, quietly.
+    await expect(limitsModule.releaseSlot(limits, scope, 0, 'app_closed')).resolves.toBeUndefined();
+    expect((await limitsModule.slotHolders(limits, scope)).map((hd) => [hd.slot, hd.applicationId])).toEqual([[0, 'app_new'], [1, 'app_open']]);
+    expect(await limitsModule.claimSlot(limits, scope, 0, 'app_other', now)).toBe(false);
+  });
+
+  it('a throttled release fails as itself (the intake is retried) and leaves the slot with its holder', async () => {
+    const scope = limitsModule.addressScope(founder().contact.email);
+    await limitsModule.claimSlot(limits, scope, 0, 'app_closed', now);
+    const restore = failBefore(documentClient, 'UpdateItemCommand', throttled);
+    const refused = await failure(limitsModule.releaseSlot(limits, scope, 0, 'app_closed')).finally(restore);
+    expect(refused).toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+    expect((await limitsModule.slotHolders(limits, scope)).map((hd) => hd.applicationId)).toEqual(['app_closed']);
+  });
+});
+
+describe('rate windows (confirmation mails per address and day)', () => {
+  const DAY_MS = 86_400_000;
+  const day = (at: string) => ({ limit: 2, windowMs: DAY_MS, now: new Date(at) });
+
+  it('counts the limit in a UTC day, then refuses until midnight UTC with the seconds left; the next day counts afresh', async () => {
+    const scope = limitsModule.addressScope(founder().contact.email);
+    expect(await limitsModule.takeFromWindow(limits, scope, 'confirmation-resend', day('2026-12-07T10:00:00Z'))).toEqual({ ok: true });
+    expect(await limitsModule.takeFromWindow(limits, scope, 'confirmation-resend', day('2026-12-07T10:00:00Z'))).toEqual({ ok: true });
+    expect(await limitsModule.takeFromWindow(limits, scope, 'confirmation-resend', day('2026-12-07T10:00:00Z'))).toEqual({ ok: false, retryAfterSeconds: 14 * 3600 });
+    expect(await limitsModule.takeFromWindow(limits, scope, 'confirmation-resend', day('2026-12-07T23:59:59.500Z'))).toEqual({ ok: false, retryAfterSeconds: 1 });
+    expect(await limitsModule.takeFromWindow(limits, scope, 'confirmation-resend', day('2026-12-08T00:00:00Z'))).toEqual({ ok: true });
+  });
+
+  it('counts per address and per kind of event: another address, or another kind, is not refused', async () => {
+    const scope = limitsModule.addressScope(founder().contact.email);
+    for (let i = 0; i < 2; i += 1) await limitsModule.takeFromWindow(limits, scope, 'confirmation-resend', day('2026-12-07T10:00:00Z'));
+    expect((await limitsModule.takeFromWindow(limits, scope, 'confirmation-resend', day('2026-12-07T11:00:00Z'))).ok).toBe(false);
+    expect((await limitsModule.takeFromWindow(limits, scope, 'another-kind', day('2026-12-07T11:00:00Z'))).ok).toBe(true);
+    expect((await limitsModule.takeFromWindow(limits, limitsModule.addressScope(founder().contact.email), 'confirmation-resend', day('2026-12-07T11:00:00Z'))).ok).toBe(true);
+  });
+
+  it('keeps the count until its window is over: the item expires (TTL) after the window ends, never within it', async () => {
+    const scope = limitsModule.addressScope(founder().contact.email);
+    await limitsModule.takeFromWindow(limits, scope, 'confirmation-resend', day('2026-12-07T10:00:00Z'));
+    const { Item } = await documentClient.send(new GetCommand({ TableName: limits.tableName, Key: rateWindowKey(scope, 'confirmation-resend', Date.parse('2026-12-07T00:00:00Z')), ConsistentRead: true }));
+    expect(Item?.count).toBe(1);
+    expect((Item?.expiresAt as number) * 1000).toBeGreaterThanOrEqual(Date.parse('2026-12-08T00:00:00Z'));
+  });
+
+  it('a throttled count fails as itself, never as "rate limited", and counts nothing', async () => {
+    const scope = limitsModule.addressScope(founder().contact.email);
+    const once = { limit: 1, windowMs: DAY_MS, now: new Date('2026-12-07T10:00:00Z') };
+    const restore = failBefore(documentClient, 'UpdateItemCommand', throttled);
+    const refused = await failure(limitsModule.takeFromWindow(limits, scope, 'confirmation-resend', once)).finally(restore);
+    expect(refused).toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+    expect(await limitsModule.takeFromWindow(limits, scope, 'confirmation-resend', once)).toEqual({ ok: true });
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { deriveApplicationStatus, planRecordTransition } from '../../functions/core/application/records.ts';
-import { planRecordMove } from '../../functions/core/application/record-state.ts';
+import { awaitingAwsDecision, awaitingCredits, planRecordMove } from '../../functions/core/application/record-state.ts';
 import { newApplication } from '../../functions/core/intake.ts';
-import { ConflictError, ForbiddenError } from '../../functions/core/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../functions/core/errors.ts';
 import type { Application, RecordStatus } from '../../schemas/application.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 
@@ -71,3 +71,68 @@ describe('stacked records and the application status', () => {
   });
 });
 
+
+describe('what a record change tells the partner, and what the application waits on', () => {
+  const system = { kind: 'system', id: 'ExpirySweep' } as const;
+  const thrown = (f: () => unknown): unknown => { try { f(); } catch (e) { return e; } return undefined; };
+
+  it('approving one record for filing while another is still a draft leaves the application in partner review', () => {
+    const app = appWithRecords(['draft', 'draft'], 'in_partner_review');
+    const plan = planRecordTransition({ app, programId: 'bedrock-poc', to: 'approved_for_filing', actor: partner, reason: 'first one ready', now });
+    expect(plan.briefs.map((b) => b.record?.status)).toEqual(['approved_for_filing', 'draft']);
+    expect(plan.transition).toMatchObject({ from: 'in_partner_review', to: 'in_partner_review', record: { from: 'draft', to: 'approved_for_filing' } });
+    // Once the other is approved too, the application moves on.
+    const both = planRecordTransition({ app: { ...app, briefs: plan.briefs, version: 8 }, programId: 'activate-portfolio', to: 'approved_for_filing', actor: partner, reason: 'second one ready', now });
+    expect(both.transition.to).toBe('approved_for_filing');
+  });
+
+  it('an application in expiry stays expiring while any record still has credits, and is expired once the last one expires', () => {
+    const app = appWithRecords(['credits_applied', 'credits_applied'], 'expiring');
+    const first = planRecordMove({ app, programId: 'bedrock-poc', to: 'expired', actor: system, reason: 'credits expired', now });
+    expect(first.transition).toMatchObject({ from: 'expiring', to: 'expiring' });
+    const last = planRecordMove({ app: { ...app, briefs: first.briefs, version: 8 }, programId: 'activate-portfolio', to: 'expired', actor: system, reason: 'credits expired', now });
+    expect(last.transition).toMatchObject({ from: 'expiring', to: 'expired' });
+    // Not yet expiring: credits applied stays credits applied.
+    expect(deriveApplicationStatus([{ status: 'credits_applied' }, { status: 'expired' }], 'credits_applied')).toBe('credits_applied');
+  });
+
+  it('a move no rule allows answers 409 naming the program, its status and the status asked for', () => {
+    const app = appWithRecords(['approved_for_filing', 'approved_for_filing']);
+    const err = thrown(() => planRecordTransition({ app, programId: 'activate-portfolio', to: 'credits_applied', actor: partner, reason: 'x', now }));
+    expect(err).toBeInstanceOf(ConflictError);
+    expect((err as Error).message).toBe("The activate-portfolio record is 'approved_for_filing'; it cannot move to 'credits_applied'");
+  });
+
+  it('a move allowed to someone else answers 403 naming who tried, the program and both statuses', () => {
+    const app = appWithRecords(['credits_applied', 'rejected'], 'credits_applied');
+    const err = thrown(() => planRecordTransition({ app, programId: 'bedrock-poc', to: 'expired', actor: partner, reason: 'x', now }));
+    expect(err).toBeInstanceOf(ForbiddenError);
+    expect((err as Error).message).toBe("A partner cannot move the bedrock-poc record from 'credits_applied' to 'expired'");
+  });
+
+  it('a program the application has no record for answers 404 naming the application and the program', () => {
+    const app = appWithRecords(['filed'], 'filed');
+    const err = thrown(() => planRecordTransition({ app, programId: 'migration-acceleration', to: 'in_aws_review', actor: partner, reason: 'x', now }));
+    expect(err).toBeInstanceOf(NotFoundError);
+    expect((err as Error).message).toBe("Application app_r has no ACE record for program 'migration-acceleration'");
+  });
+
+  it('a closed application says so and why no record can change', () => {
+    const app = appWithRecords(['filed'], 'failed');
+    expect(() => planRecordTransition({ app, programId: 'bedrock-poc', to: 'in_aws_review', actor: partner, reason: 'x', now }))
+      .toThrow("Application app_r is 'failed': its ACE records can no longer change");
+  });
+
+  it.each([
+    ['draft', false, false], ['approved_for_filing', true, false], ['filed', true, false], ['in_aws_review', true, false],
+    ['action_required', true, false], ['approved', false, true], ['rejected', false, false], ['credits_applied', false, false], ['expired', false, false],
+  ] as [RecordStatus, boolean, boolean][])('a record %s: the workflow waits on AWS\'s decision: %s, on credits: %s (and on AWS first beside an approved record)', (status, aws, credits) => {
+    // The workflow waits on AWS while any record is filed and undecided, before it waits on credits (standing.ts).
+    const app = appWithRecords([status], 'in_aws_review');
+    expect(awaitingAwsDecision(app)).toBe(aws);
+    expect(awaitingCredits(app)).toBe(credits);
+    const withApproved = appWithRecords([status, 'approved'], 'in_aws_review');
+    expect(awaitingAwsDecision(withApproved)).toBe(aws);
+    expect(awaitingCredits(withApproved)).toBe(true);
+  });
+});
