@@ -141,6 +141,17 @@ describe('idempotency keys', () => {
 
 const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
 
+describe('the scope of a contact address', () => {
+  it('is the same across releases and for any spelling of one address, and never carries the address', () => {
+    // Slots and rate windows are stored under it: a changed derivation would forget every open slot at the next deploy.
+    const scope = 'addr#649e3a0f9322db6eec8a2c880d692a1a';
+    expect(limitsModule.addressScope('founder@example.com')).toBe(scope);
+    // The worksheet schema trims and lower-cases the address already; an address that reached intake another way counts the same.
+    expect(limitsModule.addressScope(' Founder@Example.COM ')).toBe(scope);
+    expect(scope).not.toMatch(/founder|example/i);
+  });
+});
+
 describe('a failed write is not a held slot, and a lost race for a freed slot is not a failure', () => {
   it('a throttled slot claim fails the intake as itself (the caller retries), never as "too many open applications"; the retry is accepted', async () => {
     const w = founder();
