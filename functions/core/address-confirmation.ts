@@ -71,6 +71,15 @@ export function addressConfirmed(app: Pick<Application, 'addressConfirmation'>):
   return !app.addressConfirmation || app.addressConfirmation.confirmedAt !== undefined;
 }
 
+/**
+ * The application reached nobody but its contact address: the address was never confirmed and no partner was ever
+ * assigned. Anyone can submit a worksheet naming any address, account or company, so such an application is shown
+ * to no partner (not even as a likely duplicate) and its closing mails nobody.
+ */
+export function reachedNobody(app: Pick<Application, 'partner' | 'addressConfirmation'>): boolean {
+  return !app.partner && !addressConfirmed(app);
+}
+
 /** The application sits drafted, waiting on the founder's confirmation. */
 export function awaitingAddressConfirmation(app: Pick<Application, 'status' | 'addressConfirmation'>): boolean {
   return app.status === 'drafted' && !addressConfirmed(app);

@@ -27,7 +27,7 @@ import { formatUsd, sumCents, usdAmountToCents } from '../core/cents.ts';
 import type { Composer, NoticeKind } from '../core/notice-mail.ts';
 import { transitionMarker, unnotifiedTransitions } from '../core/notice-markers.ts';
 import { noticesForTransition } from '../core/notices-transition.ts';
-import { addressConfirmed } from '../core/address-confirmation.ts';
+import { reachedNobody } from '../core/address-confirmation.ts';
 
 export { transitionMarker, unnotifiedTransitions } from '../core/notice-markers.ts';
 
@@ -128,7 +128,7 @@ export class Notifier {
     await countTransitions(this.applications, app, unnotified, this.clock.now());
     const partner = await this.partnerOf(app);
     // Nobody but its address has heard of an application never confirmed and never assigned (its closing is quiet).
-    const neverShared = !app.partner && !addressConfirmed(app);
+    const neverShared = reachedNobody(app);
     const sent: string[] = [];
     const done: string[] = [];
     let firstRouting = true;
