@@ -103,6 +103,12 @@ const BODY_DEFECTS: BodyDefect[] = [
     setAt(body, path, `${pick(['', 'Ledgerly '])}${pick(SURROGATES)}`);
     return { body: JSON.stringify(body), defect: 'lone surrogate' };
   },
+  (body, pick) => {
+    const paths = stringPaths(body);
+    const path = pick(paths.length ? paths : [['message']]);
+    setAt(body, path, `Ledgerly ${pick(['\u0000', '\u001b[31m', '\u007f', '\u0085', '\b'])} Labs`);
+    return { body: JSON.stringify(body), defect: 'control character' };
+  },
   (body, pick) => ({ body: JSON.stringify(body).slice(0, Math.max(1, Math.floor(JSON.stringify(body).length * pick([0.1, 0.5, 0.9])))), defect: 'truncated JSON' }),
   (_body, pick) => ({ body: pick(['', ' ', 'null', '[]', '"x"', '42', 'true', '{', '{"a":}', '\u0000', 'NaN']), defect: 'not a JSON object' }),
   (body) => ({ body: JSON.stringify({ ...body, __proto__x: 1, unexpectedField: true }), defect: 'unknown field' }),

@@ -5,10 +5,10 @@
  * likely-duplicate items they wrote (must be 0). Exit code 1 when any of the three is not 0.
  *
  * Every request carries at least one defect the route must refuse: a body in another media type, not JSON, nested
- * too deep, too large, with a lone UTF-16 surrogate, an unknown or `__proto__` field or a wrong type; a path id with
- * a malformed escape, odd characters or that does not exist; a bad query parameter; a missing, forged or foreign
- * token; a bad Idempotency-Key or If-Match. Requests that would be legitimate (an approve with a good token) are never
- * sent. A fixed seed makes a run repeatable. The route throttles are off unless `--throttle` is given: at 5 requests a
+ * too deep, too large, with a lone UTF-16 surrogate or a control character, an unknown or `__proto__` field or a wrong
+ * type; a path id with a malformed escape, odd characters or that does not exist; a bad query parameter; a missing,
+ * forged or foreign token; a bad Idempotency-Key or If-Match. Requests that would be legitimate (an approve with a
+ * good token) are never sent. A fixed seed makes a run repeatable. The route throttles are off unless `--throttle` is given: at 5 requests a
  * second on the public routes, nearly every request would be answered 429 by the gateway and never reach a handler.
  */
 import { readFileSync } from 'node:fs';

@@ -71,6 +71,15 @@ export function addressConfirmed(app: Pick<Application, 'addressConfirmation'>):
   return !app.addressConfirmation || app.addressConfirmation.confirmedAt !== undefined;
 }
 
+/**
+ * The application reached nobody but its contact address: the address was never confirmed and no partner was ever
+ * assigned. Anyone can submit a worksheet naming any address, account or company, so such an application is shown
+ * to no partner (not even as a likely duplicate) and its closing mails nobody.
+ */
+export function reachedNobody(app: Pick<Application, 'partner' | 'addressConfirmation'>): boolean {
+  return !app.partner && !addressConfirmed(app);
+}
+
 /** The application sits drafted, waiting on the founder's confirmation. */
 export function awaitingAddressConfirmation(app: Pick<Application, 'status' | 'addressConfirmation'>): boolean {
   return app.status === 'drafted' && !addressConfirmed(app);
@@ -122,6 +131,23 @@ export function isOpen(app: Pick<Application, 'status'>): boolean {
   return OPEN_STATUSES.includes(app.status);
 }
 
+/**
+ * Withdrawn before its address was confirmed, with the link last mailed still live: its intake slots stay held until
+ * that link would have expired, as if it had been left to expire. Otherwise whoever submits a worksheet naming
+ * someone else's address (and so holds its founder token) could withdraw at once and submit again, mailing that
+ * address without end; with this, one address gets at most `maxOpenPerAddress` intake mails per confirmation window.
+ * One withdrawn before any mail (no link yet) or after confirming frees its slots at once.
+ */
+function withdrawnWithLiveLink(app: Pick<Application, 'status' | 'addressConfirmation'>, now: Date): boolean {
+  const c = app.addressConfirmation;
+  return app.status === 'withdrawn' && c !== undefined && c.confirmedAt === undefined && c.expiresAt !== undefined && Date.parse(c.expiresAt) > now.getTime();
+}
+
+/** Whether an application holds its open-application slots (per address, per AWS account) at `now`. */
+export function holdsIntakeSlot(app: Pick<Application, 'status' | 'addressConfirmation'>, now: Date): boolean {
+  return isOpen(app) || withdrawnWithLiveLink(app, now);
+}
+
 /** Settings of the intake limits. */
 export interface IntakeLimits {
   readonly maxOpenPerAddress: number;
@@ -137,7 +163,7 @@ export const DEFAULT_INTAKE_LIMITS: IntakeLimits = { maxOpenPerAddress: 3, maxOp
 export function retryAfterSeconds(holders: readonly Pick<Application, 'status' | 'addressConfirmation'>[], now: Date): number {
   const DAY_S = 86_400;
   const expiries = holders
-    .filter((a) => awaitingAddressConfirmation(a) && a.addressConfirmation?.expiresAt)
+    .filter((a) => (awaitingAddressConfirmation(a) || withdrawnWithLiveLink(a, now)) && a.addressConfirmation?.expiresAt)
     .map((a) => Math.ceil((Date.parse(a.addressConfirmation!.expiresAt!) - now.getTime()) / 1000));
   const soonest = Math.min(DAY_S, ...expiries);
   return Math.max(1, soonest);

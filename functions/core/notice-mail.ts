@@ -65,7 +65,17 @@ function paragraphHtml(lines: readonly string[]): string {
   return lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('\n');
 }
 
-export function build(to: string[], subject: string, lines: string[], link: { label: string; href: string }): Mail {
+/**
+ * A subject is one header line: every run of control characters and line or paragraph separators (a company name
+ * typed with a line break: the worksheet trims only its ends) becomes one space, so no text from a founder or partner
+ * can end the Subject header or start another (SES refuses such a mail, which would fail the Notify task).
+ */
+export function oneLine(text: string): string {
+  return text.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').replace(/ {2,}/g, ' ').trim();
+}
+
+export function build(to: string[], rawSubject: string, lines: string[], link: { label: string; href: string }): Mail {
+  const subject = oneLine(rawSubject);
   const html = `<!doctype html><html><body>\n${paragraphHtml(lines)}\n<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a></p>\n</body></html>`;
   const text = `${lines.join('\n\n')}\n\n${link.label}: ${link.href}\n`;
   return { to, subject, html, text };

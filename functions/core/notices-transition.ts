@@ -61,9 +61,10 @@ const FUNDING_AUDIENCE: Partial<Record<FundingStatus, readonly Audience[]>> = {
 /**
  * The notices a transition calls for, chosen by the new status. Routing is special: the first routing confirms the
  * application to the founder and assigns the partner; a later one (a re-route, or back to the same partner after a
- * revision) assigns the partner and updates the founder. `firstRouting` says which.
+ * revision) assigns the partner and updates the founder. `firstRouting` says which. `neverShared`: the application
+ * reached nobody but its address (never confirmed, no partner assigned).
  */
-export function noticesForTransition(t: Transition, opts: { firstRouting: boolean }): NoticeKind[] {
+export function noticesForTransition(t: Transition, opts: { firstRouting: boolean; neverShared?: boolean }): NoticeKind[] {
   // A record approved for filing goes with the application's own approval, which carries the notice.
   if (t.record?.to === 'approved_for_filing') return [];
   // A change of a record's funding request alone (the application's status stays): by the funding request's status.
@@ -71,6 +72,10 @@ export function noticesForTransition(t: Transition, opts: { firstRouting: boolea
   if (!t.record) {
     // An address never confirmed: the workflow closes it quietly (the address may be a stranger's; nobody else knew).
     if (t.to === 'withdrawn' && t.from === 'drafted' && t.actor.kind === 'system') return [];
+    // Nor is one withdrawn by whoever holds its founder token before it reached anybody (`neverShared`: the address
+    // never confirmed, no partner): anyone can submit a worksheet naming any address and withdraw it at once, and each
+    // time operations were mailed (twice: a partner's notice falls back to them).
+    if (t.to === 'withdrawn' && t.actor.kind === 'founder' && opts.neverShared) return [];
     if (t.to === 'routed') return opts.firstRouting ? ['founder-confirmation', 'partner-assignment'] : ['founder-status-update', 'partner-assignment'];
     if (t.to === 'unrouted') return opts.firstRouting ? ['founder-confirmation', 'ops-unrouted'] : ['founder-status-update', 'ops-unrouted'];
     // A review taken back (declined or lapsed): operations see it; routing then mails the next partner.

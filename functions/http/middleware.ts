@@ -76,10 +76,15 @@ export function requireMediaType(event: HttpEvent, accepted: readonly string[]):
 
 /** A lone UTF-16 surrogate: legal in JSON text, but not Unicode, so SES (and UTF-8 anywhere) cannot carry it. */
 const LONE_SURROGATE = /\p{Cs}/u;
+/**
+ * A control character other than tab, line feed and carriage return (NUL, ESC, DEL, the C1 controls …): legal in JSON
+ * text, but no field of this API means one, and the text goes on into mails, ACE records and pages.
+ */
+const CONTROL_CHARACTER = /(?![\t\n\r])\p{Cc}/u;
 
 /**
  * Every field name or text a body must not hold, found in one walk without recursion (the input is untrusted):
- * lone surrogates (values and names) and members named `__proto__`. JSON.parse makes such a member an own field,
+ * lone surrogates and control characters (values and names) and members named `__proto__`. JSON.parse makes such a member an own field,
  * but copied by assignment (a merge patch, a spread) it sets the copy's prototype instead: a field validation would
  * read and the store would drop. No field of this API has that name.
  */
@@ -90,12 +95,14 @@ export function bodyTextProblems(value: unknown): FieldProblem[] {
     const [node, path] = stack.pop()!;
     if (typeof node === 'string') {
       if (LONE_SURROGATE.test(node)) found.push({ field: fieldPath(path), rule: UNICODE_RULE });
+      else if (CONTROL_CHARACTER.test(node)) found.push({ field: fieldPath(path), rule: CONTROL_RULE });
     } else if (Array.isArray(node)) {
       node.forEach((child, i) => stack.push([child, [...path, i]]));
     } else if (node !== null && typeof node === 'object') {
       for (const [key, child] of Object.entries(node)) {
         if (LONE_SURROGATE.test(key)) found.push({ field: fieldPath([...path, key]), rule: UNICODE_RULE });
         else if (key === '__proto__') found.push({ field: fieldPath([...path, key]), rule: PROTO_KEY_RULE });
+        else if (CONTROL_CHARACTER.test(key)) found.push({ field: fieldPath([...path, key]), rule: CONTROL_RULE });
         else stack.push([child, [...path, key]]);
       }
     }
@@ -105,9 +112,11 @@ export function bodyTextProblems(value: unknown): FieldProblem[] {
 
 export const PROTO_KEY_RULE = 'is not a field of this API: no member may be named __proto__';
 
+export const CONTROL_RULE = 'must not hold control characters (text may hold tabs and line breaks, nothing else below U+0020)';
+
 /**
  * The request body as JSON, refusing a wrong media type (415), oversize (413) or non-JSON bodies, and text that is
- * not Unicode or a member named `__proto__` (400 naming each field), before any handler sees it.
+ * not Unicode, control characters or a member named `__proto__` (400 naming each field), before any handler sees it.
  */
 export function jsonBody(event: HttpEvent, accepted: readonly string[] = [JSON_MEDIA_TYPE]): unknown {
   requireMediaType(event, accepted);

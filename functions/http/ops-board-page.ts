@@ -122,7 +122,8 @@ export const OPS_BOARD_HTML = String.raw`<!doctype html>
   'use strict';
   var KEY = 'ace-filing-ops-token';
   var params = new URLSearchParams(location.search);
-  var refreshSeconds = Math.max(2, Number(params.get('refresh')) || 15);
+  // At most an hour: a browser runs a timer whose delay exceeds 2^31 - 1 ms at once, over and over.
+  var refreshSeconds = Math.min(3600, Math.max(2, Number(params.get('refresh')) || 15));
   var selected = null;
   var timer = null;
   var $ = function (id) { return document.getElementById(id); };

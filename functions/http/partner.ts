@@ -20,6 +20,7 @@ import { DeclineShape, PartnerQueueShape, RequestChangesShape } from '../core/re
 import { dedupeValues, sharedKeys } from '../core/dedupe.ts';
 import { findBrief, recordOf } from '../core/application/record-state.ts';
 import { isAssignedTo } from '../core/application/commands.ts';
+import { reachedNobody } from '../core/address-confirmation.ts';
 import { planPartnerReply } from '../core/application/review.ts';
 import { decisionAnswer, partnerBriefView, partnerQueueItem, partnerView } from './views.ts';
 import { runCommand } from '../usecases/run-command.ts';
@@ -34,7 +35,8 @@ const deps = { applications, partners, stateMachineArn: config.STATE_MACHINE_ARN
 /** Other applications sharing the AWS account id, website domain or company name (re-checked on their worksheets). */
 async function duplicatesOf(app: Application, partnerId: string): Promise<DuplicateView[]> {
   const ids = (await findDedupeCandidates(applications, dedupeValues(app.worksheet))).filter((x) => x !== app.id);
-  const others = await getHeads(applications, ids);
+  // Applications that reached nobody (address never confirmed, no partner) are anyone's text: not shown.
+  const others = (await getHeads(applications, ids)).filter((other) => !reachedNobody(other));
   return others
     .map((other) => ({ other, matchedOn: sharedKeys(app.worksheet, other.worksheet) }))
     .filter((d) => d.matchedOn.length > 0)

@@ -27,6 +27,7 @@ import { formatUsd, sumCents, usdAmountToCents } from '../core/cents.ts';
 import type { Composer, NoticeKind } from '../core/notice-mail.ts';
 import { transitionMarker, unnotifiedTransitions } from '../core/notice-markers.ts';
 import { noticesForTransition } from '../core/notices-transition.ts';
+import { reachedNobody } from '../core/address-confirmation.ts';
 
 export { transitionMarker, unnotifiedTransitions } from '../core/notice-markers.ts';
 
@@ -126,6 +127,8 @@ export class Notifier {
     // Catch up the pipeline counters of a write that crashed before counting (a repeat counts nothing).
     await countTransitions(this.applications, app, unnotified, this.clock.now());
     const partner = await this.partnerOf(app);
+    // Nobody but its address has heard of an application never confirmed and never assigned (its closing is quiet).
+    const neverShared = reachedNobody(app);
     const sent: string[] = [];
     const done: string[] = [];
     let firstRouting = true;
@@ -133,7 +136,7 @@ export class Notifier {
       const routing = !t.record && (t.to === 'routed' || t.to === 'unrouted');
       if (pending.has(t.version)) {
         // The failure path sends its own notice to operations (event `failed`).
-        const kinds = t.to === 'failed' ? [] : noticesForTransition(t, { firstRouting });
+        const kinds = t.to === 'failed' ? [] : noticesForTransition(t, { firstRouting, neverShared });
         for (const kind of kinds) {
           const extras: Extras = kind === 'ops-unrouted' ? { transition: t, detail: t.reason } : { transition: t };
           if (await this.deliver(app, kind, `v${t.version}:${kind}`, extras, partner)) sent.push(`v${t.version}:${kind}`);

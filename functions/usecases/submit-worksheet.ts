@@ -20,7 +20,7 @@ import { accountScope, addressScope, claimSlot, type LimitRepository, releaseSlo
 import type { Clock } from '../core/clock.ts';
 import { dedupeValues } from '../core/dedupe.ts';
 import { IdempotencyKeyReusedError, TooManyRequestsError } from '../core/errors.ts';
-import { isOpen, retryAfterSeconds, type IntakeLimits } from '../core/address-confirmation.ts';
+import { holdsIntakeSlot, retryAfterSeconds, type IntakeLimits } from '../core/address-confirmation.ts';
 import { applicationIdFor, idempotencyScopeOf, newApplication, newFounderToken, requestHashOf } from '../core/intake.ts';
 
 export interface IntakeDeps {
@@ -81,7 +81,7 @@ async function claimOpenSlots(deps: IntakeDeps, worksheet: Worksheet, id: string
   for (const s of scopes) {
     const retryAfter = await claimOneSlot(deps, s.scope, s.limit, id, now);
     if (retryAfter !== undefined) {
-      throw new TooManyRequestsError(`At most ${s.limit} open application(s) per ${s.what.startsWith('AWS') ? 'AWS account' : 'contact address'}: ${s.what} has ${s.limit}. Confirm, withdraw or finish one first.`, retryAfter);
+      throw new TooManyRequestsError(`At most ${s.limit} open application(s) per ${s.what.startsWith('AWS') ? 'AWS account' : 'contact address'}: ${s.what} has ${s.limit}. Confirm, withdraw or finish one first (one withdrawn before its address was confirmed holds its slot until its confirmation link would have expired).`, retryAfter);
     }
   }
 }
@@ -92,12 +92,13 @@ async function claimOneSlot(deps: IntakeDeps, scope: string, limit: number, id: 
     for (let slot = 0; slot < limit; slot += 1) {
       if (await claimSlot(deps.limits, scope, slot, id, now)) return undefined;
     }
-    // All held: take back the slots whose application is no longer open (or was never stored), then try again.
+    // All held: take back the slots whose application no longer holds one (closed, and no live confirmation link of a
+    // withdrawn one: core/address-confirmation.ts holdsIntakeSlot) or was never stored, then try again.
     const holders = (await slotHolders(deps.limits, scope)).filter((h) => h.slot < limit);
     const apps = new Map((await getHeads(deps.applications, holders.map((h) => h.applicationId))).map((a) => [a.id, a] as const));
     const stale = holders.filter((h) => {
       const app = apps.get(h.applicationId);
-      return app ? !isOpen(app) : now.getTime() - Date.parse(h.claimedAt) > ORPHAN_SLOT_GRACE_MS;
+      return app ? !holdsIntakeSlot(app, now) : now.getTime() - Date.parse(h.claimedAt) > ORPHAN_SLOT_GRACE_MS;
     });
     if (stale.length === 0) return retryAfterSeconds([...apps.values()], now);
     for (const h of stale) await releaseSlot(deps.limits, scope, h.slot, h.applicationId);

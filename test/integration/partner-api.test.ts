@@ -265,6 +265,36 @@ describe('the review queue and the application view', () => {
       { programId: 'activate-portfolio', status: 'draft', opportunityId: null },
     ]);
   });
+  // Anyone can submit a worksheet naming a target's AWS account, website or company, with any company name they like:
+  // before its address is confirmed (and while no partner has it) such an application has reached nobody, and the
+  // target's partner must not see it, its text or its status as a likely duplicate.
+  it('leaves out of the likely duplicates applications that reached nobody: address never confirmed, no partner', async () => {
+    const base = worksheetFor(9101);
+    const original = await seedInReview(A, base);
+    const strangers: string[] = [];
+    for (const status of ['drafted', 'withdrawn'] as const) {
+      const ws = worksheetFor(9102 + strangers.length, (w) => {
+        (w.aws as Record<string, unknown>).accountId = base.aws.accountId;
+        (w.company as Record<string, unknown>).name = 'Company 9101 - DO NOT FILE: fraud, call +1 555 0100';
+      });
+      const id = `app_stranger${strangers.length}_${Date.now().toString(36)}`;
+      const now = new Date();
+      await (await import('../../functions/adapters/dynamo/applications-intake.ts')).putDedupeItems(repos.applications, id, dedupeValues(ws), now);
+      const created = newApplication({ id, worksheet: ws, tokenHash: newFounderToken().hash, now });
+      await createApplication(repos.applications, created);
+      let app: Application = await applyTransition(repos.applications, created, planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: 'sized', now }));
+      app = await applyTransition(repos.applications, app, planTransition({ current: 'sized', version: app.version, to: 'drafted', actor: system, reason: 'drafted', now }));
+      if (status === 'withdrawn') await applyTransition(repos.applications, app, planTransition({ current: 'drafted', version: app.version, to: 'withdrawn', actor: { kind: 'founder', id: 'founder' }, reason: 'withdrawn', now }));
+      strangers.push(id);
+    }
+    // One that did reach a partner (the founder confirmed the address) is still flagged.
+    const confirmedElsewhere = await seedInReview(B, worksheetFor(9110, (w) => { (w.aws as Record<string, unknown>).accountId = base.aws.accountId; }));
+    const view = await getApp(A, original.id);
+    expect(view.status).toBe(200);
+    const ids = (view.body.duplicates as { applicationId: string }[]).map((d) => d.applicationId);
+    expect(ids).toEqual([confirmedElsewhere.id]);
+    expect(JSON.stringify(view.body.duplicates)).not.toContain('DO NOT FILE');
+  });
 });
 
 describe('editing a brief (JSON Merge Patch, If-Match)', () => {

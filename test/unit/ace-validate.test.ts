@@ -113,6 +113,13 @@ describe('rules from the service model', () => {
     expect(validate(mutated(change))).toEqual([expected]);
   });
 
+  // Members named like Object.prototype's own properties are unknown fields too: a check by `in` found them on the
+  // prototype, so a patch adding `constructor` or `toString` was reported valid and rode into the export and the filing.
+  it.each(['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'])('unknown member named like a prototype property: %s', (name) => {
+    expect(validate(mutated((b) => (b[name] = 'x')))).toEqual([{ field: name, rule: 'unknown field not allowed' }]);
+    expect(validate(mutated((b) => (b.Customer.Account[name] = { a: 1 })))).toEqual([{ field: `Customer.Account.${name}`, rule: 'unknown field not allowed' }]);
+  });
+
   it('treats null as absent, as the AWS samples and SDKs do', () => {
     expect(validate(mutated((b) => (b.Project.OtherCompetitorNames = null)))).toEqual([]);
     expect(validate(mutated((b) => (b.Catalog = null)))).toEqual([{ field: 'Catalog', rule: 'is required' }]);

@@ -49,4 +49,18 @@ describe('noticesForTransition', () => {
       .toEqual(['founder-status-update', 'partner-status-update', 'ops-status-update']);
     expect(noticesForTransition(t({ from: 'in_partner_review', to: 'in_partner_review', actor: { kind: 'system', id: 'AwaitReview' } }), { firstRouting: false })).toEqual([]);
   });
+
+  // Anyone can submit a worksheet naming any address and withdraw it with the founder token they are handed: an
+  // application that reached nobody (address never confirmed, no partner) closes as quietly as one left to expire,
+  // or every submit-and-withdraw mailed operations twice (the partner's notice falls back to operations).
+  it('a withdrawal of an application that reached nobody mails nobody; once shared, the partner and operations hear of it', () => {
+    const withdrawn = (from: Transition['from']) => t({ from, to: 'withdrawn', actor: { kind: 'founder', id: 'founder' } });
+    for (const from of ['submitted', 'sized', 'drafted'] as const) {
+      expect(noticesForTransition(withdrawn(from), { firstRouting: false, neverShared: true }), from).toEqual([]);
+    }
+    expect(noticesForTransition(withdrawn('in_partner_review'), { firstRouting: false, neverShared: false })).toEqual(['partner-status-update', 'ops-status-update']);
+    expect(noticesForTransition(withdrawn('drafted'), { firstRouting: false })).toEqual(['partner-status-update', 'ops-status-update']);
+    // Operations' cancel still tells the founder.
+    expect(noticesForTransition(t({ from: 'drafted', to: 'withdrawn', actor: { kind: 'ops', id: 'op' } }), { firstRouting: false, neverShared: true })).toEqual(['founder-status-update', 'partner-status-update']);
+  });
 });

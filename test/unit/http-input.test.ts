@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  errorResponse, jsonBody, JSON_MEDIA_TYPE, MAX_BODY_DEPTH, MERGE_PATCH_MEDIA_TYPE, nestingDepth, pathParameter, UNICODE_RULE, bodyTextProblems, PROTO_KEY_RULE,
+  errorResponse, jsonBody, JSON_MEDIA_TYPE, MAX_BODY_DEPTH, MERGE_PATCH_MEDIA_TYPE, nestingDepth, pathParameter, UNICODE_RULE, bodyTextProblems, PROTO_KEY_RULE, CONTROL_RULE,
   type HttpEvent,
 } from '../../functions/http/middleware.ts';
 import { decodeCursor, encodeCursor } from '../../functions/adapters/dynamo/cursor.ts';
@@ -81,6 +81,27 @@ describe('text that cannot be mailed', () => {
   it('accepts surrogate pairs (emoji) and any other Unicode text', () => {
     expect(jsonBody(jsonEvent('{"message":"Ship it \\ud83d\\ude80 — déjà vu 漢字"}'))).toEqual({ message: 'Ship it \u{1F680} — déjà vu 漢字' });
     expect(bodyTextProblems({ a: ['\u{1F680}', 'x'], b: 1, c: null })).toEqual([]);
+  });
+});
+
+describe('control characters', () => {
+  const jsonEvent = (body: string) => event({ headers: { 'content-type': 'application/json' }, body });
+
+  // Legal JSON escapes, meaningless in any field of this API, and carried on into mails, ACE records and pages.
+  it('refuses NUL, ESC, DEL and C1 controls in values and names with a 400 naming each field', () => {
+    const err = thrown(() => jsonBody(jsonEvent('{"company":{"name":"Acme\\u0000"},"contact":{"firstName":"\\u001b[31mMaya"},"x":["ok","a\\u007f"],"n\\u0085":1,"k\\u0008":"v"}')));
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).problems).toEqual([
+      { field: 'company.name', rule: CONTROL_RULE },
+      { field: 'contact.firstName', rule: CONTROL_RULE },
+      { field: 'k\b', rule: CONTROL_RULE },
+      { field: 'n\u0085', rule: CONTROL_RULE },
+      { field: 'x[1]', rule: CONTROL_RULE },
+    ]);
+  });
+
+  it('accepts tabs and line breaks in text', () => {
+    expect(jsonBody(jsonEvent('{"message":"Line one\\r\\nLine two\\twith a tab"}'))).toEqual({ message: 'Line one\r\nLine two\twith a tab' });
   });
 });
 

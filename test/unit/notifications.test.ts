@@ -31,6 +31,21 @@ describe('notifications', () => {
     expect(mail.text).not.toMatch(/token/i);
   });
 
+  // A mail subject is one header line: a company name typed with a line break (the worksheet trims only its ends)
+  // would end the Subject header there: SES refuses such a mail (Notify fails, the application with it) or, on a path
+  // that passed it on, the rest becomes headers of its own (Bcc: ...).
+  it('keeps every subject on one line, whatever the founder typed', () => {
+    const v = exampleWorksheet();
+    v.company.name = 'Acme\r\nBcc: victim@example.com\u2028\u0085\tInc';
+    const crafted = newApplication({ id: 'app_124', worksheet: v, tokenHash: 'h', now: new Date('2026-11-27T00:00:00Z') });
+    const ctx = { application: crafted, opsEmail: 'ops@example.com', baseUrl: 'https://api.example.com', partner };
+    for (const kind of ['founder-confirmation', 'partner-assignment', 'ops-unrouted', 'founder-changes-requested'] as const) {
+      const mail = composeNotice(kind, ctx);
+      expect(mail.subject, kind).not.toMatch(/[\p{Cc}\u2028\u2029]/u);
+      expect(mail.subject, kind).toContain('Acme Bcc: victim@example.com Inc');
+    }
+  });
+
   it('escapes the five HTML-special characters', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });

@@ -120,6 +120,22 @@ describe('issue-8: address confirmation before routing', () => {
     expect((await postConfirmation(h, id, secret)).status).toBe(404);
   });
 
+  it('withdrawn by the token holder before the address is confirmed: closed as quietly as an expiry, nobody but the address ever mailed', async () => {
+    // Whoever submits holds the founder token, whatever address the worksheet names: before, each submit-and-withdraw
+    // also mailed operations twice (the withdrawal's partner notice falls back to operations when no partner is set).
+    const { id, founderToken } = await submitOnly(h, uniqueAddress);
+    await waitingIn(h, id, STATES.awaitAddressConfirmation, KIND);
+    const res = await fetch(`${h.rt.urls.api}/applications/${id}/withdraw`, { method: 'POST', headers: { authorization: `Bearer ${founderToken}` } });
+    expect(res.status).toBe(200);
+    await finished(h, id);
+    const closed = await h.apps.mustGet(id);
+    expect(closed.status).toBe('withdrawn');
+    expect(closed.transitions.at(-1)).toMatchObject({ from: 'drafted', to: 'withdrawn', actor: { kind: 'founder' } });
+    // The workflow ran its NotifyChange for the withdrawal, which mailed nobody.
+    expect(await statesEntered(h, id)).toContain(STATES.notifyChange);
+    expect((await mailsAbout(id)).map((m) => m.to)).toEqual([[closed.worksheet.contact.email]]);
+  });
+
   it('resend: a new single-use secret replaces the old one; capped per application (409) and rate limited per address (429, Retry-After)', async () => {
     const email = `founder-${randomUUID().slice(0, 8)}@example.com`;
     const first = await submitOnly(h, (w) => { w.contact.email = email; });

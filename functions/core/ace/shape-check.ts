@@ -81,7 +81,8 @@ function checkStructure(slice: ShapeSlice, value: unknown, shape: SliceShape & {
   }
   for (const key of Object.keys(value)) {
     // An undefined-valued key never reaches the wire (JSON drops it), so only keys with values are unknown fields.
-    if (!(key in shape.members) && value[key] !== undefined) out.push(problem([...path, key], 'unknown field not allowed'));
+    // Own members only: `in` would find `constructor`, `toString` … on the prototype and take them for fields of the model.
+    if (!Object.hasOwn(shape.members, key) && value[key] !== undefined) out.push(problem([...path, key], 'unknown field not allowed'));
   }
   for (const [name, member] of Object.entries(shape.members)) {
     const memberValue = value[name];
