@@ -84,9 +84,9 @@ const CONTROL_CHARACTER = /(?![\t\n\r])\p{Cc}/u;
 
 /**
  * Every field name or text a body must not hold, found in one walk without recursion (the input is untrusted):
- * lone surrogates and control characters (values and names) and members named `__proto__`. JSON.parse makes such a member an own field,
- * but copied by assignment (a merge patch, a spread) it sets the copy's prototype instead: a field validation would
- * read and the store would drop. No field of this API has that name.
+ * lone surrogates and control characters (values and names) and members named `__proto__`. JSON.parse makes such a
+ * member an own field, but copied by assignment (a merge patch, a spread) it sets the copy's prototype instead: a
+ * field validation would read and the store would drop. No field of this API has that name.
  */
 export function bodyTextProblems(value: unknown): FieldProblem[] {
   const found: FieldProblem[] = [];
@@ -133,8 +133,8 @@ export function jsonBody(event: HttpEvent, accepted: readonly string[] = [JSON_M
   // No request of this API nests deeper than a handful of levels; a deeper body could overflow recursive code
   // downstream or DynamoDB's 32-level limit, so it is refused here.
   if (nestingDepth(value) > MAX_BODY_DEPTH) throw new ValidationError([{ field: '(body)', rule: `must not nest objects or arrays more than ${MAX_BODY_DEPTH} levels deep` }]);
-  // Such text is accepted by JSON.parse and DynamoDB, then breaks the mail that quotes it (issue 8), or sets a
-  // prototype where it is merged: refused here.
+  // Such text is accepted by JSON.parse and DynamoDB, then breaks the mail or page that quotes it (issue 8), or sets
+  // a prototype where it is merged: refused here.
   const problems = bodyTextProblems(value);
   if (problems.length > 0) throw new ValidationError(problems);
   return value;
