@@ -245,7 +245,7 @@ function partnerPaths(): Record<string, unknown> {
           ...partnerAuthErrors,
           403: errorResponse('Not in the partner group, or Partner Central denied your registered role'),
           409: errorResponse('The record is not in Action Required, or the opportunity changed after `basedOn` (the message names when)'),
-          422: errorResponse('A member a partner may not update, or Partner Central refused the change: `problems` lists its ErrorList'),
+          422: errorResponse('A member a partner may not update, a member that does not fit the opportunity model (each sent is checked whole; nothing is sent), or Partner Central refused the change: `problems` lists each field'),
           429: errorResponse('One Partner Central write per second per partner account: retry after the Retry-After header'),
         },
       },

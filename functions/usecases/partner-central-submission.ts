@@ -15,7 +15,7 @@ import {
   accountOf, associateSolution, listActiveSolutions, readOpportunity, submitOpportunity, updateOpportunity,
 } from '../adapters/partner-central-client.ts';
 import {
-  alreadyWithAws, checkApiSubmission, checkApiUpdate, chooseSolution, containsChanges, planApiSubmission, planApiUpdate, submissionChoice, UPDATABLE_MEMBERS,
+  alreadyWithAws, checkApiSubmission, checkApiUpdate, chooseSolution, containsChanges, planApiSubmission, planApiUpdate, submissionChoice, UPDATABLE_MEMBERS, updateProblems,
   type InvolvementType, type SubmissionChoice, type Visibility,
 } from '../core/ace/partner-central-submission.ts';
 import { NotFoundError, UnprocessableError } from '../core/errors.ts';
@@ -102,6 +102,8 @@ export async function updateViaApi(deps: PartnerCentralDeps, args: { application
   if (unknown.length > 0) {
     throw new UnprocessableError('Only the opportunity members a partner may change can be updated', unknown.map((k) => ({ field: `changes.${k}`, rule: `is not updatable: one of ${UPDATABLE_MEMBERS.join(', ')}` })));
   }
+  const problems = updateProblems(changes);
+  if (problems.length > 0) throw new UnprocessableError('The changes do not fit the opportunity model; nothing was sent', problems);
   const app = await assignedApplication(deps, applicationId, partnerId);
   const { filing, role, catalog } = await partnerRoleOrRefuse(deps, partnerId, 'submit in the Partner Central console');
   const record = app.briefs?.find((b) => b.programId === programId)?.record;

@@ -109,6 +109,18 @@ describe('Partner Central end to end on the local runtime', () => {
     const fresh = await api('GET', `${base}/opportunity`, { token: partner });
     const website = 'https://www.ledgerly.ai/company';
     const current = fresh.body.opportunity as { Customer: { Account: Record<string, unknown> } };
+    // Inside an updatable member too: what does not fit the model is refused, naming it, and nothing is sent or copied
+    // into the brief (before, an unknown or mistyped nested field went to Partner Central and into the brief as it was).
+    const savedBefore = rt.partnerCentral.catalog.view(opportunityId).LastModifiedDate;
+    const badInside = await api('POST', `${base}/update-via-api`, {
+      token: partner, body: { basedOn: fresh.body.lastModifiedDate, changes: { LifeCycle: { NextSteps: 'Website added', Junk: 1 }, Project: { Title: 'x'.repeat(256) } } },
+    });
+    expect(badInside.status, JSON.stringify(badInside.body)).toBe(422);
+    expect(badInside.body.problems).toEqual([
+      { field: 'changes.Project.Title', rule: 'must be at most 255 characters' },
+      { field: 'changes.LifeCycle.Junk', rule: 'unknown field not allowed' },
+    ]);
+    expect(rt.partnerCentral.catalog.view(opportunityId).LastModifiedDate).toBe(savedBefore);
     const updated = await api('POST', `${base}/update-via-api`, {
       token: partner,
       body: { basedOn: fresh.body.lastModifiedDate, changes: { Customer: { ...current.Customer, Account: { ...current.Customer.Account, WebsiteUrl: website } } } },
