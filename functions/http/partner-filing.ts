@@ -4,21 +4,22 @@
  * Only the partner's own applications (404 otherwise), only a record approved for filing (409 otherwise).
  *
  * Then, with the same role: `POST …/submit-via-api` associates a solution and submits the opportunity for AWS review
- * (again after Action Required), `GET …/opportunity` reads it as Partner Central has it, `POST …/update-via-api`
- * changes it under Action Required based on the LastModifiedDate read. Recording a record filed by hand
+ * (again after Action Required), `GET …/opportunity` reads it as Partner Central has it. The change under Action
+ * Required (`POST …/update-via-api`, based on the LastModifiedDate read) is its own function, ./partner-update.ts: only
+ * it loads ACE's opportunity model to check each member sent (issue 11). Recording a record filed by hand
  * (`POST …/filed` in functions/http/partner.ts) always works, with or without a role.
  * The rules: functions/core/ace/partner-central-rules.ts and partner-central-submission.ts; the steps:
  * functions/usecases/partner-central-filing.ts and partner-central-submission.ts. The funding request (Benefits API)
  * is its own function: ./partner-funding.ts (issue 11: these routes do not load the Benefits client or its rules).
  */
 import type { FiledViaApiResponse, SubmitViaApiResponse } from '../../schemas/partner-central-messages.ts';
-import { SubmitViaApiRequest, UpdateViaApiRequest } from '../../schemas/api-requests.ts';
+import { SubmitViaApiRequest } from '../../schemas/api-requests.ts';
 import { logger } from '../adapters/observability.ts';
 import { partnerCentralDepsFromEnv } from '../wiring/partner-central-deps.ts';
 import { findBrief } from '../core/application/record-state.ts';
 import { partnerBriefView } from './views.ts';
 import { fileViaApi } from '../usecases/partner-central-filing.ts';
-import { readViaApi, submitViaApi, updateViaApi } from '../usecases/partner-central-submission.ts';
+import { readViaApi, submitViaApi } from '../usecases/partner-central-submission.ts';
 import { httpHandler, json, jsonBody, parseOr400, type HttpEvent } from './middleware.ts';
 import { partnerCentralTarget as target } from './partner-access.ts';
 
@@ -62,16 +63,8 @@ async function readOpportunityRoute(event: HttpEvent) {
   return json(200, await readViaApi(deps, { applicationId, programId, partnerId }));
 }
 
-async function updateViaApiRoute(event: HttpEvent) {
-  const { partnerId, applicationId, programId } = target(event);
-  const request = parseOr400(UpdateViaApiRequest(), jsonBody(event));
-  const result = await updateViaApi(deps, { applicationId, programId, partnerId, ...request });
-  return json(200, { ...result, next: 'When everything AWS asked for is fixed, resubmit: POST …/submit-via-api.' });
-}
-
 export const handler = httpHandler({
   'POST /partner/applications/{id}/briefs/{programId}/file-via-api': fileViaApiRoute,
   'POST /partner/applications/{id}/briefs/{programId}/submit-via-api': submitViaApiRoute,
   'GET /partner/applications/{id}/briefs/{programId}/opportunity': readOpportunityRoute,
-  'POST /partner/applications/{id}/briefs/{programId}/update-via-api': updateViaApiRoute,
 });

@@ -1,7 +1,10 @@
 /**
  * PartnerCentral: filing through the Partner Central Selling API and following AWS's review status.
  *
- * - PartnerFiling (HTTP, JWT): `POST /partner/applications/{id}/briefs/{programId}/file-via-api`.
+ * - PartnerFiling (HTTP, JWT): `POST /partner/applications/{id}/briefs/{programId}/file-via-api`, `POST …/submit-via-api`,
+ *   `GET …/opportunity`.
+ * - PartnerUpdate (HTTP, JWT): `POST …/update-via-api`, the change under Action Required; its own function because it
+ *   alone checks each member sent against ACE's opportunity model (issue 11). It answers no workflow: no Step Functions.
  * - PartnerCentralEvents: target of a rule on the default event bus for source `aws.partnercentral-selling`,
  *   detail-type `Opportunity Created` / `Opportunity Updated`. Partner Central sends these to the partner's own
  *   account; each partner forwards them to our default bus with a cross-account rule (README), or relies on:
@@ -10,7 +13,7 @@
  * - PartnerFunding (HTTP, JWT): the funding request, `GET|PATCH …/funding`, `POST …/funding/submit-via-api`; its own
  *   function so the opportunity routes do not load the Benefits client and the funding rules (issue 11).
  *
- * Least privilege: item access to the table, the task-token callbacks of the one state machine, and sts:AssumeRole
+ * Least privilege: item access to the table, the task-token callbacks of the one state machine (not PartnerUpdate), and sts:AssumeRole
  * only on roles named `AceFilingPartnerCentral*` (in any account: partners' accounts are data, not deployment input).
  */
 import { Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib';
@@ -47,8 +50,9 @@ export const FILE_VIA_API_PATH = '/partner/applications/{id}/briefs/{programId}/
 const OPPORTUNITY_ROUTES: readonly (readonly [string, apigwv2.HttpMethod])[] = [
   ['/partner/applications/{id}/briefs/{programId}/submit-via-api', apigwv2.HttpMethod.POST],
   ['/partner/applications/{id}/briefs/{programId}/opportunity', apigwv2.HttpMethod.GET],
-  ['/partner/applications/{id}/briefs/{programId}/update-via-api', apigwv2.HttpMethod.POST],
 ];
+/** The change under Action Required (functions/usecases/partner-central-update.ts): its own function. */
+export const UPDATE_VIA_API_PATH = '/partner/applications/{id}/briefs/{programId}/update-via-api';
 /** The funding request through the Partner Central Benefits API (functions/usecases/partner-central-funding.ts). */
 const FUNDING_ROUTES: readonly (readonly [string, apigwv2.HttpMethod])[] = [
   ['/partner/applications/{id}/briefs/{programId}/funding', apigwv2.HttpMethod.GET],
@@ -56,7 +60,7 @@ const FUNDING_ROUTES: readonly (readonly [string, apigwv2.HttpMethod])[] = [
   ['/partner/applications/{id}/briefs/{programId}/funding/submit-via-api', apigwv2.HttpMethod.POST],
 ];
 
-export type PartnerCentralFunctionName = 'partnerFiling' | 'partnerFunding' | 'partnerCentralEvents' | 'partnerCentralReconcile';
+export type PartnerCentralFunctionName = 'partnerFiling' | 'partnerUpdate' | 'partnerFunding' | 'partnerCentralEvents' | 'partnerCentralReconcile';
 
 export class PartnerCentral extends Construct {
   readonly functions: Readonly<Record<PartnerCentralFunctionName, HouseFunction>>;
@@ -71,13 +75,14 @@ export class PartnerCentral extends Construct {
     // Partner roles live in partners' accounts, so the account is a wildcard; the role name is fixed by convention.
     const partnerRoles = `arn:${Stack.of(this).partition}:iam::*:role/${PARTNER_FILING_ROLE_PREFIX}*`;
 
-    const make = (name: string, entry: string, description: string, timeout: Duration) => {
+    // `workflow: false`: a function that records no transition (a note and the brief's copy only) gets no Step
+    // Functions client configuration or rights.
+    const make = (name: string, entry: string, description: string, timeout: Duration, { workflow = true } = {}) => {
       const fn = new HouseFunction(this, name, { ...common, entry, description, timeout })
-        .bindTable(props.table, 'readWrite')
-        .bindStateMachine(props.stateMachine, 'taskResponse')
-        // A record change on an escalated application (its execution ended) starts a new one (run-command.ts).
-        .bindStateMachine(props.stateMachine, 'start')
-        .setConfig('ACE_CATALOG', props.aceCatalog);
+        .bindTable(props.table, 'readWrite');
+      // A record change on an escalated application (its execution ended) starts a new one (run-command.ts).
+      if (workflow) fn.bindStateMachine(props.stateMachine, 'taskResponse').bindStateMachine(props.stateMachine, 'start');
+      fn.setConfig('ACE_CATALOG', props.aceCatalog);
       fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
         sid: 'AssumePartnerFilingRoles',
         actions: ['sts:AssumeRole'],
@@ -95,19 +100,24 @@ export class PartnerCentral extends Construct {
 
     // Up to ~2 s waiting for the partner account's write slot, then Partner Central itself.
     const partnerFiling = make('PartnerFiling', 'functions/http/partner-filing.ts',
-      'POST /partner/applications/{id}/briefs/{programId}/file-via-api, submit-via-api, update-via-api, GET .../opportunity (JWT, group partner)', Duration.seconds(15));
+      'POST /partner/applications/{id}/briefs/{programId}/file-via-api, submit-via-api, GET .../opportunity (JWT, group partner)', Duration.seconds(15));
+    // The change under Action Required: the only opportunity route that loads ACE's opportunity model (issue 11).
+    const partnerUpdate = make('PartnerUpdate', 'functions/http/partner-update.ts',
+      'POST /partner/applications/{id}/briefs/{programId}/update-via-api (JWT, group partner): each member checked against the opportunity model', Duration.seconds(15), { workflow: false });
     const partnerFunding = make('PartnerFunding', 'functions/http/partner-funding.ts',
       'GET|PATCH /partner/applications/{id}/briefs/{programId}/funding, POST .../funding/submit-via-api (JWT, group partner)', Duration.seconds(15));
     const partnerCentralEvents = make('PartnerCentralEvents', 'functions/events/partner-central-events.ts',
       'Partner Central Opportunity Created/Updated events: AWS review status to the record', Duration.seconds(30));
     const partnerCentralReconcile = make('PartnerCentralReconcile', 'functions/events/reconcile.ts',
       'Every 30 minutes: ListOpportunities since the watermark per partner, review status to the records', Duration.minutes(5));
-    this.functions = { partnerFiling, partnerFunding, partnerCentralEvents, partnerCentralReconcile };
+    this.functions = { partnerFiling, partnerUpdate, partnerFunding, partnerCentralEvents, partnerCentralReconcile };
 
     const filingIntegration = new HttpLambdaIntegration('PartnerFilingIntegration', partnerFiling.function);
     props.httpApi.addRoutes({ path: FILE_VIA_API_PATH, methods: [apigwv2.HttpMethod.POST], integration: filingIntegration, authorizer: props.authorizer });
     // The opportunity's life after filing, with the same role (functions/usecases/partner-central-submission.ts).
     for (const [path, method] of OPPORTUNITY_ROUTES) props.httpApi.addRoutes({ path, methods: [method], integration: filingIntegration, authorizer: props.authorizer });
+    const updateIntegration = new HttpLambdaIntegration('PartnerUpdateIntegration', partnerUpdate.function);
+    props.httpApi.addRoutes({ path: UPDATE_VIA_API_PATH, methods: [apigwv2.HttpMethod.POST], integration: updateIntegration, authorizer: props.authorizer });
     const fundingIntegration = new HttpLambdaIntegration('PartnerFundingIntegration', partnerFunding.function);
     for (const [path, method] of FUNDING_ROUTES) props.httpApi.addRoutes({ path, methods: [method], integration: fundingIntegration, authorizer: props.authorizer });
 

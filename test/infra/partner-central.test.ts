@@ -1,7 +1,7 @@
 /**
  * Infra: the Partner Central construct on the synthesized stack (cdk-nag on: synthesis throws on an unacknowledged
- * finding). IAM actions and resources of its four functions, the event rule's pattern, the reconciliation schedule,
- * the file-via-api route behind the JWT authorizer.
+ * finding). IAM actions and resources of its five functions, the event rule's pattern, the reconciliation schedule,
+ * the file-via-api and update-via-api routes behind the JWT authorizer.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listRoutes, type CfnTemplate } from '../../lib/template.ts';
@@ -12,6 +12,7 @@ import {
 
 const ENTRIES = {
   filing: 'functions/http/partner-filing.ts',
+  update: 'functions/http/partner-update.ts',
   funding: 'functions/http/partner-funding.ts',
   events: 'functions/events/partner-central-events.ts',
   reconcile: 'functions/events/reconcile.ts',
@@ -26,7 +27,7 @@ let t: CfnTemplate;
 let ids: Record<keyof typeof ENTRIES, string>;
 beforeAll(() => {
   t = devTemplate(); // cdk-nag ran during synthesis: reaching here means every finding is acknowledged
-  ids = { filing: functionIdByEntry(t, ENTRIES.filing), funding: functionIdByEntry(t, ENTRIES.funding), events: functionIdByEntry(t, ENTRIES.events), reconcile: functionIdByEntry(t, ENTRIES.reconcile) };
+  ids = { filing: functionIdByEntry(t, ENTRIES.filing), update: functionIdByEntry(t, ENTRIES.update), funding: functionIdByEntry(t, ENTRIES.funding), events: functionIdByEntry(t, ENTRIES.events), reconcile: functionIdByEntry(t, ENTRIES.reconcile) };
 });
 
 function tableId(): string {
@@ -37,16 +38,21 @@ function stateMachineId(): string {
 }
 
 describe('Partner Central functions: least privilege', () => {
-  it('each may only use the table, answer task tokens and assume partner filing roles', () => {
+  it('each may only use the table, answer task tokens and assume partner filing roles (the update: no workflow)', () => {
     for (const key of Object.keys(ENTRIES) as (keyof typeof ENTRIES)[]) {
       const statements = statementsOfFunction(t, ids[key]);
-      // StartExecution: a record change on an escalated application (its execution ended) resumes it (run-command.ts).
-      expect(actionsOf(statements), key).toEqual([...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution', 'sts:AssumeRole'].sort());
-      expect(resourcesFor(statements, 'states:StartExecution'), key).toEqual([{ Ref: stateMachineId() }]);
+      if (key === 'update') {
+        // The change under Action Required records a note and the brief's copy: no transition, no Step Functions.
+        expect(actionsOf(statements), key).toEqual([...BASE, ...READ, ...WRITE, 'sts:AssumeRole'].sort());
+      } else {
+        // StartExecution: a record change on an escalated application (its execution ended) resumes it (run-command.ts).
+        expect(actionsOf(statements), key).toEqual([...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution', 'sts:AssumeRole'].sort());
+        expect(resourcesFor(statements, 'states:StartExecution'), key).toEqual([{ Ref: stateMachineId() }]);
+      }
       for (const action of [...READ, ...WRITE]) {
         for (const r of resourcesFor(statements, action)) expect(mentions(r, tableId()), `${key} ${action}`).toBe(true);
       }
-      for (const action of TASK_RESPONSE) expect(resourcesFor(statements, action), `${key} ${action}`).toEqual([{ Ref: stateMachineId() }]);
+      if (key !== 'update') for (const action of TASK_RESPONSE) expect(resourcesFor(statements, action), `${key} ${action}`).toEqual([{ Ref: stateMachineId() }]);
       expect(resourcesFor(statements, 'sts:AssumeRole'), key).toEqual([
         { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/AceFilingPartnerCentral*']] },
       ]);
@@ -62,7 +68,8 @@ describe('Partner Central functions: least privilege', () => {
       const env = environmentOf(t, ids[key]);
       expect(env.ACE_CATALOG, key).toBe('Sandbox');
       expect(mentions(env.TABLE_NAME, tableId()), key).toBe(true);
-      expect(mentions(env.STATE_MACHINE_ARN, stateMachineId()), key).toBe(true);
+      if (key === 'update') expect(env.STATE_MACHINE_ARN, key).toBeUndefined();
+      else expect(mentions(env.STATE_MACHINE_ARN, stateMachineId()), key).toBe(true);
       // No endpoint override is baked in: only the standard SDK settings (tests set them) choose endpoints.
       expect(Object.keys(env).filter((k) => k.startsWith('AWS_ENDPOINT_URL')), key).toEqual([]);
     }
@@ -130,6 +137,16 @@ describe('the file-via-api route', () => {
     expect(routes[0]!.authorizationType).toBe('JWT');
     expect(routes[0]!.function.logicalId).toBe(ids.filing);
     expect(routes[0]!.function.entry).toBe(ENTRIES.filing);
+  });
+});
+
+describe('the update-via-api route', () => {
+  it('is a JWT route integrated with the update function (its own: the other opportunity routes do not load the opportunity model)', () => {
+    const routes = listRoutes(t).filter((r) => r.routeKey === 'POST /partner/applications/{id}/briefs/{programId}/update-via-api');
+    expect(routes).toHaveLength(1);
+    expect(routes[0]!.authorizationType).toBe('JWT');
+    expect(routes[0]!.function.logicalId).toBe(ids.update);
+    expect(routes[0]!.function.entry).toBe(ENTRIES.update);
   });
 });
 

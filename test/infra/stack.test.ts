@@ -56,6 +56,7 @@ const ENTRIES = {
   startPending: 'functions/workflow/start-pending.ts',
   // Partner Central (lib/constructs/partner-central-integration.ts; its own assertions: test/infra/partner-central.test.ts)
   partnerFiling: 'functions/http/partner-filing.ts',
+  partnerUpdate: 'functions/http/partner-update.ts',
   partnerFunding: 'functions/http/partner-funding.ts',
   partnerCentralEvents: 'functions/events/partner-central-events.ts',
   partnerCentralReconcile: 'functions/events/reconcile.ts',
@@ -103,6 +104,8 @@ const EXPECTED_ACTIONS: Record<FunctionKey, string[]> = {
   expireUnconfirmed: [...BASE, ...READ, ...WRITE],
   startPending: [...BASE, ...READ, ...WRITE, 'states:StartExecution'],
   partnerFiling: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution', 'sts:AssumeRole'],
+  // The change under Action Required records a note and the brief's copy: no transition, no workflow.
+  partnerUpdate: [...BASE, ...READ, ...WRITE, 'sts:AssumeRole'],
   partnerFunding: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution', 'sts:AssumeRole'],
   partnerCentralEvents: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution', 'sts:AssumeRole'],
   partnerCentralReconcile: [...BASE, ...READ, ...WRITE, ...TASK_RESPONSE, 'states:StartExecution', 'sts:AssumeRole'],
@@ -179,7 +182,7 @@ describe('functions', () => {
   it('only the functions that need them get the table, the workflow and the mail settings', () => {
     const withVar = (name: string) =>
       (Object.keys(ENTRIES) as FunctionKey[]).filter((k) => name in environmentOf(t, ids[k])).sort();
-    expect(withVar('TABLE_NAME')).toEqual(['awaitHumanStep', 'draftBriefs', 'expireUnconfirmed', 'expirySweep', 'founder', 'founderRevise', 'intake', 'markFailed', 'notify', 'ops', 'opsActions', 'opsInsights', 'opsNudge', 'opsSweep', 'partner', 'partnerApprove', 'partnerBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding', 'partnerRecords', 'routePartner', 'sizeAsk', 'standing', 'startPending', 'unassignPartner']);
+    expect(withVar('TABLE_NAME')).toEqual(['awaitHumanStep', 'draftBriefs', 'expireUnconfirmed', 'expirySweep', 'founder', 'founderRevise', 'intake', 'markFailed', 'notify', 'ops', 'opsActions', 'opsInsights', 'opsNudge', 'opsSweep', 'partner', 'partnerApprove', 'partnerBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding', 'partnerRecords', 'partnerUpdate', 'routePartner', 'sizeAsk', 'standing', 'startPending', 'unassignPartner']);
     expect(withVar('STATE_MACHINE_ARN')).toEqual(['founder', 'founderRevise', 'intake', 'ops', 'opsActions', 'partner', 'partnerApprove', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding', 'partnerRecords', 'startPending']);
     // The intake limits and the confirmation settings come from context (cdk.json), to the functions that use them.
     expect(withVar('MAX_OPEN_APPLICATIONS_PER_ADDRESS')).toEqual(['founder', 'intake']);
@@ -188,7 +191,7 @@ describe('functions', () => {
     expect(environmentOf(t, ids.notify)).toMatchObject({ ADDRESS_CONFIRMATION_HOURS: '72', CONFIRMATION_RESENDS_PER_APPLICATION: '3' });
     expect(environmentOf(t, ids.founder)).toMatchObject({ CONFIRMATION_RESENDS_PER_ADDRESS_PER_DAY: '5' });
     for (const name of ['SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'OPS_EMAIL']) expect(withVar(name)).toEqual(['expirySweep', 'notify', 'opsActions', 'opsNudge']);
-    expect(withVar('ACE_CATALOG')).toEqual(['draftBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding']);
+    expect(withVar('ACE_CATALOG')).toEqual(['draftBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding', 'partnerUpdate']);
     expect(environmentOf(t, ids.draftBriefs).ACE_CATALOG).toBe('Sandbox');
     expect(environmentOf(t, ids.notify)).toMatchObject({ SENDER_EMAIL: 'no-reply@example.com', OPS_EMAIL: 'ops@example.com' });
     expect(environmentOf(t, ids.notify).SES_CONFIGURATION_SET).toEqual({ Ref: expect.stringMatching(/ConfigurationSet/) });
@@ -433,7 +436,7 @@ describe('api', () => {
       ['POST /partner/applications/{id}/briefs/{programId}/filed', 'JWT', ENTRIES.partnerRecords],
       ['POST /partner/applications/{id}/briefs/{programId}/funding/submit-via-api', 'JWT', ENTRIES.partnerFunding],
       ['POST /partner/applications/{id}/briefs/{programId}/submit-via-api', 'JWT', ENTRIES.partnerFiling],
-      ['POST /partner/applications/{id}/briefs/{programId}/update-via-api', 'JWT', ENTRIES.partnerFiling],
+      ['POST /partner/applications/{id}/briefs/{programId}/update-via-api', 'JWT', ENTRIES.partnerUpdate],
       ['POST /partner/applications/{id}/decline', 'JWT', ENTRIES.partner],
       ['POST /partner/applications/{id}/request-changes', 'JWT', ENTRIES.partner],
       ['POST /worksheets', 'NONE', ENTRIES.intake],

@@ -70,6 +70,14 @@ describe('routes that need very different code are separate functions', () => {
     expect(has(funding, 'data/benefits.json')).toBe(false);
   });
 
+  it('Partner Central: only the update under Action Required loads the opportunity model check; it loads no Step Functions client', async () => {
+    const filing = await inputsOf('functions/http/partner-filing.ts');
+    for (const heavy of ['core/ace/update-problems.ts', 'core/ace/shape-check.ts', 'usecases/partner-central-update.ts']) expect(has(filing, heavy), heavy).toBe(false);
+    const update = await inputsOf('functions/http/partner-update.ts');
+    for (const needed of ['core/ace/update-problems.ts', 'core/ace/shape-check.ts']) expect(has(update, needed), needed).toBe(true);
+    for (const other of ['client-sfn', 'usecases/run-command.ts', 'usecases/partner-central-filing.ts', 'usecases/partner-central-submission.ts']) expect(has(update, other), other).toBe(false);
+  });
+
   it('ops, its insights, partner, the brief edit, the approval and the operations actions check their small inputs without zod (core/request-shapes.ts)', async () => {
     for (const entry of ['functions/http/ops.ts', 'functions/http/ops-insights.ts', 'functions/http/partner.ts', 'functions/http/partner-briefs.ts', 'functions/http/partner-approve.ts', 'functions/http/partner-records.ts', 'functions/http/ops-actions.ts', 'functions/http/ops-nudge.ts', 'functions/http/founder.ts']) {
       expect(has(await inputsOf(entry), 'node_modules/zod/'), entry).toBe(false);

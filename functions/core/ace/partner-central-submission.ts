@@ -14,8 +14,6 @@ import { ConflictError, UnprocessableError } from '../errors.ts';
 import { isAssignedTo, notFound, type Command } from '../application/commands.ts';
 import { findBrief, planRecordMove, recordOf } from '../application/record-state.ts';
 import { recordChangedEffects } from './partner-central-rules.ts';
-import { checkAgainstModel } from './shape-check.ts';
-import type { FieldProblem } from '../../../schemas/issues.ts';
 
 export type InvolvementType = 'Co-Sell' | 'For Visibility Only';
 export type Visibility = 'Full' | 'Limited';
@@ -102,17 +100,6 @@ export function planApiSubmission(args: { app: Application; programId: string; p
 
 /** The UpdateOpportunity members a partner may change (AWS's review fields and identifiers are not among them). */
 export const UPDATABLE_MEMBERS = ['PrimaryNeedsFromAws', 'NationalSecurity', 'PartnerOpportunityIdentifier', 'Customer', 'Project', 'OpportunityType', 'Marketing', 'SoftwareRevenue', 'LifeCycle'] as const;
-
-/**
- * How the members of an update depart from the opportunity model: UpdateOpportunity replaces each member it is sent,
- * so each is checked whole (unknown fields, types, enums, lengths, patterns, required members within it), as the brief
- * it is copied into is; members not sent are not looked at. Checked before anything is sent or recorded.
- */
-export function updateProblems(changes: Record<string, unknown>): FieldProblem[] {
-  const sent = Object.keys(changes);
-  const within = (field: string) => sent.some((m) => field === m || field.startsWith(`${m}.`) || field.startsWith(`${m}[`));
-  return checkAgainstModel(changes).filter((p) => within(p.field)).map((p) => ({ field: `changes.${p.field}`, rule: p.rule }));
-}
 
 /**
  * An update under Action Required: the record must be in action_required, and the partner's `basedOn` (the
