@@ -168,7 +168,7 @@ export async function listOpportunitiesModifiedAfter(role: FilingRole, catalog: 
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Submitting for AWS review and fixing Action Required (functions/usecases/partner-central-submission.ts)
+// Submitting for AWS review and fixing Action Required (functions/usecases/partner-central-submission.ts, partner-central-update.ts)
 
 /** The partner's Active solutions in a catalog (ListSolutions, every page). */
 export async function listActiveSolutions(role: FilingRole, catalog: AceCatalog): Promise<{ id: string; name: string }[]> {

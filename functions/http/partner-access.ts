@@ -1,6 +1,6 @@
 /**
  * What every partner route checks first (functions/http/partner.ts, partner-briefs.ts, partner-approve.ts, partner-filing.ts,
- * partner-funding.ts): the caller is in group
+ * partner-update.ts, partner-funding.ts): the caller is in group
  * `partner` with a `custom:partnerId` claim, and the application is assigned to them (404 otherwise, exactly like an id
  * that does not exist).
  */
@@ -36,7 +36,7 @@ export async function ownApplication(applications: ApplicationRepository, id: st
   return app;
 }
 
-/** The partner, the application and the record a Partner Central route acts on (./partner-filing.ts, ./partner-funding.ts). */
+/** The partner, the application and the record a Partner Central route acts on (./partner-filing.ts, ./partner-update.ts, ./partner-funding.ts). */
 export function partnerCentralTarget(event: HttpEvent): { partnerId: string; applicationId: string; programId: string } {
   const caller = callerOf(event);
   requireGroup(caller, 'partner');

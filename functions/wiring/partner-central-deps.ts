@@ -1,6 +1,7 @@
 /**
  * What every Partner Central function (filing, the event target, the reconciliation) is wired with, read from
- * the environment once at cold start: one place, so the three handlers cannot drift apart.
+ * the environment once at cold start: one place, so the three handlers cannot drift apart. The update under Action
+ * Required (functions/http/partner-update.ts) wires its own: it answers no workflow, so it has no state machine.
  */
 import { systemClock } from '../adapters/clock.ts';
 import { readConfig } from '../adapters/config.ts';
