@@ -13,8 +13,9 @@
  * - PartnerFunding (HTTP, JWT): the funding request, `GET|PATCH …/funding`, `POST …/funding/submit-via-api`; its own
  *   function so the opportunity routes do not load the Benefits client and the funding rules (issue 11).
  *
- * Least privilege: item access to the table, the task-token callbacks of the one state machine (not PartnerUpdate), and sts:AssumeRole
- * only on roles named `AceFilingPartnerCentral*` (in any account: partners' accounts are data, not deployment input).
+ * Least privilege: item access to the table, the task-token callbacks of the one state machine (not PartnerUpdate),
+ * and sts:AssumeRole only on roles named `AceFilingPartnerCentral*` (in any account: partners' accounts are data, not
+ * deployment input).
  */
 import { Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
