@@ -215,6 +215,29 @@ describe('application storage (dynalite)', () => {
     await expect(applications.get(app.id)).rejects.toThrow(/does not match schema version 2: it carries no schemaVersion/);
   });
 
+  it('refuses a document the head refers to that is missing, not binary or not an object, by name (never read as empty)', async () => {
+    let app = freshApplication();
+    await createApplication(applications, app);
+    app = await move(app, 'sized', system, T0 + 1000, 'sized', { estimate: estimate(app.worksheet, { now: new Date(T0) }) });
+    app = await move(app, 'drafted', system, T0 + 2000, 'drafted', { briefs: briefsFor(1, app).slice(0, 1) });
+    const docs = (await partitionItems(app.id)).filter((i) => String(i.sk).startsWith('D#'));
+    const keyOf = (kind: string) => { const d = docs.find((i) => i.kind === kind)!; return { pk: d.pk, sk: d.sk }; };
+    const setGz = async (kind: string, gz: unknown) => raw.send(new UpdateCommand({ TableName: table.tableName, Key: keyOf(kind), UpdateExpression: 'SET gz = :gz', ExpressionAttributeValues: { ':gz': gz } }));
+    const { gzipSync } = await import('node:zlib');
+    await setGz('estimate', 'not gzip');
+    await expect(applications.get(app.id)).rejects.toThrow(/gz: not binary/);
+    await setGz('estimate', gzipSync(JSON.stringify([1, 2])));
+    await expect(applications.get(app.id)).rejects.toThrow(new RegExp(`Application ${app.id}: estimate \\S+ is not an object`));
+    await setGz('estimate', gzipSync(JSON.stringify(app.estimate)));
+    expect((await applications.mustGet(app.id)).estimate).toEqual(app.estimate);
+    await setGz('brief-body', gzipSync('null'));
+    await expect(applications.get(app.id)).rejects.toThrow(new RegExp(`Application ${app.id}: brief body \\S+ is not an object`));
+    await setGz('brief-body', gzipSync('"a string"'));
+    await expect(applications.get(app.id)).rejects.toThrow(/brief body \S+ is not an object/);
+    await raw.send(new DeleteCommand({ TableName: table.tableName, Key: keyOf('brief-body') }));
+    await expect(applications.get(app.id)).rejects.toMatchObject({ name: 'StoredItemError', message: expect.stringMatching(/document \S+ referred to by its head is missing/) });
+  });
+
   it('lists only what is due for the expiry sweep, and moves an application forward once reminded', async () => {
     let app = freshApplication();
     await createApplication(applications, app);
