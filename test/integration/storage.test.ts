@@ -210,9 +210,28 @@ describe('application storage (dynalite)', () => {
     await raw.send(new UpdateCommand({ TableName: table.tableName, Key: key, UpdateExpression: 'SET entity = :e, #s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':e': 'application', ':s': 'lost' } }));
     const head = (await raw.send(new GetCommand({ TableName: table.tableName, Key: key }))).Item!;
     expect(storedItemProblems(head).join('\n')).toMatch(/status/);
+    // An item of the right entity and version that lacks what every reader needs is refused by name.
+    await raw.send(new UpdateCommand({ TableName: table.tableName, Key: key, UpdateExpression: 'SET #s = :s REMOVE lastTransition', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': app.status } }));
+    await expect(applications.get(app.id)).rejects.toThrow(/^Application \(.*\) does not match schema version 2: lastTransition: missing$/);
+    await expect((await import('../../functions/adapters/dynamo/applications-lists.ts')).getHeads(applications, [app.id])).rejects.toThrow(/lastTransition: missing/);
     // A pre-split item (the whole application in one item, no schema version) is refused, not misread.
     await raw.send(new PutCommand({ TableName: table.tableName, Item: { ...key, entity: 'application', ...app, id: app.id } }));
     await expect(applications.get(app.id)).rejects.toThrow(/does not match schema version 2: it carries no schemaVersion/);
+  });
+
+  it('refuses a stored transition without its transition, or a notice neither claimed nor sent, by name', async () => {
+    let app = freshApplication();
+    await createApplication(applications, app);
+    app = await move(app, 'sized', system, T0 + 1000, 'sized');
+    await markNoticesSent(applications, app.id, ['v2:founder-status-update']);
+    const pk = applicationPartition(app.id);
+    await raw.send(new UpdateCommand({ TableName: table.tableName, Key: { pk, sk: 'N#v2:founder-status-update' }, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'state' }, ExpressionAttributeValues: { ':s': 'lost' } }));
+    await expect(applications.get(app.id)).rejects.toThrow(/^Application notice \(.*\) does not match schema version 2: state: 'lost' is neither 'claimed' nor 'sent'$/);
+    await raw.send(new UpdateCommand({ TableName: table.tableName, Key: { pk, sk: 'N#v2:founder-status-update' }, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'state' }, ExpressionAttributeValues: { ':s': 'sent' } }));
+    expect((await applications.mustGet(app.id)).notified).toEqual(['v2:founder-status-update']);
+    const copy = (await partitionItems(app.id)).find((i) => String(i.sk).startsWith('T#'))!;
+    await raw.send(new UpdateCommand({ TableName: table.tableName, Key: { pk, sk: copy.sk }, UpdateExpression: 'REMOVE #t', ExpressionAttributeNames: { '#t': 'transition' } }));
+    await expect(applications.get(app.id)).rejects.toThrow(/^Application transition \(.*\) does not match schema version 2: transition: missing$/);
   });
 
   it('refuses a document the head refers to that is missing, not binary or not an object, by name (never read as empty)', async () => {
@@ -308,7 +327,10 @@ describe('what a transition writes beside its status (dynalite)', () => {
     expect(editedKey.expiresAt).toBe(Math.floor((revertedAt + 24 * 3600 * 1000) / 1000));
     const { retireDocuments } = await import('../../functions/adapters/dynamo/applications.ts');
     const staleNext = { ...drafted, version: app.version - 1, briefs: edited };
+    const warn = vi.spyOn(logger, 'warn');
     expect(await retireDocuments(applications, drafted, staleNext, new Date(T0 + 6000))).toBe(0);
+    expect(warn).not.toHaveBeenCalled(); // a refused mark is expected here, not an operator's concern
+    warn.mockRestore();
     expect((await documents(app.id)).find((d) => d.sk === oldBody[0]!.sk)?.expiresAt).toBeUndefined();
     await raw.send(new DeleteCommand({ TableName: table.tableName, Key: { pk: editedKey.pk, sk: editedKey.sk } }));
     expect(await retireDocuments(applications, { ...app, briefs: edited }, { ...app, version: app.version + 1 }, new Date(T0 + 6000))).toBe(0);
