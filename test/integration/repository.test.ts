@@ -72,8 +72,17 @@ describe('application repository against dynalite', () => {
     const err = await applyTransition(repos.applications, app, plan).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConflictError);
     expect((err as ConflictError).currentState).toBe('sized');
+    expect((err as ConflictError).message).toBe(`Application ${app.id} is 'sized' (version 2); it can no longer move from 'submitted' to 'sized'`);
     const stored = await repos.applications.get(app.id);
     expect(stored?.transitions).toHaveLength(2);
+  });
+
+  it('a change to an application that is not stored answers not found (404), not a conflict, and stores nothing', async () => {
+    const app = freshApplication();
+    const plan = planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: 'first', now: new Date() });
+    await expect(applyTransition(repos.applications, app, plan)).rejects.toMatchObject({ name: 'NotFoundError', message: `Application ${app.id} not found` });
+    await expect(repos.applications.mustGet(app.id)).rejects.toMatchObject({ name: 'NotFoundError', message: `Application ${app.id} not found` });
+    expect(await repos.applications.get(app.id)).toBeUndefined();
   });
 
   it('lets exactly one of 20 concurrent identical transitions win, recording one transition', async () => {

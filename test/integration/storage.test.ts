@@ -5,16 +5,16 @@
  * the next one.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type ApplicationRepository, applyTransition, type TransitionChanges } from '../../functions/adapters/dynamo/applications.ts';
 import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
 import { markNoticesSent } from '../../functions/adapters/dynamo/applications-notices.ts';
 import type { PartnerRepository } from '../../functions/adapters/dynamo/partners.ts';
 import type { Notifier } from '../../functions/usecases/notifier.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
-import { failBefore } from '../support/dynamo-failures.ts';
+import { failBefore, throttled } from '../support/dynamo-failures.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 import { itemSize } from '../support/item-size.ts';
 import { storedItemProblems } from '../support/stored-items.ts';
@@ -23,7 +23,10 @@ import { planTransition } from '../../functions/core/application/lifecycle.ts';
 import { estimate } from '../../functions/core/estimate.ts';
 import { applicationPartition } from '../../functions/adapters/dynamo/keys.ts';
 import { NOTICE_LEASE_MS } from '../../schemas/stored-application.ts';
-import type { Actor, Application, ApplicationStatus } from '../../schemas/application.ts';
+import { APPLICATION_STATUSES, type Actor, type Application, type ApplicationStatus } from '../../schemas/application.ts';
+import { readPipelineDays } from '../../functions/adapters/dynamo/pipeline-stats.ts';
+import { currentCounts } from '../../functions/core/operations/pipeline.ts';
+import { logger } from '../../functions/adapters/observability.ts';
 import type { Clock } from '../../functions/core/clock.ts';
 import { startSes, type SesHandle } from '../../lib/local/ses.ts';
 import { composeNotice } from '../../functions/core/notifications.ts';
@@ -207,9 +210,53 @@ describe('application storage (dynalite)', () => {
     await raw.send(new UpdateCommand({ TableName: table.tableName, Key: key, UpdateExpression: 'SET entity = :e, #s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':e': 'application', ':s': 'lost' } }));
     const head = (await raw.send(new GetCommand({ TableName: table.tableName, Key: key }))).Item!;
     expect(storedItemProblems(head).join('\n')).toMatch(/status/);
+    // An item of the right entity and version that lacks what every reader needs is refused by name.
+    await raw.send(new UpdateCommand({ TableName: table.tableName, Key: key, UpdateExpression: 'SET #s = :s REMOVE lastTransition', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': app.status } }));
+    await expect(applications.get(app.id)).rejects.toThrow(/^Application \(.*\) does not match schema version 2: lastTransition: missing$/);
+    await expect((await import('../../functions/adapters/dynamo/applications-lists.ts')).getHeads(applications, [app.id])).rejects.toThrow(/lastTransition: missing/);
     // A pre-split item (the whole application in one item, no schema version) is refused, not misread.
     await raw.send(new PutCommand({ TableName: table.tableName, Item: { ...key, entity: 'application', ...app, id: app.id } }));
     await expect(applications.get(app.id)).rejects.toThrow(/does not match schema version 2: it carries no schemaVersion/);
+  });
+
+  it('refuses a stored transition without its transition, or a notice neither claimed nor sent, by name', async () => {
+    let app = freshApplication();
+    await createApplication(applications, app);
+    app = await move(app, 'sized', system, T0 + 1000, 'sized');
+    await markNoticesSent(applications, app.id, ['v2:founder-status-update']);
+    const pk = applicationPartition(app.id);
+    await raw.send(new UpdateCommand({ TableName: table.tableName, Key: { pk, sk: 'N#v2:founder-status-update' }, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'state' }, ExpressionAttributeValues: { ':s': 'lost' } }));
+    await expect(applications.get(app.id)).rejects.toThrow(/^Application notice \(.*\) does not match schema version 2: state: 'lost' is neither 'claimed' nor 'sent'$/);
+    await raw.send(new UpdateCommand({ TableName: table.tableName, Key: { pk, sk: 'N#v2:founder-status-update' }, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'state' }, ExpressionAttributeValues: { ':s': 'sent' } }));
+    expect((await applications.mustGet(app.id)).notified).toEqual(['v2:founder-status-update']);
+    const copy = (await partitionItems(app.id)).find((i) => String(i.sk).startsWith('T#'))!;
+    await raw.send(new UpdateCommand({ TableName: table.tableName, Key: { pk, sk: copy.sk }, UpdateExpression: 'REMOVE #t', ExpressionAttributeNames: { '#t': 'transition' } }));
+    await expect(applications.get(app.id)).rejects.toThrow(/^Application transition \(.*\) does not match schema version 2: transition: missing$/);
+  });
+
+  it('refuses a document the head refers to that is missing, not binary or not an object, by name (never read as empty)', async () => {
+    let app = freshApplication();
+    await createApplication(applications, app);
+    app = await move(app, 'sized', system, T0 + 1000, 'sized', { estimate: estimate(app.worksheet, { now: new Date(T0) }) });
+    app = await move(app, 'drafted', system, T0 + 2000, 'drafted', { briefs: briefsFor(1, app).slice(0, 1) });
+    const docs = (await partitionItems(app.id)).filter((i) => String(i.sk).startsWith('D#'));
+    const keyOf = (kind: string) => { const d = docs.find((i) => i.kind === kind)!; return { pk: d.pk, sk: d.sk }; };
+    const setGz = async (kind: string, gz: unknown) => raw.send(new UpdateCommand({ TableName: table.tableName, Key: keyOf(kind), UpdateExpression: 'SET gz = :gz', ExpressionAttributeValues: { ':gz': gz } }));
+    const { gzipSync } = await import('node:zlib');
+    await setGz('estimate', 'not gzip');
+    await expect(applications.get(app.id)).rejects.toThrow(/gz: not binary/);
+    await setGz('estimate', gzipSync(JSON.stringify([1, 2])));
+    await expect(applications.get(app.id)).rejects.toThrow(new RegExp(`Application ${app.id}: estimate \\S+ is not an object`));
+    await setGz('estimate', gzipSync('"a string"'));
+    await expect(applications.get(app.id)).rejects.toThrow(/estimate \S+ is not an object/);
+    await setGz('estimate', gzipSync(JSON.stringify(app.estimate)));
+    expect((await applications.mustGet(app.id)).estimate).toEqual(app.estimate);
+    await setGz('brief-body', gzipSync('null'));
+    await expect(applications.get(app.id)).rejects.toThrow(new RegExp(`Application ${app.id}: brief body \\S+ is not an object`));
+    await setGz('brief-body', gzipSync('"a string"'));
+    await expect(applications.get(app.id)).rejects.toThrow(/brief body \S+ is not an object/);
+    await raw.send(new DeleteCommand({ TableName: table.tableName, Key: keyOf('brief-body') }));
+    await expect(applications.get(app.id)).rejects.toMatchObject({ name: 'StoredItemError', message: expect.stringMatching(/document \S+ referred to by its head is missing/) });
   });
 
   it('lists only what is due for the expiry sweep, and moves an application forward once reminded', async () => {
@@ -234,6 +281,123 @@ describe('application storage (dynalite)', () => {
     await (await import('../../functions/adapters/dynamo/applications-expiry.ts')).recordReminderSent(applications, app, 'bedrock-poc', [60]);
     expect(await dueIds('2027-05-02T00:00:00Z')).not.toContain(app.id);
     expect(await dueIds('2027-05-31T00:00:00Z')).toContain(app.id); // 30 days before
+  });
+});
+
+/** What a change writes beside the head: the documents it refers to and retires, the index keys, the pipeline counts. */
+describe('what a transition writes beside its status (dynalite)', () => {
+  const documents = async (id: string) => (await partitionItems(id)).filter((i) => String(i.sk).startsWith('D#'));
+  const expiring = (docs: Record<string, unknown>[]) => docs.filter((d) => d.expiresAt !== undefined).map((d) => String(d.sk)).sort();
+  const routedTo = (partnerId: string, at: number) => ({ partner: { partnerId, partnerName: partnerId, assignedAt: new Date(at).toISOString(), reasons: ['region'] } });
+  const distinctBriefs = (app: Application) => briefsFor(1, app).map((b) => ({ ...b, body: { ...b.body, Program: b.programId } }));
+  const counts = async () => currentCounts((await readPipelineDays({ tableName: table.tableName })).map((d) => d.counters), APPLICATION_STATUSES);
+
+  it('a replaced estimate or brief body expires a day after the change; what the head still refers to never does', async () => {
+    let app = freshApplication();
+    await createApplication(applications, app);
+    app = await move(app, 'sized', system, T0 + 1000, 'sized', { estimate: estimate(app.worksheet, { now: new Date(T0) }) });
+    app = await move(app, 'drafted', system, T0 + 2000, 'drafted', { briefs: distinctBriefs(app) });
+    const drafted = app;
+    // Each document is written once, for the version that first refers to it, and carries no expiry.
+    const first = await documents(app.id);
+    expect(first.map((d) => [d.kind, d.writtenFor]).sort()).toEqual([['brief-body', 3], ['brief-body', 3], ['estimate', 2]]);
+    expect(expiring(first)).toEqual([]);
+    // A change that keeps every body (routing) writes no document again.
+    app = await move(app, 'routed', system, T0 + 3000, 'routed', routedTo('p-docs', T0 + 3000));
+    expect((await documents(app.id)).map((d) => d.writtenFor).sort()).toEqual([2, 3, 3]);
+
+    // Back to drafted with the first brief's body edited: only that old body expires, 24 h after the change.
+    const edited = distinctBriefs(app).map((b, i) => (i === 0 ? { ...b, body: { ...b.body, Round: 2 } } : b));
+    const changeAt = T0 + 4000;
+    app = await move(app, 'drafted', system, changeAt, 'partner passed', { briefs: edited, partner: undefined });
+    const afterEdit = await documents(app.id);
+    const oldBody = afterEdit.filter((d) => d.writtenFor === 3 && d.expiresAt !== undefined);
+    expect(oldBody).toHaveLength(1);
+    expect(oldBody[0]).toMatchObject({ kind: 'brief-body', expiresAt: Math.floor((changeAt + 24 * 3600 * 1000) / 1000), supersededBy: app.version });
+    expect(expiring(afterEdit)).toEqual([String(oldBody[0]!.sk)]);
+    expect(afterEdit.find((d) => d.writtenFor === app.version)).toMatchObject({ kind: 'brief-body' });
+    // The second brief's body is unchanged: not written again (it keeps the version it was first written for).
+    expect(afterEdit.filter((d) => d.writtenFor === 3 && d.expiresAt === undefined)).toHaveLength(1);
+    expect(await applications.mustGet(app.id)).toEqual({ ...app, notified: [] });
+
+    // A late retry of an older retirement (drafted → routed's view, where the edited-away body was still current)
+    // finds that body written again for a later version: it is not marked. Nor is a purged document brought back.
+    const revertedAt = T0 + 5000;
+    app = await move(app, 'routed', system, revertedAt, 'routed again', { briefs: drafted.briefs, ...routedTo('p-docs', revertedAt) });
+    const reverted = await documents(app.id);
+    expect(reverted.find((d) => d.sk === oldBody[0]!.sk)).toMatchObject({ writtenFor: app.version });
+    expect(reverted.find((d) => d.sk === oldBody[0]!.sk)?.expiresAt).toBeUndefined();
+    const editedKey = reverted.find((d) => d.writtenFor === app.version - 1)!;
+    expect(editedKey.expiresAt).toBe(Math.floor((revertedAt + 24 * 3600 * 1000) / 1000));
+    const { retireDocuments } = await import('../../functions/adapters/dynamo/applications.ts');
+    const staleNext = { ...drafted, version: app.version - 1, briefs: edited };
+    const warn = vi.spyOn(logger, 'warn');
+    expect(await retireDocuments(applications, drafted, staleNext, new Date(T0 + 6000))).toBe(0);
+    expect(warn).not.toHaveBeenCalled(); // a refused mark is expected here, not an operator's concern
+    warn.mockRestore();
+    expect((await documents(app.id)).find((d) => d.sk === oldBody[0]!.sk)?.expiresAt).toBeUndefined();
+    await raw.send(new DeleteCommand({ TableName: table.tableName, Key: { pk: editedKey.pk, sk: editedKey.sk } }));
+    expect(await retireDocuments(applications, { ...app, briefs: edited }, { ...app, version: app.version + 1 }, new Date(T0 + 6000))).toBe(0);
+    expect((await documents(app.id)).map((d) => d.sk)).not.toContain(editedKey.sk);
+  });
+
+  it('a revised estimate: the one it replaced is marked (counted), and an estimate cleared by a change is gone on read', async () => {
+    let app = freshApplication();
+    await createApplication(applications, app);
+    const { retireDocuments } = await import('../../functions/adapters/dynamo/applications.ts');
+    const sized = await move(app, 'sized', system, T0 + 1000, 'sized', { estimate: estimate(app.worksheet, { now: new Date(T0) }) });
+    const worksheet = { ...app.worksheet, workload: { ...app.worksheet.workload, requestsPerDay: app.worksheet.workload.requestsPerDay * 2 } };
+    const revised = await move(sized, 'drafted', system, T0 + 2000, 'drafted', { estimate: estimate(worksheet, { now: new Date(T0) }) });
+    expect(revised.estimate).not.toEqual(sized.estimate);
+    const docs = await documents(app.id);
+    expect(docs.filter((d) => d.kind === 'estimate')).toHaveLength(2);
+    expect(expiring(docs)).toHaveLength(1);
+    expect(docs.find((d) => d.expiresAt !== undefined)).toMatchObject({ writtenFor: 2, supersededBy: 3, expiresAt: Math.floor((T0 + 2000) / 1000) + 86_400 });
+    // Marking it again (a retry) counts it again: the marks are idempotent, the count is what was marked this time.
+    expect(await retireDocuments(applications, sized, revised, new Date(T0 + 2000))).toBe(1);
+    app = await move(revised, 'failed', system, T0 + 3000, 'reset', { estimate: undefined });
+    expect(app.estimate).toBeUndefined();
+    const stored = await applications.mustGet(app.id);
+    expect(stored.estimate).toBeUndefined();
+    expect(stored).toEqual({ ...app, notified: [] });
+    expect(expiring(await documents(app.id))).toHaveLength(2);
+  });
+
+  it("unassigning the partner removes it on read and takes the application off that partner's queue", async () => {
+    const { listPartnerQueue } = await import('../../functions/adapters/dynamo/applications-lists.ts');
+    let app = freshApplication();
+    await createApplication(applications, app);
+    app = await move(app, 'sized', system, T0 + 1000, 'sized');
+    app = await move(app, 'drafted', system, T0 + 2000, 'drafted', { briefs: briefsFor(1, app) });
+    app = await move(app, 'routed', system, T0 + 3000, 'routed', routedTo('p-unassign', T0 + 3000));
+    expect((await listPartnerQueue(applications, 'p-unassign', { limit: 10 })).items.map((i) => i.id)).toEqual([app.id]);
+    app = await move(app, 'drafted', system, T0 + 4000, 'partner did not review in time', { partner: undefined, passedOverBy: ['p-unassign'] });
+    const stored = await applications.mustGet(app.id);
+    expect(stored.partner).toBeUndefined();
+    expect(stored.passedOverBy).toEqual(['p-unassign']);
+    expect((await listPartnerQueue(applications, 'p-unassign', { limit: 10 })).items).toEqual([]);
+  });
+
+  it('each transition is counted once in the pipeline; a counter write that fails leaves the change stored and warns', async () => {
+    let app = freshApplication();
+    await createApplication(applications, app);
+    const before = await counts();
+    app = await move(app, 'sized', system, T0 + 1000, 'sized');
+    const afterOne = await counts();
+    expect(afterOne.sized).toBe(before.sized! + 1);
+    const warn = vi.spyOn(logger, 'warn');
+    // The head's write goes through; the day counter's (the next UpdateItem) is throttled.
+    const restore = failBefore(documentClient, 'UpdateItemCommand', throttled, { skip: 1 });
+    try {
+      app = await move(app, 'drafted', system, T0 + 2000, 'drafted');
+      expect(app.status).toBe('drafted');
+      expect((await applications.mustGet(app.id)).status).toBe('drafted');
+      expect(warn).toHaveBeenCalledWith('Pipeline counters not updated; the next re-projection catches up', { error: expect.objectContaining({ name: 'ProvisionedThroughputExceededException' }) });
+    } finally {
+      restore();
+      warn.mockRestore();
+    }
+    expect(await counts()).toEqual(afterOne);
   });
 });
 
