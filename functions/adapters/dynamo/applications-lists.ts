@@ -7,7 +7,7 @@ import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { ApplicationStatus } from '../../../schemas/application.ts';
 import type { ApplicationHead, ApplicationListItem } from '../../../schemas/stored-application.ts';
 import { type ApplicationRepository, headOf, listRowOf } from './applications.ts';
-import { batchGetAll, documentClient } from './client.ts';
+import { batchGetAll, documentClient, queryPages } from './client.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { applicationKey, INDEX_LIST, INDEXES, operationsKeys, partnerQueueKeys, TABLE_KEYS } from './keys.ts';
 
@@ -42,24 +42,20 @@ export async function countInStatusSince(repo: Table, status: ApplicationStatus,
   let count = 0;
   let escalated = 0;
   let queries = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documentClient.send(new QueryCommand({
-      TableName: repo.tableName,
-      IndexName: INDEXES.operations.indexName,
-      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :before',
-      // Counted: every row (ScannedCount); matched: the escalated ones (the filter reads nothing more).
-      FilterExpression: 'attribute_exists(#summary.#escalation)',
-      ExpressionAttributeNames: { '#summary': 'summary', '#escalation': 'escalation' },
-      ExpressionAttributeValues: { ':pk': operationsKeys(status, '', '').gsi2pk, ':before': updatedBefore },
-      Select: 'COUNT',
-      ExclusiveStartKey: start,
-    }));
+  for await (const out of queryPages({
+    TableName: repo.tableName,
+    IndexName: INDEXES.operations.indexName,
+    KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :before',
+    // Counted: every row (ScannedCount); matched: the escalated ones (the filter reads nothing more).
+    FilterExpression: 'attribute_exists(#summary.#escalation)',
+    ExpressionAttributeNames: { '#summary': 'summary', '#escalation': 'escalation' },
+    ExpressionAttributeValues: { ':pk': operationsKeys(status, '', '').gsi2pk, ':before': updatedBefore },
+    Select: 'COUNT',
+  })) {
     queries += 1;
     count += out.ScannedCount ?? 0;
     escalated += out.Count ?? 0;
-    start = out.LastEvaluatedKey;
-  } while (start);
+  }
   return { count, escalated, queries };
 }
 

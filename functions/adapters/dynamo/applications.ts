@@ -28,7 +28,7 @@
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Application, StoredBrief, Transition } from '../../../schemas/application.ts';
 import type { Estimate } from '../../../schemas/estimate.ts';
 import type { ApplicationHead, ApplicationListItem, NoticeItem, StoredBriefHead } from '../../../schemas/stored-application.ts';
@@ -37,7 +37,7 @@ import type { TransitionPlan } from '../../core/application/lifecycle.ts';
 import { listSummaryOf } from '../../core/application/list-summary.ts';
 import { nextExpiryCheck } from '../../core/application/expiry.ts';
 import { ConflictError, NotFoundError } from '../../core/errors.ts';
-import { documentClient, isConditionFailure } from './client.ts';
+import { documentClient, isConditionFailure, queryPages } from './client.ts';
 import {
   applicationKey, applicationPartition, documentKey, expiryDueKeys, operationsKeys, OWNED, partnerQueueKeys, expiresAtSeconds, TASK_PREFIX,
   transitionKey, TTL_ATTRIBUTE,
@@ -316,16 +316,13 @@ export class ApplicationRepository {
 
   private async readPartition(id: string): Promise<PartitionItems> {
     const out: PartitionItems = { transitions: [], notices: [], documents: new Map() };
-    let start: Record<string, unknown> | undefined;
-    do {
-      // Everything but the task tokens (`TASK#…` sorts after `T#…`): one page unless the partition passes 1 MB.
-      const page = await documentClient.send(new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk < :tasks',
-        ExpressionAttributeValues: { ':pk': applicationPartition(id), ':tasks': TASK_PREFIX },
-        ConsistentRead: true,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }));
+    // Everything but the task tokens (`TASK#…` sorts after `T#…`): one page unless the partition passes 1 MB.
+    for await (const page of queryPages({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk < :tasks',
+      ExpressionAttributeValues: { ':pk': applicationPartition(id), ':tasks': TASK_PREFIX },
+      ConsistentRead: true,
+    })) {
       for (const item of page.Items ?? []) {
         const sk = String(item.sk);
         if (sk === applicationKey(id).sk) out.head = item;
@@ -333,8 +330,7 @@ export class ApplicationRepository {
         else if (sk.startsWith(OWNED.notice)) out.notices.push(noticeOf(item));
         else if (sk.startsWith(OWNED.document)) out.documents.set(sk.slice(OWNED.document.length), item);
       }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
     return out;
   }
 

@@ -1,6 +1,6 @@
 /** The DynamoDB document client, created once per container; endpoint from the standard SDK settings. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 
 export const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
   marshallOptions: { removeUndefinedValues: true },
@@ -22,4 +22,14 @@ export async function batchGetAll(tableName: string, keys: readonly Record<strin
     }
   }
   return out;
+}
+
+/** Every page of one Query, in order (DynamoDB ends a page at 1 MB): the adapters' one paging loop. */
+export async function* queryPages(input: QueryCommandInput): AsyncGenerator<QueryCommandOutput> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient.send(new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
+    yield page;
+    start = page.LastEvaluatedKey;
+  } while (start);
 }

@@ -3,8 +3,8 @@
  * gate per partner AWS account, the reconciliation watermark per partner and catalog, and processed event ids.
  * Functions over the store (its table), so each Partner Central bundle carries only the ones it calls.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, isConditionFailure } from './client.ts';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient, isConditionFailure, queryPages } from './client.ts';
 import {
   benefitsWatermarkKey, expiresAtSeconds, INDEXES, OPEN_REVIEW_PARTITION, openReviewKeys, opportunityKey, partnerCentralEventKey, PREFIX, syncWatermarkKey, writeGateKey,
 } from './keys.ts';
@@ -174,20 +174,16 @@ export async function openOpportunities(store: PartnerCentralTable, partnerId: s
  */
 export async function partnersWithOpenReviews(store: PartnerCentralTable): Promise<{ partnerId: string; catalog: string }[]> {
   const found: { partnerId: string; catalog: string }[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documentClient.send(new QueryCommand({
-      TableName: store.tableName,
-      IndexName: INDEXES.expiryDue.indexName,
-      KeyConditionExpression: 'gsi3pk = :pk',
-      ExpressionAttributeValues: { ':pk': OPEN_REVIEW_PARTITION },
-      ExclusiveStartKey: start,
-    }));
+  for await (const out of queryPages({
+    TableName: store.tableName,
+    IndexName: INDEXES.expiryDue.indexName,
+    KeyConditionExpression: 'gsi3pk = :pk',
+    ExpressionAttributeValues: { ':pk': OPEN_REVIEW_PARTITION },
+  })) {
     for (const item of out.Items ?? []) {
       found.push({ partnerId: String(item.pk).slice(PREFIX.partner.length), catalog: String(item.sk).slice(PREFIX.partnerCentralSync.length) });
     }
-    start = out.LastEvaluatedKey;
-  } while (start);
+  }
   return found;
 }
 

@@ -6,9 +6,9 @@
  * handlers use (a profile, giving a review slot back); booking, the directory and writing profiles are functions over
  * it, loaded only by routing, the operations functions and the seed.
  */
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PartnerProfile, PartnerWithLoad } from '../../../schemas/partner.ts';
-import { batchGetAll, documentClient, isConditionFailure } from './client.ts';
+import { batchGetAll, documentClient, isConditionFailure, queryPages } from './client.ts';
 import { INDEXES, PARTNER_DIRECTORY_PARTITION, partnerDirectoryKeys, partnerKey } from './keys.ts';
 
 export class PartnerRepository {
@@ -63,18 +63,14 @@ export async function upsertPartnerProfile(repo: PartnerTable, profile: PartnerP
  */
 export async function listPartners(repo: PartnerTable): Promise<PartnerWithLoad[]> {
   const ids: string[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documentClient.send(new QueryCommand({
-      TableName: repo.tableName,
-      IndexName: INDEXES.operations.indexName,
-      KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': PARTNER_DIRECTORY_PARTITION },
-      ExclusiveStartKey: start,
-    }));
+  for await (const out of queryPages({
+    TableName: repo.tableName,
+    IndexName: INDEXES.operations.indexName,
+    KeyConditionExpression: 'gsi2pk = :pk',
+    ExpressionAttributeValues: { ':pk': PARTNER_DIRECTORY_PARTITION },
+  })) {
     for (const item of out.Items ?? []) ids.push(String(item.gsi2sk));
-    start = out.LastEvaluatedKey;
-  } while (start);
+  }
   const partners = (await batchGetAll(repo.tableName, ids.map((id) => ({ ...partnerKey(id) })), true)).map(toPartner);
   return partners.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
 }

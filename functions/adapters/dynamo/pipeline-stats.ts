@@ -32,7 +32,7 @@
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { businessMetricCounts, businessMetricsGrowth, type BusinessMetric, type CounterItem } from '../../core/operations/pipeline.ts';
-import { documentClient, isConditionFailure } from './client.ts';
+import { documentClient, isConditionFailure, queryPages } from './client.ts';
 import { STATS_PARTITION, statsDayKey, statsMonthKey } from './keys.ts';
 import { addExpression, countersOf, DAY_MS, dayStart, monthOf, nextDay, ROLL_UP_GRACE_DAYS } from './pipeline-projection.ts';
 
@@ -159,18 +159,12 @@ async function rollUpDay(stats: PipelineTable, day: string): Promise<void> {
 
 async function queryStats(stats: PipelineTable, from: string, to: string, consistent = false): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documentClient.send(new QueryCommand({
-      TableName: stats.tableName,
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': STATS_PARTITION, ':from': from, ':to': to },
-      ExclusiveStartKey: start,
-      ...(consistent ? { ConsistentRead: true } : {}),
-    }));
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
+  for await (const out of queryPages({
+    TableName: stats.tableName,
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': STATS_PARTITION, ':from': from, ':to': to },
+    ...(consistent ? { ConsistentRead: true } : {}),
+  })) items.push(...(out.Items ?? []));
   return items;
 }
 
