@@ -8,6 +8,10 @@ import * as z from 'zod/mini';
 const isoDate = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 import { FUNDING_STAGES } from './funding-stages.ts';
+import {
+  bootstrappedUnfunded, cacheableWithinInput, definedPocHasMetric, eachModelOnce, eachServiceOnce, fundingHasProvider,
+  otherIndustryNamed, sharesAddUpToOne, usAddressHasState, usAddressHasZip,
+} from './worksheet-rules.ts';
 
 export { FUNDING_STAGES };
 export const USE_CASE_KINDS = [
@@ -112,15 +116,15 @@ export const Workload = z
     monthsToCover: z.number().check(z.int('must be a whole number'), z.gte(1, 'must be >= 1'), z.lte(24, 'must be <= 24')),
   })
   .check(
-    z.refine((w) => Math.abs(w.models.reduce((sum, m) => sum + m.share, 0) - 1) < 0.001, {
+    z.refine(sharesAddUpToOne, {
       message: 'model shares must add up to 1',
       path: ['models'],
     }),
-    z.refine((w) => new Set(w.models.map((m) => m.modelId)).size === w.models.length, {
+    z.refine(eachModelOnce, {
       message: 'each model may be listed once',
       path: ['models'],
     }),
-    z.refine((w) => w.cacheableContextTokens <= w.avgInputTokens, {
+    z.refine(cacheableWithinInput, {
       message: 'must not exceed avgInputTokens',
       path: ['cacheableContextTokens'],
     }),
@@ -155,31 +159,31 @@ export const Worksheet = z
     otherServices: z.array(OtherService).check(z.maxLength(9, 'must list at most 9 services (ACE takes 10 spend lines, one is Bedrock)')),
   })
   .check(
-    z.refine((w) => !w.useCase.poc.defined || w.useCase.poc.successMetric !== undefined, {
+    z.refine(definedPocHasMetric, {
       message: 'is required when useCase.poc.defined is true',
       path: ['useCase', 'poc', 'successMetric'],
     }),
-    z.refine((w) => w.company.address.countryCode !== 'US' || w.company.address.stateOrRegion !== undefined, {
+    z.refine(usAddressHasState, {
       message: 'is required when the country is US',
       path: ['company', 'address', 'stateOrRegion'],
     }),
-    z.refine((w) => w.company.address.countryCode !== 'US' || /^\d{5}(-\d{4})?$/.test(w.company.address.postalCode ?? ''), {
+    z.refine(usAddressHasZip, {
       message: 'must be a US ZIP code (99999 or 99999-9999) when the country is US',
       path: ['company', 'address', 'postalCode'],
     }),
-    z.refine((w) => w.company.industry !== 'Other' || w.company.otherIndustry !== undefined, {
+    z.refine(otherIndustryNamed, {
       message: 'is required when industry is Other',
       path: ['company', 'otherIndustry'],
     }),
-    z.refine((w) => !w.company.institutionalFunding.funded || w.company.institutionalFunding.provider !== undefined, {
+    z.refine(fundingHasProvider, {
       message: 'is required when institutionalFunding.funded is true',
       path: ['company', 'institutionalFunding', 'provider'],
     }),
-    z.refine((w) => w.company.stage !== 'bootstrapped' || !w.company.institutionalFunding.funded, {
+    z.refine(bootstrappedUnfunded, {
       message: 'a bootstrapped company cannot be institutionally funded',
       path: ['company', 'stage'],
     }),
-    z.refine((w) => new Set(w.otherServices.map((s) => s.service.toLowerCase())).size === w.otherServices.length, {
+    z.refine(eachServiceOnce, {
       message: 'each service may be listed once',
       path: ['otherServices'],
     }),

@@ -23,14 +23,29 @@ export interface InputShape<T> {
 export type InputOf<S> = S extends InputShape<infer T> ? T : never;
 
 const at = (path: string) => (path === '' ? '(root)' : path);
+const join = (path: string, key: string) => (path === '' ? key : `${path}.${key}`);
 const typeRule = (value: unknown, expected: string) => (value === undefined ? 'is required' : `must be ${expected}`);
+
+/**
+ * Problems after which zod runs no further check of the value or the objects around it (a wrong type, a value not
+ * listed): an object's refinements are skipped when one of these is among its fields' problems, as zod skips them.
+ */
+const aborting = new WeakSet<InputProblem>();
+function abort(problems: InputProblem[], field: string, rule: string): void {
+  const problem = { field, rule };
+  aborting.add(problem);
+  problems.push(problem);
+}
+function wrongType(problems: InputProblem[], path: string, value: unknown, expected: string): void {
+  abort(problems, at(path), typeRule(value, expected));
+}
 
 /** A string (trimmed first when `trim`), `min` to `max` characters long, matching `pattern` (worded `patternRule`). */
 export function text(opts: { min?: number; max?: number; trim?: boolean; pattern?: RegExp; patternRule?: string } = {}): InputShape<string> {
   return {
     check(value, path, problems) {
       if (typeof value !== 'string') {
-        problems.push({ field: at(path), rule: typeRule(value, 'string') });
+        wrongType(problems, path, value, 'string');
         return value as string;
       }
       const v = opts.trim ? value.trim() : value;
@@ -42,11 +57,11 @@ export function text(opts: { min?: number; max?: number; trim?: boolean; pattern
   };
 }
 
-/** One of the listed strings (a single one is zod's literal). */
-export function oneOf<const V extends readonly string[]>(values: V): InputShape<V[number]> {
+/** One of the listed strings (a single one is zod's literal), or a problem worded `rule`. */
+export function oneOf<const V extends readonly string[]>(values: V, rule?: string): InputShape<V[number]> {
   return {
     check(value, path, problems) {
-      if (!values.includes(value as string)) problems.push({ field: at(path), rule: `must be one of: ${values.map((v) => JSON.stringify(v)).join(', ')}` });
+      if (!values.includes(value as string)) abort(problems, at(path), rule ?? `must be one of: ${values.map((v) => JSON.stringify(v)).join(', ')}`);
       return value as V[number];
     },
   };
@@ -60,7 +75,7 @@ export function wholeNumber(opts: { pattern: RegExp; patternRule: string; min: n
   return {
     check(value, path, problems) {
       if (typeof value !== 'string') {
-        problems.push({ field: at(path), rule: typeRule(value, 'string') });
+        wrongType(problems, path, value, 'string');
         return value as number;
       }
       if (!opts.pattern.test(value)) {
@@ -92,7 +107,7 @@ export function record(): InputShape<Record<string, unknown>> {
   return {
     check(value, path, problems) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        problems.push({ field: at(path), rule: typeRule(value, 'record') });
+        wrongType(problems, path, value, 'record');
         return value as Record<string, unknown>;
       }
       const out: Record<string, unknown> = {};
@@ -109,25 +124,159 @@ export type ObjectOf<F extends Fields> = Simplify<
   { [K in Exclude<keyof F, Optionals<F>>]: InputOf<F[K]> } & { [K in Optionals<F>]?: InputOf<F[K]> }
 >;
 
-/** An object with these fields; others are dropped, or refused one by one when `strict` (like zod's strictObject). */
-export function object<F extends Fields>(fields: F, opts: { strict?: boolean } = {}): InputShape<ObjectOf<F>> {
+/** A rule across an object's fields (zod's refine): `rule` is reported at `path` (below the object) when `test` fails. */
+export interface Refinement {
+  readonly test: (value: never) => boolean;
+  readonly rule: string;
+  readonly path: readonly string[];
+}
+
+/**
+ * An object with these fields; others are dropped, or refused one by one when `strict` (like zod's strictObject). Its
+ * refinements run in order on the checked value unless a field had a wrong type or an unlisted value, as in zod.
+ */
+export function object<F extends Fields>(fields: F, opts: { strict?: boolean; refine?: readonly Refinement[] } = {}): InputShape<ObjectOf<F>> {
   return {
     check(value, path, problems) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        problems.push({ field: at(path), rule: typeRule(value, 'object') });
+        wrongType(problems, path, value, 'object');
         return value as ObjectOf<F>;
       }
+      const start = problems.length;
       const out: Record<string, unknown> = {};
       for (const [key, shape] of Object.entries(fields)) {
-        const v = shape.check((value as Record<string, unknown>)[key], path === '' ? key : `${path}.${key}`, problems);
+        const v = shape.check((value as Record<string, unknown>)[key], join(path, key), problems);
         if (v !== undefined) out[key] = v;
       }
       if (opts.strict) {
         for (const key of Object.keys(value)) {
-          if (!Object.hasOwn(fields, key)) problems.push({ field: path === '' ? key : `${path}.${key}`, rule: 'unknown field not allowed' });
+          if (!Object.hasOwn(fields, key)) problems.push({ field: join(path, key), rule: 'unknown field not allowed' });
         }
       }
+      if (opts.refine && !problems.slice(start).some((p) => aborting.has(p))) {
+        for (const r of opts.refine) if (!r.test(out as never)) problems.push({ field: join(path, r.path.join('.')), rule: r.rule });
+      }
       return out as ObjectOf<F>;
+    },
+  };
+}
+
+/**
+ * A check of a string's (or an array's) value, in a list run in order. `lengthOnly` checks also run on a value of the
+ * wrong type that has a length, as zod's length checks do.
+ */
+export interface ValueCheck<V> {
+  (value: V, field: string, problems: InputProblem[]): V;
+  lengthOnly?: true;
+}
+
+const hasLength = (value: unknown) => value !== undefined && value !== null && (value as { length?: unknown }).length !== undefined;
+
+function lengthCheck<V>(test: (length: number) => boolean, rule: string): ValueCheck<V> {
+  const check: ValueCheck<V> = (value, field, problems) => {
+    if (!test((value as { length: number }).length)) problems.push({ field, rule });
+    return value;
+  };
+  check.lengthOnly = true;
+  return check;
+}
+
+/** At least `min` characters (or items). */
+export const minLength = <V>(min: number, rule: string) => lengthCheck<V>((n) => n >= min, rule);
+/** At most `max` characters (or items). */
+export const maxLength = <V>(max: number, rule: string) => lengthCheck<V>((n) => n <= max, rule);
+/** The string with its surrounding white space removed (later checks see the trimmed text). */
+export const trimmed: ValueCheck<string> = (value) => value.trim();
+/** The string in lower case. */
+export const lowerCased: ValueCheck<string> = (value) => value.toLowerCase();
+/** Matching `pattern`, or a problem worded `rule`. */
+export const matching = (pattern: RegExp, rule: string): ValueCheck<string> => (value, field, problems) => {
+  if (!pattern.test(value)) problems.push({ field, rule });
+  return value;
+};
+
+function runChecks<V>(value: unknown, ok: boolean, checks: readonly ValueCheck<V>[], path: string, problems: InputProblem[]): V {
+  let v = value as V;
+  for (const check of checks) if (ok || (check.lengthOnly && hasLength(value))) v = check(v, at(path), problems);
+  return v;
+}
+
+/** A string put through `checks` in order (the value comes back transformed: trimmed, lower-cased). */
+export function string(...checks: ValueCheck<string>[]): InputShape<string> {
+  return {
+    check(value, path, problems) {
+      const ok = typeof value === 'string';
+      if (!ok) wrongType(problems, path, value, 'string');
+      return runChecks(value, ok, checks, path, problems);
+    },
+  };
+}
+
+/** An array of `element`s, then `checks` on the array (lengths). */
+export function array<T>(element: InputShape<T>, ...checks: ValueCheck<unknown[]>[]): InputShape<T[]> {
+  return {
+    check(value, path, problems) {
+      const ok = Array.isArray(value);
+      if (!ok) wrongType(problems, path, value, 'array');
+      const out = ok ? value.map((item, i) => element.check(item, `${path}[${i}]`, problems)) : value;
+      return runChecks(out, ok, checks, path, problems) as T[];
+    },
+  };
+}
+
+/** A check of a number: false when no later check should run (zod's aborting checks). */
+export type NumberCheck = (value: number, field: string, problems: InputProblem[]) => boolean;
+
+/** A finite number put through `checks` in order. */
+export function number(...checks: NumberCheck[]): InputShape<number> {
+  return {
+    check(value, path, problems) {
+      if (typeof value !== 'number' || !Number.isFinite(value)) wrongType(problems, path, value, 'number');
+      else for (const check of checks) if (!check(value, at(path), problems)) break;
+      return value as number;
+    },
+  };
+}
+
+const bound = (test: (n: number) => boolean, rule: string): NumberCheck => (value, field, problems) => {
+  if (!test(value)) problems.push({ field, rule });
+  return true;
+};
+/** >= min. */
+export const atLeast = (min: number, rule: string) => bound((n) => n >= min, rule);
+/** > min. */
+export const above = (min: number, rule: string) => bound((n) => n > min, rule);
+/** <= max. */
+export const atMost = (max: number, rule: string) => bound((n) => n <= max, rule);
+/** < max. */
+export const below = (max: number, rule: string) => bound((n) => n < max, rule);
+/** A whole number (no later check runs on a fraction) within the safe integer range. */
+export const whole = (rule: string): NumberCheck => (value, field, problems) => {
+  if (!Number.isInteger(value)) {
+    abort(problems, field, rule);
+    return false;
+  }
+  if (!Number.isSafeInteger(value)) problems.push({ field, rule });
+  return true;
+};
+
+/** true or false. */
+export function boolean(): InputShape<boolean> {
+  return {
+    check(value, path, problems) {
+      if (typeof value !== 'boolean') wrongType(problems, path, value, 'boolean');
+      return value as boolean;
+    },
+  };
+}
+
+/** `first`, then `second` on its value when `first` found nothing wrong (zod's pipe). */
+export function pipe<T>(first: InputShape<T>, second: InputShape<T>): InputShape<T> {
+  return {
+    check(value, path, problems) {
+      const start = problems.length;
+      const v = first.check(value, path, problems);
+      return problems.length > start ? v : second.check(v, path, problems);
     },
   };
 }
@@ -140,13 +289,13 @@ export function variants<K extends string, V extends Record<string, InputShape<u
   return {
     check(value, path, problems) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        problems.push({ field: at(path), rule });
+        abort(problems, at(path), rule);
         return value as never;
       }
       const tag = (value as Record<string, unknown>)[key];
       const shape = typeof tag === 'string' && Object.hasOwn(options, tag) ? options[tag] : undefined;
       if (!shape) {
-        problems.push({ field: path === '' ? key : `${path}.${key}`, rule });
+        abort(problems, join(path, key), rule);
         return value as never;
       }
       return shape.check(value, path, problems) as never;

@@ -84,6 +84,14 @@ describe('routes that need very different code are separate functions', () => {
     }
   });
 
+  it('intake, the revision and the estimate check worksheets with the checker compiled from the schema, without zod', async () => {
+    for (const entry of ['functions/http/intake.ts', 'functions/http/founder-revise.ts', 'functions/http/estimates.ts']) {
+      const inputs = await inputsOf(entry);
+      expect(has(inputs, 'node_modules/zod/'), entry).toBe(false);
+      expect(has(inputs, 'core/worksheet-shape.generated.ts'), entry).toBe(true);
+    }
+  });
+
   it('operations: the stuck, failed and pipeline reads load no Step Functions client, Ops not their code; the nudge alone composes reminders', async () => {
     expect(has(await inputsOf('functions/http/ops-insights.ts'), 'client-sfn')).toBe(false);
     const ops = await inputsOf('functions/http/ops.ts');
