@@ -84,10 +84,10 @@ class Compiler {
       const name = c.check === 'custom' ? this.ruleNames.get(c.fn) : undefined;
       if (!name) throw new Error(`${path || '(root)'}: a refinement must be a named predicate of schemas/worksheet-rules.ts`);
       this.rulesUsed.add(name);
-      return `${inner}  { test: ${name}, rule: ${str(messageOf(c, path))}, path: ${JSON.stringify(c.path ?? [])} },`;
+      return `${inner}{ test: ${name}, rule: ${str(messageOf(c, path))}, path: ${JSON.stringify(c.path ?? [])} },`;
     });
-    if (refinements.length) options.push(`refine: [\n${refinements.join('\n')}\n${inner}]`);
-    return this.call('object', [`{\n${fields.join('\n')}\n${indent}}`, ...(options.length ? [`{ ${options.join(', ')} }`] : [])]);
+    const object = this.call('object', [`{\n${fields.join('\n')}\n${indent}}`, ...(options.length ? [`{ ${options.join(', ')} }`] : [])]);
+    return refinements.length ? this.call('refined', [object, `[\n${refinements.join('\n')}\n${indent}]`]) : object;
   }
 
   private string(def: Def, path: string): string {

@@ -131,18 +131,14 @@ export interface Refinement {
   readonly path: readonly string[];
 }
 
-/**
- * An object with these fields; others are dropped, or refused one by one when `strict` (like zod's strictObject). Its
- * refinements run in order on the checked value unless a field had a wrong type or an unlisted value, as in zod.
- */
-export function object<F extends Fields>(fields: F, opts: { strict?: boolean; refine?: readonly Refinement[] } = {}): InputShape<ObjectOf<F>> {
+/** An object with these fields; others are dropped, or refused one by one when `strict` (like zod's strictObject). */
+export function object<F extends Fields>(fields: F, opts: { strict?: boolean } = {}): InputShape<ObjectOf<F>> {
   return {
     check(value, path, problems) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         wrongType(problems, path, value, 'object');
         return value as ObjectOf<F>;
       }
-      const start = problems.length;
       const out: Record<string, unknown> = {};
       for (const [key, shape] of Object.entries(fields)) {
         const v = shape.check((value as Record<string, unknown>)[key], join(path, key), problems);
@@ -153,10 +149,24 @@ export function object<F extends Fields>(fields: F, opts: { strict?: boolean; re
           if (!Object.hasOwn(fields, key)) problems.push({ field: join(path, key), rule: 'unknown field not allowed' });
         }
       }
-      if (opts.refine && !problems.slice(start).some((p) => aborting.has(p))) {
-        for (const r of opts.refine) if (!r.test(out as never)) problems.push({ field: join(path, r.path.join('.')), rule: r.rule });
-      }
       return out as ObjectOf<F>;
+    },
+  };
+}
+
+/**
+ * `shape` (an object), then its refinements in order on the checked value, unless the value or one of its fields had a
+ * wrong type or an unlisted value: zod skips an object's refinements then, not after a rule such as a length.
+ */
+export function refined<T>(shape: InputShape<T>, refinements: readonly Refinement[]): InputShape<T> {
+  return {
+    check(value, path, problems) {
+      const start = problems.length;
+      const out = shape.check(value, path, problems);
+      if (!problems.slice(start).some((p) => aborting.has(p))) {
+        for (const r of refinements) if (!r.test(out as never)) problems.push({ field: join(path, r.path.join('.')), rule: r.rule });
+      }
+      return out;
     },
   };
 }

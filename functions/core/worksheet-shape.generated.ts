@@ -3,9 +3,9 @@
 /* eslint-disable no-useless-escape -- patterns are copied as zod holds them */
 import type { Worksheet } from '../../schemas/worksheet.ts';
 import { bootstrappedUnfunded, cacheableWithinInput, definedPocHasMetric, eachModelOnce, eachServiceOnce, fundingHasProvider, otherIndustryNamed, sharesAddUpToOne, usAddressHasState, usAddressHasZip } from '../../schemas/worksheet-rules.ts';
-import { above, array, atLeast, atMost, boolean, lowerCased, matching, maxLength, minLength, number, object, oneOf, optional, pipe, string, trimmed, whole, type InputShape } from './input-shape.ts';
+import { above, array, atLeast, atMost, boolean, lowerCased, matching, maxLength, minLength, number, object, oneOf, optional, pipe, refined, string, trimmed, whole, type InputShape } from './input-shape.ts';
 
-export const WorksheetShape: InputShape<Worksheet> = object({
+export const WorksheetShape: InputShape<Worksheet> = refined(object({
   company: object({
     name: string(trimmed, minLength(1, "is required"), maxLength(120, "must be at most 120 characters")),
     website: string(trimmed, matching(/^(https?:\/\/)?([a-z0-9-]+\.)+[a-z]{2,}(\/\S*)?$/i, "must be a public website such as https://example.com"), maxLength(255, "must be at most 255 characters")),
@@ -48,7 +48,7 @@ export const WorksheetShape: InputShape<Worksheet> = object({
       durationWeeks: optional(number(whole("must be a whole number"), atLeast(1, "must be >= 1"), atMost(52, "must be <= 52"))),
     }, { strict: true }),
   }, { strict: true }),
-  workload: object({
+  workload: refined(object({
     models: array(object({
       modelId: string(trimmed, minLength(1, "is required"), maxLength(120, "must be at most 120 characters")),
       share: number(above(0, "must be > 0"), atMost(1, "must be <= 1")),
@@ -62,21 +62,21 @@ export const WorksheetShape: InputShape<Worksheet> = object({
     evalReplaysPerMonth: number(whole("must be a whole number"), atLeast(0, "must be >= 0")),
     monthlyGrowth: number(atLeast(-0.5, "must be >= -0.5"), atMost(2, "must be <= 2")),
     monthsToCover: number(whole("must be a whole number"), atLeast(1, "must be >= 1"), atMost(24, "must be <= 24")),
-  }, { strict: true, refine: [
-      { test: sharesAddUpToOne, rule: "model shares must add up to 1", path: ["models"] },
-      { test: eachModelOnce, rule: "each model may be listed once", path: ["models"] },
-      { test: cacheableWithinInput, rule: "must not exceed avgInputTokens", path: ["cacheableContextTokens"] },
-    ] }),
+  }, { strict: true }), [
+    { test: sharesAddUpToOne, rule: "model shares must add up to 1", path: ["models"] },
+    { test: eachModelOnce, rule: "each model may be listed once", path: ["models"] },
+    { test: cacheableWithinInput, rule: "must not exceed avgInputTokens", path: ["cacheableContextTokens"] },
+  ]),
   otherServices: array(object({
     service: string(trimmed, minLength(2, "must be at least 2 characters"), maxLength(80, "must be at most 80 characters")),
     monthlyUsd: number(atLeast(0, "must be >= 0"), atMost(10000000, "must be <= 10000000")),
   }, { strict: true }), maxLength(9, "must list at most 9 services (ACE takes 10 spend lines, one is Bedrock)")),
-}, { strict: true, refine: [
-    { test: definedPocHasMetric, rule: "is required when useCase.poc.defined is true", path: ["useCase","poc","successMetric"] },
-    { test: usAddressHasState, rule: "is required when the country is US", path: ["company","address","stateOrRegion"] },
-    { test: usAddressHasZip, rule: "must be a US ZIP code (99999 or 99999-9999) when the country is US", path: ["company","address","postalCode"] },
-    { test: otherIndustryNamed, rule: "is required when industry is Other", path: ["company","otherIndustry"] },
-    { test: fundingHasProvider, rule: "is required when institutionalFunding.funded is true", path: ["company","institutionalFunding","provider"] },
-    { test: bootstrappedUnfunded, rule: "a bootstrapped company cannot be institutionally funded", path: ["company","stage"] },
-    { test: eachServiceOnce, rule: "each service may be listed once", path: ["otherServices"] },
-  ] });
+}, { strict: true }), [
+  { test: definedPocHasMetric, rule: "is required when useCase.poc.defined is true", path: ["useCase","poc","successMetric"] },
+  { test: usAddressHasState, rule: "is required when the country is US", path: ["company","address","stateOrRegion"] },
+  { test: usAddressHasZip, rule: "must be a US ZIP code (99999 or 99999-9999) when the country is US", path: ["company","address","postalCode"] },
+  { test: otherIndustryNamed, rule: "is required when industry is Other", path: ["company","otherIndustry"] },
+  { test: fundingHasProvider, rule: "is required when institutionalFunding.funded is true", path: ["company","institutionalFunding","provider"] },
+  { test: bootstrappedUnfunded, rule: "a bootstrapped company cannot be institutionally funded", path: ["company","stage"] },
+  { test: eachServiceOnce, rule: "each service may be listed once", path: ["otherServices"] },
+]);
