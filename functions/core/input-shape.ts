@@ -146,7 +146,7 @@ export function object<F extends Fields>(fields: F, opts: { strict?: boolean } =
       }
       if (opts.strict) {
         for (const key of Object.keys(value)) {
-          if (!Object.hasOwn(fields, key)) problems.push({ field: join(path, key), rule: 'unknown field not allowed' });
+          if (!Object.hasOwn(fields, key)) problems.push({ field: at(join(path, key)), rule: 'unknown field not allowed' });
         }
       }
       return out as ObjectOf<F>;
@@ -164,7 +164,7 @@ export function refined<T>(shape: InputShape<T>, refinements: readonly Refinemen
       const start = problems.length;
       const out = shape.check(value, path, problems);
       if (!problems.slice(start).some((p) => aborting.has(p))) {
-        for (const r of refinements) if (!r.test(out as never)) problems.push({ field: join(path, r.path.join('.')), rule: r.rule });
+        for (const r of refinements) if (!r.test(out as never)) problems.push({ field: at(join(path, r.path.join('.'))), rule: r.rule });
       }
       return out;
     },
@@ -178,6 +178,8 @@ export function refined<T>(shape: InputShape<T>, refinements: readonly Refinemen
 export interface ValueCheck<V> {
   (value: V, field: string, problems: InputProblem[]): V;
   lengthOnly?: true;
+  /** The most characters or items allowed (a maxLength check). */
+  max?: number;
 }
 
 const hasLength = (value: unknown) => value !== undefined && value !== null && (value as { length?: unknown }).length !== undefined;
@@ -194,7 +196,7 @@ function lengthCheck<V>(test: (length: number) => boolean, rule: string): ValueC
 /** At least `min` characters (or items). */
 export const minLength = <V>(min: number, rule: string) => lengthCheck<V>((n) => n >= min, rule);
 /** At most `max` characters (or items). */
-export const maxLength = <V>(max: number, rule: string) => lengthCheck<V>((n) => n <= max, rule);
+export const maxLength = <V>(max: number, rule: string) => Object.assign(lengthCheck<V>((n) => n <= max, rule), { max });
 /** The string with its surrounding white space removed (later checks see the trimmed text). */
 export const trimmed: ValueCheck<string> = (value) => value.trim();
 /** The string in lower case. */
@@ -222,12 +224,24 @@ export function string(...checks: ValueCheck<string>[]): InputShape<string> {
   };
 }
 
-/** An array of `element`s, then `checks` on the array (lengths). */
+/**
+ * An array of `element`s, then `checks` on the array (lengths). An array longer than a leading maxLength allows gets
+ * that one problem and its items are not checked (zod's guard against huge inputs; nothing else is checked after it).
+ */
 export function array<T>(element: InputShape<T>, ...checks: ValueCheck<unknown[]>[]): InputShape<T[]> {
   return {
     check(value, path, problems) {
       const ok = Array.isArray(value);
       if (!ok) wrongType(problems, path, value, 'array');
+      for (const check of checks) {
+        if (!ok || !check.lengthOnly) break;
+        if (check.max !== undefined && value.length > check.max) {
+          const start = problems.length;
+          check(value, at(path), problems);
+          for (const p of problems.slice(start)) aborting.add(p);
+          return value as T[];
+        }
+      }
       const out = ok ? value.map((item, i) => element.check(item, `${path}[${i}]`, problems)) : value;
       return runChecks(out, ok, checks, path, problems) as T[];
     },

@@ -50,7 +50,9 @@ const mutation: fc.Arbitrary<Mutation> = fc.record({ pick: fc.nat(), kind: fc.co
 /** The worksheet damaged by each mutation in turn (a fresh copy: the arbitrary's values are not touched). */
 function mutate(worksheet: unknown, mutations: Mutation[]): unknown {
   let root = structuredClone(worksheet) as Json;
-  for (const m of mutations) {
+  for (const mutation of mutations) {
+    // A copy of the value put in: inserted by reference, a later mutation could change the arbitrary's own value.
+    const m = { ...mutation, value: structuredClone(mutation.value) };
     const all = paths(root);
     const path = all[m.pick % all.length] as (string | number)[];
     if (path.length === 0) {
@@ -94,7 +96,7 @@ describe('the compiled worksheet checker (functions/core/worksheet-shape.generat
       const expected = zodAnswer(damaged);
       if (!expected.ok) refused += 1;
       expect(compiledAnswer(damaged)).toEqual(expected);
-    }), { numRuns: 3000 });
+    }), { numRuns: Number(process.env.WORKSHEET_SHAPE_RUNS ?? 3000) });
     // The damage mostly breaks a rule: the comparison is over problems, not only over accepted worksheets.
     expect(refused).toBeGreaterThan(1500);
   });
@@ -109,7 +111,13 @@ describe('the compiled worksheet checker (functions/core/worksheet-shape.generat
     ['not an object', 'worksheet'],
     ['null', null],
     ['an empty object', {}],
+    ['an object whose one member is named with the empty string (the field is the root)', { '': null }],
     ['an array in a text field, long enough to break its length too', edit((w) => { (w.company as Record<string, unknown>).name = new Array(121).fill(1); })],
+    ['eleven models of the wrong type: the list is too long, and its items are not checked', edit((w) => { (w.workload as Record<string, unknown>).models = new Array(11).fill(1); })],
+    ['ten services of the wrong type, and shares not adding up: only the length is named (rules skipped)', edit((w) => {
+      (w.workload as { models: { share: number }[] }).models[0]!.share = 0.2;
+      w.otherServices = new Array(10).fill('x') as never;
+    })],
     ['a string where the model list goes', edit((w) => { (w.workload as Record<string, unknown>).models = 'x'.repeat(11); })],
     ['a fraction of a token (later bounds are not checked)', edit((w) => { (w.workload as Record<string, unknown>).avgInputTokens = -1.5; })],
     ['an integer past the safe range (the bounds still are)', edit((w) => { (w.workload as Record<string, unknown>).avgInputTokens = 1e20; })],
