@@ -255,8 +255,9 @@ export type NumberCheck = (value: number, field: string, problems: InputProblem[
 export function number(...checks: NumberCheck[]): InputShape<number> {
   return {
     check(value, path, problems) {
-      if (typeof value !== 'number' || !Number.isFinite(value)) wrongType(problems, path, value, 'number');
-      else for (const check of checks) if (!check(value, at(path), problems)) break;
+      // Number.isFinite is false for anything but a finite number (it does not convert).
+      if (!Number.isFinite(value)) wrongType(problems, path, value, 'number');
+      else for (const check of checks) if (!check(value as number, at(path), problems)) break;
       return value as number;
     },
   };

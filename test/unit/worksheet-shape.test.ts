@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { OUTPUT, renderWorksheetShape } from '../../scripts/gen-worksheet-shape.ts';
-import { checkInput } from '../../functions/core/input-shape.ts';
+import { above, atLeast, atMost, below, checkInput, number, whole } from '../../functions/core/input-shape.ts';
 import { WorksheetShape } from '../../functions/core/worksheet-shape.generated.ts';
 import { parseWith } from '../../schemas/issues.ts';
 import { Worksheet } from '../../schemas/worksheet.ts';
@@ -85,7 +85,7 @@ describe('the compiled worksheet checker (functions/core/worksheet-shape.generat
     fc.assert(fc.property(arbWorksheet(), (w) => {
       const answer = compiledAnswer(w);
       expect(answer.ok).toBe(true);
-      expect(answer).toEqual(zodAnswer(w));
+      expect(answer).toStrictEqual(zodAnswer(w));
     }), { numRuns: 300 });
   });
 
@@ -95,7 +95,7 @@ describe('the compiled worksheet checker (functions/core/worksheet-shape.generat
       const damaged = mutate(w, mutations);
       const expected = zodAnswer(damaged);
       if (!expected.ok) refused += 1;
-      expect(compiledAnswer(damaged)).toEqual(expected);
+      expect(compiledAnswer(damaged)).toStrictEqual(expected);
     }), { numRuns: Number(process.env.WORKSHEET_SHAPE_RUNS ?? 3000) });
     // The damage mostly breaks a rule: the comparison is over problems, not only over accepted worksheets.
     expect(refused).toBeGreaterThan(1500);
@@ -118,6 +118,14 @@ describe('the compiled worksheet checker (functions/core/worksheet-shape.generat
       (w.workload as { models: { share: number }[] }).models[0]!.share = 0.2;
       w.otherServices = new Array(10).fill('x') as never;
     })],
+    ['ten models (the most allowed) and nine services (the most allowed): taken', edit((w) => {
+      (w.workload as Record<string, unknown>).models = Array.from({ length: 10 }, (_, i) => ({ modelId: `model-${i}`, share: 0.1 }));
+      w.otherServices = Array.from({ length: 9 }, (_, i) => ({ service: `Service ${i}`, monthlyUsd: 1 })) as never;
+    })],
+    ['a share of 0 and no requests (both must be above 0)', edit((w) => {
+      (w.workload as { models: { share: number }[] }).models[0]!.share = 0;
+      (w.workload as Record<string, unknown>).requestsPerDay = 0;
+    })],
     ['a string where the model list goes', edit((w) => { (w.workload as Record<string, unknown>).models = 'x'.repeat(11); })],
     ['a fraction of a token (later bounds are not checked)', edit((w) => { (w.workload as Record<string, unknown>).avgInputTokens = -1.5; })],
     ['an integer past the safe range (the bounds still are)', edit((w) => { (w.workload as Record<string, unknown>).avgInputTokens = 1e20; })],
@@ -137,7 +145,15 @@ describe('the compiled worksheet checker (functions/core/worksheet-shape.generat
     ['a US address without state or ZIP', edit((w) => { (w.company as Record<string, unknown>).address = { countryCode: 'US' }; })],
   ];
   it.each(cases)('%s: zod\'s answer', (_, input) => {
-    expect(compiledAnswer(input)).toEqual(zodAnswer(input));
+    expect(compiledAnswer(input)).toStrictEqual(zodAnswer(input));
+  });
+
+  it('renders each bound zod has as its builder, and the builders answer as zod does at and around each bound', () => {
+    const rendered = renderWorksheetShape(z.strictObject({ n: z.number().check(z.gt(1, 'gt'), z.gte(2, 'gte'), z.lt(9, 'lt'), z.lte(8, 'lte'), z.int('int')) }));
+    expect(rendered).toContain('n: number(above(1, "gt"), atLeast(2, "gte"), below(9, "lt"), atMost(8, "lte"), whole("int")),');
+    const zodTwin = z.number().check(z.gt(1, 'gt'), z.gte(2, 'gte'), z.lt(9, 'lt'), z.lte(8, 'lte'), z.int('int'));
+    const twin = number(above(1, 'gt'), atLeast(2, 'gte'), below(9, 'lt'), atMost(8, 'lte'), whole('int'));
+    for (const n of [0, 1, 1.5, 2, 8, 8.5, 9, 10, -0, 2 ** 60]) expect(checkInput(twin, n), String(n)).toStrictEqual(parseWith(zodTwin, n));
   });
 
   it('refuses to compile what it does not know, naming where, instead of checking less', () => {
