@@ -68,6 +68,12 @@ export const PartnerQueueShape: InputShape<Parsed<typeof Requests.PartnerQueueQu
  */
 export const BriefPatchShape: InputShape<Parsed<typeof Requests.BriefPatch>> = /* @__PURE__ */ record();
 
+/**
+ * A funding edit's body (functions/http/partner-funding.ts): a JSON Merge Patch of the CreateBenefitApplication body,
+ * any JSON object, checked after the merge (core/ace/funding-draft.ts).
+ */
+export const FundingPatchShape: InputShape<Parsed<typeof Requests.FundingPatch>> = /* @__PURE__ */ record();
+
 export const RequestChangesShape: InputShape<Parsed<typeof Requests.RequestChangesRequest>> = /* @__PURE__ */ object({
   message: /* @__PURE__ */ trimmed(CHANGES_MESSAGE),
 }, strict);

@@ -8,14 +8,14 @@
  */
 import type { Application, FundingState } from '../../schemas/application.ts';
 import type { FundingSubmitResponse, FundingView } from '../../schemas/partner-central-messages.ts';
-import { fundingPatchOf } from '../../schemas/api-funding-patch.ts';
 import { logger } from '../adapters/observability.ts';
 import { partnerCentralDepsFromEnv } from '../wiring/partner-central-deps.ts';
 import { findBrief, recordOf } from '../core/application/record-state.ts';
 import { fundingEtag } from '../core/ace/funding-draft.ts';
 import { editFunding, readFunding, submitFundingViaApi } from '../usecases/partner-central-funding.ts';
 import { ValidationError } from '../core/errors.ts';
-import { header, httpHandler, json, jsonBody, JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE, type HttpEvent } from './middleware.ts';
+import { FundingPatchShape } from '../core/request-shapes.ts';
+import { checkOr400, header, httpHandler, json, jsonBody, JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE, type HttpEvent } from './middleware.ts';
 import { partnerCentralTarget as target } from './partner-access.ts';
 
 const deps = partnerCentralDepsFromEnv();
@@ -53,8 +53,8 @@ async function patchFundingRoute(event: HttpEvent) {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ValidationError([{ field: '(body)', rule: 'must be a JSON object: an RFC 7396 merge patch of the CreateBenefitApplication body' }]);
   }
-  // As FundingPatch parses it, without zod (schemas/api-funding-patch.ts; issue 11 §1).
-  const patch = fundingPatchOf(raw as Record<string, unknown>);
+  // As FundingPatch (schemas/api-requests.ts) parses it, without zod (issue 11 §1).
+  const patch = checkOr400(FundingPatchShape, raw);
   const { app, funding } = await editFunding(deps, { applicationId, programId, partnerId, patch, ifMatch: header(event, 'if-match') });
   const view = fundingView(app, programId, funding);
   logger.info('Funding request edited', { programId, revision: view.revision, problems: view.problems.length });
