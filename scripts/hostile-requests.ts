@@ -95,6 +95,43 @@ function setAt(target: Record<string, unknown>, path: (string | number)[], value
 
 type BodyDefect = (body: Record<string, unknown>, pick: <T>(xs: readonly T[]) => T) => { body: string; defect: string; contentType?: string };
 
+export type Sheet = {
+  company: { stage: string; industry: string; website: string; priorCreditsUsd: number; address: Record<string, unknown>; institutionalFunding: Record<string, unknown> };
+  aws: Record<string, unknown>; contact: Record<string, unknown>; useCase: { summary: string; poc: Record<string, unknown> };
+  workload: { models: { modelId: string; share: number }[] } & Record<string, unknown>; otherServices: { service: string; monthlyUsd: number }[];
+};
+
+/**
+ * Rules of the worksheet (schemas/worksheet.ts) broken with every type right, on the example worksheet
+ * (examples/worksheet.json): what the compiled checker (functions/core/worksheet-shape.generated.ts) must refuse as zod does.
+ */
+export const WORKSHEET_BREAKS: readonly [string, (w: Sheet) => void][] = [
+  ['shares not adding up', (w) => { w.workload.models[0]!.share = 0.5; }],
+  ['a model listed twice', (w) => { w.workload.models[1]!.modelId = w.workload.models[0]!.modelId; }],
+  ['eleven models', (w) => { w.workload.models = Array.from({ length: 11 }, (_, i) => ({ modelId: `m${i}`, share: 1 / 11 })); }],
+  ['ten services', (w) => { w.otherServices = Array.from({ length: 10 }, (_, i) => ({ service: `Service ${i}`, monthlyUsd: 1 })); }],
+  ['a service listed twice in other case', (w) => { w.otherServices.push({ service: w.otherServices[0]!.service.toUpperCase(), monthlyUsd: 1 }); }],
+  ['more cacheable tokens than input', (w) => { w.workload.cacheableContextTokens = (w.workload.avgInputTokens as number) + 1; }],
+  ['a fraction of a token', (w) => { w.workload.avgOutputTokens = 10.5; }],
+  ['25 months', (w) => { w.workload.monthsToCover = 25; }],
+  ['growth below -50 %', (w) => { w.workload.monthlyGrowth = -0.75; }],
+  ['no requests', (w) => { w.workload.requestsPerDay = 0; }],
+  ['negative prior credits', (w) => { w.company.priorCreditsUsd = -1; }],
+  ['a US address without its state', (w) => { delete w.company.address.stateOrRegion; }],
+  ['a US address with a UK postcode', (w) => { w.company.address.postalCode = 'SW1A 1AA'; }],
+  ['a bootstrapped company with a VC', (w) => { w.company.stage = 'bootstrapped'; }],
+  ['industry Other, unnamed', (w) => { w.company.industry = 'Other'; }],
+  ['funding without its provider', (w) => { delete w.company.institutionalFunding.provider; }],
+  ['a defined proof of concept without its metric', (w) => { delete w.useCase.poc.successMetric; }],
+  ['a summary of blanks', (w) => { w.useCase.summary = ' '.repeat(40); }],
+  ['a website that is not one', (w) => { w.company.website = 'javascript:alert(1)'; }],
+  ['an address without a domain', (w) => { w.contact.email = 'maya@localhost'; }],
+  ['an 81-character address', (w) => { w.contact.email = `${'m'.repeat(71)}@ledger.ai`; }],
+  ['an account id of 11 digits', (w) => { w.aws.accountId = '12345678901'; }],
+  ['a Region in capitals', (w) => { w.aws.region = 'US-EAST-1'; }],
+  ['a lower-case country code', (w) => { w.company.address.countryCode = 'us'; }],
+];
+
 const BODY_DEFECTS: BodyDefect[] = [
   (body, pick) => ({ body: JSON.stringify(body), contentType: pick(BAD_MEDIA_TYPES), defect: 'media type' }),
   (body, pick) => {
@@ -125,6 +162,13 @@ const BODY_DEFECTS: BodyDefect[] = [
     return { body: `{"a":${'['.repeat(depth)}${']'.repeat(depth)}}`, defect: 'nested too deep' };
   },
   (body) => ({ body: JSON.stringify({ ...body, padding: 'x'.repeat(70 * 1024) }), defect: 'too large' }),
+  (body, pick) => {
+    // Other bodies have no worksheet rule to break: an unknown field instead.
+    if (!('workload' in body)) return { body: JSON.stringify({ ...body, unexpectedField: true }), defect: 'unknown field' };
+    const [rule, breakIt] = pick(WORKSHEET_BREAKS);
+    breakIt(body as unknown as Sheet);
+    return { body: JSON.stringify(body), defect: `worksheet rule: ${rule}` };
+  },
 ];
 
 /**

@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../lib/local/start.ts';
 import { confirmFromInbox, exampleWorksheetBody, startE2eRuntime, until } from '../support/e2e.ts';
 import { readFileSync } from 'node:fs';
-import { countApplicationItems, documentedRoutes, generateBadRequests } from '../../scripts/hostile-requests.ts';
+import { countApplicationItems, documentedRoutes, generateBadRequests, WORKSHEET_BREAKS, type Sheet } from '../../scripts/hostile-requests.ts';
+import { parseWith } from '../../schemas/issues.ts';
+import { Worksheet } from '../../schemas/worksheet.ts';
 
 let rt: LocalRuntime;
 let partnerToken: string;
@@ -101,6 +103,23 @@ describe('text that cannot be mailed (a lone UTF-16 surrogate)', () => {
     expect(res.status).toBe(200);
     const mail = await until('the change request mail', async () => (await rt.mails()).find((m) => m.subject.includes('change') && (m.body.text ?? '').includes(id)));
     expect(mail.body.text).toContain('Please add the eval plan \u{1F680}');
+  });
+});
+
+describe('worksheets that break a rule with every type right', () => {
+  it('are refused by intake and the estimate with exactly the problems the zod schema names (the checker compiled from it answers), and nothing is written', async () => {
+    const before = await itemCounts();
+    for (const [rule, breakIt] of WORKSHEET_BREAKS) {
+      const body = worksheetWith((w) => breakIt(w as unknown as Sheet));
+      const expected = parseWith(Worksheet, JSON.parse(body));
+      expect(expected.ok, rule).toBe(false);
+      for (const path of ['/worksheets', '/estimates']) {
+        const res = await send('POST', path, { body, headers: asJson({ 'idempotency-key': `hostile-rule-${rule.replace(/\W/g, '')}` }) });
+        expect(res.status, `${path} ${rule}`).toBe(400);
+        expect(res.body.problems, `${path} ${rule}`).toEqual(expected.ok ? [] : expected.problems);
+      }
+    }
+    expect(await itemCounts()).toEqual(before);
   });
 });
 
