@@ -11,6 +11,7 @@
  *   npm run bench -- sweep        the expiry sweep at 1,000 and 100,000 credited applications
  *   npm run bench -- reads        read units of a list page and a detail view
  *   npm run bench -- pipeline     the pipeline's counter items at ~100K applications a year, and what one request reads
+ *   npm run bench -- validation   a worksheet checked per request: the checker compiled from the schema beside zod
  */
 import { measureBundles, printBundles } from './bundles.ts';
 import { listFunctions, synthTemplate } from '../lib/template.ts';
@@ -60,4 +61,9 @@ if (want('reads')) {
 if (want('pipeline')) {
   const { measurePipelineItems, printPipelineItems } = await import('./pipeline-items.ts');
   printPipelineItems(measurePipelineItems());
+}
+
+if (want('validation')) {
+  const { measureValidation, printValidation } = await import('./validation.ts');
+  printValidation(measureValidation());
 }
