@@ -38,6 +38,15 @@ class Compiler {
   readonly rulesUsed = new Set<string>();
   private readonly ruleNames = new Map<unknown, string>(Object.entries(rules).map(([name, fn]) => [fn, name]));
 
+  /** How often each rule's words are used: words used more than once become one constant (a bundle repeats literals). */
+  readonly rules = new Map<string, number>();
+
+  /** A placeholder for a rule's words (its index), replaced once all uses are counted (renderWorksheetShape). */
+  private rule(words: string): string {
+    this.rules.set(words, (this.rules.get(words) ?? 0) + 1);
+    return `__rule#${[...this.rules.keys()].indexOf(words)}__`;
+  }
+
   private call(name: string, args: string[]): string {
     this.used.add(name);
     return `${name}(${args.join(', ')})`;
@@ -60,7 +69,7 @@ class Compiler {
       case 'boolean':
         return this.call('boolean', []);
       case 'enum':
-        return this.call('oneOf', [`[${Object.values(def.entries as Record<string, string>).map(str).join(', ')}]`, str(messageOf(def, path))]);
+        return this.call('oneOf', [`[${Object.values(def.entries as Record<string, string>).map(str).join(', ')}]`, this.rule(messageOf(def, path))]);
       case 'optional':
         return this.call('optional', [this.render(def.innerType, path, indent)]);
       case 'array':
@@ -84,7 +93,7 @@ class Compiler {
       const name = c.check === 'custom' ? this.ruleNames.get(c.fn) : undefined;
       if (!name) throw new Error(`${path || '(root)'}: a refinement must be a named predicate of schemas/worksheet-rules.ts`);
       this.rulesUsed.add(name);
-      return `${inner}{ test: ${name}, rule: ${str(messageOf(c, path))}, path: ${JSON.stringify(c.path ?? [])} },`;
+      return `${inner}{ test: ${name}, rule: ${this.rule(messageOf(c, path))}, path: ${JSON.stringify(c.path ?? [])} },`;
     });
     const object = this.call('object', [`{\n${fields.join('\n')}\n${indent}}`, ...(options.length ? [`{ ${options.join(', ')} }`] : [])]);
     return refinements.length ? this.call('refined', [object, `[\n${refinements.join('\n')}\n${indent}]`]) : object;
@@ -99,25 +108,25 @@ class Compiler {
         if (tx(' Ab ') === ' ab ') return this.value('lowerCased');
         throw new Error(`${path}: unknown string transform`);
       }
-      if (c.check === 'string_format' && c.format === 'regex') return this.call('matching', [String(c.pattern), str(messageOf(c, path))]);
+      if (c.check === 'string_format' && c.format === 'regex') return this.call('matching', [String(c.pattern), this.rule(messageOf(c, path))]);
       return this.lengthCheck(c, path);
     });
     // A string format schema (z.email()) is its own pattern check.
     if (def.format !== undefined) {
       if (!(def.pattern instanceof RegExp)) throw new Error(`${path}: string format "${String(def.format)}" has no pattern`);
-      checks.push(this.call('matching', [String(def.pattern), str(messageOf(def, path))]));
+      checks.push(this.call('matching', [String(def.pattern), this.rule(messageOf(def, path))]));
     }
     return this.call('string', checks);
   }
 
   private lengthCheck(c: CheckDef, path: string): string {
-    if (c.check === 'min_length') return this.call('minLength', [String(c.minimum), str(messageOf(c, path))]);
-    if (c.check === 'max_length') return this.call('maxLength', [String(c.maximum), str(messageOf(c, path))]);
+    if (c.check === 'min_length') return this.call('minLength', [String(c.minimum), this.rule(messageOf(c, path))]);
+    if (c.check === 'max_length') return this.call('maxLength', [String(c.maximum), this.rule(messageOf(c, path))]);
     throw new Error(`${path}: check "${c.check}" is not compiled`);
   }
 
   private numberCheck(c: CheckDef, path: string): string {
-    const message = str(messageOf(c, path));
+    const message = this.rule(messageOf(c, path));
     if (c.check === 'number_format' && c.format === 'safeint') return this.call('whole', [message]);
     if (c.check === 'greater_than') return this.call(c.inclusive ? 'atLeast' : 'above', [String(c.value), message]);
     if (c.check === 'less_than') return this.call(c.inclusive ? 'atMost' : 'below', [String(c.value), message]);
@@ -128,7 +137,14 @@ class Compiler {
 /** The checker's source, compiled from the worksheet schema. Pure: the same schema gives the same text. */
 export function renderWorksheetShape(schema: z.ZodMiniType = Worksheet): string {
   const compiler = new Compiler();
-  const body = compiler.render(schema, '', '');
+  const rendered = compiler.render(schema, '', '');
+  const shared = [...compiler.rules].filter(([, uses]) => uses > 1).map(([words]) => words);
+  const constant = new Map(shared.map((words, i) => [words, `rule${i + 1}`]));
+  const words = [...compiler.rules.keys()];
+  const body = rendered.replace(/__rule#(\d+)__/g, (_, i: string) => {
+    const text = words[Number(i)] as string;
+    return constant.get(text) ?? str(text);
+  });
   const builders = [...compiler.used].sort();
   const predicates = [...compiler.rulesUsed].sort();
   return [
@@ -138,6 +154,9 @@ export function renderWorksheetShape(schema: z.ZodMiniType = Worksheet): string 
     "import type { Worksheet } from '../../schemas/worksheet.ts';",
     `import { ${predicates.join(', ')} } from '../../schemas/worksheet-rules.ts';`,
     `import { ${builders.join(', ')}, type InputShape } from './input-shape.ts';`,
+    '',
+    '// Rules worded alike in several places.',
+    ...shared.map((words) => `const ${constant.get(words)} = ${str(words)};`),
     '',
     `export const WorksheetShape: InputShape<Worksheet> = ${body};`,
     '',

@@ -5,27 +5,38 @@ import type { Worksheet } from '../../schemas/worksheet.ts';
 import { bootstrappedUnfunded, cacheableWithinInput, definedPocHasMetric, eachModelOnce, eachServiceOnce, fundingHasProvider, otherIndustryNamed, sharesAddUpToOne, usAddressHasState, usAddressHasZip } from '../../schemas/worksheet-rules.ts';
 import { above, array, atLeast, atMost, boolean, lowerCased, matching, maxLength, minLength, number, object, oneOf, optional, pipe, refined, string, trimmed, whole, type InputShape } from './input-shape.ts';
 
+// Rules worded alike in several places.
+const rule1 = "is required";
+const rule2 = "must be at most 120 characters";
+const rule3 = "must be at most 255 characters";
+const rule4 = "must be at most 80 characters";
+const rule5 = "must be >= 0";
+const rule6 = "must be a whole number";
+const rule7 = "must be >= 1";
+const rule8 = "must be > 0";
+const rule9 = "must be between 0 and 1";
+
 export const WorksheetShape: InputShape<Worksheet> = refined(object({
   company: object({
-    name: string(trimmed, minLength(1, "is required"), maxLength(120, "must be at most 120 characters")),
-    website: string(trimmed, matching(/^(https?:\/\/)?([a-z0-9-]+\.)+[a-z]{2,}(\/\S*)?$/i, "must be a public website such as https://example.com"), maxLength(255, "must be at most 255 characters")),
+    name: string(trimmed, minLength(1, rule1), maxLength(120, rule2)),
+    website: string(trimmed, matching(/^(https?:\/\/)?([a-z0-9-]+\.)+[a-z]{2,}(\/\S*)?$/i, "must be a public website such as https://example.com"), maxLength(255, rule3)),
     industry: oneOf(["Aerospace", "Agriculture", "Automotive", "Computers and Electronics", "Consumer Goods", "Education", "Energy - Oil and Gas", "Energy - Power and Utilities", "Financial Services", "Gaming", "Government", "Healthcare", "Hospitality", "Life Sciences", "Manufacturing", "Marketing and Advertising", "Media and Entertainment", "Mining", "Non-Profit Organization", "Professional Services", "Real Estate and Construction", "Retail", "Software and Internet", "Telecommunications", "Transportation and Logistics", "Travel", "Wholesale and Distribution", "Other"], "must be one of the ACE industries: Aerospace, Agriculture, Automotive, Computers and Electronics, Consumer Goods, Education, Energy - Oil and Gas, Energy - Power and Utilities, Financial Services, Gaming, Government, Healthcare, Hospitality, Life Sciences, Manufacturing, Marketing and Advertising, Media and Entertainment, Mining, Non-Profit Organization, Professional Services, Real Estate and Construction, Retail, Software and Internet, Telecommunications, Transportation and Logistics, Travel, Wholesale and Distribution, Other"),
-    otherIndustry: optional(string(trimmed, minLength(1, "is required"), maxLength(255, "must be at most 255 characters"))),
+    otherIndustry: optional(string(trimmed, minLength(1, rule1), maxLength(255, rule3))),
     address: object({
       countryCode: string(matching(/^[A-Z]{2}$/, "must be an ISO 3166 alpha-2 country code in capitals, e.g. US")),
-      postalCode: optional(string(trimmed, minLength(1, "is required"), maxLength(20, "must be at most 20 characters"))),
-      stateOrRegion: optional(string(trimmed, minLength(1, "is required"), maxLength(80, "must be at most 80 characters"))),
-      city: optional(string(trimmed, minLength(1, "is required"), maxLength(255, "must be at most 255 characters"))),
-      streetAddress: optional(string(trimmed, minLength(1, "is required"), maxLength(255, "must be at most 255 characters"))),
+      postalCode: optional(string(trimmed, minLength(1, rule1), maxLength(20, "must be at most 20 characters"))),
+      stateOrRegion: optional(string(trimmed, minLength(1, rule1), maxLength(80, rule4))),
+      city: optional(string(trimmed, minLength(1, rule1), maxLength(255, rule3))),
+      streetAddress: optional(string(trimmed, minLength(1, rule1), maxLength(255, rule3))),
     }, { strict: true }),
     foundedOn: string(matching(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, "must be a date YYYY-MM-DD")),
     stage: oneOf(["bootstrapped", "pre-seed", "seed", "series-a", "series-b-plus"], "must be one of: bootstrapped, pre-seed, seed, series-a, series-b-plus"),
     institutionalFunding: object({
       funded: boolean(),
-      provider: optional(string(trimmed, minLength(1, "is required"), maxLength(120, "must be at most 120 characters"))),
-      activateProviderOrgId: optional(string(trimmed, minLength(1, "is required"), maxLength(64, "must be at most 64 characters"))),
+      provider: optional(string(trimmed, minLength(1, rule1), maxLength(120, rule2))),
+      activateProviderOrgId: optional(string(trimmed, minLength(1, rule1), maxLength(64, "must be at most 64 characters"))),
     }, { strict: true }),
-    priorCreditsUsd: number(atLeast(0, "must be >= 0")),
+    priorCreditsUsd: number(atLeast(0, rule5)),
     aiFirst: boolean(),
   }, { strict: true }),
   aws: object({
@@ -33,11 +44,11 @@ export const WorksheetShape: InputShape<Worksheet> = refined(object({
     region: string(matching(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS Region code such as us-east-1")),
   }, { strict: true }),
   contact: object({
-    firstName: string(trimmed, minLength(1, "is required"), maxLength(80, "must be at most 80 characters")),
-    lastName: string(trimmed, minLength(1, "is required"), maxLength(80, "must be at most 80 characters")),
-    email: pipe(string(trimmed, lowerCased, maxLength(80, "must be at most 80 characters")), string(matching(/^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/, "must be a valid email address"))),
+    firstName: string(trimmed, minLength(1, rule1), maxLength(80, rule4)),
+    lastName: string(trimmed, minLength(1, rule1), maxLength(80, rule4)),
+    email: pipe(string(trimmed, lowerCased, maxLength(80, rule4)), string(matching(/^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/, "must be a valid email address"))),
     phone: optional(string(matching(/^\+[1-9]\d{1,14}$/, "must be E.164, e.g. +14155550100"))),
-    title: optional(string(trimmed, minLength(1, "is required"), maxLength(80, "must be at most 80 characters"))),
+    title: optional(string(trimmed, minLength(1, rule1), maxLength(80, rule4))),
   }, { strict: true }),
   useCase: object({
     kind: oneOf(["rag-assistant", "agent", "summarization", "classification", "extraction", "content-generation", "code-generation", "search", "other"], "must be one of: rag-assistant, agent, summarization, classification, extraction, content-generation, code-generation, search, other"),
@@ -45,31 +56,31 @@ export const WorksheetShape: InputShape<Worksheet> = refined(object({
     poc: object({
       defined: boolean(),
       successMetric: optional(string(trimmed, minLength(10, "must be at least 10 characters"), maxLength(500, "must be at most 500 characters"))),
-      durationWeeks: optional(number(whole("must be a whole number"), atLeast(1, "must be >= 1"), atMost(52, "must be <= 52"))),
+      durationWeeks: optional(number(whole(rule6), atLeast(1, rule7), atMost(52, "must be <= 52"))),
     }, { strict: true }),
   }, { strict: true }),
   workload: refined(object({
     models: array(object({
-      modelId: string(trimmed, minLength(1, "is required"), maxLength(120, "must be at most 120 characters")),
-      share: number(above(0, "must be > 0"), atMost(1, "must be <= 1")),
+      modelId: string(trimmed, minLength(1, rule1), maxLength(120, rule2)),
+      share: number(above(0, rule8), atMost(1, "must be <= 1")),
     }, { strict: true }), minLength(1, "must list at least one model"), maxLength(10, "must list at most 10 models")),
-    requestsPerDay: number(above(0, "must be > 0"), atMost(1000000000, "must be <= 1000000000")),
-    avgInputTokens: number(whole("must be a whole number"), atLeast(1, "must be >= 1"), atMost(2000000, "must be <= 2000000")),
-    avgOutputTokens: number(whole("must be a whole number"), atLeast(0, "must be >= 0"), atMost(200000, "must be <= 200000")),
-    batchableShare: number(atLeast(0, "must be between 0 and 1"), atMost(1, "must be between 0 and 1")),
-    cacheableContextTokens: number(whole("must be a whole number"), atLeast(0, "must be >= 0")),
-    cacheHitRate: number(atLeast(0, "must be between 0 and 1"), atMost(1, "must be between 0 and 1")),
-    evalReplaysPerMonth: number(whole("must be a whole number"), atLeast(0, "must be >= 0")),
+    requestsPerDay: number(above(0, rule8), atMost(1000000000, "must be <= 1000000000")),
+    avgInputTokens: number(whole(rule6), atLeast(1, rule7), atMost(2000000, "must be <= 2000000")),
+    avgOutputTokens: number(whole(rule6), atLeast(0, rule5), atMost(200000, "must be <= 200000")),
+    batchableShare: number(atLeast(0, rule9), atMost(1, rule9)),
+    cacheableContextTokens: number(whole(rule6), atLeast(0, rule5)),
+    cacheHitRate: number(atLeast(0, rule9), atMost(1, rule9)),
+    evalReplaysPerMonth: number(whole(rule6), atLeast(0, rule5)),
     monthlyGrowth: number(atLeast(-0.5, "must be >= -0.5"), atMost(2, "must be <= 2")),
-    monthsToCover: number(whole("must be a whole number"), atLeast(1, "must be >= 1"), atMost(24, "must be <= 24")),
+    monthsToCover: number(whole(rule6), atLeast(1, rule7), atMost(24, "must be <= 24")),
   }, { strict: true }), [
     { test: sharesAddUpToOne, rule: "model shares must add up to 1", path: ["models"] },
     { test: eachModelOnce, rule: "each model may be listed once", path: ["models"] },
     { test: cacheableWithinInput, rule: "must not exceed avgInputTokens", path: ["cacheableContextTokens"] },
   ]),
   otherServices: array(object({
-    service: string(trimmed, minLength(2, "must be at least 2 characters"), maxLength(80, "must be at most 80 characters")),
-    monthlyUsd: number(atLeast(0, "must be >= 0"), atMost(10000000, "must be <= 10000000")),
+    service: string(trimmed, minLength(2, "must be at least 2 characters"), maxLength(80, rule4)),
+    monthlyUsd: number(atLeast(0, rule5), atMost(10000000, "must be <= 10000000")),
   }, { strict: true }), maxLength(9, "must list at most 9 services (ACE takes 10 spend lines, one is Bedrock)")),
 }, { strict: true }), [
   { test: definedPocHasMetric, rule: "is required when useCase.poc.defined is true", path: ["useCase","poc","successMetric"] },

@@ -156,6 +156,15 @@ describe('the compiled worksheet checker (functions/core/worksheet-shape.generat
     for (const n of [0, 1, 1.5, 2, 8, 8.5, 9, 10, -0, 2 ** 60]) expect(checkInput(twin, n), String(n)).toStrictEqual(parseWith(zodTwin, n));
   });
 
+  it('words used by several rules become one constant (a bundle would repeat each literal); words used once stay in place', () => {
+    const rendered = renderWorksheetShape(z.strictObject({
+      a: z.string().check(z.minLength(1, 'is required')), b: z.string().check(z.minLength(1, 'is required'), z.maxLength(9, 'at most 9')),
+    }));
+    expect(rendered).toContain('const rule1 = "is required";');
+    expect(rendered).toContain('a: string(minLength(1, rule1)),\n  b: string(minLength(1, rule1), maxLength(9, "at most 9")),');
+    expect(rendered).not.toContain('rule2');
+  });
+
   it('refuses to compile what it does not know, naming where, instead of checking less', () => {
     expect(() => renderWorksheetShape(z.strictObject({ when: z.date() }))).toThrow('when: zod type "date" is not compiled');
     expect(() => renderWorksheetShape(z.strictObject({ n: z.number() }).check(z.refine((v) => v.n > 1, 'must be > 1')))).toThrow('(root): a refinement must be a named predicate');
