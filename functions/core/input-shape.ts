@@ -1,12 +1,13 @@
 /**
- * Small input shapes checked without zod (issue 11 §1: zod's core is ~14 KB of every bundle that builds a schema):
+ * Input shapes checked without zod (issue 11 §1: zod's core is ~14 KB of every bundle that builds a schema):
  * the workflow tasks' inputs (a handful of strings the state machine itself writes, lib/workflow/definition.ts) and
  * the small fixed HTTP inputs (query strings and bodies of a few scalar fields: ./operations/action-bodies.ts,
- * ./request-shapes.ts (and the brief edit's merge patch there: a JSON object taken as it is), ./address-confirmation.ts;
+ * ./request-shapes.ts (and the merge patches there: a JSON object taken as it is), ./address-confirmation.ts;
  * their zod schemas in schemas/api-requests.ts stay the OpenAPI source and the source of the types, and unit tests hold
- * each twin to its schema's answers). The problems read like every other 4xx and CLI
- * error of this project (`{ field, rule }`, the same rule wording as schemas/issues.ts), and the value comes back with
- * only the fields the shape names, like a zod object.
+ * each twin to its schema's answers); and the worksheet, whose checker is compiled from its zod schema into calls of
+ * the builders below (string, number, array, refined, ...: ./worksheet-shape.generated.ts, scripts/gen-worksheet-shape.ts).
+ * The problems read like every other 4xx and CLI error of this project (`{ field, rule }`, the same rule wording as
+ * schemas/issues.ts), in zod's order, and the value comes back with only the fields the shape names, like a zod object.
  */
 
 export interface InputProblem {
