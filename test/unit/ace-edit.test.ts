@@ -45,6 +45,9 @@ describe('changedPaths', () => {
 
   it('an object turned into a list (or back) is one changed path', () => {
     expect(changedPaths({ a: { 0: 'x' } }, { a: ['x'] })).toEqual(['a']);
+    expect(changedPaths({ a: ['x'] }, { a: { 0: 'x' } })).toEqual(['a']);
+    expect(changedPaths({ a: ['x'] }, { a: 'x' })).toEqual(['a']);
+    expect(changedPaths({ a: { b: 1 } }, { a: 'b' })).toEqual(['a']);
   });
 });
 

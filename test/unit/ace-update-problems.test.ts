@@ -22,6 +22,12 @@ describe('update problems', () => {
     ]);
   });
 
+  it('each member sent is checked, whichever of them holds the problem', () => {
+    expect(updateProblems({ LifeCycle: { TargetCloseDate: '2027-01-31' }, Project: { Title: 5 } })).toEqual([
+      { field: 'changes.Project.Title', rule: 'must be a string' },
+    ]);
+  });
+
   it('an unknown member is refused; a model member whose name merely starts like it is not looked at', () => {
     // "Cat" is no member, and Catalog (required, not sent) must not ride in because its name starts with "Cat".
     expect(updateProblems({ Cat: 'AWS' })).toEqual([{ field: 'changes.Cat', rule: 'unknown field not allowed' }]);
