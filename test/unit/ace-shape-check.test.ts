@@ -168,6 +168,9 @@ describe('timestamps, booleans, numbers, documents', () => {
   it('a date-time timestamp takes only a date string', () => {
     expect(only({ WhenIso: '2026-01-01T00:00:00Z' })).toEqual([]);
     expect(only({ WhenIso: 1_767_225_600 })).toEqual([{ field: 'WhenIso', rule: 'must be an ISO 8601 date-time' }]);
+    // Date.parse would read these as dates once turned into text ("2026", "2026-01-01T00:00:00Z"): they are not strings.
+    expect(only({ WhenIso: 2026 })).toEqual([{ field: 'WhenIso', rule: 'must be an ISO 8601 date-time' }]);
+    expect(only({ When: ['2026-01-01T00:00:00Z'] })).toEqual([{ field: 'When', rule: 'must be an ISO 8601 date-time' }]);
   });
 
   it('a boolean is true or false, never its string', () => {
