@@ -76,6 +76,10 @@ describe('structures', () => {
     expect(only({ Extra: null })).toEqual([{ field: 'Extra', rule: 'unknown field not allowed' }]);
     expect(only({ Extra: 0 })).toEqual([{ field: 'Extra', rule: 'unknown field not allowed' }]);
   });
+
+  it('a member named __proto__ (an own key once JSON.parse made it) is an unknown field, not a way round the walk', () => {
+    expect(check(JSON.parse('{"Name":"n","__proto__":{"Name":1}}'))).toEqual([{ field: '__proto__', rule: 'unknown field not allowed' }]);
+  });
 });
 
 describe('strings', () => {
