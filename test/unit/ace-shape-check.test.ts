@@ -66,7 +66,7 @@ describe('structures', () => {
     expect(check(body)).toEqual([{ field: '(root)', rule: 'must be an object' }]);
   });
 
-  it('a nested structure that is a list or null-free non-object is refused at its path', () => {
+  it('a nested structure sent as a list is refused at its path; an empty one names its required member', () => {
     expect(only({ Nested: ['x'] })).toEqual([{ field: 'Nested', rule: 'must be an object' }]);
     expect(only({ Nested: {} })).toEqual([{ field: 'Nested.Inner', rule: 'is required' }]);
   });
