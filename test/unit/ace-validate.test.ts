@@ -125,8 +125,8 @@ describe('rules from the service model', () => {
     expect(validate(mutated((b) => (b.Catalog = null)))).toEqual([{ field: 'Catalog', rule: 'is required' }]);
   });
 
-  it('reports a non-object body once', () => {
-    expect(validate('hello')).toEqual([{ field: '(root)', rule: 'must be an object' }]);
+  it.each([['a string', 'hello'], ['null', null], ['a list', [validBody()]]])('reports a non-object body (%s) once, without the submission rules', (_name, body) => {
+    expect(validate(body)).toEqual([{ field: '(root)', rule: 'must be an object' }]);
   });
 });
 

@@ -122,7 +122,8 @@ function checkValue(slice: ShapeSlice, value: unknown, ref: SliceMember, memberN
       return checkString(value, ref, shape, memberName, path, out);
     case 'timestamp':
       // JSON protocols send a timestamp without a format trait as epoch seconds, one with `date-time` as ISO 8601.
-      if (!shape.format && typeof value === 'number' && Number.isFinite(value)) return;
+      // (Number.isFinite is false for anything but a finite number: it does not coerce.)
+      if (!shape.format && Number.isFinite(value)) return;
       if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) out.push(problem(path, 'must be an ISO 8601 date-time'));
       return;
     case 'boolean':
@@ -131,7 +132,8 @@ function checkValue(slice: ShapeSlice, value: unknown, ref: SliceMember, memberN
     case 'document':
       return;
     default:
-      if (typeof value !== 'number' || !Number.isFinite(value)) out.push(problem(path, 'must be a number'));
+      // Number.isFinite is false for anything but a finite number (no coercion): strings, NaN, ±Infinity.
+      if (!Number.isFinite(value)) out.push(problem(path, 'must be a number'));
   }
 }
 
