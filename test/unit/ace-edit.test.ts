@@ -26,6 +26,19 @@ describe('applyMergePatch', () => {
   });
 });
 
+describe('applyMergePatch with a member named __proto__ (JSON.parse makes it an own member)', () => {
+  it('keeps it a member at any depth: the result keeps its prototype, and the member can be seen and refused', () => {
+    const patch: unknown = JSON.parse('{"__proto__":{"polluted":true},"Project":{"__proto__":{"Title":"x"}}}');
+    const out = applyMergePatch({ Project: { Title: 'Kept' } }, patch) as Record<string, Record<string, unknown>>;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(out.Project)).toBe(Object.prototype);
+    expect(Object.keys(out)).toEqual(['Project', '__proto__']);
+    expect(Object.keys(out.Project!)).toEqual(['Title', '__proto__']);
+    expect((out as Record<string, unknown>).polluted).toBeUndefined();
+    expect(out.Project!.Title).toBe('Kept');
+  });
+});
+
 describe('changedPaths', () => {
   it('names nothing for equal values and (root) for a changed scalar root', () => {
     expect(changedPaths({ a: [1, { b: 2 }] }, { a: [1, { b: 2 }] })).toEqual([]);

@@ -18,7 +18,9 @@ export function applyMergePatch(target: Json, patch: Json): Json {
   const out: Record<string, Json> = isObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
-    else out[key] = applyMergePatch(out[key], value);
+    // Defined, not assigned: a member named `__proto__` stays a member (assigning it would set the prototype; the
+    // HTTP layer refuses such bodies already, this keeps the core safe on its own).
+    else Object.defineProperty(out, key, { value: applyMergePatch(out[key], value), enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
