@@ -14,7 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type * as z from 'zod/mini';
 import { Worksheet } from '../schemas/worksheet.ts';
-import * as rules from '../schemas/worksheet-rules.ts';
+import * as predicates from '../schemas/worksheet-rules.ts';
 
 export const OUTPUT = 'functions/core/worksheet-shape.generated.ts';
 
@@ -34,26 +34,26 @@ function messageOf(def: Record<string, unknown>, where: string): string {
 const str = (value: string) => JSON.stringify(value);
 
 class Compiler {
-  readonly used = new Set<string>();
-  readonly rulesUsed = new Set<string>();
-  private readonly ruleNames = new Map<unknown, string>(Object.entries(rules).map(([name, fn]) => [fn, name]));
+  readonly builders = new Set<string>();
+  readonly predicatesUsed = new Set<string>();
+  private readonly predicateNames = new Map<unknown, string>(Object.entries(predicates).map(([name, fn]) => [fn, name]));
 
-  /** How often each rule's words are used: words used more than once become one constant (a bundle repeats literals). */
-  readonly rules = new Map<string, number>();
+  /** How often each rule's wording is used: one used more than once becomes a constant (a bundle repeats literals). */
+  readonly wordings = new Map<string, number>();
 
-  /** A placeholder for a rule's words (its index), replaced once all uses are counted (renderWorksheetShape). */
-  private rule(words: string): string {
-    this.rules.set(words, (this.rules.get(words) ?? 0) + 1);
-    return `__rule#${[...this.rules.keys()].indexOf(words)}__`;
+  /** A placeholder for a rule's wording (its index), replaced once all uses are counted (renderWorksheetShape). */
+  private wording(words: string): string {
+    this.wordings.set(words, (this.wordings.get(words) ?? 0) + 1);
+    return `__rule#${[...this.wordings.keys()].indexOf(words)}__`;
   }
 
   private call(name: string, args: string[]): string {
-    this.used.add(name);
+    this.builders.add(name);
     return `${name}(${args.join(', ')})`;
   }
 
   private value(name: string): string {
-    this.used.add(name);
+    this.builders.add(name);
     return name;
   }
 
@@ -69,7 +69,7 @@ class Compiler {
       case 'boolean':
         return this.call('boolean', []);
       case 'enum':
-        return this.call('oneOf', [`[${Object.values(def.entries as Record<string, string>).map(str).join(', ')}]`, this.rule(messageOf(def, path))]);
+        return this.call('oneOf', [`[${Object.values(def.entries as Record<string, string>).map(str).join(', ')}]`, this.wording(messageOf(def, path))]);
       case 'optional':
         return this.call('optional', [this.render(def.innerType, path, indent)]);
       case 'array':
@@ -90,10 +90,10 @@ class Compiler {
     const options: string[] = [];
     if (catchall === 'never') options.push('strict: true');
     const refinements = checksOf(def).map((c) => {
-      const name = c.check === 'custom' ? this.ruleNames.get(c.fn) : undefined;
+      const name = c.check === 'custom' ? this.predicateNames.get(c.fn) : undefined;
       if (!name) throw new Error(`${path || '(root)'}: a refinement must be a named predicate of schemas/worksheet-rules.ts`);
-      this.rulesUsed.add(name);
-      return `${inner}{ test: ${name}, rule: ${this.rule(messageOf(c, path))}, path: ${JSON.stringify(c.path ?? [])} },`;
+      this.predicatesUsed.add(name);
+      return `${inner}{ test: ${name}, rule: ${this.wording(messageOf(c, path))}, path: ${JSON.stringify(c.path ?? [])} },`;
     });
     const object = this.call('object', [`{\n${fields.join('\n')}\n${indent}}`, ...(options.length ? [`{ ${options.join(', ')} }`] : [])]);
     return refinements.length ? this.call('refined', [object, `[\n${refinements.join('\n')}\n${indent}]`]) : object;
@@ -108,25 +108,25 @@ class Compiler {
         if (tx(' Ab ') === ' ab ') return this.value('lowerCased');
         throw new Error(`${path}: unknown string transform`);
       }
-      if (c.check === 'string_format' && c.format === 'regex') return this.call('matching', [String(c.pattern), this.rule(messageOf(c, path))]);
+      if (c.check === 'string_format' && c.format === 'regex') return this.call('matching', [String(c.pattern), this.wording(messageOf(c, path))]);
       return this.lengthCheck(c, path);
     });
     // A string format schema (z.email()) is its own pattern check.
     if (def.format !== undefined) {
       if (!(def.pattern instanceof RegExp)) throw new Error(`${path}: string format "${String(def.format)}" has no pattern`);
-      checks.push(this.call('matching', [String(def.pattern), this.rule(messageOf(def, path))]));
+      checks.push(this.call('matching', [String(def.pattern), this.wording(messageOf(def, path))]));
     }
     return this.call('string', checks);
   }
 
   private lengthCheck(c: CheckDef, path: string): string {
-    if (c.check === 'min_length') return this.call('minLength', [String(c.minimum), this.rule(messageOf(c, path))]);
-    if (c.check === 'max_length') return this.call('maxLength', [String(c.maximum), this.rule(messageOf(c, path))]);
+    if (c.check === 'min_length') return this.call('minLength', [String(c.minimum), this.wording(messageOf(c, path))]);
+    if (c.check === 'max_length') return this.call('maxLength', [String(c.maximum), this.wording(messageOf(c, path))]);
     throw new Error(`${path}: check "${c.check}" is not compiled`);
   }
 
   private numberCheck(c: CheckDef, path: string): string {
-    const message = this.rule(messageOf(c, path));
+    const message = this.wording(messageOf(c, path));
     if (c.check === 'number_format' && c.format === 'safeint') return this.call('whole', [message]);
     if (c.check === 'greater_than') return this.call(c.inclusive ? 'atLeast' : 'above', [String(c.value), message]);
     if (c.check === 'less_than') return this.call(c.inclusive ? 'atMost' : 'below', [String(c.value), message]);
@@ -138,21 +138,21 @@ class Compiler {
 export function renderWorksheetShape(schema: z.ZodMiniType = Worksheet): string {
   const compiler = new Compiler();
   const rendered = compiler.render(schema, '', '');
-  const shared = [...compiler.rules].filter(([, uses]) => uses > 1).map(([words]) => words);
+  const shared = [...compiler.wordings].filter(([, uses]) => uses > 1).map(([words]) => words);
   const constant = new Map(shared.map((words, i) => [words, `rule${i + 1}`]));
-  const words = [...compiler.rules.keys()];
+  const words = [...compiler.wordings.keys()];
   const body = rendered.replace(/__rule#(\d+)__/g, (_, i: string) => {
     const text = words[Number(i)] as string;
     return constant.get(text) ?? str(text);
   });
-  const builders = [...compiler.used].sort();
-  const predicates = [...compiler.rulesUsed].sort();
+  const builders = [...compiler.builders].sort();
+  const predicatesImported = [...compiler.predicatesUsed].sort();
   return [
     '// Generated by scripts/gen-worksheet-shape.ts from schemas/worksheet.ts (`npm run gen:worksheet-shape`): do not edit.',
     '// The worksheet checked without zod, in zod\'s words and order; test/unit/worksheet-shape.test.ts holds it to the schema.',
     '/* eslint-disable no-useless-escape -- patterns are copied as zod holds them */',
     "import type { Worksheet } from '../../schemas/worksheet.ts';",
-    `import { ${predicates.join(', ')} } from '../../schemas/worksheet-rules.ts';`,
+    `import { ${predicatesImported.join(', ')} } from '../../schemas/worksheet-rules.ts';`,
     `import { ${builders.join(', ')}, type InputShape } from './input-shape.ts';`,
     '',
     '// Rules worded alike in several places.',
