@@ -47,11 +47,12 @@ const MAX_EXPONENT = 1_000_000;
  * functions that only convert amounts do not load it (issue 11 §1). Throws RangeError for text that is not a number.
  */
 export function usdToCents(usd: number | string): Cents {
-  const text = typeof usd === 'number' ? (Object.is(usd, -0) ? '-0' : String(usd)) : usd;
+  // -0 reads as "0": the same 0n cents (a bigint has no negative zero).
+  const text = String(usd);
   const m = DECIMAL.exec(text);
   const exponent = Number(m?.[3] ?? 0);
   if (!m || Math.abs(exponent) > MAX_EXPONENT) throw new RangeError(`not a USD amount: ${text}`);
-  const [whole = '', fraction = ''] = (m[2] as string).split('.');
+  const [whole, fraction = ''] = (m[2] as string).split('.') as [string, string?];
   const digits = `${whole}${fraction}`;
   // value = digits × 10^(exponent − fraction length); cents = value × 100.
   const shift = exponent - fraction.length + 2;
@@ -61,9 +62,9 @@ export function usdToCents(usd: number | string): Cents {
   } else {
     const keep = digits.length + shift;
     cents = keep > 0 ? BigInt(digits.slice(0, keep)) : 0n;
-    // Half away from zero: the first dropped digit decides (the magnitude is rounded, then signed).
-    const firstDropped = keep >= 0 ? (digits[keep] ?? '0') : '0';
-    if (firstDropped >= '5') cents += 1n;
+    // Half away from zero: the first dropped digit decides (the magnitude is rounded, then signed). When even that
+    // digit lies beyond the cents (keep < 0), charAt answers '': nothing rounds up.
+    if (digits.charAt(keep) >= '5') cents += 1n;
   }
   return m[1] === '-' ? -cents : cents;
 }

@@ -68,10 +68,11 @@ function paragraphHtml(lines: readonly string[]): string {
 /**
  * A subject is one header line: every run of control characters and line or paragraph separators (a company name
  * typed with a line break: the worksheet trims only its ends) becomes one space, so no text from a founder or partner
- * can end the Subject header or start another (SES refuses such a mail, which would fail the Notify task).
+ * can end the Subject header or start another (SES refuses such a mail, which would fail the Notify task). Each such
+ * character becomes a space and the second replace collapses the run: no `+` needed on the first.
  */
 export function oneLine(text: string): string {
-  return text.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').replace(/ {2,}/g, ' ').trim();
+  return text.replace(/[\p{Cc}\u2028\u2029]/gu, ' ').replace(/ {2,}/g, ' ').trim();
 }
 
 export function build(to: string[], rawSubject: string, lines: string[], link: { label: string; href: string }): Mail {
