@@ -10,7 +10,7 @@ import { operationsKeys } from '../../functions/adapters/dynamo/keys.ts';
 import type { ApplicationListItem } from '../../schemas/stored-application.ts';
 import type { StuckThreshold } from '../../schemas/operations.ts';
 
-function row(over: Partial<ApplicationListItem> & { summary?: Partial<ApplicationListItem['summary']> } = {}): ApplicationListItem {
+function row(over: Partial<Omit<ApplicationListItem, 'summary'>> & { summary?: Partial<ApplicationListItem['summary']> } = {}): ApplicationListItem {
   const { summary, ...rest } = over;
   return {
     id: 'app_stuck00001',
