@@ -3,7 +3,7 @@
  * counted from the sent reminder notices at the application's version; past the limit a lapse escalates once.
  */
 import { describe, expect, it } from 'vitest';
-import { escalationOf, latestEscalation, planReminder, remindersSent, REMINDED_WAITS } from '../../functions/core/operations/escalation.ts';
+import { escalationOf, isEscalationNote, latestEscalation, planReminder, remindersSent, REMINDED_WAITS } from '../../functions/core/operations/escalation.ts';
 import { listSummaryOf } from '../../functions/core/application/list-summary.ts';
 import { newApplication, newFounderToken } from '../../functions/core/intake.ts';
 import wholeStuck from '../../data/stuck-thresholds.json' with { type: 'json' };
@@ -74,5 +74,52 @@ describe('bounded reminders', () => {
     // The last escalation lands well within Step Functions' one-year execution limit.
     expect((STUCK_LIMITS.reminderEscalation.awsDecisionReminders + 1) * 21).toBeLessThan(365);
     expect((STUCK_LIMITS.reminderEscalation.creditsReminders + 1) * 30).toBeLessThan(365);
+  });
+});
+
+describe('bounded reminders: the limit, the count and what clears an escalation', () => {
+  it('at a limit of one: the first lapse reminds, the next escalates "through 1 reminder" (singular)', () => {
+    const limits = { awsDecisionReminders: 1, creditsReminders: 1 };
+    const app = appIn('approved');
+    expect(planReminder(app, TASK_TOKEN_KINDS.credits, limits, NOW)).toEqual({ kind: 'remind', sent: 0 });
+    const once = reminded(app, 'partner-credits-reminder', [7]);
+    const plan = planReminder(once, TASK_TOKEN_KINDS.credits, limits, NOW);
+    if (plan.kind !== 'escalate') throw new Error('expected an escalation');
+    expect(plan.note.reason).toBe('escalated to operations: waited for the credits to be applied through 1 reminder without a change; no further reminders, the workflow has ended and operations take over (a recorded change resumes it)');
+    expect(plan.note).toMatchObject({ at: NOW.toISOString(), actor: { kind: 'system', id: 'Notify' }, from: 'approved', to: 'approved', version: once.version + 1 });
+  });
+
+  it('a nudge after the escalation is not a replay: the next lapse reminds again from zero', () => {
+    const app = reminded(appIn('in_aws_review'), 'partner-aws-decision-reminder', [1, 2, 3]);
+    const plan = planReminder(app, TASK_TOKEN_KINDS.awsDecision, LIMITS, NOW);
+    if (plan.kind !== 'escalate') throw new Error('expected an escalation');
+    const escalated: Application = { ...app, version: plan.note.version, transitions: [...app.transitions, plan.note] };
+    const nudge: Transition = { ...plan.note, actor: { kind: 'ops', id: 'op' }, reason: 'nudged the partner', version: plan.note.version + 1 };
+    const nudged: Application = { ...escalated, version: nudge.version, transitions: [...escalated.transitions, nudge] };
+    expect(escalationOf(nudged)).toBe(plan.note);
+    expect(planReminder(nudged, TASK_TOKEN_KINDS.awsDecision, LIMITS, NOW)).toEqual({ kind: 'remind', sent: 0 });
+  });
+
+  it('a later status change clears the standing escalation', () => {
+    const app = reminded(appIn('in_aws_review'), 'partner-aws-decision-reminder', [1, 2, 3]);
+    const plan = planReminder(app, TASK_TOKEN_KINDS.awsDecision, LIMITS, NOW);
+    if (plan.kind !== 'escalate') throw new Error('expected an escalation');
+    const escalated: Application = { ...app, version: plan.note.version, transitions: [...app.transitions, plan.note] };
+    const moved: Transition = { at: NOW.toISOString(), actor: { kind: 'partner', id: 'p-1' }, from: 'in_aws_review', to: 'action_required', reason: 'AWS asked for more', version: plan.note.version + 1 };
+    const changed: Application = { ...escalated, status: 'action_required', version: moved.version, transitions: [...escalated.transitions, moved] };
+    expect(escalationOf(changed)).toBeUndefined();
+    expect(latestEscalation(changed)).toBe(plan.note);
+  });
+
+  it('only a note (status kept) is an escalation, whatever a status change or a record change says', () => {
+    const app = appIn('in_aws_review');
+    const moved: Transition = { at: NOW.toISOString(), actor: { kind: 'system', id: 'Notify' }, from: 'in_aws_review', to: 'action_required', reason: 'escalated to operations: not a note', version: app.version + 1 };
+    expect(isEscalationNote(moved)).toBe(false);
+    const changed: Application = { ...app, status: 'action_required', version: moved.version, transitions: [...app.transitions, moved] };
+    expect(latestEscalation(changed)).toBeUndefined();
+    expect(escalationOf(changed)).toBeUndefined();
+    // A record change keeps the status but is a change: it never stands as an escalation.
+    const record: Transition = { at: NOW.toISOString(), actor: { kind: 'partner', id: 'p-1' }, from: 'in_aws_review', to: 'in_aws_review', reason: 'escalated to operations: a record change', record: { programId: 'bedrock-poc', from: 'in_aws_review', to: 'approved' }, version: app.version + 1 };
+    expect(escalationOf({ ...app, version: record.version, transitions: [...app.transitions, record] })).toBeUndefined();
   });
 });
