@@ -1,12 +1,13 @@
 /** Intake's model checks turn an unknown model id into a field problem, and nothing else: any other failure propagates. */
 import { describe, expect, it, vi } from 'vitest';
 import { worksheetDomainProblems } from '../../functions/core/intake.ts';
+import type * as ModelCatalog from '../../functions/core/model-catalog.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 
 const lookup = vi.hoisted(() => ({ failure: undefined as Error | undefined }));
 
 vi.mock('../../functions/core/model-catalog.ts', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../functions/core/model-catalog.ts')>();
+  const actual = await importOriginal<typeof ModelCatalog>();
   return {
     ...actual,
     resolveCatalogModel: (...args: Parameters<typeof actual.resolveCatalogModel>) => {
