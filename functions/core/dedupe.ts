@@ -35,8 +35,7 @@ export function normaliseCompany(name: string): string {
     .replace(/[.'\u2019]/g, '') // "S.A." = "SA", "Jerry's" = "Jerrys"
     .replace(/[^a-z0-9]+/g, ' ')
     .trim()
-    .split(' ')
-    .filter(Boolean);
+    .split(' ');
   while (words.length > 1 && LEGAL_SUFFIXES.has(words[words.length - 1] ?? '')) words.pop();
   return words.join(' ');
 }

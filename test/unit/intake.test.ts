@@ -78,4 +78,21 @@ describe('intake rules', () => {
     w.workload.requestsPerDay += 1;
     expect(requestHashOf(w)).not.toBe(requestHashOf(exampleWorksheet()));
   });
+
+  it('opens a submitted application at version 1, founder-made, waiting for the address confirmation', () => {
+    const worksheet = exampleWorksheet();
+    const now = new Date('2026-12-01T09:30:00.000Z');
+    expect(newApplication({ id: 'app_new', worksheet, tokenHash: 'hash-1', now })).toEqual({
+      id: 'app_new',
+      status: 'submitted',
+      version: 1,
+      createdAt: '2026-12-01T09:30:00.000Z',
+      updatedAt: '2026-12-01T09:30:00.000Z',
+      worksheet,
+      requestHash: requestHashOf(worksheet),
+      founderTokenHashes: ['hash-1'],
+      addressConfirmation: { requested: 1, sent: 0 },
+      transitions: [{ at: '2026-12-01T09:30:00.000Z', actor: { kind: 'founder', id: 'founder' }, from: null, to: 'submitted', reason: 'worksheet submitted', version: 1 }],
+    });
+  });
 });

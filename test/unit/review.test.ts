@@ -100,6 +100,38 @@ describe('likely duplicates', () => {
     const b = { ...a, company: { ...a.company, name: 'Other Co', website: 'https://www.ledgerly.ai' }, aws: { ...a.aws, accountId: '999999999999' } };
     expect(sharedKeys(a, b)).toEqual(['domain']);
   });
+
+  it('reads a domain only from a scheme at the start, strips only a leading www. and a trailing dot, and needs a dot', () => {
+    // "://" later in the text is not a scheme: the site is ledgerly.ai.
+    expect(normaliseDomain('ledgerly.ai/go?to=https://elsewhere.example')).toBe('ledgerly.ai');
+    expect(normaliseDomain('HTTP://Ledgerly.AI')).toBe('ledgerly.ai');
+    expect(normaliseDomain('https://awww.studio')).toBe('awww.studio');
+    expect(normaliseDomain('https://shop.www.example.com/')).toBe('shop.www.example.com');
+    expect(normaliseDomain('https://www.ledgerly.ai./')).toBe('ledgerly.ai');
+    expect(normaliseDomain('http://localhost:3000')).toBeUndefined();
+    expect(normaliseDomain('intranet')).toBeUndefined();
+  });
+
+  it('keeps a name that is only a legal form, and drops stacked legal forms and stray punctuation', () => {
+    expect(normaliseCompany('Inc.')).toBe('inc');
+    expect(normaliseCompany('The Company')).toBe('the');
+    expect(normaliseCompany('Acme Holdings Pty Ltd')).toBe('acme holdings');
+    expect(normaliseCompany(' -- Acme -- Co. ')).toBe('acme');
+    expect(normaliseCompany('Яндекс')).toBe('');
+  });
+
+  it('indexes no domain for a website that is not a URL and no company for a name with no Latin letters or digits', () => {
+    const w = exampleWorksheet();
+    w.company.website = 'coming soon';
+    w.company.name = 'Яндекс';
+    expect(dedupeValues(w)).toEqual([{ kind: 'account', value: w.aws.accountId }]);
+    const v = exampleWorksheet();
+    expect(dedupeValues(v)).toEqual([
+      { kind: 'account', value: v.aws.accountId },
+      { kind: 'domain', value: 'ledgerly.ai' },
+      { kind: 'company', value: 'ledgerly labs' },
+    ]);
+  });
 });
 
 function inReview(partnerId = 'p-a'): Application {
