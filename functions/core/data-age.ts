@@ -23,7 +23,7 @@ export const dataPolicy = rawPolicy as unknown as DataPolicy;
 function storedProvenance(stored: unknown): { dataAge: DataAge; qualifiedFigures: QualifiedFigure[] } | null {
   if (stored === null || typeof stored !== 'object') return null;
   const { dataAge, qualifiedFigures } = stored as { dataAge?: Partial<DataAge> | null; qualifiedFigures?: unknown };
-  if (!dataAge || typeof dataAge !== 'object' || !Array.isArray(dataAge.files) || !Array.isArray(qualifiedFigures)) return null;
+  if (!dataAge || !Array.isArray(dataAge.files) || !Array.isArray(qualifiedFigures)) return null;
   return { dataAge: dataAge as DataAge, qualifiedFigures: qualifiedFigures as QualifiedFigure[] };
 }
 

@@ -218,6 +218,7 @@ describe('estimateDataAt: a stored estimate viewed later', () => {
   it('returns null for anything stored before it carried its data age', () => {
     const now = new Date('2026-01-02T00:00:00Z');
     expect(estimateDataAt(null, now)).toBeNull();
+    expect(estimateDataAt(undefined, now)).toBeNull();
     expect(estimateDataAt('estimate', now)).toBeNull();
     expect(estimateDataAt({}, now)).toBeNull();
     expect(estimateDataAt({ ...stored(), dataAge: null }, now)).toBeNull();
