@@ -107,6 +107,8 @@ describe('fileAge: a data file exactly at and just past its age limit', () => {
     expect(fileAge(entry(), { asOf: 'January' }, now)).toMatchObject({ asOf: null, ageDays: null, stale: true });
     expect(fileAge(entry(), { asOf: 'x2026-01-01' }, now)).toMatchObject({ asOf: null, ageDays: null, stale: true });
     expect(fileAge(entry(), { asOf: 20260101 }, now)).toMatchObject({ asOf: null, stale: true });
+    // Only a string is a date: a list holding one is not read as one.
+    expect(fileAge(entry(), { asOf: ['2026-01-20'] }, now)).toMatchObject({ asOf: null, ageDays: null, stale: true });
     expect(fileAge(entry(), undefined, now)).toMatchObject({ asOf: null, ageDays: null, stale: true, sources: [] });
     expect(fileAge(entry({ dateField: undefined, maxAgeDays: undefined }), { asOf: '2026-01-01' }, now)).toMatchObject({ asOf: null, ageDays: null, maxAgeDays: null, stale: false });
     expect(fileAge(entry({ maxAgeDays: undefined }), { asOf: '2020-01-01' }, now)).toMatchObject({ ageDays: 2222, maxAgeDays: null, stale: false });
