@@ -111,6 +111,9 @@ describe('noticesForTransition', () => {
     expect(noticesForTransition(tr({ from: 'in_partner_review', to: 'withdrawn', actor: OPS }), later)).toEqual(['founder-status-update', 'partner-status-update']);
     expect(noticesForTransition(tr({ from: 'in_partner_review', to: 'withdrawn', actor: FOUNDER }), later)).toEqual(['partner-status-update', 'ops-status-update']);
     expect(noticesForTransition(tr({ from: 'filed', to: 'rejected', actor: OPS }), later)).toEqual(['founder-status-update', 'partner-status-update']);
+    // Any other move operations record goes by the status: the partner hears nothing of a filing under review.
+    expect(noticesForTransition(tr({ from: 'filed', to: 'in_aws_review', actor: OPS }), later)).toEqual(['founder-status-update']);
+    expect(noticesForTransition(tr({ from: 'sized', to: 'submitted', actor: OPS }), later)).toEqual([]);
   });
 
   it('chooses by the record status when the change concerns one record', () => {
