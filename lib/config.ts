@@ -42,6 +42,8 @@ export interface AppConfig {
   /** Open applications (submitted, not yet filed or closed) per founder address and per AWS account. */
   readonly maxOpenApplicationsPerAddress: number;
   readonly maxOpenApplicationsPerAccount: number;
+  /** Confirmed open applications per mail domain, outside the public mail services (data/mail-providers.json). */
+  readonly maxOpenApplicationsPerMailDomain: number;
   /**
    * HTTP API throttling (requests per second, burst) per route group. API Gateway's route throttles are aggregate
    * (all clients together), so public routes are far tighter than partner and operations routes.
@@ -105,6 +107,7 @@ export function readAppConfig(node: Node): AppConfig {
     confirmationResendsPerAddressPerDay: Math.floor(positiveNumber(node, 'confirmationResendsPerAddressPerDay', 5)),
     maxOpenApplicationsPerAddress: Math.floor(positiveNumber(node, 'maxOpenApplicationsPerAddress', 3)),
     maxOpenApplicationsPerAccount: Math.floor(positiveNumber(node, 'maxOpenApplicationsPerAccount', 5)),
+    maxOpenApplicationsPerMailDomain: Math.floor(positiveNumber(node, 'maxOpenApplicationsPerMailDomain', 10)),
     throttle: {
       public: { rateLimit: positiveNumber(node, 'publicRouteRateLimit', 5), burstLimit: Math.floor(positiveNumber(node, 'publicRouteBurstLimit', 10)) },
       founder: { rateLimit: positiveNumber(node, 'founderRouteRateLimit', 10), burstLimit: Math.floor(positiveNumber(node, 'founderRouteBurstLimit', 20)) },
@@ -134,6 +137,7 @@ export const DEFAULT_CONTEXT = {
   confirmationResendsPerAddressPerDay: 5,
   maxOpenApplicationsPerAddress: 3,
   maxOpenApplicationsPerAccount: 5,
+  maxOpenApplicationsPerMailDomain: 10,
   publicRouteRateLimit: 5,
   publicRouteBurstLimit: 10,
   founderRouteRateLimit: 10,

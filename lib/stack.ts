@@ -69,6 +69,7 @@ export class AceFilingStack extends Stack {
         confirmWithinHours: config.addressConfirmationHours,
         maxResendsPerApplication: config.confirmationResendsPerApplication,
         resendsPerAddressPerDay: config.confirmationResendsPerAddressPerDay,
+        maxOpenPerMailDomain: config.maxOpenApplicationsPerMailDomain,
       },
       logRetention,
       removalPolicy,

@@ -37,6 +37,9 @@ import runtimeAceValidation from '../../data/runtime/ace-validation.json' with {
 import runtimeAceAddress from '../../data/runtime/ace-address.json' with { type: 'json' };
 import runtimeStuckLimits from '../../data/runtime/stuck-limits.json' with { type: 'json' };
 import runtimeStuckThresholds from '../../data/runtime/stuck-thresholds.json' with { type: 'json' };
+import rawMailProviders from '../../data/mail-providers.json' with { type: 'json' };
+import runtimeMailProviders from '../../data/runtime/mail-providers.json' with { type: 'json' };
+import { MailProviders } from '../../schemas/mail-providers.ts';
 import runtimeBenefits from '../../data/runtime/benefits.json' with { type: 'json' };
 import runtimeBenefitShapes from '../../data/runtime/benefit-shapes.json' with { type: 'json' };
 import rateCardBr from '../../data/runtime/rate-card.br.ts';
@@ -108,6 +111,12 @@ export function loadStuckThresholds(input: unknown): StuckThresholds {
   return parsed.value;
 }
 
+export function loadMailProviders(input: unknown): MailProviders {
+  const parsed = parseWith(MailProviders, input);
+  if (!parsed.ok) throw new Error(`data/mail-providers.json: ${parsed.problems.map((p) => `${p.field} ${p.rule}`).join('; ')}`);
+  return parsed.value;
+}
+
 export class RuntimeDataError extends Error {
   override readonly name = 'RuntimeDataError';
 }
@@ -122,6 +131,7 @@ export function checkedSourceData() {
     stuck: loadStuckThresholds(rawStuck),
     benefits: loadAce<BenefitsData>('../benefits.json', BenefitsData, benefitsJson),
     benefitSlice: loadAce<ShapeSlice>('create-benefit-application.shapes.json', ShapeSlice, benefitSliceJson),
+    mailProviders: loadMailProviders(rawMailProviders),
   };
 }
 
@@ -137,6 +147,7 @@ export const COMMITTED_RUNTIME_DATA: Record<string, unknown> = {
   'data/runtime/stuck-thresholds.json': runtimeStuckThresholds,
   'data/runtime/benefits.json': runtimeBenefits,
   'data/runtime/benefit-shapes.json': runtimeBenefitShapes,
+  'data/runtime/mail-providers.json': runtimeMailProviders,
   'data/runtime/rate-card.br.ts': inflateJson(rateCardBr),
   'data/runtime/model-catalog.br.ts': inflateJson(modelCatalogBr),
   'data/runtime/programs.br.ts': inflateJson(programsBr),

@@ -1,6 +1,6 @@
 /**
  * The run-time projections of the data files (issue 11 §1, data shaped for loading): what the functions read of the
- * rate card, the programs, the data policy, the ACE rules and the stuck thresholds, without the sources' notes, the prose and the history
+ * rate card, the programs, the data policy, the ACE rules, the stuck thresholds and the mail providers, without the sources' notes, the prose and the history
  * that stay in data/ for people and tests. Pure; `npm run gen:runtime-data` (scripts/gen-runtime-data.ts) writes them
  * to data/runtime/, and functions/core/data-checks.ts fails the unit tests and every synth when a committed
  * projection differs from a fresh one of the checked files. Each projection only drops fields: every value it keeps
@@ -30,6 +30,8 @@ import type { StuckThresholds } from '../../schemas/operations.ts';
 import type { BenefitsData } from '../../schemas/benefits.ts';
 import type { RuntimeBenefits, RuntimeStuckThresholds } from '../../schemas/runtime-data.ts';
 import { projectStuckLimits } from './operations/stuck-limits.ts';
+import { projectMailProviders } from './mailbox.ts';
+import type { MailProviders } from '../../schemas/mail-providers.ts';
 import { compressedPath } from './compressed-data.ts';
 
 /** Copies the listed keys that are present, in the listed order. */
@@ -203,6 +205,7 @@ export function runtimeProjections(files: {
   stuck: StuckThresholds;
   benefits: BenefitsData;
   benefitSlice: ShapeSlice;
+  mailProviders: MailProviders;
 }): Record<string, unknown> {
   const projections: Record<string, unknown> = {
     'data/runtime/rate-card.json': packRateCard(projectRateCard(files.rateCard)),
@@ -215,6 +218,7 @@ export function runtimeProjections(files: {
     'data/runtime/stuck-thresholds.json': projectStuckThresholds(files.stuck),
     'data/runtime/benefits.json': projectBenefits(files.benefits),
     'data/runtime/benefit-shapes.json': projectShapeSlice(files.benefitSlice),
+    'data/runtime/mail-providers.json': projectMailProviders(files.mailProviders),
   };
   for (const file of COMPRESSED_PROJECTIONS) projections[compressedPath(file)] = projections[file];
   return projections;

@@ -28,6 +28,7 @@ button.addEventListener('click', async () => {
     status.textContent = res.ok ? 'Thank you: your address is confirmed and the application goes to a partner now.'
       : res.status === 404 ? 'This link does not work: it is wrong, was already used, has expired, or the application no longer waits for a confirmation. Use the link in the newest confirmation mail, or ask for a new mail.'
       : res.status === 400 ? 'This link is damaged: open it from the mail again, or copy the whole link.'
+      : res.status === 429 && body.error === 'TooManyRequests' ? body.message
       : res.status === 429 ? 'Too many attempts just now: try again' + (wait ? ' in ' + wait + ' seconds.' : ' in a little while.')
       : (body.message || 'That did not work (' + res.status + ').');
     if (!res.ok && (res.status >= 500 || res.status === 429)) button.disabled = false;

@@ -30,7 +30,7 @@ const applications = new ApplicationRepository(config.TABLE_NAME);
 const partners = new PartnerRepository(config.TABLE_NAME);
 // The withdrawal ends the workflow (../usecases/end-workflow.ts).
 const deps = { applications, partners, stateMachineArn: config.STATE_MACHINE_ARN, clock: systemClock, endWorkflow };
-const resendDeps = { ...deps, limits: new LimitRepository(config.TABLE_NAME), settings: readConfirmationSettings() };
+const addressDeps = { ...deps, limits: new LimitRepository(config.TABLE_NAME), settings: readConfirmationSettings() };
 
 async function getApplication(event: HttpEvent) {
   const token = bearerToken(event);
@@ -53,7 +53,7 @@ async function confirmEmail(event: HttpEvent) {
   const parsed = checkInput(ConfirmAddressBody, jsonBody(event));
   if (!parsed.ok) throw new ValidationError(parsed.problems);
   const { secret } = parsed.value;
-  const result = await confirmAddress(deps, id, secret);
+  const result = await confirmAddress(addressDeps, id, secret);
   logger.info('Address confirmed', { replayed: result.replayed, callback: result.callback });
   return json(200, { applicationId: id, status: result.app.status, addressConfirmed: true, replayed: result.replayed, links: { application: `/applications/${id}` } });
 }
@@ -62,7 +62,7 @@ async function resendConfirmation(event: HttpEvent) {
   const token = bearerToken(event);
   const id = applicationIdParameter(event);
   const app = ownedBy(await applications.get(id), token, id);
-  const result = await requestResend(resendDeps, app);
+  const result = await requestResend(addressDeps, app);
   logger.info('Confirmation mail resend asked for', { requested: result.requested, callback: result.callback });
   return json(202, { applicationId: id, status: app.status, confirmationMails: result.requested, links: { application: `/applications/${id}` } });
 }

@@ -4,8 +4,11 @@
  * - `sendConfirmationMail` (Notify, event `address-confirmation`): a new secret, its hash stored, then the mail; the
  *   mail is claimed per number (`address-confirmation:<n>`), so a retried task never mails twice, and a retry before
  *   the claim only replaces a secret nobody received (a failed send gives the claim back and the task is retried).
- * - `confirmAddress` (POST /applications/{id}/confirm-email): one conditional write uses the secret (single use), then
- *   the workflow's `address-confirmation` wait is resumed. A crash between the two is repaired by repeating the
+ * - `confirmAddress` (POST /applications/{id}/confirm-email): outside the public mail services, a slot of the mail
+ *   domain's confirmed open applications first (a catch-all domain confirms any address: 429 when the domain has its
+ *   limit, the link stays valid); then one conditional write uses the secret (single use), then the workflow's
+ *   `address-confirmation` wait is resumed. A crash after the claim leaves the slot with an open application that
+ *   will confirm on the repeated click or expire, freeing it. A crash between the two is repaired by repeating the
  *   request (the same secret is recognised and the callback replayed) and, failing that, by the wait's own timeout:
  *   ExpireUnconfirmed finds the address confirmed and routes it instead of closing it.
  * - `requestResend` (POST /applications/{id}/confirm-email/resend): rate limited per address (fixed daily window) and
@@ -18,7 +21,7 @@ import type { Application } from '../../schemas/application.ts';
 import { type ApplicationRepository, applyTransition } from '../adapters/dynamo/applications.ts';
 import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { confirmAddress as confirmStoredAddress, markConfirmationSent, requestConfirmationMail, storeConfirmationSecret } from '../adapters/dynamo/applications-confirmation.ts';
-import { addressScope, type LimitTable, takeFromWindow } from '../adapters/dynamo/limits.ts';
+import { addressScope, type LimitTable, mailDomainScope, takeFromWindow } from '../adapters/dynamo/limits.ts';
 import type { Clock } from '../core/clock.ts';
 import {
   awaitingAddressConfirmation, confirmationLink, confirmationMailDue, confirmOutcome, hashConfirmationSecret,
@@ -27,6 +30,8 @@ import {
 import { TASK_TOKEN_KINDS } from '../core/application/commands.ts';
 import { planTransition } from '../core/application/lifecycle.ts';
 import { ConflictError, NotFoundError, TooManyRequestsError } from '../core/errors.ts';
+import { mailboxOf } from '../core/mailbox.ts';
+import { claimOpenSlot } from './open-slots.ts';
 import type { Notifier } from './notifier.ts';
 import { runEffects, type CallbackOutcome, type CommandDeps } from './run-command.ts';
 
@@ -68,7 +73,10 @@ export async function sendConfirmationMail(deps: ConfirmationMailDeps, app: Appl
   return [];
 }
 
-export type ConfirmDeps = CommandDeps;
+export interface ConfirmDeps extends CommandDeps {
+  readonly limits: LimitTable;
+  readonly settings: { readonly maxOpenPerMailDomain: number };
+}
 
 /** Confirms with the secret from the link; NotFoundError (one answer for every bad case) when it cannot. */
 export async function confirmAddress(deps: ConfirmDeps, id: string, secret: string): Promise<{ app: Application; replayed: boolean; callback?: CallbackOutcome }> {
@@ -78,6 +86,7 @@ export async function confirmAddress(deps: ConfirmDeps, id: string, secret: stri
   if (!app) throw invalid();
   const now = deps.clock.now();
   let outcome = confirmOutcome(app, hash, now);
+  if (outcome.kind === 'confirm') await claimMailDomainSlot(deps, app, now);
   if (outcome.kind === 'confirm' && !(await confirmStoredAddress(deps.applications, id, hash, now))) {
     // Lost a race (a concurrent click with the same link wins: then this is a replay) or the secret just expired.
     outcome = confirmOutcome(await deps.applications.mustGet(id), hash, now);
@@ -87,6 +96,17 @@ export async function confirmAddress(deps: ConfirmDeps, id: string, secret: stri
   const latest = await deps.applications.mustGet(id);
   const callback = await runEffects(deps, latest, { callback: { kinds: [TASK_TOKEN_KINDS.addressConfirmation], output: { outcome: CONFIRMATION_OUTCOMES.confirmed } } }, now);
   return { app: latest, replayed: outcome.kind === 'replay', ...(callback ? { callback } : {}) };
+}
+
+/** The mail domain's slot for an application whose address is being confirmed; 429 when the domain has none free. */
+async function claimMailDomainSlot(deps: ConfirmDeps, app: Application, now: Date): Promise<void> {
+  const { domain, publicDomain } = mailboxOf(app.worksheet.contact.email);
+  if (publicDomain) return;
+  const limit = deps.settings.maxOpenPerMailDomain;
+  const retryAfter = await claimOpenSlot(deps, mailDomainScope(domain), limit, app.id, now);
+  if (retryAfter !== undefined) {
+    throw new TooManyRequestsError(`At most ${limit} confirmed open application(s) per mail domain: ${domain} has ${limit}. Nothing was confirmed and this link stays valid until it expires; confirm again once one of them is filed, closed or withdrawn.`, retryAfter);
+  }
 }
 
 export interface ResendDeps extends CommandDeps {
@@ -99,10 +119,10 @@ export async function requestResend(deps: ResendDeps, app: Application): Promise
   const refusal = resendRefusal(app, deps.settings);
   if (refusal) throw new ConflictError(`No confirmation mail can be resent: ${refusal}`, app.status);
   const now = deps.clock.now();
-  const limited = await takeFromWindow(deps.limits, addressScope(app.worksheet.contact.email), 'confirmation-resend', {
+  const limited = await takeFromWindow(deps.limits, addressScope(mailboxOf(app.worksheet.contact.email).mailbox), 'confirmation-resend', {
     limit: deps.settings.resendsPerAddressPerDay, windowMs: DAY_MS, now,
   });
-  if (!limited.ok) throw new TooManyRequestsError(`At most ${deps.settings.resendsPerAddressPerDay} confirmation mails a day go to one address`, limited.retryAfterSeconds);
+  if (!limited.ok) throw new TooManyRequestsError(`At most ${deps.settings.resendsPerAddressPerDay} confirmation mails a day go to one mailbox`, limited.retryAfterSeconds);
   const requested = app.addressConfirmation!.requested;
   if (!(await requestConfirmationMail(deps.applications, app.id, requested))) {
     const latest = await deps.applications.mustGet(app.id);

@@ -14,9 +14,12 @@ export const INTAKE_SETTING_VARIABLES = {
   confirmWithinHours: 'ADDRESS_CONFIRMATION_HOURS',
   maxResendsPerApplication: 'CONFIRMATION_RESENDS_PER_APPLICATION',
   resendsPerAddressPerDay: 'CONFIRMATION_RESENDS_PER_ADDRESS_PER_DAY',
+  maxOpenPerMailDomain: 'MAX_OPEN_APPLICATIONS_PER_MAIL_DOMAIN',
 } as const;
 
 export const DEFAULT_RESENDS_PER_ADDRESS_PER_DAY = 5;
+/** Confirmed open applications per mail domain outside the public mail services (functions/core/mailbox.ts). */
+export const DEFAULT_MAX_OPEN_PER_MAIL_DOMAIN = 10;
 
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -34,11 +37,12 @@ export function readIntakeLimits(env: NodeJS.ProcessEnv = process.env): IntakeLi
   };
 }
 
-export function readConfirmationSettings(env: NodeJS.ProcessEnv = process.env): ConfirmationSettings & { resendsPerAddressPerDay: number } {
+export function readConfirmationSettings(env: NodeJS.ProcessEnv = process.env): ConfirmationSettings & { resendsPerAddressPerDay: number; maxOpenPerMailDomain: number } {
   const v = INTAKE_SETTING_VARIABLES;
   return {
     confirmWithinHours: positive(env, v.confirmWithinHours, DEFAULT_CONFIRMATION_SETTINGS.confirmWithinHours),
     maxResendsPerApplication: Math.floor(positive(env, v.maxResendsPerApplication, DEFAULT_CONFIRMATION_SETTINGS.maxResendsPerApplication)),
     resendsPerAddressPerDay: Math.floor(positive(env, v.resendsPerAddressPerDay, DEFAULT_RESENDS_PER_ADDRESS_PER_DAY)),
+    maxOpenPerMailDomain: Math.floor(positive(env, v.maxOpenPerMailDomain, DEFAULT_MAX_OPEN_PER_MAIL_DOMAIN)),
   };
 }

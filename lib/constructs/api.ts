@@ -51,6 +51,7 @@ export interface ApiProps {
     readonly confirmWithinHours: number;
     readonly maxResendsPerApplication: number;
     readonly resendsPerAddressPerDay: number;
+    readonly maxOpenPerMailDomain: number;
   };
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
@@ -249,6 +250,7 @@ export class Api extends Construct {
         [v.confirmWithinHours, props.intakeSettings.confirmWithinHours],
         [v.maxResendsPerApplication, props.intakeSettings.maxResendsPerApplication],
         [v.resendsPerAddressPerDay, props.intakeSettings.resendsPerAddressPerDay],
+        [v.maxOpenPerMailDomain, props.intakeSettings.maxOpenPerMailDomain],
       ];
       for (const fn of [intake, founder]) for (const [name, value] of env) fn.function.addEnvironment(name, String(value));
     }

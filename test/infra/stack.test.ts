@@ -189,7 +189,7 @@ describe('functions', () => {
     expect(environmentOf(t, ids.intake)).toMatchObject({ MAX_OPEN_APPLICATIONS_PER_ADDRESS: '3', MAX_OPEN_APPLICATIONS_PER_ACCOUNT: '5' });
     expect(withVar('ADDRESS_CONFIRMATION_HOURS')).toEqual(['expireUnconfirmed', 'founder', 'intake', 'notify']);
     expect(environmentOf(t, ids.notify)).toMatchObject({ ADDRESS_CONFIRMATION_HOURS: '72', CONFIRMATION_RESENDS_PER_APPLICATION: '3' });
-    expect(environmentOf(t, ids.founder)).toMatchObject({ CONFIRMATION_RESENDS_PER_ADDRESS_PER_DAY: '5' });
+    expect(environmentOf(t, ids.founder)).toMatchObject({ CONFIRMATION_RESENDS_PER_ADDRESS_PER_DAY: '5', MAX_OPEN_APPLICATIONS_PER_MAIL_DOMAIN: '10' });
     for (const name of ['SENDER_EMAIL', 'SES_CONFIGURATION_SET', 'OPS_EMAIL']) expect(withVar(name)).toEqual(['expirySweep', 'notify', 'opsActions', 'opsNudge']);
     expect(withVar('ACE_CATALOG')).toEqual(['draftBriefs', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding', 'partnerUpdate']);
     expect(environmentOf(t, ids.draftBriefs).ACE_CATALOG).toBe('Sandbox');
@@ -498,6 +498,9 @@ describe('api', () => {
     expect(read({}).throttle).toEqual({ public: { rateLimit: 5, burstLimit: 10 }, founder: { rateLimit: 10, burstLimit: 20 }, authenticated: { rateLimit: 50, burstLimit: 100 } });
     expect(read({ maxOpenApplicationsPerAddress: 7 })).toMatchObject({ maxOpenApplicationsPerAddress: 7, maxOpenApplicationsPerAccount: 5, addressConfirmationHours: 72 });
     expect(() => read({ maxOpenApplicationsPerAccount: 0 })).toThrow(/maxOpenApplicationsPerAccount/);
+    expect(read({}).maxOpenApplicationsPerMailDomain).toBe(10);
+    expect(read({ maxOpenApplicationsPerMailDomain: 4 }).maxOpenApplicationsPerMailDomain).toBe(4);
+    expect(() => read({ maxOpenApplicationsPerMailDomain: -1 })).toThrow(/maxOpenApplicationsPerMailDomain/);
   });
 });
 

@@ -13,6 +13,7 @@ import type * as ClientModule from '../../functions/adapters/dynamo/client.ts';
 import { rateWindowKey } from '../../functions/adapters/dynamo/keys.ts';
 import type * as SubmitWorksheet from '../../functions/usecases/submit-worksheet.ts';
 import { founderTokenMatches } from '../../functions/core/intake.ts';
+import { mailboxOf } from '../../functions/core/mailbox.ts';
 import { planTransition } from '../../functions/core/application/lifecycle.ts';
 import { ConflictError, IdempotencyKeyReusedError, TooManyRequestsError } from '../../functions/core/errors.ts';
 import type { Worksheet } from '../../schemas/worksheet.ts';
@@ -146,8 +147,9 @@ describe('the scope of a contact address', () => {
     // Slots and rate windows are stored under it: a changed derivation would forget every open slot at the next deploy.
     const scope = 'addr#649e3a0f9322db6eec8a2c880d692a1a';
     expect(limitsModule.addressScope('founder@example.com')).toBe(scope);
-    // The worksheet schema trims and lower-cases the address already; an address that reached intake another way counts the same.
-    expect(limitsModule.addressScope(' Founder@Example.COM ')).toBe(scope);
+    // The worksheet schema trims and lower-cases the address already; an address that reached intake another way counts
+    // the same, and so does every address that reaches the same inbox (core/mailbox.ts).
+    for (const spelling of [' Founder@Example.COM ', 'founder+credits@example.com']) expect(limitsModule.addressScope(mailboxOf(spelling).mailbox)).toBe(scope);
     expect(scope).not.toMatch(/founder|example/i);
   });
 });

@@ -16,7 +16,7 @@ async function inputsOf(handler: string): Promise<string[]> {
 
 const WHOLE_FILES = [
   'data/rate-card.json', 'data/programs.json', 'data/data-policy.json', 'data/ace/postal-codes.json', 'data/ace/submission-rules.json', 'data/ace/create-opportunity.shapes.json',
-  'data/benefits.json', 'data/ace/create-benefit-application.shapes.json', 'data/stuck-thresholds.json',
+  'data/benefits.json', 'data/ace/create-benefit-application.shapes.json', 'data/stuck-thresholds.json', 'data/mail-providers.json',
 ];
 /** The projections every bundle loads compressed: their JSON twins are for people and the checks only. */
 const COMPRESSED_TWINS = COMPRESSED_PROJECTIONS as readonly string[];
@@ -35,9 +35,9 @@ describe('bundled data', () => {
     expect(inputs.filter((i) => i.includes('big.js'))).toEqual([]);
   });
 
-  it('intake carries the model catalog and the address rules only', async () => {
+  it('intake carries the model catalog, the address rules and the mail providers only', async () => {
     const inputs = await inputsOf('http/intake');
-    expect(inputs).toEqual(expect.arrayContaining(['data/runtime/model-catalog.br.ts', 'data/runtime/ace-address.br.ts']));
+    expect(inputs).toEqual(expect.arrayContaining(['data/runtime/model-catalog.br.ts', 'data/runtime/ace-address.br.ts', 'data/runtime/mail-providers.json']));
     for (const file of [...WHOLE_FILES, ...COMPRESSED_TWINS, 'data/runtime/rate-card.br.ts', 'data/runtime/ace-validation.br.ts']) expect(inputs).not.toContain(file);
     expect(inputs.filter((i) => i.includes('big.js'))).toEqual([]);
   });
@@ -61,6 +61,12 @@ describe('bundled data', () => {
     const inputs = await inputsOf('events/reconcile');
     expect(inputs).toEqual(expect.arrayContaining(['data/runtime/benefits.json', 'data/runtime/benefit-shapes.json']));
     for (const file of [...WHOLE_FILES, ...COMPRESSED_TWINS]) expect(inputs).not.toContain(file);
+  });
+
+  it('the founder routes (the address confirmation) carry the mail providers\' projection, not the whole file', async () => {
+    const inputs = await inputsOf('http/founder');
+    expect(inputs).toContain('data/runtime/mail-providers.json');
+    for (const file of WHOLE_FILES) expect(inputs).not.toContain(file);
   });
 
   it('a thin handler carries no model data', async () => {

@@ -1,7 +1,7 @@
 /**
  * Intake limits without transactions (dynalite has none, and none is needed):
  *
- * - Open-application slots: a scope (a founder address, an AWS account) owns `limit` slot items; an application
+ * - Open-application slots: a scope (a founder's mailbox, an AWS account, a mail domain) owns `limit` slot items; an application
  *   holds one by a conditional put ("free, or already mine"), so no number of concurrent intakes can hold more than
  *   `limit` at once, and a retried intake re-finds its own slot. A slot is never counted down: when all are held, the
  *   caller checks the holders and takes back (a conditional update on the holder) the slot of one that is no longer
@@ -21,9 +21,22 @@ export interface SlotHolder {
   readonly claimedAt: string;
 }
 
-/** A scope key that never carries the address itself. */
-export function addressScope(email: string): string {
-  return `addr#${createHash('sha256').update(`address:v1:${email.trim().toLowerCase()}`, 'utf8').digest('hex').slice(0, 32)}`;
+/**
+ * A scope key that never carries the address itself: of the mailbox (functions/core/mailbox.ts `mailboxOf`), so every
+ * address that reaches one inbox shares it. Still `address:v1`: an unfolded address keeps the key it had before
+ * folding, so a deploy forgets no open slot or rate window.
+ */
+export function addressScope(mailbox: string): string {
+  return `addr#${hashed(`address:v1:${mailbox}`)}`;
+}
+
+/** The confirmed open applications of one mail domain (public mail services have none: mailbox.ts). */
+export function mailDomainScope(domain: string): string {
+  return `mdom#${hashed(`mail-domain:v1:${domain}`)}`;
+}
+
+function hashed(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 32);
 }
 
 export function accountScope(accountId: string): string {
