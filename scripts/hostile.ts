@@ -8,7 +8,12 @@
  * too deep, too large, with a lone UTF-16 surrogate or a control character, an unknown or `__proto__` field or a wrong
  * type; a path id with a malformed escape, odd characters or that does not exist; a bad query parameter; a missing,
  * forged or foreign token; a bad Idempotency-Key or If-Match. Requests that would be legitimate (an approve with a
- * good token) are never sent. A fixed seed makes a run repeatable. The route throttles are off unless `--throttle` is given: at 5 requests a
+ * good token) are never sent. A fixed seed makes a run repeatable.
+ *
+ * Then two floods of well-formed worksheets, where only the limits stand in the way: 30 spellings of one Gmail inbox
+ * (plus tags, dots, googlemail.com) must get exactly the per-mailbox limit accepted, and 15 addresses at one catch-all
+ * domain (each its own AWS account), all accepted, must get exactly the per-domain limit confirmed when every link is
+ * clicked at once. Exit code 1 when either differs. The route throttles are off unless `--throttle` is given: at 5 requests a
  * second on the public routes, nearly every request would be answered 429 by the gateway and never reach a handler.
  */
 import { readFileSync } from 'node:fs';
@@ -78,9 +83,41 @@ try {
   console.log(`Items written:      ${written} (every item by entity, before ${JSON.stringify(before)}, after ${JSON.stringify(after)})`);
   console.log(`Target application: ${stillInReview ? 'still in partner review, untouched' : 'MOVED'}`);
   for (const o of offenders.slice(0, 10)) console.log(`  ${o.status} ${o.request.method} ${o.request.path} (${o.request.defect})`);
-  process.exitCode = serverErrors === 0 && accepted === 0 && written === 0 && stillInReview ? 0 : 1;
+  const floods = await runFloods(worksheet);
+  process.exitCode = serverErrors === 0 && accepted === 0 && written === 0 && stillInReview && floods ? 0 : 1;
 } finally {
   await rt.stop();
+}
+
+/** The two limit floods (see the header); true when each let exactly its limit through. */
+async function runFloods(worksheet: Record<string, unknown>): Promise<boolean> {
+  const limitOf = (name: string) => Number(rt.env[name]);
+  const submitAs = async (email: string, accountId?: string) => {
+    const body = structuredClone(worksheet) as { contact: { email: string }; aws: { accountId: string } };
+    body.contact.email = email;
+    if (accountId) body.aws.accountId = accountId;
+    const res = await fetch(`${rt.urls.api}/worksheets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as { applicationId?: string } };
+  };
+  const tag = `${seed}${Date.now().toString(36)}`;
+  const name = `flood${tag}`;
+  const spellings = Array.from({ length: 30 }, (_, i) => {
+    const dotted = `${name.slice(0, 1 + (i % (name.length - 1)))}.${name.slice(1 + (i % (name.length - 1)))}`;
+    return [`${name}+${i}@gmail.com`, `${dotted}@gmail.com`, `${dotted}+x${i}@googlemail.com`][i % 3] as string;
+  });
+  const inbox = await Promise.all(spellings.map((s) => submitAs(s)));
+  const inboxAccepted = inbox.filter((r) => r.status === 202).length;
+  const inboxLimit = limitOf('MAX_OPEN_APPLICATIONS_PER_ADDRESS');
+  console.log(`Inbox flood:        ${spellings.length} spellings of one Gmail inbox: ${inboxAccepted} accepted (limit ${inboxLimit}), ${inbox.filter((r) => r.status === 429).length}×429`);
+
+  const domain = `catchall-${tag}.io`;
+  const submitted = await Promise.all(Array.from({ length: 15 }, (_, i) => submitAs(`person${i}@${domain}`, String(900_000_000_000 + seed * 100 + i))));
+  const ids = submitted.filter((r) => r.status === 202).map((r) => r.body.applicationId as string);
+  const confirmations = await Promise.all(ids.map((id) => confirmFromInbox(rt, id)));
+  const confirmedCount = confirmations.filter((c) => c.status === 200).length;
+  const domainLimit = limitOf('MAX_OPEN_APPLICATIONS_PER_MAIL_DOMAIN');
+  console.log(`Domain flood:       15 addresses at one catch-all domain: ${ids.length} accepted, ${confirmedCount} confirmed (limit ${domainLimit}), ${confirmations.filter((c) => c.status === 429).length}×429`);
+  return inboxAccepted === inboxLimit && ids.length === 15 && confirmedCount === domainLimit;
 }
 
 function tally(items: readonly string[]): Map<string, number> {
