@@ -4,6 +4,7 @@
  * submission (counted at the dynalite server) and Step Functions state transitions per application
  * (from GetExecutionHistory: Standard workflows are billed per transition).
  */
+import { confirmFromInbox } from '../test/support/e2e.ts';
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -12,6 +13,12 @@ import { startLocal } from '../lib/local/start.ts';
 
 const CONCURRENCY = 16;
 const worksheet = readFileSync(new URL('../examples/worksheet.json', import.meta.url), 'utf8');
+const example = JSON.parse(worksheet) as { contact: { email: string }; aws: { accountId: string } };
+
+/** The example worksheet from founder `n`: its own address and AWS account, as distinct founders are (the open-application limits hold per address and account). */
+function worksheetOf(n: number): string {
+  return JSON.stringify({ ...example, contact: { ...example.contact, email: `founder${n}@bench${n}.example` }, aws: { ...example.aws, accountId: String(100_000_000_000 + n) } });
+}
 
 async function pool<T>(count: number, concurrency: number, task: (i: number) => Promise<T>): Promise<{ results: T[]; seconds: number }> {
   const results: T[] = new Array(count);
@@ -44,9 +51,11 @@ export async function measureIntake(opts: { requests?: number; puts?: number } =
     const op = (req.headers['x-amz-target'] ?? '').split('.')[1] ?? '?';
     counts.set(op, (counts.get(op) ?? 0) + 1);
   });
+  let founders = 0;
   const post = async () => {
+    const payload = worksheetOf((founders += 1));
     const t0 = performance.now();
-    const res = await fetch(`${rt.urls.api}/worksheets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: worksheet });
+    const res = await fetch(`${rt.urls.api}/worksheets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload });
     const body = (await res.json()) as { applicationId: string; founderToken: string };
     if (res.status !== 202) throw new Error(`POST /worksheets answered ${res.status}`);
     return { ms: performance.now() - t0, ...body };
@@ -56,6 +65,9 @@ export async function measureIntake(opts: { requests?: number; puts?: number } =
     await post();
     counts.clear();
     const one = await post();
+    // Nothing is routed before the founder confirms the address (issue 8): confirm from the inbox, as a founder would.
+    const confirmed = await confirmFromInbox(rt, one.applicationId);
+    if (confirmed.status !== 200) throw new Error(`confirming the address answered ${confirmed.status}`);
     for (let i = 0; i < 400; i += 1) {
       const view = await fetch(`${rt.urls.api}/applications/${one.applicationId}`, { headers: { authorization: `Bearer ${one.founderToken}` } });
       if (((await view.json()) as { status: string }).status === 'in_partner_review') break;
