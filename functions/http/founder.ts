@@ -20,7 +20,7 @@ import { endWorkflow } from '../usecases/end-workflow.ts';
 import { httpHandler, json, jsonBody, type HttpEvent, applicationIdParameter } from './middleware.ts';
 import { bearerToken, ownedBy } from './founder-access.ts';
 import { confirmAddress, requestResend } from '../usecases/address-confirmation.ts';
-import { readConfirmationSettings } from '../wiring/intake-settings.ts';
+import { readConfirmationSettings, readIntakeLimits } from '../wiring/intake-settings.ts';
 import { ValidationError } from '../core/errors.ts';
 import { ConfirmAddressBody } from '../core/address-confirmation.ts';
 import { checkInput } from '../core/input-shape.ts';
@@ -30,7 +30,7 @@ const applications = new ApplicationRepository(config.TABLE_NAME);
 const partners = new PartnerRepository(config.TABLE_NAME);
 // The withdrawal ends the workflow (../usecases/end-workflow.ts).
 const deps = { applications, partners, stateMachineArn: config.STATE_MACHINE_ARN, clock: systemClock, endWorkflow };
-const addressDeps = { ...deps, limits: new LimitRepository(config.TABLE_NAME), settings: readConfirmationSettings() };
+const addressDeps = { ...deps, limits: new LimitRepository(config.TABLE_NAME), settings: { ...readConfirmationSettings(), ...readIntakeLimits() } };
 
 async function getApplication(event: HttpEvent) {
   const token = bearerToken(event);

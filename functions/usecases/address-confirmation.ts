@@ -4,11 +4,12 @@
  * - `sendConfirmationMail` (Notify, event `address-confirmation`): a new secret, its hash stored, then the mail; the
  *   mail is claimed per number (`address-confirmation:<n>`), so a retried task never mails twice, and a retry before
  *   the claim only replaces a secret nobody received (a failed send gives the claim back and the task is retried).
- * - `confirmAddress` (POST /applications/{id}/confirm-email): outside the public mail services, a slot of the mail
- *   domain's confirmed open applications first (a catch-all domain confirms any address: 429 when the domain has its
- *   limit, the link stays valid); then one conditional write uses the secret (single use), then the workflow's
- *   `address-confirmation` wait is resumed. A crash after the claim leaves the slot with an open application that
- *   will confirm on the repeated click or expire, freeing it. A crash between the two is repaired by repeating the
+ * - `confirmAddress` (POST /applications/{id}/confirm-email): first the slots of what a confirmed application counts
+ *   against: its mail domain's, outside the public mail services (a catch-all domain confirms any address), then its
+ *   AWS account's (claimed here, not at intake, so naming someone else's account id holds nothing until confirmed);
+ *   429 when either has its limit: nothing is confirmed and the link stays valid. Then one conditional write uses the
+ *   secret (single use), then the workflow's `address-confirmation` wait is resumed. A crash after a claim leaves the
+ *   slot with an open application that will confirm on the repeated click or expire, freeing it. A crash between the two is repaired by repeating the
  *   request (the same secret is recognised and the callback replayed) and, failing that, by the wait's own timeout:
  *   ExpireUnconfirmed finds the address confirmed and routes it instead of closing it.
  * - `requestResend` (POST /applications/{id}/confirm-email/resend): rate limited per address (fixed daily window) and
@@ -21,7 +22,7 @@ import type { Application } from '../../schemas/application.ts';
 import { type ApplicationRepository, applyTransition } from '../adapters/dynamo/applications.ts';
 import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { confirmAddress as confirmStoredAddress, markConfirmationSent, requestConfirmationMail, storeConfirmationSecret } from '../adapters/dynamo/applications-confirmation.ts';
-import { addressScope, type LimitTable, mailDomainScope, takeFromWindow } from '../adapters/dynamo/limits.ts';
+import { accountScope, addressScope, type LimitTable, mailDomainScope, takeFromWindow } from '../adapters/dynamo/limits.ts';
 import type { Clock } from '../core/clock.ts';
 import {
   awaitingAddressConfirmation, confirmationLink, confirmationMailDue, confirmOutcome, hashConfirmationSecret,
@@ -75,7 +76,7 @@ export async function sendConfirmationMail(deps: ConfirmationMailDeps, app: Appl
 
 export interface ConfirmDeps extends CommandDeps {
   readonly limits: LimitTable;
-  readonly settings: { readonly maxOpenPerMailDomain: number };
+  readonly settings: { readonly maxOpenPerMailDomain: number; readonly maxOpenPerAccount: number };
 }
 
 /** Confirms with the secret from the link; NotFoundError (one answer for every bad case) when it cannot. */
@@ -86,7 +87,7 @@ export async function confirmAddress(deps: ConfirmDeps, id: string, secret: stri
   if (!app) throw invalid();
   const now = deps.clock.now();
   let outcome = confirmOutcome(app, hash, now);
-  if (outcome.kind === 'confirm') await claimMailDomainSlot(deps, app, now);
+  if (outcome.kind === 'confirm') await claimConfirmedSlots(deps, app, now);
   if (outcome.kind === 'confirm' && !(await confirmStoredAddress(deps.applications, id, hash, now))) {
     // Lost a race (a concurrent click with the same link wins: then this is a replay) or the secret just expired.
     outcome = confirmOutcome(await deps.applications.mustGet(id), hash, now);
@@ -98,14 +99,23 @@ export async function confirmAddress(deps: ConfirmDeps, id: string, secret: stri
   return { app: latest, replayed: outcome.kind === 'replay', ...(callback ? { callback } : {}) };
 }
 
-/** The mail domain's slot for an application whose address is being confirmed; 429 when the domain has none free. */
-async function claimMailDomainSlot(deps: ConfirmDeps, app: Application, now: Date): Promise<void> {
+/**
+ * The slots a confirmed open application holds: its mail domain's (none on a public mail service), then its AWS
+ * account's; 429 naming the first that has none free. The domain comes first, so a stranger refused by their own
+ * full domain never gets to hold a slot of the account they named.
+ */
+async function claimConfirmedSlots(deps: ConfirmDeps, app: Application, now: Date): Promise<void> {
   const { domain, publicDomain } = mailboxOf(app.worksheet.contact.email);
-  if (publicDomain) return;
-  const limit = deps.settings.maxOpenPerMailDomain;
-  const retryAfter = await claimOpenSlot(deps, mailDomainScope(domain), limit, app.id, now);
-  if (retryAfter !== undefined) {
-    throw new TooManyRequestsError(`At most ${limit} confirmed open application(s) per mail domain: ${domain} has ${limit}. Nothing was confirmed and this link stays valid until it expires; confirm again once one of them is filed, closed or withdrawn.`, retryAfter);
+  const accountId = app.worksheet.aws.accountId;
+  const scopes = [
+    ...(publicDomain ? [] : [{ scope: mailDomainScope(domain), limit: deps.settings.maxOpenPerMailDomain, per: 'mail domain', what: domain }]),
+    { scope: accountScope(accountId), limit: deps.settings.maxOpenPerAccount, per: 'AWS account', what: `AWS account ${accountId}` },
+  ];
+  for (const s of scopes) {
+    const retryAfter = await claimOpenSlot(deps, s.scope, s.limit, app.id, now);
+    if (retryAfter !== undefined) {
+      throw new TooManyRequestsError(`At most ${s.limit} confirmed open application(s) per ${s.per}: ${s.what} has ${s.limit}. Nothing was confirmed and this link stays valid until it expires; confirm again once one of them is filed, closed or withdrawn.`, retryAfter);
+    }
   }
 }
 

@@ -7,16 +7,17 @@
  * (functions/usecases/start-pending.ts, on an EventBridge Scheduler schedule) starts any application left in
  * `submitted` without an execution. So an application never stays unmoved, and a retry never makes a second one.
  *
- * Before anything is stored the founder's mailbox (every address that reaches one inbox: core/mailbox.ts) and AWS
- * account must each have a free open-application slot (./open-slots.ts): 429 with Retry-After otherwise. The mail
- * domain's slot is claimed later, at confirmation (./address-confirmation.ts), when the address is proven.
+ * Before anything is stored the founder's mailbox (every address that reaches one inbox: core/mailbox.ts) must have a
+ * free open-application slot (./open-slots.ts): 429 with Retry-After otherwise. The AWS account's and the mail
+ * domain's slots are claimed at confirmation (./address-confirmation.ts): an unconfirmed application reaches nobody,
+ * so a stranger naming someone else's account id (which nobody can verify) cannot hold that account's slots.
  */
 import type { Worksheet } from '../../schemas/worksheet.ts';
 import type { Application } from '../../schemas/application.ts';
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { addFounderTokenHash, createApplication, putDedupeItems } from '../adapters/dynamo/applications-intake.ts';
 import { setExecutionArn } from '../adapters/dynamo/applications-tasks.ts';
-import { accountScope, addressScope, type LimitRepository } from '../adapters/dynamo/limits.ts';
+import { addressScope, type LimitRepository } from '../adapters/dynamo/limits.ts';
 import type { Clock } from '../core/clock.ts';
 import { dedupeValues } from '../core/dedupe.ts';
 import { IdempotencyKeyReusedError, TooManyRequestsError } from '../core/errors.ts';
@@ -71,18 +72,14 @@ export async function submitWorksheet(deps: IntakeDeps, worksheet: Worksheet, id
   return { applicationId: id, status: existing?.status ?? 'submitted', founderToken: token, replayed: !created, alreadyStarted };
 }
 
-/** One slot per scope (mailbox, account), or 429 naming the limit and when a slot may free up. */
+/** A slot of the founder's mailbox, or 429 naming the limit and when a slot may free up. */
 async function claimOpenSlots(deps: IntakeDeps, worksheet: Worksheet, id: string, now: Date): Promise<void> {
   const typed = worksheet.contact.email;
   const { mailbox } = mailboxOf(typed);
-  const scopes = [
-    { scope: addressScope(mailbox), limit: deps.settings.maxOpenPerAddress, per: 'contact address', what: mailbox === typed ? `this contact address (${typed})` : `this contact address (${typed}, which reaches the mailbox ${mailbox})` },
-    { scope: accountScope(worksheet.aws.accountId), limit: deps.settings.maxOpenPerAccount, per: 'AWS account', what: `AWS account ${worksheet.aws.accountId}` },
-  ];
-  for (const s of scopes) {
-    const retryAfter = await claimOpenSlot(deps, s.scope, s.limit, id, now);
-    if (retryAfter !== undefined) {
-      throw new TooManyRequestsError(`At most ${s.limit} open application(s) per ${s.per}: ${s.what} has ${s.limit}. Confirm, withdraw or finish one first (one withdrawn before its address was confirmed holds its slot until its confirmation link would have expired).`, retryAfter);
-    }
+  const limit = deps.settings.maxOpenPerAddress;
+  const retryAfter = await claimOpenSlot(deps, addressScope(mailbox), limit, id, now);
+  if (retryAfter !== undefined) {
+    const what = mailbox === typed ? `this contact address (${typed})` : `this contact address (${typed}, which reaches the mailbox ${mailbox})`;
+    throw new TooManyRequestsError(`At most ${limit} open application(s) per contact address: ${what} has ${limit}. Confirm, withdraw or finish one first (one withdrawn before its address was confirmed holds its slot until its confirmation link would have expired).`, retryAfter);
   }
 }

@@ -1,9 +1,10 @@
 /**
  * Strangers with one inbox or one catch-all domain cannot put unlimited confirmed applications before partners
- * (functions/core/mailbox.ts): every spelling of one inbox (plus tags anywhere, Gmail's dots and googlemail.com)
- * shares that mailbox's open-application slots at intake, and outside the public mail services the confirmed open
- * applications of one mail domain share a few slots, claimed at confirmation (a stranger cannot hold them without
- * reading the domain's mail). The whole local runtime, over HTTP; the links come from the SES stand-in's inbox.
+ * (functions/core/mailbox.ts), nor hold another founder's AWS account: every spelling of one inbox (plus tags
+ * anywhere, Gmail's dots and googlemail.com) shares that mailbox's open-application slots at intake; the confirmed
+ * open applications of one mail domain (outside the public mail services) and of one AWS account share a few slots,
+ * claimed at confirmation, so unconfirmed applications naming an account hold none of its slots. The whole local
+ * runtime, over HTTP; the links come from the SES stand-in's inbox.
  */
 import { randomUUID } from 'node:crypto';
 import chromium from '@sparticuz/chromium';
@@ -18,7 +19,7 @@ beforeAll(async () => {
   browser = await playwright.launch({ executablePath: await chromium.executablePath(), args: [...chromium.args, '--no-sandbox'], headless: true });
   rt = await startLocal({
     port: 0, sesPort: 0, sfnPort: 0, dynamoPort: 0, partnerCentralPort: 0, jwtKeyFile: null, retryDelayMs: 0, throttle: false,
-    environment: { ...E2E_LIMITS, MAX_OPEN_APPLICATIONS_PER_ADDRESS: '2', MAX_OPEN_APPLICATIONS_PER_MAIL_DOMAIN: '2' },
+    environment: { ...E2E_LIMITS, MAX_OPEN_APPLICATIONS_PER_ADDRESS: '2', MAX_OPEN_APPLICATIONS_PER_MAIL_DOMAIN: '2', MAX_OPEN_APPLICATIONS_PER_ACCOUNT: '2' },
   });
 }, 180_000);
 afterAll(async () => {
@@ -45,9 +46,13 @@ async function confirmInBrowser(id: string): Promise<{ said: string; canRetry: b
   }
 }
 
-async function submitAs(email: string): Promise<{ status: number; body: Record<string, unknown>; retryAfter: string | null }> {
-  const worksheet = exampleWorksheetBody() as { contact: { email: string } };
+const freshAccount = () => String(100_000_000_000 + Math.floor(Math.random() * 899_999_999_999));
+
+/** The example worksheet from `email`, naming `accountId` (by default an account of its own). */
+async function submitAs(email: string, accountId = freshAccount()): Promise<{ status: number; body: Record<string, unknown>; retryAfter: string | null }> {
+  const worksheet = exampleWorksheetBody() as { contact: { email: string }; aws: { accountId: string } };
   worksheet.contact.email = email;
+  worksheet.aws.accountId = accountId;
   const res = await callApi(rt, 'POST', '/worksheets', { body: worksheet, headers: { 'idempotency-key': `k-${randomUUID()}` } });
   return { status: res.status, body: res.body, retryAfter: res.headers.get('retry-after') };
 }
@@ -107,5 +112,24 @@ describe('one mail domain', () => {
       expect(submitted.status).toBe(202);
       expect((await confirmFromInbox(rt, submitted.body.applicationId as string)).status, `person ${i + 1}`).toBe(200);
     }
+  });
+});
+
+describe('one AWS account', () => {
+  it('unconfirmed applications naming an account hold none of its slots; its confirmed ones share 2, the third confirmation is 429', async () => {
+    const account = freshAccount();
+    // A stranger names the account four times from addresses they never confirm: nothing is held.
+    for (let i = 0; i < 4; i += 1) expect((await submitAs(`stranger-${randomUUID().slice(0, 8)}@outlook.com`, account)).status).toBe(202);
+    const founders = [];
+    for (let i = 0; i < 3; i += 1) {
+      const res = await submitAs(`founder-${randomUUID().slice(0, 8)}@outlook.com`, account);
+      expect(res.status, `founder ${i + 1}`).toBe(202);
+      founders.push(res.body.applicationId as string);
+    }
+    expect((await confirmFromInbox(rt, founders[0]!)).status).toBe(200);
+    expect((await confirmFromInbox(rt, founders[1]!)).status).toBe(200);
+    const refused = await confirmFromInbox(rt, founders[2]!);
+    expect(refused.status).toBe(429);
+    expect(refused.body.message).toContain(`per AWS account: AWS account ${account} has 2`);
   });
 });
