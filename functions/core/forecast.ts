@@ -197,13 +197,14 @@ function streamLines(pm: PricedModel, w: Workload, plan: ModelPlan, requests: Bi
   const hits = plan.cachingApplied ? odReq.times(s.hitRate).round(PRECISION, Big.roundHalfUp) : new Big(0);
   const misses = plan.cachingApplied ? odReq.minus(hits) : new Big(0);
   const plainInputTokens = plan.cachingApplied ? s.input - s.cacheable : s.input;
+  // With a lever off, its requests (batchReq, or hits and misses) are 0, and so are its lines.
   const exact: Record<Lever, Big> = {
     onDemandInput: tokenCostCents(odReq.times(plainInputTokens), p.inputPer1M),
     onDemandOutput: tokenCostCents(odReq.times(s.output), p.outputPer1M),
-    batchInput: plan.batchApplied ? tokenCostCents(batchReq.times(s.input), p.batchInputPer1M ?? 0) : new Big(0),
-    batchOutput: plan.batchApplied ? tokenCostCents(batchReq.times(s.output), p.batchOutputPer1M ?? 0) : new Big(0),
-    cacheWrite: plan.cachingApplied ? tokenCostCents(misses.times(s.cacheable), cacheWritePrice(pm)) : new Big(0),
-    cacheRead: plan.cachingApplied ? tokenCostCents(hits.times(s.cacheable), p.cacheReadPer1M ?? 0) : new Big(0),
+    batchInput: tokenCostCents(batchReq.times(s.input), p.batchInputPer1M ?? 0),
+    batchOutput: tokenCostCents(batchReq.times(s.output), p.batchOutputPer1M ?? 0),
+    cacheWrite: tokenCostCents(misses.times(s.cacheable), cacheWritePrice(pm)),
+    cacheRead: tokenCostCents(hits.times(s.cacheable), p.cacheReadPer1M ?? 0),
   };
   const cents = allocateCents(LEVERS.map((l) => exact[l]));
   return Object.fromEntries(LEVERS.map((l, i) => [l, cents[i] as Cents])) as LeverCents;

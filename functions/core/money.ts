@@ -46,8 +46,9 @@ export function ceilToStep(cents: Cents, stepCents: Cents): Cents {
 
 /**
  * Split an exact total into integer-cent line items that add up to the total rounded once: floor every part, then
- * hand the remaining cents to the largest remainders (ties: earlier part first). Each line is within a cent of its
- * exact value, and the lines always sum to round(total), so a rounded total is monotone in its exact value.
+ * hand the remaining cents to the largest remainders (ties: earlier part first, as Array.prototype.sort is stable).
+ * Each line is within a cent of its exact value, and the lines always sum to round(total), so a rounded total is
+ * monotone in its exact value.
  */
 export function allocateCents(exactParts: readonly Big[]): Cents[] {
   const total = exactParts.reduce((sum, p) => sum.plus(p), new Big(0));
@@ -56,7 +57,7 @@ export function allocateCents(exactParts: readonly Big[]): Cents[] {
   let remaining = target - sumCents(floors);
   const order = exactParts
     .map((p, i) => ({ i, rem: p.minus(p.round(0, Big.roundDown)) }))
-    .sort((a, b) => b.rem.cmp(a.rem) || a.i - b.i);
+    .sort((a, b) => b.rem.cmp(a.rem));
   const out = [...floors];
   for (const { i } of order) {
     if (remaining <= 0n) break;
