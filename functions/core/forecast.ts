@@ -354,8 +354,9 @@ export function monthsFundedBy(poolCents: Cents, spend: (month: number) => Cents
   for (let m = 1; m <= maxMonths; m++) {
     const cost = spend(m);
     if (cost > left) {
-      const fraction = cost === 0n ? 0 : centsToBig(left).div(centsToBig(cost)).round(2, Big.roundDown).toNumber();
-      return m - 1 + fraction;
+      // Added in decimal, not as floats: 1 + 0.66 is 1.6600000000000001 in binary floating point.
+      const fraction = cost === 0n ? new Big(0) : centsToBig(left).div(centsToBig(cost)).round(2, Big.roundDown);
+      return fraction.plus(m - 1).toNumber();
     }
     left -= cost;
   }

@@ -311,6 +311,12 @@ describe('monthsFundedBy', () => {
     expect(monthsFundedBy(1_000n, () => 1_500n, 12)).toBe(0.66); // 0.666…, not 0.67
     expect(monthsFundedBy(1_000n, (m) => BigInt(m) * 100n, 12)).toBe(4); // 100 + 200 + 300 + 400
     expect(monthsFundedBy(250n, () => 1_000n, 12)).toBe(0.25);
+    // Whole months and the fraction are added in decimal: exactly 1.66, never 1.6600000000000001.
+    expect(monthsFundedBy(1_000n, () => 600n, 12)).toBe(1.66);
+    for (let pool = 1n; pool < 5_000n; pool += 7n) {
+      const months = monthsFundedBy(pool, () => 600n, 12);
+      expect(Number(months.toFixed(2)), `pool ${pool}`).toBe(months);
+    }
   });
 
   it('stops at the horizon when the pool outlasts it', () => {
