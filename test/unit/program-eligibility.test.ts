@@ -290,6 +290,16 @@ describe('Bedrock POC funding', () => {
       `yes: a defined proof of concept with a success metric ("${metric}")`,
     ]);
   });
+
+  it('a program whose data does not require a website does not check it', () => {
+    const p = poc();
+    const noWebsite: Program = { ...p, eligibility: { ...p.eligibility, requiresWebsite: false } };
+    const w = ragWorksheet({ useCase: { poc: { defined: true, successMetric: metric } } });
+    w.company.website = '';
+    const d = decideProgram(w, noWebsite, NOW);
+    expect(d.eligible).toBe(true);
+    expect(d.reasons.slice(0, 2)).toEqual([`yes: a defined proof of concept with a success metric ("${metric}")`, `to confirm: ${p.eligibility.toConfirm[0]}`]);
+  });
 });
 
 describe('Generative AI Accelerator', () => {

@@ -324,6 +324,16 @@ describe('spend lines per filing', () => {
     ]);
   });
 
+  it("the POC lists the average Bedrock spend of its own window, the footprint of the whole window", () => {
+    const w = pocWorksheet({ workload: { monthsToCover: 4 } });
+    const f = forecastOf([{ bedrock: 100_000n }, { bedrock: 100_000n }, { bedrock: 300_000n }, { bedrock: 300_000n }]);
+    const r = plan(w, f, ['bedrock-poc', 'activate-portfolio']);
+    expect(r.filings.map((x) => [x.programId, x.coverageMonths, x.monthlySpendByService])).toEqual([
+      ['bedrock-poc', 2, [{ service: 'Amazon Bedrock', monthlyUsd: '1000.00' }]],
+      ['activate-portfolio', 4, [{ service: 'Amazon Bedrock', monthlyUsd: '2000.00' }]],
+    ]);
+  });
+
   it('a footprint with no Bedrock spend lists only its other services', () => {
     const w = ragWorksheet({ otherServices: [{ service: 'Amazon S3', monthlyUsd: 100 }], workload: { monthsToCover: 1 } });
     const r = plan(w, forecastOf([{ bedrock: 0n, other: [{ service: 'Amazon S3', cents: 10_000n }] }]), ['activate-portfolio']);
