@@ -298,7 +298,9 @@ function pctText(share: number): string {
 
 /**
  * Credits are applied earliest expiry first (ties in filing order), all from month 1. Returns what each counted
- * filing leaves unused at an expiry inside the covered window, and what spend no credit covered.
+ * filing leaves unused at an expiry inside the covered window, and what spend no credit covered. A pool is emptied
+ * at the end of its expiry month (what is left is forfeited), so it pays nothing after: no check of its expiry when
+ * paying.
  */
 function simulatePools(sized: Sized[], spend: Cents[]): { forfeited: Map<ProgramId, Cents>; uncovered: Cents } {
   const pools = sized
@@ -311,7 +313,6 @@ function simulatePools(sized: Sized[], spend: Cents[]): { forfeited: Map<Program
     const month = i + 1;
     let due = cost;
     for (const pool of pools) {
-      if (pool.expiresAfter < month || due === 0n) continue;
       const used = minCents(pool.left, due);
       pool.left -= used;
       due -= used;
