@@ -450,6 +450,27 @@ describe('the levers the forecast assumes', () => {
   });
 });
 
+describe('spend the credits do not cover', () => {
+  it('is summed over the months that have it, one warning per excluded service', () => {
+    const w = ragWorksheet({
+      otherServices: [{ service: 'AWS Marketplace: Pinecone', monthlyUsd: 100 }, { service: 'AWS Training and Certification', monthlyUsd: 50 }],
+      workload: { monthsToCover: 3 },
+    });
+    const f = forecastOf([
+      { bedrock: 100_000n, other: [{ service: 'AWS Marketplace: Pinecone', cents: 10_000n }, { service: 'AWS Training and Certification', cents: 5_000n }] },
+      { bedrock: 100_000n, other: [{ service: 'AWS Marketplace: Pinecone', cents: 10_000n }] },
+      { bedrock: 100_000n },
+    ]);
+    const r = plan(w, f, ['activate-portfolio']);
+    expect(r.uncoveredSpendCents).toBe(25_000n);
+    expect(r.filings[0]!.askUsd).toBe(centsToUsd(ask(345_000n)));
+    expect(r.warnings.filter((x) => x.code === 'uncovered-spend').map((x) => [x.amountUsd, x.message.split(' is not')[0]])).toEqual([
+      ['200.00', 'AWS Marketplace: Pinecone: $200 over 3 months'],
+      ['50.00', 'AWS Training and Certification: $50 over 3 months'],
+    ]);
+  });
+});
+
 describe('ineligibleServices', () => {
   it('matches the data patterns case-blind, and an exclusion without a pattern matches nothing', () => {
     const w = ragWorksheet({ otherServices: [{ service: 'AWS MARKETPLACE: Pinecone', monthlyUsd: 1 }, { service: 'Amazon S3', monthlyUsd: 1 }] });
