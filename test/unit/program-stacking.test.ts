@@ -234,6 +234,7 @@ describe('the footprint ask is what the ceiling still allows after credits alrea
     const r = plan(w, forecastOf(months(12, { bedrock: 100_000n })), ['activate-founders']);
     const available = usdToCents(founders.ceiling.currentUsd - 1_000);
     expect(r.filings.map((x) => [x.programId, x.filingPath, x.askUsd])).toEqual([['activate-founders', founders.filingPath, centsToUsd(available)]]);
+    expect(r.filings[0]!.rationale).toBe(`Covers the AWS footprint over 12 months: $13,800 of forecast spend with headroom, capped at the ${formatUsd(available)} still available (${founders.ceiling.note}).`);
     expect(r.totalAskCents).toBe(available);
   });
 });
@@ -252,6 +253,7 @@ describe('the order credits are used in', () => {
     const foundersAsk = ask(rest);
     const forfeited = pocAsk + foundersAsk - BigInt(n) * 10_000n;
     expect(forfeited > 0n).toBe(true);
+    expect(r.filings[1]!.rationale).toBe(`Covers the rest of the AWS footprint beyond the POC record over ${n} months: ${formatUsd(rest)} of forecast spend with headroom.`);
     expect(r.forfeitedCents).toBe(forfeited);
     expect(r.outOfPocketCents).toBe(0n);
     expect(r.warnings[0]).toEqual({
@@ -393,13 +395,15 @@ describe('the long shot and plans with nothing counted', () => {
   });
 
   it('below its ceiling the accelerator asks the rounded envelope; beside Portfolio it is listed last', () => {
-    const w = ragWorksheet({ company: { aiFirst: true }, workload: { monthsToCover: 3 } });
-    const r = plan(w, forecastOf(months(3, { bedrock: 100_000n })), ['activate-portfolio', 'genai-accelerator']);
-    expect(r.filings.map((x) => [x.programId, x.askUsd])).toEqual([
-      ['activate-portfolio', centsToUsd(ask(345_000n))],
-      ['genai-accelerator', centsToUsd(ask(345_000n))],
+    const w = ragWorksheet({ company: { aiFirst: true }, otherServices: [{ service: 'Amazon S3', monthlyUsd: 100 }], workload: { monthsToCover: 3 } });
+    const r = plan(w, forecastOf(months(3, { bedrock: 100_000n, other: [{ service: 'Amazon S3', cents: 10_000n }] })), ['activate-portfolio', 'genai-accelerator']);
+    // 3 × ($1,100 + 15%) = $3,795. The long shot lists the whole footprint, as Portfolio does.
+    const lines = [{ service: 'Amazon Bedrock', monthlyUsd: '1000.00' }, { service: 'Amazon S3', monthlyUsd: '100.00' }];
+    expect(r.filings.map((x) => [x.programId, x.askUsd, x.monthlySpendByService])).toEqual([
+      ['activate-portfolio', centsToUsd(ask(379_500n)), lines],
+      ['genai-accelerator', centsToUsd(ask(379_500n)), lines],
     ]);
-    expect(r.totalAskCents).toBe(ask(345_000n));
+    expect(r.totalAskCents).toBe(ask(379_500n));
   });
 
   it('a program without a decision, or not decided eligible, is not filed', () => {
