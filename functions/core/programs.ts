@@ -305,8 +305,8 @@ function pctText(share: number): string {
 function simulatePools(sized: Sized[], spend: Cents[]): { forfeited: Map<ProgramId, Cents>; uncovered: Cents } {
   const pools = sized
     .filter((s) => s.counted)
-    .map((s, order) => ({ id: s.program.id, left: s.askCents, expiresAfter: s.program.expiry.typicalMonths, order }))
-    .sort((a, b) => a.expiresAfter - b.expiresAfter || a.order - b.order);
+    .map((s) => ({ id: s.program.id, left: s.askCents, expiresAfter: s.program.expiry.typicalMonths }))
+    .sort((a, b) => a.expiresAfter - b.expiresAfter); // a stable sort: ties keep the filing order
   const forfeited = new Map<ProgramId, Cents>();
   let uncovered = 0n;
   spend.forEach((cost, i) => {
