@@ -298,20 +298,21 @@ function pctText(share: number): string {
 
 /**
  * Credits are applied earliest expiry first (ties in filing order), all from month 1. Returns what each counted
- * filing leaves unused at an expiry inside the covered window, and what spend no credit covered.
+ * filing leaves unused at an expiry inside the covered window, and what spend no credit covered. A pool is emptied
+ * at the end of its expiry month (what is left is forfeited), so it pays nothing after: no check of its expiry when
+ * paying.
  */
 function simulatePools(sized: Sized[], spend: Cents[]): { forfeited: Map<ProgramId, Cents>; uncovered: Cents } {
   const pools = sized
     .filter((s) => s.counted)
-    .map((s, order) => ({ id: s.program.id, left: s.askCents, expiresAfter: s.program.expiry.typicalMonths, order }))
-    .sort((a, b) => a.expiresAfter - b.expiresAfter || a.order - b.order);
+    .map((s) => ({ id: s.program.id, left: s.askCents, expiresAfter: s.program.expiry.typicalMonths }))
+    .sort((a, b) => a.expiresAfter - b.expiresAfter); // a stable sort: ties keep the filing order
   const forfeited = new Map<ProgramId, Cents>();
   let uncovered = 0n;
   spend.forEach((cost, i) => {
     const month = i + 1;
     let due = cost;
     for (const pool of pools) {
-      if (pool.expiresAfter < month || due === 0n) continue;
       const used = minCents(pool.left, due);
       pool.left -= used;
       due -= used;
