@@ -4,12 +4,12 @@
  * submission (counted at the dynalite server) and Step Functions state transitions per application
  * (from GetExecutionHistory: Standard workflows are billed per transition).
  */
-import { confirmFromInbox } from '../test/support/e2e.ts';
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { startLocal } from '../lib/local/start.ts';
+import { confirmFromInbox } from '../test/support/e2e.ts';
 
 const CONCURRENCY = 16;
 const worksheet = readFileSync(new URL('../examples/worksheet.json', import.meta.url), 'utf8');

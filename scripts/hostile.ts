@@ -8,13 +8,14 @@
  * too deep, too large, with a lone UTF-16 surrogate or a control character, an unknown or `__proto__` field or a wrong
  * type; a path id with a malformed escape, odd characters or that does not exist; a bad query parameter; a missing,
  * forged or foreign token; a bad Idempotency-Key or If-Match. Requests that would be legitimate (an approve with a
- * good token) are never sent. A fixed seed makes a run repeatable.
+ * good token) are never sent. A fixed seed makes a run repeatable. The route throttles are off unless `--throttle` is
+ * given: at 5 requests a second on the public routes, nearly every request would be answered 429 by the gateway and
+ * never reach a handler.
  *
  * Then two floods of well-formed worksheets, where only the limits stand in the way: 30 spellings of one Gmail inbox
  * (plus tags, dots, googlemail.com) must get exactly the per-mailbox limit accepted, and 15 addresses at one catch-all
  * domain (each its own AWS account), all accepted, must get exactly the per-domain limit confirmed when every link is
- * clicked at once. Exit code 1 when either differs. The route throttles are off unless `--throttle` is given: at 5 requests a
- * second on the public routes, nearly every request would be answered 429 by the gateway and never reach a handler.
+ * clicked at once. Exit code 1 when either differs.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';

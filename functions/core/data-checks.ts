@@ -27,6 +27,7 @@ import { ProgramsData } from '../../schemas/programs.ts';
 import { DataPolicy } from '../../schemas/data-policy.ts';
 import { PostalCodes, ShapeSlice, SubmissionRules } from '../../schemas/ace-data.ts';
 import { parseWith, type FieldProblem } from '../../schemas/issues.ts';
+import type * as z from 'zod/mini';
 import { ProgramsDataError } from './programs.ts';
 import { runtimeProjections, staleProjections } from './runtime-data.ts';
 import runtimeRateCard from '../../data/runtime/rate-card.json' with { type: 'json' };
@@ -105,16 +106,19 @@ export function loadAceData(files: { slice: unknown; postal: unknown; rules: unk
   return { slice, postal, rules };
 }
 
-export function loadStuckThresholds(input: unknown): StuckThresholds {
-  const parsed = parseWith(StuckThresholds, input);
-  if (!parsed.ok) throw new Error(`data/stuck-thresholds.json: ${parsed.problems.map((p) => `${p.field} ${p.rule}`).join('; ')}`);
+/** A data file checked against its schema; the error names the file and each field and rule. */
+function loadChecked<S extends z.ZodMiniType>(file: string, schema: S, input: unknown): z.infer<S> {
+  const parsed = parseWith(schema, input);
+  if (!parsed.ok) throw new Error(`${file}: ${parsed.problems.map((p) => `${p.field} ${p.rule}`).join('; ')}`);
   return parsed.value;
 }
 
+export function loadStuckThresholds(input: unknown): StuckThresholds {
+  return loadChecked('data/stuck-thresholds.json', StuckThresholds, input);
+}
+
 export function loadMailProviders(input: unknown): MailProviders {
-  const parsed = parseWith(MailProviders, input);
-  if (!parsed.ok) throw new Error(`data/mail-providers.json: ${parsed.problems.map((p) => `${p.field} ${p.rule}`).join('; ')}`);
-  return parsed.value;
+  return loadChecked('data/mail-providers.json', MailProviders, input);
 }
 
 export class RuntimeDataError extends Error {

@@ -9,9 +9,10 @@
  *   AWS account's (claimed here, not at intake, so naming someone else's account id holds nothing until confirmed);
  *   429 when either has its limit: nothing is confirmed and the link stays valid. Then one conditional write uses the
  *   secret (single use), then the workflow's `address-confirmation` wait is resumed. A crash after a claim leaves the
- *   slot with an open application that will confirm on the repeated click or expire, freeing it. A crash between the two is repaired by repeating the
- *   request (the same secret is recognised and the callback replayed) and, failing that, by the wait's own timeout:
- *   ExpireUnconfirmed finds the address confirmed and routes it instead of closing it.
+ *   slot with an open application that will confirm on the repeated click or expire, freeing it. A crash between the
+ *   write and the resume is repaired by repeating the request (the same secret is recognised and the callback
+ *   replayed) and, failing that, by the wait's own timeout: ExpireUnconfirmed finds the address confirmed and routes
+ *   it instead of closing it.
  * - `requestResend` (POST /applications/{id}/confirm-email/resend): rate limited per address (fixed daily window) and
  *   capped per application; one conditional write asks for mail n+1, then the wait is resumed so the workflow sends it.
  * - `expireUnconfirmed` (the wait timed out): drafted → withdrawn by the system, nothing was booked or shared. After a
@@ -87,11 +88,13 @@ export async function confirmAddress(deps: ConfirmDeps, id: string, secret: stri
   if (!app) throw invalid();
   const now = deps.clock.now();
   let outcome = confirmOutcome(app, hash, now);
-  if (outcome.kind === 'confirm') await claimConfirmedSlots(deps, app, now);
-  if (outcome.kind === 'confirm' && !(await confirmStoredAddress(deps.applications, id, hash, now))) {
-    // Lost a race (a concurrent click with the same link wins: then this is a replay) or the secret just expired.
-    outcome = confirmOutcome(await deps.applications.mustGet(id), hash, now);
-    if (outcome.kind === 'confirm') outcome = { kind: 'invalid' };
+  if (outcome.kind === 'confirm') {
+    await claimConfirmedSlots(deps, app, now);
+    if (!(await confirmStoredAddress(deps.applications, id, hash, now))) {
+      // Lost a race (a concurrent click with the same link wins: then this is a replay) or the secret just expired.
+      outcome = confirmOutcome(await deps.applications.mustGet(id), hash, now);
+      if (outcome.kind === 'confirm') outcome = { kind: 'invalid' };
+    }
   }
   if (outcome.kind === 'invalid') throw invalid();
   const latest = await deps.applications.mustGet(id);

@@ -1,6 +1,6 @@
 /**
- * Claiming one open-application slot of a scope (functions/adapters/dynamo/limits.ts): intake claims its mailbox's
- * and its AWS account's, the address confirmation its mail domain's. When every slot is held, the holders are read and
+ * Claiming one open-application slot of a scope (functions/adapters/dynamo/limits.ts): intake claims its mailbox's,
+ * the address confirmation its mail domain's and its AWS account's. When every slot is held, the holders are read and
  * the slots of those that no longer hold one (closed, and no live confirmation link of a withdrawn one:
  * core/address-confirmation.ts holdsIntakeSlot) or were never stored are taken back, then the claim is tried again.
  */
