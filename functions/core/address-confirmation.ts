@@ -12,6 +12,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressConfirmation, Application, ApplicationStatus } from '../../schemas/application.ts';
+import type { Worksheet } from '../../schemas/worksheet.ts';
 import { CONFIRMATION_SECRET_PATTERN, CONFIRMATION_SECRET_RULE } from '../../schemas/api-confirm-address.ts';
 import { object, text } from './input-shape.ts';
 
@@ -52,8 +53,19 @@ export function sameAddress(a: string, b: string): boolean {
 }
 
 /**
- * A founder's revision that changes the contact address must have the NEW address confirmed before the revised
- * application goes back to the partner: the confirmation starts over, numbered on from the last mail (so its mail is
+ * What a founder's revision changed that is confirmed from the mailbox before the revised application goes back to
+ * the partner: the contact address (the new one is confirmed, as at intake), or the AWS account. The credits are
+ * applied to the account named, so a change of it is confirmed from the contact mailbox as well (the founder's token
+ * alone does not move them), and the confirmation claims the new account's open-application slot
+ * (functions/usecases/address-confirmation.ts), as it does for the account a worksheet is submitted with.
+ */
+export function revisionToConfirm(before: Worksheet, after: Worksheet): { address: boolean; account: boolean } {
+  return { address: !sameAddress(before.contact.email, after.contact.email), account: before.aws.accountId !== after.aws.accountId };
+}
+
+/**
+ * A revision that changes the contact address (or the AWS account: revisionToConfirm) must be confirmed from the
+ * (new) address before the revised application goes back to the partner: the confirmation starts over, numbered on from the last mail (so its mail is
  * a notice of its own, never taken for one already sent), with its own resend allowance.
  */
 export function reconfirmation(previous: AddressConfirmation | undefined): AddressConfirmation {

@@ -101,7 +101,7 @@ function partnerPaths(): Record<string, unknown> {
         parameters: [idParam],
         responses: {
           200: { description: 'The application', content: jsonContent('PartnerApplicationView') },
-          409: errorResponse("Back with the founder: a revision changed the contact address, and the application returns to your queue once the founder confirms it (every partner route answers this meanwhile); `currentState` names the status"),
+          409: errorResponse("Back with the founder: a revision changed the contact address or the AWS account, and the application returns to your queue once the founder confirms it from the contact address (every partner route answers this meanwhile); `currentState` names the status"),
           ...partnerAuthErrors,
         },
       },
@@ -350,6 +350,7 @@ export function openApiDocument(): Record<string, unknown> {
       '/applications/{id}/revisions': {
         post: {
           summary: 'Answer a change request with the revised worksheet (re-sized, re-drafted, back to the same partner)',
+          description: 'A revision that changes the contact address or the AWS account is confirmed from the (new) contact address before it goes back to the partner: a confirmation mail goes out as at intake, and confirming claims the open-application slots of the mailbox, mail domain and AWS account (429 there names a full one).',
           operationId: 'reviseApplication',
           security: [{ founderToken: [] }],
           parameters: [idParam],

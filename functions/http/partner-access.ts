@@ -29,9 +29,9 @@ export function programIdOf(event: HttpEvent): string {
 export async function ownApplication(applications: ApplicationRepository, id: string, partnerId: string): Promise<Application> {
   const app = await applications.get(id);
   if (!app || !isAssignedTo(app, partnerId)) throw new NotFoundError(`Application ${id} not found`);
-  // A revision that changed the contact address does not reach the partner before the new address is confirmed.
+  // A revision that changed the contact address or the AWS account does not reach the partner before it is confirmed.
   if (awaitingAddressConfirmation(app)) {
-    throw new ConflictError(`Application ${id} is back with the founder: the revised worksheet changes the contact address, and it returns to your review queue once the founder confirms the new address`, app.status);
+    throw new ConflictError(`Application ${id} is back with the founder: the revised worksheet changes the contact address or the AWS account, and it returns to your review queue once the founder confirms it from the contact address`, app.status);
   }
   return app;
 }

@@ -5,8 +5,10 @@
  *   mail is claimed per number (`address-confirmation:<n>`), so a retried task never mails twice, and a retry before
  *   the claim only replaces a secret nobody received (a failed send gives the claim back and the task is retried).
  * - `confirmAddress` (POST /applications/{id}/confirm-email): first the slots of what a confirmed application counts
- *   against: its mail domain's, outside the public mail services (a catch-all domain confirms any address), then its
- *   AWS account's (claimed here, not at intake, so naming someone else's account id holds nothing until confirmed);
+ *   against: its mailbox's (intake's, re-found; a revision's new address claims one here), its mail domain's, outside
+ *   the public mail services (a catch-all domain confirms any address), then its AWS account's (claimed here, not at
+ *   intake, so naming someone else's account id holds nothing until confirmed; a revision that changes the account
+ *   is confirmed again, so the new account's slot is claimed here too);
  *   429 when either has its limit: nothing is confirmed and the link stays valid. Then one conditional write uses the
  *   secret (single use), then the workflow's `address-confirmation` wait is resumed. A crash after a claim leaves the
  *   slot with an open application that will confirm on the repeated click or expire, freeing it. A crash between the
@@ -16,14 +18,14 @@
  * - `requestResend` (POST /applications/{id}/confirm-email/resend): rate limited per address (fixed daily window) and
  *   capped per application; one conditional write asks for mail n+1, then the wait is resumed so the workflow sends it.
  * - `expireUnconfirmed` (the wait timed out): drafted → withdrawn by the system, nothing was booked or shared. After a
- *   revision that changed the contact address, the partner who asked for the changes still holds a slot: it is given
- *   back, and the workflow goes through CheckStanding, whose NotifyChange tells that partner.
+ *   revision that changed the contact address or the AWS account, the partner who asked for the changes still holds a
+ *   slot: it is given back, and the workflow goes through CheckStanding, whose NotifyChange tells that partner.
  */
 import type { Application } from '../../schemas/application.ts';
 import { type ApplicationRepository, applyTransition } from '../adapters/dynamo/applications.ts';
 import type { PartnerRepository } from '../adapters/dynamo/partners.ts';
 import { confirmAddress as confirmStoredAddress, markConfirmationSent, requestConfirmationMail, storeConfirmationSecret } from '../adapters/dynamo/applications-confirmation.ts';
-import { accountScope, addressScope, type LimitTable, mailDomainScope, takeFromWindow } from '../adapters/dynamo/limits.ts';
+import { addressScope, type LimitTable, takeFromWindow } from '../adapters/dynamo/limits.ts';
 import type { Clock } from '../core/clock.ts';
 import {
   awaitingAddressConfirmation, confirmationLink, confirmationMailDue, confirmOutcome, hashConfirmationSecret,
@@ -33,7 +35,7 @@ import { TASK_TOKEN_KINDS } from '../core/application/commands.ts';
 import { planTransition } from '../core/application/lifecycle.ts';
 import { ConflictError, NotFoundError, TooManyRequestsError } from '../core/errors.ts';
 import { mailboxOf } from '../core/mailbox.ts';
-import { claimOpenSlot } from './open-slots.ts';
+import { claimOpenSlot, openSlotScopes } from './open-slots.ts';
 import type { Notifier } from './notifier.ts';
 import { runEffects, type CallbackOutcome, type CommandDeps } from './run-command.ts';
 
@@ -77,7 +79,7 @@ export async function sendConfirmationMail(deps: ConfirmationMailDeps, app: Appl
 
 export interface ConfirmDeps extends CommandDeps {
   readonly limits: LimitTable;
-  readonly settings: { readonly maxOpenPerMailDomain: number; readonly maxOpenPerAccount: number };
+  readonly settings: { readonly maxOpenPerAddress: number; readonly maxOpenPerMailDomain: number; readonly maxOpenPerAccount: number };
 }
 
 /** Confirms with the secret from the link; NotFoundError (one answer for every bad case) when it cannot. */
@@ -103,21 +105,24 @@ export async function confirmAddress(deps: ConfirmDeps, id: string, secret: stri
 }
 
 /**
- * The slots a confirmed open application holds: its mail domain's (none on a public mail service), then its AWS
- * account's; 429 naming the first that has none free. The domain comes first, so a stranger refused by their own
- * full domain never gets to hold a slot of the account they named.
+ * The slots a confirmed open application holds: its mailbox's (claimed at intake already, so re-found, unless a
+ * revision gave a new address), its mail domain's (none on a public mail service), then its AWS account's; 429 naming
+ * the first that has none free. The domain comes before the account, so a stranger refused by their own full domain
+ * never gets to hold a slot of the account they named.
  */
 async function claimConfirmedSlots(deps: ConfirmDeps, app: Application, now: Date): Promise<void> {
-  const { domain, publicDomain } = mailboxOf(app.worksheet.contact.email);
+  const { mailbox, domain } = mailboxOf(app.worksheet.contact.email);
   const accountId = app.worksheet.aws.accountId;
+  const held = openSlotScopes(app.worksheet);
   const scopes = [
-    ...(publicDomain ? [] : [{ scope: mailDomainScope(domain), limit: deps.settings.maxOpenPerMailDomain, per: 'mail domain', what: domain }]),
-    { scope: accountScope(accountId), limit: deps.settings.maxOpenPerAccount, per: 'AWS account', what: `AWS account ${accountId}` },
+    { scope: held.mailbox, limit: deps.settings.maxOpenPerAddress, what: `open application(s) per mailbox: ${mailbox}` },
+    ...(held.mailDomain ? [{ scope: held.mailDomain, limit: deps.settings.maxOpenPerMailDomain, what: `confirmed open application(s) per mail domain: ${domain}` }] : []),
+    { scope: held.account, limit: deps.settings.maxOpenPerAccount, what: `confirmed open application(s) per AWS account: AWS account ${accountId}` },
   ];
   for (const s of scopes) {
     const retryAfter = await claimOpenSlot(deps, s.scope, s.limit, app.id, now);
     if (retryAfter !== undefined) {
-      throw new TooManyRequestsError(`At most ${s.limit} confirmed open application(s) per ${s.per}: ${s.what} has ${s.limit}. Nothing was confirmed and this link stays valid until it expires; confirm again once one of them is filed, closed or withdrawn.`, retryAfter);
+      throw new TooManyRequestsError(`At most ${s.limit} ${s.what} has ${s.limit}. Nothing was confirmed and this link stays valid until it expires; confirm again once one of them is filed, closed or withdrawn.`, retryAfter);
     }
   }
 }
@@ -178,7 +183,7 @@ export async function expireUnconfirmed(deps: ExpireDeps, id: string, actor: App
     await applyTransition(deps.applications, app, planTransition({
       current: app.status, version: app.version, to: 'withdrawn', actor, now: deps.clock.now(),
       reason: partner
-        ? `the new contact address of the founder's revision was not confirmed within ${deps.settings.confirmWithinHours} hours of the confirmation mail; the revision was not shared with the partner`
+        ? `the founder's revision (a new contact address or AWS account) was not confirmed from the contact address within ${deps.settings.confirmWithinHours} hours of the confirmation mail; the revision was not shared with the partner`
         : `the contact address was not confirmed within ${deps.settings.confirmWithinHours} hours of the confirmation mail; nothing was shared with a partner`,
     }));
   } catch (error) {

@@ -150,10 +150,10 @@ export class Notifier {
             if (await this.deliver(app, 'partner-status-update', `v${t.version}:partner-reassigned`, { transition: t, detail }, profile)) sent.push(`v${t.version}:partner-reassigned`);
           }
         }
-        // A revision's new contact address never confirmed (ExpireUnconfirmed): the partner who asked for the changes
-        // is told; the revision itself never reached them. (Closed before any partner: nobody else is told.)
+        // A revision (new contact address or AWS account) never confirmed (ExpireUnconfirmed): the partner who asked
+        // for the changes is told; the revision itself never reached them. (Closed before any partner: nobody else is told.)
         if (t.to === 'withdrawn' && t.from === 'drafted' && t.actor.kind === 'system' && partner) {
-          const detail = `The founder answered your change request on application ${app.id} with a revised worksheet that changes the contact address, and the new address was never confirmed; the application is closed without the revision reaching you, and your review slot is free again.`;
+          const detail = `The founder answered your change request on application ${app.id} with a revised worksheet that changes the contact address or the AWS account, and the founder never confirmed it from the contact address; the application is closed without the revision reaching you, and your review slot is free again.`;
           if (await this.deliver(app, 'partner-status-update', `v${t.version}:partner-status-update`, { transition: t, detail }, partner)) sent.push(`v${t.version}:partner-status-update`);
         }
         // A review taken away after the SLA lapsed: the partner who had it is told (the assignment is already cleared).

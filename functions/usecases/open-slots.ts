@@ -1,13 +1,17 @@
 /**
  * Claiming one open-application slot of a scope (functions/adapters/dynamo/limits.ts): intake claims its mailbox's,
- * the address confirmation its mail domain's and its AWS account's. When every slot is held, the holders are read and
- * the slots of those that no longer hold one (closed, and no live confirmation link of a withdrawn one:
- * core/address-confirmation.ts holdsIntakeSlot) or were never stored are taken back, then the claim is tried again.
+ * the address confirmation its mailbox's again, its mail domain's and its AWS account's. When every slot is held, the
+ * holders are read and the slots of those that no longer hold one are taken back, then the claim is tried again: a
+ * holder closed (and without a live confirmation link of a withdrawn one: core/address-confirmation.ts
+ * holdsIntakeSlot), one whose worksheet no longer counts against the scope (a revision moved it to another address or
+ * AWS account), or one never stored.
  */
+import type { Worksheet } from '../../schemas/worksheet.ts';
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { getHeads } from '../adapters/dynamo/applications-lists.ts';
-import { claimSlot, type LimitTable, releaseSlot, slotHolders } from '../adapters/dynamo/limits.ts';
+import { accountScope, addressScope, claimSlot, type LimitTable, mailDomainScope, releaseSlot, slotHolders } from '../adapters/dynamo/limits.ts';
 import { holdsIntakeSlot, retryAfterSeconds } from '../core/address-confirmation.ts';
+import { mailboxOf } from '../core/mailbox.ts';
 
 export interface OpenSlotDeps {
   readonly applications: Pick<ApplicationRepository, 'tableName'>;
@@ -27,10 +31,21 @@ export async function claimOpenSlot(deps: OpenSlotDeps, scope: string, limit: nu
     const apps = new Map((await getHeads(deps.applications, holders.map((h) => h.applicationId))).map((a) => [a.id, a] as const));
     const stale = holders.filter((h) => {
       const app = apps.get(h.applicationId);
-      return app ? !holdsIntakeSlot(app, now) : now.getTime() - Date.parse(h.claimedAt) > ORPHAN_SLOT_GRACE_MS;
+      if (!app) return now.getTime() - Date.parse(h.claimedAt) > ORPHAN_SLOT_GRACE_MS;
+      return !holdsIntakeSlot(app, now) || !Object.values(openSlotScopes(app.worksheet)).includes(scope);
     });
     if (stale.length === 0) return retryAfterSeconds([...apps.values()], now);
     for (const h of stale) await releaseSlot(deps.limits, scope, h.slot, h.applicationId);
   }
   return 60; // raced three times by concurrent claims for the freed slots
+}
+
+/**
+ * The scopes a worksheet counts against: its mailbox (mailbox.ts), its mail domain unless a public mail service, its
+ * AWS account. Recomputed from the stored worksheet when a holder is checked, so a slot a revision left behind is
+ * taken back (so is one claimed under mail-provider rules that have changed since: for that moment a limit is looser).
+ */
+export function openSlotScopes(worksheet: Pick<Worksheet, 'contact' | 'aws'>): { mailbox: string; mailDomain?: string; account: string } {
+  const { mailbox, domain, publicDomain } = mailboxOf(worksheet.contact.email);
+  return { mailbox: addressScope(mailbox), ...(publicDomain ? {} : { mailDomain: mailDomainScope(domain) }), account: accountScope(worksheet.aws.accountId) };
 }

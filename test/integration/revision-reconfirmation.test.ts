@@ -73,7 +73,7 @@ describe('a revision whose new address is never confirmed', () => {
     const closed = await applications.mustGet('app_reconfirm1');
     expect(closed.status).toBe('withdrawn');
     expect(closed.transitions.at(-1)).toMatchObject({ from: 'drafted', to: 'withdrawn', actor });
-    expect(closed.transitions.at(-1)?.reason).toMatch(/new contact address of the founder's revision was not confirmed within 72 hours/);
+    expect(closed.transitions.at(-1)?.reason).toMatch(/the founder's revision \(a new contact address or AWS account\) was not confirmed from the contact address within 72 hours/);
     expect(closed.partner?.partnerId).toBe(profile.id); // kept, so the partner can be told
     expect(await load()).toBe(before);
 

@@ -105,6 +105,35 @@ describe('a founder revision', () => {
     });
   });
 
+  describe('that changes the AWS account', () => {
+    const confirmed = (): Application => ({
+      ...awaitingRevision(),
+      addressConfirmation: { requested: 1, sent: 1, confirmedAt: now.toISOString(), confirmedHash: 'c'.repeat(64), lastSentAt: now.toISOString(), expiresAt: now.toISOString() },
+    });
+
+    it('is confirmed again from the contact address (credits go to the account named; its slot is claimed then)', () => {
+      const app = confirmed();
+      const revised = exampleWorksheet();
+      revised.aws.accountId = '999988887777';
+      expect(revised.aws.accountId).not.toBe(app.worksheet.aws.accountId);
+      const command = planRevision({ app, worksheet: revised, requestHash: requestHashOf(revised), now });
+      if (command.kind !== 'apply') throw new Error('expected apply');
+      expect(command.changes.addressConfirmation).toEqual({ requested: 2, sent: 1, firstMail: 2 });
+      expect(command.plan.transition.reason).toBe('worksheet revised in answer to the change request (the new AWS account is confirmed from the contact address before it returns to the partner); changed: aws.accountId');
+      expect(addressConfirmed({ ...app, addressConfirmation: command.changes.addressConfirmation })).toBe(false);
+    });
+
+    it('with the address changed too, one confirmation of the new address covers both, and the reason names the address', () => {
+      const revised = exampleWorksheet();
+      revised.aws.accountId = '999988887777';
+      revised.contact.email = 'new-founder@example.org';
+      const command = planRevision({ app: confirmed(), worksheet: revised, requestHash: requestHashOf(revised), now });
+      if (command.kind !== 'apply') throw new Error('expected apply');
+      expect(command.changes.addressConfirmation).toEqual({ requested: 2, sent: 1, firstMail: 2 });
+      expect(command.plan.transition.reason).toBe('worksheet revised in answer to the change request (the new contact address is confirmed before it returns to the partner); changed: aws.accountId, contact.email');
+    });
+  });
+
   it('resumes the founder-revision wait, and replays with the revision itself even once sizing moved on', () => {
     const app = awaitingRevision();
     const revised = exampleWorksheet();

@@ -199,9 +199,10 @@ describe('issue-8: a revision that changes the contact address is confirmed agai
     return { id, founderToken, partnerId, partnerEmail };
   }
 
-  async function revise(id: string, founderToken: string, email: string): Promise<Response> {
+  async function revise(id: string, founderToken: string, email: string, edit: (w: Worksheet) => void = () => undefined): Promise<Response> {
     const worksheet = structuredClone((await h.apps.mustGet(id)).worksheet);
     worksheet.contact.email = email;
+    edit(worksheet);
     worksheet.workload.requestsPerDay += 100;
     return fetch(`${h.rt.urls.api}/applications/${id}/revisions`, {
       method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${founderToken}` }, body: JSON.stringify(worksheet),
@@ -264,6 +265,25 @@ describe('issue-8: a revision that changes the contact address is confirmed agai
     expect((await h.apps.mustGet(id)).addressConfirmation).toMatchObject({ requested: 1, sent: 1 });
   });
 
+  it('a revision changing only the AWS account is confirmed again from the same address, then goes back to the same partner', async () => {
+    const { id, founderToken, partnerId } = await atRevision();
+    const email = (await h.apps.mustGet(id)).worksheet.contact.email;
+    const account = String(100_000_000_000 + Math.floor(Math.random() * 899_999_999_999));
+    expect((await revise(id, founderToken, email, (w) => { w.aws.accountId = account; })).status).toBe(200);
+    const waiting = await waitingIn(h, id, STATES.awaitAddressConfirmation, KIND);
+    expect(waiting.addressConfirmation).toMatchObject({ requested: 2, firstMail: 2 });
+    expect(waiting.transitions.findLast((t) => t.to === 'submitted')?.reason).toContain('the new AWS account is confirmed from the contact address');
+    const mails = await until(h, async () => {
+      const found = (await mailsTo(h, email)).filter((m) => m.subject.startsWith('Confirm your address'));
+      return found.length === 2 ? found : undefined;
+    }, 'the second confirmation mail to the same address');
+    expect(mails[1]!.body.text).toContain('revised the Bedrock credit worksheet');
+    expect((await postConfirmation(h, id, await confirmationSecret(h, id, 1))).status).toBe(200);
+    const back = await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
+    expect(back.partner?.partnerId).toBe(partnerId);
+    expect(back.worksheet.aws.accountId).toBe(account);
+  });
+
   it('never confirmed: closed after the window, the partner\'s slot given back and the partner told; the revision never reached them', async () => {
     const { id, founderToken, partnerId, partnerEmail } = await atRevision();
     const load = await loadOf(partnerId);
@@ -280,7 +300,7 @@ describe('issue-8: a revision that changes the contact address is confirmed agai
     ]);
     const closed = await h.apps.mustGet(id);
     expect(closed.status).toBe('withdrawn');
-    expect(closed.transitions.at(-1)?.reason).toMatch(/new contact address of the founder's revision was not confirmed within 72 hours/);
+    expect(closed.transitions.at(-1)?.reason).toMatch(/the founder's revision \(a new contact address or AWS account\) was not confirmed from the contact address within 72 hours/);
     expect(await loadOf(partnerId)).toBe(load - 1);
     const told = await until(h, async () => (await mailsTo(h, partnerEmail)).filter(about(id)).find((m) => /never confirmed/.test(m.body.text ?? '')), 'the partner\'s closing mail');
     expect(told.body.text).toContain('without the revision reaching you');

@@ -9,12 +9,13 @@ import { ConflictError } from '../errors.ts';
 import { planTransition } from './lifecycle.ts';
 import { recordOf } from './record-state.ts';
 import { changedPaths } from '../ace/edit.ts';
-import { reconfirmation, sameAddress } from '../address-confirmation.ts';
+import { reconfirmation, revisionToConfirm } from '../address-confirmation.ts';
 
 /**
  * Answer a change request with a full, validated worksheet (changes_requested → submitted). A revision that changes
- * the contact address asks for a confirmation of the new address (address-confirmation.ts): the workflow re-sizes and
- * re-drafts, then waits on that confirmation before the application goes back to the partner, as at intake.
+ * the contact address or the AWS account asks for a confirmation from the (new) address (address-confirmation.ts
+ * revisionToConfirm): the workflow re-sizes and re-drafts, then waits on that confirmation before the application
+ * goes back to the partner, as at intake.
  */
 export function planRevision(args: { app: Application; worksheet: Worksheet; requestHash: string; now: Date }): Command {
   const { app, worksheet, requestHash, now } = args;
@@ -30,25 +31,28 @@ export function planRevision(args: { app: Application; worksheet: Worksheet; req
   if (app.status !== 'changes_requested') {
     throw new ConflictError(`You cannot revise application ${app.id} now: a revision answers a partner's change request, and none is open (the application is '${app.status.replaceAll('_', ' ')}')`, app.status);
   }
-  const addressChanged = !sameAddress(app.worksheet.contact.email, worksheet.contact.email);
+  const toConfirm = revisionToConfirm(app.worksheet, worksheet);
   const plan = planTransition({
     current: app.status, version: app.version, to: 'submitted', actor: FOUNDER, now,
-    reason: revisionReason(app.worksheet, worksheet, { addressChanged }),
+    reason: revisionReason(app.worksheet, worksheet, toConfirm),
   });
+  const confirm = toConfirm.address || toConfirm.account;
   return {
     kind: 'apply', plan, effects,
-    changes: { worksheet, revisionHash: requestHash, ...(addressChanged ? { addressConfirmation: reconfirmation(app.addressConfirmation) } : {}) },
+    changes: { worksheet, revisionHash: requestHash, ...(confirm ? { addressConfirmation: reconfirmation(app.addressConfirmation) } : {}) },
   };
 }
 
 const MAX_CHANGED_FIELDS = 12;
 
 /** The revision's reason names the worksheet fields that changed, so the partner sees what the answer was. */
-export function revisionReason(before: Worksheet, after: Worksheet, opts: { addressChanged?: boolean } = {}): string {
+export function revisionReason(before: Worksheet, after: Worksheet, toConfirm: { address?: boolean; account?: boolean } = {}): string {
   const changed = changedPaths(before, after);
   const listed = changed.slice(0, MAX_CHANGED_FIELDS).join(', ') + (changed.length > MAX_CHANGED_FIELDS ? ` and ${changed.length - MAX_CHANGED_FIELDS} more` : '');
   // The changed fields stay last: the partner's mail quotes what follows "; changed: ".
-  const confirm = opts.addressChanged ? ' (the new contact address is confirmed before it returns to the partner)' : '';
+  const confirm = toConfirm.address
+    ? ' (the new contact address is confirmed before it returns to the partner)'
+    : toConfirm.account ? ' (the new AWS account is confirmed from the contact address before it returns to the partner)' : '';
   return `worksheet revised in answer to the change request${confirm}; ${changed.length ? `changed: ${listed}` : 'no field changed'}`;
 }
 
