@@ -44,6 +44,8 @@ export interface AppConfig {
   readonly maxOpenApplicationsPerAccount: number;
   /** Confirmed open applications per mail domain, outside the public mail services (data/mail-providers.json). */
   readonly maxOpenApplicationsPerMailDomain: number;
+  /** Well-formed worksheets taken from one source network (an IPv4 address, an IPv6 /64) per UTC day. */
+  readonly worksheetsPerSourcePerDay: number;
   /**
    * HTTP API throttling (requests per second, burst) per route group. API Gateway's route throttles are aggregate
    * (all clients together), so public routes are far tighter than partner and operations routes.
@@ -108,6 +110,7 @@ export function readAppConfig(node: Node): AppConfig {
     maxOpenApplicationsPerAddress: Math.floor(positiveNumber(node, 'maxOpenApplicationsPerAddress', 3)),
     maxOpenApplicationsPerAccount: Math.floor(positiveNumber(node, 'maxOpenApplicationsPerAccount', 5)),
     maxOpenApplicationsPerMailDomain: Math.floor(positiveNumber(node, 'maxOpenApplicationsPerMailDomain', 10)),
+    worksheetsPerSourcePerDay: Math.floor(positiveNumber(node, 'worksheetsPerSourcePerDay', 20)),
     throttle: {
       public: { rateLimit: positiveNumber(node, 'publicRouteRateLimit', 5), burstLimit: Math.floor(positiveNumber(node, 'publicRouteBurstLimit', 10)) },
       founder: { rateLimit: positiveNumber(node, 'founderRouteRateLimit', 10), burstLimit: Math.floor(positiveNumber(node, 'founderRouteBurstLimit', 20)) },
@@ -138,6 +141,7 @@ export const DEFAULT_CONTEXT = {
   maxOpenApplicationsPerAddress: 3,
   maxOpenApplicationsPerAccount: 5,
   maxOpenApplicationsPerMailDomain: 10,
+  worksheetsPerSourcePerDay: 20,
   publicRouteRateLimit: 5,
   publicRouteBurstLimit: 10,
   founderRouteRateLimit: 10,

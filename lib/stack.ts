@@ -70,6 +70,7 @@ export class AceFilingStack extends Stack {
         maxResendsPerApplication: config.confirmationResendsPerApplication,
         resendsPerAddressPerDay: config.confirmationResendsPerAddressPerDay,
         maxOpenPerMailDomain: config.maxOpenApplicationsPerMailDomain,
+        worksheetsPerSourcePerDay: config.worksheetsPerSourcePerDay,
       },
       logRetention,
       removalPolicy,

@@ -12,12 +12,15 @@
  * given: at 5 requests a second on the public routes, nearly every request would be answered 429 by the gateway and
  * never reach a handler.
  *
- * Then two floods of well-formed worksheets, where only the limits stand in the way: 30 spellings of one Gmail inbox
- * (plus tags, dots, googlemail.com) must get exactly the per-mailbox limit accepted, and 15 addresses at one catch-all
- * domain (each its own AWS account), all accepted, must get exactly the per-domain limit confirmed when every link is
- * clicked at once. Exit code 1 when either differs.
+ * Then three floods of well-formed worksheets, where only the limits stand in the way, each from a source address of
+ * its own on the loopback network (127.0.0.2-4: the per-source count is the TCP peer's, functions/core/source-network.ts):
+ * 30 spellings of one Gmail inbox (plus tags, dots, googlemail.com) must get exactly the per-mailbox limit accepted;
+ * 15 addresses at one catch-all domain (each its own AWS account), all accepted, must get exactly the per-domain limit
+ * confirmed when every link is clicked at once; 30 distinct founders from one machine must get exactly the
+ * per-source daily limit accepted. Exit code 1 when any differs.
  */
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { parseArgs } from 'node:util';
 import { startLocal } from '../lib/local/start.ts';
 import { confirmFromInbox } from '../test/support/e2e.ts';
@@ -90,15 +93,28 @@ try {
   await rt.stop();
 }
 
-/** The two limit floods (see the header); true when each let exactly its limit through. */
+/** POST a JSON body from `localAddress` (a loopback address of its own: another machine, as the limits see it). */
+function postFrom(localAddress: string, url: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', localAddress, headers: { 'content-type': 'application/json' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown> }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+/** The three limit floods (see the header); true when each let exactly its limit through. */
 async function runFloods(worksheet: Record<string, unknown>): Promise<boolean> {
   const limitOf = (name: string) => Number(rt.env[name]);
-  const submitAs = async (email: string, accountId?: string) => {
+  const submitAs = async (source: string, email: string, accountId?: string) => {
     const body = structuredClone(worksheet) as { contact: { email: string }; aws: { accountId: string } };
     body.contact.email = email;
     if (accountId) body.aws.accountId = accountId;
-    const res = await fetch(`${rt.urls.api}/worksheets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: res.status, body: (await res.json()) as { applicationId?: string } };
+    return postFrom(source, `${rt.urls.api}/worksheets`, body);
   };
   const tag = `${seed}${Date.now().toString(36)}`;
   const name = `flood${tag}`;
@@ -106,19 +122,25 @@ async function runFloods(worksheet: Record<string, unknown>): Promise<boolean> {
     const dotted = `${name.slice(0, 1 + (i % (name.length - 1)))}.${name.slice(1 + (i % (name.length - 1)))}`;
     return [`${name}+${i}@gmail.com`, `${dotted}@gmail.com`, `${dotted}+x${i}@googlemail.com`][i % 3] as string;
   });
-  const inbox = await Promise.all(spellings.map((s) => submitAs(s)));
+  const inbox = await Promise.all(spellings.map((s) => submitAs('127.0.0.2', s)));
   const inboxAccepted = inbox.filter((r) => r.status === 202).length;
   const inboxLimit = limitOf('MAX_OPEN_APPLICATIONS_PER_ADDRESS');
   console.log(`Inbox flood:        ${spellings.length} spellings of one Gmail inbox: ${inboxAccepted} accepted (limit ${inboxLimit}), ${inbox.filter((r) => r.status === 429).length}×429`);
 
   const domain = `catchall-${tag}.io`;
-  const submitted = await Promise.all(Array.from({ length: 15 }, (_, i) => submitAs(`person${i}@${domain}`, String(900_000_000_000 + seed * 100 + i))));
+  const submitted = await Promise.all(Array.from({ length: 15 }, (_, i) => submitAs('127.0.0.3', `person${i}@${domain}`, String(900_000_000_000 + seed * 100 + i))));
   const ids = submitted.filter((r) => r.status === 202).map((r) => r.body.applicationId as string);
   const confirmations = await Promise.all(ids.map((id) => confirmFromInbox(rt, id)));
   const confirmedCount = confirmations.filter((c) => c.status === 200).length;
   const domainLimit = limitOf('MAX_OPEN_APPLICATIONS_PER_MAIL_DOMAIN');
   console.log(`Domain flood:       15 addresses at one catch-all domain: ${ids.length} accepted, ${confirmedCount} confirmed (limit ${domainLimit}), ${confirmations.filter((c) => c.status === 429).length}×429`);
-  return inboxAccepted === inboxLimit && ids.length === 15 && confirmedCount === domainLimit;
+
+  const machine = await Promise.all(Array.from({ length: 30 }, (_, i) => submitAs('127.0.0.4', `founder${i}-${tag}@outlook.com`, String(800_000_000_000 + seed * 100 + i))));
+  const machineAccepted = machine.filter((r) => r.status === 202).length;
+  const sourceRefusals = machine.filter((r) => r.status === 429 && String(r.body.message).includes('from one network (127.0.0.4)')).length;
+  const sourceLimit = limitOf('WORKSHEETS_PER_SOURCE_PER_DAY');
+  console.log(`Source flood:       30 founders from one machine: ${machineAccepted} accepted (limit ${sourceLimit} a day), ${sourceRefusals}×429 naming the network`);
+  return inboxAccepted === inboxLimit && ids.length === 15 && confirmedCount === domainLimit && machineAccepted === sourceLimit && sourceRefusals === 30 - sourceLimit;
 }
 
 function tally(items: readonly string[]): Map<string, number> {

@@ -164,9 +164,11 @@ export function holdsIntakeSlot(app: Pick<Application, 'status' | 'addressConfir
 export interface IntakeLimits {
   readonly maxOpenPerAddress: number;
   readonly maxOpenPerAccount: number;
+  /** Well-formed worksheets accepted for processing from one network (core/source-network.ts) per UTC day. */
+  readonly worksheetsPerSourcePerDay: number;
 }
 
-export const DEFAULT_INTAKE_LIMITS: IntakeLimits = { maxOpenPerAddress: 3, maxOpenPerAccount: 5 };
+export const DEFAULT_INTAKE_LIMITS: IntakeLimits = { maxOpenPerAddress: 3, maxOpenPerAccount: 5, worksheetsPerSourcePerDay: 20 };
 
 /**
  * When a full set of slots may free up: the earliest moment an unconfirmed holder expires (its link's expiry),

@@ -31,7 +31,7 @@ async function submitWorksheet(event: HttpEvent) {
     throw new ValidationError([{ field: 'Idempotency-Key (header)', rule: 'must be 8-128 characters of A-Z a-z 0-9 . _ : -' }]);
   }
   const worksheet = parseWorksheet(event);
-  const result = await submit(deps, worksheet, idempotencyKey);
+  const result = await submit(deps, worksheet, idempotencyKey, event.requestContext.http.sourceIp);
   const id = result.applicationId;
   logger.appendKeys({ applicationId: id });
   // Also the count: CloudWatch Logs metric filters turn this line into WorksheetsAccepted / WorksheetReplays

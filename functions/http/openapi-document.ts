@@ -319,7 +319,7 @@ export function openApiDocument(): Record<string, unknown> {
             409: errorResponse('The Idempotency-Key was already answered with 10 founder tokens: use one of them'),
             413: errorResponse('The body is larger than 64 KiB'),
             422: errorResponse('The Idempotency-Key was used with a different worksheet'),
-            429: errorResponse('Too many open applications for this contact address (every spelling that reaches the same inbox counts: plus tags, and dots on Gmail; `Retry-After` says when to try again; the AWS account and mail domain limits apply at confirmation); API Gateway\'s own throttle also answers 429, without a body of this shape'),
+            429: errorResponse('Too many worksheets from this network today (per IPv4 address or IPv6 /64 and UTC day; a replay of a stored Idempotency-Key is not counted), or too many open applications for this contact address (every spelling that reaches the same inbox counts: plus tags, and dots on Gmail; the AWS account and mail domain limits apply at confirmation); the message says which, `Retry-After` when to try again. API Gateway\'s own throttle also answers 429, without a body of this shape'),
           },
         },
       },

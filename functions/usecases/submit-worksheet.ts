@@ -7,7 +7,10 @@
  * (functions/usecases/start-pending.ts, on an EventBridge Scheduler schedule) starts any application left in
  * `submitted` without an execution. So an application never stays unmoved, and a retry never makes a second one.
  *
- * Before anything is stored the founder's mailbox (every address that reaches one inbox: core/mailbox.ts) must have a
+ * Before anything is stored, the request's source network (core/source-network.ts: an IPv4 address, an IPv6 /64) must
+ * be under its daily count of worksheets (a fixed UTC-day window; a replay of a stored key is not counted), so one
+ * machine cannot make the service size, draft and mail without end through catch-all mailboxes: 429 with Retry-After
+ * otherwise. Then the founder's mailbox (every address that reaches one inbox: core/mailbox.ts) must have a
  * free open-application slot (./open-slots.ts): 429 with Retry-After otherwise. The AWS account's and the mail
  * domain's slots are claimed at confirmation (./address-confirmation.ts): an unconfirmed application reaches nobody,
  * so a stranger naming someone else's account id (which nobody can verify) cannot hold that account's slots.
@@ -17,12 +20,13 @@ import type { Application } from '../../schemas/application.ts';
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { addFounderTokenHash, createApplication, putDedupeItems } from '../adapters/dynamo/applications-intake.ts';
 import { setExecutionArn } from '../adapters/dynamo/applications-tasks.ts';
-import { addressScope, type LimitRepository } from '../adapters/dynamo/limits.ts';
+import { addressScope, type LimitRepository, sourceScope, takeFromWindow } from '../adapters/dynamo/limits.ts';
 import type { Clock } from '../core/clock.ts';
 import { dedupeValues } from '../core/dedupe.ts';
 import { IdempotencyKeyReusedError, TooManyRequestsError } from '../core/errors.ts';
 import { type IntakeLimits } from '../core/address-confirmation.ts';
 import { mailboxOf } from '../core/mailbox.ts';
+import { sourceNetwork } from '../core/source-network.ts';
 import { claimOpenSlot } from './open-slots.ts';
 import { applicationIdFor, idempotencyScopeOf, newApplication, newFounderToken, requestHashOf } from '../core/intake.ts';
 
@@ -43,7 +47,8 @@ export interface IntakeResult {
   readonly alreadyStarted: boolean;
 }
 
-export async function submitWorksheet(deps: IntakeDeps, worksheet: Worksheet, idempotencyKey: string | undefined): Promise<IntakeResult> {
+/** `sourceIp`: the TCP peer API Gateway saw (`requestContext.http.sourceIp`); undefined counts against no source. */
+export async function submitWorksheet(deps: IntakeDeps, worksheet: Worksheet, idempotencyKey: string | undefined, sourceIp?: string): Promise<IntakeResult> {
   const now = deps.clock.now();
   const id = applicationIdFor(idempotencyKey, idempotencyScopeOf(worksheet));
   const { token, hash } = newFounderToken();
@@ -53,6 +58,7 @@ export async function submitWorksheet(deps: IntakeDeps, worksheet: Worksheet, id
   let existing = idempotencyKey ? await deps.applications.get(id) : undefined;
   let created = false;
   if (!existing) {
+    await countSourceWorksheet(deps, sourceIp, now);
     await claimOpenSlots(deps, worksheet, id, now);
     // The likely-duplicate index items first (idempotent puts): a crash then never leaves an application without them.
     await putDedupeItems(deps.applications, id, dedupeValues(worksheet), now);
@@ -70,6 +76,19 @@ export async function submitWorksheet(deps: IntakeDeps, worksheet: Worksheet, id
   const { executionArn, alreadyStarted } = await deps.startWorkflow(id);
   if (!alreadyStarted) await setExecutionArn(deps.applications, id, executionArn);
   return { applicationId: id, status: existing?.status ?? 'submitted', founderToken: token, replayed: !created, alreadyStarted };
+}
+
+const DAY_MS = 86_400_000;
+
+/** One more worksheet from the request's network today, or 429 naming the limit and when the day turns (UTC). */
+async function countSourceWorksheet(deps: IntakeDeps, sourceIp: string | undefined, now: Date): Promise<void> {
+  const network = sourceNetwork(sourceIp);
+  if (network === undefined) return;
+  const limit = deps.settings.worksheetsPerSourcePerDay;
+  const counted = await takeFromWindow(deps.limits, sourceScope(network), 'worksheet', { limit, windowMs: DAY_MS, now });
+  if (!counted.ok) {
+    throw new TooManyRequestsError(`At most ${limit} worksheets a day are taken from one network (${network}); nothing was stored. Try again after midnight UTC.`, counted.retryAfterSeconds);
+  }
 }
 
 /** A slot of the founder's mailbox, or 429 naming the limit and when a slot may free up. */

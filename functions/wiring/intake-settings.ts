@@ -15,6 +15,7 @@ export const INTAKE_SETTING_VARIABLES = {
   maxResendsPerApplication: 'CONFIRMATION_RESENDS_PER_APPLICATION',
   resendsPerAddressPerDay: 'CONFIRMATION_RESENDS_PER_ADDRESS_PER_DAY',
   maxOpenPerMailDomain: 'MAX_OPEN_APPLICATIONS_PER_MAIL_DOMAIN',
+  worksheetsPerSourcePerDay: 'WORKSHEETS_PER_SOURCE_PER_DAY',
 } as const;
 
 export const DEFAULT_RESENDS_PER_ADDRESS_PER_DAY = 5;
@@ -34,6 +35,7 @@ export function readIntakeLimits(env: NodeJS.ProcessEnv = process.env): IntakeLi
   return {
     maxOpenPerAddress: Math.floor(positive(env, v.maxOpenPerAddress, DEFAULT_INTAKE_LIMITS.maxOpenPerAddress)),
     maxOpenPerAccount: Math.floor(positive(env, v.maxOpenPerAccount, DEFAULT_INTAKE_LIMITS.maxOpenPerAccount)),
+    worksheetsPerSourcePerDay: Math.floor(positive(env, v.worksheetsPerSourcePerDay, DEFAULT_INTAKE_LIMITS.worksheetsPerSourcePerDay)),
   };
 }
 

@@ -52,6 +52,7 @@ export interface ApiProps {
     readonly maxResendsPerApplication: number;
     readonly resendsPerAddressPerDay: number;
     readonly maxOpenPerMailDomain: number;
+    readonly worksheetsPerSourcePerDay: number;
   };
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
@@ -253,6 +254,7 @@ export class Api extends Construct {
         [v.maxOpenPerMailDomain, props.intakeSettings.maxOpenPerMailDomain],
       ];
       for (const fn of [intake, founder]) for (const [name, value] of env) fn.function.addEnvironment(name, String(value));
+      intake.function.addEnvironment(v.worksheetsPerSourcePerDay, String(props.intakeSettings.worksheetsPerSourcePerDay));
     }
 
     const jwt = new HttpUserPoolAuthorizer('CognitoJwt', props.userPool, { userPoolClients: [props.userPoolClient] });

@@ -186,7 +186,8 @@ describe('functions', () => {
     expect(withVar('STATE_MACHINE_ARN')).toEqual(['founder', 'founderRevise', 'intake', 'ops', 'opsActions', 'partner', 'partnerApprove', 'partnerCentralEvents', 'partnerCentralReconcile', 'partnerFiling', 'partnerFunding', 'partnerRecords', 'startPending']);
     // The intake limits and the confirmation settings come from context (cdk.json), to the functions that use them.
     expect(withVar('MAX_OPEN_APPLICATIONS_PER_ADDRESS')).toEqual(['founder', 'intake']);
-    expect(environmentOf(t, ids.intake)).toMatchObject({ MAX_OPEN_APPLICATIONS_PER_ADDRESS: '3', MAX_OPEN_APPLICATIONS_PER_ACCOUNT: '5' });
+    expect(environmentOf(t, ids.intake)).toMatchObject({ MAX_OPEN_APPLICATIONS_PER_ADDRESS: '3', MAX_OPEN_APPLICATIONS_PER_ACCOUNT: '5', WORKSHEETS_PER_SOURCE_PER_DAY: '20' });
+    expect(withVar('WORKSHEETS_PER_SOURCE_PER_DAY')).toEqual(['intake']);
     expect(withVar('ADDRESS_CONFIRMATION_HOURS')).toEqual(['expireUnconfirmed', 'founder', 'intake', 'notify']);
     expect(environmentOf(t, ids.notify)).toMatchObject({ ADDRESS_CONFIRMATION_HOURS: '72', CONFIRMATION_RESENDS_PER_APPLICATION: '3' });
     expect(environmentOf(t, ids.founder)).toMatchObject({ CONFIRMATION_RESENDS_PER_ADDRESS_PER_DAY: '5', MAX_OPEN_APPLICATIONS_PER_MAIL_DOMAIN: '10' });
@@ -501,6 +502,9 @@ describe('api', () => {
     expect(read({}).maxOpenApplicationsPerMailDomain).toBe(10);
     expect(read({ maxOpenApplicationsPerMailDomain: 4 }).maxOpenApplicationsPerMailDomain).toBe(4);
     expect(() => read({ maxOpenApplicationsPerMailDomain: -1 })).toThrow(/maxOpenApplicationsPerMailDomain/);
+    expect(read({}).worksheetsPerSourcePerDay).toBe(20);
+    expect(read({ worksheetsPerSourcePerDay: 50.7 }).worksheetsPerSourcePerDay).toBe(50);
+    expect(() => read({ worksheetsPerSourcePerDay: 0 })).toThrow(/worksheetsPerSourcePerDay/);
   });
 });
 

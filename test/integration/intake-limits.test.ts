@@ -42,7 +42,7 @@ beforeAll(async () => {
 });
 afterAll(async () => table?.stop());
 
-function deps(settings = { maxOpenPerAddress: 3, maxOpenPerAccount: 5 }): SubmitWorksheet.IntakeDeps {
+function deps(settings = { maxOpenPerAddress: 3, maxOpenPerAccount: 5, worksheetsPerSourcePerDay: 1000 }): SubmitWorksheet.IntakeDeps {
   return {
     applications, limits, settings,
     clock: { now: () => now, sleep: async () => undefined },
@@ -227,5 +227,53 @@ describe('rate windows (confirmation mails per address and day)', () => {
     const refused = await failure(limitsModule.takeFromWindow(limits, scope, 'confirmation-resend', once)).finally(restore);
     expect(refused).toMatchObject({ name: 'ProvisionedThroughputExceededException' });
     expect(await limitsModule.takeFromWindow(limits, scope, 'confirmation-resend', once)).toEqual({ ok: true });
+  });
+});
+
+describe('worksheets per source network and day', () => {
+  const atSource = (limit: number) => deps({ maxOpenPerAddress: 3, maxOpenPerAccount: 5, worksheetsPerSourcePerDay: limit });
+  const failureOf = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
+
+  it('takes the limit from one IPv4 address, then 429 naming the network until midnight UTC, nothing stored; a replay is not counted; the next day counts afresh', async () => {
+    const saved = now;
+    try {
+      now = new Date('2026-12-09T18:00:00Z');
+      const ip = '198.51.100.7';
+      const accepted = [];
+      for (let i = 0; i < 3; i += 1) {
+        const w = founder();
+        const key = `k-${randomUUID()}`;
+        accepted.push({ w, key, result: await submit(atSource(3), w, key, ip) });
+      }
+      // A replay of an accepted request (the same key and worksheet) is the same application, not a new worksheet.
+      const replay = await submit(atSource(3), accepted[0]!.w, accepted[0]!.key, ip);
+      expect(replay).toMatchObject({ applicationId: accepted[0]!.result.applicationId, replayed: true });
+
+      const fourth = founder();
+      const refused = await failureOf(submit(atSource(3), fourth, `k-${randomUUID()}`, ip));
+      expect(refused).toBeInstanceOf(TooManyRequestsError);
+      expect((refused as TooManyRequestsError).message).toBe('At most 3 worksheets a day are taken from one network (198.51.100.7); nothing was stored. Try again after midnight UTC.');
+      expect((refused as TooManyRequestsError).retryAfterSeconds).toBe(6 * 3600);
+      // Nothing of the refused worksheet: not even its mailbox's slot.
+      expect(await limitsModule.slotHolders(limits, limitsModule.addressScope(fourth.contact.email))).toEqual([]);
+      // Another network is not refused, nor a request with no source (a direct invocation, never a public one).
+      expect((await submit(atSource(3), founder(), `k-${randomUUID()}`, '198.51.100.8')).replayed).toBe(false);
+      expect((await submit(atSource(3), founder(), `k-${randomUUID()}`, undefined)).replayed).toBe(false);
+
+      now = new Date('2026-12-10T00:00:00Z');
+      expect((await submit(atSource(3), fourth, `k-${randomUUID()}`, ip)).replayed).toBe(false);
+    } finally {
+      now = saved;
+    }
+  });
+
+  it('counts an IPv6 host by its /64 (any address it picks there), and an IPv4-mapped address as its IPv4', async () => {
+    expect((await submit(atSource(1), founder(), `k-${randomUUID()}`, '2001:db8:77:1::1')).replayed).toBe(false);
+    expect(await failureOf(submit(atSource(1), founder(), `k-${randomUUID()}`, '2001:db8:77:1:aaaa:bbbb:cccc:dddd'))).toBeInstanceOf(TooManyRequestsError);
+    expect((await submit(atSource(1), founder(), `k-${randomUUID()}`, '2001:db8:77:2::1')).replayed).toBe(false);
+
+    expect((await submit(atSource(1), founder(), `k-${randomUUID()}`, '192.0.2.55')).replayed).toBe(false);
+    const mapped = await failureOf(submit(atSource(1), founder(), `k-${randomUUID()}`, '::ffff:192.0.2.55'));
+    expect((mapped as Error).message).toContain('one network (192.0.2.55)');
   });
 });

@@ -41,7 +41,7 @@ beforeAll(async () => {
 afterAll(async () => table?.stop());
 
 const deps = (): SubmitWorksheet.IntakeDeps => ({
-  applications, limits, settings: { maxOpenPerAddress: 3, maxOpenPerAccount: 5 },
+  applications, limits, settings: { maxOpenPerAddress: 3, maxOpenPerAccount: 5, worksheetsPerSourcePerDay: 1000 },
   clock: { now: () => now, sleep: async () => undefined },
   startWorkflow: async (id) => ({ executionArn: `arn:aws:states:us-east-1:000000000000:execution:sm:${id}`, alreadyStarted: false }),
 });

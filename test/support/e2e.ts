@@ -7,7 +7,7 @@ export const exampleWorksheetBody = (): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL('../../examples/worksheet.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 
 /** The suites submit the example worksheet many times (one founder, one account): limits far above what they use. */
-export const E2E_LIMITS = { MAX_OPEN_APPLICATIONS_PER_ADDRESS: '1000', MAX_OPEN_APPLICATIONS_PER_ACCOUNT: '1000', MAX_OPEN_APPLICATIONS_PER_MAIL_DOMAIN: '1000' };
+export const E2E_LIMITS = { MAX_OPEN_APPLICATIONS_PER_ADDRESS: '1000', MAX_OPEN_APPLICATIONS_PER_ACCOUNT: '1000', MAX_OPEN_APPLICATIONS_PER_MAIL_DOMAIN: '1000', WORKSHEETS_PER_SOURCE_PER_DAY: '100000' };
 
 /** Every stand-in on a free port, the dev JWT key in memory, Retry pauses skipped, no route throttles (suites poll fast). */
 export function startE2eRuntime(): Promise<LocalRuntime> {

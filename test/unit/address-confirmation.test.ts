@@ -124,7 +124,7 @@ describe('resends', () => {
 
 describe('open applications', () => {
   it('are those on the way to a partner or with one, before filing', () => {
-    expect(DEFAULT_INTAKE_LIMITS).toEqual({ maxOpenPerAddress: 3, maxOpenPerAccount: 5 });
+    expect(DEFAULT_INTAKE_LIMITS).toEqual({ maxOpenPerAddress: 3, maxOpenPerAccount: 5, worksheetsPerSourcePerDay: 20 });
     const open = APPLICATION_STATUSES.filter((status) => isOpen({ status }));
     expect(open).toEqual([...OPEN_STATUSES]);
     expect(open).toEqual(['submitted', 'sized', 'drafted', 'routed', 'unrouted', 'in_partner_review', 'changes_requested', 'approved_for_filing']);

@@ -316,7 +316,7 @@ describe('issue-8: intake never loses an application between storing it and star
     const deps: SubmitWorksheet.IntakeDeps = {
       applications: h.apps,
       limits: new LimitRepository(h.rt.tableName),
-      settings: { maxOpenPerAddress: 1000, maxOpenPerAccount: 1000 },
+      settings: { maxOpenPerAddress: 1000, maxOpenPerAccount: 1000, worksheetsPerSourcePerDay: 1000 },
       clock: systemClock,
       startWorkflow: async () => {
         throw Object.assign(new Error('the process died before StartExecution'), { name: 'Crash' });

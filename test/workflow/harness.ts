@@ -23,7 +23,7 @@ import type { Worksheet } from '../../schemas/worksheet.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 
 /** Scenarios submit the example worksheet again and again (one founder): the open-application limits are tested apart. */
-export const UNLIMITED_INTAKE = { MAX_OPEN_APPLICATIONS_PER_ADDRESS: '100000', MAX_OPEN_APPLICATIONS_PER_ACCOUNT: '100000', MAX_OPEN_APPLICATIONS_PER_MAIL_DOMAIN: '100000' };
+export const UNLIMITED_INTAKE = { MAX_OPEN_APPLICATIONS_PER_ADDRESS: '100000', MAX_OPEN_APPLICATIONS_PER_ACCOUNT: '100000', MAX_OPEN_APPLICATIONS_PER_MAIL_DOMAIN: '100000', WORKSHEETS_PER_SOURCE_PER_DAY: '100000' };
 
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;

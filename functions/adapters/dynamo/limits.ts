@@ -35,6 +35,11 @@ export function mailDomainScope(domain: string): string {
   return `mdom#${hashed(`mail-domain:v1:${domain}`)}`;
 }
 
+/** The worksheets of one source network a day (functions/core/source-network.ts): keyed by a hash, never the address. */
+export function sourceScope(network: string): string {
+  return `src#${hashed(`source:v1:${network}`)}`;
+}
+
 function hashed(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 32);
 }
