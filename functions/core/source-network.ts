@@ -11,10 +11,10 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
 export function sourceNetwork(ip: string | undefined): string | undefined {
-  if (ip === undefined) return undefined;
-  if (isIPv4(ip)) return ip;
-  if (!isIPv6(ip)) return undefined;
-  const groups = ipv6Groups(ip);
+  const text = ip ?? '';
+  if (isIPv4(text)) return text;
+  if (!isIPv6(text)) return undefined;
+  const groups = ipv6Groups(text);
   const mapped = groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff;
   if (mapped) return [groups[6]! >> 8, groups[6]! & 0xff, groups[7]! >> 8, groups[7]! & 0xff].join('.');
   return `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`;
@@ -31,7 +31,8 @@ function ipv6Groups(ip: string): number[] {
   }
   const [head, rest] = text.split('::') as [string, string | undefined];
   const front = head === '' ? [] : head.split(':');
-  const back = rest === undefined || rest === '' ? [] : rest.split(':');
-  const zeros = rest === undefined ? [] : Array.from({ length: 8 - front.length - back.length }, () => '0');
+  const back = rest ? rest.split(':') : [];
+  // Without `::` the eight groups are all there: nothing to fill.
+  const zeros = Array.from({ length: 8 - front.length - back.length }, () => '0');
   return [...front, ...zeros, ...back].map((g) => parseInt(g, 16));
 }

@@ -25,6 +25,8 @@ describe('sourceNetwork', () => {
     expect(sourceNetwork('::ffff:203.0.113.9')).toBe('203.0.113.9');
     expect(sourceNetwork('::FFFF:198.51.100.255')).toBe('198.51.100.255');
     expect(sourceNetwork('::ffff:0:203.0.113.9')).toBe('0:0:0:0::/64'); // SIIT-translated, not mapped
+    expect(sourceNetwork('0::ffff:203.0.113.9')).toBe('203.0.113.9'); // zeros before the `::` as well
+    expect(sourceNetwork('::ffff:1')).toBe('0:0:0:0::/64'); // no dotted tail: ffff is the seventh group, not the sixth
     expect(sourceNetwork('64:ff9b::203.0.113.9')).toBe('64:ff9b:0:0::/64');
     expect(sourceNetwork('2001:db8:1:2:3:4:1.2.3.4')).toBe('2001:db8:1:2::/64');
     // The tail becomes the last two groups: a mapped-looking prefix with a non-zero group is no mapped address.
