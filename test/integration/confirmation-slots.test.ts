@@ -67,24 +67,24 @@ function worksheetOf(email: string, accountId: string): Worksheet {
  * Stored as the workflow leaves it waiting on a confirmation (drafted, a live link), `firstMail` 2 when a revision
  * asked for it; returns the link's secret.
  */
-async function awaitingConfirmation(worksheet: Worksheet, opts: { revised?: boolean } = {}): Promise<{ id: string; secret: string }> {
+async function awaitingConfirmation(worksheet: Worksheet, opts: { revised?: boolean; linkFor?: number } = {}): Promise<{ id: string; secret: string }> {
   const id = `app_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
   const secret = `acs_${randomUUID()}`;
   const n = opts.revised ? 2 : 1;
   const app: Application = {
     ...newApplication({ id, worksheet, tokenHash: 'h'.repeat(64), now }),
     status: 'drafted',
-    addressConfirmation: { requested: n, sent: n, firstMail: n, secretHash: hashConfirmationSecret(secret), expiresAt: new Date(now.getTime() + 3_600_000).toISOString() },
+    addressConfirmation: { requested: n, sent: n, firstMail: n, secretHash: hashConfirmationSecret(secret), expiresAt: new Date(now.getTime() + (opts.linkFor ?? 3_600_000)).toISOString() },
   };
   expect(await intake.createApplication(applications, app)).toBe(true);
   return { id, secret };
 }
 
 /** Confirmed open applications of the account (each holding its slots, as after a confirmation). */
-async function confirmedOn(accountId: string, count: number): Promise<string[]> {
+async function confirmedOn(accountId: string, count: number, email?: string): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i += 1) {
-    const { id, secret } = await awaitingConfirmation(worksheetOf(freshAddress(), accountId));
+    const { id, secret } = await awaitingConfirmation(worksheetOf(email ?? freshAddress(), accountId));
     await confirmation.confirmAddress(deps(), id, secret);
     ids.push(id);
   }
@@ -191,6 +191,44 @@ describe('a revision that changes the contact address', () => {
     expect(await openSlots.claimOpenSlot(deps(), scope, LIMIT, id, now)).toBeUndefined();
     await confirmation.confirmAddress(deps(), id, secret);
     expect(await holdersOf(scope)).toEqual([id]);
+  });
+});
+
+describe('claimOpenSlot when every slot is held', () => {
+  // A mailbox whose holders name it (a holder that no longer counts against the scope would be taken back).
+  const fullMailbox = () => {
+    const email = `full-${randomUUID().slice(0, 8)}@outlook.com`;
+    return { email, scope: limitsModule.addressScope(email) };
+  };
+
+  it('answers Retry-After as the soonest expiry of an unconfirmed holder\'s link, rounded up to the second', async () => {
+    const { email, scope } = fullMailbox();
+    for (const linkFor of [7_200_000, 1_800_500]) {
+      const { id } = await awaitingConfirmation(worksheetOf(email, freshAccount()), { linkFor });
+      expect(await openSlots.claimOpenSlot(deps(), scope, LIMIT, id, now)).toBeUndefined();
+    }
+    expect(await openSlots.claimOpenSlot(deps(), scope, LIMIT, 'app_third', now)).toBe(1801);
+  });
+
+  it('counts only the slots below the limit: a holder above a lowered limit neither frees a slot nor sets Retry-After', async () => {
+    const { email, scope } = fullMailbox();
+    // Slot 0: confirmed and open (frees when filed or closed: Retry-After a day). Slot 1 (above a limit lowered to 1):
+    // unconfirmed, its link expiring in 10 minutes.
+    const [held] = await confirmedOn(freshAccount(), 1, email);
+    expect(await holdersOf(scope)).toEqual([held!]);
+    const { id: above } = await awaitingConfirmation(worksheetOf(email, freshAccount()), { linkFor: 600_000 });
+    expect(await limitsModule.claimSlot(limits, scope, 1, above, now)).toBe(true);
+    expect(await openSlots.claimOpenSlot(deps(), scope, 1, 'app_next', now)).toBe(86_400);
+    expect(await holdersOf(scope)).toEqual([above, held!].sort());
+  });
+
+  it('takes back a slot whose holder was never stored only once the grace period is over, not at its last moment', async () => {
+    const { scope } = fullMailbox();
+    const claimedAt = new Date(now.getTime() - openSlots.ORPHAN_SLOT_GRACE_MS);
+    for (let slot = 0; slot < LIMIT; slot += 1) expect(await limitsModule.claimSlot(limits, scope, slot, `app_orphan_${slot}`, claimedAt)).toBe(true);
+    expect(await openSlots.claimOpenSlot(deps(), scope, LIMIT, 'app_waiting', now)).toBe(86_400);
+    expect(await openSlots.claimOpenSlot(deps(), scope, LIMIT, 'app_waiting', new Date(now.getTime() + 1))).toBeUndefined();
+    expect(await holdersOf(scope)).toEqual(['app_waiting']);
   });
 });
 
