@@ -194,6 +194,49 @@ describe('a revision that changes the contact address', () => {
   });
 });
 
+describe('confirmAddress', () => {
+  const notValid = 'This confirmation link is not valid: it is wrong, already used, expired, or the application no longer waits for it. Ask for a new one with POST /applications/{id}/confirm-email/resend.';
+
+  it('one answer for an unknown application and a wrong secret, and a wrong secret claims no slot', async () => {
+    await expect(confirmation.confirmAddress(deps(), 'app_nobody', 'acs_x')).rejects.toThrow(notValid);
+    const email = freshAddress();
+    const { id } = await awaitingConfirmation(worksheetOf(email, freshAccount()));
+    const refused = await refusal(confirmation.confirmAddress(deps(), id, 'acs_wrong'));
+    expect(refused).toMatchObject({ name: 'NotFoundError', message: notValid });
+    expect(await holdersOf(limitsModule.addressScope(email))).toEqual([]);
+    expect(addressConfirmed(await applications.mustGet(id))).toBe(false);
+  });
+
+  it('confirms once; the same link again is a replay; the workflow is not waiting yet, so there is no token to resume', async () => {
+    const { id, secret } = await awaitingConfirmation(worksheetOf(freshAddress(), freshAccount()));
+    const first = await confirmation.confirmAddress(deps(), id, secret);
+    expect(first).toMatchObject({ replayed: false, callback: 'no-token' });
+    expect(addressConfirmed(first.app)).toBe(true);
+    expect(first.app.version).toBe((await applications.mustGet(id)).version);
+    expect(await confirmation.confirmAddress(deps(), id, secret)).toMatchObject({ replayed: true, callback: 'no-token' });
+  });
+
+  it('two clicks at once: one confirms, the other is its replay; each slot is held once', async () => {
+    const email = freshAddress();
+    const { id, secret } = await awaitingConfirmation(worksheetOf(email, freshAccount()));
+    const both = await Promise.all([confirmation.confirmAddress(deps(), id, secret), confirmation.confirmAddress(deps(), id, secret)]);
+    expect(both.map((r) => r.replayed).sort()).toEqual([false, true]);
+    expect(await holdersOf(limitsModule.addressScope(email))).toEqual([id]);
+  });
+
+  it('a company domain (no public mail service) holds its slot: the third address there is refused, naming the domain', async () => {
+    const domain = `acme-${randomUUID().slice(0, 8)}.io`;
+    for (const who of ['a', 'b']) {
+      const { id, secret } = await awaitingConfirmation(worksheetOf(`${who}@${domain}`, freshAccount()));
+      await confirmation.confirmAddress(deps(), id, secret);
+    }
+    const third = await awaitingConfirmation(worksheetOf(`c@${domain}`, freshAccount()));
+    const refused = await refusal(confirmation.confirmAddress(deps(), third.id, third.secret));
+    expect((refused as Error).message).toMatch(new RegExp(`^At most ${LIMIT} confirmed open application\\(s\\) per mail domain: ${domain.replaceAll('.', '\\.')} has ${LIMIT}\\.`));
+    expect((await holdersOf(limitsModule.mailDomainScope(domain))).length).toBe(LIMIT);
+  });
+});
+
 describe('claimOpenSlot when every slot is held', () => {
   // A mailbox whose holders name it (a holder that no longer counts against the scope would be taken back).
   const fullMailbox = () => {
