@@ -324,6 +324,14 @@ describe('the drafted body, field by field', () => {
     expect(brief!.problems).toEqual([]);
   });
 
+  it('sends the contact\'s title and phone when the worksheet has them', () => {
+    const ws = exampleWorksheet();
+    ws.contact = { firstName: 'Ana', lastName: 'Ruiz', email: 'ana@ledgerly.ai', title: 'Head of ML', phone: '+34911234567' };
+    expect(draftBriefs(ws, [filing()], OPTS)[0]!.body.Customer?.Contacts).toStrictEqual([
+      { FirstName: 'Ana', LastName: 'Ruiz', Email: 'ana@ledgerly.ai', BusinessTitle: 'Head of ML', Phone: '+34911234567' },
+    ]);
+  });
+
   it('sends OtherIndustry only with Industry Other', () => {
     const ws = exampleWorksheet();
     ws.company.industry = 'Other';
@@ -337,8 +345,10 @@ describe('the drafted body, field by field', () => {
 
   it('sends a US address with its state spelled out, and no key for what the worksheet leaves out', () => {
     const ws = exampleWorksheet();
-    ws.company.address = { countryCode: 'US', postalCode: '94107-1234', stateOrRegion: 'ca' };
-    expect(draftBriefs(ws, [filing()], OPTS)[0]!.body.Customer?.Account?.Address).toStrictEqual({ CountryCode: 'US', PostalCode: '94107-1234', StateOrRegion: 'California' });
+    ws.company.address = { countryCode: 'US', postalCode: '94107-1234', stateOrRegion: 'ca', city: 'San Francisco', streetAddress: '500 Brannan St' };
+    expect(draftBriefs(ws, [filing()], OPTS)[0]!.body.Customer?.Account?.Address).toStrictEqual({
+      CountryCode: 'US', PostalCode: '94107-1234', StateOrRegion: 'California', City: 'San Francisco', StreetAddress: '500 Brannan St',
+    });
     ws.company.address = { countryCode: 'US', postalCode: '94107' };
     const stateless = draftBriefs(ws, [filing()], OPTS)[0]!;
     expect(stateless.body.Customer?.Account?.Address).toStrictEqual({ CountryCode: 'US', PostalCode: '94107' });
