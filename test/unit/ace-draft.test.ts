@@ -9,7 +9,7 @@ import { estimate } from '../../functions/core/estimate.ts';
 import { rateCard } from '../../functions/core/rates.ts';
 import { CreateOpportunityBody, DraftedBrief } from '../../schemas/ace-opportunity.ts';
 import { PROGRAM_IDS, type Filing } from '../../schemas/estimate.ts';
-import type { Worksheet } from '../../schemas/worksheet.ts';
+import { USE_CASE_KINDS, type Worksheet } from '../../schemas/worksheet.ts';
 import { ARB_NOW, arbWorksheet } from '../support/arbitraries.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 
@@ -241,5 +241,159 @@ describe('properties', () => {
       { numRuns: 100 },
     );
     expect(estimateModelNames({ models: [] })('unknown.model')).toBe('unknown.model');
+  });
+});
+
+// Field by field, with values written out from the inputs (the tokens from Python's uuid.uuid5 in the same namespace,
+// the hashes from Python's hashlib): what each part of the worksheet and the filing becomes in the body.
+describe('the drafted body, field by field', () => {
+  it('is exactly this for a worksheet without a POC, in Germany, with a bare contact', () => {
+    const ws = exampleWorksheet();
+    ws.company.industry = 'Software and Internet';
+    ws.company.otherIndustry = 'ignored unless Industry is Other';
+    ws.company.address = { countryCode: 'DE', postalCode: ' 10115 ' };
+    ws.contact = { firstName: 'Maya', lastName: 'Okafor', email: 'Maya@Ledgerly.AI' };
+    ws.useCase.kind = 'agent';
+    ws.useCase.poc = { defined: false };
+    const accelerator = filing({ programId: 'genai-accelerator', programName: 'AWS Generative AI Accelerator' });
+    const [brief, ...rest] = draftBriefs(ws, [accelerator], { now: NOW, catalog: 'AWS', applicationId: 'app-full', revision: 3 });
+    expect(rest).toEqual([]);
+    expect(brief).toStrictEqual({
+      programId: 'genai-accelerator',
+      problems: [],
+      body: {
+        Catalog: 'AWS',
+        ClientToken: '0d8f6e54-a978-538e-871f-6a4954768c4d',
+        Origin: 'Partner Referral',
+        OpportunityType: 'Net New Business',
+        PrimaryNeedsFromAws: ['Co-Sell - Technical Consultation'],
+        PartnerOpportunityIdentifier: 'app-full:genai-accelerator',
+        Customer: {
+          Account: {
+            CompanyName: 'Ledgerly Labs',
+            Industry: 'Software and Internet',
+            WebsiteUrl: 'https://ledgerly.ai',
+            AwsAccountId: '123456789012',
+            Address: { CountryCode: 'DE', PostalCode: '10115' },
+          },
+          // ACE's Email pattern is lower-case only, whatever the worksheet object holds.
+          Contacts: [{ FirstName: 'Maya', LastName: 'Okafor', Email: 'maya@ledgerly.ai' }],
+        },
+        Project: {
+          Title: 'Ledgerly Labs: AI agent on Amazon Bedrock (AWS Generative AI Accelerator)',
+          CustomerBusinessProblem: expect.stringMatching(/^Ledgerly Labs \(Software and Internet, seed-stage\) is building an AI agent on Amazon Bedrock: /),
+          CustomerUseCase: 'AI Machine Learning and Analytics',
+          DeliveryModels: ['Professional Services'],
+          SalesActivities: ['Initialized discussions with customer', 'Customer has shown interest in solution'],
+          ExpectedCustomerSpend: [
+            { Amount: '6150.40', CurrencyCode: 'USD', Frequency: 'Monthly', TargetCompany: 'AWS' },
+            { Amount: '700.00', CurrencyCode: 'USD', Frequency: 'Monthly', TargetCompany: 'AWS' },
+          ],
+          AdditionalComments: 'Program: AWS Generative AI Accelerator; credit ask $25,000 over 3 months. A defined GenAI proof of concept with a measurable success metric.',
+        },
+        LifeCycle: {
+          Stage: 'Qualified',
+          TargetCloseDate: '2026-02-14', // 30 days after 2026-01-15: no POC length
+          NextSteps: 'Partner to confirm the workload scope with the founder, associate the partner solution and submit for AWS co-sell review; target close 2026-02-14.',
+        },
+        Marketing: { Source: 'None' },
+      },
+    });
+  });
+
+  it('asks for architectural validation only for the POC program', () => {
+    const ws = exampleWorksheet();
+    const needs = (programId: Filing['programId']) => draftBriefs(ws, [filing({ programId })], OPTS)[0]!.body.PrimaryNeedsFromAws;
+    expect(needs('bedrock-poc')).toEqual(['Co-Sell - Architectural Validation', 'Co-Sell - Technical Consultation']);
+    expect(needs('activate-portfolio')).toEqual(['Co-Sell - Technical Consultation']);
+    expect(needs('genai-accelerator')).toEqual(['Co-Sell - Technical Consultation']);
+  });
+
+  it('reports the evaluation stage as a sales activity only when a POC is defined', () => {
+    const ws = exampleWorksheet();
+    expect(draftBriefs(ws, [filing()], OPTS)[0]!.body.Project?.SalesActivities).toEqual([
+      'Initialized discussions with customer', 'Customer has shown interest in solution', 'In evaluation / planning stage',
+    ]);
+  });
+
+  it.each(USE_CASE_KINDS)('files a %s workload under the documented AI/ML customer use case', (kind) => {
+    const ws = exampleWorksheet();
+    ws.useCase.kind = kind;
+    const [brief] = draftBriefs(ws, [filing()], OPTS);
+    expect(brief!.body.Project?.CustomerUseCase).toBe('AI Machine Learning and Analytics');
+    expect(brief!.problems).toEqual([]);
+  });
+
+  it('sends the contact\'s title and phone when the worksheet has them', () => {
+    const ws = exampleWorksheet();
+    ws.contact = { firstName: 'Ana', lastName: 'Ruiz', email: 'ana@ledgerly.ai', title: 'Head of ML', phone: '+34911234567' };
+    expect(draftBriefs(ws, [filing()], OPTS)[0]!.body.Customer?.Contacts).toStrictEqual([
+      { FirstName: 'Ana', LastName: 'Ruiz', Email: 'ana@ledgerly.ai', BusinessTitle: 'Head of ML', Phone: '+34911234567' },
+    ]);
+  });
+
+  it('sends OtherIndustry only with Industry Other', () => {
+    const ws = exampleWorksheet();
+    ws.company.industry = 'Other';
+    ws.company.otherIndustry = 'Legal tech';
+    expect(draftBriefs(ws, [filing()], OPTS)[0]).toMatchObject({ body: { Customer: { Account: { Industry: 'Other', OtherIndustry: 'Legal tech' } } }, problems: [] });
+    ws.company.otherIndustry = undefined;
+    const bare = draftBriefs(ws, [filing()], OPTS)[0]!;
+    expect(Object.keys(bare.body.Customer!.Account!)).not.toContain('OtherIndustry');
+    expect(bare.problems).toEqual([{ field: 'Customer.Account.OtherIndustry', rule: 'is required when Industry is Other' }]);
+  });
+
+  it('sends a US address with its state spelled out, and no key for what the worksheet leaves out', () => {
+    const ws = exampleWorksheet();
+    ws.company.address = { countryCode: 'US', postalCode: '94107-1234', stateOrRegion: 'ca', city: 'San Francisco', streetAddress: '500 Brannan St' };
+    expect(draftBriefs(ws, [filing()], OPTS)[0]!.body.Customer?.Account?.Address).toStrictEqual({
+      CountryCode: 'US', PostalCode: '94107-1234', StateOrRegion: 'California', City: 'San Francisco', StreetAddress: '500 Brannan St',
+    });
+    ws.company.address = { countryCode: 'US', postalCode: '94107' };
+    const stateless = draftBriefs(ws, [filing()], OPTS)[0]!;
+    expect(stateless.body.Customer?.Account?.Address).toStrictEqual({ CountryCode: 'US', PostalCode: '94107' });
+    expect(stateless.problems).toEqual([{ field: 'Customer.Account.Address.StateOrRegion', rule: 'is required when CountryCode is US' }]);
+  });
+
+  it('derives each ClientToken as the RFC 4122 version-5 UUID of application, program and revision', () => {
+    expect(clientToken('app-1', 'bedrock-poc', 1)).toBe('262506dd-674e-5f75-a2b8-af594672a1b8');
+    expect(clientToken('app-1', 'bedrock-poc', 2)).toBe('501e11f1-4792-517c-a9de-08964fb6e929');
+    expect(clientToken('app-01HXYZ', 'bedrock-poc')).toBe('347cc402-0be2-5719-91fe-7e294b85da48');
+    expect(clientToken('é', 'x', 1)).toBe('4252ce78-23e1-5d82-b499-5a9235d8a773'); // the name as UTF-8
+  });
+
+  it('keeps a PartnerOpportunityIdentifier of exactly 64 characters, and hashes the application id past that', () => {
+    const at64 = `${'a'.repeat(52)}:bedrock-poc`;
+    expect(partnerOpportunityIdentifier('a'.repeat(52), 'bedrock-poc')).toBe(at64);
+    // SHA-256 of the application id, as many hex digits as leave room for ":" and the program id.
+    expect(partnerOpportunityIdentifier('a'.repeat(53), 'bedrock-poc')).toBe('abe346a7259fc90b4c27185419628e5e6af6466b1ae9b5446cac:bedrock-poc');
+    expect(partnerOpportunityIdentifier('a'.repeat(80), 'activate-portfolio')).toBe('0f45e858fbc4176cdf4e411f88281edefc390ae5afe7d:activate-portfolio');
+  });
+
+  it('closes a POC without a length, or a length without a POC, 30 days out; a one-week POC 7 days out', () => {
+    const ws = exampleWorksheet();
+    ws.useCase.poc = { defined: true, successMetric: 'answers rated correct' };
+    expect(targetCloseDate(ws, NOW)).toBe('2026-02-14');
+    ws.useCase.poc = { defined: false, durationWeeks: 4 };
+    expect(targetCloseDate(ws, NOW)).toBe('2026-02-14');
+    ws.useCase.poc = { defined: true, successMetric: 'answers rated correct', durationWeeks: 1 };
+    expect(targetCloseDate(ws, new Date('2026-12-28T23:30:00Z'))).toBe('2027-01-04');
+  });
+
+  it('takes 10 spend lines as they are, and sums from the 10th on past that; zero lines do not count', () => {
+    const usd = (n: number) => ({ service: `Service ${n}`, monthlyUsd: `${n}.25` });
+    const ten = Array.from({ length: 10 }, (_, i) => usd(i + 1));
+    expect(expectedSpend(filing({ monthlySpendByService: ten })).map((l) => l.Amount)).toEqual(['1.25', '2.25', '3.25', '4.25', '5.25', '6.25', '7.25', '8.25', '9.25', '10.25']);
+    const withZeros = [...ten.slice(0, 5), { service: 'Zero', monthlyUsd: '0.00' }, ...ten.slice(5), { service: 'Zero too', monthlyUsd: '0' }];
+    expect(expectedSpend(filing({ monthlySpendByService: withZeros })).map((l) => l.Amount)).toEqual(['1.25', '2.25', '3.25', '4.25', '5.25', '6.25', '7.25', '8.25', '9.25', '10.25']);
+    const eleven = [...ten, usd(11)];
+    expect(expectedSpend(filing({ monthlySpendByService: eleven })).map((l) => l.Amount)).toEqual(['1.25', '2.25', '3.25', '4.25', '5.25', '6.25', '7.25', '8.25', '9.25', '21.50']);
+    expect(expectedSpend(filing({ monthlySpendByService: [] }))).toEqual([]);
+  });
+
+  it('drafts nothing for filings that do not go through ACE', () => {
+    const ws = exampleWorksheet();
+    const others = (['self-serve', 'provider', 'cohort-application'] as const).map((filingPath) => filing({ filingPath }));
+    expect(draftBriefs(ws, others, OPTS)).toEqual([]);
   });
 });

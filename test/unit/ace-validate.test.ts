@@ -123,6 +123,8 @@ describe('rules from the service model', () => {
   it('treats null as absent, as the AWS samples and SDKs do', () => {
     expect(validate(mutated((b) => (b.Project.OtherCompetitorNames = null)))).toEqual([]);
     expect(validate(mutated((b) => (b.Catalog = null)))).toEqual([{ field: 'Catalog', rule: 'is required' }]);
+    // A null spend line is one problem: not also a line without an Amount.
+    expect(validate(mutated((b) => b.Project.ExpectedCustomerSpend.unshift(null)))).toEqual([{ field: 'Project.ExpectedCustomerSpend[0]', rule: 'must not be null' }]);
   });
 
   it.each([['a string', 'hello'], ['null', null], ['a list', [validBody()]]])('reports a non-object body (%s) once, without the submission rules', (_name, body) => {

@@ -57,7 +57,9 @@ const CLIENT_TOKEN_NAMESPACE = '6f3b0d2a-8c1e-4f57-9a4e-2d7c5b1e9f30';
 /** RFC 4122 version-5 UUID (SHA-1, namespaced). */
 function uuidV5(name: string, namespace: string): string {
   const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
-  const hash = createHash('sha1').update(ns).update(name, 'utf8').digest();
+  // A string is hashed as UTF-8, Node's default for string input (RFC 4122 §4.3 leaves the name's encoding to the
+  // namespace; ours is UTF-8, pinned by the tests).
+  const hash = createHash('sha1').update(ns).update(name).digest();
   hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50;
   hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');
