@@ -211,7 +211,7 @@ describe("an allocation's credits", () => {
     expect(noStart).not.toHaveProperty('status');
   });
 
-  it('names why an allocation is unusable: no amount above zero, another currency, no start or no expiry', () => {
+  it('names why an allocation is unusable: no amount above zero, another currency, no start or no expiry, not a decimal', () => {
     const zero = allocation({ credit: { allocated: { Amount: '0', CurrencyCode: 'USD' }, issued: undefined, codeExpiries: [] } });
     expect(creditsFromAllocation(zero, data(['IssuedAmount', 'AllocatedAmount']))).toEqual({ unusable: 'the allocation shows no credit amount above zero' });
     const euros = allocation({ credit: { allocated: { Amount: '100', CurrencyCode: 'EUR' }, codeExpiries: [] } });
@@ -219,6 +219,8 @@ describe("an allocation's credits", () => {
     const noDates = 'the allocation has no start or expiry date';
     expect(creditsFromAllocation(allocation({ startsAt: undefined, createdAt: undefined }), data(['IssuedAmount']))).toEqual({ unusable: noDates });
     expect(creditsFromAllocation(allocation({ expiresAt: undefined }), data(['IssuedAmount']))).toEqual({ unusable: noDates });
+    const padded = allocation({ credit: { allocated: { Amount: ' 300', CurrencyCode: 'USD' }, codeExpiries: [] } });
+    expect(creditsFromAllocation(padded, data(['AllocatedAmount']))).toEqual({ unusable: 'the allocation\'s amount " 300" is not a decimal number' });
     expect(creditsFromAllocation(allocation({ credit: undefined }))).toEqual({ unusable: 'the allocation has no CreditDetails (not a credits fulfillment)' });
   });
 });
