@@ -6,47 +6,19 @@ import {
   checkFundingSubmit, planFundingCreated, planFundingEdit, planFundingTransition, planSyncedFunding,
 } from '../../functions/core/application/funding.ts';
 import { planRecordTransition } from '../../functions/core/application/records.ts';
-import { estimate } from '../../functions/core/estimate.ts';
 import { describeTransition, noticesForTransition } from '../../functions/core/notifications.ts';
-import { newApplication } from '../../functions/core/intake.ts';
 import { ConflictError, ForbiddenError, PreconditionFailedError, UnprocessableError, ValidationError } from '../../functions/core/errors.ts';
-import type { Application, FundingState, RecordState } from '../../schemas/application.ts';
-import { exampleWorksheet } from '../support/fixtures.ts';
+import type { Application, FundingState } from '../../schemas/application.ts';
+import { approvedFundingApp, bedrockFunding, FUNDING_NOW, FUNDING_SYSTEM, fundingApp, withFunding } from '../support/funding.ts';
 
-const now = new Date('2026-11-27T12:00:00Z');
+const now = FUNDING_NOW;
 const NOW_ISO = now.toISOString();
 const partner = { kind: 'partner', id: 'p-northwind' } as const;
-const system = { kind: 'system', id: 'partner-central' } as const;
+const system = FUNDING_SYSTEM;
 const BENEFIT = benefitsData.programs.find((p) => p.programId === 'bedrock-poc')!.benefitId;
-
-function app(record: RecordState, other: RecordState = { status: 'in_aws_review' }): Application {
-  const worksheet = exampleWorksheet();
-  const base = newApplication({ id: 'app_f', worksheet, tokenHash: 'h', now });
-  return {
-    ...base, status: 'in_aws_review', version: 9, estimate: estimate(worksheet, { now }),
-    partner: { partnerId: 'p-northwind', partnerName: 'Northwind', assignedAt: now.toISOString(), reasons: [] },
-    briefs: [
-      { programId: 'bedrock-poc', body: { Catalog: 'Sandbox', PartnerContacts: [{ Email: 'ace@northwind.example', FirstName: 'Ana', LastName: 'Lee', BusinessTitle: 'PartnerAccountManager' }] }, problems: [], revision: 1, record },
-      { programId: 'activate-portfolio', body: {}, problems: [], revision: 1, record: other },
-    ],
-  };
-}
-
-/** An application whose bedrock-poc record was approved by AWS (funding drafted with it). */
-function approved(): Application {
-  const a = app({ status: 'in_aws_review', opportunityId: 'O5550001', filedVia: 'api' });
-  const plan = planRecordTransition({ app: a, programId: 'bedrock-poc', to: 'approved', actor: system, reason: 'Partner Central: Approved', now });
-  return { ...a, briefs: plan.briefs, transitions: [...a.transitions, plan.transition], version: plan.transition.version, status: plan.transition.to };
-}
-
-const fundingOf = (a: Application): FundingState => a.briefs!.find((b) => b.programId === 'bedrock-poc')!.record!.funding!;
-
-function withFunding(a: Application, changes: Partial<FundingState>, record: Partial<RecordState> = {}): Application {
-  return {
-    ...a,
-    briefs: a.briefs!.map((b) => (b.programId === 'bedrock-poc' ? { ...b, record: { ...b.record!, ...record, funding: { ...b.record!.funding!, ...changes } } } : b)),
-  };
-}
+const app = fundingApp;
+const approved = approvedFundingApp;
+const fundingOf = bedrockFunding;
 
 describe('drafting the benefit application with the approval', () => {
   it('drafts for a program data/benefits.json funds, valid against the Benefits model, in the approval transition', () => {

@@ -186,7 +186,8 @@ export interface AllocatedCredits {
 
 /**
  * The credits an allocation records (data/benefits.json says which amount and why): only USD credit allocations with
- * an expiry; anything else (cash, access, another currency, no expiry) is left to the partner's `POST …/credits`.
+ * an expiry and a decimal amount; anything else (cash, access, another currency, no expiry, an amount such as "0x61A8")
+ * is left to the partner's `POST …/credits`.
  */
 export function creditsFromAllocation(a: AllocationView, data: BenefitsData = benefitsData): AllocatedCredits | { unusable: string } {
   if (!a.credit) return { unusable: 'the allocation has no CreditDetails (not a credits fulfillment)' };
@@ -200,11 +201,19 @@ export function creditsFromAllocation(a: AllocationView, data: BenefitsData = be
   }
   if (!money) return { unusable: 'the allocation shows no credit amount above zero' };
   if (money.CurrencyCode !== 'USD') return { unusable: `the allocation is in ${money.CurrencyCode}, not USD` };
+  // The model's Amount is any string: one Number() reads but a decimal is not ("0x61A8", " 5") is the partner's to
+  // record, not a RangeError that would stop the partner's reconciliation at this allocation on every run.
+  let cents: bigint;
+  try {
+    cents = usdToCents(money.Amount);
+  } catch {
+    return { unusable: `the allocation's amount ${JSON.stringify(money.Amount)} is not a decimal number` };
+  }
   const start = a.startsAt ?? a.createdAt;
   const expiry = a.expiresAt ?? [...a.credit.codeExpiries].sort()[0];
   if (!start || !expiry) return { unusable: 'the allocation has no start or expiry date' };
   return {
-    allocationId: a.id, amountUsd: centsToUsd(usdToCents(money.Amount)), appliedOn: start.slice(0, 10), expiresOn: expiry.slice(0, 10),
+    allocationId: a.id, amountUsd: centsToUsd(cents), appliedOn: start.slice(0, 10), expiresOn: expiry.slice(0, 10),
     startsAt: start, expiresAt: expiry, ...(a.status ? { status: a.status } : {}),
   };
 }
