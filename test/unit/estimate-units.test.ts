@@ -1,0 +1,268 @@
+/**
+ * estimate.ts on rate cards and program data built by hand (forecast.test.ts and sizing-fixes.test.ts reach it through
+ * the real card): the estimate's own wording and mapping, each figure derived below from the prices passed in.
+ * Hand derivation: 12 requests a day is 365 requests a month (a month is 365/12 days); a request of T tokens at P USD
+ * per 1M costs T × P / 10,000 cents. With input at $10 and output at $100 per 1M, a request of 1,000 input and 100
+ * output tokens costs 1 + 1 = 2 cents, so a month of them 730 cents. Everything is built inside each test (StrykerJS
+ * counts nothing built when the file is collected as covered).
+ */
+import { describe, expect, it } from 'vitest';
+import { buildForecastInput, estimate, EstimateError, priceModels } from '../../functions/core/estimate.ts';
+import { runtimePrograms, type ProgramsData } from '../../functions/core/programs.ts';
+import { UnknownModelError, type Prices, type RateModel, type RuntimeRateCard } from '../../functions/core/rates.ts';
+import { ValidationError } from '../../functions/core/errors.ts';
+import type { Worksheet } from '../../schemas/worksheet.ts';
+import { NOW, ragWorksheet } from '../support/worksheets.ts';
+
+/** input 1,000 tokens = 1 cent, output 100 = 1 cent; batch half that; a cache write of 800 tokens 1 cent, a read 0.08. */
+const LEVER_PRICES = (): Prices => ({ inputPer1M: 10, outputPer1M: 100, batchInputPer1M: 5, batchOutputPer1M: 50, cacheWritePer1M: 12.5, cacheReadPer1M: 1 });
+
+function model(over: Partial<RateModel> = {}): RateModel {
+  return {
+    modelId: 'acme.big',
+    name: 'Acme Big',
+    provider: 'Acme',
+    family: 'acme',
+    class: 'mid',
+    kind: 'text',
+    pricingBasis: 'single',
+    pricing: { inputPer1M: 10, outputPer1M: 100 },
+    status: 'active',
+    lifecycleNote: 'generally available',
+    confidence: 'high',
+    sources: ['acme-prices'],
+    ...over,
+  };
+}
+
+function card(models: RateModel[], over: Partial<RuntimeRateCard> = {}): RuntimeRateCard {
+  return {
+    asOf: '2026-11-30',
+    pricingRule: 'Hand-built rule: the list price applies.',
+    minCacheablePrefixAssumption: 'Hand-built assumption: no minimum is applied.',
+    sources: [{ id: 'acme', name: 'Acme price page', date: '2026-11-30' }],
+    models,
+    ...over,
+  };
+}
+
+/** The runtime programs with a house policy of round figures: 10 % headroom, asks rounded up to $5, coverage to 3 months. */
+function programs(over: Partial<ProgramsData> = {}): ProgramsData {
+  return {
+    ...runtimePrograms,
+    asOf: '2026-11-29',
+    thirdPartyModelNote: 'Hand-built note on third-party models.',
+    sizingPolicy: { ...runtimePrograms.sizingPolicy, headroomShare: 0.1, headroomSource: 'hand-built policy', askRounding: [{ stepUsd: 5 }], askRoundingNote: 'Hand-built rounding: the next $5.', poolCoverageMaxMonths: 3 },
+    ...over,
+  };
+}
+
+/** The RAG worksheet with a small workload: 12 requests a day of 1,000 in / 100 out tokens, one month. */
+function sheet(workload: Partial<Worksheet['workload']> = {}, rest: Parameters<typeof ragWorksheet>[0] = {}): Worksheet {
+  return ragWorksheet({
+    ...rest,
+    workload: { models: [{ modelId: 'acme.big', share: 1 }], requestsPerDay: 12, avgInputTokens: 1_000, avgOutputTokens: 100, monthsToCover: 1, ...workload },
+  });
+}
+
+const run = (w: Worksheet, models: RateModel[], opts: { headroom?: number; poolUsd?: number; card?: Partial<RuntimeRateCard>; programs?: ProgramsData } = {}) =>
+  estimate(w, { now: NOW, card: card(models, opts.card), programs: opts.programs ?? programs(), ...(opts.headroom !== undefined ? { headroom: opts.headroom } : {}), ...(opts.poolUsd !== undefined ? { poolUsd: opts.poolUsd } : {}) });
+
+describe('pricing the mix', () => {
+  it('names the index of an unknown model id in the worksheet', () => {
+    const w = sheet({ models: [{ modelId: 'acme.big', share: 0.5 }, { modelId: 'acme.bgi', share: 0.5 }] });
+    let error: unknown;
+    try {
+      priceModels(w, NOW, card([model()]));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UnknownModelError);
+    expect((error as UnknownModelError).problems).toEqual([{ field: 'workload.models[1].modelId', rule: 'must be a Bedrock model id from the rate card; closest known ids: acme.big' }]);
+  });
+
+  it('keeps the id as requested, the share, the price that applies and the lifecycle at that moment', () => {
+    const geo = model({ pricingBasis: 'global', pricing: { inputPer1M: 10, outputPer1M: 100 }, regionalPricing: { inputPer1M: 11, outputPer1M: 110 }, status: 'legacy', eolDate: '2027-01-01' });
+    const [pm] = priceModels(sheet({ models: [{ modelId: 'us.acme.big', share: 1 }] }), NOW, card([geo]));
+    expect(pm).toMatchObject({ requestedId: 'us.acme.big', share: 1, model: { modelId: 'acme.big' }, applied: { basis: 'regional', prices: { inputPer1M: 11, outputPer1M: 110 } } });
+    expect(pm?.lifecycle).toStrictEqual({ status: 'legacy', eolDate: '2027-01-01', discontinued: false });
+    // On the EOL date itself the model is discontinued.
+    expect(priceModels(sheet({ models: [{ modelId: 'us.acme.big', share: 1 }] }), new Date('2027-01-01T00:00:00Z'), card([geo]))[0]?.lifecycle.status).toBe('eol');
+  });
+
+  it('refuses a request that fits no chosen model, naming each rule in the message', () => {
+    const w = sheet({ models: [{ modelId: 'acme.big', share: 0.5 }, { modelId: 'acme.lite', share: 0.5 }] });
+    const models = [model({ contextWindow: 1_000 }), model({ modelId: 'acme.lite', name: 'Acme Lite', contextWindow: 1_099 })];
+    let error: unknown;
+    try {
+      run(w, models);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    const rules = ['must fit the context window of Acme Big (1000 tokens) together with avgOutputTokens', 'must fit the context window of Acme Lite (1099 tokens) together with avgOutputTokens'];
+    expect((error as ValidationError).problems).toEqual(rules.map((rule) => ({ field: 'workload.avgInputTokens', rule })));
+    expect((error as Error).message).toBe(`the request does not fit the context window: ${rules.join('; ')}`);
+    // 1,000 in + 100 out fits a 1,100-token window.
+    expect(() => run(sheet(), [model({ contextWindow: 1_100 })])).not.toThrow();
+    expect(() => buildForecastInput(w, { now: NOW, card: card(models), programs: programs() })).toThrow('the request does not fit the context window: ');
+  });
+});
+
+describe('headroom', () => {
+  it('comes from the data unless the caller sets it, between 0 and 1 inclusive', () => {
+    const fromData = run(sheet(), [model()]);
+    expect(fromData.assumptions.headroomShare).toBe(0.1);
+    expect(fromData.assumptions.headroomSource).toBe('data/programs.json sizingPolicy: hand-built policy');
+    // 730 cents a month: 10 % is 73.
+    expect(fromData.forecast.headroomUsd).toBe('0.73');
+    for (const headroom of [0, 1]) {
+      const e = run(sheet(), [model()], { headroom });
+      expect(e.assumptions).toMatchObject({ headroomShare: headroom, headroomSource: 'set by the caller for this estimate' });
+      expect(e.forecast.headroomUsd).toBe(headroom === 0 ? '0.00' : '7.30');
+    }
+    for (const headroom of [-0.01, 1.01, Number.NaN]) {
+      expect(() => run(sheet(), [model()], { headroom })).toThrow(new EstimateError(`headroom must be between 0 and 1, got ${headroom}`));
+    }
+  });
+
+  it('buildForecastInput: the same headroom rule, the data\'s rounding and the credit-eligible services', () => {
+    const w = sheet({}, { otherServices: [{ service: 'Amazon S3', monthlyUsd: 12.34 }, { service: 'AWS Marketplace: Pinecone', monthlyUsd: 5 }] });
+    const input = buildForecastInput(w, { now: NOW, card: card([model()]), programs: programs() });
+    expect(input.headroomShare).toBe(0.1);
+    expect(input.askRounding).toEqual([{ stepUsd: 5 }]);
+    expect(input.workload).toBe(w.workload);
+    expect(input.models.map((m) => m.requestedId)).toEqual(['acme.big']);
+    expect(input.otherServices).toStrictEqual([
+      { service: 'Amazon S3', monthlyCents: 1234n, creditEligible: true },
+      { service: 'AWS Marketplace: Pinecone', monthlyCents: 500n, creditEligible: false },
+    ]);
+    expect(buildForecastInput(w, { now: NOW, card: card([model()]), programs: programs(), headroom: 0.5 }).headroomShare).toBe(0.5);
+    expect(() => buildForecastInput(w, { now: NOW, card: card([model()]), programs: programs(), headroom: 2 })).toThrow(EstimateError);
+  });
+});
+
+describe('a levered month, every figure by hand', () => {
+  // 20 % batchable, 800 of the 1,000 input tokens cacheable at a 50 % hit rate, 10 eval replays, one month.
+  // Per request: plain 2 cents; cached 0.2 (200 plain input) + 0.5 (half the writes of 1) + 0.04 (half the reads of
+  // 0.08) + 1 (output) = 1.74; batch 0.5 + 0.5 = 1. Traffic: 365 requests, 73 batch and 292 on-demand, 146 hits and
+  // 146 misses: input 58.4, output 292, batch 36.5 + 36.5, writes 146, reads 11.68 = 581.08 → 581 cents, the two
+  // spare cents to the largest remainders (reads .68, then the earlier of the .5s: batch input). Eval replays: 10
+  // requests, 2 batch, 8 on-demand, 4 hits, 4 misses: 1.6 + 8 + 1 + 1 + 4 + 0.32 = 15.92 → 16 (the spare cent to input).
+  const w = () =>
+    sheet(
+      { models: [{ modelId: 'acme.big', share: 1 }], batchableShare: 0.2, cacheableContextTokens: 800, cacheHitRate: 0.5, evalReplaysPerMonth: 10 },
+      { otherServices: [{ service: 'Amazon S3', monthlyUsd: 10 }, { service: 'AWS Marketplace: Pinecone', monthlyUsd: 5 }] },
+    );
+  const big = () => model({ pricing: LEVER_PRICES() });
+
+  it('the month and the window: lever lines, eval replays, other services, headroom, naive, the ask', () => {
+    const e = run(w(), [big()]);
+    // 597 cents of Bedrock + 1,500 of other services = 2,097; 10 % headroom 209.7 → 210. Naive: (365 + 10) × 2 = 750.
+    // The ask: Bedrock and S3 only (Marketplace is excluded), 1,597 + 159.7 → 160 = 1,757 cents, up to the next $5.
+    expect(e.forecast).toStrictEqual({
+      months: [
+        {
+          month: 1,
+          trafficRequests: 365,
+          models: [
+            {
+              modelId: 'acme.big',
+              traffic: { onDemandInput: '0.58', onDemandOutput: '2.92', batchInput: '0.37', batchOutput: '0.36', cacheWrite: '1.46', cacheRead: '0.12' },
+              evalHarness: { onDemandInput: '0.02', onDemandOutput: '0.08', batchInput: '0.01', batchOutput: '0.01', cacheWrite: '0.04', cacheRead: '0.00' },
+              totalUsd: '5.97',
+            },
+          ],
+          bedrockUsd: '5.97',
+          evalHarnessUsd: '0.16',
+          otherServices: [
+            { service: 'Amazon S3', monthlyUsd: '10.00' },
+            { service: 'AWS Marketplace: Pinecone', monthlyUsd: '5.00' },
+          ],
+          otherServicesUsd: '15.00',
+          subtotalUsd: '20.97',
+          headroomUsd: '2.10',
+          totalUsd: '23.07',
+          naiveSubtotalUsd: '22.50',
+        },
+      ],
+      monthlySpendByService: [
+        { service: 'Amazon Bedrock', monthlyUsd: '5.97' },
+        { service: 'Amazon S3', monthlyUsd: '10.00' },
+        { service: 'AWS Marketplace: Pinecone', monthlyUsd: '5.00' },
+      ],
+      bedrockUsd: '5.97',
+      evalHarnessUsd: '0.16',
+      otherServicesUsd: '15.00',
+      optimizedUsd: '20.97',
+      naiveUsd: '22.50',
+      naiveBedrockUsd: '7.50',
+      headroomUsd: '2.10',
+      totalUsd: '23.07',
+      recommendedAskUsd: '20.00',
+    });
+  });
+
+  it('the model: ids, class, share, prices as listed, decisions and window figures per lever', () => {
+    const e = run(w(), [big()]);
+    expect(e.models).toStrictEqual([
+      {
+        modelId: 'acme.big',
+        requestedId: 'acme.big',
+        name: 'Acme Big',
+        class: 'mid',
+        share: 1,
+        priceBasis: 'list',
+        priceNote: 'single list price (us-east-1 unless noted)',
+        prices: LEVER_PRICES(),
+        status: 'active',
+        batchApplied: true,
+        cachingApplied: true,
+        windowUsd: '5.97',
+        naiveWindowUsd: '7.50',
+        // Traffic + eval replays per lever.
+        levers: { onDemandInput: '0.60', onDemandOutput: '3.00', batchInput: '0.38', batchOutput: '0.37', cacheWrite: '1.50', cacheRead: '0.12' },
+        evalHarnessUsd: '0.16',
+      },
+    ]);
+  });
+
+  it('batch and caching as counted, largest saving first, each saving a difference of two windows', () => {
+    // Without batch (caching on): 365 × 1.74 = 635.1 → 635 and 10 × 1.74 = 17.4 → 17: 652 − 597 = 55 cents.
+    // Without caching (batch on): 73 × 1 + 292 × 2 = 657 and 2 × 1 + 8 × 2 = 18: 675 − 597 = 78 cents.
+    const e = run(w(), [big()]);
+    expect(e.levers).toStrictEqual([
+      {
+        lever: 'caching',
+        modelId: 'acme.big',
+        applied: true,
+        savingUsd: '0.78',
+        message: 'Already counted in this forecast: the worksheet caches the 800 repeated context tokens on Acme Big (prompt caching at a 50% hit rate), which saves $0.78 over 1 months against no caching',
+      },
+      {
+        lever: 'batch',
+        modelId: 'acme.big',
+        applied: true,
+        savingUsd: '0.55',
+        message: 'Already counted in this forecast: the worksheet runs the batchable 20% of Acme Big requests (and eval replays) as batch inference (24-hour window), which saves $0.55 over 1 months against on-demand',
+      },
+    ]);
+  });
+
+  it('notes in order: each price, the plans, the filing plan, the qualified figures, then the two standing caveats', () => {
+    const cheap = model({ modelId: 'acme.lite', name: 'Acme Lite', pricing: { inputPer1M: 5, outputPer1M: 50 } });
+    const mix = sheet({ models: [{ modelId: 'acme.big', share: 0.5 }, { modelId: 'acme.lite', share: 0.5 }], batchableShare: 0.2, cacheableContextTokens: 800, cacheHitRate: 0.5 });
+    // Founders open to funded companies too (hand-built), so both Activate programs apply and the plan notes which is filed.
+    const data = programs({ programs: runtimePrograms.programs.map((p) => (p.id === 'activate-founders' ? { ...p, eligibility: { ...p.eligibility, institutionalFunding: 'any' as const } } : p)) });
+    expect(run(mix, [big(), cheap], { programs: data }).notes).toStrictEqual([
+      'Acme Big: single list price (us-east-1 unless noted)',
+      'Acme Lite: single list price (us-east-1 unless noted)',
+      'Acme Lite has no prompt-caching price: its cacheable context is billed as plain input',
+      'Acme Lite has no batch price: its batchable 20% of traffic stays on-demand',
+      'Activate Founders is not filed: Activate Portfolio applies',
+      'Acme Big: no source gives its minimum cacheable prefix. Hand-built assumption: no minimum is applied.',
+      'Provisioned Throughput is not modelled: on-demand/batch token prices only.',
+      'Credit expiry figures are typical, not guaranteed: read the real expiry from the award (CreditCode.ExpiresAt).',
+    ]);
+  });
+});
