@@ -266,3 +266,99 @@ describe('a levered month, every figure by hand', () => {
     ]);
   });
 });
+
+describe('a cheaper model of the same class', () => {
+  // Acme Big costs 2 cents a request (730 a month); Mid 1.6 (584), Lite 1 (365), Mid 2 1.8 (657), Twin 2 (730).
+  const family = () => [
+    model(),
+    model({ modelId: 'acme.mid', name: 'Acme Mid', pricing: { inputPer1M: 8, outputPer1M: 80 } }),
+    model({ modelId: 'acme.lite', name: 'Acme Lite', pricing: { inputPer1M: 5, outputPer1M: 50 } }),
+    model({ modelId: 'acme.mid2', name: 'Acme Mid 2', pricing: { inputPer1M: 9, outputPer1M: 90 } }),
+    model({ modelId: 'acme.twin', name: 'Acme Twin' }),
+    // Cheaper, but another class, another family, or too small a window for 1,000 + 100 tokens: never suggested.
+    model({ modelId: 'acme.tiny', name: 'Acme Tiny', class: 'small', pricing: { inputPer1M: 1, outputPer1M: 10 } }),
+    model({ modelId: 'beta.mid', name: 'Beta Mid', family: 'beta', pricing: { inputPer1M: 1, outputPer1M: 10 } }),
+    model({ modelId: 'acme.narrow', name: 'Acme Narrow', contextWindow: 1_099, pricing: { inputPer1M: 1, outputPer1M: 10 } }),
+  ];
+
+  it('suggests the cheapest fitting one, wherever it is in the card, with its saving over the window', () => {
+    const e = run(sheet(), family());
+    expect(e.levers).toStrictEqual([
+      {
+        lever: 'cheaper-model',
+        modelId: 'acme.big',
+        alternativeModelId: 'acme.lite',
+        applied: false,
+        // 730 − 365 cents.
+        savingUsd: '3.65',
+        message: "Move Acme Big's 100% of traffic to Acme Lite (acme.lite), an active mid-class acme model: saves $3.65 over 1 months with the same levers (check quality on your evals first)",
+      },
+    ]);
+    // Over three months the saving triples.
+    expect(run(sheet({ monthsToCover: 3 }), family()).levers[0]).toMatchObject({ savingUsd: '10.95', message: expect.stringContaining(': saves $10.95 over 3 months with the same levers') });
+  });
+
+  it('never a model already in the mix, and nothing when no alternative is cheaper', () => {
+    // Half the traffic on each: Big 182.5 requests × 2 = 365 cents; Mid 182.5 × 1.6 = 292, Mid 2 328.5 → 329.
+    const e = run(sheet({ models: [{ modelId: 'acme.big', share: 0.5 }, { modelId: 'acme.lite', share: 0.5 }] }), family());
+    expect(e.levers).toStrictEqual([
+      {
+        lever: 'cheaper-model',
+        modelId: 'acme.big',
+        alternativeModelId: 'acme.mid',
+        applied: false,
+        savingUsd: '0.73',
+        message: "Move Acme Big's 50% of traffic to Acme Mid (acme.mid), an active mid-class acme model: saves $0.73 over 1 months with the same levers (check quality on your evals first)",
+      },
+    ]);
+    // An alternative at the same price saves nothing: no suggestion.
+    expect(run(sheet(), [model(), model({ modelId: 'acme.twin', name: 'Acme Twin' })]).levers).toEqual([]);
+  });
+
+  it('prices the alternative on the founder\'s routing: a geo profile stays geo, otherwise the global price', () => {
+    const g = model({ modelId: 'acme.g', name: 'Acme G', pricingBasis: 'global', pricing: { inputPer1M: 10, outputPer1M: 100 }, regionalPricing: { inputPer1M: 11, outputPer1M: 110 } });
+    const gl = model({ modelId: 'acme.gl', name: 'Acme GL', pricingBasis: 'global', pricing: { inputPer1M: 5, outputPer1M: 50 }, regionalPricing: { inputPer1M: 6, outputPer1M: 60 } });
+    const single = model({ modelId: 'acme.s', name: 'Acme S', pricing: { inputPer1M: 7, outputPer1M: 70 } });
+    // Geo: G at 2.2 cents a request (803 a month), GL's regional 1.2 (438), S's list 1.4 (511): saves 803 − 438.
+    const geo = run(sheet({ models: [{ modelId: 'us.acme.g', share: 1 }] }), [g, gl, single]);
+    expect(geo.levers.map((l) => [l.alternativeModelId, l.savingUsd])).toEqual([['acme.gl', '3.65']]);
+    // Global: G at 2 cents (730), GL's global 1 (365): saves 365; at GL's regional price it would save 292.
+    const global = run(sheet({ models: [{ modelId: 'acme.g', share: 1 }] }), [g, gl, single]);
+    expect(global.levers.map((l) => [l.alternativeModelId, l.savingUsd])).toEqual([['acme.gl', '3.65']]);
+    // Geo against a single-price model: its list price (1.4 cents, 511 a month) against 803.
+    const toSingle = run(sheet({ models: [{ modelId: 'us.acme.g', share: 1 }] }), [g, single]);
+    expect(toSingle.levers.map((l) => [l.alternativeModelId, l.savingUsd])).toEqual([['acme.s', '2.92']]);
+  });
+
+  it('equal savings keep the mix order; shares as percentages to two decimals', () => {
+    // A third of the traffic each on Acme Big and Beta Big (2 cents a request) and on Gamma (nothing cheaper):
+    // 121.67 requests × 2 = 243.33 → 243 cents; at 1 cent 121.67 → 122: each saves 121 cents.
+    const betaBig = model({ modelId: 'beta.big', name: 'Beta Big', family: 'beta' });
+    const betaLite = model({ modelId: 'beta.lite', name: 'Beta Lite', family: 'beta', pricing: { inputPer1M: 5, outputPer1M: 50 } });
+    const lite = model({ modelId: 'acme.lite', name: 'Acme Lite', pricing: { inputPer1M: 5, outputPer1M: 50 } });
+    const gamma = model({ modelId: 'gamma.x', name: 'Gamma X', family: 'gamma' });
+    const models = [model(), betaBig, betaLite, lite, gamma];
+    const mix = (first: string, second: string) => sheet({ models: [{ modelId: first, share: 1 / 3 }, { modelId: second, share: 1 / 3 }, { modelId: 'gamma.x', share: 1 / 3 }] });
+    const e = run(mix('acme.big', 'beta.big'), models);
+    expect(e.levers.map((l) => [l.modelId, l.alternativeModelId, l.savingUsd])).toEqual([
+      ['acme.big', 'acme.lite', '1.21'],
+      ['beta.big', 'beta.lite', '1.21'],
+    ]);
+    expect(e.levers[0]?.message).toContain("Move Acme Big's 33.33% of traffic to Acme Lite");
+    expect(run(mix('beta.big', 'acme.big'), models).levers.map((l) => l.modelId)).toEqual(['beta.big', 'acme.big']);
+  });
+});
+
+describe('batch and caching savings of less than a cent', () => {
+  it('are not listed', () => {
+    // 0.012 requests a day: 0.365 a month. With both levers 0.073 × 1 + 0.292 × 1.74 = 0.58 cents → 1; without batch
+    // 0.635 → 1; without caching 0.657 → 1: each saves 0 cents.
+    const w = sheet({ requestsPerDay: 0.012, batchableShare: 0.2, cacheableContextTokens: 800, cacheHitRate: 0.5 });
+    const e = run(w, [model({ pricing: LEVER_PRICES() })]);
+    expect(e.models[0]).toMatchObject({ batchApplied: true, cachingApplied: true, windowUsd: '0.01' });
+    expect(e.levers).toEqual([]);
+    // A batchable share to two decimals of a percent, once the saving is a cent or more.
+    const big = run(sheet({ batchableShare: 0.123456 }), [model({ pricing: LEVER_PRICES() })]);
+    expect(big.levers[0]?.message).toContain('runs the batchable 12.35% of Acme Big requests');
+  });
+});
