@@ -362,3 +362,170 @@ describe('batch and caching savings of less than a cent', () => {
     expect(big.levers[0]?.message).toContain('runs the batchable 12.35% of Acme Big requests');
   });
 });
+
+describe('lifecycle and price warnings', () => {
+  it('one per model in mix order, with the EOL date and the active same-class models where there are any', () => {
+    const models = [
+      model(),
+      model({ modelId: 'acme.lite', name: 'Acme Lite', pricing: { inputPer1M: 5, outputPer1M: 50 } }),
+      model({ modelId: 'acme.front', name: 'Acme Front', class: 'frontier' }),
+      model({ modelId: 'acme.old', name: 'Acme Old', status: 'legacy', eolDate: '2027-03-01' }),
+      // Legacy with an EOL date before 2026-12-01: discontinued.
+      model({ modelId: 'acme.gone', name: 'Acme Gone', class: 'frontier', status: 'legacy', eolDate: '2026-11-01' }),
+      model({ modelId: 'acme.ended', name: 'Acme Ended', class: 'small', status: 'eol', lifecycleNote: 'EOL date not published' }),
+      model({ modelId: 'acme.next', name: 'Acme Next', status: 'preview', confidence: 'low' }),
+      model({ modelId: 'acme.vec', name: 'Acme Vectors', class: 'embedding', kind: 'embedding', pricing: { inputPer1M: 1, outputPer1M: 0 }, status: 'unknown', lifecycleNote: 'no lifecycle published' }),
+      model({ modelId: 'beta.dusk', name: 'Beta Dusk', family: 'beta', class: 'small', status: 'legacy' }),
+      model({ modelId: 'beta.shaky', name: 'Beta Shaky', family: 'beta', confidence: 'low', sources: ['blog-a', 'blog-b'] }),
+    ];
+    const mix = ['acme.old', 'acme.gone', 'acme.ended', 'acme.next', 'acme.vec', 'beta.dusk', 'beta.shaky', 'acme.big'].map((modelId) => ({ modelId, share: 0.125 }));
+    const e = run(sheet({ models: mix }), models);
+    const lifecycle = e.warnings.filter((x) => /^(model-|price-)/.test(x.code));
+    expect(lifecycle).toStrictEqual([
+      { code: 'model-legacy', message: 'Acme Old is legacy, EOL 2027-03-01: plan the move before the covered window ends; active models of the same class: acme.big, acme.lite' },
+      { code: 'model-discontinued', message: 'Acme Gone (acme.gone) is discontinued (EOL 2026-11-01): requests fail or soon will. Priced for reference only; active models of the same class: acme.front' },
+      { code: 'model-discontinued', message: 'Acme Ended (acme.ended) is discontinued (EOL): requests fail or soon will. Priced for reference only' },
+      { code: 'model-preview', message: 'Acme Next is in preview: prices and availability may change' },
+      { code: 'price-low-confidence', message: 'Acme Next: price from a single low-confidence source; verify it on the AWS pricing page' },
+      { code: 'model-lifecycle-unknown', message: 'Acme Vectors: lifecycle not confirmed by the sources (no lifecycle published)' },
+      { code: 'model-legacy', message: 'Beta Dusk is legacy: plan the move before the covered window ends' },
+      { code: 'price-low-confidence', message: 'Beta Shaky: price from a single low-confidence source; verify it on the AWS pricing page' },
+    ]);
+    // The models' blocks: the status at that moment, and an EOL date only where there is one.
+    expect(e.models.map((m) => [m.modelId, m.status, m.eolDate])).toEqual([
+      ['acme.old', 'legacy', '2027-03-01'],
+      ['acme.gone', 'eol', '2026-11-01'],
+      ['acme.ended', 'eol', undefined],
+      ['acme.next', 'preview', undefined],
+      ['acme.vec', 'unknown', undefined],
+      ['beta.dusk', 'legacy', undefined],
+      ['beta.shaky', 'active', undefined],
+      ['acme.big', 'active', undefined],
+    ]);
+    expect(e.models.filter((m) => 'eolDate' in m).map((m) => m.modelId)).toEqual(['acme.old', 'acme.gone']);
+    // Low-confidence prices are qualified figures too: prices as applied, and every source.
+    expect(e.qualifiedFigures).toStrictEqual([
+      { figure: 'Acme Next prices ($10 in / $100 out per 1M tokens) and its spend', basis: 'unverified', restsOn: 'a single low-confidence source (acme-prices)', modelId: 'acme.next' },
+      { figure: 'Beta Shaky prices ($10 in / $100 out per 1M tokens) and its spend', basis: 'unverified', restsOn: 'a single low-confidence source (blog-a, blog-b)', modelId: 'beta.shaky' },
+    ]);
+  });
+});
+
+describe('third-party models', () => {
+  it('names the forecast spend on models not made by Amazon, with the data\'s note', () => {
+    const nano = model({ modelId: 'amazon.nano', name: 'Amazon Nano', provider: 'Amazon', family: 'nano' });
+    // Half the traffic on Acme Big: 182.5 requests × 2 cents = 365 cents; Amazon's half is not counted.
+    const e = run(sheet({ models: [{ modelId: 'acme.big', share: 0.5 }, { modelId: 'amazon.nano', share: 0.5 }] }), [model(), nano]);
+    expect(e.warnings.filter((x) => x.code === 'third-party-models')).toStrictEqual([
+      { code: 'third-party-models', amountUsd: '3.65', message: '$3.65 of the forecast is third-party models on Bedrock. Hand-built note on third-party models.' },
+    ]);
+    expect(e.warnings.at(-1)?.code).toBe('third-party-models');
+    const amazonOnly = run(sheet({ models: [{ modelId: 'amazon.nano', share: 1 }] }), [nano]);
+    expect(amazonOnly.warnings.map((x) => x.code)).not.toContain('third-party-models');
+  });
+});
+
+describe('qualified figures: the minimum cacheable prefix', () => {
+  // Acme Big caching 800 of 1,000 tokens at a 50 % hit rate, no batch: 365 × 1.74 = 635.1 → 635 cents against 730
+  // without caching, a saving of 95 cents. Another model of the card has a 1,024-token minimum (the largest known).
+  const w = (cacheable = 800) => sheet({ avgInputTokens: Math.max(1_000, cacheable), cacheableContextTokens: cacheable, cacheHitRate: 0.5 });
+  const ref = () => model({ modelId: 'acme.ref', name: 'Acme Ref', minCacheablePrefix: { tokens: 1_024, sources: ['acme-docs'], verified: true } });
+  const big = (minCacheablePrefix?: RateModel['minCacheablePrefix']) => model({ pricing: LEVER_PRICES(), ...(minCacheablePrefix ? { minCacheablePrefix } : {}) });
+  const caching = (e: ReturnType<typeof run>) => ({ figures: e.qualifiedFigures, warnings: e.warnings.filter((x) => x.code.startsWith('cach')), notes: e.notes.filter((n) => n.includes('no source gives its minimum')) });
+
+  it('no minimum from any source, below the largest known: the saving rests on an assumption', () => {
+    const restsOn = 'the assumption that Acme Big has no minimum cacheable prefix (no source gives one; sources give other Claude models up to 1024 tokens)';
+    expect(caching(run(w(), [big(), ref()]))).toStrictEqual({
+      figures: [{ figure: 'caching saving on Acme Big', basis: 'assumed', restsOn, modelId: 'acme.big', amountUsd: '0.95' }],
+      warnings: [
+        {
+          code: 'cache-minimum-assumed',
+          amountUsd: '0.95',
+          message: `Acme Big: the $0.95 caching saving on the 800-token cacheable context rests on ${restsOn}; if the real minimum is above 800 tokens nothing is cached and spend is that much higher`,
+        },
+      ],
+      notes: ['Acme Big: no source gives its minimum cacheable prefix. Hand-built assumption: no minimum is applied.'],
+    });
+  });
+
+  it('an unverified minimum below the largest known: the saving rests on it', () => {
+    const restsOn = 'its minimum cacheable prefix of 512 tokens (unverified, source: blog-a, blog-b)';
+    expect(caching(run(w(), [big({ tokens: 512, sources: ['blog-a', 'blog-b'], verified: false }), ref()]))).toStrictEqual({
+      figures: [{ figure: 'caching saving on Acme Big', basis: 'unverified', restsOn, modelId: 'acme.big', amountUsd: '0.95' }],
+      warnings: [
+        {
+          code: 'cache-minimum-unverified',
+          amountUsd: '0.95',
+          message: `Acme Big: the $0.95 caching saving on the 800-token cacheable context rests on ${restsOn}; if the real minimum is above 800 tokens nothing is cached and spend is that much higher`,
+        },
+      ],
+      notes: [],
+    });
+  });
+
+  it('nothing to qualify: a verified minimum, a context at the largest known minimum, or no larger minimum in the card', () => {
+    const none = { figures: [], warnings: [], notes: [] };
+    expect(caching(run(w(), [big({ tokens: 512, sources: ['acme-docs'], verified: true }), ref()]))).toStrictEqual(none);
+    // The largest minimum is Big's own unverified 512: an 800-token context is cached under every minimum known.
+    expect(caching(run(w(), [big({ tokens: 512, sources: ['blog-a'], verified: false }), model({ modelId: 'acme.ref', name: 'Acme Ref' })]))).toStrictEqual(none);
+    // No minimum at all in the card: nothing is known to be larger (only the note that none is given).
+    expect(caching(run(w(), [big(), model({ modelId: 'acme.ref', name: 'Acme Ref' })])).figures).toEqual([]);
+    const at = caching(run(w(1_024), [big(), ref()]));
+    expect(at.figures).toEqual([]);
+    expect(at.notes).toEqual(['Acme Big: no source gives its minimum cacheable prefix. Hand-built assumption: no minimum is applied.']);
+    expect(caching(run(w(1_023), [big(), ref()])).figures.map((f) => f.basis)).toEqual(['assumed']);
+  });
+
+  it('caching not applied at that hit rate: no note and no figure', () => {
+    // Break-even (12.5 − 10) / (12.5 − 1) = 21.74 %: at 20 % nothing is cached.
+    const e = run(sheet({ cacheableContextTokens: 800, cacheHitRate: 0.2 }), [big(), ref()]);
+    expect(e.models[0]?.cachingApplied).toBe(false);
+    expect(caching(e)).toStrictEqual({ figures: [], warnings: [], notes: [] });
+  });
+
+  it('a context below the model\'s minimum: warned, and a figure when that minimum is unverified', () => {
+    const message = (minText: string) =>
+      `Acme Big: the 800 cacheable context tokens are below its minimum cacheable prefix of ${minText}, so Bedrock caches nothing and the forecast prices them as plain input; caching would need a reusable prefix of at least 1024 tokens`;
+    expect(caching(run(w(), [big({ tokens: 1_024, sources: ['blog-a'], verified: false })]))).toStrictEqual({
+      figures: [{ figure: 'Acme Big spend priced without caching', basis: 'unverified', restsOn: 'its minimum cacheable prefix of 1024 tokens (unverified, source: blog-a)', modelId: 'acme.big' }],
+      warnings: [{ code: 'caching-below-minimum', message: message('1024 tokens (unverified, source: blog-a)') }],
+      notes: [],
+    });
+    expect(caching(run(w(), [big({ tokens: 1_024, sources: ['acme-docs'], verified: true })]))).toStrictEqual({
+      figures: [],
+      warnings: [{ code: 'caching-below-minimum', message: message('1024 tokens (source: acme-docs)') }],
+      notes: [],
+    });
+  });
+});
+
+describe('qualified figures: a long-context window no source states', () => {
+  const long = (over: Partial<RateModel> = {}) =>
+    model({
+      modelId: 'acme.long',
+      name: 'Acme Long',
+      contextWindow: 5_000,
+      contextWindowSource: { assumed: true, note: 'taken from its sibling' },
+      longContextPricing: { appliesAbove: 1_000, pricing: { inputPer1M: 20, outputPer1M: 200 }, note: 'twice the price' },
+      ...over,
+    });
+  const at = (tokens: number, m: RateModel) => run(sheet({ models: [{ modelId: 'acme.long', share: 1 }], avgInputTokens: tokens }), [m]);
+
+  it('above the long-context threshold: a figure and a warning naming the window and its note', () => {
+    const e = at(1_001, long());
+    const figure = 'Acme Long long-context pricing of 1001-token requests';
+    expect(e.qualifiedFigures).toStrictEqual([{ figure, basis: 'assumed', restsOn: 'a 5000-token window (taken from its sibling)', modelId: 'acme.long' }]);
+    expect(e.warnings.filter((x) => x.code === 'context-window-assumed')).toStrictEqual([
+      { code: 'context-window-assumed', message: `${figure}: requests above 1000 tokens are priced up to a 5000-token window that no source states for this model (taken from its sibling)` },
+    ]);
+  });
+
+  it('nothing at the threshold, with a stated window, without a window note, or without long-context prices', () => {
+    expect(at(1_000, long()).qualifiedFigures).toEqual([]);
+    expect(at(1_001, long({ contextWindowSource: { assumed: false, note: 'stated by the provider' } })).qualifiedFigures).toEqual([]);
+    const { contextWindowSource: _source, ...noSource } = long();
+    expect(at(1_001, noSource).qualifiedFigures).toEqual([]);
+    const { longContextPricing: _lc, ...noTier } = long();
+    expect(at(1_001, noTier).qualifiedFigures).toEqual([]);
+  });
+});
