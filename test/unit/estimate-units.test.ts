@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildForecastInput, estimate, EstimateError, priceModels } from '../../functions/core/estimate.ts';
-import { runtimePrograms, type ProgramsData } from '../../functions/core/programs.ts';
+import { decideEligibility, runtimePrograms, type Program, type ProgramsData } from '../../functions/core/programs.ts';
 import { UnknownModelError, type Prices, type RateModel, type RuntimeRateCard } from '../../functions/core/rates.ts';
 import { ValidationError } from '../../functions/core/errors.ts';
 import type { Worksheet } from '../../schemas/worksheet.ts';
@@ -527,5 +527,134 @@ describe('qualified figures: a long-context window no source states', () => {
     expect(at(1_001, noSource).qualifiedFigures).toEqual([]);
     const { longContextPricing: _lc, ...noTier } = long();
     expect(at(1_001, noTier).qualifiedFigures).toEqual([]);
+  });
+});
+
+describe('qualified figures: program ceilings and the POC window', () => {
+  const withProgram = (id: string, patch: (p: Program) => Program, data = programs()): ProgramsData => ({ ...data, programs: data.programs.map((p) => (p.id === id ? patch(p) : p)) });
+  const poc = (over: Partial<Program> = {}, ceiling: Partial<Program['ceiling']> = {}, data = programs()) =>
+    withProgram('bedrock-poc', (p) => ({ ...p, defaultWindowMonths: 3, windowVerified: false, ...over, ceiling: { currentUsd: 10, verified: false, note: 'vendor marketing only', ...ceiling } }), data);
+  // A defined POC without a duration: sized on the default window, min(3, the 2 months covered) = 2 months of 730
+  // cents, plus 10 % headroom: 1,606 cents, up to the next $5: $20, capped at the $10 ceiling.
+  const w = (pocPatch: Record<string, unknown> = {}, months = 2) => sheet({ monthsToCover: months }, { useCase: { poc: { defined: true, successMetric: 'answers cite a source', ...pocPatch } } });
+  const pocName = () => runtimePrograms.programs.find((p) => p.id === 'bedrock-poc')?.name;
+
+  it('an ask capped at an unverified ceiling, and a POC sized on the unverified default window', () => {
+    const data = poc();
+    const e = run(w(), [model()], { programs: data });
+    expect(pocName()).toBe('Bedrock / GenAI POC funding');
+    const capped = 'Bedrock / GenAI POC funding ask $10.00 (capped at the program ceiling)';
+    const window = 'Bedrock / GenAI POC funding coverage of 2 months and its ask $10.00';
+    expect(e.qualifiedFigures).toStrictEqual([
+      { figure: capped, basis: 'unverified', restsOn: 'the $10 ceiling: vendor marketing only', programId: 'bedrock-poc', amountUsd: '10.00' },
+      { figure: window, basis: 'assumed', restsOn: 'the default 3-month POC window (unverified); give useCase.poc.durationWeeks to size it from the real POC', programId: 'bedrock-poc', amountUsd: '10.00' },
+    ]);
+    expect(e.warnings.filter((x) => ['unverified-ceiling', 'poc-window-assumed'].includes(x.code))).toStrictEqual([
+      { code: 'unverified-ceiling', amountUsd: '10.00', message: `${capped} rests on an unverified ceiling: vendor marketing only` },
+      { code: 'poc-window-assumed', amountUsd: '10.00', message: `${window} rest on the default POC window, an unverified figure: give the POC's duration in weeks to size it from the real plan` },
+    ]);
+    // The plan: $10 of POC credit and the rest of the 1,606-cent envelope (606 → $10) from Activate Portfolio cover the
+    // 1,460 cents of credit-eligible spend; nothing forfeited (12 and 24 months outlast the 2 covered).
+    expect(e.plan.filings.map((f) => [f.programId, f.askUsd, f.coverageMonths])).toEqual([
+      ['bedrock-poc', '10.00', 2],
+      ['activate-portfolio', '10.00', 2],
+    ]);
+    expect(e.plan).toMatchObject({ totalAskUsd: '20.00', outOfPocketUsd: '0.00', forfeitedUsd: '0.00', uncoveredSpendUsd: '0.00' });
+    expect(e.programs).toEqual(decideEligibility(w(), NOW, data));
+  });
+
+  it('the default window of the data, or the months covered when the data gives none', () => {
+    const { defaultWindowMonths: _d, ...noDefault } = poc().programs.find((p) => p.id === 'bedrock-poc') as Program;
+    const data = withProgram('bedrock-poc', () => noDefault);
+    // One month covered: the POC window is min(2, 1) = 1 month; 730 cents + 73 rounds up to 1,000, the $10 ceiling
+    // itself, so the ask rests on the unverified ceiling too.
+    const e = run(w({}, 1), [model()], { programs: data });
+    expect(e.qualifiedFigures.map((f) => f.restsOn)).toEqual([
+      'the $10 ceiling: vendor marketing only',
+      'the default 1-month POC window (unverified); give useCase.poc.durationWeeks to size it from the real POC',
+    ]);
+  });
+
+  it('nothing to qualify: a verified or unreached ceiling, a verified window, or a POC duration given', () => {
+    const figures = (data: ProgramsData, sheetOf = w()) => run(sheetOf, [model()], { programs: data }).qualifiedFigures.map((f) => f.figure);
+    expect(figures(poc({ windowVerified: true }, { verified: true }))).toEqual([]);
+    // Ceiling $100 unverified, ask $20: not capped.
+    expect(figures(poc({ windowVerified: true }, { currentUsd: 100 }))).toEqual([]);
+    // The window's verification unknown (no field) is not "unverified".
+    const { windowVerified: _v, ...unknownWindow } = poc({}, { verified: true }).programs.find((p) => p.id === 'bedrock-poc') as Program;
+    expect(figures(withProgram('bedrock-poc', () => unknownWindow))).toEqual([]);
+    // A POC of 8 weeks is sized from its duration.
+    expect(figures(poc({}, { verified: true }), w({ durationWeeks: 8 }))).toEqual([]);
+    // An unverified window on a program that is not the POC is not read.
+    const notPoc = withProgram('activate-portfolio', (p) => ({ ...p, windowVerified: false, defaultWindowMonths: 3 }), poc({ windowVerified: true }, { verified: true }));
+    expect(figures(notPoc)).toEqual([]);
+  });
+});
+
+describe('pool coverage and the monthly spend by service', () => {
+  it('the recommended ask by default, or the pool given, counted up to the data\'s horizon', () => {
+    // 730 cents a month for 2 months + 10 % = 1,606 → $20. $20 lasts 2 months and 540/730 of the third: 2.73.
+    const w = sheet({ monthsToCover: 2 });
+    expect(run(w, [model()]).poolCoverage).toStrictEqual({ poolUsd: '20.00', naiveMonths: 2.73, optimizedMonths: 2.73, horizonMonths: 3 });
+    expect(run(w, [model()], { poolUsd: 100 }).poolCoverage).toStrictEqual({ poolUsd: '100.00', naiveMonths: 3, optimizedMonths: 3, horizonMonths: 3 });
+    // $5: 500 of the first month's 730 cents.
+    expect(run(w, [model()], { poolUsd: 5 }).poolCoverage).toStrictEqual({ poolUsd: '5.00', naiveMonths: 0.68, optimizedMonths: 0.68, horizonMonths: 3 });
+  });
+
+  it('averages each service over the months, half a cent up', () => {
+    // Month 1: 365 requests × 2 = 730 cents; month 2 grows 10 %: 401.5 × 2 = 803. Average 766.5 → 767.
+    const e = run(sheet({ monthsToCover: 2, monthlyGrowth: 0.1 }, { otherServices: [{ service: 'Amazon S3', monthlyUsd: 10 }] }), [model()]);
+    expect(e.forecast.months.map((m) => [m.trafficRequests, m.bedrockUsd])).toEqual([
+      [365, '7.30'],
+      [401.5, '8.03'],
+    ]);
+    expect(e.forecast.monthlySpendByService).toStrictEqual([
+      { service: 'Amazon Bedrock', monthlyUsd: '7.67' },
+      { service: 'Amazon S3', monthlyUsd: '10.00' },
+    ]);
+  });
+});
+
+describe('the estimate around the figures', () => {
+  it('dates, currency, assumptions and the data age of the card and programs passed in', () => {
+    const e = run(sheet(), [model()]);
+    expect(e.ratesAsOf).toBe('2026-11-30');
+    expect(e.programsAsOf).toBe('2026-11-29');
+    expect(e.computedAt).toBe('2026-12-01T12:00:00.000Z');
+    expect(e.currency).toBe('USD');
+    expect(e.assumptions).toStrictEqual({
+      daysPerMonth: '365/12 (730 hours, the AWS Pricing Calculator month)',
+      headroomShare: 0.1,
+      headroomSource: 'data/programs.json sizingPolicy: hand-built policy',
+      pricingRule: 'Hand-built rule: the list price applies.',
+      askRounding: 'Hand-built rounding: the next $5.',
+      levers:
+        "Optimized = the founder's batchable share and cache hit rate applied where they pay off per request (caching when cheaper than plain input at that hit rate; batch where the model has a batch price and a batch request is cheaper); batch requests get no caching. Naive = everything on-demand, no caching. Traffic compounds monthly; eval replays and other services are flat.",
+    });
+    expect(e.dataAge.evaluatedOn).toBe('2026-12-01T12:00:00.000Z');
+    expect(e.dataAge.files.map((f) => [f.file, f.asOf, f.ageDays, f.stale])).toEqual([
+      ['data/rate-card.json', '2026-11-30', 1, false],
+      ['data/programs.json', '2026-11-29', 2, false],
+    ]);
+    expect(e.dataAge.files[0]?.sources).toEqual(['acme: Acme price page (2026-11-30)']);
+  });
+
+  it('warnings in order: stale data, lifecycle, the other qualified figures, the plan, third-party models', () => {
+    const old = model({
+      modelId: 'acme.old',
+      name: 'Acme Old',
+      status: 'legacy',
+      eolDate: '2027-03-01',
+      contextWindow: 5_000,
+      contextWindowSource: { assumed: true, note: 'taken from its sibling' },
+      longContextPricing: { appliesAbove: 1_000, pricing: { inputPer1M: 20, outputPer1M: 200 }, note: 'twice the price' },
+    });
+    const w = sheet({ models: [{ modelId: 'acme.old', share: 1 }], avgInputTokens: 1_001 }, { otherServices: [{ service: 'AWS Marketplace: Pinecone', monthlyUsd: 5 }] });
+    // Prices as of 2026-01-01 are 334 days old on 2026-12-01, past the 90-day policy.
+    const e = run(w, [old], { card: { asOf: '2026-01-01' } });
+    expect(e.warnings.map((x) => x.code)).toEqual(['stale-data', 'model-legacy', 'context-window-assumed', 'uncovered-spend', 'third-party-models']);
+    // Figures likewise: the stale prices first, then the rest.
+    expect(e.qualifiedFigures.map((f) => f.basis)).toEqual(['stale', 'assumed']);
+    expect(e.qualifiedFigures[1]?.figure).toBe('Acme Old long-context pricing of 1001-token requests');
   });
 });
