@@ -267,6 +267,16 @@ describe('a levered month, every figure by hand', () => {
   });
 });
 
+describe('the model block\'s prices', () => {
+  it('lists only the prices the model has, and no one-hour cache write', () => {
+    const prices = (p: Prices) => run(sheet(), [model({ pricing: p })]).models[0]?.prices;
+    expect(prices({ inputPer1M: 10, outputPer1M: 100 })).toStrictEqual({ inputPer1M: 10, outputPer1M: 100 });
+    expect(prices({ inputPer1M: 10, outputPer1M: 100, batchInputPer1M: 5, batchOutputPer1M: 50 })).toStrictEqual({ inputPer1M: 10, outputPer1M: 100, batchInputPer1M: 5, batchOutputPer1M: 50 });
+    expect(prices({ inputPer1M: 10, outputPer1M: 100, cacheWrite1hPer1M: 20, cacheReadPer1M: 1 })).toStrictEqual({ inputPer1M: 10, outputPer1M: 100, cacheReadPer1M: 1 });
+    expect(prices({ inputPer1M: 10, outputPer1M: 100, cacheWritePer1M: 12.5 })).toStrictEqual({ inputPer1M: 10, outputPer1M: 100, cacheWritePer1M: 12.5 });
+  });
+});
+
 describe('a cheaper model of the same class', () => {
   // Acme Big costs 2 cents a request (730 a month); Mid 1.6 (584), Lite 1 (365), Mid 2 1.8 (657), Twin 2 (730).
   const family = () => [
