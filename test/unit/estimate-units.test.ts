@@ -124,6 +124,7 @@ describe('headroom', () => {
     for (const headroom of [-0.01, 1.01, Number.NaN]) {
       expect(() => run(sheet(), [model()], { headroom })).toThrow(new EstimateError(`headroom must be between 0 and 1, got ${headroom}`));
     }
+    expect(() => run(sheet(), [model()], { headroom: 2 })).toThrow(expect.objectContaining({ name: 'EstimateError' }));
   });
 
   it('buildForecastInput: the same headroom rule, the data\'s rounding and the credit-eligible services', () => {
@@ -321,6 +322,9 @@ describe('a cheaper model of the same class', () => {
         message: "Move Acme Big's 50% of traffic to Acme Mid (acme.mid), an active mid-class acme model: saves $0.73 over 1 months with the same levers (check quality on your evals first)",
       },
     ]);
+    // Two alternatives at the same price: the first in the card.
+    const lites = [model(), model({ modelId: 'acme.lite', name: 'Acme Lite', pricing: { inputPer1M: 5, outputPer1M: 50 } }), model({ modelId: 'acme.lite2', name: 'Acme Lite 2', pricing: { inputPer1M: 5, outputPer1M: 50 } })];
+    expect(run(sheet(), lites).levers.map((l) => l.alternativeModelId)).toEqual(['acme.lite']);
     // An alternative at the same price saves nothing: no suggestion.
     expect(run(sheet(), [model(), model({ modelId: 'acme.twin', name: 'Acme Twin' })]).levers).toEqual([]);
   });
