@@ -18,7 +18,7 @@ import {
   type PricedModel,
 } from './forecast.ts';
 import { centsToUsd, formatUsd, sumCents, usdToCents, type Cents } from './money.ts';
-import { decideEligibility, ineligibleServices, planFilings, runtimePrograms, type ProgramsData, type Warning } from './programs.ts';
+import { decideEligibility, ineligibleServices, planFilings, programById, runtimePrograms, type ProgramsData, type Warning } from './programs.ts';
 import type { ProgramId } from '../../schemas/estimate.ts';
 import { ValidationError } from './errors.ts';
 import { estimateDataAge, staleDataWarnings, staleFigures } from './staleness.ts';
@@ -102,11 +102,9 @@ function forecastInput(w: Worksheet, models: PricedModel[], headroomShare: numbe
 
 type Suggestion = { lever: 'batch' | 'caching' | 'cheaper-model'; modelId: string; alternativeModelId?: string; savingCents: Cents; message: string };
 
-/** What caching saves on model `i` over the window (0 when it is not applied). */
+/** What caching saves on model `i` over the window; called only where the forecast applies caching to it. */
 function cachingSavingCents(input: ForecastInput, f: Forecast, i: number): Cents {
-  const pm = input.models[i] as PricedModel;
-  if (!f.plans[pm.model.modelId]?.cachingApplied) return 0n;
-  return windowCentsFor(input, pm, { batch: true, caching: false }) - (f.byModel[i]?.totalCents ?? 0n);
+  return windowCentsFor(input, input.models[i] as PricedModel, { batch: true, caching: false }) - (f.byModel[i]?.totalCents ?? 0n);
 }
 
 function batchAndCachingSuggestions(input: ForecastInput, f: Forecast): Suggestion[] {
@@ -132,9 +130,10 @@ function batchAndCachingSuggestions(input: ForecastInput, f: Forecast): Suggesti
 }
 
 function alternativePriced(pm: PricedModel, alt: RateModel, w: Worksheet['workload'], region: string, now: Date): PricedModel {
-  // Keep the founder's routing choice: a geo profile stays geo, otherwise the alternative's global price applies.
-  const profile = pm.applied.basis === 'regional' && alt.pricingBasis === 'global' ? 'geo' : alt.pricingBasis === 'global' ? 'global' : 'none';
-  const resolved: ResolvedModel = { model: alt, requestedId: profile === 'geo' ? `us.${alt.modelId}` : alt.modelId, profile };
+  // Keep the founder's routing choice: a geo profile stays geo (the alternative's regional price where it has one),
+  // otherwise its global or list price applies (applicablePrices tells a global from an unprefixed id by the model's
+  // basis alone). The id is the alternative's own: only the price note, which the window does not read, would show it.
+  const resolved: ResolvedModel = { model: alt, requestedId: alt.modelId, profile: pm.applied.basis === 'regional' ? 'geo' : 'none' };
   return { requestedId: resolved.requestedId, model: alt, share: pm.share, applied: applicablePrices(resolved, region, w.avgInputTokens), lifecycle: lifecycleAt(alt, now) };
 }
 
@@ -252,8 +251,7 @@ function lowConfidenceFigures(models: PricedModel[]): Qualified {
 function programFigures(filings: { programId: ProgramId; programName: string; askUsd: string; coverageMonths: number }[], w: Worksheet, programs: ProgramsData): Qualified {
   const out: Qualified = { figures: [], warnings: [], notes: [] };
   for (const filing of filings) {
-    const program = programs.programs.find((p) => p.id === filing.programId);
-    if (!program) continue;
+    const program = programById(filing.programId, programs);
     if (!program.ceiling.verified && usdToCents(filing.askUsd) === usdToCents(program.ceiling.currentUsd)) {
       const figure = `${filing.programName} ask $${filing.askUsd} (capped at the program ceiling)`;
       out.figures.push({ figure, basis: 'unverified', restsOn: `the ${formatUsd(usdToCents(program.ceiling.currentUsd))} ceiling: ${program.ceiling.note}`, programId: filing.programId, amountUsd: filing.askUsd });
