@@ -139,6 +139,30 @@ describe('tellStory: how a wait ends', () => {
     // The headline reads from the last step even when it has ended: no reminder before it, so it starts there.
     expect(story.headline).toBe('waiting on credits being applied since 4 Dec');
   });
+
+  it('gives a wait no deadline when its task has no timeout, and counts a States.Timeout task failure as timed out', () => {
+    const events = [
+      entered(1, '2026-12-01T08:00:00Z', 'AwaitPartnerReview'),
+      scheduled(2, '2026-12-01T08:00:00Z', 0),
+      failed(3, '2026-12-02T08:00:00Z', 'States.Timeout'),
+      exited(4, '2026-12-02T08:00:00Z', 'AwaitPartnerReview'),
+      entered(5, '2026-12-03T08:00:00Z', 'AwaitAwsDecision'),
+      scheduled(6, '2026-12-03T08:00:00Z'),
+    ];
+    const story = tellStory(running(), events, new Date('2026-12-04T00:00:00Z'));
+    expect(story.steps.map((s) => [s.outcome, s.deadline])).toEqual([['timed-out', null], ['running', null]]);
+    expect(story.sentences).toEqual([
+      'Waited on partner review from 1 Dec 08:00 UTC to 2 Dec 08:00 UTC: timed out.',
+      "Waiting on AWS's decision since 3 Dec 08:00 UTC.",
+    ]);
+  });
+
+  it('skips only the catch Passes named <Task>Failed, not a state whose name merely contains "Failed"', () => {
+    const events = [entered(1, '2026-12-01T08:00:00Z', 'FailedCheck'), exited(2, '2026-12-01T08:01:00Z', 'FailedCheck'), entered(3, '2026-12-01T08:02:00Z', 'RoutePartnerFailed', 'Pass')];
+    const story = tellStory(running(), events, new Date('2026-12-04T00:00:00Z'));
+    expect(story.steps.map((s) => s.state)).toEqual(['FailedCheck']);
+    expect(story.sentences).toEqual(['FailedCheck 1 Dec 08:01 UTC.']);
+  });
 });
 
 describe('tellStory: tasks', () => {
