@@ -267,6 +267,17 @@ describe('tellStory: how an execution ends', () => {
     expect(failedShort.sentences.at(-1)).toBe('Failed 4 Dec 11:30 UTC (short).');
   });
 
+  it('cuts a cause only when it is longer than the limit', () => {
+    const c200 = 'w '.repeat(100);
+    expect(tellStory({ ...stop, status: 'ABORTED', cause: c200 }, [], new Date()).sentences.at(-1)).toBe(`Stopped 4 Dec 11:30 UTC: ${c200}.`);
+    const c2000 = 'v '.repeat(1000);
+    expect(tellStory({ ...stop, status: 'FAILED', error: 'E', cause: c2000 }, [], new Date()).error).toEqual({ error: 'E', cause: c2000 });
+    expect(tellStory({ ...stop, status: 'FAILED', error: 'E' }, [], new Date()).error).toEqual({ error: 'E', cause: '' });
+    const c160 = 'u '.repeat(80);
+    const events = [entered(1, '2026-12-04T11:00:00Z', 'SizeAsk'), failed(2, '2026-12-04T11:01:00Z', 'Boom', c160), exited(3, '2026-12-04T11:02:00Z', 'SizeAsk')];
+    expect(tellStory({ ...stop, status: 'RUNNING' }, events, new Date()).sentences.at(-1)).toBe(`Sized the credit ask failed 4 Dec 11:02 UTC: Boom (${c160}).`);
+  });
+
   it('tells a timed-out execution', () => {
     const story = tellStory({ ...stop, status: 'TIMED_OUT' }, [], new Date('2027-03-01T00:00:00Z'));
     expect(story.sentences).toEqual(['Started 4 Dec 11:00 UTC.', 'Timed out 4 Dec 11:30 UTC.']);
