@@ -165,6 +165,41 @@ describe('tellStory: how a wait ends', () => {
   });
 });
 
+describe('tellStory: reading the events', () => {
+  it('starts the headline at the very first step when that is the first wait of the run', () => {
+    const events = [
+      entered(1, '2026-12-01T08:00:00Z', 'AwaitPartnerReview'),
+      failed(2, '2026-12-06T08:00:00Z', 'States.Timeout', undefined, 'TaskTimedOut'),
+      exited(3, '2026-12-06T08:00:00Z', 'AwaitPartnerReview'),
+      entered(4, '2026-12-06T08:01:00Z', 'NotifyReviewOverdue'),
+      exited(5, '2026-12-06T08:02:00Z', 'NotifyReviewOverdue'),
+      entered(6, '2026-12-06T08:03:00Z', 'AwaitPartnerReviewGrace'),
+    ];
+    expect(tellStory(running(), events, new Date('2026-12-07T00:00:00Z')).headline).toBe('waiting on partner review since 1 Dec, reminder sent 6 Dec');
+    // A reminder as the very first step still belongs to the story.
+    const fromReminder = [entered(1, '2026-12-05T08:01:00Z', 'NotifyCreditsOverdue'), exited(2, '2026-12-05T08:02:00Z', 'NotifyCreditsOverdue'), entered(3, '2026-12-05T08:03:00Z', 'AwaitCredits')];
+    expect(tellStory(running(), fromReminder, new Date('2026-12-07T00:00:00Z')).headline)
+      .toBe('waiting on credits being applied since 5 Dec, credits reminder sent (or escalated once the reminders ran out) 5 Dec');
+  });
+
+  it('ends a step only at its own exit event, not at another event naming it (a Map iteration)', () => {
+    const events = [
+      entered(1, '2026-12-01T08:00:00Z', 'DraftAll', 'Map'),
+      { id: 2, type: 'MapIterationStarted', timestamp: '2026-12-01T08:00:01Z', mapIterationStartedEventDetails: { name: 'DraftAll', index: 0 } },
+      { id: 3, type: 'MapIterationSucceeded', timestamp: '2026-12-01T08:00:05Z', mapIterationSucceededEventDetails: { name: 'DraftAll', index: 0 } },
+      exited(4, '2026-12-01T08:00:09Z', 'DraftAll', 'Map'),
+    ];
+    const story = tellStory(running(), events, new Date('2026-12-02T00:00:00Z'));
+    expect(story.steps.map((s) => [s.state, s.exitedAt, s.outcome])).toEqual([['DraftAll', '2026-12-01T08:00:09.000Z', 'done']]);
+    expect(story.sentences).toEqual(['DraftAll 1 Dec 08:00 UTC.']);
+  });
+
+  it('reads an entered event without its details as a state with no name', () => {
+    const story = tellStory(running(), [{ id: 1, type: 'TaskStateEntered', timestamp: Date.parse('2026-12-01T08:00:00Z') }], new Date('2026-12-02T00:00:00Z'));
+    expect(story.steps.map((s) => [s.state, s.what, s.enteredAt])).toEqual([['', '', '2026-12-01T08:00:00.000Z']]);
+  });
+});
+
 describe('tellStory: tasks', () => {
   it('tells a running task with its retries, counting Lambda invocations too, and gives a task no deadline', () => {
     const events = [
@@ -343,6 +378,9 @@ describe('redaction', () => {
     expect(redactTokens(`[1, "${token}"]`)).toBe('[1,"[redacted]"]');
     expect(redactTokens(`{not json ${token}`)).toBe('{not json [redacted]');
     expect(redactTokens(`plain ${token}`)).toBe('plain [redacted]');
+    // Text that is JSON but not an object or array is left as it is, spaces and all.
+    expect(redactTokens(' 42 ')).toBe(' 42 ');
+    expect(redactTokens(' "quoted" ')).toBe(' "quoted" ');
     expect(redactTokens(undefined)).toBeUndefined();
     expect(redactTokens(7)).toBe(7);
   });
