@@ -35,7 +35,8 @@ describe('bucketOf', () => {
 describe('counterDelta', () => {
   it('counts a first transition as entering its status and reaching its stage, with the day and the idempotency key', () => {
     const t = tr(1, '2026-12-02T09:00:00.000Z', null, 'submitted');
-    expect(counterDelta(appWith([t]), t)).toEqual({ day: '2026-12-02', key: 'app-7#v1', adds: { 'in#submitted': 1, 'conv#submitted': 1 } });
+    // The estimate's dollars are counted at sizing, not at any other first transition.
+    expect(counterDelta(appWith([t], { estimate: { plan: { totalAskUsd: '50' } } }), t)).toEqual({ day: '2026-12-02', key: 'app-7#v1', adds: { 'in#submitted': 1, 'conv#submitted': 1 } });
   });
 
   it('counts a status change as in/out, the time spent in the status left, and the dollars asked at the first sizing', () => {
@@ -96,6 +97,9 @@ describe('counterDelta', () => {
     const t = tr(3, '2026-12-04T10:00:00.000Z', 'filed', 'filed', { record: { programId: 'gen-ai', from: 'in_aws_review', to: 'approved' } });
     expect(counterDelta(appWith([t]), t).adds).toEqual({ 'rec#approved': 1 });
     expect(counterDelta(appWith([t], { briefs: [{ programId: 'gen-ai', body: {}, problems: [] }] }), t).adds).toEqual({ 'rec#approved': 1 });
+    const applied = tr(3, '2026-12-04T10:00:00.000Z', 'credits_applied', 'credits_applied', { record: { programId: 'gen-ai', from: 'approved', to: 'credits_applied' } });
+    expect(counterDelta(appWith([applied]), applied).adds).toEqual({ 'rec#credits_applied': 1 });
+    expect(counterDelta(appWith([applied], { briefs: [{ programId: 'gen-ai', body: {}, problems: [], record: { status: 'approved' } }] }), applied).adds).toEqual({ 'rec#credits_applied': 1 });
   });
 
   it("ends the reviewing partner's review when the application leaves in_partner_review: the partner who acted", () => {
@@ -116,9 +120,11 @@ describe('counterDelta', () => {
     const partner = { partnerId: 'p-2', partnerName: 'Two', assignedAt: t0, reasons: [] };
     // 100 hours → bucket 6 (at most 120).
     const common = { 'in#routed': 1, 'out#in_partner_review': 1, 'h#in_partner_review#6': 1 };
-    expect(counterDelta(appWith([entered, lapsed], { partner, passedOverBy: ['p-0', 'p-9'] }), lapsed).adds).toEqual({ ...common, 'p#p-9#reviews': 1, 'p#p-9#h#6': 1 });
+    expect(counterDelta(appWith([entered, lapsed], { partner, passedOverBy: ['p-0', 'p-5', 'p-9'] }), lapsed).adds).toEqual({ ...common, 'p#p-9#reviews': 1, 'p#p-9#h#6': 1 });
     expect(counterDelta(appWith([entered, lapsed], { partner }), lapsed).adds).toEqual({ ...common, 'p#p-2#reviews': 1, 'p#p-2#h#6': 1 });
     expect(counterDelta(appWith([entered, lapsed]), lapsed).adds).toEqual(common);
+    // Entering the review (or any move not out of in_partner_review) ends no review.
+    expect(counterDelta(appWith([entered, lapsed], { partner }), entered).adds).toEqual({ 'in#in_partner_review': 1, 'out#routed': 1 });
   });
 
   it('counts a review without a time when there is no earlier transition, and nothing for a partner when the status stays', () => {
