@@ -8,24 +8,9 @@ import {
 } from '../../functions/core/ace/brief-text.ts';
 import type { Filing } from '../../schemas/estimate.ts';
 import type { Worksheet } from '../../schemas/worksheet.ts';
-import { exampleWorksheet } from '../support/fixtures.ts';
+import { exampleFiling, exampleWorksheet } from '../support/fixtures.ts';
 
-function filing(overrides: Partial<Filing> = {}): Filing {
-  return {
-    programId: 'bedrock-poc',
-    programName: 'Bedrock / GenAI POC funding',
-    filingPath: 'ace',
-    askUsd: '25000.00',
-    coverageMonths: 3,
-    monthlySpendByService: [
-      { service: 'Amazon Bedrock', monthlyUsd: '6150.40' },
-      { service: 'Amazon OpenSearch Service', monthlyUsd: '700.00' },
-      { service: 'Amazon S3', monthlyUsd: '0.00' },
-    ],
-    rationale: 'A defined GenAI proof of concept with a measurable success metric.',
-    ...overrides,
-  };
-}
+const filing = exampleFiling;
 
 /** The example worksheet (examples/worksheet.json), changed by `change`. */
 function worksheet(change: (ws: Worksheet) => void = () => {}): Worksheet {

@@ -11,27 +11,12 @@ import { CreateOpportunityBody, DraftedBrief } from '../../schemas/ace-opportuni
 import { PROGRAM_IDS, type Filing } from '../../schemas/estimate.ts';
 import { USE_CASE_KINDS, type Worksheet } from '../../schemas/worksheet.ts';
 import { ARB_NOW, arbWorksheet } from '../support/arbitraries.ts';
-import { exampleWorksheet } from '../support/fixtures.ts';
+import { exampleFiling, exampleWorksheet } from '../support/fixtures.ts';
 
 const NOW = new Date('2026-01-15T12:00:00Z');
 const OPTS = { now: NOW, catalog: 'Sandbox' as const, applicationId: 'app-01HXYZ' };
 
-function filing(overrides: Partial<Filing> = {}): Filing {
-  return {
-    programId: 'bedrock-poc',
-    programName: 'Bedrock / GenAI POC funding',
-    filingPath: 'ace',
-    askUsd: '25000.00',
-    coverageMonths: 3,
-    monthlySpendByService: [
-      { service: 'Amazon Bedrock', monthlyUsd: '6150.40' },
-      { service: 'Amazon OpenSearch Service', monthlyUsd: '700.00' },
-      { service: 'Amazon S3', monthlyUsd: '0.00' },
-    ],
-    rationale: 'A defined GenAI proof of concept with a measurable success metric.',
-    ...overrides,
-  };
-}
+const filing = exampleFiling;
 
 const PORTFOLIO = filing({ programId: 'activate-portfolio', programName: 'AWS Activate Portfolio', askUsd: '130000.00', coverageMonths: 12 });
 const FOUNDERS = filing({ programId: 'activate-founders', programName: 'AWS Activate Founders', filingPath: 'self-serve' });
