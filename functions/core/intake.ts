@@ -20,9 +20,16 @@ export { canonicalJson, founderTokenMatches, hashFounderToken, newFounderToken, 
  */
 export function worksheetDomainProblems(worksheet: Worksheet): FieldProblem[] {
   const problems: FieldProblem[] = worksheetAddressProblems(worksheet.company.address);
+  // One model under two routings (`acme.big`, `us.acme.big`) is one model: the estimate plans per model.
+  const firstListed = new Map<string, number>();
   worksheet.workload.models.forEach((m, i) => {
     try {
       const model = resolveCatalogModel(m.modelId, { field: `workload.models[${i}].modelId` });
+      const first = firstListed.get(model.modelId);
+      if (first !== undefined) {
+        problems.push({ field: `workload.models[${i}].modelId`, rule: `names the same model as workload.models[${first}].modelId (${model.modelId}): list each model once, under the routing it uses` });
+      }
+      firstListed.set(model.modelId, first ?? i);
       const tooLong = contextWindowProblem(model, worksheet.workload);
       if (tooLong) problems.push(tooLong);
     } catch (error) {

@@ -40,3 +40,28 @@ describe('intake model checks', () => {
     expect(worksheetDomainProblems(w).map((p) => p.field)).toEqual(['workload.models[0].modelId']);
   });
 });
+
+describe('one model under two routings', () => {
+  it('is refused at the second listing, naming the first and the model, with nothing else reported', () => {
+    const w = exampleWorksheet();
+    w.workload.models = [
+      { modelId: 'anthropic.claude-sonnet-4-6', share: 0.3 },
+      { modelId: 'anthropic.claude-haiku-4-5-20251001-v1:0', share: 0.4 },
+      { modelId: 'global.anthropic.claude-sonnet-4-6', share: 0.2 },
+      { modelId: 'us.anthropic.claude-sonnet-4-6', share: 0.1 },
+    ];
+    expect(worksheetDomainProblems(w)).toEqual([
+      { field: 'workload.models[2].modelId', rule: 'names the same model as workload.models[0].modelId (anthropic.claude-sonnet-4-6): list each model once, under the routing it uses' },
+      { field: 'workload.models[3].modelId', rule: 'names the same model as workload.models[0].modelId (anthropic.claude-sonnet-4-6): list each model once, under the routing it uses' },
+    ]);
+  });
+
+  it('distinct models, each under its own routing, are fine', () => {
+    const w = exampleWorksheet();
+    w.workload.models = [
+      { modelId: 'us.anthropic.claude-sonnet-4-6', share: 0.5 },
+      { modelId: 'global.anthropic.claude-haiku-4-5-20251001-v1:0', share: 0.5 },
+    ];
+    expect(worksheetDomainProblems(w)).toEqual([]);
+  });
+});
