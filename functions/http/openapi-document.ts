@@ -29,7 +29,7 @@ export function worksheetJsonSchema(): Record<string, unknown> {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'https://ace-filing.example/schemas/worksheet.schema.json',
     title: 'ace-filing founder worksheet',
-    description: 'What a founder supplies to size a Bedrock credit ask and draft ACE records. Cross-field rules (model shares add up to 1, a US address needs a state and ZIP code, a defined POC needs a success metric, ...) are checked by the API and named in its 400 answers.',
+    description: 'What a founder supplies to size a Bedrock credit ask and draft ACE records. Cross-field rules (model shares add up to 1, each model listed once whatever its routing prefix, a US address needs a state and ZIP code, a defined POC needs a success metric, ...) are checked by the API and named in its 400 answers.',
     ...schemaOf(Worksheet, 'input'),
   };
 }
