@@ -12,6 +12,7 @@ import type * as Limits from '../../functions/adapters/dynamo/limits.ts';
 import type * as ConfirmationStore from '../../functions/adapters/dynamo/applications-confirmation.ts';
 import type * as Confirmation from '../../functions/usecases/address-confirmation.ts';
 import type * as OpenSlots from '../../functions/usecases/open-slots.ts';
+import type * as ClientModule from '../../functions/adapters/dynamo/client.ts';
 import { hashConfirmationSecret, addressConfirmed } from '../../functions/core/address-confirmation.ts';
 import { TooManyRequestsError } from '../../functions/core/errors.ts';
 import { newApplication, requestHashOf } from '../../functions/core/intake.ts';
@@ -30,6 +31,7 @@ let intake: typeof Intake;
 let confirmation: typeof Confirmation;
 let openSlots: typeof OpenSlots;
 let confirmationStore: typeof ConfirmationStore;
+let documentClient: typeof ClientModule.documentClient;
 const now = new Date('2026-12-07T12:00:00Z');
 const LIMIT = 2;
 
@@ -42,6 +44,7 @@ beforeAll(async () => {
   confirmation = await import('../../functions/usecases/address-confirmation.ts');
   openSlots = await import('../../functions/usecases/open-slots.ts');
   confirmationStore = await import('../../functions/adapters/dynamo/applications-confirmation.ts');
+  ({ documentClient } = await import('../../functions/adapters/dynamo/client.ts'));
   applications = new ApplicationRepository(table.tableName);
   limits = new limitsModule.LimitRepository(table.tableName);
 });
@@ -263,6 +266,30 @@ describe('claimOpenSlot when every slot is held', () => {
     expect(await limitsModule.claimSlot(limits, scope, 1, above, now)).toBe(true);
     expect(await openSlots.claimOpenSlot(deps(), scope, 1, 'app_next', now)).toBe(86_400);
     expect(await holdersOf(scope)).toEqual([above, held!].sort());
+  });
+
+  it('gives up after three rounds when every slot it frees is taken at once by another claim (Retry-After 60)', async () => {
+    const { scope } = fullMailbox();
+    const longAgo = new Date(now.getTime() - 3_600_000);
+    expect(await limitsModule.claimSlot(limits, scope, 0, 'app_orphan', longAgo)).toBe(true);
+    // Each time the claim takes a stale slot back, a rival (itself never stored, claimed long ago) takes it first.
+    const rivals: string[] = [];
+    const name = `rival-${randomUUID()}`;
+    documentClient.middlewareStack.add((next, context) => async (args) => {
+      const result = await next(args);
+      if (context.commandName === 'UpdateCommand' || context.commandName === 'UpdateItemCommand') {
+        const rival = `app_rival_${rivals.length}`;
+        if (await limitsModule.claimSlot(limits, scope, 0, rival, longAgo)) rivals.push(rival);
+      }
+      return result;
+    }, { step: 'initialize', name });
+    try {
+      expect(await openSlots.claimOpenSlot(deps(), scope, 1, 'app_loser', now)).toBe(60);
+    } finally {
+      documentClient.middlewareStack.remove(name);
+    }
+    expect(rivals).toEqual(['app_rival_0', 'app_rival_1', 'app_rival_2']);
+    expect(await holdersOf(scope)).toEqual(['app_rival_2']);
   });
 
   it('takes back a slot whose holder was never stored only once the grace period is over, not at its last moment', async () => {
