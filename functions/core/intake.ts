@@ -26,10 +26,8 @@ export function worksheetDomainProblems(worksheet: Worksheet): FieldProblem[] {
     try {
       const model = resolveCatalogModel(m.modelId, { field: `workload.models[${i}].modelId` });
       const first = firstListed.get(model.modelId);
-      if (first !== undefined) {
-        problems.push({ field: `workload.models[${i}].modelId`, rule: `names the same model as workload.models[${first}].modelId (${model.modelId}): list each model once, under the routing it uses` });
-      }
-      firstListed.set(model.modelId, first ?? i);
+      if (first === undefined) firstListed.set(model.modelId, i);
+      else problems.push({ field: `workload.models[${i}].modelId`, rule: `names the same model as workload.models[${first}].modelId (${model.modelId}): list each model once, under the routing it uses` });
       const tooLong = contextWindowProblem(model, worksheet.workload);
       if (tooLong) problems.push(tooLong);
     } catch (error) {

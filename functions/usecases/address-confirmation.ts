@@ -9,7 +9,7 @@
  *   the public mail services (a catch-all domain confirms any address), then its AWS account's (claimed here, not at
  *   intake, so naming someone else's account id holds nothing until confirmed; a revision that changes the account
  *   is confirmed again, so the new account's slot is claimed here too);
- *   429 when either has its limit: nothing is confirmed and the link stays valid. Then one conditional write uses the
+ *   429 when any has its limit: nothing is confirmed and the link stays valid. Then one conditional write uses the
  *   secret (single use), then the workflow's `address-confirmation` wait is resumed. A crash after a claim leaves the
  *   slot with an open application that will confirm on the repeated click or expire, freeing it. A crash between the
  *   write and the resume is repaired by repeating the request (the same secret is recognised and the callback

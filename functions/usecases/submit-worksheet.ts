@@ -20,14 +20,14 @@ import type { Application } from '../../schemas/application.ts';
 import type { ApplicationRepository } from '../adapters/dynamo/applications.ts';
 import { addFounderTokenHash, createApplication, putDedupeItems } from '../adapters/dynamo/applications-intake.ts';
 import { setExecutionArn } from '../adapters/dynamo/applications-tasks.ts';
-import { addressScope, type LimitRepository, sourceScope, takeFromWindow } from '../adapters/dynamo/limits.ts';
+import { type LimitRepository, sourceScope, takeFromWindow } from '../adapters/dynamo/limits.ts';
 import type { Clock } from '../core/clock.ts';
 import { dedupeValues } from '../core/dedupe.ts';
 import { IdempotencyKeyReusedError, TooManyRequestsError } from '../core/errors.ts';
 import { type IntakeLimits } from '../core/address-confirmation.ts';
 import { mailboxOf } from '../core/mailbox.ts';
 import { sourceNetwork } from '../core/source-network.ts';
-import { claimOpenSlot } from './open-slots.ts';
+import { claimOpenSlot, openSlotScopes } from './open-slots.ts';
 import { applicationIdFor, idempotencyScopeOf, newApplication, newFounderToken, requestHashOf } from '../core/intake.ts';
 
 export interface IntakeDeps {
@@ -96,7 +96,8 @@ async function claimOpenSlots(deps: IntakeDeps, worksheet: Worksheet, id: string
   const typed = worksheet.contact.email;
   const { mailbox } = mailboxOf(typed);
   const limit = deps.settings.maxOpenPerAddress;
-  const retryAfter = await claimOpenSlot(deps, addressScope(mailbox), limit, id, now);
+  // The same scope the slot's holder is later checked against (./open-slots.ts openSlotScopes).
+  const retryAfter = await claimOpenSlot(deps, openSlotScopes(worksheet).mailbox, limit, id, now);
   if (retryAfter !== undefined) {
     const what = mailbox === typed ? `this contact address (${typed})` : `this contact address (${typed}, which reaches the mailbox ${mailbox})`;
     throw new TooManyRequestsError(`At most ${limit} open application(s) per contact address: ${what} has ${limit}. Confirm, withdraw or finish one first (one withdrawn before its address was confirmed holds its slot until its confirmation link would have expired).`, retryAfter);

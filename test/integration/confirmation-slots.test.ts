@@ -277,7 +277,7 @@ describe('claimOpenSlot when every slot is held', () => {
     const name = `rival-${randomUUID()}`;
     documentClient.middlewareStack.add((next, context) => async (args) => {
       const result = await next(args);
-      if (context.commandName === 'UpdateCommand' || context.commandName === 'UpdateItemCommand') {
+      if (context.commandName === 'UpdateItemCommand') {
         const rival = `app_rival_${rivals.length}`;
         if (await limitsModule.claimSlot(limits, scope, 0, rival, longAgo)) rivals.push(rival);
       }
