@@ -56,6 +56,8 @@ describe('notifications', () => {
     expect(possessive('Acme')).toBe("Acme's");
     const labs = newApplication({ id: 'app_9', worksheet: exampleWorksheet(), tokenHash: 'h', now: new Date('2026-11-27T00:00:00Z') });
     expect(composeNotice('founder-confirmation', { application: labs, opsEmail: 'o@x', baseUrl: 'https://x' }).subject).toBe("We received Ledgerly Labs' Bedrock credit application");
+    // Every notice that names the company's application uses the same possessive (the confirmation mail did not).
+    expect(composeNotice('founder-address-confirmation', { application: labs, opsEmail: 'o@x', baseUrl: 'https://x' }).subject).toBe("Confirm your address for Ledgerly Labs' Bedrock credit application");
   });
 
   it('an overdue reminder names each record and where it is (not all of them filed)', () => {
