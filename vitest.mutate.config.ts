@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 // limits, the revision's re-confirmation). The end-to-end, workflow, infra and
 // partner-API suites boot the local runtime or Step Functions, or synthesize the stack: seconds to minutes per mutant
 // on a shared 2-core machine. The command-line tests spawn a new process, which mutants do not reach; the OpenAPI test
-// synthesizes the stack. Mutants these suites leave alive may still be killed by those (see the README).
+// synthesizes the stack. Mutants these suites leave alive may still be killed by those (docs/MUTATION-TESTING.md).
 export default defineConfig({
   test: {
     include: ['test/unit/**/*.test.ts', 'test/integration/{repository,guards,storage,intake-limits,revision-reconfirmation,confirmation-slots}.test.ts'],
