@@ -103,6 +103,13 @@ describe('buildShapeSlice: what the validator gets from each shape and trait', (
     expect(slice(m).shapes.Stage).toEqual({ type: 'enum', values: ['Prospect', 'Qualified'] });
   });
 
+  it('gives an enum member without an enumValue trait its name as value (Smithy 2.0: the value defaults to the name)', () => {
+    const m = withRoot({ Suit: { target: `${NS}Suit` } }, {
+      [`${NS}Suit`]: { type: 'enum', members: { DIAMOND: { target: 'smithy.api#Unit' }, CLUB: { target: 'smithy.api#Unit', traits: { 'smithy.api#enumValue': 'club' } } } },
+    });
+    expect(slice(m).shapes.Suit).toEqual({ type: 'enum', values: ['DIAMOND', 'club'] });
+  });
+
   it('keeps a timestamp format, and the scalar types as they are', () => {
     const m = withRoot({
       Closes: { target: `${NS}DateTime` }, At: { target: 'smithy.api#Timestamp' }, Flag: { target: 'smithy.api#Boolean' }, Big: { target: 'smithy.api#Long' },
