@@ -114,7 +114,9 @@ describe('building blocks', () => {
     expect(long.endsWith(':activate-portfolio')).toBe(true);
   });
 
-  it.each([['CA', 'California'], ['ca', 'California'], ['california', 'California'], ['DC', 'Dist. of Columbia'], ['District of Columbia', 'Dist. of Columbia'], ['PR', 'Puerto Rico'], ['Nowhere', 'Nowhere']])(
+  it.each([['CA', 'California'], ['ca', 'California'], ['california', 'California'], ['DC', 'Dist. of Columbia'], ['District of Columbia', 'Dist. of Columbia'], ['PR', 'Puerto Rico'], ['Nowhere', 'Nowhere'],
+    // Founders' stray spaces: trimmed before the lookup, and an unknown name passes through trimmed.
+    [' ca ', 'California'], [' District of Columbia ', 'Dist. of Columbia'], [' Nowhere ', 'Nowhere']])(
     'maps the US state %s to %s', (input, expected) => expect(aceStateName(input)).toBe(expected),
   );
 

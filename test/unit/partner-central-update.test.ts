@@ -61,3 +61,36 @@ describe('planApiUpdate (recording an UpdateOpportunity and copying it into the 
     expect(() => planApiUpdate({ ...args(filedApp('action_required'), { LifeCycle: { NextSteps: 'x' } }), partnerId: 'p-other' })).toThrow(/not found/);
   });
 });
+
+describe('planApiUpdate and containsChanges: what the founder reads, nulls, other records (mutation testing, 2026-12-07)', () => {
+  it('treats a null member as a value: the same null is there, an object over a null is not', () => {
+    expect(containsChanges({ Marketing: null }, { Marketing: null })).toBe(true);
+    expect(containsChanges({ Marketing: null }, { Marketing: { Source: 'None' } })).toBe(false);
+  });
+
+  it('says every changed member, sorted, and when Partner Central saved it', () => {
+    const plan = planApiUpdate(args(filedApp('action_required'), { Project: { Title: 'Ledgerly AI' }, Customer: { Account: { CompanyName: 'Ledgerly Inc' } } }));
+    if (plan.kind !== 'record') throw new Error('expected a record plan');
+    expect(plan.note.reason).toBe("Updated O123 in Partner Central to answer AWS's Action Required (changed: Customer, Project); "
+      + 'Partner Central saved it at 2026-12-06T11:59:00Z. It goes back to AWS when resubmitted.');
+    const unsaid = planApiUpdate({ ...args(filedApp('action_required'), { Project: { Title: 'Ledgerly AI' } }), lastModifiedDate: undefined });
+    expect(unsaid.kind === 'record' && unsaid.note.reason).toBe("Updated O123 in Partner Central to answer AWS's Action Required (changed: Project). It goes back to AWS when resubmitted.");
+  });
+
+  it('changes only this program\'s brief, and counts a first edit from revision 1', () => {
+    const app = filedApp('action_required');
+    const other = { programId: 'map', body: { Project: { Title: 'Other' } }, problems: [], record: { status: 'filed' as const } };
+    const [poc] = app.briefs ?? [];
+    const plan = planApiUpdate(args({ ...app, briefs: [{ ...poc!, revision: undefined }, other] }, { Project: { Title: 'Ledgerly AI' } }));
+    if (plan.kind !== 'record') throw new Error('expected a record plan');
+    expect(plan.briefs[0]?.revision).toBe(2);
+    expect(plan.briefs[0]?.editedAt).toBe('2026-12-06T12:00:00.000Z');
+    expect(plan.briefs[1]).toEqual(other);
+  });
+
+  it('names the record status when it refuses (409) a change after Action Required', () => {
+    expect(() => planApiUpdate(args(filedApp('in_aws_review'), { LifeCycle: { NextSteps: 'Changed' } }))).toThrow(
+      "The bedrock-poc record is 'in_aws_review'; an update through the API is recorded only while AWS's Action Required is open",
+    );
+  });
+});

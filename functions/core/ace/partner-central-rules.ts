@@ -42,9 +42,9 @@ export function checkApiFiling(args: { app: Application; programId: string; part
   if (!isAssignedTo(app, partnerId)) throw notFound(app);
   const brief = findBrief(app, programId);
   const record = recordOf(brief);
-  // Never file at AWS for an application the founder withdrew (or whose workflow failed).
-  if (!(record.opportunityId !== undefined && record.filedVia === 'api')) refuseIfClosed(app);
   if (record.opportunityId !== undefined && record.filedVia === 'api') return { kind: 'already-filed', opportunityId: record.opportunityId };
+  // Never file at AWS for an application the founder withdrew (or whose workflow failed).
+  refuseIfClosed(app);
   if (record.status !== 'approved_for_filing') {
     throw new ConflictError(`The ${programId} record is '${record.status}'; only a record approved for filing can be filed through the API`, record.status);
   }
@@ -127,11 +127,6 @@ function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;
 }
 
-/**
- * ReviewStatus → record status: Submitted / In review → in_aws_review; Action Required → action_required (with
- * ReviewComments and ReviewStatusReason); Approved → approved; Rejected → rejected (ClosedLostReason, else
- * ReviewStatusReason, else 'Other'). Pending Submission (created, not yet submitted) or nothing: no change.
- */
 /** Record statuses in which AWS's review can still change the record: what the reconciliation follows. */
 export const IN_AWS_REVIEW: readonly RecordStatus[] = ['filed', 'in_aws_review', 'action_required'];
 
@@ -139,21 +134,27 @@ export function inAwsReview(status: RecordStatus): boolean {
   return IN_AWS_REVIEW.includes(status);
 }
 
+/**
+ * ReviewStatus → record status: Submitted / In review → in_aws_review; Action Required → action_required (with
+ * ReviewComments and ReviewStatusReason); Approved → approved; Rejected → rejected (ClosedLostReason, else
+ * ReviewStatusReason, else 'Other'). Pending Submission (created, not yet submitted) or nothing: no change.
+ */
 export function reviewFromLifeCycle(lifeCycle: LifeCycleView | undefined): SyncedReview | undefined {
-  const status = lifeCycle?.ReviewStatus;
+  if (lifeCycle === undefined) return undefined;
+  const status = lifeCycle.ReviewStatus;
   switch (status) {
     case 'Submitted':
     case 'In review':
       return { to: 'in_aws_review', reviewStatus: status };
     case 'Action Required':
-      return { to: 'action_required', reviewStatus: status, ...defined({ comments: lifeCycle?.ReviewComments, reason: lifeCycle?.ReviewStatusReason }) };
+      return { to: 'action_required', reviewStatus: status, ...defined({ comments: lifeCycle.ReviewComments, reason: lifeCycle.ReviewStatusReason }) };
     case 'Approved':
-      return { to: 'approved', reviewStatus: status, ...defined({ comments: lifeCycle?.ReviewComments }) };
+      return { to: 'approved', reviewStatus: status, ...defined({ comments: lifeCycle.ReviewComments }) };
     case 'Rejected':
       return {
         to: 'rejected', reviewStatus: status,
-        reason: lifeCycle?.ClosedLostReason || lifeCycle?.ReviewStatusReason || 'Other',
-        ...defined({ comments: lifeCycle?.ReviewComments }),
+        reason: lifeCycle.ClosedLostReason || lifeCycle.ReviewStatusReason || 'Other',
+        ...defined({ comments: lifeCycle.ReviewComments }),
       };
     default:
       return undefined;

@@ -71,9 +71,10 @@ function sliceShape(id: string, shape: SmithyShape, namespace = NAMESPACE): Slic
       return { type: 'list', member: memberOf(shape.member, namespace), ...constraintsOf(shape.traits) };
     }
     case 'enum':
+      // A member without the enumValue trait has its name as value (Smithy 2.0 enum shapes).
       return {
         type: 'enum',
-        values: Object.values(shape.members ?? {}).map((m) => String(m.traits?.['smithy.api#enumValue'])),
+        values: Object.entries(shape.members ?? {}).map(([name, m]) => String(m.traits?.['smithy.api#enumValue'] ?? name)),
       };
     case 'string':
       return { type: 'string', ...constraintsOf(shape.traits) };
