@@ -36,7 +36,8 @@ export interface SubmissionChoice {
 
 export function submissionChoice(requested: { involvementType?: InvolvementType | undefined; visibility?: Visibility | undefined }): SubmissionChoice {
   const involvementType = requested.involvementType ?? 'Co-Sell';
-  // AWS documents Visibility for Co-Sell; For Visibility Only opportunities are submitted without it.
+  // SubmitOpportunity takes Visibility with either involvement type (the model's default is Full): sent explicitly,
+  // so what was chosen is what the timeline says.
   const visibility = requested.visibility ?? 'Full';
   return { involvementType, visibility, explained: `${INVOLVEMENT_EXPLAINED[involvementType]}. ${VISIBILITY_EXPLAINED[visibility]}.` };
 }

@@ -10,7 +10,7 @@ import type { Length, ShapeSlice, SliceMember, SliceShape } from '../../../schem
 
 type SmithyTraits = Record<string, unknown>;
 type SmithyRef = { target: string; traits?: SmithyTraits };
-type SmithyShape = {
+export type SmithyShape = {
   type: string;
   traits?: SmithyTraits;
   member?: SmithyRef;
@@ -71,11 +71,7 @@ function sliceShape(id: string, shape: SmithyShape, namespace = NAMESPACE): Slic
       return { type: 'list', member: memberOf(shape.member, namespace), ...constraintsOf(shape.traits) };
     }
     case 'enum':
-      // A member without the enumValue trait has its name as value (Smithy 2.0 enum shapes).
-      return {
-        type: 'enum',
-        values: Object.entries(shape.members ?? {}).map(([name, m]) => String(m.traits?.['smithy.api#enumValue'] ?? name)),
-      };
+      return { type: 'enum', values: enumMemberValues(shape) };
     case 'string':
       return { type: 'string', ...constraintsOf(shape.traits) };
     case 'timestamp': {
@@ -109,6 +105,11 @@ function referencedIds(shape: SmithyShape): string[] {
  * The closure of shapes reachable from `root` (default CreateOpportunityRequest), in a stable (sorted) order.
  * `namespace` and `file` name another model (e.g. the Benefits API's) when slicing it.
  */
+/** An enum shape's values; a member without the enumValue trait has its name as value (Smithy 2.0 enum shapes). */
+export function enumMemberValues(shape: SmithyShape): string[] {
+  return Object.entries(shape.members ?? {}).map(([name, m]) => String(m.traits?.['smithy.api#enumValue'] ?? name));
+}
+
 export function buildShapeSlice(model: SmithyModel, modelText: string, opts: { root?: string; namespace?: string; file?: string } = {}): ShapeSlice {
   const namespace = opts.namespace ?? NAMESPACE;
   const root = opts.root ?? ROOT;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { checkAgainstSlice } from '../../../functions/core/ace/shape-check.ts';
 import type { ShapeSlice } from '../../../functions/core/ace/model.ts';
 import type { FieldProblem } from '../../../schemas/issues.ts';
-import { buildShapeSlice, type SmithyModel } from '../../../functions/core/ace/smithy-slice.ts';
+import { buildShapeSlice, enumMemberValues, type SmithyModel } from '../../../functions/core/ace/smithy-slice.ts';
 import { PROJECT_DIR } from '../paths.ts';
 
 /** One service error in the model's own shape: `__type`, its HTTP status, its members. */
@@ -93,7 +93,7 @@ export class ServiceModel {
   enumValues(shapeName: string): string[] {
     const shape = this.#model.shapes[`${this.#spec.namespace}${shapeName}`];
     if (shape?.type !== 'enum') return [];
-    return Object.values(shape.members ?? {}).map((m) => String(m.traits?.['smithy.api#enumValue']));
+    return enumMemberValues(shape);
   }
 
   /** The HTTP status the model gives an error shape (`smithy.api#httpError`). */
