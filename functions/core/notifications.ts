@@ -8,6 +8,7 @@
  */
 import { confirmsRevisedAddress } from './address-confirmation.ts';
 import { build, composerOf, links, type Composer, type Mail, type NoticeContext, type NoticeKind } from './notice-mail.ts';
+import { possessive } from './notice-markers.ts';
 import { composeExpiryNotice } from './notices-expiry.ts';
 import { composeReminderNotice, fundingWhere, recordsWhere } from './notices-reminder.ts';
 import { composeTransitionNotice } from './notices-transition.ts';
@@ -27,7 +28,7 @@ export function composeOtherNotice(kind: NoticeKind, ctx: NoticeContext): Mail |
   switch (kind) {
     case 'founder-address-confirmation': {
       const link = ctx.confirmation?.link ?? `${ctx.baseUrl}/applications/${encodeURIComponent(app.id)}/confirm-email`;
-      return build([w.contact.email], `Confirm your address for ${company}'s Bedrock credit application`, [
+      return build([w.contact.email], `Confirm your address for ${possessive(company)} Bedrock credit application`, [
         `Hi ${w.contact.firstName},`,
         confirmsRevisedAddress(app.addressConfirmation)
           ? `Someone revised the Bedrock credit worksheet of ${company} (application ${app.id}) and gave this address as the contact.`

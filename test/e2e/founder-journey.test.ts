@@ -49,7 +49,7 @@ describe('a founder submits the example worksheet', () => {
     expect(view.partner).toBeNull();
     expect(view.addressConfirmation).toMatchObject({ confirmed: false, confirmedAt: null });
     const mails = await rt.mails();
-    expect(mails.map((m) => [m.destination.to[0], m.subject])).toEqual([['maya@ledgerly.ai', "Confirm your address for Ledgerly Labs's Bedrock credit application"]]);
+    expect(mails.map((m) => [m.destination.to[0], m.subject])).toEqual([['maya@ledgerly.ai', "Confirm your address for Ledgerly Labs' Bedrock credit application"]]);
     expect(mails[0]!.body.text).toContain(`${rt.urls.api}/applications/${applicationId}/confirm-email#secret=acs_`);
   });
 
