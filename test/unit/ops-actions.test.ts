@@ -67,8 +67,15 @@ describe('the executions an application had', () => {
     expect(executionNamesOf(appAfter(TO_ROUTED))).toEqual(['app_ops']);
   });
 
-  it('a cancellation of a failed application starts no execution', () => {
+  it('a cancellation (of a failed or an unrouted application) starts no execution', () => {
     const app = appAfter([...TO_ROUTED, ['routed', 'failed', SYSTEM], ['failed', 'withdrawn', OPS, 'cancelled by operations: duplicate']]);
+    expect(executionNamesOf(app)).toEqual(['app_ops']);
+    const unrouted = appAfter([['submitted', 'sized', SYSTEM], ['sized', 'drafted', SYSTEM], ['drafted', 'unrouted', SYSTEM], ['unrouted', 'withdrawn', OPS, 'cancelled by operations: x']]);
+    expect(executionNamesOf(unrouted)).toEqual(['app_ops']);
+  });
+
+  it('a routing of an unrouted application by the workflow itself (the lifecycle allows it) is no restart by operations', () => {
+    const app = appAfter([['submitted', 'sized', SYSTEM], ['sized', 'drafted', SYSTEM], ['drafted', 'unrouted', SYSTEM], ['unrouted', 'routed', SYSTEM, 'routed']]);
     expect(executionNamesOf(app)).toEqual(['app_ops']);
   });
 });
@@ -78,7 +85,7 @@ describe('redrive', () => {
 
   it('puts a failed application back in the status it failed from, with the state and the reason, and clears the failure', () => {
     const app = appAfter([...TO_ROUTED, ['routed', 'failed', SYSTEM]], { failure });
-    expect(planRedrive(app, OPS, 'SES is back', NOW)).toEqual({
+    expect(planRedrive(app, OPS, 'SES is back', NOW)).toStrictEqual({
       kind: 'apply',
       plan: {
         expectedStatus: 'failed',
@@ -176,6 +183,11 @@ describe('reassign', () => {
     const error = conflictOf(() => planReassign(nudged, OPS, { id: 'p-north', name: 'Northwind' }, 'r', NOW));
     expect(error.message).toBe("Application app_ops is already with p-north ('routed')");
   });
+
+  it("a partner's change request worded like a reassignment is not one", () => {
+    const asked = appAfter([...TO_ROUTED, ['routed', 'in_partner_review', SYSTEM], ['in_partner_review', 'changes_requested', PARTNER, 'reassigned budget lines are missing']], { partner: NORTH });
+    expect(conflictOf(() => planReassign(asked, OPS, { id: 'p-north', name: 'Northwind' }, 'r', NOW)).message).toBe("Application app_ops is already with p-north ('changes_requested')");
+  });
 });
 
 describe('cancel', () => {
@@ -189,6 +201,11 @@ describe('cancel', () => {
       },
       changes: {},
     });
+  });
+
+  it("cancels after an operator's other action (the latest step is no cancellation to replay)", () => {
+    const reassigned = appAfter([...TO_ROUTED, ['routed', 'routed', OPS, 'reassigned from p-north to p-south by operations: x']]);
+    expect(planCancel(reassigned, OPS, 'duplicate', NOW)).toMatchObject({ kind: 'apply', plan: { transition: { from: 'routed', to: 'withdrawn', version: 6 } } });
   });
 
   it("a repeated cancellation replays the operator's; one the founder withdrew is a 409", () => {
@@ -245,6 +262,9 @@ describe('nudge', () => {
     const escalated = appAfter([...TO_ROUTED, ['routed', 'in_partner_review', SYSTEM], ['in_partner_review', 'approved_for_filing', PARTNER], ['approved_for_filing', 'filed', PARTNER],
       ['filed', 'filed', SYSTEM, "escalated to operations: AWS's decision", '2026-12-07T08:00:00.000Z']]);
     expect(planNudge(escalated, OPS, 'now', NOW).replay).toBe(false);
+    // The partner's change request today, worded like a nudge: the founder is still reminded.
+    const asked = appAfter([...TO_ROUTED, ['routed', 'in_partner_review', SYSTEM], ['in_partner_review', 'changes_requested', PARTNER, 'nudged you twice: add the workload', '2026-12-07T08:00:00.000Z']]);
+    expect(planNudge(asked, OPS, 'now', NOW)).toMatchObject({ replay: false, notice: 'founder-revision-reminder', note: { version: 7 } });
   });
 });
 

@@ -22,8 +22,8 @@ export function restartExecutionName(applicationId: string, version: number): st
   return `${applicationId}--ops-v${version}`;
 }
 
-/** A redrive: operations moved a failed application back (a cancellation, failed → withdrawn, is none). */
-const isRedrive = (t: Transition): boolean => t.actor.kind === 'ops' && t.from === 'failed' && t.to !== 'withdrawn';
+/** A redrive: a failed application moved back (only operations move one: lifecycle.ts; a cancellation, → withdrawn, is none). */
+const isRedrive = (t: Transition): boolean => t.from === 'failed' && t.to !== 'withdrawn';
 
 /** Transitions after which operations started a new execution (redrive, or an unrouted application assigned). */
 function restartsOf(app: Application): Transition[] {
@@ -124,7 +124,8 @@ export function planNudge(app: Application, actor: Actor, reason: string, now: D
   const target = NUDGE_BY_STATUS[app.status];
   if (!target) throw new ConflictError(`Application ${app.id} is '${app.status}': nobody has a pending step to be reminded of`, app.status);
   const today = now.toISOString().slice(0, 10);
-  const earlier = app.transitions.findLast((t) => t.from === t.to && t.to === app.status && t.actor.kind === 'ops' && t.at.startsWith(today) && t.reason.startsWith('nudged'));
+  // An operator's transition whose reason starts so is a nudge note (the others start 'redriven', 'reassigned', 'cancelled').
+  const earlier = app.transitions.findLast((t) => t.to === app.status && t.actor.kind === 'ops' && t.at.startsWith(today) && t.reason.startsWith('nudged'));
   if (earlier) return { notice: target.kind, who: target.who, note: earlier, replay: true };
   return {
     notice: target.kind,
