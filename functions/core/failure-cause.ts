@@ -16,10 +16,9 @@ export function cleanFailureCause(rawCause: string | undefined): string {
   const raw = rawCause ?? '';
   let message = raw;
   try {
-    const parsed = JSON.parse(raw) as unknown;
-    if (parsed && typeof parsed === 'object' && typeof (parsed as { errorMessage?: unknown }).errorMessage === 'string') {
-      message = (parsed as { errorMessage: string }).errorMessage;
-    }
+    // Any JSON parses: only an object's string `errorMessage` is Lambda's (null, numbers and strings have none).
+    const errorMessage = (JSON.parse(raw) as { errorMessage?: unknown } | null)?.errorMessage;
+    if (typeof errorMessage === 'string') message = errorMessage;
   } catch {
     // Not JSON, or Lambda's JSON cut short (older items kept its first 2,000 characters): its message if it has one.
     const quoted = /"errorMessage"\s*:\s*("(?:[^"\\]|\\.)*")/.exec(raw)?.[1];

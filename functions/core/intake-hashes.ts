@@ -7,14 +7,16 @@ import type { Application } from '../../schemas/application.ts';
 import type { Worksheet } from '../../schemas/worksheet.ts';
 
 export function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** JSON with object keys sorted at every level: the same value gives the same text whatever order its keys came in. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // An undefined item reads as null, as in JSON.stringify (canonicalJson(undefined) is 'null').
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  // An object's keys are distinct: no two compare equal.
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 

@@ -36,3 +36,28 @@ describe('the failure cause kept on an application', () => {
     expect(long.endsWith('…')).toBe(true);
   });
 });
+
+describe('the failure cause: what a cause may look like', () => {
+  it('drops the trace at the end of a plain-text cause, leaving no space behind', () => {
+    expect(cleanFailureCause('Error: boom\n    at run (/var/task/index.mjs:10:5)\n    at process (node:internal/a:1:1)\n')).toBe('Error: boom');
+    expect(cleanFailureCause('\n  MessageRejected: address not verified  \n')).toBe('MessageRejected: address not verified');
+  });
+
+  it("keeps a JSON cause that is not Lambda's error (no string errorMessage) as its text", () => {
+    expect(cleanFailureCause('{"error":"States.TaskFailed","cause":"x"}')).toBe('{"error":"States.TaskFailed","cause":"x"}');
+    expect(cleanFailureCause('{"errorMessage":42}')).toBe('{"errorMessage":42}');
+    expect(cleanFailureCause('null')).toBe('null');
+    expect(cleanFailureCause('"quoted"')).toBe('"quoted"');
+    expect(cleanFailureCause('17')).toBe('17');
+  });
+
+  it('reads the message of a cut-short JSON cause whatever its spacing, escapes included', () => {
+    expect(cleanFailureCause('{"errorType" : "Error", "errorMessage" : "bad \\"id\\" in /var/task/a/b.js", "trace" : ["Error: bad')).toBe('bad "id" in <path>');
+  });
+
+  it(`keeps a cause of exactly ${MAX_CAUSE_LENGTH} characters whole; one more is cut to ${MAX_CAUSE_LENGTH} with an ellipsis`, () => {
+    const exact = 'y'.repeat(MAX_CAUSE_LENGTH);
+    expect(cleanFailureCause(exact)).toBe(exact);
+    expect(cleanFailureCause(`${exact}z`)).toBe(`${'y'.repeat(MAX_CAUSE_LENGTH - 1)}…`);
+  });
+});

@@ -22,9 +22,12 @@ export function restartExecutionName(applicationId: string, version: number): st
   return `${applicationId}--ops-v${version}`;
 }
 
+/** A redrive: a failed application moved back (only operations move one: lifecycle.ts; a cancellation, → withdrawn, is none). */
+const isRedrive = (t: Transition): boolean => t.from === 'failed' && t.to !== 'withdrawn';
+
 /** Transitions after which operations started a new execution (redrive, or an unrouted application assigned). */
 function restartsOf(app: Application): Transition[] {
-  return app.transitions.filter((t) => t.actor.kind === 'ops' && (t.from === 'failed' || (t.from === 'unrouted' && t.to === 'routed')));
+  return app.transitions.filter((t) => isRedrive(t) || (t.actor.kind === 'ops' && t.from === 'unrouted' && t.to === 'routed'));
 }
 
 /** The execution a change recorded after an escalation starts (functions/usecases/run-command.ts). */
@@ -51,24 +54,27 @@ const lastIndex = (app: Application, test: (t: Transition) => boolean): number =
 /** Back to the status it failed from; the workflow then carries on from there (a new execution, see README). */
 export function planRedrive(app: Application, actor: Actor, reason: string, now: Date): OpsPlan {
   if (app.status !== 'failed') {
-    const failedAt = lastIndex(app, (t) => t.to === 'failed');
-    const redriven = app.transitions[lastIndex(app, (t) => t.from === 'failed' && t.actor.kind === 'ops')];
-    if (redriven && failedAt >= 0 && app.transitions.indexOf(redriven) > failedAt) return { kind: 'replay', transition: redriven };
+    // A repeat converges on the redrive that followed the latest failure (none at all: both indexes are -1).
+    const redrivenAt = lastIndex(app, isRedrive);
+    if (redrivenAt > lastIndex(app, (t) => t.to === 'failed')) return { kind: 'replay', transition: app.transitions[redrivenAt]! };
     throw new ConflictError(`Application ${app.id} is '${app.status}', not failed: there is nothing to redrive`, app.status);
   }
-  const to = app.failure?.failedFrom;
-  if (!to) throw new ConflictError(`Application ${app.id} has no recorded failure to redrive from`, app.status);
+  const { failure } = app;
+  if (!failure) throw new ConflictError(`Application ${app.id} has no recorded failure to redrive from`, app.status);
   return {
     kind: 'apply',
-    plan: planTransition({ current: app.status, version: app.version, to, actor, now, reason: `redriven from ${app.failure?.state ?? 'the failed state'} by operations: ${reason}` }),
+    plan: planTransition({ current: app.status, version: app.version, to: failure.failedFrom, actor, now, reason: `redriven from ${failure.state} by operations: ${reason}` }),
     changes: { failure: undefined },
   };
 }
 
+const REASSIGNED = 'reassigned ';
+
 export function planReassign(app: Application, actor: Actor, partner: { id: string; name: string }, reason: string, now: Date): OpsPlan {
   if (app.partner?.partnerId === partner.id) {
+    // The reassignment itself, still the latest step (a nudge of the routed partner is a routed → routed note too).
     const t = app.transitions.at(-1);
-    if (t && t.actor.kind === 'ops' && t.to === 'routed' && app.status === 'routed') return { kind: 'replay', transition: t };
+    if (t?.reason.startsWith(REASSIGNED) && t.actor.kind === 'ops') return { kind: 'replay', transition: t };
     if (app.status !== 'unrouted') throw new ConflictError(`Application ${app.id} is already with ${partner.id} ('${app.status}')`, app.status);
   }
   if (!['routed', 'in_partner_review', 'unrouted'].includes(app.status)) {
@@ -78,14 +84,14 @@ export function planReassign(app: Application, actor: Actor, partner: { id: stri
   const assignment: PartnerAssignment = { partnerId: partner.id, partnerName: partner.name, assignedAt: now.toISOString(), reasons: [`assigned by operations: ${reason}`] };
   return {
     kind: 'apply',
-    plan: planTransition({ current: app.status, version: app.version, to: 'routed', actor, now, reason: `reassigned ${previous ? `from ${previous} ` : ''}to ${partner.id} by operations: ${reason}` }),
+    plan: planTransition({ current: app.status, version: app.version, to: 'routed', actor, now, reason: `${REASSIGNED}${previous ? `from ${previous} ` : ''}to ${partner.id} by operations: ${reason}` }),
     changes: { partner: assignment, ...(previous ? { passedOverBy: [...new Set([...(app.passedOverBy ?? []), previous])] } : {}) },
   };
 }
 
 export function planCancel(app: Application, actor: Actor, reason: string, now: Date): OpsPlan {
   const t = app.transitions.at(-1);
-  if (app.status === 'withdrawn' && t?.to === 'withdrawn' && t.actor.kind === 'ops') return { kind: 'replay', transition: t };
+  if (t?.to === 'withdrawn' && t.actor.kind === 'ops') return { kind: 'replay', transition: t };
   return {
     kind: 'apply',
     plan: planTransition({ current: app.status, version: app.version, to: 'withdrawn', actor, now, reason: `cancelled by operations: ${reason}` }),
@@ -118,7 +124,8 @@ export function planNudge(app: Application, actor: Actor, reason: string, now: D
   const target = NUDGE_BY_STATUS[app.status];
   if (!target) throw new ConflictError(`Application ${app.id} is '${app.status}': nobody has a pending step to be reminded of`, app.status);
   const today = now.toISOString().slice(0, 10);
-  const earlier = app.transitions.findLast((t) => t.from === t.to && t.to === app.status && t.actor.kind === 'ops' && t.at.startsWith(today) && t.reason.startsWith('nudged'));
+  // An operator's transition whose reason starts so is a nudge note (the others start 'redriven', 'reassigned', 'cancelled').
+  const earlier = app.transitions.findLast((t) => t.to === app.status && t.actor.kind === 'ops' && t.at.startsWith(today) && t.reason.startsWith('nudged'));
   if (earlier) return { notice: target.kind, who: target.who, note: earlier, replay: true };
   return {
     notice: target.kind,
