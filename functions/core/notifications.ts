@@ -9,7 +9,6 @@
 import { confirmsRevisedAddress } from './address-confirmation.ts';
 import { possessive } from './notice-markers.ts';
 import { build, composerOf, links, type Composer, type Mail, type NoticeContext, type NoticeKind } from './notice-mail.ts';
-import { possessive } from './notice-markers.ts';
 import { composeExpiryNotice } from './notices-expiry.ts';
 import { composeReminderNotice, fundingWhere, recordsWhere } from './notices-reminder.ts';
 import { composeTransitionNotice } from './notices-transition.ts';
