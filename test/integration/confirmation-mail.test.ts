@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
+import { type ApplicationRepository, applyTransition } from '../../functions/adapters/dynamo/applications.ts';
+import { planTransition } from '../../functions/core/application/lifecycle.ts';
 import type * as Intake from '../../functions/adapters/dynamo/applications-intake.ts';
 import type * as Limits from '../../functions/adapters/dynamo/limits.ts';
 import type * as Notices from '../../functions/adapters/dynamo/applications-notices.ts';
@@ -207,7 +208,9 @@ describe('expireUnconfirmed', () => {
   });
 
   it("after a revision never confirmed: closed, and the partner who asked for the changes gets the slot back", async () => {
-    const app = await stored(expiredLink({ requested: 2, sent: 2, firstMail: 2 }), { partner: { partnerId: 'p-north', partnerName: 'North', assignedAt: now.toISOString(), reasons: [] } });
+    // Sized and drafted again after the revision, as the workflow leaves it (so the closing is not the second step).
+    let app = await stored(expiredLink({ requested: 2, sent: 2, firstMail: 2 }), { status: 'submitted', partner: { partnerId: 'p-north', partnerName: 'North', assignedAt: now.toISOString(), reasons: [] } });
+    for (const to of ['sized', 'drafted'] as const) app = await applyTransition(applications, app, planTransition({ current: app.status, version: app.version, to, actor: { kind: 'system', id: 'Workflow' }, reason: 'test', now }));
     const { partners, released } = recordingPartners();
     expect(await confirmation.expireUnconfirmed(expireDeps(partners), app.id, SYSTEM)).toBe('closed-after-revision');
     const after = await applications.mustGet(app.id);
@@ -221,6 +224,39 @@ describe('expireUnconfirmed', () => {
     // Another actor's retry is not that task's: it finds a closed application and does nothing.
     expect(await confirmation.expireUnconfirmed(expireDeps(partners), app.id, { kind: 'system', id: 'Other' })).toBe('other');
     expect(released).toHaveLength(2);
+  });
+
+  it("recognises a retry by its own closing only: another closing of a withdrawn application is left alone, nothing released", async () => {
+    const partner = { partnerId: 'p-north', partnerName: 'North', assignedAt: now.toISOString(), reasons: [] };
+    // Each: withdrawn, with the last transition as given (after a realistic history, so the last is not the second).
+    const closedBy = async (from: Application['status'], by: Application['transitions'][number]['actor'], withPartner: boolean): Promise<Application> => {
+      let app = await stored(expiredLink(), { status: 'submitted', ...(withPartner ? { partner } : {}) });
+      const path = from === 'drafted' ? (['sized', 'drafted'] as const) : (['sized', 'drafted', 'routed', 'in_partner_review', 'changes_requested'] as const);
+      for (const to of path) {
+        const actor = to === 'changes_requested' ? { kind: 'partner', id: 'p-north' } as const : { kind: 'system', id: 'Workflow' } as const;
+        app = await applyTransition(applications, app, planTransition({ current: app.status, version: app.version, to, actor, reason: 'test', now }));
+      }
+      return applyTransition(applications, app, planTransition({ current: app.status, version: app.version, to: 'withdrawn', actor: by, reason: 'test', now }));
+    };
+    const cases = [
+      // Closed by this task before any partner (nothing to release): a retry finds nothing to finish.
+      await closedBy('drafted', SYSTEM, false),
+      // The founder withdrew while the revision waited for its confirmation: not this task's closing.
+      await closedBy('drafted', { kind: 'founder', id: 'founder' }, true),
+      // Closed by the system from another status (the founder never answered the change request): only a closing
+      // from drafted, where the confirmation waits, is this task's.
+      await closedBy('changes_requested', SYSTEM, true),
+    ];
+    const { partners, released } = recordingPartners();
+    for (const app of cases) expect(await confirmation.expireUnconfirmed(expireDeps(partners), app.id, SYSTEM), String(app.transitions.at(-1)?.from)).toBe('other');
+    expect(released).toEqual([]);
+  });
+
+  it('a write that fails for another reason than a lost race (the table is gone) fails the task, to be retried', async () => {
+    const app = await stored(expiredLink());
+    const gone = { tableName: 'no-such-table', get: async () => app, mustGet: async () => app };
+    const { partners } = recordingPartners();
+    await expect(confirmation.expireUnconfirmed(expireDeps(partners, gone), app.id, SYSTEM)).rejects.toThrow(/non-existent table|ResourceNotFound|not found/i);
   });
 
   it('leaves alone a live link, a resend asked for at the last moment, a confirmed address and a closed application', async () => {
