@@ -3,6 +3,9 @@
 // built inside its test (StrykerJS credits work done at collection time to no test).
 import { describe, expect, it } from 'vitest';
 import {
+  type PackedModelCatalog,
+  type PackedRateCard,
+  type PackedSubmissionRules,
   packAddressRules,
   packModelCatalog,
   packPrices,
@@ -18,7 +21,13 @@ import {
   unpackShapeSlice,
   unpackSubmissionRules,
 } from '../../functions/core/packed-data.ts';
-import type { AceAddressRules, RuntimeRateCard, RuntimeRateModel, RuntimeShapeSlice, RuntimeSubmissionRules } from '../../schemas/runtime-data.ts';
+import { checkedSourceData } from '../../functions/core/data-checks.ts';
+import { addressRulesOf, projectModelCatalog, projectRateCard, projectShapeSlice, submissionRulesOf } from '../../functions/core/runtime-data.ts';
+import committedRateCard from '../../data/runtime/rate-card.json' with { type: 'json' };
+import committedModelCatalog from '../../data/runtime/model-catalog.json' with { type: 'json' };
+import committedAddress from '../../data/runtime/ace-address.json' with { type: 'json' };
+import committedValidation from '../../data/runtime/ace-validation.json' with { type: 'json' };
+import type { PackedShapeSlice, PackedAceAddressRules, AceAddressRules, RuntimeRateCard, RuntimeRateModel, RuntimeShapeSlice, RuntimeSubmissionRules } from '../../schemas/runtime-data.ts';
 
 describe('rows', () => {
   it('one column per field in first-seen order, null for an absent value, trailing nulls dropped', () => {
@@ -309,5 +318,27 @@ describe('the submission rules', () => {
     for (const values of [[], ['a', ''], ['a', 'b|c'], ['a|b']]) {
       expect(() => packSubmissionRules({ ...submissionRules(), lists: { ok: { values: ['x'] }, bad: { values } } }), JSON.stringify(values)).toThrow(new TypeError(message));
     }
+  });
+});
+
+describe('the committed packed files', () => {
+  it('unpack to exactly the projections of the checked files they came from, and pack back to what is committed', () => {
+    const sources = checkedSourceData();
+    const rateCard = projectRateCard(sources.rateCard);
+    expect(unpackRateCard(committedRateCard as PackedRateCard)).toStrictEqual(rateCard);
+    expect(packRateCard(rateCard)).toStrictEqual(committedRateCard);
+    const catalog = projectModelCatalog(sources.rateCard);
+    expect(unpackModelCatalog(committedModelCatalog as PackedModelCatalog)).toStrictEqual(catalog);
+    expect(packModelCatalog(catalog)).toStrictEqual(committedModelCatalog);
+    const address = addressRulesOf(sources.ace);
+    expect(unpackAddressRules(committedAddress as PackedAceAddressRules)).toStrictEqual(address);
+    expect(packAddressRules(address)).toStrictEqual(committedAddress);
+    const rules = submissionRulesOf(sources.ace.rules);
+    expect(unpackSubmissionRules(committedValidation.rules as PackedSubmissionRules)).toStrictEqual(rules);
+    expect(packSubmissionRules(rules)).toStrictEqual(committedValidation.rules);
+    // The slice's committed projection leaves the CountryCode enum to the address rules (runtime-data.ts ADDRESS_SHAPES).
+    const { CountryCode: _countryCode, ...shapes } = sources.ace.slice.shapes;
+    expect(unpackShapeSlice(committedValidation.shapes as unknown as PackedShapeSlice)).toStrictEqual({ root: sources.ace.slice.root, shapes });
+    expect(projectShapeSlice({ ...sources.ace.slice, shapes })).toStrictEqual(committedValidation.shapes);
   });
 });
