@@ -81,6 +81,8 @@ describe('suggestModelIds', () => {
   it('compares the base id: the profile prefix and spaces are not part of the typo', () => {
     expect(suggestModelIds(' global.zeta.bgi ', card(), 1)).toEqual(['zeta.big']);
     expect(suggestModelIds('us.acme.mdi', card(), 2)).toEqual(['acme.mid', 'acme.bag']);
+    // Untrimmed, ' us.acme.mdi' would keep its prefix and be closer to an id that starts with it.
+    expect(suggestModelIds(' us.acme.mdi', { models: [{ modelId: 'acme.mid' }, { modelId: 'us.acme.mx' }] }, 1)).toEqual(['acme.mid']);
   });
 
   it('as many as asked, at most the card\'s', () => {
