@@ -126,17 +126,23 @@ export class RuntimeDataError extends Error {
   override readonly name = 'RuntimeDataError';
 }
 
-/** The source files the run-time projections are made from, each checked against its schema. */
-export function checkedSourceData() {
+/** The source files as bundled, by what each becomes. */
+const BUNDLED_SOURCES = {
+  rateCard: rawRateCard, programs: rawPrograms, dataPolicy: rawPolicy, slice: sliceJson, postal: postalJson, rules: rulesJson,
+  stuck: rawStuck, benefits: benefitsJson, benefitSlice: benefitSliceJson, mailProviders: rawMailProviders,
+};
+
+/** The source files the run-time projections are made from (the bundled ones unless given), each checked against its schema. */
+export function checkedSourceData(files: Record<keyof typeof BUNDLED_SOURCES, unknown> = BUNDLED_SOURCES) {
   return {
-    rateCard: loadRateCard(rawRateCard),
-    programs: loadPrograms(rawPrograms),
-    dataPolicy: loadDataPolicy(rawPolicy),
-    ace: loadAceData({ slice: sliceJson, postal: postalJson, rules: rulesJson }),
-    stuck: loadStuckThresholds(rawStuck),
-    benefits: loadAce('data/benefits.json', BenefitsData, benefitsJson),
-    benefitSlice: loadAce('data/ace/create-benefit-application.shapes.json', ShapeSlice, benefitSliceJson),
-    mailProviders: loadMailProviders(rawMailProviders),
+    rateCard: loadRateCard(files.rateCard),
+    programs: loadPrograms(files.programs),
+    dataPolicy: loadDataPolicy(files.dataPolicy),
+    ace: loadAceData({ slice: files.slice, postal: files.postal, rules: files.rules }),
+    stuck: loadStuckThresholds(files.stuck),
+    benefits: loadAce('data/benefits.json', BenefitsData, files.benefits),
+    benefitSlice: loadAce('data/ace/create-benefit-application.shapes.json', ShapeSlice, files.benefitSlice),
+    mailProviders: loadMailProviders(files.mailProviders),
   };
 }
 

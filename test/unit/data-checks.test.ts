@@ -1,12 +1,13 @@
 // The bundled data files are checked at build and trusted at run (functions/core/data-checks.ts): the checks pass on
 // the files as they are, they return exactly the files (so trusting an import equals parsing it), and they refuse a
 // broken file with a message that names it.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import sliceJson from '../../data/ace/create-opportunity.shapes.json' with { type: 'json' };
 import postalJson from '../../data/ace/postal-codes.json' with { type: 'json' };
 import rulesJson from '../../data/ace/submission-rules.json' with { type: 'json' };
 import rawRateCard from '../../data/rate-card.json' with { type: 'json' };
 import rawPrograms from '../../data/programs.json' with { type: 'json' };
+import rawPolicy from '../../data/data-policy.json' with { type: 'json' };
 import rawMailProviders from '../../data/mail-providers.json' with { type: 'json' };
 import {
   AceDataError, checkBundledData, checkedSourceData, checkRuntimeData, COMMITTED_RUNTIME_DATA, DataPolicyError, loadAceData, loadDataPolicy, loadMailProviders, loadPrograms,
@@ -106,25 +107,20 @@ describe('a broken file fails the build, naming the file, each field and its rul
 
 });
 
-describe('the bundled sources, each file checked (a broken one in place of the committed file)', () => {
-  afterEach(() => {
-    vi.doUnmock('../../data/benefits.json');
-    vi.doUnmock('../../data/ace/create-benefit-application.shapes.json');
-    vi.resetModules();
+describe('the source files, each checked', () => {
+  const bundled = () => ({
+    rateCard: rawRateCard, programs: rawPrograms, dataPolicy: rawPolicy, slice: sliceJson, postal: postalJson, rules: rulesJson,
+    stuck: wholeStuck, benefits: wholeBenefits, benefitSlice: wholeBenefitSlice, mailProviders: rawMailProviders,
   });
 
-  it('the benefits file', async () => {
-    vi.resetModules();
-    vi.doMock('../../data/benefits.json', () => ({ default: { broken: true } }));
-    const checks = await import('../../functions/core/data-checks.ts');
-    expect(catchError(() => checks.checkedSourceData()).message).toMatch(/^data\/benefits\.json does not match its schema: \[/);
+  it('the bundled ones by default', () => {
+    expect(checkedSourceData()).toEqual(checkedSourceData(bundled()));
   });
 
-  it('the benefit application\'s shape slice', async () => {
-    vi.resetModules();
-    vi.doMock('../../data/ace/create-benefit-application.shapes.json', () => ({ default: { root: 'x' } }));
-    const checks = await import('../../functions/core/data-checks.ts');
-    expect(catchError(() => checks.checkedSourceData()).message).toMatch(/^data\/ace\/create-benefit-application\.shapes\.json does not match its schema: \[/);
+  it('a broken benefits file or benefit application slice, named by its path', () => {
+    expect(catchError(() => checkedSourceData({ ...bundled(), benefits: { broken: true } })).message).toMatch(/^data\/benefits\.json does not match its schema: \[/);
+    expect(catchError(() => checkedSourceData({ ...bundled(), benefitSlice: { root: 'x' } })).message)
+      .toMatch(/^data\/ace\/create-benefit-application\.shapes\.json does not match its schema: \[/);
   });
 });
 
