@@ -89,19 +89,20 @@ export function loadDataPolicy(input: unknown): DataPolicy {
   return parsed.value;
 }
 
-function loadAce<T>(name: string, schema: { safeParse(data: unknown): { success: boolean; data?: unknown; error?: { issues: unknown[] } } }, data: unknown): T {
+/** A file checked against its schema; the error names the file and quotes the schema's first three issues. */
+function loadAce<S extends z.ZodMiniType>(file: string, schema: S, data: unknown): z.infer<S> {
   const parsed = schema.safeParse(data);
-  if (!parsed.success) throw new AceDataError(`data/ace/${name} does not match its schema: ${JSON.stringify(parsed.error?.issues.slice(0, 3))}`);
-  return parsed.data as T;
+  if (!parsed.success) throw new AceDataError(`${file} does not match its schema: ${JSON.stringify(parsed.error.issues.slice(0, 3))}`);
+  return parsed.data;
 }
 
 /** The three ACE files, and every value list a rule names exists. */
 export function loadAceData(files: { slice: unknown; postal: unknown; rules: unknown }): { slice: ShapeSlice; postal: PostalCodes; rules: SubmissionRules } {
-  const slice = loadAce<ShapeSlice>('create-opportunity.shapes.json', ShapeSlice, files.slice);
-  const postal = loadAce<PostalCodes>('postal-codes.json', PostalCodes, files.postal);
-  const rules = loadAce<SubmissionRules>('submission-rules.json', SubmissionRules, files.rules);
+  const slice = loadAce('data/ace/create-opportunity.shapes.json', ShapeSlice, files.slice);
+  const postal = loadAce('data/ace/postal-codes.json', PostalCodes, files.postal);
+  const rules = loadAce('data/ace/submission-rules.json', SubmissionRules, files.rules);
   for (const allowed of rules.allowedValues) {
-    if (!rules.lists[allowed.list]) throw new AceDataError(`submission-rules.json: unknown list "${allowed.list}"`);
+    if (!rules.lists[allowed.list]) throw new AceDataError(`data/ace/submission-rules.json: unknown list "${allowed.list}"`);
   }
   return { slice, postal, rules };
 }
@@ -125,17 +126,23 @@ export class RuntimeDataError extends Error {
   override readonly name = 'RuntimeDataError';
 }
 
-/** The source files the run-time projections are made from, each checked against its schema. */
-export function checkedSourceData() {
+/** The source files as bundled, by what each becomes. */
+const BUNDLED_SOURCES = {
+  rateCard: rawRateCard, programs: rawPrograms, dataPolicy: rawPolicy, slice: sliceJson, postal: postalJson, rules: rulesJson,
+  stuck: rawStuck, benefits: benefitsJson, benefitSlice: benefitSliceJson, mailProviders: rawMailProviders,
+};
+
+/** The source files the run-time projections are made from (the bundled ones unless given), each checked against its schema. */
+export function checkedSourceData(files: Record<keyof typeof BUNDLED_SOURCES, unknown> = BUNDLED_SOURCES) {
   return {
-    rateCard: loadRateCard(rawRateCard),
-    programs: loadPrograms(rawPrograms),
-    dataPolicy: loadDataPolicy(rawPolicy),
-    ace: loadAceData({ slice: sliceJson, postal: postalJson, rules: rulesJson }),
-    stuck: loadStuckThresholds(rawStuck),
-    benefits: loadAce<BenefitsData>('../benefits.json', BenefitsData, benefitsJson),
-    benefitSlice: loadAce<ShapeSlice>('create-benefit-application.shapes.json', ShapeSlice, benefitSliceJson),
-    mailProviders: loadMailProviders(rawMailProviders),
+    rateCard: loadRateCard(files.rateCard),
+    programs: loadPrograms(files.programs),
+    dataPolicy: loadDataPolicy(files.dataPolicy),
+    ace: loadAceData({ slice: files.slice, postal: files.postal, rules: files.rules }),
+    stuck: loadStuckThresholds(files.stuck),
+    benefits: loadAce('data/benefits.json', BenefitsData, files.benefits),
+    benefitSlice: loadAce('data/ace/create-benefit-application.shapes.json', ShapeSlice, files.benefitSlice),
+    mailProviders: loadMailProviders(files.mailProviders),
   };
 }
 

@@ -23,7 +23,7 @@ export function packRows<T extends object>(items: readonly T[], encode: (column:
       if (value === null) throw new TypeError(`cannot pack a null value (${column}): null means absent in a packed row`);
       return value === undefined ? null : encode(column, value);
     });
-    while (row.length > 0 && row[row.length - 1] === null) row.pop();
+    while (row[row.length - 1] === null) row.pop(); // row[-1] of an empty row is undefined: the loop stops
     return row;
   });
   return { columns, rows };
@@ -46,7 +46,7 @@ export type PackedPrices = (number | null)[];
 
 export function packPrices(prices: Prices): PackedPrices {
   const row: PackedPrices = PRICE_KEYS.map((key) => prices[key] ?? null);
-  while (row.length > 0 && row[row.length - 1] === null) row.pop();
+  while (row[row.length - 1] === null) row.pop();
   return row;
 }
 
@@ -69,7 +69,7 @@ type CacheMinimum = NonNullable<RuntimeRateModel['minCacheablePrefix']>;
  * Model columns as committed: price sheets as arrays, and the source ids a model (or its cache minimum) cites as
  * indexes into the card's `sources` (data-checks.ts guarantees every id cited is listed).
  */
-function modelCodec(sourceIds: readonly string[]) {
+function modelCodec(sourceIds: readonly (string | undefined)[]) {
   const index = (id: string): number => {
     const i = sourceIds.indexOf(id);
     if (i < 0) throw new TypeError(`source ${id} is not one of the card's sources`);
@@ -96,7 +96,8 @@ function modelCodec(sourceIds: readonly string[]) {
   };
 }
 
-const sourceIdsOf = (card: { sources: readonly { id?: string }[] }): string[] => card.sources.map((s) => s.id ?? '');
+// A card's sources all have an id (schemas/rate-card.ts RateSource); one without would match no cited id.
+const sourceIdsOf = (card: { sources: readonly { id?: string }[] }) => card.sources.map((s) => s.id);
 
 export function packRateCard(card: RuntimeRateCard): PackedRateCard {
   return { ...card, models: packRows(card.models, modelCodec(sourceIdsOf(card)).encode) };
@@ -133,6 +134,8 @@ export function packAddressRules(rules: AceAddressRules): PackedAceAddressRules 
   if (stateCodes.some((codes) => codes.length > 1) || abbreviations.some(([, name]) => !rules.usStates.includes(name))) {
     throw new TypeError('cannot pack the US state abbreviations: each must name one state of usStates, one abbreviation per state');
   }
+  // An empty string would unpack to one format of code '' (split gives ['']): there is always at least one.
+  if (Object.keys(rules.formats).length === 0) throw new TypeError('cannot pack the postal formats: an empty list');
   return {
     countryCodes: twoLetters(rules.countryCodes, 'country code'),
     noPostalCode: twoLetters(rules.noPostalCode, 'country code'),
