@@ -20,5 +20,5 @@ export function unnotifiedTransitions(app: Pick<Application, 'notified' | 'trans
  * workflow's wait (await-human-step.ts) words its reason without loading the notices and money formatting.
  */
 export function possessive(name: string): string {
-  return /s$/i.test(name.trim()) ? `${name}'` : `${name}'s`;
+  return name.trim() + (/s\s*$/i.test(name) ? "'" : "'s");
 }

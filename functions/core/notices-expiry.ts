@@ -7,22 +7,15 @@ import { build, links, type Mail, type NoticeContext, type NoticeKind } from './
 
 /** The credit expiry reminder; `undefined` for other kinds. */
 export function composeExpiryNotice(kind: NoticeKind, ctx: NoticeContext): Mail | undefined {
+  if (kind !== 'founder-expiry-reminder') return undefined;
   const app = ctx.application;
   const w = app.worksheet;
-  const company = w.company.name;
-  const { founderLink } = links(ctx);
-  switch (kind) {
-    case 'founder-expiry-reminder': {
-      const e = ctx.expiry;
-      return build([w.contact.email], `${company}: your credits expire in ${e?.daysLeft ?? '?'} days`, [
-        `Hi ${w.contact.firstName},`,
-        `The ${e?.programId ?? ''} credits${e?.amountUsd ? ` (${formatUsdAmount(e.amountUsd)})` : ''} on application ${app.id} expire on ${e?.expiresOn ?? 'their expiry date'} (${e?.daysLeft ?? '?'} days from now).`,
-        'Plan the remaining usage before then; unused credits are not extended.',
-      ], founderLink);
-    }
-    default:
-      return undefined;
-  }
+  const e = ctx.expiry;
+  return build([w.contact.email], `${w.company.name}: your credits expire in ${e?.daysLeft ?? '?'} days`, [
+    `Hi ${w.contact.firstName},`,
+    `The ${e?.programId ?? ''} credits${e?.amountUsd ? ` (${formatUsdAmount(e.amountUsd)})` : ''} on application ${app.id} expire on ${e?.expiresOn ?? 'their expiry date'} (${e?.daysLeft ?? '?'} days from now).`,
+    'Plan the remaining usage before then; unused credits are not extended.',
+  ], links(ctx).founderLink);
 }
 
 /** "11000.5" → "$11,000.50": amounts in mails read like money. */

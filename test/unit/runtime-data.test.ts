@@ -19,6 +19,7 @@ import { aceAddress, postalCodes, runtimeRules, runtimeShapeSlice, shapeSlice, s
 import { ARB_NOW, arbWorksheet } from '../support/arbitraries.ts';
 import { NOW, ragWorksheet } from '../support/worksheets.ts';
 import { readFileSync } from 'node:fs';
+import type { RateCard } from '../../schemas/rate-card.ts';
 
 const WHOLE = { card: rateCard, programs: programsData };
 
@@ -171,5 +172,34 @@ describe('what the functions compute from a projection equals what they compute 
       expect(aceStateName(name), name).toBe(exact ?? submissionRules.usStateAbbreviations[name.trim().toUpperCase()] ?? alias ?? name.trim());
     }
     for (const list of Object.keys(submissionRules.lists)) expect(valueList(list), list).toEqual(submissionRules.lists[list]?.values);
+  });
+});
+
+describe('projections of data the committed files do not have', () => {
+  it('a model keeps the profile ids a lookup cannot reach by stripping the prefix, and only when it has some', () => {
+    const card = structuredClone(checkedSourceData().rateCard);
+    const [first, second] = card.models as [RateCard['models'][number], RateCard['models'][number], ...RateCard['models']];
+    first.inferenceProfiles = [`global.${first.modelId}`, `acme-profile.${first.modelId}`, `us.${first.modelId}`];
+    second.inferenceProfiles = [`eu.${second.modelId}`];
+    const catalog = projectModelCatalog(card);
+    expect(catalog.models[0]).toStrictEqual({ modelId: first.modelId, name: first.name, kind: first.kind, ...(first.contextWindow === undefined ? {} : { contextWindow: first.contextWindow }), otherProfileIds: [`acme-profile.${first.modelId}`] });
+    expect(catalog.models[1]).not.toHaveProperty('otherProfileIds');
+    expect(projectRateCard(card).models[0]?.otherProfileIds).toStrictEqual([`acme-profile.${first.modelId}`]);
+    expect(projectRateCard(card).models[1]).not.toHaveProperty('otherProfileIds');
+    expect(projectRateCard(card).models[0]).not.toHaveProperty('inferenceProfiles');
+    expect(findCatalogModel(`acme-profile.${first.modelId}`, catalog)?.modelId).toBe(first.modelId);
+  });
+
+  it('address rules: no country codes unless CountryCode is an enum, no US states unless the rules list them', () => {
+    const ace = structuredClone(checkedSourceData().ace);
+    const { usStates: _usStates, ...lists } = ace.rules.lists;
+    const withoutStates = { ...ace, rules: { ...ace.rules, lists } };
+    expect(addressRulesOf(withoutStates).usStates).toStrictEqual([]);
+    expect(addressRulesOf(withoutStates).countryCodes).toContain('US');
+    const { CountryCode: _country, ...shapes } = ace.slice.shapes;
+    expect(addressRulesOf({ ...ace, slice: { ...ace.slice, shapes } }).countryCodes).toStrictEqual([]);
+    const asString = { ...ace, slice: { ...ace.slice, shapes: { ...shapes, CountryCode: { type: 'string' as const } } } };
+    expect(addressRulesOf(asString).countryCodes).toStrictEqual([]);
+    expect(addressRulesOf(asString).usStates).toContain('California');
   });
 });
