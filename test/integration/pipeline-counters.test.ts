@@ -189,6 +189,13 @@ describe('reading the counters', () => {
       days: [{ day: '2026-05-02', counters: one }, { day: '2026-05-03', counters: one }],
     });
   });
+  it('the last rolled day is the latest of every month, whatever order DynamoDB returns a set in (it keeps none)', async () => {
+    const tableName = await freshTable();
+    const apps = ['2026-05-11', '2026-05-12', '2026-05-13'].map((d) => timeline([['submitted', `${d}T09:00:00Z`]]));
+    for (const app of apps) await projection.projectTransitions(tableName, app, app.transitions, new Date('2026-05-13T10:00:00Z'));
+    for (const day of ['2026-04-30', '2026-05-12', '2026-05-10', '2026-05-11']) await monthTakes(tableName, day);
+    expect((await stats.readPipelineCounters({ tableName })).days.map((d) => d.day)).toEqual(['2026-05-13']);
+  });
 });
 
 describe('rollUpPipelineDays', () => {
@@ -258,6 +265,11 @@ describe('claimBusinessMetrics', () => {
     const emitted = (await get(tableName, 'DAY#2026-05-11'))?.emittedMetrics as string;
     expect(JSON.parse(emitted)).toEqual({ ApplicationsSubmitted: 2, ApplicationsRouted: 2, RecordsFiled: 0, RecordsApproved: 0, RecordsRejected: 0, CreditsApplied: 0, CreditsAppliedUsd: 0, Redrives: 0 });
     expect(await stats.claimBusinessMetrics({ tableName })).toEqual([]);
+    // A day that counted nothing a metric counts (a sizing) is left as it is: no claim written.
+    const sizing = timeline([['submitted', '2026-05-13T09:00:00Z'], ['sized', '2026-05-14T09:00:00Z']]);
+    await projection.projectTransitions(tableName, sizing, sizing.transitions.slice(1), new Date('2026-05-14T10:00:00Z'));
+    expect(await stats.claimBusinessMetrics({ tableName })).toEqual([]);
+    expect(await get(tableName, 'DAY#2026-05-14')).not.toHaveProperty('emittedMetrics');
     // More on a day already claimed, and on a new one: only the growth, summed over both days.
     const more = ['2026-05-11', '2026-05-12'].map((d) => timeline([['submitted', `${d}T11:00:00Z`]]));
     for (const app of more) await projection.projectTransitions(tableName, app, app.transitions, new Date('2026-05-12T12:00:00Z'));

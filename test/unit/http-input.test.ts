@@ -164,6 +164,7 @@ describe('pagination cursors', () => {
     ['an empty object', encodeCursor({})],
     ['other attributes', encodeCursor({ foo: 1 })],
     ['other attributes, all strings', encodeCursor({ a: 'APP#1', b: 'APP', gsi1pk: 'PARTNER#p-a', c: 'x' })],
+    ['one attribute renamed', encodeCursor({ pk: genuine.pk, sj: genuine.sk, gsi1pk: genuine.gsi1pk, gsi1sk: genuine.gsi1sk })],
     ['an attribute too many', encodeCursor({ ...genuine, gsi2pk: 'STATUS#x' })],
     ['an attribute too few', encodeCursor({ pk: genuine.pk, gsi1pk: genuine.gsi1pk, gsi1sk: genuine.gsi1sk })],
     ['two attribute names run together (they would join to the right list)', encodeCursor({ gsi1pk: 'PARTNER#p-a', 'gsi1sk,pk': 'x', sk: 'APP' })],
