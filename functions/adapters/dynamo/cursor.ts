@@ -22,7 +22,7 @@ export function decodeCursor(cursor: string, expected: { attributes: readonly st
   } catch {
     // Not JSON: left undefined, refused just below.
   }
-  // An array or a primitive has no own member named as a key attribute: refused by the attribute check.
+  // Not an object (or not JSON) is refused here; an array passes, but its members are indices: refused by name below.
   if (value === null || typeof value !== 'object') throw invalid();
   const key = value as Record<string, unknown>;
   const names = Object.keys(key).sort();
