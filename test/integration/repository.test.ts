@@ -111,6 +111,13 @@ describe('application repository against dynalite', () => {
     expect(first.cursor).toBeTypeOf('string');
     const second = await (await import('../../functions/adapters/dynamo/applications-lists.ts')).listByStatus(repos.applications, 'failed', { limit: 3, cursor: first.cursor as string });
     expect(second.items.map((a) => a.id)).toEqual(ids.slice(3));
+    // A tampered cursor is the caller's 400, never DynamoDB's "The provided starting key is invalid" (a 500): two
+    // attribute names run together, or the failed list's key re-pointed at another status.
+    const { encodeCursor } = await import('../../functions/adapters/dynamo/cursor.ts');
+    const key = JSON.parse(Buffer.from(first.cursor as string, 'base64url').toString('utf8')) as Record<string, string>;
+    for (const cursor of [encodeCursor({ gsi2pk: key.gsi2pk, 'gsi2sk,pk': `${key.gsi2sk},${key.pk}`, sk: key.sk }), encodeCursor({ ...key, gsi2pk: 'STATUS#sized' })]) {
+      await expect((await import('../../functions/adapters/dynamo/applications-lists.ts')).listByStatus(repos.applications, 'failed', { limit: 3, cursor })).rejects.toMatchObject({ name: 'ValidationError', problems: [{ field: 'query.cursor' }] });
+    }
   });
 
   it('claims a notice with a lease: busy while held, free again once released or expired, never after it was sent', async () => {

@@ -136,19 +136,47 @@ describe('path parameters', () => {
 describe('pagination cursors', () => {
   const expected = { attributes: ['pk', 'sk', 'gsi1pk', 'gsi1sk'], partition: { attribute: 'gsi1pk', value: 'PARTNER#p-a' } };
   const genuine = { pk: 'APP#1', sk: 'APP', gsi1pk: 'PARTNER#p-a', gsi1sk: 'in_partner_review#2026' };
+  const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+  const REFUSED = [{ field: 'query.cursor', rule: 'must be a nextCursor returned by the previous page of the same query' }];
 
-  it('round-trips a genuine cursor', () => {
+  it('round-trips a genuine cursor, whatever order DynamoDB gave its attributes in and with any Unicode in its values', () => {
     expect(decodeCursor(encodeCursor(genuine), expected)).toEqual(genuine);
+    const reordered = { gsi1sk: 'in_partner_review#2026-é✓', sk: 'APP', gsi1pk: 'PARTNER#p-a', pk: 'APP#1' };
+    expect(decodeCursor(encodeCursor(reordered), expected)).toEqual(reordered);
+    // What is encoded is the key's JSON in UTF-8, base64url (no padding, no '+' or '/': safe in a query string).
+    expect(encodeCursor({ k: 'é?>' })).toBe(base64('{"k":"é?>"}'));
+    expect(encodeCursor({ k: 'é?>' })).toMatch(/^[A-Za-z0-9_-]+$/);
+  });
+
+  it('takes key values up to 1024 bytes (a sort key\'s limit in DynamoDB), counted in UTF-8 bytes', () => {
+    for (const sk of ['x'.repeat(1024), 'é'.repeat(512), 'a']) {
+      expect(decodeCursor(encodeCursor({ ...genuine, sk }), expected)).toEqual({ ...genuine, sk });
+    }
   });
 
   it.each([
     ['not base64 JSON', '%%%'],
+    ['base64 of text that is not JSON', base64('{pk: APP#1}')],
+    ['JSON null', base64('null')],
+    ['a JSON number', base64('5')],
+    ['a JSON string', base64('"APP#1"')],
+    ['a JSON array', base64(JSON.stringify(Object.values(genuine)))],
+    ['an empty object', encodeCursor({})],
     ['other attributes', encodeCursor({ foo: 1 })],
+    ['other attributes, all strings', encodeCursor({ a: 'APP#1', b: 'APP', gsi1pk: 'PARTNER#p-a', c: 'x' })],
+    ['one attribute renamed', encodeCursor({ pk: genuine.pk, sj: genuine.sk, gsi1pk: genuine.gsi1pk, gsi1sk: genuine.gsi1sk })],
+    ['an attribute too many', encodeCursor({ ...genuine, gsi2pk: 'STATUS#x' })],
+    ['an attribute too few', encodeCursor({ pk: genuine.pk, gsi1pk: genuine.gsi1pk, gsi1sk: genuine.gsi1sk })],
+    ['two attribute names run together (they would join to the right list)', encodeCursor({ gsi1pk: 'PARTNER#p-a', 'gsi1sk,pk': 'x', sk: 'APP' })],
     ['a non-string key', encodeCursor({ ...genuine, sk: 5 })],
+    ['a key that is an object', encodeCursor({ ...genuine, sk: { S: 'APP' } })],
+    ['an empty key value (DynamoDB refuses those)', encodeCursor({ ...genuine, sk: '' })],
+    ['a key value of 1025 characters', encodeCursor({ ...genuine, sk: 'x'.repeat(1025) })],
+    ['a key value of 513 characters but 1026 UTF-8 bytes', encodeCursor({ ...genuine, gsi1sk: 'é'.repeat(513) })],
     ["another partner's partition", encodeCursor({ ...genuine, gsi1pk: 'PARTNER#p-b' })],
-  ])('refuses %s with a 400 naming query.cursor', (_what, cursor) => {
+  ])('refuses %s with a 400 naming query.cursor and the rule', (_what, cursor) => {
     const err = thrown(() => decodeCursor(cursor, expected));
     expect(err).toBeInstanceOf(ValidationError);
-    expect((err as ValidationError).problems[0]?.field).toBe('query.cursor');
+    expect((err as ValidationError).problems).toEqual(REFUSED);
   });
 });

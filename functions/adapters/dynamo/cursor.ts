@@ -6,7 +6,7 @@
 import { ValidationError } from '../../core/errors.ts';
 
 export function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
 export const CURSOR_FIELD = 'query.cursor';
@@ -20,13 +20,17 @@ export function decodeCursor(cursor: string, expected: { attributes: readonly st
   try {
     value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw invalid();
+    // Not JSON: left undefined, refused just below.
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalid();
+  // Not an object (or not JSON) is refused here; an array passes, but its members are indices: refused by name below.
+  if (value === null || typeof value !== 'object') throw invalid();
   const key = value as Record<string, unknown>;
   const names = Object.keys(key).sort();
-  if (names.join() !== [...expected.attributes].sort().join()) throw invalid();
-  if (!names.every((n) => typeof key[n] === 'string' && (key[n] as string).length > 0 && (key[n] as string).length <= 1024)) throw invalid();
+  const wanted = [...expected.attributes].sort();
+  // Name by name: joined, { 'gsi1sk,pk': … } would pass for gsi1sk and pk, and DynamoDB would answer a 500.
+  if (names.length !== wanted.length || names.some((n, i) => n !== wanted[i])) throw invalid();
+  // A key attribute is a non-empty string of at most 1024 bytes (a sort key's limit; a partition key's is 2048).
+  if (!names.every((n) => typeof key[n] === 'string' && key[n] !== '' && Buffer.byteLength(key[n]) <= 1024)) throw invalid();
   if (key[expected.partition.attribute] !== expected.partition.value) throw invalid();
   return key as Record<string, string>;
 }

@@ -58,11 +58,11 @@ export type PipelineTable = Pick<PipelineStats, 'tableName'>;
  * exactly these. Reads the day items after the last rolled day (a few: days roll ROLL_UP_GRACE_DAYS after they end).
  */
 export async function claimBusinessMetrics(stats: PipelineTable): Promise<{ name: BusinessMetric; value: number; unit: 'Count' | 'None' }[]> {
-  const last = lastRolledDay(await queryStats(stats, 'MONTH#', 'MONTH#~'));
+  const last = lastRolledDay(await queryMonths(stats));
   const claimed: Partial<Record<BusinessMetric, number>> = {};
-  for (const item of await queryStats(stats, last ? statsDayKey(nextDay(last)).sk : 'DAY#', 'DAY#~')) {
+  for (const item of await queryStats(stats, unrolledFrom(last), 'DAY#~')) {
     const counts = businessMetricCounts(countersOf(item));
-    const before = typeof item.emittedMetrics === 'string' ? item.emittedMetrics : undefined;
+    const before = item.emittedMetrics as string | undefined; // only ever written as JSON text, below
     const emitted = before ? JSON.parse(before) as Partial<Record<BusinessMetric, number>> : {};
     const growth = businessMetricsGrowth(counts, emitted);
     if (growth.length === 0) continue;
@@ -93,9 +93,9 @@ export async function readPipelineDays(stats: PipelineTable, range?: { fromDay: 
 
 /** What the pipeline reads: every month-to-date item, then the day items after the last rolled day (two Queries). */
 export async function readPipelineCounters(stats: PipelineTable): Promise<CounterReads> {
-  const monthItems = await queryStats(stats, 'MONTH#', 'MONTH#~');
+  const monthItems = await queryMonths(stats);
   const last = lastRolledDay(monthItems);
-  const dayItems = await queryStats(stats, last ? statsDayKey(nextDay(last)).sk : 'DAY#', 'DAY#~');
+  const dayItems = await queryStats(stats, unrolledFrom(last), 'DAY#~');
   return {
     months: monthItems.map((item) => ({ month: String(item.sk).slice('MONTH#'.length), counters: countersOf(item) })),
     days: dayItems.map((item) => ({ day: String(item.sk).slice('DAY#'.length), counters: countersOf(item) })),
@@ -108,11 +108,11 @@ export async function readPipelineCounters(stats: PipelineTable): Promise<Counte
  */
 export async function rollUpPipelineDays(stats: PipelineTable, now: Date, maxDays = 400): Promise<string[]> {
   const rolled: string[] = [];
-  const last = lastRolledDay(await queryStats(stats, 'MONTH#', 'MONTH#~', true));
+  const last = lastRolledDay(await queryMonths(stats, true));
   const first = await documentClient.send(new QueryCommand({
     TableName: stats.tableName,
     KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-    ExpressionAttributeValues: { ':pk': STATS_PARTITION, ':from': last ? statsDayKey(nextDay(last)).sk : 'DAY#', ':to': 'DAY#~' },
+    ExpressionAttributeValues: { ':pk': STATS_PARTITION, ':from': unrolledFrom(last), ':to': 'DAY#~' },
     Limit: 1,
     ConsistentRead: true,
   }));
@@ -168,9 +168,23 @@ async function queryStats(stats: PipelineTable, from: string, to: string, consis
   return items;
 }
 
-/** The latest day any month item has rolled up (days roll in order, so every earlier day is rolled too). */
+/** Every month-to-date item, oldest first. */
+function queryMonths(stats: PipelineTable, consistent = false): Promise<Record<string, unknown>[]> {
+  return queryStats(stats, 'MONTH#', 'MONTH#~', consistent);
+}
+
+/** Where the day items not rolled up yet begin: the day after the last rolled one, or the first day item. */
+function unrolledFrom(last: string | undefined): string {
+  return last ? statsDayKey(nextDay(last)).sk : 'DAY#';
+}
+
+/**
+ * The latest day any month item has rolled up (days roll in order, so every earlier day is rolled too). Every month
+ * item has `rolledDays`: the roll-up creates it with its first day, and a late transition only adds to a month that
+ * took its day.
+ */
 function lastRolledDay(monthItems: readonly Record<string, unknown>[]): string | undefined {
   let last: string | undefined;
-  for (const item of monthItems) for (const d of (item.rolledDays as Set<string> | undefined) ?? []) if (!last || d > last) last = d;
+  for (const item of monthItems) for (const d of item.rolledDays as Set<string>) if (!last || d > last) last = d;
   return last;
 }
