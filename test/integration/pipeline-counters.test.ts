@@ -13,11 +13,10 @@ import type * as Projection from '../../functions/adapters/dynamo/pipeline-proje
 import type * as Stats from '../../functions/adapters/dynamo/pipeline-stats.ts';
 import type * as Client from '../../functions/adapters/dynamo/client.ts';
 import { counterDelta } from '../../functions/core/operations/pipeline.ts';
-import { newApplication, newFounderToken } from '../../functions/core/intake.ts';
 import type { Application, ApplicationStatus, Transition } from '../../schemas/application.ts';
 import { failBefore, throttled } from '../support/dynamo-failures.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
-import { exampleWorksheet } from '../support/fixtures.ts';
+import { applicationThrough } from '../support/timeline.ts';
 
 let server: TestTable;
 let projection: typeof Projection;
@@ -48,19 +47,8 @@ async function freshTable(): Promise<string> {
   return tableName;
 }
 
-const system = { kind: 'system', id: 'test' } as const;
-let n = 0;
 
-/** An application whose timeline moves through the steps at the given times (in memory: only counters are stored). */
-function timeline(steps: Array<[ApplicationStatus, string]>): Application {
-  const [first, ...rest] = steps;
-  let app = newApplication({ id: `app_counters${(n += 1)}`, worksheet: exampleWorksheet(), tokenHash: newFounderToken().hash, now: new Date(first![1]) });
-  for (const [to, at] of rest) {
-    const t: Transition = { at, actor: system, from: app.status, to, reason: `to ${to}`, version: app.version + 1 };
-    app = { ...app, status: to, version: t.version, updatedAt: at, transitions: [...app.transitions, t] };
-  }
-  return app;
-}
+const timeline = (steps: Array<[ApplicationStatus, string]>): Application => applicationThrough(steps, 'app_counters');
 
 const get = async (tableName: string, sk: string) => (await client.documentClient.send(new GetCommand({ TableName: tableName, Key: { pk: 'STATS', sk } }))).Item;
 const stamp = (tableName: string, day: string) => client.documentClient.send(new UpdateCommand({ TableName: tableName, Key: { pk: 'STATS', sk: `DAY#${day}` }, UpdateExpression: 'SET rolledInto = :m', ExpressionAttributeValues: { ':m': day.slice(0, 7) } }));

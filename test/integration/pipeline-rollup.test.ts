@@ -9,11 +9,10 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { countTransitions } from '../../functions/adapters/dynamo/applications.ts';
 import { projectTransitions } from '../../functions/adapters/dynamo/pipeline-projection.ts';
 import { type PipelineTable, readPipelineCounters, rollUpPipelineDays } from '../../functions/adapters/dynamo/pipeline-stats.ts';
-import { newApplication, newFounderToken } from '../../functions/core/intake.ts';
 import { currentCounts, windowFigures } from '../../functions/core/operations/pipeline.ts';
 import { APPLICATION_STATUSES, type Application, type ApplicationStatus, type Transition } from '../../schemas/application.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
-import { exampleWorksheet } from '../support/fixtures.ts';
+import { applicationThrough } from '../support/timeline.ts';
 
 let table: TestTable;
 let send: (command: UpdateCommand) => Promise<unknown>;
@@ -27,19 +26,8 @@ beforeAll(async () => {
 afterAll(async () => table?.stop());
 
 const NOW = new Date('2026-12-03T08:00:00Z');
-const system = { kind: 'system', id: 'test' } as const;
-let n = 0;
 
-/** An application whose timeline moves through `path` at the given times (in memory: only the counters are stored). */
-function timeline(steps: Array<[ApplicationStatus, string]>): Application {
-  const [first, ...rest] = steps;
-  let app = newApplication({ id: `app_rollup${(n += 1)}`, worksheet: exampleWorksheet(), tokenHash: newFounderToken().hash, now: new Date(first![1]) });
-  for (const [to, at] of rest) {
-    const t: Transition = { at, actor: system, from: app.status, to, reason: `to ${to}`, version: app.version + 1 };
-    app = { ...app, status: to, version: t.version, updatedAt: at, transitions: [...app.transitions, t] };
-  }
-  return app;
-}
+const timeline = (steps: Array<[ApplicationStatus, string]>): Application => applicationThrough(steps, 'app_rollup');
 
 /** The counters' table, and the clock their projections run at. */
 type Counters = PipelineTable & { now: Date };
