@@ -5,14 +5,16 @@
  * filing and the reconciliation; this one runs in the mutate suite (vitest.mutate.config.ts), so StrykerJS sees it.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type * as Client from '../../functions/adapters/dynamo/client.ts';
 import type * as Store from '../../functions/adapters/dynamo/partner-central-store.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
 
 let table: TestTable;
 let store: typeof Store;
+let client: typeof Client;
 let raw: DynamoDBDocumentClient;
 let pc: Store.PartnerCentralTable;
 /** A store whose table does not exist: every call fails with ResourceNotFoundException, not a failed condition. */
@@ -22,9 +24,13 @@ beforeAll(async () => {
   table = await startDynalite();
   process.env.AWS_ENDPOINT_URL_DYNAMODB = table.endpoint;
   store = await import('../../functions/adapters/dynamo/partner-central-store.ts');
+  client = await import('../../functions/adapters/dynamo/client.ts');
   pc = new store.PartnerCentralStore(table.tableName);
   missing = new store.PartnerCentralStore('no-such-table');
   raw = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: table.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+});
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 afterAll(async () => {
   raw?.destroy();
@@ -101,6 +107,12 @@ describe('tryTakeWriteSlot', () => {
 
   it('passes other errors on', async () => {
     await expect(store.tryTakeWriteSlot(missing, 'acct', new Date(), 1)).rejects.toThrow(notFound);
+    // A write that fails for another reason than the slot being taken is no "not granted" (the gate stays as it was).
+    const account = uid('acct');
+    const t0 = new Date('2026-12-07T12:00:00.000Z');
+    expect(await store.tryTakeWriteSlot(pc, account, t0, t0.getTime() + 1000)).toEqual({ granted: true });
+    await expect(store.tryTakeWriteSlot(pc, account, t0, Number.NaN)).rejects.toThrow('Special numeric value NaN is not allowed');
+    expect((await item(`PCGATE#${account}`, 'WRITES'))?.nextAt).toBe(t0.getTime() + 1000);
   });
 });
 
@@ -217,6 +229,39 @@ describe('open reviews', () => {
     await expect(store.trackOpen(missing, 'p', 'AWS', 'O-1')).rejects.toThrow(notFound);
     await expect(store.untrackOpen(missing, 'p', 'AWS', 'O-1')).rejects.toThrow(notFound);
     await expect(store.partnersWithOpenReviews(missing)).rejects.toThrow(notFound);
+  });
+
+  it('untracking passes on an error of the first write (an `open` that is no set)', async () => {
+    const partner = uid('partner');
+    await raw.send(new PutCommand({ TableName: table.tableName, Item: { pk: `PARTNER#${partner}`, sk: 'PCSYNC#AWS', open: ['O-1'] } }));
+    await expect(store.untrackOpen(pc, partner, 'AWS', 'O-1')).rejects.toThrow('An operand in the update expression has an incorrect data type');
+  });
+
+  it('untracking passes on an error of the second write (the partner stays listed, so a retry can finish)', async () => {
+    const partner = uid('partner');
+    await store.trackOpen(pc, partner, 'AWS', 'O-1');
+    const send = client.documentClient.send.bind(client.documentClient);
+    let calls = 0;
+    vi.spyOn(client.documentClient, 'send').mockImplementation((async (command: Parameters<typeof send>[0]) => {
+      calls += 1;
+      if (calls === 2) throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ProvisionedThroughputExceededException' });
+      return send(command);
+    }) as typeof client.documentClient.send);
+    await expect(store.untrackOpen(pc, partner, 'AWS', 'O-1')).rejects.toThrow('Rate of requests exceeds the allowed throughput.');
+    vi.restoreAllMocks();
+    expect(await item(`PARTNER#${partner}`, 'PCSYNC#AWS')).toMatchObject({ gsi3pk: 'PCSYNC#OPEN' });
+    await store.untrackOpen(pc, partner, 'AWS', 'O-1');
+    expect((await store.partnersWithOpenReviews(pc)).filter((p) => p.partnerId === partner)).toEqual([]);
+  });
+
+  it('lists nothing but partners whose sync item is in the partition', async () => {
+    await store.trackOpen(pc, uid('partner'), 'AWS', 'O-1');
+    const all = await store.partnersWithOpenReviews(pc);
+    expect(all.length).toBeGreaterThan(0);
+    for (const p of all) {
+      expect(Object.keys(p).sort()).toEqual(['catalog', 'partnerId']);
+      expect(await item(`PARTNER#${p.partnerId}`, `PCSYNC#${p.catalog}`)).toMatchObject({ gsi3pk: 'PCSYNC#OPEN', gsi3sk: `${p.partnerId}#${p.catalog}` });
+    }
   });
 });
 
