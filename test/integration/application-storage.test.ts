@@ -338,7 +338,7 @@ describe('listExpiryDue', () => {
 
 describe('list pages', () => {
   it('getHeads: the heads by id, without timeline or bodies; missing ids left out', async () => {
-    const a = await stored('drafted', { records: [{ status: 'drafted' } as RecordState] });
+    const a = await stored('drafted', { records: [{ status: 'draft' }] });
     const b = await stored('routed');
     const heads = await lists.getHeads(applications, [a.id, newId(), b.id]);
     expect(heads.map((h) => h.id).sort()).toEqual([a.id, b.id].sort());
@@ -369,14 +369,14 @@ describe('list pages', () => {
     expect(await refusal(lists.listByStatus(applications, 'expired', { limit: 2, cursor: page1.cursor! }))).toBeInstanceOf(ValidationError);
   });
 
-  it('countInStatusSince: every row stuck since before the time, the escalated ones, across pages', async () => {
-    const base = await stored('awaiting_partner', { updatedAt: '2026-09-01T00:00:00.000Z' });
-    await stored('awaiting_partner', { updatedAt: '2026-09-02T00:00:00.000Z' });
-    await stored('awaiting_partner', { updatedAt: '2026-09-20T00:00:00.000Z' });
-    expect(await lists.countInStatusSince(applications, 'awaiting_partner', '2026-09-10T00:00:00.000Z')).toEqual({ count: 2, escalated: 0, queries: 1 });
+  it('countInStatusSince: every row stuck since before the time and the escalated ones, in one Query', async () => {
+    const base = await stored('in_partner_review', { updatedAt: '2026-09-01T00:00:00.000Z' });
+    await stored('in_partner_review', { updatedAt: '2026-09-02T00:00:00.000Z' });
+    await stored('in_partner_review', { updatedAt: '2026-09-20T00:00:00.000Z' });
+    expect(await lists.countInStatusSince(applications, 'in_partner_review', '2026-09-10T00:00:00.000Z')).toEqual({ count: 2, escalated: 0, queries: 1 });
     await client.documentClient.send(new Update({ TableName: table.tableName, Key: { pk: `APP#${base.id}`, sk: 'APP' }, UpdateExpression: 'SET summary.escalation = :e', ExpressionAttributeValues: { ':e': { at: '2026-09-05T00:00:00.000Z', reason: 'stuck' } } }));
-    expect(await lists.countInStatusSince(applications, 'awaiting_partner', '2026-09-10T00:00:00.000Z')).toEqual({ count: 2, escalated: 1, queries: 1 });
-    expect(await lists.countInStatusSince(applications, 'awaiting_partner', '2026-09-01T00:00:00.000Z')).toEqual({ count: 0, escalated: 0, queries: 1 });
+    expect(await lists.countInStatusSince(applications, 'in_partner_review', '2026-09-10T00:00:00.000Z')).toEqual({ count: 2, escalated: 1, queries: 1 });
+    expect(await lists.countInStatusSince(applications, 'in_partner_review', '2026-09-01T00:00:00.000Z')).toEqual({ count: 0, escalated: 0, queries: 1 });
   });
 
   it('listPartnerQueue: one partner, one status or all, oldest first, paginated', async () => {
