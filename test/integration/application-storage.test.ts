@@ -130,7 +130,9 @@ describe('appendNote', () => {
     const newRef = (await head(app.id))?.briefs as { bodyRef: string }[];
     expect(newRef[0]!.bodyRef).not.toBe(oldRef[0]!.bodyRef);
     expect(await rawItem(`APP#${app.id}`, `D#${oldRef[0]!.bodyRef}`)).toMatchObject({ expiresAt: Math.floor(Date.parse('2026-11-28T09:00:00Z') / 1000) + 86_400, supersededBy: 2 });
-    expect((await rawItem(`APP#${app.id}`, `D#${newRef[0]!.bodyRef}`))?.expiresAt).toBeUndefined();
+    const written = await rawItem(`APP#${app.id}`, `D#${newRef[0]!.bodyRef}`);
+    expect(written).toMatchObject({ entity: 'document', kind: 'brief-body', writtenFor: 2 });
+    expect(written?.expiresAt).toBeUndefined();
   });
 
   it('loses to a concurrent change (the version or the status moved): ConflictError naming the state now, no notice marked', async () => {
@@ -179,6 +181,8 @@ describe('updateBriefs', () => {
     expect(after).toMatchObject({ status: 'action_required', version: 2, updatedAt: app.updatedAt });
     expect(after?.summary).toMatchObject({ records: [{ programId: 'bedrock-poc', status: 'action_required' }] });
     expect(await rawItem(`APP#${app.id}`, `D#${oldRef}`)).toMatchObject({ expiresAt: now.getTime() / 1000 + 86_400, supersededBy: 2 });
+    const newRef = ((await head(app.id))?.briefs as { bodyRef: string }[])[0]!.bodyRef;
+    expect(await rawItem(`APP#${app.id}`, `D#${newRef}`)).toMatchObject({ entity: 'document', kind: 'brief-body', writtenFor: 2 });
   });
 
   it('loses to a concurrent change: ConflictError naming the state now, the winner kept', async () => {
