@@ -337,6 +337,11 @@ describe('listExpiryDue', () => {
     const foreign = (await lists.listByStatus(applications, 'rejected', { limit: 1 })).cursor;
     expect(other.id).toBeDefined();
     expect(await refusal(expiry.listExpiryDue(applications, now, { limit: 2, cursor: foreign! }))).toBeInstanceOf(ValidationError);
+    // Nor does one of the same index's other partition (the partners to reconcile, keys.ts access pattern 8b).
+    const reconcile = Buffer.from(JSON.stringify({ pk: 'PARTNER#p-x', sk: 'PCSYNC#AWS', gsi3pk: 'PCSYNC#OPEN', gsi3sk: 'p-x#AWS' })).toString('base64url');
+    expect(await refusal(expiry.listExpiryDue(applications, now, { limit: 2, cursor: reconcile }))).toBeInstanceOf(ValidationError);
+    const own = Buffer.from(JSON.stringify({ pk: `APP#${early.id}`, sk: 'APP', gsi3pk: 'EXPIRY', gsi3sk: dueKey(Date.parse('1990-01-01'), early.id) })).toString('base64url');
+    expect((await expiry.listExpiryDue(applications, now, { limit: 10, cursor: own })).ids).toEqual([middle.id, late.id]);
   });
 });
 
