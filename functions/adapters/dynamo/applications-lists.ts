@@ -9,7 +9,7 @@ import type { ApplicationHead, ApplicationListItem } from '../../../schemas/stor
 import { type ApplicationRepository, headOf, listRowOf } from './applications.ts';
 import { batchGetAll, documentClient, queryPages } from './client.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { applicationKey, INDEX_LIST, INDEXES, operationsKeys, partnerQueueKeys, TABLE_KEYS } from './keys.ts';
+import { applicationKey, type IndexDefinition, INDEXES, operationsPartition, partnerQueuePartition, TABLE_KEYS } from './keys.ts';
 
 /** What these functions need of the repository: its table. */
 type Table = Pick<ApplicationRepository, 'tableName'>;
@@ -22,12 +22,11 @@ export async function getHeads(repo: Table, ids: readonly string[]): Promise<App
 
 /** Operations view: applications in a status, oldest or newest first, paginated. */
 export async function listByStatus(repo: Table, status: ApplicationStatus, opts: { limit: number; cursor?: string; newestFirst?: boolean; updatedBefore?: string }): Promise<{ items: ApplicationListItem[]; cursor?: string }> {
-  return queryIndex(repo, {
-    TableName: repo.tableName,
-    IndexName: INDEXES.operations.indexName,
+  const pk = operationsPartition(status);
+  return queryIndex(repo, INDEXES.operations, pk, {
     // `updatedBefore`: only those in the status since before that time (stuck work), read straight off the index.
     KeyConditionExpression: opts.updatedBefore ? 'gsi2pk = :pk AND gsi2sk < :before' : 'gsi2pk = :pk',
-    ExpressionAttributeValues: { ':pk': operationsKeys(status, '', '').gsi2pk, ...(opts.updatedBefore ? { ':before': opts.updatedBefore } : {}) },
+    ExpressionAttributeValues: { ':pk': pk, ...(opts.updatedBefore ? { ':before': opts.updatedBefore } : {}) },
     ScanIndexForward: !opts.newestFirst,
     Limit: opts.limit,
   }, opts.cursor);
@@ -49,7 +48,7 @@ export async function countInStatusSince(repo: Table, status: ApplicationStatus,
     // Counted: every row (ScannedCount); matched: the escalated ones (the filter reads nothing more).
     FilterExpression: 'attribute_exists(#summary.#escalation)',
     ExpressionAttributeNames: { '#summary': 'summary', '#escalation': 'escalation' },
-    ExpressionAttributeValues: { ':pk': operationsKeys(status, '', '').gsi2pk, ':before': updatedBefore },
+    ExpressionAttributeValues: { ':pk': operationsPartition(status), ':before': updatedBefore },
     Select: 'COUNT',
   })) {
     queries += 1;
@@ -61,10 +60,8 @@ export async function countInStatusSince(repo: Table, status: ApplicationStatus,
 
 /** A partner's queue, optionally one status, oldest first, paginated. */
 export async function listPartnerQueue(repo: Table, partnerId: string, opts: { status?: ApplicationStatus; limit: number; cursor?: string }): Promise<{ items: ApplicationListItem[]; cursor?: string }> {
-  const pk = partnerQueueKeys(partnerId, '', '').gsi1pk;
-  return queryIndex(repo, {
-    TableName: repo.tableName,
-    IndexName: INDEXES.partnerQueue.indexName,
+  const pk = partnerQueuePartition(partnerId);
+  return queryIndex(repo, INDEXES.partnerQueue, pk, {
     KeyConditionExpression: opts.status ? 'gsi1pk = :pk AND begins_with(gsi1sk, :st)' : 'gsi1pk = :pk',
     ExpressionAttributeValues: opts.status ? { ':pk': pk, ':st': `${opts.status}#` } : { ':pk': pk },
     ScanIndexForward: true,
@@ -72,18 +69,18 @@ export async function listPartnerQueue(repo: Table, partnerId: string, opts: { s
   }, opts.cursor);
 }
 
-/** A page of list rows: only what the list index projects (keys.ts LIST_ATTRIBUTES), version-checked. */
-async function queryIndex(repo: Table, input: QueryCommandInput, cursor: string | undefined): Promise<{ items: ApplicationListItem[]; cursor?: string }> {
-  const index = INDEX_LIST.find((i) => i.indexName === input.IndexName);
-  if (!index) throw new Error(`queryIndex: unknown index ${String(input.IndexName)}`);
-  const partition = String(input.ExpressionAttributeValues?.[':pk']);
+/**
+ * A page of list rows of one partition of a list index: only what the index projects (keys.ts LIST_ATTRIBUTES),
+ * version-checked. The cursor must be one of this partition's.
+ */
+async function queryIndex(repo: Table, index: IndexDefinition, partition: string, input: Omit<QueryCommandInput, 'TableName' | 'IndexName'>, cursor: string | undefined): Promise<{ items: ApplicationListItem[]; cursor?: string }> {
   const startKey = cursor
     ? decodeCursor(cursor, {
       attributes: [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, index.partitionKey, index.sortKey],
       partition: { attribute: index.partitionKey, value: partition },
     })
     : undefined;
-  const out = await documentClient.send(new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
+  const out = await documentClient.send(new QueryCommand({ ...input, TableName: repo.tableName, IndexName: index.indexName, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
   const items = (out.Items ?? []).filter((i) => i.entity === 'application').map(listRowOf);
   return { items, ...(out.LastEvaluatedKey ? { cursor: encodeCursor(out.LastEvaluatedKey) } : {}) };
 }

@@ -177,12 +177,22 @@ export function partnerKey(partnerId: string): ItemKey {
 
 /** Index attributes for the partner queue (set on an application once a partner is assigned). */
 export function partnerQueueKeys(partnerId: string, status: string, updatedAt: string): { gsi1pk: string; gsi1sk: string } {
-  return { gsi1pk: `${PARTNER_PREFIX}${partnerId}`, gsi1sk: `${status}#${updatedAt}` };
+  return { gsi1pk: partnerQueuePartition(partnerId), gsi1sk: `${status}#${updatedAt}` };
+}
+
+/** One partner's queue: the partition its list pages read. */
+export function partnerQueuePartition(partnerId: string): string {
+  return `${PARTNER_PREFIX}${partnerId}`;
 }
 
 /** Index attributes for the operations view (set on every application record). */
 export function operationsKeys(status: string, updatedAt: string, applicationId: string): { gsi2pk: string; gsi2sk: string } {
-  return { gsi2pk: `${STATUS_PREFIX}${status}`, gsi2sk: `${updatedAt}#${applicationId}` };
+  return { gsi2pk: operationsPartition(status), gsi2sk: `${updatedAt}#${applicationId}` };
+}
+
+/** One status in the operations view: the partition its list pages and counts read. */
+export function operationsPartition(status: string): string {
+  return `${STATUS_PREFIX}${status}`;
 }
 
 /** TTL value: epoch seconds of `at`. */
