@@ -5,7 +5,7 @@
  * (vitest.mutate.config.ts), so StrykerJS sees it.
  */
 import { randomUUID } from 'node:crypto';
-import { GetCommand as Get, QueryCommand as Query, UpdateCommand as Update } from '@aws-sdk/lib-dynamodb';
+import { GetCommand as Get, PutCommand as Put, QueryCommand as Query, UpdateCommand as Update } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
 import type * as Edits from '../../functions/adapters/dynamo/applications-edits.ts';
@@ -417,6 +417,15 @@ describe('notices', () => {
     await notices.markNoticesSent(applications, id, ['k1', 'k2']);
     expect(await rawItem(`APP#${id}`, 'N#k2')).toEqual({ pk: `APP#${id}`, sk: 'N#k2', entity: 'notice', key: 'k2', state: 'sent' });
     expect(await notices.claimNotice(applications, id, 'k1', new Date(t + 10 * NOTICE_LEASE_MS))).toEqual({ state: 'sent' });
+  });
+
+  it('a claim stored without a lease (none is written so today) counts as run out: claimed, not retried for ever', async () => {
+    const id = newId();
+    const now = new Date('2026-12-01T00:00:00Z');
+    await client.documentClient.send(new Put({ TableName: table.tableName, Item: { pk: `APP#${id}`, sk: 'N#k', entity: 'notice', key: 'k', state: 'claimed' } }));
+    // The read treats a missing lease as 0 (run out); the write's condition must agree, or the claim recurses.
+    const stuck = new Promise<'still retrying'>((resolve) => setTimeout(() => resolve('still retrying'), 5_000).unref());
+    expect(await Promise.race([notices.claimNotice(applications, id, 'k', now), stuck])).toEqual({ state: 'claimed', leaseUntil: now.getTime() + NOTICE_LEASE_MS });
   });
 
   it('release: the next attempt claims at once; a sent notice stays sent; an unknown notice is not created', async () => {

@@ -23,7 +23,8 @@ export async function claimNotice(repo: Table, id: string, key: string, now: Dat
     await documentClient.send(new PutCommand({
       TableName: repo.tableName,
       Item: { ...noticeKey(id, key), entity: 'notice', key, state: 'claimed', leaseUntil },
-      ConditionExpression: 'attribute_not_exists(pk) OR (#state = :claimed AND leaseUntil < :now)',
+      // A claim without a lease counts as run out, as the read below counts it (else a claim would retry for ever).
+      ConditionExpression: 'attribute_not_exists(pk) OR (#state = :claimed AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now))',
       ExpressionAttributeNames: { '#state': 'state' },
       ExpressionAttributeValues: { ':claimed': 'claimed', ':now': now.getTime() },
     }));
