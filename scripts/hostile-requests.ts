@@ -18,6 +18,8 @@ export interface Fixture {
   readonly applicationId: string;
   readonly founderToken: string;
   readonly partnerToken: string;
+  /** The partner `partnerToken` speaks for (the crafted cursors name its queue's partition). */
+  readonly partnerId: string;
   readonly otherPartnerToken: string;
   readonly opsToken: string;
   readonly worksheet: Record<string, unknown>;
@@ -67,17 +69,20 @@ const BAD_IDS = ['%ZZ', '%C0%AF', '%', '%E0%A4%A', '..%2F..%2Fetc', 'x'.repeat(3
 const BAD_MEDIA_TYPES = ['text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'application/octet-stream', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', 'text/json', ''];
 const BAD_QUERIES = ['__proto__=x', 'constructor=x', 'status=bogus', 'limit=-1', 'limit=100000', 'limit=abc', 'cursor=%%%', 'cursor=eyJwayI6IngifQ', 'order=sideways', 'status=failed&status=unrouted&limit=0', 'unknown=1'];
 /**
- * Cursors a caller could craft, each with the partition its route reads (the target's partner, the failed status):
+ * Cursors a caller could craft, each with the partition its route reads (the caller's own queue, the failed status):
  * the key's attribute names run together (`gsi1sk,pk` passes a check that joins the names, and DynamoDB then answers
  * a 500), and a key value over DynamoDB's 1,024 bytes in 513 characters.
  */
 const cursorOf = (key: Record<string, string>): string => `cursor=${Buffer.from(JSON.stringify(key)).toString('base64url')}`;
-const CRAFTED_CURSORS = [
-  cursorOf({ gsi1pk: 'PARTNER#p-northwind', 'gsi1sk,pk': 'in_partner_review#2026', sk: 'HEAD' }),
-  `status=in_partner_review&${cursorOf({ gsi1pk: 'PARTNER#p-northwind', 'gsi1sk,pk': 'in_partner_review#2026', sk: 'HEAD' })}`,
-  `status=failed&${cursorOf({ gsi2pk: 'STATUS#failed', 'gsi2sk,pk': '2026', sk: 'HEAD' })}`,
-  cursorOf({ gsi1pk: 'PARTNER#p-northwind', gsi1sk: 'é'.repeat(513), pk: 'APP#x', sk: 'HEAD' }),
-];
+function craftedCursors(partnerId: string): string[] {
+  const queue = `PARTNER#${partnerId}`;
+  return [
+    cursorOf({ gsi1pk: queue, 'gsi1sk,pk': 'in_partner_review#2026', sk: 'HEAD' }),
+    `status=in_partner_review&${cursorOf({ gsi1pk: queue, 'gsi1sk,pk': 'in_partner_review#2026', sk: 'HEAD' })}`,
+    `status=failed&${cursorOf({ gsi2pk: 'STATUS#failed', 'gsi2sk,pk': '2026', sk: 'HEAD' })}`,
+    cursorOf({ gsi1pk: queue, gsi1sk: 'é'.repeat(513), pk: 'APP#x', sk: 'HEAD' }),
+  ];
+}
 const SURROGATES = ['\ud83d', '\udc00', 'a\ud800b', '\udfff\ud800'];
 
 /** A valid-looking body for the route, which a defect then breaks. */
@@ -192,6 +197,7 @@ export function generateBadRequests(routes: readonly Route[], f: Fixture, count:
   const rand = random(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
   const token = { none: undefined, founder: f.founderToken, partner: f.partnerToken, ops: f.opsToken } as const;
+  const badQueries = [...BAD_QUERIES, ...craftedCursors(f.partnerId)];
   const fill = (path: string, id = f.applicationId, programId = 'bedrock-poc') => path.replace('{id}', id).replace('{programId}', programId);
   const out: BadRequest[] = [];
   for (let i = 0; out.length < count; i += 1) {
@@ -237,7 +243,7 @@ export function generateBadRequests(routes: readonly Route[], f: Fixture, count:
         break;
       }
       case 'query':
-        out.push({ method: route.method, path: `${fill(route.path)}?${pick([...BAD_QUERIES, ...CRAFTED_CURSORS])}${route.path.startsWith('/ops/applications') && rand() < 0.5 ? '&status=nonsense' : ''}`, headers: auth, defect: 'query' });
+        out.push({ method: route.method, path: `${fill(route.path)}?${pick(badQueries)}${route.path.startsWith('/ops/applications') && rand() < 0.5 ? '&status=nonsense' : ''}`, headers: auth, defect: 'query' });
         break;
       default: {
         const broken = pick(BODY_DEFECTS)(baseBody(route, f), pick);

@@ -44,7 +44,9 @@ try {
   const fixture: Fixture = {
     applicationId: created.applicationId,
     founderToken: created.founderToken,
+    // The partner the example is routed to (data/partners.json), so its token sees the target application.
     partnerToken: await rt.mintToken({ groups: ['partner'], partnerId: 'p-northwind' }),
+    partnerId: 'p-northwind',
     otherPartnerToken: await rt.mintToken({ groups: ['partner'], partnerId: 'p-someone-else' }),
     opsToken: await rt.mintToken({ groups: ['ops'] }),
     worksheet,

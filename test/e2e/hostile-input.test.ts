@@ -236,7 +236,7 @@ describe('generated bad requests over every route (the generator of `npm run hos
   it('400 of them: no 5xx, nothing accepted, nothing written, the target application untouched', async () => {
     const { id, founderToken } = await inPartnerReview('hostile-generated-0001');
     const fixture = {
-      applicationId: id, founderToken, partnerToken, worksheet: exampleWorksheetBody(),
+      applicationId: id, founderToken, partnerToken, partnerId: 'p-northwind', worksheet: exampleWorksheetBody(),
       otherPartnerToken: await rt.mintToken({ groups: ['partner'], partnerId: 'p-someone-else' }),
       opsToken: await rt.mintToken({ groups: ['ops'] }),
     };
