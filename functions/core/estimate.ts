@@ -6,7 +6,7 @@
  */
 import type { Estimate, QualifiedFigure } from '../../schemas/estimate.ts';
 import type { FieldProblem } from '../../schemas/issues.ts';
-import type { Worksheet } from '../../schemas/worksheet.ts';
+import type { SizingWorksheet } from './sizing-worksheet.ts';
 import {
   ALL_LEVERS,
   forecast as runForecast,
@@ -40,7 +40,7 @@ export class EstimateError extends Error {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-export function priceModels(w: Worksheet, now: Date, card: RateCard): PricedModel[] {
+export function priceModels(w: SizingWorksheet, now: Date, card: RateCard): PricedModel[] {
   return w.workload.models.map((m, i) => {
     const resolved = resolveModel(m.modelId, { card, field: `workload.models[${i}].modelId` });
     return { requestedId: m.modelId, model: resolved.model, share: m.share, applied: applicablePrices(resolved, w.aws.region, w.workload.avgInputTokens), lifecycle: lifecycleAt(resolved.model, now) };
@@ -48,7 +48,7 @@ export function priceModels(w: Worksheet, now: Date, card: RateCard): PricedMode
 }
 
 /** The core never prices an impossible request: one that does not fit a chosen model's context window. */
-function assertFitsContextWindows(w: Worksheet, models: PricedModel[]): void {
+function assertFitsContextWindows(w: SizingWorksheet, models: PricedModel[]): void {
   const problems = models.map((pm) => contextWindowProblem(pm.model, w.workload)).filter((p): p is FieldProblem => p !== undefined);
   if (problems.length > 0) throw new ValidationError(problems, `the request does not fit the context window: ${problems.map((p) => p.rule).join('; ')}`);
 }
@@ -76,7 +76,7 @@ function lifecycleWarnings(models: PricedModel[], now: Date, card: RateCard): Wa
 }
 
 /** The forecast's input for a worksheet (prices resolved at `now`); exposed for callers that only need the forecast. */
-export function buildForecastInput(w: Worksheet, opts: { now: Date; headroom?: number; card?: RateCard; programs?: ProgramsData }): ForecastInput {
+export function buildForecastInput(w: SizingWorksheet, opts: { now: Date; headroom?: number; card?: RateCard; programs?: ProgramsData }): ForecastInput {
   const programs = opts.programs ?? runtimePrograms;
   const headroom = resolveHeadroom(opts, programs);
   const models = priceModels(w, opts.now, opts.card ?? runtimeRateCard);
@@ -84,7 +84,7 @@ export function buildForecastInput(w: Worksheet, opts: { now: Date; headroom?: n
   return forecastInput(w, models, headroom.share, programs);
 }
 
-function forecastInput(w: Worksheet, models: PricedModel[], headroomShare: number, programs: ProgramsData): ForecastInput {
+function forecastInput(w: SizingWorksheet, models: PricedModel[], headroomShare: number, programs: ProgramsData): ForecastInput {
   const ineligible = new Set(ineligibleServices(w, programs).map((s) => s.service));
   return {
     workload: w.workload,
@@ -129,7 +129,7 @@ function batchAndCachingSuggestions(input: ForecastInput, f: Forecast): Suggesti
   return out;
 }
 
-function alternativePriced(pm: PricedModel, alt: RateModel, w: Worksheet['workload'], region: string, now: Date): PricedModel {
+function alternativePriced(pm: PricedModel, alt: RateModel, w: SizingWorksheet['workload'], region: string, now: Date): PricedModel {
   // Keep the founder's routing choice: a geo profile stays geo (the alternative's regional price where it has one),
   // otherwise its global or list price applies (applicablePrices tells a global from an unprefixed id by the model's
   // basis alone). The id is the alternative's own: only the price note, which the window does not read, would show it.
@@ -218,7 +218,7 @@ function cacheMinimumFigures(input: ForecastInput, f: Forecast, card: RateCard):
 }
 
 /** Long-context prices applied up to a window no source states. */
-function contextWindowFigures(models: PricedModel[], w: Worksheet['workload']): Qualified {
+function contextWindowFigures(models: PricedModel[], w: SizingWorksheet['workload']): Qualified {
   const out: Qualified = { figures: [], warnings: [], notes: [] };
   for (const pm of models) {
     const lc = pm.model.longContextPricing;
@@ -248,7 +248,7 @@ function lowConfidenceFigures(models: PricedModel[]): Qualified {
 }
 
 /** Filing figures resting on an unverified program ceiling (an ask capped at it) or an unverified default window. */
-function programFigures(filings: { programId: ProgramId; programName: string; askUsd: string; coverageMonths: number }[], w: Worksheet, programs: ProgramsData): Qualified {
+function programFigures(filings: { programId: ProgramId; programName: string; askUsd: string; coverageMonths: number }[], w: SizingWorksheet, programs: ProgramsData): Qualified {
   const out: Qualified = { figures: [], warnings: [], notes: [] };
   for (const filing of filings) {
     const program = programById(filing.programId, programs);
@@ -299,7 +299,7 @@ function resolveHeadroom(opts: { headroom?: number }, programs: ProgramsData): {
   return { share: opts.headroom, source: 'set by the caller for this estimate' };
 }
 
-export function estimate(worksheet: Worksheet, opts: EstimateOptions): Estimate {
+export function estimate(worksheet: SizingWorksheet, opts: EstimateOptions): Estimate {
   const card = opts.card ?? runtimeRateCard;
   const programs = opts.programs ?? runtimePrograms;
   const headroom = resolveHeadroom(opts, programs);

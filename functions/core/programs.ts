@@ -10,7 +10,7 @@ import type { ProgramsData as WholeProgramsData } from '../../schemas/programs.t
 import type { RuntimeProgram, RuntimePrograms } from '../../schemas/runtime-data.ts';
 import type { FieldProblem } from '../../schemas/issues.ts';
 import { FUNDING_STAGES } from '../../schemas/funding-stages.ts';
-import type { Worksheet } from '../../schemas/worksheet.ts';
+import type { SizingWorksheet } from './sizing-worksheet.ts';
 import type { Filing, ProgramId } from '../../schemas/estimate.ts';
 import { centsToUsd, formatUsd, maxCents, minCents, shareOfCents, sumCents, usdToCents, type Cents } from './money.ts';
 import { roundUpAsk, type Forecast, type ForecastMonth } from './forecast.ts';
@@ -64,14 +64,14 @@ export function companyAgeYears(foundedOn: string, now: Date): number {
 
 type Check = { ok: boolean; reason: string };
 
-function stageCheck(w: Worksheet, program: Program): Check | undefined {
+function stageCheck(w: SizingWorksheet, program: Program): Check | undefined {
   const max = program.eligibility.maxStage;
   if (!max) return undefined;
   const ok = FUNDING_STAGES.indexOf(w.company.stage) <= FUNDING_STAGES.indexOf(max);
   return { ok, reason: ok ? `stage ${w.company.stage} is within the limit (up to and including ${max})` : `stage ${w.company.stage} is past the limit: ${program.name} is for startups up to and including ${max}` };
 }
 
-function ageCheck(w: Worksheet, program: Program, now: Date): Check | undefined {
+function ageCheck(w: SizingWorksheet, program: Program, now: Date): Check | undefined {
   const max = program.eligibility.maxCompanyAgeYears;
   if (max === undefined) return undefined;
   const age = companyAgeYears(w.company.foundedOn, now);
@@ -79,7 +79,7 @@ function ageCheck(w: Worksheet, program: Program, now: Date): Check | undefined 
   return { ok, reason: `founded ${w.company.foundedOn}, ${age} full year${age === 1 ? '' : 's'} ago: ${ok ? 'within' : 'not within'} the last ${max} years` };
 }
 
-function fundingChecks(w: Worksheet, program: Program): Check[] {
+function fundingChecks(w: SizingWorksheet, program: Program): Check[] {
   const f = w.company.institutionalFunding;
   const rule = program.eligibility.institutionalFunding;
   const checks: Check[] = [];
@@ -101,7 +101,7 @@ function fundingChecks(w: Worksheet, program: Program): Check[] {
   return checks;
 }
 
-function priorCreditsCheck(w: Worksheet, program: Program): Check | undefined {
+function priorCreditsCheck(w: SizingWorksheet, program: Program): Check | undefined {
   if (!program.eligibility.askMustExceedPriorCredits) return undefined;
   const prior = w.company.priorCreditsUsd;
   const ceiling = program.ceiling.currentUsd;
@@ -115,7 +115,7 @@ function priorCreditsCheck(w: Worksheet, program: Program): Check | undefined {
   };
 }
 
-function pocCheck(w: Worksheet, program: Program): Check | undefined {
+function pocCheck(w: SizingWorksheet, program: Program): Check | undefined {
   if (!program.eligibility.requiresDefinedPoc) return undefined;
   const poc = w.useCase.poc;
   return poc.defined && poc.successMetric
@@ -123,25 +123,25 @@ function pocCheck(w: Worksheet, program: Program): Check | undefined {
     : { ok: false, reason: 'no defined proof of concept with a success metric (useCase.poc): POC funding needs a use case, scope and success metric' };
 }
 
-function aiFirstCheck(w: Worksheet, program: Program): Check | undefined {
+function aiFirstCheck(w: SizingWorksheet, program: Program): Check | undefined {
   if (!program.eligibility.requiresAiFirst) return undefined;
   return w.company.aiFirst
     ? { ok: true, reason: 'the product itself is built on generative AI (AI-first)' }
     : { ok: false, reason: `${program.name} selects AI-first startups; the product is not marked AI-first` };
 }
 
-function websiteCheck(w: Worksheet, program: Program): Check | undefined {
+function websiteCheck(w: SizingWorksheet, program: Program): Check | undefined {
   if (!program.eligibility.requiresWebsite) return undefined;
   const ok = w.company.website.trim() !== '';
   return { ok, reason: ok ? `public website ${w.company.website}` : 'a functioning website or public profile is required' };
 }
 
-function regionCheck(w: Worksheet, program: Program): Check | undefined {
+function regionCheck(w: SizingWorksheet, program: Program): Check | undefined {
   const prefix = program.eligibility.excludedRegionPrefixes.find((p) => w.aws.region.startsWith(p));
   return prefix ? { ok: false, reason: `Region ${w.aws.region}: ${program.name} does not apply to AWS China Regions` } : undefined;
 }
 
-export function decideProgram(w: Worksheet, program: Program, now: Date): ProgramDecision {
+export function decideProgram(w: SizingWorksheet, program: Program, now: Date): ProgramDecision {
   const checks = [
     pocCheck(w, program),
     aiFirstCheck(w, program),
@@ -161,7 +161,7 @@ export function decideProgram(w: Worksheet, program: Program, now: Date): Progra
   return { programId: program.id, eligible, reasons };
 }
 
-export function decideEligibility(w: Worksheet, now: Date, data: ProgramsData = runtimePrograms): ProgramDecision[] {
+export function decideEligibility(w: SizingWorksheet, now: Date, data: ProgramsData = runtimePrograms): ProgramDecision[] {
   return data.programs.map((p) => decideProgram(w, p, now));
 }
 
@@ -184,7 +184,7 @@ export type PlanResult = {
 };
 
 export type PlanInput = {
-  worksheet: Worksheet;
+  worksheet: SizingWorksheet;
   forecast: Forecast;
   decisions: ProgramDecision[];
   headroomShare: number;
@@ -206,7 +206,7 @@ function envelopes(m: ForecastMonth[], ineligible: Set<string>, headroom: number
 const DAYS_PER_MONTH = 365 / 12;
 
 /** POC window: the worksheet's duration when given (weeks → whole months, rounded up), else the data's default. */
-export function pocWindowMonths(w: Worksheet, program: Program): number {
+export function pocWindowMonths(w: SizingWorksheet, program: Program): number {
   const weeks = w.useCase.poc.durationWeeks;
   const months = weeks ? Math.ceil((weeks * 7) / DAYS_PER_MONTH) : (program.defaultWindowMonths ?? 2);
   return Math.min(months, w.workload.monthsToCover);
@@ -241,7 +241,7 @@ type Sized = {
   counted: boolean;
 };
 
-function sizePoc(program: Program, w: Worksheet, env: MonthEnvelope[], months: ForecastMonth[], headroom: number, data: ProgramsData): Sized {
+function sizePoc(program: Program, w: SizingWorksheet, env: MonthEnvelope[], months: ForecastMonth[], headroom: number, data: ProgramsData): Sized {
   const window = pocWindowMonths(w, program);
   const bedrock = sumCents(env.slice(0, window).map((e) => e.bedrockCents));
   const need = bedrock + shareOfCents(bedrock, headroom);
@@ -261,7 +261,7 @@ function sizePoc(program: Program, w: Worksheet, env: MonthEnvelope[], months: F
   };
 }
 
-function sizeFootprint(program: Program, w: Worksheet, restCents: Cents, months: ForecastMonth[], data: ProgramsData, afterPoc: boolean): Sized {
+function sizeFootprint(program: Program, w: SizingWorksheet, restCents: Cents, months: ForecastMonth[], data: ProgramsData, afterPoc: boolean): Sized {
   const available = usdToCents(program.ceiling.currentUsd) - (program.eligibility.askMustExceedPriorCredits ? usdToCents(w.company.priorCreditsUsd) : 0n);
   const rounded = roundUpAsk(restCents, data.sizingPolicy.askRounding);
   const askCents = maxCents(0n, minCents(rounded, available));
@@ -278,7 +278,7 @@ function sizeFootprint(program: Program, w: Worksheet, restCents: Cents, months:
   };
 }
 
-function sizeLongShot(program: Program, w: Worksheet, envelopeCents: Cents, months: ForecastMonth[], data: ProgramsData): Sized {
+function sizeLongShot(program: Program, w: SizingWorksheet, envelopeCents: Cents, months: ForecastMonth[], data: ProgramsData): Sized {
   const askCents = minCents(roundUpAsk(envelopeCents, data.sizingPolicy.askRounding), usdToCents(program.ceiling.currentUsd));
   return {
     program,
@@ -417,7 +417,7 @@ export function planFilings(input: PlanInput): PlanResult {
 }
 
 /** Other services the credits do not pay for, matched by name against the data's exclusion patterns. */
-export function ineligibleServices(w: Worksheet, data: ProgramsData = runtimePrograms): { service: string; label: string }[] {
+export function ineligibleServices(w: SizingWorksheet, data: ProgramsData = runtimePrograms): { service: string; label: string }[] {
   const out: { service: string; label: string }[] = [];
   for (const s of w.otherServices) {
     const hit = data.creditExclusions.find((e) => e.servicePattern && new RegExp(e.servicePattern, 'i').test(s.service));

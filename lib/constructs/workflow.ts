@@ -56,8 +56,15 @@ export class Workflow extends Construct {
     const sizeAsk = new HouseFunction(this, 'SizeAsk', {
       ...common,
       entry: 'functions/workflow/size.ts',
-      description: 'Workflow task: sizes the credit ask and stores the estimate',
+      description: 'Workflow tasks SizeAsk and RecordEstimate: reads the worksheet to size, stores the estimate',
     }).bindTable(props.table, 'readWrite');
+    // The sizing engine alone: it reads nothing and writes nothing (SizeAsk hands it the worksheet's sizing fields and
+    // stores what it returns), so it is bound to no table and holds no rights beyond its own logs.
+    const estimateAsk = new HouseFunction(this, 'EstimateAsk', {
+      ...common,
+      entry: 'functions/workflow/estimate.ts',
+      description: 'Workflow task: the sizing engine (estimate, eligibility, stacking); no AWS access',
+    });
     const draftBriefs = new HouseFunction(this, 'DraftBriefs', {
       ...common,
       entry: 'functions/workflow/draft.ts',
@@ -133,7 +140,7 @@ export class Workflow extends Construct {
       description: 'Every 5 minutes: starts the workflow of applications their intake stored but did not start',
     }).bindTable(props.table, 'readWrite');
 
-    this.functions = { sizeAsk, draftBriefs, routePartner, notify, awaitHumanStep, markFailed, unassignPartner, standing, expireUnconfirmed, expirySweep, startPending };
+    this.functions = { sizeAsk, estimateAsk, draftBriefs, routePartner, notify, awaitHumanStep, markFailed, unassignPartner, standing, expireUnconfirmed, expirySweep, startPending };
 
     // Scheduler's own role (only lambda:InvokeFunction on the sweeper, granted by the target).
     const scheduleRole = new iam.Role(this, 'ExpirySweepScheduleRole', {
@@ -188,6 +195,7 @@ export class Workflow extends Construct {
         buildDefinition(this, {
           functions: {
             sizeAsk: sizeAsk.function,
+            estimateAsk: estimateAsk.function,
             draftBriefs: draftBriefs.function,
             routePartner: routePartner.function,
             notify: notify.function,
@@ -214,7 +222,7 @@ export class Workflow extends Construct {
     // The state machine role: CDK grants lambda:InvokeFunction on each function ARN and on `ARN:*` (its versions and
     // aliases), plus log delivery and X-Ray actions that have no resource-level permissions.
     const role = this.stateMachine.role;
-    for (const fn of [sizeAsk, draftBriefs, routePartner, notify, awaitHumanStep, markFailed, unassignPartner, standing, expireUnconfirmed]) {
+    for (const fn of [sizeAsk, estimateAsk, draftBriefs, routePartner, notify, awaitHumanStep, markFailed, unassignPartner, standing, expireUnconfirmed]) {
       acknowledgeWildcardResource(
         role,
         `${fn.function.functionArn}:*`,

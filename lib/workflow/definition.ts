@@ -55,6 +55,9 @@ import { RESUME_INPUT } from '../../functions/core/operations/actions.ts';
 /** State names: the local runtime keys task handlers by them, tests and alarms refer to them. */
 export const STATES = {
   sizeAsk: 'SizeAsk',
+  needsEstimate: 'NeedsEstimate',
+  estimateAsk: 'EstimateAsk',
+  recordEstimate: 'RecordEstimate',
   draftBriefs: 'DraftBriefs',
   addressConfirmed: 'AddressConfirmed',
   sendAddressConfirmation: 'SendAddressConfirmation',
@@ -159,6 +162,8 @@ export const REROUTE_MODES = { reviewTimeout: 'review-timeout', revisionAbandone
 /** The task functions the definition invokes; one Lambda each, see docs/CONTRACTS.md. */
 export interface WorkflowTaskFunctions {
   readonly sizeAsk: lambda.IFunction;
+  /** The sizing engine alone: no AWS client, no rights. */
+  readonly estimateAsk: lambda.IFunction;
   readonly draftBriefs: lambda.IFunction;
   readonly routePartner: lambda.IFunction;
   readonly notify: lambda.IFunction;
@@ -340,14 +345,34 @@ export function buildDefinition(parent: Construct, props: WorkflowDefinitionProp
   const succeed = (name: string, comment: string): sfn.Succeed => new sfn.Succeed(scope, name, { comment });
 
   // ---- the machine part: size, draft, route ----
-  const sizeAsk = t.lambda(STATES.sizeAsk, fns.sizeAsk);
+  // Sizing is three tasks: SizeAsk reads the application and hands the worksheet's sizing fields to EstimateAsk (the
+  // engine, a function with no AWS client), and RecordEstimate (SizeAsk's function again) stores the estimate if the
+  // application did not change meanwhile; if it did, it hands over the fresh fields and NeedsEstimate? loops.
+  const sizingResult = {
+    resultSelector: { 'status.$': '$.Payload.status', 'forVersion.$': '$.Payload.forVersion', 'worksheet.$': '$.Payload.worksheet' },
+    resultPath: '$.sizing',
+  };
+  const sizeAsk = t.lambda(STATES.sizeAsk, fns.sizeAsk, { keep: sizingResult });
+  const estimateAsk = t.lambda(STATES.estimateAsk, fns.estimateAsk, {
+    payload: { 'worksheet.$': '$.sizing.worksheet' },
+    keep: { resultSelector: { 'estimate.$': '$.Payload.estimate' }, resultPath: '$.sizing.estimated' },
+  });
+  // Its result replaces $.sizing, estimate included: the state carries it only between these two tasks.
+  const recordEstimate = t.lambda(STATES.recordEstimate, fns.sizeAsk, {
+    payload: { 'estimate.$': '$.sizing.estimated.estimate', 'forVersion.$': '$.sizing.forVersion' },
+    keep: sizingResult,
+  });
   const draftBriefs = t.lambda(STATES.draftBriefs, fns.draftBriefs, {
     keep: { resultSelector: { 'addressConfirmed.$': '$.Payload.addressConfirmed' }, resultPath: '$.draft' },
   });
   const routePartner = t.lambda(STATES.routePartner, fns.routePartner, {
     keep: { resultSelector: { 'routed.$': '$.Payload.routed' }, resultPath: '$.route' },
   });
-  sizeAsk.next(draftBriefs);
+  const needsEstimate = new sfn.Choice(scope, STATES.needsEstimate)
+    .when(sfn.Condition.stringEquals('$.sizing.status', 'submitted'), estimateAsk.next(recordEstimate))
+    .otherwise(draftBriefs);
+  sizeAsk.next(needsEstimate);
+  recordEstimate.next(needsEstimate);
 
   // ---- where the application stands (DynamoDB decides): the way back in after any callback or a lost one ----
   const notifyChange = notify(STATES.notifyChange, NOTIFY_EVENTS.transitions);

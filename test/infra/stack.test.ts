@@ -44,6 +44,7 @@ const ENTRIES = {
   opsInsights: 'functions/http/ops-insights.ts',
   openApi: 'functions/http/openapi.ts',
   sizeAsk: 'functions/workflow/size.ts',
+  estimateAsk: 'functions/workflow/estimate.ts',
   draftBriefs: 'functions/workflow/draft.ts',
   routePartner: 'functions/workflow/route.ts',
   notify: 'functions/workflow/notify.ts',
@@ -93,6 +94,8 @@ const EXPECTED_ACTIONS: Record<FunctionKey, string[]> = {
   opsInsights: [...BASE, ...READ],
   openApi: [...BASE],
   sizeAsk: [...BASE, ...READ, ...WRITE],
+  // The sizing engine alone: nothing but its logs and traces.
+  estimateAsk: [...BASE],
   draftBriefs: [...BASE, ...READ, ...WRITE],
   routePartner: [...BASE, ...READ, ...WRITE],
   notify: [...BASE, ...READ, ...WRITE, 'ses:SendEmail', 'ses:SendRawEmail'],
@@ -333,7 +336,7 @@ describe('IAM', () => {
   it('the state machine may invoke exactly the task functions', () => {
     const roleArn = (t.Resources[stateMachineId]!.Properties!.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const invoked = resourcesFor(statementsOfRole(t, roleArn), 'lambda:InvokeFunction');
-    const taskIds = (['sizeAsk', 'draftBriefs', 'routePartner', 'notify', 'awaitHumanStep', 'markFailed', 'unassignPartner', 'standing', 'expireUnconfirmed'] as const).map((k) => ids[k]);
+    const taskIds = (['sizeAsk', 'estimateAsk', 'draftBriefs', 'routePartner', 'notify', 'awaitHumanStep', 'markFailed', 'unassignPartner', 'standing', 'expireUnconfirmed'] as const).map((k) => ids[k]);
     for (const id of taskIds) expect(invoked).toContainEqual({ 'Fn::GetAtt': [id, 'Arn'] });
     expect(mentions(invoked, ids.expirySweep)).toBe(false);
     expect(mentions(invoked, ids.startPending)).toBe(false);

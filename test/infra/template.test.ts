@@ -50,6 +50,8 @@ describe('resolveDefinition on the synthesized stack', () => {
     const entries = Object.fromEntries(Object.entries(taskFunctions).map(([state, fn]) => [state, fn.entry]));
     expect(entries).toMatchObject({
       [STATES.sizeAsk]: 'functions/workflow/size.ts',
+      [STATES.estimateAsk]: 'functions/workflow/estimate.ts',
+      [STATES.recordEstimate]: 'functions/workflow/size.ts',
       [STATES.draftBriefs]: 'functions/workflow/draft.ts',
       [STATES.routePartner]: 'functions/workflow/route.ts',
       [STATES.notifyRouted]: 'functions/workflow/notify.ts',

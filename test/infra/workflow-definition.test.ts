@@ -24,6 +24,9 @@ beforeAll(() => {
 
 const tasks = () => Object.entries(states).filter(([, s]) => s.Type === 'Task');
 
+/** The function a Lambda task invokes (as resolved from the template). */
+const resource = (name: string) => (states[name]!.Parameters as { FunctionName: unknown }).FunctionName;
+
 /** Follows Next / Choice / Catch edges from `from`, returns every reachable state name. */
 function reachable(from: string): Set<string> {
   const seen = new Set<string>();
@@ -118,8 +121,32 @@ describe('the flow (issues 3 and 4)', () => {
     });
   });
 
+  it('sizes in three tasks: SizeAsk reads, EstimateAsk (the engine) estimates, RecordEstimate stores or hands over again', () => {
+    const sizing = { 'status.$': '$.Payload.status', 'forVersion.$': '$.Payload.forVersion', 'worksheet.$': '$.Payload.worksheet' };
+    expect(states[STATES.sizeAsk]).toMatchObject({ Next: STATES.needsEstimate, ResultSelector: sizing, ResultPath: '$.sizing' });
+    expect(states[STATES.needsEstimate]).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.sizing.status', StringEquals: 'submitted', Next: STATES.estimateAsk }],
+      Default: STATES.draftBriefs,
+    });
+    expect(states[STATES.estimateAsk]).toMatchObject({
+      Next: STATES.recordEstimate,
+      Parameters: { Payload: { 'applicationId.$': '$.applicationId', 'worksheet.$': '$.sizing.worksheet' } },
+      ResultSelector: { 'estimate.$': '$.Payload.estimate' },
+      ResultPath: '$.sizing.estimated',
+    });
+    // RecordEstimate replaces $.sizing, the estimate with it, and goes back to the choice.
+    expect(states[STATES.recordEstimate]).toMatchObject({
+      Next: STATES.needsEstimate,
+      Parameters: { Payload: { 'applicationId.$': '$.applicationId', 'estimate.$': '$.sizing.estimated.estimate', 'forVersion.$': '$.sizing.forVersion' } },
+      ResultSelector: sizing,
+      ResultPath: '$.sizing',
+    });
+    expect(resource(STATES.recordEstimate)).toEqual(resource(STATES.sizeAsk));
+    expect(resource(STATES.estimateAsk)).not.toEqual(resource(STATES.sizeAsk));
+  });
+
   it('sizes, drafts, routes, then branches on the routing result', () => {
-    expect(states[STATES.sizeAsk]!.Next).toBe(STATES.draftBriefs);
     expect(states[STATES.draftBriefs]).toMatchObject({ Next: STATES.addressConfirmed, ResultSelector: { 'addressConfirmed.$': '$.Payload.addressConfirmed' }, ResultPath: '$.draft' });
     expect(states[STATES.routePartner]).toMatchObject({
       Next: STATES.isRouted,

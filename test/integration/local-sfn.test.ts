@@ -454,6 +454,9 @@ describe('local Step Functions on the synthesized definition', () => {
         if (info.entry.endsWith('draft.ts')) return { addressConfirmed: e.applicationId !== 'app-unconfirmed' };
         if (info.entry.endsWith('expire-unconfirmed.ts')) return { outcome: 'expired' };
         if (info.entry.endsWith('size.ts') && e.applicationId === 'broken') throw new PermanentError('cannot size');
+        // SizeAsk hands over the sizing fields, EstimateAsk returns an estimate, RecordEstimate (size.ts again) stores it.
+        if (info.entry.endsWith('size.ts')) return e.estimate ? { status: 'sized', forVersion: null, worksheet: null } : { status: 'submitted', forVersion: 7, worksheet: { workload: e.applicationId } };
+        if (info.entry.endsWith('estimate.ts')) return { estimate: { sizedFrom: e.worksheet } };
         if (typeof e.taskToken === 'string') tokens.set(String(e.applicationId), e.taskToken);
         return { ok: true };
       };
@@ -471,11 +474,17 @@ describe('local Step Functions on the synthesized definition', () => {
     const entries = calls.filter((c) => c.event.applicationId === 'app-1').map((c) => c.entry);
     expect(entries).toEqual([
       'functions/workflow/size.ts',
+      'functions/workflow/estimate.ts',
+      'functions/workflow/size.ts',
       'functions/workflow/draft.ts',
       'functions/workflow/route.ts',
       'functions/workflow/notify.ts',
       'functions/workflow/await-human-step.ts',
     ]);
+    // The state carried the sizing fields to the engine and its estimate back, with the version they were read at.
+    const sizing = calls.filter((c) => c.event.applicationId === 'app-1').slice(0, 3).map((c) => c.event);
+    expect(sizing[1]).toEqual({ applicationId: 'app-1', worksheet: { workload: 'app-1' } });
+    expect(sizing[2]).toEqual({ applicationId: 'app-1', estimate: { sizedFrom: { workload: 'app-1' } }, forVersion: 7 });
     tokens.delete('app-1');
     await h.client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ decision: 'approved' }) }));
     await until(h, () => tokens.get('app-1'), 'the AWS decision token');
@@ -490,6 +499,8 @@ describe('local Step Functions on the synthesized definition', () => {
     await until(h, () => tokens.get('app-unconfirmed'), 'the confirmation token');
     const mine = () => calls.filter((c) => c.event.applicationId === 'app-unconfirmed');
     expect(mine().map((c) => [c.entry, c.event.event ?? c.event.kind])).toEqual([
+      ['functions/workflow/size.ts', undefined],
+      ['functions/workflow/estimate.ts', undefined],
       ['functions/workflow/size.ts', undefined],
       ['functions/workflow/draft.ts', undefined],
       ['functions/workflow/notify.ts', 'address-confirmation'],

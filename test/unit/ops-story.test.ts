@@ -50,14 +50,14 @@ describe('tellStory: a running wait after a reminder', () => {
     expect(story.headline).toBe('waiting on partner review since 2 Dec, reminder sent 7 Dec, re-route due 9 Dec');
     expect(story.sentences).toEqual([
       'Started 2 Dec 09:05 UTC.',
-      'Sized the credit ask 2 Dec 09:06 UTC after 1 retry.',
+      'Read the worksheet to size 2 Dec 09:06 UTC after 1 retry.',
       'Waited on partner review from 2 Dec 10:00 UTC to 7 Dec 10:00 UTC: timed out.',
       'Reminder sent 7 Dec 10:01 UTC.',
       'Waiting on partner review since 7 Dec 10:02 UTC; re-route due 9 Dec 10:02 UTC.',
     ]);
     expect(story.steps).toEqual([
       {
-        state: 'SizeAsk', what: 'sized the credit ask', enteredAt: '2026-12-02T09:05:10.000Z', exitedAt: '2026-12-02T09:06:00.000Z', deadline: null, retries: 1,
+        state: 'SizeAsk', what: 'read the worksheet to size', enteredAt: '2026-12-02T09:05:10.000Z', exitedAt: '2026-12-02T09:06:00.000Z', deadline: null, retries: 1,
         errors: [{ at: '2026-12-02T09:05:12.000Z', error: 'Lambda.ServiceException', cause: 'boom' }], outcome: 'done',
       },
       {
@@ -286,7 +286,7 @@ describe('tellStory: how an execution ends', () => {
     const story = tellStory({ ...stop, status: 'FAILED' }, events, new Date('2026-12-05T00:00:00Z'));
     expect(story.headline).toBe('failed 4 Dec in SizeAsk');
     expect(story.sentences.at(-1)).toBe('Failed 4 Dec 11:30 UTC.');
-    expect(story.sentences[1]).toBe('Sized the credit ask failed 4 Dec 11:02 UTC: Boom.');
+    expect(story.sentences[1]).toBe('Read the worksheet to size failed 4 Dec 11:02 UTC: Boom.');
     expect(story.error).toBeNull();
     expect(tellStory({ ...stop, status: 'FAILED' }, [], new Date('2026-12-05T00:00:00Z')).headline).toBe('failed 4 Dec');
   });
@@ -310,7 +310,7 @@ describe('tellStory: how an execution ends', () => {
     expect(tellStory({ ...stop, status: 'FAILED', error: 'E' }, [], new Date()).error).toEqual({ error: 'E', cause: '' });
     const c160 = 'u '.repeat(80);
     const events = [entered(1, '2026-12-04T11:00:00Z', 'SizeAsk'), failed(2, '2026-12-04T11:01:00Z', 'Boom', c160), exited(3, '2026-12-04T11:02:00Z', 'SizeAsk')];
-    expect(tellStory({ ...stop, status: 'RUNNING' }, events, new Date()).sentences.at(-1)).toBe(`Sized the credit ask failed 4 Dec 11:02 UTC: Boom (${c160}).`);
+    expect(tellStory({ ...stop, status: 'RUNNING' }, events, new Date()).sentences.at(-1)).toBe(`Read the worksheet to size failed 4 Dec 11:02 UTC: Boom (${c160}).`);
   });
 
   it('tells a timed-out execution', () => {

@@ -66,7 +66,9 @@ const WAITS: Readonly<Record<string, { on: string; onTimeout: string }>> = {
 
 /** What the other states do, in words; a state not listed is named as it is. */
 const DOES: Readonly<Record<string, string>> = {
-  SizeAsk: 'sized the credit ask',
+  SizeAsk: 'read the worksheet to size',
+  EstimateAsk: 'estimated the spend and the credit ask',
+  RecordEstimate: 'stored the estimate (sized)',
   DraftBriefs: 'drafted the ACE briefs',
   RoutePartner: 'routed to a partner',
   NotifyRouted: 'told founder and partner',

@@ -66,7 +66,7 @@ export function redriveDescription(failure: { state: string; failedFrom?: Applic
 }
 
 const NEXT_STEP: Partial<Record<ApplicationStatus, string>> = {
-  submitted: 'SizeAsk, DraftBriefs, RoutePartner',
+  submitted: 'SizeAsk (EstimateAsk, RecordEstimate), DraftBriefs, RoutePartner',
   sized: 'DraftBriefs, then routing',
   drafted: 'RoutePartner picks a partner',
   routed: 'the partner is mailed and the review wait starts again',
