@@ -9,7 +9,7 @@ import { defineConfig } from 'vitest/config';
 // synthesizes the stack. Mutants these suites leave alive may still be killed by those (docs/MUTATION-TESTING.md).
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/{repository,guards,storage,intake-limits,revision-reconfirmation,confirmation-slots,confirmation-mail,pipeline-counters,partner-central-store,application-storage}.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/integration/{repository,guards,storage,intake-limits,revision-reconfirmation,confirmation-slots,confirmation-mail,pipeline-counters,partner-central-store,application-storage,sizing-steps}.test.ts'],
     exclude: ['test/unit/cli.test.ts', 'test/unit/openapi.test.ts'],
     setupFiles: ['test/setup.ts'],
     // storage.test.ts's long-lived application (30 revision rounds, a year of reminders: ~8 s) is skipped per mutant;

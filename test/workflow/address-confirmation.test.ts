@@ -29,6 +29,8 @@ afterEach(async () => {
 });
 
 const KIND = 'address-confirmation';
+/** The states one sizing passes through: read, estimate, store, then on to drafting. */
+const SIZING = [STATES.sizeAsk, STATES.needsEstimate, STATES.estimateAsk, STATES.recordEstimate, STATES.needsEstimate];
 const uniqueAddress = (w: Worksheet): void => {
   w.contact.email = `founder-${randomUUID().slice(0, 8)}@example.com`;
 };
@@ -88,8 +90,8 @@ describe('issue-8: address confirmation before routing', () => {
     expect(routed.partner).toBeDefined();
     expect(await totalPartnerLoad()).toBe(loadBefore + 1);
     const entered = await statesEntered(h, id);
-    expect(entered.slice(0, 7)).toEqual([STATES.start, STATES.sizeAsk, STATES.draftBriefs, STATES.addressConfirmed, STATES.sendAddressConfirmation, STATES.awaitAddressConfirmation, STATES.addressConfirmationOutcome]);
-    expect(entered[7]).toBe(STATES.routePartner);
+    expect(entered.slice(0, 11)).toEqual([STATES.start, ...SIZING, STATES.draftBriefs, STATES.addressConfirmed, STATES.sendAddressConfirmation, STATES.awaitAddressConfirmation, STATES.addressConfirmationOutcome]);
+    expect(entered[11]).toBe(STATES.routePartner);
     // Single use: the hash is gone; a repeated click converges on the same answer (and changes nothing).
     expect((await h.apps.mustGet(id)).addressConfirmation?.secretHash).toBeUndefined();
     const again = await postConfirmation(h, id, secret);
@@ -226,10 +228,10 @@ describe('issue-8: a revision that changes the contact address is confirmed agai
     expect(waiting.addressConfirmation?.confirmedAt).toBeUndefined();
     expect(waiting.partner?.partnerId).toBe(partnerId);
     expect(await loadOf(partnerId)).toBe(load);
-    // The second round went SizeAsk → DraftBriefs → AddressConfirmed? → SendAddressConfirmation, not RoutePartner.
+    // The second round went SizeAsk (… RecordEstimate) → DraftBriefs → AddressConfirmed? → SendAddressConfirmation, not RoutePartner.
     const entered = await statesEntered(h, id);
     const round2 = entered.slice(entered.lastIndexOf(STATES.sizeAsk));
-    expect(round2).toEqual([STATES.sizeAsk, STATES.draftBriefs, STATES.addressConfirmed, STATES.sendAddressConfirmation, STATES.awaitAddressConfirmation]);
+    expect(round2).toEqual([...SIZING, STATES.draftBriefs, STATES.addressConfirmed, STATES.sendAddressConfirmation, STATES.awaitAddressConfirmation]);
 
     // The confirmation goes to the NEW address, says it is a revision; the partner got nothing, and cannot open it.
     const mail = await until(h, async () => (await mailsTo(h, newAddress)).find((m) => m.subject.startsWith('Confirm your address')), 'the new address\'s confirmation mail');
@@ -261,7 +263,7 @@ describe('issue-8: a revision that changes the contact address is confirmed agai
     expect((await revise(id, founderToken, email.toUpperCase())).status).toBe(200);
     await waitingIn(h, id, STATES.awaitPartnerReview, 'partner-review');
     const entered = await statesEntered(h, id);
-    expect(entered.slice(entered.lastIndexOf(STATES.sizeAsk), entered.lastIndexOf(STATES.sizeAsk) + 4)).toEqual([STATES.sizeAsk, STATES.draftBriefs, STATES.addressConfirmed, STATES.routePartner]);
+    expect(entered.slice(entered.lastIndexOf(STATES.sizeAsk), entered.lastIndexOf(STATES.sizeAsk) + 8)).toEqual([...SIZING, STATES.draftBriefs, STATES.addressConfirmed, STATES.routePartner]);
     expect((await h.apps.mustGet(id)).addressConfirmation).toMatchObject({ requested: 1, sent: 1 });
   });
 
