@@ -22,10 +22,18 @@ const WHOLE_FILES = [
 const COMPRESSED_TWINS = COMPRESSED_PROJECTIONS as readonly string[];
 
 describe('bundled data', () => {
-  it('the sizing carries the priced card, the programs and the policy projections, not the whole files nor the ACE data', async () => {
-    const inputs = await inputsOf('workflow/size');
+  it('the sizing engine (EstimateAsk) carries the priced card, the programs and the policy projections, not the whole files, the ACE data nor any AWS SDK', async () => {
+    const inputs = await inputsOf('workflow/estimate');
     expect(inputs).toEqual(expect.arrayContaining(['data/runtime/rate-card.br.ts', 'data/runtime/programs.br.ts', 'data/runtime/data-policy.json']));
     for (const file of [...WHOLE_FILES, ...COMPRESSED_TWINS, 'data/runtime/model-catalog.br.ts']) expect(inputs).not.toContain(file);
+    expect(inputs.filter((i) => /node_modules\/@(aws-sdk|smithy)\//.test(i))).toEqual([]);
+  });
+
+  it('SizeAsk, which reads and stores, carries none of the engine: no rate card, programs, estimate code nor big.js', async () => {
+    const inputs = await inputsOf('workflow/size');
+    for (const file of ['data/runtime/rate-card.br.ts', 'data/runtime/programs.br.ts', 'functions/core/estimate.ts', 'functions/core/programs.ts', 'functions/core/forecast.ts']) expect(inputs).not.toContain(file);
+    expect(inputs.filter((i) => i.includes('big.js'))).toEqual([]);
+    expect(inputs).toContain('functions/core/sizing-worksheet.ts');
   });
 
   it('the drafter carries the ACE rules, not the model catalog (its names come from the estimate), the priced card nor big.js', async () => {

@@ -68,7 +68,7 @@ const WAITS: Readonly<Record<string, { on: string; onTimeout: string }>> = {
 const DOES: Readonly<Record<string, string>> = {
   SizeAsk: 'read the worksheet to size',
   EstimateAsk: 'estimated the spend and the credit ask',
-  RecordEstimate: 'stored the estimate (sized)',
+  RecordEstimate: 'stored the estimate',
   DraftBriefs: 'drafted the ACE briefs',
   RoutePartner: 'routed to a partner',
   NotifyRouted: 'told founder and partner',
