@@ -136,6 +136,27 @@ describe('sendConfirmationMail', () => {
   });
 });
 
+describe('recording a confirmation mail as sent', () => {
+  it('a retry that finds the mail claimed and already recorded (its copy read before the record) mails nothing and does not fail', async () => {
+    const secretHash = hashConfirmationSecret('acs_mailed_and_recorded');
+    const app = await stored({ requested: 1, sent: 1, secretHash });
+    await notices.markNoticesSent(applications, app.id, ['address-confirmation:1']);
+    const stale: Application = { ...(await applications.mustGet(app.id)), addressConfirmation: { requested: 1, sent: 0, secretHash } };
+    const { notifier, deliveries } = recordingNotifier();
+    expect(await confirmation.sendConfirmationMail(mailDeps(notifier), stale)).toEqual([]);
+    expect(deliveries).toEqual([]);
+    expect((await applications.mustGet(app.id)).addressConfirmation).toMatchObject({ requested: 1, sent: 1, secretHash });
+  });
+
+  it('never moves back: an earlier number is ignored, quietly', async () => {
+    const { markConfirmationSent } = await import('../../functions/adapters/dynamo/applications-confirmation.ts');
+    const app = await stored({ requested: 3, sent: 3, firstMail: 1 });
+    await expect(markConfirmationSent(applications, app.id, 2)).resolves.toBeUndefined();
+    await expect(markConfirmationSent(applications, app.id, 3)).resolves.toBeUndefined();
+    expect((await applications.mustGet(app.id)).addressConfirmation?.sent).toBe(3);
+  });
+});
+
 const resendDeps = (resendsPerAddressPerDay = 5): Confirmation.ResendDeps => ({
   applications, limits, clock, stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:test',
   settings: { ...settings, resendsPerAddressPerDay },

@@ -277,3 +277,77 @@ describe('worksheets per source network and day', () => {
     expect((mapped as Error).message).toContain('one network (192.0.2.55)');
   });
 });
+
+describe("intake's answer and what it stores", () => {
+  const executionOf = async (id: string) => (await applications.mustGet(id)).executionArn;
+
+  it("answers a new application 'submitted' with its execution stored; a replay answers the stored status and leaves the stored execution alone", async () => {
+    const w = founder();
+    const key = `k-${randomUUID()}`;
+    const first = await submit(deps(), w, key);
+    expect(first).toMatchObject({ status: 'submitted', replayed: false, alreadyStarted: false });
+    expect(await executionOf(first.applicationId)).toBe(`arn:aws:states:us-east-1:000000000000:execution:sm:${first.applicationId}`);
+
+    // Later the workflow moved it on, and a resumed execution (functions/usecases/run-command.ts) is the one stored:
+    // a late replay finds the first execution already started and must not point the application back at it.
+    const app = await applications.mustGet(first.applicationId);
+    await applyTransition(applications, app, planTransition({ current: app.status, version: app.version, to: 'sized', actor: { kind: 'system', id: 'Workflow' }, reason: 'test', now }));
+    const resumed = `arn:aws:states:us-east-1:000000000000:execution:sm:${first.applicationId}-resume-3`;
+    const { setExecutionArn } = await import('../../functions/adapters/dynamo/applications-tasks.ts');
+    await setExecutionArn(applications, first.applicationId, resumed);
+    const replay = await submit(deps(), w, key);
+    expect(replay).toMatchObject({ applicationId: first.applicationId, status: 'sized', replayed: true, alreadyStarted: true });
+    expect(await executionOf(first.applicationId)).toBe(resumed);
+  });
+
+  it('a request whose read missed a concurrent first attempt (its put then loses) answers as a replay: its token opens the application; another worksheet under the key is refused', async () => {
+    const w = founder();
+    const key = `k-${randomUUID()}`;
+    const first = await submit(deps(), w, key);
+    // Its first read ran before the first attempt's put landed and found nothing, so the request goes on to the put.
+    const raced = () => {
+      let reads = 0;
+      const missed: ApplicationRepository = Object.assign(Object.create(applications) as ApplicationRepository, {
+        get: async (id: string) => (reads++ === 0 ? undefined : applications.get(id)),
+      });
+      return { ...deps(), applications: missed };
+    };
+    const second = await submit(raced(), w, key);
+    expect(second).toMatchObject({ applicationId: first.applicationId, status: 'submitted', replayed: true });
+    const app = await applications.mustGet(first.applicationId);
+    for (const token of [first.founderToken, second.founderToken]) expect(founderTokenMatches(app, token)).toBe(true);
+
+    const changed = { ...w, useCase: { ...w.useCase, summary: `${w.useCase.summary} (changed)` } };
+    const refused = await failure(submit(raced(), changed, key));
+    expect(refused).toBeInstanceOf(IdempotencyKeyReusedError);
+    expect((refused as Error).message).toBe('This Idempotency-Key was already used with a different worksheet; use a new key for a new submission');
+    expect((await applications.mustGet(first.applicationId)).founderTokenHashes).toHaveLength(2);
+  });
+
+  it('the 429 for a full mailbox names the address typed, and the mailbox when another spelling reached it', async () => {
+    const one = { maxOpenPerAddress: 1, maxOpenPerAccount: 5, worksheetsPerSourcePerDay: 1000 };
+    const w = founder();
+    await submit(deps(one), w, `k-${randomUUID()}`);
+    const typed = w.contact.email;
+    const plain = await failure(submit(deps(one), founder((x) => { x.contact.email = typed; }), `k-${randomUUID()}`));
+    expect(plain).toBeInstanceOf(TooManyRequestsError);
+    expect((plain as Error).message).toBe(`At most 1 open application(s) per contact address: this contact address (${typed}) has 1. Confirm, withdraw or finish one first (one withdrawn before its address was confirmed holds its slot until its confirmation link would have expired).`);
+    const tagged = typed.replace('@', '+credits@');
+    const other = await failure(submit(deps(one), founder((x) => { x.contact.email = tagged; }), `k-${randomUUID()}`));
+    expect((other as Error).message).toBe(`At most 1 open application(s) per contact address: this contact address (${tagged}, which reaches the mailbox ${typed}) has 1. Confirm, withdraw or finish one first (one withdrawn before its address was confirmed holds its slot until its confirmation link would have expired).`);
+  });
+
+  it('a request with no source network is counted against none: at one worksheet per network, two such requests are both accepted', async () => {
+    const one = { maxOpenPerAddress: 3, maxOpenPerAccount: 5, worksheetsPerSourcePerDay: 1 };
+    for (let i = 0; i < 2; i += 1) expect((await submit(deps(one), founder(), `k-${randomUUID()}`, undefined)).replayed).toBe(false);
+  });
+
+  it("stores a network's count for the UTC day under its scope and the kind 'worksheet' (a renamed kind would forget the day's counts at a deploy)", async () => {
+    const ip = '203.0.113.200';
+    for (let i = 0; i < 2; i += 1) await submit(deps(), founder(), `k-${randomUUID()}`, ip);
+    const dayStart = Math.floor(now.getTime() / 86_400_000) * 86_400_000;
+    const key = rateWindowKey(limitsModule.sourceScope(ip), 'worksheet', dayStart);
+    const { Item } = await documentClient.send(new GetCommand({ TableName: limits.tableName, Key: key, ConsistentRead: true }));
+    expect(Item?.count).toBe(2);
+  });
+});

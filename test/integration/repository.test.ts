@@ -147,7 +147,9 @@ describe('application repository against dynalite', () => {
     for (const h of hashes) results.push(await addFounderTokenHash(repos.applications, app.id, h).then(() => 'added', (e: unknown) => e));
     expect(results.slice(0, 9)).toEqual(Array(9).fill('added'));
     expect(results.slice(9).every((e) => e instanceof ConflictError)).toBe(true);
-    expect((results[9] as ConflictError).message).toMatch(/use one of those tokens/);
+    expect((results[9] as ConflictError).message).toBe('This Idempotency-Key was already answered 10 times, each time with its own founder token, and each of them still works: '
+      + `use one of those tokens to follow application ${app.id} (no further token is issued for it)`);
+    expect((results[9] as ConflictError).currentState).toBe('submitted');
     const stored = (await repos.applications.get(app.id))?.founderTokenHashes;
     expect(stored).toEqual([app.founderTokenHashes[0], ...hashes.slice(0, 9)]);
   });
@@ -163,6 +165,44 @@ describe('application repository against dynalite', () => {
     const stored = (await repos.applications.get(app.id))?.founderTokenHashes ?? [];
     for (const h of added) expect(stored).toContain(h);
     expect(stored).toHaveLength(10);
+  });
+
+  it('a token for an application never stored is refused as not found (404), not as the cap (409)', async () => {
+    const { addFounderTokenHash } = await import('../../functions/adapters/dynamo/applications-intake.ts');
+    await expect(addFounderTokenHash(repos.applications, 'app_never_stored', 'hash')).rejects.toMatchObject({ name: 'NotFoundError', message: 'Application app_never_stored not found' });
+  });
+
+  it('a refused create (the id is stored already) writes nothing over it: a late replay leaves the stored timeline as it was', async () => {
+    const app = freshApplication();
+    await createApplication(repos.applications, app);
+    await applyTransition(repos.applications, app, planTransition({ current: 'submitted', version: 1, to: 'sized', actor: system, reason: 'sized', now: new Date('2026-11-27T10:01:00Z') }));
+    const replay = newApplication({ id: app.id, worksheet: exampleWorksheet(), tokenHash: newFounderToken().hash, now: new Date('2026-11-28T09:00:00Z') });
+    expect(await createApplication(repos.applications, replay)).toBe(false);
+    const stored = await repos.applications.mustGet(app.id);
+    expect(stored.transitions[0]).toEqual(app.transitions[0]);
+    expect(stored.transitions.map((t) => `${t.from}->${t.to}`)).toEqual(['null->submitted', 'submitted->sized']);
+  });
+
+  it('indexes likely duplicates: the candidates are the applications stored under any of the values, each once, at most limitPerValue per value', async () => {
+    const { putDedupeItems, findDedupeCandidates } = await import('../../functions/adapters/dynamo/applications-intake.ts');
+    const { dedupeKey } = await import('../../functions/adapters/dynamo/keys.ts');
+    const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { documentClient } = await import('../../functions/adapters/dynamo/client.ts');
+    const tag = `${Date.now()}${counter}`;
+    const account = { kind: 'account', value: `acct-${tag}` } as const;
+    const company = { kind: 'company', value: `company ${tag}` } as const;
+    const other = { kind: 'company', value: `other ${tag}` } as const;
+    const at = new Date('2026-11-27T10:00:00Z');
+    await putDedupeItems(repos.applications, 'app_dup_a', [account, company], at);
+    await putDedupeItems(repos.applications, 'app_dup_b', [account], at);
+    await putDedupeItems(repos.applications, 'app_dup_c', [other], at);
+
+    expect((await findDedupeCandidates(repos.applications, [account, company])).sort()).toEqual(['app_dup_a', 'app_dup_b']);
+    expect(await findDedupeCandidates(repos.applications, [other])).toEqual(['app_dup_c']);
+    expect(await findDedupeCandidates(repos.applications, [{ kind: 'domain', value: `nobody-${tag}.example` }])).toEqual([]);
+    expect(await findDedupeCandidates(repos.applications, [account], 1)).toHaveLength(1);
+    const { Item } = await documentClient.send(new GetCommand({ TableName: repos.applications.tableName, Key: dedupeKey('company', company.value, 'app_dup_a'), ConsistentRead: true }));
+    expect(Item).toEqual({ ...dedupeKey('company', company.value, 'app_dup_a'), entity: 'dedupe', kind: 'company', value: company.value, applicationId: 'app_dup_a', indexedAt: at.toISOString() });
   });
 
   it('keeps task tokens server-side and ignores expired ones', async () => {
