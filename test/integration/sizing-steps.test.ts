@@ -111,6 +111,21 @@ describe('RecordEstimate: storing what the engine returned', () => {
     expect(after.estimate).toBeUndefined();
   });
 
+  it('an estimate with nothing to file says so in the transition', async () => {
+    const app = await stored();
+    const { forVersion, worksheet } = await size({ applicationId: app.id });
+    const { estimate: result } = await estimate({ applicationId: app.id, worksheet });
+    const nothing = { ...result, plan: { ...result.plan, filings: [] } };
+    expect((await size({ applicationId: app.id, estimate: nothing, forVersion })).status).toBe('sized');
+    expect((await applications.mustGet(app.id)).transitions.at(-1)?.reason).toBe('credit ask sized: no program to file');
+  });
+
+  it('a version without an estimate stores nothing: the fields are handed over again', async () => {
+    const app = await stored();
+    expect(await size({ applicationId: app.id, forVersion: app.version })).toEqual({ applicationId: app.id, status: 'submitted', forVersion: app.version, worksheet: sizingWorksheetOf(app.worksheet) });
+    expect(await applications.mustGet(app.id)).toMatchObject({ status: 'submitted', version: app.version });
+  });
+
   it('names the field a malformed call got wrong', async () => {
     const app = await stored();
     await expect(size({ applicationId: app.id, estimate: {}, forVersion: 1.5 })).rejects.toMatchObject({ name: 'TaskInputError', message: expect.stringContaining('forVersion') });
