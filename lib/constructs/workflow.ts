@@ -4,7 +4,8 @@
  * Logging: level ALL to a dedicated log group, `includeExecutionData: false`. Execution data would log every state's
  * input and output, including the `$$.Task.Token` handed to AwaitHumanStep and the partner's review payload; task tokens
  * stay server-side (house rule) and the application's data lives in DynamoDB anyway, so events carry no payloads.
- * X-Ray tracing is on.
+ * The one application data the state carries is sizing's: the worksheet's sizing fields and the estimate, between
+ * SizeAsk and RecordEstimate (functions/core/sizing-worksheet.ts: nothing personal). X-Ray tracing is on.
  */
 import { Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
