@@ -238,6 +238,19 @@ describe('partner repository against dynalite', () => {
     expect((await repos.partners.get('p-full'))?.load).toBe(1);
   });
 
+  it('books a full partner when told the application was already theirs (a redrive), still once per application', async () => {
+    await upsertPartnerProfile(repos.partners, { ...profile, id: 'p-over', capacity: 1 });
+    expect(await bookPartner(repos.partners, 'p-over', 'app_first')).toBe(true);
+    expect(await bookPartner(repos.partners, 'p-over', 'app_back')).toBe(false);
+    expect(await bookPartner(repos.partners, 'p-over', 'app_back', { overCapacity: true })).toBe(true);
+    expect(await bookPartner(repos.partners, 'p-over', 'app_back', { overCapacity: true })).toBe(true);
+    expect((await repos.partners.get('p-over'))?.load).toBe(2);
+    expect(await bookPartner(repos.partners, 'p-nobody', 'app_back', { overCapacity: true })).toBe(false);
+    await upsertPartnerProfile(repos.partners, { ...profile, id: 'p-over-off', active: false });
+    expect(await bookPartner(repos.partners, 'p-over-off', 'app_back', { overCapacity: true })).toBe(false);
+    expect((await repos.partners.get('p-over-off'))?.load).toBe(0);
+  });
+
   it('passes on a booking or a release that fails for another reason than its condition', async () => {
     await upsertPartnerProfile(repos.partners, { ...profile, id: 'p-throttled' });
     let undo = failBefore(client.documentClient, 'UpdateItemCommand', throttled);
