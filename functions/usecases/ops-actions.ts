@@ -58,8 +58,9 @@ async function write(deps: ActionDeps, id: string, planOf: (app: Application, no
 }
 
 async function restart(deps: ActionDeps, app: Application, version: number, why: string): Promise<string> {
-  const { executionArn, alreadyStarted } = await startNamedExecution(deps.stateMachineArn, restartExecutionName(app.id, version), { applicationId: app.id, resume: why });
-  if (!alreadyStarted || app.executionArn !== executionArn) await setExecutionArn(deps.applications, app.id, executionArn);
+  const { executionArn } = await startNamedExecution(deps.stateMachineArn, restartExecutionName(app.id, version), { applicationId: app.id, resume: why });
+  // Recorded every time: a repeat after a crash between the start and this write finds it unrecorded.
+  await setExecutionArn(deps.applications, app.id, executionArn);
   return executionArn;
 }
 

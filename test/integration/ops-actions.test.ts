@@ -245,6 +245,24 @@ describe('reassign', () => {
     expect(await loadOf(w, 'p-new')).toBe(1);
   });
 
+  it('refuses the partner it is already with, keeping that partner\'s slot', async () => {
+    const w = await world();
+    const app = await holding(w, 'in_partner_review', 'p-new');
+    await expect(ops.reassign(w.deps, app.id, OPERATOR, 'p-new', 'x')).rejects.toThrow(`Application ${app.id} is already with p-new ('in_partner_review')`);
+    expect(await loadOf(w, 'p-new')).toBe(1);
+  });
+
+  it('a repeat of an unrouted application\'s assignment starts nothing new and releases nobody', async () => {
+    const w = await world();
+    const app = await stored(w, 'unrouted');
+    await ops.reassign(w.deps, app.id, OPERATOR, 'p-new', 'by hand');
+    sfn.alreadyStarted = true;
+    const answer = await ops.reassign(w.deps, app.id, OPERATOR, 'p-new', 'by hand');
+    expect(answer).toEqual({ applicationId: app.id, action: 'reassign', status: 'routed', applied: false, detail: 'with p-new now; both partners and the founder are told', executionArn: executionOf(`${app.id}--ops-v2`) });
+    expect(sfn.starts.map((s) => s.name)).toEqual([`${app.id}--ops-v2`, `${app.id}--ops-v2`]);
+    expect(await loadOf(w, 'p-new')).toBe(1);
+  });
+
   it('a repeat writes nothing, releases the partner it replaced (a no-op now) and fails the waiting task again', async () => {
     const w = await world();
     const app = await holding(w, 'in_partner_review', 'p-old');
