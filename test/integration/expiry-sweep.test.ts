@@ -99,7 +99,13 @@ describe('sweepExpiries', () => {
   it('reminds 60 days ahead and moves the application to expiring, once', async () => {
     const w = await world();
     const app = await stored(w, 'credits_applied', [credited(inDays(45))]);
-    expect(await sweep.sweepExpiries(w.deps, SWEEP)).toEqual({ ...noTotals, applications: 1, reminders: 1, expiring: 1 });
+    const info = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
+    try {
+      expect(await sweep.sweepExpiries(w.deps, SWEEP)).toEqual({ ...noTotals, applications: 1, reminders: 1, expiring: 1 });
+      expect(info).toHaveBeenCalledWith('Expiry sweep done', { ...noTotals, applications: 1, reminders: 1, expiring: 1, at: now.toISOString() });
+    } finally {
+      info.mockRestore();
+    }
     expect(w.mails).toEqual([{ id: app.id, kind: 'founder-expiry-reminder', key: 'expiry:bedrock-poc:60', extras: { expiry: { programId: 'bedrock-poc', daysLeft: 45, expiresOn: inDays(45), amountUsd: '25000.00' } } }]);
     const after = await w.applications.mustGet(app.id);
     expect(after.status).toBe('expiring');
@@ -207,7 +213,7 @@ describe('sweepExpiries', () => {
     const w = await world();
     const first = await stored(w, 'credits_applied', [credited(inDays(45))]);
     const second = await stored(w, 'credits_applied', [credited(inDays(46))]);
-    const warn = vi.spyOn(logger, 'warn');
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
     // The first application's transition write is throttled; the second's goes through.
     const undo = failBefore(client.documentClient, 'UpdateItemCommand', throttled);
     try {
