@@ -2,8 +2,9 @@
  * The daily expiry sweep (functions/usecases/expiry-sweep.ts sweepExpiries) against dynalite: which applications it
  * visits (those due on the sweep index), the transitions it writes (credits_applied → expiring, records → expired),
  * the reminders it asks the notifier for and records, the index it moves on, its totals and a run where an
- * application fails. The notifier is a recorder. Each case has a table of its own (the sweep reads the whole index).
- * Runs in the mutate suite (vitest.mutate.config.ts).
+ * application fails. The notifier is a recorder; the sweep index's listing is the real one, its calls recorded.
+ * Each case has a table of its own (the sweep reads the whole index). Runs in the mutate suite
+ * (vitest.mutate.config.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -12,6 +13,7 @@ import type { ApplicationRepository } from '../../functions/adapters/dynamo/appl
 import type * as Applications from '../../functions/adapters/dynamo/applications.ts';
 import type * as Intake from '../../functions/adapters/dynamo/applications-intake.ts';
 import type * as Client from '../../functions/adapters/dynamo/client.ts';
+import type * as Expiry from '../../functions/adapters/dynamo/applications-expiry.ts';
 import type * as Sweep from '../../functions/usecases/expiry-sweep.ts';
 import { logger } from '../../functions/adapters/observability.ts';
 import { newApplication } from '../../functions/core/intake.ts';
@@ -20,6 +22,19 @@ import type { Application, ApplicationStatus, RecordState } from '../../schemas/
 import { createTable, startDynalite, type TestTable } from '../support/dynalite.ts';
 import { failBefore, throttled } from '../support/dynamo-failures.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
+
+/** The pages of the sweep index asked for (the real listing answers them). */
+const pages = vi.hoisted(() => [] as unknown[]);
+vi.mock('../../functions/adapters/dynamo/applications-expiry.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof Expiry>();
+  return {
+    ...actual,
+    listExpiryDue: async (...args: Parameters<typeof actual.listExpiryDue>) => {
+      pages.push(args[2]);
+      return actual.listExpiryDue(...args);
+    },
+  };
+});
 
 let server: TestTable;
 let applicationsModule: typeof Applications;
@@ -162,6 +177,7 @@ describe('sweepExpiries', () => {
     const after = await w.applications.mustGet(app.id);
     expect(after.status).toBe('expired');
     expect(after.transitions.filter((t) => t.from === 'credits_applied')).toEqual([]);
+    expect(w.notified.map((a) => [a.id, a.status])).toEqual([[app.id, 'expired']]);
   });
 
   it('moves to expiring with every reminder already sent: "credits expire soon"', async () => {
@@ -205,7 +221,9 @@ describe('sweepExpiries', () => {
     // A full first page of entries due earlier (items whose application is gone: the cheapest to visit).
     await Promise.all(Array.from({ length: 100 }, (_, i) => ghostEntry(w, `app_ghost${String(i).padStart(3, '0')}`, '2026-11-30T00:00:00.000Z')));
     const app = await stored(w, 'expiring', [credited(inDays(25), [60])]);
+    pages.length = 0;
     expect(await sweep.sweepExpiries(w.deps, SWEEP)).toEqual({ ...noTotals, applications: 101, reminders: 1 });
+    expect(pages).toEqual([{ limit: 100 }, { limit: 100, cursor: expect.any(String) }]);
     expect(w.mails.map((m) => [m.id, m.key])).toEqual([[app.id, 'expiry:bedrock-poc:30']]);
   });
 
