@@ -196,6 +196,9 @@ describe('sweepExpiries', () => {
     const after = await w.applications.mustGet(app.id);
     expect(after).toMatchObject({ status: 'failed', version: app.version });
     expect(after.briefs!.map((b) => [b.record?.status, b.record?.remindersSent])).toEqual([['credits_applied', [60, 30]], ['credits_applied', [60]]]);
+    // Still due (its expired record), so the next run visits it again, and does nothing again.
+    expect(await sweep.sweepExpiries(w.deps, SWEEP)).toEqual({ ...noTotals, applications: 1 });
+    expect((await w.applications.mustGet(app.id)).version).toBe(app.version);
   });
 
   it('a visit due earlier than the truth finds nothing to do and moves the index to the next check', async () => {
