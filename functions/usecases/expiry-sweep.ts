@@ -77,7 +77,8 @@ async function sweepOne(deps: ExpirySweepDeps, actor: Actor, app: Application, n
     if (sent) outcome.reminders += 1;
     current = await recordReminderSent(deps.applications, current, programId, r.covers);
   }
-  // Nothing to do (a check due earlier than the truth, or a failed application's expired credits): look again later.
+  // Nothing to do (a check due earlier than the truth): look again later. A failed application's expired credits keep
+  // it due (their expiry has passed): visited each day, it expires once operations redrive it.
   if (!plan.toExpiring && plan.expire.length === 0 && plan.reminders.length === 0) await refreshExpiryDue(deps.applications, current);
   // Its own transitions (expiring, expired) are mailed like the workflow's; an application it did not change is left
   // to its workflow's notices.

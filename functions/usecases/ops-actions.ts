@@ -58,8 +58,9 @@ async function write(deps: ActionDeps, id: string, planOf: (app: Application, no
 }
 
 async function restart(deps: ActionDeps, app: Application, version: number, why: string): Promise<string> {
-  const { executionArn, alreadyStarted } = await startNamedExecution(deps.stateMachineArn, restartExecutionName(app.id, version), { applicationId: app.id, resume: why });
-  if (!alreadyStarted || app.executionArn !== executionArn) await setExecutionArn(deps.applications, app.id, executionArn);
+  const { executionArn } = await startNamedExecution(deps.stateMachineArn, restartExecutionName(app.id, version), { applicationId: app.id, resume: why });
+  // Recorded every time: a repeat after a crash between the start and this write finds it unrecorded.
+  await setExecutionArn(deps.applications, app.id, executionArn);
   return executionArn;
 }
 
@@ -70,7 +71,7 @@ export async function redrive(deps: ActionDeps, id: string, actor: Actor, reason
   if (done.applied && SLOT_HOLDING.includes(app.status) && app.partner) {
     // MarkFailed gave the slot back; the review resumes, so the partner holds it again (over capacity is allowed here:
     // the application was already theirs).
-    await bookPartner(deps.partners, app.partner.partnerId, app.id);
+    await bookPartner(deps.partners, app.partner.partnerId, app.id, { overCapacity: true });
   }
   const executionArn = await restart(deps, app, done.version, 'redrive');
   await countTransitions(deps.applications, app, app.transitions, deps.clock.now());
@@ -90,8 +91,10 @@ export async function reassign(deps: ActionDeps, id: string, actor: Actor, partn
     throw error;
   });
   const { app, before } = done;
-  const previous = done.applied ? before.partner?.partnerId : app.passedOverBy?.at(-1);
-  if (previous && previous !== partner.id) await deps.partners.release(previous, app.id);
+  // The partner it replaced (none when the application named the new partner already: that slot is the one booked).
+  const replaced = done.applied ? before.partner?.partnerId : app.passedOverBy?.at(-1);
+  const previous = replaced === partner.id ? undefined : replaced;
+  if (previous) await deps.partners.release(previous, app.id);
   await deps.notifier.notifyTransitions(await deps.applications.mustGet(app.id));
   let executionArn: string | undefined;
   const routedFromUnrouted = app.transitions.find((t) => t.version === done.version)?.from === 'unrouted';

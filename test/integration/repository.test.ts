@@ -1,10 +1,13 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as Client from '../../functions/adapters/dynamo/client.ts';
 import { type ApplicationRepository, applyTransition } from '../../functions/adapters/dynamo/applications.ts';
 import { createApplication } from '../../functions/adapters/dynamo/applications-intake.ts';
 import { markNoticesSent } from '../../functions/adapters/dynamo/applications-notices.ts';
 import { getTaskToken, saveTaskToken } from '../../functions/adapters/dynamo/applications-tasks.ts';
 import { bookPartner, listPartners, type PartnerRepository, upsertPartnerProfile } from '../../functions/adapters/dynamo/partners.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
+import { failBefore, throttled } from '../support/dynamo-failures.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
 import { newApplication, newFounderToken } from '../../functions/core/intake.ts';
 import { planTransition } from '../../functions/core/application/lifecycle.ts';
@@ -16,6 +19,7 @@ import type { PartnerProfile } from '../../schemas/partner.ts';
 import { checkStoredItems } from '../support/stored-items.ts';
 
 let table: TestTable;
+let client: typeof Client;
 let repos: {
   applications: ApplicationRepository;
   partners: PartnerRepository;
@@ -26,6 +30,7 @@ beforeAll(async () => {
   process.env.AWS_ENDPOINT_URL_DYNAMODB = table.endpoint;
   const { ApplicationRepository } = await import('../../functions/adapters/dynamo/applications.ts');
   const { PartnerRepository } = await import('../../functions/adapters/dynamo/partners.ts');
+  client = await import('../../functions/adapters/dynamo/client.ts');
   repos = { applications: new ApplicationRepository(table.tableName), partners: new PartnerRepository(table.tableName) };
 });
 afterAll(async () => table?.stop());
@@ -251,6 +256,57 @@ describe('partner repository against dynalite', () => {
     const race = listed.find((p) => p.id === 'p-race');
     expect(race?.name).toBe('Race Partners LLC');
     expect(race?.load).toBe(2);
+  });
+
+  it('stores the profile as a partner item in the directory, the live load and slots beside it', async () => {
+    await upsertPartnerProfile(repos.partners, { ...profile, id: 'p-item' });
+    expect(await bookPartner(repos.partners, 'p-item', 'app_item')).toBe(true);
+    const item = (await client.documentClient.send(new GetCommand({ TableName: table.tableName, Key: { pk: 'PARTNER#p-item', sk: 'PROFILE' } }))).Item;
+    expect(item).toMatchObject({ entity: 'partner', id: 'p-item', gsi2pk: 'DIRECTORY#partner', gsi2sk: 'p-item', load: 1, slots: new Set(['app_item']), name: 'Race Partners' });
+    expect(await repos.partners.get('p-item')).toEqual({ ...profile, id: 'p-item', load: 1 });
+  });
+
+  it('books no slot of a partner not on file, inactive or full (false, nothing written)', async () => {
+    expect(await bookPartner(repos.partners, 'p-nobody', 'app_x')).toBe(false);
+    expect(await repos.partners.get('p-nobody')).toBeUndefined();
+    await upsertPartnerProfile(repos.partners, { ...profile, id: 'p-inactive', active: false });
+    expect(await bookPartner(repos.partners, 'p-inactive', 'app_x')).toBe(false);
+    await upsertPartnerProfile(repos.partners, { ...profile, id: 'p-full', capacity: 1 });
+    expect(await bookPartner(repos.partners, 'p-full', 'app_first')).toBe(true);
+    expect(await bookPartner(repos.partners, 'p-full', 'app_x')).toBe(false);
+    expect((await repos.partners.get('p-inactive'))?.load).toBe(0);
+    expect((await repos.partners.get('p-full'))?.load).toBe(1);
+  });
+
+  it('books a full partner when told the application was already theirs (a redrive), still once per application', async () => {
+    await upsertPartnerProfile(repos.partners, { ...profile, id: 'p-over', capacity: 1 });
+    expect(await bookPartner(repos.partners, 'p-over', 'app_first')).toBe(true);
+    expect(await bookPartner(repos.partners, 'p-over', 'app_back')).toBe(false);
+    expect(await bookPartner(repos.partners, 'p-over', 'app_back', { overCapacity: true })).toBe(true);
+    expect(await bookPartner(repos.partners, 'p-over', 'app_back', { overCapacity: true })).toBe(true);
+    expect((await repos.partners.get('p-over'))?.load).toBe(2);
+    expect(await bookPartner(repos.partners, 'p-nobody', 'app_back', { overCapacity: true })).toBe(false);
+    await upsertPartnerProfile(repos.partners, { ...profile, id: 'p-over-off', active: false });
+    expect(await bookPartner(repos.partners, 'p-over-off', 'app_back', { overCapacity: true })).toBe(false);
+    expect((await repos.partners.get('p-over-off'))?.load).toBe(0);
+  });
+
+  it('passes on a booking or a release that fails for another reason than its condition', async () => {
+    await upsertPartnerProfile(repos.partners, { ...profile, id: 'p-throttled' });
+    let undo = failBefore(client.documentClient, 'UpdateItemCommand', throttled);
+    try {
+      await expect(bookPartner(repos.partners, 'p-throttled', 'app_t')).rejects.toThrow(/throughput/);
+    } finally {
+      undo();
+    }
+    expect(await bookPartner(repos.partners, 'p-throttled', 'app_t')).toBe(true);
+    undo = failBefore(client.documentClient, 'UpdateItemCommand', throttled);
+    try {
+      await expect(repos.partners.release('p-throttled', 'app_t')).rejects.toThrow(/throughput/);
+    } finally {
+      undo();
+    }
+    expect((await repos.partners.get('p-throttled'))?.load).toBe(1);
   });
 });
 

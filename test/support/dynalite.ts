@@ -18,6 +18,16 @@ export async function startDynalite(tableName = 'ace-filing-test'): Promise<Test
   const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await createTable(endpoint, tableName);
+  return {
+    endpoint,
+    tableName,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Another table on the same dynalite (a case of its own where a whole partition or directory is read). */
+export async function createTable(endpoint: string, tableName: string): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const keyAttributes = new Set<string>([TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...INDEX_LIST.flatMap((i) => [i.partitionKey, i.sortKey])]);
   await client.send(new CreateTableCommand({
@@ -35,9 +45,4 @@ export async function startDynalite(tableName = 'ace-filing-test'): Promise<Test
     })),
   }));
   client.destroy();
-  return {
-    endpoint,
-    tableName,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }

@@ -78,16 +78,17 @@ export async function listPartners(repo: PartnerTable): Promise<PartnerWithLoad[
 /**
  * Take one review slot for an application; false when the partner is at capacity (or no longer active). The slot
  * is remembered per application (string set `slots`), so booking twice for the same application takes one slot
- * (true both times) and releasing twice gives back one.
+ * (true both times) and releasing twice gives back one. `overCapacity`: the application was already the partner's
+ * (a redrive resuming its review), so it takes its slot back even when the partner has filled up meanwhile.
  */
-export async function bookPartner(repo: PartnerTable, partnerId: string, applicationId: string): Promise<boolean> {
+export async function bookPartner(repo: PartnerTable, partnerId: string, applicationId: string, opts: { overCapacity?: boolean } = {}): Promise<boolean> {
   try {
     await documentClient.send(new UpdateCommand({
       TableName: repo.tableName,
       Key: partnerKey(partnerId),
       UpdateExpression: 'ADD #load :one, #slots :app',
-      ConditionExpression: 'attribute_exists(pk) AND #load < #capacity AND #active = :true AND NOT contains(#slots, :id)',
-      ExpressionAttributeNames: { '#load': 'load', '#capacity': 'capacity', '#active': 'active', '#slots': 'slots' },
+      ConditionExpression: `attribute_exists(pk)${opts.overCapacity ? '' : ' AND #load < #capacity'} AND #active = :true AND NOT contains(#slots, :id)`,
+      ExpressionAttributeNames: { '#load': 'load', ...(opts.overCapacity ? {} : { '#capacity': 'capacity' }), '#active': 'active', '#slots': 'slots' },
       ExpressionAttributeValues: { ':one': 1, ':true': true, ':app': new Set([applicationId]), ':id': applicationId },
     }));
     return true;
