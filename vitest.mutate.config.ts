@@ -1,13 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
-// The suites StrykerJS runs against each mutant of functions/core and functions/adapters/dynamo (`npm run mutate`):
-// the unit tests and the DynamoDB tests that need nothing but dynalite in-process (repository, guards, storage, intake
+// The suites StrykerJS runs against each mutant of functions/core and functions/adapters/dynamo (`npm run mutate`): the
+// unit tests and the DynamoDB tests that need nothing but dynalite in-process (repository, guards, storage, intake
 // limits, the revision's re-confirmation, the address confirmation's mail, the pipeline counters' adapters, the Partner
 // Central sync's items, the repository's smaller modules, a human step's write and effects with Step Functions faked,
-// the sizing steps' handlers, the Partner Central use cases against the stand-in in-process). The end-to-end,
-// workflow, infra and partner-API suites boot the local runtime or Step Functions, or synthesize the stack: seconds to minutes per mutant on a shared 2-core machine. The command-line tests
-// spawn a new process, which mutants do not reach; the OpenAPI test synthesizes the stack. Mutants these suites leave
-// alive may still be killed by those (docs/MUTATION-TESTING.md).
+// the sizing steps' handlers, the Partner Central use cases against the stand-in in-process). The end-to-end, workflow,
+// infra and partner-API suites boot the local runtime or Step Functions, or synthesize the stack: seconds to minutes
+// per mutant on a shared 2-core machine. The command-line tests spawn a new process, which mutants do not reach; the
+// OpenAPI test synthesizes the stack. Mutants these suites leave alive may still be killed by those (docs/MUTATION-
+// TESTING.md).
 export default defineConfig({
   test: {
     include: ['test/unit/**/*.test.ts', 'test/integration/{repository,guards,storage,intake-limits,revision-reconfirmation,confirmation-slots,confirmation-mail,pipeline-counters,partner-central-store,application-storage,run-command,sizing-steps,partner-central-submission-steps}.test.ts'],
