@@ -12,7 +12,7 @@ import { submissionChoice } from '../../functions/core/ace/partner-central-submi
 import { ConflictError, NotFoundError, TooManyRequestsError, UnprocessableError } from '../../functions/core/errors.ts';
 import type * as Submission from '../../functions/usecases/partner-central-submission.ts';
 import {
-  callbacksFor, callsOf, PROGRAM, roleArnOf, seedApplication, seedFiled, seedPartner, startUsecaseHarness, type UsecaseHarness,
+  callbacksFor, callsOf, createAtStandIn, PROGRAM, roleArnOf, seedApplication, seedFiled, seedPartner, startUsecaseHarness, type UsecaseHarness,
 } from '../support/partner-central-usecases.ts';
 
 let h: UsecaseHarness;
@@ -218,6 +218,37 @@ describe('readViaApi', () => {
     expect(read.opportunity).toMatchObject({ Id: opportunityId, Catalog: 'Sandbox', Customer: view.Customer, LifeCycle: { ReviewStatus: 'Pending Submission' } });
     expect(read.opportunity).not.toHaveProperty('$metadata');
     expect(callsOf(h, '700000000011')).toEqual([{ operation: 'GetOpportunity', body: { Catalog: 'Sandbox', Identifier: opportunityId } }]);
+  });
+
+  it('reads this program\'s record among several; an answer without LifeCycle has no review status', async () => {
+    await seedPartner(h, 'p-read4', '700000000014');
+    const opportunityId = createAtStandIn(h, '700000000014');
+    const brief = { body: {}, problems: [], revision: 1 };
+    const app = await seedApplication(h, 'p-read4', { status: 'filed' }, { briefs: [
+      { ...brief, programId: 'map', record: { status: 'filed', opportunityId: 'O7000005', filedVia: 'api' } },
+      { ...brief, programId: PROGRAM, record: { status: 'filed', opportunityId, filedVia: 'api' } },
+    ] });
+    const stored = h.server.standIn.catalog.opportunities().find((o) => o.id === opportunityId)!;
+    const lifeCycle = stored.lifeCycle;
+    // LifeCycle is optional in GetOpportunity's output: the stand-in's stored opportunity answers without one.
+    stored.lifeCycle = undefined as unknown as Record<string, unknown>;
+    try {
+      const read = await submission.readViaApi(h.deps(), { applicationId: app.id, programId: PROGRAM, partnerId: 'p-read4' });
+      expect(read.opportunityId).toBe(opportunityId);
+      expect(read).not.toHaveProperty('reviewStatus');
+    } finally {
+      stored.lifeCycle = lifeCycle;
+    }
+    expect(callsOf(h, '700000000014', 'GetOpportunity').map((c) => c.body.Identifier)).toEqual([opportunityId]);
+  });
+
+  it('refuses a program the application has no brief for, and an application without briefs (404)', async () => {
+    await seedPartner(h, 'p-read5', '700000000015');
+    const { app } = await seedFiled(h, 'p-read5', '700000000015');
+    await expect(submission.readViaApi(h.deps(), { applicationId: app.id, programId: 'map', partnerId: 'p-read5' })).rejects.toThrow(new NotFoundError('The map record has no opportunity filed through the API'));
+    const bare = await seedApplication(h, 'p-read5', { status: 'filed' }, { briefs: undefined });
+    await expect(submission.readViaApi(h.deps(), { applicationId: bare.id, programId: PROGRAM, partnerId: 'p-read5' })).rejects.toThrow(NotFoundError);
+    expect(callsOf(h, '700000000015')).toEqual([]);
   });
 
   it('refuses a record with no opportunity filed through the API (404) before reading, another partner (404), no role (422)', async () => {

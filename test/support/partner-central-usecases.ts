@@ -132,13 +132,18 @@ export async function seedApplication(h: UsecaseHarness, partnerId: string, reco
  * An application whose record was filed through the API (`status`, filed by default) and its opportunity at the
  * stand-in in `account`'s Sandbox catalog, as CreateOpportunity made it: Pending Submission, no solution associated.
  */
-export async function seedFiled(h: UsecaseHarness, partnerId: string, account: string, status: RecordState['status'] = 'filed'): Promise<{ app: Application; opportunityId: string }> {
+export async function seedFiled(h: UsecaseHarness, partnerId: string, account: string, status: RecordState['status'] = 'filed', extra: Partial<Application> = {}): Promise<{ app: Application; opportunityId: string }> {
   const id = nextId();
-  const opportunityId = String(h.server.standIn.catalog.CreateOpportunity({ accountId: account, roleArn: roleArnOf(account) }, {
-    ...draftedBody(id, h.clock.now()), Catalog: 'Sandbox', ClientToken: `seed-${id}`,
-  }).Id);
-  const app = await seedApplication(h, partnerId, { status, opportunityId, filedAt: h.clock.now().toISOString(), filedVia: 'api' }, {}, id);
+  const opportunityId = createAtStandIn(h, account, id);
+  const app = await seedApplication(h, partnerId, { status, opportunityId, filedAt: h.clock.now().toISOString(), filedVia: 'api' }, extra, id);
   return { app, opportunityId };
+}
+
+/** An opportunity at the stand-in in `account`'s Sandbox catalog, drafted for `applicationId` (Pending Submission). */
+export function createAtStandIn(h: UsecaseHarness, account: string, applicationId = nextId()): string {
+  return String(h.server.standIn.catalog.CreateOpportunity({ accountId: account, roleArn: roleArnOf(account) }, {
+    ...draftedBody(applicationId, h.clock.now()), Catalog: 'Sandbox', ClientToken: `seed-${applicationId}`,
+  }).Id);
 }
 
 /** Partner Central calls of one account (by the access key its role's credentials carry), e.g. 'SubmitOpportunity'. */
