@@ -7,8 +7,8 @@ import { defineConfig } from 'vitest/config';
 // the sizing steps' handlers, the Partner Central use cases against the stand-in in-process). The end-to-end, workflow,
 // infra and partner-API suites boot the local runtime or Step Functions, or synthesize the stack: seconds to minutes
 // per mutant on a shared 2-core machine. The command-line tests spawn a new process, which mutants do not reach; the
-// OpenAPI test synthesizes the stack. Mutants these suites leave alive may still be killed by those (docs/MUTATION-
-// TESTING.md).
+// OpenAPI test synthesizes the stack. Mutants these suites leave alive may still be killed by those
+// (docs/MUTATION-TESTING.md).
 export default defineConfig({
   test: {
     include: ['test/unit/**/*.test.ts', 'test/integration/{repository,guards,storage,intake-limits,revision-reconfirmation,confirmation-slots,confirmation-mail,pipeline-counters,partner-central-store,application-storage,run-command,sizing-steps,partner-central-submission-steps,partner-central-filing-steps}.test.ts'],
