@@ -33,6 +33,26 @@ describe('containsChanges (is an update already there?)', () => {
   });
 });
 
+describe('containsChanges: the order of an object\'s members does not matter (JSON objects are unordered)', () => {
+  it('finds an array of objects whose members come in another order (the SDK answers in the model\'s order)', () => {
+    const read = { Customer: { Contacts: [{ Email: 'maya@ledgerly.ai', FirstName: 'Maya' }], Account: { CompanyName: 'Ledgerly' } } };
+    expect(containsChanges(read, { Customer: { Contacts: [{ FirstName: 'Maya', Email: 'maya@ledgerly.ai' }] } })).toBe(true);
+    expect(containsChanges(read, { Customer: { Contacts: [{ FirstName: 'Maya', Email: 'maya@ledgerly.example' }] } })).toBe(false);
+    expect(containsChanges(read, { Customer: { Contacts: [{ FirstName: 'Maya' }] } })).toBe(false); // array items compared whole
+    expect(containsChanges(read, { Customer: { Contacts: [{ FirstName: 'Maya', Email: 'maya@ledgerly.ai', Phone: '+1' }] } })).toBe(false);
+    expect(containsChanges({ a: [[{ x: 1, y: 2 }]] }, { a: [[{ y: 2, x: 1 }]] })).toBe(true);
+  });
+  it('still tells arrays from objects, null from an object, and a member left undefined from one absent', () => {
+    expect(containsChanges({ a: [{ x: 1 }] }, { a: { 0: { x: 1 } } })).toBe(false);
+    expect(containsChanges({ a: { 0: { x: 1 } } }, { a: [{ x: 1 }] })).toBe(false);
+    expect(containsChanges({ a: [null] }, { a: [{}] })).toBe(false);
+    expect(containsChanges({ a: [{}] }, { a: [null] })).toBe(false);
+    expect(containsChanges({ a: [{ x: 1, y: undefined }] }, { a: [{ x: 1 }] })).toBe(true);
+    expect(containsChanges({ a: [{ x: 1 }] }, { a: [{ x: 1, z: 2 }] })).toBe(false);
+    expect(containsChanges({ a: [1, 2] }, { a: [2, 1] })).toBe(false);
+  });
+});
+
 describe('planApiUpdate (recording an UpdateOpportunity and copying it into the brief)', () => {
   it('replaces the changed members in the brief, raises its revision and records a note that keeps both statuses', () => {
     const app = filedApp('action_required');
