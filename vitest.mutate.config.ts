@@ -11,7 +11,7 @@ import { defineConfig } from 'vitest/config';
 // (docs/MUTATION-TESTING.md).
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/{repository,guards,storage,intake-limits,revision-reconfirmation,confirmation-slots,confirmation-mail,pipeline-counters,partner-central-store,application-storage,run-command,sizing-steps,partner-central-submission-steps,partner-central-filing-steps,partner-central-update-steps,partner-central-access-steps}.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/integration/{repository,guards,storage,intake-limits,revision-reconfirmation,confirmation-slots,confirmation-mail,pipeline-counters,partner-central-store,application-storage,run-command,sizing-steps,partner-central-submission-steps,partner-central-filing-steps,partner-central-update-steps,partner-central-access-steps,partner-central-sync-steps}.test.ts'],
     exclude: ['test/unit/cli.test.ts', 'test/unit/openapi.test.ts'],
     setupFiles: ['test/setup.ts'],
     // storage.test.ts's long-lived application (30 revision rounds, a year of reminders: ~8 s) is skipped per mutant;

@@ -14,7 +14,7 @@ import { ConflictError, NotFoundError, TooManyRequestsError, UnprocessableError 
 import type * as Update from '../../functions/usecases/partner-central-update.ts';
 import type { Application } from '../../schemas/application.ts';
 import {
-  callbacksFor, callsOf, PROGRAM, roleArnOf, seedApplication, seedFiled, seedPartner, startUsecaseHarness, type UsecaseHarness,
+  callbacksFor, callsOf, createAtStandIn, PROGRAM, roleArnOf, seedApplication, seedFiled, seedPartner, startUsecaseHarness, type UsecaseHarness,
 } from '../support/partner-central-usecases.ts';
 
 let h: UsecaseHarness;
@@ -45,8 +45,13 @@ async function rejection(p: Promise<unknown>): Promise<Error> {
 /** A record in Action Required: submitted at the stand-in, the reviewer asked for changes; what the partner read. */
 async function actionRequired(partnerId: string, account: string, extra: Partial<Application> = {}) {
   await seedPartner(h, partnerId, account);
-  const solution = h.server.standIn.catalog.addSolution(account, 'Sandbox', 'Only one');
   const { app, opportunityId } = await seedFiled(h, partnerId, account, 'action_required', extra);
+  return { app, opportunityId, ...askForChanges(account, opportunityId) };
+}
+
+/** The opportunity submitted (a solution associated) and sent back by the reviewer: the version read and a change to it. */
+function askForChanges(account: string, opportunityId: string) {
+  const solution = h.server.standIn.catalog.addSolution(account, 'Sandbox', 'Only one');
   const caller = { accountId: account, roleArn: roleArnOf(account) };
   h.server.standIn.catalog.AssociateOpportunity(caller, { Catalog: 'Sandbox', OpportunityIdentifier: opportunityId, RelatedEntityType: 'Solutions', RelatedEntityIdentifier: solution.id });
   h.server.standIn.catalog.SubmitOpportunity(caller, { Catalog: 'Sandbox', Identifier: opportunityId, InvolvementType: 'Co-Sell', Visibility: 'Full' });
@@ -56,7 +61,7 @@ async function actionRequired(partnerId: string, account: string, extra: Partial
   const customer = view.Customer as Customer;
   // The whole member, its website changed (UpdateOpportunity replaces each member it is sent).
   const changes = { Customer: { ...customer, Account: { ...customer.Account, WebsiteUrl: WEBSITE } } };
-  return { app, opportunityId, basedOn: String(view.LastModifiedDate), changes };
+  return { basedOn: String(view.LastModifiedDate), changes };
 }
 
 const args = (applicationId: string, partnerId: string, basedOn: string, changes: Record<string, unknown>) => ({ applicationId, programId: PROGRAM, partnerId, basedOn, changes });
@@ -147,6 +152,19 @@ describe('updateViaApi', () => {
     expect(result).toMatchObject({ opportunityId, replayed: false, briefRevision: 2 });
     const stored = await h.applications.mustGet(app.id);
     expect(stored.transitions.slice(-2).map((t) => t.reason)).toEqual(['a concurrent note', expect.stringContaining(`Updated ${opportunityId} in Partner Central`)]);
+  });
+  it('updates this program\'s record among several and answers its brief\'s revision; a program without a brief is not found', async () => {
+    await seedPartner(h, 'p-upd12', '720000000012');
+    const opportunityId = createAtStandIn(h, '720000000012');
+    const other = { programId: 'map', body: {}, problems: [], revision: 7, record: { status: 'action_required' as const, opportunityId: 'O7200009', filedVia: 'api' as const } };
+    const app = await seedApplication(h, 'p-upd12', { status: 'action_required' }, { briefs: [
+      other, { programId: PROGRAM, body: {}, problems: [], revision: 1, record: { status: 'action_required', opportunityId, filedVia: 'api' } },
+    ] });
+    const { basedOn, changes } = askForChanges('720000000012', opportunityId);
+    const result = await update.updateViaApi(h.deps(), args(app.id, 'p-upd12', basedOn, changes));
+    expect(result).toMatchObject({ opportunityId, replayed: false, briefRevision: 2 });
+    expect((await h.applications.mustGet(app.id)).briefs?.[0]).toEqual(other);
+    await expect(update.updateViaApi(h.deps(), { ...args(app.id, 'p-upd12', basedOn, changes), programId: 'activate' })).rejects.toThrow(new NotFoundError('The activate record has no opportunity'));
   });
 });
 
