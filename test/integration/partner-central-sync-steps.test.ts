@@ -15,6 +15,7 @@ import { logger } from '../../functions/adapters/observability.ts';
 import { planSyncedReview, reviewFromLifeCycle } from '../../functions/core/ace/partner-central-rules.ts';
 import type * as Sync from '../../functions/usecases/partner-central-sync.ts';
 import type { Application, RecordState } from '../../schemas/application.ts';
+import type { PartnerProfile, PartnerWithLoad } from '../../schemas/partner.ts';
 import {
   callbacksFor, callsOf, createAtStandIn, PROGRAM, roleArnOf, seedApplication, seedFiled, seedPartner, startUsecaseHarness, type UsecaseHarness,
 } from '../support/partner-central-usecases.ts';
@@ -55,6 +56,8 @@ function reviewAtStandIn(account: string, opportunityId: string, move?: Paramete
   if (move) h.server.standIn.catalog.review(opportunityId, move);
 }
 
+/** A profile as the partners table answers it (with its open-application count). */
+const withLoad = (profile: PartnerProfile): PartnerWithLoad => ({ ...profile, load: 0 });
 const observed = (opportunityId: string, lifeCycle?: Record<string, unknown>) => ({ opportunityId, ...(lifeCycle ? { lifeCycle } : {}) }) as Parameters<typeof Sync.applyObservedReview>[2];
 
 describe('applyObservedReview', () => {
@@ -194,15 +197,15 @@ describe('handleOpportunityEvent', () => {
 
 describe('reconcilePartner', () => {
   it('a partner without a role, or that never filed through the API (no watermark), is skipped', async () => {
-    const noRole = await seedPartner(h, 'p-rec1', '742000000001', null);
+    const noRole = withLoad(await seedPartner(h, 'p-rec1', '742000000001', null));
     expect(await sync.reconcilePartner(h.deps(), noRole)).toBeUndefined();
-    const neverFiled = await seedPartner(h, 'p-rec2', '742000000002');
+    const neverFiled = withLoad(await seedPartner(h, 'p-rec2', '742000000002'));
     expect(await sync.reconcilePartner(h.deps(), neverFiled)).toBeUndefined();
     expect(callsOf(h, '742000000002')).toEqual([]);
   });
 
   it('applies what changed since the watermark (minus five minutes) to its own mapped records, counts them and advances the watermark', async () => {
-    const partner = await seedPartner(h, 'p-rec3', '742000000003');
+    const partner = withLoad(await seedPartner(h, 'p-rec3', '742000000003'));
     const watermark = h.clock.now().toISOString();
     await initWatermark(h.store, 'p-rec3', 'Sandbox', watermark);
     h.pass(1000);
@@ -245,7 +248,7 @@ describe('reconcilePartner', () => {
   });
 
   it('reads every page, and an error other than a missing record stops the run with the watermark where it was', async () => {
-    const partner = await seedPartner(h, 'p-rec4', '742000000004');
+    const partner = withLoad(await seedPartner(h, 'p-rec4', '742000000004'));
     await initWatermark(h.store, 'p-rec4', 'Sandbox', '2026-11-27T11:00:00.000Z');
     // A mapped record whose brief is gone (NotFoundError): skipped and untracked, as a missing record is.
     const moved = await seedApplication(h, 'p-rec-else', { status: 'in_aws_review', opportunityId: 'O2000001', filedVia: 'api' });
