@@ -1,7 +1,7 @@
 /**
  * UpdateOpportunity under Action Required (functions/usecases/partner-central-update.ts) against dynalite and the
  * local Partner Central stand-in, both in-process: what is refused before anything is read or sent, the update based
- * on the LastModifiedDate the partner read, after the write slot; the note and the brief's copy; a repeat, a crash
+ * on the LastModifiedDate the partner read (the whole opportunity, as UpdateOpportunity takes it), after the write slot; the note and the brief's copy; a repeat, a crash
  * between UpdateOpportunity and our record, a console edit since the read, a concurrent write to our record. Runs in
  * the mutate suite (vitest.mutate.config.ts), so StrykerJS sees it.
  */
@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { appendNote } from '../../functions/adapters/dynamo/applications-edits.ts';
 import { tryTakeWriteSlot } from '../../functions/adapters/dynamo/partner-central-store.ts';
 import { logger } from '../../functions/adapters/observability.ts';
-import { UPDATABLE_MEMBERS } from '../../functions/core/ace/partner-central-submission.ts';
+import { UPDATABLE_MEMBERS, updatePayload } from '../../functions/core/ace/partner-central-submission.ts';
 import { ConflictError, NotFoundError, TooManyRequestsError, UnprocessableError } from '../../functions/core/errors.ts';
 import type * as Update from '../../functions/usecases/partner-central-update.ts';
 import type { Application } from '../../schemas/application.ts';
@@ -71,6 +71,7 @@ const notesOf = async (id: string, opportunityId: string) => (await h.applicatio
 describe('updateViaApi', () => {
   it('sends the change based on the version read, after the write slot; records a note, copies it into the brief, calls nothing back', async () => {
     const { app, opportunityId, basedOn, changes } = await actionRequired('p-upd1', '720000000001');
+    const before = h.server.standIn.catalog.view(opportunityId);
     const info = vi.spyOn(logger, 'info');
 
     const result = await update.updateViaApi(h.deps(), args(app.id, 'p-upd1', basedOn, changes));
@@ -80,9 +81,13 @@ describe('updateViaApi', () => {
     expect(result).toEqual({ opportunityId, lastModifiedDate: saved, replayed: false, briefRevision: 2 });
     expect(callsOf(h, '720000000001').map((c) => c.operation)).toEqual(['GetOpportunity', 'UpdateOpportunity']);
     const sent = callsOf(h, '720000000001', 'UpdateOpportunity')[0]!.body;
-    expect(sent).toEqual({ ...changes, Catalog: 'Sandbox', Identifier: opportunityId, LastModifiedDate: expect.any(String) });
+    // The whole opportunity as read, the change in place: Partner Central sets a member left out to null.
+    expect(sent).toMatchObject({ ...changes, Catalog: 'Sandbox', Identifier: opportunityId, Project: before.Project, LifeCycle: { ...before.LifeCycle, ReviewStatus: 'Action Required' } });
+    expect(Object.keys(sent).sort()).toEqual(['Catalog', 'Customer', 'Identifier', 'LastModifiedDate', 'LifeCycle', 'Marketing', 'OpportunityType', 'PartnerOpportunityIdentifier', 'PrimaryNeedsFromAws', 'Project']);
     expect(Date.parse(String(sent.LastModifiedDate))).toBe(Date.parse(basedOn));
     expect(websiteAt(opportunityId)).toBe(WEBSITE);
+    const after = h.server.standIn.catalog.view(opportunityId);
+    expect(after).toMatchObject({ Project: before.Project, Marketing: before.Marketing, LifeCycle: { TargetCloseDate: (before.LifeCycle as { TargetCloseDate: string }).TargetCloseDate, ReviewStatus: 'Action Required' } });
 
     const stored = await h.applications.mustGet(app.id);
     expect(stored.status).toBe('action_required');
@@ -107,7 +112,8 @@ describe('updateViaApi', () => {
   it('after a crash between UpdateOpportunity and our record, the repeat records the change without sending it again', async () => {
     const { app, opportunityId, basedOn, changes } = await actionRequired('p-upd3', '720000000003');
     // Partner Central took the change; our process died before recording it.
-    h.server.standIn.catalog.UpdateOpportunity({ accountId: '720000000003', roleArn: roleArnOf('720000000003') }, { ...changes, Catalog: 'Sandbox', Identifier: opportunityId, LastModifiedDate: basedOn });
+    const whole = updatePayload(h.server.standIn.catalog.view(opportunityId), changes);
+    h.server.standIn.catalog.UpdateOpportunity({ accountId: '720000000003', roleArn: roleArnOf('720000000003') }, { ...whole, Catalog: 'Sandbox', Identifier: opportunityId, LastModifiedDate: basedOn });
     const saved = String(h.server.standIn.catalog.view(opportunityId).LastModifiedDate);
     const info = vi.spyOn(logger, 'info');
 

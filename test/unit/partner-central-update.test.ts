@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containsChanges, planApiUpdate } from '../../functions/core/ace/partner-central-submission.ts';
+import { containsChanges, planApiUpdate, updatePayload } from '../../functions/core/ace/partner-central-submission.ts';
 import { newApplication } from '../../functions/core/intake.ts';
 import { ConflictError } from '../../functions/core/errors.ts';
 import type { Application, RecordStatus } from '../../schemas/application.ts';
@@ -50,6 +50,16 @@ describe('containsChanges: the order of an object\'s members does not matter (JS
     expect(containsChanges({ a: [{ x: 1, y: undefined }] }, { a: [{ x: 1 }] })).toBe(true);
     expect(containsChanges({ a: [{ x: 1 }] }, { a: [{ x: 1, z: 2 }] })).toBe(false);
     expect(containsChanges({ a: [1, 2] }, { a: [2, 1] })).toBe(false);
+  });
+});
+
+describe('updatePayload (UpdateOpportunity takes the whole opportunity: a member left out is set to null)', () => {
+  it('sends every updatable member read, the changed ones replaced whole, and nothing Partner Central keeps itself', () => {
+    const read = { ...body, Id: 'O123', Arn: 'arn:x', CreatedDate: 'd', RelatedEntityIdentifiers: { Solutions: ['S-1'] }, Marketing: { Source: 'None' }, LifeCycle: { NextSteps: 'Filed', ReviewStatus: 'Action Required' } };
+    expect(updatePayload(read, { Customer: { Account: { CompanyName: 'Ledgerly Inc' } } })).toEqual({
+      Customer: { Account: { CompanyName: 'Ledgerly Inc' } }, Project: body.Project, Marketing: { Source: 'None' }, LifeCycle: { NextSteps: 'Filed', ReviewStatus: 'Action Required' },
+    });
+    expect(updatePayload({ Project: undefined, OpportunityType: 'Net New Business' }, {})).toStrictEqual({ OpportunityType: 'Net New Business' });
   });
 });
 

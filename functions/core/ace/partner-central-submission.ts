@@ -103,6 +103,15 @@ export function planApiSubmission(args: { app: Application; programId: string; p
 export const UPDATABLE_MEMBERS = ['PrimaryNeedsFromAws', 'NationalSecurity', 'PartnerOpportunityIdentifier', 'Customer', 'Project', 'OpportunityType', 'Marketing', 'SoftwareRevenue', 'LifeCycle'] as const;
 
 /**
+ * The UpdateOpportunity members to send: UpdateOpportunity takes the whole opportunity (AWS's API reference: a member
+ * left out is set to null), so every updatable member Partner Central answered is sent again, the changed ones replaced.
+ */
+export function updatePayload(current: Record<string, unknown>, changes: Record<string, unknown>): Record<string, unknown> {
+  const kept = UPDATABLE_MEMBERS.filter((m) => current[m] !== undefined).map((m) => [m, current[m]] as const);
+  return { ...Object.fromEntries(kept), ...changes };
+}
+
+/**
  * An update under Action Required: the record must be in action_required, and the partner's `basedOn` (the
  * LastModifiedDate it read) must still be Partner Central's: otherwise someone changed the opportunity since (in the
  * console) and the update is refused with what changed, never applied over it.
