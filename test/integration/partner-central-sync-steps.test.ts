@@ -12,6 +12,7 @@ import {
   getWatermark, initWatermark, openOpportunities, putOpportunityMapping, trackOpen, type OpportunityMapping,
 } from '../../functions/adapters/dynamo/partner-central-store.ts';
 import { logger } from '../../functions/adapters/observability.ts';
+import { TransientError } from '../../functions/core/errors.ts';
 import { planSyncedReview, reviewFromLifeCycle } from '../../functions/core/ace/partner-central-rules.ts';
 import type * as Sync from '../../functions/usecases/partner-central-sync.ts';
 import type { Application, RecordState } from '../../schemas/application.ts';
@@ -80,6 +81,22 @@ describe('applyObservedReview', () => {
     expect(await sync.applyObservedReview(h.deps(), mapping, observed(opportunityId, { ReviewStatus: 'Approved' }))).toBe('applied');
     expect(await recordOf(app.id)).toMatchObject({ status: 'approved' });
     expect(await openOpportunities(h.store, 'p-sync2', 'Sandbox')).toEqual([]);
+  });
+
+  it('stops following a decided record by its own program\'s status, whatever the other records of the application', async () => {
+    await seedPartner(h, 'p-sync7', '740000000007');
+    const brief = { body: {}, problems: [], revision: 1 };
+    const app = await seedApplication(h, 'p-sync7', { status: 'filed' }, { status: 'in_aws_review', briefs: [
+      { ...brief, programId: 'map', record: { status: 'filed', opportunityId: 'O7400071', filedVia: 'api' } },
+      { ...brief, programId: PROGRAM, record: { status: 'in_aws_review', opportunityId: 'O7400072', filedVia: 'api' } },
+    ] });
+    for (const [programId, opportunityId] of [['map', 'O7400071'], [PROGRAM, 'O7400072']] as const) {
+      await putOpportunityMapping(h.store, { catalog: 'Sandbox', opportunityId, applicationId: app.id, programId, partnerId: 'p-sync7' }, h.clock.now());
+      await trackOpen(h.store, 'p-sync7', 'Sandbox', opportunityId);
+    }
+    const mapping = { catalog: 'Sandbox', opportunityId: 'O7400072', applicationId: app.id, programId: PROGRAM, partnerId: 'p-sync7' };
+    expect(await sync.applyObservedReview(h.deps(), mapping, observed('O7400072', { ReviewStatus: 'Approved' }))).toBe('applied');
+    expect(await openOpportunities(h.store, 'p-sync7', 'Sandbox')).toEqual(['O7400071']);
   });
 
   it('no review status (no LifeCycle, or Pending Submission): nothing written, nothing called back', async () => {
@@ -167,6 +184,10 @@ describe('handleOpportunityEvent', () => {
     const warn = vi.spyOn(logger, 'warn');
     expect(await sync.handleOpportunityEvent(h.deps(), eventFor(opportunityId, 'evt-4'))).toBe('no-role');
     expect(warn).toHaveBeenCalledWith('Partner Central event for a partner without a registered role', { partnerId: 'p-evt2' });
+    // Nor a profile at all any more.
+    const orphan = createAtStandIn(h, '741000000002');
+    await putOpportunityMapping(h.store, { catalog: 'Sandbox', opportunityId: orphan, applicationId: app.id, programId: PROGRAM, partnerId: 'p-evt-gone' }, h.clock.now());
+    expect(await sync.handleOpportunityEvent(h.deps(), eventFor(orphan, 'evt-4b'))).toBe('no-role');
     expect(callsOf(h, '741000000002')).toEqual([]);
     expect(await recordOf(app.id)).toMatchObject({ status: 'filed' });
   });
@@ -270,6 +291,24 @@ describe('reconcilePartner', () => {
   });
 });
 
+describe('reconcilePartner: failures', () => {
+  it('an error other than a missing record stops the run: the record stays followed and the watermark where it was', async () => {
+    const partner = withLoad(await seedPartner(h, 'p-rec5', '742000000005'));
+    const watermark = h.clock.now().toISOString();
+    await initWatermark(h.store, 'p-rec5', 'Sandbox', watermark);
+    h.pass(1000);
+    const { app, opportunityId } = await followed('p-rec5', '742000000005');
+    reviewAtStandIn('742000000005', opportunityId, { status: 'In review' });
+    const applications = h.applications;
+    const failing = Object.create(applications, {
+      get: { value: async (id: string) => (id === app.id ? Promise.reject(new TransientError('DynamoDB is throttling')) : applications.get(id)) },
+    }) as typeof applications;
+    await expect(sync.reconcilePartner({ ...h.deps(), applications: failing }, partner)).rejects.toThrow(TransientError);
+    expect(await openOpportunities(h.store, 'p-rec5', 'Sandbox')).toEqual([opportunityId]);
+    expect(await getWatermark(h.store, 'p-rec5', 'Sandbox')).toBe(watermark);
+  });
+});
+
 describe('reconcileAll', () => {
   it('visits each partner with records in review once (not funding requests), and one partner\'s failure neither stops the others nor moves its watermark', async () => {
     await seedPartner(h, 'p-all1', '743000000001');
@@ -288,10 +327,15 @@ describe('reconcileAll', () => {
     await initWatermark(h.store, 'p-all3', 'Sandbox', '2026-11-27T11:00:00.000Z');
     await seedPartner(h, 'p-all4', '743000000004', null);
     await trackOpen(h.store, 'p-all4', 'Sandbox', 'O7430002');
+    // One whose profile is gone, one with a role and something open but no watermark (never reconciled: skipped).
+    await trackOpen(h.store, 'p-all5', 'Sandbox', 'O7430003');
+    await seedPartner(h, 'p-all6', '743000000006');
+    await trackOpen(h.store, 'p-all6', 'Sandbox', 'O7430004');
     const error = vi.spyOn(logger, 'error');
 
     const results = await sync.reconcileAll(h.deps());
     const mine = results.filter((r) => r.partnerId.startsWith('p-all'));
+    expect(results.every((r) => r !== undefined)).toBe(true);
     expect(mine.map((r) => r.partnerId).sort()).toEqual(['p-all1', 'p-all2']);
     expect(mine.find((r) => r.partnerId === 'p-all1')).toMatchObject({ catalog: 'Sandbox', outcomes: { applied: 1 } });
     expect(mine.find((r) => r.partnerId === 'p-all2')).toEqual({ partnerId: 'p-all2', catalog: 'Sandbox', seen: 0, outcomes: {}, error: 'ForbiddenError' });

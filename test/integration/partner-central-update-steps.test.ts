@@ -82,7 +82,7 @@ describe('updateViaApi', () => {
     expect(callsOf(h, '720000000001').map((c) => c.operation)).toEqual(['GetOpportunity', 'UpdateOpportunity']);
     const sent = callsOf(h, '720000000001', 'UpdateOpportunity')[0]!.body;
     // The whole opportunity as read, the change in place: Partner Central sets a member left out to null.
-    expect(sent).toMatchObject({ ...changes, Catalog: 'Sandbox', Identifier: opportunityId, Project: before.Project, LifeCycle: { ...before.LifeCycle, ReviewStatus: 'Action Required' } });
+    expect(sent).toMatchObject({ ...changes, Catalog: 'Sandbox', Identifier: opportunityId, Project: before.Project, LifeCycle: { ...(before.LifeCycle as object), ReviewStatus: 'Action Required' } });
     expect(Object.keys(sent).sort()).toEqual(['Catalog', 'Customer', 'Identifier', 'LastModifiedDate', 'LifeCycle', 'Marketing', 'OpportunityType', 'PartnerOpportunityIdentifier', 'PrimaryNeedsFromAws', 'Project']);
     expect(Date.parse(String(sent.LastModifiedDate))).toBe(Date.parse(basedOn));
     expect(websiteAt(opportunityId)).toBe(WEBSITE);
