@@ -207,7 +207,7 @@ describe('handleOpportunityEvent', () => {
   });
 
   it('a claim that cannot be given back is logged, and the handling error is the one thrown', async () => {
-    const error = vi.spyOn(logger, 'error');
+    const error = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
     // A store whose table disappears after the claim: the read and the release both fail.
     let calls = 0;
     const store = { get tableName() { calls += 1; return calls === 1 ? h.store.tableName : 'no-such-table'; } } as typeof h.store;
@@ -331,7 +331,7 @@ describe('reconcileAll', () => {
     await trackOpen(h.store, 'p-all5', 'Sandbox', 'O7430003');
     await seedPartner(h, 'p-all6', '743000000006');
     await trackOpen(h.store, 'p-all6', 'Sandbox', 'O7430004');
-    const error = vi.spyOn(logger, 'error');
+    const error = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
 
     const results = await sync.reconcileAll(h.deps());
     const mine = results.filter((r) => r.partnerId.startsWith('p-all'));
