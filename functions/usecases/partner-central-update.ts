@@ -10,7 +10,7 @@ import type { Application } from '../../schemas/application.ts';
 import { logger } from '../adapters/observability.ts';
 import { appendNote } from '../adapters/dynamo/applications-edits.ts';
 import { accountOf, readOpportunity, updateOpportunity } from '../adapters/partner-central-client.ts';
-import { checkApiUpdate, containsChanges, planApiUpdate, UPDATABLE_MEMBERS } from '../core/ace/partner-central-submission.ts';
+import { checkApiUpdate, containsChanges, planApiUpdate, UPDATABLE_MEMBERS, updatePayload } from '../core/ace/partner-central-submission.ts';
 import { updateProblems } from '../core/ace/update-problems.ts';
 import { retryOnConflict } from '../core/conflict-retry.ts';
 import { NotFoundError, UnprocessableError } from '../core/errors.ts';
@@ -48,7 +48,9 @@ export async function updateViaApi(deps: PartnerUpdateDeps, args: { applicationI
   if (!alreadyInAce) {
     opportunityId = checkApiUpdate({ app, programId, partnerId, basedOn: args.basedOn, current });
     await takeWriteSlot(deps, accountOf(filing.roleArn));
-    lastModifiedDate = (await updateOpportunity(role, catalog, opportunityId, current.lastModifiedDate as string, changes)).lastModifiedDate;
+    // The whole opportunity as read, the changed members replaced: a member left out would be set to null.
+    const payload = updatePayload(current.opportunity, changes);
+    lastModifiedDate = (await updateOpportunity(role, catalog, opportunityId, current.lastModifiedDate as string, payload)).lastModifiedDate;
     logger.info('Opportunity updated through Partner Central', { programId, opportunityId, members: Object.keys(changes) });
   }
   const recorded = await recordApiUpdate(deps, { applicationId, programId, partnerId, opportunityId, changes, lastModifiedDate });

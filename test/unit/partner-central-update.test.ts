@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containsChanges, planApiUpdate } from '../../functions/core/ace/partner-central-submission.ts';
+import { containsChanges, planApiUpdate, updatePayload } from '../../functions/core/ace/partner-central-submission.ts';
 import { newApplication } from '../../functions/core/intake.ts';
 import { ConflictError } from '../../functions/core/errors.ts';
 import type { Application, RecordStatus } from '../../schemas/application.ts';
@@ -30,6 +30,36 @@ describe('containsChanges (is an update already there?)', () => {
     expect(containsChanges({ a: ['x', 'y'] }, { a: ['x'] })).toBe(false);
     expect(containsChanges({ a: { b: 1 } }, { a: 1 })).toBe(false);
     expect(containsChanges({ a: 1 }, { a: { b: 1 } })).toBe(false);
+  });
+});
+
+describe('containsChanges: the order of an object\'s members does not matter (JSON objects are unordered)', () => {
+  it('finds an array of objects whose members come in another order (the SDK answers in the model\'s order)', () => {
+    const read = { Customer: { Contacts: [{ Email: 'maya@ledgerly.ai', FirstName: 'Maya' }], Account: { CompanyName: 'Ledgerly' } } };
+    expect(containsChanges(read, { Customer: { Contacts: [{ FirstName: 'Maya', Email: 'maya@ledgerly.ai' }] } })).toBe(true);
+    expect(containsChanges(read, { Customer: { Contacts: [{ FirstName: 'Maya', Email: 'maya@ledgerly.example' }] } })).toBe(false);
+    expect(containsChanges(read, { Customer: { Contacts: [{ FirstName: 'Maya' }] } })).toBe(false); // array items compared whole
+    expect(containsChanges(read, { Customer: { Contacts: [{ FirstName: 'Maya', Email: 'maya@ledgerly.ai', Phone: '+1' }] } })).toBe(false);
+    expect(containsChanges({ a: [[{ x: 1, y: 2 }]] }, { a: [[{ y: 2, x: 1 }]] })).toBe(true);
+  });
+  it('still tells arrays from objects, null from an object, and a member left undefined from one absent', () => {
+    expect(containsChanges({ a: [{ x: 1 }] }, { a: { 0: { x: 1 } } })).toBe(false);
+    expect(containsChanges({ a: { 0: { x: 1 } } }, { a: [{ x: 1 }] })).toBe(false);
+    expect(containsChanges({ a: [null] }, { a: [{}] })).toBe(false);
+    expect(containsChanges({ a: [{}] }, { a: [null] })).toBe(false);
+    expect(containsChanges({ a: [{ x: 1, y: undefined }] }, { a: [{ x: 1 }] })).toBe(true);
+    expect(containsChanges({ a: [{ x: 1 }] }, { a: [{ x: 1, z: 2 }] })).toBe(false);
+    expect(containsChanges({ a: [1, 2] }, { a: [2, 1] })).toBe(false);
+  });
+});
+
+describe('updatePayload (UpdateOpportunity takes the whole opportunity: a member left out is set to null)', () => {
+  it('sends every updatable member read, the changed ones replaced whole, and nothing Partner Central keeps itself', () => {
+    const read = { ...body, Id: 'O123', Arn: 'arn:x', CreatedDate: 'd', RelatedEntityIdentifiers: { Solutions: ['S-1'] }, Marketing: { Source: 'None' }, LifeCycle: { NextSteps: 'Filed', ReviewStatus: 'Action Required' } };
+    expect(updatePayload(read, { Customer: { Account: { CompanyName: 'Ledgerly Inc' } } })).toEqual({
+      Customer: { Account: { CompanyName: 'Ledgerly Inc' } }, Project: body.Project, Marketing: { Source: 'None' }, LifeCycle: { NextSteps: 'Filed', ReviewStatus: 'Action Required' },
+    });
+    expect(updatePayload({ Project: undefined, OpportunityType: 'Net New Business' }, {})).toStrictEqual({ OpportunityType: 'Net New Business' });
   });
 });
 

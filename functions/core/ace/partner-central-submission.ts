@@ -103,6 +103,15 @@ export function planApiSubmission(args: { app: Application; programId: string; p
 export const UPDATABLE_MEMBERS = ['PrimaryNeedsFromAws', 'NationalSecurity', 'PartnerOpportunityIdentifier', 'Customer', 'Project', 'OpportunityType', 'Marketing', 'SoftwareRevenue', 'LifeCycle'] as const;
 
 /**
+ * The UpdateOpportunity members to send: UpdateOpportunity takes the whole opportunity (AWS's API reference: a member
+ * left out is set to null), so every updatable member Partner Central answered is sent again, the changed ones replaced.
+ */
+export function updatePayload(current: Record<string, unknown>, changes: Record<string, unknown>): Record<string, unknown> {
+  const kept = UPDATABLE_MEMBERS.filter((m) => current[m] !== undefined).map((m) => [m, current[m]] as const);
+  return { ...Object.fromEntries(kept), ...changes };
+}
+
+/**
  * An update under Action Required: the record must be in action_required, and the partner's `basedOn` (the
  * LastModifiedDate it read) must still be Partner Central's: otherwise someone changed the opportunity since (in the
  * console) and the update is refused with what changed, never applied over it.
@@ -125,10 +134,22 @@ export function checkApiUpdate(args: { app: Application; programId: string; part
  * Central or the brief carry beyond the change do not matter; arrays and values compared whole).
  */
 export function containsChanges(target: unknown, changes: unknown): boolean {
-  if (changes === null || typeof changes !== 'object' || Array.isArray(changes)) return JSON.stringify(target) === JSON.stringify(changes);
+  if (changes === null || typeof changes !== 'object' || Array.isArray(changes)) return sameJson(target, changes);
   if (target === null || typeof target !== 'object' || Array.isArray(target)) return false;
   const into = target as Record<string, unknown>;
   return Object.entries(changes as Record<string, unknown>).every(([key, value]) => containsChanges(into[key], value));
+}
+
+/**
+ * Two JSON values are the same whatever the order of their objects' members: the SDK answers GetOpportunity's members
+ * in the model's order, a partner may send them in any (an array of contacts compared as text differed by order alone).
+ */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => sameJson(v, b[i]));
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return JSON.stringify(a) === JSON.stringify(b);
+  const members = (o: object) => Object.entries(o).filter(([, v]) => v !== undefined).sort(([x], [y]) => (x < y ? -1 : 1));
+  const [ma, mb] = [members(a), members(b)];
+  return ma.length === mb.length && ma.every(([k, v], i) => k === mb[i]?.[0] && sameJson(v, mb[i]?.[1]));
 }
 
 export type ApiUpdatePlan =

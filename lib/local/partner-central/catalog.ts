@@ -75,6 +75,10 @@ export interface CatalogState {
 }
 
 const WRITE_STATES: readonly ReviewStatus[] = ['Pending Submission', 'Action Required'];
+/** UpdateOpportunity's members that describe the opportunity (the service model's input, less Catalog, Identifier, LastModifiedDate and LifeCycle). */
+const UPDATE_MEMBERS: readonly string[] = ['PrimaryNeedsFromAws', 'NationalSecurity', 'PartnerOpportunityIdentifier', 'Customer', 'Project', 'OpportunityType', 'Marketing', 'SoftwareRevenue'];
+/** LifeCycle's fields that AWS's review sets. */
+const REVIEW_FIELDS: readonly string[] = ['ReviewStatus', 'ReviewComments', 'ReviewStatusReason'];
 
 export class PartnerCentralCatalog {
   readonly #model: ServiceModel;
@@ -216,8 +220,10 @@ export class PartnerCentralCatalog {
 
   /**
    * UpdateOpportunity: optimistic concurrency on LastModifiedDate (a stale one is a ConflictException: someone changed
-   * the opportunity since it was read). The members sent replace the stored ones (a partial update per top-level member;
-   * AWS documents the request, not a merge rule). Not while AWS reviews it.
+   * the opportunity since it was read). The request is the whole opportunity: AWS's API reference says "include the
+   * entire payload with each request. If any field is omitted, the API assumes that the field is set to null", so an
+   * updatable member left out is removed here (LifeCycle's partner fields too; its review fields are AWS's and stay).
+   * Not while AWS reviews it.
    */
   UpdateOpportunity(caller: Caller, input: Record<string, unknown>): Record<string, unknown> {
     const o = this.#find(caller, input.Catalog, input.Identifier);
@@ -229,12 +235,12 @@ export class PartnerCentralCatalog {
       throw this.#model.error('ConflictException', { Message: `The opportunity ${o.id} is '${status}': it cannot be changed while AWS reviews it` });
     }
     const { Catalog: _c, Identifier: _i, LastModifiedDate: _l, LifeCycle, ...members } = input;
-    o.body = { ...o.body, ...members };
-    if (LifeCycle) {
-      // The review fields are AWS's: a partner's update never sets them.
-      const { ReviewStatus: _r, ReviewComments: _rc, ReviewStatusReason: _rr, ...partnerFields } = LifeCycle as Record<string, unknown>;
-      o.lifeCycle = { ...o.lifeCycle, ...partnerFields };
-    }
+    const kept = Object.entries(o.body).filter(([member]) => !UPDATE_MEMBERS.includes(member));
+    o.body = { ...Object.fromEntries(kept), ...members };
+    // The review fields are AWS's: a partner's update never sets them, nor clears them.
+    const { ReviewStatus: _r, ReviewComments: _rc, ReviewStatusReason: _rr, ...partnerFields } = (LifeCycle ?? {}) as Record<string, unknown>;
+    const review = Object.entries(o.lifeCycle).filter(([field]) => REVIEW_FIELDS.includes(field));
+    o.lifeCycle = { ...Object.fromEntries(review), ...partnerFields };
     this.#touch(o);
     return { Id: o.id, LastModifiedDate: o.lastModifiedDate };
   }
