@@ -51,6 +51,18 @@ describe('containsChanges: the order of an object\'s members does not matter (JS
     expect(containsChanges({ a: [{ x: 1 }] }, { a: [{ x: 1, z: 2 }] })).toBe(false);
     expect(containsChanges({ a: [1, 2] }, { a: [2, 1] })).toBe(false);
   });
+
+  it('compares arrays item by item at their full length, and an array only with an array', () => {
+    expect(containsChanges({ a: ['x'] }, { a: ['x', 'y'] })).toBe(false); // shorter in Partner Central
+    expect(containsChanges({ a: [1, 2] }, { a: [1, 3] })).toBe(false); // one item differs, not all
+    expect(containsChanges({ a: { 0: 'x', length: 1 } }, { a: ['x'] })).toBe(false); // array-like is no array
+  });
+
+  it('tells a value from an object holding the same entries, and members by their names', () => {
+    expect(containsChanges({ a: ['x'] }, { a: [{ 0: 'x' }] })).toBe(false);
+    expect(containsChanges({ a: [{ 0: 'x' }] }, { a: ['x'] })).toBe(false);
+    expect(containsChanges({ a: [{ x: 1 }] }, { a: [{ y: 1 }] })).toBe(false);
+  });
 });
 
 describe('updatePayload (UpdateOpportunity takes the whole opportunity: a member left out is set to null)', () => {
