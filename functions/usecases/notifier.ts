@@ -141,8 +141,10 @@ export class Notifier {
           const extras: Extras = kind === 'ops-unrouted' ? { transition: t, detail: t.reason } : { transition: t };
           if (await this.deliver(app, kind, `v${t.version}:${kind}`, extras, partner)) sent.push(`v${t.version}:${kind}`);
         }
-        // Operations reassigned it: the partner who had it is told (the new one gets the assignment above).
-        if (t.to === 'routed' && t.actor.kind === 'ops' && t.from !== 'unrouted') {
+        // Operations reassigned it: the partner who had it is told (the new one gets the assignment above). Only from a
+        // partner's hands: from unrouted nobody had it, and from failed it is a redrive (the last partner passed over
+        // gave it up long ago).
+        if (t.to === 'routed' && t.actor.kind === 'ops' && (t.from === 'routed' || t.from === 'in_partner_review')) {
           const previous = app.passedOverBy?.at(-1);
           const profile = previous ? await this.partners.get(previous) : undefined;
           if (profile) {
