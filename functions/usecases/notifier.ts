@@ -135,9 +135,8 @@ export class Notifier {
     for (const t of [...app.transitions].sort((a, b) => a.version - b.version)) {
       const routing = !t.record && (t.to === 'routed' || t.to === 'unrouted');
       if (pending.has(t.version)) {
-        // The failure path sends its own notice to operations (event `failed`).
-        const kinds = t.to === 'failed' ? [] : noticesForTransition(t, { firstRouting, neverShared });
-        for (const kind of kinds) {
+        // None for the workflow failing: the failure path sends its own notice to operations (event `failed`).
+        for (const kind of noticesForTransition(t, { firstRouting, neverShared })) {
           const extras: Extras = kind === 'ops-unrouted' ? { transition: t, detail: t.reason } : { transition: t };
           if (await this.deliver(app, kind, `v${t.version}:${kind}`, extras, partner)) sent.push(`v${t.version}:${kind}`);
         }

@@ -6,13 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApplicationRepository } from '../../functions/adapters/dynamo/applications.ts';
 import type * as Notices from '../../functions/adapters/dynamo/applications-notices.ts';
 import type * as Client from '../../functions/adapters/dynamo/client.ts';
 import type * as NotifierModule from '../../functions/usecases/notifier.ts';
 import type { PartnerRepository } from '../../functions/adapters/dynamo/partners.ts';
-import { noticeKey } from '../../functions/adapters/dynamo/keys.ts';
+import { applicationPartition, noticeKey, OWNED } from '../../functions/adapters/dynamo/keys.ts';
 import { newApplication } from '../../functions/core/intake.ts';
 import { composeNotice, type Mail } from '../../functions/core/notifications.ts';
 import type { Clock } from '../../functions/core/clock.ts';
@@ -114,6 +114,14 @@ async function noticeItem(id: string, key: string): Promise<Record<string, unkno
   return (await client.documentClient.send(new GetCommand({ TableName: table.tableName, Key: noticeKey(id, key), ConsistentRead: true }))).Item;
 }
 const stateOf = async (id: string, key: string) => (await noticeItem(id, key))?.state;
+
+/** Every notice item of the application (claims and sent marks), by key. */
+async function noticeKeys(id: string): Promise<string[]> {
+  const out = await client.documentClient.send(new QueryCommand({
+    TableName: table.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :notice)', ExpressionAttributeValues: { ':pk': applicationPartition(id), ':notice': OWNED.notice },
+  }));
+  return (out.Items ?? []).map((item) => item.key as string).sort();
+}
 
 /** Who got which subject, in order sent. */
 const sentTo = () => ses.sent.map(({ mail }) => [mail.to.join(','), mail.subject]);
@@ -243,8 +251,9 @@ describe('notifyTransitions', () => {
     expect(ses.sent[0]?.mail.text).toContain('Partner p-new (AWS Advanced Tier partner) will review');
     expect(reads).toEqual(['p-new']);
     for (const v of [1, 2, 3, 4]) expect(await stateOf(app.id, `t:v${v}`), `v${v}`).toBe('sent');
-    // What the table now says went out, read back as the repository does.
+    // What the table now says went out, and nothing else.
     const notified = ['t:v1', 't:v2', 't:v3', 't:v4', 'v4:founder-confirmation', 'v4:partner-assignment'];
+    expect(await noticeKeys(app.id)).toEqual(notified);
     ses.sent.length = 0;
     reads.length = 0;
     expect(await notifier.notifyTransitions({ ...app, notified })).toEqual([]);
@@ -262,7 +271,8 @@ describe('notifyTransitions', () => {
   });
 
   it('a later routing after the first was notified: a status update, not a second confirmation', async () => {
-    const app = application([...TO_ROUTED, ['in_partner_review', SYSTEM], ['drafted', SYSTEM], ['routed', SYSTEM]], {
+    // Mailed once the application is already in review again: each mail tells of its own transition.
+    const app = application([...TO_ROUTED, ['in_partner_review', SYSTEM], ['drafted', SYSTEM], ['routed', SYSTEM], ['in_partner_review', SYSTEM]], {
       partner: assigned('p-new'), passedOverBy: ['p-old'], notified: ['t:v1', 't:v2', 't:v3', 't:v4', 't:v5'],
     });
     const { notifier } = notifierWith();
@@ -271,6 +281,9 @@ describe('notifyTransitions', () => {
     expect(sentTo().map(([to]) => to)).toEqual(['ops@ace.example', 'desk@p-old.example', 'founder@startup.example', 'desk@p-new.example']);
     // The partner whose review lapsed is told so, by the last partner passed over.
     expect(ses.sent[1]?.mail.text).toContain(`Application ${app.id} waited on your review past the agreed time and a reminder, so it has been passed to another partner and your review slot is free again.`);
+    expect(ses.sent[2]?.mail.subject).toBe(`${app.worksheet.company.name}: your application is now routed`);
+    expect(ses.sent[2]?.mail.text).toContain('\n\nThe application moved from drafted to routed: to routed\n\n');
+    expect(await noticeKeys(app.id)).toEqual([...sent, 't:v6', 't:v7', 't:v8'].sort());
   });
 
   it('unrouted: operations get the reason; a notice already sent is not sent again nor reported', async () => {
@@ -291,6 +304,24 @@ describe('notifyTransitions', () => {
     expect(await notifier.notifyTransitions(app)).toEqual(['v6:founder-status-update', 'v6:partner-assignment', 'v6:partner-reassigned']);
     expect(sentTo().map(([to]) => to)).toEqual(['founder@startup.example', 'desk@p-new.example', 'desk@p-old.example']);
     expect(ses.sent[2]?.mail.text).toContain(`Operations reassigned application ${app.id} to another partner (reassigned from p-old to p-new by operations: on leave); your review slot is free again.`);
+    expect(await noticeKeys(app.id)).toEqual(['t:v6', 'v6:founder-status-update', 'v6:partner-assignment', 'v6:partner-reassigned']);
+  });
+
+  it('operations cancelling a review tell the founder and the partner holding it, not one passed over before', async () => {
+    const app = application([...TO_ROUTED, ['in_partner_review', SYSTEM], ['withdrawn', OPS, 'cancelled by operations: duplicate']], {
+      partner: assigned('p-new'), passedOverBy: ['p-old'], notified: ['t:v1', 't:v2', 't:v3', 't:v4', 't:v5'],
+    });
+    const { notifier } = notifierWith();
+    expect(await notifier.notifyTransitions(app)).toEqual(['v6:founder-status-update', 'v6:partner-status-update']);
+    expect(sentTo().map(([to]) => to)).toEqual(['founder@startup.example', 'desk@p-new.example']);
+  });
+
+  it('a reassignment or a lapse of an application that names nobody passed over tells no earlier partner', async () => {
+    const reassigned = application([...TO_ROUTED, ['routed', OPS, 'reassigned by operations: x']], { partner: assigned('p-new'), notified: ['t:v1', 't:v2', 't:v3', 't:v4'] });
+    const lapsed = application([...TO_ROUTED, ['in_partner_review', SYSTEM], ['drafted', SYSTEM]], { notified: ['t:v1', 't:v2', 't:v3', 't:v4', 't:v5'] });
+    const { notifier } = notifierWith();
+    expect(await notifier.notifyTransitions(reassigned)).toEqual(['v5:founder-status-update', 'v5:partner-assignment']);
+    expect(await notifier.notifyTransitions(lapsed)).toEqual(['v6:ops-status-update']);
   });
 
   it('operations routing an unrouted application tell no earlier partner', async () => {
@@ -320,13 +351,14 @@ describe('notifyTransitions', () => {
     expect(reads).toEqual(['p-new', 'p-gone']);
   });
 
-  it('the workflow failing mails nothing here (its own notice does), and is marked', async () => {
-    const app = application([['sized', SYSTEM], ['failed', SYSTEM]], { notified: ['t:v1', 't:v2'] });
+  it('the workflow failing mails nothing here (its own notice does), not even during a review, and is marked', async () => {
+    const app = application([...TO_ROUTED, ['in_partner_review', SYSTEM], ['failed', SYSTEM]], {
+      partner: assigned('p-new'), passedOverBy: ['p-old'], notified: ['t:v1', 't:v2', 't:v3', 't:v4', 't:v5'],
+    });
     const { notifier } = notifierWith();
     expect(await notifier.notifyTransitions(app)).toEqual([]);
     expect(ses.sent).toEqual([]);
-    expect(await stateOf(app.id, 't:v3')).toBe('sent');
-    expect(await stateOf(app.id, 't:v1')).toBeUndefined();
+    expect(await noticeKeys(app.id)).toEqual(['t:v6']);
   });
 
   describe('a revision never confirmed (withdrawn from drafted by the system)', () => {
@@ -340,6 +372,7 @@ describe('notifyTransitions', () => {
       expect(await notifier.notifyTransitions(app)).toEqual(['v10:partner-status-update']);
       expect(sentTo()).toEqual([['desk@p-new.example', `${app.worksheet.company.name} (${app.id}): withdrawn`]]);
       expect(ses.sent[0]?.mail.text).toContain(`The founder answered your change request on application ${app.id} with a revised worksheet that changes the contact address or the AWS account, and the founder never confirmed it from the contact address; the application is closed without the revision reaching you, and your review slot is free again.`);
+      expect(await noticeKeys(app.id)).toEqual(['t:v10', 'v10:partner-status-update']);
     });
 
     it('closed before any partner: nobody is told', async () => {
