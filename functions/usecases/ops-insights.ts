@@ -51,7 +51,8 @@ export async function stuckPage(deps: InsightDeps, opts: { status?: ApplicationS
     index += 1;
     inner = undefined;
   }
-  const more = index < statuses.length && (inner !== undefined || index < statuses.length);
+  // Statuses left to read (the loop stopped on a full page): the next page carries on from this one.
+  const more = index < statuses.length;
   const nextCursor = !more ? null : opts.status ? (inner ?? null) : `${index}.${inner ?? ''}`;
   return { asOf: STUCK.asOf, items, nextCursor };
 }
