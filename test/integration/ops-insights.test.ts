@@ -130,7 +130,7 @@ describe('stuckPage', () => {
 
   it('a cursor that is not one of ours is refused', async () => {
     const { deps } = await world();
-    for (const cursor of ['abc', `${STUCK.thresholds.length}.`, '99.x', '123.', '.x', '1']) {
+    for (const cursor of ['abc', `${STUCK.thresholds.length}.`, '99.x', '123.', '.x', '1', 'x1.', '1.x\ny']) {
       const error = await insights.stuckPage(deps, { limit: 5, now: NOW, cursor }).catch((e: unknown) => e);
       expect(error, cursor).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).problems, cursor).toEqual([{ field: 'query.cursor', rule: 'must be a nextCursor returned by the previous page of the same query' }]);
@@ -197,6 +197,16 @@ describe('pipeline', () => {
     expect(later.counts).toEqual(twoDays.counts);
   });
 
+  it('a window that starts before the oldest month item starts where it was asked to', async () => {
+    const { deps, tableName } = await world();
+    const app = applicationThrough([['submitted', '2026-12-02T10:00:00Z'], ['sized', '2026-12-02T11:00:00Z']], 'app_pipeline');
+    await projection.projectTransitions(tableName, app, app.transitions, NOW);
+    await stats.rollUpPipelineDays(deps.stats, NOW);
+    const sixteen = await insights.pipeline(deps, { days: 16, now: NOW });
+    expect(sixteen.window).toEqual({ days: 16, from: '2026-11-25', to: '2026-12-10' });
+    expect(sixteen.conversion.submitted).toBe(1);
+  });
+
   it('day items after the window\'s end are not in it', async () => {
     const { deps, tableName } = await world();
     for (const steps of [[['submitted', '2026-12-09T10:00:00Z']], [['submitted', '2026-12-10T07:00:00Z']]] as Array<Array<[ApplicationStatus, string]>>) {
@@ -208,5 +218,18 @@ describe('pipeline', () => {
     expect(yesterday.conversion.submitted).toBe(1);
     expect(yesterday.counts.submitted).toBe(2);
     expect(yesterday.partners).toEqual([]);
+  });
+});
+
+describe('countStuck', () => {
+  it('counts per status only those with any, and adds them up', async () => {
+    const { applications } = await world();
+    const stuckCount = await import('../../functions/usecases/stuck-count.ts');
+    await inStatus(applications, 'sized', 3);
+    await inStatus(applications, 'sized', 2);
+    await inStatus(applications, 'unrouted', 30);
+    await inStatus(applications, 'unrouted', 1); // within its 24 hours
+    const count = await stuckCount.countStuck({ applications, clock: { now: () => NOW, sleep: async () => undefined } });
+    expect(count).toEqual({ at: NOW.toISOString(), stuck: 3, escalated: 0, byStatus: { sized: 2, unrouted: 1 }, queries: STUCK.thresholds.length });
   });
 });
