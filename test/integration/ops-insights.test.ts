@@ -110,6 +110,8 @@ describe('stuckPage', () => {
       const { ids, cursors } = await allPages((cursor) => insights.stuckPage(deps, { limit, now: NOW, ...(cursor ? { cursor } : {}) }), limit);
       expect(ids, `limit ${limit}`).toEqual(expected);
       for (const c of cursors) expect(c).toMatch(/^\d{1,2}\./);
+      // One of ours with anything after a line break is not one of ours.
+      if (cursors[0]) await expect(insights.stuckPage(deps, { limit, now: NOW, cursor: `${cursors[0]}\nx` })).rejects.toBeInstanceOf(ValidationError);
     }
     // One page holds them all and says there is no more.
     expect((await insights.stuckPage(deps, { limit: 25, now: NOW })).nextCursor).toBeNull();
