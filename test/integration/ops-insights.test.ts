@@ -173,17 +173,24 @@ describe('pipeline', () => {
     });
     expect(await partners.bookPartner(deps.partners, 'p-1', 'app_x')).toBe(true);
 
-    // Two days: the window reaches into December's rolled-up month, so it starts on the 1st and counts it all.
+    // Two days, both after the last rolled day (the 7th): their day items alone, the window as asked.
     const twoDays = await insights.pipeline(deps, { days: 2, now: NOW });
     expect(twoDays.asOf).toBe(NOW.toISOString());
-    expect(twoDays.window).toEqual({ days: 2, from: '2026-12-01', to: '2026-12-10' });
-    expect(twoDays.conversion.submitted).toBe(3);
+    expect(twoDays.window).toEqual({ days: 2, from: '2026-12-09', to: '2026-12-10' });
+    expect(twoDays.conversion.submitted).toBe(2);
+    expect(twoDays.timeInStatus).toEqual({});
     expect(twoDays.counts).toMatchObject({ submitted: 2, sized: 2, drafted: 0 });
     expect(twoDays.partners).toEqual([expect.objectContaining({ partnerId: 'p-1', name: 'Partner One', load: 1, capacity: 3, reviews: 0 })]);
     expect(twoDays.redrives).toBe(0);
-    expect(twoDays.timeInStatus).toEqual({ submitted: expect.objectContaining({ samples: 1 }) }); // December's one left submitted
     expect(twoDays.reads).toEqual({ counterItems: twoDays.reads.monthItems + twoDays.reads.dayItems, monthItems: 2, dayItems: twoDays.reads.dayItems, partnerProfiles: 1 });
     expect(twoDays.reads.dayItems).toBeGreaterThanOrEqual(2);
+
+    // Four days reach the last rolled day: December's month counts whole, and the window starts on the 1st.
+    const fourDays = await insights.pipeline(deps, { days: 4, now: NOW });
+    expect(fourDays.window).toEqual({ days: 4, from: '2026-12-01', to: '2026-12-10' });
+    expect(fourDays.conversion.submitted).toBe(3);
+    expect(fourDays.timeInStatus).toEqual({ submitted: expect.objectContaining({ samples: 1 }) }); // December's one left submitted
+    expect(fourDays.counts).toEqual(twoDays.counts);
 
     // Forty days reach back into November: its month counts whole, and the window says it starts on its 1st.
     const forty = await insights.pipeline(deps, { days: 40, now: NOW });
