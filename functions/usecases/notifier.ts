@@ -135,14 +135,15 @@ export class Notifier {
     for (const t of [...app.transitions].sort((a, b) => a.version - b.version)) {
       const routing = !t.record && (t.to === 'routed' || t.to === 'unrouted');
       if (pending.has(t.version)) {
-        // The failure path sends its own notice to operations (event `failed`).
-        const kinds = t.to === 'failed' ? [] : noticesForTransition(t, { firstRouting, neverShared });
-        for (const kind of kinds) {
+        // None for the workflow failing: the failure path sends its own notice to operations (event `failed`).
+        for (const kind of noticesForTransition(t, { firstRouting, neverShared })) {
           const extras: Extras = kind === 'ops-unrouted' ? { transition: t, detail: t.reason } : { transition: t };
           if (await this.deliver(app, kind, `v${t.version}:${kind}`, extras, partner)) sent.push(`v${t.version}:${kind}`);
         }
-        // Operations reassigned it: the partner who had it is told (the new one gets the assignment above).
-        if (t.to === 'routed' && t.actor.kind === 'ops' && t.from !== 'unrouted') {
+        // Operations reassigned it: the partner who had it is told (the new one gets the assignment above). Only from a
+        // partner's hands: from unrouted nobody had it, and from failed it is a redrive (the last partner passed over
+        // gave it up long ago).
+        if (t.to === 'routed' && t.actor.kind === 'ops' && (t.from === 'routed' || t.from === 'in_partner_review')) {
           const previous = app.passedOverBy?.at(-1);
           const profile = previous ? await this.partners.get(previous) : undefined;
           if (profile) {

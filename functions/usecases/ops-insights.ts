@@ -51,7 +51,8 @@ export async function stuckPage(deps: InsightDeps, opts: { status?: ApplicationS
     index += 1;
     inner = undefined;
   }
-  const more = index < statuses.length && (inner !== undefined || index < statuses.length);
+  // Statuses left to read (the loop stopped on a full page): the next page carries on from this one.
+  const more = index < statuses.length;
   const nextCursor = !more ? null : opts.status ? (inner ?? null) : `${index}.${inner ?? ''}`;
   return { asOf: STUCK.asOf, items, nextCursor };
 }
@@ -75,7 +76,9 @@ export async function pipeline(deps: InsightDeps, opts: { days: number; now: Dat
   const to = opts.now.toISOString().slice(0, 10);
   const asked = new Date(opts.now.getTime() - (opts.days - 1) * 86_400_000).toISOString().slice(0, 10);
   const [counters, partners] = await Promise.all([readPipelineCounters(deps.stats), listPartners(deps.partners)]);
-  const months = counters.months.filter((m) => m.month >= asked.slice(0, 7));
+  // Only a window reaching into rolled days needs their months (whole); one after the last rolled day has its days.
+  const reachesRolled = counters.lastRolledDay !== undefined && counters.lastRolledDay >= asked;
+  const months = reachesRolled ? counters.months.filter((m) => m.month >= asked.slice(0, 7)) : [];
   const from = months[0] && `${months[0].month}-01` < asked ? `${months[0].month}-01` : asked;
   const inWindow = [...months.map((m) => m.counters), ...counters.days.filter((d) => d.day >= asked && d.day <= to).map((d) => d.counters)];
   const figures = windowFigures(inWindow, APPLICATION_STATUSES, partners.map((p) => ({

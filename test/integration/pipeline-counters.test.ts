@@ -175,6 +175,7 @@ describe('reading the counters', () => {
     expect(await stats.readPipelineCounters({ tableName })).toEqual({
       months: [{ month: '2026-04', counters: one }, { month: '2026-05', counters: one }],
       days: [{ day: '2026-05-02', counters: one }, { day: '2026-05-03', counters: one }],
+      lastRolledDay: '2026-05-01',
     });
   });
   it('the last rolled day is the latest of every month, whatever order DynamoDB returns a set in (it keeps none)', async () => {
@@ -182,7 +183,9 @@ describe('reading the counters', () => {
     const apps = ['2026-05-11', '2026-05-12', '2026-05-13'].map((d) => timeline([['submitted', `${d}T09:00:00Z`]]));
     for (const app of apps) await projection.projectTransitions(tableName, app, app.transitions, new Date('2026-05-13T10:00:00Z'));
     for (const day of ['2026-04-30', '2026-05-12', '2026-05-10', '2026-05-11']) await monthTakes(tableName, day);
-    expect((await stats.readPipelineCounters({ tableName })).days.map((d) => d.day)).toEqual(['2026-05-13']);
+    const read = await stats.readPipelineCounters({ tableName });
+    expect(read.days.map((d) => d.day)).toEqual(['2026-05-13']);
+    expect(read.lastRolledDay).toBe('2026-05-12');
   });
 });
 

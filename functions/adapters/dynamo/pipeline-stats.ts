@@ -43,6 +43,8 @@ export interface CounterReads {
   readonly months: { month: string; counters: CounterItem }[];
   /** Day items after the last rolled day, oldest first. */
   readonly days: { day: string; counters: CounterItem }[];
+  /** The latest day the month items hold (every earlier day is rolled too); absent before the first roll-up. */
+  readonly lastRolledDay?: string;
 }
 
 /** The pipeline counters live in the application table; reading, rolling up and claiming are functions over it, so a bundle carries only those it calls (counting is ./pipeline-projection.ts `projectTransitions`). */
@@ -99,6 +101,7 @@ export async function readPipelineCounters(stats: PipelineTable): Promise<Counte
   return {
     months: monthItems.map((item) => ({ month: String(item.sk).slice('MONTH#'.length), counters: countersOf(item) })),
     days: dayItems.map((item) => ({ day: String(item.sk).slice('DAY#'.length), counters: countersOf(item) })),
+    ...(last ? { lastRolledDay: last } : {}),
   };
 }
 
