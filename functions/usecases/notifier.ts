@@ -28,6 +28,7 @@ import type { Composer, NoticeKind } from '../core/notice-mail.ts';
 import { transitionMarker, unnotifiedTransitions } from '../core/notice-markers.ts';
 import { noticesForTransition } from '../core/notices-transition.ts';
 import { reachedNobody } from '../core/address-confirmation.ts';
+import { isReassignment } from '../core/operations/reassignment.ts';
 
 export { transitionMarker, unnotifiedTransitions } from '../core/notice-markers.ts';
 
@@ -140,10 +141,10 @@ export class Notifier {
           const extras: Extras = kind === 'ops-unrouted' ? { transition: t, detail: t.reason } : { transition: t };
           if (await this.deliver(app, kind, `v${t.version}:${kind}`, extras, partner)) sent.push(`v${t.version}:${kind}`);
         }
-        // Operations reassigned it: the partner who had it is told (the new one gets the assignment above). Only from a
-        // partner's hands: from unrouted nobody had it, and from failed it is a redrive (the last partner passed over
-        // gave it up long ago).
-        if (t.to === 'routed' && t.actor.kind === 'ops' && (t.from === 'routed' || t.from === 'in_partner_review')) {
+        // Operations reassigned it: the partner who had it is told (the new one gets the assignment above). Only a
+        // reassignment (a nudge's note, routed → routed by an operator too, is none) and only from a partner's hands:
+        // from unrouted nobody had it (the last partner passed over gave it up long ago, as before a redrive).
+        if (isReassignment(t) && (t.from === 'routed' || t.from === 'in_partner_review')) {
           const previous = app.passedOverBy?.at(-1);
           const profile = previous ? await this.partners.get(previous) : undefined;
           if (profile) {

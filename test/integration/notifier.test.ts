@@ -342,6 +342,16 @@ describe('notifyTransitions', () => {
     expect(sentTo().map(([to]) => to)).not.toContain('desk@p-old.example');
   });
 
+  it("a nudge's note left unnotified (a crash before its marker) is no reassignment: the partner passed over is not told", async () => {
+    const app = application([...TO_ROUTED, ['routed', OPS, 'nudged the partner (review-overdue) by operations: chase']], {
+      partner: assigned('p-new'), passedOverBy: ['p-old'], notified: ['t:v1', 't:v2', 't:v3', 't:v4'],
+    });
+    const { notifier } = notifierWith();
+    const sent = await notifier.notifyTransitions(app);
+    expect(sent.filter((k) => k.endsWith('partner-reassigned'))).toEqual([]);
+    expect(sentTo().map(([to]) => to)).not.toContain('desk@p-old.example');
+  });
+
   it('a reassignment whose old partner is gone from the directory tells only the founder and the new partner', async () => {
     const app = application([...TO_ROUTED, ['routed', OPS, 'reassigned from p-gone to p-new by operations: x']], {
       partner: assigned('p-new'), passedOverBy: ['p-gone'], notified: ['t:v1', 't:v2', 't:v3', 't:v4'],

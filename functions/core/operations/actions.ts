@@ -11,6 +11,7 @@ import type { NoticeKind } from '../notifications.ts';
 import type { Changes } from '../application/commands.ts';
 import { isEscalationNote } from './escalation.ts';
 import type { ActionResponse } from '../../../schemas/operations.ts';
+import { isReassignment, REASSIGNED } from './reassignment.ts';
 
 export type OpsAction = 'redrive' | 'reassign' | 'cancel' | 'nudge';
 
@@ -68,13 +69,11 @@ export function planRedrive(app: Application, actor: Actor, reason: string, now:
   };
 }
 
-const REASSIGNED = 'reassigned ';
-
 export function planReassign(app: Application, actor: Actor, partner: { id: string; name: string }, reason: string, now: Date): OpsPlan {
   if (app.partner?.partnerId === partner.id) {
     // The reassignment itself, still the latest step (a nudge of the routed partner is a routed → routed note too).
     const t = app.transitions.at(-1);
-    if (t?.reason.startsWith(REASSIGNED) && t.actor.kind === 'ops') return { kind: 'replay', transition: t };
+    if (t && isReassignment(t)) return { kind: 'replay', transition: t };
     if (app.status !== 'unrouted') throw new ConflictError(`Application ${app.id} is already with ${partner.id} ('${app.status}')`, app.status);
   }
   if (!['routed', 'in_partner_review', 'unrouted'].includes(app.status)) {
