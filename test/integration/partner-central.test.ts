@@ -23,7 +23,7 @@ import { TooManyRequestsError } from '../../functions/core/errors.ts';
 import { newApplication, newFounderToken } from '../../functions/core/intake.ts';
 import { startDynalite, type TestTable } from '../support/dynalite.ts';
 import { exampleWorksheet } from '../support/fixtures.ts';
-import { fixture, startFixtureServer, type FixtureServer } from '../support/partner-central-server.ts';
+import { fixture, LOCAL_STATE_MACHINE_ARN, startFixtureServer, useLocalPartnerCentral, type FixtureServer } from '../support/partner-central-server.ts';
 import { checkStoredItems } from '../support/stored-items.ts';
 
 type Modules = {
@@ -35,7 +35,7 @@ type Modules = {
   eventsHandler: typeof EventsHandler;
 };
 
-const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:AceFiling';
+const STATE_MACHINE_ARN = LOCAL_STATE_MACHINE_ARN;
 const PROGRAM = 'bedrock-poc';
 const FILE_ROUTE = 'POST /partner/applications/{id}/briefs/{programId}/file-via-api';
 const OLD = '2026-11-27T08:00:00.000Z';
@@ -47,15 +47,7 @@ let m: Modules;
 beforeAll(async () => {
   table = await startDynalite();
   server = await startFixtureServer();
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
-    AWS_ENDPOINT_URL_PARTNERCENTRAL_SELLING: server.endpoint,
-    AWS_ENDPOINT_URL_STS: server.endpoint,
-    AWS_ENDPOINT_URL_SFN: server.endpoint,
-    TABLE_NAME: table.tableName,
-    STATE_MACHINE_ARN,
-    ACE_CATALOG: 'Sandbox',
-  });
+  useLocalPartnerCentral(table, server);
   const { ApplicationRepository } = await import('../../functions/adapters/dynamo/applications.ts');
   const { PartnerRepository } = await import('../../functions/adapters/dynamo/partners.ts');
   const { PartnerCentralStore } = await import('../../functions/adapters/dynamo/partner-central-store.ts');

@@ -52,6 +52,22 @@ function sendJson(status: number, body: unknown, errorType?: string): WireRespon
   return { status, headers: { 'content-type': 'application/x-amz-json-1.0', ...(errorType ? { 'x-amzn-errortype': errorType } : {}), 'x-amzn-requestid': 'fixture' }, body: JSON.stringify(body) };
 }
 
+/** The state machine the use cases name in these tests (the stand-in answers its SendTaskSuccess). */
+export const LOCAL_STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:AceFiling';
+
+/** Points the SDK's DynamoDB, Partner Central, STS and Step Functions clients at dynalite and the stand-in. */
+export function useLocalPartnerCentral(table: { endpoint: string; tableName: string }, server: { endpoint: string }): void {
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
+    AWS_ENDPOINT_URL_PARTNERCENTRAL_SELLING: server.endpoint,
+    AWS_ENDPOINT_URL_STS: server.endpoint,
+    AWS_ENDPOINT_URL_SFN: server.endpoint,
+    TABLE_NAME: table.tableName,
+    STATE_MACHINE_ARN: LOCAL_STATE_MACHINE_ARN,
+    ACE_CATALOG: 'Sandbox',
+  });
+}
+
 export async function startFixtureServer(opts: { now?: () => number; pace?: Pace; registeredOnly?: boolean; onEvent?: (event: PartnerCentralEvent) => void } = {}): Promise<FixtureServer> {
   const events: PartnerCentralEvent[] = [];
   const standIn = new PartnerCentralStandIn({

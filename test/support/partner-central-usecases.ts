@@ -20,10 +20,10 @@ import type { Application, RecordState } from '../../schemas/application.ts';
 import type { PartnerProfile } from '../../schemas/partner.ts';
 import { startDynalite, type TestTable } from './dynalite.ts';
 import { exampleWorksheet } from './fixtures.ts';
-import { startFixtureServer, type FixtureServer } from './partner-central-server.ts';
+import { LOCAL_STATE_MACHINE_ARN, startFixtureServer, useLocalPartnerCentral, type FixtureServer } from './partner-central-server.ts';
 
 export const PROGRAM = 'bedrock-poc';
-export const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:AceFiling';
+export const STATE_MACHINE_ARN = LOCAL_STATE_MACHINE_ARN;
 const START = '2026-12-07T12:00:00.000Z';
 
 export interface UsecaseHarness {
@@ -44,15 +44,7 @@ export async function startUsecaseHarness(): Promise<UsecaseHarness> {
   let nowMs = Date.parse(START);
   const table = await startDynalite();
   const server = await startFixtureServer({ now: () => nowMs });
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
-    AWS_ENDPOINT_URL_PARTNERCENTRAL_SELLING: server.endpoint,
-    AWS_ENDPOINT_URL_STS: server.endpoint,
-    AWS_ENDPOINT_URL_SFN: server.endpoint,
-    TABLE_NAME: table.tableName,
-    STATE_MACHINE_ARN,
-    ACE_CATALOG: 'Sandbox',
-  });
+  useLocalPartnerCentral(table, server);
   const { ApplicationRepository } = await import('../../functions/adapters/dynamo/applications.ts');
   const { PartnerRepository } = await import('../../functions/adapters/dynamo/partners.ts');
   const { PartnerCentralStore } = await import('../../functions/adapters/dynamo/partner-central-store.ts');
