@@ -63,6 +63,11 @@ describe('containsChanges: the order of an object\'s members does not matter (JS
     expect(containsChanges({ a: [{ 0: 'x' }] }, { a: ['x'] })).toBe(false);
     expect(containsChanges({ a: [{ x: 1 }] }, { a: [{ y: 1 }] })).toBe(false);
   });
+
+  it('a member Partner Central lacks holds no change, not even a null', () => {
+    expect(containsChanges({}, { a: null })).toBe(false);
+    expect(containsChanges({ a: null }, { a: null })).toBe(true);
+  });
 });
 
 describe('updatePayload (UpdateOpportunity takes the whole opportunity: a member left out is set to null)', () => {

@@ -14,6 +14,7 @@ import { ConflictError, UnprocessableError } from '../errors.ts';
 import { isAssignedTo, notFound, type Command } from '../application/commands.ts';
 import { findBrief, planRecordMove, recordOf } from '../application/record-state.ts';
 import { recordChangedEffects } from './partner-central-rules.ts';
+import { canonicalJson } from '../intake-hashes.ts';
 
 export type InvolvementType = 'Co-Sell' | 'For Visibility Only';
 export type Visibility = 'Full' | 'Limited';
@@ -131,25 +132,15 @@ export function checkApiUpdate(args: { app: Application; programId: string; part
 
 /**
  * Whether every member of `changes` is already in `target` (objects compared member by member, so fields Partner
- * Central or the brief carry beyond the change do not matter; arrays and values compared whole).
+ * Central or the brief carry beyond the change do not matter; arrays and values compared whole, as canonical JSON:
+ * the SDK answers members in the model's order, a partner may send them in any). A member Partner Central lacks holds
+ * no change, not even a null.
  */
 export function containsChanges(target: unknown, changes: unknown): boolean {
-  if (changes === null || typeof changes !== 'object' || Array.isArray(changes)) return sameJson(target, changes);
+  if (changes === null || typeof changes !== 'object' || Array.isArray(changes)) return target !== undefined && canonicalJson(target) === canonicalJson(changes);
   if (target === null || typeof target !== 'object' || Array.isArray(target)) return false;
   const into = target as Record<string, unknown>;
   return Object.entries(changes as Record<string, unknown>).every(([key, value]) => containsChanges(into[key], value));
-}
-
-/**
- * Two JSON values are the same whatever the order of their objects' members: the SDK answers GetOpportunity's members
- * in the model's order, a partner may send them in any (an array of contacts compared as text differed by order alone).
- */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => sameJson(v, b[i]));
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return JSON.stringify(a) === JSON.stringify(b);
-  const members = (o: object) => Object.entries(o).filter(([, v]) => v !== undefined).sort(([x], [y]) => (x < y ? -1 : 1));
-  const [ma, mb] = [members(a), members(b)];
-  return ma.length === mb.length && ma.every(([k, v], i) => k === mb[i]?.[0] && sameJson(v, mb[i]?.[1]));
 }
 
 export type ApiUpdatePlan =

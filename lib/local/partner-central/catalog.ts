@@ -75,13 +75,15 @@ export interface CatalogState {
 }
 
 const WRITE_STATES: readonly ReviewStatus[] = ['Pending Submission', 'Action Required'];
-/** UpdateOpportunity's members that describe the opportunity (the service model's input, less Catalog, Identifier, LastModifiedDate and LifeCycle). */
-const UPDATE_MEMBERS: readonly string[] = ['PrimaryNeedsFromAws', 'NationalSecurity', 'PartnerOpportunityIdentifier', 'Customer', 'Project', 'OpportunityType', 'Marketing', 'SoftwareRevenue'];
+/** UpdateOpportunity's input members that address the request rather than describe the opportunity (LifeCycle is merged apart). */
+const NOT_OPPORTUNITY_MEMBERS: readonly string[] = ['Catalog', 'Identifier', 'LastModifiedDate', 'LifeCycle'];
 /** LifeCycle's fields that AWS's review sets. */
 const REVIEW_FIELDS: readonly string[] = ['ReviewStatus', 'ReviewComments', 'ReviewStatusReason'];
 
 export class PartnerCentralCatalog {
   readonly #model: ServiceModel;
+  /** UpdateOpportunity's members that describe the opportunity, read from the service model. */
+  readonly #updateMembers: readonly string[];
   readonly #now: () => number;
   readonly #publish: (event: PartnerCentralEvent) => void;
   readonly #changed: () => void;
@@ -89,6 +91,7 @@ export class PartnerCentralCatalog {
 
   constructor(opts: { model: ServiceModel; now: () => number; publish: (event: PartnerCentralEvent) => void; changed?: () => void; state?: CatalogState }) {
     this.#model = opts.model;
+    this.#updateMembers = opts.model.inputMembers('UpdateOpportunity').filter((m) => !NOT_OPPORTUNITY_MEMBERS.includes(m));
     this.#now = opts.now;
     this.#publish = opts.publish;
     this.#changed = opts.changed ?? (() => undefined);
@@ -235,7 +238,7 @@ export class PartnerCentralCatalog {
       throw this.#model.error('ConflictException', { Message: `The opportunity ${o.id} is '${status}': it cannot be changed while AWS reviews it` });
     }
     const { Catalog: _c, Identifier: _i, LastModifiedDate: _l, LifeCycle, ...members } = input;
-    const kept = Object.entries(o.body).filter(([member]) => !UPDATE_MEMBERS.includes(member));
+    const kept = Object.entries(o.body).filter(([member]) => !this.#updateMembers.includes(member));
     o.body = { ...Object.fromEntries(kept), ...members };
     // The review fields are AWS's: a partner's update never sets them, nor clears them.
     const { ReviewStatus: _r, ReviewComments: _rc, ReviewStatusReason: _rr, ...partnerFields } = (LifeCycle ?? {}) as Record<string, unknown>;

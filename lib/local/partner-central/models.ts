@@ -89,6 +89,13 @@ export class ServiceModel {
     return checkAgainstSlice(body, slice);
   }
 
+  /** The top-level members of an operation's input shape, in the model's order. */
+  inputMembers(operation: string): string[] {
+    const op = this.#model.shapes[`${this.#spec.namespace}${operation}`] as unknown as Operation | undefined;
+    const input = op?.input?.target;
+    return input ? Object.keys(this.#model.shapes[input]?.members ?? {}) : [];
+  }
+
   /** The values of one of the model's enums (e.g. ClosedLostReason). */
   enumValues(shapeName: string): string[] {
     const shape = this.#model.shapes[`${this.#spec.namespace}${shapeName}`];
